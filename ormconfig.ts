@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadConfig } from './src/config/config';
+import { dataSourceOptions } from './src/database/data-source-options';
+
+/** For the TypeORM CLI (`typeorm -d dist/ormconfig.js ...`): the same options as the app. */
+export default new DataSource(dataSourceOptions(loadConfig()));

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { FundingModule } from './funding/funding.module';
+import { HeadlinesModule } from './headlines/headlines.module';
+import { HealthModule } from './health/health.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { ProgrammesModule } from './programmes/programmes.module';
+import { ProjectsModule } from './projects/projects.module';
+import { SeedModule } from './seed/seed.module';
+
+/** Feature modules; each owns one folder. */
+export const FEATURE_MODULES = [OrganisationsModule, ProgrammesModule, ProjectsModule, FundingModule, HeadlinesModule, HealthModule];
+
+@Module({
+  imports: [AppConfigModule, DatabaseModule, AuditModule, SeedModule, ...FEATURE_MODULES],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,12 @@
+/** Who is acting: a signed-in user, or a named system process (seed, CLI). */
+export interface Actor {
+  userId: number | null;
+  name: string;
+  role: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system', role: 'admin' };
+
+export function cliActor(): Actor {
+  return { userId: null, name: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin' };
+}

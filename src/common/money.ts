@@ -1,0 +1,120 @@
+import Decimal from 'decimal.js';
+
+/**
+ * Money is integer pence everywhere inside the system. These helpers are the only
+ * places where pounds (as strings) become pence and back, so float never touches money.
+ */
+
+export type Pence = number;
+
+/** The API form: optional minus, digits, a point and exactly two decimals. */
+const CANONICAL = /^-?(0|[1-9]\d*)\.\d{2}$/;
+/** What the CLI and spreadsheets accept: ordinary numbers, thousands commas, up to 2 dp. */
+const LOOSE = /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/;
+
+export class MoneyFormatError extends Error {
+  constructor(
+    readonly input: unknown,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
+function toSafePence(d: Decimal, input: unknown): Pence {
+  const pence = d.times(100);
+  if (!pence.isInteger()) throw new MoneyFormatError(input, 'has more than two decimal places');
+  const n = pence.toNumber();
+  if (!Number.isSafeInteger(n)) throw new MoneyFormatError(input, 'is too large');
+  return n === 0 ? 0 : n; // never -0
+}
+
+/** Parses the canonical API form ("2400000.00") into pence. */
+export function parsePounds(input: unknown): Pence {
+  if (typeof input !== 'string') throw new MoneyFormatError(input, 'must be a string of pounds with two decimal places, e.g. "2400000.00"');
+  if (!CANONICAL.test(input)) throw new MoneyFormatError(input, 'must be pounds with exactly two decimal places, e.g. "2400000.00"');
+  return toSafePence(new Decimal(input), input);
+}
+
+export function isCanonicalPounds(input: unknown): boolean {
+  try {
+    parsePounds(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses what a person types in a CSV or spreadsheet: 2400000, "2,400,000.5", 12.30. */
+export function parseLoosePounds(input: unknown): Pence {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw new MoneyFormatError(input, 'is not a finite number');
+    // Spreadsheet numbers are binary floats: accept them only if they are whole pence when
+    // printed to 2 dp and re-read (so 0.1+0.2 style noise is tolerated, 1.005 is not).
+    const d = new Decimal(input);
+    if (d.decimalPlaces() > 2) {
+      const rounded = d.toDecimalPlaces(2);
+      if (!rounded.minus(d).abs().lt('1e-9')) throw new MoneyFormatError(input, 'has more than two decimal places');
+      return toSafePence(rounded, input);
+    }
+    return toSafePence(d, input);
+  }
+  if (typeof input !== 'string') throw new MoneyFormatError(input, 'must be a number');
+  const s = input.trim().replace(/^£/, '');
+  if (!LOOSE.test(s)) throw new MoneyFormatError(input, 'must be a number of pounds with at most two decimal places');
+  return toSafePence(new Decimal(s.replace(/,/g, '')), input);
+}
+
+/** Pence to the canonical API form. */
+export function formatPounds(pence: Pence): string {
+  assertPence(pence);
+  return new Decimal(pence).dividedBy(100).toFixed(2);
+}
+
+/** Pence to a readable "£2,400,000.00" for tables and pages. */
+export function displayPounds(pence: Pence): string {
+  const s = formatPounds(Math.abs(pence));
+  const [whole, frac] = s.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${pence < 0 ? '-' : ''}£${grouped}.${frac}`;
+}
+
+/** Pence to "£2.4m" (one decimal, half away from zero) for summaries. */
+export function displayMillions(pence: Pence, places = 1): string {
+  const m = new Decimal(pence).dividedBy(100_000_000).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
+  return `${m.isNegative() ? '-' : ''}£${m.abs().toFixed(places)}m`;
+}
+
+/** A figure as printed in a source ("£2.4m", "£250,000", "13.6" in a £m table, "21.") to pence. */
+export function parsePrinted(printed: string, scale: 'pounds' | 'millions'): { pence: Pence; precisionPence: Pence } {
+  let s = printed.trim().replace(/^£/, '');
+  let unit = scale;
+  if (/m$/i.test(s)) {
+    unit = 'millions';
+    s = s.slice(0, -1);
+  }
+  s = s.replace(/,/g, '');
+  if (!/^\d+(\.\d*)?$/.test(s)) throw new MoneyFormatError(printed, 'is not a printed amount');
+  const places = s.includes('.') ? s.split('.')[1].length : 0;
+  const factor = unit === 'millions' ? 100_000_000 : 100;
+  const value = new Decimal(s.endsWith('.') ? s.slice(0, -1) : s);
+  const pence = toSafePence(value.times(factor).dividedBy(100), printed);
+  const precisionPence = new Decimal(factor).dividedBy(new Decimal(10).pow(places)).toNumber();
+  return { pence, precisionPence };
+}
+
+export function assertPence(pence: unknown): asserts pence is Pence {
+  if (typeof pence !== 'number' || !Number.isSafeInteger(pence)) {
+    throw new MoneyFormatError(pence, 'is not a whole number of pence');
+  }
+}
+
+/** Exact sum of pence; throws rather than lose precision. */
+export function sumPence(values: Iterable<Pence>): Pence {
+  let total = 0;
+  for (const v of values) {
+    total += v;
+    if (!Number.isSafeInteger(total)) throw new MoneyFormatError(total, 'total is too large');
+  }
+  return total;
+}

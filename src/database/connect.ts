@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { DatabaseSettings, dataSourceOptions } from './data-source-options';
+
+/** Opens the database with the pragmas and schema the app relies on. */
+export async function openDataSource(s: DatabaseSettings): Promise<DataSource> {
+  const options = dataSourceOptions(s);
+  if (options.type === 'sqlite' && options.database !== ':memory:') {
+    mkdirSync(dirname(options.database), { recursive: true });
+  }
+  if (options.type === 'postgres' && s.DATABASE_SCHEMA) {
+    // The schema must exist before TypeORM looks for its migrations table.
+    const bootstrap = new DataSource({ type: 'postgres', url: s.DATABASE_URL });
+    await bootstrap.initialize();
+    await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${s.DATABASE_SCHEMA}"`);
+    await bootstrap.destroy();
+  }
+  const ds = new DataSource(options);
+  await ds.initialize();
+  if (options.type === 'sqlite') {
+    await ds.query('PRAGMA foreign_keys = ON');
+    await ds.query('PRAGMA busy_timeout = 5000');
+    await ds.query('PRAGMA synchronous = NORMAL');
+  }
+  return ds;
+}
+
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  const done = await ds.runMigrations({ transaction: 'each' });
+  return done.map((m) => m.name);
+}
+
+export async function migrationState(ds: DataSource): Promise<{ applied: string[]; pending: string[] }> {
+  const all = ds.migrations.map((m) => m.name ?? m.constructor.name);
+  let applied: string[] = [];
+  try {
+    const rows: { name: string }[] = await ds.query(`SELECT name FROM ${ds.driver.escape('migrations')} ORDER BY id`);
+    applied = rows.map((r) => r.name);
+  } catch {
+    applied = [];
+  }
+  return { applied, pending: all.filter((n) => !applied.includes(n)) };
+}

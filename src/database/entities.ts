@@ -1,0 +1,13 @@
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { Allocation } from '../funding/allocation.entity';
+import { SourceKind } from '../funding/source-kind.entity';
+import { HeadlineFigure } from '../headlines/headline-figure.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { Programme } from '../programmes/programme.entity';
+import { Theme } from '../programmes/theme.entity';
+import { ProjectPool } from '../projects/project-pool.entity';
+import { Project } from '../projects/project.entity';
+import { SeedRun } from '../seed/seed-run.entity';
+
+/** Every entity, listed explicitly (globs break under bundlers and test transforms). */
+export const ENTITIES = [Organisation, Programme, Theme, Project, ProjectPool, SourceKind, Allocation, HeadlineFigure, SeedRun, AuditEntry];

@@ -1,0 +1,43 @@
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { NotFoundError, StaleVersionError } from '../common/errors';
+
+/**
+ * Optimistic locking: UPDATE ... SET ..., version = version + 1 WHERE id = ? AND version = ?,
+ * with the affected row count checked. A stale version gets 409 with the current version.
+ */
+export async function updateVersioned<T extends ObjectLiteral & { id: number; version: number }>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  what: string,
+  id: number,
+  expectedVersion: number,
+  changes: Partial<T>,
+): Promise<T> {
+  const res = await m
+    .createQueryBuilder()
+    .update(target)
+    .set({ ...(changes as object), version: () => 'version + 1' } as never)
+    .where('id = :id AND version = :v', { id, v: expectedVersion })
+    .execute();
+  const current = await m.findOne(target, { where: { id } as never });
+  if (!current) throw new NotFoundError(what, id);
+  if (!res.affected) throw new StaleVersionError(what, id, expectedVersion, (current as T).version);
+  return current as T;
+}
+
+/** Deletes only when the version matches, so a delete never discards someone's newer edit. */
+export async function deleteVersioned<T extends ObjectLiteral & { id: number; version: number }>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  what: string,
+  id: number,
+  expectedVersion: number | undefined,
+): Promise<T> {
+  const current = await m.findOne(target, { where: { id } as never });
+  if (!current) throw new NotFoundError(what, id);
+  if (expectedVersion !== undefined && (current as T).version !== expectedVersion) {
+    throw new StaleVersionError(what, id, expectedVersion, (current as T).version);
+  }
+  await m.delete(target, { id } as never);
+  return current as T;
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { IsPounds } from '../../common/money.validators';
+import { PageQuery } from '../../common/pagination';
+import { APPROVAL_STATES, COMMITMENT_STATUSES, CommitmentStatus } from '../allocation.entity';
+
+const PERIOD = /^(unprofiled|\d{4}-\d{2}(\.\.(\d{4}-\d{2})?)?)$/;
+const PERIOD_MESSAGE = 'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
+
+/** New allocations are drafts; approved ones change only through approved change requests. */
+export class CreateAllocationDto {
+  @ApiProperty({ example: 'LGF' })
+  @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
+  sourceKind: string;
+
+  @ApiPropertyOptional({ example: 'ETRURIA', description: 'project code; omit both project and pool for programme-level money' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `project ${CODE_MESSAGE}` })
+  project?: string;
+
+  @ApiPropertyOptional({ example: 'SITES-PRIVATE', description: 'pool code (money committed to a group of projects without a split)' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `pool ${CODE_MESSAGE}` })
+  pool?: string;
+
+  @ApiProperty({ example: 'unprofiled' })
+  @Matches(PERIOD, { message: PERIOD_MESSAGE })
+  period: string;
+
+  @ApiProperty({ example: '2400000.00' })
+  @IsPounds()
+  amount: string;
+
+  @ApiProperty({ enum: COMMITMENT_STATUSES, example: 'confirmed' })
+  @IsIn(COMMITMENT_STATUSES)
+  commitmentStatus: CommitmentStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+}
+
+export class UpdateAllocationDto extends VersionedDto {
+  @ApiPropertyOptional({ example: '2500000.00' })
+  @IsOptional()
+  @IsPounds()
+  amount?: string;
+
+  @ApiPropertyOptional({ example: '2015-16' })
+  @IsOptional()
+  @Matches(PERIOD, { message: PERIOD_MESSAGE })
+  period?: string;
+
+  @ApiPropertyOptional({ enum: COMMITMENT_STATUSES })
+  @IsOptional()
+  @IsIn(COMMITMENT_STATUSES)
+  commitmentStatus?: CommitmentStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+}
+
+export class AllocationQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'LGF' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
+  sourceKind?: string;
+
+  @ApiPropertyOptional({ example: 'ETRURIA' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `project ${CODE_MESSAGE}` })
+  project?: string;
+
+  @ApiPropertyOptional({ enum: COMMITMENT_STATUSES })
+  @IsOptional()
+  @IsIn(COMMITMENT_STATUSES)
+  commitmentStatus?: CommitmentStatus;
+
+  @ApiPropertyOptional({ enum: APPROVAL_STATES })
+  @IsOptional()
+  @IsIn(APPROVAL_STATES)
+  approvalState?: 'draft' | 'approved';
+}

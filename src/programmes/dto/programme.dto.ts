@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
+import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { IsCalendarDate, IsQuarter } from '../../common/fiscal.validators';
+
+export class CreateProgrammeDto {
+  @ApiProperty({ example: 'SSLEP-GD-2014' })
+  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
+  code: string;
+
+  @ApiProperty({ example: 'Stoke-on-Trent and Staffordshire Growth Deal (2014)' })
+  @IsString()
+  @Length(1, 300)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'SSLEP', description: 'organisation code of the LEP' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `lep ${CODE_MESSAGE}` })
+  lep?: string;
+
+  @ApiProperty({ example: '2015-04-01' })
+  @IsCalendarDate()
+  startsOn: string;
+
+  @ApiProperty({ example: '2021-03-31' })
+  @IsCalendarDate()
+  endsOn: string;
+
+  @ApiProperty({ example: '2015-16 Q1' })
+  @IsQuarter()
+  firstQuarter: string;
+}
+
+export class UpdateProgrammeDto extends IntersectionType(PartialType(OmitType(CreateProgrammeDto, ['code'] as const)), VersionedDto) {
+  @ApiPropertyOptional({ description: 'RAG thresholds (see DESIGN.md); omitted keys keep their defaults', example: { financeGreen: 95 } })
+  @IsOptional()
+  @IsObject()
+  ragThresholds?: Record<string, number>;
+}
+
+export class CreateThemeDto {
+  @ApiProperty({ example: 'SITES' })
+  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
+  code: string;
+
+  @ApiProperty({ example: 'Opening up access to key employment sites identified in the City Deal' })
+  @IsString()
+  @Length(1, 300)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  position?: number;
+}
+
+export class UpdateThemeDto extends IntersectionType(PartialType(OmitType(CreateThemeDto, ['code'] as const)), VersionedDto) {}

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonText } from '../database/transformers';
+
+@Entity('programme')
+export class Programme {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 60, unique: true })
+  code: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  lepOrganisationId: number | null;
+
+  /** Calendar dates, "YYYY-MM-DD". */
+  @Column({ type: 'varchar', length: 10 })
+  startsOn: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  endsOn: string;
+
+  /** The first reporting quarter ("2015-16 Q1"). */
+  @Column({ type: 'varchar', length: 10 })
+  firstQuarter: string;
+
+  /** Per-programme RAG thresholds (null means the defaults of DESIGN.md). */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  ragThresholds: Record<string, number> | null;
+
+  /** True where the programme's data is synthetic (generator) rather than a real deal. */
+  @Column({ type: 'boolean', default: false })
+  synthetic: boolean;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+}

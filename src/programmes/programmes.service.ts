@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
+import { PageQuery, page } from '../common/pagination';
+import { presentSource } from '../common/present';
+import { Db } from '../database/db.service';
+import { deleteVersioned, updateVersioned } from '../database/versioned';
+import { Organisation } from '../organisations/organisation.entity';
+import { CreateProgrammeDto, CreateThemeDto, UpdateProgrammeDto, UpdateThemeDto } from './dto/programme.dto';
+import { findProgramme, findTheme } from './programme-lookup';
+import { Programme } from './programme.entity';
+import { Theme } from './theme.entity';
+
+export function presentTheme(t: Theme) {
+  return { id: t.id, code: t.code, name: t.name, description: t.description, position: t.position, source: presentSource(t.source), version: t.version };
+}
+
+@Injectable()
+export class ProgrammesService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async present(m: EntityManager, p: Programme) {
+    const lep = p.lepOrganisationId ? await m.findOne(Organisation, { where: { id: p.lepOrganisationId } }) : null;
+    return {
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      description: p.description,
+      lep: lep ? { code: lep.code, name: lep.name } : null,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      firstQuarter: p.firstQuarter,
+      ragThresholds: p.ragThresholds,
+      synthetic: p.synthetic,
+      version: p.version,
+    };
+  }
+
+  list(q: PageQuery) {
+    return this.db.read(async (m) => {
+      const [items, total] = await m.findAndCount(Programme, { order: { code: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const orgs = new Map((await m.find(Organisation)).map((o) => [o.id, o]));
+      return page(
+        items.map((p) => ({ id: p.id, code: p.code, name: p.name, lep: p.lepOrganisationId ? (orgs.get(p.lepOrganisationId)?.code ?? null) : null, startsOn: p.startsOn, endsOn: p.endsOn, firstQuarter: p.firstQuarter, synthetic: p.synthetic, version: p.version })),
+        total,
+        q,
+      );
+    });
+  }
+
+  get(code: string) {
+    return this.db.read(async (m) => this.present(m, await findProgramme(m, code)));
+  }
+
+  private async lepId(m: EntityManager, lep: string | undefined): Promise<number | null | undefined> {
+    if (lep === undefined) return undefined;
+    const o = await m.findOne(Organisation, { where: { code: lep } });
+    if (!o) throw new UnknownReferenceError('lep', 'organisation', lep);
+    return o.id;
+  }
+
+  private checkDates(startsOn: string, endsOn: string) {
+    if (endsOn <= startsOn) throw new RuleViolationError('DATES_OUT_OF_ORDER', `must be after startsOn (${startsOn})`, 'endsOn');
+  }
+
+  create(dto: CreateProgrammeDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      if (await m.findOne(Programme, { where: { code: dto.code } })) throw new DuplicateError('programme', 'code', dto.code);
+      this.checkDates(dto.startsOn, dto.endsOn);
+      const r = await m.insert(Programme, {
+        code: dto.code,
+        name: dto.name,
+        description: dto.description ?? null,
+        lepOrganisationId: (await this.lepId(m, dto.lep)) ?? null,
+        startsOn: dto.startsOn,
+        endsOn: dto.endsOn,
+        firstQuarter: dto.firstQuarter,
+        ragThresholds: null,
+        synthetic: false,
+      });
+      const p = await m.findOneByOrFail(Programme, { id: r.identifiers[0].id as number });
+      await this.audit.record(m, actor, { programmeId: p.id, entity: 'programme', entityId: p.id, action: 'create', after: p });
+      return this.present(m, p);
+    });
+  }
+
+  update(code: string, dto: UpdateProgrammeDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const before = await findProgramme(m, code);
+      const { version, lep, ...rest } = dto;
+      const changes: Partial<Programme> = { ...rest };
+      const lepId = await this.lepId(m, lep);
+      if (lepId !== undefined) changes.lepOrganisationId = lepId;
+      this.checkDates(dto.startsOn ?? before.startsOn, dto.endsOn ?? before.endsOn);
+      const after = await updateVersioned(m, Programme, 'programme', before.id, version, changes);
+      await this.audit.record(m, actor, { programmeId: before.id, entity: 'programme', entityId: before.id, action: 'update', before, after });
+      return this.present(m, after);
+    });
+  }
+
+  listThemes(code: string) {
+    return this.db.read(async (m) => {
+      const p = await findProgramme(m, code);
+      return (await m.find(Theme, { where: { programmeId: p.id }, order: { position: 'ASC', code: 'ASC' } })).map(presentTheme);
+    });
+  }
+
+  getTheme(code: string, themeCode: string) {
+    return this.db.read(async (m) => presentTheme(await findTheme(m, (await findProgramme(m, code)).id, themeCode)));
+  }
+
+  createTheme(code: string, dto: CreateThemeDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const p = await findProgramme(m, code);
+      if (await m.findOne(Theme, { where: { programmeId: p.id, code: dto.code } })) throw new DuplicateError('theme', 'code', dto.code);
+      const r = await m.insert(Theme, { programmeId: p.id, code: dto.code, name: dto.name, description: dto.description ?? null, position: dto.position ?? 0 });
+      const t = await m.findOneByOrFail(Theme, { id: r.identifiers[0].id as number });
+      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: t.id, action: 'create', after: t });
+      return presentTheme(t);
+    });
+  }
+
+  updateTheme(code: string, themeCode: string, dto: UpdateThemeDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const p = await findProgramme(m, code);
+      const before = await findTheme(m, p.id, themeCode);
+      const { version, ...changes } = dto;
+      const after = await updateVersioned(m, Theme, 'theme', before.id, version, changes);
+      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: before.id, action: 'update', before, after });
+      return presentTheme(after);
+    });
+  }
+
+  removeTheme(code: string, themeCode: string, version: number | undefined, actor: Actor) {
+    return this.db.write(async (m) => {
+      const p = await findProgramme(m, code);
+      const t = await findTheme(m, p.id, themeCode);
+      const before = await deleteVersioned(m, Theme, 'theme', t.id, version);
+      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: t.id, action: 'delete', before });
+    });
+  }
+}

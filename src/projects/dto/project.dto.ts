@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { PageQuery } from '../../common/pagination';
+import { PROJECT_STATUSES, ProjectStatus } from '../project.entity';
+
+export class CreateProjectDto {
+  @ApiProperty({ example: 'ETRURIA' })
+  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
+  code: string;
+
+  @ApiProperty({ example: 'Etruria Valley Enterprise Area' })
+  @IsString()
+  @Length(1, 300)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'SITES', description: 'theme code' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `theme ${CODE_MESSAGE}` })
+  theme?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'Etruria Valley, Stoke-on-Trent' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 300)
+  location?: string;
+
+  @ApiPropertyOptional({ enum: PROJECT_STATUSES, default: 'pipeline' })
+  @IsOptional()
+  @IsIn(PROJECT_STATUSES)
+  status?: ProjectStatus;
+
+  @ApiPropertyOptional({ example: 'STOKE-CC', description: 'organisation code of the lead delivery body' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `leadBody ${CODE_MESSAGE}` })
+  leadBody?: string;
+}
+
+export class UpdateProjectDto extends IntersectionType(PartialType(OmitType(CreateProjectDto, ['code'] as const)), VersionedDto) {}
+
+export class ProjectQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'SITES' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `theme ${CODE_MESSAGE}` })
+  theme?: string;
+
+  @ApiPropertyOptional({ enum: PROJECT_STATUSES })
+  @IsOptional()
+  @IsIn(PROJECT_STATUSES)
+  status?: ProjectStatus;
+}

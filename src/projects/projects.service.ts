@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { DuplicateError, UnknownReferenceError } from '../common/errors';
+import { page } from '../common/pagination';
+import { presentSource } from '../common/present';
+import { Db } from '../database/db.service';
+import { deleteVersioned, updateVersioned } from '../database/versioned';
+import { Organisation } from '../organisations/organisation.entity';
+import { findProgramme, findProject, refTheme } from '../programmes/programme-lookup';
+import { Theme } from '../programmes/theme.entity';
+import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
+import { ProjectPool } from './project-pool.entity';
+import { Project } from './project.entity';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async lookups(m: EntityManager, programmeId: number) {
+    const [themes, orgs] = await Promise.all([m.find(Theme, { where: { programmeId } }), m.find(Organisation)]);
+    return { theme: new Map(themes.map((t) => [t.id, t.code])), org: new Map(orgs.map((o) => [o.id, o])) };
+  }
+
+  private present(p: Project, l: Awaited<ReturnType<ProjectsService['lookups']>>) {
+    const lead = p.leadOrganisationId ? l.org.get(p.leadOrganisationId) : undefined;
+    return {
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      theme: p.themeId ? (l.theme.get(p.themeId) ?? null) : null,
+      description: p.description,
+      location: p.location,
+      status: p.status,
+      leadBody: lead ? { code: lead.code, name: lead.name } : null,
+      ragOverride: p.ragOverride ? { rag: p.ragOverride, reason: p.ragOverrideReason } : null,
+      source: presentSource(p.source),
+      version: p.version,
+    };
+  }
+
+  list(code: string, q: ProjectQuery) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      const where: Record<string, unknown> = { programmeId: prog.id };
+      if (q.status) where.status = q.status;
+      if (q.theme) {
+        const t = await m.findOne(Theme, { where: { programmeId: prog.id, code: q.theme } });
+        if (!t) return page([], 0, q);
+        where.themeId = t.id;
+      }
+      const [items, total] = await m.findAndCount(Project, { where, order: { code: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const l = await this.lookups(m, prog.id);
+      return page(
+        items.map((p) => this.present(p, l)),
+        total,
+        q,
+      );
+    });
+  }
+
+  get(code: string, projectCode: string) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      return this.present(await findProject(m, prog.id, projectCode), await this.lookups(m, prog.id));
+    });
+  }
+
+  private async leadId(m: EntityManager, code: string | undefined) {
+    if (code === undefined) return undefined;
+    const o = await m.findOne(Organisation, { where: { code } });
+    if (!o) throw new UnknownReferenceError('leadBody', 'organisation', code);
+    return o.id;
+  }
+
+  create(code: string, dto: CreateProjectDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      if (await m.findOne(Project, { where: { programmeId: prog.id, code: dto.code } })) throw new DuplicateError('project', 'code', dto.code);
+      const themeId = dto.theme ? (await refTheme(m, prog.id, dto.theme)).id : null;
+      const r = await m.insert(Project, {
+        programmeId: prog.id,
+        themeId,
+        code: dto.code,
+        name: dto.name,
+        description: dto.description ?? null,
+        location: dto.location ?? null,
+        status: dto.status ?? 'pipeline',
+        leadOrganisationId: (await this.leadId(m, dto.leadBody)) ?? null,
+      });
+      const p = await m.findOneByOrFail(Project, { id: r.identifiers[0].id as number });
+      await this.audit.record(m, actor, { programmeId: prog.id, projectId: p.id, entity: 'project', entityId: p.id, action: 'create', after: p });
+      return this.present(p, await this.lookups(m, prog.id));
+    });
+  }
+
+  update(code: string, projectCode: string, dto: UpdateProjectDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const before = await findProject(m, prog.id, projectCode);
+      const { version, theme, leadBody, ...rest } = dto;
+      const changes: Partial<Project> = { ...rest };
+      if (theme !== undefined) changes.themeId = (await refTheme(m, prog.id, theme)).id;
+      const lead = await this.leadId(m, leadBody);
+      if (lead !== undefined) changes.leadOrganisationId = lead;
+      const after = await updateVersioned(m, Project, 'project', before.id, version, changes);
+      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.id, entity: 'project', entityId: before.id, action: 'update', before, after });
+      return this.present(after, await this.lookups(m, prog.id));
+    });
+  }
+
+  remove(code: string, projectCode: string, version: number | undefined, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const p = await findProject(m, prog.id, projectCode);
+      const before = await deleteVersioned(m, Project, 'project', p.id, version);
+      await this.audit.record(m, actor, { programmeId: prog.id, projectId: p.id, entity: 'project', entityId: p.id, action: 'delete', before });
+    });
+  }
+
+  pools(code: string) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      const pools = await m.find(ProjectPool, { where: { programmeId: prog.id }, relations: { projects: true }, order: { code: 'ASC' } });
+      const themes = new Map((await m.find(Theme, { where: { programmeId: prog.id } })).map((t) => [t.id, t.code]));
+      return pools.map((p) => ({
+        id: p.id,
+        code: p.code,
+        name: p.name,
+        theme: p.themeId ? (themes.get(p.themeId) ?? null) : null,
+        description: p.description,
+        projects: p.projects.map((x) => x.code).sort(),
+        source: presentSource(p.source),
+      }));
+    });
+  }
+}
