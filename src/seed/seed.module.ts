@@ -29,6 +29,10 @@ export class SeedModule implements OnApplicationBootstrap {
     if (!this.config.SEED_ON_START) return;
     const res = await this.seeds.loadDeal(join(seedsDir(), DEAL_SEED_FILE));
     if (res.loaded) this.logger.log(`loaded the ${res.programme} deal (${res.rows} rows)`);
+    await this.runStartupSteps();
+  }
+
+  async runStartupSteps(): Promise<void> {
     for (const s of SeedModule.afterSeed) await s.step(this);
   }
 }

@@ -1,0 +1,7 @@
+import { Command } from 'commander';
+import { registerDatabaseCommands } from '../database/database.cli';
+import { registerSeedCommands } from '../seed/seed.cli';
+import { CliContext } from './cli-context';
+
+/** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
+export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [registerDatabaseCommands, registerSeedCommands];

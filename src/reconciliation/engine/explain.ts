@@ -1,0 +1,114 @@
+import { amount, capitalise, money, qualified, roundingText } from './format';
+import type { HeadlineInput, AllocationGroup } from './types';
+import type { LineStatus } from './report';
+import { windowLabel, periodLabels, type Selection } from './filter';
+
+/**
+ * Plain-English reasons for reconciliation lines. A committee member should be able to
+ * read why a figure does or does not agree without knowing the data model.
+ */
+
+type Stated = Pick<HeadlineInput, 'unit' | 'qualifier' | 'value' | 'precision' | 'tableName' | 'source'>;
+
+function statedText(h: Stated, viaTable: boolean): string {
+  if (viaTable && h.tableName && h.source.printed) return `${amount(h.unit, h.value)} the table prints ("${h.source.printed}")`;
+  return `${qualified(h.qualifier, h.unit, h.value)} stated`;
+}
+
+/**
+ * One sentence comparing a computed figure with the stated one, led by `lead`
+ * ("The project-level allocations add up to £34.6m"). Empty when reconciled.
+ */
+export function comparison(h: Stated, computed: number, status: LineStatus, lead: string, viaTable = false): string {
+  const v = computed - h.value;
+  const diff = amount(h.unit, Math.abs(v));
+  const dir = v > 0 ? 'more' : h.unit === 'pounds' ? 'less' : 'fewer';
+  switch (status) {
+    case 'reconciled':
+      return '';
+    case 'met':
+      return `${lead}, which reaches the ${qualified(h.qualifier, h.unit, h.value)} stated.`;
+    case 'not_met':
+      return `${lead}, ${diff} short of the ${qualified(h.qualifier, h.unit, h.value)} stated.`;
+    case 'within_rounding':
+      return (
+        `${lead}, ${diff} ${dir} than the ${statedText(h, viaTable)}; ` +
+        `this agrees within the rounding of a figure printed to ${roundingText(h.unit, h.precision)}.`
+      );
+    case 'unreconciled':
+      return `${lead}, ${diff} ${dir} than the ${statedText(h, viaTable)}.`;
+    case 'not_comparable':
+      return '';
+  }
+}
+
+/** What a non-zero unattributed figure means, with its sign. */
+export function unattributedText(unattributed: number): string {
+  if (unattributed > 0) return `${money(unattributed)} is shown as unattributed; nothing has been moved.`;
+  return `${money(-unattributed)} is shown as over-attributed (unattributed ${money(unattributed)}); nothing has been moved.`;
+}
+
+function sumPence(groups: readonly AllocationGroup[]): number {
+  return groups.reduce((s, g) => s + g.pence, 0);
+}
+
+/** Why a year-limited allocations line cannot be checked: unprofiled or straddling money. */
+export function notComparableYears(sel: Selection): string {
+  const w = sel.window ? windowLabel(sel.window) : 'these years';
+  const inScope = sumPence(sel.counted) + sumPence(sel.unprofiled) + sumPence(sel.straddling);
+  const parts: string[] = [];
+  if (sel.unprofiled.length) {
+    const u = sumPence(sel.unprofiled);
+    const share = u === inScope && sel.straddling.length === 0 && sel.counted.length === 0 ? `all ${money(u)}` : `${money(u)} of ${money(inScope)}`;
+    parts.push(`the source gives these allocations' amounts without a year split (${share} unprofiled)`);
+  }
+  if (sel.straddling.length) {
+    const labels = periodLabels(sel.straddling);
+    const verb = labels.length === 1 ? 'runs' : 'run';
+    parts.push(`${money(sumPence(sel.straddling))} is given for ${labels.join(', ')}, which ${verb} partly inside and partly outside ${w}`);
+  }
+  return `${capitalise(parts.join('; and '))}, so a figure for ${w} cannot be checked against them; no split is invented.`;
+}
+
+/** "project AMSH's £6.9m LGF allocation (id 12)". */
+export function describeAllocation(g: AllocationGroup, id: number): string {
+  const what = `${money(g.pence)} ${g.sourceKind} allocation (id ${id})`;
+  if (g.projectCode !== null) return `project ${g.projectCode}'s ${what}`;
+  if (g.poolCode !== null) return `pool ${g.poolCode}'s ${what}`;
+  return `the programme-level ${what}`;
+}
+
+export function suggestionTexts(
+  surplusLine: { headlineCode: string; label: string },
+  shortfallLine: { headlineCode: string; label: string },
+  g: AllocationGroup,
+  id: number,
+): { surplus: string; shortfall: string } {
+  const amt = money(g.pence);
+  const desc = describeAllocation(g, id);
+  const tail = 'This is a suggestion only; no money has been moved.';
+  return {
+    surplus: `The ${amt} surplus here matches the ${amt} shortfall on ${shortfallLine.label} (${shortfallLine.headlineCode}): ${desc} may belong there. ${tail}`,
+    shortfall: `The ${amt} shortfall here matches the ${amt} surplus on ${surplusLine.label} (${surplusLine.headlineCode}): ${desc}, counted there, may belong here. ${tail}`,
+  };
+}
+
+export interface ConflictSide {
+  code: string;
+  label: string;
+  stated: number;
+  qualifier: HeadlineInput['qualifier'];
+  document: string | null;
+}
+
+/** "The committee report says £82.2m; the deal document says £82.3m: they differ by £0.1m. Both are kept." */
+export function conflictText(unit: HeadlineInput['unit'], sides: readonly ConflictSide[], spread: number): string {
+  const docs = sides.map((s) => s.document ?? `headline ${s.code}`);
+  const said = sides.map((s, i) => {
+    const who = docs.filter((d) => d === docs[i]).length > 1 ? `${docs[i]} (${s.label})` : docs[i];
+    return `${who} says ${qualified(s.qualifier, unit, s.stated)}`;
+  });
+  const kept = sides.length === 2 ? 'Both are kept.' : `All ${sides.length} are kept.`;
+  const differ = sides.length === 2 ? 'they differ by' : 'the highest and lowest differ by';
+  return `${capitalise(said.join('; '))}: ${differ} ${amount(unit, spread)}. ${kept}`;
+}

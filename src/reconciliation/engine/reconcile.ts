@@ -1,0 +1,246 @@
+import { assertPence } from '../../common/money';
+import type { Qualifier } from '../../headlines/headline-figure.entity';
+import type { AllocationFilter } from '../../headlines/headline-rule';
+import {
+  comparison,
+  conflictText,
+  notComparableYears,
+  suggestionTexts,
+  unattributedText,
+} from './explain';
+import { BadRuleYearError, selectGroups, type Selection } from './filter';
+import { add, amount, compareText, qualified } from './format';
+import {
+  LINE_STATUSES,
+  type CheckName,
+  type Conflict,
+  type LineStatus,
+  type ReconcileInput,
+  type ReconciliationLine,
+  type ReconciliationReport,
+} from './report';
+import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from './types';
+
+/**
+ * Pure reconciliation: each headline's checks become lines with an exact variance, a
+ * status and a reason. Nothing is forced to agree and no money is ever moved.
+ */
+
+/** Status by the rule of the figure's precision; 2·|variance| ≤ precision keeps halves exact. */
+export function statusFor(qualifier: Qualifier, stated: number, computed: number, precision: number): LineStatus {
+  if (qualifier === 'at_least') return computed >= stated ? 'met' : 'not_met';
+  const v = computed - stated;
+  if (v === 0) return 'reconciled';
+  return 2 * Math.abs(v) <= precision ? 'within_rounding' : 'unreconciled';
+}
+
+/** A line under construction, with the groups it counted (for suggestions). */
+interface Work {
+  line: ReconciliationLine;
+  counted: AllocationGroup[];
+}
+
+function baseLine(h: HeadlineInput, check: CheckName): ReconciliationLine {
+  return {
+    headlineId: h.id,
+    headlineCode: h.code,
+    measure: h.measure,
+    label: h.label,
+    check,
+    unit: h.unit,
+    qualifier: h.qualifier,
+    stated: h.value,
+    computed: null,
+    variance: null,
+    precision: h.precision,
+    tolerance: h.precision / 2,
+    status: 'not_comparable',
+    unattributed: null,
+    contributingAllocationIds: [],
+    contributingHeadlines: [],
+    explanation: '',
+    provenance: {
+      document: h.source?.document ?? null,
+      section: h.source?.section ?? null,
+      quote: h.source?.quote ?? null,
+      printed: h.source?.printed ?? null,
+    },
+    table: h.tableName ? { name: h.tableName, row: h.tableRow, column: h.tableColumn } : null,
+    notes: h.notes,
+    suggestion: null,
+  };
+}
+
+/** Fills computed, variance and status; returns the status. */
+function compare(line: ReconciliationLine, h: HeadlineInput, computed: number): LineStatus {
+  line.computed = computed;
+  line.variance = computed - h.value;
+  line.status = statusFor(h.qualifier, h.value, computed, h.precision);
+  return line.status;
+}
+
+function ids(groups: readonly AllocationGroup[]): number[] {
+  return [...new Set(groups.flatMap((g) => g.allocationIds))].sort((a, b) => a - b);
+}
+
+function allocationsLine(h: HeadlineInput, filter: AllocationFilter, groups: readonly AllocationGroup[]): Work {
+  const line = baseLine(h, 'allocations');
+  let sel: Selection;
+  try {
+    sel = selectGroups(groups, filter);
+  } catch (e) {
+    if (!(e instanceof BadRuleYearError)) throw e;
+    line.explanation = `The rule for this figure names a year that cannot be read (${e.message}), so it cannot be checked.`;
+    return { line, counted: [] };
+  }
+  if (sel.unprofiled.length || sel.straddling.length) {
+    line.contributingAllocationIds = ids([...sel.counted, ...sel.unprofiled, ...sel.straddling]);
+    line.explanation = notComparableYears(sel);
+    return { line, counted: [] };
+  }
+  const computed = sel.counted.reduce((s, g) => add(s, g.pence), 0);
+  const status = compare(line, h, computed);
+  line.contributingAllocationIds = ids(sel.counted);
+  const allProject = sel.counted.length > 0 && sel.counted.every((g) => g.projectCode !== null);
+  const lead = sel.counted.length === 0
+    ? `No allocation matches this figure, so the allocations add up to ${amount(h.unit, computed)}`
+    : `The ${allProject ? 'project-level allocations' : 'allocations it covers'} add up to ${amount(h.unit, computed)}`;
+  const words = [comparison(h, computed, status, lead)];
+  if (h.qualifier !== 'at_least' && computed !== h.value) {
+    line.unattributed = h.value - computed;
+    words.push(unattributedText(line.unattributed));
+  }
+  line.explanation = words.filter((w) => w !== '').join(' ');
+  return { line, counted: sel.counted };
+}
+
+function sumOfLine(h: HeadlineInput, codes: readonly string[], byCode: ReadonlyMap<string, HeadlineInput>): Work {
+  const line = baseLine(h, 'sumOf');
+  line.contributingHeadlines = [...codes];
+  const missing = codes.filter((c) => !byCode.has(c));
+  const parts = codes.map((c) => byCode.get(c)).filter((p): p is HeadlineInput => p !== undefined);
+  const otherUnit = parts.find((p) => p.unit !== h.unit);
+  if (codes.length === 0 || missing.length || otherUnit) {
+    line.explanation =
+      codes.length === 0
+        ? 'The rule sums no other figures, so there is nothing to check.'
+        : missing.length
+          ? `This figure is the sum of ${codes.join(' + ')}, but ${missing.map((c) => `"${c}"`).join(', ')} ${missing.length === 1 ? 'is not a headline figure' : 'are not headline figures'} of this programme, so the sum cannot be checked.`
+          : `This figure is in ${h.unit} but ${otherUnit!.code} is in ${otherUnit!.unit}, so they cannot be added.`;
+    return { line, counted: [] };
+  }
+  const computed = parts.reduce((s, p) => add(s, p.value), 0);
+  const status = compare(line, h, computed);
+  const arithmetic = `${parts.map((p) => amount(h.unit, p.value)).join(' + ')} = ${amount(h.unit, computed)}`;
+  line.explanation = comparison(h, computed, status, arithmetic, true);
+  return { line, counted: [] };
+}
+
+function countLine(h: HeadlineInput, themes: readonly string[] | undefined, projects: readonly ProjectRef[]): Work {
+  const line = baseLine(h, 'count');
+  const n = projects.filter((p) => p.status !== 'withdrawn' && (!themes || (p.themeCode !== null && themes.includes(p.themeCode)))).length;
+  const status = compare(line, h, n);
+  const where = themes ? ` in ${themes.join(', ')}` : '';
+  const lead = `The programme has ${amount('projects', n)}${where} that ${n === 1 ? 'is' : 'are'} not withdrawn`;
+  line.explanation = comparison(h, n, status, lead);
+  return { line, counted: [] };
+}
+
+function outputsLine(h: HeadlineInput, metrics: readonly string[], outputs: OutputTotals): Work {
+  const line = baseLine(h, 'outputs');
+  const present = metrics.filter((m) => Object.prototype.hasOwnProperty.call(outputs, m));
+  const what = h.unit === 'pounds' ? 'outputs' : h.unit;
+  if (present.length === 0) {
+    line.explanation = `No ${what} have been recorded yet (${metrics.join(', ') || 'no metric named'}), so the ${qualified(h.qualifier, h.unit, h.value)} stated cannot be compared yet.`;
+    return { line, counted: [] };
+  }
+  const computed = present.reduce((s, m) => add(s, outputs[m]), 0);
+  const status = compare(line, h, computed);
+  const absent = metrics.filter((m) => !present.includes(m));
+  const lead =
+    `Outputs recorded so far total ${amount(h.unit, computed)} (${present.join(', ')}` +
+    `${absent.length ? `; nothing recorded yet for ${absent.join(', ')}` : ''})`;
+  line.explanation = comparison(h, computed, status, lead);
+  return { line, counted: [] };
+}
+
+function checkInput(h: HeadlineInput): void {
+  if (!Number.isSafeInteger(h.value)) throw new RangeError(`headline ${h.code}: value ${h.value} is not a whole number`);
+  if (!Number.isSafeInteger(h.precision) || h.precision < 0) {
+    throw new RangeError(`headline ${h.code}: precision ${h.precision} is not a whole non-negative number`);
+  }
+}
+
+/** Pairs unreconciled allocations lines whose variances cancel and equal one allocation. */
+function suggest(work: readonly Work[]): void {
+  const open = work.filter((w) => w.line.check === 'allocations' && w.line.status === 'unreconciled' && w.line.variance !== 0);
+  for (const p of open) {
+    const v = p.line.variance!;
+    if (v <= 0 || p.line.suggestion) continue;
+    for (const n of open) {
+      if (n.line.suggestion || n.line.variance !== -v) continue;
+      const candidates = p.counted
+        .filter((g) => g.allocationIds.length === 1 && g.pence === v && !n.line.contributingAllocationIds.includes(g.allocationIds[0]))
+        .sort((a, b) => a.allocationIds[0] - b.allocationIds[0]);
+      if (candidates.length === 0) continue;
+      const g = candidates[0];
+      const id = g.allocationIds[0];
+      const t = suggestionTexts(p.line, n.line, g, id);
+      p.line.explanation = [p.line.explanation, t.surplus].filter((s) => s !== '').join(' ');
+      n.line.explanation = [n.line.explanation, t.shortfall].filter((s) => s !== '').join(' ');
+      p.line.suggestion = { allocationId: id, withHeadlineCode: n.line.headlineCode };
+      n.line.suggestion = { allocationId: id, withHeadlineCode: p.line.headlineCode };
+      break;
+    }
+  }
+}
+
+/** Headlines stating the same measure with different values, set side by side. */
+export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
+  const byMeasure = new Map<string, HeadlineInput[]>();
+  for (const h of headlines) byMeasure.set(h.measure, [...(byMeasure.get(h.measure) ?? []), h]);
+  const out: Conflict[] = [];
+  for (const measure of [...byMeasure.keys()].sort(compareText)) {
+    const hs = byMeasure.get(measure)!.slice().sort((a, b) => a.value - b.value || compareText(a.code, b.code));
+    if (hs.length < 2 || hs[0].value === hs[hs.length - 1].value) continue;
+    const spread = hs[hs.length - 1].value - hs[0].value;
+    const sides = hs.map((h) => ({
+      code: h.code,
+      label: h.label,
+      stated: h.value,
+      qualifier: h.qualifier,
+      document: h.source?.document ?? null,
+      section: h.source?.section ?? null,
+      quote: h.source?.quote ?? null,
+    }));
+    out.push({ measure, unit: hs[0].unit, headlines: sides, spread, explanation: conflictText(hs[0].unit, sides, spread) });
+  }
+  return out;
+}
+
+export function reconcile(input: ReconcileInput): ReconciliationReport {
+  for (const g of input.groups) assertPence(g.pence);
+  input.headlines.forEach(checkInput);
+  const byCode = new Map(input.headlines.map((h) => [h.code, h]));
+
+  const work: Work[] = [];
+  for (const h of input.headlines) {
+    const rule = h.rule ?? {};
+    if (rule.allocations) work.push(allocationsLine(h, rule.allocations, input.groups));
+    if (rule.sumOf) work.push(sumOfLine(h, rule.sumOf, byCode));
+    if (rule.count) work.push(countLine(h, rule.count.themes, input.projects));
+    if (rule.outputs) work.push(outputsLine(h, rule.outputs.metrics ?? [], input.outputs ?? {}));
+  }
+  work.sort((a, b) => compareText(a.line.headlineCode, b.line.headlineCode) || compareText(a.line.check, b.line.check) || a.line.headlineId - b.line.headlineId);
+  suggest(work);
+
+  const lines = work.map((w) => w.line);
+  const conflicts = findConflicts(input.headlines);
+  const byStatus = Object.fromEntries(LINE_STATUSES.map((s) => [s, 0])) as Record<LineStatus, number>;
+  let totalUnattributed = 0;
+  for (const l of lines) {
+    byStatus[l.status] += 1;
+    if (l.unattributed !== null) totalUnattributed = add(totalUnattributed, l.unattributed);
+  }
+  return { lines, conflicts, summary: { lines: lines.length, byStatus, totalUnattributed, conflicts: conflicts.length } };
+}

@@ -1,0 +1,97 @@
+import type { HeadlineUnit, Qualifier } from '../../headlines/headline-figure.entity';
+import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from './types';
+
+/** What the reconciliation engine returns. Amounts are pence for pounds, counts otherwise. */
+
+export const CHECKS = ['allocations', 'count', 'outputs', 'sumOf'] as const;
+export type CheckName = (typeof CHECKS)[number];
+
+export const LINE_STATUSES = ['reconciled', 'within_rounding', 'unreconciled', 'met', 'not_met', 'not_comparable'] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+export interface LineProvenance {
+  document: string | null;
+  section: string | null;
+  quote: string | null;
+  printed: string | null;
+}
+
+export interface LineTable {
+  name: string;
+  row: string | null;
+  column: string | null;
+}
+
+/** Words-only hint that one allocation may explain two opposite variances; nothing is moved. */
+export interface Suggestion {
+  allocationId: number;
+  withHeadlineCode: string;
+}
+
+export interface ReconciliationLine {
+  headlineId: number;
+  headlineCode: string;
+  measure: string;
+  label: string;
+  check: CheckName;
+  unit: HeadlineUnit;
+  qualifier: Qualifier;
+  stated: number;
+  computed: number | null;
+  /** computed − stated; null when not comparable. */
+  variance: number | null;
+  /** One unit of the last printed digit (the comparison is 2·|variance| ≤ precision, exact). */
+  precision: number;
+  /** precision / 2, for display: exact in binary (0.5 for a count printed to 1). */
+  tolerance: number;
+  status: LineStatus;
+  /** stated − computed for allocations lines that differ (negative = over-attributed); else null. */
+  unattributed: number | null;
+  contributingAllocationIds: number[];
+  contributingHeadlines: string[];
+  explanation: string;
+  provenance: LineProvenance;
+  table: LineTable | null;
+  notes: string | null;
+  suggestion: Suggestion | null;
+}
+
+export interface ConflictHeadline {
+  code: string;
+  label: string;
+  stated: number;
+  qualifier: Qualifier;
+  document: string | null;
+  section: string | null;
+  quote: string | null;
+}
+
+export interface Conflict {
+  measure: string;
+  unit: HeadlineUnit;
+  headlines: ConflictHeadline[];
+  /** max − min of the stated values. */
+  spread: number;
+  explanation: string;
+}
+
+export interface ReconciliationSummary {
+  lines: number;
+  byStatus: Record<LineStatus, number>;
+  /** Sum of every line's signed unattributed pence. */
+  totalUnattributed: number;
+  conflicts: number;
+}
+
+export interface ReconciliationReport {
+  lines: ReconciliationLine[];
+  conflicts: Conflict[];
+  summary: ReconciliationSummary;
+}
+
+export interface ReconcileInput {
+  headlines: readonly HeadlineInput[];
+  groups: readonly AllocationGroup[];
+  projects: readonly ProjectRef[];
+  outputs: OutputTotals;
+}
