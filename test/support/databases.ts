@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * Which databases the end-to-end tests run on. SQLite always; PostgreSQL when it answers,
+ * and when REQUIRE_POSTGRES=1 (set by .ci/run) its absence is a failure, not a skip.
+ */
+export type DbKind = 'sqlite' | 'postgres';
+
+export const PG_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let pgAvailable: boolean | undefined;
+
+export function postgresAvailable(): boolean {
+  if (pgAvailable !== undefined) return pgAvailable;
+  try {
+    execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432'], { stdio: 'ignore', timeout: 5000 });
+    pgAvailable = true;
+  } catch {
+    pgAvailable = false;
+  }
+  if (!pgAvailable) {
+    if (process.env.REQUIRE_POSTGRES === '1') throw new Error('REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at 127.0.0.1:5432');
+    // Loud, once per file: the suite still runs on SQLite.
+    console.warn('SKIPPED on PostgreSQL: no server answers at 127.0.0.1:5432 (install and start PostgreSQL, or see .ci/run)');
+  }
+  return pgAvailable;
+}
+
+export function databaseKinds(): DbKind[] {
+  return postgresAvailable() ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh, empty schema for one test file; dropped by dropSchema. */
+export async function freshPgSchema(): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const c = new Client({ connectionString: PG_BASE_URL });
+  await c.connect();
+  await c.query(`CREATE SCHEMA "${schema}"`);
+  await c.end();
+  return schema;
+}
+
+export async function dropPgSchema(schema: string): Promise<void> {
+  const c = new Client({ connectionString: PG_BASE_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await c.end();
+}
