@@ -8,12 +8,21 @@ import { FundingModule } from './funding/funding.module';
 import { HeadlinesModule } from './headlines/headlines.module';
 import { HealthModule } from './health/health.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PeriodsModule } from './periods/periods.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SeedModule } from './seed/seed.module';
 
 /** Feature modules; each owns one folder. */
-export const FEATURE_MODULES = [OrganisationsModule, ProgrammesModule, ProjectsModule, FundingModule, HeadlinesModule, HealthModule];
+export const FEATURE_MODULES = [
+  OrganisationsModule,
+  ProgrammesModule,
+  ProjectsModule,
+  FundingModule,
+  HeadlinesModule,
+  HealthModule,
+  PeriodsModule,
+];
 
 @Module({
   imports: [AppConfigModule, DatabaseModule, AuditModule, SeedModule, ...FEATURE_MODULES],

@@ -4,4 +4,7 @@ import { registerSeedCommands } from '../seed/seed.cli';
 import { CliContext } from './cli-context';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
-export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [registerDatabaseCommands, registerSeedCommands];
+export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
+  registerDatabaseCommands,
+  registerSeedCommands,
+];

@@ -7,7 +7,20 @@ import { Programme } from '../programmes/programme.entity';
 import { Theme } from '../programmes/theme.entity';
 import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
+import { ReturnVersion } from '../periods/return-version.entity';
 import { SeedRun } from '../seed/seed-run.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
-export const ENTITIES = [Organisation, Programme, Theme, Project, ProjectPool, SourceKind, Allocation, HeadlineFigure, SeedRun, AuditEntry];
+export const ENTITIES = [
+  Organisation,
+  Programme,
+  Theme,
+  Project,
+  ProjectPool,
+  SourceKind,
+  Allocation,
+  HeadlineFigure,
+  SeedRun,
+  AuditEntry,
+  ReturnVersion,
+];

@@ -1,4 +1,8 @@
 import { Foundation1760000000000 } from './1760000000000-foundation';
+import { ReturnVersions1760000050000 } from './1760000050000-return-versions';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
-export const MIGRATIONS = [Foundation1760000000000];
+export const MIGRATIONS = [
+  Foundation1760000000000,
+  ReturnVersions1760000050000,
+];

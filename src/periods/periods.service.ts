@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { LockedError, RuleViolationError } from '../common/errors';
+import { addQuarters, compareQuarters, formatQuarter, FiscalQuarter, parseQuarter, quarterOfDate } from '../common/fiscal';
+import { Programme } from '../programmes/programme.entity';
+import { ReturnVersion } from './return-version.entity';
+
+/**
+ * The programme's own clock. Its reporting quarter is the earliest quarter whose return has
+ * not been submitted; "past" and "future" are relative to it, never to the wall clock.
+ */
+@Injectable()
+export class PeriodsService {
+  async submittedQuarters(m: EntityManager, programmeId: number): Promise<Set<string>> {
+    const rows: { quarter: string }[] = await m.getRepository(ReturnVersion).createQueryBuilder('r').select('DISTINCT r.quarter', 'quarter').where('r.programme_id = :p', { p: programmeId }).getRawMany();
+    return new Set(rows.map((r) => r.quarter));
+  }
+
+  firstQuarter(p: Programme): FiscalQuarter {
+    return parseQuarter(p.firstQuarter);
+  }
+
+  lastQuarter(p: Programme): FiscalQuarter {
+    return quarterOfDate(p.endsOn);
+  }
+
+  async currentQuarter(m: EntityManager, p: Programme): Promise<FiscalQuarter> {
+    const submitted = await this.submittedQuarters(m, p.id);
+    let q = this.firstQuarter(p);
+    const last = this.lastQuarter(p);
+    while (submitted.has(formatQuarter(q)) && compareQuarters(q, last) < 0) q = addQuarters(q, 1);
+    return q;
+  }
+
+  /** The quarter must be a real quarter inside the programme. */
+  checkInProgramme(p: Programme, quarter: string, field = 'quarter'): FiscalQuarter {
+    let q: FiscalQuarter;
+    try {
+      q = parseQuarter(quarter);
+    } catch (e) {
+      throw new RuleViolationError('INVALID_QUARTER', (e as Error).message, field);
+    }
+    if (compareQuarters(q, this.firstQuarter(p)) < 0 || compareQuarters(q, this.lastQuarter(p)) > 0) {
+      throw new RuleViolationError('QUARTER_OUTSIDE_PROGRAMME', `${formatQuarter(q)} is outside the programme (${p.firstQuarter} to ${formatQuarter(this.lastQuarter(p))})`, field);
+    }
+    return q;
+  }
+
+  async isLocked(m: EntityManager, programmeId: number, quarter: string): Promise<boolean> {
+    return (await m.count(ReturnVersion, { where: { programmeId, quarter } })) > 0;
+  }
+
+  /**
+   * Actuals may be recorded for the reporting quarter and, until their return is submitted,
+   * earlier ones; never for the future; never in place for a submitted (locked) quarter.
+   */
+  async assertActualEditable(m: EntityManager, p: Programme, quarter: string, field = 'quarter'): Promise<FiscalQuarter> {
+    const q = this.checkInProgramme(p, quarter, field);
+    const current = await this.currentQuarter(m, p);
+    if (compareQuarters(q, current) > 0) {
+      throw new RuleViolationError('FUTURE_QUARTER', `${formatQuarter(q)} is after the reporting quarter ${formatQuarter(current)}: actuals cannot be recorded for the future`, field);
+    }
+    if (await this.isLocked(m, p.id, formatQuarter(q))) {
+      throw new LockedError(`${formatQuarter(q)} is locked: its return has been submitted. Record a prior-period adjustment in ${formatQuarter(current)} instead`, field);
+    }
+    return q;
+  }
+}

@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonText } from '../database/transformers';
+
+/**
+ * A submitted quarterly return, frozen: the JSON snapshot as exact bytes (text, never jsonb,
+ * which reorders keys) and the xlsx bytes (base64), each with its SHA-256. A resubmission is a
+ * new row with version n+1 and a reason. A quarter with a row here is closed (its actuals lock).
+ */
+@Entity('return_version')
+@Index(['programmeId', 'quarter', 'version'], { unique: true })
+export class ReturnVersion {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  programmeId: number;
+
+  /** "2015-16 Q1" */
+  @Column({ type: 'varchar', length: 10 })
+  quarter: string;
+
+  @Column({ type: 'int' })
+  version: number;
+
+  @Column({ type: 'varchar', length: 12, default: 'submitted' })
+  status: 'submitted';
+
+  @Column({ type: 'text' })
+  snapshot: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  snapshotSha256: string;
+
+  @Column({ type: 'text', nullable: true })
+  xlsxBase64: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  xlsxSha256: string | null;
+
+  /** Why a resubmission was made (required from version 2). */
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  /** Written comments on warnings, keyed by check code. */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  comments: Record<string, string> | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  submittedBy: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  submittedAt: string;
+}
