@@ -19,7 +19,7 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   if (!validateShape(data)) {
     throw new SeedFileError(
       file,
-      (validateShape.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath, problem: `${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}` })),
+      (validateShape.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath, problem: friendly(e.message, e.params as Record<string, unknown>) })),
     );
   }
   const seed = data as unknown as DealSeed;
@@ -94,4 +94,11 @@ export function parsePeriod(period: string): { periodKind: 'year' | 'range' | 'u
   const yearTo = to === '' ? null : parseFiscalYear(to).start;
   if (yearTo !== null && yearTo < yearFrom) throw new Error(`the range ends (${to}) before it starts (${from})`);
   return { periodKind: 'range', yearFrom, yearTo };
+}
+
+function friendly(message: string | undefined, params: Record<string, unknown>): string {
+  if (typeof params.pattern === 'string' && params.pattern.includes('\\.[0-9]{2}')) return 'must be pounds with exactly two decimal places, e.g. "2400000.00"';
+  if (typeof params.pattern === 'string' && params.pattern.startsWith('^[A-Z0-9]')) return 'must be a code of upper-case letters, digits, dot, dash or underscore';
+  if ('additionalProperty' in params) return `has an unknown field "${String(params.additionalProperty)}"`;
+  return message ?? 'is invalid';
 }
