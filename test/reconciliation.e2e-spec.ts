@@ -366,6 +366,10 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(r.out).toContain('    why: The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated.');
       expect(r.out).toContain(`    source: Part B. The Growth Deal document (appendix) > STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL: "£82.3m from the Government's Local Growth fund to support economic growth in the area"`);
       expect(r.out).toContain('    unattributed: -£6,900,000.00 (over-attributed)');
+      expect(r.out).toContain(
+        `    suggestion: The £6.9m surplus here matches the £6.9m shortfall on Provisional allocation, total (TABLE-PROV-TOTAL) and on Provisional award for projects starting in 2016 and beyond (deal document) (B-PROVISIONAL): project AMSH's £6.9m LGF allocation (id ${id['LGF:AMSH']}) may belong there. This is a suggestion only; no money has been moved.`,
+      );
+      expect(r.out).toContain('    source: Part B. The Growth Deal document (appendix) > Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding: "<b>Total</b> | 21. | 61.3 | 82.3"');
       expect(r.out).toContain('Conflicting statements of the same quantity (2):');
       expect(r.out.trimEnd().split('\n').pop()).toBe('Summary: 46 lines: 19 reconciled, 11 unreconciled, 1 met, 15 not_comparable; 2 conflicts.');
     });

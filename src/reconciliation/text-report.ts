@@ -37,9 +37,13 @@ export function reconciliationTable(r: ReconciliationResult): string {
     out.push(body[i + 2]);
     out.push(`    why: ${shortReason(l)}`);
     if (l.unattributed !== null) out.push(`    unattributed: ${amount(l.unit, l.unattributed, true)}${l.unattributed < 0 ? ' (over-attributed)' : ''}`);
-    if (l.suggestion) out.push(`    suggestion: allocation ${l.suggestion.allocationId} may explain this and ${l.suggestion.withHeadlineCode} together (words only; nothing moved)`);
+    if (l.suggestion) {
+      const at = l.explanation.search(/The \S+ (surplus|shortfall) here matches/);
+      out.push(`    suggestion: ${at >= 0 ? l.explanation.slice(at) : `allocation ${l.suggestion.allocationId} and ${l.suggestion.withHeadlineCode}`}`);
+    }
     const p = l.provenance;
-    if (p.quote) out.push(`    source: ${p.document ?? '?'} > ${p.section ?? '?'}: "${p.quote}"`);
+    // Table rows are quoted with their tab separators; shown as " | " so the terminal keeps them.
+    if (p.quote) out.push(`    source: ${p.document ?? '?'} > ${p.section ?? '?'}: "${p.quote.replace(/\t/g, ' | ')}"`);
   });
   out.push('', `Conflicting statements of the same quantity (${conflicts.length}):`);
   if (conflicts.length === 0) out.push('  none');
