@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDatabaseCommands } from '../database/database.cli';
+import { registerReconciliationCommands } from '../reconciliation/reconciliation.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
 import { CliContext } from './cli-context';
 
@@ -7,4 +8,5 @@ import { CliContext } from './cli-context';
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerDatabaseCommands,
   registerSeedCommands,
+  registerReconciliationCommands,
 ];

@@ -80,15 +80,16 @@ export function describeAllocation(g: AllocationGroup, id: number): string {
 
 export function suggestionTexts(
   surplusLine: { headlineCode: string; label: string },
-  shortfallLine: { headlineCode: string; label: string },
+  shortfallLines: readonly { headlineCode: string; label: string }[],
   g: AllocationGroup,
   id: number,
 ): { surplus: string; shortfall: string } {
   const amt = money(g.pence);
   const desc = describeAllocation(g, id);
   const tail = 'This is a suggestion only; no money has been moved.';
+  const on = shortfallLines.map((l) => `${l.label} (${l.headlineCode})`).join(' and on ');
   return {
-    surplus: `The ${amt} surplus here matches the ${amt} shortfall on ${shortfallLine.label} (${shortfallLine.headlineCode}): ${desc} may belong there. ${tail}`,
+    surplus: `The ${amt} surplus here matches the ${amt} shortfall on ${on}: ${desc} may belong there. ${tail}`,
     shortfall: `The ${amt} shortfall here matches the ${amt} surplus on ${surplusLine.label} (${surplusLine.headlineCode}): ${desc}, counted there, may belong here. ${tail}`,
   };
 }

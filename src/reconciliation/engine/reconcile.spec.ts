@@ -254,6 +254,32 @@ describe('suggestions: opposite variances explained by one allocation', () => {
     expect(r.lines[0].explanation).not.toContain('suggestion');
   });
 
+  it('gives the hint to every line with the same shortfall, naming a partner in the same table first', () => {
+    // The 2014 deal: the table's LGF award total (£27.7m) is £6.9m below the LGF project
+    // figures, while both the deal text and the table put the provisional award £6.9m above
+    // the provisional project figures. Both provisional lines deserve the hint, not just one.
+    const table = { tableName: 'LGF breakdown', tableRow: 'row', tableColumn: 'Total' };
+    const lgfTotal = headline('TABLE-LGF-TOTAL', 2_770_000_000, TENTH, { allocations: { sourceKinds: ['LGF'] } }, { label: 'LGF award, total', ...table });
+    const provTable = headline('TABLE-PROV-TOTAL', 34 * M, M, { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } }, { label: 'Provisional, total', ...table });
+    const provText = headline('B-PROVISIONAL', 34 * M, M, { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } }, { label: 'Provisional award' });
+    const groups = [
+      group({ pence: 2_770_000_000, allocationIds: [1] }),
+      group({ pence: 690_000_000, projectCode: 'AMSH', themeCode: 'SKILLS', allocationIds: [18] }),
+      group({ sourceKind: 'LGF_PROVISIONAL', pence: 2_710_000_000, allocationIds: [8] }),
+    ];
+    const r = reconcile({ headlines: [provText, lgfTotal, provTable], groups, projects: [], outputs: {} });
+    const by = Object.fromEntries(r.lines.map((l) => [l.headlineCode, l]));
+    expect(by['TABLE-LGF-TOTAL'].suggestion).toEqual({ allocationId: 18, withHeadlineCode: 'TABLE-PROV-TOTAL' });
+    expect(by['TABLE-PROV-TOTAL'].suggestion).toEqual({ allocationId: 18, withHeadlineCode: 'TABLE-LGF-TOTAL' });
+    expect(by['B-PROVISIONAL'].suggestion).toEqual({ allocationId: 18, withHeadlineCode: 'TABLE-LGF-TOTAL' });
+    expect(by['TABLE-LGF-TOTAL'].explanation).toContain(
+      "The £6.9m surplus here matches the £6.9m shortfall on Provisional, total (TABLE-PROV-TOTAL) and on Provisional award (B-PROVISIONAL): project AMSH's £6.9m LGF allocation (id 18) may belong there.",
+    );
+    expect(by['B-PROVISIONAL'].explanation).toContain("matches the £6.9m surplus on LGF award, total (TABLE-LGF-TOTAL): project AMSH's £6.9m LGF allocation (id 18), counted there, may belong here.");
+    // Nothing moved: each line still shows its own figures.
+    expect([by['B-PROVISIONAL'].computed, by['TABLE-LGF-TOTAL'].computed]).toEqual([2_710_000_000, 3_460_000_000]);
+  });
+
   it('makes no suggestion when the variances do not cancel exactly', () => {
     const amsh = group({ pence: 690_000_001, ...inYear(2015), allocationIds: [12] });
     const r = reconcile({ headlines: [h1516, h16on], groups: [...base, amsh], projects: [], outputs: {} });

@@ -171,25 +171,34 @@ function checkInput(h: HeadlineInput): void {
   }
 }
 
-/** Pairs unreconciled allocations lines whose variances cancel and equal one allocation. */
+/**
+ * Pairs unreconciled allocations lines whose variances cancel and equal one allocation.
+ * Every line with the matching shortfall gets the hint (two documents may state the same
+ * short figure); the surplus line names them all, a partner in its own table first.
+ */
 function suggest(work: readonly Work[]): void {
   const open = work.filter((w) => w.line.check === 'allocations' && w.line.status === 'unreconciled' && w.line.variance !== 0);
   for (const p of open) {
     const v = p.line.variance!;
     if (v <= 0 || p.line.suggestion) continue;
-    for (const n of open) {
-      if (n.line.suggestion || n.line.variance !== -v) continue;
+    const sameTable = (n: Work) => (p.line.table !== null && n.line.table?.name === p.line.table.name ? 0 : 1);
+    const partners = open.filter((n) => !n.line.suggestion && n.line.variance === -v).sort((a, b) => sameTable(a) - sameTable(b));
+    const fits = (g: AllocationGroup, n: Work) => !n.line.contributingAllocationIds.includes(g.allocationIds[0]);
+    for (const first of partners) {
       const candidates = p.counted
-        .filter((g) => g.allocationIds.length === 1 && g.pence === v && !n.line.contributingAllocationIds.includes(g.allocationIds[0]))
+        .filter((g) => g.allocationIds.length === 1 && g.pence === v && fits(g, first))
         .sort((a, b) => a.allocationIds[0] - b.allocationIds[0]);
       if (candidates.length === 0) continue;
       const g = candidates[0];
       const id = g.allocationIds[0];
-      const t = suggestionTexts(p.line, n.line, g, id);
+      const matched = partners.filter((n) => fits(g, n));
+      const t = suggestionTexts(p.line, matched.map((n) => n.line), g, id);
       p.line.explanation = [p.line.explanation, t.surplus].filter((s) => s !== '').join(' ');
-      n.line.explanation = [n.line.explanation, t.shortfall].filter((s) => s !== '').join(' ');
-      p.line.suggestion = { allocationId: id, withHeadlineCode: n.line.headlineCode };
-      n.line.suggestion = { allocationId: id, withHeadlineCode: p.line.headlineCode };
+      p.line.suggestion = { allocationId: id, withHeadlineCode: matched[0].line.headlineCode };
+      for (const n of matched) {
+        n.line.explanation = [n.line.explanation, t.shortfall].filter((s) => s !== '').join(' ');
+        n.line.suggestion = { allocationId: id, withHeadlineCode: p.line.headlineCode };
+      }
       break;
     }
   }

@@ -1,0 +1,135 @@
+import Decimal from 'decimal.js';
+import { stringify } from 'csv-stringify/sync';
+import { formatPounds } from '../common/money';
+import type { HeadlineUnit } from '../headlines/headline-figure.entity';
+import type { Conflict, ReconciliationLine } from './engine';
+import type { BreakdownResult, ReconciliationResult } from './reconciliation.service';
+
+/**
+ * What HTTP, CSV and the CLI's json show: money as two-place pound strings, counts as whole
+ * numbers, each line keeping its `unit` so a reader knows which is which.
+ */
+
+export const AMOUNTS_NOTE = 'Amounts in pounds are strings with two decimal places; counts (jobs, homes, projects, sites) are whole numbers; each line names its unit.';
+
+/** A value in its unit: "78100000.00" for pounds, 8 for counts. */
+export function inUnit(unit: HeadlineUnit, v: number): string | number;
+export function inUnit(unit: HeadlineUnit, v: number | null): string | number | null;
+export function inUnit(unit: HeadlineUnit, v: number | null): string | number | null {
+  if (v === null) return null;
+  return unit === 'pounds' ? formatPounds(v) : v;
+}
+
+/** Half a precision: exact, so an odd number of pence keeps its half. */
+function tolerance(unit: HeadlineUnit, precision: number): string | number {
+  if (unit !== 'pounds') return precision / 2;
+  const d = new Decimal(precision).dividedBy(200);
+  return d.decimalPlaces() <= 2 ? d.toFixed(2) : d.toFixed();
+}
+
+export function presentLine(l: ReconciliationLine) {
+  return {
+    headlineCode: l.headlineCode,
+    check: l.check,
+    label: l.label,
+    measure: l.measure,
+    unit: l.unit,
+    qualifier: l.qualifier,
+    status: l.status,
+    stated: inUnit(l.unit, l.stated),
+    computed: inUnit(l.unit, l.computed),
+    variance: inUnit(l.unit, l.variance),
+    precision: inUnit(l.unit, l.precision),
+    tolerance: tolerance(l.unit, l.precision),
+    unattributed: inUnit(l.unit, l.unattributed),
+    explanation: l.explanation,
+    provenance: l.provenance,
+    table: l.table,
+    notes: l.notes,
+    contributingAllocationIds: l.contributingAllocationIds,
+    contributingHeadlines: l.contributingHeadlines,
+    suggestion: l.suggestion,
+  };
+}
+
+export function presentConflict(c: Conflict) {
+  return {
+    measure: c.measure,
+    unit: c.unit,
+    spread: inUnit(c.unit, c.spread),
+    explanation: c.explanation,
+    headlines: c.headlines.map((h) => ({ ...h, stated: inUnit(c.unit, h.stated) })),
+  };
+}
+
+export function presentReconciliation(r: ReconciliationResult) {
+  const { report } = r;
+  return {
+    programme: r.programme,
+    basis: 'approved allocations of every commitment status except withdrawn',
+    amounts: AMOUNTS_NOTE,
+    summary: {
+      lines: report.summary.lines,
+      byStatus: report.summary.byStatus,
+      conflicts: report.summary.conflicts,
+      // The engine's sum of every line's unattributed figure is left out: headlines overlap
+      // (five state the LGF total), so that sum counts the same gap many times over.
+    },
+    lines: report.lines.map(presentLine),
+    conflicts: report.conflicts.map(presentConflict),
+  };
+}
+
+export function presentBreakdown(r: BreakdownResult) {
+  const b = r.breakdown;
+  const pounds = (cells: Record<string, number>) => Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, formatPounds(v)]));
+  return {
+    programme: r.programme,
+    filters: r.filters,
+    unit: 'pounds' as const,
+    amounts: AMOUNTS_NOTE,
+    by: b.by,
+    rowDimensions: b.rowDimensions,
+    columnDimension: b.columnDimension,
+    columns: b.columns,
+    rows: b.rows.map((row) => ({ key: row.key, labels: row.labels, cells: pounds(row.cells), total: formatPounds(row.total), allocationIds: row.allocationIds })),
+    columnTotals: pounds(b.columnTotals),
+    grandTotal: formatPounds(b.grandTotal),
+  };
+}
+
+export const RECONCILIATION_CSV_HEADER = [
+  'headline_code', 'check', 'label', 'status', 'unit', 'qualifier', 'stated', 'computed', 'variance', 'precision',
+  'unattributed', 'explanation', 'document', 'section', 'quote', 'printed', 'table', 'table_row', 'table_column',
+  'allocation_ids', 'contributing_headlines', 'suggested_allocation_id', 'suggested_with',
+];
+
+/** One row per line; amounts as plain numbers (pounds to two places), ids space-separated. */
+export function reconciliationCsv(r: ReconciliationResult): string {
+  const rows = r.report.lines.map((l) => [
+    l.headlineCode, l.check, l.label, l.status, l.unit, l.qualifier,
+    inUnit(l.unit, l.stated), inUnit(l.unit, l.computed) ?? '', inUnit(l.unit, l.variance) ?? '', inUnit(l.unit, l.precision),
+    inUnit(l.unit, l.unattributed) ?? '', l.explanation,
+    l.provenance.document ?? '', l.provenance.section ?? '', l.provenance.quote ?? '', l.provenance.printed ?? '',
+    l.table?.name ?? '', l.table?.row ?? '', l.table?.column ?? '',
+    l.contributingAllocationIds.join(' '), l.contributingHeadlines.join(' '),
+    l.suggestion?.allocationId ?? '', l.suggestion?.withHeadlineCode ?? '',
+  ]);
+  return stringify([RECONCILIATION_CSV_HEADER, ...rows]);
+}
+
+/** Rows as in JSON, then a Total row whose cells are the column totals. */
+export function breakdownCsv(r: BreakdownResult): string {
+  const b = r.breakdown;
+  const cols = b.columnDimension ? b.columns : [];
+  const header = [...b.rowDimensions, ...cols, 'total', 'allocation_ids'];
+  const rows = b.rows.map((row) => [...row.labels, ...cols.map((c) => formatPounds(row.cells[c])), formatPounds(row.total), row.allocationIds.join(' ')]);
+  const blanks = b.rowDimensions.slice(1).map(() => '');
+  const total = ['Total', ...blanks, ...cols.map((c) => formatPounds(b.columnTotals[c])), formatPounds(b.grandTotal), ''];
+  return stringify([header, ...rows, total]);
+}
+
+export function csvFilename(programme: string, what: 'breakdown' | 'reconciliation', by?: string[]): string {
+  const safe = programme.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${safe}-${what}${by?.length ? `-by-${by.join('-')}` : ''}.csv`;
+}
