@@ -3,7 +3,7 @@ import { DIMENSIONS } from '../src/reconciliation/engine';
 import { parsePounds } from '../src/common/money';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
-import { runCliAgainst } from './support/run-cli';
+import { cli as runCli } from './support/cli';
 import { EXPECTED } from './reconciliation-2014.expected';
 
 // Every expected line is worked by hand from the source, with its reason: see reconciliation-2014.expected.ts.
@@ -15,7 +15,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
   let recon: any;
   const id: Record<string, number> = {}; // "LGF:AMSH" -> allocation id
   const ids = (...keys: string[]) => keys.map((k) => id[k]).sort((a, b) => a - b);
-  const cli = (...argv: string[]) => runCliAgainst(t.env, argv);
+  const cli = (...argv: string[]) => runCli(argv, t.env);
 
   beforeAll(async () => {
     t = await startTestApp(kind);
