@@ -102,6 +102,13 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     const kinds = [...new Set(v.allocations.map((a) => a.sourceKind))].join(', ');
     return `Add project ${v.code} (${v.name})${v.allocations.length ? ` with ${v.allocations.length} allocation${v.allocations.length > 1 ? 's' : ''} totalling ${displayPounds(total)} (${kinds})` : ' with no money'}.`;
   }
+
+  /** The project exists only once approved; before that the change touches no existing project. */
+  async projectIds(m: EntityManager, programme: Programme, payload: AddProjectPayload): Promise<number[]> {
+    const code = parseAdd(payload).value?.code;
+    const p = code ? (await projectsByCode(m, programme.id, [code])).get(code) : undefined;
+    return p ? [p.id] : [];
+  }
 }
 
 export interface ProjectStatusPayload {
