@@ -190,7 +190,9 @@ export class ChangeRequestsService {
         return [];
       }
     });
-    const [allocs, codes] = await Promise.all([allocationsById(m, prog.id, ids), codeMaps(m, prog.id)]);
+    // Sequential: inside a transaction the manager holds one connection.
+    const allocs = await allocationsById(m, prog.id, ids);
+    const codes = await codeMaps(m, prog.id);
     const label = (id: number) => {
       const a = allocs.get(id);
       if (!a) return `allocation ${id}`;

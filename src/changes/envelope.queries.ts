@@ -51,7 +51,8 @@ export async function envelopeRows(m: EntityManager, programmeId: number): Promi
  * then stores it.
  */
 export async function effectiveEnvelopes(m: EntityManager, programmeId: number) {
-  const [stored, totals] = await Promise.all([envelopeRows(m, programmeId), approvedTotals(m, programmeId)]);
+  const stored = await envelopeRows(m, programmeId);
+  const totals = await approvedTotals(m, programmeId);
   const effective: Record<string, number> = { ...totals, ...stored };
   return { stored, totals, effective };
 }
