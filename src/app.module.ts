@@ -13,6 +13,7 @@ import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SeedModule } from './seed/seed.module';
+import { ChangesModule } from './changes/changes.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -24,6 +25,7 @@ export const FEATURE_MODULES = [
   HealthModule,
   PeriodsModule,
   ReconciliationModule,
+  ChangesModule,
 ];
 
 @Module({

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDatabaseCommands } from '../database/database.cli';
 import { registerReconciliationCommands } from '../reconciliation/reconciliation.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
+import { registerChangesCommands } from '../changes/changes.cli';
 import { CliContext } from './cli-context';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
@@ -9,4 +10,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerDatabaseCommands,
   registerSeedCommands,
   registerReconciliationCommands,
+  registerChangesCommands,
 ];

@@ -9,6 +9,8 @@ import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { SeedRun } from '../seed/seed-run.entity';
+import { ChangeRequest } from '../changes/change-request.entity';
+import { ProgrammeEnvelope } from '../changes/programme-envelope.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
 export const ENTITIES = [
@@ -23,4 +25,6 @@ export const ENTITIES = [
   SeedRun,
   AuditEntry,
   ReturnVersion,
+  ChangeRequest,
+  ProgrammeEnvelope,
 ];

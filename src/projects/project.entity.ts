@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Provenance } from '../common/provenance';
 
-export const PROJECT_STATUSES = ['pipeline', 'approved', 'in_delivery', 'complete', 'withdrawn'] as const;
+export const PROJECT_STATUSES = ['pipeline', 'approved', 'in_delivery', 'complete', 'withdrawn', 'on_hold'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 @Entity('project')

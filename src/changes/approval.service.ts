@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditRecord, AuditService } from '../audit/audit.service';
+import { RuleViolationError, StaleVersionError } from '../common/errors';
+import { formatPounds } from '../common/money';
+import { Db } from '../database/db.service';
+import { updateVersioned } from '../database/versioned';
+import { Allocation } from '../funding/allocation.entity';
+import { periodCode } from '../funding/period';
+import { codeMaps, findProgramme } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { ChangeRequest } from './change-request.entity';
+import { assertState, EnvelopeExceededError, findChange, lockProgramme, projectIdsText, sameActor, SeparationOfDutiesError, throwIfProblems } from './change-rules';
+import { envelopeBreaches } from './engine/money';
+import { approvedTotals, effectiveEnvelopes, envelopeRows } from './envelope.queries';
+import { AllocationSnapshot, ApprovedWrites, ChangeKindRegistry, NewAllocation } from './kinds/kind';
+import { ProgrammeEnvelope } from './programme-envelope.entity';
+
+export interface ApproveInput {
+  reason?: string;
+  version?: number;
+}
+
+/**
+ * Approves change requests, and is the only writer of approved allocations and envelopes
+ * (besides the deal loader's initial baseline). Approval is one transaction: re-validate against
+ * current data, apply through an ApprovedWrites handle that exists only here, check every source
+ * kind against its envelope, store before/after, audit. Any failure rolls everything back.
+ */
+@Injectable()
+export class ApprovalService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly registry: ChangeKindRegistry,
+  ) {}
+
+  approve(code: string, number: number, input: ApproveInput, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      await lockProgramme(m, prog.id);
+      const cr = await findChange(m, prog.id, number);
+      assertState(cr, ['submitted'], 'approved');
+      if (input.version !== undefined && input.version !== cr.version) {
+        throw new StaleVersionError('change request', cr.number, input.version, cr.version);
+      }
+      if (sameActor(cr.submittedBy, cr.submittedById, actor)) throw new SeparationOfDutiesError(cr.number, cr.submittedBy ?? 'you');
+      const handler = this.registry.get(cr.kind);
+      if (!handler) throw new RuleViolationError('UNKNOWN_KIND', `no handler for change request kind "${cr.kind}" is installed`, 'kind');
+      throwIfProblems(await handler.validate(m, prog, cr.payload));
+
+      const before = await effectiveEnvelopes(m, prog.id);
+      const writes = new Writes(m, prog, actor, cr.number, this.audit);
+      const result = await handler.apply(m, prog, cr.payload, actor, writes);
+      const totalsAfter = await approvedTotals(m, prog.id);
+      const envelopesAfter = { ...before.effective, ...(await envelopeRows(m, prog.id)) };
+      const breaches = envelopeBreaches({ totalsBefore: before.totals, totalsAfter, envelopesBefore: before.effective, envelopesAfter });
+      if (breaches.length) throw new EnvelopeExceededError(breaches);
+
+      // Kinds this change touched that had no stored envelope get one now (first use): their
+      // envelope is what was approved just before this change.
+      const kinds = [...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds])].filter(
+        (k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0),
+      );
+      const now = new Date().toISOString();
+      for (const k of kinds) {
+        if (!(k in before.stored) && !writes.envelopeStored.has(k)) await m.insert(ProgrammeEnvelope, { programmeId: prog.id, sourceKind: k, amountPence: before.effective[k] ?? 0, updatedAt: now });
+      }
+      const envelope = kinds.sort().map((k) => ({
+        sourceKind: k,
+        envelopeBefore: formatPounds(before.effective[k] ?? 0),
+        envelopeAfter: formatPounds(envelopesAfter[k] ?? before.effective[k] ?? 0),
+        approvedBefore: formatPounds(before.totals[k] ?? 0),
+        approvedAfter: formatPounds(totalsAfter[k] ?? 0),
+      }));
+      const stored = { before: { ...(result.before as object), envelope }, after: { ...(result.after as object), envelope } };
+      const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
+      const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
+        state: 'approved',
+        decidedBy: actor.name,
+        decidedById: actor.userId,
+        decidedAt: now,
+        decisionReason: input.reason ?? null,
+        before: stored.before,
+        after: stored.after,
+        projectIds: projectIdsText([...parseIds(cr.projectIds), ...touched]),
+      });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'change_request',
+        entityId: cr.number,
+        action: 'approve',
+        before: stored.before,
+        after: stored.after,
+        meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
+      });
+      return after;
+    });
+  }
+}
+
+function parseIds(text: string | null): number[] {
+  return text ? text.split('|').filter(Boolean).map(Number) : [];
+}
+
+/** The approval-time write handle; never exported, so no other code can write approved money. */
+class Writes implements ApprovedWrites {
+  readonly touchedKinds = new Set<string>();
+  readonly envelopeStored = new Set<string>();
+  private codes?: Awaited<ReturnType<typeof codeMaps>>;
+
+  constructor(
+    private readonly m: EntityManager,
+    private readonly prog: Programme,
+    private readonly actor: Actor,
+    readonly changeNumber: number,
+    private readonly audit: AuditService,
+  ) {}
+
+  async allocation(id: number): Promise<Allocation> {
+    const a = await this.m.findOne(Allocation, { where: { id, programmeId: this.prog.id } });
+    if (!a) throw new RuleViolationError('UNKNOWN_REFERENCE', `allocation ${id} does not exist in this programme`, 'allocationId');
+    if (a.approvalState !== 'approved') throw new RuleViolationError('NOT_APPROVED', `allocation ${id} is a draft`, 'allocationId');
+    return a;
+  }
+
+  private async snapshot(a: Allocation): Promise<AllocationSnapshot> {
+    const missing = (a.projectId && !this.codes?.project.has(a.projectId)) || (a.poolId && !this.codes?.pool.has(a.poolId));
+    if (!this.codes || missing) this.codes = await codeMaps(this.m, this.prog.id);
+    return {
+      id: a.id,
+      sourceKind: a.sourceKind,
+      project: a.projectId ? (this.codes.project.get(a.projectId) ?? null) : null,
+      pool: a.poolId ? (this.codes.pool.get(a.poolId) ?? null) : null,
+      period: periodCode(a.periodKind, a.yearFrom, a.yearTo),
+      amount: formatPounds(a.amountPence),
+      commitmentStatus: a.commitmentStatus,
+    };
+  }
+
+  private async update(id: number, changes: Partial<Allocation>) {
+    const a = await this.allocation(id);
+    this.touchedKinds.add(a.sourceKind);
+    const after = await updateVersioned(this.m, Allocation, 'allocation', id, a.version, { ...changes, updatedAt: new Date().toISOString() });
+    await this.record({ programmeId: this.prog.id, projectId: a.projectId, entity: 'allocation', entityId: id, action: 'update', before: a, after });
+    return { before: await this.snapshot(a), after: await this.snapshot(after) };
+  }
+
+  async adjustAllocation(id: number, deltaPence: number) {
+    const a = await this.allocation(id);
+    const next = a.amountPence + deltaPence;
+    if (next < 0) throw new RuleViolationError('NEGATIVE_ALLOCATION', `would take allocation ${id} from ${formatPounds(a.amountPence)} to ${formatPounds(next)}`, 'payload');
+    return this.update(id, { amountPence: next });
+  }
+
+  reperiodAllocation(id: number, period: Pick<NewAllocation, 'periodKind' | 'yearFrom' | 'yearTo'>, amountPence: number) {
+    return this.update(id, { ...period, amountPence });
+  }
+
+  withdrawAllocation(id: number) {
+    return this.update(id, { commitmentStatus: 'withdrawn' });
+  }
+
+  async createAllocation(spec: NewAllocation): Promise<AllocationSnapshot> {
+    const now = new Date().toISOString();
+    this.touchedKinds.add(spec.sourceKind);
+    const r = await this.m.insert(Allocation, { ...spec, programmeId: this.prog.id, approvalState: 'approved', createdAt: now, updatedAt: now });
+    const a = await this.m.findOneByOrFail(Allocation, { id: r.identifiers[0].id as number });
+    await this.record({ programmeId: this.prog.id, projectId: a.projectId, entity: 'allocation', entityId: a.id, action: 'create', after: a });
+    return this.snapshot(a);
+  }
+
+  async moveEnvelope(sourceKind: string, deltaPence: number) {
+    this.touchedKinds.add(sourceKind);
+    const { stored, effective } = await effectiveEnvelopes(this.m, this.prog.id);
+    const beforePence = effective[sourceKind] ?? 0;
+    const afterPence = beforePence + deltaPence;
+    if (afterPence < 0) throw new RuleViolationError('NEGATIVE_ENVELOPE', `would take the ${sourceKind} envelope below zero`, 'payload.delta');
+    const now = new Date().toISOString();
+    const row = await this.m.findOne(ProgrammeEnvelope, { where: { programmeId: this.prog.id, sourceKind } });
+    if (row) await updateVersioned(this.m, ProgrammeEnvelope, 'envelope', row.id, row.version, { amountPence: afterPence, updatedAt: now });
+    else await this.m.insert(ProgrammeEnvelope, { programmeId: this.prog.id, sourceKind, amountPence: afterPence, updatedAt: now });
+    this.envelopeStored.add(sourceKind);
+    await this.record({
+      programmeId: this.prog.id,
+      entity: 'programme_envelope',
+      entityId: sourceKind,
+      action: 'update',
+      before: { sourceKind, amount: formatPounds(beforePence), stored: sourceKind in stored },
+      after: { sourceKind, amount: formatPounds(afterPence) },
+    });
+    return { beforePence, afterPence };
+  }
+
+  record(r: AuditRecord): Promise<void> {
+    return this.audit.record(this.m, this.actor, { ...r, meta: { ...(r.meta ?? {}), changeRequest: this.changeNumber } });
+  }
+}

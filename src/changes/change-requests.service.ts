@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { RuleViolationError, StaleVersionError } from '../common/errors';
+import { page } from '../common/pagination';
+import { Db } from '../database/db.service';
+import { updateVersioned } from '../database/versioned';
+import { periodCode } from '../funding/period';
+import { codeMaps, findProgramme } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { Project } from '../projects/project.entity';
+import { ApprovalService } from './approval.service';
+import { ChangeRequest, ChangeState } from './change-request.entity';
+import { assertState, findChange, lockProgramme, projectIdsText, throwIfProblems } from './change-rules';
+import { ChangeRequestQuery, CreateChangeRequestDto, RejectDto, StepDto, UpdateChangeRequestDto } from './dto/change-request.dto';
+import { ChangeKindHandler, ChangeKindRegistry } from './kinds/kind';
+import { allocationsById } from './kinds/references';
+
+type Codes = Awaited<ReturnType<typeof codeMaps>>;
+
+/**
+ * Drafting, submitting, rejecting and withdrawing change requests, and reading them. None of
+ * these moves money: approval is ApprovalService's alone.
+ */
+@Injectable()
+export class ChangeRequestsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly registry: ChangeKindRegistry,
+    private readonly approval: ApprovalService,
+  ) {}
+
+  /** Approval itself (and every write of approved money) is ApprovalService's; this presents the result. */
+  async approve(code: string, number: number, dto: StepDto, actor: Actor) {
+    await this.approval.approve(code, number, dto, actor);
+    return this.get(code, number);
+  }
+
+  kinds() {
+    return this.registry.list();
+  }
+
+  private handler(kind: string): ChangeKindHandler<unknown> {
+    const h = this.registry.get(kind);
+    if (!h) throw new RuleViolationError('UNKNOWN_KIND', `"${kind}" is not a change request kind (known: ${this.registry.kinds().join(', ')})`, 'kind');
+    return h;
+  }
+
+  /** Validates the payload against current data; returns the projects it touches. */
+  private async check(m: EntityManager, prog: Programme, kind: string, payload: unknown): Promise<string | null> {
+    const h = this.handler(kind);
+    throwIfProblems(await h.validate(m, prog, payload));
+    return projectIdsText(h.projectIds ? await h.projectIds(m, prog, payload) : []);
+  }
+
+  list(code: string, q: ChangeRequestQuery) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      const qb = m.getRepository(ChangeRequest).createQueryBuilder('c').where('c.programme_id = :p', { p: prog.id });
+      if (q.state) qb.andWhere('c.state = :s', { s: q.state });
+      if (q.kind) qb.andWhere('c.kind = :k', { k: q.kind });
+      if (q.project) {
+        const p = await m.findOne(Project, { where: { programmeId: prog.id, code: q.project } });
+        if (!p) return page([], 0, q);
+        qb.andWhere('c.project_ids LIKE :pid', { pid: `%|${p.id}|%` });
+      }
+      const [items, total] = await qb
+        .orderBy('c.number', 'DESC')
+        .take(q.limit ?? 100)
+        .skip(q.offset ?? 0)
+        .getManyAndCount();
+      return page(await this.presentMany(m, prog, items), total, q);
+    });
+  }
+
+  get(code: string, number: number) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      return (await this.presentMany(m, prog, [await findChange(m, prog.id, number)]))[0];
+    });
+  }
+
+  create(code: string, dto: CreateChangeRequestDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      await lockProgramme(m, prog.id);
+      const projectIds = await this.check(m, prog, dto.kind, dto.payload);
+      const last: { n: number | string | null } | undefined = await m
+        .getRepository(ChangeRequest)
+        .createQueryBuilder('c')
+        .select('MAX(c.number)', 'n')
+        .where('c.programme_id = :p', { p: prog.id })
+        .getRawOne();
+      const number = Number(last?.n ?? 0) + 1;
+      const r = await m.insert(ChangeRequest, {
+        programmeId: prog.id,
+        number,
+        kind: dto.kind,
+        title: dto.title,
+        reason: dto.reason,
+        evidence: dto.evidence ?? null,
+        state: 'draft',
+        payload: dto.payload,
+        projectIds,
+        createdBy: actor.name,
+        createdById: actor.userId,
+        createdAt: new Date().toISOString(),
+      });
+      const cr = await m.findOneByOrFail(ChangeRequest, { id: r.identifiers[0].id as number });
+      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'create', after: cr });
+      return (await this.presentMany(m, prog, [cr]))[0];
+    });
+  }
+
+  /** Only a draft is edited, with the version it was read at. */
+  update(code: string, number: number, dto: UpdateChangeRequestDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const before = await findChange(m, prog.id, number);
+      assertState(before, ['draft'], 'edited');
+      if (dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
+      const changes: Partial<ChangeRequest> = {};
+      if (dto.title !== undefined) changes.title = dto.title;
+      if (dto.reason !== undefined) changes.reason = dto.reason;
+      if (dto.evidence !== undefined) changes.evidence = dto.evidence;
+      if (dto.payload !== undefined) {
+        changes.payload = dto.payload;
+        changes.projectIds = await this.check(m, prog, before.kind, dto.payload);
+      }
+      const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, dto.version, changes);
+      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'update', before, after });
+      return (await this.presentMany(m, prog, [after]))[0];
+    });
+  }
+
+  /** A step that changes only the state (and who/when): submit, reject, withdraw. */
+  private step(code: string, number: number, allowed: ChangeState[], to: ChangeState, word: string, dto: StepDto, actor: Actor, extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      await lockProgramme(m, prog.id);
+      const before = await findChange(m, prog.id, number);
+      assertState(before, allowed, word);
+      if (dto.version !== undefined && dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
+      const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, before.version, { state: to, ...(await extra(before, prog, m)) });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'change_request',
+        entityId: number,
+        action: to === 'submitted' ? 'submit' : to === 'rejected' ? 'reject' : 'withdraw',
+        before: { state: before.state, version: before.version },
+        after: { state: after.state, version: after.version },
+        meta: { number, kind: before.kind, reason: dto.reason ?? null },
+      });
+      return (await this.presentMany(m, prog, [after]))[0];
+    });
+  }
+
+  /** Submitting re-checks the payload against today's data, so approvers see only workable changes. */
+  submit(code: string, number: number, dto: StepDto, actor: Actor) {
+    return this.step(code, number, ['draft'], 'submitted', 'submitted', dto, actor, async (cr, prog, m) => ({
+      projectIds: await this.check(m, prog, cr.kind, cr.payload),
+      submittedBy: actor.name,
+      submittedById: actor.userId,
+      submittedAt: new Date().toISOString(),
+    }));
+  }
+
+  reject(code: string, number: number, dto: RejectDto, actor: Actor) {
+    return this.step(code, number, ['submitted'], 'rejected', 'rejected', dto, actor, async () => ({
+      decidedBy: actor.name,
+      decidedById: actor.userId,
+      decidedAt: new Date().toISOString(),
+      decisionReason: dto.reason,
+    }));
+  }
+
+  withdraw(code: string, number: number, dto: StepDto, actor: Actor) {
+    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async () => ({ decisionReason: dto.reason ?? null }));
+  }
+
+  /** Presents rows with plain-English descriptions: one query for every allocation they name. */
+  async presentMany(m: EntityManager, prog: Programme, rows: ChangeRequest[]) {
+    const ids = rows.flatMap((cr) => {
+      const h = this.registry.get(cr.kind);
+      try {
+        return h?.allocationIds ? h.allocationIds(cr.payload) : [];
+      } catch {
+        return [];
+      }
+    });
+    // Sequential: inside a transaction the manager holds one connection.
+    const allocs = await allocationsById(m, prog.id, ids);
+    const codes = await codeMaps(m, prog.id);
+    const label = (id: number) => {
+      const a = allocs.get(id);
+      if (!a) return `allocation ${id}`;
+      return `${(a.projectId ? codes.project.get(a.projectId) : a.poolId ? codes.pool.get(a.poolId) : null) ?? 'the programme'} · ${a.sourceKind} · ${periodCode(a.periodKind, a.yearFrom, a.yearTo)} (allocation ${id})`;
+    };
+    return rows.map((cr) => present(cr, this.registry.get(cr.kind), label, codes));
+  }
+}
+
+function present(cr: ChangeRequest, h: ChangeKindHandler<unknown> | undefined, label: (id: number) => string, codes: Codes) {
+  let description: string;
+  try {
+    description = h ? h.describe(cr.payload, { allocation: label }) : `A ${cr.kind} change (no handler for this kind is installed).`;
+  } catch {
+    description = `A ${cr.kind} change.`;
+  }
+  return {
+    number: cr.number,
+    kind: cr.kind,
+    kindLabel: h?.label ?? cr.kind,
+    title: cr.title,
+    state: cr.state,
+    description,
+    reason: cr.reason,
+    evidence: cr.evidence,
+    payload: cr.payload,
+    projects: (cr.projectIds ?? '')
+      .split('|')
+      .filter(Boolean)
+      .map((id) => codes.project.get(Number(id)) ?? id),
+    before: cr.before ?? null,
+    after: cr.after ?? null,
+    createdBy: cr.createdBy,
+    createdAt: cr.createdAt,
+    submittedBy: cr.submittedBy,
+    submittedAt: cr.submittedAt,
+    decidedBy: cr.decidedBy,
+    decidedAt: cr.decidedAt,
+    decisionReason: cr.decisionReason,
+    version: cr.version,
+  };
+}

@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { PageQuery } from '../../common/pagination';
+import { CHANGE_STATES, ChangeState } from '../change-request.entity';
+
+const PAYLOAD_DOC =
+  'Depends on kind. reallocation: {"lines":[{"allocationId":3,"delta":"-1000000.00"},{"allocationId":2,"delta":"1000000.00"}]} (a line may instead be {"new":{"sourceKind","project"|"pool","period","commitmentStatus"},"amount"}; lines net to 0.00). ' +
+  'reprofile_years: {"allocationId":3,"periods":[{"period":"2016-17","amount":"2000000.00"},{"period":"2017-18","amount":"2200000.00"}]}. ' +
+  'envelope_change: {"sourceKind":"LGF_PROVISIONAL","delta":"1000000.00"}. add_project: {"code","name","theme","allocations":[{"sourceKind","period","amount","commitmentStatus"}]}. ' +
+  'withdraw_project / put_on_hold: {"project":"BERICOTE"}.';
+
+export class CreateChangeRequestDto {
+  @ApiProperty({ example: 'reallocation', description: 'reallocation, reprofile_years, envelope_change, add_project, withdraw_project, put_on_hold (and any kind other features register)' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'kind must be a change request kind such as "reallocation"' })
+  kind: string;
+
+  @ApiProperty({ example: 'Move £1m LGF from Meaford to Lichfield' })
+  @IsString()
+  @Length(1, 300)
+  title: string;
+
+  @ApiProperty({ example: 'Meaford’s land purchase came in under budget; Lichfield’s bus station tender came in over.' })
+  @IsString()
+  @Length(1, 5000)
+  reason: string;
+
+  @ApiPropertyOptional({ example: 'Tender report LCC/2016/14, section 3' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  evidence?: string;
+
+  @ApiProperty({ description: PAYLOAD_DOC, example: { lines: [{ allocationId: 3, delta: '-1000000.00' }, { allocationId: 2, delta: '1000000.00' }] } })
+  @IsObject()
+  payload: Record<string, unknown>;
+}
+
+export class UpdateChangeRequestDto extends VersionedDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  reason?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  evidence?: string;
+
+  @ApiPropertyOptional({ description: PAYLOAD_DOC })
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+}
+
+/** Submit, approve and withdraw may carry the version read (stale → 409) and a reason. */
+export class StepDto {
+  @ApiPropertyOptional({ example: 2, description: 'the version you read; a stale one gets 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ example: 'Board meeting 14 March 2016, item 5' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  reason?: string;
+}
+
+/** Rejection always says why. */
+export class RejectDto {
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiProperty({ example: 'The tender evidence does not support the overspend' })
+  @IsString()
+  @Length(1, 5000)
+  reason: string;
+}
+
+export class ChangeRequestQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CHANGE_STATES })
+  @IsOptional()
+  @IsIn(CHANGE_STATES)
+  state?: ChangeState;
+
+  @ApiPropertyOptional({ example: 'reallocation' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'kind must be a change request kind such as "reallocation"' })
+  kind?: string;
+
+  @ApiPropertyOptional({ example: 'MEAFORD', description: 'changes that touch this project' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `project ${CODE_MESSAGE}` })
+  project?: string;
+}

@@ -1,0 +1,53 @@
+import { EntityManager } from 'typeorm';
+import { displayPounds, formatPounds } from '../../common/money';
+import { Programme } from '../../programmes/programme.entity';
+import { effectiveEnvelopes } from '../envelope.queries';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem } from './kind';
+import { PayloadReader } from './payload';
+import { sourceKindCodes } from './references';
+
+export interface EnvelopeChangePayload {
+  sourceKind: string;
+  /** Signed: "1000000.00" raises the envelope, "-1000000.00" lowers it. */
+  delta: string;
+}
+
+function parse(payload: unknown) {
+  const r = new PayloadReader();
+  const o = r.object(payload, 'payload', ['sourceKind', 'delta']);
+  const sourceKind = o ? r.code(o, 'sourceKind', 'payload') : undefined;
+  const deltaPence = o ? r.pounds(o, 'delta', 'payload', 'nonzero') : undefined;
+  return { sourceKind, deltaPence, problems: r.problems };
+}
+
+/**
+ * The only way a source kind's envelope moves. Lowering it below the money already approved
+ * is refused at approval by the envelope check, like any other breach.
+ */
+export class EnvelopeChangeKind implements ChangeKindHandler<EnvelopeChangePayload> {
+  readonly kind = 'envelope_change';
+  readonly label = 'Envelope change: raise or lower the approved envelope of one source kind';
+
+  async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
+    const { sourceKind, deltaPence, problems } = parse(payload);
+    if (problems.length || !sourceKind || deltaPence === undefined) return problems;
+    if (!(await sourceKindCodes(m)).has(sourceKind)) return [{ field: 'payload.sourceKind', problem: `source kind "${sourceKind}" does not exist`, code: 'UNKNOWN_REFERENCE' }];
+    const current = (await effectiveEnvelopes(m, programme.id)).effective[sourceKind] ?? 0;
+    if (current + deltaPence < 0) {
+      return [{ field: 'payload.delta', problem: `would take the ${sourceKind} envelope from ${displayPounds(current)} below zero`, code: 'NEGATIVE_ENVELOPE' }];
+    }
+    return [];
+  }
+
+  async apply(_m: EntityManager, _p: Programme, payload: EnvelopeChangePayload, _a: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+    const { sourceKind, deltaPence } = parse(payload);
+    const r = await writes.moveEnvelope(sourceKind!, deltaPence!);
+    return { before: { envelope: { sourceKind, amount: formatPounds(r.beforePence) } }, after: { envelope: { sourceKind, amount: formatPounds(r.afterPence) } } };
+  }
+
+  describe(payload: EnvelopeChangePayload): string {
+    const { sourceKind, deltaPence } = parse(payload);
+    if (deltaPence === undefined) return `Change the ${sourceKind ?? '?'} envelope.`;
+    return `${deltaPence > 0 ? 'Raise' : 'Lower'} the programme's approved ${sourceKind} envelope by ${displayPounds(Math.abs(deltaPence))}.`;
+  }
+}
