@@ -11,6 +11,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PeriodsModule } from './periods/periods.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
+import { ReturnsModule } from './returns/returns.module';
 import { SeedModule } from './seed/seed.module';
 
 /** Feature modules; each owns one folder. */
@@ -22,6 +23,7 @@ export const FEATURE_MODULES = [
   HeadlinesModule,
   HealthModule,
   PeriodsModule,
+  ReturnsModule,
 ];
 
 @Module({

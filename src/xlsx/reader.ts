@@ -94,10 +94,12 @@ function rawValue(cell: ExcelJS.Cell): unknown {
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('error' in o) return { error: o.error };
+    // exceljs drops a cached formula result of 0 when loading (it keeps only truthy fields);
+    // spreadsheet programs always save the result, so a formula without one is a 0.
+    if ('formula' in o || 'sharedFormula' in o) return o.result ?? 0;
     if ('result' in o) return o.result ?? null;
     if ('richText' in o) return (o.richText as { text: string }[]).map((t) => t.text).join('');
     if ('text' in o) return o.text;
-    if ('sharedFormula' in o) return o.result ?? null;
   }
   return v;
 }
