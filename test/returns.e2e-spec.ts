@@ -268,6 +268,12 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect([exp.code, exp.err]).toEqual([0, '']);
     expect(exp.out).toBe(`submitted return version 2 written to ${out} (content hash ${(await t.request('GET', R)).body.items[1].contentHash})\n`);
     expect(sha(readFileSync(out))).toBe((await t.request('GET', R)).body.items[1].xlsxSha256);
+    const draftOut = join(dir, 'q2-draft.xlsx');
+    const draft = await cli(t, ['return', 'export', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16-Q2', '--out', draftOut]);
+    expect(draft.out).toMatch(/^draft return version 1 written to .*q2-draft\.xlsx \(content hash [0-9a-f]{64}\)\n$/); // no progress bar off a terminal
+    const q2 = await sheetOf(readFileSync(draftOut), 'Checks');
+    expect(q2.ws.getCell('C2').value).toBe('ALLOCATION_OUTSIDE_PROGRAMME');
+    expect(q2.wb.getWorksheet('Cover')!.getCell('B4').value).toBe('2015-16 Q2');
     const bad = await cli(t, ['return', 'submit', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2', '--comment', 'oops']);
     expect([bad.code, bad.err]).toEqual([2, 'error: comment: "oops" must be CODE=comment text\n']);
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { FiscalQuarter } from '../common/fiscal';
-import { formatPounds } from '../common/money';
+import { formatPounds, sumPence } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
 import { CellInput, ColumnSpec, isTyped, RowInput, TotalSpec } from '../xlsx';
 import type { ParsedReturn } from './variance';
@@ -117,12 +117,8 @@ export function toJsonDocument(doc: ReturnDocument) {
         const values: Record<string, string | number | null> = {};
         for (const k of cols) {
           const col = s.columns.find((c) => c.key === k)!;
-          let sum = 0;
-          for (const r of s.rows) {
-            if (t.where && String(r[t.where.column] ?? '') !== t.where.equals) continue;
-            if (typeof r[k] === 'number') sum += r[k] as number;
-          }
-          values[k] = jsonCell(col, sum);
+          const rows = s.rows.filter((r) => !t.where || String(r[t.where.column] ?? '') === t.where.equals);
+          values[k] = jsonCell(col, sumPence(rows.map((r) => r[k]).filter((v): v is number => typeof v === 'number')));
         }
         return { label: t.label, ...(t.where ? { where: t.where } : {}), values };
       });
