@@ -12,6 +12,7 @@ import { PeriodsModule } from './periods/periods.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReturnsModule } from './returns/returns.module';
 import { SeedModule } from './seed/seed.module';
 import { ChangesModule } from './changes/changes.module';
 
@@ -26,6 +27,7 @@ export const FEATURE_MODULES = [
   PeriodsModule,
   ReconciliationModule,
   ChangesModule,
+  ReturnsModule,
 ];
 
 @Module({

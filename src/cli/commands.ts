@@ -3,6 +3,7 @@ import { registerDatabaseCommands } from '../database/database.cli';
 import { registerReconciliationCommands } from '../reconciliation/reconciliation.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
 import { registerChangesCommands } from '../changes/changes.cli';
+import { registerReturnCommands } from '../returns/returns.cli';
 import { CliContext } from './cli-context';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
@@ -11,4 +12,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerSeedCommands,
   registerReconciliationCommands,
   registerChangesCommands,
+  registerReturnCommands,
 ];

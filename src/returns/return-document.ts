@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { FiscalQuarter } from '../common/fiscal';
+import { formatPounds, sumPence } from '../common/money';
+import { Programme } from '../programmes/programme.entity';
+import { CellInput, ColumnSpec, isTyped, RowInput, TotalSpec } from '../xlsx';
+import type { ParsedReturn } from './variance';
+
+/**
+ * A quarterly return, assembled from sections in a fixed order. Sections hold values in the
+ * system's units (pence, "YYYY-MM-DD"); the JSON snapshot speaks pound strings; the xlsx
+ * writes real numbers and dates. One structure, two presenters.
+ */
+export const SECTION_ORDER = ['cover', 'summary', 'finance', 'milestones', 'outputs', 'changes', 'reconciliation', 'checks'] as const;
+export type SectionKey = (typeof SECTION_ORDER)[number];
+
+export const SECTION_TITLES: Record<SectionKey, string> = {
+  cover: 'Cover',
+  summary: 'Summary by source',
+  finance: 'Finance',
+  milestones: 'Milestones',
+  outputs: 'Outputs',
+  changes: 'Change requests',
+  reconciliation: 'Reconciliation',
+  checks: 'Checks',
+};
+
+export const SEVERITIES = ['error', 'warning', 'note'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface ReturnCheck {
+  code: string;
+  severity: Severity;
+  section: SectionKey;
+  message: string;
+}
+
+export interface RankedCheck extends ReturnCheck {
+  rank: number;
+  comment: string | null;
+}
+
+export interface SectionTable {
+  key: SectionKey;
+  title: string;
+  /** Sheet name in the xlsx (at most 31 characters). */
+  sheet: string;
+  columns: ColumnSpec[];
+  rows: RowInput[];
+  totals?: TotalSpec[];
+}
+
+export interface SectionResult {
+  table: SectionTable | null;
+  checks: ReturnCheck[];
+}
+
+export interface ReturnContext {
+  m: EntityManager;
+  programme: Programme;
+  quarter: FiscalQuarter;
+  /** The last submitted return before the one being assembled (for "variance to last return"). */
+  lastReturn: ParsedReturn | null;
+}
+
+/** What each feature contributes: one section of the return. */
+export interface SectionProvider {
+  key: Exclude<SectionKey, 'cover' | 'checks'>;
+  build(ctx: ReturnContext): Promise<SectionResult>;
+}
+
+export interface ReturnCover {
+  programme: string;
+  programmeName: string;
+  quarter: string;
+  quarterStart: string;
+  quarterEnd: string;
+  version: number;
+  status: 'draft' | 'submitted';
+  preparedBy: string;
+  preparedAt: string;
+  reason: string | null;
+  lastReturn: { quarter: string; version: number; contentHash: string } | null;
+  sectionsNotIncluded: string[];
+  checkCounts: Record<Severity, number>;
+}
+
+export interface ReturnDocument {
+  cover: ReturnCover;
+  sections: SectionTable[];
+  checks: RankedCheck[];
+}
+
+export const RETURN_FORMAT = 'growth-deal-return/1';
+
+function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
+  if (isTyped(v)) return jsonCell({ ...col, type: v.type }, v.value);
+  if (v === null || v === undefined || v === '') return null;
+  switch (col.type) {
+    case 'money':
+      return formatPounds(v as number);
+    case 'percent':
+      return formatPounds(v as number); // basis points print as a percentage with two places
+    default:
+      return v;
+  }
+}
+
+/** The document as JSON values (pounds as canonical strings). */
+export function toJsonDocument(doc: ReturnDocument) {
+  return {
+    format: RETURN_FORMAT,
+    cover: doc.cover,
+    sections: doc.sections.map((s) => {
+      const totals = (s.totals ?? []).map((t) => {
+        const cols = t.columns ?? s.columns.filter((c) => c.type === 'money').map((c) => c.key);
+        const values: Record<string, string | number | null> = {};
+        for (const k of cols) {
+          const col = s.columns.find((c) => c.key === k)!;
+          const rows = s.rows.filter((r) => !t.where || String(r[t.where.column] ?? '') === t.where.equals);
+          values[k] = jsonCell(col, sumPence(rows.map((r) => r[k]).filter((v): v is number => typeof v === 'number')));
+        }
+        return { label: t.label, ...(t.where ? { where: t.where } : {}), values };
+      });
+      return {
+        key: s.key,
+        title: s.title,
+        columns: s.columns.map((c) => ({ key: c.key, header: c.header, type: c.type })),
+        rows: s.rows.map((r) => Object.fromEntries(s.columns.map((c) => [c.key, jsonCell(c, r[c.key])]))),
+        totals,
+      };
+    }),
+    checks: doc.checks,
+  };
+}
+
+/** JSON with keys sorted at every level: the same content always gives the same bytes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortKeys(o[k])]),
+    );
+  }
+  return v;
+}
+
+export function sha256(bytes: string | Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The frozen bytes of a return and their hash (the cover's content hash). */
+export function snapshotOf(doc: ReturnDocument): { bytes: string; sha256: string } {
+  const bytes = canonicalJson(toJsonDocument(doc));
+  return { bytes, sha256: sha256(Buffer.from(bytes, 'utf8')) };
+}

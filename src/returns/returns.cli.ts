@@ -1,0 +1,100 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { cliActor } from '../audit/actor';
+import { CliContext } from '../cli/cli-context';
+import { ValidationError } from '../common/errors';
+import { reportsDir } from '../common/paths';
+import { formatChecks } from './checks';
+import { ReturnsService } from './returns.service';
+
+interface Target {
+  programme: string;
+  quarter: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** "CODE=text" pairs into a comment map; a pair without "=" is refused naming it. */
+export function parseComments(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0 || !p.slice(i + 1).trim()) throw new ValidationError([{ field: 'comment', problem: `"${p}" must be CODE=comment text` }]);
+    out[p.slice(0, i).trim()] = p.slice(i + 1).trim();
+  }
+  return out;
+}
+
+const isTty = (s: NodeJS.WritableStream) => (s as { isTTY?: boolean }).isTTY === true;
+
+export function registerReturnCommands(program: Command, ctx: CliContext): void {
+  const ret = program.command('return').description('Quarterly returns to government: export, check, submit');
+
+  ret
+    .command('export')
+    .description('Write the quarter’s return as xlsx: the frozen version once submitted, else the live draft')
+    .requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014')
+    .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
+    .option('--out <file>', 'output file (default: reports/<programme>-return-<quarter>-v<n>.xlsx)')
+    .option('--live', 'the live draft even when the quarter has been submitted')
+    .action((o: Target & { out?: string; live?: boolean }) =>
+      ctx.run(async () => {
+        const svc = await ctx.get(ReturnsService);
+        const e = await svc.exportXlsx(o.programme, o.quarter, !!o.live, cliActor());
+        const out = o.out ? (isAbsolute(o.out) ? o.out : join(process.cwd(), o.out)) : join(reportsDir(), e.filename);
+        mkdirSync(dirname(out), { recursive: true });
+        if (e.bytes) {
+          writeFileSync(out, e.bytes);
+        } else {
+          // A progress bar only on a terminal; scripts and pipes get the one summary line.
+          const bar = isTty(ctx.out) ? new SingleBar({ format: 'writing return |{bar}| {value}/{total} rows', stream: ctx.out as NodeJS.WriteStream }, Presets.shades_classic) : null;
+          bar?.start(e.rows, 0);
+          const file = createWriteStream(out);
+          await e.write!(file, (n) => bar?.update(n));
+          await finished(file);
+          bar?.update(e.rows);
+          bar?.stop();
+        }
+        ctx.print(`${e.status} return version ${e.version} written to ${out} (content hash ${e.contentHash})`);
+      }),
+    );
+
+  ret
+    .command('check')
+    .description('Print the live return’s checks ranked (errors, warnings, notes); exit 3 if there are errors')
+    .requiredOption('--programme <code>', 'programme code')
+    .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
+    .action((o: Target) =>
+      ctx.run(async () => {
+        const doc = await (await ctx.get(ReturnsService)).checks(o.programme, o.quarter, cliActor());
+        const c = doc.cover.checkCounts;
+        ctx.print(`${doc.cover.programme} ${doc.cover.quarter} (draft version ${doc.cover.version}): ${c.error} errors, ${c.warning} warnings, ${c.note} notes`);
+        ctx.print(formatChecks(doc.checks));
+        if (c.warning) ctx.print('every warning needs a comment when you submit: --comment CODE="text"');
+        return c.error ? 3 : 0;
+      }),
+    );
+
+  ret
+    .command('submit')
+    .description('Submit the quarter’s return (freezes it and closes the quarter); a resubmission needs --reason')
+    .requiredOption('--programme <code>', 'programme code')
+    .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
+    .option('--comment <CODE=text>', 'a written comment on a warning (repeat for each)', collect, [])
+    .option('--reason <text>', 'why the quarter is resubmitted (required from version 2)')
+    .action((o: Target & { comment: string[]; reason?: string }) =>
+      ctx.run(async () => {
+        const svc = await ctx.get(ReturnsService);
+        const res = await svc.submit(o.programme, o.quarter, { comments: parseComments(o.comment), reason: o.reason }, cliActor());
+        ctx.print(`submitted ${res.programme} ${res.quarter} version ${res.version} at ${res.submittedAt} by ${res.submittedBy}`);
+        ctx.print(`content hash (JSON snapshot) ${res.contentHash}`);
+        ctx.print(`xlsx hash ${res.xlsxSha256}`);
+        ctx.print(`reporting quarter is now ${res.reportingQuarter}`);
+      }),
+    );
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { PassThrough } from 'node:stream';
+import { Actor } from '../audit/actor';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { IdPipe } from '../common/id.pipe';
+import { ReturnQuery, SubmitReturnDto, VersionFormatQuery, XLSX_TYPE } from './dto/return.dto';
+import { ReturnExport, ReturnsService } from './returns.service';
+
+class VersionPipe extends IdPipe {
+  protected readonly field = 'version';
+}
+
+function wantsXlsx(format: string | undefined, accept: string | undefined): boolean {
+  return format === 'xlsx' || (format === undefined && !!accept && accept.includes(XLSX_TYPE));
+}
+
+/** Sends an export: frozen bytes as they are, a draft streamed as it is written. */
+function send(reply: FastifyReply, e: ReturnExport, type: string): StreamableFile {
+  reply.header('x-content-sha256', e.contentHash);
+  reply.header('x-return-status', e.status);
+  reply.header('x-return-version', String(e.version));
+  if (e.xlsxSha256 && type === XLSX_TYPE) reply.header('x-xlsx-sha256', e.xlsxSha256);
+  const disposition = `attachment; filename="${e.filename}"`;
+  if (e.bytes) return new StreamableFile(e.bytes, { type, disposition, length: e.bytes.length });
+  const out = new PassThrough();
+  e.write!(out).catch((err: unknown) => out.destroy(err as Error));
+  return new StreamableFile(out, { type, disposition });
+}
+
+@ApiTags('returns')
+@Controller('api/programmes/:code/returns')
+export class ReturnsController {
+  constructor(private readonly svc: ReturnsService) {}
+
+  @Get()
+  @Roles(...ANY_ROLE)
+  list(@Param('code') code: string) {
+    return this.svc.list(code);
+  }
+
+  @Get(':quarter')
+  @Roles(...ANY_ROLE)
+  @ApiProduces('application/json', XLSX_TYPE)
+  async get(@Param('code') code: string, @Param('quarter') quarter: string, @Query() q: ReturnQuery, @Headers('accept') accept: string | undefined, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (wantsXlsx(q.format, accept)) return send(reply, await this.svc.exportXlsx(code, quarter, q.live === 'true', actor), XLSX_TYPE);
+    return this.svc.view(code, quarter, q.live === 'true', actor);
+  }
+
+  @Get(':quarter/versions/:version')
+  @Roles(...ANY_ROLE)
+  @ApiProduces('application/json', XLSX_TYPE)
+  async version(@Param('code') code: string, @Param('quarter') quarter: string, @Param('version', VersionPipe) version: number, @Query() q: VersionFormatQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const xlsx = wantsXlsx(q.format, accept);
+    return send(reply, await this.svc.version(code, quarter, version, xlsx ? 'xlsx' : 'json'), xlsx ? XLSX_TYPE : 'application/json; charset=utf-8');
+  }
+
+  @Post(':quarter/submit')
+  @Roles('finance')
+  submit(@Param('code') code: string, @Param('quarter') quarter: string, @Body() dto: SubmitReturnDto, @CurrentActor() actor: Actor) {
+    return this.svc.submit(code, quarter, dto, actor);
+  }
+}

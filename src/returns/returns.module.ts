@@ -1,0 +1,9 @@
+import { Global, Module } from '@nestjs/common';
+import { ReturnSectionsRegistry } from './return-sections.registry';
+import { ReturnsController } from './returns.controller';
+import { ReturnsService } from './returns.service';
+
+/** Global so every feature can inject ReturnSectionsRegistry and plug in its section. */
+@Global()
+@Module({ controllers: [ReturnsController], providers: [ReturnsService, ReturnSectionsRegistry], exports: [ReturnsService, ReturnSectionsRegistry] })
+export class ReturnsModule {}

@@ -1,0 +1,282 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { NotFoundError, RuleViolationError } from '../common/errors';
+import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';
+import { Db } from '../database/db.service';
+import { PeriodsService } from '../periods/periods.service';
+import { ReturnVersion } from '../periods/return-version.entity';
+import { findProgramme } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { writeXlsx, writeXlsxToBuffer } from '../xlsx';
+import { assertSubmittable, checksTable, countChecks, rankChecks } from './checks';
+import { ReturnCheck, ReturnContext, ReturnDocument, SECTION_TITLES, SectionTable, sha256, snapshotOf } from './return-document';
+import { ReturnSectionsRegistry } from './return-sections.registry';
+import { returnFileName, returnSheets } from './return-sheets';
+import { SummarySection } from './sections/summary.section';
+import { parseSnapshot, ParsedReturn } from './variance';
+
+export interface ReturnExport {
+  filename: string;
+  status: 'draft' | 'submitted';
+  version: number;
+  contentHash: string;
+  /** The frozen bytes of a submitted version. */
+  bytes?: Buffer;
+  xlsxSha256?: string | null;
+  /** Rows to write (for a progress bar). */
+  rows: number;
+  /** Streams a draft to `out`. */
+  write?: (out: Writable, onProgress?: (rowsWritten: number) => void) => Promise<void>;
+}
+
+interface Meta {
+  status: 'draft' | 'submitted';
+  version: number;
+  by: string;
+  at: string;
+  reason: string | null;
+}
+
+export function presentVersion(v: ReturnVersion) {
+  return {
+    quarter: v.quarter,
+    version: v.version,
+    status: v.status,
+    contentHash: v.snapshotSha256,
+    xlsxSha256: v.xlsxSha256,
+    submittedBy: v.submittedBy,
+    submittedAt: v.submittedAt,
+    reason: v.reason,
+    comments: v.comments ?? {},
+  };
+}
+
+/**
+ * Quarterly returns: a live draft assembled on request from the registered sections; a
+ * submission freezes the JSON snapshot (exact bytes) and the xlsx (exact bytes), each with its
+ * SHA-256, and closes the quarter; a resubmission is version n+1 with a reason.
+ */
+@Injectable()
+export class ReturnsService implements OnModuleInit {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly periods: PeriodsService,
+    private readonly registry: ReturnSectionsRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(new SummarySection(this.registry));
+  }
+
+  /** The quarter must be a real quarter of the programme, not after its reporting quarter. */
+  private async resolve(m: EntityManager, code: string, quarter: string): Promise<{ prog: Programme; q: FiscalQuarter; current: FiscalQuarter }> {
+    const prog = await findProgramme(m, code);
+    const q = this.periods.checkInProgramme(prog, quarter);
+    const current = await this.periods.currentQuarter(m, prog);
+    if (compareQuarters(q, current) > 0) {
+      throw new RuleViolationError('FUTURE_QUARTER', `${formatQuarter(q)} is after the programme's reporting quarter ${formatQuarter(current)}: its return cannot be prepared yet`, 'quarter');
+    }
+    return { prog, q, current };
+  }
+
+  private versionsOf(m: EntityManager, programmeId: number, quarter: string): Promise<ReturnVersion[]> {
+    return m.find(ReturnVersion, { where: { programmeId, quarter }, order: { version: 'ASC' } });
+  }
+
+  /** The last submitted return up to this quarter (quarter codes sort in time order). */
+  private async lastReturn(m: EntityManager, programmeId: number, q: FiscalQuarter): Promise<ParsedReturn | null> {
+    const row = await m
+      .getRepository(ReturnVersion)
+      .createQueryBuilder('r')
+      .where('r.programme_id = :p', { p: programmeId })
+      .andWhere('r.quarter <= :q', { q: formatQuarter(q) })
+      .orderBy('r.quarter', 'DESC')
+      .addOrderBy('r.version', 'DESC')
+      .limit(1)
+      .getOne();
+    return row ? parseSnapshot(row.quarter, row.version, row.snapshotSha256, row.snapshot) : null;
+  }
+
+  private async assemble(m: EntityManager, prog: Programme, q: FiscalQuarter, meta: Meta, comments: Record<string, string> = {}): Promise<ReturnDocument> {
+    const ctx: ReturnContext = { m, programme: prog, quarter: q, lastReturn: await this.lastReturn(m, prog.id, q) };
+    const tables: SectionTable[] = [];
+    const checks: ReturnCheck[] = [];
+    for (const p of this.registry.ordered()) {
+      const res = await p.build(ctx);
+      if (res.table) tables.push(res.table);
+      checks.push(...res.checks);
+    }
+    const missing = this.registry.missing().map((k) => SECTION_TITLES[k]);
+    if (missing.length) checks.push({ code: 'SECTIONS_NOT_INCLUDED', severity: 'note', section: 'cover', message: `${missing.join(', ')}: not yet recorded in this system, so not part of this return` });
+    const ranked = rankChecks(checks, comments);
+    return {
+      cover: {
+        programme: prog.code,
+        programmeName: prog.name,
+        quarter: formatQuarter(q),
+        quarterStart: quarterStart(q),
+        quarterEnd: quarterEnd(q),
+        version: meta.version,
+        status: meta.status,
+        preparedBy: meta.by,
+        preparedAt: meta.at,
+        reason: meta.reason,
+        lastReturn: ctx.lastReturn ? { quarter: ctx.lastReturn.quarter, version: ctx.lastReturn.version, contentHash: ctx.lastReturn.contentHash } : null,
+        sectionsNotIncluded: missing,
+        checkCounts: countChecks(ranked),
+      },
+      sections: [...tables, checksTable(ranked)],
+      checks: ranked,
+    };
+  }
+
+  private async draft(m: EntityManager, code: string, quarter: string, actor: Actor) {
+    const { prog, q } = await this.resolve(m, code, quarter);
+    const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+    const next = (versions.at(-1)?.version ?? 0) + 1;
+    const doc = await this.assemble(m, prog, q, { status: 'draft', version: next, by: actor.name, at: new Date().toISOString(), reason: null });
+    return { prog, q, versions, doc };
+  }
+
+  /**
+   * A quarter's return: its latest frozen version once submitted (unless `live`, to preview a
+   * resubmission), otherwise the live draft.
+   */
+  view(code: string, quarter: string, live: boolean, actor: Actor) {
+    return this.db.read(async (m) => {
+      const { prog, q } = await this.resolve(m, code, quarter);
+      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+      const latest = versions.at(-1);
+      if (latest && !live) return { ...presentVersion(latest), programme: prog.code, return: JSON.parse(latest.snapshot) as unknown };
+      const { doc } = await this.draft(m, code, quarter, actor);
+      const snap = snapshotOf(doc);
+      return {
+        programme: prog.code,
+        quarter: doc.cover.quarter,
+        version: doc.cover.version,
+        status: 'draft' as const,
+        contentHash: snap.sha256,
+        submittable: doc.cover.checkCounts.error === 0,
+        return: JSON.parse(snap.bytes) as unknown,
+      };
+    });
+  }
+
+  /** The checks of the live return, ranked (for `return check`). */
+  checks(code: string, quarter: string, actor: Actor) {
+    return this.db.read(async (m) => (await this.draft(m, code, quarter, actor)).doc);
+  }
+
+  /** The xlsx of a quarter: the frozen bytes once submitted, else the live draft, streamed. */
+  exportXlsx(code: string, quarter: string, live: boolean, actor: Actor): Promise<ReturnExport> {
+    return this.db.read(async (m) => {
+      const { prog, q } = await this.resolve(m, code, quarter);
+      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+      const latest = versions.at(-1);
+      if (latest && !live) return this.frozenExport(prog, latest);
+      const { doc } = await this.draft(m, code, quarter, actor);
+      const snap = snapshotOf(doc);
+      const sheets = returnSheets(doc, snap.sha256);
+      const rows = sheets.reduce((s, x) => s + (x.rows as unknown[]).length, 0);
+      return {
+        filename: returnFileName(prog.code, quarterUrl(q), doc.cover.version, 'draft'),
+        status: 'draft' as const,
+        version: doc.cover.version,
+        contentHash: snap.sha256,
+        rows,
+        write: async (out: Writable, onProgress?: (n: number) => void) => {
+          let done = 0;
+          let inSheet = 0;
+          let sheet = '';
+          await writeXlsx(out, sheets, {
+            onProgress: (s, n) => {
+              if (s !== sheet) [sheet, inSheet] = [s, 0];
+              done += n - inSheet;
+              inSheet = n;
+              onProgress?.(done);
+            },
+          });
+        },
+      };
+    });
+  }
+
+  private frozenExport(prog: Programme, v: ReturnVersion): ReturnExport {
+    if (!v.xlsxBase64) throw new NotFoundError('spreadsheet of return version', `${v.quarter} v${v.version}`);
+    const bytes = Buffer.from(v.xlsxBase64, 'base64');
+    return { filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted'), status: 'submitted', version: v.version, contentHash: v.snapshotSha256, xlsxSha256: v.xlsxSha256, bytes, rows: 0 };
+  }
+
+  list(code: string) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      const rows = await m.find(ReturnVersion, { where: { programmeId: prog.id }, order: { quarter: 'ASC', version: 'ASC' } });
+      return { programme: prog.code, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)), items: rows.map(presentVersion) };
+    });
+  }
+
+  private async findVersion(m: EntityManager, code: string, quarter: string, version: number) {
+    const prog = await findProgramme(m, code);
+    const q = this.periods.checkInProgramme(prog, quarter);
+    const v = await m.findOne(ReturnVersion, { where: { programmeId: prog.id, quarter: formatQuarter(q), version } });
+    if (!v) throw new NotFoundError('return version', `${formatQuarter(q)} v${version}`, 'version');
+    return { prog, v };
+  }
+
+  /** A submitted version exactly as frozen: its JSON bytes, or its xlsx bytes. */
+  version(code: string, quarter: string, version: number, format: 'json' | 'xlsx') {
+    return this.db.read(async (m) => {
+      const { prog, v } = await this.findVersion(m, code, quarter, version);
+      if (format === 'xlsx') return this.frozenExport(prog, v);
+      return { filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted').replace(/\.xlsx$/, '.json'), bytes: Buffer.from(v.snapshot, 'utf8'), contentHash: v.snapshotSha256, version: v.version, status: 'submitted' as const, rows: 0 };
+    });
+  }
+
+  /** Freezes the return: checks gate it, then snapshot + xlsx + hashes are stored in one transaction. */
+  submit(code: string, quarter: string, input: { comments?: Record<string, string>; reason?: string }, actor: Actor) {
+    const comments = Object.fromEntries(Object.entries(input.comments ?? {}).map(([k, v]) => [k, String(v).trim()]));
+    const reason = input.reason?.trim() || null;
+    return this.db.write(async (m) => {
+      const { prog, q } = await this.resolve(m, code, quarter);
+      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+      const previous = versions.at(-1);
+      if (previous && !reason) {
+        throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
+      }
+      const at = new Date().toISOString();
+      const version = (previous?.version ?? 0) + 1;
+      const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
+      assertSubmittable(doc.checks, comments);
+      const snap = snapshotOf(doc);
+      const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
+      const row = m.create(ReturnVersion, {
+        programmeId: prog.id,
+        quarter: formatQuarter(q),
+        version,
+        status: 'submitted',
+        snapshot: snap.bytes,
+        snapshotSha256: snap.sha256,
+        xlsxBase64: bytes.toString('base64'),
+        xlsxSha256: sha256(bytes),
+        reason,
+        comments: Object.keys(comments).length ? comments : null,
+        submittedBy: actor.name,
+        submittedAt: at,
+      });
+      await m.insert(ReturnVersion, row);
+      const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'return_version',
+        entityId: saved.id,
+        action: version === 1 ? 'submit' : 'resubmit',
+        after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
+      });
+      return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './columns';
+export * from './reader';
+export * from './template';
+export * from './writer';

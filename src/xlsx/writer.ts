@@ -1,0 +1,177 @@
+import ExcelJS from 'exceljs';
+import { createWriteStream } from 'node:fs';
+import { PassThrough, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { sumPence } from '../common/money';
+import { CellInput, cellType, cellValue, clampWidth, ColumnSpec, columnLetter, displayLength, isTyped, numFmtFor, RowInput } from './columns';
+
+/**
+ * Streaming xlsx output on exceljs's WorkbookWriter: rows are written and released as they
+ * come (from arrays or async iterables), so a national return of thousands of rows never sits
+ * in memory. Column widths are fitted to the header and the first WIDTH_SAMPLE rows (held
+ * back uncommitted until then, because the <cols> element precedes the sheet's data).
+ */
+
+/** A totals row: the exact sum, in integer pence, of the rows it covers. */
+export interface TotalSpec {
+  label: string;
+  /** Only rows whose `column` cell equals `equals` (written as SUMIF). */
+  where?: { column: string; equals: string };
+  /** Columns to total; default every money column. */
+  columns?: string[];
+}
+
+export interface SheetSpec {
+  name: string;
+  columns: ColumnSpec[];
+  rows: Iterable<RowInput> | AsyncIterable<RowInput>;
+  totals?: TotalSpec[];
+}
+
+export interface SheetResult {
+  name: string;
+  rows: number;
+  /** Per totals row: column key -> exact sum (pence for money). */
+  totals: { label: string; values: Record<string, number> }[];
+}
+
+export interface WriteOptions {
+  creator?: string;
+  /** Fixed creation time so two writes of the same content differ as little as possible. */
+  created?: Date;
+  /** Called after each committed batch with the running row count of the sheet. */
+  onProgress?: (sheet: string, rowsWritten: number) => void;
+}
+
+export const WIDTH_SAMPLE = 200;
+const COMMIT_EVERY = 500;
+const SHEET_NAME_MAX = 31;
+
+export function checkSheetName(name: string): void {
+  if (!name || name.length > SHEET_NAME_MAX || /[[\]:*?/\\]/.test(name)) throw new Error(`"${name}" is not a valid sheet name (1-31 characters, none of []:*?/\\)`);
+}
+
+function totalColumns(sheet: SheetSpec, t: TotalSpec): ColumnSpec[] {
+  const keys = t.columns ?? sheet.columns.filter((c) => c.type === 'money').map((c) => c.key);
+  return keys.map((k) => {
+    const c = sheet.columns.find((x) => x.key === k);
+    if (!c || (c.type !== 'money' && c.type !== 'integer')) throw new Error(`sheet ${sheet.name}: totals column "${k}" is not a money or integer column`);
+    return c;
+  });
+}
+
+async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSpec, opts: WriteOptions): Promise<SheetResult> {
+  checkSheetName(sheet.name);
+  const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  const cols = sheet.columns;
+  const widths = cols.map((c) => c.header.length);
+  const totals = (sheet.totals ?? []).map((t) => ({ spec: t, cols: totalColumns(sheet, t), sums: new Map<string, number[]>() }));
+  for (const t of totals) for (const c of t.cols) t.sums.set(c.key, []);
+
+  const header = ws.addRow(cols.map((c) => c.header));
+  header.font = { bold: true };
+  let n = 0;
+  let widthsSet = false;
+  const fitWidths = () => {
+    cols.forEach((c, i) => (ws.getColumn(i + 1).width = clampWidth(c, widths[i])));
+    widthsSet = true;
+  };
+
+  for await (const r of sheet.rows as AsyncIterable<RowInput>) {
+    const row = ws.addRow(cols.map((c) => cellValue(c, r[c.key])));
+    cols.forEach((c, i) => {
+      const v = r[c.key];
+      const fmt = numFmtFor(cellType(c, v));
+      if (fmt && v !== null && v !== undefined) row.getCell(i + 1).numFmt = fmt;
+      if (!widthsSet) widths[i] = Math.max(widths[i], displayLength(c, v));
+    });
+    for (const t of totals) {
+      if (t.spec.where && String(r[t.spec.where.column] ?? '') !== t.spec.where.equals) continue;
+      for (const c of t.cols) {
+        const v = r[c.key];
+        if (typeof v === 'number') t.sums.get(c.key)!.push(v);
+        else if (isTyped(v) || (v !== null && v !== undefined)) throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
+      }
+    }
+    n++;
+    if (!widthsSet && n >= WIDTH_SAMPLE) fitWidths();
+    if (widthsSet && n % COMMIT_EVERY === 0) {
+      row.commit();
+      opts.onProgress?.(sheet.name, n);
+      // Let the zip stream drain before producing more.
+      await new Promise((res) => setImmediate(res));
+    }
+  }
+
+  const result: SheetResult = { name: sheet.name, rows: n, totals: [] };
+  const firstData = 2;
+  const lastData = n + 1;
+  for (const t of totals) {
+    const values: Record<string, number> = {};
+    const cells: (string | number | null | ExcelJS.CellFormulaValue)[] = cols.map(() => null);
+    cells[0] = t.spec.label;
+    for (const c of t.cols) {
+      const sum = sumPence(t.sums.get(c.key)!);
+      values[c.key] = sum;
+      const idx = cols.indexOf(c);
+      const range = `${columnLetter(idx + 1)}${firstData}:${columnLetter(idx + 1)}${Math.max(lastData, firstData)}`;
+      const result = c.type === 'money' ? sum / 100 : sum;
+      if (n === 0) {
+        cells[idx] = result;
+      } else if (t.spec.where) {
+        const wIdx = cols.findIndex((x) => x.key === t.spec.where!.column);
+        const wRange = `$${columnLetter(wIdx + 1)}$${firstData}:$${columnLetter(wIdx + 1)}$${lastData}`;
+        cells[idx] = { formula: `SUMIF(${wRange},"${t.spec.where.equals.replace(/"/g, '""')}",${range})`, result } as ExcelJS.CellFormulaValue;
+      } else {
+        cells[idx] = { formula: `SUM(${range})`, result } as ExcelJS.CellFormulaValue;
+      }
+      widths[idx] = widthsSet ? widths[idx] : Math.max(widths[idx], displayLength(c, sum));
+    }
+    if (!widthsSet) widths[0] = Math.max(widths[0], t.spec.label.length);
+    const row = ws.addRow(cells);
+    row.font = { bold: true };
+    for (const c of t.cols) row.getCell(cols.indexOf(c) + 1).numFmt = numFmtFor(c.type)!;
+    result.totals.push({ label: t.spec.label, values });
+  }
+  if (!widthsSet) fitWidths();
+  ws.commit();
+  opts.onProgress?.(sheet.name, n);
+  return result;
+}
+
+/** Writes the sheets to `out` (ended when done) and reports what each sheet holds. */
+export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<SheetResult[]> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = opts.creator ?? 'Growth Deal tracker';
+  wb.created = opts.created ?? new Date();
+  wb.modified = wb.created;
+  const results: SheetResult[] = [];
+  const names = new Set<string>();
+  for await (const s of sheets as AsyncIterable<SheetSpec>) {
+    if (names.has(s.name.toLowerCase())) throw new Error(`two sheets are named "${s.name}"`);
+    names.add(s.name.toLowerCase());
+    results.push(await writeSheet(wb, s, opts));
+  }
+  const done = finished(out);
+  await wb.commit();
+  await done;
+  return results;
+}
+
+export async function writeXlsxToFile(path: string, sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<SheetResult[]> {
+  return writeXlsx(createWriteStream(path), sheets, opts);
+}
+
+/** For small workbooks that are stored (a frozen return, a template): the bytes. */
+export async function writeXlsxToBuffer(sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<{ bytes: Buffer; sheets: SheetResult[] }> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const results = await writeXlsx(out, sheets, opts);
+  return { bytes: Buffer.concat(chunks), sheets: results };
+}
+
+/** Cells for a two-column key/value sheet (a cover), each value keeping its own type. */
+export function keyValueRows(entries: [string, CellInput][]): RowInput[] {
+  return entries.map(([field, value]) => ({ field, value }));
+}
