@@ -9,6 +9,9 @@ import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { SeedRun } from '../seed/seed-run.entity';
+import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
+import { Milestone } from '../milestones/milestone.entity';
+import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
 export const ENTITIES = [
@@ -23,4 +26,10 @@ export const ENTITIES = [
   SeedRun,
   AuditEntry,
   ReturnVersion,
+  SpendProfileLine,
+  SpendAdjustment,
+  Milestone,
+  OutputMetric,
+  OutputTarget,
+  OutputActual,
 ];
