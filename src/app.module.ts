@@ -12,6 +12,12 @@ import { PeriodsModule } from './periods/periods.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SeedModule } from './seed/seed.module';
+import { SpendModule } from './spend/spend.module';
+import { MilestonesModule } from './milestones/milestones.module';
+import { OutputsModule } from './outputs/outputs.module';
+import { RagModule } from './rag/rag.module';
+import { AuditTrailModule } from './audit/audit-trail.module';
+import { DemoModule } from './demo/demo.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -22,6 +28,12 @@ export const FEATURE_MODULES = [
   HeadlinesModule,
   HealthModule,
   PeriodsModule,
+  SpendModule,
+  MilestonesModule,
+  OutputsModule,
+  RagModule,
+  AuditTrailModule,
+  DemoModule,
 ];
 
 @Module({
