@@ -299,7 +299,8 @@ export class SpendService {
         seen.set(key, r.line);
         rows.push({ ...r, projectId });
       }
-      if (problems.length) throw new ValidationError(problems);
+      const lineOf = (f: string) => Number(/^line (\d+)/.exec(f)?.[1] ?? 0);
+      if (problems.length) throw new ValidationError(problems.sort((a, b) => lineOf(a.field) - lineOf(b.field)));
       const now = new Date().toISOString();
       const changes: unknown[] = [];
       for (const r of rows) {

@@ -109,8 +109,8 @@ export class Delivery1760000100000 implements MigrationInterface {
     await q.manager
       .createQueryBuilder()
       .insert()
-      .into('output_metric', ['code', 'name', 'unit', 'kind', 'stored_unit', 'scale', 'core', 'position'])
-      .values(CORE_METRICS.map((m, i) => ({ code: m.code, name: m.name, unit: m.unit, kind: 'per_period', stored_unit: m.storedUnit, scale: m.scale, core: true, position: i + 1 })))
+      .into('output_metric')
+      .values(CORE_METRICS.map((m, i) => ({ code: m.code, name: m.name, unit: m.unit, kind: 'per_period', storedUnit: m.storedUnit, scale: m.scale, core: true, position: i + 1 })))
       .execute();
     await q.createTable(
       new Table({
