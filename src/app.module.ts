@@ -15,6 +15,12 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { ReturnsModule } from './returns/returns.module';
 import { SeedModule } from './seed/seed.module';
 import { ChangesModule } from './changes/changes.module';
+import { SpendModule } from './spend/spend.module';
+import { MilestonesModule } from './milestones/milestones.module';
+import { OutputsModule } from './outputs/outputs.module';
+import { RagModule } from './rag/rag.module';
+import { AuditTrailModule } from './audit/audit-trail.module';
+import { DemoModule } from './demo/demo.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -28,6 +34,12 @@ export const FEATURE_MODULES = [
   ReconciliationModule,
   ChangesModule,
   ReturnsModule,
+  SpendModule,
+  MilestonesModule,
+  OutputsModule,
+  RagModule,
+  AuditTrailModule,
+  DemoModule,
 ];
 
 @Module({

@@ -5,6 +5,8 @@ import { registerSeedCommands } from '../seed/seed.cli';
 import { registerChangesCommands } from '../changes/changes.cli';
 import { registerReturnCommands } from '../returns/returns.cli';
 import { CliContext } from './cli-context';
+import { registerSpendCommands } from '../spend/spend.cli';
+import { registerAuditCommands } from '../audit/audit.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
@@ -13,4 +15,6 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerReconciliationCommands,
   registerChangesCommands,
   registerReturnCommands,
+  registerSpendCommands,
+  registerAuditCommands,
 ];

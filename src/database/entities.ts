@@ -11,6 +11,9 @@ import { ReturnVersion } from '../periods/return-version.entity';
 import { SeedRun } from '../seed/seed-run.entity';
 import { ChangeRequest } from '../changes/change-request.entity';
 import { ProgrammeEnvelope } from '../changes/programme-envelope.entity';
+import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
+import { Milestone } from '../milestones/milestone.entity';
+import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
 export const ENTITIES = [
@@ -27,4 +30,10 @@ export const ENTITIES = [
   ReturnVersion,
   ChangeRequest,
   ProgrammeEnvelope,
+  SpendProfileLine,
+  SpendAdjustment,
+  Milestone,
+  OutputMetric,
+  OutputTarget,
+  OutputActual,
 ];

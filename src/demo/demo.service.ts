@@ -1,0 +1,161 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EntityManager } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { formatQuarter, parseQuarter } from '../common/fiscal';
+import { parsePounds } from '../common/money';
+import { seedsDir } from '../common/paths';
+import { Db } from '../database/db.service';
+import { Milestone, MilestoneKind } from '../milestones/milestone.entity';
+import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
+import { parseQuantity } from '../outputs/output-units';
+import { normaliseClaimKey } from '../outputs/outputs.service';
+import { ReturnVersion } from '../periods/return-version.entity';
+import { codeMaps } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { SeedRun } from '../seed/seed-run.entity';
+import { SpendProfileLine } from '../spend/spend.entities';
+
+export const DEMO_FILE = 'demo-delivery.json';
+export const DEMO_SOURCE = 'seeds/demo-delivery.json (ILLUSTRATIVE: not from the source documents)';
+
+export interface DemoFile {
+  name: string;
+  illustrative: true;
+  programme: string;
+  reportingQuarter: string;
+  closedQuarters: string[];
+  spend: { project: string; sourceKind: string; quarters: [string, string, string, string | null][] }[];
+  milestones: { project: string; kind: MilestoneKind; title: string; baselineDate: string; forecastDate: string; actualDate: string | null }[];
+  outputTargets: { project: string; metric: string; target: unknown; forecast: unknown }[];
+  outputActuals: { project: string; metric: string; quarter: string; value: unknown; claimKey: string; evidence: string }[];
+}
+
+/**
+ * Closes the demo's past quarters. The returns feature does not exist yet, so each closed
+ * quarter gets a minimal, honestly labelled ReturnVersion. When returns exist, replace this
+ * function with real submissions of the demo quarters.
+ */
+export async function closeDemoQuartersWithPlaceholderReturns(m: EntityManager, programmeId: number, quarters: string[], at: string): Promise<number> {
+  for (const quarter of quarters) {
+    const snapshot = JSON.stringify({ demo: true, quarter, note: 'closed by the illustrative demo before the returns feature' });
+    await m.insert(ReturnVersion, {
+      programmeId,
+      quarter,
+      version: 1,
+      status: 'submitted',
+      snapshot,
+      snapshotSha256: createHash('sha256').update(snapshot).digest('hex'),
+      xlsxBase64: null,
+      xlsxSha256: null,
+      reason: null,
+      comments: null,
+      submittedBy: 'demo (illustrative)',
+      submittedAt: at,
+    });
+  }
+  return quarters.length;
+}
+
+/** Loads the illustrative delivery history after the deal; once (seed_run), in one audited transaction. */
+@Injectable()
+export class DemoService {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
+
+  async load(path = join(seedsDir(), DEMO_FILE), actor: Actor = SYSTEM_ACTOR): Promise<{ loaded: boolean; rows: number }> {
+    const raw = readFileSync(path);
+    const sha256 = createHash('sha256').update(raw).digest('hex');
+    const demo = JSON.parse(raw.toString('utf8')) as DemoFile;
+    if (demo.illustrative !== true) throw new Error(`${path}: demo data must be marked "illustrative": true`);
+    return this.db.write(async (m) => {
+      if (await m.findOne(SeedRun, { where: { name: demo.name } })) return { loaded: false, rows: 0 };
+      const prog = await m.findOne(Programme, { where: { code: demo.programme } });
+      if (!prog) {
+        this.logger.warn(`programme ${demo.programme} is not loaded: the demo history is skipped`);
+        return { loaded: false, rows: 0 };
+      }
+      const projects = new Map([...(await codeMaps(m, prog.id)).project].map(([id, c]) => [c, id]));
+      const pid = (c: string) => {
+        const id = projects.get(c);
+        if (id === undefined) throw new Error(`${path}: unknown project ${c}`);
+        return id;
+      };
+      const now = new Date().toISOString();
+      const source = { document: DEMO_SOURCE, section: null, quote: null, printed: null, illustrative: true };
+      let rows = 0;
+      const spend = demo.spend.flatMap((l) =>
+        l.quarters.map(([q, b, f, a]) => ({
+          programmeId: prog.id,
+          projectId: pid(l.project),
+          sourceKind: l.sourceKind,
+          quarter: formatQuarter(parseQuarter(q)),
+          baselinePence: parsePounds(b),
+          forecastPence: parsePounds(f),
+          actualPence: a === null ? null : parsePounds(a),
+          illustrative: true,
+          updatedAt: now,
+        })),
+      );
+      for (let i = 0; i < spend.length; i += 200) await m.insert(SpendProfileLine, spend.slice(i, i + 200));
+      rows += spend.length;
+      for (const x of demo.milestones) {
+        await m.insert(Milestone, {
+          programmeId: prog.id,
+          projectId: pid(x.project),
+          code: null,
+          kind: x.kind,
+          title: x.title,
+          owner: null,
+          baselineDate: x.baselineDate,
+          forecastDate: x.forecastDate,
+          actualDate: x.actualDate,
+          status: x.actualDate ? 'complete' : 'open',
+          dueWords: null,
+          dateInterpreted: false,
+          notes: null,
+          source,
+          updatedAt: now,
+        });
+        rows++;
+      }
+      const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+      const qty = (v: unknown, metric: string) => {
+        const r = parseQuantity(v, metrics.get(metric)!);
+        if ('problem' in r) throw new Error(`${path}: ${metric} ${String(v)} ${r.problem.problem}`);
+        return r.value;
+      };
+      for (const g of demo.outputTargets) {
+        await m.insert(OutputTarget, { programmeId: prog.id, projectId: pid(g.project), metricCode: g.metric, targetValue: qty(g.target, g.metric), forecastValue: qty(g.forecast, g.metric), notes: 'illustrative demo target', source, updatedAt: now });
+        rows++;
+      }
+      for (const a of demo.outputActuals) {
+        await m.insert(OutputActual, {
+          programmeId: prog.id,
+          projectId: pid(a.project),
+          metricCode: a.metric,
+          quarter: a.quarter,
+          value: qty(a.value, a.metric),
+          claimKey: normaliseClaimKey(a.claimKey),
+          evidence: a.evidence,
+          illustrative: true,
+          recordedBy: 'demo (illustrative)',
+          updatedAt: now,
+        });
+        rows++;
+      }
+      rows += await closeDemoQuartersWithPlaceholderReturns(m, prog.id, demo.closedQuarters, now);
+      await m.insert(SeedRun, { name: demo.name, sha256, loadedAt: now, rowCount: rows });
+      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'seed_demo', after: { name: demo.name, illustrative: true }, meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters } });
+      this.logger.log(`loaded the illustrative demo history (${rows} rows)`);
+      return { loaded: true, rows };
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { EntityManager } from 'typeorm';
+import { toInt } from '../spend/spend-aggregates';
+import { OutputActual } from './output.entities';
+
+export interface DoubleClaim {
+  metric: string;
+  claimKey: string;
+  claims: { projectId: number; value: number }[];
+  /** The largest single project's claim is counted; the rest is removed from programme totals. */
+  countedValue: number;
+  removedValue: number;
+}
+
+export interface MetricTotal {
+  metric: string;
+  /** Sum of every project's claims, double claims included. */
+  claimed: number;
+  removed: number;
+  /** Programme total with each shared claim counted once. */
+  total: number;
+}
+
+/** Pure: (metric, claim key, project) sums → programme totals with shared claims counted once. */
+export function countOnce(rows: { metric: string; claimKey: string; projectId: number; value: number }[]): { totals: Map<string, MetricTotal>; doubleClaims: DoubleClaim[] } {
+  const groups = new Map<string, { metric: string; claimKey: string; claims: { projectId: number; value: number }[] }>();
+  for (const r of rows) {
+    const k = `${r.metric}\u0000${r.claimKey}`;
+    if (!groups.has(k)) groups.set(k, { metric: r.metric, claimKey: r.claimKey, claims: [] });
+    groups.get(k)!.claims.push({ projectId: r.projectId, value: r.value });
+  }
+  const totals = new Map<string, MetricTotal>();
+  const doubleClaims: DoubleClaim[] = [];
+  for (const g of groups.values()) {
+    const sum = g.claims.reduce((s, c) => s + c.value, 0);
+    const counted = g.claims.length > 1 ? Math.max(...g.claims.map((c) => c.value)) : sum;
+    if (g.claims.length > 1) doubleClaims.push({ metric: g.metric, claimKey: g.claimKey, claims: g.claims.sort((a, b) => a.projectId - b.projectId), countedValue: counted, removedValue: sum - counted });
+    const t = totals.get(g.metric) ?? { metric: g.metric, claimed: 0, removed: 0, total: 0 };
+    t.claimed += sum;
+    t.removed += sum - counted;
+    t.total += counted;
+    totals.set(g.metric, t);
+  }
+  doubleClaims.sort((a, b) => a.metric.localeCompare(b.metric) || a.claimKey.localeCompare(b.claimKey));
+  return { totals, doubleClaims };
+}
+
+/** Claims summed per metric × claim key × project in one query. */
+export async function claimSums(m: EntityManager, programmeId: number) {
+  const raw = await m
+    .createQueryBuilder(OutputActual, 'o')
+    .select('o.metric_code', 'metric')
+    .addSelect('o.claim_key', 'claimKey')
+    .addSelect('o.project_id', 'projectId')
+    .addSelect('SUM(o.value)', 'value')
+    .where('o.programme_id = :p', { p: programmeId })
+    .groupBy('o.metric_code')
+    .addGroupBy('o.claim_key')
+    .addGroupBy('o.project_id')
+    .getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown }>();
+  return raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value) }));
+}
+
+/**
+ * Programme totals per metric code (stored units), each claim key claimed by several projects
+ * counted once. Used by the reconciliation for the jobs and homes headlines.
+ */
+export async function programmeOutputTotals(m: EntityManager, programmeId: number): Promise<Record<string, MetricTotal & { doubleClaims: number }>> {
+  const { totals, doubleClaims } = countOnce(await claimSums(m, programmeId));
+  const out: Record<string, MetricTotal & { doubleClaims: number }> = {};
+  for (const [k, t] of totals) out[k] = { ...t, doubleClaims: doubleClaims.filter((d) => d.metric === k).length };
+  return out;
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { ValidationError } from '../common/errors';
+import { Db } from '../database/db.service';
+import { updateVersioned } from '../database/versioned';
+import { Milestone } from '../milestones/milestone.entity';
+import { OutputMetric, OutputTarget } from '../outputs/output.entities';
+import { formatQuantity } from '../outputs/output-units';
+import { PeriodsService } from '../periods/periods.service';
+import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { Project } from '../projects/project.entity';
+import { reportingPosition, spendAggregates } from '../spend/spend-aggregates';
+import { combine, financeRag, milestoneRag, outputRag, overallRag, RagResult, RagThresholds, thresholdProblems, thresholdsOf } from './rag';
+import { RagOverrideDto, RagThresholdsDto } from './rag.dto';
+
+@Injectable()
+export class RagService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly periods: PeriodsService,
+  ) {}
+
+  /** Finance, milestone, output and overall RAG for every project (a few grouped queries). */
+  async compute(m: EntityManager, prog: Programme, only?: Project) {
+    const t = thresholdsOf(prog.ragThresholds);
+    const pos = await reportingPosition(m, this.periods, prog);
+    const codes = (await codeMaps(m, prog.id)).project;
+    const projects = only ? [only] : await m.find(Project, { where: { programmeId: prog.id }, order: { code: 'ASC' } });
+    const aggs = await spendAggregates(m, prog, pos, codes, only?.id);
+    const milestones = await m.find(Milestone, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
+    const targets = await m.find(OutputTarget, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
+    const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+    return {
+      reportingQuarter: pos.quarterCode,
+      reportingQuarterEnd: pos.quarterEnd,
+      thresholds: t,
+      projects: projects.map((p) => {
+        const lines = aggs.filter((a) => a.projectId === p.id);
+        // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
+        const basisPence = lines.reduce((s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence), 0);
+        const forecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
+        const finance = financeRag({ year: pos.year, forecastPence, basisPence, basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline' }, t);
+        const ms = combine(
+          'milestones',
+          milestones.filter((x) => x.projectId === p.id).map((x) => ({ ...milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t), explanation: `${x.title}: ${milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t).explanation}` })),
+        );
+        const outs = combine(
+          'outputs',
+          targets.filter((g) => g.projectId === p.id).map((g) => outputRag({ metric: g.metricCode, forecast: g.forecastValue, target: g.targetValue, display: (v) => formatQuantity(v, metrics.get(g.metricCode)!) }, t)),
+        );
+        return { project: p.code, finance, milestones: ms, outputs: outs, overall: overallRag({ finance, milestones: ms, outputs: outs }, { rag: p.ragOverride, reason: p.ragOverrideReason }), version: p.version };
+      }),
+    };
+  }
+
+  programme(code: string) {
+    return this.db.read(async (m) => this.compute(m, await findProgramme(m, code)));
+  }
+
+  project(code: string, projectCode: string) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      const r = await this.compute(m, prog, await findProject(m, prog.id, projectCode));
+      return { reportingQuarter: r.reportingQuarter, reportingQuarterEnd: r.reportingQuarterEnd, thresholds: r.thresholds, ...r.projects[0] };
+    });
+  }
+
+  /** Overrides the overall RAG with a written reason (rag null clears it); audited. */
+  override(code: string, projectCode: string, dto: RagOverrideDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const before = await findProject(m, prog.id, projectCode);
+      if (dto.rag && !dto.reason?.trim()) throw new ValidationError([{ field: 'reason', problem: 'an override needs a written reason' }]);
+      const after = await updateVersioned(m, Project, 'project', before.id, dto.version, { ragOverride: dto.rag, ragOverrideReason: dto.rag ? dto.reason!.trim() : null });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: before.id,
+        entity: 'project',
+        entityId: before.id,
+        action: dto.rag ? 'rag_override' : 'rag_override_cleared',
+        before: { ragOverride: before.ragOverride, ragOverrideReason: before.ragOverrideReason, version: before.version },
+        after: { ragOverride: after.ragOverride, ragOverrideReason: after.ragOverrideReason, version: after.version },
+      });
+      const r = await this.compute(m, prog, after);
+      return r.projects[0];
+    });
+  }
+
+  thresholds(code: string) {
+    return this.db.read(async (m) => {
+      const prog = await findProgramme(m, code);
+      return { thresholds: thresholdsOf(prog.ragThresholds), stored: prog.ragThresholds, version: prog.version };
+    });
+  }
+
+  setThresholds(code: string, dto: RagThresholdsDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const { version, ...given } = dto;
+      const next: RagThresholds = { ...thresholdsOf(prog.ragThresholds), ...(given as Partial<RagThresholds>) };
+      const problems = thresholdProblems(next);
+      if (problems.length) throw new ValidationError(problems);
+      const after = await updateVersioned(m, Programme, 'programme', prog.id, version, { ragThresholds: next as unknown as Record<string, number> });
+      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'set_rag_thresholds', before: thresholdsOf(prog.ragThresholds), after: next });
+      return { thresholds: next, stored: after.ragThresholds, version: after.version };
+    });
+  }
+}
+
+export type { RagResult };

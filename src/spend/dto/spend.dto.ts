@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN } from '../../common/dto';
+import { IsQuarter } from '../../common/fiscal.validators';
+import { IsPounds } from '../../common/money.validators';
+
+class SpendLineKey {
+  @ApiProperty({ example: 'LGF', description: 'a project-level source kind of this project' })
+  @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
+  sourceKind: string;
+
+  @ApiProperty({ example: '2016-17 Q4' })
+  @IsQuarter()
+  quarter: string;
+
+  @ApiPropertyOptional({ example: 3, description: 'the version of the line you read; required when the line exists (stale → 409 with the current version)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class SetForecastDto extends SpendLineKey {
+  @ApiProperty({ example: '350000.00', description: 'latest forecast spend in the quarter, pounds' })
+  @IsPounds()
+  forecast: string;
+}
+
+export class SetActualDto extends SpendLineKey {
+  @ApiProperty({ example: '298765.43', description: 'actual spend in the quarter, pounds (never negative: corrections to locked quarters are adjustments)' })
+  @IsPounds()
+  actual: string;
+}
+
+export class CreateAdjustmentDto {
+  @ApiProperty({ example: 'LGF' })
+  @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
+  sourceKind: string;
+
+  @ApiProperty({ example: '2016-17 Q2', description: 'the submitted (locked) quarter being corrected' })
+  @IsQuarter()
+  correctsQuarter: string;
+
+  @ApiProperty({ example: '-1250.00', description: 'signed pounds: negative reduces that quarter’s spend' })
+  @IsPounds({ allowNegative: true, allowZero: false })
+  amount: string;
+
+  @ApiProperty({ example: 'Invoice 4471 was posted twice in 2016-17 Q2' })
+  @IsString()
+  @Length(5, 2000)
+  reason: string;
+}

@@ -1,0 +1,174 @@
+import { EntityManager } from 'typeorm';
+import { addQuarters, FiscalQuarter, formatFiscalYear, formatQuarter, quarterEnd } from '../common/fiscal';
+import { parsePounds } from '../common/money';
+import { Allocation } from '../funding/allocation.entity';
+import { ReturnVersion } from '../periods/return-version.entity';
+import { PeriodsService } from '../periods/periods.service';
+import { Programme } from '../programmes/programme.entity';
+import { SpendAdjustment, SpendProfileLine } from './spend.entities';
+import { SpendAggregate } from './spend-figures';
+
+/** SUM() is a string on PostgreSQL (numeric) and a number on SQLite: both become safe integers. */
+export function toInt(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`aggregate ${String(v)} is not a safe integer`);
+  return n;
+}
+
+export interface ReportingPosition {
+  quarter: FiscalQuarter;
+  quarterCode: string;
+  quarterEnd: string;
+  year: string;
+  yearFrom: string;
+  yearTo: string;
+}
+
+export async function reportingPosition(m: EntityManager, periods: PeriodsService, prog: Programme): Promise<ReportingPosition> {
+  const q = await periods.currentQuarter(m, prog);
+  return {
+    quarter: q,
+    quarterCode: formatQuarter(q),
+    quarterEnd: quarterEnd(q),
+    year: formatFiscalYear(q.year),
+    yearFrom: formatQuarter({ year: q.year, q: 1 }),
+    yearTo: formatQuarter({ year: q.year, q: 4 }),
+  };
+}
+
+export interface LastReturn {
+  quarter: string;
+  version: number | null;
+  /** Why there is no variance, when there is none. */
+  reason: string | null;
+  forecasts: Map<string, number> | null;
+}
+
+/**
+ * The last submitted return (previous quarter, latest version). Its snapshot's
+ * `finance.lines[]` ({project, sourceKind, forecastProgramme}) gives the figures we compare with.
+ */
+export async function lastReturn(m: EntityManager, prog: Programme, pos: ReportingPosition): Promise<LastReturn> {
+  const prev = formatQuarter(addQuarters(pos.quarter, -1));
+  const rv = await m.findOne(ReturnVersion, { where: { programmeId: prog.id, quarter: prev }, order: { version: 'DESC' } });
+  if (!rv) return { quarter: prev, version: null, reason: `no return has been submitted for ${prev}`, forecasts: null };
+  let lines: unknown;
+  try {
+    lines = (JSON.parse(rv.snapshot) as { finance?: { lines?: unknown } })?.finance?.lines;
+  } catch {
+    lines = undefined;
+  }
+  if (!Array.isArray(lines)) {
+    return { quarter: prev, version: rv.version, reason: `the ${prev} return (version ${rv.version}) holds no finance lines to compare with`, forecasts: null };
+  }
+  const forecasts = new Map<string, number>();
+  for (const l of lines as { project?: string; sourceKind?: string; forecastProgramme?: string }[]) {
+    try {
+      if (l.project && l.sourceKind && l.forecastProgramme !== undefined) forecasts.set(`${l.project}|${l.sourceKind}`, parsePounds(l.forecastProgramme));
+    } catch {
+      /* a line we cannot read stays without a variance */
+    }
+  }
+  return { quarter: prev, version: rv.version, reason: null, forecasts };
+}
+
+export type LineAggregate = SpendAggregate & { projectId: number; allocationYearPence: number; yearProfiled: boolean };
+
+/** Everything the spend figures and the finance RAG need, in three grouped queries (never one per project). */
+export async function spendAggregates(m: EntityManager, prog: Programme, pos: ReportingPosition, codes: Map<number, string>, projectId?: number): Promise<LineAggregate[]> {
+  const params = { p: prog.id, ys: pos.yearFrom, ye: pos.yearTo, cur: pos.quarterCode, y: pos.quarter.year, j: projectId };
+  const inYear = (c: string) => `${c} >= :ys AND ${c} <= :ye`;
+  const outturn = `CASE WHEN s.quarter < :cur THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END`;
+  const sq = m
+    .createQueryBuilder(SpendProfileLine, 's')
+    .select('s.project_id', 'projectId')
+    .addSelect('s.source_kind', 'sourceKind')
+    .addSelect('SUM(s.baseline_pence)', 'baselineTotal')
+    .addSelect(`SUM(CASE WHEN ${inYear('s.quarter')} THEN s.baseline_pence ELSE 0 END)`, 'baselineYear')
+    .addSelect(`SUM(${outturn})`, 'forecastProgramme')
+    .addSelect(`SUM(CASE WHEN ${inYear('s.quarter')} THEN ${outturn} ELSE 0 END)`, 'forecastYear')
+    .addSelect('SUM(s.forecast_pence)', 'latestForecastTotal')
+    .addSelect('SUM(COALESCE(s.actual_pence, 0))', 'actualToDate')
+    .addSelect('SUM(CASE WHEN s.quarter = :cur THEN COALESCE(s.actual_pence, 0) ELSE 0 END)', 'actualInQuarter')
+    .where('s.programme_id = :p')
+    .groupBy('s.project_id')
+    .addGroupBy('s.source_kind');
+  const aq = m
+    .createQueryBuilder(SpendAdjustment, 'a')
+    .select('a.project_id', 'projectId')
+    .addSelect('a.source_kind', 'sourceKind')
+    .addSelect('SUM(a.amount_pence)', 'adjustments')
+    .addSelect(`SUM(CASE WHEN ${inYear('a.corrects_quarter')} THEN a.amount_pence ELSE 0 END)`, 'adjustmentsYear')
+    .addSelect('SUM(CASE WHEN a.recorded_in_quarter = :cur THEN a.amount_pence ELSE 0 END)', 'adjustmentsInQuarter')
+    .where('a.programme_id = :p')
+    .groupBy('a.project_id')
+    .addGroupBy('a.source_kind');
+  const lq = m
+    .createQueryBuilder(Allocation, 'l')
+    .select('l.project_id', 'projectId')
+    .addSelect('l.source_kind', 'sourceKind')
+    .addSelect('SUM(l.amount_pence)', 'allocation')
+    .addSelect(`SUM(CASE WHEN l.period_kind = 'year' AND l.year_from = :y THEN l.amount_pence ELSE 0 END)`, 'allocationYear')
+    .addSelect(`SUM(CASE WHEN l.period_kind = 'year' THEN 1 ELSE 0 END)`, 'yearProfiled')
+    .where(`l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`)
+    .groupBy('l.project_id')
+    .addGroupBy('l.source_kind');
+  if (projectId !== undefined) {
+    sq.andWhere('s.project_id = :j');
+    aq.andWhere('a.project_id = :j');
+    lq.andWhere('l.project_id = :j');
+  }
+  const [spend, adj, alloc] = await Promise.all([sq.setParameters(params).getRawMany(), aq.setParameters(params).getRawMany(), lq.setParameters(params).getRawMany()]);
+  const byKey = new Map<string, LineAggregate>();
+  const line = (projectIdRaw: unknown, sourceKind: string): LineAggregate => {
+    const pid = toInt(projectIdRaw);
+    const key = `${pid}|${sourceKind}`;
+    let l = byKey.get(key);
+    if (!l) {
+      l = {
+        projectId: pid,
+        project: codes.get(pid) ?? String(pid),
+        sourceKind,
+        allocationPence: 0,
+        allocationYearPence: 0,
+        yearProfiled: false,
+        baselineTotalPence: 0,
+        baselineYearPence: 0,
+        forecastYearPence: 0,
+        forecastProgrammePence: 0,
+        latestForecastTotalPence: 0,
+        actualToDatePence: 0,
+        actualInQuarterPence: 0,
+        adjustmentsPence: 0,
+        adjustmentsYearPence: 0,
+        adjustmentsInQuarterPence: 0,
+      };
+      byKey.set(key, l);
+    }
+    return l;
+  };
+  for (const r of alloc) {
+    const l = line(r.projectId, r.sourceKind);
+    l.allocationPence = toInt(r.allocation);
+    l.allocationYearPence = toInt(r.allocationYear);
+    l.yearProfiled = toInt(r.yearProfiled) > 0;
+  }
+  for (const r of spend) {
+    const l = line(r.projectId, r.sourceKind);
+    l.baselineTotalPence = toInt(r.baselineTotal);
+    l.baselineYearPence = toInt(r.baselineYear);
+    l.forecastProgrammePence = toInt(r.forecastProgramme);
+    l.forecastYearPence = toInt(r.forecastYear);
+    l.latestForecastTotalPence = toInt(r.latestForecastTotal);
+    l.actualToDatePence = toInt(r.actualToDate);
+    l.actualInQuarterPence = toInt(r.actualInQuarter);
+  }
+  for (const r of adj) {
+    const l = line(r.projectId, r.sourceKind);
+    l.adjustmentsPence = toInt(r.adjustments);
+    l.adjustmentsYearPence = toInt(r.adjustmentsYear);
+    l.adjustmentsInQuarterPence = toInt(r.adjustmentsInQuarter);
+  }
+  return [...byKey.values()];
+}

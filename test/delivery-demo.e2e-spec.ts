@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { DemoService } from '../src/demo/demo.service';
+import { ReturnVersion } from '../src/periods/return-version.entity';
+import { SpendProfileLine } from '../src/spend/spend.entities';
+import { databaseKinds } from './support/databases';
+import { startTestApp, tableCounts, TestApp } from './support/test-app';
+
+const P = '/api/programmes/SSLEP-GD-2014';
+
+describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { DEMO_DATA: 'true' });
+  });
+  afterAll(async () => t?.close());
+
+  it('closes every quarter but the last with labelled placeholder returns', async () => {
+    const rvs = await t.ds.manager.find(ReturnVersion, { order: { quarter: 'ASC' } });
+    expect(rvs.map((r) => r.quarter)).toEqual(['2015-16 Q1', '2015-16 Q2', '2015-16 Q3', '2015-16 Q4', '2016-17 Q1', '2016-17 Q2', '2016-17 Q3']);
+    for (const r of rvs) {
+      expect(r.submittedBy).toBe('demo (illustrative)');
+      expect(JSON.parse(r.snapshot)).toEqual({ demo: true, quarter: r.quarter, note: 'closed by the illustrative demo before the returns feature' });
+      expect(r.snapshotSha256).toBe(createHash('sha256').update(r.snapshot).digest('hex'));
+    }
+  });
+
+  it('profiles every project-level allocation so its baselines sum exactly to it, and flags it illustrative', async () => {
+    const s = await t.request('GET', `${P}/spend`);
+    expect(s.status).toBe(200);
+    expect(s.body.reportingQuarter).toBe('2016-17 Q4');
+    expect(s.body.illustrative).toBe(true);
+    expect(s.body.lines).toHaveLength(16);
+    for (const l of s.body.lines) {
+      expect(l.baselineTotal).toBe(l.allocation);
+      expect(l.forecastProgramme).toBe(l.allocation); // closed-quarter shortfalls are re-forecast, never lost
+    }
+    expect(s.body.programme.allocation).toBe('86600000.00');
+    expect(s.body.lines.find((l: { project: string; sourceKind: string }) => l.project === 'AMSH' && l.sourceKind === 'LGF')).toMatchObject({ forecastYear: '3305100.00', spendToDate: '6675750.00', spendInQuarter: '341550.00', slippageYear: '-144900.00' });
+    expect(s.body.lastReturn).toEqual({ quarter: '2016-17 Q3', version: 1, varianceAvailable: false, reason: 'the 2016-17 Q3 return (version 1) holds no finance lines to compare with' });
+    expect(await t.ds.manager.count(SpendProfileLine, { where: { illustrative: false } })).toBe(0);
+    const p = await t.request('GET', `${P}/projects/BRANSTON/spend`);
+    expect(p.body.profile.every((l: { illustrative: boolean }) => l.illustrative)).toBe(true);
+    expect(p.body.profile.slice(0, 4).map((l: { quarter: string; locked: boolean }) => [l.quarter, l.locked])).toEqual([
+      ['2016-17 Q1', true],
+      ['2016-17 Q2', true],
+      ['2016-17 Q3', true],
+      ['2016-17 Q4', false],
+    ]);
+    // No actual exceeds its forecast, and none is negative.
+    const over = await t.ds.manager.createQueryBuilder(SpendProfileLine, 's').where('s.actual_pence > s.forecast_pence OR s.actual_pence < 0').getCount();
+    expect(over).toBe(0);
+  });
+
+  it('explains its RAG: SWAR finance amber at 91.4 %, BRANSTON start on site 45 days late', async () => {
+    const rag = await t.request('GET', `${P}/rag`);
+    const by = Object.fromEntries(rag.body.projects.map((p: { project: string }) => [p.project, p]));
+    expect(by.SWAR.finance).toMatchObject({ rag: 'amber', numbers: { forecast: '8343074.00', baseline: '9122009.00', share: '91.4%' } });
+    expect(by.BRANSTON.milestones.rag).toBe('amber');
+    expect(by.BRANSTON.milestones.explanation).toContain('45 days after the baseline 2016-10-03');
+    expect(by.LSTP.milestones.rag).toBe('red');
+    expect(by.MEAFORD.milestones.explanation).toContain('forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded');
+  });
+
+  it('counts the deliberate double jobs claim once', async () => {
+    const o = await t.request('GET', `${P}/outputs`);
+    expect(o.body.illustrative).toBe(true);
+    expect(o.body.metrics.find((x: { metric: string }) => x.metric === 'JOBS_CREATED')).toMatchObject({ claimed: 147, doubleClaimRemoved: 30, cumulative: 117, programmeTarget: { value: 5000 } });
+    expect(o.body.doubleClaims).toHaveLength(1);
+    expect(o.body.doubleClaims[0]).toMatchObject({ claimKey: 'EMPLOYER:NORTHGATE LOGISTICS', counted: 45, removed: 30 });
+    const proj = await t.request('GET', `${P}/projects/SWAR/outputs`);
+    const road = proj.body.metrics.find((x: { metric: string }) => x.metric === 'ROAD_NEW');
+    expect(road).toMatchObject({ target: '2.100', cumulative: '0.350' });
+    expect(road.actuals[0]).toMatchObject({ value: '0.350', illustrative: true });
+    const ms = await t.request('GET', `${P}/projects/BRANSTON/milestones`);
+    expect(ms.body.items.every((x: { illustrative: boolean; source: { illustrative: boolean } }) => x.illustrative && x.source.illustrative)).toBe(true);
+  });
+
+  it('loads once: a second start loads nothing', async () => {
+    const before = await tableCounts(t.ds);
+    expect(await t.app.get(DemoService).load()).toEqual({ loaded: false, rows: 0 });
+    expect(await tableCounts(t.ds)).toEqual(before);
+    const audit = await t.request('GET', `${P}/audit?limit=1`);
+    expect(audit.body.items[0]).toMatchObject({ action: 'seed_demo', after: { illustrative: true }, meta: { file: 'demo-delivery.json' } });
+  });
+});
