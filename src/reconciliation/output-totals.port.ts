@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { programmeOutputTotals } from '../outputs/output-totals';
 
-/**
- * Where reconciliation gets programme output totals (jobs, homes) from. The delivery feature
- * owns outputs and will provide its own implementation; until then none exist.
- */
+/** Where reconciliation gets programme output totals (jobs, homes) from. */
 export abstract class OutputTotalsPort {
   /** Programme totals per metric code, double claims removed; {} when nothing is recorded. */
   abstract totals(m: EntityManager, programmeId: number): Promise<Record<string, number>>;
 }
 
-/** The default: no outputs exist yet, so every outputs line is not comparable. */
+/** Delivered outputs to date, each shared claim counted once (see outputs/output-totals.ts). */
 @Injectable()
-export class NoOutputTotals extends OutputTotalsPort {
-  totals(): Promise<Record<string, number>> {
-    return Promise.resolve({});
+export class DeliveredOutputTotals extends OutputTotalsPort {
+  async totals(m: EntityManager, programmeId: number): Promise<Record<string, number>> {
+    const byMetric = await programmeOutputTotals(m, programmeId);
+    return Object.fromEntries(Object.entries(byMetric).map(([metric, t]) => [metric, t.total]));
   }
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { NoOutputTotals, OutputTotalsPort } from './output-totals.port';
+import { DeliveredOutputTotals, OutputTotalsPort } from './output-totals.port';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationService } from './reconciliation.service';
 
 @Module({
   controllers: [ReconciliationController],
-  providers: [ReconciliationService, { provide: OutputTotalsPort, useClass: NoOutputTotals }],
+  providers: [ReconciliationService, { provide: OutputTotalsPort, useClass: DeliveredOutputTotals }],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}
