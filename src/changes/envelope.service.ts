@@ -13,7 +13,9 @@ export class EnvelopeService {
   get(code: string) {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
-      const [stored, rows, kinds] = await Promise.all([envelopeRows(m, prog.id), approvedByStatus(m, prog.id), m.find(SourceKind, { order: { position: 'ASC' } })]);
+      const stored = await envelopeRows(m, prog.id);
+      const rows = await approvedByStatus(m, prog.id);
+      const kinds = await m.find(SourceKind, { order: { position: 'ASC' } });
       const used = new Set([...Object.keys(stored), ...rows.map((r) => r.kind)]);
       const items = kinds
         .filter((k) => used.has(k.code))

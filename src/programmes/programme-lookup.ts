@@ -45,11 +45,10 @@ export async function refPool(m: EntityManager, programmeId: number, code: strin
 
 /** Maps ids to codes for presenting rows (one query per table, never per row). */
 export async function codeMaps(m: EntityManager, programmeId: number) {
-  const [themes, projects, pools] = await Promise.all([
-    m.find(Theme, { where: { programmeId }, select: ['id', 'code'] }),
-    m.find(Project, { where: { programmeId }, select: ['id', 'code'] }),
-    m.find(ProjectPool, { where: { programmeId }, select: ['id', 'code'] }),
-  ]);
+  // Sequential: inside a transaction the manager holds one connection.
+  const themes = await m.find(Theme, { where: { programmeId }, select: ['id', 'code'] });
+  const projects = await m.find(Project, { where: { programmeId }, select: ['id', 'code'] });
+  const pools = await m.find(ProjectPool, { where: { programmeId }, select: ['id', 'code'] });
   return {
     theme: new Map(themes.map((t) => [t.id, t.code])),
     project: new Map(projects.map((p) => [p.id, p.code])),

@@ -22,7 +22,8 @@ export class ProjectsService {
   ) {}
 
   private async lookups(m: EntityManager, programmeId: number) {
-    const [themes, orgs] = await Promise.all([m.find(Theme, { where: { programmeId } }), m.find(Organisation)]);
+    const themes = await m.find(Theme, { where: { programmeId } });
+    const orgs = await m.find(Organisation);
     return { theme: new Map(themes.map((t) => [t.id, t.code])), org: new Map(orgs.map((o) => [o.id, o])) };
   }
 

@@ -119,7 +119,10 @@ export async function spendAggregates(m: EntityManager, prog: Programme, pos: Re
     aq.andWhere('a.project_id = :j');
     lq.andWhere('l.project_id = :j');
   }
-  const [spend, adj, alloc] = await Promise.all([sq.setParameters(params).getRawMany(), aq.setParameters(params).getRawMany(), lq.setParameters(params).getRawMany()]);
+  // Sequential: inside a transaction the manager holds one connection.
+  const spend = await sq.setParameters(params).getRawMany();
+  const adj = await aq.setParameters(params).getRawMany();
+  const alloc = await lq.setParameters(params).getRawMany();
   const byKey = new Map<string, LineAggregate>();
   const line = (projectIdRaw: unknown, sourceKind: string): LineAggregate => {
     const pid = toInt(projectIdRaw);

@@ -77,7 +77,8 @@ export class SpendService {
   async figures(m: EntityManager, prog: Programme, projectId?: number) {
     const pos = await reportingPosition(m, this.periods, prog);
     const codes = await codeMaps(m, prog.id);
-    const [aggs, last] = await Promise.all([spendAggregates(m, prog, pos, codes.project, projectId), lastReturn(m, prog, pos)]);
+    const aggs = await spendAggregates(m, prog, pos, codes.project, projectId);
+    const last = await lastReturn(m, prog, pos);
     for (const a of aggs) a.lastReturnForecastPence = last.forecasts ? (last.forecasts.get(`${a.project}|${a.sourceKind}`) ?? null) : null;
     const r = rollUp(aggs);
     const illustrative = (await m.count(SpendProfileLine, { where: { programmeId: prog.id, illustrative: true } })) > 0;
