@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuthCommands } from '../auth/auth.cli';
 import { registerDatabaseCommands } from '../database/database.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
 import { CliContext } from './cli-context';
@@ -7,4 +8,5 @@ import { CliContext } from './cli-context';
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerDatabaseCommands,
   registerSeedCommands,
+  registerAuthCommands,
 ];
