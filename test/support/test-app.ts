@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/bootstrap';
+import { createApp, CreateAppOptions } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { SYSTEM_ACTOR } from '../../src/audit/actor';
 import { AuthService } from '../../src/auth/auth.service';
@@ -66,7 +66,7 @@ export async function freshDatabaseEnv(kind: DbKind): Promise<{ env: Record<stri
  * Starts the real app (real database, migrations, seed as configured) on a fresh database.
  * Requests go through Fastify's inject: the full HTTP stack without a port.
  */
-export async function startTestApp(kind: DbKind, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DbKind, extraEnv: Record<string, string> = {}, opts: CreateAppOptions = {}): Promise<TestApp> {
   const { env: dbEnv, cleanup } = await freshDatabaseEnv(kind);
   const env = { LOG_LEVEL: 'silent', SEED_ON_START: 'true', DEMO_DATA: 'false', ...dbEnv, ...extraEnv };
   const saved: Record<string, string | undefined> = {};
@@ -81,7 +81,7 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
   let app: NestFastifyApplication;
   const config = loadConfig();
   try {
-    app = await createApp(config);
+    app = await createApp(config, opts);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } finally {
