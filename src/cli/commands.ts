@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuthCommands } from '../auth/auth.cli';
+import { registerBackupCommands } from '../database/backup.cli';
 import { registerDatabaseCommands } from '../database/database.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
 import { CliContext } from './cli-context';
@@ -9,4 +10,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerDatabaseCommands,
   registerSeedCommands,
   registerAuthCommands,
+  registerBackupCommands,
 ];
