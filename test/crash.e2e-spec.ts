@@ -10,10 +10,11 @@ import { CLI_JS, ensureDist } from './support/dist';
  * and hold the deal either whole or not at all; loading again then succeeds. The seed is
  * generated here (thousands of allocations), loaded by the real CLI in a child process.
  */
-const PROJECTS = 1500;
+const PROJECTS = 3000;
 const ALLOCATIONS_PER_PROJECT = 3;
-// Kill once the load's transaction has started spilling pages to the WAL, then a little later each time.
-const KILLS = [0, 300, 900].map((afterMs) => ({ walBytes: 32 * 1024, afterMs }));
+// The first kill waits for the load's transaction to spill pages to the WAL; later ones come a
+// little earlier each time after the process starts (the WAL grows only near the commit), so each lands mid-load.
+const KILLS = [0, -700, -1400].map((afterMs) => ({ walBytes: 32 * 1024, afterMs }));
 
 function bigSeed(): unknown {
   const base = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'growth-deal-2014.json'), 'utf8'));
@@ -72,6 +73,7 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
     const whole = { programmes: 1, projects: PROJECTS, allocations: PROJECTS * ALLOCATIONS_PER_PROJECT, runs: 1 };
     const absent = { programmes: 0, projects: 0, allocations: 0, runs: 0 };
     let killedMidLoad = 0;
+    let firstKillMs: number | undefined;
     for (const k of KILLS) {
       const wal = `${env.DATABASE_PATH}-wal`;
       const child: ChildProcess = spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], { env, stdio: 'ignore' });
@@ -80,11 +82,12 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
       void exited.then(() => (done = true));
       const started = Date.now();
       // Kill once the transaction has written this much to the WAL (or after 20 s at most).
-      while (!done && Date.now() - started < 20_000) {
-        if (existsSync(wal) && statSync(wal).size >= k.walBytes) break;
+      const killAt = firstKillMs === undefined ? 20_000 : firstKillMs + k.afterMs;
+      while (!done && Date.now() - started < killAt) {
+        if (firstKillMs === undefined && existsSync(wal) && statSync(wal).size >= k.walBytes) break;
         await new Promise((r) => setTimeout(r, 5));
       }
-      await new Promise((r) => setTimeout(r, k.afterMs));
+      firstKillMs ??= Date.now() - started;
       const killed = !done;
       if (killed) {
         child.kill('SIGKILL');
@@ -95,7 +98,7 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
       expect(s.integrity).toBe('ok');
       const { integrity: _, ...counts } = s;
       expect([JSON.stringify(absent), JSON.stringify(whole)]).toContain(JSON.stringify(counts));
-      console.log(`crash: ${killed ? 'SIGKILL' : 'no kill (the load had finished)'} after ${Date.now() - started} ms (WAL ≥ ${k.walBytes} bytes, +${k.afterMs} ms) → integrity ${s.integrity}, deal ${counts.programmes ? 'fully present' : 'fully absent'}`);
+      console.log(`crash: ${killed ? 'SIGKILL' : 'no kill (the load had finished)'} after ${Date.now() - started} ms (WAL ≥ ${k.walBytes} bytes, ${k.afterMs} ms) → integrity ${s.integrity}, deal ${counts.programmes ? 'fully present' : 'fully absent'}`);
       if (counts.programmes) break;
     }
     const code = await new Promise<number | null>((res) => spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], { env, stdio: 'ignore' }).on('exit', res));
