@@ -74,7 +74,7 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     const problems: string[] = [];
     const examples: string[] = [];
     for (const route of writes) {
-      const params = route.url.startsWith('/api/organisations') ? { code: 'SSLEP' } : { code: 'SSLEP-GD-2014', project: 'ETRURIA', id: String(draftId), theme: 'SITES', headline: 'TABLE-TOTAL' };
+      const params: Record<string, string> = route.url.startsWith('/api/organisations') ? { code: 'SSLEP' } : { code: 'SSLEP-GD-2014', project: 'ETRURIA', id: String(draftId), theme: 'SITES', headline: 'TABLE-TOTAL' };
       await fc.assert(
         fc.asyncProperty(body, versionQuery, async (b, q) => {
           const url = fillPath(route.url, params, 'FUZZ') + (route.method === 'DELETE' ? q : '');
