@@ -1,26 +1,80 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from './config/config';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { PinoNestLogger } from './common/pino-logger';
+import { recordRoutes } from './common/route-table';
 import { createValidationPipe } from './common/validation';
+import { AppConfig, loadConfig } from './config/config';
+
+/** Log paths that could carry a credential; pino replaces them before a line is written. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+];
+
+/**
+ * Content-Security-Policy: scripts only from our origin; styles may be inline (the OpenAPI page
+ * and server-rendered pages use small inline styles); images from us or data: URIs (inline SVG
+ * in HTML needs no source at all). No framing, no plugins.
+ */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+export interface CreateAppOptions {
+  /** Where JSON log lines go (default stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream;
+}
 
 /** Builds the HTTP app (used by main.ts and by the end-to-end tests). */
-export async function createApp(config: AppConfig = loadConfig()): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig = loadConfig(), opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const silent = config.LOG_LEVEL === 'silent';
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    logger: silent ? false : { level: config.LOG_LEVEL, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn', 'log'],
+  const fastify = adapter.getInstance();
+  recordRoutes(fastify as never);
+  fastify.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
   });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: silent ? false : ['error', 'warn', 'log'],
+    bufferLogs: !silent,
+  });
+  if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
+  await app.register(helmet as never, { contentSecurityPolicy: { directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false });
+  const origins = (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  // CORS stays off (no Access-Control headers at all) unless origins are configured.
+  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'], maxAge: 600 });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const docs = new DocumentBuilder()
     .setTitle('Growth Deal tracker')
-    .setDescription('Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places ("2400000.00").')
+    .setDescription('Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places ("2400000.00"). Sign in with a personal API token: Authorization: Bearer gdt_<id>_<secret>.')
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();

@@ -3,6 +3,8 @@ export interface Actor {
   userId: number | null;
   name: string;
   role: string;
+  /** A programme manager's assigned projects as `<programme>/<project>` codes (see auth/scope.ts). */
+  projects?: string[];
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system', role: 'admin' };

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerAuthCommands } from '../auth/auth.cli';
+import { registerBackupCommands } from '../database/backup.cli';
 import { registerDatabaseCommands } from '../database/database.cli';
 import { registerReconciliationCommands } from '../reconciliation/reconciliation.cli';
 import { registerSeedCommands } from '../seed/seed.cli';
@@ -17,4 +19,6 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerReturnCommands,
   registerSpendCommands,
   registerAuditCommands,
+  registerAuthCommands,
+  registerBackupCommands,
 ];

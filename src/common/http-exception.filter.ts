@@ -23,11 +23,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
+    const body = this.bodyFor(exception, request);
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  /** The response body; a 5xx is logged (with the request id and stack) but its body says nothing internal. */
+  bodyFor(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
     const body = this.toBody(exception, request);
     if (body.statusCode >= 500) {
-      this.logger.error({ requestId: request?.id, err: exception instanceof Error ? exception.stack : String(exception) }, 'unhandled error');
+      if (request?.log) request.log.error({ err: exception }, 'unhandled error');
+      else this.logger.error({ requestId: request?.id, err: exception instanceof Error ? exception.stack : String(exception) }, 'unhandled error');
     }
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    return body;
   }
 
   private toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
@@ -49,11 +56,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Fastify's own errors (bad JSON, body too large, bad content type) carry a statusCode.
     const fst = exception as { statusCode?: number; code?: string; message?: string };
     if (typeof fst?.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
-      return { statusCode: fst.statusCode, code: fst.code ?? httpCode(fst.statusCode), message: fst.message ?? 'bad request', requestId };
+      // Their messages describe the request, never our internals; keep them short.
+      const message = String(fst.message ?? 'bad request').slice(0, 300);
+      return { statusCode: fst.statusCode, code: FASTIFY_CODES[fst.code ?? ''] ?? httpCode(fst.statusCode), message, requestId };
     }
     return { statusCode: 500, code: 'INTERNAL', message: 'internal error: it has been logged with this request id', requestId };
   }
 }
+
+/** Fastify's error codes mapped to ours, so clients see one vocabulary. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+};
 
 function httpCode(status: number): string {
   switch (status) {

@@ -53,6 +53,12 @@ export class AppConfig {
   @IsInt({ message: 'WRITE_RATE_LIMIT must be a whole number' })
   @Min(1)
   WRITE_RATE_LIMIT = 600;
+
+  /** Failed token presentations allowed per client address per minute before it is blocked for a minute. */
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt({ message: 'AUTH_FAILURE_LIMIT must be a whole number' })
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 30;
 }
 
 function parseBool(value: unknown, dflt: boolean): unknown {

@@ -1,4 +1,6 @@
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { User, UserProject } from '../auth/user.entity';
 import { Allocation } from '../funding/allocation.entity';
 import { SourceKind } from '../funding/source-kind.entity';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
@@ -36,4 +38,7 @@ export const ENTITIES = [
   OutputMetric,
   OutputTarget,
   OutputActual,
+  User,
+  UserProject,
+  ApiToken,
 ];

@@ -1,44 +1,52 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { VersionQuery } from '../common/version-query';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
 import { FundingService } from './funding.service';
 
 @ApiTags('funding')
+@ApiBearerAuth()
 @Controller('api')
 export class FundingController {
   constructor(private readonly svc: FundingService) {}
 
   @Get('source-kinds')
+  @Roles(...ANY_ROLE)
   sourceKinds() {
     return this.svc.sourceKinds();
   }
 
   @Get('programmes/:code/allocations')
+  @Roles(...ANY_ROLE)
   list(@Param('code') code: string, @Query() q: AllocationQuery) {
     return this.svc.list(code, q);
   }
 
   @Get('programmes/:code/allocations/:id')
+  @Roles(...ANY_ROLE)
   get(@Param('code') code: string, @Param('id', IdPipe) id: number) {
     return this.svc.get(code, id);
   }
 
   @Post('programmes/:code/allocations')
+  @Roles('finance', 'programme_manager')
   create(@Param('code') code: string, @Body() dto: CreateAllocationDto, @CurrentActor() actor: Actor) {
     return this.svc.create(code, dto, actor);
   }
 
   @Patch('programmes/:code/allocations/:id')
+  @Roles('finance', 'programme_manager')
   update(@Param('code') code: string, @Param('id', IdPipe) id: number, @Body() dto: UpdateAllocationDto, @CurrentActor() actor: Actor) {
     return this.svc.update(code, id, dto, actor);
   }
 
   @Delete('programmes/:code/allocations/:id')
   @HttpCode(204)
+  @Roles('finance', 'programme_manager')
   remove(@Param('code') code: string, @Param('id', IdPipe) id: number, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
     return this.svc.remove(code, id, q.version, actor);
   }

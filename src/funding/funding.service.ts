@@ -6,7 +6,9 @@ import { ConflictError, NotFoundError, RuleViolationError, UnknownReferenceError
 import { formatPounds, parsePounds } from '../common/money';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present';
+import { assertProjectScope } from '../auth/scope';
 import { Db } from '../database/db.service';
+import { Project } from '../projects/project.entity';
 import { updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
 import { parsePeriod } from '../seed/seed-validation';
@@ -117,6 +119,13 @@ export class FundingService {
     });
   }
 
+  /** Routes by id do not name the project, so a programme manager's scope is checked here. */
+  private async assertScope(m: EntityManager, code: string, a: Allocation, actor: Actor) {
+    if (actor.role !== 'programme_manager' || !a.projectId) return;
+    const p = await m.findOne(Project, { where: { id: a.projectId }, select: ['id', 'code'] });
+    assertProjectScope(actor, code, p?.code, 'id');
+  }
+
   private assertDraft(a: Allocation) {
     if (a.approvalState === 'approved') {
       throw new ConflictError('APPROVED_ALLOCATION', `allocation ${a.id} is approved: it changes only through an approved change request`, { field: 'id' });
@@ -127,6 +136,7 @@ export class FundingService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const before = await this.find(m, prog.id, id);
+      await this.assertScope(m, code, before, actor);
       this.assertDraft(before);
       const changes: Partial<Allocation> = { updatedAt: new Date().toISOString() };
       if (dto.amount !== undefined) changes.amountPence = parsePounds(dto.amount);
@@ -143,6 +153,7 @@ export class FundingService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const before = await this.find(m, prog.id, id);
+      await this.assertScope(m, code, before, actor);
       this.assertDraft(before);
       if (version !== undefined && version !== before.version) {
         throw new ConflictError('STALE_VERSION', `allocation ${id} was changed: current version is ${before.version}`, { field: 'version', currentVersion: before.version });

@@ -1,59 +1,70 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { VersionQuery } from '../common/version-query';
 import { CreateProgrammeDto, CreateThemeDto, UpdateProgrammeDto, UpdateThemeDto } from './dto/programme.dto';
 import { ProgrammesService } from './programmes.service';
 
 @ApiTags('programmes')
+@ApiBearerAuth()
 @Controller('api/programmes')
 export class ProgrammesController {
   constructor(private readonly svc: ProgrammesService) {}
 
   @Get()
+  @Roles(...ANY_ROLE)
   list(@Query() q: PageQuery) {
     return this.svc.list(q);
   }
 
   @Get(':code')
+  @Roles(...ANY_ROLE)
   get(@Param('code') code: string) {
     return this.svc.get(code);
   }
 
   @Post()
+  @Roles('admin')
   create(@Body() dto: CreateProgrammeDto, @CurrentActor() actor: Actor) {
     return this.svc.create(dto, actor);
   }
 
   @Patch(':code')
+  @Roles('admin')
   update(@Param('code') code: string, @Body() dto: UpdateProgrammeDto, @CurrentActor() actor: Actor) {
     return this.svc.update(code, dto, actor);
   }
 
   @Get(':code/themes')
+  @Roles(...ANY_ROLE)
   themes(@Param('code') code: string) {
     return this.svc.listThemes(code);
   }
 
   @Get(':code/themes/:theme')
+  @Roles(...ANY_ROLE)
   theme(@Param('code') code: string, @Param('theme') theme: string) {
     return this.svc.getTheme(code, theme);
   }
 
   @Post(':code/themes')
+  @Roles('admin')
   createTheme(@Param('code') code: string, @Body() dto: CreateThemeDto, @CurrentActor() actor: Actor) {
     return this.svc.createTheme(code, dto, actor);
   }
 
   @Patch(':code/themes/:theme')
+  @Roles('admin')
   updateTheme(@Param('code') code: string, @Param('theme') theme: string, @Body() dto: UpdateThemeDto, @CurrentActor() actor: Actor) {
     return this.svc.updateTheme(code, theme, dto, actor);
   }
 
   @Delete(':code/themes/:theme')
   @HttpCode(204)
+  @Roles('admin')
   removeTheme(@Param('code') code: string, @Param('theme') theme: string, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
     return this.svc.removeTheme(code, theme, q.version, actor);
   }

@@ -3,10 +3,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/bootstrap';
+import { createApp, CreateAppOptions } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
+import { SYSTEM_ACTOR } from '../../src/audit/actor';
+import { AuthService } from '../../src/auth/auth.service';
+import { Role } from '../../src/auth/roles.decorator';
 import { Db } from '../../src/database/db.service';
 import { DbKind, dropPgSchema, freshPgSchema, PG_BASE_URL } from './databases';
+
+export interface TestResponse {
+  status: number;
+  body: any;
+  text: string;
+  headers: Record<string, unknown>;
+}
+
+/** method, url, optional JSON (or raw string/Buffer) body, optional headers. */
+export type RequestFn = (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<TestResponse>;
+
+export interface AsOptions {
+  /** Project codes assigned to a programme manager. */
+  projects?: string[];
+  /** Their programme (default: the seeded 2014 deal). */
+  programme?: string;
+}
 
 export interface TestApp {
   kind: DbKind;
@@ -16,7 +36,19 @@ export interface TestApp {
   db: Db;
   /** Environment that points a CLI run or a second process at the same database. */
   env: Record<string, string>;
-  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
+  /**
+   * Sends a request as the test admin (created at start). Pass an `authorization` header to
+   * override it, or an empty `authorization` to send none.
+   */
+  request: RequestFn;
+  /** The test admin's bearer token. */
+  token: string;
+  /** Requests with no Authorization header. */
+  anonymous: RequestFn;
+  /** A new user of that role (with a fresh token); requests as them. */
+  as(role: Role, opts?: AsOptions): Promise<RequestFn>;
+  /** A new user of that role and their bearer token (for clients outside inject, e.g. the load test). */
+  tokenFor(role: Role, opts?: AsOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -34,7 +66,7 @@ export async function freshDatabaseEnv(kind: DbKind): Promise<{ env: Record<stri
  * Starts the real app (real database, migrations, seed as configured) on a fresh database.
  * Requests go through Fastify's inject: the full HTTP stack without a port.
  */
-export async function startTestApp(kind: DbKind, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DbKind, extraEnv: Record<string, string> = {}, opts: CreateAppOptions = {}): Promise<TestApp> {
   const { env: dbEnv, cleanup } = await freshDatabaseEnv(kind);
   const env = { LOG_LEVEL: 'silent', SEED_ON_START: 'true', DEMO_DATA: 'false', ...dbEnv, ...extraEnv };
   const saved: Record<string, string | undefined> = {};
@@ -49,7 +81,7 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
   let app: NestFastifyApplication;
   const config = loadConfig();
   try {
-    app = await createApp(config);
+    app = await createApp(config, opts);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } finally {
@@ -60,6 +92,37 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
   }
   const ds = app.get(DataSource);
   const db = app.get(Db);
+  const auth = app.get(AuthService);
+  let users = 0;
+  const tokenFor = async (role: Role, opts: AsOptions = {}): Promise<string> => {
+    const n = ++users;
+    const email = `${role.replace('_', '-')}-${n}@test.invalid`;
+    await auth.createUser({ name: `Test ${role} ${n}`, email, role, projects: opts.projects, programme: opts.projects?.length ? (opts.programme ?? 'SSLEP-GD-2014') : undefined }, SYSTEM_ACTOR);
+    return (await auth.createToken(email, 1, 'test', SYSTEM_ACTOR)).token;
+  };
+  const send = async (method: string, url: string, body: unknown, headers: Record<string, string>, token: string | undefined): Promise<TestResponse> => {
+    const bearer: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const given = { ...headers };
+    if ('authorization' in given) {
+      delete bearer.authorization;
+      if (!given.authorization) delete given.authorization;
+    }
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      payload: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      headers: { ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...bearer, ...given },
+    });
+    let parsed: unknown = undefined;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, body: parsed, text: res.body, headers: res.headers as Record<string, unknown> };
+  };
+  const adminToken = await tokenFor('admin');
+  const as = (token: string | undefined): RequestFn => (method, url, body, headers = {}) => send(method, url, body, headers, token);
   return {
     kind,
     app,
@@ -67,21 +130,11 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     ds,
     db,
     env,
-    async request(method, url, body, headers = {}) {
-      const res = await app.inject({
-        method: method as 'GET',
-        url,
-        payload: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-        headers: { ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...headers },
-      });
-      let parsed: unknown = undefined;
-      try {
-        parsed = res.body ? JSON.parse(res.body) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.statusCode, body: parsed, text: res.body, headers: res.headers as Record<string, unknown> };
-    },
+    token: adminToken,
+    request: as(adminToken),
+    anonymous: as(undefined),
+    as: async (role, opts) => as(await tokenFor(role, opts)),
+    tokenFor,
     async close() {
       await app.close();
       await cleanup();

@@ -2,6 +2,7 @@ import { Foundation1760000000000 } from './1760000000000-foundation';
 import { ReturnVersions1760000050000 } from './1760000050000-return-versions';
 import { ChangeRequests1760000150000 } from './1760000150000-change-requests';
 import { Delivery1760000100000 } from './1760000100000-delivery';
+import { Auth1760000400000 } from './1760000400000-auth';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ReturnVersions1760000050000,
   Delivery1760000100000,
   ChangeRequests1760000150000,
+  Auth1760000400000,
 ];

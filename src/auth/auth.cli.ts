@@ -1,0 +1,65 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { cliActor } from '../audit/actor';
+import { CliContext } from '../cli/cli-context';
+import { ROLES } from './roles.decorator';
+import { AuthService } from './auth.service';
+import { DEFAULT_TOKEN_DAYS } from './token';
+
+const wholeNumber = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number of days');
+  return Number(v);
+};
+
+/** Users and tokens. The first admin is made here: the server has no default user or password. */
+export function registerAuthCommands(program: Command, ctx: CliContext): void {
+  const user = program.command('user').description('Users and their roles');
+  user
+    .command('create')
+    .description(`Create a user (roles: ${ROLES.join(', ')})`)
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--email <email>', 'email (unique)')
+    .requiredOption('--role <role>', ROLES.join(' | '))
+    .option('--projects <codes>', 'programme managers: comma-separated project codes they may change')
+    .option('--programme <code>', 'the programme those projects belong to')
+    .action((o: { name: string; email: string; role: string; projects?: string; programme?: string }) =>
+      ctx.run(async () => {
+        const svc = await ctx.get(AuthService);
+        const u = await svc.createUser({ name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme }, cliActor());
+        ctx.print(`created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`);
+        ctx.print(`next: npm run cli -- token create --email ${u.email}`);
+      }),
+    );
+  user
+    .command('list')
+    .description('List users')
+    .action(() =>
+      ctx.run(async () => {
+        const users = await (await ctx.get(AuthService)).listUsers();
+        if (!users.length) ctx.print('no users yet: npm run cli -- user create --name "..." --email ... --role admin');
+        for (const u of users) ctx.print(`${u.id}\t${u.email}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.name}${u.projects.length ? `\t${u.projects.join(',')}` : ''}`);
+      }),
+    );
+  const token = program.command('token').description('Personal API tokens (Authorization: Bearer <token>)');
+  token
+    .command('create')
+    .description('Issue a token for a user; it is printed once and only its SHA-256 is stored')
+    .requiredOption('--email <email>', 'the user')
+    .option('--days <n>', 'days until it expires', wholeNumber, DEFAULT_TOKEN_DAYS)
+    .option('--label <text>', 'what the token is for')
+    .action((o: { email: string; days: number; label?: string }) =>
+      ctx.run(async () => {
+        const t = await (await ctx.get(AuthService)).createToken(o.email, o.days, o.label ?? null, cliActor());
+        ctx.err.write(`token for ${t.user} (${t.role}), id ${t.publicId}, expires ${t.expiresAt}. It is shown once: keep it now.\n`);
+        ctx.print(t.token);
+      }),
+    );
+  token
+    .command('revoke <publicId>')
+    .description('Revoke a token by its public id (the part after gdt_)')
+    .action((publicId: string) =>
+      ctx.run(async () => {
+        const r = await (await ctx.get(AuthService)).revokeToken(publicId, cliActor());
+        ctx.print(r.alreadyRevoked ? `token ${publicId} was already revoked at ${r.revokedAt}` : `revoked token ${publicId}`);
+      }),
+    );
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/config';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { WriteThrottlerGuard } from './write-throttler.guard';
+
+/** Users, tokens and the global guards: access first (so writes are throttled per user), then the write throttle. */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (cfg: AppConfig) => ({ throttlers: [{ name: 'writes', ttl: 60_000, limit: cfg.WRITE_RATE_LIMIT }] }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: WriteThrottlerGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

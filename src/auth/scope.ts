@@ -1,0 +1,23 @@
+import { Actor } from '../audit/actor';
+import { ProjectNotAssignedError } from './access-errors';
+
+/** The key an actor's project assignment is held under: `<programme code>/<project code>`. */
+export function projectKey(programme: string, project: string): string {
+  return `${programme}/${project}`;
+}
+
+/** True when the actor may write about this project (everyone but a programme manager always may). */
+export function inProjectScope(actor: Actor, programme: string | undefined, project: string): boolean {
+  if (actor.role !== 'programme_manager') return true;
+  const keys = actor.projects ?? [];
+  if (programme === undefined) return keys.some((k) => k.endsWith(`/${project}`));
+  return keys.includes(projectKey(programme, project));
+}
+
+/** For services whose routes do not name the project (e.g. an allocation edited by id). */
+export function assertProjectScope(actor: Actor, programme: string | undefined, project: string | null | undefined, field = 'project'): void {
+  if (actor.role !== 'programme_manager') return;
+  // Programme-level rows (no project) are not project-scoped.
+  if (project === null || project === undefined) return;
+  if (!inProjectScope(actor, programme, project)) throw new ProjectNotAssignedError(project, field);
+}

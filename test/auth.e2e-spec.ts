@@ -1,0 +1,138 @@
+import { Writable } from 'node:stream';
+import { ApiToken } from '../src/auth/api-token.entity';
+import { databaseKinds } from './support/databases';
+import { cli } from './support/cli';
+import { startTestApp, TestApp } from './support/test-app';
+
+const P = '/api/programmes/SSLEP-GD-2014';
+
+describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
+  let t: TestApp;
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  beforeAll(async () => {
+    t = await startTestApp(kind, { AUTH_FAILURE_LIMIT: '3', WRITE_RATE_LIMIT: '8', CORS_ORIGINS: 'https://dash.example', LOG_LEVEL: 'info', BODY_LIMIT_BYTES: '4096' }, { logStream });
+  });
+  afterAll(async () => t?.close());
+
+  it('creates the first admin and a token from the CLI; the token is printed once and works', async () => {
+    const u = await cli(['user', 'create', '--name', 'Ada Admin', '--email', 'Ada@Example.org', '--role', 'admin'], t.env);
+    expect(u.code).toBe(0);
+    expect(u.out).toContain('ada@example.org (admin)');
+    const tok = await cli(['token', 'create', '--email', 'ada@example.org', '--days', '30'], t.env);
+    expect(tok.code).toBe(0);
+    const token = tok.out.trim();
+    expect(token).toMatch(/^gdt_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(tok.err).toContain('shown once');
+    const me = await t.anonymous('GET', '/api/auth/me', undefined, { authorization: `Bearer ${token}` });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: 'ada@example.org', role: 'admin', name: 'Ada Admin' });
+    const publicId = token.slice(4, 20);
+    const row = await t.ds.getRepository(ApiToken).findOneByOrFail({ publicId });
+    // Only the hash is stored; expiry is 30 days out; last use is recorded.
+    expect(row.secretSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(token.slice(21));
+    expect(Date.parse(row.expiresAt) - Date.parse(row.createdAt)).toBe(30 * 86_400_000);
+    expect(row.lastUsedAt).not.toBeNull();
+    expect(me.body.tokens.find((x: { publicId: string }) => x.publicId === publicId)).toBeDefined();
+    expect(JSON.stringify(me.body)).not.toContain(row.secretSha256);
+
+    const dup = await cli(['user', 'create', '--name', 'Again', '--email', 'ada@example.org', '--role', 'viewer'], t.env);
+    expect(dup.code).toBe(2);
+    const badRole = await cli(['user', 'create', '--name', 'X', '--email', 'x@example.org', '--role', 'king'], t.env);
+    expect(badRole.code).toBe(2);
+    expect(badRole.err).toContain('role');
+
+    const revoke = await cli(['token', 'revoke', publicId], t.env);
+    expect(revoke.code).toBe(0);
+    const after = await t.anonymous('GET', '/api/auth/me', undefined, { authorization: `Bearer ${token}` });
+    expect(after.status).toBe(401);
+    const list = await cli(['user', 'list'], t.env);
+    expect(list.out).toContain('ada@example.org\tadmin\tactive');
+  });
+
+  it('refuses an expired token', async () => {
+    const tok = await cli(['token', 'create', '--email', 'ada@example.org'], t.env);
+    const token = tok.out.trim();
+    await t.ds.getRepository(ApiToken).update({ publicId: token.slice(4, 20) }, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const res = await t.anonymous('GET', '/api/auth/me', undefined, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('scopes a programme manager to assigned projects, including allocations edited by id', async () => {
+    const made = await cli(['user', 'create', '--name', 'Pat PM', '--email', 'pat@example.org', '--role', 'programme_manager', '--programme', 'SSLEP-GD-2014', '--projects', 'ETRURIA,MEAFORD'], t.env);
+    expect(made.code).toBe(0);
+    expect(made.out).toContain('SSLEP-GD-2014/ETRURIA, SSLEP-GD-2014/MEAFORD');
+    const pm = await t.as('programme_manager', { projects: ['ETRURIA'] });
+    const own = await pm('PATCH', `${P}/projects/ETRURIA`, { version: 1, location: 'Etruria Valley' });
+    expect(own.status).toBe(200);
+    expect(own.body.location).toBe('Etruria Valley');
+    const other = await pm('PATCH', `${P}/projects/LICHFIELD`, { version: 1, location: 'Elsewhere' });
+    expect(other.status).toBe(403);
+    expect(other.body.code).toBe('PROJECT_NOT_ASSIGNED');
+    const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'LICHFIELD', period: '2016-17', amount: '10.00', commitmentStatus: 'indicative' });
+    expect(draft.status).toBe(201);
+    const viaId = await pm('PATCH', `${P}/allocations/${draft.body.id}`, { version: 1, amount: '11.00' });
+    expect(viaId.status).toBe(403);
+    expect(viaId.body.details.field).toBe('id');
+    const viewer = await t.as('viewer');
+    expect((await viewer('GET', `${P}/projects/LICHFIELD`)).status).toBe(200);
+    expect((await viewer('PATCH', `${P}/projects/LICHFIELD`, { version: 1, location: 'x' })).body.code).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it('sends security headers with a CSP, and CORS only to configured origins', async () => {
+    const res = await t.anonymous('GET', '/api/docs', undefined, { origin: 'https://dash.example' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['access-control-allow-origin']).toBe('https://dash.example');
+    const other = await t.anonymous('GET', '/api/health', undefined, { origin: 'https://evil.example' });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a too-large body with 413 in our error shape, and writes nothing', async () => {
+    const res = await t.request('POST', `${P}/projects`, { code: 'BIG', name: 'x'.repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+    expect((await t.request('GET', `${P}/projects/BIG`)).status).toBe(404);
+  });
+
+  it('throttles writes per user (429 in our shape) but never reads', async () => {
+    const fin = await t.as('finance');
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fin('POST', `${P}/allocations`, { sourceKind: 'LGF', period: '2016-17', amount: '1.00' })).status);
+    expect(statuses.slice(0, 8).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(8)).toEqual([429, 429]);
+    const res = await fin('POST', `${P}/allocations`, {});
+    expect(res.body).toMatchObject({ statusCode: 429, code: 'THROTTLED' });
+    for (let i = 0; i < 30; i++) expect((await fin('GET', `${P}/projects`)).status).toBe(200);
+  });
+
+  it('logs JSON lines with request ids and never the token', async () => {
+    const res = await t.request('GET', `${P}/projects`, undefined, { 'x-request-id': 'trace-me-123' });
+    expect(res.headers['x-request-id']).toBe('trace-me-123');
+    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => l.reqId === 'trace-me-123')).toBe(true);
+    expect(logs.join('\n')).not.toContain(t.token.slice(21));
+    expect(logs.join('\n')).not.toContain(t.token);
+  });
+
+  it('blocks an address after repeated bad tokens (429), then valid tokens from it wait too', async () => {
+    const bad = 'gdt_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await t.anonymous('GET', `${P}/projects`, undefined, { authorization: `Bearer ${bad}` })).status);
+    // The revoked and the expired token above already spent two of the three failures allowed.
+    expect(statuses).toEqual([401, 429, 429, 429]);
+    expect((await t.request('GET', `${P}/projects`)).status).toBe(429);
+    // Public routes need no token and stay open.
+    expect((await t.anonymous('GET', '/api/health')).status).toBe(200);
+  });
+});
