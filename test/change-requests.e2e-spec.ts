@@ -7,7 +7,7 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const CR = `${P}/change-requests`;
-// HTTP calls act as the anonymous actor until sign-in exists; other people act through the service.
+// HTTP calls act as the test admin (startTestApp's token); other people act through the service.
 const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
 
 describe.each(databaseKinds())('change requests on %s', (kind) => {
@@ -77,7 +77,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     expect((await allocations()).find((a) => a.id === meaford)!.amount).toBe('4200000.00');
     const approved = await t.request('POST', `${CR}/${n}/approve`, { reason: 'Board, 14 March 2016' });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ state: 'approved', submittedBy: 'pat.manager', decidedBy: 'anonymous', decisionReason: 'Board, 14 March 2016' });
+    expect(approved.body).toMatchObject({ state: 'approved', submittedBy: 'pat.manager', decidedBy: t.adminActor, decisionReason: 'Board, 14 March 2016' });
     expect(approved.body.before.allocations).toEqual([
       { id: meaford, sourceKind: 'LGF', project: 'MEAFORD', pool: null, period: 'unprofiled', amount: '4200000.00', commitmentStatus: 'confirmed' },
       { id: lichfield, sourceKind: 'LGF', project: 'LICHFIELD', pool: null, period: 'unprofiled', amount: '4000000.00', commitmentStatus: 'confirmed' },
@@ -91,8 +91,8 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     const audit = await t.ds.getRepository(AuditEntry).find({ where: { entity: 'allocation', action: 'update' }, order: { id: 'ASC' } });
     const mine = audit.filter((a) => a.meta?.changeRequest === n);
     expect(mine.map((a) => [Number(a.entityId), (a.before as { amountPence: number }).amountPence, (a.after as { amountPence: number }).amountPence, a.actor])).toEqual([
-      [meaford, 420000000, 320000000, 'anonymous'],
-      [lichfield, 400000000, 500000000, 'anonymous'],
+      [meaford, 420000000, 320000000, t.adminActor],
+      [lichfield, 400000000, 500000000, t.adminActor],
     ]);
     const decision = await t.ds.getRepository(AuditEntry).findOneOrFail({ where: { entity: 'change_request', action: 'approve', entityId: String(n) } });
     expect(decision.meta).toMatchObject({ number: n, kind: 'reallocation', reason: 'Board, 14 March 2016', submittedBy: 'pat.manager' });
@@ -194,9 +194,9 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     const res = await t.request('POST', `${CR}/${n}/approve`, {});
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('SEPARATION_OF_DUTIES');
-    expect(res.body.message).toContain('submitted by anonymous');
+    expect(res.body.message).toContain(`submitted by ${t.adminActor}`);
     expect(await tableCounts(t.ds)).toEqual(before);
-    await expect(svc.approve(CODE, n, {}, { userId: null, name: 'anonymous', role: 'approver' })).rejects.toMatchObject({ code: 'SEPARATION_OF_DUTIES' });
+    await expect(svc.approve(CODE, n, {}, { userId: null, name: t.adminActor, role: 'approver' })).rejects.toMatchObject({ code: 'SEPARATION_OF_DUTIES' });
     const other = await svc.approve(CODE, n, {}, { userId: null, name: 'alex.approver', role: 'approver' });
     expect(other.state).toBe('approved');
   });

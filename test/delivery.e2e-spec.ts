@@ -129,7 +129,7 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
     expect(audit.status).toBe(200);
     expect(audit.body.items.map((x: { action: string }) => x.action)).toEqual(['create', 'set_actual', 'set_actual', 'set_forecast', 'rebaseline', 'rebaseline']);
     const firstActual = audit.body.items[2];
-    expect(firstActual).toMatchObject({ actor: 'anonymous', entity: 'spend_profile', project: 'SWAR', before: { quarter: '2015-16 Q1', actual: null, forecast: '95000.00', version: 2 }, after: { quarter: '2015-16 Q1', actual: '90000.00', version: 3 } });
+    expect(firstActual).toMatchObject({ actor: t.adminActor, entity: 'spend_profile', project: 'SWAR', before: { quarter: '2015-16 Q1', actual: null, forecast: '95000.00', version: 2 }, after: { quarter: '2015-16 Q1', actual: '90000.00', version: 3 } });
     expect(audit.body.items[0]).toMatchObject({ entity: 'spend_adjustment', after: { amount: '-2500.00', correctsQuarter: '2015-16 Q1' }, meta: { correctedSpend: '87500.00' } });
   });
 

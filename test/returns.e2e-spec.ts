@@ -17,7 +17,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 async function rawGet(t: TestApp, url: string, headers: Record<string, string> = {}) {
-  const res = await t.app.inject({ method: 'GET', url, headers });
+  const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${t.token}`, ...headers } });
   return { status: res.statusCode, bytes: res.rawPayload, headers: res.headers };
 }
 

@@ -43,6 +43,8 @@ export interface TestApp {
   request: RequestFn;
   /** The test admin's bearer token. */
   token: string;
+  /** How the test admin appears as an actor in the audit trail and change requests. */
+  adminActor: string;
   /** Requests with no Authorization header. */
   anonymous: RequestFn;
   /** A new user of that role (with a fresh token); requests as them. */
@@ -131,6 +133,7 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     db,
     env,
     token: adminToken,
+    adminActor: 'Test admin 1 <admin-1@test.invalid>',
     request: as(adminToken),
     anonymous: as(undefined),
     as: async (role, opts) => as(await tokenFor(role, opts)),
