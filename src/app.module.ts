@@ -12,6 +12,7 @@ import { PeriodsModule } from './periods/periods.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SeedModule } from './seed/seed.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -22,6 +23,7 @@ export const FEATURE_MODULES = [
   HeadlinesModule,
   HealthModule,
   PeriodsModule,
+  DashboardModule,
 ];
 
 @Module({
