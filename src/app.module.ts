@@ -13,6 +13,7 @@ import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SeedModule } from './seed/seed.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { OpenDataModule } from './open-data/open-data.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -24,6 +25,7 @@ export const FEATURE_MODULES = [
   HealthModule,
   PeriodsModule,
   DashboardModule,
+  OpenDataModule,
 ];
 
 @Module({

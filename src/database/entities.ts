@@ -9,6 +9,7 @@ import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { SeedRun } from '../seed/seed-run.entity';
+import { OpenDataAssumption } from '../open-data/open-data-assumption.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
 export const ENTITIES = [
@@ -23,4 +24,5 @@ export const ENTITIES = [
   SeedRun,
   AuditEntry,
   ReturnVersion,
+  OpenDataAssumption,
 ];
