@@ -30,8 +30,10 @@ footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-siz
   body{font-size:10pt}header.site,nav,.skip,a.csv,.no-print{display:none}
   main{max-width:none;padding:0}h1{font-size:18pt}h2{font-size:13pt;border-top:none}
   a{color:inherit;text-decoration:none}
-  .page{break-before:page}.page:first-of-type{break-before:auto}
-  table,figure,.card{break-inside:avoid}
+  @page wide{size:A4 landscape;margin:12mm}
+  .page{break-before:page}.page:first-of-type{break-before:auto}.page.wide{page:wide}
+  .briefing table{font-size:9pt}.briefing tbody th[scope=row]{min-width:16em}
+  figure,.card,tr{break-inside:avoid}
   th,td{padding:2px 4px}
 }
 `;
