@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -20,6 +21,14 @@ if (!haveChromium) {
   console.warn(`SKIPPED browser tests: chromium is not installed at ${chromiumPath()} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 const browserIt = haveChromium ? it : it.skip;
+const hasPdftotext = () => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   let t: TestApp;
@@ -208,15 +217,48 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
     await page.close();
   });
 
-  browserIt('prints the committee briefing to a four-page PDF', async () => {
+  browserIt('prints the committee briefing to a five-page PDF, each part starting a page', async () => {
     const out = join(reportsDir(), `briefing-e2e-${kind}.pdf`);
     // Page 1: at a glance and funding by source; page 2 (landscape): projects;
-    // pages 3–4: the figures that do not agree, with their reasons.
-    expect(await printToPdf(`${base}/programmes/${CODE}/briefing`, out)).toBe(4);
+    // pages 3–5: the 11 figures that do not agree, with their reasons, and the conflicts.
+    expect(await printToPdf(`${base}/programmes/${CODE}/briefing`, out)).toBe(5);
+    if (hasPdftotext()) {
+      const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).split('\f');
+      expect(text[0].trim()).toMatch(/^Committee briefing: Stoke-on-Trent and Staffordshire/);
+      expect(text[1].trim()).toMatch(/^Projects/);
+      expect(text[2].trim()).toMatch(/^What the documents say vs what the projects add up to/);
+      expect(text[1]).toContain('£29,200,000.00');
+    }
     const { page, errors } = await open(`/programmes/${CODE}/briefing`);
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(SHOTS, `briefing-print-${kind}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('dashboard section providers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+  });
+  afterAll(async () => t?.close());
+
+  it('show nothing until a feature registers a section, then render it on the page and in the JSON', async () => {
+    const { DashboardSections } = await import('../src/dashboard/sections');
+    const { html } = await import('../src/dashboard/html');
+    const before = await t.request('GET', `/programmes/${CODE}`);
+    expect(before.text).not.toContain('id="section-');
+    t.app.get(DashboardSections).register({
+      id: 'spend',
+      order: 400,
+      pages: ['overview'],
+      load: async (ctx) => ({ id: 'spend', heading: 'Spend against profile', body: html`<p>Reporting quarter ${ctx.reportingQuarter}</p>`, data: { quarter: ctx.reportingQuarter }, illustrative: true }),
+    });
+    const page = await t.request('GET', `/programmes/${CODE}`);
+    expect(page.text).toContain('<section id="section-spend"><h2>Spend against profile <span class="illustrative">(illustrative)</span></h2><p>Reporting quarter 2015-16 Q1</p></section>');
+    const json = await t.request('GET', `${P}/overview`);
+    expect(json.body.sections).toEqual([{ id: 'spend', heading: 'Spend against profile', data: { quarter: '2015-16 Q1' }, illustrative: true }]);
+    expect((await t.request('GET', `/programmes/${CODE}/projects/ETRURIA`)).text).not.toContain('section-spend');
   });
 });

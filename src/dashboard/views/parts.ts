@@ -15,7 +15,7 @@ export function pounds(pence: number | null | undefined): Html {
 /** The quoted words and where they come from. */
 export function provenance(s: { quote: string | null; document: string | null; section: string | null } | null | undefined): Html {
   if (!s || (!s.quote && !s.document)) return html`<p class="source">Source: not stated.</p>`;
-  return html`${s.quote ? html`<blockquote class="quote">“${s.quote.replace(/\*\*/g, '')}”</blockquote>` : ''}<p class="source">Source: ${s.document ?? 'unknown document'}${s.section ? html`, “${s.section}”` : ''}</p>`;
+  return html`${s.quote ? html`<blockquote class="quote">“${s.quote.replace(/\*\*|<\/?(?:b|strong|em|i|sup)>/g, '')}”</blockquote>` : ''}<p class="source">Source: ${s.document ?? 'unknown document'}${s.section ? html`, “${s.section}”` : ''}</p>`;
 }
 
 /** A chart with its legend, its data table (the same numbers) and a CSV link. */

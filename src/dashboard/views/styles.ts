@@ -14,7 +14,7 @@ h1{font-size:2rem;line-height:1.2;margin:.5em 0}h2{font-size:1.5rem;margin:1.5em
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:.95rem}
 caption{text-align:left;font-weight:700;padding:.3em 0}
 th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid var(--ink)}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 .legend{display:flex;flex-wrap:wrap;gap:12px;list-style:none;padding:0;font-size:.9rem}.legend span{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
@@ -32,7 +32,7 @@ footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-siz
   a{color:inherit;text-decoration:none}
   @page wide{size:A4 landscape;margin:12mm}
   .page{break-before:page}.page:first-of-type{break-before:auto}.page.wide{page:wide}
-  .briefing table{font-size:9pt}.briefing tbody th[scope=row]{min-width:16em}
+  .briefing table{font-size:8.5pt}.cards{grid-template-columns:repeat(4,1fr);gap:6px;margin:.5em 0}.card{padding:4px 8px}.card .big{font-size:15pt}.briefing h1{font-size:15pt}.lede{font-size:10pt}.briefing tbody th[scope=row]{min-width:16em}
   figure,.card,tr{break-inside:avoid}
   th,td{padding:2px 4px}
 }
