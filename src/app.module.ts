@@ -22,6 +22,8 @@ import { OutputsModule } from './outputs/outputs.module';
 import { RagModule } from './rag/rag.module';
 import { AuditTrailModule } from './audit/audit-trail.module';
 import { DemoModule } from './demo/demo.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { OpenDataModule } from './open-data/open-data.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -42,6 +44,8 @@ export const FEATURE_MODULES = [
   AuditTrailModule,
   DemoModule,
   AuthModule,
+  DashboardModule,
+  OpenDataModule,
 ];
 
 @Module({

@@ -6,6 +6,7 @@ import { registerReconciliationCommands } from '../reconciliation/reconciliation
 import { registerSeedCommands } from '../seed/seed.cli';
 import { registerChangesCommands } from '../changes/changes.cli';
 import { registerReturnCommands } from '../returns/returns.cli';
+import { registerDashboardCommands } from '../dashboard/dashboard.cli';
 import { CliContext } from './cli-context';
 import { registerSpendCommands } from '../spend/spend.cli';
 import { registerAuditCommands } from '../audit/audit.cli';
@@ -21,4 +22,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerAuditCommands,
   registerAuthCommands,
   registerBackupCommands,
+  registerDashboardCommands,
 ];

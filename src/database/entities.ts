@@ -16,6 +16,7 @@ import { ProgrammeEnvelope } from '../changes/programme-envelope.entity';
 import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
 import { Milestone } from '../milestones/milestone.entity';
 import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
+import { OpenDataAssumption } from '../open-data/open-data-assumption.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
 export const ENTITIES = [
@@ -41,4 +42,5 @@ export const ENTITIES = [
   User,
   UserProject,
   ApiToken,
+  OpenDataAssumption,
 ];

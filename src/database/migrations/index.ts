@@ -3,6 +3,7 @@ import { ReturnVersions1760000050000 } from './1760000050000-return-versions';
 import { ChangeRequests1760000150000 } from './1760000150000-change-requests';
 import { Delivery1760000100000 } from './1760000100000-delivery';
 import { Auth1760000400000 } from './1760000400000-auth';
+import { OpenDataAssumptions1760000500000 } from './1760000500000-open-data-assumptions';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Delivery1760000100000,
   ChangeRequests1760000150000,
   Auth1760000400000,
+  OpenDataAssumptions1760000500000,
 ];

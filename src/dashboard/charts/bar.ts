@@ -1,0 +1,76 @@
+import { esc } from '../html';
+import { exact, n, short } from './format';
+import { maxOf, svgOpen } from './svg';
+import { PALETTE, type ChartData } from './types';
+
+/**
+ * Bar charts (one series) and stacked bar charts (several series). Each bar is a
+ * <g class="bar"> holding one <rect> per series, with its exact value in a <title>.
+ */
+
+export const H = { width: 640, labelWidth: 200, valueWidth: 90, barHeight: 24, gap: 8, top: 8, bottom: 8 };
+
+function segments(data: ChartData, ci: number, place: (start: number, len: number) => { x: number; y: number; w: number; h: number }, scale: number): string {
+  let acc = 0;
+  let out = '';
+  data.series.forEach((s, si) => {
+    const v = data.values[ci][si];
+    if (v === null || v <= 0) return;
+    const len = v / scale;
+    const r = place(acc, len);
+    acc += len;
+    const label = `${data.categories[ci].label}${data.series.length > 1 ? `, ${s.label}` : ''}: ${short(data.unit, v)} (${exact(data.unit, v)})`;
+    out += `<rect class="seg" x="${n(r.x)}" y="${n(r.y)}" width="${n(r.w)}" height="${n(r.h)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(label)}</title></rect>`;
+  });
+  return out;
+}
+
+function total(data: ChartData, ci: number): number {
+  return data.values[ci].reduce<number>((s, v) => s + (v ?? 0), 0);
+}
+
+/** Horizontal bars, one row per category; stacked when there are several series. */
+export function horizontalBarChart(data: ChartData): string {
+  const plot = H.width - H.labelWidth - H.valueWidth;
+  const max = maxOf(data, true);
+  const height = H.top + data.categories.length * (H.barHeight + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
+  let out = svgOpen(data.id, data.title, data.description, H.width, height, data.illustrative);
+  data.categories.forEach((c, ci) => {
+    const y = H.top + ci * (H.barHeight + H.gap);
+    const t = total(data, ci);
+    out += `<g class="bar" data-key="${esc(c.key)}">`;
+    out += `<text x="${H.labelWidth - 6}" y="${n(y + H.barHeight / 2 + 4)}" text-anchor="end" font-size="12">${esc(truncate(c.label, 30))}</text>`;
+    out += segments(data, ci, (start, len) => ({ x: H.labelWidth + start * plot, y, w: len * plot, h: H.barHeight }), max);
+    out += `<text x="${n(H.labelWidth + (t / max) * plot + 4)}" y="${n(y + H.barHeight / 2 + 4)}" font-size="12">${esc(short(data.unit, t))}</text>`;
+    out += '</g>';
+  });
+  return out + '</svg>';
+}
+
+export const V = { width: 640, height: 300, left: 70, right: 10, top: 10, bottom: 50, fill: 0.6 };
+
+/** Vertical bars (columns), one per category; stacked when there are several series. */
+export function verticalBarChart(data: ChartData): string {
+  const plotW = V.width - V.left - V.right;
+  const plotH = V.height - V.top - V.bottom;
+  const max = maxOf(data, true);
+  const slot = data.categories.length ? plotW / data.categories.length : plotW;
+  const barW = slot * V.fill;
+  let out = svgOpen(data.id, data.title, data.description, V.width, V.height, data.illustrative);
+  out += `<line x1="${V.left}" y1="${V.top + plotH}" x2="${V.width - V.right}" y2="${V.top + plotH}" stroke="#333"/>`;
+  out += `<text x="${V.left - 6}" y="${V.top + 10}" text-anchor="end" font-size="11">${esc(short(data.unit, max))}</text>`;
+  data.categories.forEach((c, ci) => {
+    const x = V.left + ci * slot + (slot - barW) / 2;
+    const t = total(data, ci);
+    out += `<g class="bar" data-key="${esc(c.key)}">`;
+    out += segments(data, ci, (start, len) => ({ x, y: V.top + plotH - (start + len) * plotH, w: barW, h: len * plotH }), max);
+    out += `<text x="${n(x + barW / 2)}" y="${V.top + plotH + 16}" text-anchor="middle" font-size="12">${esc(truncate(c.label, 18))}</text>`;
+    out += `<text x="${n(x + barW / 2)}" y="${n(V.top + plotH - (t / max) * plotH - 4)}" text-anchor="middle" font-size="11">${esc(short(data.unit, t))}</text>`;
+    out += '</g>';
+  });
+  return out + '</svg>';
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}

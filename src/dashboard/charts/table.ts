@@ -1,0 +1,52 @@
+import { stringify } from 'csv-stringify/sync';
+import { html, Html } from '../html';
+import { daysBetween } from './dates';
+import { csvValue, exact } from './format';
+import type { ChartData, TimelineData } from './types';
+
+const ILLUSTRATIVE_NOTE = 'Illustrative data: not from the source documents.';
+
+/** The chart's numbers as an accessible, copyable table (exact pounds, never rounded). */
+export function dataTable(data: ChartData, csvHref?: string): Html {
+  const multi = data.series.length > 1;
+  const totals = data.series.map((_, si) => data.values.reduce<number>((s, row) => s + (row[si] ?? 0), 0));
+  const grand = totals.reduce((s, v) => s + v, 0);
+  const rowTotal = (row: (number | null)[]) => row.reduce<number>((s, v) => s + (v ?? 0), 0);
+  return html`<table class="data" id="table-${data.id}">
+<caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
+<thead><tr><th scope="col"></th>${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}</tr></thead>
+<tbody>${data.categories.map(
+    (c, ci) =>
+      html`<tr><th scope="row">${c.label}</th>${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}</tr>`,
+  )}</tbody>
+<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}</tr></tfoot>
+</table>`;
+}
+
+/** The same numbers as CSV: one row per category, canonical pounds ("2400000.00"). */
+export function chartCsv(data: ChartData): string {
+  const unit = data.unit === 'pence' ? ' (£)' : '';
+  const header = ['', ...data.series.map((s) => `${s.label}${unit}`)];
+  const rows = data.categories.map((c, ci) => [c.label, ...data.values[ci].map((v) => csvValue(data.unit, v))]);
+  const note = data.illustrative ? [[ILLUSTRATIVE_NOTE]] : [];
+  return stringify([header, ...rows, ...note]);
+}
+
+export function timelineTable(data: TimelineData, csvHref?: string): Html {
+  return html`<table class="data" id="table-${data.id}">
+<caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
+<thead><tr><th scope="col">Milestone</th><th scope="col">Baseline</th><th scope="col">Forecast</th><th scope="col">Actual</th><th scope="col">Slip (days)</th></tr></thead>
+<tbody>${data.rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${r.baseline ?? '–'}</td><td>${r.forecast ?? '–'}</td><td>${r.actual ?? '–'}</td><td class="num">${slip(r) ?? '–'}</td></tr>`)}</tbody>
+</table>`;
+}
+
+export function timelineCsv(data: TimelineData): string {
+  const rows = data.rows.map((r) => [r.label, r.baseline ?? '', r.forecast ?? '', r.actual ?? '', slip(r) ?? '']);
+  return stringify([['Milestone', 'Baseline', 'Forecast', 'Actual', 'Slip (days)'], ...rows, ...(data.illustrative ? [[ILLUSTRATIVE_NOTE]] : [])]);
+}
+
+/** Forecast (or actual) against baseline, in days; positive is late. */
+export function slip(r: TimelineData['rows'][number]): number | null {
+  const latest = r.actual ?? r.forecast;
+  return r.baseline && latest ? daysBetween(r.baseline, latest) : null;
+}

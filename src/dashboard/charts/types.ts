@@ -1,0 +1,43 @@
+/**
+ * What every chart draws and every data table / CSV repeats: the same numbers, once.
+ * Money values are integer pence; counts are whole numbers.
+ */
+export interface ChartCategory {
+  key: string;
+  label: string;
+}
+
+export interface ChartData {
+  /** URL-safe id, also the CSV file name (`<id>.csv`). */
+  id: string;
+  title: string;
+  /** One or two plain sentences saying what the chart shows (the SVG <desc>). */
+  description: string;
+  unit: 'pence' | 'count';
+  categories: ChartCategory[];
+  series: ChartCategory[];
+  /** values[category][series]; null where there is no figure (never drawn as zero). */
+  values: (number | null)[][];
+  /** Demo data the source does not contain: said on the chart, the table and the CSV. */
+  illustrative?: boolean;
+}
+
+/** Milestone timeline input: dates as YYYY-MM-DD strings. */
+export interface TimelineRow {
+  key: string;
+  label: string;
+  baseline: string | null;
+  forecast: string | null;
+  actual: string | null;
+}
+
+export interface TimelineData {
+  id: string;
+  title: string;
+  description: string;
+  rows: TimelineRow[];
+  illustrative?: boolean;
+}
+
+/** Okabe–Ito colours (distinguishable with common colour blindness), darkened where needed for contrast. */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8A6D00', '#56B4E9', '#000000'];

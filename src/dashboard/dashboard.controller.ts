@@ -1,0 +1,71 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
+import { DashboardService } from './dashboard.service';
+import { briefingPage } from './views/briefing.view';
+import { listPage } from './views/list.view';
+import { overviewPage } from './views/overview.view';
+import { projectPage } from './views/project.view';
+import { DASHBOARD_CSS } from './views/styles';
+
+const HTML = 'text/html; charset=utf-8';
+
+/** Server-rendered public pages: no scripts, one stylesheet, usable with JavaScript off. */
+@ApiExcludeController()
+@Controller()
+export class DashboardController {
+  constructor(private readonly svc: DashboardService) {}
+
+  @Get()
+  @Public()
+  @Header('Content-Type', HTML)
+  async list() {
+    return listPage(await this.svc.programmes());
+  }
+
+  @Get('assets/dashboard.css')
+  @Public()
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  css() {
+    return DASHBOARD_CSS;
+  }
+
+  @Get('programmes/:code')
+  @Public()
+  @Header('Content-Type', HTML)
+  async overview(@Param('code') code: string) {
+    return overviewPage(await this.svc.overview(code));
+  }
+
+  @Get('programmes/:code/briefing')
+  @Public()
+  @Header('Content-Type', HTML)
+  async briefing(@Param('code') code: string) {
+    return briefingPage(await this.svc.overview(code, 'briefing'), new Date().toISOString());
+  }
+
+  @Get('programmes/:code/data/:file')
+  @Public()
+  async csv(@Param('code') code: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
+    const out = await this.svc.csv(code, file);
+    res.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${out.name}"`);
+    return out.body;
+  }
+
+  @Get('programmes/:code/projects/:project')
+  @Public()
+  @Header('Content-Type', HTML)
+  async project(@Param('code') code: string, @Param('project') project: string) {
+    return projectPage(await this.svc.project(code, project));
+  }
+
+  @Get('programmes/:code/projects/:project/data/:file')
+  @Public()
+  async projectCsv(@Param('code') code: string, @Param('project') project: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
+    const out = await this.svc.csv(code, file, project);
+    res.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${out.name}"`);
+    return out.body;
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/errors';
+import { formatQuarter } from '../common/fiscal';
+import { Db } from '../database/db.service';
+import { SourceKind } from '../funding/source-kind.entity';
+import { PeriodsService } from '../periods/periods.service';
+import { findProgramme } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { breakdown } from '../reconciliation/engine';
+import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
+import { approvedGroups, poolRows, projectAllocations, projectRows, type AllocationDetail, type ProjectRow, type PublicGroup } from './dashboard.queries';
+import { buildOverview, type OverviewModel, type ProgrammeInfo, type SourceKindInfo } from './overview.model';
+import { RECONCILIATION_SOURCE, type ReconciliationSource } from './reconciliation-source';
+import { DashboardSections, type DashboardPage, type DashboardSection } from './sections';
+
+export interface ProjectModel {
+  programme: ProgrammeInfo;
+  project: ProjectRow;
+  kinds: SourceKindInfo[];
+  /** The project's own approved allocations by source (pence). */
+  bySource: { code: string; label: string; pence: number; illustrative: boolean }[];
+  /** Money the deal commits to a group including this project, without a split. */
+  shared: { poolCode: string; sourceKind: string; label: string; pence: number }[];
+  allocations: AllocationDetail[];
+  totalPence: number;
+  charts: ChartData[];
+  sections: DashboardSection[];
+}
+
+/** Builds the public page models from a few aggregate queries (approved data only). */
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly db: Db,
+    private readonly periods: PeriodsService,
+    private readonly sections: DashboardSections,
+    @Inject(RECONCILIATION_SOURCE) private readonly reconciliation: ReconciliationSource,
+  ) {}
+
+  programmes() {
+    return this.db.read((m) => m.find(Programme, { order: { code: 'ASC' } }));
+  }
+
+  private async info(m: EntityManager, p: Programme): Promise<ProgrammeInfo> {
+    const q = await this.periods.currentQuarter(m, p);
+    return { code: p.code, name: p.name, description: p.description, startsOn: p.startsOn, endsOn: p.endsOn, reportingQuarter: formatQuarter(q), synthetic: p.synthetic };
+  }
+
+  private async kinds(m: EntityManager): Promise<SourceKindInfo[]> {
+    const ks = await m.find(SourceKind, { order: { position: 'ASC', code: 'ASC' } });
+    return ks.map((k) => ({ code: k.code, label: k.label, description: k.description, capital: k.capital, isMatch: k.isMatch }));
+  }
+
+  private sectionsFor(m: EntityManager, p: Programme, info: ProgrammeInfo, page: DashboardPage, project?: ProjectRow) {
+    return this.sections.load({ m, db: this.db.type, programme: p, reportingQuarter: info.reportingQuarter, project: project && { id: project.id, code: project.code, name: project.name } }, page);
+  }
+
+  overview(code: string, page: DashboardPage = 'overview'): Promise<OverviewModel> {
+    return this.db.read(async (m) => {
+      const p = await findProgramme(m, code);
+      const info = await this.info(m, p);
+      const kinds = await this.kinds(m);
+      const groups = await approvedGroups(m, this.db.type, p.id);
+      const projects = await projectRows(m, p.id);
+      const pools = await poolRows(m, p.id);
+      const report = await this.reconciliation.report(m, {
+        programmeId: p.id,
+        groups,
+        projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
+      });
+      const sections = await this.sectionsFor(m, p, info, page);
+      return buildOverview({ programme: info, kinds, groups, projects, pools, headlines: report.headlines, report, sections });
+    });
+  }
+
+  project(code: string, projectCode: string): Promise<ProjectModel> {
+    return this.db.read(async (m) => {
+      const p = await findProgramme(m, code);
+      const [project] = await projectRows(m, p.id, projectCode);
+      if (!project) throw new NotFoundError('project', projectCode, 'project');
+      const info = await this.info(m, p);
+      const kinds = await this.kinds(m);
+      const groups: PublicGroup[] = (await approvedGroups(m, this.db.type, p.id, project.id)).filter((g) => g.commitmentStatus !== 'withdrawn');
+      const allocations = await projectAllocations(m, p.id, project.id);
+      const label = new Map(kinds.map((k) => [k.code, k.label]));
+      const own = breakdown(groups.filter((g) => g.projectCode === project.code), ['sourceKind']);
+      const order = new Map(kinds.map((k, i) => [k.code, i]));
+      const bySource = own.rows
+        .map((r) => ({ code: r.key.sourceKind!, label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!, pence: r.total, illustrative: groups.some((g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative) }))
+        .sort((a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99));
+      const shared = groups.filter((g) => g.poolCode !== null).map((g) => ({ poolCode: g.poolCode!, sourceKind: g.sourceKind, label: label.get(g.sourceKind) ?? g.sourceKind, pence: g.pence }));
+      const charts: ChartData[] = [
+        {
+          id: 'funding-by-source',
+          title: `${project.name}: funding promised, by source`,
+          description: `The approved allocations to ${project.name}, by source of funding.`,
+          unit: 'pence',
+          categories: bySource.map((s) => ({ key: s.code, label: s.label })),
+          series: [{ key: 'promised', label: 'Promised' }],
+          values: bySource.map((s) => [s.pence]),
+          illustrative: bySource.some((s) => s.illustrative),
+        },
+      ];
+      const sections = await this.sectionsFor(m, p, info, 'project', project);
+      return { programme: info, project, kinds, bySource, shared, allocations, totalPence: own.grandTotal, charts, sections };
+    });
+  }
+
+  /** CSV of one chart on a page: the same numbers as the chart and its table. */
+  async csv(code: string, file: string, projectCode?: string): Promise<{ name: string; body: string }> {
+    const m = /^([a-z0-9-]+)\.csv$/.exec(file);
+    if (!m) throw new NotFoundError('chart data', file, 'file');
+    const model = projectCode ? await this.project(code, projectCode) : await this.overview(code);
+    const charts: (ChartData | TimelineData)[] = [...model.charts, ...model.sections.flatMap((s) => s.charts ?? [])];
+    const chart = charts.find((c) => c.id === m[1]);
+    if (!chart) throw new NotFoundError('chart', m[1], 'file');
+    const name = `${code}${projectCode ? `-${projectCode}` : ''}-${chart.id}.csv`;
+    return { name, body: 'values' in chart ? chartCsv(chart) : timelineCsv(chart) };
+  }
+}

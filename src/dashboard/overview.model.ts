@@ -1,0 +1,195 @@
+import { formatPounds } from '../common/money';
+import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
+import type { HeadlineFigure } from '../headlines/headline-figure.entity';
+import type { ChartData } from './charts';
+import type { PoolRow, ProjectRow, PublicGroup } from './dashboard.queries';
+import type { DashboardSection } from './sections';
+
+/** Pure assembly of the overview from the aggregate rows: no database here. Money is pence. */
+
+export interface SourceKindInfo {
+  code: string;
+  label: string;
+  description: string | null;
+  capital: boolean;
+  isMatch: boolean;
+}
+
+export interface StatedFigure {
+  code: string;
+  label: string;
+  qualifier: string;
+  pence: number;
+  printed: string | null;
+  status: string;
+  document: string | null;
+  section: string | null;
+  quote: string | null;
+}
+
+export interface ProgrammeInfo {
+  code: string;
+  name: string;
+  description: string | null;
+  startsOn: string;
+  endsOn: string;
+  reportingQuarter: string;
+  synthetic: boolean;
+}
+
+export interface OverviewModel {
+  programme: ProgrammeInfo;
+  illustrative: boolean;
+  bySource: { code: string; label: string; capital: boolean; isMatch: boolean; pence: number; byStatusPence: Record<string, number>; stated: StatedFigure[] }[];
+  capitalPence: number;
+  revenuePence: number;
+  byYear: { columns: string[]; rows: { code: string; label: string; cellsPence: Record<string, number>; totalPence: number }[] };
+  dealTable: { name: string; rows: string[]; columns: string[]; cells: { row: string; column: string; pence: number; printed: string | null; code: string }[] } | null;
+  projects: { code: string; name: string; themeCode: string | null; themeName: string | null; location: string | null; status: string; bySourcePence: Record<string, number>; totalPence: number; illustrative: boolean }[];
+  pools: { code: string; name: string; members: { code: string; name: string }[]; bySourcePence: Record<string, number>; totalPence: number; quote: string | null; document: string | null; section: string | null }[];
+  programmeLevel: { sourceKind: string; label: string; pence: number; period: string }[];
+  reconciliation: ReconciliationReport;
+  charts: ChartData[];
+  sections: DashboardSection[];
+}
+
+export const STATUS_WORDS: Record<string, string> = {
+  reconciled: 'Agrees exactly',
+  within_rounding: 'Agrees within rounding',
+  unreconciled: 'Does not agree',
+  met: 'Promise met',
+  not_met: 'Not met yet',
+  not_comparable: 'Cannot be compared yet',
+};
+
+const add = (rec: Record<string, number>, k: string, v: number) => (rec[k] = (rec[k] ?? 0) + v);
+
+/** Headlines whose rule is exactly "all allocations of this one source kind". */
+function statedFor(kind: string, headlines: readonly HeadlineFigure[], report: ReconciliationReport): StatedFigure[] {
+  return headlines
+    .filter((h) => {
+      const f = h.rule.allocations;
+      return h.unit === 'pounds' && f && f.sourceKinds?.length === 1 && f.sourceKinds[0] === kind && !f.years && !f.themes && !f.projects && !f.pools;
+    })
+    .map((h) => ({
+      code: h.code,
+      label: h.label,
+      qualifier: h.qualifier,
+      pence: h.value,
+      printed: h.source.printed,
+      status: report.lines.find((l) => l.headlineCode === h.code && l.check === 'allocations')?.status ?? 'not_comparable',
+      document: h.source.document,
+      section: h.source.section,
+      quote: h.source.quote,
+    }));
+}
+
+export function buildOverview(input: {
+  programme: ProgrammeInfo;
+  kinds: SourceKindInfo[];
+  groups: PublicGroup[];
+  projects: ProjectRow[];
+  pools: PoolRow[];
+  headlines: HeadlineFigure[];
+  report: ReconciliationReport;
+  sections: DashboardSection[];
+}): OverviewModel {
+  const { kinds, groups, headlines, report } = input;
+  const live = groups.filter((g) => g.commitmentStatus !== 'withdrawn');
+  const label = new Map(kinds.map((k) => [k.code, k.label]));
+  const bySource = kinds
+    .map((k) => {
+      const mine = live.filter((g) => g.sourceKind === k.code);
+      const byStatusPence: Record<string, number> = {};
+      for (const g of mine) add(byStatusPence, g.commitmentStatus, g.pence);
+      return { code: k.code, label: k.label, capital: k.capital, isMatch: k.isMatch, pence: mine.reduce((s, g) => s + g.pence, 0), byStatusPence, stated: statedFor(k.code, headlines, report) };
+    })
+    .filter((s) => s.pence !== 0 || s.stated.length > 0);
+  const capitalPence = bySource.filter((s) => s.capital).reduce((s, x) => s + x.pence, 0);
+  const revenuePence = bySource.filter((s) => !s.capital).reduce((s, x) => s + x.pence, 0);
+
+  const years = breakdown(live, ['sourceKind', 'year']);
+  const byYear = {
+    columns: years.columns,
+    rows: years.rows.map((r) => ({ code: r.key.sourceKind!, label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!, cellsPence: r.cells, totalPence: r.total })),
+  };
+
+  const perProject = new Map<string, Record<string, number>>();
+  const perPool = new Map<string, Record<string, number>>();
+  const programmeLevel: OverviewModel['programmeLevel'] = [];
+  for (const g of live) {
+    if (g.projectCode) add(perProject.get(g.projectCode) ?? perProject.set(g.projectCode, {}).get(g.projectCode)!, g.sourceKind, g.pence);
+    else if (g.poolCode) add(perPool.get(g.poolCode) ?? perPool.set(g.poolCode, {}).get(g.poolCode)!, g.sourceKind, g.pence);
+    else programmeLevel.push({ sourceKind: g.sourceKind, label: label.get(g.sourceKind) ?? g.sourceKind, pence: g.pence, period: yearLabel(g) });
+  }
+  const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
+  const illustrativeProjects = new Set(live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!));
+  const projects = input.projects.map((p) => {
+    const b = perProject.get(p.code) ?? {};
+    return { code: p.code, name: p.name, themeCode: p.themeCode, themeName: p.themeName, location: p.location, status: p.status, bySourcePence: b, totalPence: total(b), illustrative: p.source.illustrative || illustrativeProjects.has(p.code) };
+  });
+  const pools = input.pools.map((p) => {
+    const b = perPool.get(p.code) ?? {};
+    return { code: p.code, name: p.name, members: p.members, bySourcePence: b, totalPence: total(b), quote: p.source.quote, document: p.source.document, section: p.source.section };
+  });
+
+  const tableHeadlines = headlines.filter((h) => h.tableName && h.unit === 'pounds');
+  const dealTable = tableHeadlines.length
+    ? {
+        name: tableHeadlines[0].tableName!,
+        rows: [...new Set(tableHeadlines.map((h) => h.tableRow ?? ''))],
+        columns: [...new Set(tableHeadlines.map((h) => h.tableColumn ?? ''))],
+        cells: tableHeadlines.map((h) => ({ row: h.tableRow ?? '', column: h.tableColumn ?? '', pence: h.value, printed: h.source.printed, code: h.code })),
+      }
+    : null;
+
+  const capitalKinds = bySource.filter((s) => s.capital && s.pence > 0);
+  const charts: ChartData[] = [
+    {
+      id: 'funding-by-source',
+      title: 'Capital funding promised, by source',
+      description: `The approved allocations add up to ${formatPounds(capitalPence)} pounds of capital funding across ${capitalKinds.length} sources.`,
+      unit: 'pence',
+      categories: capitalKinds.map((s) => ({ key: s.code, label: s.label })),
+      series: [{ key: 'promised', label: 'Promised' }],
+      values: capitalKinds.map((s) => [s.pence]),
+    },
+    {
+      id: 'funding-by-project',
+      title: 'Capital funding promised, by project and source',
+      description: 'Each bar is one project (or a group of projects sharing money the deal does not split), divided by source of funding.',
+      unit: 'pence',
+      categories: [...projects.map((p) => ({ key: p.code, label: p.name })), ...pools.filter((p) => p.totalPence > 0).map((p) => ({ key: p.code, label: `Shared: ${p.members.map((x) => x.name).join(', ')}` }))],
+      series: capitalKinds.map((s) => ({ key: s.code, label: s.label })),
+      values: [...projects.map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)), ...pools.filter((p) => p.totalPence > 0).map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null))],
+    },
+  ];
+  if (dealTable) {
+    const cols = dealTable.columns.filter((c) => c !== 'Total');
+    const rows = dealTable.rows.filter((r) => r !== 'Total');
+    charts.push({
+      id: 'deal-table-by-year',
+      title: 'What the deal’s funding table states, by year',
+      description: `The figures printed in "${dealTable.name}", by year and row.`,
+      unit: 'pence',
+      categories: cols.map((c) => ({ key: c, label: c })),
+      series: rows.map((r) => ({ key: r, label: r })),
+      values: cols.map((c) => rows.map((r) => dealTable.cells.find((x) => x.row === r && x.column === c)?.pence ?? null)),
+    });
+  }
+  return {
+    programme: input.programme,
+    illustrative: input.programme.synthetic || live.some((g) => g.illustrative),
+    bySource,
+    capitalPence,
+    revenuePence,
+    byYear,
+    dealTable,
+    projects,
+    pools,
+    programmeLevel,
+    reconciliation: report,
+    charts,
+    sections: input.sections,
+  };
+}

@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+
+export class SetAssumptionDto {
+  @ApiProperty({ example: 'E37000032', description: 'The assumed value (published as "not from source").' })
+  @IsString()
+  @Length(1, 300)
+  value: string;
+
+  @ApiPropertyOptional({ example: 'ONS code for the LEP area, checked against the ONS register.' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+
+  @ApiProperty({ example: 1, description: 'The version you read (0 to create a key not stored yet).' })
+  @IsInt()
+  @Min(0)
+  version: number;
+}
+
+export class Giving360Query {
+  @ApiPropertyOptional({ example: 'SSLEP-GD-2014', description: 'One programme only (default: every programme).' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/)
+  programme?: string;
+}
