@@ -156,6 +156,26 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
     });
   });
 
+  describe('public reads', () => {
+    it('shows the deal without a login, drafts only to signed-in users, and refuses anonymous writes', async () => {
+      const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LOCAL_MATCH', project: 'LSTP', period: '2017-18', amount: '777777.77', commitmentStatus: 'indicative' });
+      expect(draft.status).toBe(201);
+      const pub = await t.anonymous('GET', `${P}/allocations?limit=500`);
+      expect(pub.status).toBe(200);
+      expect(pub.body.total).toBe(19);
+      expect(pub.body.items.some((a: { amount: string }) => a.amount === '777777.77')).toBe(false);
+      expect((await t.anonymous('GET', `${P}/allocations?approvalState=draft`)).body.total).toBe(0);
+      expect((await t.anonymous('GET', `${P}/allocations/${draft.body.id}`)).status).toBe(404);
+      expect((await t.request('GET', `${P}/allocations/${draft.body.id}`)).body.amount).toBe('777777.77');
+      expect((await t.request('GET', `${P}/allocations?approvalState=draft`)).body.total).toBe(1);
+      expect((await t.anonymous('GET', `${P}/projects`)).body.total).toBe(8);
+      expect((await t.anonymous('GET', `${P}/headlines/B-LGF-TOTAL`)).body.value).toBe('82300000.00');
+      const write = await t.anonymous('POST', `${P}/projects`, { code: 'ANON', name: 'Anonymous' });
+      expect(write.status).toBe(401);
+      expect((await t.request('DELETE', `${P}/allocations/${draft.body.id}?version=1`)).status).toBe(204);
+    });
+  });
+
   describe('writes', () => {
     it('creates a draft allocation, edits it with its version, refuses a stale version', async () => {
       const created = await t.request('POST', `${P}/allocations`, { sourceKind: 'LOCAL_MATCH', project: 'BRANSTON', period: '2016-17..2017-18', amount: '1234567.89', commitmentStatus: 'indicative' });

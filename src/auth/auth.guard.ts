@@ -41,7 +41,11 @@ export class AuthGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      // Public routes need nobody, but a signed-in caller is still known (e.g. to see drafts).
+      if (req.headers.authorization) req.actor = await this.authenticate(req);
+      return true;
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) throw new NoAccessRuleError(`${req.method} ${req.routeOptions?.url ?? req.url}`);
     const actor = await this.authenticate(req);

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
+import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { VersionQuery } from '../common/version-query';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
@@ -15,21 +16,21 @@ export class FundingController {
   constructor(private readonly svc: FundingService) {}
 
   @Get('source-kinds')
-  @Roles(...ANY_ROLE)
+  @Public()
   sourceKinds() {
     return this.svc.sourceKinds();
   }
 
   @Get('programmes/:code/allocations')
-  @Roles(...ANY_ROLE)
-  list(@Param('code') code: string, @Query() q: AllocationQuery) {
-    return this.svc.list(code, q);
+  @Public()
+  list(@Param('code') code: string, @Query() q: AllocationQuery, @CurrentActor() actor: Actor) {
+    return this.svc.list(code, q, actor);
   }
 
   @Get('programmes/:code/allocations/:id')
-  @Roles(...ANY_ROLE)
-  get(@Param('code') code: string, @Param('id', IdPipe) id: number) {
-    return this.svc.get(code, id);
+  @Public()
+  get(@Param('code') code: string, @Param('id', IdPipe) id: number, @CurrentActor() actor: Actor) {
+    return this.svc.get(code, id, actor);
   }
 
   @Post('programmes/:code/allocations')

@@ -19,6 +19,8 @@ import { SourceKind } from './source-kind.entity';
 
 type Codes = Awaited<ReturnType<typeof codeMaps>>;
 
+const isAnonymous = (actor: Actor | undefined) => !actor || actor.role === 'anonymous';
+
 export function presentAllocation(a: Allocation, codes: Codes) {
   return {
     id: a.id,
@@ -48,7 +50,7 @@ export class FundingService {
     return this.db.read((m) => m.find(SourceKind, { order: { position: 'ASC' } }));
   }
 
-  list(code: string, q: AllocationQuery) {
+  list(code: string, q: AllocationQuery, actor?: Actor) {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
       const codes = await codeMaps(m, prog.id);
@@ -56,6 +58,11 @@ export class FundingService {
       if (q.sourceKind) where.sourceKind = q.sourceKind;
       if (q.commitmentStatus) where.commitmentStatus = q.commitmentStatus;
       if (q.approvalState) where.approvalState = q.approvalState;
+      // The public sees the approved deal; drafts are for signed-in users.
+      if (isAnonymous(actor)) {
+        if (q.approvalState === 'draft') return page([], 0, q);
+        where.approvalState = 'approved';
+      }
       if (q.project) {
         const id = [...codes.project].find(([, c]) => c === q.project)?.[0];
         if (id === undefined) return page([], 0, q);
@@ -76,10 +83,12 @@ export class FundingService {
     return a;
   }
 
-  get(code: string, id: number) {
+  get(code: string, id: number, actor?: Actor) {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
-      return presentAllocation(await this.find(m, prog.id, id), await codeMaps(m, prog.id));
+      const a = await this.find(m, prog.id, id);
+      if (isAnonymous(actor) && a.approvalState !== 'approved') throw new NotFoundError('allocation', id);
+      return presentAllocation(a, await codeMaps(m, prog.id));
     });
   }
 

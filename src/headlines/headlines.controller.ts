@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
+import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { Roles } from '../auth/roles.decorator';
 import { VersionQuery } from '../common/version-query';
 import { CreateHeadlineDto, HeadlineQuery, UpdateHeadlineDto } from './dto/headline.dto';
 import { HeadlinesService } from './headlines.service';
@@ -14,13 +15,13 @@ export class HeadlinesController {
   constructor(private readonly svc: HeadlinesService) {}
 
   @Get()
-  @Roles(...ANY_ROLE)
+  @Public()
   list(@Param('code') code: string, @Query() q: HeadlineQuery) {
     return this.svc.list(code, q);
   }
 
   @Get(':headline')
-  @Roles(...ANY_ROLE)
+  @Public()
   get(@Param('code') code: string, @Param('headline') headline: string) {
     return this.svc.get(code, headline);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
+import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { Roles } from '../auth/roles.decorator';
 import { VersionQuery } from '../common/version-query';
 import { CreateOrganisationDto, OrganisationQuery, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
@@ -14,13 +15,13 @@ export class OrganisationsController {
   constructor(private readonly svc: OrganisationsService) {}
 
   @Get()
-  @Roles(...ANY_ROLE)
+  @Public()
   list(@Query() q: OrganisationQuery) {
     return this.svc.list(q);
   }
 
   @Get(':code')
-  @Roles(...ANY_ROLE)
+  @Public()
   get(@Param('code') code: string) {
     return this.svc.get(code);
   }

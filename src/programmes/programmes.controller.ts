@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
+import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { VersionQuery } from '../common/version-query';
 import { CreateProgrammeDto, CreateThemeDto, UpdateProgrammeDto, UpdateThemeDto } from './dto/programme.dto';
@@ -15,13 +16,13 @@ export class ProgrammesController {
   constructor(private readonly svc: ProgrammesService) {}
 
   @Get()
-  @Roles(...ANY_ROLE)
+  @Public()
   list(@Query() q: PageQuery) {
     return this.svc.list(q);
   }
 
   @Get(':code')
-  @Roles(...ANY_ROLE)
+  @Public()
   get(@Param('code') code: string) {
     return this.svc.get(code);
   }
@@ -39,13 +40,13 @@ export class ProgrammesController {
   }
 
   @Get(':code/themes')
-  @Roles(...ANY_ROLE)
+  @Public()
   themes(@Param('code') code: string) {
     return this.svc.listThemes(code);
   }
 
   @Get(':code/themes/:theme')
-  @Roles(...ANY_ROLE)
+  @Public()
   theme(@Param('code') code: string, @Param('theme') theme: string) {
     return this.svc.getTheme(code, theme);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
+import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ANY_ROLE, Roles } from '../auth/roles.decorator';
+import { Roles } from '../auth/roles.decorator';
 import { VersionQuery } from '../common/version-query';
 import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
@@ -14,13 +15,13 @@ export class ProjectsController {
   constructor(private readonly svc: ProjectsService) {}
 
   @Get('projects')
-  @Roles(...ANY_ROLE)
+  @Public()
   list(@Param('code') code: string, @Query() q: ProjectQuery) {
     return this.svc.list(code, q);
   }
 
   @Get('projects/:project')
-  @Roles(...ANY_ROLE)
+  @Public()
   get(@Param('code') code: string, @Param('project') project: string) {
     return this.svc.get(code, project);
   }
@@ -45,7 +46,7 @@ export class ProjectsController {
   }
 
   @Get('pools')
-  @Roles(...ANY_ROLE)
+  @Public()
   pools(@Param('code') code: string) {
     return this.svc.pools(code);
   }
