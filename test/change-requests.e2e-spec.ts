@@ -68,9 +68,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'draft', version: 1, projects: ['LICHFIELD', 'MEAFORD'] });
-    expect(created.body.description).toBe(
-      `Move £1,000,000.00: take £1,000,000.00 from MEAFORD · LGF · unprofiled (allocation ${meaford}); give £1,000,000.00 to LICHFIELD · LGF · unprofiled (allocation ${lichfield}).`,
-    );
+    expect(created.body.description).toBe('Move £1,000,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.');
     const n = created.body.number;
     await svc.submit(CODE, n, {}, PM);
     // Nothing moves before approval.
@@ -78,6 +76,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     const approved = await t.request('POST', `${CR}/${n}/approve`, { reason: 'Board, 14 March 2016' });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ state: 'approved', submittedBy: 'pat.manager', decidedBy: t.adminActor, decisionReason: 'Board, 14 March 2016' });
+    expect(approved.body.description).toBe('Moved £1,000,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.');
     expect(approved.body.before.allocations).toEqual([
       { id: meaford, sourceKind: 'LGF', project: 'MEAFORD', pool: null, period: 'unprofiled', amount: '4200000.00', commitmentStatus: 'confirmed' },
       { id: lichfield, sourceKind: 'LGF', project: 'LICHFIELD', pool: null, period: 'unprofiled', amount: '4000000.00', commitmentStatus: 'confirmed' },
@@ -121,7 +120,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     const raise = await draftAndSubmit('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000000.00' });
     const raised = await t.request('POST', `${CR}/${raise}/approve`, {});
     expect(raised.status).toBe(200);
-    expect(raised.body.description).toBe('Raise the programme\u2019s approved LGF_PROVISIONAL envelope by £1,000,000.00.'.replace('\u2019', "'"));
+    expect(raised.body.description).toBe('Raised the programme’s approved envelope of Provisional Local Growth Fund allocation by £1,000,000.00.');
     expect(raised.body.after.envelope).toEqual([{ sourceKind: 'LGF_PROVISIONAL', envelopeBefore: '27100000.00', envelopeAfter: '28100000.00', approvedBefore: '27100000.00', approvedAfter: '27100000.00' }]);
     expect((await envelope()).LGF_PROVISIONAL).toMatchObject({ envelope: '28100000.00', approved: '27100000.00', headroom: '1000000.00' });
 
@@ -155,7 +154,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     const n = await draftAndSubmit('withdraw_project', { project: 'BERICOTE' });
     const res = await t.request('POST', `${CR}/${n}/approve`, {});
     expect(res.status).toBe(200);
-    expect(res.body.description).toBe('Withdraw project BERICOTE: its approved allocations are marked withdrawn and their money returns to the programme’s headroom.');
+    expect(res.body.description).toBe('Withdrew Bericote Four Ashes employment site from the programme: its approved money was freed for other projects.');
     expect(res.body.after.project).toEqual({ code: 'BERICOTE', status: 'withdrawn' });
     expect((await t.request('GET', `${P}/projects/BERICOTE`)).body.status).toBe('withdrawn');
     const berico = (await allocations()).filter((a) => a.project === 'BERICOTE');

@@ -20,6 +20,11 @@ import { ProgrammeEnvelope } from './programme-envelope.entity';
 export interface ApproveInput {
   reason?: string;
   version?: number;
+  /**
+   * When the decision was taken (ISO timestamp). Only the illustrative demo loader sets it, so
+   * replayed decisions fall inside their quarters; HTTP never passes it (the wall clock is used).
+   */
+  decidedAt?: string;
 }
 
 /**
@@ -37,66 +42,69 @@ export class ApprovalService {
   ) {}
 
   approve(code: string, number: number, input: ApproveInput, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      await lockProgramme(m, prog.id);
-      const cr = await findChange(m, prog.id, number);
-      assertState(cr, ['submitted'], 'approved');
-      if (input.version !== undefined && input.version !== cr.version) {
-        throw new StaleVersionError('change request', cr.number, input.version, cr.version);
-      }
-      if (sameActor(cr.submittedBy, cr.submittedById, actor)) throw new SeparationOfDutiesError(cr.number, cr.submittedBy ?? 'you');
-      const handler = this.registry.get(cr.kind);
-      if (!handler) throw new RuleViolationError('UNKNOWN_KIND', `no handler for change request kind "${cr.kind}" is installed`, 'kind');
-      throwIfProblems(await handler.validate(m, prog, cr.payload));
+    return this.db.write((m) => this.approveIn(m, code, number, input, actor));
+  }
 
-      const before = await effectiveEnvelopes(m, prog.id);
-      const writes = new Writes(m, prog, actor, cr.number, this.audit);
-      const result = await handler.apply(m, prog, cr.payload, actor, writes);
-      const totalsAfter = await approvedTotals(m, prog.id);
-      const envelopesAfter = { ...before.effective, ...(await envelopeRows(m, prog.id)) };
-      const breaches = envelopeBreaches({ totalsBefore: before.totals, totalsAfter, envelopesBefore: before.effective, envelopesAfter });
-      if (breaches.length) throw new EnvelopeExceededError(breaches);
+  /** The same, inside a caller's transaction (the demo loader). */
+  async approveIn(m: EntityManager, code: string, number: number, input: ApproveInput, actor: Actor) {
+    const prog = await findProgramme(m, code);
+    await lockProgramme(m, prog.id);
+    const cr = await findChange(m, prog.id, number);
+    assertState(cr, ['submitted'], 'approved');
+    if (input.version !== undefined && input.version !== cr.version) {
+      throw new StaleVersionError('change request', cr.number, input.version, cr.version);
+    }
+    if (sameActor(cr.submittedBy, cr.submittedById, actor)) throw new SeparationOfDutiesError(cr.number, cr.submittedBy ?? 'you');
+    const handler = this.registry.get(cr.kind);
+    if (!handler) throw new RuleViolationError('UNKNOWN_KIND', `no handler for change request kind "${cr.kind}" is installed`, 'kind');
+    throwIfProblems(await handler.validate(m, prog, cr.payload));
 
-      // Kinds this change touched that had no stored envelope get one now (first use): their
-      // envelope is what was approved just before this change.
-      const kinds = [...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds])].filter(
-        (k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0),
-      );
-      const now = new Date().toISOString();
-      for (const k of kinds) {
-        if (!(k in before.stored) && !writes.envelopeStored.has(k)) await m.insert(ProgrammeEnvelope, { programmeId: prog.id, sourceKind: k, amountPence: before.effective[k] ?? 0, updatedAt: now });
-      }
-      const envelope = kinds.sort().map((k) => ({
-        sourceKind: k,
-        envelopeBefore: formatPounds(before.effective[k] ?? 0),
-        envelopeAfter: formatPounds(envelopesAfter[k] ?? before.effective[k] ?? 0),
-        approvedBefore: formatPounds(before.totals[k] ?? 0),
-        approvedAfter: formatPounds(totalsAfter[k] ?? 0),
-      }));
-      const stored = { before: { ...(result.before as object), envelope }, after: { ...(result.after as object), envelope } };
-      const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
-      const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
-        state: 'approved',
-        decidedBy: actor.name,
-        decidedById: actor.userId,
-        decidedAt: now,
-        decisionReason: input.reason ?? null,
-        before: stored.before,
-        after: stored.after,
-        projectIds: projectIdsText([...parseIds(cr.projectIds), ...touched]),
-      });
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        entity: 'change_request',
-        entityId: cr.number,
-        action: 'approve',
-        before: stored.before,
-        after: stored.after,
-        meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
-      });
-      return after;
+    const before = await effectiveEnvelopes(m, prog.id);
+    const writes = new Writes(m, prog, actor, cr.number, this.audit);
+    const result = await handler.apply(m, prog, cr.payload, actor, writes);
+    const totalsAfter = await approvedTotals(m, prog.id);
+    const envelopesAfter = { ...before.effective, ...(await envelopeRows(m, prog.id)) };
+    const breaches = envelopeBreaches({ totalsBefore: before.totals, totalsAfter, envelopesBefore: before.effective, envelopesAfter });
+    if (breaches.length) throw new EnvelopeExceededError(breaches);
+
+    // Kinds this change touched that had no stored envelope get one now (first use): their
+    // envelope is what was approved just before this change.
+    const kinds = [...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds])].filter(
+      (k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0),
+    );
+    const now = input.decidedAt ?? new Date().toISOString();
+    for (const k of kinds) {
+      if (!(k in before.stored) && !writes.envelopeStored.has(k)) await m.insert(ProgrammeEnvelope, { programmeId: prog.id, sourceKind: k, amountPence: before.effective[k] ?? 0, updatedAt: now });
+    }
+    const envelope = kinds.sort().map((k) => ({
+      sourceKind: k,
+      envelopeBefore: formatPounds(before.effective[k] ?? 0),
+      envelopeAfter: formatPounds(envelopesAfter[k] ?? before.effective[k] ?? 0),
+      approvedBefore: formatPounds(before.totals[k] ?? 0),
+      approvedAfter: formatPounds(totalsAfter[k] ?? 0),
+    }));
+    const stored = { before: { ...(result.before as object), envelope }, after: { ...(result.after as object), envelope } };
+    const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
+    const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
+      state: 'approved',
+      decidedBy: actor.name,
+      decidedById: actor.userId,
+      decidedAt: now,
+      decisionReason: input.reason ?? null,
+      before: stored.before,
+      after: stored.after,
+      projectIds: projectIdsText([...parseIds(cr.projectIds), ...touched]),
     });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      entity: 'change_request',
+      entityId: cr.number,
+      action: 'approve',
+      before: stored.before,
+      after: stored.after,
+      meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
+    });
+    return after;
   }
 }
 

@@ -6,7 +6,6 @@ import { RuleViolationError, StaleVersionError } from '../common/errors';
 import { page } from '../common/pagination';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
-import { periodCode } from '../funding/period';
 import { codeMaps, findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
@@ -14,8 +13,8 @@ import { ApprovalService } from './approval.service';
 import { ChangeRequest, ChangeState } from './change-request.entity';
 import { assertState, findChange, lockProgramme, projectIdsText, throwIfProblems } from './change-rules';
 import { ChangeRequestQuery, CreateChangeRequestDto, RejectDto, StepDto, UpdateChangeRequestDto } from './dto/change-request.dto';
-import { ChangeKindHandler, ChangeKindRegistry } from './kinds/kind';
-import { allocationsById } from './kinds/references';
+import { describeContexts } from './describe-context';
+import { ChangeKindHandler, ChangeKindRegistry, DescribeContext } from './kinds/kind';
 
 type Codes = Awaited<ReturnType<typeof codeMaps>>;
 
@@ -34,7 +33,8 @@ export class ChangeRequestsService {
 
   /** Approval itself (and every write of approved money) is ApprovalService's; this presents the result. */
   async approve(code: string, number: number, dto: StepDto, actor: Actor) {
-    await this.approval.approve(code, number, dto, actor);
+    // Only what HTTP may set: the decision time is the wall clock's.
+    await this.approval.approve(code, number, { version: dto.version, reason: dto.reason }, actor);
     return this.get(code, number);
   }
 
@@ -83,35 +83,38 @@ export class ChangeRequestsService {
   }
 
   create(code: string, dto: CreateChangeRequestDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      await lockProgramme(m, prog.id);
-      const projectIds = await this.check(m, prog, dto.kind, dto.payload);
-      const last: { n: number | string | null } | undefined = await m
-        .getRepository(ChangeRequest)
-        .createQueryBuilder('c')
-        .select('MAX(c.number)', 'n')
-        .where('c.programme_id = :p', { p: prog.id })
-        .getRawOne();
-      const number = Number(last?.n ?? 0) + 1;
-      const r = await m.insert(ChangeRequest, {
-        programmeId: prog.id,
-        number,
-        kind: dto.kind,
-        title: dto.title,
-        reason: dto.reason,
-        evidence: dto.evidence ?? null,
-        state: 'draft',
-        payload: dto.payload,
-        projectIds,
-        createdBy: actor.name,
-        createdById: actor.userId,
-        createdAt: new Date().toISOString(),
-      });
-      const cr = await m.findOneByOrFail(ChangeRequest, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'create', after: cr });
-      return (await this.presentMany(m, prog, [cr]))[0];
+    return this.db.write((m) => this.createIn(m, code, dto, actor));
+  }
+
+  /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
+  async createIn(m: EntityManager, code: string, dto: CreateChangeRequestDto, actor: Actor, at?: string) {
+    const prog = await findProgramme(m, code);
+    await lockProgramme(m, prog.id);
+    const projectIds = await this.check(m, prog, dto.kind, dto.payload);
+    const last: { n: number | string | null } | undefined = await m
+      .getRepository(ChangeRequest)
+      .createQueryBuilder('c')
+      .select('MAX(c.number)', 'n')
+      .where('c.programme_id = :p', { p: prog.id })
+      .getRawOne();
+    const number = Number(last?.n ?? 0) + 1;
+    const r = await m.insert(ChangeRequest, {
+      programmeId: prog.id,
+      number,
+      kind: dto.kind,
+      title: dto.title,
+      reason: dto.reason,
+      evidence: dto.evidence ?? null,
+      state: 'draft',
+      payload: dto.payload,
+      projectIds,
+      createdBy: actor.name,
+      createdById: actor.userId,
+      createdAt: at ?? new Date().toISOString(),
     });
+    const cr = await m.findOneByOrFail(ChangeRequest, { id: r.identifiers[0].id as number });
+    await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'create', after: cr });
+    return (await this.presentMany(m, prog, [cr]))[0];
   }
 
   /** Only a draft is edited, with the version it was read at. */
@@ -137,41 +140,53 @@ export class ChangeRequestsService {
 
   /** A step that changes only the state (and who/when): submit, reject, withdraw. */
   private step(code: string, number: number, allowed: ChangeState[], to: ChangeState, word: string, dto: StepDto, actor: Actor, extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      await lockProgramme(m, prog.id);
-      const before = await findChange(m, prog.id, number);
-      assertState(before, allowed, word);
-      if (dto.version !== undefined && dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
-      const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, before.version, { state: to, ...(await extra(before, prog, m)) });
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        entity: 'change_request',
-        entityId: number,
-        action: to === 'submitted' ? 'submit' : to === 'rejected' ? 'reject' : 'withdraw',
-        before: { state: before.state, version: before.version },
-        after: { state: after.state, version: after.version },
-        meta: { number, kind: before.kind, reason: dto.reason ?? null },
-      });
-      return (await this.presentMany(m, prog, [after]))[0];
+    return this.db.write((m) => this.stepIn(m, code, number, allowed, to, word, dto, actor, extra));
+  }
+
+  private async stepIn(m: EntityManager, code: string, number: number, allowed: ChangeState[], to: ChangeState, word: string, dto: StepDto, actor: Actor, extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>) {
+    const prog = await findProgramme(m, code);
+    await lockProgramme(m, prog.id);
+    const before = await findChange(m, prog.id, number);
+    assertState(before, allowed, word);
+    if (dto.version !== undefined && dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
+    const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, before.version, { state: to, ...(await extra(before, prog, m)) });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      entity: 'change_request',
+      entityId: number,
+      action: to === 'submitted' ? 'submit' : to === 'rejected' ? 'reject' : 'withdraw',
+      before: { state: before.state, version: before.version },
+      after: { state: after.state, version: after.version },
+      meta: { number, kind: before.kind, reason: dto.reason ?? null },
     });
+    return (await this.presentMany(m, prog, [after]))[0];
   }
 
   /** Submitting re-checks the payload against today's data, so approvers see only workable changes. */
   submit(code: string, number: number, dto: StepDto, actor: Actor) {
-    return this.step(code, number, ['draft'], 'submitted', 'submitted', dto, actor, async (cr, prog, m) => ({
+    return this.db.write((m) => this.submitIn(m, code, number, dto, actor));
+  }
+
+  /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
+  submitIn(m: EntityManager, code: string, number: number, dto: StepDto, actor: Actor, at?: string) {
+    return this.stepIn(m, code, number, ['draft'], 'submitted', 'submitted', dto, actor, async (cr, prog) => ({
       projectIds: await this.check(m, prog, cr.kind, cr.payload),
       submittedBy: actor.name,
       submittedById: actor.userId,
-      submittedAt: new Date().toISOString(),
+      submittedAt: at ?? new Date().toISOString(),
     }));
   }
 
   reject(code: string, number: number, dto: RejectDto, actor: Actor) {
-    return this.step(code, number, ['submitted'], 'rejected', 'rejected', dto, actor, async () => ({
+    return this.db.write((m) => this.rejectIn(m, code, number, dto, actor));
+  }
+
+  /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
+  rejectIn(m: EntityManager, code: string, number: number, dto: RejectDto, actor: Actor, at?: string) {
+    return this.stepIn(m, code, number, ['submitted'], 'rejected', 'rejected', dto, actor, async () => ({
       decidedBy: actor.name,
       decidedById: actor.userId,
-      decidedAt: new Date().toISOString(),
+      decidedAt: at ?? new Date().toISOString(),
       decisionReason: dto.reason,
     }));
   }
@@ -180,32 +195,18 @@ export class ChangeRequestsService {
     return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async () => ({ decisionReason: dto.reason ?? null }));
   }
 
-  /** Presents rows with plain-English descriptions: one query for every allocation they name. */
+  /** Presents rows with plain-English descriptions: one query per table for everything they name. */
   async presentMany(m: EntityManager, prog: Programme, rows: ChangeRequest[]) {
-    const ids = rows.flatMap((cr) => {
-      const h = this.registry.get(cr.kind);
-      try {
-        return h?.allocationIds ? h.allocationIds(cr.payload) : [];
-      } catch {
-        return [];
-      }
-    });
-    // Sequential: inside a transaction the manager holds one connection.
-    const allocs = await allocationsById(m, prog.id, ids);
+    const ctxFor = await describeContexts(m, prog, rows, this.registry);
     const codes = await codeMaps(m, prog.id);
-    const label = (id: number) => {
-      const a = allocs.get(id);
-      if (!a) return `allocation ${id}`;
-      return `${(a.projectId ? codes.project.get(a.projectId) : a.poolId ? codes.pool.get(a.poolId) : null) ?? 'the programme'} · ${a.sourceKind} · ${periodCode(a.periodKind, a.yearFrom, a.yearTo)} (allocation ${id})`;
-    };
-    return rows.map((cr) => present(cr, this.registry.get(cr.kind), label, codes));
+    return rows.map((cr) => present(cr, this.registry.get(cr.kind), ctxFor(cr), codes));
   }
 }
 
-function present(cr: ChangeRequest, h: ChangeKindHandler<unknown> | undefined, label: (id: number) => string, codes: Codes) {
+function present(cr: ChangeRequest, h: ChangeKindHandler<unknown> | undefined, ctx: DescribeContext, codes: Codes) {
   let description: string;
   try {
-    description = h ? h.describe(cr.payload, { allocation: label }) : `A ${cr.kind} change (no handler for this kind is installed).`;
+    description = h ? h.describe(cr.payload, ctx) : `A ${cr.kind} change (no handler for this kind is installed).`;
   } catch {
     description = `A ${cr.kind} change.`;
   }

@@ -1,5 +1,12 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { MilestonesModule } from '../milestones/milestones.module';
+import { MilestonesService } from '../milestones/milestones.service';
+import { OutputsModule } from '../outputs/outputs.module';
+import { OutputsService } from '../outputs/outputs.service';
+import { PeriodsService } from '../periods/periods.service';
 import { SeedService } from '../seed/seed.service';
+import { SpendModule } from '../spend/spend.module';
+import { SpendService } from '../spend/spend.service';
 import { ApprovalService } from './approval.service';
 import { ChangeRequestsController } from './change-requests.controller';
 import { ChangeRequestsService } from './change-requests.service';
@@ -9,27 +16,35 @@ import { ChangeKindRegistry } from './kinds/kind';
 import { EnvelopeChangeKind } from './kinds/envelope-change.kind';
 import { AddProjectKind, PutOnHoldKind, WithdrawProjectKind } from './kinds/project.kinds';
 import { ReallocationKind } from './kinds/reallocation.kind';
+import { RebaselineMilestoneKind, RebaselineTargetKind } from './kinds/rebaseline.kinds';
+import { ReprofileSpendKind } from './kinds/reprofile-spend.kind';
 import { ReprofileYearsKind } from './kinds/reprofile-years.kind';
+import { DemoChangesLoader } from './demo-changes';
 
 /**
- * Change requests and the envelope. Other features add kinds by injecting ChangeKindRegistry
- * (exported here) and registering a handler in their onModuleInit: `reprofile_spend` from the
- * spend feature (SpendService.applyBaseline) and `rebaseline` from milestones/outputs
- * (MilestonesService.rebaseline) are expected to arrive that way.
+ * Change requests and the envelope. The delivery kinds (reprofile_spend, rebaseline_milestone,
+ * rebaseline_target) apply through the spend, milestones and outputs services' own methods,
+ * inside the approval transaction. Other features may add kinds by injecting
+ * ChangeKindRegistry (exported here) and registering a handler in their onModuleInit.
  */
 @Module({
+  imports: [SpendModule, MilestonesModule, OutputsModule],
   controllers: [ChangeRequestsController],
-  providers: [ChangeKindRegistry, ApprovalService, ChangeRequestsService, EnvelopeService],
+  providers: [ChangeKindRegistry, ApprovalService, ChangeRequestsService, EnvelopeService, DemoChangesLoader],
   exports: [ChangeKindRegistry, ChangeRequestsService, EnvelopeService],
 })
 export class ChangesModule implements OnModuleInit {
   constructor(
     private readonly registry: ChangeKindRegistry,
     private readonly seeds: SeedService,
+    private readonly spend: SpendService,
+    private readonly periods: PeriodsService,
+    private readonly milestones: MilestonesService,
+    private readonly outputs: OutputsService,
   ) {}
 
   onModuleInit(): void {
-    for (const k of [new ReallocationKind(), new ReprofileYearsKind(), new EnvelopeChangeKind(), new AddProjectKind(), new WithdrawProjectKind(), new PutOnHoldKind()]) {
+    for (const k of [new ReallocationKind(), new ReprofileYearsKind(), new EnvelopeChangeKind(), new AddProjectKind(), new WithdrawProjectKind(), new PutOnHoldKind(), new ReprofileSpendKind(this.spend, this.periods), new RebaselineMilestoneKind(this.milestones), new RebaselineTargetKind(this.outputs)]) {
       if (!this.registry.get(k.kind)) this.registry.register(k);
     }
     // A loaded deal's envelope is its approved baseline, in the seed's own transaction and audit entry.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { DEMO_CHANGES_FILE, demoChangesLoaderFor } from '../changes/demo-changes';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import { seedsDir } from '../common/paths';
@@ -58,6 +59,15 @@ export async function closeDemoQuartersWithPlaceholderReturns(m: EntityManager, 
     });
   }
   return quarters.length;
+}
+
+/**
+ * Illustrative change requests (seeds/demo-changes.json), replayed through the change-request
+ * services with their own dates: after the delivery history, before the quarters are closed.
+ */
+export async function loadDemoChangeRequests(m: EntityManager, db: Db, programme: Programme): Promise<number> {
+  const loader = demoChangesLoaderFor(db);
+  return loader ? loader.load(m, programme, join(seedsDir(), DEMO_CHANGES_FILE)) : 0;
 }
 
 /** Loads the illustrative delivery history after the deal; once (seed_run), in one audited transaction. */
@@ -151,6 +161,7 @@ export class DemoService {
         });
         rows++;
       }
+      rows += await loadDemoChangeRequests(m, this.db, prog);
       rows += await closeDemoQuartersWithPlaceholderReturns(m, prog.id, demo.closedQuarters, now);
       await m.insert(SeedRun, { name: demo.name, sha256, loadedAt: now, rowCount: rows });
       await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'seed_demo', after: { name: demo.name, illustrative: true }, meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters } });

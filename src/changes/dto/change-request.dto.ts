@@ -8,10 +8,12 @@ const PAYLOAD_DOC =
   'Depends on kind. reallocation: {"lines":[{"allocationId":3,"delta":"-1000000.00"},{"allocationId":2,"delta":"1000000.00"}]} (a line may instead be {"new":{"sourceKind","project"|"pool","period","commitmentStatus"},"amount"}; lines net to 0.00). ' +
   'reprofile_years: {"allocationId":3,"periods":[{"period":"2016-17","amount":"2000000.00"},{"period":"2017-18","amount":"2200000.00"}]}. ' +
   'envelope_change: {"sourceKind":"LGF_PROVISIONAL","delta":"1000000.00"}. add_project: {"code","name","theme","allocations":[{"sourceKind","period","amount","commitmentStatus"}]}. ' +
-  'withdraw_project / put_on_hold: {"project":"BERICOTE"}.';
+  'withdraw_project / put_on_hold: {"project":"BERICOTE"}. ' +
+  'reprofile_spend: {"project":"SWAR","sourceKind":"LGF","lines":[{"quarter":"2016-17 Q3","delta":"-300000.00"},{"quarter":"2017-18 Q1","delta":"300000.00"}]} (baseline moves; net 0.00; no submitted quarter). ' +
+  'rebaseline_milestone: {"milestones":[{"id":12,"baselineDate":"2016-09-30"}]}. rebaseline_target: {"targets":[{"project":"SWAR","metric":"ROAD_NEW","target":"2.500"}]} (leave out project for the programme\'s own target; value in the metric\'s unit).';
 
 export class CreateChangeRequestDto {
-  @ApiProperty({ example: 'reallocation', description: 'reallocation, reprofile_years, envelope_change, add_project, withdraw_project, put_on_hold (and any kind other features register)' })
+  @ApiProperty({ example: 'reallocation', description: 'reallocation, reprofile_years, reprofile_spend, rebaseline_milestone, rebaseline_target, envelope_change, add_project, withdraw_project, put_on_hold (and any kind other features register)' })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'kind must be a change request kind such as "reallocation"' })
   kind: string;
 

@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { displayPounds, formatPounds } from '../../common/money';
 import { Programme } from '../../programmes/programme.entity';
 import { effectiveEnvelopes } from '../envelope.queries';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem } from './kind';
+import { verb } from '../describe-context';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { sourceKindCodes } from './references';
 
@@ -45,9 +46,11 @@ export class EnvelopeChangeKind implements ChangeKindHandler<EnvelopeChangePaylo
     return { before: { envelope: { sourceKind, amount: formatPounds(r.beforePence) } }, after: { envelope: { sourceKind, amount: formatPounds(r.afterPence) } } };
   }
 
-  describe(payload: EnvelopeChangePayload): string {
+  describe(payload: EnvelopeChangePayload, ctx: DescribeContext): string {
     const { sourceKind, deltaPence } = parse(payload);
-    if (deltaPence === undefined) return `Change the ${sourceKind ?? '?'} envelope.`;
-    return `${deltaPence > 0 ? 'Raise' : 'Lower'} the programme's approved ${sourceKind} envelope by ${displayPounds(Math.abs(deltaPence))}.`;
+    const kind = sourceKind ? ctx.kindLabel(sourceKind) : '?';
+    if (deltaPence === undefined) return `Change the programme’s approved envelope of ${kind}.`;
+    const v = deltaPence > 0 ? verb(ctx, 'Raise', 'Raised') : verb(ctx, 'Lower', 'Lowered');
+    return `${v} the programme’s approved envelope of ${kind} by ${displayPounds(Math.abs(deltaPence))}.`;
   }
 }

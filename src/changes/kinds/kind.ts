@@ -15,9 +15,53 @@ export interface ChangeProblem {
   code: string;
 }
 
-/** How an allocation reads in a description: "MEAFORD · LGF · unprofiled (allocation 3)". */
+/** An allocation in plain words: who holds it, what money, which period. */
+export interface AllocationFacts {
+  /** "Meaford employment site", a pool's name, or "the programme". */
+  holder: string;
+  sourceKind: string;
+  /** "Local Growth Fund award". */
+  kindLabel: string;
+  /** "unprofiled", "2016-17", "2016-17..2020-21". */
+  period: string;
+}
+
+export interface MilestoneFacts {
+  title: string;
+  /** The project's code, or null for a programme commitment. */
+  project: string | null;
+  baselineDate: string | null;
+}
+
+export interface MetricFacts {
+  name: string;
+  unit: string;
+  scale: number;
+}
+
+/**
+ * What a description may know, prepared for a whole list at once (one query per table).
+ * Descriptions are for a committee page: names, not codes or ids.
+ */
 export interface DescribeContext {
+  /** Technical label: "MEAFORD · LGF · unprofiled (allocation 3)". */
   allocation(id: number): string;
+  allocationFacts(id: number): AllocationFacts | undefined;
+  /** A project's name ("Meaford employment site"); its code when unknown. */
+  projectName(code: string): string;
+  kindLabel(code: string): string;
+  milestone(id: number): MilestoneFacts | undefined;
+  metric(code: string): MetricFacts | undefined;
+  /** Approved: descriptions speak of what happened ("Moved"); otherwise of the proposal ("Move"). */
+  done: boolean;
+  /** What approval recorded as before (approved changes only; null otherwise). */
+  before: unknown;
+}
+
+/** Rows a payload refers to, so a list's descriptions are prepared with one query per table. */
+export interface PayloadReferences {
+  allocations?: number[];
+  milestones?: number[];
 }
 
 /** A new approved allocation, as a kind asks the approval service to create it. */
@@ -83,6 +127,8 @@ export interface ChangeKindHandler<P = unknown> {
   describe(payload: P, ctx: DescribeContext): string;
   /** Allocations the payload names (so descriptions can label them with one query). */
   allocationIds?(payload: P): number[];
+  /** Other rows the payload names (milestones), for the same reason. */
+  references?(payload: P): PayloadReferences;
   /** Projects the change touches (for filtering lists by project). */
   projectIds?(m: EntityManager, programme: Programme, payload: P): Promise<number[]>;
 }

@@ -7,7 +7,8 @@ import { Programme } from '../../programmes/programme.entity';
 import { Theme } from '../../programmes/theme.entity';
 import { Project, ProjectStatus } from '../../projects/project.entity';
 import { parsePeriod } from '../../seed/seed-validation';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem } from './kind';
+import { verb } from '../describe-context';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { projectsByCode, sourceKindCodes } from './references';
 
@@ -95,12 +96,13 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     return { before: { project: null, allocations: [] }, after: { project: { code: project.code, name: project.name, status: project.status }, allocations } };
   }
 
-  describe(payload: AddProjectPayload): string {
+  describe(payload: AddProjectPayload, ctx: DescribeContext): string {
     const v = parseAdd(payload).value;
-    if (!v) return 'Add a project.';
+    const add = verb(ctx, 'Add', 'Added');
+    if (!v) return `${add} a project.`;
     const total = v.allocations.reduce((s, a) => s + a.amountPence, 0);
-    const kinds = [...new Set(v.allocations.map((a) => a.sourceKind))].join(', ');
-    return `Add project ${v.code} (${v.name})${v.allocations.length ? ` with ${v.allocations.length} allocation${v.allocations.length > 1 ? 's' : ''} totalling ${displayPounds(total)} (${kinds})` : ' with no money'}.`;
+    const kinds = [...new Set(v.allocations.map((a) => ctx.kindLabel(a.sourceKind)))].join(', ');
+    return `${add} a new project, ${v.name}${v.allocations.length ? `, with ${displayPounds(total)} of ${kinds}` : ', with no money'}.`;
   }
 
   /** The project exists only once approved; before that the change touches no existing project. */
@@ -152,11 +154,12 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
     return { before: [], after: [] };
   }
 
-  describe(payload: ProjectStatusPayload): string {
-    return this.sentence(parseProject(payload).project ?? '?');
+  describe(payload: ProjectStatusPayload, ctx: DescribeContext): string {
+    const code = parseProject(payload).project;
+    return this.sentence(code ? ctx.projectName(code) : 'a project', ctx);
   }
 
-  protected abstract sentence(project: string): string;
+  protected abstract sentence(project: string, ctx: DescribeContext): string;
 
   async projectIds(m: EntityManager, programme: Programme, payload: ProjectStatusPayload): Promise<number[]> {
     const code = parseProject(payload).project;
@@ -184,8 +187,8 @@ export class WithdrawProjectKind extends ProjectStatusKind {
     return { before, after };
   }
 
-  protected sentence(project: string): string {
-    return `Withdraw project ${project}: its approved allocations are marked withdrawn and their money returns to the programme’s headroom.`;
+  protected sentence(project: string, ctx: DescribeContext): string {
+    return `${verb(ctx, 'Withdraw', 'Withdrew')} ${project} from the programme: its approved money ${verb(ctx, 'is', 'was')} freed for other projects.`;
   }
 }
 
@@ -196,7 +199,7 @@ export class PutOnHoldKind extends ProjectStatusKind {
   protected readonly target = 'on_hold' as const;
   protected readonly refuseFrom: ProjectStatus[] = ['withdrawn', 'complete', 'on_hold'];
 
-  protected sentence(project: string): string {
-    return `Put project ${project} on hold; its allocations are unchanged.`;
+  protected sentence(project: string, ctx: DescribeContext): string {
+    return `${verb(ctx, 'Put', 'Put')} ${project} on hold; its money ${verb(ctx, 'stays', 'stayed')} allocated.`;
   }
 }

@@ -5,6 +5,7 @@ import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../seed/seed-validation';
 import { MoneyLine, negativeLines, netPence } from '../engine/money';
+import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { allocationsById, checkMovable, poolsByCode, projectsByCode, sourceKindCodes } from './references';
@@ -156,14 +157,40 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     return { before: { allocations: before }, after: { allocations: after } };
   }
 
+  /**
+   * Plain words: "Moved £200,000.00 of Local Growth Fund award from Meaford employment site to
+   * Lichfield Park employment site." Several lines are listed on each side.
+   */
   describe(payload: ReallocationPayload, ctx: DescribeContext): string {
     const { lines } = parseReallocation(payload);
+    const facts = (l: ParsedLine) =>
+      l.op === 'adjust'
+        ? (ctx.allocationFacts(l.allocationId) ?? { holder: ctx.allocation(l.allocationId), sourceKind: '?', kindLabel: 'money', period: 'unprofiled' })
+        : { holder: l.spec.project ? ctx.projectName(l.spec.project) : l.spec.pool ? `the ${l.spec.pool} pool` : 'the programme', sourceKind: l.spec.sourceKind, kindLabel: ctx.kindLabel(l.spec.sourceKind), period: periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo) };
+    const amount = (l: ParsedLine) => Math.abs(l.op === 'adjust' ? l.deltaPence : l.amountPence);
     const from = lines.filter((l) => l.op === 'adjust' && l.deltaPence < 0);
     const to = lines.filter((l) => !(l.op === 'adjust' && l.deltaPence < 0));
-    const label = (l: ParsedLine) => (l.op === 'adjust' ? ctx.allocation(l.allocationId) : `${l.spec.project ?? l.spec.pool ?? 'the programme'} · ${l.spec.sourceKind} · ${periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo)} (new allocation)`);
-    const amount = (l: ParsedLine) => displayPounds(Math.abs(l.op === 'adjust' ? l.deltaPence : l.amountPence));
-    const moved = from.reduce((s, l) => s + (l.op === 'adjust' ? -l.deltaPence : 0), 0);
-    return `Move ${displayPounds(moved)}: take ${from.map((l) => `${amount(l)} from ${label(l)}`).join(', ') || 'nothing'}; give ${to.map((l) => `${amount(l)} to ${label(l)}`).join(', ') || 'nothing'}.`;
+    const moved = from.reduce((s, l) => s + amount(l), 0);
+    const when = (p: string) => (p === 'unprofiled' ? '' : ` (${p})`);
+    const isNew = (l: ParsedLine) => (l.op === 'create' ? ', a new allocation' : '');
+    const verbed = verb(ctx, 'Move', 'Moved');
+    if (from.length === 1 && to.length === 1) {
+      const a = facts(from[0]);
+      const b = facts(to[0]);
+      if (a.sourceKind === b.sourceKind) {
+        const periods = a.period === b.period ? when(a.period) : '';
+        const fromP = a.period === b.period ? '' : when(a.period);
+        const toP = a.period === b.period ? '' : when(b.period);
+        return `${verbed} ${displayPounds(moved)} of ${a.kindLabel}${periods} from ${a.holder}${fromP} to ${b.holder}${toP}${isNew(to[0])}.`;
+      }
+      if (a.holder === b.holder) return `${verbed} ${displayPounds(moved)} of ${a.holder}’s funding from ${a.kindLabel}${when(a.period)} to ${b.kindLabel}${when(b.period)}${isNew(to[0])}.`;
+      return `${verbed} ${displayPounds(moved)} from ${a.kindLabel} for ${a.holder}${when(a.period)} to ${b.kindLabel} for ${b.holder}${when(b.period)}${isNew(to[0])}.`;
+    }
+    const part = (l: ParsedLine) => {
+      const f = facts(l);
+      return `${displayPounds(amount(l))} of ${f.kindLabel} ${l.op === 'adjust' && l.deltaPence < 0 ? 'from' : 'to'} ${f.holder}${when(f.period)}${isNew(l)}`;
+    };
+    return `${verbed} ${displayPounds(moved)} in total: ${from.map(part).join(', ') || 'nothing'}; ${to.map(part).join(', ') || 'nothing'}.`;
   }
 
   allocationIds(payload: ReallocationPayload): number[] {

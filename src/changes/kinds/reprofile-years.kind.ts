@@ -3,6 +3,7 @@ import { displayPounds, formatPounds } from '../../common/money';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../seed/seed-validation';
+import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { allocationsById, checkMovable } from './references';
@@ -83,7 +84,9 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
 
   describe(payload: ReprofileYearsPayload, ctx: DescribeContext): string {
     const { allocationId, periods } = parse(payload);
-    return `Re-profile ${allocationId ? ctx.allocation(allocationId) : 'an allocation'} as ${periods.map((p) => `${displayPounds(p.amountPence)} in ${p.code}`).join(', ')}.`;
+    const f = allocationId ? ctx.allocationFacts(allocationId) : undefined;
+    const what = f ? `${f.holder}’s ${f.kindLabel}${f.period === 'unprofiled' ? '' : ` (${f.period})`}` : allocationId ? ctx.allocation(allocationId) : 'an allocation';
+    return `${verb(ctx, 'Re-profile', 'Re-profiled')} ${what} across years, same total: ${periods.map((p) => `${displayPounds(p.amountPence)} in ${p.code}`).join(', ')}.`;
   }
 
   allocationIds(payload: ReprofileYearsPayload): number[] {

@@ -1,0 +1,217 @@
+import { EntityManager, In, IsNull } from 'typeorm';
+import { Actor } from '../../audit/actor';
+import { daysBetween, isDateString } from '../../common/fiscal';
+import { Milestone } from '../../milestones/milestone.entity';
+import { MilestonesService } from '../../milestones/milestones.service';
+import { OutputMetric, OutputTarget } from '../../outputs/output.entities';
+import { formatQuantity, parseQuantity } from '../../outputs/output-units';
+import { OutputsService } from '../../outputs/outputs.service';
+import { Programme } from '../../programmes/programme.entity';
+import { longDate, verb } from '../describe-context';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, PayloadReferences } from './kind';
+import { PayloadReader } from './payload';
+import { projectsByCode } from './references';
+
+export interface RebaselineMilestonePayload {
+  milestones: { id: number; baselineDate: string }[];
+}
+
+function parseMilestones(payload: unknown) {
+  const r = new PayloadReader();
+  const o = r.object(payload, 'payload', ['milestones']);
+  const lines: { id: number; baselineDate: string; field: string }[] = [];
+  const seen = new Set<number>();
+  (o ? r.array(o, 'milestones', 'payload', 1, 50) : undefined)?.forEach((x, i) => {
+    const f = `payload.milestones[${i}]`;
+    const line = r.object(x, f, ['id', 'baselineDate']);
+    if (!line) return;
+    const id = r.id(line, 'id', f);
+    const date = line.baselineDate;
+    if (!isDateString(date)) r.invalid(`${f}.baselineDate`, 'must be a calendar date YYYY-MM-DD');
+    if (id === undefined || !isDateString(date)) return;
+    if (seen.has(id)) r.invalid(`${f}.id`, `milestone ${id} appears twice`);
+    seen.add(id);
+    lines.push({ id, baselineDate: date as string, field: f });
+  });
+  return { lines, problems: r.problems };
+}
+
+function slip(from: string | null, to: string): string {
+  if (!from) return '';
+  const d = daysBetween(from, to);
+  return d === 0 ? '' : ` (${Math.abs(d)} day${Math.abs(d) === 1 ? '' : 's'} ${d > 0 ? 'later' : 'earlier'})`;
+}
+
+/**
+ * Re-baseline milestones: new approved baseline dates for one or more milestones (the change
+ * request carries the reason). Applied through MilestonesService.rebaseline, so the RAG and its
+ * "why" follow the new baseline at once.
+ */
+export class RebaselineMilestoneKind implements ChangeKindHandler<RebaselineMilestonePayload> {
+  readonly kind = 'rebaseline_milestone';
+  readonly label = 'Re-baseline milestones: new approved baseline dates';
+
+  constructor(private readonly milestones: MilestonesService) {}
+
+  async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
+    const { lines, problems } = parseMilestones(payload);
+    if (problems.length) return problems;
+    const rows = new Map((await m.find(Milestone, { where: { programmeId: programme.id, id: In(lines.map((l) => l.id)) } })).map((x) => [x.id, x]));
+    for (const l of lines) {
+      const x = rows.get(l.id);
+      if (!x) {
+        problems.push({ field: `${l.field}.id`, problem: `milestone ${l.id} does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+        continue;
+      }
+      if (x.status === 'cancelled') problems.push({ field: `${l.field}.id`, problem: `milestone ${l.id} (${x.title}) is cancelled`, code: 'MILESTONE_CANCELLED' });
+      if (x.baselineDate === l.baselineDate) problems.push({ field: `${l.field}.baselineDate`, problem: `${l.baselineDate} is already the baseline of milestone ${l.id}`, code: 'NO_CHANGE' });
+      if (l.baselineDate > programme.endsOn || (x.projectId !== null && l.baselineDate < programme.startsOn)) {
+        problems.push({ field: `${l.field}.baselineDate`, problem: `${l.baselineDate} is outside the programme (${x.projectId !== null ? `${programme.startsOn} to ` : 'up to '}${programme.endsOn})`, code: 'DATE_OUTSIDE_PROGRAMME' });
+      }
+    }
+    return problems;
+  }
+
+  async apply(m: EntityManager, _p: Programme, payload: RebaselineMilestonePayload, actor: Actor, writes: ApprovedWrites): Promise<ApplyResult> {
+    const before: unknown[] = [];
+    const after: unknown[] = [];
+    for (const l of parseMilestones(payload).lines) {
+      const r = await this.milestones.rebaseline(m, actor, l.id, l.baselineDate, { changeRequest: writes.changeNumber });
+      before.push(r.before);
+      after.push(r.after);
+    }
+    return { before: { milestones: before }, after: { milestones: after } };
+  }
+
+  /** "Re-baselined Local Sustainable Transport Package’s “Main contract awarded” from 29 July 2016 to 30 September 2016 (63 days later)." */
+  describe(payload: RebaselineMilestonePayload, ctx: DescribeContext): string {
+    const recorded = (ctx.before as { milestones?: { id: number; baselineDate: string | null }[] } | null)?.milestones;
+    const parts = parseMilestones(payload).lines.map((l) => {
+      const x = ctx.milestone(l.id);
+      const from = ctx.done ? (recorded?.find((r) => r.id === l.id)?.baselineDate ?? null) : (x?.baselineDate ?? null);
+      const whose = x ? `${x.project ? `${ctx.projectName(x.project)}’s` : 'the programme’s'} “${x.title}”` : `milestone ${l.id}`;
+      return `${whose} from ${longDate(from)} to ${longDate(l.baselineDate)}${slip(from, l.baselineDate)}`;
+    });
+    return `${verb(ctx, 'Re-baseline', 'Re-baselined')} ${parts.join('; ')}.`;
+  }
+
+  references(payload: RebaselineMilestonePayload): PayloadReferences {
+    return { milestones: parseMilestones(payload).lines.map((l) => l.id) };
+  }
+
+  async projectIds(m: EntityManager, programme: Programme, payload: RebaselineMilestonePayload): Promise<number[]> {
+    const ids = parseMilestones(payload).lines.map((l) => l.id);
+    if (!ids.length) return [];
+    const rows = await m.find(Milestone, { where: { programmeId: programme.id, id: In(ids) } });
+    return rows.flatMap((x) => (x.projectId ? [x.projectId] : []));
+  }
+}
+
+export interface RebaselineTargetPayload {
+  /** A project's target, or (project left out) the programme's own target for the metric. */
+  targets: { project?: string; metric: string; target: number | string }[];
+}
+
+function parseTargets(payload: unknown) {
+  const r = new PayloadReader();
+  const o = r.object(payload, 'payload', ['targets']);
+  const lines: { project: string | null; metric: string; raw: unknown; field: string }[] = [];
+  const seen = new Set<string>();
+  (o ? r.array(o, 'targets', 'payload', 1, 50) : undefined)?.forEach((x, i) => {
+    const f = `payload.targets[${i}]`;
+    const line = r.object(x, f, ['project', 'metric', 'target']);
+    if (!line) return;
+    const project = r.code(line, 'project', f, false) ?? null;
+    const metric = r.code(line, 'metric', f);
+    if (line.target === undefined || line.target === null) r.invalid(`${f}.target`, 'is required');
+    if (!metric || line.target === undefined || line.target === null) return;
+    const key = `${project ?? ''}|${metric}`;
+    if (seen.has(key)) r.invalid(f, `${project ?? 'the programme'} ${metric} appears twice`);
+    seen.add(key);
+    lines.push({ project, metric, raw: line.target, field: f });
+  });
+  return { lines, problems: r.problems };
+}
+
+/**
+ * Re-baseline output targets: new target values in the metric's unit. Applied through
+ * OutputsService.rebaselineTarget. A target not yet set is set directly, not re-baselined.
+ */
+export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetPayload> {
+  readonly kind = 'rebaseline_target';
+  readonly label = 'Re-baseline output targets: new target values';
+
+  constructor(private readonly outputs: OutputsService) {}
+
+  /** Each line's target row and parsed value, or the problems. */
+  private async resolve(m: EntityManager, programme: Programme, payload: unknown) {
+    const { lines, problems } = parseTargets(payload);
+    const out: { row: OutputTarget; value: number; metric: OutputMetric; project: string | null }[] = [];
+    if (problems.length) return { out, problems };
+    const metrics = new Map((await m.find(OutputMetric, { where: { code: In([...new Set(lines.map((l) => l.metric))]) } })).map((x) => [x.code, x]));
+    const projects = await projectsByCode(m, programme.id, lines.flatMap((l) => (l.project ? [l.project] : [])));
+    for (const l of lines) {
+      const x = metrics.get(l.metric);
+      if (!x) {
+        problems.push({ field: `${l.field}.metric`, problem: `output metric "${l.metric}" does not exist`, code: 'UNKNOWN_REFERENCE' });
+        continue;
+      }
+      const p = l.project ? projects.get(l.project) : null;
+      if (l.project && !p) {
+        problems.push({ field: `${l.field}.project`, problem: `project "${l.project}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+        continue;
+      }
+      const q = parseQuantity(l.raw, x, `${l.field}.target`);
+      if ('problem' in q) {
+        problems.push({ ...q.problem, code: 'INVALID' });
+        continue;
+      }
+      const row = await m.findOne(OutputTarget, { where: { programmeId: programme.id, projectId: p ? p.id : IsNull(), metricCode: x.code } });
+      if (!row || row.targetValue === null) {
+        problems.push({ field: `${l.field}.metric`, problem: `${l.project ?? 'the programme'} has no ${x.code} target yet: set it directly (a re-baseline changes an existing target)`, code: 'NO_TARGET' });
+        continue;
+      }
+      if (row.targetValue === q.value) {
+        problems.push({ field: `${l.field}.target`, problem: `${formatQuantity(q.value, x)} is already the target`, code: 'NO_CHANGE' });
+        continue;
+      }
+      out.push({ row, value: q.value, metric: x, project: l.project });
+    }
+    return { out, problems };
+  }
+
+  async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
+    return (await this.resolve(m, programme, payload)).problems;
+  }
+
+  async apply(m: EntityManager, programme: Programme, payload: RebaselineTargetPayload, actor: Actor, writes: ApprovedWrites): Promise<ApplyResult> {
+    const { out } = await this.resolve(m, programme, payload);
+    const before: unknown[] = [];
+    const after: unknown[] = [];
+    for (const t of out) {
+      const r = await this.outputs.rebaselineTarget(m, actor, t.row.id, t.value, { changeRequest: writes.changeNumber });
+      const side = (g: OutputTarget) => ({ project: t.project, metric: t.metric.code, unit: t.metric.unit, target: g.targetValue === null ? null : formatQuantity(g.targetValue, t.metric) });
+      before.push(side(r.before));
+      after.push(side(r.after));
+    }
+    return { before: { targets: before }, after: { targets: after } };
+  }
+
+  describe(payload: RebaselineTargetPayload, ctx: DescribeContext): string {
+    const recorded = (ctx.before as { targets?: { project: string | null; metric: string; target: string | number | null }[] } | null)?.targets;
+    const unit = (u: string) => (u === 'count' ? '' : u === 'gbp' ? ' pounds' : u === 'm2' ? ' m²' : ` ${u}`);
+    const parts = parseTargets(payload).lines.map((l) => {
+      const x = ctx.metric(l.metric);
+      const whose = l.project ? `${ctx.projectName(l.project)}’s` : 'the programme’s';
+      const from = ctx.done ? recorded?.find((r) => r.metric === l.metric && (r.project ?? null) === l.project)?.target : undefined;
+      const u = x ? unit(x.unit) : '';
+      return `${whose} ${x?.name ?? l.metric} target ${from !== undefined && from !== null ? `from ${from}${u} ` : ''}to ${String(l.raw)}${u}`;
+    });
+    return `${verb(ctx, 'Re-baseline', 'Re-baselined')} ${parts.join('; ')}.`;
+  }
+
+  async projectIds(m: EntityManager, programme: Programme, payload: RebaselineTargetPayload): Promise<number[]> {
+    const codes = parseTargets(payload).lines.flatMap((l) => (l.project ? [l.project] : []));
+    return [...(await projectsByCode(m, programme.id, codes)).values()].map((p) => p.id);
+  }
+}
