@@ -12,7 +12,7 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const CR = `${P}/change-requests`;
-// HTTP acts as the anonymous actor; the proposer acts through the service (separation of duties).
+// HTTP acts as the test admin; the proposer acts through the service (separation of duties).
 const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
 const FINANCE: Actor = { userId: null, name: 'fin.setup', role: 'finance' };
 
@@ -93,9 +93,9 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
 
     const mine = (await audits('spend_profile', 'rebaseline')).filter((a) => a.meta?.changeRequest === n);
     expect(mine.map((a) => [a.actor, (a.after as { quarter: string }).quarter, (a.before as { baseline: string } | null)?.baseline ?? null, (a.after as { baseline: string }).baseline])).toEqual([
-      ['anonymous', '2015-16 Q3', '3000000.00', '1750000.00'],
-      ['anonymous', '2016-17 Q1', '500000.00', '1250000.00'],
-      ['anonymous', '2016-17 Q2', null, '500000.00'],
+      [t.adminActor, '2015-16 Q3', '3000000.00', '1750000.00'],
+      [t.adminActor, '2016-17 Q1', '500000.00', '1250000.00'],
+      [t.adminActor, '2016-17 Q2', null, '500000.00'],
     ]);
     const decision = (await audits('change_request', 'approve')).filter((a) => a.entityId === String(n));
     expect(decision).toHaveLength(1);
@@ -166,7 +166,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
     const rag = (await t.request('GET', `${P}/projects/SWAR/rag`)).body;
     expect(rag.milestones).toMatchObject({ rag: 'amber', explanation: '0 red, 1 amber, 0 green; worst: Start on site: forecast 2016-02-15 is 17 days after the baseline 2016-01-29 (1-90 days: amber)' });
     const entry = (await audits('milestone', 'rebaseline')).filter((a) => a.meta?.changeRequest === n);
-    expect(entry.map((a) => [a.actor, a.entityId, (a.before as { baselineDate: string }).baselineDate, (a.after as { baselineDate: string }).baselineDate])).toEqual([['anonymous', String(id), '2015-06-30', '2016-01-29']]);
+    expect(entry.map((a) => [a.actor, a.entityId, (a.before as { baselineDate: string }).baselineDate, (a.after as { baselineDate: string }).baselineDate])).toEqual([[t.adminActor, String(id), '2015-06-30', '2016-01-29']]);
   });
 
   it('a rejected re-baseline moves nothing', async () => {
@@ -180,7 +180,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
     expect((await t.request('GET', `${P}/milestones/${id}`)).body).toMatchObject({ baselineDate: '2016-01-29', version: 2, rag: { rag: 'amber' } });
     expect((await audits('milestone', 'rebaseline')).length).toBe(milestoneRebaselines);
     const reject = (await audits('change_request', 'reject')).filter((a) => a.entityId === String(n));
-    expect(reject.map((a) => [a.actor, (a.before as { state: string }).state, (a.after as { state: string }).state, a.meta?.reason])).toEqual([['anonymous', 'submitted', 'rejected', 'Slippage stays visible']]);
+    expect(reject.map((a) => [a.actor, (a.before as { state: string }).state, (a.after as { state: string }).state, a.meta?.reason])).toEqual([[t.adminActor, 'submitted', 'rejected', 'Slippage stays visible']]);
   });
 
   it('re-baselines an output target through the outputs service', async () => {
