@@ -21,6 +21,7 @@ import { OutputsModule } from './outputs/outputs.module';
 import { RagModule } from './rag/rag.module';
 import { AuditTrailModule } from './audit/audit-trail.module';
 import { DemoModule } from './demo/demo.module';
+import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -40,6 +41,7 @@ export const FEATURE_MODULES = [
   RagModule,
   AuditTrailModule,
   DemoModule,
+  PartnerUpdatesModule,
 ];
 
 @Module({

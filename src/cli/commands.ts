@@ -7,6 +7,7 @@ import { registerReturnCommands } from '../returns/returns.cli';
 import { CliContext } from './cli-context';
 import { registerSpendCommands } from '../spend/spend.cli';
 import { registerAuditCommands } from '../audit/audit.cli';
+import { registerPartnerUpdateCommands } from '../partner-updates/partner-updates.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
@@ -17,4 +18,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerReturnCommands,
   registerSpendCommands,
   registerAuditCommands,
+  registerPartnerUpdateCommands,
 ];

@@ -153,8 +153,12 @@ export class MilestonesService implements OnModuleInit {
   }
 
   update(code: string, id: number, dto: UpdateMilestoneDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
+    return this.db.write(async (m) => this.updateIn(m, await findProgramme(m, code), id, dto, actor));
+  }
+
+  /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
+  async updateIn(m: EntityManager, prog: Programme, id: number, dto: UpdateMilestoneDto, actor: Actor, audit = true) {
+    {
       const { pos, t, codes } = await this.context(m, prog);
       const before = await this.find(m, prog.id, id);
       if (dto.baselineDate !== undefined) {
@@ -175,9 +179,9 @@ export class MilestonesService implements OnModuleInit {
       const after = await updateVersioned(m, Milestone, 'milestone', id, dto.version, changes);
       const project = before.projectId ? (codes.get(before.projectId) ?? null) : null;
       const out = presentMilestone(after, project, pos.quarterEnd, t);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'milestone', entityId: id, action: 'update', before: snapshot(before), after: snapshot(after), meta: { rag: out.rag.rag, why: out.rag.explanation } });
+      if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'milestone', entityId: id, action: 'update', before: snapshot(before), after: snapshot(after), meta: { rag: out.rag.rag, why: out.rag.explanation } });
       return out;
-    });
+    }
   }
 
   /** Moves a baseline date: for the change-request approval service only, inside its transaction. */

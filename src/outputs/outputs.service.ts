@@ -1,3 +1,4 @@
+import { Project } from '../projects/project.entity';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../audit/actor';
@@ -216,7 +217,13 @@ export class OutputsService implements OnModuleInit {
   addActual(code: string, projectCode: string, metricCode: string, dto: CreateOutputActualDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      const project = await findProject(m, prog.id, projectCode);
+      return this.addActualIn(m, prog, await findProject(m, prog.id, projectCode), metricCode, dto, actor);
+    });
+  }
+
+  /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
+  async addActualIn(m: EntityManager, prog: Programme, project: Project, metricCode: string, dto: CreateOutputActualDto, actor: Actor, audit = true) {
+    {
       const x = await this.metric(m, metricCode);
       const value = this.quantity(dto.value, x, 'value');
       const quarter = formatQuarter(await this.periods.assertActualEditable(m, prog, dto.quarter));
@@ -229,14 +236,17 @@ export class OutputsService implements OnModuleInit {
       const a = await m.findOneByOrFail(OutputActual, { id: r.identifiers[0].id as number });
       const others = await this.otherClaimants(m, prog, a);
       const out = { ...presentActual(a, project.code, x, others.length > 0), sharedWith: others };
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'output_actual', entityId: a.id, action: 'create', after: out, meta: others.length ? { doubleClaim: true, sharedWith: others } : null });
+      if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'output_actual', entityId: a.id, action: 'create', after: out, meta: others.length ? { doubleClaim: true, sharedWith: others } : null });
       return out;
-    });
+    }
   }
 
   updateActual(code: string, id: number, dto: UpdateOutputActualDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
+    return this.db.write(async (m) => this.updateActualIn(m, await findProgramme(m, code), id, dto, actor));
+  }
+
+  async updateActualIn(m: EntityManager, prog: Programme, id: number, dto: UpdateOutputActualDto, actor: Actor, audit = true) {
+    {
       const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
       if (!before) throw new NotFoundError('output actual', id, 'id');
       const x = await this.metric(m, before.metricCode);
@@ -248,9 +258,9 @@ export class OutputsService implements OnModuleInit {
       const project = (await codeMaps(m, prog.id)).project.get(after.projectId) ?? '';
       const others = await this.otherClaimants(m, prog, after);
       const out = { ...presentActual(after, project, x, others.length > 0), sharedWith: others };
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: after.projectId, entity: 'output_actual', entityId: id, action: 'update', before: presentActual(before, project, x, others.length > 0), after: out });
+      if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: after.projectId, entity: 'output_actual', entityId: id, action: 'update', before: presentActual(before, project, x, others.length > 0), after: out });
       return out;
-    });
+    }
   }
 
   private async otherClaimants(m: EntityManager, prog: Programme, a: OutputActual): Promise<string[]> {
