@@ -103,7 +103,10 @@ export class PartnerUpdatesService {
       try {
         t = await this.target(m, identity.Programme, identity.Project, identity.Quarter);
       } catch (e) {
-        if (e instanceof DomainError) throw new XlsxRejectedError(`${name} was not imported`, [`${ABOUT_SHEET}!B2: ${e.message.replace(/^quarter: /, '')}`]);
+        if (!(e instanceof DomainError)) throw e;
+        // The About sheet's rows: Template (2), Programme (3), Project (4), Quarter (5).
+        const row = e.code === 'NOT_FOUND' && /project/i.test(e.message) ? 4 : e.code === 'NOT_FOUND' ? 3 : 5;
+        if (e instanceof DomainError) throw new XlsxRejectedError(`${name} was not imported`, [`${ABOUT_SHEET}!B${row}: ${e.message.replace(/^quarter: /, '')}`]);
         throw e;
       }
       const problems: string[] = [];
