@@ -262,43 +262,41 @@ export class ReturnsService implements OnModuleInit {
   /** Submission inside a caller's transaction (the demo closes its quarters in its own). */
   async submitIn(m: EntityManager, code: string, quarter: string, input: { comments: Record<string, string>; reason: string | null }, actor: Actor) {
     const { comments, reason } = input;
-    {
-      const { prog, q } = await this.resolve(m, code, quarter);
-      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
-      const previous = versions.at(-1);
-      if (previous && !reason) {
-        throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
-      }
-      const at = new Date().toISOString();
-      const version = (previous?.version ?? 0) + 1;
-      const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
-      assertSubmittable(doc.checks, comments);
-      const snap = snapshotOf(doc);
-      const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
-      const row = m.create(ReturnVersion, {
-        programmeId: prog.id,
-        quarter: formatQuarter(q),
-        version,
-        status: 'submitted',
-        snapshot: snap.bytes,
-        snapshotSha256: snap.sha256,
-        xlsxBase64: bytes.toString('base64'),
-        xlsxSha256: sha256(bytes),
-        reason,
-        comments: Object.keys(comments).length ? comments : null,
-        submittedBy: actor.name,
-        submittedAt: at,
-      });
-      await m.insert(ReturnVersion, row);
-      const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        entity: 'return_version',
-        entityId: saved.id,
-        action: version === 1 ? 'submit' : 'resubmit',
-        after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
-      });
-      return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
+    const { prog, q } = await this.resolve(m, code, quarter);
+    const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+    const previous = versions.at(-1);
+    if (previous && !reason) {
+      throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
     }
+    const at = new Date().toISOString();
+    const version = (previous?.version ?? 0) + 1;
+    const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
+    assertSubmittable(doc.checks, comments);
+    const snap = snapshotOf(doc);
+    const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
+    const row = m.create(ReturnVersion, {
+      programmeId: prog.id,
+      quarter: formatQuarter(q),
+      version,
+      status: 'submitted',
+      snapshot: snap.bytes,
+      snapshotSha256: snap.sha256,
+      xlsxBase64: bytes.toString('base64'),
+      xlsxSha256: sha256(bytes),
+      reason,
+      comments: Object.keys(comments).length ? comments : null,
+      submittedBy: actor.name,
+      submittedAt: at,
+    });
+    await m.insert(ReturnVersion, row);
+    const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      entity: 'return_version',
+      entityId: saved.id,
+      action: version === 1 ? 'submit' : 'resubmit',
+      after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
+    });
+    return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
   }
 }
