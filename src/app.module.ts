@@ -24,6 +24,7 @@ import { AuditTrailModule } from './audit/audit-trail.module';
 import { DemoModule } from './demo/demo.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { OpenDataModule } from './open-data/open-data.module';
+import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -46,6 +47,7 @@ export const FEATURE_MODULES = [
   AuthModule,
   DashboardModule,
   OpenDataModule,
+  PartnerUpdatesModule,
 ];
 
 @Module({

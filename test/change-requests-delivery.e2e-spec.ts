@@ -2,7 +2,7 @@ import { Actor } from '../src/audit/actor';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
 import { parsePounds } from '../src/common/money';
-import { closeDemoQuartersWithPlaceholderReturns } from '../src/demo/demo.service';
+import { closeQuartersForTest } from './support/periods';
 import { findProgramme } from '../src/programmes/programme-lookup';
 import { Project } from '../src/projects/project.entity';
 import { SpendService } from '../src/spend/spend.service';
@@ -44,7 +44,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
       const swar = await m.findOneByOrFail(Project, { programmeId: prog.id, code: 'SWAR' });
       const b = { '2015-16 Q1': '1000000.00', '2015-16 Q2': '2000000.00', '2015-16 Q3': '3000000.00', '2015-16 Q4': '1000000.00', '2016-17 Q1': '500000.00' };
       await spend.applyBaseline(m, FINANCE, prog.id, Object.entries(b).map(([quarter, v]) => ({ projectId: swar.id, sourceKind: 'LGF', quarter, baselinePence: parsePounds(v) })));
-      await closeDemoQuartersWithPlaceholderReturns(m, prog.id, ['2015-16 Q1'], '2015-07-20T00:00:00.000Z');
+      await closeQuartersForTest(m, prog.id, ['2015-16 Q1'], '2015-07-20T00:00:00.000Z');
     });
   });
   afterAll(async () => t?.close());
@@ -133,7 +133,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
 
     // Submitted while 2015-16 Q2 was open; Q2 closes; approval re-checks and refuses.
     const n = await draftAndSubmit('reprofile_spend', { project: 'SWAR', sourceKind: 'LGF', lines: [{ quarter: '2015-16 Q2', delta: '-200000.00' }, { quarter: '2015-16 Q4', delta: '200000.00' }] });
-    await t.db.write(async (m) => closeDemoQuartersWithPlaceholderReturns(m, (await findProgramme(m, CODE)).id, ['2015-16 Q2'], '2015-10-20T00:00:00.000Z'));
+    await t.db.write(async (m) => closeQuartersForTest(m, (await findProgramme(m, CODE)).id, ['2015-16 Q2'], '2015-10-20T00:00:00.000Z'));
     const profile = await swarLgf();
     const counts = await tableCounts(t.ds);
     const refused = await t.request('POST', `${CR}/${n}/approve`, {});

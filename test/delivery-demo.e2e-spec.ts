@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatPounds, parsePounds } from '../src/common/money';
 import { DemoService } from '../src/demo/demo.service';
 import { ReturnVersion } from '../src/periods/return-version.entity';
 import { SpendProfileLine } from '../src/spend/spend.entities';
@@ -14,13 +17,21 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
   });
   afterAll(async () => t?.close());
 
-  it('closes every quarter but the last with labelled placeholder returns', async () => {
+  it('closes every quarter but the last with real, checked submissions whose warnings carry illustrative comments', async () => {
     const rvs = await t.ds.manager.find(ReturnVersion, { order: { quarter: 'ASC' } });
     expect(rvs.map((r) => r.quarter)).toEqual(['2015-16 Q1', '2015-16 Q2', '2015-16 Q3', '2015-16 Q4', '2016-17 Q1', '2016-17 Q2', '2016-17 Q3']);
     for (const r of rvs) {
-      expect(r.submittedBy).toBe('demo (illustrative)');
-      expect(JSON.parse(r.snapshot)).toEqual({ demo: true, quarter: r.quarter, note: 'closed by the illustrative demo before the returns feature' });
+      expect([r.version, r.status, r.submittedBy]).toEqual([1, 'submitted', 'demo finance officer (illustrative)']);
       expect(r.snapshotSha256).toBe(createHash('sha256').update(r.snapshot).digest('hex'));
+      expect(r.xlsxSha256).toBe(createHash('sha256').update(Buffer.from(r.xlsxBase64!, 'base64')).digest('hex'));
+      const doc = JSON.parse(r.snapshot);
+      expect(doc.cover).toMatchObject({ quarter: r.quarter, status: 'submitted', version: 1 });
+      expect(doc.cover.checkCounts.error).toBe(0);
+      const warnings = doc.checks.filter((c: { severity: string }) => c.severity === 'warning');
+      expect(warnings.length).toBeGreaterThan(0);
+      for (const w of warnings) expect(w.comment).toMatch(/^ILLUSTRATIVE comment \(demo data\): /);
+      expect(Object.keys(r.comments ?? {}).sort()).toEqual([...new Set(warnings.map((w: { code: string }) => w.code))].sort());
+      expect(doc.finance.lines).toHaveLength(16);
     }
   });
 
@@ -36,7 +47,11 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
     }
     expect(s.body.programme.allocation).toBe('86600000.00');
     expect(s.body.lines.find((l: { project: string; sourceKind: string }) => l.project === 'AMSH' && l.sourceKind === 'LGF')).toMatchObject({ forecastYear: '3305100.00', spendToDate: '6675750.00', spendInQuarter: '341550.00', slippageYear: '-144900.00' });
-    expect(s.body.lastReturn).toEqual({ quarter: '2016-17 Q3', version: 1, varianceAvailable: false, reason: 'the 2016-17 Q3 return (version 1) holds no finance lines to compare with' });
+    expect(s.body.lastReturn).toEqual({ quarter: '2016-17 Q3', version: 1, varianceAvailable: true, reason: null });
+    // Since the 2016-17 Q3 return, only Q3 moved from forecast to actual: the variance is Σ (actual − forecast) of Q3, by hand from the file.
+    const demo = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'demo-delivery.json'), 'utf8')) as { spend: { quarters: [string, string, string, string | null][] }[] };
+    const q3 = demo.spend.flatMap((l) => l.quarters.filter((q) => q[0] === '2016-17 Q3')).reduce((sum, q) => sum + parsePounds(q[3]!) - parsePounds(q[2]), 0);
+    expect(s.body.programme.varianceToLastReturn).toBe(formatPounds(q3));
     expect(await t.ds.manager.count(SpendProfileLine, { where: { illustrative: false } })).toBe(0);
     const p = await t.request('GET', `${P}/projects/BRANSTON/spend`);
     expect(p.body.profile.every((l: { illustrative: boolean }) => l.illustrative)).toBe(true);

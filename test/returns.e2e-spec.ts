@@ -14,6 +14,7 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 const P = '/api/programmes/SSLEP-GD-2014';
 const R = `${P}/returns`;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const Q1_COMMENTS = { MILESTONE_OVERDUE: 'The 2014 commitments were met before the programme; completion dates are being recorded', HEADLINE_UNRECONCILED: 'Published headlines differ from the deal’s project figures as the Reconciliation sheet explains' };
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 async function rawGet(t: TestApp, url: string, headers: Record<string, string> = {}) {
@@ -94,21 +95,24 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(res.body).toMatchObject({ programme: 'SSLEP-GD-2014', quarter: '2015-16 Q1', version: 1, status: 'draft', submittable: true });
     expect(res.body.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const doc = res.body.return;
-    expect(doc.sections.map((s: { key: string }) => s.key)).toEqual(['summary', 'checks']);
+    expect(doc.sections.map((s: { key: string }) => s.key)).toEqual(['summary', 'finance', 'milestones', 'outputs', 'changes', 'reconciliation', 'checks']);
     const summary = doc.sections[0];
     const byKind = Object.fromEntries(summary.rows.map((r: { sourceKind: string; allocation: string }) => [r.sourceKind, r.allocation]));
     expect(byKind).toEqual({ LGF: '34600000.00', LGF_PRECOMMITTED: '16400000.00', LGF_PROVISIONAL: '27100000.00', LOCAL_MATCH: '8500000.00', PRIVATE_MATCH: '10600000.00', REVENUE_GRANT: '250000.00' });
     expect(summary.totals[0]).toMatchObject({ label: 'Capital total', values: { allocation: '97200000.00' } });
     expect(summary.totals[1]).toMatchObject({ label: 'Total, all sources', values: { allocation: '97450000.00' } });
     expect(doc.checks.map((c: { rank: number; severity: string; code: string }) => `${c.rank} ${c.severity} ${c.code}`)).toEqual([
-      '1 note SECTIONS_NOT_INCLUDED',
-      '2 note FIRST_RETURN',
-      '3 note POOLED_ALLOCATIONS',
-      '4 note UNPROFILED_ALLOCATIONS',
+      '1 warning MILESTONE_OVERDUE',
+      '2 warning HEADLINE_UNRECONCILED',
+      '3 note FIRST_RETURN',
+      '4 note POOLED_ALLOCATIONS',
+      '5 note UNPROFILED_ALLOCATIONS',
+      '6 note CHANGES_DECIDED',
+      '7 note HEADLINE_CONFLICTS',
     ]);
-    expect(doc.checks[2].message).toBe('2 approved allocations totalling £10,600,000.00 are committed to pools of projects and not split between them');
-    expect(doc.checks[3].message).toBe('18 approved allocations totalling £97,200,000.00 have no year split (as the deal states them)');
-    expect(doc.cover.sectionsNotIncluded).toEqual(['Finance', 'Milestones', 'Outputs', 'Change requests', 'Reconciliation']);
+    expect(doc.checks[3].message).toBe('2 approved allocations totalling £10,600,000.00 are committed to pools of projects and not split between them');
+    expect(doc.checks[4].message).toBe('18 approved allocations totalling £97,200,000.00 have no year split (as the deal states them)');
+    expect(doc.cover.sectionsNotIncluded).toEqual([]);
   });
 
   it('exports the xlsx: typed money cells, exact totals, a cover with the content hash; LibreOffice reads the same totals', async () => {
@@ -120,7 +124,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(viaAccept.headers['content-type']).toBe(XLSX);
     const bytes = viaQuery.bytes;
     const { wb, ws } = await sheetOf(bytes, 'Summary');
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'Summary', 'Checks']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'Summary', 'Finance', 'Milestones', 'Outputs', 'Change requests', 'Reconciliation', 'Checks']);
     const cover = wb.getWorksheet('Cover')!;
     const coverMap = new Map<string, ExcelJS.CellValue>();
     cover.eachRow((row, n) => n > 1 && coverMap.set(String(row.getCell(1).value), row.getCell(2).value));
@@ -148,8 +152,9 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     for (const c of moneyCols) {
       const filled = rows.filter((r) => r.row.getCell(c).value !== null);
       if (!filled.length) continue; // variance to last return: empty before the first submission
-      expect(pence(ws.getCell(8, c).value)).toBe(rows.filter((r) => r.type === 'capital').reduce((s, r) => s + pence(r.row.getCell(c).value), 0));
-      expect(pence(ws.getCell(9, c).value)).toBe(rows.reduce((s, r) => s + pence(r.row.getCell(c).value), 0));
+      const cell = (r: { row: ExcelJS.Row }) => (r.row.getCell(c).value === null ? 0 : pence(r.row.getCell(c).value)); // blank: nothing to report
+      expect(pence(ws.getCell(8, c).value)).toBe(rows.filter((r) => r.type === 'capital').reduce((s, r) => s + cell(r), 0));
+      expect(pence(ws.getCell(9, c).value)).toBe(rows.reduce((s, r) => s + cell(r), 0));
       expect(ws.getCell(9, c).numFmt).toBe(MONEY_FORMAT);
     }
     expect(pence(ws.getCell(8, allocCol).value)).toBe(9_720_000_000);
@@ -177,7 +182,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   let v1: { contentHash: string; xlsxSha256: string };
 
   it('submits: freezes the snapshot and the xlsx with their hashes and closes the quarter', async () => {
-    const res = await t.request('POST', `${R}/2015-16-Q1/submit`, {});
+    const res = await t.request('POST', `${R}/2015-16-Q1/submit`, { comments: Q1_COMMENTS });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ programme: 'SSLEP-GD-2014', quarter: '2015-16 Q1', version: 1, status: 'submitted', reason: null, reportingQuarter: '2015-16 Q2' });
     v1 = res.body;
@@ -222,7 +227,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     const noComments = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'Etruria LGF corrected' });
     expect(noComments.status).toBe(422);
     expect(noComments.body.code).toBe('WARNINGS_NEED_COMMENTS');
-    expect(noComments.body.details.checks).toEqual(['ALLOCATION_CHANGED', 'DRAFT_ALLOCATIONS']);
+    expect(noComments.body.details.checks).toEqual(['ALLOCATION_CHANGED', 'DRAFT_ALLOCATIONS', 'MILESTONE_OVERDUE', 'HEADLINE_UNRECONCILED']);
     const typo = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'x', comments: { ALLOCATION_CHANGED: 'ok', DRAFT_ALLOCATIONS: 'ok', NOPE: 'x' } });
     expect(typo.body.code).toBe('UNKNOWN_CHECK_COMMENT');
     expect(await tableCounts(t.ds)).toEqual(counts);
@@ -232,7 +237,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(lgf).toMatchObject({ allocation: '34600000.05', allocationLastReturn: '34600000.00', allocationVariance: '0.05' });
     expect(live.body.return.checks.find((c: { code: string }) => c.code === 'DRAFT_ALLOCATIONS').message).toBe('1 draft allocation totalling £150,000.00 await approval and are not in this return');
 
-    const v2 = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'Etruria LGF corrected', comments: { ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS', DRAFT_ALLOCATIONS: 'Meaford top-up awaits the board' } });
+    const v2 = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'Etruria LGF corrected', comments: { ...Q1_COMMENTS, ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS', DRAFT_ALLOCATIONS: 'Meaford top-up awaits the board' } });
     expect(v2.status).toBe(201);
     expect(v2.body).toMatchObject({ version: 2, reason: 'Etruria LGF corrected', comments: { ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS' } });
     expect(v2.body.contentHash).not.toBe(v1.contentHash);
@@ -240,7 +245,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect((await rawGet(t, `${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
     const v2Json = JSON.parse((await rawGet(t, `${R}/2015-16-Q1/versions/2`)).bytes.toString());
     expect(v2Json.cover.lastReturn).toEqual({ quarter: '2015-16 Q1', version: 1, contentHash: v1.contentHash });
-    expect(v2Json.checks.filter((c: { severity: string }) => c.severity === 'warning').map((c: { comment: string }) => c.comment)).toEqual(['Correction of 5p agreed with BEIS', 'Meaford top-up awaits the board']);
+    expect(v2Json.checks.filter((c: { severity: string }) => c.severity === 'warning').map((c: { comment: string }) => c.comment)).toEqual(['Correction of 5p agreed with BEIS', 'Meaford top-up awaits the board', Q1_COMMENTS.MILESTONE_OVERDUE, Q1_COMMENTS.HEADLINE_UNRECONCILED]);
     expect((await t.request('GET', R)).body.items.map((i: { version: number; contentHash: string }) => [i.version, i.contentHash])).toEqual([
       [1, v1.contentHash],
       [2, v2.body.contentHash],
@@ -251,7 +256,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   it('blocks a return with errors, naming them, and writes nothing', async () => {
     await t.ds.query(`UPDATE allocation SET period_kind = 'year', year_from = 2030, year_to = 2030 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'BERICOTE')`);
     const counts = await tableCounts(t.ds);
-    const res = await t.request('POST', `${R}/2015-16-Q2/submit`, { comments: { DRAFT_ALLOCATIONS: 'awaiting board' } });
+    const res = await t.request('POST', `${R}/2015-16-Q2/submit`, { comments: { ...Q1_COMMENTS, DRAFT_ALLOCATIONS: 'awaiting board' } });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('RETURN_HAS_ERRORS');
     expect(res.body.details.checks).toEqual(['ALLOCATION_OUTSIDE_PROGRAMME']);
@@ -260,7 +265,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
 
     const check = await cli(t, ['return', 'check', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2']);
     expect(check.code).toBe(3);
-    expect(check.out).toContain('SSLEP-GD-2014 2015-16 Q2 (draft version 1): 1 errors, 1 warnings, 3 notes');
+    expect(check.out).toContain('SSLEP-GD-2014 2015-16 Q2 (draft version 1): 1 errors, 3 warnings, 4 notes');
     expect(check.out).toMatch(/ {2}1\. ERROR {3}ALLOCATION_OUTSIDE_PROGRAMME \[summary\]/);
     expect(check.out).toMatch(/ {2}2\. WARNING DRAFT_ALLOCATIONS \[summary\]/);
     const out = join(dir, 'cli.xlsx');

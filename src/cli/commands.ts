@@ -10,6 +10,7 @@ import { registerDashboardCommands } from '../dashboard/dashboard.cli';
 import { CliContext } from './cli-context';
 import { registerSpendCommands } from '../spend/spend.cli';
 import { registerAuditCommands } from '../audit/audit.cli';
+import { registerPartnerUpdateCommands } from '../partner-updates/partner-updates.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
@@ -23,4 +24,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerAuthCommands,
   registerBackupCommands,
   registerDashboardCommands,
+  registerPartnerUpdateCommands,
 ];

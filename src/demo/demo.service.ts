@@ -14,7 +14,7 @@ import { Milestone, MilestoneKind } from '../milestones/milestone.entity';
 import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
 import { parseQuantity } from '../outputs/output-units';
 import { normaliseClaimKey } from '../outputs/outputs.service';
-import { ReturnVersion } from '../periods/return-version.entity';
+import { ReturnsService } from '../returns/returns.service';
 import { codeMaps } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { SeedRun } from '../seed/seed-run.entity';
@@ -33,32 +33,15 @@ export interface DemoFile {
   milestones: { project: string; kind: MilestoneKind; title: string; baselineDate: string; forecastDate: string; actualDate: string | null }[];
   outputTargets: { project: string; metric: string; target: unknown; forecast: unknown }[];
   outputActuals: { project: string; metric: string; quarter: string; value: unknown; claimKey: string; evidence: string }[];
+  /** Illustrative written comments on the return warnings the demo quarters raise, by check code. */
+  returnComments: Record<string, string>;
 }
 
-/**
- * Closes the demo's past quarters. The returns feature does not exist yet, so each closed
- * quarter gets a minimal, honestly labelled ReturnVersion. When returns exist, replace this
- * function with real submissions of the demo quarters.
- */
-export async function closeDemoQuartersWithPlaceholderReturns(m: EntityManager, programmeId: number, quarters: string[], at: string): Promise<number> {
-  for (const quarter of quarters) {
-    const snapshot = JSON.stringify({ demo: true, quarter, note: 'closed by the illustrative demo before the returns feature' });
-    await m.insert(ReturnVersion, {
-      programmeId,
-      quarter,
-      version: 1,
-      status: 'submitted',
-      snapshot,
-      snapshotSha256: createHash('sha256').update(snapshot).digest('hex'),
-      xlsxBase64: null,
-      xlsxSha256: null,
-      reason: null,
-      comments: null,
-      submittedBy: 'demo (illustrative)',
-      submittedAt: at,
-    });
-  }
-  return quarters.length;
+/** A demo comment is on every warning it answers, and says it is illustrative. */
+export function demoComments(warnings: string[], byCode: Record<string, string>, quarter: string): Record<string, string> {
+  const missing = warnings.filter((c) => !byCode[c]);
+  if (missing.length) throw new Error(`demo return ${quarter}: no illustrative comment for warning${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (add to returnComments in ${DEMO_FILE})`);
+  return Object.fromEntries(warnings.map((c) => [c, byCode[c]]));
 }
 
 /**
@@ -78,6 +61,7 @@ export class DemoService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly returns: ReturnsService,
   ) {}
 
   async load(path = join(seedsDir(), DEMO_FILE), actor: Actor = SYSTEM_ACTOR): Promise<{ loaded: boolean; rows: number }> {
@@ -162,7 +146,16 @@ export class DemoService {
         rows++;
       }
       rows += await loadDemoChangeRequests(m, this.db, prog);
-      rows += await closeDemoQuartersWithPlaceholderReturns(m, prog.id, demo.closedQuarters, now);
+      // Real submissions, in order, through the returns service: the checks gate them as they gate anyone's.
+      const submitter: Actor = { ...actor, name: 'demo finance officer (illustrative)' };
+      for (const quarter of demo.closedQuarters) {
+        const draft = await this.returns.draftIn(m, prog.code, quarter, submitter);
+        const errors = draft.checks.filter((c) => c.severity === 'error');
+        if (errors.length) throw new Error(`demo return ${quarter} has errors: ${errors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+        const warnings = [...new Set(draft.checks.filter((c) => c.severity === 'warning').map((c) => c.code))];
+        await this.returns.submitIn(m, prog.code, quarter, { comments: demoComments(warnings, demo.returnComments ?? {}, quarter), reason: null }, submitter);
+        rows++;
+      }
       await m.insert(SeedRun, { name: demo.name, sha256, loadedAt: now, rowCount: rows });
       await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'seed_demo', after: { name: demo.name, illustrative: true }, meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters } });
       this.logger.log(`loaded the illustrative demo history (${rows} rows)`);

@@ -153,31 +153,33 @@ export class MilestonesService implements OnModuleInit {
   }
 
   update(code: string, id: number, dto: UpdateMilestoneDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      const { pos, t, codes } = await this.context(m, prog);
-      const before = await this.find(m, prog.id, id);
-      if (dto.baselineDate !== undefined) {
-        throw new RuleViolationError('BASELINE_CHANGE_REQUIRED', 'the baseline date changes only through an approved re-baseline change request', 'baselineDate');
-      }
-      const changes: Partial<Milestone> = { updatedAt: new Date().toISOString() };
-      if (dto.title !== undefined) changes.title = dto.title;
-      if (dto.forecastDate !== undefined) changes.forecastDate = dto.forecastDate;
-      if (dto.actualDate !== undefined) changes.actualDate = dto.actualDate;
-      if (dto.notes !== undefined) changes.notes = dto.notes;
-      if (dto.status !== undefined) changes.status = dto.status;
-      else if (dto.actualDate) changes.status = 'complete';
-      else if (dto.actualDate === null && before.status === 'complete') changes.status = 'open';
-      if ((changes.status ?? before.status) === 'complete' && !(changes.actualDate !== undefined ? changes.actualDate : before.actualDate)) {
-        throw new RuleViolationError('ACTUAL_DATE_REQUIRED', 'a complete milestone needs its actual date', 'actualDate');
-      }
-      this.checkDates(prog, !!before.projectId, { forecastDate: changes.forecastDate, actualDate: changes.actualDate }, pos.quarterEnd);
-      const after = await updateVersioned(m, Milestone, 'milestone', id, dto.version, changes);
-      const project = before.projectId ? (codes.get(before.projectId) ?? null) : null;
-      const out = presentMilestone(after, project, pos.quarterEnd, t);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'milestone', entityId: id, action: 'update', before: snapshot(before), after: snapshot(after), meta: { rag: out.rag.rag, why: out.rag.explanation } });
-      return out;
-    });
+    return this.db.write(async (m) => this.updateIn(m, await findProgramme(m, code), id, dto, actor));
+  }
+
+  /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
+  async updateIn(m: EntityManager, prog: Programme, id: number, dto: UpdateMilestoneDto, actor: Actor, audit = true) {
+    const { pos, t, codes } = await this.context(m, prog);
+    const before = await this.find(m, prog.id, id);
+    if (dto.baselineDate !== undefined) {
+      throw new RuleViolationError('BASELINE_CHANGE_REQUIRED', 'the baseline date changes only through an approved re-baseline change request', 'baselineDate');
+    }
+    const changes: Partial<Milestone> = { updatedAt: new Date().toISOString() };
+    if (dto.title !== undefined) changes.title = dto.title;
+    if (dto.forecastDate !== undefined) changes.forecastDate = dto.forecastDate;
+    if (dto.actualDate !== undefined) changes.actualDate = dto.actualDate;
+    if (dto.notes !== undefined) changes.notes = dto.notes;
+    if (dto.status !== undefined) changes.status = dto.status;
+    else if (dto.actualDate) changes.status = 'complete';
+    else if (dto.actualDate === null && before.status === 'complete') changes.status = 'open';
+    if ((changes.status ?? before.status) === 'complete' && !(changes.actualDate !== undefined ? changes.actualDate : before.actualDate)) {
+      throw new RuleViolationError('ACTUAL_DATE_REQUIRED', 'a complete milestone needs its actual date', 'actualDate');
+    }
+    this.checkDates(prog, !!before.projectId, { forecastDate: changes.forecastDate, actualDate: changes.actualDate }, pos.quarterEnd);
+    const after = await updateVersioned(m, Milestone, 'milestone', id, dto.version, changes);
+    const project = before.projectId ? (codes.get(before.projectId) ?? null) : null;
+    const out = presentMilestone(after, project, pos.quarterEnd, t);
+    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'milestone', entityId: id, action: 'update', before: snapshot(before), after: snapshot(after), meta: { rag: out.rag.rag, why: out.rag.explanation } });
+    return out;
   }
 
   /** Moves a baseline date: for the change-request approval service only, inside its transaction. */

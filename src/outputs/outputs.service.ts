@@ -1,3 +1,4 @@
+import { Project } from '../projects/project.entity';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../audit/actor';
@@ -216,41 +217,46 @@ export class OutputsService implements OnModuleInit {
   addActual(code: string, projectCode: string, metricCode: string, dto: CreateOutputActualDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      const project = await findProject(m, prog.id, projectCode);
-      const x = await this.metric(m, metricCode);
-      const value = this.quantity(dto.value, x, 'value');
-      const quarter = formatQuarter(await this.periods.assertActualEditable(m, prog, dto.quarter));
-      const claimKey = normaliseClaimKey(dto.claimKey);
-      if (!claimKey) throw new ValidationError([{ field: 'claimKey', problem: 'must not be blank' }]);
-      if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
-        throw new DuplicateError('claim', 'claimKey', `${claimKey} in ${quarter}`);
-      }
-      const r = await m.insert(OutputActual, { programmeId: prog.id, projectId: project.id, metricCode, quarter, value, claimKey, evidence: dto.evidence ?? null, illustrative: false, recordedBy: actor.name, updatedAt: new Date().toISOString() });
-      const a = await m.findOneByOrFail(OutputActual, { id: r.identifiers[0].id as number });
-      const others = await this.otherClaimants(m, prog, a);
-      const out = { ...presentActual(a, project.code, x, others.length > 0), sharedWith: others };
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'output_actual', entityId: a.id, action: 'create', after: out, meta: others.length ? { doubleClaim: true, sharedWith: others } : null });
-      return out;
+      return this.addActualIn(m, prog, await findProject(m, prog.id, projectCode), metricCode, dto, actor);
     });
   }
 
+  /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
+  async addActualIn(m: EntityManager, prog: Programme, project: Project, metricCode: string, dto: CreateOutputActualDto, actor: Actor, audit = true) {
+    const x = await this.metric(m, metricCode);
+    const value = this.quantity(dto.value, x, 'value');
+    const quarter = formatQuarter(await this.periods.assertActualEditable(m, prog, dto.quarter));
+    const claimKey = normaliseClaimKey(dto.claimKey);
+    if (!claimKey) throw new ValidationError([{ field: 'claimKey', problem: 'must not be blank' }]);
+    if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
+      throw new DuplicateError('claim', 'claimKey', `${claimKey} in ${quarter}`);
+    }
+    const r = await m.insert(OutputActual, { programmeId: prog.id, projectId: project.id, metricCode, quarter, value, claimKey, evidence: dto.evidence ?? null, illustrative: false, recordedBy: actor.name, updatedAt: new Date().toISOString() });
+    const a = await m.findOneByOrFail(OutputActual, { id: r.identifiers[0].id as number });
+    const others = await this.otherClaimants(m, prog, a);
+    const out = { ...presentActual(a, project.code, x, others.length > 0), sharedWith: others };
+    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'output_actual', entityId: a.id, action: 'create', after: out, meta: others.length ? { doubleClaim: true, sharedWith: others } : null });
+    return out;
+  }
+
   updateActual(code: string, id: number, dto: UpdateOutputActualDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
-      if (!before) throw new NotFoundError('output actual', id, 'id');
-      const x = await this.metric(m, before.metricCode);
-      await this.periods.assertActualEditable(m, prog, before.quarter);
-      const changes: Partial<OutputActual> = { updatedAt: new Date().toISOString() };
-      if (dto.value !== undefined) changes.value = this.quantity(dto.value, x, 'value');
-      if (dto.evidence !== undefined) changes.evidence = dto.evidence;
-      const after = await updateVersioned(m, OutputActual, 'output actual', id, dto.version, changes);
-      const project = (await codeMaps(m, prog.id)).project.get(after.projectId) ?? '';
-      const others = await this.otherClaimants(m, prog, after);
-      const out = { ...presentActual(after, project, x, others.length > 0), sharedWith: others };
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: after.projectId, entity: 'output_actual', entityId: id, action: 'update', before: presentActual(before, project, x, others.length > 0), after: out });
-      return out;
-    });
+    return this.db.write(async (m) => this.updateActualIn(m, await findProgramme(m, code), id, dto, actor));
+  }
+
+  async updateActualIn(m: EntityManager, prog: Programme, id: number, dto: UpdateOutputActualDto, actor: Actor, audit = true) {
+    const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
+    if (!before) throw new NotFoundError('output actual', id, 'id');
+    const x = await this.metric(m, before.metricCode);
+    await this.periods.assertActualEditable(m, prog, before.quarter);
+    const changes: Partial<OutputActual> = { updatedAt: new Date().toISOString() };
+    if (dto.value !== undefined) changes.value = this.quantity(dto.value, x, 'value');
+    if (dto.evidence !== undefined) changes.evidence = dto.evidence;
+    const after = await updateVersioned(m, OutputActual, 'output actual', id, dto.version, changes);
+    const project = (await codeMaps(m, prog.id)).project.get(after.projectId) ?? '';
+    const others = await this.otherClaimants(m, prog, after);
+    const out = { ...presentActual(after, project, x, others.length > 0), sharedWith: others };
+    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: after.projectId, entity: 'output_actual', entityId: id, action: 'update', before: presentActual(before, project, x, others.length > 0), after: out });
+    return out;
   }
 
   private async otherClaimants(m: EntityManager, prog: Programme, a: OutputActual): Promise<string[]> {

@@ -99,12 +99,17 @@ export class ReconciliationService {
   reconciliation(code: string): Promise<ReconciliationResult> {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
-      const groups = await this.groups(m, prog.id, { approval: 'approved', includeWithdrawn: true });
-      const headlines = await this.headlines(m, prog.id);
-      const projects = await this.projects(m, prog.id);
-      const outputs = await this.outputs.totals(m, prog.id);
-      return { programme: ref(prog), report: reconcile({ headlines, groups, projects, outputs }) };
+      return { programme: ref(prog), report: await this.report(m, prog.id) };
     });
+  }
+
+  /** The reconciliation report inside a caller's unit of work (the quarterly return uses it). */
+  async report(m: EntityManager, programmeId: number) {
+    const groups = await this.groups(m, programmeId, { approval: 'approved', includeWithdrawn: true });
+    const headlines = await this.headlines(m, programmeId);
+    const projects = await this.projects(m, programmeId);
+    const outputs = await this.outputs.totals(m, programmeId);
+    return reconcile({ headlines, groups, projects, outputs });
   }
 
   /** Allocations summed at the finest grain the engine needs, in SQL. */

@@ -53,6 +53,8 @@ export interface SectionTable {
 export interface SectionResult {
   table: SectionTable | null;
   checks: ReturnCheck[];
+  /** Extra JSON the snapshot keeps under the section's key (e.g. `finance.lines[]`); not a sheet. */
+  data?: Record<string, unknown>;
 }
 
 export interface ReturnContext {
@@ -89,6 +91,8 @@ export interface ReturnDocument {
   cover: ReturnCover;
   sections: SectionTable[];
   checks: RankedCheck[];
+  /** Per section key, the providers' extra JSON. */
+  data?: Partial<Record<SectionKey, Record<string, unknown>>>;
 }
 
 export const RETURN_FORMAT = 'growth-deal-return/1';
@@ -109,6 +113,7 @@ function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
 /** The document as JSON values (pounds as canonical strings). */
 export function toJsonDocument(doc: ReturnDocument) {
   return {
+    ...(doc.data ?? {}),
     format: RETURN_FORMAT,
     cover: doc.cover,
     sections: doc.sections.map((s) => {

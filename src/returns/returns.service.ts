@@ -16,6 +16,10 @@ import { ReturnCheck, ReturnContext, ReturnDocument, SECTION_TITLES, SectionTabl
 import { ReturnSectionsRegistry } from './return-sections.registry';
 import { returnFileName, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
+import { ChangesSection } from './sections/changes.section';
+import { ReconciliationSection } from './sections/reconciliation.section';
+import { ChangeRequestsService } from '../changes/change-requests.service';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { parseSnapshot, ParsedReturn } from './variance';
 
 export interface ReturnExport {
@@ -66,10 +70,14 @@ export class ReturnsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
     private readonly registry: ReturnSectionsRegistry,
+    private readonly changes: ChangeRequestsService,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(new SummarySection(this.registry));
+    this.registry.register(new ChangesSection(this.changes));
+    this.registry.register(new ReconciliationSection(this.reconciliation));
   }
 
   /** The quarter must be a real quarter of the programme, not after its reporting quarter. */
@@ -105,9 +113,11 @@ export class ReturnsService implements OnModuleInit {
     const ctx: ReturnContext = { m, programme: prog, quarter: q, lastReturn: await this.lastReturn(m, prog.id, q) };
     const tables: SectionTable[] = [];
     const checks: ReturnCheck[] = [];
+    const data: NonNullable<ReturnDocument['data']> = {};
     for (const p of this.registry.ordered()) {
       const res = await p.build(ctx);
       if (res.table) tables.push(res.table);
+      if (res.data) data[p.key] = res.data;
       checks.push(...res.checks);
     }
     const missing = this.registry.missing().map((k) => SECTION_TITLES[k]);
@@ -131,6 +141,7 @@ export class ReturnsService implements OnModuleInit {
       },
       sections: [...tables, checksTable(ranked)],
       checks: ranked,
+      data,
     };
   }
 
@@ -240,43 +251,52 @@ export class ReturnsService implements OnModuleInit {
   submit(code: string, quarter: string, input: { comments?: Record<string, string>; reason?: string }, actor: Actor) {
     const comments = Object.fromEntries(Object.entries(input.comments ?? {}).map(([k, v]) => [k, String(v).trim()]));
     const reason = input.reason?.trim() || null;
-    return this.db.write(async (m) => {
-      const { prog, q } = await this.resolve(m, code, quarter);
-      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
-      const previous = versions.at(-1);
-      if (previous && !reason) {
-        throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
-      }
-      const at = new Date().toISOString();
-      const version = (previous?.version ?? 0) + 1;
-      const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
-      assertSubmittable(doc.checks, comments);
-      const snap = snapshotOf(doc);
-      const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
-      const row = m.create(ReturnVersion, {
-        programmeId: prog.id,
-        quarter: formatQuarter(q),
-        version,
-        status: 'submitted',
-        snapshot: snap.bytes,
-        snapshotSha256: snap.sha256,
-        xlsxBase64: bytes.toString('base64'),
-        xlsxSha256: sha256(bytes),
-        reason,
-        comments: Object.keys(comments).length ? comments : null,
-        submittedBy: actor.name,
-        submittedAt: at,
-      });
-      await m.insert(ReturnVersion, row);
-      const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        entity: 'return_version',
-        entityId: saved.id,
-        action: version === 1 ? 'submit' : 'resubmit',
-        after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
-      });
-      return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
+    return this.db.write((m) => this.submitIn(m, code, quarter, { comments, reason }, actor));
+  }
+
+  /** The live draft's document inside a caller's unit of work (the demo reads its warnings). */
+  async draftIn(m: EntityManager, code: string, quarter: string, actor: Actor): Promise<ReturnDocument> {
+    return (await this.draft(m, code, quarter, actor)).doc;
+  }
+
+  /** Submission inside a caller's transaction (the demo closes its quarters in its own). */
+  async submitIn(m: EntityManager, code: string, quarter: string, input: { comments: Record<string, string>; reason: string | null }, actor: Actor) {
+    const { comments, reason } = input;
+    const { prog, q } = await this.resolve(m, code, quarter);
+    const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+    const previous = versions.at(-1);
+    if (previous && !reason) {
+      throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
+    }
+    const at = new Date().toISOString();
+    const version = (previous?.version ?? 0) + 1;
+    const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
+    assertSubmittable(doc.checks, comments);
+    const snap = snapshotOf(doc);
+    const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
+    const row = m.create(ReturnVersion, {
+      programmeId: prog.id,
+      quarter: formatQuarter(q),
+      version,
+      status: 'submitted',
+      snapshot: snap.bytes,
+      snapshotSha256: snap.sha256,
+      xlsxBase64: bytes.toString('base64'),
+      xlsxSha256: sha256(bytes),
+      reason,
+      comments: Object.keys(comments).length ? comments : null,
+      submittedBy: actor.name,
+      submittedAt: at,
     });
+    await m.insert(ReturnVersion, row);
+    const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      entity: 'return_version',
+      entityId: saved.id,
+      action: version === 1 ? 'submit' : 'resubmit',
+      after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
+    });
+    return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
   }
 }

@@ -143,25 +143,32 @@ export class SpendService {
   setForecast(code: string, projectCode: string, dto: SetForecastDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      const project = await findProject(m, prog.id, projectCode);
-      const q = this.periods.checkInProgramme(prog, dto.quarter);
-      const quarter = formatQuarter(q);
-      if (await this.periods.isLocked(m, prog.id, quarter)) throw new LockedError(`${quarter} is locked: its return has been submitted, so its forecast is history`, 'quarter');
-      const pence = parsePounds(dto.forecast);
-      return this.upsert(m, prog, project, dto.sourceKind, quarter, dto.version, { forecastPence: pence }, actor, 'set_forecast');
+      return this.setForecastIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
     });
+  }
+
+  /** Inside a caller's transaction (a partner update applies many rows at once, audited as one entry when `audit` is false). */
+  async setForecastIn(m: EntityManager, prog: Programme, project: Project, dto: SetForecastDto, actor: Actor, audit = true) {
+    const q = this.periods.checkInProgramme(prog, dto.quarter);
+    const quarter = formatQuarter(q);
+    if (await this.periods.isLocked(m, prog.id, quarter)) throw new LockedError(`${quarter} is locked: its return has been submitted, so its forecast is history`, 'quarter');
+    const pence = parsePounds(dto.forecast);
+    return this.upsert(m, prog, project, dto.sourceKind, quarter, dto.version, { forecastPence: pence }, actor, 'set_forecast', audit);
   }
 
   setActual(code: string, projectCode: string, dto: SetActualDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      const project = await findProject(m, prog.id, projectCode);
-      const q = await this.periods.assertActualEditable(m, prog, dto.quarter);
-      return this.upsert(m, prog, project, dto.sourceKind, formatQuarter(q), dto.version, { actualPence: parsePounds(dto.actual) }, actor, 'set_actual');
+      return this.setActualIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
     });
   }
 
-  private async upsert(m: EntityManager, prog: Programme, project: Project, sourceKind: string, quarter: string, version: number | undefined, changes: Partial<SpendProfileLine>, actor: Actor, action: string) {
+  async setActualIn(m: EntityManager, prog: Programme, project: Project, dto: SetActualDto, actor: Actor, audit = true) {
+    const q = await this.periods.assertActualEditable(m, prog, dto.quarter);
+    return this.upsert(m, prog, project, dto.sourceKind, formatQuarter(q), dto.version, { actualPence: parsePounds(dto.actual) }, actor, 'set_actual', audit);
+  }
+
+  private async upsert(m: EntityManager, prog: Programme, project: Project, sourceKind: string, quarter: string, version: number | undefined, changes: Partial<SpendProfileLine>, actor: Actor, action: string, audit = true) {
     const before = await this.lineFor(m, prog, project, sourceKind, quarter, version);
     const now = new Date().toISOString();
     let after: SpendProfileLine;
@@ -172,7 +179,7 @@ export class SpendService {
       after = await m.findOneByOrFail(SpendProfileLine, { id: r.identifiers[0].id as number });
     }
     const locked = await this.periods.isLocked(m, prog.id, quarter);
-    await this.audit.record(m, actor, {
+    if (audit) await this.audit.record(m, actor, {
       programmeId: prog.id,
       projectId: project.id,
       entity: 'spend_profile',

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { cliActor } from '../audit/actor';
+import { CliContext } from '../cli/cli-context';
+import { reportsDir } from '../common/paths';
+import { MAX_XLSX_BYTES, XlsxRejectedError } from '../xlsx';
+import { PartnerUpdatesService } from './partner-updates.service';
+
+const abs = (p: string) => (isAbsolute(p) ? p : join(process.cwd(), p));
+
+export function registerPartnerUpdateCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('template')
+    .description('Write a delivery partner’s quarterly update template (xlsx), pre-filled with the project’s current figures')
+    .requiredOption('--project <code>', 'project code, e.g. ETRURIA')
+    .requiredOption('--quarter <quarter>', 'the reporting quarter, e.g. "2016-17 Q4"')
+    .option('--programme <code>', 'programme code (needed when there is more than one)')
+    .option('--out <file>', 'output file (default: reports/<programme>-<project>-update-<quarter>.xlsx)')
+    .action((o: { project: string; quarter: string; programme?: string; out?: string }) =>
+      ctx.run(async () => {
+        const t = await (await ctx.get(PartnerUpdatesService)).template(o.programme, o.project, o.quarter);
+        const out = o.out ? abs(o.out) : join(reportsDir(), t.filename);
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, t.bytes);
+        ctx.print(`partner update template for ${o.project} ${o.quarter} (${t.rows} rows) written to ${out}`);
+      }),
+    );
+
+  program
+    .command('import')
+    .description('Import a filled-in partner update (xlsx): all or nothing, one audit entry')
+    .argument('<file>', 'the xlsx file')
+    .option('--project <code>', 'refuse the file unless it is this project’s')
+    .option('--quarter <quarter>', 'refuse the file unless it is for this quarter')
+    .action((file: string, o: { project?: string; quarter?: string }) =>
+      ctx.run(async () => {
+        const path = abs(file);
+        const name = basename(file);
+        let size: number;
+        try {
+          size = (await stat(path)).size;
+        } catch {
+          throw new XlsxRejectedError(`${name} cannot be read`, []);
+        }
+        // Refused before reading a byte of it.
+        if (size > MAX_XLSX_BYTES) throw new XlsxRejectedError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB: the limit is 50 MB`, []);
+        const res = await (await ctx.get(PartnerUpdatesService)).import(await readFile(path), name, o, cliActor());
+        ctx.print(`imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged (SHA-256 ${res.sha256})`);
+      }),
+    );
+}

@@ -1,0 +1,58 @@
+import { ReconciliationService } from '../../reconciliation/reconciliation.service';
+import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
+import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
+
+const COLUMNS: ColumnSpec[] = [
+  { key: 'headline', header: 'Headline', type: 'text' },
+  { key: 'check', header: 'Check', type: 'text' },
+  { key: 'label', header: 'What the document states', type: 'text', maxWidth: 60 },
+  { key: 'unit', header: 'Unit', type: 'text' },
+  { key: 'status', header: 'Status', type: 'text' },
+  { key: 'stated', header: 'Stated', type: 'money' },
+  { key: 'computed', header: 'Computed', type: 'money' },
+  { key: 'variance', header: 'Variance', type: 'money' },
+  { key: 'unattributed', header: 'Unattributed', type: 'money' },
+  { key: 'explanation', header: 'Explanation', type: 'text', maxWidth: 100 },
+  { key: 'source', header: 'Source', type: 'text', maxWidth: 80 },
+];
+
+/** Pounds are money cells; counts (jobs, homes, projects) whole numbers in the same column. */
+const inUnit = (unit: string, v: number | null): CellInput => (v === null ? null : unit === 'pounds' ? v : { type: 'integer', value: v });
+
+/**
+ * The reconciliation of headlines against approved allocations (and delivered outputs), with
+ * conflicting statements. The published headlines' known discrepancies are not errors: an
+ * unreconciled or unmet headline is a warning to explain, a conflict a note.
+ */
+export class ReconciliationSection implements SectionProvider {
+  readonly key = 'reconciliation' as const;
+
+  constructor(private readonly reconciliation: ReconciliationService) {}
+
+  async build(ctx: ReturnContext): Promise<SectionResult> {
+    const report = await this.reconciliation.report(ctx.m, ctx.programme.id);
+    const rows: RowInput[] = report.lines.map((l) => ({
+      headline: l.headlineCode,
+      check: l.check,
+      label: l.label,
+      unit: l.unit,
+      status: l.status,
+      stated: inUnit(l.unit, l.stated),
+      computed: inUnit(l.unit, l.computed),
+      variance: inUnit(l.unit, l.variance),
+      unattributed: inUnit(l.unit, l.unattributed),
+      explanation: l.explanation,
+      source: [l.provenance.document, l.provenance.section, l.provenance.quote ? `"${l.provenance.quote}"` : null].filter(Boolean).join(' · ') || null,
+    }));
+    for (const c of report.conflicts) {
+      rows.push({ headline: c.headlines.map((h) => h.code).join(' vs '), check: 'conflict', label: c.measure, unit: c.unit, status: 'conflict', stated: null, computed: null, variance: inUnit(c.unit, c.spread), unattributed: null, explanation: c.explanation, source: null });
+    }
+    const checks: ReturnCheck[] = [];
+    const bad = report.lines.filter((l) => l.status === 'unreconciled' || l.status === 'not_met');
+    if (bad.length) {
+      checks.push({ code: 'HEADLINE_UNRECONCILED', severity: 'warning', section: 'reconciliation', message: `${bad.length} published headline${bad.length === 1 ? ' does' : 's do'} not reconcile with the approved figures: ${bad.map((l) => `${l.headlineCode} (${l.status})`).join(', ')}` });
+    }
+    if (report.conflicts.length) checks.push({ code: 'HEADLINE_CONFLICTS', severity: 'note', section: 'reconciliation', message: `${report.conflicts.length} figure${report.conflicts.length === 1 ? ' is' : 's are'} stated differently by two documents; both are kept: ${report.conflicts.map((c) => c.measure).join(', ')}` });
+    return { table: { key: 'reconciliation', title: 'Reconciliation', sheet: 'Reconciliation', columns: COLUMNS, rows }, checks };
+  }
+}

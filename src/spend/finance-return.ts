@@ -1,0 +1,131 @@
+/**
+ * Pure: the return's finance figures "as at" one quarter, from every spend line and the
+ * prior-period adjustments recorded up to it. Integers (pence) only. A quarter after the
+ * return's quarter shows no actual (not yet reported), whatever the live data holds today.
+ */
+import { sumPence } from '../common/money';
+
+export interface SpendLineIn {
+  project: string;
+  sourceKind: string;
+  quarter: string;
+  baselinePence: number;
+  forecastPence: number;
+  actualPence: number | null;
+  illustrative: boolean;
+}
+
+export interface AdjustmentIn {
+  project: string;
+  sourceKind: string;
+  recordedInQuarter: string;
+  correctsQuarter: string;
+  amountPence: number;
+  reason: string;
+}
+
+/** One project × source kind, as the snapshot's `finance.lines[]` holds it (in pence here). */
+export interface FinanceLine {
+  project: string;
+  sourceKind: string;
+  allocation: number;
+  hasBaseline: boolean;
+  baselineTotal: number;
+  baselineInQuarter: number;
+  forecastInQuarter: number;
+  actualInQuarter: number | null;
+  adjustmentsInQuarter: number;
+  spendInQuarter: number;
+  spendToDate: number;
+  /** Actuals for quarters before the return's, latest forecast from it on, plus adjustments. */
+  forecastYear: number;
+  forecastProgramme: number;
+}
+
+export interface FinanceFigures {
+  lines: FinanceLine[];
+  bySource: Map<string, { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }>;
+}
+
+const key = (p: string, k: string) => `${p}|${k}`;
+
+export function financeAsAt(quarter: string, yearQuarters: [string, string], spend: SpendLineIn[], adjustments: AdjustmentIn[], allocations: Map<string, number>): FinanceFigures {
+  const lines = new Map<string, FinanceLine>();
+  const line = (project: string, sourceKind: string) => {
+    let l = lines.get(key(project, sourceKind));
+    if (!l) {
+      l = { project, sourceKind, allocation: allocations.get(key(project, sourceKind)) ?? 0, hasBaseline: false, baselineTotal: 0, baselineInQuarter: 0, forecastInQuarter: 0, actualInQuarter: null, adjustmentsInQuarter: 0, spendInQuarter: 0, spendToDate: 0, forecastYear: 0, forecastProgramme: 0 };
+      lines.set(key(project, sourceKind), l);
+    }
+    return l;
+  };
+  for (const k of allocations.keys()) {
+    const [p, s] = k.split('|');
+    line(p, s);
+  }
+  const inYear = (q: string) => q >= yearQuarters[0] && q <= yearQuarters[1];
+  for (const s of spend) {
+    const l = line(s.project, s.sourceKind);
+    if (s.baselinePence !== 0) l.hasBaseline = true;
+    l.baselineTotal += s.baselinePence;
+    const outturn = s.quarter < quarter ? (s.actualPence ?? 0) : s.forecastPence;
+    l.forecastProgramme += outturn;
+    if (inYear(s.quarter)) l.forecastYear += outturn;
+    if (s.quarter <= quarter) l.spendToDate += s.actualPence ?? 0;
+    if (s.quarter === quarter) {
+      l.baselineInQuarter = s.baselinePence;
+      l.forecastInQuarter = s.forecastPence;
+      l.actualInQuarter = s.actualPence;
+      l.spendInQuarter += s.actualPence ?? 0;
+    }
+  }
+  for (const a of adjustments) {
+    if (a.recordedInQuarter > quarter) continue;
+    const l = line(a.project, a.sourceKind);
+    l.spendToDate += a.amountPence;
+    l.forecastProgramme += a.amountPence;
+    if (inYear(a.correctsQuarter)) l.forecastYear += a.amountPence;
+    if (a.recordedInQuarter === quarter) {
+      l.adjustmentsInQuarter += a.amountPence;
+      l.spendInQuarter += a.amountPence;
+    }
+  }
+  const sorted = [...lines.values()].sort((a, b) => a.project.localeCompare(b.project) || a.sourceKind.localeCompare(b.sourceKind));
+  const bySource = new Map<string, { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }>();
+  for (const k of [...new Set(sorted.map((l) => l.sourceKind))]) {
+    const ls = sorted.filter((l) => l.sourceKind === k);
+    bySource.set(k, {
+      spendInQuarter: sumPence(ls.map((l) => l.spendInQuarter)),
+      spendToDate: sumPence(ls.map((l) => l.spendToDate)),
+      forecastYear: sumPence(ls.map((l) => l.forecastYear)),
+      forecastProgramme: sumPence(ls.map((l) => l.forecastProgramme)),
+    });
+  }
+  return { lines: sorted, bySource };
+}
+
+/** Spend in the quarter more than this share below its baseline raises a warning. */
+export const SPEND_VARIANCE_PERCENT = 10;
+
+export interface FinanceProblem {
+  code: 'BASELINE_NOT_ALLOCATION' | 'MISSING_ACTUAL' | 'FORECAST_BELOW_SPEND' | 'SPEND_BELOW_BASELINE';
+  line: FinanceLine;
+}
+
+/**
+ * The finance checks. Errors: a baseline profile that does not add up to its approved
+ * allocation (exactly: both are pence, so "within rounding" is to the penny); a quarter
+ * forecast with no actual; a programme forecast below the spend already made. Warning: spend
+ * in the quarter more than 10 % below its baseline.
+ */
+export function financeProblems(lines: FinanceLine[]): FinanceProblem[] {
+  const out: FinanceProblem[] = [];
+  for (const l of lines) {
+    if (l.hasBaseline && l.baselineTotal !== l.allocation) out.push({ code: 'BASELINE_NOT_ALLOCATION', line: l });
+    if (l.forecastInQuarter !== 0 && l.actualInQuarter === null) out.push({ code: 'MISSING_ACTUAL', line: l });
+    if (l.forecastProgramme < l.spendToDate) out.push({ code: 'FORECAST_BELOW_SPEND', line: l });
+    // actual < baseline × (100 − 10) %, in integers.
+    if (l.baselineInQuarter > 0 && l.actualInQuarter !== null && l.actualInQuarter * 100 < l.baselineInQuarter * (100 - SPEND_VARIANCE_PERCENT)) out.push({ code: 'SPEND_BELOW_BASELINE', line: l });
+  }
+  return out;
+}
