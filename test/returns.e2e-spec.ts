@@ -17,10 +17,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const Q1_COMMENTS = { MILESTONE_OVERDUE: 'The 2014 commitments were met before the programme; completion dates are being recorded', HEADLINE_UNRECONCILED: 'Published headlines differ from the deal’s project figures as the Reconciliation sheet explains' };
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-async function rawGet(t: TestApp, url: string, headers: Record<string, string> = {}) {
-  const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${t.token}`, ...headers } });
-  return { status: res.statusCode, bytes: res.rawPayload, headers: res.headers };
-}
 
 async function sheetOf(bytes: Buffer, name: string) {
   const wb = new ExcelJS.Workbook();
@@ -116,11 +112,11 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   });
 
   it('exports the xlsx: typed money cells, exact totals, a cover with the content hash; LibreOffice reads the same totals', async () => {
-    const viaQuery = await rawGet(t, `${R}/2015-16-Q1?format=xlsx`);
+    const viaQuery = await t.getBytes(`${R}/2015-16-Q1?format=xlsx`);
     expect(viaQuery.status).toBe(200);
     expect(viaQuery.headers['content-type']).toBe(XLSX);
     expect(viaQuery.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-return-2015-16-Q1-v1-draft.xlsx"');
-    const viaAccept = await rawGet(t, `${R}/2015-16-Q1`, { accept: XLSX });
+    const viaAccept = await t.getBytes(`${R}/2015-16-Q1`, { accept: XLSX });
     expect(viaAccept.headers['content-type']).toBe(XLSX);
     const bytes = viaQuery.bytes;
     const { wb, ws } = await sheetOf(bytes, 'Summary');
@@ -186,12 +182,12 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ programme: 'SSLEP-GD-2014', quarter: '2015-16 Q1', version: 1, status: 'submitted', reason: null, reportingQuarter: '2015-16 Q2' });
     v1 = res.body;
-    const json = await rawGet(t, `${R}/2015-16-Q1/versions/1`);
+    const json = await t.getBytes(`${R}/2015-16-Q1/versions/1`);
     expect(json.status).toBe(200);
     expect(sha(json.bytes)).toBe(v1.contentHash);
     v1Json = json.bytes;
     expect(JSON.parse(json.bytes.toString()).cover).toMatchObject({ status: 'submitted', version: 1, quarter: '2015-16 Q1' });
-    const xlsx = await rawGet(t, `${R}/2015-16-Q1/versions/1?format=xlsx`);
+    const xlsx = await t.getBytes(`${R}/2015-16-Q1/versions/1?format=xlsx`);
     expect(xlsx.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-return-2015-16-Q1-v1.xlsx"');
     expect(sha(xlsx.bytes)).toBe(v1.xlsxSha256);
     v1Xlsx = xlsx.bytes;
@@ -211,10 +207,10 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(draft.status).toBe(201);
     await t.ds.query(`UPDATE allocation SET amount_pence = amount_pence + 5 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'ETRURIA')`);
 
-    const again = await rawGet(t, `${R}/2015-16-Q1/versions/1`);
+    const again = await t.getBytes(`${R}/2015-16-Q1/versions/1`);
     expect(again.bytes.equals(v1Json)).toBe(true);
-    expect((await rawGet(t, `${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
-    const frozen = await rawGet(t, `${R}/2015-16-Q1?format=xlsx`);
+    expect((await t.getBytes(`${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
+    const frozen = await t.getBytes(`${R}/2015-16-Q1?format=xlsx`);
     expect(frozen.headers['x-return-status']).toBe('submitted');
     expect(frozen.bytes.equals(v1Xlsx)).toBe(true);
     const view = await t.request('GET', `${R}/2015-16-Q1`);
@@ -241,9 +237,9 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(v2.status).toBe(201);
     expect(v2.body).toMatchObject({ version: 2, reason: 'Etruria LGF corrected', comments: { ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS' } });
     expect(v2.body.contentHash).not.toBe(v1.contentHash);
-    expect((await rawGet(t, `${R}/2015-16-Q1/versions/1`)).bytes.equals(v1Json)).toBe(true);
-    expect((await rawGet(t, `${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
-    const v2Json = JSON.parse((await rawGet(t, `${R}/2015-16-Q1/versions/2`)).bytes.toString());
+    expect((await t.getBytes(`${R}/2015-16-Q1/versions/1`)).bytes.equals(v1Json)).toBe(true);
+    expect((await t.getBytes(`${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
+    const v2Json = JSON.parse((await t.getBytes(`${R}/2015-16-Q1/versions/2`)).bytes.toString());
     expect(v2Json.cover.lastReturn).toEqual({ quarter: '2015-16 Q1', version: 1, contentHash: v1.contentHash });
     expect(v2Json.checks.filter((c: { severity: string }) => c.severity === 'warning').map((c: { comment: string }) => c.comment)).toEqual(['Correction of 5p agreed with BEIS', 'Meaford top-up awaits the board', Q1_COMMENTS.MILESTONE_OVERDUE, Q1_COMMENTS.HEADLINE_UNRECONCILED]);
     expect((await t.request('GET', R)).body.items.map((i: { version: number; contentHash: string }) => [i.version, i.contentHash])).toEqual([

@@ -45,6 +45,8 @@ export interface TestApp {
   token: string;
   /** How the test admin appears as an actor in the audit trail and change requests. */
   adminActor: string;
+  /** GET as the test admin, keeping the body as raw bytes (downloads, hashes). */
+  getBytes(url: string, headers?: Record<string, string>): Promise<{ status: number; bytes: Buffer; headers: Record<string, unknown> }>;
   /** Requests with no Authorization header. */
   anonymous: RequestFn;
   /** A new user of that role (with a fresh token); requests as them. */
@@ -134,6 +136,10 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     env,
     token: adminToken,
     adminActor: 'Test admin 1 <admin-1@test.invalid>',
+    async getBytes(url, headers = {}) {
+      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${adminToken}`, ...headers } });
+      return { status: res.statusCode, bytes: res.rawPayload, headers: res.headers as Record<string, unknown> };
+    },
     request: as(adminToken),
     anonymous: as(undefined),
     as: async (role, opts) => as(await tokenFor(role, opts)),
