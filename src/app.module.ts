@@ -13,6 +13,8 @@ import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SeedModule } from './seed/seed.module';
+import { BulkImportModule } from './bulk-import/bulk-import.module';
+import { GeneratorModule } from './generator/generator.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -24,6 +26,8 @@ export const FEATURE_MODULES = [
   HealthModule,
   PeriodsModule,
   ReconciliationModule,
+  BulkImportModule,
+  GeneratorModule,
 ];
 
 @Module({

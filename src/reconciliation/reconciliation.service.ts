@@ -15,6 +15,7 @@ import {
   type ProjectRef,
   type ReconciliationReport,
 } from './engine';
+import { UnknownDimensionError } from './engine/breakdown';
 import { OutputTotalsPort } from './output-totals.port';
 
 export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
@@ -36,6 +37,14 @@ export interface BreakdownResult {
   breakdown: Breakdown;
 }
 
+/** Dimensions that mean the same thing in every programme (themes and projects are per programme). */
+export const NATIONAL_DIMENSIONS = ['sourceKind', 'status', 'year'] as const;
+
+export interface NationalBreakdownResult {
+  filters: GroupFilter;
+  breakdown: Breakdown;
+}
+
 export interface ReconciliationResult {
   programme: ProgrammeRef;
   report: ReconciliationReport;
@@ -52,7 +61,7 @@ interface GroupRow {
   pool_code: string | null;
   capital: boolean | number | string | null;
   pence: number | string;
-  ids: string;
+  ids?: string;
 }
 
 function int(v: number | string, what: string): number {
@@ -104,6 +113,49 @@ export class ReconciliationService {
       const projects = await this.projects(m, prog.id);
       const outputs = await this.outputs.totals(m, prog.id);
       return { programme: ref(prog), report: reconcile({ headlines, groups, projects, outputs }) };
+    });
+  }
+
+  /**
+   * Every programme's allocations by national dimensions (default kind × year): one aggregate
+   * query at the grain of those dimensions, then the pure engine. Rows carry no allocation ids
+   * (tens of thousands nationally); a programme's own breakdown lists them.
+   */
+  nationalBreakdown(by = 'sourceKind,year', filter: GroupFilter = { approval: 'approved', includeWithdrawn: false }, mayReadDrafts = false): Promise<NationalBreakdownResult> {
+    const dims = parseDimensions(by);
+    const bad = dims.find((d) => !(NATIONAL_DIMENSIONS as readonly string[]).includes(d));
+    if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
+    if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
+    return this.db.read(async (m) => {
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (filter.approval !== 'all') {
+        params.push(filter.approval);
+        where.push(`a.approval_state = ${this.db.type === 'postgres' ? '$1' : '?'}`);
+      }
+      if (!filter.includeWithdrawn) where.push(`a.commitment_status <> 'withdrawn'`);
+      const rows: GroupRow[] = await m.query(
+        `SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
+                a.year_from AS year_from, a.year_to AS year_to, sk.capital AS capital, SUM(a.amount_pence) AS pence
+           FROM allocation a LEFT JOIN source_kind sk ON sk.code = a.source_kind
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, sk.capital`,
+        params,
+      );
+      const groups: AllocationGroup[] = rows.map((r) => ({
+        sourceKind: r.source_kind,
+        commitmentStatus: r.commitment_status,
+        periodKind: r.period_kind,
+        yearFrom: intOrNull(r.year_from, 'year_from'),
+        yearTo: intOrNull(r.year_to, 'year_to'),
+        themeCode: null,
+        projectCode: null,
+        poolCode: null,
+        capital: bool(r.capital),
+        pence: int(r.pence, 'sum of amount_pence'),
+        allocationIds: [],
+      }));
+      return { filters: filter, breakdown: breakdown(groups, dims) };
     });
   }
 
