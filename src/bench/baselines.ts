@@ -35,11 +35,10 @@ export function reconciliationSql(kind: RawDb['kind']): { groups: string; headli
 /** Raw driver + the same pure engine: what the service does, minus Nest, TypeORM and the entity layer. */
 export async function rawReconciliation(raw: RawDb, code: string): Promise<ReconciliationReport> {
   const sql = reconciliationSql(raw.kind);
-  const [groups, heads, projects] = await Promise.all([
-    raw.all<Record<string, unknown>>(sql.groups, [code]),
-    raw.all<Record<string, unknown>>(sql.headlines, [code]),
-    raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]),
-  ]);
+  // One connection answers one statement at a time (pg queues them anyway): sequential is no slower.
+  const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
+  const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
+  const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
   const g: AllocationGroup[] = groups.map((r) => ({
     sourceKind: r.source_kind as string,
     commitmentStatus: r.commitment_status as string,

@@ -16,7 +16,7 @@ export function benchTable(r: BenchReport): string {
     ms(x.baselineMs),
     x.ratio === null ? '' : `${x.ratio.toFixed(2)}×`,
     x.target,
-    x.status === 'pending' ? 'pending' : x.pass ? 'ok' : 'OVER TARGET',
+    x.status === 'pending' ? 'pending' : x.pass === null ? 'reference' : x.pass ? 'ok' : 'OVER TARGET',
   ]);
   const growthHead = ['db', 'measure', 'projects', 'size ×', 'time ×', 'exponent', 'result'];
   const growth = r.growth.map((g) => [g.db, g.measure, `${g.fromProjects} → ${g.toProjects}`, g.sizeRatio.toFixed(1), g.timeRatio.toFixed(2), g.exponent.toFixed(2), g.pass ? 'linear or better' : 'SUPERLINEAR']);

@@ -99,7 +99,8 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
   const code = largest.programme.code;
   const row = (measure: string, target: string, limit: number, appT: number, baseT: number, note?: string): BenchRow => {
     const ratio = appT / baseT;
-    return { db: t.kind, projects: scale, measure, ratio, target, pass: ratio <= limit, appMs: appT, baselineMs: baseT, equal: true, status: 'measured', note };
+    // Targets apply at the main (national) scale; the smaller dataset is the growth reference, shown for transparency.
+    return { db: t.kind, projects: scale, measure, ratio, target: full ? target : `${target} at ${opts.projects} (reference)`, pass: full ? ratio <= limit : null, appMs: appT, baselineMs: baseT, equal: true, status: 'measured', note };
   };
 
   // Programme reconciliation: service vs hand-written SQL on the raw driver + the same pure engine.
@@ -202,6 +203,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     }
     for (const p of PENDING) report.rows.push({ db: kind, projects: opts.projects, measure: p.measure, ratio: null, target: p.target, pass: null, appMs: null, baselineMs: null, equal: null, status: 'pending', note: p.note });
   }
-  report.allWithinTarget = report.rows.every((r) => r.status === 'pending' || r.pass === true) && report.growth.every((g) => g.pass);
+  report.allWithinTarget = report.rows.every((r) => r.status === 'pending' || r.pass !== false) && report.growth.every((g) => g.pass);
   return report;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ForbiddenError } from '../common/errors';
+import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
 import { findProgramme } from '../programmes/programme-lookup';
@@ -107,7 +107,7 @@ export class ReconciliationService {
   /** The deal's approved figures against its headlines (withdrawn money never counts). */
   reconciliation(code: string): Promise<ReconciliationResult> {
     return this.db.read(async (m) => {
-      const prog = await findProgramme(m, code);
+      const prog = await this.programmeRef(m, code);
       const groups = await this.groups(m, prog.id, { approval: 'approved', includeWithdrawn: true });
       const headlines = await this.headlines(m, prog.id);
       const projects = await this.projects(m, prog.id);
@@ -127,32 +127,30 @@ export class ReconciliationService {
     if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
     if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
     return this.db.read(async (m) => {
-      const params: unknown[] = [];
+      // Group only by what the dimensions need; the filter values come from closed lists, so they are literals.
+      const cols = [
+        ...(dims.includes('sourceKind') ? ['source_kind'] : []),
+        ...(dims.includes('status') ? ['commitment_status'] : []),
+        ...(dims.includes('year') ? ['period_kind', 'year_from', 'year_to'] : []),
+      ];
       const where: string[] = [];
-      if (filter.approval !== 'all') {
-        params.push(filter.approval);
-        where.push(`a.approval_state = ${this.db.type === 'postgres' ? '$1' : '?'}`);
-      }
-      if (!filter.includeWithdrawn) where.push(`a.commitment_status <> 'withdrawn'`);
-      const rows: GroupRow[] = await m.query(
-        `SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
-                a.year_from AS year_from, a.year_to AS year_to, sk.capital AS capital, SUM(a.amount_pence) AS pence
-           FROM allocation a LEFT JOIN source_kind sk ON sk.code = a.source_kind
-          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, sk.capital`,
-        params,
+      if (filter.approval !== 'all') where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
+      if (!filter.includeWithdrawn) where.push(`commitment_status <> 'withdrawn'`);
+      const rows: Partial<GroupRow>[] = await m.query(
+        `SELECT ${cols.map((c) => `${c}, `).join('')}SUM(amount_pence) AS pence FROM allocation
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${cols.length ? ` GROUP BY ${cols.join(', ')}` : ''}`,
       );
       const groups: AllocationGroup[] = rows.map((r) => ({
-        sourceKind: r.source_kind,
-        commitmentStatus: r.commitment_status,
-        periodKind: r.period_kind,
-        yearFrom: intOrNull(r.year_from, 'year_from'),
-        yearTo: intOrNull(r.year_to, 'year_to'),
+        sourceKind: r.source_kind ?? '',
+        commitmentStatus: r.commitment_status ?? '',
+        periodKind: r.period_kind ?? 'unprofiled',
+        yearFrom: intOrNull(r.year_from ?? null, 'year_from'),
+        yearTo: intOrNull(r.year_to ?? null, 'year_to'),
         themeCode: null,
         projectCode: null,
         poolCode: null,
-        capital: bool(r.capital),
-        pence: int(r.pence, 'sum of amount_pence'),
+        capital: true, // not a breakdown dimension
+        pence: int(r.pence!, 'sum of amount_pence'),
         allocationIds: [],
       }));
       return { filters: filter, breakdown: breakdown(groups, dims) };
@@ -205,23 +203,35 @@ export class ReconciliationService {
     }));
   }
 
+  /** id, code and name only: the entity layer adds nothing a read-only report needs. */
+  private async programmeRef(m: EntityManager, code: string): Promise<{ id: number; code: string; name: string }> {
+    const rows: { id: number | string; code: string; name: string }[] = await m.query(`SELECT id, code, name FROM programme WHERE code = ${this.db.type === 'postgres' ? '$1' : '?'}`, [code]);
+    if (!rows.length) throw new NotFoundError('programme', code, 'programme');
+    return { id: int(rows[0].id, 'programme id'), code: rows[0].code, name: rows[0].name };
+  }
+
   private async headlines(m: EntityManager, programmeId: number): Promise<HeadlineInput[]> {
-    const hs = await m.find(HeadlineFigure, { where: { programmeId }, order: { id: 'ASC' } });
-    return hs.map((h) => ({
-      id: h.id,
-      code: h.code,
-      measure: h.measure,
-      label: h.label,
-      qualifier: h.qualifier,
-      unit: h.unit,
-      value: h.value,
-      precision: h.precision,
-      rule: h.rule ?? {},
-      tableName: h.tableName,
-      tableRow: h.tableRow,
-      tableColumn: h.tableColumn,
-      notes: h.notes,
-      source: { document: h.source.document, section: h.source.section, quote: h.source.quote, printed: h.source.printed },
+    const rows: Record<string, unknown>[] = await m.query(
+      `SELECT id, code, measure, label, qualifier, unit, value, "precision", rule, table_name, table_row, table_column, notes,
+              source_document, source_section, source_quote, source_printed
+         FROM headline_figure WHERE programme_id = ${this.db.type === 'postgres' ? '$1' : '?'} ORDER BY id`,
+      [programmeId],
+    );
+    return rows.map((h) => ({
+      id: int(h.id as number, 'headline id'),
+      code: h.code as string,
+      measure: h.measure as string,
+      label: h.label as string,
+      qualifier: h.qualifier as HeadlineInput['qualifier'],
+      unit: h.unit as HeadlineInput['unit'],
+      value: int(h.value as number, 'headline value'),
+      precision: int(h.precision as number, 'headline precision'),
+      rule: h.rule ? (JSON.parse(h.rule as string) as HeadlineInput['rule']) : {},
+      tableName: (h.table_name as string | null) ?? null,
+      tableRow: (h.table_row as string | null) ?? null,
+      tableColumn: (h.table_column as string | null) ?? null,
+      notes: (h.notes as string | null) ?? null,
+      source: { document: (h.source_document as string | null) ?? null, section: (h.source_section as string | null) ?? null, quote: (h.source_quote as string | null) ?? null, printed: (h.source_printed as string | null) ?? null },
     }));
   }
 
@@ -237,6 +247,6 @@ export class ReconciliationService {
   }
 }
 
-function ref(p: Programme): ProgrammeRef {
+function ref(p: ProgrammeRef): ProgrammeRef {
   return { code: p.code, name: p.name };
 }
