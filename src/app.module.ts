@@ -25,6 +25,8 @@ import { DemoModule } from './demo/demo.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
+import { BulkImportModule } from './bulk-import/bulk-import.module';
+import { GeneratorModule } from './generator/generator.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -48,6 +50,8 @@ export const FEATURE_MODULES = [
   DashboardModule,
   OpenDataModule,
   PartnerUpdatesModule,
+  BulkImportModule,
+  GeneratorModule,
 ];
 
 @Module({

@@ -11,6 +11,8 @@ import { CliContext } from './cli-context';
 import { registerSpendCommands } from '../spend/spend.cli';
 import { registerAuditCommands } from '../audit/audit.cli';
 import { registerPartnerUpdateCommands } from '../partner-updates/partner-updates.cli';
+import { registerGeneratorCommands } from '../generator/generator.cli';
+import { registerBenchCommands } from '../bench/bench.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
@@ -25,4 +27,6 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerBackupCommands,
   registerDashboardCommands,
   registerPartnerUpdateCommands,
+  registerGeneratorCommands,
+  registerBenchCommands,
 ];

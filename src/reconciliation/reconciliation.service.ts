@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ForbiddenError } from '../common/errors';
+import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
 import { findProgramme } from '../programmes/programme-lookup';
@@ -15,6 +15,7 @@ import {
   type ProjectRef,
   type ReconciliationReport,
 } from './engine';
+import { UnknownDimensionError } from './engine/breakdown';
 import { OutputTotalsPort } from './output-totals.port';
 
 export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
@@ -36,6 +37,14 @@ export interface BreakdownResult {
   breakdown: Breakdown;
 }
 
+/** Dimensions that mean the same thing in every programme (themes and projects are per programme). */
+export const NATIONAL_DIMENSIONS = ['sourceKind', 'status', 'year'] as const;
+
+export interface NationalBreakdownResult {
+  filters: GroupFilter;
+  breakdown: Breakdown;
+}
+
 export interface ReconciliationResult {
   programme: ProgrammeRef;
   report: ReconciliationReport;
@@ -52,7 +61,7 @@ interface GroupRow {
   pool_code: string | null;
   capital: boolean | number | string | null;
   pence: number | string;
-  ids: string;
+  ids?: string;
 }
 
 function int(v: number | string, what: string): number {
@@ -98,7 +107,7 @@ export class ReconciliationService {
   /** The deal's approved figures against its headlines (withdrawn money never counts). */
   reconciliation(code: string): Promise<ReconciliationResult> {
     return this.db.read(async (m) => {
-      const prog = await findProgramme(m, code);
+      const prog = await this.programmeRef(m, code);
       return { programme: ref(prog), report: await this.report(m, prog.id) };
     });
   }
@@ -110,6 +119,47 @@ export class ReconciliationService {
     const projects = await this.projects(m, programmeId);
     const outputs = await this.outputs.totals(m, programmeId);
     return reconcile({ headlines, groups, projects, outputs });
+  }
+
+  /**
+   * Every programme's allocations by national dimensions (default kind × year): one aggregate
+   * query at the grain of those dimensions, then the pure engine. Rows carry no allocation ids
+   * (tens of thousands nationally); a programme's own breakdown lists them.
+   */
+  nationalBreakdown(by = 'sourceKind,year', filter: GroupFilter = { approval: 'approved', includeWithdrawn: false }, mayReadDrafts = false): Promise<NationalBreakdownResult> {
+    const dims = parseDimensions(by);
+    const bad = dims.find((d) => !(NATIONAL_DIMENSIONS as readonly string[]).includes(d));
+    if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
+    if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
+    return this.db.read(async (m) => {
+      // Group only by what the dimensions need; the filter values come from closed lists, so they are literals.
+      const cols = [
+        ...(dims.includes('sourceKind') ? ['source_kind'] : []),
+        ...(dims.includes('status') ? ['commitment_status'] : []),
+        ...(dims.includes('year') ? ['period_kind', 'year_from', 'year_to'] : []),
+      ];
+      const where: string[] = [];
+      if (filter.approval !== 'all') where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
+      if (!filter.includeWithdrawn) where.push(`commitment_status <> 'withdrawn'`);
+      const rows: Partial<GroupRow>[] = await m.query(
+        `SELECT ${cols.map((c) => `${c}, `).join('')}SUM(amount_pence) AS pence FROM allocation
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${cols.length ? ` GROUP BY ${cols.join(', ')}` : ''}`,
+      );
+      const groups: AllocationGroup[] = rows.map((r) => ({
+        sourceKind: r.source_kind ?? '',
+        commitmentStatus: r.commitment_status ?? '',
+        periodKind: r.period_kind ?? 'unprofiled',
+        yearFrom: intOrNull(r.year_from ?? null, 'year_from'),
+        yearTo: intOrNull(r.year_to ?? null, 'year_to'),
+        themeCode: null,
+        projectCode: null,
+        poolCode: null,
+        capital: true, // not a breakdown dimension
+        pence: int(r.pence!, 'sum of amount_pence'),
+        allocationIds: [],
+      }));
+      return { filters: filter, breakdown: breakdown(groups, dims) };
+    });
   }
 
   /** Allocations summed at the finest grain the engine needs, in SQL. */
@@ -158,23 +208,35 @@ export class ReconciliationService {
     }));
   }
 
+  /** id, code and name only: the entity layer adds nothing a read-only report needs. */
+  private async programmeRef(m: EntityManager, code: string): Promise<{ id: number; code: string; name: string }> {
+    const rows: { id: number | string; code: string; name: string }[] = await m.query(`SELECT id, code, name FROM programme WHERE code = ${this.db.type === 'postgres' ? '$1' : '?'}`, [code]);
+    if (!rows.length) throw new NotFoundError('programme', code, 'programme');
+    return { id: int(rows[0].id, 'programme id'), code: rows[0].code, name: rows[0].name };
+  }
+
   private async headlines(m: EntityManager, programmeId: number): Promise<HeadlineInput[]> {
-    const hs = await m.find(HeadlineFigure, { where: { programmeId }, order: { id: 'ASC' } });
-    return hs.map((h) => ({
-      id: h.id,
-      code: h.code,
-      measure: h.measure,
-      label: h.label,
-      qualifier: h.qualifier,
-      unit: h.unit,
-      value: h.value,
-      precision: h.precision,
-      rule: h.rule ?? {},
-      tableName: h.tableName,
-      tableRow: h.tableRow,
-      tableColumn: h.tableColumn,
-      notes: h.notes,
-      source: { document: h.source.document, section: h.source.section, quote: h.source.quote, printed: h.source.printed },
+    const rows: Record<string, unknown>[] = await m.query(
+      `SELECT id, code, measure, label, qualifier, unit, value, "precision", rule, table_name, table_row, table_column, notes,
+              source_document, source_section, source_quote, source_printed
+         FROM headline_figure WHERE programme_id = ${this.db.type === 'postgres' ? '$1' : '?'} ORDER BY id`,
+      [programmeId],
+    );
+    return rows.map((h) => ({
+      id: int(h.id as number, 'headline id'),
+      code: h.code as string,
+      measure: h.measure as string,
+      label: h.label as string,
+      qualifier: h.qualifier as HeadlineInput['qualifier'],
+      unit: h.unit as HeadlineInput['unit'],
+      value: int(h.value as number, 'headline value'),
+      precision: int(h.precision as number, 'headline precision'),
+      rule: h.rule ? (JSON.parse(h.rule as string) as HeadlineInput['rule']) : {},
+      tableName: (h.table_name as string | null) ?? null,
+      tableRow: (h.table_row as string | null) ?? null,
+      tableColumn: (h.table_column as string | null) ?? null,
+      notes: (h.notes as string | null) ?? null,
+      source: { document: (h.source_document as string | null) ?? null, section: (h.source_section as string | null) ?? null, quote: (h.source_quote as string | null) ?? null, printed: (h.source_printed as string | null) ?? null },
     }));
   }
 
@@ -190,6 +252,6 @@ export class ReconciliationService {
   }
 }
 
-function ref(p: Programme): ProgrammeRef {
+function ref(p: ProgrammeRef): ProgrammeRef {
   return { code: p.code, name: p.name };
 }

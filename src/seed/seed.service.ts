@@ -17,6 +17,8 @@ import { Theme } from '../programmes/theme.entity';
 import { ProjectPool } from '../projects/project-pool.entity';
 import { Project, ProjectStatus } from '../projects/project.entity';
 import { DealSeed, SeedProvenance } from './deal-seed.types';
+import { createInserter, variableLimit } from '../bulk-import/bulk-insert';
+import { dealRowCount, importDeals } from '../bulk-import/deal-import';
 import { SeedRun } from './seed-run.entity';
 import { parsePeriod, SeedFileError, validateDealSeed } from './seed-validation';
 
@@ -40,6 +42,9 @@ export interface SeedResult {
   rows: number;
   programme: string;
 }
+
+/** Seeds with more rows than this load through the bulk import path (multi-row INSERTs). */
+export const BULK_SEED_THRESHOLD = 1000;
 
 export function provenanceOf(s: SeedProvenance | undefined, illustrative = false) {
   return { document: s?.document ?? null, section: s?.section ?? null, quote: s?.quote ?? null, printed: s?.printed ?? null, illustrative };
@@ -70,7 +75,7 @@ export class SeedService {
   }
 
   /** Loads a deal seed in one transaction; a seed already loaded (by name) loads nothing. */
-  async loadDeal(path: string, actor: Actor = SYSTEM_ACTOR): Promise<SeedResult> {
+  async loadDeal(path: string, actor: Actor = SYSTEM_ACTOR, opts: { bulk?: boolean } = {}): Promise<SeedResult> {
     const raw = readFileSync(path);
     const sha256 = createHash('sha256').update(raw).digest('hex');
     const seed = this.readSeedFile(path);
@@ -81,7 +86,8 @@ export class SeedService {
       if (await m.findOne(Programme, { where: { code: seed.programme.code } })) {
         throw new DuplicateError('programme', 'code', seed.programme.code);
       }
-      const ctx = await this.insertDeal(m, seed, actor);
+      const bulk = opts.bulk ?? dealRowCount([seed]) > BULK_SEED_THRESHOLD;
+      const ctx = bulk ? await this.insertDealBulk(m, seed, actor) : await this.insertDeal(m, seed, actor);
       let rows = ctx.rows;
       for (const h of this.handlers) rows += await h.fn(m, seed, ctx.ctx);
       await m.insert(SeedRun, { name: seed.name, sha256, loadedAt: new Date().toISOString(), rowCount: rows });
@@ -102,6 +108,15 @@ export class SeedService {
     for (const k of CORE_SOURCE_KINDS) {
       if (!(await m.findOne(SourceKind, { where: { code: k.code } }))) await m.insert(SourceKind, k);
     }
+  }
+
+  /** The same rows as insertDeal, written with multi-row statements (large seeds). */
+  private async insertDealBulk(m: EntityManager, seed: DealSeed, actor: Actor): Promise<{ ctx: SeedContext; rows: number }> {
+    const ins = createInserter(m, this.db.type, await variableLimit(m, this.db.type));
+    const { deals, rows } = await importDeals(ins, [seed]);
+    const d = deals[0];
+    const programme = await m.findOneOrFail(Programme, { where: { id: d.programmeId } });
+    return { ctx: { programme, themes: d.themes, projects: d.projects, pools: d.pools, organisations: d.organisations, actor, illustrative: seed.illustrative ?? false }, rows };
   }
 
   private async insertDeal(m: EntityManager, seed: DealSeed, actor: Actor): Promise<{ ctx: SeedContext; rows: number }> {

@@ -4,6 +4,7 @@ import { ChangeRequests1760000150000 } from './1760000150000-change-requests';
 import { Delivery1760000100000 } from './1760000100000-delivery';
 import { Auth1760000400000 } from './1760000400000-auth';
 import { OpenDataAssumptions1760000500000 } from './1760000500000-open-data-assumptions';
+import { ScaleIndexes1760000600000 } from './1760000600000-scale-indexes';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ChangeRequests1760000150000,
   Auth1760000400000,
   OpenDataAssumptions1760000500000,
+  ScaleIndexes1760000600000,
 ];

@@ -1,0 +1,109 @@
+import { reconcile, type AllocationGroup, type HeadlineInput, type ReconciliationReport } from '../reconciliation/engine';
+import type { RawDb } from './raw-driver';
+
+/**
+ * The fastest raw implementations the app is measured against: hand-written SQL on the raw
+ * driver, and plain JS over its rows. Each must compute exactly what the app computes; the
+ * bench asserts that before timing.
+ */
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+const truthy = (v: unknown): boolean => v === null || v === undefined || v === true || v === 1 || v === '1' || v === 't';
+
+/** The programme aggregate in one statement (programme found by code in the same statement). */
+export function reconciliationSql(kind: RawDb['kind']): { groups: string; headlines: string; projects: string } {
+  const ph = kind === 'postgres' ? '$1' : '?';
+  const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
+  return {
+    groups: `SELECT a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, COALESCE(pt.code, lt.code) AS theme_code,
+                    p.code AS project_code, l.code AS pool_code, sk.capital, SUM(a.amount_pence) AS pence, ${ids} AS ids
+               FROM programme g JOIN allocation a ON a.programme_id = g.id AND a.approval_state = 'approved'
+               LEFT JOIN source_kind sk ON sk.code = a.source_kind
+               LEFT JOIN project p ON p.id = a.project_id LEFT JOIN theme pt ON pt.id = p.theme_id
+               LEFT JOIN project_pool l ON l.id = a.pool_id LEFT JOIN theme lt ON lt.id = l.theme_id
+              WHERE g.code = ${ph}
+              GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, COALESCE(pt.code, lt.code), p.code, l.code, sk.capital`,
+    headlines: `SELECT h.id, h.code, h.measure, h.label, h.qualifier, h.unit, h.value, h."precision", h.rule, h.table_name, h.table_row, h.table_column, h.notes,
+                       h.source_document, h.source_section, h.source_quote, h.source_printed
+                  FROM headline_figure h JOIN programme g ON g.id = h.programme_id WHERE g.code = ${ph} ORDER BY h.id`,
+    projects: `SELECT p.code, t.code AS theme_code, p.status FROM project p JOIN programme g ON g.id = p.programme_id
+                 LEFT JOIN theme t ON t.id = p.theme_id WHERE g.code = ${ph} ORDER BY p.code`,
+  };
+}
+
+/** Raw driver + the same pure engine: what the service does, minus Nest, TypeORM and the entity layer. */
+export async function rawReconciliation(raw: RawDb, code: string): Promise<ReconciliationReport> {
+  const sql = reconciliationSql(raw.kind);
+  // One connection answers one statement at a time (pg queues them anyway): sequential is no slower.
+  const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
+  const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
+  const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
+  const g: AllocationGroup[] = groups.map((r) => ({
+    sourceKind: r.source_kind as string,
+    commitmentStatus: r.commitment_status as string,
+    periodKind: r.period_kind as AllocationGroup['periodKind'],
+    yearFrom: numOrNull(r.year_from),
+    yearTo: numOrNull(r.year_to),
+    themeCode: r.theme_code as string | null,
+    projectCode: r.project_code as string | null,
+    poolCode: r.pool_code as string | null,
+    capital: truthy(r.capital),
+    pence: num(r.pence),
+    allocationIds: String(r.ids).split(',').map(Number).sort((a, b) => a - b),
+  }));
+  const h: HeadlineInput[] = heads.map((r) => ({
+    id: num(r.id),
+    code: r.code as string,
+    measure: r.measure as string,
+    label: r.label as string,
+    qualifier: r.qualifier as HeadlineInput['qualifier'],
+    unit: r.unit as HeadlineInput['unit'],
+    value: num(r.value),
+    precision: num(r.precision),
+    rule: r.rule ? JSON.parse(r.rule as string) : {},
+    tableName: r.table_name as string | null,
+    tableRow: r.table_row as string | null,
+    tableColumn: r.table_column as string | null,
+    notes: r.notes as string | null,
+    source: { document: r.source_document as string | null, section: r.source_section as string | null, quote: r.source_quote as string | null, printed: r.source_printed as string | null },
+  }));
+  return reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs: {} });
+}
+
+export const NATIONAL_SQL = `SELECT source_kind, period_kind, year_from, year_to, SUM(amount_pence) AS pence FROM allocation
+  WHERE approval_state = 'approved' AND commitment_status <> 'withdrawn' GROUP BY source_kind, period_kind, year_from, year_to`;
+
+/** kind → year label → pence, plus the grand total. */
+export interface NationalMatrix {
+  cells: Map<string, Map<string, number>>;
+  grandTotal: number;
+}
+
+const fy = (y: number) => `${y}-${String((y + 1) % 100).padStart(2, '0')}`;
+
+/** One statement, then the tightest loop that builds the kind × year matrix. */
+export async function rawNationalBreakdown(raw: RawDb): Promise<NationalMatrix> {
+  const rows = await raw.all<{ source_kind: string; period_kind: string; year_from: unknown; year_to: unknown; pence: unknown }>(NATIONAL_SQL);
+  const cells = new Map<string, Map<string, number>>();
+  let grandTotal = 0;
+  for (const r of rows) {
+    const from = numOrNull(r.year_from);
+    const to = numOrNull(r.year_to);
+    const label = r.period_kind === 'unprofiled' || from === null ? 'unprofiled' : r.period_kind === 'year' || to === from ? fy(from) : to === null ? `${fy(from)} onwards` : `${fy(from)} to ${fy(to)}`;
+    let row = cells.get(r.source_kind);
+    if (!row) cells.set(r.source_kind, (row = new Map()));
+    const p = num(r.pence);
+    row.set(label, (row.get(label) ?? 0) + p);
+    grandTotal += p;
+  }
+  return { cells, grandTotal };
+}
+
+/** Tables a deal import writes, children first (for emptying between import runs). */
+export const DEAL_TABLES = ['audit_entry', 'seed_run', 'headline_figure', 'allocation', 'project_pool_member', 'project_pool', 'project', 'theme', 'programme', 'organisation'];
+
+export async function emptyDealTables(raw: RawDb): Promise<void> {
+  if (raw.kind === 'postgres') await raw.exec(`TRUNCATE ${DEAL_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  else await raw.exec(`BEGIN; ${DEAL_TABLES.map((t) => `DELETE FROM ${t};`).join(' ')} COMMIT;`);
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Peak memory of one job, measured as the maxRSS of a child process that does only that job
+ * (process.resourceUsage().maxRSS, kilobytes). The child prints one JSON line at the end.
+ */
+export interface ChildMeasure {
+  ms: number;
+  maxRssKb: number;
+  result: unknown;
+}
+
+const MARK = '__BENCH_RESULT__';
+
+/** Runs `body` (JS source with `args` in scope, may `await` and `return`) in a fresh node process. */
+export function measureChild(body: string, args: unknown, opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<ChildMeasure> {
+  const script = `
+    const args = JSON.parse(process.argv[1]);
+    (async () => {
+      const t0 = process.hrtime.bigint();
+      const result = await (async () => { ${body} })();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      process.stdout.write('\\n${MARK}' + JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, result }) + '\\n');
+    })().catch((e) => { console.error(e && e.stack || e); process.exit(1); });`;
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (err += String(d)));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(MARK));
+      if (code !== 0 || !line) return fail(new Error(`child job failed (exit ${code}): ${err.trim().slice(0, 2000)}`));
+      ok(JSON.parse(line.slice(MARK.length)) as ChildMeasure);
+    });
+  });
+}
+
+/** A child that requires a compiled module and awaits one exported function with `args` (the app's export, once it exists). */
+export function measureModuleExport(modulePath: string, exportName: string, args: unknown, opts: { env?: Record<string, string> } = {}): Promise<ChildMeasure> {
+  return measureChild(`return await require(${JSON.stringify(modulePath)})[${JSON.stringify(exportName)}](args);`, args, opts);
+}
+
+/**
+ * The national return's baseline: exceljs's streaming WorkbookWriter writing the same rows
+ * from memory (args.rowsFile: JSON array of arrays; args.out: xlsx path). Money cells are
+ * numbers with a currency format, as in the app's export.
+ */
+export const EXCELJS_STREAM_BASELINE = `
+  const ExcelJS = require('exceljs');
+  const rows = JSON.parse(require('fs').readFileSync(args.rowsFile, 'utf8'));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: args.out, useStyles: true, useSharedStrings: false });
+  const ws = wb.addWorksheet('Finance');
+  ws.columns = args.header.map((h, i) => ({ header: h, key: 'c' + i, style: args.moneyColumns.includes(i) ? { numFmt: '"£"#,##0.00' } : {} }));
+  for (const r of rows) ws.addRow(r).commit();
+  ws.commit();
+  await wb.commit();
+  return { rows: rows.length };
+`;

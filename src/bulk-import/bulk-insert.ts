@@ -1,0 +1,81 @@
+import type { EntityManager } from 'typeorm';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+/**
+ * Bound-variable limits per statement: SQLite before 3.32 allows 999, later 32766;
+ * PostgreSQL's wire protocol 65535. We stay under the limit of the engine we talk to.
+ */
+export const VARIABLE_LIMITS = { sqliteLegacy: 999, sqlite: 32766, postgres: 65535 } as const;
+
+/** Detected once per database: the bundled SQLite of sqlite3 6 is far newer than 3.32. */
+export async function variableLimit(m: EntityManager, kind: DbKind): Promise<number> {
+  if (kind === 'postgres') return VARIABLE_LIMITS.postgres;
+  const rows: { v: string }[] = await m.query('SELECT sqlite_version() AS v');
+  const [maj, min] = String(rows[0]?.v ?? '3.0').split('.').map(Number);
+  return maj > 3 || (maj === 3 && min >= 32) ? VARIABLE_LIMITS.sqlite : VARIABLE_LIMITS.sqliteLegacy;
+}
+
+/** Rows per statement for a table of `columns` columns under `limit` variables (capped: very long statements parse slowly). */
+export function chunkSize(columns: number, limit: number, cap = 2000): number {
+  return Math.max(1, Math.min(cap, Math.floor(limit / columns)));
+}
+
+export interface BulkInserter {
+  readonly kind: DbKind;
+  readonly limit: number;
+  /** Inserts rows (arrays in `columns` order) with multi-row statements; returns the row count. */
+  insert(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number>;
+  /** SELECT with an IN list that may exceed the variable limit: one query per chunk, never per row. */
+  selectIn<T>(sqlBefore: string, values: readonly unknown[], sqlAfter?: string): Promise<T[]>;
+}
+
+/** Booleans go to SQLite as 0/1 so both databases store the same values. */
+function bind(kind: DbKind, v: unknown): unknown {
+  if (kind === 'sqlite' && typeof v === 'boolean') return v ? 1 : 0;
+  return v === undefined ? null : v;
+}
+
+export function createInserter(m: EntityManager, kind: DbKind, limit: number, onRows?: (n: number) => void): BulkInserter {
+  const ph = (i: number) => (kind === 'postgres' ? `$${i}` : '?');
+  return {
+    kind,
+    limit,
+    async insert(table, columns, rows) {
+      if (rows.length === 0) return 0;
+      const size = chunkSize(columns.length, limit);
+      const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+      for (let start = 0; start < rows.length; start += size) {
+        const chunk = rows.slice(start, start + size);
+        const params: unknown[] = new Array(chunk.length * columns.length);
+        const tuples: string[] = new Array(chunk.length);
+        let n = 0;
+        for (let r = 0; r < chunk.length; r++) {
+          const row = chunk[r];
+          if (row.length !== columns.length) throw new Error(`${table}: row ${start + r} has ${row.length} values for ${columns.length} columns`);
+          const marks: string[] = new Array(columns.length);
+          for (let c = 0; c < columns.length; c++) {
+            params[n] = bind(kind, row[c]);
+            n++;
+            marks[c] = ph(n);
+          }
+          tuples[r] = `(${marks.join(', ')})`;
+        }
+        await m.query(head + tuples.join(', '), params);
+        onRows?.(chunk.length);
+      }
+      return rows.length;
+    },
+    async selectIn<T>(sqlBefore: string, values: readonly unknown[], sqlAfter = '') {
+      const out: T[] = [];
+      const size = Math.min(limit, 10000);
+      for (let start = 0; start < values.length; start += size) {
+        const chunk = values.slice(start, start + size);
+        const marks = chunk.map((_, i) => ph(i + 1)).join(', ');
+        const rows: T[] = await m.query(`${sqlBefore} (${marks}) ${sqlAfter}`, chunk.map((v) => bind(kind, v)));
+        out.push(...rows);
+      }
+      return out;
+    },
+  };
+}
