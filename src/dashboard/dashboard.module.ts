@@ -2,17 +2,18 @@ import { Global, Module } from '@nestjs/common';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
 import { OverviewApiController } from './overview-api.controller';
-import { EngineReconciliationAdapter, RECONCILIATION_SOURCE } from './reconciliation-source';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { DashboardSections } from './sections';
 
 /**
- * Public dashboard. Other features add sections through DashboardSections (global), and the
- * reconciliation service replaces the engine adapter by providing RECONCILIATION_SOURCE.
+ * Public dashboard. Other features add sections through DashboardSections (global); the
+ * reconciliation (with delivered outputs) comes from ReconciliationService.
  */
 @Global()
 @Module({
+  imports: [ReconciliationModule],
   controllers: [OverviewApiController, DashboardController],
-  providers: [DashboardService, DashboardSections, { provide: RECONCILIATION_SOURCE, useClass: EngineReconciliationAdapter }],
+  providers: [DashboardService, DashboardSections],
   exports: [DashboardService, DashboardSections],
 })
 export class DashboardModule {}
