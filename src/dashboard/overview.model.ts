@@ -214,6 +214,7 @@ export function buildOverview(input: {
       ],
       values: promises.map((p) => [p.stated, p.delivered]),
       grouped: true,
+      noTotal: true,
       illustrative: Object.keys(input.delivered).length > 0 && input.deliveredIllustrative,
     });
   }

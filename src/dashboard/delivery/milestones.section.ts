@@ -27,7 +27,8 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
     const slip = latest ? daysBetween(r.baselineDate, latest) : 0;
     const overdue = !r.actualDate && !!r.forecastDate && r.forecastDate < reportingQuarterEnd;
     if (slip <= 0 && !overdue) continue;
-    const daysLate = overdue ? Math.max(slip, daysBetween(r.baselineDate, reportingQuarterEnd)) : slip;
+    // Days late is the slip of the latest date; a passed forecast equal to its baseline counts to the quarter's end.
+    const daysLate = slip > 0 ? slip : daysBetween(r.baselineDate, reportingQuarterEnd);
     out.push({ project: r.projectCode ?? '', projectName: r.projectName ?? '', title: r.title, baselineDate: r.baselineDate, latestDate: latest, done: !!r.actualDate, daysLate, overdue });
   }
   return out.sort((a, b) => b.daysLate - a.daysLate || a.project.localeCompare(b.project) || a.title.localeCompare(b.title));
@@ -35,7 +36,7 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
 
 function words(l: LateMilestone, rqEnd: string): string {
   if (l.done) return `Done on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
-  if (l.overdue) return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded: at least ${l.daysLate} days late by ${longDate(rqEnd)}.`;
+  if (l.overdue) return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded by ${longDate(rqEnd)}; it was ${l.daysLate} days after the baseline date.`;
   return `Now expected on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
 }
 

@@ -26,8 +26,15 @@ export function ragWhy(p: ProjectRag): string {
   ];
   return parts
     .filter(([, r]) => r.rag === o.rag)
-    .map(([name, r]) => `${name} ${r.rag}: ${r.explanation.replace(/^\d+ red, \d+ amber, \d+ green; worst: /, '')}.`)
+    .map(([name, r]) => `${name} ${r.rag}: ${plain(r.explanation.replace(/^\d+ red, \d+ amber, \d+ green; worst: /, ''))}.`)
     .join(' ');
+}
+
+const METRIC_WORDS: Record<string, string> = { JOBS_CREATED: 'jobs created', JOBS_SAFEGUARDED: 'jobs safeguarded', HOMES_COMPLETED: 'homes completed', HOMES_STARTED: 'homes started', FLOORSPACE: 'commercial floorspace (m²)', SITE_AREA: 'employment land (ha)', ROAD_NEW: 'new road (km)', ROAD_IMPROVED: 'road improved (km)', LEARNERS: 'learners', APPRENTICES: 'apprenticeships', LEARNING_FLOORSPACE: 'learning floorspace (m²)', PRIVATE_INVESTMENT: 'private investment' };
+
+/** Rule text made readable: metric codes in words, pounds with thousands separators. */
+export function plain(s: string): string {
+  return s.replace(/£(-?\d+)\.(\d\d)/g, (_, w: string, f: string) => `£${w.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${f}`).replace(/\b[A-Z][A-Z_]{3,}\b/g, (c) => METRIC_WORDS[c] ?? c);
 }
 
 function badge(rag: string): Html {
@@ -60,7 +67,7 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
           ['Spend', p.finance],
           ['Milestones', p.milestones],
           ['Outputs', p.outputs],
-        ].map(([name, x]) => html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${(x as RagResult).explanation}</td></tr>`)}</tbody></table>${note}`;
+        ].map(([name, x]) => html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${plain((x as RagResult).explanation)}</td></tr>`)}</tbody></table>${note}`;
         return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
       }
       const body = html`<p>${join(

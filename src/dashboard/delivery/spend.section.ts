@@ -93,6 +93,7 @@ export const projectSpendSection: DashboardSectionProvider = {
       ],
       values: rows.map((r) => [r.baselinePence, r.forecastPence, submitted(r.quarter) ? (r.actualPence ?? 0) + r.adjustmentsPence : null]),
       illustrative,
+      grouped: true,
     };
     const spent = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
     const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);

@@ -15,7 +15,7 @@ ${glance(o)}
 ${fundingBySource(o, base, true)}</section>
 <section class="page wide">${projectsTable(o, base, false)}</section>
 <section class="page">${documentsVsProjects(o, true)}</section>
-${o.promises.some((p) => p.delivered !== null) ? html`<div class="page">${jobsAndHomes(o, base, true)}</div>` : ''}
+${o.promises.some((p) => p.delivered !== null) ? html`<section class="page">${jobsAndHomes(o, base, true)}</section>` : ''}
 ${o.sections.map((s) => html`<section class="page" id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}</div>`;
   return layout({ title: `Briefing: ${o.programme.name}`, body, crumbs: [{ href: base, label: o.programme.name }], illustrative: o.illustrative, generatedAt });
 }
