@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { DashboardService } from './dashboard.service';
+import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
 import { briefingPage } from './views/briefing.view';
 import { listPage } from './views/list.view';
 import { overviewPage } from './views/overview.view';
@@ -15,7 +16,10 @@ const HTML = 'text/html; charset=utf-8';
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
-  constructor(private readonly svc: DashboardService) {}
+  constructor(
+    private readonly svc: DashboardService,
+    private readonly changesSince: ChangesSinceService,
+  ) {}
 
   @Get()
   @Public()
@@ -44,6 +48,13 @@ export class DashboardController {
   @Header('Content-Type', HTML)
   async briefing(@Param('code') code: string) {
     return briefingPage(await this.svc.overview(code, 'briefing'), new Date().toISOString());
+  }
+
+  @Get('programmes/:code/changes-since-last-return')
+  @Public()
+  @Header('Content-Type', HTML)
+  async changes(@Param('code') code: string) {
+    return changesSincePage(await this.changesSince.model(code));
   }
 
   @Get('programmes/:code/data/:file')

@@ -2,17 +2,22 @@ import { Global, Module } from '@nestjs/common';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
 import { OverviewApiController } from './overview-api.controller';
-import { EngineReconciliationAdapter, RECONCILIATION_SOURCE } from './reconciliation-source';
+import { ChangesModule } from '../changes/changes.module';
+import { RagModule } from '../rag/rag.module';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module';
+import { ChangesSinceService } from './delivery/changes-since';
+import { DeliverySectionsRegistrar } from './delivery/delivery.registrar';
 import { DashboardSections } from './sections';
 
 /**
- * Public dashboard. Other features add sections through DashboardSections (global), and the
- * reconciliation service replaces the engine adapter by providing RECONCILIATION_SOURCE.
+ * Public dashboard. Other features add sections through DashboardSections (global); the
+ * reconciliation (with delivered outputs) comes from ReconciliationService.
  */
 @Global()
 @Module({
+  imports: [ReconciliationModule, RagModule, ChangesModule],
   controllers: [OverviewApiController, DashboardController],
-  providers: [DashboardService, DashboardSections, { provide: RECONCILIATION_SOURCE, useClass: EngineReconciliationAdapter }],
+  providers: [DashboardService, DashboardSections, ChangesSinceService, DeliverySectionsRegistrar],
   exports: [DashboardService, DashboardSections],
 })
 export class DashboardModule {}

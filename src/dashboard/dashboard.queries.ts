@@ -203,3 +203,14 @@ export async function projectAllocations(m: EntityManager, programmeId: number, 
     source: { document: (r.sd as string) ?? null, section: (r.ss as string) ?? null, quote: (r.sq as string) ?? null, printed: (r.sp as string) ?? null, illustrative: bool(r.si) },
   }));
 }
+
+/** Whether any output counted on the public pages (submitted quarters) is illustrative demo data. */
+export async function illustrativeOutputs(m: EntityManager, programmeId: number, beforeQuarter: string): Promise<boolean> {
+  const [r]: Record<string, unknown>[] = await m
+    .createQueryBuilder()
+    .from('output_actual', 'o')
+    .select('COUNT(*)', 'n')
+    .where('o.programme_id = :programmeId AND o.quarter < :before AND o.illustrative = :yes', { programmeId, before: beforeQuarter, yes: true })
+    .getRawMany();
+  return num(r?.n ?? 0) > 0;
+}

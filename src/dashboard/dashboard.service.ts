@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { formatQuarter } from '../common/fiscal';
@@ -8,10 +8,10 @@ import { PeriodsService } from '../periods/periods.service';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { breakdown } from '../reconciliation/engine';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
-import { approvedGroups, poolRows, projectAllocations, projectRows, type AllocationDetail, type ProjectRow, type PublicGroup } from './dashboard.queries';
+import { approvedGroups, illustrativeOutputs, poolRows, projectAllocations, projectRows, type AllocationDetail, type ProjectRow, type PublicGroup } from './dashboard.queries';
 import { buildOverview, type OverviewModel, type ProgrammeInfo, type SourceKindInfo } from './overview.model';
-import { RECONCILIATION_SOURCE, type ReconciliationSource } from './reconciliation-source';
 import { DashboardSections, type DashboardPage, type DashboardSection } from './sections';
 
 export interface ProjectModel {
@@ -35,7 +35,7 @@ export class DashboardService {
     private readonly db: Db,
     private readonly periods: PeriodsService,
     private readonly sections: DashboardSections,
-    @Inject(RECONCILIATION_SOURCE) private readonly reconciliation: ReconciliationSource,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   programmes() {
@@ -64,13 +64,15 @@ export class DashboardService {
       const groups = await approvedGroups(m, this.db.type, p.id);
       const projects = await projectRows(m, p.id);
       const pools = await poolRows(m, p.id);
-      const report = await this.reconciliation.report(m, {
-        programmeId: p.id,
+      // Public: outputs count only from submitted quarters (before the reporting quarter).
+      const { report, headlines, delivered } = await this.reconciliation.reportForGroups(m, p.id, {
         groups,
         projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
+        outputsBefore: info.reportingQuarter,
       });
+      const deliveredIllustrative = Object.keys(delivered).length > 0 && (await illustrativeOutputs(m, p.id, info.reportingQuarter));
       const sections = await this.sectionsFor(m, p, info, page);
-      return buildOverview({ programme: info, kinds, groups, projects, pools, headlines: report.headlines, report, sections });
+      return buildOverview({ programme: info, kinds, groups, projects, pools, headlines, delivered, deliveredIllustrative, report, sections });
     });
   }
 

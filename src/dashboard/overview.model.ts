@@ -1,6 +1,7 @@
 import { formatPounds } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
-import type { HeadlineFigure } from '../headlines/headline-figure.entity';
+import type { HeadlineInput } from '../reconciliation/engine';
+import type { DeliveredByMetric } from '../reconciliation/output-totals.port';
 import type { ChartData } from './charts';
 import type { PoolRow, ProjectRow, PublicGroup } from './dashboard.queries';
 import type { DashboardSection } from './sections';
@@ -51,6 +52,22 @@ export interface OverviewModel {
   reconciliation: ReconciliationReport;
   charts: ChartData[];
   sections: DashboardSection[];
+  /** Jobs and homes delivered (submitted quarters) against the deal's promises. */
+  promises: PromiseLine[];
+  /** Double claims removed from the delivered totals, per metric. */
+  doubleClaims: { metric: string; claimed: number; removed: number; total: number; claims: number }[];
+}
+
+export interface PromiseLine {
+  code: string;
+  label: string;
+  unit: string;
+  qualifier: string;
+  stated: number;
+  delivered: number | null;
+  status: string;
+  explanation: string;
+  document: string | null;
 }
 
 export const STATUS_WORDS: Record<string, string> = {
@@ -65,7 +82,7 @@ export const STATUS_WORDS: Record<string, string> = {
 const add = (rec: Record<string, number>, k: string, v: number) => (rec[k] = (rec[k] ?? 0) + v);
 
 /** Headlines whose rule is exactly "all allocations of this one source kind". */
-function statedFor(kind: string, headlines: readonly HeadlineFigure[], report: ReconciliationReport): StatedFigure[] {
+function statedFor(kind: string, headlines: readonly HeadlineInput[], report: ReconciliationReport): StatedFigure[] {
   return headlines
     .filter((h) => {
       const f = h.rule.allocations;
@@ -90,7 +107,10 @@ export function buildOverview(input: {
   groups: PublicGroup[];
   projects: ProjectRow[];
   pools: PoolRow[];
-  headlines: HeadlineFigure[];
+  headlines: HeadlineInput[];
+  /** Outputs delivered in submitted quarters, per metric (double claims counted once). */
+  delivered: DeliveredByMetric;
+  deliveredIllustrative: boolean;
   report: ReconciliationReport;
   sections: DashboardSection[];
 }): OverviewModel {
@@ -177,9 +197,35 @@ export function buildOverview(input: {
       values: cols.map((c) => rows.map((r) => dealTable.cells.find((x) => x.row === r && x.column === c)?.pence ?? null)),
     });
   }
+  const promises: PromiseLine[] = report.lines
+    .filter((l) => l.check === 'outputs' && (l.unit === 'jobs' || l.unit === 'homes'))
+    .map((l) => ({ code: l.headlineCode, label: l.label, unit: l.unit, qualifier: l.qualifier, stated: l.stated, delivered: l.computed, status: l.status, explanation: l.explanation, document: l.provenance.document }));
+  const deliveredAny = promises.some((p) => p.delivered !== null);
+  if (promises.length && deliveredAny) {
+    charts.push({
+      id: 'jobs-homes-delivered',
+      title: 'Jobs and homes delivered against the deal’s promises',
+      description: 'For each promise the deal documents make about jobs or homes, the number promised and the number delivered so far in submitted returns (each shared claim counted once).',
+      unit: 'count',
+      categories: promises.map((p) => ({ key: p.code, label: p.label })),
+      series: [
+        { key: 'promised', label: 'Promised' },
+        { key: 'delivered', label: 'Delivered so far' },
+      ],
+      values: promises.map((p) => [p.stated, p.delivered]),
+      grouped: true,
+      noTotal: true,
+      illustrative: Object.keys(input.delivered).length > 0 && input.deliveredIllustrative,
+    });
+  }
+  const doubleClaims = Object.entries(input.delivered)
+    .filter(([, t]) => t.doubleClaims > 0)
+    .map(([metric, t]) => ({ metric, claimed: t.claimed, removed: t.removed, total: t.total, claims: t.doubleClaims }));
   return {
+    promises,
+    doubleClaims,
     programme: input.programme,
-    illustrative: input.programme.synthetic || live.some((g) => g.illustrative),
+    illustrative: input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && input.deliveredIllustrative),
     bySource,
     capitalPence,
     revenuePence,

@@ -49,6 +49,8 @@ export function presentOverview(o: OverviewModel) {
       })),
       conflicts: o.reconciliation.conflicts.map((c) => ({ measure: c.measure, unit: c.unit, spread: money(c.unit, c.spread), explanation: c.explanation, headlines: c.headlines.map((h) => ({ ...h, stated: money(c.unit, h.stated) })) })),
     },
+    promises: o.promises,
+    doubleClaims: o.doubleClaims,
     charts: o.charts.map(presentChart),
     sections: o.sections.map((s) => ({ id: s.id, heading: s.heading, data: s.data, illustrative: s.illustrative ?? false })),
   };

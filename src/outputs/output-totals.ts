@@ -44,9 +44,9 @@ export function countOnce(rows: { metric: string; claimKey: string; projectId: n
   return { totals, doubleClaims };
 }
 
-/** Claims summed per metric × claim key × project in one query. */
-export async function claimSums(m: EntityManager, programmeId: number) {
-  const raw = await m
+/** Claims summed per metric × claim key × project in one query; `beforeQuarter` keeps only earlier quarters (e.g. the submitted ones). */
+export async function claimSums(m: EntityManager, programmeId: number, beforeQuarter?: string) {
+  const qb = m
     .createQueryBuilder(OutputActual, 'o')
     .select('o.metric_code', 'metric')
     .addSelect('o.claim_key', 'claimKey')
@@ -55,8 +55,9 @@ export async function claimSums(m: EntityManager, programmeId: number) {
     .where('o.programme_id = :p', { p: programmeId })
     .groupBy('o.metric_code')
     .addGroupBy('o.claim_key')
-    .addGroupBy('o.project_id')
-    .getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown }>();
+    .addGroupBy('o.project_id');
+  if (beforeQuarter !== undefined) qb.andWhere('o.quarter < :before', { before: beforeQuarter });
+  const raw = await qb.getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown }>();
   return raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value) }));
 }
 
@@ -64,8 +65,8 @@ export async function claimSums(m: EntityManager, programmeId: number) {
  * Programme totals per metric code (stored units), each claim key claimed by several projects
  * counted once. Used by the reconciliation for the jobs and homes headlines.
  */
-export async function programmeOutputTotals(m: EntityManager, programmeId: number): Promise<Record<string, MetricTotal & { doubleClaims: number }>> {
-  const { totals, doubleClaims } = countOnce(await claimSums(m, programmeId));
+export async function programmeOutputTotals(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<Record<string, MetricTotal & { doubleClaims: number }>> {
+  const { totals, doubleClaims } = countOnce(await claimSums(m, programmeId, beforeQuarter));
   const out: Record<string, MetricTotal & { doubleClaims: number }> = {};
   for (const [k, t] of totals) out[k] = { ...t, doubleClaims: doubleClaims.filter((d) => d.metric === k).length };
   return out;

@@ -16,7 +16,7 @@ import {
   type ReconciliationReport,
 } from './engine';
 import { UnknownDimensionError } from './engine/breakdown';
-import { OutputTotalsPort } from './output-totals.port';
+import { OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
 
 export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
 export type ApprovalFilter = (typeof APPROVAL_FILTERS)[number];
@@ -160,6 +160,22 @@ export class ReconciliationService {
       }));
       return { filters: filter, breakdown: breakdown(groups, dims) };
     });
+  }
+
+  /**
+   * The public reconciliation of given approved allocation groups (the dashboard sums its own,
+   * with their illustrative flag): headlines, and outputs delivered in quarters before
+   * `outputsBefore` (the submitted ones), each double claim counted once. Three queries.
+   */
+  async reportForGroups(
+    m: EntityManager,
+    programmeId: number,
+    input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; outputsBefore?: string },
+  ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: DeliveredByMetric }> {
+    const headlines = await this.headlines(m, programmeId);
+    const delivered = await this.outputs.delivered(m, programmeId, input.outputsBefore);
+    const report = reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) });
+    return { report, headlines, delivered };
   }
 
   /** Allocations summed at the finest grain the engine needs, in SQL. */

@@ -29,8 +29,9 @@ function total(data: ChartData, ci: number): number {
   return data.values[ci].reduce<number>((s, v) => s + (v ?? 0), 0);
 }
 
-/** Horizontal bars, one row per category; stacked when there are several series. */
+/** Horizontal bars, one row per category; stacked when there are several series (side by side when `grouped`). */
 export function horizontalBarChart(data: ChartData): string {
+  if (data.grouped) return groupedBarChart(data);
   const plot = H.width - H.labelWidth - H.valueWidth;
   const max = maxOf(data, true);
   const height = H.top + data.categories.length * (H.barHeight + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
@@ -73,4 +74,29 @@ export function verticalBarChart(data: ChartData): string {
 
 function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** One row per category, one thin bar per series within it (compare, not add up). */
+function groupedBarChart(data: ChartData): string {
+  const plot = H.width - H.labelWidth - H.valueWidth;
+  const max = maxOf(data, false);
+  const rowH = H.barHeight * Math.max(data.series.length, 1) * 0.75;
+  const height = H.top + data.categories.length * (rowH + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
+  let out = svgOpen(data.id, data.title, data.description, H.width, height, data.illustrative);
+  data.categories.forEach((c, ci) => {
+    const y = H.top + ci * (rowH + H.gap);
+    const h = rowH / data.series.length;
+    out += `<g class="bar" data-key="${esc(c.key)}">`;
+    out += `<text x="${H.labelWidth - 6}" y="${n(y + rowH / 2 + 4)}" text-anchor="end" font-size="12">${esc(truncate(c.label, 30))}</text>`;
+    data.series.forEach((s, si) => {
+      const v = data.values[ci][si];
+      if (v === null) return;
+      const w = (Math.max(v, 0) / max) * plot;
+      const label = `${c.label}, ${s.label}: ${exact(data.unit, v)}`;
+      out += `<rect class="seg" x="${H.labelWidth}" y="${n(y + si * h)}" width="${n(w)}" height="${n(h - 1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(label)}</title></rect>`;
+      out += `<text x="${n(H.labelWidth + w + 4)}" y="${n(y + si * h + h / 2 + 4)}" font-size="11">${esc(short(data.unit, v))}</text>`;
+    });
+    out += '</g>';
+  });
+  return out + '</svg>';
 }

@@ -8,7 +8,8 @@ const ILLUSTRATIVE_NOTE = 'Illustrative data: not from the source documents.';
 
 /** The chart's numbers as an accessible, copyable table (exact pounds, never rounded). */
 export function dataTable(data: ChartData, csvHref?: string): Html {
-  const multi = data.series.length > 1;
+  // Grouped series compare (promised vs delivered, baseline vs actual): a row total would mean nothing.
+  const multi = data.series.length > 1 && !data.grouped && !data.noTotal;
   const totals = data.series.map((_, si) => data.values.reduce<number>((s, row) => s + (row[si] ?? 0), 0));
   const grand = totals.reduce((s, v) => s + v, 0);
   const rowTotal = (row: (number | null)[]) => row.reduce<number>((s, v) => s + (v ?? 0), 0);
@@ -19,7 +20,7 @@ export function dataTable(data: ChartData, csvHref?: string): Html {
     (c, ci) =>
       html`<tr><th scope="row">${c.label}</th>${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}</tr>`,
   )}</tbody>
-<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}</tr></tfoot>
+${data.noTotal ? '' : html`<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}</tr></tfoot>`}
 </table>`;
 }
 

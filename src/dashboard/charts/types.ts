@@ -20,6 +20,10 @@ export interface ChartData {
   values: (number | null)[][];
   /** Demo data the source does not contain: said on the chart, the table and the CSV. */
   illustrative?: boolean;
+  /** Several series side by side (promised vs delivered) instead of stacked parts of one whole. */
+  grouped?: boolean;
+  /** Values are running totals (cumulative spend) or not additive: the table has no total row. */
+  noTotal?: boolean;
 }
 
 /** Milestone timeline input: dates as YYYY-MM-DD strings. */

@@ -1,7 +1,7 @@
 import { html } from '../html';
 import type { OverviewModel } from '../overview.model';
 import { layout } from './layout';
-import { documentsVsProjects, fundingBySource, glance, projectsTable } from './overview.view';
+import { documentsVsProjects, fundingBySource, glance, jobsAndHomes, projectsTable } from './overview.view';
 
 /**
  * The committee briefing: the overview's figures for an agenda pack. Each part starts a new
@@ -15,6 +15,7 @@ ${glance(o)}
 ${fundingBySource(o, base, true)}</section>
 <section class="page wide">${projectsTable(o, base, false)}</section>
 <section class="page">${documentsVsProjects(o, true)}</section>
+${o.promises.some((p) => p.delivered !== null) ? html`<section class="page">${jobsAndHomes(o, base, true)}</section>` : ''}
 ${o.sections.map((s) => html`<section class="page" id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}</div>`;
   return layout({ title: `Briefing: ${o.programme.name}`, body, crumbs: [{ href: base, label: o.programme.name }], illustrative: o.illustrative, generatedAt });
 }

@@ -82,15 +82,30 @@ ${rest}<table><caption>Stated figures against the allocations${compact ? ' that 
   )}</tbody></table>`;
 }
 
+/** Jobs and homes delivered in submitted quarters against each promise the documents make. */
+export function jobsAndHomes(o: OverviewModel, base: string, compact = false): Html {
+  if (!o.promises.length || o.promises.every((p) => p.delivered === null)) return html``;
+  const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
+  const metricWords: Record<string, string> = { JOBS_CREATED: 'jobs', HOMES_COMPLETED: 'homes' };
+  return html`<section id="section-jobs-homes"><h2 id="jobs-homes">Jobs and homes delivered against the deal's promises${chart?.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>
+<p>Delivered so far counts outputs in quarters whose return has been submitted (up to the quarter before ${o.programme.reportingQuarter}); the promises are the deal documents' own figures.</p>
+<table id="promises"><caption>Promises about jobs and homes, and what has been delivered</caption>
+<thead><tr><th scope="col">Promise</th><th scope="col" class="num">Promised</th><th scope="col" class="num">Delivered so far</th><th scope="col">Where the promise comes from</th></tr></thead>
+<tbody>${o.promises.map((p) => html`<tr data-headline="${p.code}"><th scope="row">${p.label}</th><td class="num">${p.qualifier === 'at_least' ? 'at least ' : ''}${p.stated.toLocaleString('en-GB')} ${p.unit}</td><td class="num">${p.delivered === null ? '–' : `${p.delivered.toLocaleString('en-GB')} ${p.unit}`}</td><td>${p.document ?? 'not stated'}</td></tr>`)}</tbody></table>
+${o.doubleClaims.length ? html`<p class="note" id="double-claims">Counted once: ${join(o.doubleClaims.map((d) => html`${d.claims} shared claim${d.claims === 1 ? '' : 's'} of ${metricWords[d.metric] ?? d.metric} made by more than one project (${d.claimed.toLocaleString('en-GB')} claimed, ${d.removed.toLocaleString('en-GB')} not counted twice, ${d.total.toLocaleString('en-GB')} counted)`), '; ')}.</p>` : ''}
+${!compact && chart ? chartFigure(chart, `${base}/data/${chart.id}.csv`) : ''}</section>`;
+}
+
 export function overviewPage(o: OverviewModel): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<h1>${o.programme.name}</h1>
 <p class="lede">${o.programme.description ?? ''}</p>
-<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. Reporting quarter: ${o.programme.reportingQuarter}. <a href="${base}/briefing">Printable committee briefing</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
+<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted). <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
 ${glance(o)}
 ${fundingBySource(o, base)}
 ${fundingByYear(o, base)}
 ${projectsTable(o, base)}
+${jobsAndHomes(o, base)}
 ${documentsVsProjects(o)}
 ${o.sections.map((s) => html`<section id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}`;
   return layout({ title: o.programme.name, body, crumbs: [], illustrative: o.illustrative });

@@ -23,6 +23,8 @@ blockquote.quote{margin:.3em 0;padding:.2em .8em;border-left:4px solid var(--lin
 .status{font-weight:700}.status-reconciled,.status-met{color:#00703c}.status-within_rounding{color:#005ea5}.status-unreconciled,.status-not_met{color:#a3000b}.status-not_comparable{color:var(--muted)}
 .illustrative{color:var(--warn)}.banner{border:3px solid var(--warn);padding:8px 12px;margin:1em 0}
 .note{background:var(--soft);padding:8px 12px}
+.rag{font-weight:700;white-space:nowrap}.rag-red{color:#a3000b}.rag-amber{color:#8a5a00}.rag-green{color:#00703c}.rag-none{color:var(--muted)}
+ul.changes li{margin:.4em 0}
 a.csv{font-weight:400;font-size:.85rem;margin-left:.5em}
 footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
 @media print{

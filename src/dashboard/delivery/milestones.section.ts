@@ -1,0 +1,86 @@
+import { daysBetween, parseQuarter, quarterEnd } from '../../common/fiscal';
+import { timelineChart, timelineTable, type TimelineData } from '../charts';
+import { html, raw } from '../html';
+import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
+import { milestoneRows, type MilestoneRow } from './delivery.queries';
+import { csvHref, longDate, projectHref } from './links';
+
+export interface LateMilestone {
+  project: string;
+  projectName: string;
+  title: string;
+  baselineDate: string;
+  /** The actual date when done, else the forecast. */
+  latestDate: string | null;
+  done: boolean;
+  daysLate: number;
+  /** The forecast date has passed (before the end of the reporting quarter) with no actual date. */
+  overdue: boolean;
+}
+
+/** Pure: milestones that slipped past their baseline, or whose forecast passed with nothing done; latest first. */
+export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEnd: string): LateMilestone[] {
+  const out: LateMilestone[] = [];
+  for (const r of rows) {
+    if (r.status === 'cancelled' || !r.baselineDate) continue;
+    const latest = r.actualDate ?? r.forecastDate;
+    const slip = latest ? daysBetween(r.baselineDate, latest) : 0;
+    const overdue = !r.actualDate && !!r.forecastDate && r.forecastDate < reportingQuarterEnd;
+    if (slip <= 0 && !overdue) continue;
+    // Days late is the slip of the latest date; a passed forecast equal to its baseline counts to the quarter's end.
+    const daysLate = slip > 0 ? slip : daysBetween(r.baselineDate, reportingQuarterEnd);
+    out.push({ project: r.projectCode ?? '', projectName: r.projectName ?? '', title: r.title, baselineDate: r.baselineDate, latestDate: latest, done: !!r.actualDate, daysLate, overdue });
+  }
+  return out.sort((a, b) => b.daysLate - a.daysLate || a.project.localeCompare(b.project) || a.title.localeCompare(b.title));
+}
+
+function words(l: LateMilestone, rqEnd: string): string {
+  if (l.done) return `Done on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
+  if (l.overdue) return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded by ${longDate(rqEnd)}; it was ${l.daysLate} days after the baseline date.`;
+  return `Now expected on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
+}
+
+/** Overview and briefing: milestones that have slipped, with baseline, latest date and days late. */
+export const lateMilestonesSection: DashboardSectionProvider = {
+  id: 'late-milestones',
+  order: 500,
+  pages: ['overview', 'briefing'],
+  async load(ctx: SectionContext): Promise<DashboardSection | null> {
+    const rows = await milestoneRows(ctx.m, ctx.programme.id);
+    if (!rows.length) return null;
+    const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
+    const late = lateMilestones(rows, rqEnd);
+    const illustrative = rows.some((r) => r.illustrative);
+    const body = html`<p>${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`} Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
+${late.length
+  ? html`<table id="late-milestones"><caption>Milestones that have slipped (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
+<tbody>${late.map((l) => html`<tr><th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>`
+  : ''}`;
+    return { id: 'late-milestones', heading: 'Late milestones', body, illustrative, data: { milestones: rows.length, late } };
+  },
+};
+
+/** Project page: the milestone timeline (baseline, forecast, actual) with its table and CSV. */
+export const projectMilestonesSection: DashboardSectionProvider = {
+  id: 'project-milestones',
+  order: 500,
+  pages: ['project'],
+  async load(ctx: SectionContext): Promise<DashboardSection | null> {
+    if (!ctx.project) return null;
+    const rows = await milestoneRows(ctx.m, ctx.programme.id, ctx.project.id);
+    if (!rows.length) return null;
+    const illustrative = rows.some((r) => r.illustrative);
+    const chart: TimelineData = {
+      id: 'milestones',
+      title: `${ctx.project.name}: milestones, baseline against forecast and actual`,
+      description: 'Each row is a milestone: the open diamond is its baseline date, the circle its latest forecast and the square the date it was done; a line shows any slip.',
+      rows: rows.map((r) => ({ key: String(r.id), label: r.title, baseline: r.baselineDate, forecast: r.forecastDate, actual: r.actualDate })),
+      illustrative,
+    };
+    const late = lateMilestones(rows, quarterEnd(parseQuarter(ctx.reportingQuarter)));
+    const body = html`<p>${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
+<figure aria-labelledby="fig-milestones"><figcaption id="fig-milestones"><strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(timelineChart(chart))}
+<ul class="legend"><li>◇ baseline</li><li>● forecast</li><li>■ actual</li></ul>${timelineTable(chart, csvHref(ctx, chart.id))}</figure>`;
+    return { id: 'project-milestones', heading: 'Milestones', body, charts: [chart], illustrative, data: { milestones: chart.rows, late } };
+  },
+};

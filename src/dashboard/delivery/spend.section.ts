@@ -1,0 +1,104 @@
+import { displayPounds, formatPounds as formatP } from '../../common/money';
+import { dataTable, lineChart, type ChartData } from '../charts';
+import { PALETTE } from '../charts/types';
+import { html, raw, type Html } from '../html';
+import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
+import { millions } from '../views/parts';
+import { spendByQuarter, type QuarterSpend } from './delivery.queries';
+import { csvHref } from './links';
+
+/** A line chart with its legend, data table and CSV link. */
+export function lineFigure(c: ChartData, href: string): Html {
+  const legend = html`<ul class="legend">${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}</ul>`;
+  return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(lineChart(c))}${legend}${dataTable(c, href)}</figure>`;
+}
+
+/** Pure: quarters up to (not including) the reporting quarter, with running totals. Adjustments count where recorded. */
+export function cumulativeSpend(rows: readonly QuarterSpend[], reportingQuarter: string) {
+  let baseline = 0;
+  let actual = 0;
+  const out: { quarter: string; baselinePence: number; actualPence: number }[] = [];
+  for (const r of rows) {
+    if (r.quarter >= reportingQuarter) break;
+    baseline += r.baselinePence;
+    actual += (r.actualPence ?? 0) + r.adjustmentsPence;
+    out.push({ quarter: r.quarter, baselinePence: baseline, actualPence: actual });
+  }
+  const whole = rows.reduce((s, r) => s + r.baselinePence, 0);
+  return { quarters: out, wholeProfilePence: whole };
+}
+
+/** Overview and briefing: spend to date against the baseline profile, submitted quarters only. */
+export const spendToDateSection: DashboardSectionProvider = {
+  id: 'spend-to-date',
+  order: 400,
+  pages: ['overview', 'briefing'],
+  async load(ctx: SectionContext): Promise<DashboardSection | null> {
+    const rows = await spendByQuarter(ctx.m, ctx.programme.id);
+    const { quarters, wholeProfilePence } = cumulativeSpend(rows, ctx.reportingQuarter);
+    if (!quarters.length) return null;
+    const last = quarters[quarters.length - 1];
+    const illustrative = rows.some((r) => r.illustrative);
+    const variance = last.actualPence - last.baselinePence;
+    const chart: ChartData = {
+      id: 'spend-to-date',
+      title: `Spend to date against the baseline profile, ${quarters[0].quarter} to ${last.quarter} (submitted quarters)`,
+      description: `Cumulative actual spend against the cumulative baseline profile at the end of each quarter whose return has been submitted. By ${last.quarter}: ${displayPounds(last.actualPence)} spent against ${displayPounds(last.baselinePence)} profiled.`,
+      unit: 'pence',
+      categories: quarters.map((q) => ({ key: q.quarter, label: q.quarter })),
+      series: [
+        { key: 'baseline', label: 'Baseline profile (cumulative)' },
+        { key: 'actual', label: 'Actual spend (cumulative)' },
+      ],
+      values: quarters.map((q) => [q.baselinePence, q.actualPence]),
+      illustrative,
+      noTotal: true,
+    };
+    const behind = variance < 0;
+    const body = html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
+<p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
+${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    return {
+      id: 'spend-to-date',
+      heading: 'Spend to date against profile',
+      body,
+      charts: [chart],
+      illustrative,
+      data: { lastSubmittedQuarter: last.quarter, notYetSubmitted: ctx.reportingQuarter, spentToDate: formatP(last.actualPence), profiledToDate: formatP(last.baselinePence), variance: formatP(variance), wholeProfile: formatP(wholeProfilePence), quarters: quarters.map((q) => ({ quarter: q.quarter, cumulativeBaseline: formatP(q.baselinePence), cumulativeActual: formatP(q.actualPence) })) },
+    };
+  },
+};
+
+/** Project page: baseline, latest forecast and actual spend per quarter. */
+export const projectSpendSection: DashboardSectionProvider = {
+  id: 'project-spend',
+  order: 400,
+  pages: ['project'],
+  async load(ctx: SectionContext): Promise<DashboardSection | null> {
+    if (!ctx.project) return null;
+    const rows = await spendByQuarter(ctx.m, ctx.programme.id, ctx.project.id);
+    if (!rows.length) return null;
+    const illustrative = rows.some((r) => r.illustrative);
+    const submitted = (q: string) => q < ctx.reportingQuarter;
+    const chart: ChartData = {
+      id: 'spend-by-quarter',
+      title: `${ctx.project.name}: spend by quarter, baseline against latest forecast and actual`,
+      description: 'For each quarter: the approved baseline profile, the latest forecast and the actual spend. Actuals are shown only for quarters whose return has been submitted.',
+      unit: 'pence',
+      categories: rows.map((r) => ({ key: r.quarter, label: submitted(r.quarter) ? r.quarter : `${r.quarter} (not yet submitted)` })),
+      series: [
+        { key: 'baseline', label: 'Baseline profile' },
+        { key: 'forecast', label: 'Latest forecast' },
+        { key: 'actual', label: 'Actual (submitted quarters)' },
+      ],
+      values: rows.map((r) => [r.baselinePence, r.forecastPence, submitted(r.quarter) ? (r.actualPence ?? 0) + r.adjustmentsPence : null]),
+      illustrative,
+      grouped: true,
+    };
+    const spent = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
+    const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);
+    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.</p>
+${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    return { id: 'project-spend', heading: 'Spend against profile', body, charts: [chart], illustrative, data: { spentInSubmittedQuarters: formatP(spent), profiledForThem: formatP(profiled) } };
+  },
+};
