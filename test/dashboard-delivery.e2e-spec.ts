@@ -109,8 +109,10 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     expect(late.milestones).toBe(40);
     expect(late.late.map((l: { project: string; title: string; daysLate: number }) => `${l.project} ${l.title} ${l.daysLate}`)).toEqual([
       'MEAFORD Start on site 138',
-      'LSTP Main contract awarded 120',
       'LSTP Start on site 120',
+      // Re-baselined from 29 July to 30 September 2016 by the demo's approved change request
+      // (seeds/demo-changes.json); its actual, 26 November 2016, is now 57 days late.
+      'LSTP Main contract awarded 57',
       'BRANSTON Practical completion 45',
       'BRANSTON Start on site 45',
       'SWAR Start on site 14',
@@ -193,7 +195,7 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     expect(await rag.locator('tbody tr').count()).toBe(8);
     expect(await rag.locator('tr[data-project="MEAFORD"] td').first().textContent()).toBe('Red: off track');
     expect(await rag.locator('tr[data-project="MEAFORD"] td').nth(1).textContent()).toContain('Start on site: forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded');
-    expect(await rag.locator('tr[data-project="LSTP"] td').nth(1).textContent()).toContain('Main contract awarded: actual 2016-11-26 is 120 days after the baseline 2016-07-29');
+    expect(await rag.locator('tr[data-project="LSTP"] td').nth(1).textContent()).toContain('Start on site: actual 2017-02-28 is 120 days after the baseline 2016-10-31');
 
     expect(await page.locator('#late-milestones tbody tr').count()).toBe(6);
     expect(await row(page, '#late-milestones', 'Meaford employment site')).toEqual(['Start on site', '2016-09-30', '2017-02-15 (forecast)', '138', 'Forecast 15 February 2017 has passed with no completion recorded by 31 March 2017; it was 138 days after the baseline date.']);
@@ -214,7 +216,10 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     expect(await row(page, '#table-milestones', 'Start on site')).toEqual(['2016-09-30', '2017-02-15', '–', '138']);
     expect(await row(page, '#project-outputs', 'Jobs created (gross, FTE, permanent)')).toEqual(['700', '500', '0']);
     expect(await page.locator('#section-rag p').first().textContent()).toBe('Overall: Red: off track');
-    expect(await page.locator('#change-history').textContent()).toBe('No change request touching this project has been approved or rejected.');
+    // The demo's approved virement of 10 December 2015 (seeds/demo-changes.json) is Meaford's only decided change.
+    expect(await page.locator('#change-history li').count()).toBe(1);
+    expect(await page.locator('#change-history').textContent()).toContain('10 December 2015: change request 1 approved');
+    expect(await page.locator('#change-history').textContent()).toContain('Moved £200,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.');
     await page.screenshot({ path: join(SHOTS, `delivery-project-${kind}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -241,7 +246,8 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     const n = created.body.number;
     expect((await t.request('POST', `${CR}/${n}/submit`, { version: created.body.version })).status).toBe(200);
     const { page, errors } = await open(`/programmes/${CODE}/projects/MEAFORD`);
-    expect(await page.locator('#change-history').textContent()).toBe('No change request touching this project has been approved or rejected.');
+    // Only the demo's decided virement is there: the submitted, undecided request is not public.
+    expect(await page.locator('#change-history li').count()).toBe(1);
     expect(await page.content()).not.toContain('Pause Meaford junction works');
     const approver = await t.as('approver');
     const current = await t.request('GET', `${CR}/${n}`);
