@@ -52,22 +52,30 @@ export async function claimSums(m: EntityManager, programmeId: number, beforeQua
     .addSelect('o.claim_key', 'claimKey')
     .addSelect('o.project_id', 'projectId')
     .addSelect('SUM(o.value)', 'value')
+    .addSelect('MAX(CASE WHEN o.illustrative THEN 1 ELSE 0 END)', 'illustrative')
     .where('o.programme_id = :p', { p: programmeId })
     .groupBy('o.metric_code')
     .addGroupBy('o.claim_key')
     .addGroupBy('o.project_id');
   if (beforeQuarter !== undefined) qb.andWhere('o.quarter < :before', { before: beforeQuarter });
-  const raw = await qb.getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown }>();
-  return raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value) }));
+  const raw = await qb.getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown; illustrative: unknown }>();
+  return raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value), illustrative: toInt(r.illustrative) === 1 }));
 }
 
 /**
  * Programme totals per metric code (stored units), each claim key claimed by several projects
  * counted once. Used by the reconciliation for the jobs and homes headlines.
  */
-export async function programmeOutputTotals(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<Record<string, MetricTotal & { doubleClaims: number }>> {
-  const { totals, doubleClaims } = countOnce(await claimSums(m, programmeId, beforeQuarter));
-  const out: Record<string, MetricTotal & { doubleClaims: number }> = {};
-  for (const [k, t] of totals) out[k] = { ...t, doubleClaims: doubleClaims.filter((d) => d.metric === k).length };
+export async function programmeOutputTotals(
+  m: EntityManager,
+  programmeId: number,
+  beforeQuarter?: string,
+): Promise<Record<string, MetricTotal & { doubleClaims: number; illustrative: boolean }>> {
+  const rows = await claimSums(m, programmeId, beforeQuarter);
+  const { totals, doubleClaims } = countOnce(rows);
+  const out: Record<string, MetricTotal & { doubleClaims: number; illustrative: boolean }> = {};
+  for (const [k, t] of totals) {
+    out[k] = { ...t, doubleClaims: doubleClaims.filter((d) => d.metric === k).length, illustrative: rows.some((r) => r.metric === k && r.illustrative) };
+  }
   return out;
 }

@@ -49,6 +49,7 @@ export function presentLine(l: ReconciliationLine) {
     contributingAllocationIds: l.contributingAllocationIds,
     contributingHeadlines: l.contributingHeadlines,
     suggestion: l.suggestion,
+    illustrative: l.illustrative ?? false,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type ReconciliationReport,
 } from './engine';
 import { UnknownDimensionError } from './engine/breakdown';
-import { OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
+import { markIllustrativeOutputs, OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
 
 export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
 export type ApprovalFilter = (typeof APPROVAL_FILTERS)[number];
@@ -117,8 +117,8 @@ export class ReconciliationService {
     const groups = await this.groups(m, programmeId, { approval: 'approved', includeWithdrawn: true });
     const headlines = await this.headlines(m, programmeId);
     const projects = await this.projects(m, programmeId);
-    const outputs = await this.outputs.totals(m, programmeId);
-    return reconcile({ headlines, groups, projects, outputs });
+    const delivered = await this.outputs.delivered(m, programmeId);
+    return markIllustrativeOutputs(reconcile({ headlines, groups, projects, outputs: totalsOf(delivered) }), delivered, headlines);
   }
 
   /**
@@ -174,7 +174,7 @@ export class ReconciliationService {
   ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: DeliveredByMetric }> {
     const headlines = await this.headlines(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId, input.outputsBefore);
-    const report = reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) });
+    const report = markIllustrativeOutputs(reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) }), delivered, headlines);
     return { report, headlines, delivered };
   }
 

@@ -54,6 +54,8 @@ export interface ReconciliationLine {
   table: LineTable | null;
   notes: string | null;
   suggestion: Suggestion | null;
+  /** Set when the computed figure comes from illustrative (demo) data. */
+  illustrative?: boolean;
 }
 
 export interface ConflictHeadline {
