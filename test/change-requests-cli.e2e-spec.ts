@@ -1,29 +1,13 @@
-import { Writable } from 'node:stream';
 import { Actor } from '../src/audit/actor';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
-import { CliContext } from '../src/cli/cli-context';
-import { runCli } from '../src/cli';
+import { cli as runCli } from './support/cli';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CODE = 'SSLEP-GD-2014';
 const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
 
-/** Runs the CLI in-process against the test app's database. */
-async function cli(t: TestApp, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-  const saved = { ...process.env };
-  Object.assign(process.env, t.env);
-  try {
-    const code = await runCli(args, new CliContext(sink((s) => (out += s)), sink((s) => (err += s))));
-    return { code, out, err };
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
+const cli = (t: TestApp, args: string[]) => runCli(args, t.env);
 
 describe.each(databaseKinds())('change request CLI on %s', (kind) => {
   let t: TestApp;

@@ -10,6 +10,7 @@ import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
 import { SpendProfileLine } from '../src/spend/spend.entities';
 import { databaseKinds } from './support/databases';
+import { queryCounter } from './support/queries';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -132,18 +133,11 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
   });
 
   it('renders the overview from a bounded number of queries that does not grow with the projects', async () => {
-    let queries = 0;
-    const logger = t.ds.logger;
-    const original = logger.logQuery.bind(logger);
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      queries++;
-      return original(...args);
-    };
-    const count = async (url: string) => {
-      queries = 0;
-      expect((await t.anonymous('GET', url)).status).toBe(200);
-      return queries;
-    };
+    const counter = queryCounter(t.ds);
+    const count = (url: string) =>
+      counter.count(async () => {
+        expect((await t.anonymous('GET', url)).status).toBe(200);
+      });
     const prog = await t.ds.getRepository(Programme).findOneByOrFail({ code: CODE });
     try {
       const before = await count(`/programmes/${CODE}`);
@@ -166,7 +160,7 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       expect(before).toBe(25);
       expect((await t.anonymous('GET', `/programmes/${CODE}`)).text).toContain('Bulk project 29');
     } finally {
-      logger.logQuery = original;
+      counter.restore();
       const bulk = `SELECT id FROM project WHERE code LIKE 'BULK-%'`;
       for (const table of ['allocation', 'spend_profile', 'milestone']) await t.ds.query(`DELETE FROM ${table} WHERE project_id IN (${bulk})`);
       await t.ds.query(`DELETE FROM project WHERE code LIKE 'BULK-%'`);

@@ -8,6 +8,7 @@ import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
 import { chromiumAvailable, chromiumPath, launchChromium, printToPdf } from '../src/dashboard/briefing';
 import { databaseKinds } from './support/databases';
+import { queryCounter } from './support/queries';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CODE = 'SSLEP-GD-2014';
@@ -129,19 +130,12 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   });
 
   it('renders the overview from a bounded number of queries, whatever the number of projects', async () => {
-    let queries = 0;
-    const logger = t.ds.logger;
-    const original = logger.logQuery.bind(logger);
-    logger.logQuery = (...args: Parameters<typeof logger.logQuery>) => {
-      queries++;
-      return original(...args);
-    };
-    const count = async (url: string) => {
-      queries = 0;
-      // As the public sees it: no token, so no sign-in lookups in the count.
-      expect((await t.anonymous('GET', url)).status).toBe(200);
-      return queries;
-    };
+    const counter = queryCounter(t.ds);
+    const count = (url: string) =>
+      counter.count(async () => {
+        // As the public sees it: no token, so no sign-in lookups in the count.
+        expect((await t.anonymous('GET', url)).status).toBe(200);
+      });
     try {
       const before = await count(`/programmes/${CODE}`);
       const beforeJson = await count(`${P}/overview`);
@@ -164,7 +158,7 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
       const html = (await t.request('GET', `/programmes/${CODE}`)).text;
       expect(html).toContain('Bulk project 39');
     } finally {
-      logger.logQuery = original;
+      counter.restore();
       const prog = await t.ds.getRepository(Programme).findOneByOrFail({ code: CODE });
       await t.ds.query(`DELETE FROM allocation WHERE programme_id = ${prog.id} AND project_id IN (SELECT id FROM project WHERE code LIKE 'BULK-%')`);
       await t.ds.query(`DELETE FROM project WHERE code LIKE 'BULK-%'`);
