@@ -167,6 +167,19 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     }
   });
 
+  it('answers the four questions at a glance: promised, spent, late, delivered', async () => {
+    const page = (await t.anonymous('GET', `/programmes/${CODE}`)).text;
+    const glance = page.slice(page.indexOf('id="delivery-glance"'), page.indexOf('</div>', page.indexOf('id="delivery-glance"')));
+    const text = glance.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // Worked from seeds/demo-delivery.json: £37,479,706.00 actual against £40,139,778.00 profiled to
+    // 2016-17 Q3; 6 of 40 project milestones late; 3 red, 2 amber, 3 green; 102 jobs delivered.
+    expect(text).toContain('£37.5m spent to the end of 2016-17 Q3, against £40.1m profiled (illustrative)');
+    expect(glance).toContain('title="£37,479,706.00"');
+    expect(text).toContain('6 of 40 project milestones late (illustrative)');
+    expect(text).toContain('3 red projects off track (2 amber, 3 green) (illustrative)');
+    expect(text).toContain('102 jobs delivered so far, against at least 5,000 promised (illustrative)');
+  });
+
   browserIt('overview shows spend against profile, RAG, jobs and homes and late milestones, without console errors', async () => {
     const { page, errors } = await open(`/programmes/${CODE}`);
     const spend = page.locator('#section-spend-to-date');
@@ -263,22 +276,26 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
   browserIt('prints the briefing with the delivery sections, each part on its own page', async () => {
     const out = join(reportsDir(), `briefing-delivery-${kind}.pdf`);
     const pages = await printToPdf(`${base}/programmes/${CODE}/briefing`, out);
-    // Page 1 at a glance; 2 projects (landscape); 3-6 the figures that do not agree (with the
-    // demo, the jobs and homes lines also say their outputs are illustrative); 7 jobs and homes;
-    // 8-9 the RAG summary (eight projects with their reasons runs onto a second page); 10 spend
-    // to date; 11 late milestones.
+    // Page 1 at a glance (promised, spent, late, delivered); 2 funding by source; 3 projects
+    // (landscape); 4-7 the figures that do not agree (with the demo, the jobs and homes lines also
+    // say their outputs are illustrative); 8 jobs and homes; 9-10 the RAG summary (eight projects
+    // with their reasons runs onto a second page); 11 spend to date; 12 late milestones.
     expect(pages).toBe(BRIEFING_PAGES);
     if (hasPdftotext()) {
       const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
       const pageText = text.split('\f');
-      expect(pageText[2]).toMatch(/^What the documents say vs what the projects add up to/);
-      expect(pageText[6]).toMatch(/^Jobs and homes delivered against the deal/);
-      expect(pageText[7]).toMatch(/^Projects at a glance: red, amber, green/);
-      expect(pageText[9]).toMatch(/^Spend to date against profile/);
-      expect(pageText[10]).toMatch(/^Late milestones/);
+      // The cards print side by side, so pdftotext interleaves their lines: check the pieces.
+      for (const piece of ['£37.5m', '6 of 40', '3 red', '102', 'jobs delivered so far', 'project milestones late']) expect(pageText[0]).toContain(piece);
+      expect(pageText[1]).toMatch(/^Funding promised, by source/);
+      expect(pageText[2]).toMatch(/^Projects/);
+      expect(pageText[3]).toMatch(/^What the documents say vs what the projects add up to/);
+      expect(pageText[7]).toMatch(/^Jobs and homes delivered against the deal/);
+      expect(pageText[8]).toMatch(/^Projects at a glance: red, amber, green/);
+      expect(pageText[10]).toMatch(/^Spend to date against profile/);
+      expect(pageText[11]).toMatch(/^Late milestones/);
       for (const heading of ['Jobs and homes delivered against the deal', 'Projects at a glance: red, amber, green', 'Spend to date against profile', 'Late milestones']) expect(text).toContain(heading);
     }
   });
 });
 
-const BRIEFING_PAGES = 11;
+const BRIEFING_PAGES = 12;

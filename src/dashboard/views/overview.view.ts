@@ -1,4 +1,4 @@
-import { displayPounds } from '../../common/money';
+import { displayPounds, parsePounds } from '../../common/money';
 import { describeMoney } from '../../reconciliation/engine';
 import { html, join, type Html } from '../html';
 import type { OverviewModel } from '../overview.model';
@@ -24,7 +24,36 @@ export function glance(o: OverviewModel): Html {
 <p class="card"><span class="big">${millions(match)}</span>match funding from local partners and the private sector</p>
 <p class="card"><span class="big">${o.projects.length}</span>projects</p>
 </div>
+${deliveryGlance(o)}
 <p>${r.reconciled + r.met} of the deal's stated figures agree exactly with what the projects add up to, ${r.within_rounding} agree within rounding, ${r.unreconciled + r.not_met} do not agree and ${r.not_comparable} cannot be compared yet. <a href="#documents-vs-projects">See why</a>.</p>`;
+}
+
+/**
+ * Delivery at a glance, from the sections the delivery features provide: spent against profile,
+ * late milestones, project RAG, jobs and homes. Nothing is shown for what has no data yet.
+ */
+export function deliveryGlance(o: OverviewModel): Html {
+  const section = (id: string) => o.sections.find((s) => s.id === id);
+  const mark = (illustrative: boolean | undefined) => (illustrative ? html` <span class="illustrative">(illustrative)</span>` : '');
+  const cards: Html[] = [];
+  const spend = section('spend-to-date');
+  const sd = spend?.data as { lastSubmittedQuarter: string; spentToDate: string; profiledToDate: string } | undefined;
+  if (sd) {
+    const spent = parsePounds(sd.spentToDate);
+    cards.push(html`<p class="card"><span class="big" title="${displayPounds(spent)}">${millions(spent)}</span>spent to the end of ${sd.lastSubmittedQuarter}, against ${millions(parsePounds(sd.profiledToDate))} profiled${mark(spend!.illustrative)}</p>`);
+  }
+  const late = section('late-milestones');
+  const ld = late?.data as { milestones: number; late: unknown[] } | undefined;
+  if (ld) cards.push(html`<p class="card"><span class="big">${ld.late.length} of ${ld.milestones}</span>project milestones late${mark(late!.illustrative)}</p>`);
+  const rag = section('rag');
+  const rd = rag?.data as { counts: Record<string, number> } | undefined;
+  if (rd?.counts) cards.push(html`<p class="card"><span class="big">${rd.counts.red ?? 0} red</span>projects off track (${rd.counts.amber ?? 0} amber, ${rd.counts.green ?? 0} green)${mark(rag!.illustrative)}</p>`);
+  const jobs = o.promises.filter((p) => p.unit === 'jobs' && p.delivered !== null).sort((a, b) => b.stated - a.stated)[0];
+  if (jobs) {
+    const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
+    cards.push(html`<p class="card"><span class="big">${jobs.delivered!.toLocaleString('en-GB')}</span>jobs delivered so far, against ${jobs.qualifier === 'at_least' ? 'at least ' : ''}${jobs.stated.toLocaleString('en-GB')} promised${mark(chart?.illustrative)}</p>`);
+  }
+  return cards.length ? html`<div class="cards" id="delivery-glance">${cards}</div>` : html``;
 }
 
 export function fundingBySource(o: OverviewModel, base: string, compact = false): Html {

@@ -34,7 +34,7 @@ footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-siz
   a{color:inherit;text-decoration:none}
   @page wide{size:A4 landscape;margin:12mm}
   .page{break-before:page}.page:first-of-type{break-before:auto}.page.wide{page:wide}
-  .briefing table{font-size:8.5pt}.cards{grid-template-columns:repeat(4,1fr);gap:6px;margin:.5em 0}.card{padding:4px 8px}.card .big{font-size:15pt}.briefing h1{font-size:15pt}.lede{font-size:10pt}.briefing tbody th[scope=row]{min-width:16em}
+  .briefing table{font-size:8.5pt}.cards{grid-template-columns:repeat(4,1fr);gap:4px;margin:.4em 0}.card{padding:3px 6px;font-size:8.5pt}.card .big{font-size:13pt}.briefing h1{font-size:15pt}.lede{font-size:10pt}.briefing tbody th[scope=row]{min-width:16em}
   figure,.card,tr{break-inside:avoid}
   th,td{padding:2px 4px}
 }
