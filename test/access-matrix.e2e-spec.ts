@@ -87,6 +87,20 @@ describe.each(databaseKinds())('access matrix on %s', (kind) => {
     expect(tried).toBe(routes.length * WHO.length);
   });
 
+  it('scopes writes by id to the row\'s project: milestones and output claims of an unassigned project are 403', async () => {
+    const P = '/api/programmes/SSLEP-GD-2014';
+    const ms = (await t.request('POST', `${P}/projects/ETRURIA/milestones`, { kind: 'start_on_site', title: 'Start on site', baselineDate: '2017-06-01' })).body;
+    const claim = (await t.request('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, { quarter: '2015-16 Q1', value: 2, claimKey: 'EMPLOYER:SCOPE' })).body;
+    const other = as.get('programme_manager (assigned LICHFIELD only)')!;
+    const mine = as.get('programme_manager (assigned ETRURIA)')!;
+    const refused = [await other('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }), await other('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 })];
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual([[403, 'PROJECT_NOT_ASSIGNED'], [403, 'PROJECT_NOT_ASSIGNED']]);
+    expect((await other('GET', `${P}/milestones/${ms.id}`)).body.forecastDate).toBe('2017-06-01');
+    const allowed = [await mine('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }), await mine('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 })];
+    expect(allowed.map((r) => r.status)).toEqual([200, 200]);
+    expect(allowed[0].body.forecastDate).toBe('2017-07-01');
+  });
+
   it('sends no CORS headers when CORS_ORIGINS is unset', async () => {
     const res = await t.anonymous('GET', '/api/health', undefined, { origin: 'https://evil.example' });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();

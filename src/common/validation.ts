@@ -1,4 +1,5 @@
 import { ValidationError as CvError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { FieldProblem, ValidationError } from './errors';
 
 function flatten(errors: CvError[], prefix = ''): FieldProblem[] {
@@ -23,4 +24,13 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationError(flatten(errors)),
   });
+}
+
+/**
+ * The field may be left out, but when it is sent it is validated, null included. Use it instead
+ * of `@IsOptional()` (which also waves null through) wherever the column is NOT NULL: an update
+ * sending `null` is then a 400 naming the field, not a constraint failure (500) in the database.
+ */
+export function IsOmittable(): PropertyDecorator {
+  return ValidateIf((_o, v) => v !== undefined);
 }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { assertProjectScope } from '../auth/scope';
 import { NotFoundError, RuleViolationError } from '../common/errors';
 import { presentSource } from '../common/present';
 import { Db } from '../database/db.service';
@@ -160,6 +161,8 @@ export class MilestonesService implements OnModuleInit {
   async updateIn(m: EntityManager, prog: Programme, id: number, dto: UpdateMilestoneDto, actor: Actor, audit = true) {
     const { pos, t, codes } = await this.context(m, prog);
     const before = await this.find(m, prog.id, id);
+    // The route names the milestone by id, not its project: a programme manager's scope is checked here (programme-level ones are not project-scoped).
+    assertProjectScope(actor, prog.code, before.projectId ? codes.get(before.projectId) : null, 'id');
     if (dto.baselineDate !== undefined) {
       throw new RuleViolationError('BASELINE_CHANGE_REQUIRED', 'the baseline date changes only through an approved re-baseline change request', 'baselineDate');
     }

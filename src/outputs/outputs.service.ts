@@ -1,5 +1,6 @@
 import { Project } from '../projects/project.entity';
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { assertProjectScope } from '../auth/scope';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -246,6 +247,8 @@ export class OutputsService implements OnModuleInit {
   async updateActualIn(m: EntityManager, prog: Programme, id: number, dto: UpdateOutputActualDto, actor: Actor, audit = true) {
     const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
     if (!before) throw new NotFoundError('output actual', id, 'id');
+    // The route names the claim by id, not its project: a programme manager's scope is checked here.
+    assertProjectScope(actor, prog.code, (await codeMaps(m, prog.id)).project.get(before.projectId), 'id');
     const x = await this.metric(m, before.metricCode);
     await this.periods.assertActualEditable(m, prog, before.quarter);
     const changes: Partial<OutputActual> = { updatedAt: new Date().toISOString() };

@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } fro
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { CHANGE_STATES, ChangeState } from '../change-request.entity';
+import { IsOmittable } from '../../common/validation';
 
 const PAYLOAD_DOC =
   'Depends on kind. reallocation: {"lines":[{"allocationId":3,"delta":"-1000000.00"},{"allocationId":2,"delta":"1000000.00"}]} (a line may instead be {"new":{"sourceKind","project"|"pool","period","commitmentStatus"},"amount"}; lines net to 0.00). ' +
@@ -40,13 +41,13 @@ export class CreateChangeRequestDto {
 
 export class UpdateChangeRequestDto extends VersionedDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 300)
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 5000)
   reason?: string;
@@ -58,7 +59,7 @@ export class UpdateChangeRequestDto extends VersionedDto {
   evidence?: string;
 
   @ApiPropertyOptional({ description: PAYLOAD_DOC })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   payload?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { IsPounds } from '../../common/money.validators';
 import { PageQuery } from '../../common/pagination';
 import { APPROVAL_STATES, COMMITMENT_STATUSES, CommitmentStatus } from '../allocation.entity';
+import { IsOmittable } from '../../common/validation';
 
 const PERIOD = /^(unprofiled|\d{4}-\d{2}(\.\.(\d{4}-\d{2})?)?)$/;
 const PERIOD_MESSAGE = 'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
@@ -45,17 +46,17 @@ export class CreateAllocationDto {
 
 export class UpdateAllocationDto extends VersionedDto {
   @ApiPropertyOptional({ example: '2500000.00' })
-  @IsOptional()
+  @IsOmittable()
   @IsPounds()
   amount?: string;
 
   @ApiPropertyOptional({ example: '2015-16' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(PERIOD, { message: PERIOD_MESSAGE })
   period?: string;
 
   @ApiPropertyOptional({ enum: COMMITMENT_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(COMMITMENT_STATUSES)
   commitmentStatus?: CommitmentStatus;
 

@@ -4,6 +4,7 @@ import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, Valida
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { HEADLINE_UNITS, HeadlineUnit, QUALIFIERS, Qualifier } from '../headline-figure.entity';
+import { IsOmittable } from '../../common/validation';
 
 const codes = (field: string) => Matches(CODE_PATTERN, { each: true, message: `${field} entries ${CODE_MESSAGE}` });
 
@@ -62,8 +63,8 @@ export class CreateHeadlineDto {
 }
 
 export class UpdateHeadlineDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) label?: string;
-  @ApiPropertyOptional({ type: HeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => HeadlineRuleDto) rule?: HeadlineRuleDto;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) label?: string;
+  @ApiPropertyOptional({ type: HeadlineRuleDto }) @IsOmittable() @ValidateNested() @Type(() => HeadlineRuleDto) rule?: HeadlineRuleDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) notes?: string;
 }
 

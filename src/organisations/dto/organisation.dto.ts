@@ -24,7 +24,7 @@ export class CreateOrganisationDto {
   identifier?: string;
 }
 
-export class UpdateOrganisationDto extends IntersectionType(PartialType(CreateOrganisationDto), VersionedDto) {}
+export class UpdateOrganisationDto extends IntersectionType(PartialType(CreateOrganisationDto, { skipNullProperties: false }), VersionedDto) {}
 
 export class OrganisationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialTy
 import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { IsCalendarDate, IsQuarter } from '../../common/fiscal.validators';
+import { IsOmittable } from '../../common/validation';
 
 export class CreateProgrammeDto {
   @ApiProperty({ example: 'SSLEP-GD-2014' })
@@ -37,7 +38,7 @@ export class CreateProgrammeDto {
   firstQuarter: string;
 }
 
-export class UpdateProgrammeDto extends IntersectionType(PartialType(OmitType(CreateProgrammeDto, ['code'] as const)), VersionedDto) {
+export class UpdateProgrammeDto extends IntersectionType(PartialType(OmitType(CreateProgrammeDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {
   @ApiPropertyOptional({ description: 'RAG thresholds (see DESIGN.md); omitted keys keep their defaults', example: { financeGreen: 95 } })
   @IsOptional()
   @IsObject()
@@ -61,10 +62,10 @@ export class CreateThemeDto {
   description?: string;
 
   @ApiPropertyOptional({ example: 1 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   position?: number;
 }
 
-export class UpdateThemeDto extends IntersectionType(PartialType(OmitType(CreateThemeDto, ['code'] as const)), VersionedDto) {}
+export class UpdateThemeDto extends IntersectionType(PartialType(OmitType(CreateThemeDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {}

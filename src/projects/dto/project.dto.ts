@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { PROJECT_STATUSES, ProjectStatus } from '../project.entity';
+import { IsOmittable } from '../../common/validation';
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'ETRURIA' })
@@ -32,7 +33,7 @@ export class CreateProjectDto {
   location?: string;
 
   @ApiPropertyOptional({ enum: PROJECT_STATUSES, default: 'pipeline' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(PROJECT_STATUSES)
   status?: ProjectStatus;
 
@@ -42,7 +43,7 @@ export class CreateProjectDto {
   leadBody?: string;
 }
 
-export class UpdateProjectDto extends IntersectionType(PartialType(OmitType(CreateProjectDto, ['code'] as const)), VersionedDto) {}
+export class UpdateProjectDto extends IntersectionType(PartialType(OmitType(CreateProjectDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {}
 
 export class ProjectQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'SITES' })
