@@ -173,7 +173,7 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
         ], counted: 45, removed: 30, explanation: 'EMPLOYER: NORTHGATE LOGISTICS is claimed by 2 projects: the largest claim is counted once in programme totals' }]);
     const prog = await t.ds.manager.findOneByOrFail(Programme, { code: 'SSLEP-GD-2014' });
     const totals = await programmeOutputTotals(t.ds.manager, prog.id);
-    expect(totals.JOBS_CREATED).toEqual({ metric: 'JOBS_CREATED', claimed: 75, removed: 30, total: 45, doubleClaims: 1 });
+    expect(totals.JOBS_CREATED).toEqual({ metric: 'JOBS_CREATED', claimed: 75, removed: 30, total: 45, doubleClaims: 1, illustrative: false });
     expect(totals.ROAD_NEW.total).toBe(1250); // metres
     const plan = await t.request('PUT', `${P}/projects/SWAR/outputs/ROAD_NEW`, { target: '2.100', forecast: '1.800' });
     expect(plan.body).toMatchObject({ target: '2.100', forecast: '1.800', version: 1 });
