@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
+import { leanQuery } from '../database/lean-read';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -141,7 +142,9 @@ export class ReconciliationService {
       const where: string[] = [];
       if (filter.approval !== 'all') where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
       if (!filter.includeWithdrawn) where.push(`commitment_status <> 'withdrawn'`);
-      const rows: Partial<GroupRow>[] = await m.query(
+      // The one national aggregate takes the lean read path (no per-call query-runner overhead on SQLite).
+      const rows = await leanQuery<Partial<GroupRow>>(
+        this.db.ds,
         `SELECT ${cols.map((c) => `${c}, `).join('')}SUM(amount_pence) AS pence FROM allocation
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${cols.length ? ` GROUP BY ${cols.join(', ')}` : ''}`,
       );
