@@ -132,7 +132,7 @@ export class ReconciliationService {
     const bad = dims.find((d) => !(NATIONAL_DIMENSIONS as readonly string[]).includes(d));
     if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
     if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
-    return this.db.read(async (m) => {
+    return this.db.read(async () => {
       // Group only by what the dimensions need; the filter values come from closed lists, so they are literals.
       const cols = [
         ...(dims.includes('sourceKind') ? ['source_kind'] : []),
