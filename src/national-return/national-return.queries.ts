@@ -26,7 +26,11 @@ export interface NationalRow {
 /** $n placeholders for PostgreSQL; SQLite's numbered ?n (each may be used more than once). */
 const ph = (kind: DbKind, sql: string) => (kind === 'postgres' ? sql : sql.replace(/\$(\d+)/g, '?$1'));
 
-/** One statement: $1 quarter, $2/$3 the last (programme, project) codes read ('' to start), $4 page size. */
+/**
+ * One statement: $1 quarter, $2/$3 the last (programme, project) codes read ('' to start), $4
+ * page size. The page's project ids lead the joins: CROSS JOIN fixes that order on SQLite
+ * (which otherwise scans the whole spend index once per page); PostgreSQL plans it as a join.
+ */
 export function nationalBatchSql(kind: DbKind): string {
   const truth = kind === 'postgres' ? 'true' : '1';
   return ph(
@@ -44,17 +48,17 @@ export function nationalBatchSql(kind: DbKind): string {
               SUM(CASE WHEN s.quarter <= $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_to_date,
               SUM(CASE WHEN s.quarter < $1 THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END) AS forecast_programme,
               MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill
-         FROM batch bs JOIN spend_profile s ON s.project_id = bs.id
+         FROM batch bs CROSS JOIN spend_profile s WHERE s.project_id = bs.id
         GROUP BY s.project_id, s.source_kind),
      al AS (
        SELECT a.project_id, a.source_kind, SUM(a.amount_pence) AS allocation
-         FROM batch ba JOIN allocation a ON a.project_id = ba.id
-        WHERE a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'
+         FROM batch ba CROSS JOIN allocation a
+        WHERE a.project_id = ba.id AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'
         GROUP BY a.project_id, a.source_kind),
      adj AS (
        SELECT j.project_id, j.source_kind, SUM(j.amount_pence) AS to_date,
               SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter
-         FROM batch bj JOIN spend_adjustment j ON j.project_id = bj.id WHERE j.recorded_in_quarter <= $1
+         FROM batch bj CROSS JOIN spend_adjustment j WHERE j.project_id = bj.id AND j.recorded_in_quarter <= $1
         GROUP BY j.project_id, j.source_kind),
      k AS (SELECT project_id, source_kind FROM sp UNION SELECT project_id, source_kind FROM al UNION SELECT project_id, source_kind FROM adj)
      SELECT b.programme, b.project, b.synthetic, k.source_kind, al.allocation, sp.baseline_q, sp.forecast_q, sp.actual_q, sp.actual_to_date,
