@@ -27,6 +27,7 @@ import { OpenDataModule } from './open-data/open-data.module';
 import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
 import { BulkImportModule } from './bulk-import/bulk-import.module';
 import { GeneratorModule } from './generator/generator.module';
+import { NationalReturnModule } from './national-return/national-return.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -52,6 +53,7 @@ export const FEATURE_MODULES = [
   PartnerUpdatesModule,
   BulkImportModule,
   GeneratorModule,
+  NationalReturnModule,
 ];
 
 @Module({

@@ -10,7 +10,12 @@ import { bareJsonServer, loadTest } from '../src/bench/http-load';
 import { rawImportDeals } from '../src/bench/raw-import';
 import { openTarget, BenchTarget } from '../src/bench/targets';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
+import { measureNationalReturn, measureOverview, NATIONAL_QUARTER } from '../src/bench/measures';
+import { workbookValues } from '../src/bench/national-baseline';
+import { parsePounds } from '../src/common/money';
+import { NationalReturnService } from '../src/national-return/national-return.service';
 import { cli } from './support/cli';
+import { ensureDist } from './support/dist';
 import { databaseKinds } from './support/databases';
 
 describe.each(databaseKinds())('benchmark baselines compute what the app computes on %s (20 projects)', (kind) => {
@@ -46,6 +51,65 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
     const { parsePounds } = await import('../src/common/money');
     const planned = t.dataset.plan.seeds.flatMap((s) => s.allocations).filter((a) => a.commitmentStatus !== 'withdrawn').reduce((sum, a) => sum + parsePounds(a.amount), 0);
     expect(app.grandTotal).toBe(planned);
+  });
+
+  it('generated totals reconcile: every project × source baseline profile sums exactly to its approved allocations', async () => {
+    const rows = await t.raw.all<{ a: unknown; b: unknown }>(
+      `SELECT al.total AS a, sp.total AS b FROM
+         (SELECT project_id, source_kind, SUM(amount_pence) AS total FROM allocation WHERE project_id IS NOT NULL AND approval_state = 'approved' AND commitment_status <> 'withdrawn' GROUP BY project_id, source_kind) al
+         LEFT JOIN (SELECT project_id, source_kind, SUM(baseline_pence) AS total, COUNT(*) AS n FROM spend_profile GROUP BY project_id, source_kind) sp
+           ON sp.project_id = al.project_id AND sp.source_kind = al.source_kind`,
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.filter((r) => Number(r.a) !== Number(r.b))).toEqual([]);
+    const counts = await t.raw.all<{ n: unknown }>('SELECT COUNT(*) AS n FROM spend_profile');
+    expect(Number(counts[0].n)).toBe(t.dataset.delivery.spend);
+    expect(Number(counts[0].n)).toBe(rows.length * 8);
+  });
+
+  it('national return: exceljs from memory writes exactly the app\'s cells; every total equals the sum of its rows', async () => {
+    const m = await measureNationalReturn(t, 1, false);
+    expect(m.rows).toBeGreaterThan(20);
+    const dir = mkdtempSync(join(tmpdir(), 'gdt-nr-'));
+    try {
+      const file = join(dir, 'n.xlsx');
+      const res = await t.app.get(NationalReturnService).exportToFile(file, NATIONAL_QUARTER, { generatedAt: 'fixed' });
+      const book = await workbookValues(file);
+      const fin = book.Finance;
+      const data = fin.slice(1, 1 + res.rows);
+      // exceljs writes no cached result for a formula whose result is 0: read that as 0.
+      const pence = (v: unknown) => (v !== null && typeof v === 'object' ? 0 : Math.round(Number(v ?? 0) * 100));
+      const total = fin[1 + res.rows];
+      expect(total[0]).toBe('Total');
+      for (let c = 3; c <= 8; c++) expect(pence(total[c] ?? 0)).toBe(data.reduce((s, r) => s + pence(r[c] ?? 0), 0));
+      for (const row of fin.slice(2 + res.rows)) {
+        const kind = String(row[0]).replace('Total ', '');
+        for (let c = 3; c <= 8; c++) expect(pence(row[c] ?? 0)).toBe(data.filter((r) => r[2] === kind).reduce((s, r) => s + pence(r[c] ?? 0), 0));
+      }
+      // The allocation column is the plan's approved project-level allocations, to the penny.
+      const planned = t.dataset.plan.seeds.flatMap((s) => s.allocations).filter((a) => a.project && a.commitmentStatus !== 'withdrawn').reduce((sum, a) => sum + parsePounds(a.amount), 0);
+      expect(pence(total[3])).toBe(planned);
+      expect(res.sheets.find((s) => s.name === 'Finance')!.totals[0].values.allocation).toBe(planned);
+      // The Programmes sheet: one row per programme, its total equal to the finance total.
+      const progs = book.Programmes;
+      expect(progs.length).toBe(1 + t.dataset.programmes.length + 1);
+      const ptotal = progs[progs.length - 1];
+      expect(ptotal[2]).toBe(res.rows);
+      for (let c = 3; c <= 8; c++) expect(pence(ptotal[c])).toBe(pence(total[c] ?? 0));
+      expect(data.every((r) => r[9] === 'illustrative')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('dashboard overview over HTTP: the Fastify route (no token) and bare node:http serve identical JSON', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const code = t.dataset.plan.seeds[0].programme.code;
+    const m = await measureOverview(t, base, code, { requests: 20, concurrency: 4 });
+    expect(m.requests).toBe(20);
+    expect(m.appRps).toBeGreaterThan(0);
+    expect(m.bareRps).toBeGreaterThan(0);
   });
 
   it('bulk import: the raw prepared-statement import writes the same rows as the app', async () => {
@@ -96,6 +160,8 @@ describe('bench harness', () => {
 });
 
 describe('npm run bench --quick end to end', () => {
+  // The national return's export-only child runs the compiled module.
+  beforeAll(() => ensureDist(), 300_000);
   it('runs on a tiny dataset, asserts equality before timing, prints the table and writes the JSON report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gdt-bench-'));
     try {
@@ -110,11 +176,15 @@ describe('npm run bench --quick end to end', () => {
       for (const k of kinds) {
         const measured = report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'measured').map((x: { measure: string; projects: number }) => `${x.projects} ${x.measure}`);
         expect(measured).toEqual([
-          '6 programme reconciliation', '6 national breakdown (kind × year)', '6 bulk import',
-          '20 programme reconciliation', '20 national breakdown (kind × year)', '20 reconciliation over HTTP (harness check)', '20 bulk import',
+          '6 programme reconciliation', '6 national breakdown (kind × year)', '6 national quarterly return (xlsx)', '6 bulk import',
+          '20 programme reconciliation', '20 national breakdown (kind × year)', '20 national quarterly return (xlsx)', '20 dashboard overview over HTTP', '20 reconciliation over HTTP', '20 bulk import',
         ]);
-        expect(report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending')).toHaveLength(2);
-        expect(report.growth.filter((g: { db: string }) => g.db === k)).toHaveLength(3);
+        expect(report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending')).toHaveLength(0);
+        // The export-only child's peak memory is measured at the main scale.
+        const nr = report.rows.find((x: { db: string; projects: number; measure: string }) => x.db === k && x.projects === 20 && x.measure === 'national quarterly return (xlsx)');
+        expect(nr.maxRssMb).toBeGreaterThan(30);
+        expect(nr.maxRssMb).toBeLessThan(250);
+        expect(report.growth.filter((g: { db: string }) => g.db === k)).toHaveLength(4);
       }
       for (const x of report.rows.filter((x: { status: string }) => x.status === 'measured')) {
         expect(x.equal).toBe(true);

@@ -1,4 +1,5 @@
 import { reconcile, type AllocationGroup, type HeadlineInput, type ReconciliationReport } from '../reconciliation/engine';
+import { countOnce } from '../outputs/output-totals';
 import type { RawDb } from './raw-driver';
 
 /**
@@ -12,7 +13,7 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const truthy = (v: unknown): boolean => v === null || v === undefined || v === true || v === 1 || v === '1' || v === 't';
 
 /** The programme aggregate in one statement (programme found by code in the same statement). */
-export function reconciliationSql(kind: RawDb['kind']): { groups: string; headlines: string; projects: string } {
+export function reconciliationSql(kind: RawDb['kind']): { groups: string; headlines: string; projects: string; outputs: string } {
   const ph = kind === 'postgres' ? '$1' : '?';
   const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
   return {
@@ -29,6 +30,8 @@ export function reconciliationSql(kind: RawDb['kind']): { groups: string; headli
                   FROM headline_figure h JOIN programme g ON g.id = h.programme_id WHERE g.code = ${ph} ORDER BY h.id`,
     projects: `SELECT p.code, t.code AS theme_code, p.status FROM project p JOIN programme g ON g.id = p.programme_id
                  LEFT JOIN theme t ON t.id = p.theme_id WHERE g.code = ${ph} ORDER BY p.code`,
+    outputs: `SELECT o.metric_code, o.claim_key, o.project_id, SUM(o.value) AS value FROM output_actual o JOIN programme g ON g.id = o.programme_id
+                WHERE g.code = ${ph} GROUP BY o.metric_code, o.claim_key, o.project_id`,
   };
 }
 
@@ -39,6 +42,10 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
   const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
   const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
   const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
+  const claims = await raw.all<{ metric_code: string; claim_key: string; project_id: unknown; value: unknown }>(sql.outputs, [code]);
+  // Delivered outputs, each shared claim counted once (the same pure rule the app applies).
+  const outputs: Record<string, number> = {};
+  for (const [k, t] of countOnce(claims.map((c) => ({ metric: c.metric_code, claimKey: c.claim_key, projectId: num(c.project_id), value: num(c.value) }))).totals) outputs[k] = t.total;
   const g: AllocationGroup[] = groups.map((r) => ({
     sourceKind: r.source_kind as string,
     commitmentStatus: r.commitment_status as string,
@@ -68,7 +75,7 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     notes: r.notes as string | null,
     source: { document: r.source_document as string | null, section: r.source_section as string | null, quote: r.source_quote as string | null, printed: r.source_printed as string | null },
   }));
-  return reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs: {} });
+  return reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs });
 }
 
 export const NATIONAL_SQL = `SELECT source_kind, period_kind, year_from, year_to, SUM(amount_pence) AS pence FROM allocation
@@ -103,7 +110,11 @@ export async function rawNationalBreakdown(raw: RawDb): Promise<NationalMatrix> 
 /** Tables a deal import writes, children first (for emptying between import runs). */
 export const DEAL_TABLES = ['audit_entry', 'seed_run', 'headline_figure', 'allocation', 'project_pool_member', 'project_pool', 'project', 'theme', 'programme', 'organisation'];
 
+/** Generated delivery rows reference projects: emptied first. */
+export const DELIVERY_TABLES = ['output_actual', 'output_target', 'milestone', 'spend_adjustment', 'spend_profile'];
+
 export async function emptyDealTables(raw: RawDb): Promise<void> {
-  if (raw.kind === 'postgres') await raw.exec(`TRUNCATE ${DEAL_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
-  else await raw.exec(`BEGIN; ${DEAL_TABLES.map((t) => `DELETE FROM ${t};`).join(' ')} COMMIT;`);
+  const tables = [...DELIVERY_TABLES, ...DEAL_TABLES];
+  if (raw.kind === 'postgres') await raw.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+  else await raw.exec(`BEGIN; ${tables.map((t) => `DELETE FROM ${t};`).join(' ')} COMMIT;`);
 }

@@ -7,7 +7,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 
 /** A plain-text table for the terminal (and the docs). */
 export function benchTable(r: BenchReport): string {
-  const head = ['db', 'projects', 'measure', 'app ms', 'raw ms', 'ratio', 'target', 'result'];
+  const head = ['db', 'projects', 'measure', 'app ms', 'raw ms', 'ratio', 'peak RSS', 'target', 'result'];
   const body = r.rows.map((x) => [
     x.db,
     String(x.projects),
@@ -15,6 +15,7 @@ export function benchTable(r: BenchReport): string {
     ms(x.appMs),
     ms(x.baselineMs),
     x.ratio === null ? '' : `${x.ratio.toFixed(2)}×`,
+    x.maxRssMb === null || x.maxRssMb === undefined ? '' : `${x.maxRssMb.toFixed(0)} MB`,
     x.target,
     x.status === 'pending' ? 'pending' : x.pass === null ? 'reference' : x.pass ? 'ok' : 'OVER TARGET',
   ]);
@@ -24,7 +25,7 @@ export function benchTable(r: BenchReport): string {
     const w = h.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)));
     return [h, w.map((n) => '-'.repeat(n)), ...rows].map((row) => `| ${row.map((c, i) => pad(c, w[i])).join(' | ')} |`).join('\n');
   };
-  const sets = r.datasets.map((d) => `${d.db} ${d.projects} projects: ${d.programmes} programmes, ${d.allocations} allocations, ${d.rows} rows generated in ${(d.generateMs / 1000).toFixed(1)} s`).join('\n');
+  const sets = r.datasets.map((d) => `${d.db} ${d.projects} projects: ${d.programmes} programmes, ${d.allocations} allocations, ${d.rows} rows generated in ${(d.generateMs / 1000).toFixed(1)} s (${Object.entries(d.delivery ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('\n');
   const pending = r.rows.filter((x) => x.status === 'pending').map((x) => `- ${x.db} ${x.measure}: ${x.note}`);
   return [
     `Benchmarks on ${r.machine.cpus} × ${r.machine.model}, node ${r.machine.node}, ${r.generatedAt}`,

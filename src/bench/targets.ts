@@ -20,6 +20,8 @@ export interface BenchTarget {
   raw: RawDb;
   dataset: GenerateResult;
   generateMs: number;
+  /** The database settings the app was built with (for child processes that open the same data). */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function openTarget(kind: 'sqlite' | 'postgres', params: GeneratorP
     raw,
     dataset,
     generateMs,
+    env,
     async close() {
       await raw.close();
       await app.close();

@@ -13,6 +13,7 @@ import { registerAuditCommands } from '../audit/audit.cli';
 import { registerPartnerUpdateCommands } from '../partner-updates/partner-updates.cli';
 import { registerGeneratorCommands } from '../generator/generator.cli';
 import { registerBenchCommands } from '../bench/bench.cli';
+import { registerNationalReturnCommands } from '../national-return/national-return.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
@@ -29,4 +30,5 @@ export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerPartnerUpdateCommands,
   registerGeneratorCommands,
   registerBenchCommands,
+  registerNationalReturnCommands,
 ];

@@ -18,6 +18,8 @@ export interface DeliveryContext {
   /** Ids of everything the deals created, by programme (projects, themes, pools by code). */
   deals: ImportedDeal[];
   rng: Rng;
+  /** The spend generator's stream for one programme (milestones and outputs follow its windows). */
+  spendRng(programmeCode: string): Rng;
 }
 
 export interface DeliveryGenerator {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../audit/actor';
 import { BulkImportResult, BulkImportService, contentHash } from '../bulk-import/bulk-import.service';
 import { DELIVERY_GENERATORS } from './delivery';
+import './delivery-generators';
 import { GeneratorParams, NationalPlan, planNational } from './plan';
 import { Rng } from './prng';
 
@@ -36,7 +37,7 @@ export class GeneratorService {
         let rows = 0;
         const root = new Rng(params.seed);
         for (const g of DELIVERY_GENERATORS) {
-          delivery[g.name] = await g.generate(ins, { plan, quarters: plan.quarters, deals: result.deals, rng: root.fork(`delivery:${g.name}`) });
+          delivery[g.name] = await g.generate(ins, { plan, quarters: plan.quarters, deals: result.deals, rng: root.fork(`delivery:${g.name}`), spendRng: (code) => root.fork('delivery:spend').fork(code) });
           rows += delivery[g.name];
         }
         return rows;

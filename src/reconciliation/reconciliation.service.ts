@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
+import { leanQuery } from '../database/lean-read';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -131,7 +132,7 @@ export class ReconciliationService {
     const bad = dims.find((d) => !(NATIONAL_DIMENSIONS as readonly string[]).includes(d));
     if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
     if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
-    return this.db.read(async (m) => {
+    return this.db.read(async () => {
       // Group only by what the dimensions need; the filter values come from closed lists, so they are literals.
       const cols = [
         ...(dims.includes('sourceKind') ? ['source_kind'] : []),
@@ -141,7 +142,9 @@ export class ReconciliationService {
       const where: string[] = [];
       if (filter.approval !== 'all') where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
       if (!filter.includeWithdrawn) where.push(`commitment_status <> 'withdrawn'`);
-      const rows: Partial<GroupRow>[] = await m.query(
+      // The one national aggregate takes the lean read path (no per-call query-runner overhead on SQLite).
+      const rows = await leanQuery<Partial<GroupRow>>(
+        this.db.ds,
         `SELECT ${cols.map((c) => `${c}, `).join('')}SUM(amount_pence) AS pence FROM allocation
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${cols.length ? ` GROUP BY ${cols.join(', ')}` : ''}`,
       );

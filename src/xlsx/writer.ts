@@ -65,11 +65,19 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
   const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   const cols = sheet.columns;
   const widths = cols.map((c) => c.header.length);
-  const totals = (sheet.totals ?? []).map((t) => ({ spec: t, cols: totalColumns(sheet, t), sums: new Map<string, number[]>() }));
-  for (const t of totals) for (const c of t.cols) t.sums.set(c.key, []);
+  // Running exact sums (integer pence), checked to stay safe integers as they grow.
+  const totals = (sheet.totals ?? []).map((t) => ({ spec: t, cols: totalColumns(sheet, t), sums: new Map<string, number>() }));
+  for (const t of totals) for (const c of t.cols) t.sums.set(c.key, 0);
+  // A column's format is its style, which every cell added below inherits (as exceljs does for
+  // column styles); only a cell whose type differs from its column's gets its own format.
+  cols.forEach((c, i) => {
+    const fmt = numFmtFor(c.type);
+    if (fmt) ws.getColumn(i + 1).numFmt = fmt;
+  });
 
   const header = ws.addRow(cols.map((c) => c.header));
   header.font = { bold: true };
+  header.eachCell((cell) => (cell.numFmt = undefined as unknown as string));
   let n = 0;
   let widthsSet = false;
   const fitWidths = () => {
@@ -79,17 +87,17 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
 
   for await (const r of sheet.rows as AsyncIterable<RowInput>) {
     const row = ws.addRow(cols.map((c) => cellValue(c, r[c.key])));
-    cols.forEach((c, i) => {
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i];
       const v = r[c.key];
-      const fmt = numFmtFor(cellType(c, v));
-      if (fmt && v !== null && v !== undefined) row.getCell(i + 1).numFmt = fmt;
+      if (isTyped(v) && v.type !== c.type && v.value !== null) row.getCell(i + 1).numFmt = numFmtFor(v.type) as string;
       if (!widthsSet) widths[i] = Math.max(widths[i], displayLength(c, v));
-    });
+    }
     for (const t of totals) {
       if (t.spec.where && String(r[t.spec.where.column] ?? '') !== t.spec.where.equals) continue;
       for (const c of t.cols) {
         const v = r[c.key];
-        if (typeof v === 'number') t.sums.get(c.key)!.push(v);
+        if (typeof v === 'number') t.sums.set(c.key, sumPence([t.sums.get(c.key)!, v]));
         else if (isTyped(v) || (v !== null && v !== undefined)) throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
       }
     }
@@ -111,7 +119,7 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
     const cells: (string | number | null | ExcelJS.CellFormulaValue)[] = cols.map(() => null);
     cells[0] = t.spec.label;
     for (const c of t.cols) {
-      const sum = sumPence(t.sums.get(c.key)!);
+      const sum = t.sums.get(c.key)!;
       values[c.key] = sum;
       const idx = cols.indexOf(c);
       const range = `${columnLetter(idx + 1)}${firstData}:${columnLetter(idx + 1)}${Math.max(lastData, firstData)}`;

@@ -5,6 +5,8 @@ import { Delivery1760000100000 } from './1760000100000-delivery';
 import { Auth1760000400000 } from './1760000400000-auth';
 import { OpenDataAssumptions1760000500000 } from './1760000500000-open-data-assumptions';
 import { ScaleIndexes1760000600000 } from './1760000600000-scale-indexes';
+import { NationalReturnIndexes1760000650000 } from './1760000650000-national-return-indexes';
+import { GroupedAggregateIndexes1760000660000 } from './1760000660000-grouped-aggregate-indexes';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   Auth1760000400000,
   OpenDataAssumptions1760000500000,
   ScaleIndexes1760000600000,
+  NationalReturnIndexes1760000650000,
+  GroupedAggregateIndexes1760000660000,
 ];

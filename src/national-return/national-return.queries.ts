@@ -1,0 +1,150 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The national return's one aggregate, per batch of projects: every programme's projects in
+ * (programme code, project code) order, a keyset page at a time, each project × source kind
+ * summed in SQL (allocation, spend in the quarter, to date and the programme forecast as at the
+ * quarter, prior-period adjustments recorded up to it). Never one query per project, never
+ * every row at once.
+ */
+export type DbKind = 'sqlite' | 'postgres';
+
+/** Columns of a finance row, in pence (money) and text. */
+export interface NationalRow {
+  programme: string;
+  project: string;
+  sourceKind: string;
+  allocation: number;
+  baselineInQuarter: number;
+  forecastInQuarter: number;
+  actualInQuarter: number;
+  actualToDate: number;
+  forecastProgramme: number;
+  illustrative: boolean;
+}
+
+/** $n placeholders for PostgreSQL; SQLite's numbered ?n (each may be used more than once). */
+const ph = (kind: DbKind, sql: string) => (kind === 'postgres' ? sql : sql.replace(/\$(\d+)/g, '?$1'));
+
+/**
+ * One statement: $1 quarter, $2/$3 the last (programme, project) codes read ('' to start), $4
+ * page size. The page's project ids lead the joins: CROSS JOIN fixes that order on SQLite
+ * (which otherwise scans the whole spend index once per page); PostgreSQL plans it as a join.
+ */
+export function nationalBatchSql(kind: DbKind): string {
+  const truth = kind === 'postgres' ? 'true' : '1';
+  return ph(
+    kind,
+    `WITH batch AS (
+       SELECT p.id, g.code AS programme, p.code AS project, g.synthetic
+         FROM project p JOIN programme g ON g.id = p.programme_id
+        WHERE g.code > $2 OR (g.code = $2 AND p.code > $3)
+        ORDER BY g.code, p.code LIMIT $4),
+     sp AS (
+       SELECT s.project_id, s.source_kind,
+              SUM(CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END) AS baseline_q,
+              SUM(CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END) AS forecast_q,
+              SUM(CASE WHEN s.quarter = $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_q,
+              SUM(CASE WHEN s.quarter <= $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_to_date,
+              SUM(CASE WHEN s.quarter < $1 THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END) AS forecast_programme,
+              MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill
+         FROM batch bs CROSS JOIN spend_profile s WHERE s.project_id = bs.id
+        GROUP BY s.project_id, s.source_kind),
+     al AS (
+       SELECT a.project_id, a.source_kind, SUM(a.amount_pence) AS allocation
+         FROM batch ba CROSS JOIN allocation a
+        WHERE a.project_id = ba.id AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'
+        GROUP BY a.project_id, a.source_kind),
+     adj AS (
+       SELECT j.project_id, j.source_kind, SUM(j.amount_pence) AS to_date,
+              SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter
+         FROM batch bj CROSS JOIN spend_adjustment j WHERE j.project_id = bj.id AND j.recorded_in_quarter <= $1
+        GROUP BY j.project_id, j.source_kind),
+     k AS (SELECT project_id, source_kind FROM sp UNION SELECT project_id, source_kind FROM al UNION SELECT project_id, source_kind FROM adj)
+     SELECT b.programme, b.project, b.synthetic, k.source_kind, al.allocation, sp.baseline_q, sp.forecast_q, sp.actual_q, sp.actual_to_date,
+            sp.forecast_programme, sp.ill, adj.to_date AS adj_to_date, adj.in_quarter AS adj_q
+       FROM batch b
+       LEFT JOIN k ON k.project_id = b.id
+       LEFT JOIN sp ON sp.project_id = k.project_id AND sp.source_kind = k.source_kind
+       LEFT JOIN al ON al.project_id = k.project_id AND al.source_kind = k.source_kind
+       LEFT JOIN adj ON adj.project_id = k.project_id AND adj.source_kind = k.source_kind
+      ORDER BY b.programme, b.project, k.source_kind`,
+  );
+}
+
+const int = (v: unknown): number => {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`aggregate ${String(v)} is not a safe integer`);
+  return n;
+};
+const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
+
+/** Raw batch rows → finance rows; projects with nothing to report (no allocation, profile or adjustment) give no row. */
+export function toNationalRows(raw: Record<string, unknown>[]): { rows: NationalRow[]; projects: number; last: [string, string] | null } {
+  const rows: NationalRow[] = [];
+  let projects = 0;
+  let lastProject = '';
+  let last: [string, string] | null = null;
+  for (const r of raw) {
+    const key = `${r.programme as string}\u0000${r.project as string}`;
+    if (key !== lastProject) {
+      projects++;
+      lastProject = key;
+      last = [r.programme as string, r.project as string];
+    }
+    if (r.source_kind === null || r.source_kind === undefined) continue;
+    const adjToDate = int(r.adj_to_date);
+    rows.push({
+      programme: r.programme as string,
+      project: r.project as string,
+      sourceKind: r.source_kind as string,
+      allocation: int(r.allocation),
+      baselineInQuarter: int(r.baseline_q),
+      forecastInQuarter: int(r.forecast_q),
+      actualInQuarter: int(r.actual_q) + int(r.adj_q),
+      actualToDate: int(r.actual_to_date) + adjToDate,
+      forecastProgramme: int(r.forecast_programme) + adjToDate,
+      illustrative: bool(r.synthetic) || bool(r.ill),
+    });
+  }
+  return { rows, projects, last };
+}
+
+/**
+ * Pages of finance rows, one statement each. The next page is asked for before the current one
+ * is handed over, so the database (SQLite's worker thread, or the PostgreSQL server) computes
+ * it while the caller writes: one read ahead, never more.
+ */
+export async function* nationalRowPages(m: EntityManager, kind: DbKind, quarter: string, pageSize: number): AsyncGenerator<NationalRow[]> {
+  const sql = nationalBatchSql(kind);
+  const fetch = async (after: [string, string]) => toNationalRows(await m.query(sql, [quarter, after[0], after[1], pageSize]));
+  let next = fetch(['', '']);
+  try {
+    for (;;) {
+      const page = await next;
+      const more = page.projects === pageSize && page.last !== null;
+      if (more) next = fetch(page.last!);
+      if (page.rows.length) yield page.rows;
+      if (!more) return;
+    }
+  } finally {
+    // A consumer that stops early must not leave the read-ahead's failure unhandled.
+    next.catch(() => undefined);
+  }
+}
+
+export interface ProgrammeInfoRow {
+  code: string;
+  name: string;
+  synthetic: boolean;
+}
+
+export async function programmeList(m: EntityManager): Promise<ProgrammeInfoRow[]> {
+  const rows: Record<string, unknown>[] = await m.query('SELECT code, name, synthetic FROM programme ORDER BY code');
+  return rows.map((r) => ({ code: r.code as string, name: r.name as string, synthetic: bool(r.synthetic) }));
+}
+
+export async function sourceKindList(m: EntityManager): Promise<{ code: string; label: string }[]> {
+  return m.query('SELECT code, label FROM source_kind ORDER BY position, code');
+}

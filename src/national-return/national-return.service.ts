@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { EntityManager } from 'typeorm';
+import { ValidationError } from '../common/errors';
+import { formatQuarter, parseQuarter } from '../common/fiscal';
+import { Db } from '../database/db.service';
+import { RowInput, SheetResult, SheetSpec, writeXlsx } from '../xlsx';
+import { nationalRowPages, programmeList, sourceKindList } from './national-return.queries';
+import { COVER_COLUMNS, coverRows, FINANCE_COLUMNS, financeRow, financeTotals, PROGRAMME_COLUMNS, ProgrammeSums, sheetNames } from './national-return.sheets';
+
+export interface NationalExportOptions {
+  /** Shown on the cover (default now); fixed in tests and benchmarks so two writes compare. */
+  generatedAt?: string;
+  /** Projects per statement (memory is bounded by one page plus one read ahead). */
+  pageSize?: number;
+  onProgress?: (rowsWritten: number) => void;
+}
+
+export interface NationalExportResult {
+  quarter: string;
+  programmes: number;
+  rows: number;
+  sheets: SheetResult[];
+}
+
+export const DEFAULT_PAGE_SIZE = 1000;
+
+export function parseQuarterInput(input: string): string {
+  try {
+    return formatQuarter(parseQuarter(input));
+  } catch (e) {
+    throw new ValidationError([{ field: 'quarter', problem: (e as Error).message }]);
+  }
+}
+
+/**
+ * The national quarterly return: one workbook, every programme in the database, a row per
+ * project × source kind for one quarter. Streamed: pages of rows come from the database and go
+ * straight into the xlsx stream; only per-programme sums are kept (for the Programmes sheet).
+ */
+@Injectable()
+export class NationalReturnService {
+  constructor(private readonly db: Db) {}
+
+  /** One consistent read: SQLite's queue (no write interleaves), a repeatable-read snapshot on PostgreSQL. */
+  private consistentRead<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.type === 'postgres' ? this.db.ds.transaction('REPEATABLE READ', fn) : this.db.read(fn);
+  }
+
+  exportTo(out: Writable, quarterInput: string, opts: NationalExportOptions = {}): Promise<NationalExportResult> {
+    const quarter = parseQuarterInput(quarterInput);
+    const names = sheetNames();
+    return this.consistentRead(async (m) => {
+      const programmes = await programmeList(m);
+      const kinds = await sourceKindList(m);
+      const sums = new ProgrammeSums();
+      const pages = nationalRowPages(m, this.db.type, quarter, opts.pageSize ?? DEFAULT_PAGE_SIZE);
+      async function* financeRows(): AsyncGenerator<RowInput> {
+        for await (const page of pages) {
+          for (const r of page) {
+            const row = financeRow(r);
+            sums.add(row);
+            yield row;
+          }
+        }
+      }
+      function* sheets(): Generator<SheetSpec> {
+        yield { name: names.cover, columns: COVER_COLUMNS, rows: coverRows(quarter, programmes, opts.generatedAt ?? new Date().toISOString()) };
+        yield { name: names.finance, columns: FINANCE_COLUMNS, rows: financeRows(), totals: financeTotals(kinds) };
+        // Only reached once the finance rows are written: the sums are complete.
+        yield { name: names.programmes, columns: PROGRAMME_COLUMNS, rows: sums.rows(programmes), totals: [{ label: 'Total', columns: ['rows', 'allocation', 'baseline', 'forecast', 'actual', 'actualToDate', 'forecastProgramme'] }] };
+      }
+      const results = await writeXlsx(out, sheets(), { creator: 'Growth Deal tracker', onProgress: (sheet, n) => sheet === names.finance && opts.onProgress?.(n) });
+      return { quarter, programmes: programmes.length, rows: results.find((s) => s.name === names.finance)!.rows, sheets: results };
+    });
+  }
+
+  exportToFile(path: string, quarter: string, opts: NationalExportOptions = {}): Promise<NationalExportResult> {
+    return this.exportTo(createWriteStream(path), quarter, opts);
+  }
+}
