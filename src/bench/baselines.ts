@@ -1,3 +1,4 @@
+import { markIllustrativeOutputs, type DeliveredByMetric } from '../reconciliation/output-totals.port';
 import { reconcile, type AllocationGroup, type HeadlineInput, type ReconciliationReport } from '../reconciliation/engine';
 import { countOnce } from '../outputs/output-totals';
 import type { RawDb } from './raw-driver';
@@ -30,7 +31,8 @@ export function reconciliationSql(kind: RawDb['kind']): { groups: string; headli
                   FROM headline_figure h JOIN programme g ON g.id = h.programme_id WHERE g.code = ${ph} ORDER BY h.id`,
     projects: `SELECT p.code, t.code AS theme_code, p.status FROM project p JOIN programme g ON g.id = p.programme_id
                  LEFT JOIN theme t ON t.id = p.theme_id WHERE g.code = ${ph} ORDER BY p.code`,
-    outputs: `SELECT o.metric_code, o.claim_key, o.project_id, SUM(o.value) AS value FROM output_actual o JOIN programme g ON g.id = o.programme_id
+    outputs: `SELECT o.metric_code, o.claim_key, o.project_id, SUM(o.value) AS value, MAX(CASE WHEN o.illustrative THEN 1 ELSE 0 END) AS illustrative
+                FROM output_actual o JOIN programme g ON g.id = o.programme_id
                 WHERE g.code = ${ph} GROUP BY o.metric_code, o.claim_key, o.project_id`,
   };
 }
@@ -42,10 +44,14 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
   const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
   const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
   const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
-  const claims = await raw.all<{ metric_code: string; claim_key: string; project_id: unknown; value: unknown }>(sql.outputs, [code]);
+  const claims = await raw.all<{ metric_code: string; claim_key: string; project_id: unknown; value: unknown; illustrative: unknown }>(sql.outputs, [code]);
   // Delivered outputs, each shared claim counted once (the same pure rule the app applies).
   const outputs: Record<string, number> = {};
-  for (const [k, t] of countOnce(claims.map((c) => ({ metric: c.metric_code, claimKey: c.claim_key, projectId: num(c.project_id), value: num(c.value) }))).totals) outputs[k] = t.total;
+  const delivered: DeliveredByMetric = {};
+  for (const [k, t] of countOnce(claims.map((c) => ({ metric: c.metric_code, claimKey: c.claim_key, projectId: num(c.project_id), value: num(c.value) }))).totals) {
+    outputs[k] = t.total;
+    delivered[k] = { ...t, doubleClaims: 0, illustrative: claims.some((c) => c.metric_code === k && num(c.illustrative) === 1) };
+  }
   const g: AllocationGroup[] = groups.map((r) => ({
     sourceKind: r.source_kind as string,
     commitmentStatus: r.commitment_status as string,
@@ -75,7 +81,8 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     notes: r.notes as string | null,
     source: { document: r.source_document as string | null, section: r.source_section as string | null, quote: r.source_quote as string | null, printed: r.source_printed as string | null },
   }));
-  return reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs });
+  const report = reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs });
+  return markIllustrativeOutputs(report, delivered, h);
 }
 
 export const NATIONAL_SQL = `SELECT source_kind, period_kind, year_from, year_to, SUM(amount_pence) AS pence FROM allocation
