@@ -41,8 +41,8 @@ export class AuditService {
       if (filter.programmeId !== undefined) qb.andWhere('a.programme_id = :p', { p: filter.programmeId });
       if (filter.projectId !== undefined) qb.andWhere('a.project_id = :j', { j: filter.projectId });
       const [items, total] = await qb
-        .take(filter.limit ?? 100)
-        .skip(filter.offset ?? 0)
+        .limit(filter.limit ?? 100)
+        .offset(filter.offset ?? 0)
         .getManyAndCount();
       return { items, total };
     });

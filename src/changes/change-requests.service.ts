@@ -68,8 +68,8 @@ export class ChangeRequestsService {
       }
       const [items, total] = await qb
         .orderBy('c.number', 'DESC')
-        .take(q.limit ?? 100)
-        .skip(q.offset ?? 0)
+        .limit(q.limit ?? 100)
+        .offset(q.offset ?? 0)
         .getManyAndCount();
       return page(await this.presentMany(m, prog, items), total, q);
     });
