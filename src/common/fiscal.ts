@@ -167,15 +167,3 @@ export function quarterEnd(q: FiscalQuarter): string {
   const y = q.q === 4 ? q.year + 1 : q.year;
   return formatDate({ y, m: month, d: daysInMonth(y, month) });
 }
-
-export function fiscalYearStart(y: FiscalYear | number): string {
-  return `${typeof y === 'number' ? y : y.start}-04-01`;
-}
-
-export function fiscalYearEnd(y: FiscalYear | number): string {
-  return `${(typeof y === 'number' ? y : y.start) + 1}-03-31`;
-}
-
-export function quartersOfYear(y: number): FiscalQuarter[] {
-  return [1, 2, 3, 4].map((q) => ({ year: y, q: q as FiscalQuarter['q'] }));
-}

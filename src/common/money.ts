@@ -36,15 +36,6 @@ export function parsePounds(input: unknown): Pence {
   return toSafePence(new Decimal(input), input);
 }
 
-export function isCanonicalPounds(input: unknown): boolean {
-  try {
-    parsePounds(input);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Parses what a person types in a CSV or spreadsheet: 2400000, "2,400,000.5", 12.30. */
 export function parseLoosePounds(input: unknown): Pence {
   if (typeof input === 'number') {

@@ -12,11 +12,6 @@ export abstract class OutputTotalsPort {
    * `beforeQuarter` keeps only quarters before it (the public dashboard: submitted quarters).
    */
   abstract delivered(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<DeliveredByMetric>;
-
-  /** Programme totals per metric code, double claims removed; {} when nothing is recorded. */
-  async totals(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<Record<string, number>> {
-    return totalsOf(await this.delivered(m, programmeId, beforeQuarter));
-  }
 }
 
 export const totalsOf = (d: DeliveredByMetric): Record<string, number> => Object.fromEntries(Object.entries(d).map(([metric, t]) => [metric, t.total]));
