@@ -100,12 +100,16 @@ export function assertPence(pence: unknown): asserts pence is Pence {
   }
 }
 
+/** a + b, refused once the total stops being exact (for hot loops: no array per addition). */
+export function addPence(a: Pence, b: Pence): Pence {
+  const total = a + b;
+  if (!Number.isSafeInteger(total)) throw new MoneyFormatError(total, 'total is too large');
+  return total;
+}
+
 /** Exact sum of pence; throws rather than lose precision. */
 export function sumPence(values: Iterable<Pence>): Pence {
   let total = 0;
-  for (const v of values) {
-    total += v;
-    if (!Number.isSafeInteger(total)) throw new MoneyFormatError(total, 'total is too large');
-  }
+  for (const v of values) total = addPence(total, v);
   return total;
 }

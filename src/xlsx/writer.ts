@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { sumPence } from '../common/money';
+import { addPence } from '../common/money';
 import { CellInput, cellType, cellValue, clampWidth, ColumnSpec, columnLetter, displayLength, isTyped, numFmtFor, RowInput } from './columns';
 
 /**
@@ -44,7 +44,7 @@ export interface WriteOptions {
 }
 
 export const WIDTH_SAMPLE = 200;
-const COMMIT_EVERY = 500;
+const YIELD_EVERY = 500;
 const SHEET_NAME_MAX = 31;
 
 export function checkSheetName(name: string): void {
@@ -97,14 +97,16 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
       if (t.spec.where && String(r[t.spec.where.column] ?? '') !== t.spec.where.equals) continue;
       for (const c of t.cols) {
         const v = r[c.key];
-        if (typeof v === 'number') t.sums.set(c.key, sumPence([t.sums.get(c.key)!, v]));
+        if (typeof v === 'number') t.sums.set(c.key, addPence(t.sums.get(c.key)!, v));
         else if (isTyped(v) || (v !== null && v !== undefined)) throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
       }
     }
     n++;
     if (!widthsSet && n >= WIDTH_SAMPLE) fitWidths();
-    if (widthsSet && n % COMMIT_EVERY === 0) {
-      row.commit();
+    // Once the widths are fixed, each row is written and released at once: rows held back
+    // for a batch outlive the young generation and cost the garbage collector dearly.
+    if (widthsSet) row.commit();
+    if (widthsSet && n % YIELD_EVERY === 0) {
       opts.onProgress?.(sheet.name, n);
       // Let the zip stream drain before producing more.
       await new Promise((res) => setImmediate(res));
