@@ -27,12 +27,43 @@ export interface NationalRow {
 const ph = (kind: DbKind, sql: string) => (kind === 'postgres' ? sql : sql.replace(/\$(\d+)/g, '?$1'));
 
 /**
+ * One table's rows of the page's projects, summed per project × source kind. SQLite: the
+ * page's ids lead a CROSS JOIN, which fixes that join order (otherwise SQLite scans the whole
+ * index once per page). PostgreSQL: a LATERAL aggregate per project reads the covering index
+ * in (project, source kind) order, so nothing is sorted or hashed; as a plain join the page's
+ * spend rows were sorted together, spilling to disk at the default work_mem.
+ */
+function perProject(kind: DbKind, from: string, alias: string, sums: string, where = ''): string {
+  if (kind === 'sqlite') {
+    return `SELECT ${alias}.project_id, ${alias}.source_kind, ${sums}
+         FROM batch b_${alias} CROSS JOIN ${from} ${alias} WHERE ${alias}.project_id = b_${alias}.id ${where}
+        GROUP BY ${alias}.project_id, ${alias}.source_kind`;
+  }
+  return `SELECT b_${alias}.id AS project_id, x_${alias}.*
+         FROM batch b_${alias} CROSS JOIN LATERAL (
+           SELECT ${alias}.source_kind, ${sums} FROM ${from} ${alias}
+            WHERE ${alias}.project_id = b_${alias}.id ${where} GROUP BY ${alias}.source_kind) x_${alias}`;
+}
+
+/**
  * One statement: $1 quarter, $2/$3 the last (programme, project) codes read ('' to start), $4
- * page size. The page's project ids lead the joins: CROSS JOIN fixes that order on SQLite
- * (which otherwise scans the whole spend index once per page); PostgreSQL plans it as a join.
+ * page size.
  */
 export function nationalBatchSql(kind: DbKind): string {
   const truth = kind === 'postgres' ? 'true' : '1';
+  const sp = perProject(
+    kind,
+    'spend_profile',
+    's',
+    `SUM(CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END) AS baseline_q,
+              SUM(CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END) AS forecast_q,
+              SUM(CASE WHEN s.quarter = $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_q,
+              SUM(CASE WHEN s.quarter <= $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_to_date,
+              SUM(CASE WHEN s.quarter < $1 THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END) AS forecast_programme,
+              MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill`,
+  );
+  const al = perProject(kind, 'allocation', 'a', 'SUM(a.amount_pence) AS allocation', "AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'");
+  const adj = perProject(kind, 'spend_adjustment', 'j', 'SUM(j.amount_pence) AS to_date, SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter', 'AND j.recorded_in_quarter <= $1');
   return ph(
     kind,
     `WITH batch AS (
@@ -40,26 +71,9 @@ export function nationalBatchSql(kind: DbKind): string {
          FROM project p JOIN programme g ON g.id = p.programme_id
         WHERE g.code > $2 OR (g.code = $2 AND p.code > $3)
         ORDER BY g.code, p.code LIMIT $4),
-     sp AS (
-       SELECT s.project_id, s.source_kind,
-              SUM(CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END) AS baseline_q,
-              SUM(CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END) AS forecast_q,
-              SUM(CASE WHEN s.quarter = $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_q,
-              SUM(CASE WHEN s.quarter <= $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_to_date,
-              SUM(CASE WHEN s.quarter < $1 THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END) AS forecast_programme,
-              MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill
-         FROM batch bs CROSS JOIN spend_profile s WHERE s.project_id = bs.id
-        GROUP BY s.project_id, s.source_kind),
-     al AS (
-       SELECT a.project_id, a.source_kind, SUM(a.amount_pence) AS allocation
-         FROM batch ba CROSS JOIN allocation a
-        WHERE a.project_id = ba.id AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'
-        GROUP BY a.project_id, a.source_kind),
-     adj AS (
-       SELECT j.project_id, j.source_kind, SUM(j.amount_pence) AS to_date,
-              SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter
-         FROM batch bj CROSS JOIN spend_adjustment j WHERE j.project_id = bj.id AND j.recorded_in_quarter <= $1
-        GROUP BY j.project_id, j.source_kind),
+     sp AS (${sp}),
+     al AS (${al}),
+     adj AS (${adj}),
      k AS (SELECT project_id, source_kind FROM sp UNION SELECT project_id, source_kind FROM al UNION SELECT project_id, source_kind FROM adj)
      SELECT b.programme, b.project, b.synthetic, k.source_kind, al.allocation, sp.baseline_q, sp.forecast_q, sp.actual_q, sp.actual_to_date,
             sp.forecast_programme, sp.ill, adj.to_date AS adj_to_date, adj.in_quarter AS adj_q
