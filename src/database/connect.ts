@@ -22,6 +22,9 @@ export async function openDataSource(s: DatabaseSettings): Promise<DataSource> {
     await ds.query('PRAGMA foreign_keys = ON');
     await ds.query('PRAGMA busy_timeout = 5000');
     await ds.query('PRAGMA synchronous = NORMAL');
+    // Up to 64 MB of page cache (the default is 2 MB): the national reports read tens of MB of
+    // index per run, and re-reading them through the OS on every page cost ~10 % of each query.
+    await ds.query('PRAGMA cache_size = -65536');
   }
   return ds;
 }
