@@ -34,23 +34,30 @@ export class RagService {
     const milestones = await m.find(Milestone, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
     const targets = await m.find(OutputTarget, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+    // Each project's lines, milestones and targets by id: one pass each, not a scan per project.
+    const linesOf = groupByProject(aggs);
+    const milestonesOf = groupByProject(milestones);
+    const targetsOf = groupByProject(targets);
     return {
       reportingQuarter: pos.quarterCode,
       reportingQuarterEnd: pos.quarterEnd,
       thresholds: t,
       projects: projects.map((p) => {
-        const lines = aggs.filter((a) => a.projectId === p.id);
+        const lines = linesOf.get(p.id) ?? [];
         // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
         const basisPence = lines.reduce((s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence), 0);
         const forecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
         const finance = financeRag({ year: pos.year, forecastPence, basisPence, basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline' }, t);
         const ms = combine(
           'milestones',
-          milestones.filter((x) => x.projectId === p.id).map((x) => ({ ...milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t), explanation: `${x.title}: ${milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t).explanation}` })),
+          (milestonesOf.get(p.id) ?? []).map((x) => {
+            const r = milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t);
+            return { ...r, explanation: `${x.title}: ${r.explanation}` };
+          }),
         );
         const outs = combine(
           'outputs',
-          targets.filter((g) => g.projectId === p.id).map((g) => outputRag({ metric: g.metricCode, forecast: g.forecastValue, target: g.targetValue, display: (v) => formatQuantity(v, metrics.get(g.metricCode)!) }, t)),
+          (targetsOf.get(p.id) ?? []).map((g) => outputRag({ metric: g.metricCode, forecast: g.forecastValue, target: g.targetValue, display: (v) => formatQuantity(v, metrics.get(g.metricCode)!) }, t)),
         );
         return { project: p.code, finance, milestones: ms, outputs: outs, overall: overallRag({ finance, milestones: ms, outputs: outs }, { rag: p.ragOverride, reason: p.ragOverrideReason }), version: p.version };
       }),
@@ -112,3 +119,13 @@ export class RagService {
 }
 
 export type { RagResult };
+
+function groupByProject<T extends { projectId: number | null }>(rows: readonly T[]): Map<number | null, T[]> {
+  const out = new Map<number | null, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.projectId);
+    if (list) list.push(r);
+    else out.set(r.projectId, [r]);
+  }
+  return out;
+}
