@@ -77,7 +77,8 @@ function matrixOf(b: Awaited<ReturnType<ReconciliationService['nationalBreakdown
 async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full: boolean): Promise<{ rows: BenchRow[]; appMs: Record<string, number> }> {
   const rows: BenchRow[] = [];
   const appMs: Record<string, number> = {};
-  const reps = opts.quick ? 3 : 21;
+  // A few milliseconds each: many rounds, so one garbage collection or scheduler hiccup cannot move the median.
+  const reps = opts.quick ? 3 : 101;
   const svc = t.app.get(ReconciliationService);
   const largest = [...t.dataset.plan.seeds].sort((a, b) => b.projects.length - a.projects.length || a.programme.code.localeCompare(b.programme.code))[0];
   const code = largest.programme.code;
@@ -115,7 +116,8 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
     // Loopback HTTP: the Fastify app vs bare node:http running the same queries, fixed request count and concurrency.
     await t.app.listen(0, '127.0.0.1');
     const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const load = { requests: opts.quick ? 40 : 1500, concurrency: opts.quick ? 4 : 16 };
+    // Fixed count, kept modest: at national scale an overview is ~150 ms of SQL, and each side runs twice.
+    const load = { requests: opts.quick ? 40 : 400, concurrency: opts.quick ? 4 : 16 };
     const httpRow = (measure: string, m: Awaited<ReturnType<typeof measureHttp>>, note: string): BenchRow => ({
       db: t.kind, projects: scale, measure, ratio: m.appRps / m.bareRps, target: '≥ 0.5× throughput', pass: m.appRps / m.bareRps >= 0.5,
       appMs: 1000 / m.appRps, baselineMs: 1000 / m.bareRps, equal: true, status: 'measured', note: `${note}; ${m.requests} requests, concurrency ${m.concurrency}: app ${m.appRps.toFixed(0)}/s, bare node:http ${m.bareRps.toFixed(0)}/s`,
