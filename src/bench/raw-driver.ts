@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import * as sqlite3 from 'sqlite3';
 
 /**
@@ -45,10 +45,12 @@ export async function openRawSqlite(path: string): Promise<RawDb> {
   };
 }
 
+/** A prepared statement's name: the same text is parsed once per connection, then reused. */
+const name = (sql: string) => `b${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+
 export async function openRawPostgres(url: string, schema: string): Promise<RawDb> {
   const c = new Client({ connectionString: url, options: `-c search_path=${schema}` });
   await c.connect();
-  const name = (sql: string) => `b${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
   return {
     kind: 'postgres',
     all: async <T>(sql: string, params: unknown[] = []) => (await c.query({ name: name(sql), text: sql, values: params })).rows as T[],
@@ -58,5 +60,23 @@ export async function openRawPostgres(url: string, schema: string): Promise<RawD
     },
     exec: async (sql) => void (await c.query(sql)),
     close: () => c.end(),
+  };
+}
+
+/**
+ * A pool of raw connections, as many as the app's own pool: for baselines that serve
+ * concurrent requests (one client would queue them, handicapping the baseline).
+ */
+export function openRawPostgresPool(url: string, schema: string, size = 10): RawDb {
+  const pool = new Pool({ connectionString: url, options: `-c search_path=${schema}`, max: size });
+  return {
+    kind: 'postgres',
+    all: async <T>(sql: string, params: unknown[] = []) => (await pool.query({ name: name(sql), text: sql, values: params })).rows as T[],
+    run: async (sql, params = []) => {
+      await pool.query({ name: name(sql), text: sql, values: params });
+      return 0;
+    },
+    exec: async (sql) => void (await pool.query(sql)),
+    close: () => pool.end(),
   };
 }

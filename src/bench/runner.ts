@@ -4,7 +4,8 @@ import { dealFingerprint } from '../bulk-import/fingerprint';
 import { presentReconciliation } from '../reconciliation/present';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { emptyDealTables, NationalMatrix, rawNationalBreakdown, rawReconciliation } from './baselines';
-import { assertEqual, MEMORY_LIMIT_KB, measureHttp, measureNationalReturn, measureOverview, NATIONAL_QUARTER } from './measures';
+import { assertEqual, HttpMeasure, MEMORY_LIMIT_KB, measureHttp, measureNationalReturn, measureOverview, NATIONAL_QUARTER } from './measures';
+import { openRawPostgresPool } from './raw-driver';
 import { rawImportDeals } from './raw-import';
 import { BenchTarget, DEFAULT_PG_URL, openTarget } from './targets';
 import { interleave } from './timing';
@@ -124,10 +125,17 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
     });
     const ov = await measureOverview(t, base, code, load);
     rows.push(httpRow('dashboard overview over HTTP', ov, `${code}, public route (no token)`));
-    const rec = await measureHttp(`${base}/api/programmes/${code}/reconciliation`, async () => {
-      const [p] = await t.raw.all<{ code: string; name: string }>(t.raw.kind === 'postgres' ? 'SELECT code, name FROM programme WHERE code = $1' : 'SELECT code, name FROM programme WHERE code = ?', [code]);
-      return presentReconciliation({ programme: { code: p.code, name: p.name }, report: await rawReconciliation(t.raw, code) });
-    }, load);
+    // Concurrent requests: on PostgreSQL the bare server gets a pool as large as the app's.
+    const httpRaw = t.kind === 'postgres' ? openRawPostgresPool(t.env.DATABASE_URL, t.env.DATABASE_SCHEMA) : t.raw;
+    let rec: HttpMeasure;
+    try {
+      rec = await measureHttp(`${base}/api/programmes/${code}/reconciliation`, async () => {
+        const [p] = await httpRaw.all<{ code: string; name: string }>(httpRaw.kind === 'postgres' ? 'SELECT code, name FROM programme WHERE code = $1' : 'SELECT code, name FROM programme WHERE code = ?', [code]);
+        return presentReconciliation({ programme: { code: p.code, name: p.name }, report: await rawReconciliation(httpRaw, code) });
+      }, load);
+    } finally {
+      if (httpRaw !== t.raw) await httpRaw.close();
+    }
     rows.push(httpRow('reconciliation over HTTP', rec, `${code}, bare server on the raw driver`));
   }
 
