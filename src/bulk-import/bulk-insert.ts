@@ -36,13 +36,60 @@ function bind(kind: DbKind, v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
+/** PostgreSQL: rows per statement when each column travels as one array parameter. */
+export const PG_ARRAY_ROWS = 10000;
+
+function checkWidth(table: string, columns: readonly string[], row: readonly unknown[], index: number): void {
+  if (row.length !== columns.length) throw new Error(`${table}: row ${index} has ${row.length} values for ${columns.length} columns`);
+}
+
 export function createInserter(m: EntityManager, kind: DbKind, limit: number, onRows?: (n: number) => void): BulkInserter {
   const ph = (i: number) => (kind === 'postgres' ? `$${i}` : '?');
+  // PostgreSQL: each table's column types, read once from the catalogue (for the array casts).
+  const pgTypes = new Map<string, Map<string, string>>();
+  const typesOf = async (table: string): Promise<Map<string, string>> => {
+    let t = pgTypes.get(table);
+    if (!t) {
+      const rows: { name: string; type: string }[] = await m.query(
+        `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+        [table],
+      );
+      pgTypes.set(table, (t = new Map(rows.map((r) => [r.name, r.type]))));
+    }
+    return t;
+  };
+  /**
+   * PostgreSQL: one statement per 10,000 rows, each column one array parameter, unnested
+   * server-side. A multi-row VALUES list of thousands of placeholders is parsed and planned
+   * afresh every time; this statement is the same small text whatever the row count.
+   */
+  const insertPg = async (table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number> => {
+    const types = await typesOf(table);
+    const casts = columns.map((c, i) => {
+      const type = types.get(c);
+      if (!type) throw new Error(`${table}: no column "${c}"`);
+      return `$${i + 1}::${type}[]`;
+    });
+    const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`;
+    for (let start = 0; start < rows.length; start += PG_ARRAY_ROWS) {
+      const chunk = rows.slice(start, start + PG_ARRAY_ROWS);
+      const arrays = columns.map(() => new Array<unknown>(chunk.length));
+      for (let r = 0; r < chunk.length; r++) {
+        const row = chunk[r];
+        checkWidth(table, columns, row, start + r);
+        for (let c = 0; c < columns.length; c++) arrays[c][r] = bind(kind, row[c]);
+      }
+      await m.query(sql, arrays);
+      onRows?.(chunk.length);
+    }
+    return rows.length;
+  };
   return {
     kind,
     limit,
     async insert(table, columns, rows) {
       if (rows.length === 0) return 0;
+      if (kind === 'postgres') return insertPg(table, columns, rows);
       const size = chunkSize(columns.length, limit);
       const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
       for (let start = 0; start < rows.length; start += size) {
@@ -52,7 +99,7 @@ export function createInserter(m: EntityManager, kind: DbKind, limit: number, on
         let n = 0;
         for (let r = 0; r < chunk.length; r++) {
           const row = chunk[r];
-          if (row.length !== columns.length) throw new Error(`${table}: row ${start + r} has ${row.length} values for ${columns.length} columns`);
+          checkWidth(table, columns, row, start + r);
           const marks: string[] = new Array(columns.length);
           for (let c = 0; c < columns.length; c++) {
             params[n] = bind(kind, row[c]);
