@@ -146,6 +146,11 @@ describe('bench harness', () => {
     const big = await measureChild('const b = Buffer.alloc(args.mb * 1024 * 1024, 1); return b.length;', { mb: 120 });
     expect(big.result).toBe(120 * 1024 * 1024);
     expect(big.maxRssKb).toBeGreaterThan(120 * 1024);
+    // The parent's own memory does not count (node spawns by fork, whose copy maxRSS would remember).
+    const ballast = Buffer.alloc(300 * 1024 * 1024, 1);
+    const small = await measureChild('return 1;', {});
+    expect(ballast.length).toBe(300 * 1024 * 1024);
+    expect(small.maxRssKb).toBeLessThan(150 * 1024);
     const dir = mkdtempSync(join(tmpdir(), 'gdt-xlsx-'));
     try {
       const rows = Array.from({ length: 500 }, (_, i) => [`P${i}`, 'LGF', i * 100.5]);
