@@ -32,7 +32,7 @@ export interface NationalReturnMeasure {
   app: Sampled;
   baseline: Sampled;
   rows: number;
-  /** maxRSS of a child process that does only the export (kilobytes), when measured. */
+  /** Peak resident set of a child process that does only the export (kilobytes, VmHWM on Linux), when measured. */
   maxRssKb: number | null;
   childMs: number | null;
 }

@@ -48,19 +48,24 @@ export async function openRawSqlite(path: string): Promise<RawDb> {
 /** A prepared statement's name: the same text is parsed once per connection, then reused. */
 const name = (sql: string) => `b${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
 
+/** A client or a pool: both answer the same query calls. */
+function pgRaw(db: Client | Pool): RawDb {
+  return {
+    kind: 'postgres',
+    all: async <T>(sql: string, params: unknown[] = []) => (await db.query({ name: name(sql), text: sql, values: params })).rows as T[],
+    run: async (sql, params = []) => {
+      await db.query({ name: name(sql), text: sql, values: params });
+      return 0;
+    },
+    exec: async (sql) => void (await db.query(sql)),
+    close: () => db.end(),
+  };
+}
+
 export async function openRawPostgres(url: string, schema: string): Promise<RawDb> {
   const c = new Client({ connectionString: url, options: `-c search_path=${schema}` });
   await c.connect();
-  return {
-    kind: 'postgres',
-    all: async <T>(sql: string, params: unknown[] = []) => (await c.query({ name: name(sql), text: sql, values: params })).rows as T[],
-    run: async (sql, params = []) => {
-      await c.query({ name: name(sql), text: sql, values: params });
-      return 0;
-    },
-    exec: async (sql) => void (await c.query(sql)),
-    close: () => c.end(),
-  };
+  return pgRaw(c);
 }
 
 /**
@@ -68,15 +73,5 @@ export async function openRawPostgres(url: string, schema: string): Promise<RawD
  * concurrent requests (one client would queue them, handicapping the baseline).
  */
 export function openRawPostgresPool(url: string, schema: string, size = 10): RawDb {
-  const pool = new Pool({ connectionString: url, options: `-c search_path=${schema}`, max: size });
-  return {
-    kind: 'postgres',
-    all: async <T>(sql: string, params: unknown[] = []) => (await pool.query({ name: name(sql), text: sql, values: params })).rows as T[],
-    run: async (sql, params = []) => {
-      await pool.query({ name: name(sql), text: sql, values: params });
-      return 0;
-    },
-    exec: async (sql) => void (await pool.query(sql)),
-    close: () => pool.end(),
-  };
+  return pgRaw(new Pool({ connectionString: url, options: `-c search_path=${schema}`, max: size }));
 }
