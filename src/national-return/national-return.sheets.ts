@@ -2,10 +2,8 @@ import type { ColumnSpec, RowInput, SheetSpec, TotalSpec } from '../xlsx';
 import type { NationalRow, ProgrammeInfoRow } from './national-return.queries';
 
 /** The workbook's layout, shared by the app's export and the benchmark's in-memory baseline. */
-export const FINANCE_COLUMNS: ColumnSpec[] = [
-  { key: 'programme', header: 'Programme', type: 'text' },
-  { key: 'project', header: 'Project', type: 'text' },
-  { key: 'source', header: 'Source', type: 'text' },
+/** What both sheets show after their own key columns: the six money figures, then the illustrative flag. */
+const FIGURE_COLUMNS: ColumnSpec[] = [
   { key: 'allocation', header: 'Allocation', type: 'money' },
   { key: 'baseline', header: 'Baseline in quarter', type: 'money' },
   { key: 'forecast', header: 'Forecast in quarter', type: 'money' },
@@ -15,17 +13,18 @@ export const FINANCE_COLUMNS: ColumnSpec[] = [
   { key: 'illustrative', header: 'Illustrative', type: 'text' },
 ];
 
+export const FINANCE_COLUMNS: ColumnSpec[] = [
+  { key: 'programme', header: 'Programme', type: 'text' },
+  { key: 'project', header: 'Project', type: 'text' },
+  { key: 'source', header: 'Source', type: 'text' },
+  ...FIGURE_COLUMNS,
+];
+
 export const PROGRAMME_COLUMNS: ColumnSpec[] = [
   { key: 'programme', header: 'Programme', type: 'text' },
   { key: 'name', header: 'Name', type: 'text', maxWidth: 50 },
   { key: 'rows', header: 'Rows', type: 'integer' },
-  { key: 'allocation', header: 'Allocation', type: 'money' },
-  { key: 'baseline', header: 'Baseline in quarter', type: 'money' },
-  { key: 'forecast', header: 'Forecast in quarter', type: 'money' },
-  { key: 'actual', header: 'Actual in quarter', type: 'money' },
-  { key: 'actualToDate', header: 'Actual to date', type: 'money' },
-  { key: 'forecastProgramme', header: 'Forecast for the programme', type: 'money' },
-  { key: 'illustrative', header: 'Illustrative', type: 'text' },
+  ...FIGURE_COLUMNS,
 ];
 
 export const MONEY_KEYS = ['allocation', 'baseline', 'forecast', 'actual', 'actualToDate', 'forecastProgramme'] as const;
