@@ -60,7 +60,7 @@ export class GeneratorService {
   /**
    * PostgreSQL: a million fresh rows leave the visibility map unset and the statistics stale
    * until autovacuum comes round. Doing its work now lets the reporting queries use index-only
-   * scans and good plans at once (the national return's pages run in half the time).
+   * scans (which otherwise still read the heap) and plans from real statistics at once.
    * Only this schema's tables: other schemas in the same database are not ours to touch.
    */
   private async settle(): Promise<void> {

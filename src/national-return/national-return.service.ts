@@ -45,9 +45,9 @@ export class NationalReturnService {
 
   /**
    * One consistent read: SQLite's queue (no write interleaves), a repeatable-read snapshot on
-   * PostgreSQL. There JIT is switched off for the snapshot: each page's plan is costed above
-   * jit_above_cost yet runs in ~50 ms, and compiling it took as long again (measured at 6,000
-   * projects), so JIT only ever slowed this export down.
+   * PostgreSQL. There JIT is switched off for the snapshot: a page is a short statement whose
+   * cost estimate can still cross jit_above_cost (the earlier join form did at 6,000 projects,
+   * and spent ~50 ms compiling for a ~50 ms page), so JIT can only slow this export down.
    */
   private consistentRead<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     if (this.db.type !== 'postgres') return this.db.read(fn);
