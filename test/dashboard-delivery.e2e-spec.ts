@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { reportsDir } from '../src/common/paths';
-import { chromiumAvailable, chromiumPath, launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { chromiumForTests } from './support/chromium';
 import { Allocation } from '../src/funding/allocation.entity';
 import { Milestone } from '../src/milestones/milestone.entity';
 import { Programme } from '../src/programmes/programme.entity';
@@ -30,11 +31,7 @@ const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const SHOTS = join(reportsDir(), 'screenshots');
 
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(`REQUIRE_CHROMIUM=1 but chromium is not installed at ${chromiumPath()}`);
-  console.warn(`SKIPPED delivery browser tests: chromium is not installed at ${chromiumPath()} (apt-get install chromium, or set CHROMIUM_PATH)`);
-}
+const haveChromium = chromiumForTests('delivery browser tests');
 const browserIt = haveChromium ? it : it.skip;
 const hasPdftotext = () => {
   try {

@@ -6,7 +6,8 @@ import { reportsDir } from '../src/common/paths';
 import { Allocation } from '../src/funding/allocation.entity';
 import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
-import { chromiumAvailable, chromiumPath, launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { chromiumForTests } from './support/chromium';
 import { databaseKinds } from './support/databases';
 import { queryCounter } from './support/queries';
 import { startTestApp, TestApp } from './support/test-app';
@@ -15,12 +16,7 @@ const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const SHOTS = join(reportsDir(), 'screenshots');
 
-/** Browser tests need Debian's chromium; without it they are skipped loudly (or fail with REQUIRE_CHROMIUM=1). */
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(`REQUIRE_CHROMIUM=1 but chromium is not installed at ${chromiumPath()}`);
-  console.warn(`SKIPPED browser tests: chromium is not installed at ${chromiumPath()} (apt-get install chromium, or set CHROMIUM_PATH)`);
-}
+const haveChromium = chromiumForTests('browser tests');
 const browserIt = haveChromium ? it : it.skip;
 const hasPdftotext = () => {
   try {
