@@ -4,7 +4,6 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
-import { AllExceptionsFilter } from './common/http-exception.filter';
 import { PinoNestLogger } from './common/pino-logger';
 import { recordRoutes } from './common/route-table';
 import { createValidationPipe } from './common/validation';
@@ -46,12 +45,24 @@ export interface CreateAppOptions {
 }
 
 /** Builds the HTTP app (used by main.ts and by the end-to-end tests). */
-export async function createApp(config: AppConfig = loadConfig(), opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig = loadConfig(),
+  opts: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const silent = config.LOG_LEVEL === 'silent';
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    logger: silent ? false : { level: config.LOG_LEVEL, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
+    logger: silent
+      ? false
+      : {
+          level: config.LOG_LEVEL,
+          redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+          ...(opts.logStream ? { stream: opts.logStream } : {}),
+        },
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id'])
+        ? req.headers['x-request-id']
+        : randomUUID(),
   });
   const fastify = adapter.getInstance();
   recordRoutes(fastify as never);
@@ -63,21 +74,34 @@ export async function createApp(config: AppConfig = loadConfig(), opts: CreateAp
     bufferLogs: !silent,
   });
   if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
-  await app.register(helmet as never, { contentSecurityPolicy: { directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false });
+  await app.register(helmet as never, {
+    contentSecurityPolicy: { directives: CSP_DIRECTIVES },
+    crossOriginEmbedderPolicy: false,
+  });
   const origins = (config.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   // CORS stays off (no Access-Control headers at all) unless origins are configured.
-  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'], maxAge: 600 });
+  if (origins.length)
+    app.enableCors({
+      origin: origins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      maxAge: 600,
+    });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const docs = new DocumentBuilder()
     .setTitle('Growth Deal tracker')
-    .setDescription('Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places ("2400000.00"). Sign in with a personal API token: Authorization: Bearer gdt_<id>_<secret>.')
+    .setDescription(
+      'Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places ("2400000.00"). Sign in with a personal API token: Authorization: Bearer gdt_<id>_<secret>.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
   return app;
 }

@@ -7,12 +7,16 @@ import { COMMAND_GROUPS } from './cli/commands';
 export async function runCli(argv: string[], ctx = new CliContext()): Promise<number> {
   const program = new Command()
     .name('growth-deal')
-    .description('Growth Deal tracker command line. Money is pounds; the database is the one the server uses (DATABASE_URL or DATABASE_PATH).')
+    .description(
+      'Growth Deal tracker command line. Money is pounds; the database is the one the server uses (DATABASE_URL or DATABASE_PATH).',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) })
     .showHelpAfterError();
   for (const register of COMMAND_GROUPS) register(program, ctx);
-  program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) }));
+  program.commands.forEach((c) =>
+    c.exitOverride().configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) }),
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

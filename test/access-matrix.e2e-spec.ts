@@ -24,7 +24,10 @@ const WHO: Who[] = [
 ];
 const PARAMS = { code: 'SSLEP-GD-2014', project: 'ETRURIA', id: '999999' };
 
-function expected(route: DiscoveredRoute, who: Who): 'allow' | 401 | 'ROLE_NOT_ALLOWED' | 'PROJECT_NOT_ASSIGNED' | 'NO_ACCESS_RULE' {
+function expected(
+  route: DiscoveredRoute,
+  who: Who,
+): 'allow' | 401 | 'ROLE_NOT_ALLOWED' | 'PROJECT_NOT_ASSIGNED' | 'NO_ACCESS_RULE' {
   const rule = route.rule!;
   if (rule.kind === 'public') return 'allow';
   if (rule.kind === 'none') return 'NO_ACCESS_RULE';
@@ -32,7 +35,8 @@ function expected(route: DiscoveredRoute, who: Who): 'allow' | 401 | 'ROLE_NOT_A
   if (who.role !== 'admin' && !rule.roles.includes(who.role)) return 'ROLE_NOT_ALLOWED';
   // Unassigned managers: every write here names ETRURIA (path or body) unless it is a bodiless DELETE without :project.
   const namesProject = route.url.includes(':project') || (isWrite(route.method) && route.method !== 'DELETE');
-  if (who.role === 'programme_manager' && !who.assigned && isWrite(route.method) && namesProject) return 'PROJECT_NOT_ASSIGNED';
+  if (who.role === 'programme_manager' && !who.assigned && isWrite(route.method) && namesProject)
+    return 'PROJECT_NOT_ASSIGNED';
   return 'allow';
 }
 
@@ -46,7 +50,14 @@ describe.each(databaseKinds())('access matrix on %s', (kind) => {
     for (const w of WHO) {
       if (w.role === 'anonymous') as.set(w.label, t.anonymous);
       else if (w.role === 'admin') as.set(w.label, t.request);
-      else as.set(w.label, await t.as(w.role, w.role === 'programme_manager' ? { projects: [w.assigned ? 'ETRURIA' : 'LICHFIELD'] } : {}));
+      else
+        as.set(
+          w.label,
+          await t.as(
+            w.role,
+            w.role === 'programme_manager' ? { projects: [w.assigned ? 'ETRURIA' : 'LICHFIELD'] } : {},
+          ),
+        );
     }
   });
   afterAll(async () => t?.close());
@@ -70,33 +81,65 @@ describe.each(databaseKinds())('access matrix on %s', (kind) => {
       for (const route of routes) {
         const rule = route.rule ?? { kind: 'public' as const };
         const url = fillPath(route.url, PARAMS) + (route.method === 'DELETE' ? '?version=0' : '');
-        const body = isWrite(route.method) && route.method !== 'DELETE' ? { project: 'ETRURIA', matrixProbe: true } : undefined;
+        const body =
+          isWrite(route.method) && route.method !== 'DELETE' ? { project: 'ETRURIA', matrixProbe: true } : undefined;
         const res = await send(route.method, url, body);
         tried++;
         const want = expected({ ...route, rule }, who);
-        const denial = res.status === 403 && ACCESS_DENIAL_CODES.includes(res.body?.code) ? res.body.code : res.status === 401 ? 401 : undefined;
+        const denial =
+          res.status === 403 && ACCESS_DENIAL_CODES.includes(res.body?.code)
+            ? res.body.code
+            : res.status === 401
+              ? 401
+              : undefined;
         const got = denial ?? 'allow';
         if (got === 'allow') tally.allowed++;
         else if (got === 401) tally.unauthenticated++;
         else tally.forbidden++;
-        if (got !== want || res.status === 429 || res.status >= 500) failures.push(`${who.label} ${route.method} ${url}: expected ${want}, got ${res.status} ${res.body?.code ?? ''}`);
+        if (got !== want || res.status === 429 || res.status >= 500)
+          failures.push(
+            `${who.label} ${route.method} ${url}: expected ${want}, got ${res.status} ${res.body?.code ?? ''}`,
+          );
       }
     }
-    console.log(`access matrix (${kind}): ${routes.length} routes × ${WHO.length} actors = ${tried} requests; allowed ${tally.allowed}, 401 ${tally.unauthenticated}, 403 ${tally.forbidden}`);
+    console.log(
+      `access matrix (${kind}): ${routes.length} routes × ${WHO.length} actors = ${tried} requests; allowed ${tally.allowed}, 401 ${tally.unauthenticated}, 403 ${tally.forbidden}`,
+    );
     expect(failures).toEqual([]);
     expect(tried).toBe(routes.length * WHO.length);
   });
 
-  it('scopes writes by id to the row\'s project: milestones and output claims of an unassigned project are 403', async () => {
+  it("scopes writes by id to the row's project: milestones and output claims of an unassigned project are 403", async () => {
     const P = '/api/programmes/SSLEP-GD-2014';
-    const ms = (await t.request('POST', `${P}/projects/ETRURIA/milestones`, { kind: 'start_on_site', title: 'Start on site', baselineDate: '2017-06-01' })).body;
-    const claim = (await t.request('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, { quarter: '2015-16 Q1', value: 2, claimKey: 'EMPLOYER:SCOPE' })).body;
+    const ms = (
+      await t.request('POST', `${P}/projects/ETRURIA/milestones`, {
+        kind: 'start_on_site',
+        title: 'Start on site',
+        baselineDate: '2017-06-01',
+      })
+    ).body;
+    const claim = (
+      await t.request('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, {
+        quarter: '2015-16 Q1',
+        value: 2,
+        claimKey: 'EMPLOYER:SCOPE',
+      })
+    ).body;
     const other = as.get('programme_manager (assigned LICHFIELD only)')!;
     const mine = as.get('programme_manager (assigned ETRURIA)')!;
-    const refused = [await other('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }), await other('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 })];
-    expect(refused.map((r) => [r.status, r.body.code])).toEqual([[403, 'PROJECT_NOT_ASSIGNED'], [403, 'PROJECT_NOT_ASSIGNED']]);
+    const refused = [
+      await other('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }),
+      await other('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual([
+      [403, 'PROJECT_NOT_ASSIGNED'],
+      [403, 'PROJECT_NOT_ASSIGNED'],
+    ]);
     expect((await other('GET', `${P}/milestones/${ms.id}`)).body.forecastDate).toBe('2017-06-01');
-    const allowed = [await mine('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }), await mine('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 })];
+    const allowed = [
+      await mine('PATCH', `${P}/milestones/${ms.id}`, { version: ms.version, forecastDate: '2017-07-01' }),
+      await mine('PATCH', `${P}/output-actuals/${claim.id}`, { version: claim.version, value: 3 }),
+    ];
     expect(allowed.map((r) => r.status)).toEqual([200, 200]);
     expect(allowed[0].body.forecastDate).toBe('2017-07-01');
   });

@@ -16,12 +16,25 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     },
   });
   beforeAll(async () => {
-    t = await startTestApp(kind, { AUTH_FAILURE_LIMIT: '3', WRITE_RATE_LIMIT: '8', CORS_ORIGINS: 'https://dash.example', LOG_LEVEL: 'info', BODY_LIMIT_BYTES: '4096' }, { logStream });
+    t = await startTestApp(
+      kind,
+      {
+        AUTH_FAILURE_LIMIT: '3',
+        WRITE_RATE_LIMIT: '8',
+        CORS_ORIGINS: 'https://dash.example',
+        LOG_LEVEL: 'info',
+        BODY_LIMIT_BYTES: '4096',
+      },
+      { logStream },
+    );
   });
   afterAll(async () => t?.close());
 
   it('creates the first admin and a token from the CLI; the token is printed once and works', async () => {
-    const u = await cli(['user', 'create', '--name', 'Ada Admin', '--email', 'Ada@Example.org', '--role', 'admin'], t.env);
+    const u = await cli(
+      ['user', 'create', '--name', 'Ada Admin', '--email', 'Ada@Example.org', '--role', 'admin'],
+      t.env,
+    );
     expect(u.code).toBe(0);
     expect(u.out).toContain('ada@example.org (admin)');
     const tok = await cli(['token', 'create', '--email', 'ada@example.org', '--days', '30'], t.env);
@@ -42,7 +55,10 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     expect(me.body.tokens.find((x: { publicId: string }) => x.publicId === publicId)).toBeDefined();
     expect(JSON.stringify(me.body)).not.toContain(row.secretSha256);
 
-    const dup = await cli(['user', 'create', '--name', 'Again', '--email', 'ada@example.org', '--role', 'viewer'], t.env);
+    const dup = await cli(
+      ['user', 'create', '--name', 'Again', '--email', 'ada@example.org', '--role', 'viewer'],
+      t.env,
+    );
     expect(dup.code).toBe(2);
     const badRole = await cli(['user', 'create', '--name', 'X', '--email', 'x@example.org', '--role', 'king'], t.env);
     expect(badRole.code).toBe(2);
@@ -59,14 +75,32 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
   it('refuses an expired token', async () => {
     const tok = await cli(['token', 'create', '--email', 'ada@example.org'], t.env);
     const token = tok.out.trim();
-    await t.ds.getRepository(ApiToken).update({ publicId: token.slice(4, 20) }, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await t.ds
+      .getRepository(ApiToken)
+      .update({ publicId: token.slice(4, 20) }, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     const res = await t.anonymous('GET', '/api/auth/me', undefined, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
 
   it('scopes a programme manager to assigned projects, including allocations edited by id', async () => {
-    const made = await cli(['user', 'create', '--name', 'Pat PM', '--email', 'pat@example.org', '--role', 'programme_manager', '--programme', 'SSLEP-GD-2014', '--projects', 'ETRURIA,MEAFORD'], t.env);
+    const made = await cli(
+      [
+        'user',
+        'create',
+        '--name',
+        'Pat PM',
+        '--email',
+        'pat@example.org',
+        '--role',
+        'programme_manager',
+        '--programme',
+        'SSLEP-GD-2014',
+        '--projects',
+        'ETRURIA,MEAFORD',
+      ],
+      t.env,
+    );
     expect(made.code).toBe(0);
     expect(made.out).toContain('SSLEP-GD-2014/ETRURIA, SSLEP-GD-2014/MEAFORD');
     const pm = await t.as('programme_manager', { projects: ['ETRURIA'] });
@@ -76,14 +110,22 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     const other = await pm('PATCH', `${P}/projects/LICHFIELD`, { version: 1, location: 'Elsewhere' });
     expect(other.status).toBe(403);
     expect(other.body.code).toBe('PROJECT_NOT_ASSIGNED');
-    const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'LICHFIELD', period: '2016-17', amount: '10.00', commitmentStatus: 'indicative' });
+    const draft = await t.request('POST', `${P}/allocations`, {
+      sourceKind: 'LGF',
+      project: 'LICHFIELD',
+      period: '2016-17',
+      amount: '10.00',
+      commitmentStatus: 'indicative',
+    });
     expect(draft.status).toBe(201);
     const viaId = await pm('PATCH', `${P}/allocations/${draft.body.id}`, { version: 1, amount: '11.00' });
     expect(viaId.status).toBe(403);
     expect(viaId.body.details.field).toBe('id');
     const viewer = await t.as('viewer');
     expect((await viewer('GET', `${P}/projects/LICHFIELD`)).status).toBe(200);
-    expect((await viewer('PATCH', `${P}/projects/LICHFIELD`, { version: 1, location: 'x' })).body.code).toBe('ROLE_NOT_ALLOWED');
+    expect((await viewer('PATCH', `${P}/projects/LICHFIELD`, { version: 1, location: 'x' })).body.code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
   });
 
   it('sends security headers with a CSP, and CORS only to configured origins', async () => {
@@ -108,7 +150,10 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
   it('throttles writes per user (429 in our shape) but never reads', async () => {
     const fin = await t.as('finance');
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await fin('POST', `${P}/allocations`, { sourceKind: 'LGF', period: '2016-17', amount: '1.00' })).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push(
+        (await fin('POST', `${P}/allocations`, { sourceKind: 'LGF', period: '2016-17', amount: '1.00' })).status,
+      );
     expect(statuses.slice(0, 8).every((s) => s === 400)).toBe(true);
     expect(statuses.slice(8)).toEqual([429, 429]);
     const res = await fin('POST', `${P}/allocations`, {});
@@ -128,7 +173,8 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
   it('blocks an address after repeated bad tokens (429), then valid tokens from it wait too', async () => {
     const bad = 'gdt_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43);
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await t.anonymous('GET', `${P}/projects`, undefined, { authorization: `Bearer ${bad}` })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await t.anonymous('GET', `${P}/projects`, undefined, { authorization: `Bearer ${bad}` })).status);
     // The revoked and the expired token above already spent two of the three failures allowed.
     expect(statuses).toEqual([401, 429, 429, 429]);
     expect((await t.request('GET', `${P}/projects`)).status).toBe(429);

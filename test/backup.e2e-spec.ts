@@ -12,14 +12,19 @@ function dump(path: string): Promise<Record<string, unknown[]>> {
   return new Promise((res, rej) => {
     const db = new sqlite3.Database(path, sqlite3.OPEN_READONLY, (e) => {
       if (e) return rej(e);
-      db.all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", async (e2, tables: { name: string }[]) => {
-        if (e2) return rej(e2);
-        const out: Record<string, unknown[]> = {};
-        for (const { name } of tables) {
-          out[name] = await new Promise<unknown[]>((r, j) => db.all(`SELECT * FROM "${name}" ORDER BY rowid`, (e3, rows) => (e3 ? j(e3) : r(rows))));
-        }
-        db.close(() => res(out));
-      });
+      db.all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        async (e2, tables: { name: string }[]) => {
+          if (e2) return rej(e2);
+          const out: Record<string, unknown[]> = {};
+          for (const { name } of tables) {
+            out[name] = await new Promise<unknown[]>((r, j) =>
+              db.all(`SELECT * FROM "${name}" ORDER BY rowid`, (e3, rows) => (e3 ? j(e3) : r(rows))),
+            );
+          }
+          db.close(() => res(out));
+        },
+      );
     });
   });
 }
@@ -47,11 +52,25 @@ describe.each(databaseKinds())('backup and restore on %s', (kind) => {
   }
 
   it('backs up while the app runs and restores into a new path with every table’s rows identical', async () => {
-    expect((await t.request('POST', `${P}/projects`, { code: 'BACKUP-ME', name: 'Backed up £ “quotes” ☃' })).status).toBe(201);
-    expect((await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'BACKUP-ME', period: '2016-17', amount: '1234567.89', commitmentStatus: 'indicative' })).status).toBe(201);
+    expect(
+      (await t.request('POST', `${P}/projects`, { code: 'BACKUP-ME', name: 'Backed up £ “quotes” ☃' })).status,
+    ).toBe(201);
+    expect(
+      (
+        await t.request('POST', `${P}/allocations`, {
+          sourceKind: 'LGF',
+          project: 'BACKUP-ME',
+          period: '2016-17',
+          amount: '1234567.89',
+          commitmentStatus: 'indicative',
+        })
+      ).status,
+    ).toBe(201);
     const out = join(dir, 'backup.sqlite');
     // Writes keep arriving while the backup runs.
-    const writing = Promise.all(Array.from({ length: 10 }, (_, i) => t.request('POST', `${P}/projects`, { code: `DURING-${i}`, name: 'during' })));
+    const writing = Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.request('POST', `${P}/projects`, { code: `DURING-${i}`, name: 'during' })),
+    );
     const b = await cli(['backup', '--out', out], t.env);
     await writing;
     expect(b.code).toBe(0);
@@ -69,7 +88,9 @@ describe.each(databaseKinds())('backup and restore on %s', (kind) => {
     expect((src.allocation as { amount_pence: number }[]).some((a) => a.amount_pence === 123456789)).toBe(true);
     // Every table of the live database is in the backup (rows written during it may or may not be).
     expect(Object.keys(copy)).toEqual(Object.keys(await dump(t.env.DATABASE_PATH)));
-    console.log(`backup/restore: ${Object.keys(copy).length} tables, ${Object.values(copy).reduce((n, rows) => n + rows.length, 0)} rows compared exactly`);
+    console.log(
+      `backup/restore: ${Object.keys(copy).length} tables, ${Object.values(copy).reduce((n, rows) => n + rows.length, 0)} rows compared exactly`,
+    );
   });
 
   it('refuses to restore a file that is not a tracker database, or over a database that is open', async () => {

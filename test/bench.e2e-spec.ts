@@ -49,7 +49,10 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
     expect([...raw.cells.values()].reduce((n, m) => n + m.size, 0)).toBe(cells);
     // Independent check of the grand total against the plan itself (non-withdrawn allocations).
     const { parsePounds } = await import('../src/common/money');
-    const planned = t.dataset.plan.seeds.flatMap((s) => s.allocations).filter((a) => a.commitmentStatus !== 'withdrawn').reduce((sum, a) => sum + parsePounds(a.amount), 0);
+    const planned = t.dataset.plan.seeds
+      .flatMap((s) => s.allocations)
+      .filter((a) => a.commitmentStatus !== 'withdrawn')
+      .reduce((sum, a) => sum + parsePounds(a.amount), 0);
     expect(app.grandTotal).toBe(planned);
   });
 
@@ -67,7 +70,7 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
     expect(Number(counts[0].n)).toBe(rows.length * 8);
   });
 
-  it('national return: exceljs from memory writes exactly the app\'s cells; every total equals the sum of its rows', async () => {
+  it("national return: exceljs from memory writes exactly the app's cells; every total equals the sum of its rows", async () => {
     const m = await measureNationalReturn(t, 1, false);
     expect(m.rows).toBeGreaterThan(20);
     const dir = mkdtempSync(join(tmpdir(), 'gdt-nr-'));
@@ -84,10 +87,14 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
       for (let c = 3; c <= 8; c++) expect(pence(total[c] ?? 0)).toBe(data.reduce((s, r) => s + pence(r[c] ?? 0), 0));
       for (const row of fin.slice(2 + res.rows)) {
         const kind = String(row[0]).replace('Total ', '');
-        for (let c = 3; c <= 8; c++) expect(pence(row[c] ?? 0)).toBe(data.filter((r) => r[2] === kind).reduce((s, r) => s + pence(r[c] ?? 0), 0));
+        for (let c = 3; c <= 8; c++)
+          expect(pence(row[c] ?? 0)).toBe(data.filter((r) => r[2] === kind).reduce((s, r) => s + pence(r[c] ?? 0), 0));
       }
       // The allocation column is the plan's approved project-level allocations, to the penny.
-      const planned = t.dataset.plan.seeds.flatMap((s) => s.allocations).filter((a) => a.project && a.commitmentStatus !== 'withdrawn').reduce((sum, a) => sum + parsePounds(a.amount), 0);
+      const planned = t.dataset.plan.seeds
+        .flatMap((s) => s.allocations)
+        .filter((a) => a.project && a.commitmentStatus !== 'withdrawn')
+        .reduce((sum, a) => sum + parsePounds(a.amount), 0);
       expect(pence(total[3])).toBe(planned);
       expect(res.sheets.find((s) => s.name === 'Finance')!.totals[0].values.allocation).toBe(planned);
       // The Programmes sheet: one row per programme, its total equal to the finance total.
@@ -155,7 +162,12 @@ describe('bench harness', () => {
     try {
       const rows = Array.from({ length: 500 }, (_, i) => [`P${i}`, 'LGF', i * 100.5]);
       writeFileSync(join(dir, 'rows.json'), JSON.stringify(rows));
-      const x = await measureChild(EXCELJS_STREAM_BASELINE, { rowsFile: join(dir, 'rows.json'), out: join(dir, 'out.xlsx'), header: ['project', 'source', 'spend'], moneyColumns: [2] });
+      const x = await measureChild(EXCELJS_STREAM_BASELINE, {
+        rowsFile: join(dir, 'rows.json'),
+        out: join(dir, 'out.xlsx'),
+        header: ['project', 'source', 'spend'],
+        moneyColumns: [2],
+      });
       expect(x.result).toEqual({ rows: 500 });
       expect(readFileSync(join(dir, 'out.xlsx')).subarray(0, 2).toString()).toBe('PK');
     } finally {
@@ -172,21 +184,54 @@ describe('npm run bench --quick end to end', () => {
     try {
       const out = join(dir, 'latest.json');
       const db = databaseKinds().length === 2 ? 'both' : 'sqlite';
-      const r = await cli(['bench', '--quick', '--projects', '20', '--scaling-projects', '6', '--leps', '3', '--quarters', '4', '--db', db, '--out', out], {});
+      const r = await cli(
+        [
+          'bench',
+          '--quick',
+          '--projects',
+          '20',
+          '--scaling-projects',
+          '6',
+          '--leps',
+          '3',
+          '--quarters',
+          '4',
+          '--db',
+          db,
+          '--out',
+          out,
+        ],
+        {},
+      );
       expect([0, 3]).toContain(r.code); // tiny data: ratios are noise, so a miss is exit 3, never a crash
       expect(r.err).toBe('');
       expect(r.out).toContain('| programme reconciliation');
       const report = JSON.parse(readFileSync(out, 'utf8'));
       const kinds = db === 'both' ? ['sqlite', 'postgres'] : ['sqlite'];
       for (const k of kinds) {
-        const measured = report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'measured').map((x: { measure: string; projects: number }) => `${x.projects} ${x.measure}`);
+        const measured = report.rows
+          .filter((x: { db: string; status: string }) => x.db === k && x.status === 'measured')
+          .map((x: { measure: string; projects: number }) => `${x.projects} ${x.measure}`);
         expect(measured).toEqual([
-          '6 programme reconciliation', '6 national breakdown (kind × year)', '6 national quarterly return (xlsx)', '6 bulk import',
-          '20 programme reconciliation', '20 national breakdown (kind × year)', '20 national quarterly return (xlsx)', '20 dashboard overview over HTTP', '20 reconciliation over HTTP', '20 bulk import',
+          '6 programme reconciliation',
+          '6 national breakdown (kind × year)',
+          '6 national quarterly return (xlsx)',
+          '6 bulk import',
+          '20 programme reconciliation',
+          '20 national breakdown (kind × year)',
+          '20 national quarterly return (xlsx)',
+          '20 dashboard overview over HTTP',
+          '20 reconciliation over HTTP',
+          '20 bulk import',
         ]);
-        expect(report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending')).toHaveLength(0);
+        expect(
+          report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending'),
+        ).toHaveLength(0);
         // The export-only child's peak memory is measured at the main scale.
-        const nr = report.rows.find((x: { db: string; projects: number; measure: string }) => x.db === k && x.projects === 20 && x.measure === 'national quarterly return (xlsx)');
+        const nr = report.rows.find(
+          (x: { db: string; projects: number; measure: string }) =>
+            x.db === k && x.projects === 20 && x.measure === 'national quarterly return (xlsx)',
+        );
         expect(nr.maxRssMb).toBeGreaterThan(30);
         expect(nr.maxRssMb).toBeLessThan(250);
         expect(report.growth.filter((g: { db: string }) => g.db === k)).toHaveLength(4);

@@ -17,10 +17,25 @@ describe.each(databaseKinds())('change request CLI on %s', (kind) => {
   afterAll(async () => t?.close());
 
   it('lists, shows, approves and prints the envelope; refuses a reject without a reason', async () => {
-    const allocs = (await t.request('GET', `/api/programmes/${CODE}/allocations?sourceKind=LGF&limit=100`)).body.items as { id: number; project: string }[];
+    const allocs = (await t.request('GET', `/api/programmes/${CODE}/allocations?sourceKind=LGF&limit=100`)).body
+      .items as { id: number; project: string }[];
     const id = (p: string) => allocs.find((a) => a.project === p)!.id;
     const svc = t.app.get(ChangeRequestsService);
-    const cr = await svc.create(CODE, { kind: 'reallocation', title: 'Meaford to Lichfield', reason: 'underspend', payload: { lines: [{ allocationId: id('MEAFORD'), delta: '-1000000.00' }, { allocationId: id('LICHFIELD'), delta: '1000000.00' }] } }, PM);
+    const cr = await svc.create(
+      CODE,
+      {
+        kind: 'reallocation',
+        title: 'Meaford to Lichfield',
+        reason: 'underspend',
+        payload: {
+          lines: [
+            { allocationId: id('MEAFORD'), delta: '-1000000.00' },
+            { allocationId: id('LICHFIELD'), delta: '1000000.00' },
+          ],
+        },
+      },
+      PM,
+    );
     await svc.submit(CODE, cr.number, {}, PM);
 
     const list = await cli(t, ['change', 'list', '--programme', CODE, '--state', 'submitted']);
@@ -30,7 +45,16 @@ describe.each(databaseKinds())('change request CLI on %s', (kind) => {
     const noReason = await cli(t, ['change', 'reject', '--programme', CODE, '--number', String(cr.number)]);
     expect(noReason.code).toBe(2);
 
-    const approve = await cli(t, ['change', 'approve', '--programme', CODE, '--number', String(cr.number), '--reason', 'board minute 5']);
+    const approve = await cli(t, [
+      'change',
+      'approve',
+      '--programme',
+      CODE,
+      '--number',
+      String(cr.number),
+      '--reason',
+      'board minute 5',
+    ]);
     expect(approve.err).toBe('');
     expect(approve.code).toBe(0);
     expect(approve.out).toContain(`change request ${cr.number} is approved`);

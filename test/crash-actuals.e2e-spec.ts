@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sqlite3 from 'sqlite3';
@@ -22,12 +22,33 @@ const KILL_AT = [0.05, 0.25, 0.45, 0.65, 0.85];
 function deal(): unknown {
   const base = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'growth-deal-2014.json'), 'utf8'));
   const source = base.programme.source;
-  const projects = Array.from({ length: PROJECTS }, (_, i) => ({ code: `A${String(i).padStart(5, '0')}`, name: `Generated project ${i}`, theme: 'GEN', source }));
-  const allocations = projects.flatMap((p, i) => SOURCES.map((sourceKind, k) => ({ ref: `${p.code}-${k}`, sourceKind, project: p.code, period: '2015-16', amount: `${5000 + i}.00`, commitmentStatus: 'confirmed', source })));
+  const projects = Array.from({ length: PROJECTS }, (_, i) => ({
+    code: `A${String(i).padStart(5, '0')}`,
+    name: `Generated project ${i}`,
+    theme: 'GEN',
+    source,
+  }));
+  const allocations = projects.flatMap((p, i) =>
+    SOURCES.map((sourceKind, k) => ({
+      ref: `${p.code}-${k}`,
+      sourceKind,
+      project: p.code,
+      period: '2015-16',
+      amount: `${5000 + i}.00`,
+      commitmentStatus: 'confirmed',
+      source,
+    })),
+  );
   return {
     name: 'crash-actuals-deal',
     illustrative: true,
-    programme: { code: 'ACTUALS-DEAL', name: 'Generated deal for the actuals crash test', startsOn: '2015-04-01', endsOn: '2021-03-31', firstQuarter: '2015-16 Q1' },
+    programme: {
+      code: 'ACTUALS-DEAL',
+      name: 'Generated deal for the actuals crash test',
+      startsOn: '2015-04-01',
+      endsOn: '2021-03-31',
+      firstQuarter: '2015-16 Q1',
+    },
     organisations: [],
     themes: [{ code: 'GEN', name: 'Generated', source }],
     projects,
@@ -45,7 +66,9 @@ function actualsCsv(): { text: string; totalPence: number } {
       const pence = 100_000 * (i + 1) + 37 * k + 1;
       totalPence += pence;
       const pounds = `${Math.floor(pence / 100)}.${String(pence % 100).padStart(2, '0')}`;
-      lines.push(`A${String(i).padStart(5, '0')},${s},${QUARTER},"£${Number(pounds.split('.')[0]).toLocaleString('en-GB')}.${pounds.split('.')[1]}",ledger batch ${i}`);
+      lines.push(
+        `A${String(i).padStart(5, '0')},${s},${QUARTER},"£${Number(pounds.split('.')[0]).toLocaleString('en-GB')}.${pounds.split('.')[1]}",ledger batch ${i}`,
+      );
     });
   }
   return { text: lines.join('\n') + '\n', totalPence };
@@ -56,7 +79,9 @@ function writeLocked(path: string): Promise<boolean> {
   return new Promise((res) => {
     const db = new sqlite3.Database(path, sqlite3.OPEN_READWRITE, (e) => {
       if (e) return res(false);
-      db.exec('BEGIN IMMEDIATE', (e2) => (e2 ? db.close(() => res(true)) : db.exec('ROLLBACK', () => db.close(() => res(false)))));
+      db.exec('BEGIN IMMEDIATE', (e2) =>
+        e2 ? db.close(() => res(true)) : db.exec('ROLLBACK', () => db.close(() => res(false))),
+      );
     });
   });
 }
@@ -93,7 +118,11 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
     csv = actualsCsv();
     writeFileSync(join(dir, 'actuals.csv'), csv.text);
     execFileSync('node', [CLI_JS, 'migrate'], { env, stdio: 'ignore', timeout: 60_000 });
-    execFileSync('node', [CLI_JS, 'seed', '--file', join(dir, 'deal.json'), '--no-demo'], { env, stdio: 'ignore', timeout: 120_000 });
+    execFileSync('node', [CLI_JS, 'seed', '--file', join(dir, 'deal.json'), '--no-demo'], {
+      env,
+      stdio: 'ignore',
+      timeout: 120_000,
+    });
     expect(existsSync(`${db}-wal`)).toBe(false);
     copyFileSync(db, join(dir, 'before-import.sqlite'));
   }, 400_000);
@@ -139,7 +168,6 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
       const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       let done = false;
       void exited.then(() => (done = true));
-      const started = Date.now();
       let locked: number | undefined;
       // Wait for the write phase to begin, then for the chosen share of it.
       while (!done && (locked === undefined || Date.now() - locked < writeMs * fraction)) {
@@ -154,7 +182,9 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
       await exited;
       const s = await state();
       expect([JSON.stringify(absent), JSON.stringify(whole())]).toContain(JSON.stringify(s));
-      outcomes.push(`${killed ? 'SIGKILL' : 'no kill (finished)'} ${locked === undefined ? 'before writing' : `${Date.now() - locked} ms into the write phase`} → integrity ${s.integrity}, import ${s.lines ? 'fully present' : 'fully absent'}`);
+      outcomes.push(
+        `${killed ? 'SIGKILL' : 'no kill (finished)'} ${locked === undefined ? 'before writing' : `${Date.now() - locked} ms into the write phase`} → integrity ${s.integrity}, import ${s.lines ? 'fully present' : 'fully absent'}`,
+      );
     }
     // After the last kill, importing again completes.
     const again = await new Promise<number | null>((res) => run(importArgs()).on('exit', res));

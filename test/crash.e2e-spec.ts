@@ -19,14 +19,33 @@ const KILLS = [0, -700, -1400].map((afterMs) => ({ walBytes: 32 * 1024, afterMs 
 function bigSeed(): unknown {
   const base = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'growth-deal-2014.json'), 'utf8'));
   const source = base.programme.source;
-  const projects = Array.from({ length: PROJECTS }, (_, i) => ({ code: `P${String(i).padStart(5, '0')}`, name: `Generated project ${i}`, theme: 'GEN', source }));
+  const projects = Array.from({ length: PROJECTS }, (_, i) => ({
+    code: `P${String(i).padStart(5, '0')}`,
+    name: `Generated project ${i}`,
+    theme: 'GEN',
+    source,
+  }));
   const allocations = projects.flatMap((p, i) =>
-    Array.from({ length: ALLOCATIONS_PER_PROJECT }, (_, k) => ({ ref: `${p.code}-${k}`, sourceKind: ['LGF', 'LOCAL_MATCH', 'PRIVATE_MATCH'][k], project: p.code, period: '2016-17', amount: `${1000 + i}.${String(k).padStart(2, '0')}`, commitmentStatus: 'confirmed', source })),
+    Array.from({ length: ALLOCATIONS_PER_PROJECT }, (_, k) => ({
+      ref: `${p.code}-${k}`,
+      sourceKind: ['LGF', 'LOCAL_MATCH', 'PRIVATE_MATCH'][k],
+      project: p.code,
+      period: '2016-17',
+      amount: `${1000 + i}.${String(k).padStart(2, '0')}`,
+      commitmentStatus: 'confirmed',
+      source,
+    })),
   );
   return {
     name: 'crash-test-deal',
     illustrative: true,
-    programme: { code: 'CRASH-DEAL', name: 'Generated deal for the crash test', startsOn: '2015-04-01', endsOn: '2021-03-31', firstQuarter: '2015-16 Q1' },
+    programme: {
+      code: 'CRASH-DEAL',
+      name: 'Generated deal for the crash test',
+      startsOn: '2015-04-01',
+      endsOn: '2021-03-31',
+      firstQuarter: '2015-16 Q1',
+    },
     organisations: [],
     themes: [{ code: 'GEN', name: 'Generated', source }],
     projects,
@@ -51,7 +70,13 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
     ensureDist();
     dir = mkdtempSync(join(tmpdir(), 'gdt-crash-'));
     writeFileSync(join(dir, 'big.json'), JSON.stringify(bigSeed()));
-    env = { ...process.env, DATABASE_PATH: join(dir, 'db.sqlite'), LOG_LEVEL: 'silent', SEED_ON_START: 'false', DEMO_DATA: 'false' };
+    env = {
+      ...process.env,
+      DATABASE_PATH: join(dir, 'db.sqlite'),
+      LOG_LEVEL: 'silent',
+      SEED_ON_START: 'false',
+      DEMO_DATA: 'false',
+    };
     delete env.DATABASE_URL;
     execFileSync('node', [CLI_JS, 'migrate'], { env, stdio: 'ignore', timeout: 60_000 });
   }, 400_000);
@@ -76,7 +101,10 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
     let firstKillMs: number | undefined;
     for (const k of KILLS) {
       const wal = `${env.DATABASE_PATH}-wal`;
-      const child: ChildProcess = spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], { env, stdio: 'ignore' });
+      const child: ChildProcess = spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], {
+        env,
+        stdio: 'ignore',
+      });
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
       let done = false;
       void exited.then(() => (done = true));
@@ -98,14 +126,23 @@ describe('crash during a large import (SQLite, real CLI process)', () => {
       expect(s.integrity).toBe('ok');
       const { integrity: _, ...counts } = s;
       expect([JSON.stringify(absent), JSON.stringify(whole)]).toContain(JSON.stringify(counts));
-      console.log(`crash: ${killed ? 'SIGKILL' : 'no kill (the load had finished)'} after ${Date.now() - started} ms (WAL ≥ ${k.walBytes} bytes, ${k.afterMs} ms) → integrity ${s.integrity}, deal ${counts.programmes ? 'fully present' : 'fully absent'}`);
+      console.log(
+        `crash: ${killed ? 'SIGKILL' : 'no kill (the load had finished)'} after ${Date.now() - started} ms (WAL ≥ ${k.walBytes} bytes, ${k.afterMs} ms) → integrity ${s.integrity}, deal ${counts.programmes ? 'fully present' : 'fully absent'}`,
+      );
       if (counts.programmes) break;
     }
-    const code = await new Promise<number | null>((res) => spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], { env, stdio: 'ignore' }).on('exit', res));
+    const code = await new Promise<number | null>((res) =>
+      spawn('node', [CLI_JS, 'seed', '--file', join(dir, 'big.json'), '--no-demo'], { env, stdio: 'ignore' }).on(
+        'exit',
+        res,
+      ),
+    );
     expect(code).toBe(0);
     const after = await state();
     expect(after).toEqual({ integrity: 'ok', ...whole });
-    console.log(`crash: ${killedMidLoad} faults injected (SIGKILL mid-import of ${PROJECTS} projects, ${PROJECTS * ALLOCATIONS_PER_PROJECT} allocations); every time consistent; reload complete`);
+    console.log(
+      `crash: ${killedMidLoad} faults injected (SIGKILL mid-import of ${PROJECTS} projects, ${PROJECTS * ALLOCATIONS_PER_PROJECT} allocations); every time consistent; reload complete`,
+    );
     expect(killedMidLoad).toBeGreaterThanOrEqual(1);
   }, 240_000);
 });

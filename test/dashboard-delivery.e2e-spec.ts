@@ -95,7 +95,14 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     const o = await t.anonymous('GET', `${P}/overview`);
     expect(o.status).toBe(200);
     const spend = o.body.sections.find((s: { id: string }) => s.id === 'spend-to-date');
-    expect(spend.data).toMatchObject({ lastSubmittedQuarter: '2016-17 Q3', notYetSubmitted: '2016-17 Q4', spentToDate: '37479706.00', profiledToDate: '40139778.00', variance: '-2660072.00', wholeProfile: '86600000.00' });
+    expect(spend.data).toMatchObject({
+      lastSubmittedQuarter: '2016-17 Q3',
+      notYetSubmitted: '2016-17 Q4',
+      spentToDate: '37479706.00',
+      profiledToDate: '40139778.00',
+      variance: '-2660072.00',
+      wholeProfile: '86600000.00',
+    });
     expect(spend.illustrative).toBe(true);
     expect(o.body.promises.map((p: { code: string; delivered: number }) => [p.code, p.delivered])).toEqual(
       expect.arrayContaining([
@@ -105,7 +112,11 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     );
     const late = o.body.sections.find((s: { id: string }) => s.id === 'late-milestones').data;
     expect(late.milestones).toBe(40);
-    expect(late.late.map((l: { project: string; title: string; daysLate: number }) => `${l.project} ${l.title} ${l.daysLate}`)).toEqual([
+    expect(
+      late.late.map(
+        (l: { project: string; title: string; daysLate: number }) => `${l.project} ${l.title} ${l.daysLate}`,
+      ),
+    ).toEqual([
       'MEAFORD Start on site 138',
       'LSTP Start on site 120',
       // Re-baselined from 29 July to 30 September 2016 by the demo's approved change request
@@ -118,7 +129,9 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     const csv = await t.anonymous('GET', `/programmes/${CODE}/data/spend-to-date.csv`);
     expect(csv.status).toBe(200);
     expect(csv.text.split('\n')[0]).toBe(',Baseline profile (cumulative) (£),Actual spend (cumulative) (£)');
-    expect(csv.text).toContain('\n2016-17 Q3,40139778.00,37479706.00\nIllustrative data: not from the source documents.\n');
+    expect(csv.text).toContain(
+      '\n2016-17 Q3,40139778.00,37479706.00\nIllustrative data: not from the source documents.\n',
+    );
     expect(csv.text).not.toContain('2016-17 Q4');
     const ms = await t.anonymous('GET', `/programmes/${CODE}/projects/MEAFORD/data/milestones.csv`);
     expect(ms.text).toContain('\nStart on site,2016-09-30,2017-02-15,,138\n');
@@ -142,11 +155,52 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       // (fixtures written directly), so every aggregate has more rows to sum.
       const now = new Date().toISOString();
       for (let i = 0; i < 30; i++) {
-        const r = await t.ds.getRepository(Project).insert({ programmeId: prog.id, code: `BULK-${i}`, name: `Bulk project ${i}`, status: 'approved' });
+        const r = await t.ds
+          .getRepository(Project)
+          .insert({ programmeId: prog.id, code: `BULK-${i}`, name: `Bulk project ${i}`, status: 'approved' });
         const projectId = r.identifiers[0].id as number;
-        await t.ds.getRepository(Allocation).insert({ programmeId: prog.id, sourceKind: 'LOCAL_MATCH', projectId, poolId: null, periodKind: 'unprofiled', yearFrom: null, yearTo: null, amountPence: 100 + i, commitmentStatus: 'confirmed', approvalState: 'approved', createdAt: now, updatedAt: now });
-        await t.ds.getRepository(SpendProfileLine).insert({ programmeId: prog.id, projectId, sourceKind: 'LOCAL_MATCH', quarter: '2016-17 Q1', baselinePence: 100, forecastPence: 100, actualPence: 100, illustrative: true, updatedAt: now });
-        await t.ds.getRepository(Milestone).insert({ programmeId: prog.id, projectId, code: null, kind: 'completion', title: 'Done', owner: null, baselineDate: '2016-01-01', forecastDate: '2016-01-01', actualDate: null, status: 'open', dueWords: null, dateInterpreted: false, notes: null, source: { document: 'test fixture', section: null, quote: null, printed: null, illustrative: true }, updatedAt: now });
+        await t.ds.getRepository(Allocation).insert({
+          programmeId: prog.id,
+          sourceKind: 'LOCAL_MATCH',
+          projectId,
+          poolId: null,
+          periodKind: 'unprofiled',
+          yearFrom: null,
+          yearTo: null,
+          amountPence: 100 + i,
+          commitmentStatus: 'confirmed',
+          approvalState: 'approved',
+          createdAt: now,
+          updatedAt: now,
+        });
+        await t.ds.getRepository(SpendProfileLine).insert({
+          programmeId: prog.id,
+          projectId,
+          sourceKind: 'LOCAL_MATCH',
+          quarter: '2016-17 Q1',
+          baselinePence: 100,
+          forecastPence: 100,
+          actualPence: 100,
+          illustrative: true,
+          updatedAt: now,
+        });
+        await t.ds.getRepository(Milestone).insert({
+          programmeId: prog.id,
+          projectId,
+          code: null,
+          kind: 'completion',
+          title: 'Done',
+          owner: null,
+          baselineDate: '2016-01-01',
+          forecastDate: '2016-01-01',
+          actualDate: null,
+          status: 'open',
+          dueWords: null,
+          dateInterpreted: false,
+          notes: null,
+          source: { document: 'test fixture', section: null, quote: null, printed: null, illustrative: true },
+          updatedAt: now,
+        });
       }
       const after = await count(`/programmes/${CODE}`);
       expect(after).toBe(before);
@@ -159,14 +213,18 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     } finally {
       counter.restore();
       const bulk = `SELECT id FROM project WHERE code LIKE 'BULK-%'`;
-      for (const table of ['allocation', 'spend_profile', 'milestone']) await t.ds.query(`DELETE FROM ${table} WHERE project_id IN (${bulk})`);
+      for (const table of ['allocation', 'spend_profile', 'milestone'])
+        await t.ds.query(`DELETE FROM ${table} WHERE project_id IN (${bulk})`);
       await t.ds.query(`DELETE FROM project WHERE code LIKE 'BULK-%'`);
     }
   });
 
   it('answers the four questions at a glance: promised, spent, late, delivered', async () => {
     const page = (await t.anonymous('GET', `/programmes/${CODE}`)).text;
-    const glance = page.slice(page.indexOf('id="delivery-glance"'), page.indexOf('</div>', page.indexOf('id="delivery-glance"')));
+    const glance = page.slice(
+      page.indexOf('id="delivery-glance"'),
+      page.indexOf('</div>', page.indexOf('id="delivery-glance"')),
+    );
     const text = glance.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     // Worked from seeds/demo-delivery.json: £37,479,706.00 actual against £40,139,778.00 profiled to
     // 2016-17 Q3; 6 of 40 project milestones late; 3 red, 2 amber, 3 green; 102 jobs delivered.
@@ -177,43 +235,76 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     expect(text).toContain('102 jobs delivered so far, against at least 5,000 promised (illustrative)');
   });
 
-  browserIt('overview shows spend against profile, RAG, jobs and homes and late milestones, without console errors', async () => {
-    const { page, errors } = await open(`/programmes/${CODE}`);
-    const spend = page.locator('#section-spend-to-date');
-    expect(await spend.locator('h2').textContent()).toBe('Spend to date against profile (illustrative)');
-    const lede = (await spend.locator('p').first().textContent())!;
-    expect(lede).toContain('By the end of 2016-17 Q3, the last quarter whose return has been submitted, £37.5m had been spent against £40.1m in the baseline profile: £2.7m behind profile (-£2,660,072.00). The whole baseline profile to the end of the programme is £86.6m.');
-    expect(await spend.locator('p.note').textContent()).toBe('The current quarter, 2016-17 Q4, is not yet submitted and is not shown.');
-    expect(await row(page, '#table-spend-to-date', '2016-17 Q3')).toEqual(['£40,139,778.00', '£37,479,706.00']);
-    expect(await row(page, '#table-spend-to-date', '2015-16 Q1')).toHaveLength(2);
-    expect(await page.locator('#table-spend-to-date tbody tr').count()).toBe(7);
-    expect(await page.locator('svg#chart-spend-to-date polyline').count()).toBe(2);
-    expect((await page.locator('svg#chart-spend-to-date polyline').first().getAttribute('points'))!.split(' ')).toHaveLength(7);
+  browserIt(
+    'overview shows spend against profile, RAG, jobs and homes and late milestones, without console errors',
+    async () => {
+      const { page, errors } = await open(`/programmes/${CODE}`);
+      const spend = page.locator('#section-spend-to-date');
+      expect(await spend.locator('h2').textContent()).toBe('Spend to date against profile (illustrative)');
+      const lede = (await spend.locator('p').first().textContent())!;
+      expect(lede).toContain(
+        'By the end of 2016-17 Q3, the last quarter whose return has been submitted, £37.5m had been spent against £40.1m in the baseline profile: £2.7m behind profile (-£2,660,072.00). The whole baseline profile to the end of the programme is £86.6m.',
+      );
+      expect(await spend.locator('p.note').textContent()).toBe(
+        'The current quarter, 2016-17 Q4, is not yet submitted and is not shown.',
+      );
+      expect(await row(page, '#table-spend-to-date', '2016-17 Q3')).toEqual(['£40,139,778.00', '£37,479,706.00']);
+      expect(await row(page, '#table-spend-to-date', '2015-16 Q1')).toHaveLength(2);
+      expect(await page.locator('#table-spend-to-date tbody tr').count()).toBe(7);
+      expect(await page.locator('svg#chart-spend-to-date polyline').count()).toBe(2);
+      expect(
+        (await page.locator('svg#chart-spend-to-date polyline').first().getAttribute('points'))!.split(' '),
+      ).toHaveLength(7);
 
-    expect(await row(page, '#promises', 'Jobs the deal will create by 2021 (deal document)')).toEqual(['at least 5,000 jobs', '102 jobs', 'Part B. The Growth Deal document (appendix)']);
-    expect((await row(page, '#promises', 'New homes the deal will allow by 2021 (deal document)')).slice(0, 2)).toEqual(['1,000 homes', '18 homes']);
-    expect(await page.locator('svg#chart-jobs-homes-delivered g.bar').count()).toBe(5);
-    expect(await page.locator('svg#chart-jobs-homes-delivered rect.seg').count()).toBe(10);
+      expect(await row(page, '#promises', 'Jobs the deal will create by 2021 (deal document)')).toEqual([
+        'at least 5,000 jobs',
+        '102 jobs',
+        'Part B. The Growth Deal document (appendix)',
+      ]);
+      expect(
+        (await row(page, '#promises', 'New homes the deal will allow by 2021 (deal document)')).slice(0, 2),
+      ).toEqual(['1,000 homes', '18 homes']);
+      expect(await page.locator('svg#chart-jobs-homes-delivered g.bar').count()).toBe(5);
+      expect(await page.locator('svg#chart-jobs-homes-delivered rect.seg').count()).toBe(10);
 
-    const rag = page.locator('#rag-summary');
-    expect(await rag.locator('tbody tr').count()).toBe(8);
-    expect(await rag.locator('tr[data-project="MEAFORD"] td').first().textContent()).toBe('Red: off track');
-    expect(await rag.locator('tr[data-project="MEAFORD"] td').nth(1).textContent()).toContain('Start on site: forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded');
-    expect(await rag.locator('tr[data-project="LSTP"] td').nth(1).textContent()).toContain('Start on site: actual 2017-02-28 is 120 days after the baseline 2016-10-31');
+      const rag = page.locator('#rag-summary');
+      expect(await rag.locator('tbody tr').count()).toBe(8);
+      expect(await rag.locator('tr[data-project="MEAFORD"] td').first().textContent()).toBe('Red: off track');
+      expect(await rag.locator('tr[data-project="MEAFORD"] td').nth(1).textContent()).toContain(
+        'Start on site: forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded',
+      );
+      expect(await rag.locator('tr[data-project="LSTP"] td').nth(1).textContent()).toContain(
+        'Start on site: actual 2017-02-28 is 120 days after the baseline 2016-10-31',
+      );
 
-    expect(await page.locator('#late-milestones tbody tr').count()).toBe(6);
-    expect(await row(page, '#late-milestones', 'Meaford employment site')).toEqual(['Start on site', '2016-09-30', '2017-02-15 (forecast)', '138', 'Forecast 15 February 2017 has passed with no completion recorded by 31 March 2017; it was 138 days after the baseline date.']);
-    expect(await page.locator('p.banner.illustrative').count()).toBe(1);
-    await page.screenshot({ path: join(SHOTS, `delivery-overview-${kind}.png`), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+      expect(await page.locator('#late-milestones tbody tr').count()).toBe(6);
+      expect(await row(page, '#late-milestones', 'Meaford employment site')).toEqual([
+        'Start on site',
+        '2016-09-30',
+        '2017-02-15 (forecast)',
+        '138',
+        'Forecast 15 February 2017 has passed with no completion recorded by 31 March 2017; it was 138 days after the baseline date.',
+      ]);
+      expect(await page.locator('p.banner.illustrative').count()).toBe(1);
+      await page.screenshot({ path: join(SHOTS, `delivery-overview-${kind}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   browserIt('a project page shows its spend chart, milestone timeline, outputs and RAG', async () => {
     const { page, errors } = await open(`/programmes/${CODE}/projects/MEAFORD`);
     expect(await page.locator('svg#chart-spend-by-quarter polyline').count()).toBe(3);
-    expect(await row(page, '#table-spend-by-quarter', '2015-16 Q2')).toEqual(['£226,666.00', '£226,666.00', '£205,666.00']);
-    expect(await row(page, '#table-spend-by-quarter', '2016-17 Q4 (not yet submitted)')).toEqual([expect.stringMatching(/^£/), expect.stringMatching(/^£/), '–']);
+    expect(await row(page, '#table-spend-by-quarter', '2015-16 Q2')).toEqual([
+      '£226,666.00',
+      '£226,666.00',
+      '£205,666.00',
+    ]);
+    expect(await row(page, '#table-spend-by-quarter', '2016-17 Q4 (not yet submitted)')).toEqual([
+      expect.stringMatching(/^£/),
+      expect.stringMatching(/^£/),
+      '–',
+    ]);
     expect(await page.locator('svg#chart-milestones g.milestone').count()).toBe(5);
     expect(await page.locator('svg#chart-milestones g.milestone circle.forecast').count()).toBe(5);
     expect(await page.locator('svg#chart-milestones line.slip').count()).toBe(1);
@@ -222,8 +313,12 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     expect(await page.locator('#section-rag p').first().textContent()).toBe('Overall: Red: off track');
     // The demo's approved virement of 10 December 2015 (seeds/demo-changes.json) is Meaford's only decided change.
     expect(await page.locator('#change-history li').count()).toBe(1);
-    expect(await page.locator('#change-history').textContent()).toContain('10 December 2015: change request 1 approved');
-    expect(await page.locator('#change-history').textContent()).toContain('Moved £200,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.');
+    expect(await page.locator('#change-history').textContent()).toContain(
+      '10 December 2015: change request 1 approved',
+    );
+    expect(await page.locator('#change-history').textContent()).toContain(
+      'Moved £200,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.',
+    );
     await page.screenshot({ path: join(SHOTS, `delivery-project-${kind}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -231,44 +326,62 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
 
   browserIt('navigates to "what changed since the last return" with the quarter’s figures', async () => {
     const { page, errors } = await open(`/programmes/${CODE}`);
-    await Promise.all([page.waitForURL(`**/programmes/${CODE}/changes-since-last-return`), page.getByRole('link', { name: 'What changed since the last return' }).click()]);
+    await Promise.all([
+      page.waitForURL(`**/programmes/${CODE}/changes-since-last-return`),
+      page.getByRole('link', { name: 'What changed since the last return' }).click(),
+    ]);
     expect(await page.locator('h1').textContent()).toBe('What changed since the last return');
-    expect(await page.locator('p.lede').textContent()).toMatch(/^The last submitted return is for 2016-17 Q3 \(version 1, submitted .+\)\. It is compared with the return before it, for 2016-17 Q2/);
-    expect(await page.locator('#quarter-spend').textContent()).toBe('In 2016-17 Q3, £7.0m was spent (£6,956,767.00) against £7.7m in the baseline profile (£7,688,509.00): £0.7m less than profiled.');
+    expect(await page.locator('p.lede').textContent()).toMatch(
+      /^The last submitted return is for 2016-17 Q3 \(version 1, submitted .+\)\. It is compared with the return before it, for 2016-17 Q2/,
+    );
+    expect(await page.locator('#quarter-spend').textContent()).toBe(
+      'In 2016-17 Q3, £7.0m was spent (£6,956,767.00) against £7.7m in the baseline profile (£7,688,509.00): £0.7m less than profiled.',
+    );
     expect(await page.locator('#outputs-in-quarter tbody tr').count()).toBe(4);
-    expect(await row(page, '#outputs-in-quarter', 'Bericote Four Ashes employment site')).toEqual(['Jobs created (gross, FTE, permanent)', '30']);
+    expect(await row(page, '#outputs-in-quarter', 'Bericote Four Ashes employment site')).toEqual([
+      'Jobs created (gross, FTE, permanent)',
+      '30',
+    ]);
     expect(await page.locator('#milestones-reached li').count()).toBe(3);
     await page.screenshot({ path: join(SHOTS, `delivery-changes-${kind}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  browserIt('an approved change request shows in the project’s change history after a reload; an undecided one never does', async () => {
-    const CR = `${P}/change-requests`;
-    const created = await t.request('POST', CR, { kind: 'put_on_hold', title: 'Pause Meaford junction works', reason: 'Highways England review of the A34 junction design', payload: { project: 'MEAFORD' } });
-    expect(created.status).toBe(201);
-    const n = created.body.number;
-    expect((await t.request('POST', `${CR}/${n}/submit`, { version: created.body.version })).status).toBe(200);
-    const { page, errors } = await open(`/programmes/${CODE}/projects/MEAFORD`);
-    // Only the demo's decided virement is there: the submitted, undecided request is not public.
-    expect(await page.locator('#change-history li').count()).toBe(1);
-    expect(await page.content()).not.toContain('Pause Meaford junction works');
-    const approver = await t.as('approver');
-    const current = await t.request('GET', `${CR}/${n}`);
-    const approved = await approver('POST', `${CR}/${n}/approve`, { version: current.body.version });
-    expect(approved.status).toBe(200);
-    await page.reload();
-    const item = page.locator(`#change-history li[data-change="${n}"]`);
-    expect(await item.count()).toBe(1);
-    const text = (await item.textContent())!;
-    expect(text).toContain(`change request ${n} approved`);
-    expect(text).toContain('“Pause Meaford junction works”');
-    expect(text).toContain('Reason given: Highways England review of the A34 junction design');
-    await page.goto(`${base}/programmes/${CODE}/changes-since-last-return`);
-    expect(await page.locator(`li[data-change="${n}"]`).count()).toBe(1);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  browserIt(
+    'an approved change request shows in the project’s change history after a reload; an undecided one never does',
+    async () => {
+      const CR = `${P}/change-requests`;
+      const created = await t.request('POST', CR, {
+        kind: 'put_on_hold',
+        title: 'Pause Meaford junction works',
+        reason: 'Highways England review of the A34 junction design',
+        payload: { project: 'MEAFORD' },
+      });
+      expect(created.status).toBe(201);
+      const n = created.body.number;
+      expect((await t.request('POST', `${CR}/${n}/submit`, { version: created.body.version })).status).toBe(200);
+      const { page, errors } = await open(`/programmes/${CODE}/projects/MEAFORD`);
+      // Only the demo's decided virement is there: the submitted, undecided request is not public.
+      expect(await page.locator('#change-history li').count()).toBe(1);
+      expect(await page.content()).not.toContain('Pause Meaford junction works');
+      const approver = await t.as('approver');
+      const current = await t.request('GET', `${CR}/${n}`);
+      const approved = await approver('POST', `${CR}/${n}/approve`, { version: current.body.version });
+      expect(approved.status).toBe(200);
+      await page.reload();
+      const item = page.locator(`#change-history li[data-change="${n}"]`);
+      expect(await item.count()).toBe(1);
+      const text = (await item.textContent())!;
+      expect(text).toContain(`change request ${n} approved`);
+      expect(text).toContain('“Pause Meaford junction works”');
+      expect(text).toContain('Reason given: Highways England review of the A34 junction design');
+      await page.goto(`${base}/programmes/${CODE}/changes-since-last-return`);
+      expect(await page.locator(`li[data-change="${n}"]`).count()).toBe(1);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   browserIt('prints the briefing with the delivery sections, each part on its own page', async () => {
     const out = join(reportsDir(), `briefing-delivery-${kind}.pdf`);
@@ -282,7 +395,8 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
       const pageText = text.split('\f');
       // The cards print side by side, so pdftotext interleaves their lines: check the pieces.
-      for (const piece of ['£37.5m', '6 of 40', '3 red', '102', 'jobs delivered so far', 'project milestones late']) expect(pageText[0]).toContain(piece);
+      for (const piece of ['£37.5m', '6 of 40', '3 red', '102', 'jobs delivered so far', 'project milestones late'])
+        expect(pageText[0]).toContain(piece);
       expect(pageText[1]).toMatch(/^Funding promised, by source/);
       expect(pageText[2]).toMatch(/^Projects/);
       expect(pageText[3]).toMatch(/^What the documents say vs what the projects add up to/);
@@ -290,7 +404,13 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       expect(pageText[8]).toMatch(/^Projects at a glance: red, amber, green/);
       expect(pageText[10]).toMatch(/^Spend to date against profile/);
       expect(pageText[11]).toMatch(/^Late milestones/);
-      for (const heading of ['Jobs and homes delivered against the deal', 'Projects at a glance: red, amber, green', 'Spend to date against profile', 'Late milestones']) expect(text).toContain(heading);
+      for (const heading of [
+        'Jobs and homes delivered against the deal',
+        'Projects at a glance: red, amber, green',
+        'Spend to date against profile',
+        'Late milestones',
+      ])
+        expect(text).toContain(heading);
     }
   });
 });

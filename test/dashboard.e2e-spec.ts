@@ -75,7 +75,9 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   it('serves the overview JSON with the 2014 deal’s totals by source to the penny', async () => {
     const res = await t.request('GET', `${P}/overview`);
     expect(res.status).toBe(200);
-    expect(Object.fromEntries(res.body.bySource.map((s: { code: string; amount: string }) => [s.code, s.amount]))).toEqual({
+    expect(
+      Object.fromEntries(res.body.bySource.map((s: { code: string; amount: string }) => [s.code, s.amount])),
+    ).toEqual({
       LGF: '34600000.00',
       LGF_PRECOMMITTED: '16400000.00',
       LGF_PROVISIONAL: '27100000.00',
@@ -85,9 +87,21 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
     });
     expect(res.body.capital).toBe('97200000.00');
     const etruria = res.body.projects.find((p: { code: string }) => p.code === 'ETRURIA');
-    expect(etruria.bySource).toEqual({ LGF: '2400000.00', LGF_PRECOMMITTED: '8200000.00', LGF_PROVISIONAL: '16100000.00', LOCAL_MATCH: '2500000.00' });
+    expect(etruria.bySource).toEqual({
+      LGF: '2400000.00',
+      LGF_PRECOMMITTED: '8200000.00',
+      LGF_PROVISIONAL: '16100000.00',
+      LOCAL_MATCH: '2500000.00',
+    });
     expect(etruria.total).toBe('29200000.00');
-    expect(res.body.reconciliation.summary.byStatus).toEqual({ reconciled: 19, within_rounding: 0, unreconciled: 11, met: 1, not_met: 0, not_comparable: 15 });
+    expect(res.body.reconciliation.summary.byStatus).toEqual({
+      reconciled: 19,
+      within_rounding: 0,
+      unreconciled: 11,
+      met: 1,
+      not_met: 0,
+      not_comparable: 15,
+    });
     const chart = res.body.charts.find((c: { id: string }) => c.id === 'funding-by-source');
     expect(chart.values).toEqual([['34600000.00'], ['16400000.00'], ['27100000.00'], ['8500000.00'], ['10600000.00']]);
   });
@@ -109,11 +123,24 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   });
 
   it('never shows a draft allocation on public pages', async () => {
-    const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'ETRURIA', period: 'unprofiled', amount: '777777.77', commitmentStatus: 'confirmed' });
+    const draft = await t.request('POST', `${P}/allocations`, {
+      sourceKind: 'LGF',
+      project: 'ETRURIA',
+      period: 'unprofiled',
+      amount: '777777.77',
+      commitmentStatus: 'confirmed',
+    });
     expect(draft.status).toBe(201);
     expect(draft.body.approvalState).toBe('draft');
     try {
-      for (const url of [`/programmes/${CODE}`, `/programmes/${CODE}/projects/ETRURIA`, `/programmes/${CODE}/briefing`, `${P}/overview`, `/programmes/${CODE}/data/funding-by-project.csv`, '/api/open-data/360giving.json']) {
+      for (const url of [
+        `/programmes/${CODE}`,
+        `/programmes/${CODE}/projects/ETRURIA`,
+        `/programmes/${CODE}/briefing`,
+        `${P}/overview`,
+        `/programmes/${CODE}/data/funding-by-project.csv`,
+        '/api/open-data/360giving.json',
+      ]) {
         const res = await t.request('GET', url);
         expect(res.status).toBe(200);
         expect(res.text).not.toMatch(/777,?777\.77/);
@@ -140,8 +167,23 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
       const prog = await t.ds.getRepository(Programme).findOneByOrFail({ code: CODE });
       const now = new Date().toISOString();
       for (let i = 0; i < 40; i++) {
-        const r = await t.ds.getRepository(Project).insert({ programmeId: prog.id, code: `BULK-${i}`, name: `Bulk project ${i}`, status: 'approved' });
-        await t.ds.getRepository(Allocation).insert({ programmeId: prog.id, sourceKind: 'LOCAL_MATCH', projectId: r.identifiers[0].id as number, poolId: null, periodKind: 'unprofiled', yearFrom: null, yearTo: null, amountPence: 100 + i, commitmentStatus: 'confirmed', approvalState: 'approved', createdAt: now, updatedAt: now });
+        const r = await t.ds
+          .getRepository(Project)
+          .insert({ programmeId: prog.id, code: `BULK-${i}`, name: `Bulk project ${i}`, status: 'approved' });
+        await t.ds.getRepository(Allocation).insert({
+          programmeId: prog.id,
+          sourceKind: 'LOCAL_MATCH',
+          projectId: r.identifiers[0].id as number,
+          poolId: null,
+          periodKind: 'unprofiled',
+          yearFrom: null,
+          yearTo: null,
+          amountPence: 100 + i,
+          commitmentStatus: 'confirmed',
+          approvalState: 'approved',
+          createdAt: now,
+          updatedAt: now,
+        });
       }
       const after = await count(`/programmes/${CODE}`);
       expect(after).toBe(before);
@@ -156,34 +198,44 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
     } finally {
       counter.restore();
       const prog = await t.ds.getRepository(Programme).findOneByOrFail({ code: CODE });
-      await t.ds.query(`DELETE FROM allocation WHERE programme_id = ${prog.id} AND project_id IN (SELECT id FROM project WHERE code LIKE 'BULK-%')`);
+      await t.ds.query(
+        `DELETE FROM allocation WHERE programme_id = ${prog.id} AND project_id IN (SELECT id FROM project WHERE code LIKE 'BULK-%')`,
+      );
       await t.ds.query(`DELETE FROM project WHERE code LIKE 'BULK-%'`);
     }
   });
 
-  browserIt('overview loads in Chromium without console errors, with the figures to the penny and its charts', async () => {
-    const { page, errors } = await open(`/programmes/${CODE}`);
-    const caption = 'Funding promised by source against';
-    expect((await row(page, caption, 'Local Growth Fund award'))[0]).toBe('£34,600,000.00');
-    expect((await row(page, caption, 'Previously committed growth funding'))[0]).toBe('£16,400,000.00');
-    expect((await row(page, caption, 'Provisional Local Growth Fund allocation'))[0]).toBe('£27,100,000.00');
-    expect((await row(page, caption, 'Local partners’ match funding'))[0]).toBe('£8,500,000.00');
-    expect((await row(page, caption, 'Private sector match funding'))[0]).toBe('£10,600,000.00');
-    expect(await page.locator('svg#chart-funding-by-source g.bar').count()).toBe(5);
-    expect(await page.locator('svg#chart-funding-by-project g.bar').count()).toBe(10);
-    expect(await page.locator('svg#chart-deal-table-by-year g.bar').count()).toBe(2);
-    const box = await page.locator('svg#chart-funding-by-source').boundingBox();
-    expect(box!.width).toBeGreaterThan(100);
-    expect(await page.locator('svg#chart-funding-by-source rect.seg').first().getAttribute('width')).toBe('350');
-    expect(await page.locator('h2#documents-vs-projects').textContent()).toBe('What the documents say vs what the projects add up to');
-    await page.screenshot({ path: join(SHOTS, `overview-${kind}.png`), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  browserIt(
+    'overview loads in Chromium without console errors, with the figures to the penny and its charts',
+    async () => {
+      const { page, errors } = await open(`/programmes/${CODE}`);
+      const caption = 'Funding promised by source against';
+      expect((await row(page, caption, 'Local Growth Fund award'))[0]).toBe('£34,600,000.00');
+      expect((await row(page, caption, 'Previously committed growth funding'))[0]).toBe('£16,400,000.00');
+      expect((await row(page, caption, 'Provisional Local Growth Fund allocation'))[0]).toBe('£27,100,000.00');
+      expect((await row(page, caption, 'Local partners’ match funding'))[0]).toBe('£8,500,000.00');
+      expect((await row(page, caption, 'Private sector match funding'))[0]).toBe('£10,600,000.00');
+      expect(await page.locator('svg#chart-funding-by-source g.bar').count()).toBe(5);
+      expect(await page.locator('svg#chart-funding-by-project g.bar').count()).toBe(10);
+      expect(await page.locator('svg#chart-deal-table-by-year g.bar').count()).toBe(2);
+      const box = await page.locator('svg#chart-funding-by-source').boundingBox();
+      expect(box!.width).toBeGreaterThan(100);
+      expect(await page.locator('svg#chart-funding-by-source rect.seg').first().getAttribute('width')).toBe('350');
+      expect(await page.locator('h2#documents-vs-projects').textContent()).toBe(
+        'What the documents say vs what the projects add up to',
+      );
+      await page.screenshot({ path: join(SHOTS, `overview-${kind}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   browserIt('navigates from the overview to a project page showing its funding by source', async () => {
     const { page, errors } = await open(`/programmes/${CODE}`);
-    await Promise.all([page.waitForURL(`**/programmes/${CODE}/projects/ETRURIA`), page.getByRole('link', { name: 'Etruria Valley Enterprise Area' }).click()]);
+    await Promise.all([
+      page.waitForURL(`**/programmes/${CODE}/projects/ETRURIA`),
+      page.getByRole('link', { name: 'Etruria Valley Enterprise Area' }).click(),
+    ]);
     expect(await page.locator('h1').textContent()).toBe('Etruria Valley Enterprise Area');
     const caption = 'Etruria Valley Enterprise Area: funding by source';
     expect(await row(page, caption, 'Local Growth Fund award')).toEqual(['£2,400,000.00']);
@@ -201,11 +253,17 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   browserIt('shows a change made through the API after a reload', async () => {
     const { page } = await open(`/programmes/${CODE}/projects/MEAFORD`);
     const before = await t.request('GET', `${P}/projects/MEAFORD`);
-    const edit = await t.request('PATCH', `${P}/projects/MEAFORD`, { name: 'Meaford Energy Park employment site', description: 'Junction works on the A34 to open the former power station site.', version: before.body.version });
+    const edit = await t.request('PATCH', `${P}/projects/MEAFORD`, {
+      name: 'Meaford Energy Park employment site',
+      description: 'Junction works on the A34 to open the former power station site.',
+      version: before.body.version,
+    });
     expect(edit.status).toBe(200);
     await page.reload();
     expect(await page.locator('h1').textContent()).toBe('Meaford Energy Park employment site');
-    expect(await page.locator('p.lede').textContent()).toBe('Junction works on the A34 to open the former power station site.');
+    expect(await page.locator('p.lede').textContent()).toBe(
+      'Junction works on the A34 to open the former power station site.',
+    );
     await page.goto(`${base}/programmes/${CODE}`);
     expect(await page.getByRole('link', { name: 'Meaford Energy Park employment site' }).count()).toBe(1);
     await page.close();
@@ -248,12 +306,22 @@ describe('dashboard section providers', () => {
       id: 'spend',
       order: 400,
       pages: ['overview'],
-      load: async (ctx) => ({ id: 'spend', heading: 'Spend against profile', body: html`<p>Reporting quarter ${ctx.reportingQuarter}</p>`, data: { quarter: ctx.reportingQuarter }, illustrative: true }),
+      load: async (ctx) => ({
+        id: 'spend',
+        heading: 'Spend against profile',
+        body: html`<p>Reporting quarter ${ctx.reportingQuarter}</p>`,
+        data: { quarter: ctx.reportingQuarter },
+        illustrative: true,
+      }),
     });
     const page = await t.request('GET', `/programmes/${CODE}`);
-    expect(page.text).toContain('<section id="section-spend"><h2>Spend against profile <span class="illustrative">(illustrative)</span></h2><p>Reporting quarter 2015-16 Q1</p></section>');
+    expect(page.text).toContain(
+      '<section id="section-spend"><h2>Spend against profile <span class="illustrative">(illustrative)</span></h2><p>Reporting quarter 2015-16 Q1</p></section>',
+    );
     const json = await t.request('GET', `${P}/overview`);
-    expect(json.body.sections).toEqual([{ id: 'spend', heading: 'Spend against profile', data: { quarter: '2015-16 Q1' }, illustrative: true }]);
+    expect(json.body.sections).toEqual([
+      { id: 'spend', heading: 'Spend against profile', data: { quarter: '2015-16 Q1' }, illustrative: true },
+    ]);
     expect((await t.request('GET', `/programmes/${CODE}/projects/ETRURIA`)).text).not.toContain('section-spend');
   });
 });

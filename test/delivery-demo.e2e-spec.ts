@@ -19,7 +19,15 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
 
   it('closes every quarter but the last with real, checked submissions whose warnings carry illustrative comments', async () => {
     const rvs = await t.ds.manager.find(ReturnVersion, { order: { quarter: 'ASC' } });
-    expect(rvs.map((r) => r.quarter)).toEqual(['2015-16 Q1', '2015-16 Q2', '2015-16 Q3', '2015-16 Q4', '2016-17 Q1', '2016-17 Q2', '2016-17 Q3']);
+    expect(rvs.map((r) => r.quarter)).toEqual([
+      '2015-16 Q1',
+      '2015-16 Q2',
+      '2015-16 Q3',
+      '2015-16 Q4',
+      '2016-17 Q1',
+      '2016-17 Q2',
+      '2016-17 Q3',
+    ]);
     for (const r of rvs) {
       expect([r.version, r.status, r.submittedBy]).toEqual([1, 'submitted', 'demo finance officer (illustrative)']);
       expect(r.snapshotSha256).toBe(createHash('sha256').update(r.snapshot).digest('hex'));
@@ -30,7 +38,9 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
       const warnings = doc.checks.filter((c: { severity: string }) => c.severity === 'warning');
       expect(warnings.length).toBeGreaterThan(0);
       for (const w of warnings) expect(w.comment).toMatch(/^ILLUSTRATIVE comment \(demo data\): /);
-      expect(Object.keys(r.comments ?? {}).sort()).toEqual([...new Set(warnings.map((w: { code: string }) => w.code))].sort());
+      expect(Object.keys(r.comments ?? {}).sort()).toEqual(
+        [...new Set(warnings.map((w: { code: string }) => w.code))].sort(),
+      );
       expect(doc.finance.lines).toHaveLength(16);
     }
   });
@@ -46,11 +56,22 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
       expect(l.forecastProgramme).toBe(l.allocation); // closed-quarter shortfalls are re-forecast, never lost
     }
     expect(s.body.programme.allocation).toBe('86600000.00');
-    expect(s.body.lines.find((l: { project: string; sourceKind: string }) => l.project === 'AMSH' && l.sourceKind === 'LGF')).toMatchObject({ forecastYear: '3305100.00', spendToDate: '6675750.00', spendInQuarter: '341550.00', slippageYear: '-144900.00' });
+    expect(
+      s.body.lines.find((l: { project: string; sourceKind: string }) => l.project === 'AMSH' && l.sourceKind === 'LGF'),
+    ).toMatchObject({
+      forecastYear: '3305100.00',
+      spendToDate: '6675750.00',
+      spendInQuarter: '341550.00',
+      slippageYear: '-144900.00',
+    });
     expect(s.body.lastReturn).toEqual({ quarter: '2016-17 Q3', version: 1, varianceAvailable: true, reason: null });
     // Since the 2016-17 Q3 return, only Q3 moved from forecast to actual: the variance is Σ (actual − forecast) of Q3, by hand from the file.
-    const demo = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'demo-delivery.json'), 'utf8')) as { spend: { quarters: [string, string, string, string | null][] }[] };
-    const q3 = demo.spend.flatMap((l) => l.quarters.filter((q) => q[0] === '2016-17 Q3')).reduce((sum, q) => sum + parsePounds(q[3]!) - parsePounds(q[2]), 0);
+    const demo = JSON.parse(readFileSync(join(__dirname, '..', 'seeds', 'demo-delivery.json'), 'utf8')) as {
+      spend: { quarters: [string, string, string, string | null][] }[];
+    };
+    const q3 = demo.spend
+      .flatMap((l) => l.quarters.filter((q) => q[0] === '2016-17 Q3'))
+      .reduce((sum, q) => sum + parsePounds(q[3]!) - parsePounds(q[2]), 0);
     expect(s.body.programme.varianceToLastReturn).toBe(formatPounds(q3));
     expect(await t.ds.manager.count(SpendProfileLine, { where: { illustrative: false } })).toBe(0);
     const p = await t.request('GET', `${P}/projects/BRANSTON/spend`);
@@ -62,32 +83,53 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
       ['2016-17 Q4', false],
     ]);
     // No actual exceeds its forecast, and none is negative.
-    const over = await t.ds.manager.createQueryBuilder(SpendProfileLine, 's').where('s.actual_pence > s.forecast_pence OR s.actual_pence < 0').getCount();
+    const over = await t.ds.manager
+      .createQueryBuilder(SpendProfileLine, 's')
+      .where('s.actual_pence > s.forecast_pence OR s.actual_pence < 0')
+      .getCount();
     expect(over).toBe(0);
   });
 
   it('explains its RAG: SWAR finance amber at 91.4 %, BRANSTON start on site 45 days late', async () => {
     const rag = await t.request('GET', `${P}/rag`);
     const by = Object.fromEntries(rag.body.projects.map((p: { project: string }) => [p.project, p]));
-    expect(by.SWAR.finance).toMatchObject({ rag: 'amber', numbers: { forecast: '8343074.00', baseline: '9122009.00', share: '91.4%' } });
+    expect(by.SWAR.finance).toMatchObject({
+      rag: 'amber',
+      numbers: { forecast: '8343074.00', baseline: '9122009.00', share: '91.4%' },
+    });
     expect(by.BRANSTON.milestones.rag).toBe('amber');
     expect(by.BRANSTON.milestones.explanation).toContain('45 days after the baseline 2016-10-03');
     expect(by.LSTP.milestones.rag).toBe('red');
-    expect(by.MEAFORD.milestones.explanation).toContain('forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded');
+    expect(by.MEAFORD.milestones.explanation).toContain(
+      'forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded',
+    );
   });
 
   it('counts the deliberate double jobs claim once', async () => {
     const o = await t.request('GET', `${P}/outputs`);
     expect(o.body.illustrative).toBe(true);
-    expect(o.body.metrics.find((x: { metric: string }) => x.metric === 'JOBS_CREATED')).toMatchObject({ claimed: 147, doubleClaimRemoved: 30, cumulative: 117, programmeTarget: { value: 5000 } });
+    expect(o.body.metrics.find((x: { metric: string }) => x.metric === 'JOBS_CREATED')).toMatchObject({
+      claimed: 147,
+      doubleClaimRemoved: 30,
+      cumulative: 117,
+      programmeTarget: { value: 5000 },
+    });
     expect(o.body.doubleClaims).toHaveLength(1);
-    expect(o.body.doubleClaims[0]).toMatchObject({ claimKey: 'EMPLOYER:NORTHGATE LOGISTICS', counted: 45, removed: 30 });
+    expect(o.body.doubleClaims[0]).toMatchObject({
+      claimKey: 'EMPLOYER:NORTHGATE LOGISTICS',
+      counted: 45,
+      removed: 30,
+    });
     const proj = await t.request('GET', `${P}/projects/SWAR/outputs`);
     const road = proj.body.metrics.find((x: { metric: string }) => x.metric === 'ROAD_NEW');
     expect(road).toMatchObject({ target: '2.100', cumulative: '0.350' });
     expect(road.actuals[0]).toMatchObject({ value: '0.350', illustrative: true });
     const ms = await t.request('GET', `${P}/projects/BRANSTON/milestones`);
-    expect(ms.body.items.every((x: { illustrative: boolean; source: { illustrative: boolean } }) => x.illustrative && x.source.illustrative)).toBe(true);
+    expect(
+      ms.body.items.every(
+        (x: { illustrative: boolean; source: { illustrative: boolean } }) => x.illustrative && x.source.illustrative,
+      ),
+    ).toBe(true);
   });
 
   it('loads once: a second start loads nothing', async () => {
@@ -95,6 +137,10 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
     expect(await t.app.get(DemoService).load()).toEqual({ loaded: false, rows: 0 });
     expect(await tableCounts(t.ds)).toEqual(before);
     const audit = await t.request('GET', `${P}/audit?limit=1`);
-    expect(audit.body.items[0]).toMatchObject({ action: 'seed_demo', after: { illustrative: true }, meta: { file: 'demo-delivery.json' } });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'seed_demo',
+      after: { illustrative: true },
+      meta: { file: 'demo-delivery.json' },
+    });
   });
 });

@@ -16,14 +16,25 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
     expect(res.body.database).toBe(kind);
     expect(res.body.status).toBe('ok');
     expect(res.body.migrations.pending).toEqual([]);
-    expect(res.body.migrations.applied).toEqual(expect.arrayContaining(['Foundation1760000000000', 'ReturnVersions1760000050000']));
+    expect(res.body.migrations.applied).toEqual(
+      expect.arrayContaining(['Foundation1760000000000', 'ReturnVersions1760000050000']),
+    );
   });
 
   it('loads the 2014 deal: eight projects in three themes', async () => {
     const projects = await t.request('GET', `${P}/projects`);
     expect(projects.status).toBe(200);
     expect(projects.body.total).toBe(8);
-    expect(projects.body.items.map((p: { code: string }) => p.code)).toEqual(['AMSH', 'BERICOTE', 'BRANSTON', 'ETRURIA', 'LICHFIELD', 'LSTP', 'MEAFORD', 'SWAR']);
+    expect(projects.body.items.map((p: { code: string }) => p.code)).toEqual([
+      'AMSH',
+      'BERICOTE',
+      'BRANSTON',
+      'ETRURIA',
+      'LICHFIELD',
+      'LSTP',
+      'MEAFORD',
+      'SWAR',
+    ]);
     const themes = await t.request('GET', `${P}/themes`);
     expect(themes.body.map((x: { code: string }) => x.code)).toEqual(['SITES', 'CONNECTIVITY', 'SKILLS']);
     const sites = await t.request('GET', `${P}/projects?theme=SITES`);
@@ -34,7 +45,10 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
     const res = await t.request('GET', `${P}/allocations?limit=500`);
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(
-      res.body.items.map((a: { sourceKind: string; project: string | null; pool: string | null; amount: string }) => [`${a.sourceKind}:${a.project ?? a.pool ?? 'programme'}`, a.amount]),
+      res.body.items.map((a: { sourceKind: string; project: string | null; pool: string | null; amount: string }) => [
+        `${a.sourceKind}:${a.project ?? a.pool ?? 'programme'}`,
+        a.amount,
+      ]),
     );
     // Each expected value is the printed figure in the source (Part B, theme tables), in pounds.
     expect(byKey).toEqual({
@@ -79,14 +93,20 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
     const jobs = await t.request('GET', `${P}/headlines?measure=JOBS`);
     expect(jobs.body.items.map((h: { value: number }) => h.value).sort()).toEqual([4900, 4900, 4900, 5000]);
     const cell = await t.request('GET', `${P}/headlines/TABLE-TOTAL-2015-16`);
-    expect(cell.body).toMatchObject({ value: '21000000.00', precision: '1000000.00', table: { row: 'Total', column: '2015/6' } });
+    expect(cell.body).toMatchObject({
+      value: '21000000.00',
+      precision: '1000000.00',
+      table: { row: 'Total', column: '2015/6' },
+    });
     expect(cell.body.source.printed).toBe('21.');
   });
 
   it('serves OpenAPI docs', async () => {
     const res = await t.request('GET', '/api/docs-json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/programmes', '/api/programmes/{code}/allocations', '/api/health']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/programmes', '/api/programmes/{code}/allocations', '/api/health']),
+    );
   });
 
   describe('bad input is refused and writes nothing', () => {
@@ -107,7 +127,14 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
       ['unknown field', { colour: 'red' }, 'colour'],
       ['bad period', { period: '2015/16' }, 'period'],
     ])('allocation with %s → 400 naming the field', async (_, patch, field) => {
-      const body = { sourceKind: 'LGF', project: 'ETRURIA', period: 'unprofiled', amount: '100.00', commitmentStatus: 'confirmed', ...patch };
+      const body = {
+        sourceKind: 'LGF',
+        project: 'ETRURIA',
+        period: 'unprofiled',
+        amount: '100.00',
+        commitmentStatus: 'confirmed',
+        ...patch,
+      };
       const res = await t.request('POST', `${P}/allocations`, body);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -115,13 +142,24 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
     });
 
     it('unknown project → 422 naming the field', async () => {
-      const res = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'NOPE', period: 'unprofiled', amount: '100.00', commitmentStatus: 'confirmed' });
+      const res = await t.request('POST', `${P}/allocations`, {
+        sourceKind: 'LGF',
+        project: 'NOPE',
+        period: 'unprofiled',
+        amount: '100.00',
+        commitmentStatus: 'confirmed',
+      });
       expect(res.status).toBe(422);
       expect(res.body.details.field).toBe('project');
     });
 
     it('unknown source kind → 422', async () => {
-      const res = await t.request('POST', `${P}/allocations`, { sourceKind: 'GOLD', period: 'unprofiled', amount: '100.00', commitmentStatus: 'confirmed' });
+      const res = await t.request('POST', `${P}/allocations`, {
+        sourceKind: 'GOLD',
+        period: 'unprofiled',
+        amount: '100.00',
+        commitmentStatus: 'confirmed',
+      });
       expect(res.status).toBe(422);
       expect(res.body.details.field).toBe('sourceKind');
     });
@@ -158,7 +196,13 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
 
   describe('public reads', () => {
     it('shows the deal without a login, drafts only to signed-in users, and refuses anonymous writes', async () => {
-      const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LOCAL_MATCH', project: 'LSTP', period: '2017-18', amount: '777777.77', commitmentStatus: 'indicative' });
+      const draft = await t.request('POST', `${P}/allocations`, {
+        sourceKind: 'LOCAL_MATCH',
+        project: 'LSTP',
+        period: '2017-18',
+        amount: '777777.77',
+        commitmentStatus: 'indicative',
+      });
       expect(draft.status).toBe(201);
       const pub = await t.anonymous('GET', `${P}/allocations?limit=500`);
       expect(pub.status).toBe(200);
@@ -178,9 +222,21 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
 
   describe('writes', () => {
     it('creates a draft allocation, edits it with its version, refuses a stale version', async () => {
-      const created = await t.request('POST', `${P}/allocations`, { sourceKind: 'LOCAL_MATCH', project: 'BRANSTON', period: '2016-17..2017-18', amount: '1234567.89', commitmentStatus: 'indicative' });
+      const created = await t.request('POST', `${P}/allocations`, {
+        sourceKind: 'LOCAL_MATCH',
+        project: 'BRANSTON',
+        period: '2016-17..2017-18',
+        amount: '1234567.89',
+        commitmentStatus: 'indicative',
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ amount: '1234567.89', approvalState: 'draft', period: '2016-17..2017-18', periodLabel: '2016-17 to 2017-18', version: 1 });
+      expect(created.body).toMatchObject({
+        amount: '1234567.89',
+        approvalState: 'draft',
+        period: '2016-17..2017-18',
+        periodLabel: '2016-17 to 2017-18',
+        version: 1,
+      });
       const id = created.body.id;
       const edited = await t.request('PATCH', `${P}/allocations/${id}`, { version: 1, amount: '1234567.90' });
       expect(edited.status).toBe(200);

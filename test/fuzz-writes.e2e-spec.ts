@@ -15,7 +15,55 @@ import { startTestApp, TestApp } from './support/test-app';
  * ones). Never a 500; a refused request writes nothing.
  */
 const RUNS_PER_ENDPOINT = 30;
-const FIELDS = ['code', 'name', 'project', 'pool', 'theme', 'sourceKind', 'period', 'amount', 'commitmentStatus', 'version', 'description', 'location', 'status', 'leadBody', 'kind', 'value', 'measure', 'label', 'qualifier', 'unit', 'precision', 'quarter', 'reason', 'startsOn', 'endsOn', 'firstQuarter', 'identifier', 'rule', 'notes', 'forecast', 'actual', 'forecastDate', 'actualDate', 'baselineDate', 'title', 'payload', 'evidence', 'claimKey', 'metric', 'target', 'correctsQuarter', 'lines', 'delta', 'allocationId', 'milestones', 'targets', 'comments'];
+const FIELDS = [
+  'code',
+  'name',
+  'project',
+  'pool',
+  'theme',
+  'sourceKind',
+  'period',
+  'amount',
+  'commitmentStatus',
+  'version',
+  'description',
+  'location',
+  'status',
+  'leadBody',
+  'kind',
+  'value',
+  'measure',
+  'label',
+  'qualifier',
+  'unit',
+  'precision',
+  'quarter',
+  'reason',
+  'startsOn',
+  'endsOn',
+  'firstQuarter',
+  'identifier',
+  'rule',
+  'notes',
+  'forecast',
+  'actual',
+  'forecastDate',
+  'actualDate',
+  'baselineDate',
+  'title',
+  'payload',
+  'evidence',
+  'claimKey',
+  'metric',
+  'target',
+  'correctsQuarter',
+  'lines',
+  'delta',
+  'allocationId',
+  'milestones',
+  'targets',
+  'comments',
+];
 const POLLUTION = ['__proto__', 'constructor', 'prototype'];
 
 const deep = (depth: number, leaf: string) => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
@@ -25,42 +73,196 @@ const scalar = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -1, 1, 2 ** 53, -(2 ** 53), 1e308, 0.1, '1', '1.0', '2400000.00', '-5.00', '1e5', '0x10', 'NaN', 'Infinity', '', ' ', 'null', 'true', 'ETRURIA', 'SSLEP-GD-2014', '2015-16', '2015-16 Q1', 'unprofiled', 'confirmed', '2015-02-30', "'; DROP TABLE project; --", '<script>alert(1)</script>', '\u0000', '\ud800', 'Ω≈ç√∫˜µ≤≥÷', '👩‍👩‍👧‍👦'),
+  fc.constantFrom(
+    0,
+    -1,
+    1,
+    2 ** 53,
+    -(2 ** 53),
+    1e308,
+    0.1,
+    '1',
+    '1.0',
+    '2400000.00',
+    '-5.00',
+    '1e5',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '',
+    ' ',
+    'null',
+    'true',
+    'ETRURIA',
+    'SSLEP-GD-2014',
+    '2015-16',
+    '2015-16 Q1',
+    'unprofiled',
+    'confirmed',
+    '2015-02-30',
+    "'; DROP TABLE project; --",
+    '<script>alert(1)</script>',
+    '\u0000',
+    '\ud800',
+    'Ω≈ç√∫˜µ≤≥÷',
+    '👩‍👩‍👧‍👦',
+  ),
   fc.boolean(),
   fc.constant(null),
   fc.constant('x'.repeat(300_000)),
 );
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS, ...POLLUTION), fc.string({ maxLength: 8 })), tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS, ...POLLUTION), fc.string({ maxLength: 8 })), tie('v'), {
+      maxKeys: 4,
+    }),
+  ),
 })).v;
 const key = fc.oneof(fc.constantFrom(...FIELDS), fc.constantFrom(...POLLUTION), fc.string({ maxLength: 12 }));
 
 /** A raw body text (so `__proto__` keys survive serialisation) and its content type. */
 const body: fc.Arbitrary<{ text: string; type: string }> = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.tuple(key, value), { maxLength: 8 }).map((entries) => ({ text: `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`, type: 'application/json' })) },
+  {
+    weight: 6,
+    arbitrary: fc.array(fc.tuple(key, value), { maxLength: 8 }).map((entries) => ({
+      text: `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`,
+      type: 'application/json',
+    })),
+  },
   { weight: 1, arbitrary: value.map((v) => ({ text: JSON.stringify(v) ?? 'null', type: 'application/json' })) },
-  { weight: 1, arbitrary: fc.integer({ min: 10, max: 100_000 }).map((d) => ({ text: deep(d, '1'), type: 'application/json' })) },
-  { weight: 1, arbitrary: fc.constantFrom('{', '{"code":', '[1,2', '{"a":1,}', "{'a':1}", 'null', '""', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}').map((text) => ({ text, type: 'application/json' })) },
-  { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ text, type: fc.sample(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml'), 1)[0] })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 10, max: 100_000 }).map((d) => ({ text: deep(d, '1'), type: 'application/json' })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        '{',
+        '{"code":',
+        '[1,2',
+        '{"a":1,}',
+        "{'a':1}",
+        'null',
+        '""',
+        '{"__proto__":{"polluted":true}}',
+        '{"constructor":{"prototype":{"polluted":true}}}',
+      )
+      .map((text) => ({ text, type: 'application/json' })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ maxLength: 200 }).map((text) => ({
+      text,
+      type: fc.sample(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml'), 1)[0],
+    })),
+  },
 );
 /** Values that pass type checks but test the rules: edge dates and quarters, money at and past the safe-integer pence limit, other projects. */
-const plausible = fc.constantFrom<unknown>('2015-16 Q1', '2015-16 Q2', '2016-17 Q4', '2020-21 Q4', '2021-22 Q1', '2014-15 Q4', '2015-04-01', '2015-03-31', '2021-03-31', '2021-04-01', '2099-12-31', '1900-01-01', '0.00', '0.01', '-0.01', '-1000000.00', '90071992547409.91', '90071992547409.92', '99999999999999999999.99', 'ETRURIA', 'LICHFIELD', 'BERICOTE', 'NOPE', 'LGF', 'LOCAL_MATCH', 'PRIVATE_MATCH', 'JOBS_CREATED', 'ROAD_NEW', 'SITES', 'unprofiled', '2016-17', '2016-17 onwards', 'approved', 'complete', 'cancelled', 1, 2, 3, 0, -1, 2 ** 31, 2 ** 53, 1.5, 1e21, null, '', [], {});
+const plausible = fc.constantFrom<unknown>(
+  '2015-16 Q1',
+  '2015-16 Q2',
+  '2016-17 Q4',
+  '2020-21 Q4',
+  '2021-22 Q1',
+  '2014-15 Q4',
+  '2015-04-01',
+  '2015-03-31',
+  '2021-03-31',
+  '2021-04-01',
+  '2099-12-31',
+  '1900-01-01',
+  '0.00',
+  '0.01',
+  '-0.01',
+  '-1000000.00',
+  '90071992547409.91',
+  '90071992547409.92',
+  '99999999999999999999.99',
+  'ETRURIA',
+  'LICHFIELD',
+  'BERICOTE',
+  'NOPE',
+  'LGF',
+  'LOCAL_MATCH',
+  'PRIVATE_MATCH',
+  'JOBS_CREATED',
+  'ROAD_NEW',
+  'SITES',
+  'unprofiled',
+  '2016-17',
+  '2016-17 onwards',
+  'approved',
+  'complete',
+  'cancelled',
+  1,
+  2,
+  3,
+  0,
+  -1,
+  2 ** 31,
+  2 ** 53,
+  1.5,
+  1e21,
+  null,
+  '',
+  [],
+  {},
+);
 const mutation = fc.tuple(fc.nat(), fc.oneof(value, plausible), fc.integer({ min: 0, max: 3 }));
 /** A valid example with up to two fields replaced or removed, and sometimes an extra (or polluting) key. */
 const nearValid = (examples: unknown[]) =>
-  fc.tuple(fc.constantFrom(...examples), fc.array(mutation, { maxLength: 2 }), fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(key, value) })).map(([example, muts, extra]) => {
-    let v = example;
-    for (const [i, replacement, op] of muts) {
-      const paths = pathsOf(v);
-      if (paths.length) v = withPath(v, paths[i % paths.length], replacement, op === 0);
-    }
-    let text = JSON.stringify(v) ?? 'null';
-    if (extra && text.endsWith('}')) text = `${text.slice(0, -1)}${text === '{}' ? '' : ','}${JSON.stringify(extra[0])}:${JSON.stringify(extra[1]) ?? 'null'}}`;
-    return { text, type: 'application/json' };
-  });
+  fc
+    .tuple(
+      fc.constantFrom(...examples),
+      fc.array(mutation, { maxLength: 2 }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(key, value) }),
+    )
+    .map(([example, muts, extra]) => {
+      let v = example;
+      for (const [i, replacement, op] of muts) {
+        const paths = pathsOf(v);
+        if (paths.length) v = withPath(v, paths[i % paths.length], replacement, op === 0);
+      }
+      let text = JSON.stringify(v) ?? 'null';
+      if (extra && text.endsWith('}'))
+        text = `${text.slice(0, -1)}${text === '{}' ? '' : ','}${JSON.stringify(extra[0])}:${JSON.stringify(extra[1]) ?? 'null'}}`;
+      return { text, type: 'application/json' };
+    });
 /** Path parameters that are not rows at all. */
-const hostileParam = fc.constantFrom('0', '-1', '1.5', '1e3', '99999999999999999999', '2147483648', 'null', '%00', '..%2F..', 'x'.repeat(2000), '%F0%9F%91%A9', "'%20OR%201=1", '2015-16%20Q9', '2015-16-Q5');
-const versionQuery = fc.oneof(fc.constant(''), fc.constantFrom('?version=1', '?version=0', '?version=-1', '?version=abc', '?version=1e3', '?version=99999999999999999999', '?version[]=1', '?version=1&version=2', '?__proto__[x]=1'));
+const hostileParam = fc.constantFrom(
+  '0',
+  '-1',
+  '1.5',
+  '1e3',
+  '99999999999999999999',
+  '2147483648',
+  'null',
+  '%00',
+  '..%2F..',
+  'x'.repeat(2000),
+  '%F0%9F%91%A9',
+  "'%20OR%201=1",
+  '2015-16%20Q9',
+  '2015-16-Q5',
+);
+const versionQuery = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom(
+    '?version=1',
+    '?version=0',
+    '?version=-1',
+    '?version=abc',
+    '?version=1e3',
+    '?version=99999999999999999999',
+    '?version[]=1',
+    '?version=1&version=2',
+    '?__proto__[x]=1',
+  ),
+);
 
 /** Row contents (and so counts) of every table except token bookkeeping (last use is refreshed by authentication, not by the write). */
 async function fingerprint(ds: DataSource): Promise<string> {
@@ -94,22 +296,100 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
       return r.body;
     };
     // Real rows for the parameters: a draft allocation, a project milestone, an output claim, a spend line, a draft change request.
-    ids.allocation = String((await ok('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'ETRURIA', period: '2016-17', amount: '5.00', commitmentStatus: 'indicative' })).id);
-    ids.milestone = String((await ok('POST', `${P}/projects/ETRURIA/milestones`, { kind: 'start_on_site', title: 'Start on site', baselineDate: '2017-06-01' })).id);
-    ids.outputActual = String((await ok('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, { quarter: '2015-16 Q1', value: 3, claimKey: 'EMPLOYER:FUZZ' })).id);
-    await ok('PUT', `${P}/projects/ETRURIA/spend/forecast`, { sourceKind: 'LGF', quarter: '2016-17 Q1', forecast: '1000.00' });
-    ids.changeRequest = String((await ok('POST', `${P}/change-requests`, { kind: 'put_on_hold', title: 'Hold Bericote', reason: 'Fuzz target: a draft change request', payload: { project: 'BERICOTE' } })).number);
-    const approved = (await t.request('GET', `${P}/allocations?project=ETRURIA&approvalState=approved`)).body.items.map((a: any) => a.id);
-    const cr = (kind: string, payload: unknown) => ({ kind, title: `Fuzz ${kind}`, reason: 'Generated by the fuzz test', evidence: 'none', payload });
+    ids.allocation = String(
+      (
+        await ok('POST', `${P}/allocations`, {
+          sourceKind: 'LGF',
+          project: 'ETRURIA',
+          period: '2016-17',
+          amount: '5.00',
+          commitmentStatus: 'indicative',
+        })
+      ).id,
+    );
+    ids.milestone = String(
+      (
+        await ok('POST', `${P}/projects/ETRURIA/milestones`, {
+          kind: 'start_on_site',
+          title: 'Start on site',
+          baselineDate: '2017-06-01',
+        })
+      ).id,
+    );
+    ids.outputActual = String(
+      (
+        await ok('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, {
+          quarter: '2015-16 Q1',
+          value: 3,
+          claimKey: 'EMPLOYER:FUZZ',
+        })
+      ).id,
+    );
+    await ok('PUT', `${P}/projects/ETRURIA/spend/forecast`, {
+      sourceKind: 'LGF',
+      quarter: '2016-17 Q1',
+      forecast: '1000.00',
+    });
+    ids.changeRequest = String(
+      (
+        await ok('POST', `${P}/change-requests`, {
+          kind: 'put_on_hold',
+          title: 'Hold Bericote',
+          reason: 'Fuzz target: a draft change request',
+          payload: { project: 'BERICOTE' },
+        })
+      ).number,
+    );
+    const approved = (await t.request('GET', `${P}/allocations?project=ETRURIA&approvalState=approved`)).body.items.map(
+      (a: any) => a.id,
+    );
+    const cr = (kind: string, payload: unknown) => ({
+      kind,
+      title: `Fuzz ${kind}`,
+      reason: 'Generated by the fuzz test',
+      evidence: 'none',
+      payload,
+    });
     changeRequests = [
-      cr('reallocation', { lines: [{ allocationId: approved[0], delta: '-1000.00' }, { allocationId: approved[1], delta: '1000.00' }] }),
-      cr('reallocation', { lines: [{ allocationId: approved[0], delta: '-1000.00' }, { new: { sourceKind: 'LGF', project: 'LICHFIELD', period: '2016-17', commitmentStatus: 'confirmed' }, amount: '1000.00' }] }),
-      cr('reprofile_years', { allocationId: approved[0], periods: [{ period: '2016-17', amount: '1000000.00' }, { period: '2017-18', amount: '1400000.00' }] }),
+      cr('reallocation', {
+        lines: [
+          { allocationId: approved[0], delta: '-1000.00' },
+          { allocationId: approved[1], delta: '1000.00' },
+        ],
+      }),
+      cr('reallocation', {
+        lines: [
+          { allocationId: approved[0], delta: '-1000.00' },
+          {
+            new: { sourceKind: 'LGF', project: 'LICHFIELD', period: '2016-17', commitmentStatus: 'confirmed' },
+            amount: '1000.00',
+          },
+        ],
+      }),
+      cr('reprofile_years', {
+        allocationId: approved[0],
+        periods: [
+          { period: '2016-17', amount: '1000000.00' },
+          { period: '2017-18', amount: '1400000.00' },
+        ],
+      }),
       cr('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000000.00' }),
-      cr('add_project', { code: 'FUZZNEW', name: 'Fuzz project', theme: 'SITES', allocations: [{ sourceKind: 'LGF', period: '2016-17', amount: '1.00', commitmentStatus: 'confirmed' }] }),
+      cr('add_project', {
+        code: 'FUZZNEW',
+        name: 'Fuzz project',
+        theme: 'SITES',
+        allocations: [{ sourceKind: 'LGF', period: '2016-17', amount: '1.00', commitmentStatus: 'confirmed' }],
+      }),
       cr('withdraw_project', { project: 'BERICOTE' }),
       cr('put_on_hold', { project: 'BERICOTE' }),
-      cr('reprofile_spend', { project: 'ETRURIA', sourceKind: 'LGF', lines: [{ quarter: '2016-17 Q1', delta: '-300.00' }, { quarter: '2017-18 Q1', delta: '300.00' }] }),
+      cr('reprofile_spend', {
+        project: 'ETRURIA',
+        sourceKind: 'LGF',
+        lines: [
+          { quarter: '2016-17 Q1', delta: '-300.00' },
+          { quarter: '2017-18 Q1', delta: '300.00' },
+        ],
+      }),
       cr('rebaseline_milestone', { milestones: [{ id: Number(ids.milestone), baselineDate: '2017-09-30' }] }),
       cr('rebaseline_target', { targets: [{ project: 'ETRURIA', metric: 'JOBS_CREATED', target: '25' }] }),
     ];
@@ -119,8 +399,22 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
   /** Real rows for the route's parameters. */
   function paramsFor(url: string): Record<string, string> {
     if (url.startsWith('/api/organisations')) return { code: 'SSLEP' };
-    const id = url.includes('/milestones/') ? ids.milestone : url.includes('/output-actuals/') ? ids.outputActual : ids.allocation;
-    return { code: 'SSLEP-GD-2014', project: 'ETRURIA', id, number: ids.changeRequest, metric: 'JOBS_CREATED', quarter: '2015-16-Q1', key: 'grantIdPrefix', theme: 'SITES', headline: 'TABLE-TOTAL' };
+    const id = url.includes('/milestones/')
+      ? ids.milestone
+      : url.includes('/output-actuals/')
+        ? ids.outputActual
+        : ids.allocation;
+    return {
+      code: 'SSLEP-GD-2014',
+      project: 'ETRURIA',
+      id,
+      number: ids.changeRequest,
+      metric: 'JOBS_CREATED',
+      quarter: '2015-16-Q1',
+      key: 'grantIdPrefix',
+      theme: 'SITES',
+      headline: 'TABLE-TOTAL',
+    };
   }
 
   // Deterministic sweep: every field of every example body (nested ones too) set to null, to a wrong type, or left out, one at a time.
@@ -130,26 +424,52 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     // Every table's rows, carried from one request to the next (a refused request must leave it unchanged).
     let before = await fingerprint(t.ds);
     for (const route of writes.filter((r) => r.method !== 'DELETE')) {
-      const valid = route.url.endsWith('/change-requests') && route.method === 'POST' ? changeRequests : [exampleBody(doc, route.method, route.url)].filter((x) => x !== undefined);
+      const valid =
+        route.url.endsWith('/change-requests') && route.method === 'POST'
+          ? changeRequests
+          : [exampleBody(doc, route.method, route.url)].filter((x) => x !== undefined);
       const url = fillPath(route.url, paramsFor(route.url));
       for (const example of valid) {
         for (const path of pathsOf(example)) {
-          for (const [label, v] of [['null', withPath(example, path, null)], ['missing', withPath(example, path, null, true)], ['number', withPath(example, path, 7)], ['string', withPath(example, path, 'x')], ['object', withPath(example, path, {})]] as const) {
+          for (const [label, v] of [
+            ['null', withPath(example, path, null)],
+            ['missing', withPath(example, path, null, true)],
+            ['number', withPath(example, path, 7)],
+            ['string', withPath(example, path, 'x')],
+            ['object', withPath(example, path, {})],
+          ] as const) {
             let res = await t.request(route.method, url, JSON.stringify(v), { 'content-type': 'application/json' });
             // Earlier accepted faults moved the row on: retry once at its current version, so the fault reaches the service.
-            if (res.status === 409 && res.body?.code === 'STALE_VERSION' && v && typeof v === 'object' && 'version' in v && typeof res.body.details?.currentVersion === 'number') {
-              res = await t.request(route.method, url, JSON.stringify({ ...v, version: res.body.details.currentVersion }), { 'content-type': 'application/json' });
+            if (
+              res.status === 409 &&
+              res.body?.code === 'STALE_VERSION' &&
+              v &&
+              typeof v === 'object' &&
+              'version' in v &&
+              typeof res.body.details?.currentVersion === 'number'
+            ) {
+              res = await t.request(
+                route.method,
+                url,
+                JSON.stringify({ ...v, version: res.body.details.currentVersion }),
+                { 'content-type': 'application/json' },
+              );
             }
             tried++;
             if (res.status >= 500) problems.push(`${route.method} ${url} ${path.join('.')} ${label} → ${res.status}`);
             const after = await fingerprint(t.ds);
-            if (res.status >= 400 && after !== before) problems.push(`${route.method} ${url} ${path.join('.')} ${label} refused with ${res.status} but changed the database`);
+            if (res.status >= 400 && after !== before)
+              problems.push(
+                `${route.method} ${url} ${path.join('.')} ${label} refused with ${res.status} but changed the database`,
+              );
             before = after;
           }
         }
       }
     }
-    console.log(`fuzz sweep (${kind}): ${tried} single-field faults (null, missing, wrong type) over every write body; 500s and partial writes: ${problems.length}`);
+    console.log(
+      `fuzz sweep (${kind}): ${tried} single-field faults (null, missing, wrong type) over every write body; 500s and partial writes: ${problems.length}`,
+    );
     sweepTried = tried;
     expect(problems).toEqual([]);
   }, 240_000);
@@ -157,7 +477,16 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
   it('covers every write endpoint, never answers 500 and never half-writes', async () => {
     const routeKeys = writes.map((r) => `${r.method} ${r.url}`);
     // Discovered, not listed: these are checked only so a discovery regression cannot hide them.
-    for (const must of ['PUT /api/programmes/:code/projects/:project/spend/forecast', 'PATCH /api/programmes/:code/milestones/:id', 'POST /api/programmes/:code/projects/:project/outputs/:metric/actuals', 'PATCH /api/programmes/:code/output-actuals/:id', 'POST /api/programmes/:code/change-requests', 'POST /api/programmes/:code/change-requests/:number/approve', 'POST /api/programmes/:code/returns/:quarter/submit', 'PUT /api/programmes/:code/open-data/assumptions/:key']) {
+    for (const must of [
+      'PUT /api/programmes/:code/projects/:project/spend/forecast',
+      'PATCH /api/programmes/:code/milestones/:id',
+      'POST /api/programmes/:code/projects/:project/outputs/:metric/actuals',
+      'PATCH /api/programmes/:code/output-actuals/:id',
+      'POST /api/programmes/:code/change-requests',
+      'POST /api/programmes/:code/change-requests/:number/approve',
+      'POST /api/programmes/:code/returns/:quarter/submit',
+      'PUT /api/programmes/:code/open-data/assumptions/:key',
+    ]) {
       expect(routeKeys).toContain(must);
     }
     const totals = { tried: 0, nearValid: 0, refused: 0, accepted: 0, endpoints: writes.length };
@@ -168,28 +497,50 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     for (const route of writes) {
       const params = paramsFor(route.url);
       const names = Object.keys(params).filter((n) => route.url.includes(`:${n}`));
-      const valid = route.url.endsWith('/change-requests') && route.method === 'POST' ? changeRequests : [exampleBody(doc, route.method, route.url)].filter((x) => x !== undefined);
-      const bodies = valid.length ? fc.oneof({ weight: 2, arbitrary: body.map((b) => ({ ...b, near: false })) }, { weight: 3, arbitrary: nearValid(valid).map((b) => ({ ...b, near: true })) }) : body.map((b) => ({ ...b, near: false }));
-      const param = names.length ? fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...names), hostileParam) }) : fc.constant(null);
+      const valid =
+        route.url.endsWith('/change-requests') && route.method === 'POST'
+          ? changeRequests
+          : [exampleBody(doc, route.method, route.url)].filter((x) => x !== undefined);
+      const bodies = valid.length
+        ? fc.oneof(
+            { weight: 2, arbitrary: body.map((b) => ({ ...b, near: false })) },
+            { weight: 3, arbitrary: nearValid(valid).map((b) => ({ ...b, near: true })) },
+          )
+        : body.map((b) => ({ ...b, near: false }));
+      const param = names.length
+        ? fc.oneof(
+            { weight: 5, arbitrary: fc.constant(null) },
+            { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...names), hostileParam) },
+          )
+        : fc.constant(null);
       await fc.assert(
         fc.asyncProperty(bodies, versionQuery, param, async (b, q, bad) => {
-          const url = fillPath(route.url, bad ? { ...params, [bad[0]]: bad[1] } : params, 'FUZZ').replace(/%25/g, '%') + (route.method === 'DELETE' ? q : '');
+          const url =
+            fillPath(route.url, bad ? { ...params, [bad[0]]: bad[1] } : params, 'FUZZ').replace(/%25/g, '%') +
+            (route.method === 'DELETE' ? q : '');
           const res = await t.request(route.method, url, b.text, { 'content-type': b.type });
           totals.tried++;
           if (b.near) totals.nearValid++;
           byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
-          if (examples.length < 12 && totals.tried % 53 === 1) examples.push(`${route.method} ${url.slice(0, 100)} ${b.text.slice(0, 80)} → ${res.status}`);
-          if (res.status >= 500) problems.push(`${route.method} ${url} body ${b.text.slice(0, 300)} → ${res.status} ${res.text.slice(0, 200)}`);
+          if (examples.length < 12 && totals.tried % 53 === 1)
+            examples.push(`${route.method} ${url.slice(0, 100)} ${b.text.slice(0, 80)} → ${res.status}`);
+          if (res.status >= 500)
+            problems.push(
+              `${route.method} ${url} body ${b.text.slice(0, 300)} → ${res.status} ${res.text.slice(0, 200)}`,
+            );
           if (res.status >= 400) {
             totals.refused++;
-            if (res.body?.code === undefined || /at .*\.ts|SELECT|INSERT|SQLITE|QueryFailed/i.test(res.text)) problems.push(`${route.method} ${url}: error body leaks or lacks a code: ${res.text.slice(0, 200)}`);
-            if ((await fingerprint(t.ds)) !== before) problems.push(`${route.method} ${url} refused with ${res.status} but changed the database`);
+            if (res.body?.code === undefined || /at .*\.ts|SELECT|INSERT|SQLITE|QueryFailed/i.test(res.text))
+              problems.push(`${route.method} ${url}: error body leaks or lacks a code: ${res.text.slice(0, 200)}`);
+            if ((await fingerprint(t.ds)) !== before)
+              problems.push(`${route.method} ${url} refused with ${res.status} but changed the database`);
           } else {
             totals.accepted++;
             before = await fingerprint(t.ds);
           }
           // Prototype pollution never reaches the process.
-          if (({} as Record<string, unknown>).polluted !== undefined) problems.push(`${route.method} ${url}: Object.prototype polluted`);
+          if (({} as Record<string, unknown>).polluted !== undefined)
+            problems.push(`${route.method} ${url}: Object.prototype polluted`);
         }),
         { numRuns: RUNS_PER_ENDPOINT, seed: 8 },
       );

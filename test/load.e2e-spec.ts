@@ -40,9 +40,18 @@ interface Target {
   spend?: boolean;
 }
 
-const dateAfter = (from: string, days: number) => new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const dateAfter = (from: string, days: number) =>
+  new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-function patchTarget(name: string, url: string, entity: string, id: string, field: string, project: string, valueFor: Target['valueFor']): Target {
+function patchTarget(
+  name: string,
+  url: string,
+  entity: string,
+  id: string,
+  field: string,
+  project: string,
+  valueFor: Target['valueFor'],
+): Target {
   return {
     name,
     audit: { entity, id, action: 'update', field },
@@ -92,15 +101,61 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
     for (const [i, p] of PROJECTS.entries()) {
       admin = await t.as('admin');
       const id = String((await t.request('GET', `${P}/projects/${p}`)).body.id);
-      const draft = await ok('POST', `${P}/allocations`, { sourceKind: 'LGF', project: p, period: '2017-18', amount: '100.00', commitmentStatus: 'indicative' });
-      const ms = await ok('POST', `${P}/projects/${p}/milestones`, { kind: 'start_on_site', title: `Start on site (${p})`, baselineDate: '2017-06-01' });
+      const draft = await ok('POST', `${P}/allocations`, {
+        sourceKind: 'LGF',
+        project: p,
+        period: '2017-18',
+        amount: '100.00',
+        commitmentStatus: 'indicative',
+      });
+      const ms = await ok('POST', `${P}/projects/${p}/milestones`, {
+        kind: 'start_on_site',
+        title: `Start on site (${p})`,
+        baselineDate: '2017-06-01',
+      });
       // A spend line per quarter, of a project-level source kind the project holds.
-      const sourceKind = (await t.request('GET', `${P}/allocations?project=${p}`)).body.items.find((a: any) => a.project === p && a.approvalState === 'approved').sourceKind;
-      targets.push(patchTarget(`project ${p}`, `${P}/projects/${p}`, 'project', id, 'location', p, (c, n) => `client ${c} edit ${n}`));
-      targets.push(patchTarget(`draft allocation ${draft.id}`, `${P}/allocations/${draft.id}`, 'allocation', String(draft.id), 'description', p, (c, n) => `client ${c} edit ${n}`));
-      targets.push(patchTarget(`milestone ${ms.id} (${p})`, `${P}/milestones/${ms.id}`, 'milestone', String(ms.id), 'forecastDate', p, (c, n) => dateAfter(programme.startsOn, c * ATTEMPTS_PER_CLIENT + n)));
+      const sourceKind = (await t.request('GET', `${P}/allocations?project=${p}`)).body.items.find(
+        (a: any) => a.project === p && a.approvalState === 'approved',
+      ).sourceKind;
+      targets.push(
+        patchTarget(
+          `project ${p}`,
+          `${P}/projects/${p}`,
+          'project',
+          id,
+          'location',
+          p,
+          (c, n) => `client ${c} edit ${n}`,
+        ),
+      );
+      targets.push(
+        patchTarget(
+          `draft allocation ${draft.id}`,
+          `${P}/allocations/${draft.id}`,
+          'allocation',
+          String(draft.id),
+          'description',
+          p,
+          (c, n) => `client ${c} edit ${n}`,
+        ),
+      );
+      targets.push(
+        patchTarget(
+          `milestone ${ms.id} (${p})`,
+          `${P}/milestones/${ms.id}`,
+          'milestone',
+          String(ms.id),
+          'forecastDate',
+          p,
+          (c, n) => dateAfter(programme.startsOn, c * ATTEMPTS_PER_CLIENT + n),
+        ),
+      );
       for (const [k, quarter] of SPEND_QUARTERS.entries()) {
-        const line = await ok('PUT', `${P}/projects/${p}/spend/forecast`, { sourceKind, quarter, forecast: formatPounds(1_000_00 * (i + 1) + k) });
+        const line = await ok('PUT', `${P}/projects/${p}/spend/forecast`, {
+          sourceKind,
+          quarter,
+          forecast: formatPounds(1_000_00 * (i + 1) + k),
+        });
         targets.push(spendTarget(p, sourceKind, quarter, line.id));
       }
     }
@@ -108,11 +163,19 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
   afterAll(async () => t?.close());
 
   it('loses no accepted write; conflicts get 409 and throttled requests 429; totals exact', async () => {
-    const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => t.tokenFor('programme_manager', { projects: PROJECTS })));
-    const call = (token: string): Call => async (method, url, body) => {
-      const res = await fetch(base + url, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
-    };
+    const tokens = await Promise.all(
+      Array.from({ length: CLIENTS }, () => t.tokenFor('programme_manager', { projects: PROJECTS })),
+    );
+    const call =
+      (token: string): Call =>
+      async (method, url, body) => {
+        const res = await fetch(base + url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+      };
     const admin = call(t.token);
     const start = new Map<Target, { version: number; value: string }>();
     for (const tg of targets) start.set(tg, await tg.read(admin));
@@ -153,7 +216,9 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
 
     // Per record: every accepted write has its own version and its audit entry; the last one is stored.
     const lostIn: string[] = [];
-    const audit: { entity: string; entity_id: string; action: string; after: string }[] = await t.ds.query(`SELECT entity, entity_id, action, after FROM audit_entry WHERE id > ${auditFrom}`);
+    const audit: { entity: string; entity_id: string; action: string; after: string }[] = await t.ds.query(
+      `SELECT entity, entity_id, action, after FROM audit_entry WHERE id > ${auditFrom}`,
+    );
     const finalValue = new Map<Target, string>();
     for (const tg of targets) {
       const mine = accepted.filter((a) => a.target === tg).sort((a, b) => a.version - b.version);
@@ -162,14 +227,19 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
       finalValue.set(tg, now.value);
       const versions = mine.map((a) => a.version);
       const expectedVersions = mine.map((_, i) => v0 + 1 + i);
-      if (JSON.stringify(versions) !== JSON.stringify(expectedVersions)) lostIn.push(`${tg.name}: accepted versions ${versions} (expected ${expectedVersions})`);
-      if (now.version !== v0 + mine.length) lostIn.push(`${tg.name}: version ${now.version} after ${mine.length} accepted writes from ${v0}`);
+      if (JSON.stringify(versions) !== JSON.stringify(expectedVersions))
+        lostIn.push(`${tg.name}: accepted versions ${versions} (expected ${expectedVersions})`);
+      if (now.version !== v0 + mine.length)
+        lostIn.push(`${tg.name}: version ${now.version} after ${mine.length} accepted writes from ${v0}`);
       const expectedValue = mine.length ? mine[mine.length - 1].value : start.get(tg)!.value;
       if (now.value !== expectedValue) lostIn.push(`${tg.name}: stored ${now.value}, last accepted ${expectedValue}`);
-      const audited = audit.filter((a) => a.entity === tg.audit.entity && a.entity_id === tg.audit.id && a.action === tg.audit.action).map((a) => JSON.parse(a.after) as Record<string, unknown>);
+      const audited = audit
+        .filter((a) => a.entity === tg.audit.entity && a.entity_id === tg.audit.id && a.action === tg.audit.action)
+        .map((a) => JSON.parse(a.after) as Record<string, unknown>);
       const auditedWrites = audited.map((a) => `${a.version}:${a[tg.audit.field]}`).sort();
       const acceptedWrites = mine.map((a) => `${a.version}:${a.value}`).sort();
-      if (JSON.stringify(auditedWrites) !== JSON.stringify(acceptedWrites)) lostIn.push(`${tg.name}: audited ${auditedWrites.length} writes, accepted ${acceptedWrites.length}`);
+      if (JSON.stringify(auditedWrites) !== JSON.stringify(acceptedWrites))
+        lostIn.push(`${tg.name}: audited ${auditedWrites.length} writes, accepted ${acceptedWrites.length}`);
     }
 
     // Totals: each project's forecast (every quarter is open: no return submitted) is the sum of its lines, computed here from the log.
@@ -177,12 +247,18 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
     const totalProblems: string[] = [];
     let programmeExpected = 0;
     for (const p of PROJECTS) {
-      const expected = targets.filter((tg) => tg.spend && tg.project === p).reduce((s, tg) => s + parsePounds(finalValue.get(tg)!), 0);
+      const expected = targets
+        .filter((tg) => tg.spend && tg.project === p)
+        .reduce((s, tg) => s + parsePounds(finalValue.get(tg)!), 0);
       programmeExpected += expected;
       const got = summary.byProject.find((x: any) => x.project === p)?.forecastProgramme;
-      if (got !== formatPounds(expected)) totalProblems.push(`${p}: forecast ${got}, lines sum to ${formatPounds(expected)}`);
+      if (got !== formatPounds(expected))
+        totalProblems.push(`${p}: forecast ${got}, lines sum to ${formatPounds(expected)}`);
     }
-    if (summary.programme.forecastProgramme !== formatPounds(programmeExpected)) totalProblems.push(`programme: forecast ${summary.programme.forecastProgramme}, lines sum to ${formatPounds(programmeExpected)}`);
+    if (summary.programme.forecastProgramme !== formatPounds(programmeExpected))
+      totalProblems.push(
+        `programme: forecast ${summary.programme.forecastProgramme}, lines sum to ${formatPounds(programmeExpected)}`,
+      );
 
     const spendWrites = targets.filter((tg) => tg.spend).length;
     console.log(

@@ -29,7 +29,11 @@ async function capture<T>(ds: DataSource, fn: () => Promise<T>): Promise<{ q: st
 }
 
 /** PostgreSQL plans of every SELECT, with sequential scans switched off: a table still scanned has no index that fits. */
-async function seqScanned(ds: DataSource, sql: { q: string; p: unknown[] | undefined }[], tables: string[]): Promise<string[]> {
+async function seqScanned(
+  ds: DataSource,
+  sql: { q: string; p: unknown[] | undefined }[],
+  tables: string[],
+): Promise<string[]> {
   const qr = ds.createQueryRunner();
   const found: string[] = [];
   try {
@@ -49,7 +53,15 @@ async function seqScanned(ds: DataSource, sql: { q: string; p: unknown[] | undef
   return found;
 }
 
-const BIG_TABLES = ['allocation', 'project', 'spend_profile', 'spend_adjustment', 'milestone', 'output_target', 'output_actual'];
+const BIG_TABLES = [
+  'allocation',
+  'project',
+  'spend_profile',
+  'spend_adjustment',
+  'milestone',
+  'output_target',
+  'output_actual',
+];
 
 describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
   let t: TestApp;
@@ -75,13 +87,28 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
          WHERE project_id IS NOT NULL AND approval_state = 'approved' AND commitment_status <> 'withdrawn') k`,
     );
     const rows = Number(lines[0].n);
-    expect(r.out).toContain(`national return ${QUARTER}: ${programmes.length} programmes, ${rows} rows written to ${out}`);
+    expect(r.out).toContain(
+      `national return ${QUARTER}: ${programmes.length} programmes, ${rows} rows written to ${out}`,
+    );
     const book = await workbookValues(out);
     expect(Object.keys(book)).toEqual(['Cover', 'Finance', 'Programmes']);
-    expect(book.Finance[0]).toEqual(['Programme', 'Project', 'Source', 'Allocation', 'Baseline in quarter', 'Forecast in quarter', 'Actual in quarter', 'Actual to date', 'Forecast for the programme', 'Illustrative']);
+    expect(book.Finance[0]).toEqual([
+      'Programme',
+      'Project',
+      'Source',
+      'Allocation',
+      'Baseline in quarter',
+      'Forecast in quarter',
+      'Actual in quarter',
+      'Actual to date',
+      'Forecast for the programme',
+      'Illustrative',
+    ]);
     const data = book.Finance.slice(1, 1 + rows);
     // The 2014 deal and the synthetic programmes are all in it.
-    expect(new Set(data.map((d) => d[0]))).toEqual(new Set(programmes.map((p) => p.code).filter((c) => data.some((d) => d[0] === c))));
+    expect(new Set(data.map((d) => d[0]))).toEqual(
+      new Set(programmes.map((p) => p.code).filter((c) => data.some((d) => d[0] === c))),
+    );
     expect(data.some((d) => d[0] === 'SSLEP-GD-2014')).toBe(true);
     expect(data.filter((d) => String(d[0]).startsWith('SYN')).every((d) => d[9] === 'illustrative')).toBe(true);
     const pence = (v: unknown) => (v !== null && typeof v === 'object' ? 0 : Math.round(Number(v ?? 0) * 100));
@@ -89,7 +116,9 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
     expect(total[0]).toBe('Total');
     for (let c = 3; c <= 8; c++) expect(pence(total[c])).toBe(data.reduce((s, d) => s + pence(d[c]), 0));
     // Allocation total: every approved, live, project-level allocation in the database.
-    const alloc: { s: number | string }[] = await t.ds.query(`SELECT SUM(amount_pence) AS s FROM allocation WHERE project_id IS NOT NULL AND approval_state = 'approved' AND commitment_status <> 'withdrawn'`);
+    const alloc: { s: number | string }[] = await t.ds.query(
+      `SELECT SUM(amount_pence) AS s FROM allocation WHERE project_id IS NOT NULL AND approval_state = 'approved' AND commitment_status <> 'withdrawn'`,
+    );
     expect(pence(total[3])).toBe(Number(alloc[0].s));
     // Actual to date, independently: every actual up to the quarter plus adjustments recorded by then.
     const act: { s: number | string }[] = await t.ds.query(
@@ -120,13 +149,30 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
         forecast: n(q.forecast_pence),
         actual: n(q.actual_pence),
         toDate: ls.filter((l) => (l.quarter as string) <= QUARTER).reduce((s, l) => s + n(l.actual_pence), 0),
-        programme: ls.reduce((s, l) => s + ((l.quarter as string) < QUARTER ? n(l.actual_pence) : n(l.forecast_pence)), 0),
-        allocation: seed.allocations.filter((a) => a.project === project.code && a.sourceKind === k && a.commitmentStatus !== 'withdrawn').reduce((s, a) => s + Math.round(Number(a.amount) * 100), 0),
+        programme: ls.reduce(
+          (s, l) => s + ((l.quarter as string) < QUARTER ? n(l.actual_pence) : n(l.forecast_pence)),
+          0,
+        ),
+        allocation: seed.allocations
+          .filter((a) => a.project === project.code && a.sourceKind === k && a.commitmentStatus !== 'withdrawn')
+          .reduce((s, a) => s + Math.round(Number(a.amount) * 100), 0),
       };
       const row = fin.find((r) => r[0] === seed.programme.code && r[1] === project.code && r[2] === k)!;
       const p = (v: unknown) => Math.round(Number(v) * 100);
-      expect({ allocation: p(row[3]), baseline: p(row[4]), forecast: p(row[5]), actual: p(row[6]), toDate: p(row[7]), programme: p(row[8]) }).toEqual({
-        allocation: want.allocation, baseline: want.baseline, forecast: want.forecast, actual: want.actual, toDate: want.toDate, programme: want.programme,
+      expect({
+        allocation: p(row[3]),
+        baseline: p(row[4]),
+        forecast: p(row[5]),
+        actual: p(row[6]),
+        toDate: p(row[7]),
+        programme: p(row[8]),
+      }).toEqual({
+        allocation: want.allocation,
+        baseline: want.baseline,
+        forecast: want.forecast,
+        actual: want.actual,
+        toDate: want.toDate,
+        programme: want.programme,
       });
     }
   });
@@ -136,7 +182,10 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
     const [{ n }]: { n: number | string }[] = await t.ds.query('SELECT COUNT(*) AS n FROM project');
     const projects = Number(n);
     // Reads only (PostgreSQL's snapshot transaction adds its START/SET/COMMIT).
-    const run = async (pageSize?: number) => (await capture(t.ds, () => svc.exportToFile(join(tmp, 'q.xlsx'), QUARTER, { pageSize }))).filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.q));
+    const run = async (pageSize?: number) =>
+      (await capture(t.ds, () => svc.exportToFile(join(tmp, 'q.xlsx'), QUARTER, { pageSize }))).filter((s) =>
+        /^\s*(SELECT|WITH)\b/i.test(s.q),
+      );
     // programmes, source kinds, then pages (a full last page costs one empty page more).
     expect((await run()).length).toBe(3);
     expect((await run(10)).length).toBe(2 + Math.floor(projects / 10) + 1);
@@ -161,49 +210,74 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
     expect(small.length).toBeLessThanOrEqual(25);
   });
 
-  (kind === 'postgres' ? it : it.skip)('PostgreSQL plans the national return, the dashboard overview and a programme return on indexes (enable_seqscan = off)', async () => {
-    const code = planNational(PARAMS).seeds[0].programme.code;
-    const national = await capture(t.ds, () => t.app.get(NationalReturnService).exportToFile(join(tmp, 'p.xlsx'), QUARTER));
-    const page = national.find((s) => /spend_profile/.test(s.q))!;
-    const qr = t.ds.createQueryRunner();
-    try {
-      await qr.query('ANALYZE');
-      // At test scale a hash join over the whole (tiny) table is cheapest; forcing nested loops
-      // shows whether an index fits a page's lookups by project, as it must at national scale.
-      await qr.query('SET enable_seqscan = off');
-      await qr.query('SET enable_hashjoin = off');
-      await qr.query('SET enable_mergejoin = off');
-      const plan = (await qr.query(`EXPLAIN ${page.q}`, page.p)).map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
-      // Per project, the covering index is read in source-kind order and aggregated as it
-      // streams: no sort, and no heap reads (the generator vacuums what it loaded).
-      expect(plan).toMatch(/GroupAggregate [^\n]*\n\s+Group Key: s\.source_kind\n\s+->  Index Only Scan using "?IDX_spend_profile_project_cover"? on spend_profile s [^\n]*\n\s+Index Cond: \(project_id = b_s\.id\)/);
-      expect(plan).toMatch(/Index (Only )?Scan using "?IDX_allocation_project"? on allocation a [^\n]*\n\s+Index Cond: \(\(project_id = b_a\.id\)/);
-      expect(plan).toMatch(/Index Only Scan using "?IDX_spend_adjustment_project"? on spend_adjustment j [^\n]*\n\s+Index Cond: \(\(project_id = b_j\.id\)/);
-    } finally {
-      await qr.query('RESET enable_seqscan');
-      await qr.query('RESET enable_hashjoin');
-      await qr.query('RESET enable_mergejoin');
-      await qr.release();
-    }
-    expect(await seqScanned(t.ds, national, BIG_TABLES)).toEqual([]);
-    const overview = await capture(t.ds, () => t.app.get(DashboardService).overview(code));
-    expect(await seqScanned(t.ds, overview, BIG_TABLES)).toEqual([]);
-    const ret = await capture(t.ds, () => t.app.get(ReturnsService).checks(code, '2015-16 Q1', SYSTEM_ACTOR));
-    expect(ret.length).toBeGreaterThan(3);
-    expect(await seqScanned(t.ds, ret, BIG_TABLES)).toEqual([]);
-  });
+  (kind === 'postgres' ? it : it.skip)(
+    'PostgreSQL plans the national return, the dashboard overview and a programme return on indexes (enable_seqscan = off)',
+    async () => {
+      const code = planNational(PARAMS).seeds[0].programme.code;
+      const national = await capture(t.ds, () =>
+        t.app.get(NationalReturnService).exportToFile(join(tmp, 'p.xlsx'), QUARTER),
+      );
+      const page = national.find((s) => /spend_profile/.test(s.q))!;
+      const qr = t.ds.createQueryRunner();
+      try {
+        await qr.query('ANALYZE');
+        // At test scale a hash join over the whole (tiny) table is cheapest; forcing nested loops
+        // shows whether an index fits a page's lookups by project, as it must at national scale.
+        await qr.query('SET enable_seqscan = off');
+        await qr.query('SET enable_hashjoin = off');
+        await qr.query('SET enable_mergejoin = off');
+        const plan = (await qr.query(`EXPLAIN ${page.q}`, page.p))
+          .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+          .join('\n');
+        // Per project, the covering index is read in source-kind order and aggregated as it
+        // streams: no sort, and no heap reads (the generator vacuums what it loaded).
+        expect(plan).toMatch(
+          /GroupAggregate [^\n]*\n\s+Group Key: s\.source_kind\n\s+-> {2}Index Only Scan using "?IDX_spend_profile_project_cover"? on spend_profile s [^\n]*\n\s+Index Cond: \(project_id = b_s\.id\)/,
+        );
+        expect(plan).toMatch(
+          /Index (Only )?Scan using "?IDX_allocation_project"? on allocation a [^\n]*\n\s+Index Cond: \(\(project_id = b_a\.id\)/,
+        );
+        expect(plan).toMatch(
+          /Index Only Scan using "?IDX_spend_adjustment_project"? on spend_adjustment j [^\n]*\n\s+Index Cond: \(\(project_id = b_j\.id\)/,
+        );
+      } finally {
+        await qr.query('RESET enable_seqscan');
+        await qr.query('RESET enable_hashjoin');
+        await qr.query('RESET enable_mergejoin');
+        await qr.release();
+      }
+      expect(await seqScanned(t.ds, national, BIG_TABLES)).toEqual([]);
+      const overview = await capture(t.ds, () => t.app.get(DashboardService).overview(code));
+      expect(await seqScanned(t.ds, overview, BIG_TABLES)).toEqual([]);
+      const ret = await capture(t.ds, () => t.app.get(ReturnsService).checks(code, '2015-16 Q1', SYSTEM_ACTOR));
+      expect(ret.length).toBeGreaterThan(3);
+      expect(await seqScanned(t.ds, ret, BIG_TABLES)).toEqual([]);
+    },
+  );
 
-  (kind === 'sqlite' ? it : it.skip)('SQLite reads each page from covering indexes and sums the spend lines as they stream (no temporary B-tree for them)', async () => {
-    const national = await capture(t.ds, () => t.app.get(NationalReturnService).exportToFile(join(tmp, 's.xlsx'), QUARTER));
-    const page = national.find((s) => /spend_profile/.test(s.q))!;
-    const plan: { id: number; parent: number; detail: string }[] = await t.ds.query(`EXPLAIN QUERY PLAN ${page.q}`, page.p);
-    const text = plan.map((r) => r.detail);
-    expect(text).toContain('SEARCH s USING COVERING INDEX IDX_spend_profile_project_cover (project_id=?)');
-    expect(text).toContain('SEARCH a USING COVERING INDEX IDX_allocation_project (project_id=? AND approval_state=?)');
-    // The spend lines' aggregate is the one with the IN list over project; it needs no sorter.
-    const sp = plan.find((r) => r.detail === 'MATERIALIZE sp')!;
-    expect(plan.filter((r) => r.parent === sp.id).map((r) => r.detail)).not.toContain('USE TEMP B-TREE FOR GROUP BY');
-    // Nothing scans a whole big table.
-    expect(text.filter((d) => /^SCAN (spend_profile|allocation|spend_adjustment|output_actual|milestone)\b/.test(d))).toEqual([]);
-  });
+  (kind === 'sqlite' ? it : it.skip)(
+    'SQLite reads each page from covering indexes and sums the spend lines as they stream (no temporary B-tree for them)',
+    async () => {
+      const national = await capture(t.ds, () =>
+        t.app.get(NationalReturnService).exportToFile(join(tmp, 's.xlsx'), QUARTER),
+      );
+      const page = national.find((s) => /spend_profile/.test(s.q))!;
+      const plan: { id: number; parent: number; detail: string }[] = await t.ds.query(
+        `EXPLAIN QUERY PLAN ${page.q}`,
+        page.p,
+      );
+      const text = plan.map((r) => r.detail);
+      expect(text).toContain('SEARCH s USING COVERING INDEX IDX_spend_profile_project_cover (project_id=?)');
+      expect(text).toContain(
+        'SEARCH a USING COVERING INDEX IDX_allocation_project (project_id=? AND approval_state=?)',
+      );
+      // The spend lines' aggregate is the one with the IN list over project; it needs no sorter.
+      const sp = plan.find((r) => r.detail === 'MATERIALIZE sp')!;
+      expect(plan.filter((r) => r.parent === sp.id).map((r) => r.detail)).not.toContain('USE TEMP B-TREE FOR GROUP BY');
+      // Nothing scans a whole big table.
+      expect(
+        text.filter((d) => /^SCAN (spend_profile|allocation|spend_adjustment|output_actual|milestone)\b/.test(d)),
+      ).toEqual([]);
+    },
+  );
 });

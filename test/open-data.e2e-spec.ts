@@ -31,19 +31,52 @@ describe.each(databaseKinds())('360Giving open data on %s', (kind) => {
     const { body } = await t.request('GET', '/api/open-data/360giving.json');
     // 16 project-level allocations in 16 distinct project × source pairs, 2 pools, 1 programme-level grant.
     expect(body.grants).toHaveLength(19);
-    const etruria = Object.fromEntries(body.grants.filter((g: any) => g.id.includes('-ETRURIA-')).map((g: any) => [g.additional_data.sourceKind, g.amountAwarded]));
-    expect(etruria).toEqual({ LGF: 2400000, LGF_PRECOMMITTED: 8200000, LGF_PROVISIONAL: 16100000, LOCAL_MATCH: 2500000 });
+    const etruria = Object.fromEntries(
+      body.grants
+        .filter((g: any) => g.id.includes('-ETRURIA-'))
+        .map((g: any) => [g.additional_data.sourceKind, g.amountAwarded]),
+    );
+    expect(etruria).toEqual({
+      LGF: 2400000,
+      LGF_PRECOMMITTED: 8200000,
+      LGF_PROVISIONAL: 16100000,
+      LOCAL_MATCH: 2500000,
+    });
     const pooled = body.grants.filter((g: any) => g.additional_data.pooled);
-    expect(pooled.map((g: any) => [g.additional_data.pooled.pool, g.amountAwarded, g.recipientOrganization[0].name])).toEqual([
+    expect(
+      pooled.map((g: any) => [g.additional_data.pooled.pool, g.amountAwarded, g.recipientOrganization[0].name]),
+    ).toEqual([
       ['CONNECTIVITY-PRIVATE', 5800000, 'Staffordshire County Council'],
       ['SITES-PRIVATE', 4800000, 'Staffordshire County Council'],
     ]);
     expect(pooled[1].additional_data.pooled.projects).toEqual(['BERICOTE', 'LICHFIELD', 'MEAFORD']);
     const g = body.grants.find((x: any) => x.id === '360G-SSLEP-SSLEP-GD-2014-ETRURIA-LOCAL_MATCH');
-    expect(g).toMatchObject({ currency: 'GBP', awardDate: '2014-07-07', regrantType: 'FRG030', recipientOrganization: [{ id: 'GB-LAE-STE', name: 'Stoke-on-Trent City Council' }] });
-    expect(g.beneficiaryLocation).toEqual([{ name: 'Stoke-on-Trent and Staffordshire Local Enterprise Partnership area', geoCode: 'E37000032', geoCodeType: 'LEP', countryCode: 'GB' }]);
-    expect(g.classifications).toContainEqual({ vocabulary: 'growth-deal:funding-role', code: 'MATCH', title: 'Match funding' });
-    expect(g.additional_data.notFromSource).toEqual(['awardDate', 'beneficiaryLocation.geoCode', 'fundingOrganization', 'recipientOrganization', 'recipientOrganization.id']);
+    expect(g).toMatchObject({
+      currency: 'GBP',
+      awardDate: '2014-07-07',
+      regrantType: 'FRG030',
+      recipientOrganization: [{ id: 'GB-LAE-STE', name: 'Stoke-on-Trent City Council' }],
+    });
+    expect(g.beneficiaryLocation).toEqual([
+      {
+        name: 'Stoke-on-Trent and Staffordshire Local Enterprise Partnership area',
+        geoCode: 'E37000032',
+        geoCodeType: 'LEP',
+        countryCode: 'GB',
+      },
+    ]);
+    expect(g.classifications).toContainEqual({
+      vocabulary: 'growth-deal:funding-role',
+      code: 'MATCH',
+      title: 'Match funding',
+    });
+    expect(g.additional_data.notFromSource).toEqual([
+      'awardDate',
+      'beneficiaryLocation.geoCode',
+      'fundingOrganization',
+      'recipientOrganization',
+      'recipientOrganization.id',
+    ]);
     const lgf = body.grants.find((x: any) => x.id === '360G-SSLEP-SSLEP-GD-2014-ETRURIA-LGF');
     expect(lgf.additional_data.matchFunding).toBe(false);
     expect(lgf.regrantType).toBeUndefined();
@@ -53,8 +86,11 @@ describe.each(databaseKinds())('360Giving open data on %s', (kind) => {
     const { body } = await t.request('GET', '/api/open-data/360giving.json');
     const overview = (await t.request('GET', `${P}/overview`)).body;
     const bySource: Record<string, number> = {};
-    for (const g of body.grants) bySource[g.additional_data.sourceKind] = (bySource[g.additional_data.sourceKind] ?? 0) + pence(g.amountAwarded);
-    const expected = Object.fromEntries(overview.bySource.map((s: { code: string; amount: string }) => [s.code, s.amount]));
+    for (const g of body.grants)
+      bySource[g.additional_data.sourceKind] = (bySource[g.additional_data.sourceKind] ?? 0) + pence(g.amountAwarded);
+    const expected = Object.fromEntries(
+      overview.bySource.map((s: { code: string; amount: string }) => [s.code, s.amount]),
+    );
     expect(Object.fromEntries(Object.entries(bySource).map(([k, v]) => [k, pounds(v)]))).toEqual(expected);
     expect(expected).toEqual({
       LGF: '34600000.00',
@@ -70,7 +106,13 @@ describe.each(databaseKinds())('360Giving open data on %s', (kind) => {
   });
 
   it('leaves draft allocations out', async () => {
-    const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'ETRURIA', period: 'unprofiled', amount: '123.45', commitmentStatus: 'confirmed' });
+    const draft = await t.request('POST', `${P}/allocations`, {
+      sourceKind: 'LGF',
+      project: 'ETRURIA',
+      period: 'unprofiled',
+      amount: '123.45',
+      commitmentStatus: 'confirmed',
+    });
     expect(draft.status).toBe(201);
     const { body } = await t.request('GET', '/api/open-data/360giving.json');
     expect(body.grants.find((g: any) => g.id === '360G-SSLEP-SSLEP-GD-2014-ETRURIA-LGF').amountAwarded).toBe(2400000);
@@ -82,9 +124,15 @@ describe.each(databaseKinds())('360Giving open data on %s', (kind) => {
     expect(list.status).toBe(200);
     const geo = list.body.find((a: { key: string }) => a.key === 'beneficiary.geoCode');
     expect(geo).toMatchObject({ value: 'E37000032', fromSource: false, stored: true, version: 1 });
-    const stale = await t.request('PUT', `${P}/open-data/assumptions/beneficiary.geoCode`, { value: 'E37000099', version: 7 });
+    const stale = await t.request('PUT', `${P}/open-data/assumptions/beneficiary.geoCode`, {
+      value: 'E37000099',
+      version: 7,
+    });
     expect(stale.status).toBe(409);
-    const ok = await t.request('PUT', `${P}/open-data/assumptions/beneficiary.geoCode`, { value: 'E37000099', version: 1 });
+    const ok = await t.request('PUT', `${P}/open-data/assumptions/beneficiary.geoCode`, {
+      value: 'E37000099',
+      version: 1,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ value: 'E37000099', version: 2 });
     const { body } = await t.request('GET', '/api/open-data/360giving.json?programme=SSLEP-GD-2014');

@@ -13,7 +13,15 @@ export const LGF_FAMILY = '78100000.00';
 const NC = null; // not comparable: no computed figure, no variance
 
 // [code, check, status, stated, computed, variance, unattributed]
-export type Row = [string, string, string, string | number, string | number | null, string | number | null, string | null];
+export type Row = [
+  string,
+  string,
+  string,
+  string | number,
+  string | number | null,
+  string | number | null,
+  string | null,
+];
 export const EXPECTED: Row[] = [
   // "they announced a Growth Deal worth £82.2m": exact to £0.1m; £78.1m is £4.1m short.
   ['A-ANNOUNCED-INVESTMENT', 'allocations', 'unreconciled', '82200000.00', LGF_FAMILY, '-4100000.00', '4100000.00'],

@@ -16,9 +16,18 @@ describe.each(databaseKinds())('reconciliation of outputs headlines on %s', (kin
   it('compares the jobs promises with delivered jobs, double claims counted once', async () => {
     const res = await t.request('GET', '/api/programmes/SSLEP-GD-2014/reconciliation');
     expect(res.status).toBe(200);
-    const line = (code: string) => res.body.lines.find((l: { headlineCode: string; check: string }) => l.headlineCode === code && l.check === 'outputs');
+    const line = (code: string) =>
+      res.body.lines.find(
+        (l: { headlineCode: string; check: string }) => l.headlineCode === code && l.check === 'outputs',
+      );
     expect(line('B-JOBS')).toMatchObject({ status: 'not_met', stated: 5000, computed: 117 });
-    expect(line('A-SECURED-JOBS')).toMatchObject({ status: 'unreconciled', stated: 4900, computed: 117, variance: -4783, illustrative: true });
+    expect(line('A-SECURED-JOBS')).toMatchObject({
+      status: 'unreconciled',
+      stated: 4900,
+      computed: 117,
+      variance: -4783,
+      illustrative: true,
+    });
     // Demo outputs never pass for real delivery: the line says so in the data and in words.
     expect(line('B-JOBS').illustrative).toBe(true);
     expect(line('B-JOBS').explanation).toContain('These outputs are illustrative demo data, not real delivery.');

@@ -25,10 +25,19 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
   });
   afterAll(async () => t?.close());
 
-  const line = (code: string, check: string) => recon.lines.find((l: any) => l.headlineCode === code && l.check === check);
+  const line = (code: string, check: string) =>
+    recon.lines.find((l: any) => l.headlineCode === code && l.check === check);
 
   it('gives every expected line, to the penny', () => {
-    const got = recon.lines.map((l: any) => [l.headlineCode, l.check, l.status, l.stated, l.computed, l.variance, l.unattributed]);
+    const got = recon.lines.map((l: any) => [
+      l.headlineCode,
+      l.check,
+      l.status,
+      l.stated,
+      l.computed,
+      l.variance,
+      l.unattributed,
+    ]);
     expect(got).toEqual(EXPECTED);
     expect(recon.summary).toEqual({
       lines: 46,
@@ -39,8 +48,23 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
 
   it('says which allocations each line counts (the revenue grant in none)', () => {
     const lgf = ['LGF:ETRURIA', 'LGF:LICHFIELD', 'LGF:MEAFORD', 'LGF:BERICOTE', 'LGF:SWAR', 'LGF:AMSH'];
-    const family = [...lgf, 'LGF_PRECOMMITTED:ETRURIA', 'LGF_PRECOMMITTED:SWAR', 'LGF_PROVISIONAL:BRANSTON', 'LGF_PROVISIONAL:ETRURIA', 'LGF_PROVISIONAL:LSTP'];
-    const match = ['LOCAL_MATCH:ETRURIA', 'LOCAL_MATCH:MEAFORD', 'LOCAL_MATCH:SWAR', 'LOCAL_MATCH:LSTP', 'LOCAL_MATCH:AMSH', 'PRIVATE_MATCH:SITES-PRIVATE', 'PRIVATE_MATCH:CONNECTIVITY-PRIVATE'];
+    const family = [
+      ...lgf,
+      'LGF_PRECOMMITTED:ETRURIA',
+      'LGF_PRECOMMITTED:SWAR',
+      'LGF_PROVISIONAL:BRANSTON',
+      'LGF_PROVISIONAL:ETRURIA',
+      'LGF_PROVISIONAL:LSTP',
+    ];
+    const match = [
+      'LOCAL_MATCH:ETRURIA',
+      'LOCAL_MATCH:MEAFORD',
+      'LOCAL_MATCH:SWAR',
+      'LOCAL_MATCH:LSTP',
+      'LOCAL_MATCH:AMSH',
+      'PRIVATE_MATCH:SITES-PRIVATE',
+      'PRIVATE_MATCH:CONNECTIVITY-PRIVATE',
+    ];
     expect(Object.keys(id)).toHaveLength(19);
     expect(line('B-LGF-TOTAL', 'allocations').contributingAllocationIds).toEqual(ids(...family));
     expect(line('B-MATCH', 'allocations').contributingAllocationIds).toEqual(ids(...match));
@@ -62,7 +86,11 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
     });
     expect(line('TABLE-TOTAL-2015-16', 'sumOf')).toMatchObject({
       provenance: { printed: '21.', quote: '<b>Total</b>\t21.\t61.3\t82.3' },
-      table: { name: 'Stoke-on-Trent and Staffordshire LEP Local Growth Fund breakdown (£m)', row: 'Total', column: '2015/6' },
+      table: {
+        name: 'Stoke-on-Trent and Staffordshire LEP Local Growth Fund breakdown (£m)',
+        row: 'Total',
+        column: '2015/6',
+      },
       precision: '1000000.00',
       tolerance: '500000.00',
     });
@@ -73,10 +101,16 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
   });
 
   it('explains what does not reconcile in plain words, and only suggests the £6.9m', () => {
-    expect(line('A-SUMMARY-INVESTMENT', 'allocations').explanation).toContain('£3.9m less than the about £82.0m stated');
-    expect(line('TABLE-LGF-TOTAL', 'allocations').explanation).toContain('£6.9m is shown as over-attributed (unattributed −£6.9m)');
+    expect(line('A-SUMMARY-INVESTMENT', 'allocations').explanation).toContain(
+      '£3.9m less than the about £82.0m stated',
+    );
+    expect(line('TABLE-LGF-TOTAL', 'allocations').explanation).toContain(
+      '£6.9m is shown as over-attributed (unattributed −£6.9m)',
+    );
     expect(line('TABLE-PRE-2015-16', 'allocations').explanation).toContain('no split is invented');
-    expect(line('B-JOBS', 'outputs').explanation).toBe('No jobs have been recorded yet (JOBS_CREATED), so the at least 5,000 jobs stated cannot be compared yet.');
+    expect(line('B-JOBS', 'outputs').explanation).toBe(
+      'No jobs have been recorded yet (JOBS_CREATED), so the at least 5,000 jobs stated cannot be compared yet.',
+    );
     for (const l of recon.lines.filter((x: any) => x.status !== 'reconciled')) expect(l.explanation).not.toBe('');
     // +£6.9m on the table's LGF award and −£6.9m on both provisional lines cancel and equal
     // exactly one allocation, AMSH's £6.9m LGF: a suggestion in words, figures unchanged.
@@ -87,8 +121,12 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       ['TABLE-LGF-TOTAL', { allocationId: amsh, withHeadlineCode: 'TABLE-PROV-TOTAL' }],
       ['TABLE-PROV-TOTAL', { allocationId: amsh, withHeadlineCode: 'TABLE-LGF-TOTAL' }],
     ]);
-    expect(line('TABLE-LGF-TOTAL', 'allocations').explanation).toContain(`project AMSH's £6.9m LGF allocation (id ${amsh}) may belong there. This is a suggestion only; no money has been moved.`);
-    expect(line('B-PROVISIONAL', 'allocations').explanation).toContain(`project AMSH's £6.9m LGF allocation (id ${amsh}), counted there, may belong here.`);
+    expect(line('TABLE-LGF-TOTAL', 'allocations').explanation).toContain(
+      `project AMSH's £6.9m LGF allocation (id ${amsh}) may belong there. This is a suggestion only; no money has been moved.`,
+    );
+    expect(line('B-PROVISIONAL', 'allocations').explanation).toContain(
+      `project AMSH's £6.9m LGF allocation (id ${amsh}), counted there, may belong here.`,
+    );
   });
 
   it('sets conflicting statements of the same quantity side by side', () => {
@@ -97,7 +135,12 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       ['JOBS', 'jobs', 100], // 4,900 three times in the committee report vs "at least 5,000" in the deal
       ['LGF_TOTAL', 'pounds', '300000.00'], // £82m, £82.2m twice, £82.3m twice: spread £0.3m
     ]); // and no other: 13.6/13.6, 14.1/14.1, 34/34 and 20.6/20.6 agree between the deal's text and its table
-    expect(sides(recon.conflicts[0])).toEqual([['A-ANNOUNCED-JOBS', 4900], ['A-SECURED-JOBS', 4900], ['A-SUMMARY-JOBS', 4900], ['B-JOBS', 5000]]);
+    expect(sides(recon.conflicts[0])).toEqual([
+      ['A-ANNOUNCED-JOBS', 4900],
+      ['A-SECURED-JOBS', 4900],
+      ['A-SUMMARY-JOBS', 4900],
+      ['B-JOBS', 5000],
+    ]);
     expect(sides(recon.conflicts[1])).toEqual([
       ['A-SUMMARY-INVESTMENT', '82000000.00'],
       ['A-ANNOUNCED-INVESTMENT', '82200000.00'],
@@ -116,7 +159,14 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
 
     it('by source kind, with the revenue grant visible and the total exact', async () => {
       const { body, totals: byKind } = await totals('sourceKind');
-      expect(body.rows.map((r: any) => r.labels[0])).toEqual(['LGF', 'LGF_PRECOMMITTED', 'LGF_PROVISIONAL', 'LOCAL_MATCH', 'PRIVATE_MATCH', 'REVENUE_GRANT']);
+      expect(body.rows.map((r: any) => r.labels[0])).toEqual([
+        'LGF',
+        'LGF_PRECOMMITTED',
+        'LGF_PROVISIONAL',
+        'LOCAL_MATCH',
+        'PRIVATE_MATCH',
+        'REVENUE_GRANT',
+      ]);
       expect(byKind).toEqual({
         LGF: '34600000.00',
         LGF_PRECOMMITTED: '16400000.00',
@@ -127,7 +177,9 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       });
       expect(body.grandTotal).toBe('97450000.00'); // 97.2m capital + £250,000 revenue
       expect(body.unit).toBe('pounds');
-      expect(body.rows.find((r: any) => r.labels[0] === 'PRIVATE_MATCH').allocationIds).toEqual(ids('PRIVATE_MATCH:SITES-PRIVATE', 'PRIVATE_MATCH:CONNECTIVITY-PRIVATE'));
+      expect(body.rows.find((r: any) => r.labels[0] === 'PRIVATE_MATCH').allocationIds).toEqual(
+        ids('PRIVATE_MATCH:SITES-PRIVATE', 'PRIVATE_MATCH:CONNECTIVITY-PRIVATE'),
+      );
     });
 
     it('by project, with pooled and unattributed buckets', async () => {
@@ -145,7 +197,11 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         'pooled:CONNECTIVITY-PRIVATE': '5800000.00',
         unattributed: '250000.00', // the growth hub grant belongs to the programme, not a project
       });
-      expect(body.rows.slice(-3).map((r: any) => r.labels[0])).toEqual(['pooled:CONNECTIVITY-PRIVATE', 'pooled:SITES-PRIVATE', 'unattributed']);
+      expect(body.rows.slice(-3).map((r: any) => r.labels[0])).toEqual([
+        'pooled:CONNECTIVITY-PRIVATE',
+        'pooled:SITES-PRIVATE',
+        'unattributed',
+      ]);
       expect(body.grandTotal).toBe('97450000.00');
     });
 
@@ -166,7 +222,11 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
     it('source kind × year: everything unprofiled but the hub grant, totals adding up', async () => {
       const r = await t.request('GET', `${P}/breakdown?by=sourceKind,year`);
       const b = r.body;
-      expect([b.rowDimensions, b.columnDimension, b.columns]).toEqual([['sourceKind'], 'year', ['2015-16', 'unprofiled']]);
+      expect([b.rowDimensions, b.columnDimension, b.columns]).toEqual([
+        ['sourceKind'],
+        'year',
+        ['2015-16', 'unprofiled'],
+      ]);
       const cells = Object.fromEntries(b.rows.map((x: any) => [x.labels[0], x.cells]));
       expect(cells).toEqual({
         LGF: { '2015-16': '0.00', unprofiled: '34600000.00' },
@@ -188,7 +248,9 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       const r = await t.request('GET', `${P}/breakdown?by=sourceKind,colour`);
       expect(r.status).toBe(400);
       expect(r.body.code).toBe('UNKNOWN_DIMENSION');
-      expect(r.body.message).toBe('by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project');
+      expect(r.body.message).toBe(
+        'by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project',
+      );
       expect(r.body.details).toEqual({ field: 'by', given: 'colour', valid: [...DIMENSIONS] });
       expect((await t.request('GET', `${P}/breakdown?by=year,year`)).status).toBe(400);
     });
@@ -220,32 +282,102 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(r.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-reconciliation.csv"');
       const rows: string[][] = parse(r.text);
       expect(rows[0]).toEqual([
-        'headline_code', 'check', 'label', 'status', 'unit', 'qualifier', 'stated', 'computed', 'variance', 'precision',
-        'unattributed', 'explanation', 'document', 'section', 'quote', 'printed', 'table', 'table_row', 'table_column',
-        'allocation_ids', 'contributing_headlines', 'suggested_allocation_id', 'suggested_with',
+        'headline_code',
+        'check',
+        'label',
+        'status',
+        'unit',
+        'qualifier',
+        'stated',
+        'computed',
+        'variance',
+        'precision',
+        'unattributed',
+        'explanation',
+        'document',
+        'section',
+        'quote',
+        'printed',
+        'table',
+        'table_row',
+        'table_column',
+        'allocation_ids',
+        'contributing_headlines',
+        'suggested_allocation_id',
+        'suggested_with',
       ]);
       expect(rows).toHaveLength(47);
       const row = (code: string, check: string) => rows.find((x) => x[0] === code && x[1] === check)!;
       expect(row('B-SITES', 'count')).toEqual([
-        'B-SITES', 'count', 'Key employment sites the deal will open up (deal document)', 'reconciled', 'sites', 'exact', '5', '5', '0', '1',
-        '', '', 'Part B. The Growth Deal document (appendix)', 'STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL',
-        'will open up five key employment sites identified in the Stoke-on-Trent and Staffordshire City Deal', 'five', '', '', '', '', '', '', '',
+        'B-SITES',
+        'count',
+        'Key employment sites the deal will open up (deal document)',
+        'reconciled',
+        'sites',
+        'exact',
+        '5',
+        '5',
+        '0',
+        '1',
+        '',
+        '',
+        'Part B. The Growth Deal document (appendix)',
+        'STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL',
+        'will open up five key employment sites identified in the Stoke-on-Trent and Staffordshire City Deal',
+        'five',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
       ]);
       expect(row('TABLE-TOTAL-2015-16', 'sumOf')).toEqual([
-        'TABLE-TOTAL-2015-16', 'sumOf', 'Total, 2015/6', 'reconciled', 'pounds', 'exact', '21000000.00', '21000000.00', '0.00', '1000000.00',
-        '', '', 'Part B. The Growth Deal document (appendix)', 'Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding',
-        '<b>Total</b>\t21.\t61.3\t82.3', '21.', 'Stoke-on-Trent and Staffordshire LEP Local Growth Fund breakdown (£m)', 'Total', '2015/6',
-        '', 'TABLE-LGF-2015-16 TABLE-PRE-2015-16 TABLE-PROV-2015-16', '', '',
+        'TABLE-TOTAL-2015-16',
+        'sumOf',
+        'Total, 2015/6',
+        'reconciled',
+        'pounds',
+        'exact',
+        '21000000.00',
+        '21000000.00',
+        '0.00',
+        '1000000.00',
+        '',
+        '',
+        'Part B. The Growth Deal document (appendix)',
+        'Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding',
+        '<b>Total</b>\t21.\t61.3\t82.3',
+        '21.',
+        'Stoke-on-Trent and Staffordshire LEP Local Growth Fund breakdown (£m)',
+        'Total',
+        '2015/6',
+        '',
+        'TABLE-LGF-2015-16 TABLE-PRE-2015-16 TABLE-PROV-2015-16',
+        '',
+        '',
       ]);
       const lgfTotal = row('TABLE-LGF-TOTAL', 'allocations');
-      expect(lgfTotal.slice(3, 11)).toEqual(['unreconciled', 'pounds', 'exact', '27700000.00', '34600000.00', '6900000.00', '100000.00', '-6900000.00']);
+      expect(lgfTotal.slice(3, 11)).toEqual([
+        'unreconciled',
+        'pounds',
+        'exact',
+        '27700000.00',
+        '34600000.00',
+        '6900000.00',
+        '100000.00',
+        '-6900000.00',
+      ]);
       expect(lgfTotal.slice(21)).toEqual([String(id['LGF:AMSH']), 'TABLE-PROV-TOTAL']);
     });
 
     it('breakdown as CSV by Accept: text/csv, exact, with a total row', async () => {
       const r = await t.request('GET', `${P}/breakdown?by=sourceKind,year`, undefined, { accept: 'text/csv' });
       expect(r.status).toBe(200);
-      expect(r.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-breakdown-by-sourceKind-year.csv"');
+      expect(r.headers['content-disposition']).toBe(
+        'attachment; filename="SSLEP-GD-2014-breakdown-by-sourceKind-year.csv"',
+      );
       const j = (...keys: string[]) => ids(...keys).join(' ');
       expect(r.text).toBe(
         [
@@ -266,9 +398,16 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
   it('documents both routes in OpenAPI', async () => {
     const r = await t.request('GET', '/api/docs-json');
     const paths = r.body.paths;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/programmes/{code}/breakdown', '/api/programmes/{code}/reconciliation']));
-    expect(Object.keys(paths['/api/programmes/{code}/reconciliation'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
-    expect(paths['/api/programmes/{code}/breakdown'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['code', 'by', 'approval', 'format']));
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/api/programmes/{code}/breakdown', '/api/programmes/{code}/reconciliation']),
+    );
+    expect(Object.keys(paths['/api/programmes/{code}/reconciliation'].get.responses['200'].content)).toEqual([
+      'application/json',
+      'text/csv',
+    ]);
+    expect(paths['/api/programmes/{code}/breakdown'].get.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['code', 'by', 'approval', 'format']),
+    );
   });
 
   describe('command line', () => {
@@ -277,27 +416,50 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(r.code).toBe(0);
       expect(r.err).toBe('');
       expect(r.out).toMatch(/^STATUS\s+HEADLINE\s+CHECK\s+STATED\s+COMPUTED\s+VARIANCE\s+LABEL$/m);
-      expect(r.out).toMatch(/^unreconciled\s+B-LGF-TOTAL\s+allocations\s+£82,300,000\.00\s+£78,100,000\.00\s+-£4,200,000\.00\s+Local Growth Fund secured \(deal document\)$/m);
-      expect(r.out).toMatch(/^reconciled\s+TABLE-TOTAL-2015-16\s+sumOf\s+£21,000,000\.00\s+£21,000,000\.00\s+£0\.00\s+Total, 2015\/6$/m);
-      expect(r.out).toContain('    why: The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated.');
-      expect(r.out).toContain(`    source: Part B. The Growth Deal document (appendix) > STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL: "£82.3m from the Government's Local Growth fund to support economic growth in the area"`);
+      expect(r.out).toMatch(
+        /^unreconciled\s+B-LGF-TOTAL\s+allocations\s+£82,300,000\.00\s+£78,100,000\.00\s+-£4,200,000\.00\s+Local Growth Fund secured \(deal document\)$/m,
+      );
+      expect(r.out).toMatch(
+        /^reconciled\s+TABLE-TOTAL-2015-16\s+sumOf\s+£21,000,000\.00\s+£21,000,000\.00\s+£0\.00\s+Total, 2015\/6$/m,
+      );
+      expect(r.out).toContain(
+        '    why: The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated.',
+      );
+      expect(r.out).toContain(
+        `    source: Part B. The Growth Deal document (appendix) > STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL: "£82.3m from the Government's Local Growth fund to support economic growth in the area"`,
+      );
       expect(r.out).toContain('    unattributed: -£6,900,000.00 (over-attributed)');
       expect(r.out).toContain(
         `    suggestion: The £6.9m surplus here matches the £6.9m shortfall on Provisional allocation, total (TABLE-PROV-TOTAL) and on Provisional award for projects starting in 2016 and beyond (deal document) (B-PROVISIONAL): project AMSH's £6.9m LGF allocation (id ${id['LGF:AMSH']}) may belong there. This is a suggestion only; no money has been moved.`,
       );
-      expect(r.out).toContain('    source: Part B. The Growth Deal document (appendix) > Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding: "<b>Total</b> | 21. | 61.3 | 82.3"');
+      expect(r.out).toContain(
+        '    source: Part B. The Growth Deal document (appendix) > Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding: "<b>Total</b> | 21. | 61.3 | 82.3"',
+      );
       expect(r.out).toContain('Conflicting statements of the same quantity (2):');
-      expect(r.out.trimEnd().split('\n').pop()).toBe('Summary: 46 lines: 19 reconciled, 11 unreconciled, 1 met, 15 not_comparable; 2 conflicts.');
+      expect(r.out.trimEnd().split('\n').pop()).toBe(
+        'Summary: 46 lines: 19 reconciled, 11 unreconciled, 1 met, 15 not_comparable; 2 conflicts.',
+      );
     });
 
     it('reconcile --format json prints one document with pound strings', async () => {
       const r = await cli('reconcile', '--programme', CODE, '--format', 'json');
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.out);
-      expect(doc.lines.map((l: any) => [l.headlineCode, l.check, l.status, l.stated, l.computed, l.variance, l.unattributed])).toEqual(EXPECTED);
+      expect(
+        doc.lines.map((l: any) => [
+          l.headlineCode,
+          l.check,
+          l.status,
+          l.stated,
+          l.computed,
+          l.variance,
+          l.unattributed,
+        ]),
+      ).toEqual(EXPECTED);
       const money = /^-?\d+\.\d{2}$/;
       for (const l of doc.lines.filter((x: any) => x.unit === 'pounds')) {
-        for (const k of ['stated', 'computed', 'variance', 'precision', 'tolerance', 'unattributed']) if (l[k] !== null) expect(l[k]).toMatch(money);
+        for (const k of ['stated', 'computed', 'variance', 'precision', 'tolerance', 'unattributed'])
+          if (l[k] !== null) expect(l[k]).toMatch(money);
       }
       expect(doc.conflicts[1].spread).toBe('300000.00');
     });
@@ -315,7 +477,10 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
     });
 
     it('an unknown programme exits 2 naming the code', async () => {
-      for (const argv of [['reconcile', '--programme', 'NO-SUCH-DEAL'], ['breakdown', '--programme', 'NO-SUCH-DEAL']]) {
+      for (const argv of [
+        ['reconcile', '--programme', 'NO-SUCH-DEAL'],
+        ['breakdown', '--programme', 'NO-SUCH-DEAL'],
+      ]) {
         const r = await cli(...argv);
         expect(r.code).toBe(2);
         expect(r.err).toBe('error: programme "NO-SUCH-DEAL" was not found\n');
@@ -331,21 +496,44 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(r.out).toMatch(/^Total\s+£250,000\.00\s+£97,200,000\.00\s+£97,450,000\.00$/m);
       const bad = await cli('breakdown', '--programme', CODE, '--by', 'sourceKind,colour');
       expect(bad.code).toBe(2);
-      expect(bad.err).toBe('error: by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project\n');
+      expect(bad.err).toBe(
+        'error: by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project\n',
+      );
     });
 
     it('breakdown of drafts and withdrawn money only when asked; reconciliation never counts them', async () => {
       // A draft through the API (direct writes are drafts), withdrawn as well: public figures unchanged.
-      const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'AMSH', period: '2015-16', amount: '1234.56', commitmentStatus: 'withdrawn' });
+      const draft = await t.request('POST', `${P}/allocations`, {
+        sourceKind: 'LGF',
+        project: 'AMSH',
+        period: '2015-16',
+        amount: '1234.56',
+        commitmentStatus: 'withdrawn',
+      });
       expect(draft.status).toBe(201);
-      const json = async (...argv: string[]) => JSON.parse((await cli('breakdown', '--programme', CODE, '--format', 'json', ...argv)).out);
+      const json = async (...argv: string[]) =>
+        JSON.parse((await cli('breakdown', '--programme', CODE, '--format', 'json', ...argv)).out);
       expect((await json('--by', 'sourceKind')).grandTotal).toBe('97450000.00');
       expect((await json('--by', 'sourceKind', '--approval', 'draft')).grandTotal).toBe('0.00'); // withdrawn left out
       const drafts = await json('--by', 'status', '--approval', 'draft', '--include-withdrawn');
-      expect(drafts.rows.map((x: any) => [x.labels[0], x.total, x.allocationIds])).toEqual([['withdrawn', '1234.56', [draft.body.id]]]);
-      expect((await json('--by', 'sourceKind', '--approval', 'all', '--include-withdrawn')).grandTotal).toBe('97451234.56');
+      expect(drafts.rows.map((x: any) => [x.labels[0], x.total, x.allocationIds])).toEqual([
+        ['withdrawn', '1234.56', [draft.body.id]],
+      ]);
+      expect((await json('--by', 'sourceKind', '--approval', 'all', '--include-withdrawn')).grandTotal).toBe(
+        '97451234.56',
+      );
       const again = (await t.request('GET', `${P}/reconciliation`)).body;
-      expect(again.lines.map((l: any) => [l.headlineCode, l.check, l.status, l.stated, l.computed, l.variance, l.unattributed])).toEqual(EXPECTED);
+      expect(
+        again.lines.map((l: any) => [
+          l.headlineCode,
+          l.check,
+          l.status,
+          l.stated,
+          l.computed,
+          l.variance,
+          l.unattributed,
+        ]),
+      ).toEqual(EXPECTED);
     });
   });
 });

@@ -31,23 +31,51 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
     expect(exp.out).toMatch(/^draft return version 1 written to .*q1\.xlsx \(content hash [0-9a-f]{64}\)\n$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'Summary', 'Finance', 'Milestones', 'Outputs', 'Change requests', 'Reconciliation', 'Checks']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Cover',
+      'Summary',
+      'Finance',
+      'Milestones',
+      'Outputs',
+      'Change requests',
+      'Reconciliation',
+      'Checks',
+    ]);
 
     const check = await cli(['return', 'check', ...at], t.env);
     expect(check.code).toBe(0);
     expect(check.out.split('\n').slice(0, 3)).toEqual([
       'SSLEP-GD-2014 2015-16 Q1 (draft version 1): 0 errors, 2 warnings, 5 notes',
-      expect.stringMatching(/^ {2}1\. WARNING MILESTONE_OVERDUE \[milestones\] 10 milestones' forecast date passed before 2015-06-30 with no actual date: /),
-      expect.stringMatching(/^ {2}2\. WARNING HEADLINE_UNRECONCILED \[reconciliation\] 11 published headlines do not reconcile/),
+      expect.stringMatching(
+        /^ {2}1\. WARNING MILESTONE_OVERDUE \[milestones\] 10 milestones' forecast date passed before 2015-06-30 with no actual date: /,
+      ),
+      expect.stringMatching(
+        /^ {2}2\. WARNING HEADLINE_UNRECONCILED \[reconciliation\] 11 published headlines do not reconcile/,
+      ),
     ]);
 
     const missing = await cli(['return', 'submit', ...at], t.env);
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe('error: comments: every warning needs a written comment before submission; missing for: MILESTONE_OVERDUE, HEADLINE_UNRECONCILED\n');
+    expect(missing.err).toBe(
+      'error: comments: every warning needs a written comment before submission; missing for: MILESTONE_OVERDUE, HEADLINE_UNRECONCILED\n',
+    );
 
-    const sub = await cli(['return', 'submit', ...at, '--comment', 'MILESTONE_OVERDUE=The 2014 commitments were met before the programme began; their dates are being recorded', '--comment', 'HEADLINE_UNRECONCILED=Published totals differ from the project figures as the Reconciliation sheet shows'], t.env);
+    const sub = await cli(
+      [
+        'return',
+        'submit',
+        ...at,
+        '--comment',
+        'MILESTONE_OVERDUE=The 2014 commitments were met before the programme began; their dates are being recorded',
+        '--comment',
+        'HEADLINE_UNRECONCILED=Published totals differ from the project figures as the Reconciliation sheet shows',
+      ],
+      t.env,
+    );
     expect([sub.code, sub.err]).toEqual([0, '']);
-    expect(sub.out).toMatch(/^submitted SSLEP-GD-2014 2015-16 Q1 version 1 at .* by cli:.*\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/);
+    expect(sub.out).toMatch(
+      /^submitted SSLEP-GD-2014 2015-16 Q1 version 1 at .* by cli:.*\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/,
+    );
     const xlsxHash = /xlsx hash ([0-9a-f]{64})/.exec(sub.out)![1];
 
     const frozen = join(dir, 'q1-submitted.xlsx');

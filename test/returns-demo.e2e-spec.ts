@@ -17,12 +17,16 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A cell's number (a formula's cached result; exceljs drops a cached 0) as exact pence. */
 function pence(v: ExcelJS.CellValue): number {
-  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'formula' in v ? ((v as { result?: number }).result ?? 0) : NaN;
+  const n =
+    typeof v === 'number'
+      ? v
+      : v && typeof v === 'object' && 'formula' in v
+        ? ((v as { result?: number }).result ?? 0)
+        : NaN;
   const p = new Decimal(n).times(100);
   expect(p.isInteger()).toBe(true);
   return p.toNumber();
 }
-
 
 async function load(bytes: Buffer) {
   const wb = new ExcelJS.Workbook();
@@ -47,7 +51,9 @@ function checkMoneyAndTotals(ws: ExcelJS.Worksheet, whereColumn?: string): Map<s
       const sums = new Map<string, number>();
       const q = /^Total, (\d{4}-\d{2} Q\d)$/.exec(label)?.[1];
       const cap = label === 'Capital total';
-      const covered = data.filter((d) => (q ? d.getCell(headers.indexOf(whereColumn!) + 1).value === q : cap ? d.getCell(3).value === 'capital' : true));
+      const covered = data.filter((d) =>
+        q ? d.getCell(headers.indexOf(whereColumn!) + 1).value === q : cap ? d.getCell(3).value === 'capital' : true,
+      );
       for (const [h, c] of money) {
         const expected = covered.reduce((s, d) => s + (d.getCell(c).value === null ? 0 : pence(d.getCell(c).value)), 0);
         expect(`${label} ${h} ${pence(row.getCell(c).value)}`).toBe(`${label} ${h} ${expected}`);
@@ -90,7 +96,9 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const wb = await load(draft);
     expect(wb.worksheets.map((w) => w.name)).toEqual(SHEETS);
     const cover = new Map<string, ExcelJS.CellValue>();
-    wb.getWorksheet('Cover')!.eachRow((row, n) => n > 1 && cover.set(String(row.getCell(1).value), row.getCell(2).value));
+    wb.getWorksheet('Cover')!.eachRow(
+      (row, n) => n > 1 && cover.set(String(row.getCell(1).value), row.getCell(2).value),
+    );
     expect([cover.get('Quarter'), cover.get('Status'), cover.get('Version')]).toEqual(['2016-17 Q4', 'draft', 1]);
     expect(cover.get('Last return')).toMatch(/^2016-17 Q3 version 1 \([0-9a-f]{64}\)$/);
     expect(cover.get('Checks')).toMatch(/^0 errors, \d+ warnings, \d+ notes/);
@@ -100,9 +108,19 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     expect([...totals.keys()]).toEqual(['Total, 2016-17 Q4', 'Total, all quarters']);
     // Baselines sum to the 16 project-level allocations the demo profiles (£86.6m).
     expect(totals.get('Total, all quarters')!.get('Baseline forecast (£)')).toBe(8_660_000_000);
-    const etruria = fin.getRows(2, fin.rowCount - 1)!.find((r) => r.getCell(1).value === 'ETRURIA' && r.getCell(2).value === 'LGF' && r.getCell(3).value === '2016-17 Q4')!;
-    expect([pence(etruria.getCell(6).value), pence(etruria.getCell(7).value), pence(etruria.getCell(8).value)]).toEqual([12_000_000, 12_000_000, 12_000_000]);
-    const later = fin.getRows(2, fin.rowCount - 1)!.find((r) => r.getCell(1).value === 'ETRURIA' && r.getCell(2).value === 'LGF' && r.getCell(3).value === '2017-18 Q1')!;
+    const etruria = fin
+      .getRows(2, fin.rowCount - 1)!
+      .find(
+        (r) => r.getCell(1).value === 'ETRURIA' && r.getCell(2).value === 'LGF' && r.getCell(3).value === '2016-17 Q4',
+      )!;
+    expect([pence(etruria.getCell(6).value), pence(etruria.getCell(7).value), pence(etruria.getCell(8).value)]).toEqual(
+      [12_000_000, 12_000_000, 12_000_000],
+    );
+    const later = fin
+      .getRows(2, fin.rowCount - 1)!
+      .find(
+        (r) => r.getCell(1).value === 'ETRURIA' && r.getCell(2).value === 'LGF' && r.getCell(3).value === '2017-18 Q1',
+      )!;
     expect([later.getCell(8).value, later.getCell(10).value]).toEqual([null, 'after this return: forecast only']);
 
     const summary = checkMoneyAndTotals(wb.getWorksheet('Summary')!);
@@ -111,13 +129,17 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     expect(all.get('Spend in quarter (£)')).toBe(totals.get('Total, 2016-17 Q4')!.get('Actual (£)'));
 
     const ms = wb.getWorksheet('Milestones')!;
-    const lstp = ms.getRows(2, ms.rowCount - 1)!.find((r) => r.getCell(1).value === 'LSTP' && r.getCell(3).value === 'Main contract awarded')!;
+    const lstp = ms
+      .getRows(2, ms.rowCount - 1)!
+      .find((r) => r.getCell(1).value === 'LSTP' && r.getCell(3).value === 'Main contract awarded')!;
     // Re-baselined to 30 Sept 2016 by the demo's approved change request (seeds/demo-changes.json):
     // the forecast of 26 Nov 2016 is now 57 days late, amber (it was 120 days, red, before).
     expect([lstp.getCell(8).value, lstp.getCell(9).value]).toEqual([57, 'amber']);
     expect(String(lstp.getCell(10).value)).toContain('57 days after the baseline');
     const outs = wb.getWorksheet('Outputs')!;
-    const lich = outs.getRows(2, outs.rowCount - 1)!.find((r) => r.getCell(1).value === 'LICHFIELD' && r.getCell(2).value === 'JOBS_CREATED')!;
+    const lich = outs
+      .getRows(2, outs.rowCount - 1)!
+      .find((r) => r.getCell(1).value === 'LICHFIELD' && r.getCell(2).value === 'JOBS_CREATED')!;
     expect(String(lich.getCell(9).value)).toBe('EMPLOYER:NORTHGATE LOGISTICS also claimed by BERICOTE');
     const checks = wb.getWorksheet('Checks')!;
     expect(checks.getRows(2, checks.rowCount - 1)!.map((r) => r.getCell(2).value)).not.toContain('error');
@@ -154,14 +176,30 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
 
   it('round-trips a partner update: template, filled in, imported exactly, one audit entry', async () => {
     const file = join(dir, 'etruria.xlsx');
-    const tpl = await run(['template', '--project', 'ETRURIA', '--quarter', '2016-17 Q4', '--programme', PROG, '--out', file]);
+    const tpl = await run([
+      'template',
+      '--project',
+      'ETRURIA',
+      '--quarter',
+      '2016-17 Q4',
+      '--programme',
+      PROG,
+      '--out',
+      file,
+    ]);
     expect([tpl.code, tpl.err]).toEqual([0, '']);
     const wb = await load(readFileSync(file));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['About', 'Spend', 'Milestones', 'Outputs']);
     const about = wb.getWorksheet('About')!;
-    expect([2, 3, 4, 5].map((r) => [about.getCell(r, 1).value, about.getCell(r, 2).value])).toEqual([['Template', 'partner-update/1'], ['Programme', PROG], ['Project', 'ETRURIA'], ['Quarter', '2016-17 Q4']]);
+    expect([2, 3, 4, 5].map((r) => [about.getCell(r, 1).value, about.getCell(r, 2).value])).toEqual([
+      ['Template', 'partner-update/1'],
+      ['Programme', PROG],
+      ['Project', 'ETRURIA'],
+      ['Quarter', '2016-17 Q4'],
+    ]);
     const spend = wb.getWorksheet('Spend')!;
-    const rowOf = (src: string, q: string) => spend.getRows(2, spend.rowCount - 1)!.find((r) => r.getCell(1).value === src && r.getCell(2).value === q)!;
+    const rowOf = (src: string, q: string) =>
+      spend.getRows(2, spend.rowCount - 1)!.find((r) => r.getCell(1).value === src && r.getCell(2).value === q)!;
     expect(rowOf('LGF', '2016-17 Q4').getCell(5).value).toBe(120000);
     expect(rowOf('LGF', '2016-17 Q4').getCell(5).numFmt).toBe(MONEY_FORMAT);
     rowOf('LGF', '2016-17 Q4').getCell(5).value = 119999.99;
@@ -170,7 +208,15 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const completion = ms.getRows(2, ms.rowCount - 1)!.find((r) => r.getCell(2).value === 'Practical completion')!;
     completion.getCell(4).value = new Date(Date.UTC(2018, 5, 29));
     const outs = wb.getWorksheet('Outputs')!;
-    outs.addRow([null, 'JOBS_CREATED', '2016-17 Q4', 'employer: Test Pottery Ltd', 7, 'Payroll extract March 2017 (test)', null]);
+    outs.addRow([
+      null,
+      'JOBS_CREATED',
+      '2016-17 Q4',
+      'employer: Test Pottery Ltd',
+      7,
+      'Payroll extract March 2017 (test)',
+      null,
+    ]);
     const filled = join(dir, 'etruria-filled.xlsx');
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
     writeFileSync(filled, bytes);
@@ -178,16 +224,43 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const auditBefore = Number((await t.ds.query('SELECT COUNT(*) AS n FROM audit_entry'))[0].n);
     const res = await run(['import', filled]);
     expect([res.code, res.err]).toEqual([0, '']);
-    expect(res.out).toBe(`imported etruria-filled.xlsx for ETRURIA 2016-17 Q4: 4 changes applied, ${spend.rowCount - 1 + ms.rowCount - 1 + outs.rowCount - 1 - 4} rows unchanged (SHA-256 ${sha(bytes)})\n`);
+    expect(res.out).toBe(
+      `imported etruria-filled.xlsx for ETRURIA 2016-17 Q4: 4 changes applied, ${spend.rowCount - 1 + ms.rowCount - 1 + outs.rowCount - 1 - 4} rows unchanged (SHA-256 ${sha(bytes)})\n`,
+    );
     const q = (sql: string) => t.ds.query(sql.replace(/\$P/g, "(SELECT id FROM project WHERE code = 'ETRURIA')"));
-    expect((await q("SELECT actual_pence AS a FROM spend_profile WHERE project_id = $P AND source_kind = 'LGF' AND quarter = '2016-17 Q4'")).map((r: { a: unknown }) => Number(r.a))).toEqual([11_999_999]);
-    expect((await q("SELECT forecast_pence AS f FROM spend_profile WHERE project_id = $P AND source_kind = 'LGF' AND quarter = '2017-18 Q1'")).map((r: { f: unknown }) => Number(r.f))).toEqual([9_000_050]);
-    expect(await q("SELECT forecast_date AS d FROM milestone WHERE project_id = $P AND title = 'Practical completion'")).toEqual([{ d: '2018-06-29' }]);
-    expect((await q("SELECT value AS v, claim_key AS k, evidence AS e FROM output_actual WHERE project_id = $P AND quarter = '2016-17 Q4'")).map((r: { v: unknown; k: string; e: string }) => [Number(r.v), r.k, r.e])).toEqual([[7, 'EMPLOYER: TEST POTTERY LTD', 'Payroll extract March 2017 (test)']]);
+    expect(
+      (
+        await q(
+          "SELECT actual_pence AS a FROM spend_profile WHERE project_id = $P AND source_kind = 'LGF' AND quarter = '2016-17 Q4'",
+        )
+      ).map((r: { a: unknown }) => Number(r.a)),
+    ).toEqual([11_999_999]);
+    expect(
+      (
+        await q(
+          "SELECT forecast_pence AS f FROM spend_profile WHERE project_id = $P AND source_kind = 'LGF' AND quarter = '2017-18 Q1'",
+        )
+      ).map((r: { f: unknown }) => Number(r.f)),
+    ).toEqual([9_000_050]);
+    expect(
+      await q("SELECT forecast_date AS d FROM milestone WHERE project_id = $P AND title = 'Practical completion'"),
+    ).toEqual([{ d: '2018-06-29' }]);
+    expect(
+      (
+        await q(
+          "SELECT value AS v, claim_key AS k, evidence AS e FROM output_actual WHERE project_id = $P AND quarter = '2016-17 Q4'",
+        )
+      ).map((r: { v: unknown; k: string; e: string }) => [Number(r.v), r.k, r.e]),
+    ).toEqual([[7, 'EMPLOYER: TEST POTTERY LTD', 'Payroll extract March 2017 (test)']]);
     const audit = await t.ds.query(`SELECT entity, action, meta FROM audit_entry ORDER BY id DESC`);
     expect(audit.length).toBe(auditBefore + 1);
     expect([audit[0].entity, audit[0].action]).toEqual(['partner_update', 'import']);
-    expect(JSON.parse(audit[0].meta)).toMatchObject({ file: 'etruria-filled.xlsx', sha256: sha(bytes), rows: 4, quarter: '2016-17 Q4' });
+    expect(JSON.parse(audit[0].meta)).toMatchObject({
+      file: 'etruria-filled.xlsx',
+      sha256: sha(bytes),
+      rows: 4,
+      quarter: '2016-17 Q4',
+    });
   }, 60_000);
 
   it('rejects bad files whole, with Sheet!Cell problems, writing nothing', async () => {
@@ -200,13 +273,17 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     };
     const lich = join(dir, 'lichfield.xlsx');
     expect((await run(['template', '--project', 'LICHFIELD', '--quarter', '2016-17 Q4', '--out', lich])).code).toBe(0);
-    expect(await reject(lich, ['--project', 'ETRURIA'])).toContain('About!B4: this file is for project "LICHFIELD", not "ETRURIA"');
+    expect(await reject(lich, ['--project', 'ETRURIA'])).toContain(
+      'About!B4: this file is for project "LICHFIELD", not "ETRURIA"',
+    );
 
     const wb = await load(readFileSync(join(dir, 'etruria.xlsx')));
     wb.getWorksheet('About')!.getCell('B5').value = '2016-17 Q3';
     const otherQuarter = join(dir, 'other-quarter.xlsx');
     writeFileSync(otherQuarter, Buffer.from(await wb.xlsx.writeBuffer()));
-    expect(await reject(otherQuarter)).toContain("About!B5: 2016-17 Q3 is not SSLEP-GD-2014's reporting quarter (2016-17 Q4)");
+    expect(await reject(otherQuarter)).toContain(
+      "About!B5: 2016-17 Q3 is not SSLEP-GD-2014's reporting quarter (2016-17 Q4)",
+    );
 
     const bad = await load(readFileSync(join(dir, 'etruria.xlsx')));
     bad.getWorksheet('About')!.getCell('B5').value = '2016-17 Q4';
@@ -234,9 +311,19 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
 
   it('submits the reporting quarter with comments; the stored version never changes afterwards', async () => {
     const live = await t.request('GET', `${R}/2016-17-Q4`);
-    const warnings: string[] = [...new Set<string>(live.body.return.checks.filter((c: { severity: string }) => c.severity === 'warning').map((c: { code: string }) => c.code))];
-    expect(warnings).toEqual(expect.arrayContaining(['SPEND_BELOW_BASELINE', 'MILESTONE_SLIPPED', 'HEADLINE_UNRECONCILED']));
-    const res = await t.request('POST', `${R}/2016-17-Q4/submit`, { comments: Object.fromEntries(warnings.map((c) => [c, `Explained for ${c} (test)`])) });
+    const warnings: string[] = [
+      ...new Set<string>(
+        live.body.return.checks
+          .filter((c: { severity: string }) => c.severity === 'warning')
+          .map((c: { code: string }) => c.code),
+      ),
+    ];
+    expect(warnings).toEqual(
+      expect.arrayContaining(['SPEND_BELOW_BASELINE', 'MILESTONE_SLIPPED', 'HEADLINE_UNRECONCILED']),
+    );
+    const res = await t.request('POST', `${R}/2016-17-Q4/submit`, {
+      comments: Object.fromEntries(warnings.map((c) => [c, `Explained for ${c} (test)`])),
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ quarter: '2016-17 Q4', version: 1, reportingQuarter: '2017-18 Q1' });
     const json1 = await t.getBytes(`${R}/2016-17-Q4/versions/1`);
@@ -244,7 +331,11 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     expect(sha(json1.bytes)).toBe(res.body.contentHash);
     expect(sha(xlsx1.bytes)).toBe(res.body.xlsxSha256);
     const snap = JSON.parse(json1.bytes.toString());
-    expect(snap.finance.lines.find((l: { project: string; sourceKind: string }) => l.project === 'ETRURIA' && l.sourceKind === 'LGF')).toMatchObject({ spendInQuarter: '119999.99' });
+    expect(
+      snap.finance.lines.find(
+        (l: { project: string; sourceKind: string }) => l.project === 'ETRURIA' && l.sourceKind === 'LGF',
+      ),
+    ).toMatchObject({ spendInQuarter: '119999.99' });
 
     await t.ds.query("UPDATE spend_profile SET forecast_pence = forecast_pence + 100 WHERE quarter = '2017-18 Q2'");
     await t.ds.query("UPDATE milestone SET forecast_date = '2019-01-31' WHERE title = 'Practical completion'");
@@ -253,7 +344,10 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const xagain = await t.getBytes(`${R}/2016-17-Q4?format=xlsx`);
     expect(xagain.bytes.equals(xlsx1.bytes)).toBe(true);
     const list = await t.request('GET', R);
-    expect(list.body.items.find((i: { quarter: string }) => i.quarter === '2016-17 Q4')).toMatchObject({ contentHash: res.body.contentHash, xlsxSha256: res.body.xlsxSha256 });
+    expect(list.body.items.find((i: { quarter: string }) => i.quarter === '2016-17 Q4')).toMatchObject({
+      contentHash: res.body.contentHash,
+      xlsxSha256: res.body.xlsxSha256,
+    });
     const livePreview = await t.request('GET', `${R}/2016-17-Q4?live=true`);
     expect(livePreview.body.contentHash).not.toBe(res.body.contentHash);
   });

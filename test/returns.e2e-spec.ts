@@ -14,9 +14,12 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 const P = '/api/programmes/SSLEP-GD-2014';
 const R = `${P}/returns`;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const Q1_COMMENTS = { MILESTONE_OVERDUE: 'The 2014 commitments were met before the programme; completion dates are being recorded', HEADLINE_UNRECONCILED: 'Published headlines differ from the deal’s project figures as the Reconciliation sheet explains' };
+const Q1_COMMENTS = {
+  MILESTONE_OVERDUE: 'The 2014 commitments were met before the programme; completion dates are being recorded',
+  HEADLINE_UNRECONCILED:
+    'Published headlines differ from the deal’s project figures as the Reconciliation sheet explains',
+};
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-
 
 async function sheetOf(bytes: Buffer, name: string) {
   const wb = new ExcelJS.Workbook();
@@ -28,7 +31,12 @@ async function sheetOf(bytes: Buffer, name: string) {
 function pence(v: ExcelJS.CellValue): number {
   // exceljs's reader drops a formula's cached result when it is 0 (it copies only truthy
   // fields); the writer does write <v>0</v>, and the LibreOffice check reads it independently.
-  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'formula' in v && v.result === undefined ? 0 : (v as { result: number }).result;
+  const n =
+    typeof v === 'number'
+      ? v
+      : v && typeof v === 'object' && 'formula' in v && v.result === undefined
+        ? 0
+        : (v as { result: number }).result;
   expect(typeof n).toBe('number');
   return Math.round(n * 100);
 }
@@ -50,7 +58,13 @@ async function cli(t: TestApp, args: string[]): Promise<{ code: number; out: str
   const saved = { ...process.env };
   Object.assign(process.env, t.env, { SEED_ON_START: 'false' });
   try {
-    const code = await runCli(args, new CliContext(sink((s) => (out += s)), sink((s) => (err += s))));
+    const code = await runCli(
+      args,
+      new CliContext(
+        sink((s) => (out += s)),
+        sink((s) => (err += s)),
+      ),
+    );
     return { code, out, err };
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
@@ -74,7 +88,9 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     const future = await t.request('GET', `${R}/2015-16-Q2`);
     expect(future.status).toBe(422);
     expect(future.body.code).toBe('FUTURE_QUARTER');
-    expect(future.body.message).toBe("quarter: 2015-16 Q2 is after the programme's reporting quarter 2015-16 Q1: its return cannot be prepared yet");
+    expect(future.body.message).toBe(
+      "quarter: 2015-16 Q2 is after the programme's reporting quarter 2015-16 Q1: its return cannot be prepared yet",
+    );
     const before = await t.request('GET', `${R}/2014-15-Q4`);
     expect([before.status, before.body.code]).toEqual([422, 'QUARTER_OUTSIDE_PROGRAMME']);
     const bad = await t.request('GET', `${R}/2015-16-Q5`);
@@ -88,16 +104,41 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   it('assembles the live draft: summary by source with exact totals and ranked checks', async () => {
     const res = await t.request('GET', `${R}/2015-16-Q1`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ programme: 'SSLEP-GD-2014', quarter: '2015-16 Q1', version: 1, status: 'draft', submittable: true });
+    expect(res.body).toMatchObject({
+      programme: 'SSLEP-GD-2014',
+      quarter: '2015-16 Q1',
+      version: 1,
+      status: 'draft',
+      submittable: true,
+    });
     expect(res.body.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const doc = res.body.return;
-    expect(doc.sections.map((s: { key: string }) => s.key)).toEqual(['summary', 'finance', 'milestones', 'outputs', 'changes', 'reconciliation', 'checks']);
+    expect(doc.sections.map((s: { key: string }) => s.key)).toEqual([
+      'summary',
+      'finance',
+      'milestones',
+      'outputs',
+      'changes',
+      'reconciliation',
+      'checks',
+    ]);
     const summary = doc.sections[0];
-    const byKind = Object.fromEntries(summary.rows.map((r: { sourceKind: string; allocation: string }) => [r.sourceKind, r.allocation]));
-    expect(byKind).toEqual({ LGF: '34600000.00', LGF_PRECOMMITTED: '16400000.00', LGF_PROVISIONAL: '27100000.00', LOCAL_MATCH: '8500000.00', PRIVATE_MATCH: '10600000.00', REVENUE_GRANT: '250000.00' });
+    const byKind = Object.fromEntries(
+      summary.rows.map((r: { sourceKind: string; allocation: string }) => [r.sourceKind, r.allocation]),
+    );
+    expect(byKind).toEqual({
+      LGF: '34600000.00',
+      LGF_PRECOMMITTED: '16400000.00',
+      LGF_PROVISIONAL: '27100000.00',
+      LOCAL_MATCH: '8500000.00',
+      PRIVATE_MATCH: '10600000.00',
+      REVENUE_GRANT: '250000.00',
+    });
     expect(summary.totals[0]).toMatchObject({ label: 'Capital total', values: { allocation: '97200000.00' } });
     expect(summary.totals[1]).toMatchObject({ label: 'Total, all sources', values: { allocation: '97450000.00' } });
-    expect(doc.checks.map((c: { rank: number; severity: string; code: string }) => `${c.rank} ${c.severity} ${c.code}`)).toEqual([
+    expect(
+      doc.checks.map((c: { rank: number; severity: string; code: string }) => `${c.rank} ${c.severity} ${c.code}`),
+    ).toEqual([
       '1 warning MILESTONE_OVERDUE',
       '2 warning HEADLINE_UNRECONCILED',
       '3 note FIRST_RETURN',
@@ -106,8 +147,12 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
       '6 note CHANGES_DECIDED',
       '7 note HEADLINE_CONFLICTS',
     ]);
-    expect(doc.checks[3].message).toBe('2 approved allocations totalling £10,600,000.00 are committed to pools of projects and not split between them');
-    expect(doc.checks[4].message).toBe('18 approved allocations totalling £97,200,000.00 have no year split (as the deal states them)');
+    expect(doc.checks[3].message).toBe(
+      '2 approved allocations totalling £10,600,000.00 are committed to pools of projects and not split between them',
+    );
+    expect(doc.checks[4].message).toBe(
+      '18 approved allocations totalling £97,200,000.00 have no year split (as the deal states them)',
+    );
     expect(doc.cover.sectionsNotIncluded).toEqual([]);
   });
 
@@ -115,12 +160,23 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     const viaQuery = await t.getBytes(`${R}/2015-16-Q1?format=xlsx`);
     expect(viaQuery.status).toBe(200);
     expect(viaQuery.headers['content-type']).toBe(XLSX);
-    expect(viaQuery.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-return-2015-16-Q1-v1-draft.xlsx"');
+    expect(viaQuery.headers['content-disposition']).toBe(
+      'attachment; filename="SSLEP-GD-2014-return-2015-16-Q1-v1-draft.xlsx"',
+    );
     const viaAccept = await t.getBytes(`${R}/2015-16-Q1`, { accept: XLSX });
     expect(viaAccept.headers['content-type']).toBe(XLSX);
     const bytes = viaQuery.bytes;
     const { wb, ws } = await sheetOf(bytes, 'Summary');
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'Summary', 'Finance', 'Milestones', 'Outputs', 'Change requests', 'Reconciliation', 'Checks']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Cover',
+      'Summary',
+      'Finance',
+      'Milestones',
+      'Outputs',
+      'Change requests',
+      'Reconciliation',
+      'Checks',
+    ]);
     const cover = wb.getWorksheet('Cover')!;
     const coverMap = new Map<string, ExcelJS.CellValue>();
     cover.eachRow((row, n) => n > 1 && coverMap.set(String(row.getCell(1).value), row.getCell(2).value));
@@ -132,11 +188,21 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(coverMap.get('Content hash (SHA-256 of the JSON snapshot)')).toBe(viaQuery.headers['x-content-sha256']);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const headers = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1);
-    expect(headers.slice(0, 8)).toEqual(['Source', 'Source name', 'Capital or revenue', 'Confirmed (£)', 'Provisional (£)', 'Indicative (£)', 'Withdrawn (£)', 'Approved allocation (£)']);
+    expect(headers.slice(0, 8)).toEqual([
+      'Source',
+      'Source name',
+      'Capital or revenue',
+      'Confirmed (£)',
+      'Provisional (£)',
+      'Indicative (£)',
+      'Withdrawn (£)',
+      'Approved allocation (£)',
+    ]);
     const allocCol = headers.indexOf('Approved allocation (£)') + 1;
     const moneyCols = headers.map((h, i) => (String(h).endsWith('(£)') ? i + 1 : 0)).filter(Boolean);
     const rows: { kind: string; type: string; row: ExcelJS.Row }[] = [];
-    for (let r = 2; r <= 7; r++) rows.push({ kind: String(ws.getCell(r, 1).value), type: String(ws.getCell(r, 3).value), row: ws.getRow(r) });
+    for (let r = 2; r <= 7; r++)
+      rows.push({ kind: String(ws.getCell(r, 1).value), type: String(ws.getCell(r, 3).value), row: ws.getRow(r) });
     expect(Object.fromEntries(rows.map((r) => [r.kind, pence(r.row.getCell(allocCol).value)]))).toEqual(ENVELOPE);
     for (const r of rows) {
       const cell = r.row.getCell(allocCol);
@@ -149,7 +215,9 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
       const filled = rows.filter((r) => r.row.getCell(c).value !== null);
       if (!filled.length) continue; // variance to last return: empty before the first submission
       const cell = (r: { row: ExcelJS.Row }) => (r.row.getCell(c).value === null ? 0 : pence(r.row.getCell(c).value)); // blank: nothing to report
-      expect(pence(ws.getCell(8, c).value)).toBe(rows.filter((r) => r.type === 'capital').reduce((s, r) => s + cell(r), 0));
+      expect(pence(ws.getCell(8, c).value)).toBe(
+        rows.filter((r) => r.type === 'capital').reduce((s, r) => s + cell(r), 0),
+      );
       expect(pence(ws.getCell(9, c).value)).toBe(rows.reduce((s, r) => s + cell(r), 0));
       expect(ws.getCell(9, c).numFmt).toBe(MONEY_FORMAT);
     }
@@ -180,13 +248,24 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   it('submits: freezes the snapshot and the xlsx with their hashes and closes the quarter', async () => {
     const res = await t.request('POST', `${R}/2015-16-Q1/submit`, { comments: Q1_COMMENTS });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ programme: 'SSLEP-GD-2014', quarter: '2015-16 Q1', version: 1, status: 'submitted', reason: null, reportingQuarter: '2015-16 Q2' });
+    expect(res.body).toMatchObject({
+      programme: 'SSLEP-GD-2014',
+      quarter: '2015-16 Q1',
+      version: 1,
+      status: 'submitted',
+      reason: null,
+      reportingQuarter: '2015-16 Q2',
+    });
     v1 = res.body;
     const json = await t.getBytes(`${R}/2015-16-Q1/versions/1`);
     expect(json.status).toBe(200);
     expect(sha(json.bytes)).toBe(v1.contentHash);
     v1Json = json.bytes;
-    expect(JSON.parse(json.bytes.toString()).cover).toMatchObject({ status: 'submitted', version: 1, quarter: '2015-16 Q1' });
+    expect(JSON.parse(json.bytes.toString()).cover).toMatchObject({
+      status: 'submitted',
+      version: 1,
+      quarter: '2015-16 Q1',
+    });
     const xlsx = await t.getBytes(`${R}/2015-16-Q1/versions/1?format=xlsx`);
     expect(xlsx.headers['content-disposition']).toBe('attachment; filename="SSLEP-GD-2014-return-2015-16-Q1-v1.xlsx"');
     expect(sha(xlsx.bytes)).toBe(v1.xlsxSha256);
@@ -197,15 +276,32 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(cover.getCell('A9').value).toBe('Submitted by');
     const list = await t.request('GET', R);
     expect(list.body.reportingQuarter).toBe('2015-16 Q2');
-    expect(list.body.items).toEqual([expect.objectContaining({ quarter: '2015-16 Q1', version: 1, contentHash: v1.contentHash, xlsxSha256: v1.xlsxSha256 })]);
-    const audit: { action: string }[] = await t.ds.query("SELECT action FROM audit_entry WHERE entity = 'return_version'");
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        quarter: '2015-16 Q1',
+        version: 1,
+        contentHash: v1.contentHash,
+        xlsxSha256: v1.xlsxSha256,
+      }),
+    ]);
+    const audit: { action: string }[] = await t.ds.query(
+      "SELECT action FROM audit_entry WHERE entity = 'return_version'",
+    );
     expect(audit.map((a) => a.action)).toEqual(['submit']);
   });
 
   it('keeps the submitted version byte for byte while live data moves; a resubmission needs a reason and comments', async () => {
-    const draft = await t.request('POST', `${P}/allocations`, { sourceKind: 'LGF', project: 'MEAFORD', period: '2016-17', amount: '150000.00', commitmentStatus: 'indicative' });
+    const draft = await t.request('POST', `${P}/allocations`, {
+      sourceKind: 'LGF',
+      project: 'MEAFORD',
+      period: '2016-17',
+      amount: '150000.00',
+      commitmentStatus: 'indicative',
+    });
     expect(draft.status).toBe(201);
-    await t.ds.query(`UPDATE allocation SET amount_pence = amount_pence + 5 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'ETRURIA')`);
+    await t.ds.query(
+      `UPDATE allocation SET amount_pence = amount_pence + 5 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'ETRURIA')`,
+    );
 
     const again = await t.getBytes(`${R}/2015-16-Q1/versions/1`);
     expect(again.bytes.equals(v1Json)).toBe(true);
@@ -223,26 +319,65 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     const noComments = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'Etruria LGF corrected' });
     expect(noComments.status).toBe(422);
     expect(noComments.body.code).toBe('WARNINGS_NEED_COMMENTS');
-    expect(noComments.body.details.checks).toEqual(['ALLOCATION_CHANGED', 'DRAFT_ALLOCATIONS', 'MILESTONE_OVERDUE', 'HEADLINE_UNRECONCILED']);
-    const typo = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'x', comments: { ALLOCATION_CHANGED: 'ok', DRAFT_ALLOCATIONS: 'ok', NOPE: 'x' } });
+    expect(noComments.body.details.checks).toEqual([
+      'ALLOCATION_CHANGED',
+      'DRAFT_ALLOCATIONS',
+      'MILESTONE_OVERDUE',
+      'HEADLINE_UNRECONCILED',
+    ]);
+    const typo = await t.request('POST', `${R}/2015-16-Q1/submit`, {
+      reason: 'x',
+      comments: { ALLOCATION_CHANGED: 'ok', DRAFT_ALLOCATIONS: 'ok', NOPE: 'x' },
+    });
     expect(typo.body.code).toBe('UNKNOWN_CHECK_COMMENT');
     expect(await tableCounts(t.ds)).toEqual(counts);
 
     const live = await t.request('GET', `${R}/2015-16-Q1?live=true`);
     const lgf = live.body.return.sections[0].rows.find((r: { sourceKind: string }) => r.sourceKind === 'LGF');
-    expect(lgf).toMatchObject({ allocation: '34600000.05', allocationLastReturn: '34600000.00', allocationVariance: '0.05' });
-    expect(live.body.return.checks.find((c: { code: string }) => c.code === 'DRAFT_ALLOCATIONS').message).toBe('1 draft allocation totalling £150,000.00 await approval and are not in this return');
+    expect(lgf).toMatchObject({
+      allocation: '34600000.05',
+      allocationLastReturn: '34600000.00',
+      allocationVariance: '0.05',
+    });
+    expect(live.body.return.checks.find((c: { code: string }) => c.code === 'DRAFT_ALLOCATIONS').message).toBe(
+      '1 draft allocation totalling £150,000.00 await approval and are not in this return',
+    );
 
-    const v2 = await t.request('POST', `${R}/2015-16-Q1/submit`, { reason: 'Etruria LGF corrected', comments: { ...Q1_COMMENTS, ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS', DRAFT_ALLOCATIONS: 'Meaford top-up awaits the board' } });
+    const v2 = await t.request('POST', `${R}/2015-16-Q1/submit`, {
+      reason: 'Etruria LGF corrected',
+      comments: {
+        ...Q1_COMMENTS,
+        ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS',
+        DRAFT_ALLOCATIONS: 'Meaford top-up awaits the board',
+      },
+    });
     expect(v2.status).toBe(201);
-    expect(v2.body).toMatchObject({ version: 2, reason: 'Etruria LGF corrected', comments: { ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS' } });
+    expect(v2.body).toMatchObject({
+      version: 2,
+      reason: 'Etruria LGF corrected',
+      comments: { ALLOCATION_CHANGED: 'Correction of 5p agreed with BEIS' },
+    });
     expect(v2.body.contentHash).not.toBe(v1.contentHash);
     expect((await t.getBytes(`${R}/2015-16-Q1/versions/1`)).bytes.equals(v1Json)).toBe(true);
     expect((await t.getBytes(`${R}/2015-16-Q1/versions/1?format=xlsx`)).bytes.equals(v1Xlsx)).toBe(true);
     const v2Json = JSON.parse((await t.getBytes(`${R}/2015-16-Q1/versions/2`)).bytes.toString());
     expect(v2Json.cover.lastReturn).toEqual({ quarter: '2015-16 Q1', version: 1, contentHash: v1.contentHash });
-    expect(v2Json.checks.filter((c: { severity: string }) => c.severity === 'warning').map((c: { comment: string }) => c.comment)).toEqual(['Correction of 5p agreed with BEIS', 'Meaford top-up awaits the board', Q1_COMMENTS.MILESTONE_OVERDUE, Q1_COMMENTS.HEADLINE_UNRECONCILED]);
-    expect((await t.request('GET', R)).body.items.map((i: { version: number; contentHash: string }) => [i.version, i.contentHash])).toEqual([
+    expect(
+      v2Json.checks
+        .filter((c: { severity: string }) => c.severity === 'warning')
+        .map((c: { comment: string }) => c.comment),
+    ).toEqual([
+      'Correction of 5p agreed with BEIS',
+      'Meaford top-up awaits the board',
+      Q1_COMMENTS.MILESTONE_OVERDUE,
+      Q1_COMMENTS.HEADLINE_UNRECONCILED,
+    ]);
+    expect(
+      (await t.request('GET', R)).body.items.map((i: { version: number; contentHash: string }) => [
+        i.version,
+        i.contentHash,
+      ]),
+    ).toEqual([
       [1, v1.contentHash],
       [2, v2.body.contentHash],
     ]);
@@ -250,13 +385,19 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
   });
 
   it('blocks a return with errors, naming them, and writes nothing', async () => {
-    await t.ds.query(`UPDATE allocation SET period_kind = 'year', year_from = 2030, year_to = 2030 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'BERICOTE')`);
+    await t.ds.query(
+      `UPDATE allocation SET period_kind = 'year', year_from = 2030, year_to = 2030 WHERE source_kind = 'LGF' AND approval_state = 'approved' AND project_id = (SELECT id FROM project WHERE code = 'BERICOTE')`,
+    );
     const counts = await tableCounts(t.ds);
-    const res = await t.request('POST', `${R}/2015-16-Q2/submit`, { comments: { ...Q1_COMMENTS, DRAFT_ALLOCATIONS: 'awaiting board' } });
+    const res = await t.request('POST', `${R}/2015-16-Q2/submit`, {
+      comments: { ...Q1_COMMENTS, DRAFT_ALLOCATIONS: 'awaiting board' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('RETURN_HAS_ERRORS');
     expect(res.body.details.checks).toEqual(['ALLOCATION_OUTSIDE_PROGRAMME']);
-    expect(res.body.message).toMatch(/ALLOCATION_OUTSIDE_PROGRAMME \(approved allocation #\d+ falls outside the programme's years 2015-16 to 2020-21\)/);
+    expect(res.body.message).toMatch(
+      /ALLOCATION_OUTSIDE_PROGRAMME \(approved allocation #\d+ falls outside the programme's years 2015-16 to 2020-21\)/,
+    );
     expect(await tableCounts(t.ds)).toEqual(counts);
 
     const check = await cli(t, ['return', 'check', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2']);
@@ -265,17 +406,46 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(check.out).toMatch(/ {2}1\. ERROR {3}ALLOCATION_OUTSIDE_PROGRAMME \[summary\]/);
     expect(check.out).toMatch(/ {2}2\. WARNING DRAFT_ALLOCATIONS \[summary\]/);
     const out = join(dir, 'cli.xlsx');
-    const exp = await cli(t, ['return', 'export', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q1', '--out', out]);
+    const exp = await cli(t, [
+      'return',
+      'export',
+      '--programme',
+      'SSLEP-GD-2014',
+      '--quarter',
+      '2015-16 Q1',
+      '--out',
+      out,
+    ]);
     expect([exp.code, exp.err]).toEqual([0, '']);
-    expect(exp.out).toBe(`submitted return version 2 written to ${out} (content hash ${(await t.request('GET', R)).body.items[1].contentHash})\n`);
+    expect(exp.out).toBe(
+      `submitted return version 2 written to ${out} (content hash ${(await t.request('GET', R)).body.items[1].contentHash})\n`,
+    );
     expect(sha(readFileSync(out))).toBe((await t.request('GET', R)).body.items[1].xlsxSha256);
     const draftOut = join(dir, 'q2-draft.xlsx');
-    const draft = await cli(t, ['return', 'export', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16-Q2', '--out', draftOut]);
+    const draft = await cli(t, [
+      'return',
+      'export',
+      '--programme',
+      'SSLEP-GD-2014',
+      '--quarter',
+      '2015-16-Q2',
+      '--out',
+      draftOut,
+    ]);
     expect(draft.out).toMatch(/^draft return version 1 written to .*q2-draft\.xlsx \(content hash [0-9a-f]{64}\)\n$/); // no progress bar off a terminal
     const q2 = await sheetOf(readFileSync(draftOut), 'Checks');
     expect(q2.ws.getCell('C2').value).toBe('ALLOCATION_OUTSIDE_PROGRAMME');
     expect(q2.wb.getWorksheet('Cover')!.getCell('B4').value).toBe('2015-16 Q2');
-    const bad = await cli(t, ['return', 'submit', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2', '--comment', 'oops']);
+    const bad = await cli(t, [
+      'return',
+      'submit',
+      '--programme',
+      'SSLEP-GD-2014',
+      '--quarter',
+      '2015-16 Q2',
+      '--comment',
+      'oops',
+    ]);
     expect([bad.code, bad.err]).toEqual([2, 'error: comment: "oops" must be CODE=comment text\n']);
   });
 });

@@ -20,16 +20,28 @@ const PARAMS = { leps: 3, projects: 24, quarters: 8, seed: 7 };
 /** A second, empty database of the same kind, with the schema but no app. */
 async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   const { env, cleanup } = await freshDatabaseEnv(kind);
-  const ds = await openDataSource({ DATABASE_PATH: env.DATABASE_PATH ?? '', DATABASE_URL: env.DATABASE_URL, DATABASE_SCHEMA: env.DATABASE_SCHEMA });
+  const ds = await openDataSource({
+    DATABASE_PATH: env.DATABASE_PATH ?? '',
+    DATABASE_URL: env.DATABASE_URL,
+    DATABASE_SCHEMA: env.DATABASE_SCHEMA,
+  });
   await runMigrations(ds);
   const db = new Db(ds);
-  return { ds, db, seeds: new SeedService(db, new AuditService(db)), close: async () => (await ds.destroy(), await cleanup()) };
+  return {
+    ds,
+    db,
+    seeds: new SeedService(db, new AuditService(db)),
+    close: async () => (await ds.destroy(), await cleanup()),
+  };
 }
 
 const fingerprint = (ds: DataSource) => dealFingerprint((sql) => ds.query(sql));
 
 /** Counts statements the app sends while fn runs (TypeORM logs every query through its logger). */
-async function countQueries<T>(ds: DataSource, fn: () => Promise<T>): Promise<{ n: number; sql: { q: string; p: unknown[] | undefined }[]; result: T }> {
+async function countQueries<T>(
+  ds: DataSource,
+  fn: () => Promise<T>,
+): Promise<{ n: number; sql: { q: string; p: unknown[] | undefined }[]; result: T }> {
   const sql: { q: string; p: unknown[] | undefined }[] = [];
   const spy = jest.spyOn(ds.logger, 'logQuery').mockImplementation((q, p) => void sql.push({ q, p }));
   try {
@@ -61,24 +73,35 @@ describe.each(databaseKinds())('national scale on %s', (kind) => {
     const entries = await t.ds.getRepository(AuditEntry).find({ where: { action: 'bulk_import' } });
     expect(await t.ds.getRepository(AuditEntry).count()).toBe(before + 1);
     expect(entries).toHaveLength(1);
-    expect(entries[0].meta).toMatchObject({ rows: res.rows, sha256: res.sha256, name: 'synthetic-l3-p24-q8-s7', synthetic: true, approvedBaseline: true });
-    const counts: { n: number | string }[] = await t.ds.query(`SELECT COUNT(*) AS n FROM project p JOIN programme g ON g.id = p.programme_id WHERE g.synthetic = ${kind === 'postgres' ? 'true' : '1'}`);
+    expect(entries[0].meta).toMatchObject({
+      rows: res.rows,
+      sha256: res.sha256,
+      name: 'synthetic-l3-p24-q8-s7',
+      synthetic: true,
+      approvedBaseline: true,
+    });
+    const counts: { n: number | string }[] = await t.ds.query(
+      `SELECT COUNT(*) AS n FROM project p JOIN programme g ON g.id = p.programme_id WHERE g.synthetic = ${kind === 'postgres' ? 'true' : '1'}`,
+    );
     expect(Number(counts[0].n)).toBe(24);
     expect((await gen.generate(PARAMS)).loaded).toBe(false);
   });
 
-  (kind === 'postgres' ? it : it.skip)('PostgreSQL: the generator leaves what it loaded vacuumed and analysed, so index-only scans apply at once', async () => {
-    const rows: { relallvisible: number; reltuples: number; n: string }[] = await t.ds.query(
-      `SELECT c.relallvisible, c.reltuples, (SELECT COUNT(*) FROM spend_profile) AS n
+  (kind === 'postgres' ? it : it.skip)(
+    'PostgreSQL: the generator leaves what it loaded vacuumed and analysed, so index-only scans apply at once',
+    async () => {
+      const rows: { relallvisible: number; reltuples: number; n: string }[] = await t.ds.query(
+        `SELECT c.relallvisible, c.reltuples, (SELECT COUNT(*) FROM spend_profile) AS n
          FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
         WHERE s.nspname = current_schema() AND c.relname = 'spend_profile'`,
-    );
-    expect(rows).toHaveLength(1);
-    expect(Number(rows[0].n)).toBeGreaterThan(0);
-    // Statistics count every generated spend line; the visibility map covers the table's pages.
-    expect(Number(rows[0].reltuples)).toBe(Number(rows[0].n));
-    expect(Number(rows[0].relallvisible)).toBeGreaterThan(0);
-  });
+      );
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0].n)).toBeGreaterThan(0);
+      // Statistics count every generated spend line; the visibility map covers the table's pages.
+      expect(Number(rows[0].reltuples)).toBe(Number(rows[0].n));
+      expect(Number(rows[0].relallvisible)).toBeGreaterThan(0);
+    },
+  );
 
   it('generated headlines reconcile as planned: agreeing ones agree, deliberate discrepancies are unreconciled', async () => {
     const plan = planNational(PARAMS);
@@ -90,8 +113,16 @@ describe.each(databaseKinds())('national scale on %s', (kind) => {
         const lines = r.report.lines.filter((l) => l.headlineCode === e.headline);
         expect(lines.length).toBeGreaterThan(0);
         for (const l of lines) {
-          const want = e.expect === 'agrees' ? ['reconciled', 'within_rounding'] : e.expect === 'measured' ? ['met', 'not_met'] : [e.expect];
-          expect({ headline: `${s.programme.code}/${e.headline}`, status: l.status }).toEqual({ headline: `${s.programme.code}/${e.headline}`, status: expect.stringMatching(new RegExp(`^(${want.join('|')})$`)) });
+          const want =
+            e.expect === 'agrees'
+              ? ['reconciled', 'within_rounding']
+              : e.expect === 'measured'
+                ? ['met', 'not_met']
+                : [e.expect];
+          expect({ headline: `${s.programme.code}/${e.headline}`, status: l.status }).toEqual({
+            headline: `${s.programme.code}/${e.headline}`,
+            status: expect.stringMatching(new RegExp(`^(${want.join('|')})$`)),
+          });
           checked++;
         }
       }
@@ -126,7 +157,12 @@ describe.each(databaseKinds())('national scale on %s', (kind) => {
       // the deal's own rows are 26 organisations + 1 programme + 3 themes + 8 projects + 2 pools
       // + 19 allocations + 39 headlines = 98.
       expect(r.rows).toBe(98);
-      const only2014 = async (ds: DataSource) => dealFingerprint(async (sql) => (await ds.query(sql)).filter((x: Record<string, unknown>) => !String(x.programme ?? x.code ?? '').startsWith('SYN')));
+      const only2014 = async (ds: DataSource) =>
+        dealFingerprint(async (sql) =>
+          (await ds.query(sql)).filter(
+            (x: Record<string, unknown>) => !String(x.programme ?? x.code ?? '').startsWith('SYN'),
+          ),
+        );
       const mine = await only2014(bulk.ds);
       const theirs = await only2014(t.ds);
       expect(mine.counts.allocation).toBe(19);
@@ -157,28 +193,33 @@ describe.each(databaseKinds())('national scale on %s', (kind) => {
     expect((await countQueries(t.ds, () => svc.nationalBreakdown())).n).toBe(1);
   });
 
-  (kind === 'postgres' ? it : it.skip)('PostgreSQL plans the programme aggregate with an index on allocation (enable_seqscan = off)', async () => {
-    const svc = t.app.get(ReconciliationService);
-    const code = planNational(PARAMS).seeds[0].programme.code;
-    const { sql } = await countQueries(t.ds, () => svc.reconciliation(code));
-    const agg = sql.find((s) => /FROM allocation a/.test(s.q))!;
-    expect(agg).toBeDefined();
-    const qr = t.ds.createQueryRunner();
-    try {
-      await qr.query('ANALYZE allocation');
-      await qr.query('SET enable_seqscan = off');
-      const plan: { 'QUERY PLAN': string }[] = await qr.query(`EXPLAIN ${agg.q}`, agg.p);
-      const text = plan.map((r) => r['QUERY PLAN']).join('\n');
-      // Whichever allocation index the planner prefers, the programme filter is an index condition.
-      expect(text).not.toMatch(/Seq Scan on allocation/);
-      expect(text).toMatch(/(Index Scan|Index Only Scan|Bitmap Heap Scan)( using \S+)? on allocation a/);
-      expect(text).toMatch(/Index Cond: \([^\n]*programme_id = /);
-      const nat = await countQueries(t.ds, () => svc.nationalBreakdown());
-      const plan2: { 'QUERY PLAN': string }[] = await qr.query(`EXPLAIN ${nat.sql[0].q}`, nat.sql[0].p);
-      expect(plan2.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/(Index Only Scan|Index Scan|Bitmap Heap Scan)( using \S+)? on allocation\b/);
-    } finally {
-      await qr.query('RESET enable_seqscan');
-      await qr.release();
-    }
-  });
+  (kind === 'postgres' ? it : it.skip)(
+    'PostgreSQL plans the programme aggregate with an index on allocation (enable_seqscan = off)',
+    async () => {
+      const svc = t.app.get(ReconciliationService);
+      const code = planNational(PARAMS).seeds[0].programme.code;
+      const { sql } = await countQueries(t.ds, () => svc.reconciliation(code));
+      const agg = sql.find((s) => /FROM allocation a/.test(s.q))!;
+      expect(agg).toBeDefined();
+      const qr = t.ds.createQueryRunner();
+      try {
+        await qr.query('ANALYZE allocation');
+        await qr.query('SET enable_seqscan = off');
+        const plan: { 'QUERY PLAN': string }[] = await qr.query(`EXPLAIN ${agg.q}`, agg.p);
+        const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+        // Whichever allocation index the planner prefers, the programme filter is an index condition.
+        expect(text).not.toMatch(/Seq Scan on allocation/);
+        expect(text).toMatch(/(Index Scan|Index Only Scan|Bitmap Heap Scan)( using \S+)? on allocation a/);
+        expect(text).toMatch(/Index Cond: \([^\n]*programme_id = /);
+        const nat = await countQueries(t.ds, () => svc.nationalBreakdown());
+        const plan2: { 'QUERY PLAN': string }[] = await qr.query(`EXPLAIN ${nat.sql[0].q}`, nat.sql[0].p);
+        expect(plan2.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
+          /(Index Only Scan|Index Scan|Bitmap Heap Scan)( using \S+)? on allocation\b/,
+        );
+      } finally {
+        await qr.query('RESET enable_seqscan');
+        await qr.release();
+      }
+    },
+  );
 });

@@ -4,7 +4,25 @@ import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { PageQuery } from '../common/pagination';
 import { AuditTrailService } from './audit-trail.service';
 
-const EXAMPLE = { items: [{ id: 91, at: '2017-04-12T10:00:00.000Z', actor: 'finance@sslep', project: 'SWAR', entity: 'spend_profile', entityId: '41', action: 'set_actual', before: { actual: null }, after: { actual: '612345.67' }, meta: null }], total: 1, limit: 100, offset: 0 };
+const EXAMPLE = {
+  items: [
+    {
+      id: 91,
+      at: '2017-04-12T10:00:00.000Z',
+      actor: 'finance@sslep',
+      project: 'SWAR',
+      entity: 'spend_profile',
+      entityId: '41',
+      action: 'set_actual',
+      before: { actual: null },
+      after: { actual: '612345.67' },
+      meta: null,
+    },
+  ],
+  total: 1,
+  limit: 100,
+  offset: 0,
+};
 
 @ApiTags('audit')
 @Controller('api/programmes/:code')

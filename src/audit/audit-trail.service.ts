@@ -18,9 +18,25 @@ export class AuditTrailService {
       const projectId = projectCode ? (await findProject(m, prog.id, projectCode)).id : undefined;
       return { prog, projectId, codes: (await codeMaps(m, prog.id)).project };
     });
-    const res = await this.audit.list({ programmeId: projectId === undefined ? prog.id : undefined, projectId, limit: q.limit, offset: q.offset });
+    const res = await this.audit.list({
+      programmeId: projectId === undefined ? prog.id : undefined,
+      projectId,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return page(
-      res.items.map((a) => ({ id: a.id, at: a.at, actor: a.actor, project: a.projectId ? (codes.get(a.projectId) ?? null) : null, entity: a.entity, entityId: a.entityId, action: a.action, before: a.before, after: a.after, meta: a.meta })),
+      res.items.map((a) => ({
+        id: a.id,
+        at: a.at,
+        actor: a.actor,
+        project: a.projectId ? (codes.get(a.projectId) ?? null) : null,
+        entity: a.entity,
+        entityId: a.entityId,
+        action: a.action,
+        before: a.before,
+        after: a.after,
+        meta: a.meta,
+      })),
       res.total,
       q,
     );

@@ -16,9 +16,13 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         const limit = Math.min(500, Math.max(1, Number.parseInt(opts.limit, 10) || 50));
         const res = await svc.list(opts.programme, opts.project, { limit, offset: 0 });
         if (opts.json) return ctx.print(JSON.stringify(res, null, 2));
-        ctx.print(`${res.total} entr${res.total === 1 ? 'y' : 'ies'}${opts.project ? ` for ${opts.project}` : ''} in ${opts.programme}; newest ${res.items.length}:`);
+        ctx.print(
+          `${res.total} entr${res.total === 1 ? 'y' : 'ies'}${opts.project ? ` for ${opts.project}` : ''} in ${opts.programme}; newest ${res.items.length}:`,
+        );
         for (const a of res.items) {
-          ctx.print(`${a.at}  ${a.actor}  ${a.action} ${a.entity}${a.entityId ? ` ${a.entityId}` : ''}${a.project ? ` [${a.project}]` : ''}  before=${JSON.stringify(a.before)} after=${JSON.stringify(a.after)}${a.meta ? ` meta=${JSON.stringify(a.meta)}` : ''}`);
+          ctx.print(
+            `${a.at}  ${a.actor}  ${a.action} ${a.entity}${a.entityId ? ` ${a.entityId}` : ''}${a.project ? ` [${a.project}]` : ''}  before=${JSON.stringify(a.before)} after=${JSON.stringify(a.after)}${a.meta ? ` meta=${JSON.stringify(a.meta)}` : ''}`,
+          );
         }
       }),
     );

@@ -35,7 +35,12 @@ export class AuditService {
     });
   }
 
-  async list(filter: { programmeId?: number; projectId?: number; limit?: number; offset?: number }): Promise<{ items: AuditEntry[]; total: number }> {
+  async list(filter: {
+    programmeId?: number;
+    projectId?: number;
+    limit?: number;
+    offset?: number;
+  }): Promise<{ items: AuditEntry[]; total: number }> {
     return this.db.read(async (m) => {
       const qb = m.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.id', 'DESC');
       if (filter.programmeId !== undefined) qb.andWhere('a.programme_id = :p', { p: filter.programmeId });

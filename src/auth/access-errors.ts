@@ -12,13 +12,23 @@ export class NoAccessRuleError extends DomainError {
 
 export class RoleNotAllowedError extends DomainError {
   constructor(role: string, allowed: readonly string[]) {
-    super('ROLE_NOT_ALLOWED', `your role (${role}) may not do this; allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')}`, 403, { role, allowed });
+    super(
+      'ROLE_NOT_ALLOWED',
+      `your role (${role}) may not do this; allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')}`,
+      403,
+      { role, allowed },
+    );
   }
 }
 
 export class ProjectNotAssignedError extends DomainError {
   constructor(project: string, field: string) {
-    super('PROJECT_NOT_ASSIGNED', `${field}: project "${project}" is not assigned to you (programme managers change only their assigned projects)`, 403, { field, project });
+    super(
+      'PROJECT_NOT_ASSIGNED',
+      `${field}: project "${project}" is not assigned to you (programme managers change only their assigned projects)`,
+      403,
+      { field, project },
+    );
   }
 }
 

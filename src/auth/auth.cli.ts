@@ -24,8 +24,13 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .action((o: { name: string; email: string; role: string; projects?: string; programme?: string }) =>
       ctx.run(async () => {
         const svc = await ctx.get(AuthService);
-        const u = await svc.createUser({ name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme }, cliActor());
-        ctx.print(`created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`);
+        const u = await svc.createUser(
+          { name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme },
+          cliActor(),
+        );
+        ctx.print(
+          `created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`,
+        );
         ctx.print(`next: npm run cli -- token create --email ${u.email}`);
       }),
     );
@@ -36,7 +41,10 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
       ctx.run(async () => {
         const users = await (await ctx.get(AuthService)).listUsers();
         if (!users.length) ctx.print('no users yet: npm run cli -- user create --name "..." --email ... --role admin');
-        for (const u of users) ctx.print(`${u.id}\t${u.email}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.name}${u.projects.length ? `\t${u.projects.join(',')}` : ''}`);
+        for (const u of users)
+          ctx.print(
+            `${u.id}\t${u.email}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.name}${u.projects.length ? `\t${u.projects.join(',')}` : ''}`,
+          );
       }),
     );
   const token = program.command('token').description('Personal API tokens (Authorization: Bearer <token>)');
@@ -49,7 +57,9 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .action((o: { email: string; days: number; label?: string }) =>
       ctx.run(async () => {
         const t = await (await ctx.get(AuthService)).createToken(o.email, o.days, o.label ?? null, cliActor());
-        ctx.err.write(`token for ${t.user} (${t.role}), id ${t.publicId}, expires ${t.expiresAt}. It is shown once: keep it now.\n`);
+        ctx.err.write(
+          `token for ${t.user} (${t.role}), id ${t.publicId}, expires ${t.expiresAt}. It is shown once: keep it now.\n`,
+        );
         ctx.print(t.token);
       }),
     );
@@ -59,7 +69,9 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .action((publicId: string) =>
       ctx.run(async () => {
         const r = await (await ctx.get(AuthService)).revokeToken(publicId, cliActor());
-        ctx.print(r.alreadyRevoked ? `token ${publicId} was already revoked at ${r.revokedAt}` : `revoked token ${publicId}`);
+        ctx.print(
+          r.alreadyRevoked ? `token ${publicId} was already revoked at ${r.revokedAt}` : `revoked token ${publicId}`,
+        );
       }),
     );
 }

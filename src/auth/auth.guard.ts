@@ -62,14 +62,21 @@ export class AuthGuard implements CanActivate {
     const until = this.blockedUntil.get(client);
     // While an address is blocked its tokens are not even checked, so guessing gains nothing.
     if (until !== undefined) {
-      if (until > Date.now()) throw new ThrottlerException('too many failed sign-in attempts from this address: wait a minute');
+      if (until > Date.now())
+        throw new ThrottlerException('too many failed sign-in attempts from this address: wait a minute');
       this.blockedUntil.delete(client);
     }
     try {
       return await this.auth.authenticate(token);
     } catch (e) {
       if (e instanceof UnauthenticatedError) {
-        const rec = await this.storage.increment(`auth-failure:${client}`, FAILURE_WINDOW_MS, this.config.AUTH_FAILURE_LIMIT, FAILURE_WINDOW_MS, 'auth-failures');
+        const rec = await this.storage.increment(
+          `auth-failure:${client}`,
+          FAILURE_WINDOW_MS,
+          this.config.AUTH_FAILURE_LIMIT,
+          FAILURE_WINDOW_MS,
+          'auth-failures',
+        );
         if (rec.isBlocked) {
           this.blockedUntil.set(client, Date.now() + FAILURE_WINDOW_MS);
           throw new ThrottlerException('too many failed sign-in attempts from this address: wait a minute');
@@ -82,11 +89,18 @@ export class AuthGuard implements CanActivate {
   private checkScope(req: AuthedRequest, actor: Actor): void {
     const params = (req.params ?? {}) as Record<string, unknown>;
     const programme = typeof params.code === 'string' ? params.code : undefined;
-    if (typeof params.project === 'string' && !inProjectScope(actor, programme, params.project)) throw new ProjectNotAssignedError(params.project, 'project');
+    if (typeof params.project === 'string' && !inProjectScope(actor, programme, params.project))
+      throw new ProjectNotAssignedError(params.project, 'project');
     const body = req.body as Record<string, unknown> | null | undefined;
-    if (body && typeof body === 'object' && !Array.isArray(body) && Object.prototype.hasOwnProperty.call(body, 'project')) {
+    if (
+      body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      Object.prototype.hasOwnProperty.call(body, 'project')
+    ) {
       const p = body.project;
-      if (typeof p === 'string' && !inProjectScope(actor, programme, p)) throw new ProjectNotAssignedError(p, 'project');
+      if (typeof p === 'string' && !inProjectScope(actor, programme, p))
+        throw new ProjectNotAssignedError(p, 'project');
     }
   }
 }

@@ -16,7 +16,11 @@ import { WriteThrottlerGuard } from './write-throttler.guard';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: WriteThrottlerGuard }],
+  providers: [
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: WriteThrottlerGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

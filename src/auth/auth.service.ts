@@ -8,7 +8,15 @@ import { findProgramme, refProject } from '../programmes/programme-lookup';
 import { ApiToken } from './api-token.entity';
 import { Role, ROLES } from './roles.decorator';
 import { projectKey } from './scope';
-import { DEFAULT_TOKEN_DAYS, expiryFrom, generateToken, isExpired, MAX_TOKEN_DAYS, parseToken, secretMatches } from './token';
+import {
+  DEFAULT_TOKEN_DAYS,
+  expiryFrom,
+  generateToken,
+  isExpired,
+  MAX_TOKEN_DAYS,
+  parseToken,
+  secretMatches,
+} from './token';
 import { User, UserProject } from './user.entity';
 
 export interface CreateUserInput {
@@ -37,26 +45,47 @@ export class AuthService {
 
   createUser(input: CreateUserInput, actor: Actor) {
     const problems: { field: string; problem: string }[] = [];
-    const email = String(input.email ?? '').trim().toLowerCase();
+    const email = String(input.email ?? '')
+      .trim()
+      .toLowerCase();
     const name = String(input.name ?? '').trim();
     if (!name || name.length > 200) problems.push({ field: 'name', problem: 'must be 1-200 characters' });
     if (!EMAIL.test(email)) problems.push({ field: 'email', problem: 'must be an email address' });
-    if (!ROLES.includes(input.role as Role)) problems.push({ field: 'role', problem: `must be one of ${ROLES.join(', ')}` });
+    if (!ROLES.includes(input.role as Role))
+      problems.push({ field: 'role', problem: `must be one of ${ROLES.join(', ')}` });
     const projects = (input.projects ?? []).map((p) => p.trim()).filter(Boolean);
-    if (projects.length && input.role !== 'programme_manager') problems.push({ field: 'projects', problem: 'only programme managers are assigned projects' });
-    if (projects.length && !input.programme) problems.push({ field: 'programme', problem: 'name the programme the projects belong to' });
+    if (projects.length && input.role !== 'programme_manager')
+      problems.push({ field: 'projects', problem: 'only programme managers are assigned projects' });
+    if (projects.length && !input.programme)
+      problems.push({ field: 'programme', problem: 'name the programme the projects belong to' });
     if (problems.length) throw new ValidationError(problems);
     return this.db.write(async (m) => {
       if (await m.findOne(User, { where: { email } })) throw new DuplicateError('user', 'email', email);
-      const r = await m.insert(User, { name, email, role: input.role as Role, active: true, createdAt: new Date().toISOString() });
+      const r = await m.insert(User, {
+        name,
+        email,
+        role: input.role as Role,
+        active: true,
+        createdAt: new Date().toISOString(),
+      });
       const user = await m.findOneByOrFail(User, { id: r.identifiers[0].id as number });
       const keys = await this.assign(m, user.id, input.programme, projects);
-      await this.audit.record(m, actor, { entity: 'user', entityId: user.id, action: 'create', after: presentUser(user, keys) });
+      await this.audit.record(m, actor, {
+        entity: 'user',
+        entityId: user.id,
+        action: 'create',
+        after: presentUser(user, keys),
+      });
       return presentUser(user, keys);
     });
   }
 
-  private async assign(m: EntityManager, userId: number, programme: string | undefined, projects: string[]): Promise<string[]> {
+  private async assign(
+    m: EntityManager,
+    userId: number,
+    programme: string | undefined,
+    projects: string[],
+  ): Promise<string[]> {
     if (!projects.length || !programme) return [];
     const prog = await findProgramme(m, programme);
     const keys: string[] = [];
@@ -73,13 +102,17 @@ export class AuthService {
       const users = await m.find(User, { order: { id: 'ASC' } });
       const rows = await this.assignmentRows(m);
       const byUser = new Map<number, string[]>();
-      for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), projectKey(r.programme, r.project)]);
+      for (const r of rows)
+        byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), projectKey(r.programme, r.project)]);
       return users.map((u) => presentUser(u, byUser.get(u.id) ?? []));
     });
   }
 
   /** Assignments as codes, in one query (optionally for one user). */
-  private async assignmentRows(m: EntityManager, userId?: number): Promise<{ user_id: number; programme: string; project: string }[]> {
+  private async assignmentRows(
+    m: EntityManager,
+    userId?: number,
+  ): Promise<{ user_id: number; programme: string; project: string }[]> {
     const qb = m
       .createQueryBuilder()
       .select('up.user_id', 'user_id')
@@ -97,7 +130,8 @@ export class AuthService {
 
   /** Issues a token; the caller shows `token` once: only its hash is kept. */
   createToken(email: string, days: number = DEFAULT_TOKEN_DAYS, label: string | null, actor: Actor) {
-    if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) throw new ValidationError([{ field: 'days', problem: `must be a whole number from 1 to ${MAX_TOKEN_DAYS}` }]);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)
+      throw new ValidationError([{ field: 'days', problem: `must be a whole number from 1 to ${MAX_TOKEN_DAYS}` }]);
     return this.db.write(async (m) => {
       const user = await m.findOne(User, { where: { email: String(email).trim().toLowerCase() } });
       if (!user) throw new NotFoundError('user', email, 'email');
@@ -105,8 +139,22 @@ export class AuthService {
       const t = generateToken();
       const now = new Date();
       const expiresAt = expiryFrom(now, days);
-      await m.insert(ApiToken, { publicId: t.publicId, secretSha256: t.secretSha256, userId: user.id, label, createdAt: now.toISOString(), expiresAt, revokedAt: null, lastUsedAt: null });
-      await this.audit.record(m, actor, { entity: 'api_token', entityId: t.publicId, action: 'create', after: { user: user.email, expiresAt, label } });
+      await m.insert(ApiToken, {
+        publicId: t.publicId,
+        secretSha256: t.secretSha256,
+        userId: user.id,
+        label,
+        createdAt: now.toISOString(),
+        expiresAt,
+        revokedAt: null,
+        lastUsedAt: null,
+      });
+      await this.audit.record(m, actor, {
+        entity: 'api_token',
+        entityId: t.publicId,
+        action: 'create',
+        after: { user: user.email, expiresAt, label },
+      });
       return { token: t.token, publicId: t.publicId, user: user.email, role: user.role, expiresAt };
     });
   }
@@ -118,7 +166,12 @@ export class AuthService {
       if (tok.revokedAt) return { publicId, revokedAt: tok.revokedAt, alreadyRevoked: true };
       const revokedAt = new Date().toISOString();
       await m.update(ApiToken, { id: tok.id }, { revokedAt });
-      await this.audit.record(m, actor, { entity: 'api_token', entityId: publicId, action: 'revoke', meta: { userId: tok.userId } });
+      await this.audit.record(m, actor, {
+        entity: 'api_token',
+        entityId: publicId,
+        action: 'revoke',
+        meta: { userId: tok.userId },
+      });
       return { publicId, revokedAt, alreadyRevoked: false };
     });
   }
@@ -132,11 +185,15 @@ export class AuthService {
       const tok = await m.findOne(ApiToken, { where: { publicId: parsed.publicId } });
       if (!tok) return undefined;
       const user = await m.findOne(User, { where: { id: tok.userId } });
-      const projects = user?.role === 'programme_manager' ? (await this.assignmentRows(m, user.id)).map((r) => projectKey(r.programme, r.project)) : undefined;
+      const projects =
+        user?.role === 'programme_manager'
+          ? (await this.assignmentRows(m, user.id)).map((r) => projectKey(r.programme, r.project))
+          : undefined;
       return { tok, user, projects };
     });
     const bad = 'the API token is unknown, expired or revoked';
-    if (!found || !found.user || !secretMatches(parsed.secret, found.tok.secretSha256)) throw new UnauthenticatedError(bad);
+    if (!found || !found.user || !secretMatches(parsed.secret, found.tok.secretSha256))
+      throw new UnauthenticatedError(bad);
     const { tok, user } = found;
     if (tok.revokedAt || isExpired(tok.expiresAt, now) || !user.active) throw new UnauthenticatedError(bad);
     if (!tok.lastUsedAt || now.getTime() - Date.parse(tok.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
@@ -152,7 +209,14 @@ export class AuthService {
       const tokens = await m.find(ApiToken, { where: { userId: user.id }, order: { id: 'ASC' } });
       return {
         ...presentUser(user, actor.projects ?? []),
-        tokens: tokens.map((t) => ({ publicId: t.publicId, label: t.label, createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
+        tokens: tokens.map((t) => ({
+          publicId: t.publicId,
+          label: t.label,
+          createdAt: t.createdAt,
+          expiresAt: t.expiresAt,
+          revokedAt: t.revokedAt,
+          lastUsedAt: t.lastUsedAt,
+        })),
       };
     });
   }

@@ -15,7 +15,12 @@ export function inProjectScope(actor: Actor, programme: string | undefined, proj
 }
 
 /** For services whose routes do not name the project (e.g. an allocation edited by id). */
-export function assertProjectScope(actor: Actor, programme: string | undefined, project: string | null | undefined, field = 'project'): void {
+export function assertProjectScope(
+  actor: Actor,
+  programme: string | undefined,
+  project: string | null | undefined,
+  field = 'project',
+): void {
   if (actor.role !== 'programme_manager') return;
   // Programme-level rows (no project) are not project-scoped.
   if (project === null || project === undefined) return;

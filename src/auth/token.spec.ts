@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { bearerToken, DEFAULT_TOKEN_DAYS, expiryFrom, generateToken, hashSecret, isExpired, parseToken, secretMatches } from './token';
+import {
+  bearerToken,
+  DEFAULT_TOKEN_DAYS,
+  expiryFrom,
+  generateToken,
+  hashSecret,
+  isExpired,
+  parseToken,
+  secretMatches,
+} from './token';
 
 describe('API tokens', () => {
   it('have the gdt_<16 alphanumerics>_<43 base64url> format, a 256-bit secret, and parse back', () => {
@@ -41,7 +50,16 @@ describe('API tokens', () => {
 
   it('refuse anything not in the format', () => {
     const t = generateToken().token;
-    for (const bad of ['', 'gdt_', t.slice(1), `x${t.slice(1)}`, t.replace('gdt_', 'gdt-'), `${t}=`, t.slice(0, -1), t.replace(/_([^_]*)$/, '.$1')]) {
+    for (const bad of [
+      '',
+      'gdt_',
+      t.slice(1),
+      `x${t.slice(1)}`,
+      t.replace('gdt_', 'gdt-'),
+      `${t}=`,
+      t.slice(0, -1),
+      t.replace(/_([^_]*)$/, '.$1'),
+    ]) {
       expect(parseToken(bad)).toBeUndefined();
     }
     fc.assert(

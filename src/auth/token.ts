@@ -60,7 +60,8 @@ export function secretMatches(secret: string, storedSha256: string): boolean {
 }
 
 export function expiryFrom(now: Date, days: number = DEFAULT_TOKEN_DAYS): string {
-  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) throw new RangeError(`days must be a whole number from 1 to ${MAX_TOKEN_DAYS}`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)
+    throw new RangeError(`days must be a whole number from 1 to ${MAX_TOKEN_DAYS}`);
   return new Date(now.getTime() + days * 86_400_000).toISOString();
 }
 

@@ -1,5 +1,10 @@
 import { markIllustrativeOutputs, type DeliveredByMetric } from '../reconciliation/output-totals.port';
-import { reconcile, type AllocationGroup, type HeadlineInput, type ReconciliationReport } from '../reconciliation/engine';
+import {
+  reconcile,
+  type AllocationGroup,
+  type HeadlineInput,
+  type ReconciliationReport,
+} from '../reconciliation/engine';
 import { countOnce } from '../outputs/output-totals';
 import type { RawDb } from './raw-driver';
 
@@ -11,10 +16,16 @@ import type { RawDb } from './raw-driver';
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
-const truthy = (v: unknown): boolean => v === null || v === undefined || v === true || v === 1 || v === '1' || v === 't';
+const truthy = (v: unknown): boolean =>
+  v === null || v === undefined || v === true || v === 1 || v === '1' || v === 't';
 
 /** The programme aggregate in one statement (programme found by code in the same statement). */
-export function reconciliationSql(kind: RawDb['kind']): { groups: string; headlines: string; projects: string; outputs: string } {
+export function reconciliationSql(kind: RawDb['kind']): {
+  groups: string;
+  headlines: string;
+  projects: string;
+  outputs: string;
+} {
   const ph = kind === 'postgres' ? '$1' : '?';
   const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
   return {
@@ -44,13 +55,30 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
   const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
   const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
   const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
-  const claims = await raw.all<{ metric_code: string; claim_key: string; project_id: unknown; value: unknown; illustrative: unknown }>(sql.outputs, [code]);
+  const claims = await raw.all<{
+    metric_code: string;
+    claim_key: string;
+    project_id: unknown;
+    value: unknown;
+    illustrative: unknown;
+  }>(sql.outputs, [code]);
   // Delivered outputs, each shared claim counted once (the same pure rule the app applies).
   const outputs: Record<string, number> = {};
   const delivered: DeliveredByMetric = {};
-  for (const [k, t] of countOnce(claims.map((c) => ({ metric: c.metric_code, claimKey: c.claim_key, projectId: num(c.project_id), value: num(c.value) }))).totals) {
+  for (const [k, t] of countOnce(
+    claims.map((c) => ({
+      metric: c.metric_code,
+      claimKey: c.claim_key,
+      projectId: num(c.project_id),
+      value: num(c.value),
+    })),
+  ).totals) {
     outputs[k] = t.total;
-    delivered[k] = { ...t, doubleClaims: 0, illustrative: claims.some((c) => c.metric_code === k && num(c.illustrative) === 1) };
+    delivered[k] = {
+      ...t,
+      doubleClaims: 0,
+      illustrative: claims.some((c) => c.metric_code === k && num(c.illustrative) === 1),
+    };
   }
   const g: AllocationGroup[] = groups.map((r) => ({
     sourceKind: r.source_kind as string,
@@ -63,7 +91,10 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     poolCode: r.pool_code as string | null,
     capital: truthy(r.capital),
     pence: num(r.pence),
-    allocationIds: String(r.ids).split(',').map(Number).sort((a, b) => a - b),
+    allocationIds: String(r.ids)
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b),
   }));
   const h: HeadlineInput[] = heads.map((r) => ({
     id: num(r.id),
@@ -79,9 +110,19 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     tableRow: r.table_row as string | null,
     tableColumn: r.table_column as string | null,
     notes: r.notes as string | null,
-    source: { document: r.source_document as string | null, section: r.source_section as string | null, quote: r.source_quote as string | null, printed: r.source_printed as string | null },
+    source: {
+      document: r.source_document as string | null,
+      section: r.source_section as string | null,
+      quote: r.source_quote as string | null,
+      printed: r.source_printed as string | null,
+    },
   }));
-  const report = reconcile({ headlines: h, groups: g, projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })), outputs });
+  const report = reconcile({
+    headlines: h,
+    groups: g,
+    projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })),
+    outputs,
+  });
   return markIllustrativeOutputs(report, delivered, h);
 }
 
@@ -98,13 +139,26 @@ const fy = (y: number) => `${y}-${String((y + 1) % 100).padStart(2, '0')}`;
 
 /** One statement, then the tightest loop that builds the kind × year matrix. */
 export async function rawNationalBreakdown(raw: RawDb): Promise<NationalMatrix> {
-  const rows = await raw.all<{ source_kind: string; period_kind: string; year_from: unknown; year_to: unknown; pence: unknown }>(NATIONAL_SQL);
+  const rows = await raw.all<{
+    source_kind: string;
+    period_kind: string;
+    year_from: unknown;
+    year_to: unknown;
+    pence: unknown;
+  }>(NATIONAL_SQL);
   const cells = new Map<string, Map<string, number>>();
   let grandTotal = 0;
   for (const r of rows) {
     const from = numOrNull(r.year_from);
     const to = numOrNull(r.year_to);
-    const label = r.period_kind === 'unprofiled' || from === null ? 'unprofiled' : r.period_kind === 'year' || to === from ? fy(from) : to === null ? `${fy(from)} onwards` : `${fy(from)} to ${fy(to)}`;
+    const label =
+      r.period_kind === 'unprofiled' || from === null
+        ? 'unprofiled'
+        : r.period_kind === 'year' || to === from
+          ? fy(from)
+          : to === null
+            ? `${fy(from)} onwards`
+            : `${fy(from)} to ${fy(to)}`;
     let row = cells.get(r.source_kind);
     if (!row) cells.set(r.source_kind, (row = new Map()));
     const p = num(r.pence);
@@ -115,7 +169,18 @@ export async function rawNationalBreakdown(raw: RawDb): Promise<NationalMatrix> 
 }
 
 /** Tables a deal import writes, children first (for emptying between import runs). */
-export const DEAL_TABLES = ['audit_entry', 'seed_run', 'headline_figure', 'allocation', 'project_pool_member', 'project_pool', 'project', 'theme', 'programme', 'organisation'];
+export const DEAL_TABLES = [
+  'audit_entry',
+  'seed_run',
+  'headline_figure',
+  'allocation',
+  'project_pool_member',
+  'project_pool',
+  'project',
+  'theme',
+  'programme',
+  'organisation',
+];
 
 /** Generated delivery rows reference projects: emptied first. */
 export const DELIVERY_TABLES = ['output_actual', 'output_target', 'milestone', 'spend_adjustment', 'spend_profile'];

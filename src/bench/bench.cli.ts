@@ -20,10 +20,22 @@ interface BenchCliOptions {
 export function registerBenchCommands(program: Command, ctx: CliContext): void {
   program
     .command('bench')
-    .description('Generate datasets and measure the app against the raw database side by side: reconciliation, national breakdown, bulk import (and, once they exist, the national return and the dashboard). Prints a table and writes JSON.')
-    .option('--projects <n>', 'projects in the main dataset (default 6000; 200 with --quick)', positiveInt('--projects'))
-    .option('--scaling-projects <n>', 'projects in the smaller dataset for the growth row (default a tenth of --projects)', positiveInt('--scaling-projects'))
-    .addOption(new Option('--db <which>', 'databases to measure').choices(['sqlite', 'postgres', 'both']).default('both'))
+    .description(
+      'Generate datasets and measure the app against the raw database side by side: reconciliation, national breakdown, bulk import (and, once they exist, the national return and the dashboard). Prints a table and writes JSON.',
+    )
+    .option(
+      '--projects <n>',
+      'projects in the main dataset (default 6000; 200 with --quick)',
+      positiveInt('--projects'),
+    )
+    .option(
+      '--scaling-projects <n>',
+      'projects in the smaller dataset for the growth row (default a tenth of --projects)',
+      positiveInt('--scaling-projects'),
+    )
+    .addOption(
+      new Option('--db <which>', 'databases to measure').choices(['sqlite', 'postgres', 'both']).default('both'),
+    )
     .option('--quick', 'few repetitions, small datasets: a smoke run, not a measurement')
     .option('--leps <n>', 'LEPs in the generated datasets', positiveInt('--leps'), 39)
     .option('--quarters <n>', 'quarters in the generated datasets', positiveInt('--quarters'), 40)
@@ -34,7 +46,8 @@ export function registerBenchCommands(program: Command, ctx: CliContext): void {
       ctx.run(async () => {
         const projects = opts.projects ?? (opts.quick ? 200 : 6000);
         const scalingProjects = opts.scalingProjects ?? Math.max(1, Math.round(projects / 10));
-        if (scalingProjects >= projects) throw new InvalidArgumentError('--scaling-projects must be smaller than --projects');
+        if (scalingProjects >= projects)
+          throw new InvalidArgumentError('--scaling-projects must be smaller than --projects');
         const tty = (ctx.err as { isTTY?: boolean }).isTTY === true;
         const report = await runBench({
           projects,

@@ -17,7 +17,11 @@ export interface ChildMeasure {
 const MARK = '__BENCH_RESULT__';
 
 /** Runs `body` (JS source with `args` in scope, may `await` and `return`) in a fresh node process. */
-export function measureChild(body: string, args: unknown, opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<ChildMeasure> {
+export function measureChild(
+  body: string,
+  args: unknown,
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<ChildMeasure> {
   const script = `
     const args = JSON.parse(process.argv[1]);
     (async () => {
@@ -32,7 +36,11 @@ export function measureChild(body: string, args: unknown, opts: { env?: Record<s
       process.stdout.write('\\n${MARK}' + JSON.stringify({ ms, maxRssKb: peak, result }) + '\\n');
     })().catch((e) => { console.error(e && e.stack || e); process.exit(1); });`;
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += String(d)));
@@ -47,8 +55,17 @@ export function measureChild(body: string, args: unknown, opts: { env?: Record<s
 }
 
 /** A child that requires a compiled module and awaits one exported function with `args` (the app's export, once it exists). */
-export function measureModuleExport(modulePath: string, exportName: string, args: unknown, opts: { env?: Record<string, string> } = {}): Promise<ChildMeasure> {
-  return measureChild(`return await require(${JSON.stringify(modulePath)})[${JSON.stringify(exportName)}](args);`, args, opts);
+export function measureModuleExport(
+  modulePath: string,
+  exportName: string,
+  args: unknown,
+  opts: { env?: Record<string, string> } = {},
+): Promise<ChildMeasure> {
+  return measureChild(
+    `return await require(${JSON.stringify(modulePath)})[${JSON.stringify(exportName)}](args);`,
+    args,
+    opts,
+  );
 }
 
 /**

@@ -16,7 +16,10 @@ export interface LoadResult {
   firstBody: string;
 }
 
-export async function loadTest(url: string, opts: { requests: number; concurrency: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function loadTest(
+  url: string,
+  opts: { requests: number; concurrency: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const statuses: Record<string, number> = {};
   let next = 0;
@@ -46,16 +49,28 @@ export async function loadTest(url: string, opts: { requests: number; concurrenc
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   agent.destroy();
-  return { requests: opts.requests, concurrency: opts.concurrency, ms, perSecond: (opts.requests * 1000) / ms, statuses, firstBody };
+  return {
+    requests: opts.requests,
+    concurrency: opts.concurrency,
+    ms,
+    perSecond: (opts.requests * 1000) / ms,
+    statuses,
+    firstBody,
+  };
 }
 
 /** A bare node:http server: the handler runs the query; the result is serialised with JSON.stringify. */
-export async function bareJsonServer(handler: (url: URL) => Promise<unknown>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function bareJsonServer(
+  handler: (url: URL) => Promise<unknown>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handler(new URL(req.url ?? '/', 'http://127.0.0.1')).then(
       (body) => {
         const text = JSON.stringify(body);
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        });
         res.end(text);
       },
       (e: unknown) => {

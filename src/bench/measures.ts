@@ -15,7 +15,8 @@ import { interleave, Sampled } from './timing';
 export class BaselineMismatchError extends Error {}
 
 export function assertEqual(what: string, a: unknown, b: unknown): void {
-  if (!isDeepStrictEqual(a, b)) throw new BaselineMismatchError(`${what}: the baseline does not compute what the app computes`);
+  if (!isDeepStrictEqual(a, b))
+    throw new BaselineMismatchError(`${what}: the baseline does not compute what the app computes`);
 }
 
 export const NATIONAL_QUARTER = '2016-17 Q1';
@@ -41,7 +42,11 @@ export interface NationalReturnMeasure {
  * The national return: the app's streamed export (database → xlsx) vs exceljs writing the same
  * cells from memory. The two workbooks' cell values are compared before any timing.
  */
-export async function measureNationalReturn(t: BenchTarget, reps: number, withChild: boolean): Promise<NationalReturnMeasure> {
+export async function measureNationalReturn(
+  t: BenchTarget,
+  reps: number,
+  withChild: boolean,
+): Promise<NationalReturnMeasure> {
   const dir = mkdtempSync(join(tmpdir(), 'gdt-national-'));
   try {
     const svc = t.app.get(NationalReturnService);
@@ -62,8 +67,16 @@ export async function measureNationalReturn(t: BenchTarget, reps: number, withCh
     let maxRssKb: number | null = null;
     let childMs: number | null = null;
     if (withChild) {
-      const c = await measureModuleExport(childModule(), 'runNationalExport', { quarter: NATIONAL_QUARTER, out: join(dir, 'child.xlsx'), generatedAt: GENERATED_AT }, { env: { ...t.env, LOG_LEVEL: 'silent' } });
-      if ((c.result as { rows: number }).rows !== first.rows) throw new BaselineMismatchError(`the child export wrote ${(c.result as { rows: number }).rows} rows, the app ${first.rows}`);
+      const c = await measureModuleExport(
+        childModule(),
+        'runNationalExport',
+        { quarter: NATIONAL_QUARTER, out: join(dir, 'child.xlsx'), generatedAt: GENERATED_AT },
+        { env: { ...t.env, LOG_LEVEL: 'silent' } },
+      );
+      if ((c.result as { rows: number }).rows !== first.rows)
+        throw new BaselineMismatchError(
+          `the child export wrote ${(c.result as { rows: number }).rows} rows, the app ${first.rows}`,
+        );
       maxRssKb = c.maxRssKb;
       childMs = c.ms;
     }
@@ -85,12 +98,19 @@ export interface HttpMeasure {
  * node:http server running the same queries (the same service call) and JSON.stringify. The
  * two bodies must be identical JSON before timing; best of two runs each, alternating.
  */
-export async function measureHttp(appUrl: string, bareHandler: () => Promise<unknown>, load: { requests: number; concurrency: number }): Promise<HttpMeasure> {
+export async function measureHttp(
+  appUrl: string,
+  bareHandler: () => Promise<unknown>,
+  load: { requests: number; concurrency: number },
+): Promise<HttpMeasure> {
   const bare = await bareJsonServer(bareHandler);
   try {
     const a1 = await loadTest(appUrl, load);
     const b1 = await loadTest(`${bare.url}/`, load);
-    if (a1.statuses['200'] !== load.requests || b1.statuses['200'] !== load.requests) throw new Error(`HTTP load saw non-200 answers: app ${JSON.stringify(a1.statuses)}, bare ${JSON.stringify(b1.statuses)}`);
+    if (a1.statuses['200'] !== load.requests || b1.statuses['200'] !== load.requests)
+      throw new Error(
+        `HTTP load saw non-200 answers: app ${JSON.stringify(a1.statuses)}, bare ${JSON.stringify(b1.statuses)}`,
+      );
     assertEqual(appUrl, JSON.parse(a1.firstBody), JSON.parse(b1.firstBody));
     const b2 = await loadTest(`${bare.url}/`, load);
     const a2 = await loadTest(appUrl, load);
@@ -101,7 +121,16 @@ export async function measureHttp(appUrl: string, bareHandler: () => Promise<unk
 }
 
 /** The dashboard overview of one programme: Fastify route vs bare node:http with the same service call. */
-export function measureOverview(t: BenchTarget, baseUrl: string, code: string, load: { requests: number; concurrency: number }): Promise<HttpMeasure> {
+export function measureOverview(
+  t: BenchTarget,
+  baseUrl: string,
+  code: string,
+  load: { requests: number; concurrency: number },
+): Promise<HttpMeasure> {
   const dash = t.app.get(DashboardService);
-  return measureHttp(`${baseUrl}/api/programmes/${code}/overview`, async () => presentOverview(await dash.overview(code)), load);
+  return measureHttp(
+    `${baseUrl}/api/programmes/${code}/overview`,
+    async () => presentOverview(await dash.overview(code)),
+    load,
+  );
 }

@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import { nationalBatchSql, toNationalRows } from '../national-return/national-return.queries';
-import { COVER_COLUMNS, coverRows, FINANCE_COLUMNS, financeRow, MONEY_KEYS, PROGRAMME_COLUMNS, ProgrammeSums } from '../national-return/national-return.sheets';
+import {
+  COVER_COLUMNS,
+  coverRows,
+  FINANCE_COLUMNS,
+  financeRow,
+  MONEY_KEYS,
+  PROGRAMME_COLUMNS,
+  ProgrammeSums,
+} from '../national-return/national-return.sheets';
 import { columnLetter, MONEY_FORMAT, INTEGER_FORMAT, type ColumnSpec, type RowInput } from '../xlsx';
 import type { RawDb } from './raw-driver';
 
@@ -25,7 +33,13 @@ function cellsOf(columns: ColumnSpec[], r: RowInput): Cell[] {
 }
 
 /** Total rows as the app writes them: SUM / SUMIF formulas with their exact results. */
-function totalRow(columns: ColumnSpec[], label: string, keys: string[], rows: RowInput[], where?: { column: string; equals: string }): Cell[] {
+function totalRow(
+  columns: ColumnSpec[],
+  label: string,
+  keys: string[],
+  rows: RowInput[],
+  where?: { column: string; equals: string },
+): Cell[] {
   const out: Cell[] = columns.map(() => null);
   out[0] = label;
   const n = rows.length;
@@ -48,7 +62,11 @@ function totalRow(columns: ColumnSpec[], label: string, keys: string[], rows: Ro
 export async function loadNationalBook(raw: RawDb, quarter: string, generatedAt: string): Promise<InMemoryBook> {
   const sql = nationalBatchSql(raw.kind);
   const { rows } = toNationalRows(await raw.all(sql, [quarter, '', '', 1_000_000_000]));
-  const programmes = (await raw.all<{ code: string; name: string; synthetic: unknown }>('SELECT code, name, synthetic FROM programme ORDER BY code')).map((p) => ({
+  const programmes = (
+    await raw.all<{ code: string; name: string; synthetic: unknown }>(
+      'SELECT code, name, synthetic FROM programme ORDER BY code',
+    )
+  ).map((p) => ({
     code: p.code,
     name: p.name,
     synthetic: p.synthetic === true || p.synthetic === 1,
@@ -61,17 +79,30 @@ export async function loadNationalBook(raw: RawDb, quarter: string, generatedAt:
   const money = [...MONEY_KEYS];
   return {
     sheets: [
-      { name: 'Cover', columns: COVER_COLUMNS, rows: coverRows(quarter, programmes, generatedAt).map((r) => cellsOf(COVER_COLUMNS, r)) },
+      {
+        name: 'Cover',
+        columns: COVER_COLUMNS,
+        rows: coverRows(quarter, programmes, generatedAt).map((r) => cellsOf(COVER_COLUMNS, r)),
+      },
       {
         name: 'Finance',
         columns: FINANCE_COLUMNS,
         rows: [
           ...finance.map((r) => cellsOf(FINANCE_COLUMNS, r)),
           totalRow(FINANCE_COLUMNS, 'Total', money, finance),
-          ...kinds.map((k) => totalRow(FINANCE_COLUMNS, `Total ${k.code}`, money, finance, { column: 'source', equals: k.code })),
+          ...kinds.map((k) =>
+            totalRow(FINANCE_COLUMNS, `Total ${k.code}`, money, finance, { column: 'source', equals: k.code }),
+          ),
         ],
       },
-      { name: 'Programmes', columns: PROGRAMME_COLUMNS, rows: [...progRows.map((r) => cellsOf(PROGRAMME_COLUMNS, r)), totalRow(PROGRAMME_COLUMNS, 'Total', ['rows', ...money], progRows)] },
+      {
+        name: 'Programmes',
+        columns: PROGRAMME_COLUMNS,
+        rows: [
+          ...progRows.map((r) => cellsOf(PROGRAMME_COLUMNS, r)),
+          totalRow(PROGRAMME_COLUMNS, 'Total', ['rows', ...money], progRows),
+        ],
+      },
     ],
   };
 }
@@ -81,7 +112,11 @@ export async function writeBookWithExceljs(path: string, book: InMemoryBook): Pr
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   for (const s of book.sheets) {
     const ws = wb.addWorksheet(s.name);
-    ws.columns = s.columns.map((c) => ({ header: c.header, width: 16, style: c.type === 'money' ? { numFmt: MONEY_FORMAT } : c.type === 'integer' ? { numFmt: INTEGER_FORMAT } : {} }));
+    ws.columns = s.columns.map((c) => ({
+      header: c.header,
+      width: 16,
+      style: c.type === 'money' ? { numFmt: MONEY_FORMAT } : c.type === 'integer' ? { numFmt: INTEGER_FORMAT } : {},
+    }));
     for (const r of s.rows) ws.addRow(r).commit();
     ws.commit();
   }
@@ -101,7 +136,13 @@ export async function workbookValues(path: string): Promise<Record<string, (stri
       const vals: (string | number | null)[] = [];
       for (let i = 1; i <= width; i++) {
         const v = row.getCell(i).value as unknown;
-        vals.push(v === null || v === undefined ? null : typeof v === 'object' && v !== null && 'result' in v ? ((v as { result: number }).result ?? null) : (v as string | number));
+        vals.push(
+          v === null || v === undefined
+            ? null
+            : typeof v === 'object' && v !== null && 'result' in v
+              ? ((v as { result: number }).result ?? null)
+              : (v as string | number),
+        );
       }
       rows.push(vals);
     });

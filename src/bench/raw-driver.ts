@@ -29,7 +29,8 @@ export async function openRawSqlite(path: string): Promise<RawDb> {
   await exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL');
   return {
     kind: 'sqlite',
-    all: <T>(sql: string, params: unknown[] = []) => new Promise<T[]>((ok, fail) => stmt(sql).all(params, (e: Error | null, rows: T[]) => (e ? fail(e) : ok(rows)))),
+    all: <T>(sql: string, params: unknown[] = []) =>
+      new Promise<T[]>((ok, fail) => stmt(sql).all(params, (e: Error | null, rows: T[]) => (e ? fail(e) : ok(rows)))),
     run: (sql, params = []) =>
       new Promise<number>((ok, fail) =>
         stmt(sql).run(params, function (this: sqlite3.RunResult, e: Error | null) {
@@ -52,7 +53,8 @@ const name = (sql: string) => `b${createHash('sha1').update(sql).digest('hex').s
 function pgRaw(db: Client | Pool): RawDb {
   return {
     kind: 'postgres',
-    all: async <T>(sql: string, params: unknown[] = []) => (await db.query({ name: name(sql), text: sql, values: params })).rows as T[],
+    all: async <T>(sql: string, params: unknown[] = []) =>
+      (await db.query({ name: name(sql), text: sql, values: params })).rows as T[],
     run: async (sql, params = []) => {
       await db.query({ name: name(sql), text: sql, values: params });
       return 0;

@@ -20,12 +20,31 @@ export function benchTable(r: BenchReport): string {
     x.status === 'pending' ? 'pending' : x.pass === null ? 'reference' : x.pass ? 'ok' : 'OVER TARGET',
   ]);
   const growthHead = ['db', 'measure', 'projects', 'size ×', 'time ×', 'exponent', 'result'];
-  const growth = r.growth.map((g) => [g.db, g.measure, `${g.fromProjects} → ${g.toProjects}`, g.sizeRatio.toFixed(1), g.timeRatio.toFixed(2), g.exponent.toFixed(2), g.pass ? 'linear or better' : 'SUPERLINEAR']);
+  const growth = r.growth.map((g) => [
+    g.db,
+    g.measure,
+    `${g.fromProjects} → ${g.toProjects}`,
+    g.sizeRatio.toFixed(1),
+    g.timeRatio.toFixed(2),
+    g.exponent.toFixed(2),
+    g.pass ? 'linear or better' : 'SUPERLINEAR',
+  ]);
   const render = (h: string[], rows: string[][]) => {
     const w = h.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)));
-    return [h, w.map((n) => '-'.repeat(n)), ...rows].map((row) => `| ${row.map((c, i) => pad(c, w[i])).join(' | ')} |`).join('\n');
+    return [h, w.map((n) => '-'.repeat(n)), ...rows]
+      .map((row) => `| ${row.map((c, i) => pad(c, w[i])).join(' | ')} |`)
+      .join('\n');
   };
-  const sets = r.datasets.map((d) => `${d.db} ${d.projects} projects: ${d.programmes} programmes, ${d.allocations} allocations, ${d.rows} rows generated in ${(d.generateMs / 1000).toFixed(1)} s (${Object.entries(d.delivery ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('\n');
+  const sets = r.datasets
+    .map(
+      (d) =>
+        `${d.db} ${d.projects} projects: ${d.programmes} programmes, ${d.allocations} allocations, ${d.rows} rows generated in ${(d.generateMs / 1000).toFixed(1)} s (${Object.entries(
+          d.delivery ?? {},
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+    )
+    .join('\n');
   const pending = r.rows.filter((x) => x.status === 'pending').map((x) => `- ${x.db} ${x.measure}: ${x.note}`);
   return [
     `Benchmarks on ${r.machine.cpus} × ${r.machine.model}, node ${r.machine.node}, ${r.generatedAt}`,
@@ -33,7 +52,7 @@ export function benchTable(r: BenchReport): string {
     '',
     render(head, body),
     '',
-    'Growth of the app\'s time with data (exponent 1 = linear):',
+    "Growth of the app's time with data (exponent 1 = linear):",
     render(growthHead, growth),
     '',
     ...(pending.length ? ['Pending:', ...[...new Set(pending)]] : []),

@@ -4,7 +4,15 @@ import { dealFingerprint } from '../bulk-import/fingerprint';
 import { presentReconciliation } from '../reconciliation/present';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { emptyDealTables, NationalMatrix, rawNationalBreakdown, rawReconciliation } from './baselines';
-import { assertEqual, HttpMeasure, MEMORY_LIMIT_KB, measureHttp, measureNationalReturn, measureOverview, NATIONAL_QUARTER } from './measures';
+import {
+  assertEqual,
+  HttpMeasure,
+  MEMORY_LIMIT_KB,
+  measureHttp,
+  measureNationalReturn,
+  measureOverview,
+  NATIONAL_QUARTER,
+} from './measures';
 import { openRawPostgresPool } from './raw-driver';
 import { rawImportDeals } from './raw-import';
 import { BenchTarget, DEFAULT_PG_URL, openTarget } from './targets';
@@ -57,7 +65,16 @@ export interface BenchReport {
   generatedAt: string;
   machine: { cpus: number; model: string; node: string; platform: string };
   options: Omit<BenchOptions, 'log' | 'onProgress' | 'pgUrl'>;
-  datasets: { db: string; projects: number; programmes: number; allocations: number; rows: number; delivery: Record<string, number>; generateMs: number; sha256: string }[];
+  datasets: {
+    db: string;
+    projects: number;
+    programmes: number;
+    allocations: number;
+    rows: number;
+    delivery: Record<string, number>;
+    generateMs: number;
+    sha256: string;
+  }[];
   rows: BenchRow[];
   growth: GrowthRow[];
   allWithinTarget: boolean;
@@ -75,30 +92,92 @@ function matrixOf(b: Awaited<ReturnType<ReconciliationService['nationalBreakdown
   return { cells, grandTotal: b.grandTotal };
 }
 
-async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full: boolean): Promise<{ rows: BenchRow[]; appMs: Record<string, number> }> {
+async function measureAt(
+  t: BenchTarget,
+  opts: BenchOptions,
+  scale: number,
+  full: boolean,
+): Promise<{ rows: BenchRow[]; appMs: Record<string, number> }> {
   const rows: BenchRow[] = [];
   const appMs: Record<string, number> = {};
   // A few milliseconds each: many rounds, so one garbage collection or scheduler hiccup cannot move the median.
   const reps = opts.quick ? 3 : 101;
   const svc = t.app.get(ReconciliationService);
-  const largest = [...t.dataset.plan.seeds].sort((a, b) => b.projects.length - a.projects.length || a.programme.code.localeCompare(b.programme.code))[0];
+  const largest = [...t.dataset.plan.seeds].sort(
+    (a, b) => b.projects.length - a.projects.length || a.programme.code.localeCompare(b.programme.code),
+  )[0];
   const code = largest.programme.code;
-  const row = (measure: string, target: string, limit: number, appT: number, baseT: number, note?: string): BenchRow => {
+  const row = (
+    measure: string,
+    target: string,
+    limit: number,
+    appT: number,
+    baseT: number,
+    note?: string,
+  ): BenchRow => {
     const ratio = appT / baseT;
     // Targets apply at the main (national) scale; the smaller dataset is the growth reference, shown for transparency.
-    return { db: t.kind, projects: scale, measure, ratio, target: full ? target : `${target} at ${opts.projects} (reference)`, pass: full ? ratio <= limit : null, appMs: appT, baselineMs: baseT, equal: true, status: 'measured', note };
+    return {
+      db: t.kind,
+      projects: scale,
+      measure,
+      ratio,
+      target: full ? target : `${target} at ${opts.projects} (reference)`,
+      pass: full ? ratio <= limit : null,
+      appMs: appT,
+      baselineMs: baseT,
+      equal: true,
+      status: 'measured',
+      note,
+    };
   };
 
   // Programme reconciliation: service vs hand-written SQL on the raw driver + the same pure engine.
   assertEqual('reconciliation', (await svc.reconciliation(code)).report, await rawReconciliation(t.raw, code));
-  const [ra, rb] = await interleave([{ name: 'app', run: () => svc.reconciliation(code) }, { name: 'raw', run: () => rawReconciliation(t.raw, code) }], reps, 2);
-  rows.push(row('programme reconciliation', '≤ 1.5×', 1.5, ra.medianMs, rb.medianMs, `${code}: ${largest.projects.length} projects, ${largest.allocations.length} allocations`));
+  const [ra, rb] = await interleave(
+    [
+      { name: 'app', run: () => svc.reconciliation(code) },
+      { name: 'raw', run: () => rawReconciliation(t.raw, code) },
+    ],
+    reps,
+    2,
+  );
+  rows.push(
+    row(
+      'programme reconciliation',
+      '≤ 1.5×',
+      1.5,
+      ra.medianMs,
+      rb.medianMs,
+      `${code}: ${largest.projects.length} projects, ${largest.allocations.length} allocations`,
+    ),
+  );
   appMs.reconciliation = ra.medianMs;
 
   // National breakdown, every programme by kind × year.
-  assertEqual('national breakdown', matrixOf((await svc.nationalBreakdown()).breakdown), await rawNationalBreakdown(t.raw));
-  const [na, nb] = await interleave([{ name: 'app', run: () => svc.nationalBreakdown() }, { name: 'raw', run: () => rawNationalBreakdown(t.raw) }], reps, 2);
-  rows.push(row('national breakdown (kind × year)', '≤ 1.5×', 1.5, na.medianMs, nb.medianMs, `${t.dataset.plan.seeds.length} programmes`));
+  assertEqual(
+    'national breakdown',
+    matrixOf((await svc.nationalBreakdown()).breakdown),
+    await rawNationalBreakdown(t.raw),
+  );
+  const [na, nb] = await interleave(
+    [
+      { name: 'app', run: () => svc.nationalBreakdown() },
+      { name: 'raw', run: () => rawNationalBreakdown(t.raw) },
+    ],
+    reps,
+    2,
+  );
+  rows.push(
+    row(
+      'national breakdown (kind × year)',
+      '≤ 1.5×',
+      1.5,
+      na.medianMs,
+      nb.medianMs,
+      `${t.dataset.plan.seeds.length} programmes`,
+    ),
+  );
   appMs.national = na.medianMs;
 
   // The national return: streamed export from the database vs exceljs writing the same cells from memory.
@@ -106,7 +185,13 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
   const nrRatio = nr.app.medianMs / nr.baseline.medianMs;
   const rssOk = nr.maxRssKb === null ? null : nr.maxRssKb < MEMORY_LIMIT_KB;
   rows.push({
-    ...row('national quarterly return (xlsx)', '≤ 2× exceljs stream; peak RSS < 250 MB', 2, nr.app.medianMs, nr.baseline.medianMs),
+    ...row(
+      'national quarterly return (xlsx)',
+      '≤ 2× exceljs stream; peak RSS < 250 MB',
+      2,
+      nr.app.medianMs,
+      nr.baseline.medianMs,
+    ),
     pass: full ? nrRatio <= 2 && rssOk === true : null,
     maxRssMb: nr.maxRssKb === null ? null : nr.maxRssKb / 1024,
     note: `${NATIONAL_QUARTER}: ${nr.rows} rows (project × source), ${t.dataset.plan.seeds.length} programmes${nr.maxRssKb === null ? '' : `; export-only child: maxRSS ${(nr.maxRssKb / 1024).toFixed(0)} MB, ${(nr.childMs! / 1000).toFixed(1)} s with start-up`}`,
@@ -120,8 +205,17 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
     // Fixed count, kept modest: at national scale an overview is ~150 ms of SQL, and each side runs twice.
     const load = { requests: opts.quick ? 40 : 400, concurrency: opts.quick ? 4 : 16 };
     const httpRow = (measure: string, m: Awaited<ReturnType<typeof measureHttp>>, note: string): BenchRow => ({
-      db: t.kind, projects: scale, measure, ratio: m.appRps / m.bareRps, target: '≥ 0.5× throughput', pass: m.appRps / m.bareRps >= 0.5,
-      appMs: 1000 / m.appRps, baselineMs: 1000 / m.bareRps, equal: true, status: 'measured', note: `${note}; ${m.requests} requests, concurrency ${m.concurrency}: app ${m.appRps.toFixed(0)}/s, bare node:http ${m.bareRps.toFixed(0)}/s`,
+      db: t.kind,
+      projects: scale,
+      measure,
+      ratio: m.appRps / m.bareRps,
+      target: '≥ 0.5× throughput',
+      pass: m.appRps / m.bareRps >= 0.5,
+      appMs: 1000 / m.appRps,
+      baselineMs: 1000 / m.bareRps,
+      equal: true,
+      status: 'measured',
+      note: `${note}; ${m.requests} requests, concurrency ${m.concurrency}: app ${m.appRps.toFixed(0)}/s, bare node:http ${m.bareRps.toFixed(0)}/s`,
     });
     const ov = await measureOverview(t, base, code, load);
     rows.push(httpRow('dashboard overview over HTTP', ov, `${code}, public route (no token)`));
@@ -129,10 +223,22 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
     const httpRaw = t.kind === 'postgres' ? openRawPostgresPool(t.env.DATABASE_URL, t.env.DATABASE_SCHEMA) : t.raw;
     let rec: HttpMeasure;
     try {
-      rec = await measureHttp(`${base}/api/programmes/${code}/reconciliation`, async () => {
-        const [p] = await httpRaw.all<{ code: string; name: string }>(httpRaw.kind === 'postgres' ? 'SELECT code, name FROM programme WHERE code = $1' : 'SELECT code, name FROM programme WHERE code = ?', [code]);
-        return presentReconciliation({ programme: { code: p.code, name: p.name }, report: await rawReconciliation(httpRaw, code) });
-      }, load);
+      rec = await measureHttp(
+        `${base}/api/programmes/${code}/reconciliation`,
+        async () => {
+          const [p] = await httpRaw.all<{ code: string; name: string }>(
+            httpRaw.kind === 'postgres'
+              ? 'SELECT code, name FROM programme WHERE code = $1'
+              : 'SELECT code, name FROM programme WHERE code = ?',
+            [code],
+          );
+          return presentReconciliation({
+            programme: { code: p.code, name: p.name },
+            report: await rawReconciliation(httpRaw, code),
+          });
+        },
+        load,
+      );
     } finally {
       if (httpRaw !== t.raw) await httpRaw.close();
     }
@@ -152,8 +258,24 @@ async function measureAt(t: BenchTarget, opts: BenchOptions, scale: number, full
   await rawImportDeals(t.raw, seeds);
   assertEqual('bulk import', await fp(), viaApp);
   const clear = () => emptyDealTables(t.raw);
-  const [ia, ib] = await interleave([{ name: 'app', before: clear, run: appImport }, { name: 'raw', before: clear, run: () => rawImportDeals(t.raw, seeds) }], opts.quick ? 1 : 5, opts.quick ? 0 : 1);
-  rows.push(row('bulk import', '≤ 2×', 2, ia.medianMs, ib.medianMs, `${viaApp.counts.project} projects, ${viaApp.counts.allocation} allocations, ${Object.values(viaApp.counts).reduce((a, b) => a + b, 0)} rows`));
+  const [ia, ib] = await interleave(
+    [
+      { name: 'app', before: clear, run: appImport },
+      { name: 'raw', before: clear, run: () => rawImportDeals(t.raw, seeds) },
+    ],
+    opts.quick ? 1 : 5,
+    opts.quick ? 0 : 1,
+  );
+  rows.push(
+    row(
+      'bulk import',
+      '≤ 2×',
+      2,
+      ia.medianMs,
+      ib.medianMs,
+      `${viaApp.counts.project} projects, ${viaApp.counts.allocation} allocations, ${Object.values(viaApp.counts).reduce((a, b) => a + b, 0)} rows`,
+    ),
+  );
   appMs.import = ia.medianMs;
   return { rows, appMs };
 }
@@ -162,8 +284,21 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const log = opts.log ?? (() => undefined);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
-    options: { projects: opts.projects, scalingProjects: opts.scalingProjects, dbs: opts.dbs, quick: opts.quick, leps: opts.leps, quarters: opts.quarters, seed: opts.seed },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    options: {
+      projects: opts.projects,
+      scalingProjects: opts.scalingProjects,
+      dbs: opts.dbs,
+      quick: opts.quick,
+      leps: opts.leps,
+      quarters: opts.quarters,
+      seed: opts.seed,
+    },
     datasets: [],
     rows: [],
     growth: [],
@@ -177,7 +312,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       log(`${kind}: generating ${scale} projects`);
       const t = await openTarget(kind, params, opts.pgUrl ?? DEFAULT_PG_URL, opts.onProgress?.(`${kind} ${scale}`));
       try {
-        report.datasets.push({ db: kind, projects: scale, programmes: t.dataset.programmes.length, allocations: t.dataset.allocations, rows: t.dataset.rows, delivery: t.dataset.delivery, generateMs: t.generateMs, sha256: t.dataset.sha256 });
+        report.datasets.push({
+          db: kind,
+          projects: scale,
+          programmes: t.dataset.programmes.length,
+          allocations: t.dataset.allocations,
+          rows: t.dataset.rows,
+          delivery: t.dataset.delivery,
+          generateMs: t.generateMs,
+          sha256: t.dataset.sha256,
+        });
         log(`${kind}: measuring at ${scale} projects`);
         const m = await measureAt(t, opts, scale, scale === opts.projects);
         report.rows.push(...m.rows);
@@ -197,9 +341,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const b = timesBy[opts.projects][measure];
       const sizeRatio = size(opts.projects) / size(opts.scalingProjects);
       const exponent = sizeRatio > 1 ? Math.log(b / a) / Math.log(sizeRatio) : 0;
-      report.growth.push({ db: kind, measure: label, fromProjects: opts.scalingProjects, toProjects: opts.projects, timeRatio: b / a, sizeRatio, exponent, pass: exponent <= 1 });
+      report.growth.push({
+        db: kind,
+        measure: label,
+        fromProjects: opts.scalingProjects,
+        toProjects: opts.projects,
+        timeRatio: b / a,
+        sizeRatio,
+        exponent,
+        pass: exponent <= 1,
+      });
     }
   }
-  report.allWithinTarget = report.rows.every((r) => r.status === 'measured' && r.pass !== false) && report.growth.every((g) => g.pass);
+  report.allWithinTarget =
+    report.rows.every((r) => r.status === 'measured' && r.pass !== false) && report.growth.every((g) => g.pass);
   return report;
 }

@@ -43,7 +43,12 @@ async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Pr
   }
 }
 
-export async function openTarget(kind: 'sqlite' | 'postgres', params: GeneratorParams, pgUrl = DEFAULT_PG_URL, onProgress?: (done: number, total: number) => void): Promise<BenchTarget> {
+export async function openTarget(
+  kind: 'sqlite' | 'postgres',
+  params: GeneratorParams,
+  pgUrl = DEFAULT_PG_URL,
+  onProgress?: (done: number, total: number) => void,
+): Promise<BenchTarget> {
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
   let rawOpen: () => Promise<RawDb>;
@@ -74,7 +79,9 @@ export async function openTarget(kind: 'sqlite' | 'postgres', params: GeneratorP
     return a;
   });
   let dataset!: GenerateResult;
-  const generateMs = await timeOnce(async () => (dataset = await app.get(GeneratorService).generate(params, undefined, onProgress)));
+  const generateMs = await timeOnce(
+    async () => (dataset = await app.get(GeneratorService).generate(params, undefined, onProgress)),
+  );
   // The generator leaves PostgreSQL vacuumed and analysed, as autovacuum would some time later.
   const raw = await rawOpen();
   return {

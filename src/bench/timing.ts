@@ -37,5 +37,10 @@ export async function interleave(cases: Case[], reps: number, warmup = 1): Promi
       if (r >= warmup) samples[i].push(ms);
     }
   }
-  return cases.map((c, i) => ({ name: c.name, samplesMs: samples[i], medianMs: median(samples[i]), minMs: Math.min(...samples[i]) }));
+  return cases.map((c, i) => ({
+    name: c.name,
+    samplesMs: samples[i],
+    medianMs: median(samples[i]),
+    minMs: Math.min(...samples[i]),
+  }));
 }

@@ -55,7 +55,8 @@ export class BulkImportService {
     const total = dealRowCount(seeds) + (opts.extraRows ?? 0);
     const programmes = seeds.map((s) => s.programme.code);
     return this.db.write(async (m) => {
-      if (await m.findOne(SeedRun, { where: { name: opts.name } })) return { name: opts.name, loaded: false, rows: 0, programmes, sha256 };
+      if (await m.findOne(SeedRun, { where: { name: opts.name } }))
+        return { name: opts.name, loaded: false, rows: 0, programmes, sha256 };
       let done = 0;
       const ins = createInserter(m, this.db.type, await variableLimit(m, this.db.type), (n) => {
         done += n;
@@ -69,7 +70,12 @@ export class BulkImportService {
         entity: 'bulk_import',
         entityId: opts.name,
         action: 'bulk_import',
-        after: { programmes: programmes.length <= 20 ? programmes : { count: programmes.length, first: programmes[0], last: programmes[programmes.length - 1] } },
+        after: {
+          programmes:
+            programmes.length <= 20
+              ? programmes
+              : { count: programmes.length, first: programmes[0], last: programmes[programmes.length - 1] },
+        },
         meta: { ...opts.meta, name: opts.name, sha256, rows, approvedBaseline: true },
       });
       this.logger.log(`imported ${opts.name}: ${rows} rows, ${programmes.length} programmes`);

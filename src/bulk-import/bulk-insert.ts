@@ -12,7 +12,9 @@ export const VARIABLE_LIMITS = { sqliteLegacy: 999, sqlite: 32766, postgres: 655
 export async function variableLimit(m: EntityManager, kind: DbKind): Promise<number> {
   if (kind === 'postgres') return VARIABLE_LIMITS.postgres;
   const rows: { v: string }[] = await m.query('SELECT sqlite_version() AS v');
-  const [maj, min] = String(rows[0]?.v ?? '3.0').split('.').map(Number);
+  const [maj, min] = String(rows[0]?.v ?? '3.0')
+    .split('.')
+    .map(Number);
   return maj > 3 || (maj === 3 && min >= 32) ? VARIABLE_LIMITS.sqlite : VARIABLE_LIMITS.sqliteLegacy;
 }
 
@@ -40,10 +42,16 @@ function bind(kind: DbKind, v: unknown): unknown {
 export const PG_ARRAY_ROWS = 10000;
 
 function checkWidth(table: string, columns: readonly string[], row: readonly unknown[], index: number): void {
-  if (row.length !== columns.length) throw new Error(`${table}: row ${index} has ${row.length} values for ${columns.length} columns`);
+  if (row.length !== columns.length)
+    throw new Error(`${table}: row ${index} has ${row.length} values for ${columns.length} columns`);
 }
 
-export function createInserter(m: EntityManager, kind: DbKind, limit: number, onRows?: (n: number) => void): BulkInserter {
+export function createInserter(
+  m: EntityManager,
+  kind: DbKind,
+  limit: number,
+  onRows?: (n: number) => void,
+): BulkInserter {
   const ph = (i: number) => (kind === 'postgres' ? `$${i}` : '?');
   // PostgreSQL: each table's column types, read once from the catalogue (for the array casts).
   const pgTypes = new Map<string, Map<string, string>>();
@@ -119,7 +127,10 @@ export function createInserter(m: EntityManager, kind: DbKind, limit: number, on
       for (let start = 0; start < values.length; start += size) {
         const chunk = values.slice(start, start + size);
         const marks = chunk.map((_, i) => ph(i + 1)).join(', ');
-        const rows: T[] = await m.query(`${sqlBefore} (${marks}) ${sqlAfter}`, chunk.map((v) => bind(kind, v)));
+        const rows: T[] = await m.query(
+          `${sqlBefore} (${marks}) ${sqlAfter}`,
+          chunk.map((v) => bind(kind, v)),
+        );
         out.push(...rows);
       }
       return out;

@@ -11,7 +11,16 @@ import { periodCode } from '../funding/period';
 import { codeMaps, findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { ChangeRequest } from './change-request.entity';
-import { assertState, EnvelopeExceededError, findChange, lockProgramme, projectIdsText, sameActor, SeparationOfDutiesError, throwIfProblems } from './change-rules';
+import {
+  assertState,
+  EnvelopeExceededError,
+  findChange,
+  lockProgramme,
+  projectIdsText,
+  sameActor,
+  SeparationOfDutiesError,
+  throwIfProblems,
+} from './change-rules';
 import { envelopeBreaches } from './engine/money';
 import { approvedTotals, effectiveEnvelopes, envelopeRows } from './envelope.queries';
 import { AllocationSnapshot, ApprovedWrites, ChangeKindRegistry, NewAllocation } from './kinds/kind';
@@ -54,9 +63,15 @@ export class ApprovalService {
     if (input.version !== undefined && input.version !== cr.version) {
       throw new StaleVersionError('change request', cr.number, input.version, cr.version);
     }
-    if (sameActor(cr.submittedBy, cr.submittedById, actor)) throw new SeparationOfDutiesError(cr.number, cr.submittedBy ?? 'you');
+    if (sameActor(cr.submittedBy, cr.submittedById, actor))
+      throw new SeparationOfDutiesError(cr.number, cr.submittedBy ?? 'you');
     const handler = this.registry.get(cr.kind);
-    if (!handler) throw new RuleViolationError('UNKNOWN_KIND', `no handler for change request kind "${cr.kind}" is installed`, 'kind');
+    if (!handler)
+      throw new RuleViolationError(
+        'UNKNOWN_KIND',
+        `no handler for change request kind "${cr.kind}" is installed`,
+        'kind',
+      );
     throwIfProblems(await handler.validate(m, prog, cr.payload));
 
     const before = await effectiveEnvelopes(m, prog.id);
@@ -64,17 +79,28 @@ export class ApprovalService {
     const result = await handler.apply(m, prog, cr.payload, actor, writes);
     const totalsAfter = await approvedTotals(m, prog.id);
     const envelopesAfter = { ...before.effective, ...(await envelopeRows(m, prog.id)) };
-    const breaches = envelopeBreaches({ totalsBefore: before.totals, totalsAfter, envelopesBefore: before.effective, envelopesAfter });
+    const breaches = envelopeBreaches({
+      totalsBefore: before.totals,
+      totalsAfter,
+      envelopesBefore: before.effective,
+      envelopesAfter,
+    });
     if (breaches.length) throw new EnvelopeExceededError(breaches);
 
     // Kinds this change touched that had no stored envelope get one now (first use): their
     // envelope is what was approved just before this change.
-    const kinds = [...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds])].filter(
-      (k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0),
-    );
+    const kinds = [
+      ...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds]),
+    ].filter((k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0));
     const now = input.decidedAt ?? new Date().toISOString();
     for (const k of kinds) {
-      if (!(k in before.stored) && !writes.envelopeStored.has(k)) await m.insert(ProgrammeEnvelope, { programmeId: prog.id, sourceKind: k, amountPence: before.effective[k] ?? 0, updatedAt: now });
+      if (!(k in before.stored) && !writes.envelopeStored.has(k))
+        await m.insert(ProgrammeEnvelope, {
+          programmeId: prog.id,
+          sourceKind: k,
+          amountPence: before.effective[k] ?? 0,
+          updatedAt: now,
+        });
     }
     const envelope = kinds.sort().map((k) => ({
       sourceKind: k,
@@ -83,7 +109,10 @@ export class ApprovalService {
       approvedBefore: formatPounds(before.totals[k] ?? 0),
       approvedAfter: formatPounds(totalsAfter[k] ?? 0),
     }));
-    const stored = { before: { ...(result.before as object), envelope }, after: { ...(result.after as object), envelope } };
+    const stored = {
+      before: { ...(result.before as object), envelope },
+      after: { ...(result.after as object), envelope },
+    };
     const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
     const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
       state: 'approved',
@@ -128,13 +157,20 @@ class Writes implements ApprovedWrites {
 
   async allocation(id: number): Promise<Allocation> {
     const a = await this.m.findOne(Allocation, { where: { id, programmeId: this.prog.id } });
-    if (!a) throw new RuleViolationError('UNKNOWN_REFERENCE', `allocation ${id} does not exist in this programme`, 'allocationId');
-    if (a.approvalState !== 'approved') throw new RuleViolationError('NOT_APPROVED', `allocation ${id} is a draft`, 'allocationId');
+    if (!a)
+      throw new RuleViolationError(
+        'UNKNOWN_REFERENCE',
+        `allocation ${id} does not exist in this programme`,
+        'allocationId',
+      );
+    if (a.approvalState !== 'approved')
+      throw new RuleViolationError('NOT_APPROVED', `allocation ${id} is a draft`, 'allocationId');
     return a;
   }
 
   private async snapshot(a: Allocation): Promise<AllocationSnapshot> {
-    const missing = (a.projectId && !this.codes?.project.has(a.projectId)) || (a.poolId && !this.codes?.pool.has(a.poolId));
+    const missing =
+      (a.projectId && !this.codes?.project.has(a.projectId)) || (a.poolId && !this.codes?.pool.has(a.poolId));
     if (!this.codes || missing) this.codes = await codeMaps(this.m, this.prog.id);
     return {
       id: a.id,
@@ -150,19 +186,39 @@ class Writes implements ApprovedWrites {
   private async update(id: number, changes: Partial<Allocation>) {
     const a = await this.allocation(id);
     this.touchedKinds.add(a.sourceKind);
-    const after = await updateVersioned(this.m, Allocation, 'allocation', id, a.version, { ...changes, updatedAt: new Date().toISOString() });
-    await this.record({ programmeId: this.prog.id, projectId: a.projectId, entity: 'allocation', entityId: id, action: 'update', before: a, after });
+    const after = await updateVersioned(this.m, Allocation, 'allocation', id, a.version, {
+      ...changes,
+      updatedAt: new Date().toISOString(),
+    });
+    await this.record({
+      programmeId: this.prog.id,
+      projectId: a.projectId,
+      entity: 'allocation',
+      entityId: id,
+      action: 'update',
+      before: a,
+      after,
+    });
     return { before: await this.snapshot(a), after: await this.snapshot(after) };
   }
 
   async adjustAllocation(id: number, deltaPence: number) {
     const a = await this.allocation(id);
     const next = a.amountPence + deltaPence;
-    if (next < 0) throw new RuleViolationError('NEGATIVE_ALLOCATION', `would take allocation ${id} from ${formatPounds(a.amountPence)} to ${formatPounds(next)}`, 'payload');
+    if (next < 0)
+      throw new RuleViolationError(
+        'NEGATIVE_ALLOCATION',
+        `would take allocation ${id} from ${formatPounds(a.amountPence)} to ${formatPounds(next)}`,
+        'payload',
+      );
     return this.update(id, { amountPence: next });
   }
 
-  reperiodAllocation(id: number, period: Pick<NewAllocation, 'periodKind' | 'yearFrom' | 'yearTo'>, amountPence: number) {
+  reperiodAllocation(
+    id: number,
+    period: Pick<NewAllocation, 'periodKind' | 'yearFrom' | 'yearTo'>,
+    amountPence: number,
+  ) {
     return this.update(id, { ...period, amountPence });
   }
 
@@ -173,9 +229,22 @@ class Writes implements ApprovedWrites {
   async createAllocation(spec: NewAllocation): Promise<AllocationSnapshot> {
     const now = new Date().toISOString();
     this.touchedKinds.add(spec.sourceKind);
-    const r = await this.m.insert(Allocation, { ...spec, programmeId: this.prog.id, approvalState: 'approved', createdAt: now, updatedAt: now });
+    const r = await this.m.insert(Allocation, {
+      ...spec,
+      programmeId: this.prog.id,
+      approvalState: 'approved',
+      createdAt: now,
+      updatedAt: now,
+    });
     const a = await this.m.findOneByOrFail(Allocation, { id: r.identifiers[0].id as number });
-    await this.record({ programmeId: this.prog.id, projectId: a.projectId, entity: 'allocation', entityId: a.id, action: 'create', after: a });
+    await this.record({
+      programmeId: this.prog.id,
+      projectId: a.projectId,
+      entity: 'allocation',
+      entityId: a.id,
+      action: 'create',
+      after: a,
+    });
     return this.snapshot(a);
   }
 
@@ -184,11 +253,26 @@ class Writes implements ApprovedWrites {
     const { stored, effective } = await effectiveEnvelopes(this.m, this.prog.id);
     const beforePence = effective[sourceKind] ?? 0;
     const afterPence = beforePence + deltaPence;
-    if (afterPence < 0) throw new RuleViolationError('NEGATIVE_ENVELOPE', `would take the ${sourceKind} envelope below zero`, 'payload.delta');
+    if (afterPence < 0)
+      throw new RuleViolationError(
+        'NEGATIVE_ENVELOPE',
+        `would take the ${sourceKind} envelope below zero`,
+        'payload.delta',
+      );
     const now = new Date().toISOString();
     const row = await this.m.findOne(ProgrammeEnvelope, { where: { programmeId: this.prog.id, sourceKind } });
-    if (row) await updateVersioned(this.m, ProgrammeEnvelope, 'envelope', row.id, row.version, { amountPence: afterPence, updatedAt: now });
-    else await this.m.insert(ProgrammeEnvelope, { programmeId: this.prog.id, sourceKind, amountPence: afterPence, updatedAt: now });
+    if (row)
+      await updateVersioned(this.m, ProgrammeEnvelope, 'envelope', row.id, row.version, {
+        amountPence: afterPence,
+        updatedAt: now,
+      });
+    else
+      await this.m.insert(ProgrammeEnvelope, {
+        programmeId: this.prog.id,
+        sourceKind,
+        amountPence: afterPence,
+        updatedAt: now,
+      });
     this.envelopeStored.add(sourceKind);
     await this.record({
       programmeId: this.prog.id,
@@ -202,6 +286,9 @@ class Writes implements ApprovedWrites {
   }
 
   record(r: AuditRecord): Promise<void> {
-    return this.audit.record(this.m, this.actor, { ...r, meta: { ...(r.meta ?? {}), changeRequest: this.changeNumber } });
+    return this.audit.record(this.m, this.actor, {
+      ...r,
+      meta: { ...(r.meta ?? {}), changeRequest: this.changeNumber },
+    });
   }
 }

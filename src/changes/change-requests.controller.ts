@@ -5,7 +5,13 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { ChangeRequestsService } from './change-requests.service';
-import { ChangeRequestQuery, CreateChangeRequestDto, RejectDto, StepDto, UpdateChangeRequestDto } from './dto/change-request.dto';
+import {
+  ChangeRequestQuery,
+  CreateChangeRequestDto,
+  RejectDto,
+  StepDto,
+  UpdateChangeRequestDto,
+} from './dto/change-request.dto';
 import { EnvelopeService } from './envelope.service';
 
 class NumberPipe extends IdPipe {
@@ -53,7 +59,12 @@ export class ChangeRequestsController {
   @Patch(`${BASE}/:number`)
   @Roles('programme_manager', 'finance')
   @ApiOperation({ summary: 'Edit a draft (send the version you read)' })
-  update(@Param('code') code: string, @Param('number', NumberPipe) n: number, @Body() dto: UpdateChangeRequestDto, @CurrentActor() actor: Actor) {
+  update(
+    @Param('code') code: string,
+    @Param('number', NumberPipe) n: number,
+    @Body() dto: UpdateChangeRequestDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.update(code, n, dto, actor);
   }
 
@@ -61,7 +72,12 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @Roles('programme_manager', 'finance')
   @ApiOperation({ summary: 'Submit a draft for decision (re-checked against current data)' })
-  submit(@Param('code') code: string, @Param('number', NumberPipe) n: number, @Body() dto: StepDto, @CurrentActor() actor: Actor) {
+  submit(
+    @Param('code') code: string,
+    @Param('number', NumberPipe) n: number,
+    @Body() dto: StepDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.submit(code, n, dto, actor);
   }
 
@@ -69,7 +85,12 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @Roles('approver')
   @ApiOperation({ summary: 'Approve and apply, in one transaction; refused over the envelope or by the submitter' })
-  approve(@Param('code') code: string, @Param('number', NumberPipe) n: number, @Body() dto: StepDto, @CurrentActor() actor: Actor) {
+  approve(
+    @Param('code') code: string,
+    @Param('number', NumberPipe) n: number,
+    @Body() dto: StepDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.approve(code, n, dto, actor);
   }
 
@@ -77,7 +98,12 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @Roles('approver')
   @ApiOperation({ summary: 'Reject with a reason; nothing moves' })
-  reject(@Param('code') code: string, @Param('number', NumberPipe) n: number, @Body() dto: RejectDto, @CurrentActor() actor: Actor) {
+  reject(
+    @Param('code') code: string,
+    @Param('number', NumberPipe) n: number,
+    @Body() dto: RejectDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.reject(code, n, dto, actor);
   }
 
@@ -85,7 +111,12 @@ export class ChangeRequestsController {
   @HttpCode(200)
   @Roles('programme_manager', 'finance')
   @ApiOperation({ summary: 'Withdraw a draft or submitted change before it is decided' })
-  withdraw(@Param('code') code: string, @Param('number', NumberPipe) n: number, @Body() dto: StepDto, @CurrentActor() actor: Actor) {
+  withdraw(
+    @Param('code') code: string,
+    @Param('number', NumberPipe) n: number,
+    @Body() dto: StepDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.withdraw(code, n, dto, actor);
   }
 

@@ -12,7 +12,13 @@ import { Project } from '../projects/project.entity';
 import { ApprovalService } from './approval.service';
 import { ChangeRequest, ChangeState } from './change-request.entity';
 import { assertState, findChange, lockProgramme, projectIdsText, throwIfProblems } from './change-rules';
-import { ChangeRequestQuery, CreateChangeRequestDto, RejectDto, StepDto, UpdateChangeRequestDto } from './dto/change-request.dto';
+import {
+  ChangeRequestQuery,
+  CreateChangeRequestDto,
+  RejectDto,
+  StepDto,
+  UpdateChangeRequestDto,
+} from './dto/change-request.dto';
 import { describeContexts } from './describe-context';
 import { ChangeKindHandler, ChangeKindRegistry, DescribeContext } from './kinds/kind';
 
@@ -44,7 +50,12 @@ export class ChangeRequestsService {
 
   private handler(kind: string): ChangeKindHandler<unknown> {
     const h = this.registry.get(kind);
-    if (!h) throw new RuleViolationError('UNKNOWN_KIND', `"${kind}" is not a change request kind (known: ${this.registry.kinds().join(', ')})`, 'kind');
+    if (!h)
+      throw new RuleViolationError(
+        'UNKNOWN_KIND',
+        `"${kind}" is not a change request kind (known: ${this.registry.kinds().join(', ')})`,
+        'kind',
+      );
     return h;
   }
 
@@ -113,7 +124,13 @@ export class ChangeRequestsService {
       createdAt: at ?? new Date().toISOString(),
     });
     const cr = await m.findOneByOrFail(ChangeRequest, { id: r.identifiers[0].id as number });
-    await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'create', after: cr });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      entity: 'change_request',
+      entityId: number,
+      action: 'create',
+      after: cr,
+    });
     return (await this.presentMany(m, prog, [cr]))[0];
   }
 
@@ -123,7 +140,8 @@ export class ChangeRequestsService {
       const prog = await findProgramme(m, code);
       const before = await findChange(m, prog.id, number);
       assertState(before, ['draft'], 'edited');
-      if (dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
+      if (dto.version !== before.version)
+        throw new StaleVersionError('change request', number, dto.version, before.version);
       const changes: Partial<ChangeRequest> = {};
       if (dto.title !== undefined) changes.title = dto.title;
       if (dto.reason !== undefined) changes.reason = dto.reason;
@@ -133,23 +151,53 @@ export class ChangeRequestsService {
         changes.projectIds = await this.check(m, prog, before.kind, dto.payload);
       }
       const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, dto.version, changes);
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'change_request', entityId: number, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'change_request',
+        entityId: number,
+        action: 'update',
+        before,
+        after,
+      });
       return (await this.presentMany(m, prog, [after]))[0];
     });
   }
 
   /** A step that changes only the state (and who/when): submit, reject, withdraw. */
-  private step(code: string, number: number, allowed: ChangeState[], to: ChangeState, word: string, dto: StepDto, actor: Actor, extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>) {
+  private step(
+    code: string,
+    number: number,
+    allowed: ChangeState[],
+    to: ChangeState,
+    word: string,
+    dto: StepDto,
+    actor: Actor,
+    extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>,
+  ) {
     return this.db.write((m) => this.stepIn(m, code, number, allowed, to, word, dto, actor, extra));
   }
 
-  private async stepIn(m: EntityManager, code: string, number: number, allowed: ChangeState[], to: ChangeState, word: string, dto: StepDto, actor: Actor, extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>) {
+  private async stepIn(
+    m: EntityManager,
+    code: string,
+    number: number,
+    allowed: ChangeState[],
+    to: ChangeState,
+    word: string,
+    dto: StepDto,
+    actor: Actor,
+    extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>,
+  ) {
     const prog = await findProgramme(m, code);
     await lockProgramme(m, prog.id);
     const before = await findChange(m, prog.id, number);
     assertState(before, allowed, word);
-    if (dto.version !== undefined && dto.version !== before.version) throw new StaleVersionError('change request', number, dto.version, before.version);
-    const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, before.version, { state: to, ...(await extra(before, prog, m)) });
+    if (dto.version !== undefined && dto.version !== before.version)
+      throw new StaleVersionError('change request', number, dto.version, before.version);
+    const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, before.version, {
+      state: to,
+      ...(await extra(before, prog, m)),
+    });
     await this.audit.record(m, actor, {
       programmeId: prog.id,
       entity: 'change_request',
@@ -192,7 +240,9 @@ export class ChangeRequestsService {
   }
 
   withdraw(code: string, number: number, dto: StepDto, actor: Actor) {
-    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async () => ({ decisionReason: dto.reason ?? null }));
+    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async () => ({
+      decisionReason: dto.reason ?? null,
+    }));
   }
 
   /** Presents rows with plain-English descriptions: one query per table for everything they name. */

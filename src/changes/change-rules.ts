@@ -16,13 +16,21 @@ export async function findChange(m: EntityManager, programmeId: number, number: 
 /** Serialises decisions within one programme on PostgreSQL (SQLite already runs writes one at a time). */
 export async function lockProgramme(m: EntityManager, programmeId: number): Promise<void> {
   if (m.connection.options.type !== 'postgres') return;
-  await m.createQueryBuilder(Programme, 'p').setLock('pessimistic_write').where('p.id = :id', { id: programmeId }).getOne();
+  await m
+    .createQueryBuilder(Programme, 'p')
+    .setLock('pessimistic_write')
+    .where('p.id = :id', { id: programmeId })
+    .getOne();
 }
 
 /** 409 naming the state when a step is not allowed from it (approve twice, decide a draft). */
 export function assertState(cr: ChangeRequest, allowed: ChangeState[], step: string): void {
   if (allowed.includes(cr.state)) return;
-  throw new ConflictError('CHANGE_REQUEST_STATE', `change request ${cr.number} is ${cr.state}: only a ${allowed.join(' or ')} change request can be ${step}`, { field: 'state', state: cr.state, allowed });
+  throw new ConflictError(
+    'CHANGE_REQUEST_STATE',
+    `change request ${cr.number} is ${cr.state}: only a ${allowed.join(' or ')} change request can be ${step}`,
+    { field: 'state', state: cr.state, allowed },
+  );
 }
 
 /** Payload problems become one error: 400 when malformed, else 422 with the first problem's rule. */
@@ -31,7 +39,10 @@ export function throwIfProblems(problems: ChangeProblem[]): void {
   const malformed = problems.filter((p) => p.code === 'INVALID');
   if (malformed.length) throw new ValidationError(malformed.map(({ field, problem }) => ({ field, problem })));
   const first = problems.find((p) => p.code === 'UNKNOWN_REFERENCE') ?? problems[0];
-  throw new DomainError(first.code, problems.map((p) => `${p.field}: ${p.problem}`).join('; '), 422, { field: first.field, problems });
+  throw new DomainError(first.code, problems.map((p) => `${p.field}: ${p.problem}`).join('; '), 422, {
+    field: first.field,
+    problems,
+  });
 }
 
 /** The same person, by user id when both are signed-in users, otherwise by name. */
@@ -42,7 +53,12 @@ export function sameActor(name: string | null, userId: number | null, actor: Act
 
 export class SeparationOfDutiesError extends DomainError {
   constructor(number: number, who: string) {
-    super('SEPARATION_OF_DUTIES', `change request ${number} was submitted by ${who}: someone else must decide it (separation of duties)`, 403, { field: 'actor' });
+    super(
+      'SEPARATION_OF_DUTIES',
+      `change request ${number} was submitted by ${who}: someone else must decide it (separation of duties)`,
+      403,
+      { field: 'actor' },
+    );
   }
 }
 
@@ -57,7 +73,14 @@ export class EnvelopeExceededError extends RuleViolationError {
         )
         .join('; ') + '. Raise the envelope with an approved envelope_change first, or change the request.',
       'payload',
-      { breaches: breaches.map((b) => ({ sourceKind: b.sourceKind, envelope: formatPounds(b.envelopePence), total: formatPounds(b.totalPence), excess: formatPounds(b.excessPence) })) },
+      {
+        breaches: breaches.map((b) => ({
+          sourceKind: b.sourceKind,
+          envelope: formatPounds(b.envelopePence),
+          total: formatPounds(b.totalPence),
+          excess: formatPounds(b.excessPence),
+        })),
+      },
     );
   }
 }

@@ -9,7 +9,8 @@ import { EnvelopeService } from './envelope.service';
 type Presented = Awaited<ReturnType<ChangeRequestsService['get']>>;
 
 function number(v: string): number {
-  if (!/^[1-9]\d{0,9}$/.test(v)) throw new ValidationError([{ field: 'number', problem: 'must be a change request number such as 7' }]);
+  if (!/^[1-9]\d{0,9}$/.test(v))
+    throw new ValidationError([{ field: 'number', problem: 'must be a change request number such as 7' }]);
   return Number(v);
 }
 
@@ -27,9 +28,12 @@ function detail(c: Presented): string {
     ...(c.evidence ? [`evidence:    ${c.evidence}`] : []),
     `created:     ${c.createdAt} by ${c.createdBy}`,
     ...(c.submittedAt ? [`submitted:   ${c.submittedAt} by ${c.submittedBy}`] : []),
-    ...(c.decidedAt ? [`decided:     ${c.decidedAt} by ${c.decidedBy}${c.decisionReason ? `: ${c.decisionReason}` : ''}`] : []),
+    ...(c.decidedAt
+      ? [`decided:     ${c.decidedAt} by ${c.decidedBy}${c.decisionReason ? `: ${c.decisionReason}` : ''}`]
+      : []),
   ];
-  if (c.before !== null) out.push(`before:      ${JSON.stringify(c.before)}`, `after:       ${JSON.stringify(c.after)}`);
+  if (c.before !== null)
+    out.push(`before:      ${JSON.stringify(c.before)}`, `after:       ${JSON.stringify(c.after)}`);
   return out.join('\n');
 }
 
@@ -38,7 +42,11 @@ function detail(c: Presented): string {
  * cli:<login>, so one login cannot both submit and approve a change (separation of duties).
  */
 export function registerChangesCommands(program: Command, ctx: CliContext): void {
-  const change = program.command('change').description('Change requests: list, show, create from a JSON file, submit, approve, reject, withdraw; the envelope');
+  const change = program
+    .command('change')
+    .description(
+      'Change requests: list, show, create from a JSON file, submit, approve, reject, withdraw; the envelope',
+    );
   const svc = () => ctx.get(ChangeRequestsService);
   const opt = (c: Command) => c.requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014');
 
@@ -49,8 +57,16 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action((o: { programme: string; state?: string; kind?: string; project?: string; json?: boolean }) =>
       ctx.run(async () => {
-        const res = await (await svc()).list(o.programme, { state: o.state as never, kind: o.kind, project: o.project, limit: 500 });
-        ctx.print(o.json ? JSON.stringify(res, null, 2) : res.items.length ? res.items.map(line).join('\n') : 'no change requests');
+        const res = await (
+          await svc()
+        ).list(o.programme, { state: o.state as never, kind: o.kind, project: o.project, limit: 500 });
+        ctx.print(
+          o.json
+            ? JSON.stringify(res, null, 2)
+            : res.items.length
+              ? res.items.map(line).join('\n')
+              : 'no change requests',
+        );
       }),
     );
 
@@ -64,32 +80,56 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
       }),
     );
 
-  opt(change.command('create').description('Draft a change request; the payload is a JSON file in the API form (amounts "1000000.00")'))
-    .requiredOption('--kind <kind>', 'reallocation, reprofile_years, envelope_change, add_project, withdraw_project, put_on_hold')
+  opt(
+    change
+      .command('create')
+      .description('Draft a change request; the payload is a JSON file in the API form (amounts "1000000.00")'),
+  )
+    .requiredOption(
+      '--kind <kind>',
+      'reallocation, reprofile_years, envelope_change, add_project, withdraw_project, put_on_hold',
+    )
     .requiredOption('--title <text>', 'short title')
     .requiredOption('--reason <text>', 'why the change is needed')
     .option('--evidence <text>', 'where the evidence is')
     .requiredOption('--payload <file>', 'JSON file with the payload')
-    .action((o: { programme: string; kind: string; title: string; reason: string; evidence?: string; payload: string }) =>
-      ctx.run(async () => {
-        let payload: Record<string, unknown>;
-        try {
-          payload = JSON.parse(readFileSync(o.payload, 'utf8'));
-        } catch (e) {
-          throw new ValidationError([{ field: 'payload', problem: `cannot be read as JSON: ${(e as Error).message}` }]);
-        }
-        const c = await (await svc()).create(o.programme, { kind: o.kind, title: o.title, reason: o.reason, evidence: o.evidence, payload }, cliActor());
-        ctx.print(`drafted change request ${c.number}: ${c.description}`);
-      }),
+    .action(
+      (o: { programme: string; kind: string; title: string; reason: string; evidence?: string; payload: string }) =>
+        ctx.run(async () => {
+          let payload: Record<string, unknown>;
+          try {
+            payload = JSON.parse(readFileSync(o.payload, 'utf8'));
+          } catch (e) {
+            throw new ValidationError([
+              { field: 'payload', problem: `cannot be read as JSON: ${(e as Error).message}` },
+            ]);
+          }
+          const c = await (
+            await svc()
+          ).create(
+            o.programme,
+            { kind: o.kind, title: o.title, reason: o.reason, evidence: o.evidence, payload },
+            cliActor(),
+          );
+          ctx.print(`drafted change request ${c.number}: ${c.description}`);
+        }),
     );
 
   const step = (name: 'submit' | 'approve' | 'reject' | 'withdraw', description: string, reasonRequired: boolean) => {
-    const c = opt(change.command(name).description(description)).requiredOption('--number <n>', 'change request number').option('--version <v>', 'the version you read (stale → refused)');
-    (reasonRequired ? c.requiredOption('--reason <text>', 'why') : c.option('--reason <text>', 'why (recorded)')).action((o: { programme: string; number: string; version?: string; reason?: string }) =>
+    const c = opt(change.command(name).description(description))
+      .requiredOption('--number <n>', 'change request number')
+      .option('--version <v>', 'the version you read (stale → refused)');
+    (reasonRequired
+      ? c.requiredOption('--reason <text>', 'why')
+      : c.option('--reason <text>', 'why (recorded)')
+    ).action((o: { programme: string; number: string; version?: string; reason?: string }) =>
       ctx.run(async () => {
         const dto = { reason: o.reason, version: o.version === undefined ? undefined : number(o.version) };
         const s = await svc();
-        const c = name === 'reject' ? await s.reject(o.programme, number(o.number), { ...dto, reason: o.reason! }, cliActor()) : await s[name](o.programme, number(o.number), dto, cliActor());
+        const c =
+          name === 'reject'
+            ? await s.reject(o.programme, number(o.number), { ...dto, reason: o.reason! }, cliActor())
+            : await s[name](o.programme, number(o.number), dto, cliActor());
         ctx.print(`change request ${c.number} is ${c.state}: ${c.description}`);
       }),
     );
@@ -105,7 +145,12 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
       ctx.run(async () => {
         const e = await (await ctx.get(EnvelopeService)).get(o.programme);
         if (o.json) return ctx.print(JSON.stringify(e, null, 2));
-        ctx.print(['source kind\tenvelope\tapproved\theadroom', ...e.items.map((i) => `${i.sourceKind}\t${i.envelope}\t${i.approved}\t${i.headroom}`)].join('\n'));
+        ctx.print(
+          [
+            'source kind\tenvelope\tapproved\theadroom',
+            ...e.items.map((i) => `${i.sourceKind}\t${i.envelope}\t${i.approved}\t${i.headroom}`),
+          ].join('\n'),
+        );
       }),
     );
 }

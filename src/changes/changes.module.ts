@@ -44,7 +44,17 @@ export class ChangesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const k of [new ReallocationKind(), new ReprofileYearsKind(), new EnvelopeChangeKind(), new AddProjectKind(), new WithdrawProjectKind(), new PutOnHoldKind(), new ReprofileSpendKind(this.spend, this.periods), new RebaselineMilestoneKind(this.milestones), new RebaselineTargetKind(this.outputs)]) {
+    for (const k of [
+      new ReallocationKind(),
+      new ReprofileYearsKind(),
+      new EnvelopeChangeKind(),
+      new AddProjectKind(),
+      new WithdrawProjectKind(),
+      new PutOnHoldKind(),
+      new ReprofileSpendKind(this.spend, this.periods),
+      new RebaselineMilestoneKind(this.milestones),
+      new RebaselineTargetKind(this.outputs),
+    ]) {
       if (!this.registry.get(k.kind)) this.registry.register(k);
     }
     // A loaded deal's envelope is its approved baseline, in the seed's own transaction and audit entry.

@@ -35,7 +35,11 @@ export interface DemoChangesFile {
   }[];
 }
 
-export const DEMO_PROPOSER: Actor = { userId: null, name: 'demo programme manager (illustrative)', role: 'programme_manager' };
+export const DEMO_PROPOSER: Actor = {
+  userId: null,
+  name: 'demo programme manager (illustrative)',
+  role: 'programme_manager',
+};
 export const DEMO_APPROVER: Actor = { userId: null, name: 'demo approver (illustrative)', role: 'approver' };
 
 /** Which app's loader goes with which Db (tests start several apps in one process). */
@@ -72,22 +76,52 @@ export class DemoChangesLoader implements OnModuleInit {
     let rows = 0;
     for (const c of file.changes) {
       for (const at of [c.createdAt, c.submittedAt, c.decision?.at]) {
-        if (at && formatQuarter(quarterOfDate(at.slice(0, 10))) !== c.quarter) throw new Error(`${path}: "${c.title}": ${at} is not in ${c.quarter}`);
+        if (at && formatQuarter(quarterOfDate(at.slice(0, 10))) !== c.quarter)
+          throw new Error(`${path}: "${c.title}": ${at} is not in ${c.quarter}`);
       }
-      const dto = { kind: c.kind, title: c.title, reason: c.reason, evidence: c.evidence, payload: resolve(c.payload) as Record<string, unknown> };
+      const dto = {
+        kind: c.kind,
+        title: c.title,
+        reason: c.reason,
+        evidence: c.evidence,
+        payload: resolve(c.payload) as Record<string, unknown>,
+      };
       const created = await this.changes.createIn(m, programme.code, dto, DEMO_PROPOSER, c.createdAt);
-      if (c.submittedAt) await this.changes.submitIn(m, programme.code, created.number, {}, DEMO_PROPOSER, c.submittedAt);
-      if (c.decision?.state === 'approved') await this.approval.approveIn(m, programme.code, created.number, { reason: c.decision.reason, decidedAt: c.decision.at }, DEMO_APPROVER);
-      if (c.decision?.state === 'rejected') await this.changes.rejectIn(m, programme.code, created.number, { reason: c.decision.reason }, DEMO_APPROVER, c.decision.at);
+      if (c.submittedAt)
+        await this.changes.submitIn(m, programme.code, created.number, {}, DEMO_PROPOSER, c.submittedAt);
+      if (c.decision?.state === 'approved')
+        await this.approval.approveIn(
+          m,
+          programme.code,
+          created.number,
+          { reason: c.decision.reason, decidedAt: c.decision.at },
+          DEMO_APPROVER,
+        );
+      if (c.decision?.state === 'rejected')
+        await this.changes.rejectIn(
+          m,
+          programme.code,
+          created.number,
+          { reason: c.decision.reason },
+          DEMO_APPROVER,
+          c.decision.at,
+        );
       rows++;
     }
-    await m.insert(SeedRun, { name: file.name, sha256: createHash('sha256').update(raw).digest('hex'), loadedAt: new Date().toISOString(), rowCount: rows });
+    await m.insert(SeedRun, {
+      name: file.name,
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      loadedAt: new Date().toISOString(),
+      rowCount: rows,
+    });
     return rows;
   }
 
   /** Replaces symbolic references with ids (one query per table). */
   private async resolver(m: EntityManager, programme: Programme, path: string) {
-    const projects = new Map((await m.find(Project, { where: { programmeId: programme.id } })).map((p) => [p.id, p.code]));
+    const projects = new Map(
+      (await m.find(Project, { where: { programmeId: programme.id } })).map((p) => [p.id, p.code]),
+    );
     const allocations = await m.find(Allocation, { where: { programmeId: programme.id, approvalState: 'approved' } });
     const milestones = await m.find(Milestone, { where: { programmeId: programme.id } });
     const one = <T extends { id: number }>(rows: T[], ref: string): number => {
@@ -100,11 +134,23 @@ export class DemoChangesLoader implements OnModuleInit {
       const o = v as Record<string, unknown>;
       if (typeof o.$allocation === 'string') {
         const [project, kind] = o.$allocation.split('/');
-        return one(allocations.filter((a) => a.projectId !== null && projects.get(a.projectId) === project && a.sourceKind === kind && a.commitmentStatus !== 'withdrawn'), o.$allocation);
+        return one(
+          allocations.filter(
+            (a) =>
+              a.projectId !== null &&
+              projects.get(a.projectId) === project &&
+              a.sourceKind === kind &&
+              a.commitmentStatus !== 'withdrawn',
+          ),
+          o.$allocation,
+        );
       }
       if (typeof o.$milestone === 'string') {
         const [project, kind] = o.$milestone.split('/');
-        return one(milestones.filter((x) => x.projectId !== null && projects.get(x.projectId) === project && x.kind === kind), o.$milestone);
+        return one(
+          milestones.filter((x) => x.projectId !== null && projects.get(x.projectId) === project && x.kind === kind),
+          o.$milestone,
+        );
       }
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
     };

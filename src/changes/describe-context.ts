@@ -22,7 +22,12 @@ function safe<T>(f: () => T, fallback: T): T {
  * Prepares the names every description in a list may need: one query per table (allocations,
  * projects, pools, source kinds, milestones, metrics), never one per change request.
  */
-export async function describeContexts(m: EntityManager, prog: Programme, rows: ChangeRequest[], registry: ChangeKindRegistry): Promise<(cr: ChangeRequest) => DescribeContext> {
+export async function describeContexts(
+  m: EntityManager,
+  prog: Programme,
+  rows: ChangeRequest[],
+  registry: ChangeKindRegistry,
+): Promise<(cr: ChangeRequest) => DescribeContext> {
   const allocationIds: number[] = [];
   const milestoneIds: number[] = [];
   for (const cr of rows) {
@@ -38,8 +43,12 @@ export async function describeContexts(m: EntityManager, prog: Programme, rows: 
   const projects = await m.find(Project, { where: { programmeId: prog.id }, select: ['id', 'code', 'name'] });
   const pools = await m.find(ProjectPool, { where: { programmeId: prog.id }, select: ['id', 'code', 'name'] });
   const kinds = new Map((await m.find(SourceKind, { select: ['code', 'label'] })).map((k) => [k.code, k.label]));
-  const milestones = milestoneIds.length ? await m.find(Milestone, { where: { programmeId: prog.id, id: In([...new Set(milestoneIds)]) } }) : [];
-  const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, { name: x.name, unit: x.unit, scale: x.scale }]));
+  const milestones = milestoneIds.length
+    ? await m.find(Milestone, { where: { programmeId: prog.id, id: In([...new Set(milestoneIds)]) } })
+    : [];
+  const metrics = new Map(
+    (await m.find(OutputMetric)).map((x) => [x.code, { name: x.name, unit: x.unit, scale: x.scale }]),
+  );
   const projectById = new Map(projects.map((p) => [p.id, p]));
   const projectByCode = new Map(projects.map((p) => [p.code, p]));
   const poolById = new Map(pools.map((p) => [p.id, p]));
@@ -48,14 +57,26 @@ export async function describeContexts(m: EntityManager, prog: Programme, rows: 
   const allocation = (id: number) => {
     const a = allocs.get(id);
     if (!a) return `allocation ${id}`;
-    const holder = (a.projectId ? projectById.get(a.projectId)?.code : a.poolId ? poolById.get(a.poolId)?.code : null) ?? 'the programme';
+    const holder =
+      (a.projectId ? projectById.get(a.projectId)?.code : a.poolId ? poolById.get(a.poolId)?.code : null) ??
+      'the programme';
     return `${holder} · ${a.sourceKind} · ${periodCode(a.periodKind, a.yearFrom, a.yearTo)} (allocation ${id})`;
   };
   const allocationFacts = (id: number) => {
     const a = allocs.get(id);
     if (!a) return undefined;
-    const holder = (a.projectId ? projectById.get(a.projectId)?.name : a.poolId ? `the ${poolById.get(a.poolId)?.name ?? 'pool'} pool` : null) ?? 'the programme';
-    return { holder, sourceKind: a.sourceKind, kindLabel: kinds.get(a.sourceKind) ?? a.sourceKind, period: periodCode(a.periodKind, a.yearFrom, a.yearTo) };
+    const holder =
+      (a.projectId
+        ? projectById.get(a.projectId)?.name
+        : a.poolId
+          ? `the ${poolById.get(a.poolId)?.name ?? 'pool'} pool`
+          : null) ?? 'the programme';
+    return {
+      holder,
+      sourceKind: a.sourceKind,
+      kindLabel: kinds.get(a.sourceKind) ?? a.sourceKind,
+      period: periodCode(a.periodKind, a.yearFrom, a.yearTo),
+    };
   };
   const base = {
     allocation,
@@ -64,14 +85,37 @@ export async function describeContexts(m: EntityManager, prog: Programme, rows: 
     kindLabel: (code: string) => kinds.get(code) ?? code,
     milestone: (id: number) => {
       const x = milestoneById.get(id);
-      return x ? { title: x.title, project: x.projectId ? (projectById.get(x.projectId)?.code ?? null) : null, baselineDate: x.baselineDate } : undefined;
+      return x
+        ? {
+            title: x.title,
+            project: x.projectId ? (projectById.get(x.projectId)?.code ?? null) : null,
+            baselineDate: x.baselineDate,
+          }
+        : undefined;
     },
     metric: (code: string) => metrics.get(code),
   };
-  return (cr) => ({ ...base, done: cr.state === 'approved', before: cr.state === 'approved' ? (cr.before ?? null) : null });
+  return (cr) => ({
+    ...base,
+    done: cr.state === 'approved',
+    before: cr.state === 'approved' ? (cr.before ?? null) : null,
+  });
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "2016-07-29" → "29 July 2016" (calendar arithmetic on the string: no time zones). */
 export function longDate(iso: string | null | undefined): string {

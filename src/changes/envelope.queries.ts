@@ -24,7 +24,10 @@ export async function approvedTotals(m: EntityManager, programmeId: number): Pro
 }
 
 /** Approved money per source kind and commitment status (withdrawn included, shown apart). */
-export async function approvedByStatus(m: EntityManager, programmeId: number): Promise<{ kind: string; status: string; total: number }[]> {
+export async function approvedByStatus(
+  m: EntityManager,
+  programmeId: number,
+): Promise<{ kind: string; status: string; total: number }[]> {
   const rows: { kind: string; status: string; total: string | number }[] = await m
     .getRepository(Allocation)
     .createQueryBuilder('a')
@@ -62,6 +65,7 @@ export async function initialiseEnvelope(m: EntityManager, programmeId: number):
   const totals = await approvedTotals(m, programmeId);
   const now = new Date().toISOString();
   const kinds = Object.keys(totals).sort();
-  for (const k of kinds) await m.insert(ProgrammeEnvelope, { programmeId, sourceKind: k, amountPence: totals[k], updatedAt: now });
+  for (const k of kinds)
+    await m.insert(ProgrammeEnvelope, { programmeId, sourceKind: k, amountPence: totals[k], updatedAt: now });
   return kinds.length;
 }

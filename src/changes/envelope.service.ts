@@ -20,7 +20,8 @@ export class EnvelopeService {
       const items = kinds
         .filter((k) => used.has(k.code))
         .map((k) => {
-          const of = (status: string) => rows.filter((r) => r.kind === k.code && r.status === status).reduce((s, r) => s + r.total, 0);
+          const of = (status: string) =>
+            rows.filter((r) => r.kind === k.code && r.status === status).reduce((s, r) => s + r.total, 0);
           const approved = of('confirmed') + of('provisional') + of('indicative');
           const envelope = stored[k.code] ?? approved;
           return {
@@ -29,7 +30,11 @@ export class EnvelopeService {
             envelope: formatPounds(envelope),
             approved: formatPounds(approved),
             headroom: formatPounds(envelope - approved),
-            byStatus: { confirmed: formatPounds(of('confirmed')), provisional: formatPounds(of('provisional')), indicative: formatPounds(of('indicative')) },
+            byStatus: {
+              confirmed: formatPounds(of('confirmed')),
+              provisional: formatPounds(of('provisional')),
+              indicative: formatPounds(of('indicative')),
+            },
             withdrawn: formatPounds(of('withdrawn')),
             envelopeStored: k.code in stored,
           };

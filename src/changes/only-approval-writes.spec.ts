@@ -14,13 +14,19 @@ function sources(dir: string): string[] {
 }
 
 const SRC = join(__dirname, '..');
-const WRITE = (entity: string) => new RegExp(`(insert|update|save|upsert|delete|remove|increment|decrement)\\(\\s*(m,\\s*)?${entity}\\b|updateVersioned\\(\\s*[\\w.]+,\\s*${entity}\\b|\\.update\\(${entity}\\)`);
+const WRITE = (entity: string) =>
+  new RegExp(
+    `(insert|update|save|upsert|delete|remove|increment|decrement)\\(\\s*(m,\\s*)?${entity}\\b|updateVersioned\\(\\s*[\\w.]+,\\s*${entity}\\b|\\.update\\(${entity}\\)`,
+  );
 
 describe('only the approval service writes approved money', () => {
   const files = sources(SRC).map((p) => ({ path: relative(SRC, p), text: readFileSync(p, 'utf8') }));
 
   it('writes to allocation come only from the approval service, the deal loader and draft-only funding routes', () => {
-    const writers = files.filter((f) => WRITE('Allocation').test(f.text)).map((f) => f.path).sort();
+    const writers = files
+      .filter((f) => WRITE('Allocation').test(f.text))
+      .map((f) => f.path)
+      .sort();
     expect(writers).toEqual(['changes/approval.service.ts', 'funding/funding.service.ts', 'seed/seed.service.ts']);
     // The funding routes create drafts only and refuse to touch approved rows.
     const funding = files.find((f) => f.path === 'funding/funding.service.ts')!.text;
@@ -29,7 +35,10 @@ describe('only the approval service writes approved money', () => {
   });
 
   it('envelopes are written only by the approval service and the deal loader’s initialisation', () => {
-    const writers = files.filter((f) => WRITE('ProgrammeEnvelope').test(f.text)).map((f) => f.path).sort();
+    const writers = files
+      .filter((f) => WRITE('ProgrammeEnvelope').test(f.text))
+      .map((f) => f.path)
+      .sort();
     expect(writers).toEqual(['changes/approval.service.ts', 'changes/envelope.queries.ts']);
   });
 });

@@ -53,11 +53,16 @@ export class DuplicateError extends DomainError {
 
 export class StaleVersionError extends DomainError {
   constructor(what: string, id: string | number, sentVersion: number, currentVersion: number, current?: unknown) {
-    super('STALE_VERSION', `${what} ${id} was changed by someone else: you sent version ${sentVersion}, the current version is ${currentVersion}`, 409, {
-      field: 'version',
-      currentVersion,
-      current,
-    });
+    super(
+      'STALE_VERSION',
+      `${what} ${id} was changed by someone else: you sent version ${sentVersion}, the current version is ${currentVersion}`,
+      409,
+      {
+        field: 'version',
+        currentVersion,
+        current,
+      },
+    );
   }
 }
 

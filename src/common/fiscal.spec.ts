@@ -60,7 +60,12 @@ describe('UK financial calendar', () => {
   it('orders and steps quarters across year ends', () => {
     expect(formatQuarter(addQuarters(parseQuarter('2015-16 Q4'), 1))).toBe('2016-17 Q1');
     expect(formatQuarter(addQuarters(parseQuarter('2016-17 Q1'), -1))).toBe('2015-16 Q4');
-    expect(quarterRange(parseQuarter('2015-16 Q3'), parseQuarter('2016-17 Q2')).map(formatQuarter)).toEqual(['2015-16 Q3', '2015-16 Q4', '2016-17 Q1', '2016-17 Q2']);
+    expect(quarterRange(parseQuarter('2015-16 Q3'), parseQuarter('2016-17 Q2')).map(formatQuarter)).toEqual([
+      '2015-16 Q3',
+      '2015-16 Q4',
+      '2016-17 Q1',
+      '2016-17 Q2',
+    ]);
     expect(compareQuarters(parseQuarter('2016-17 Q1'), parseQuarter('2015-16 Q4'))).toBeGreaterThan(0);
   });
 
@@ -80,7 +85,11 @@ describe('UK financial calendar', () => {
       fc.property(fc.integer({ min: 1990 * 4, max: 2100 * 4 }), (i) => {
         const q = quarterFromIndex(i);
         const next = addQuarters(q, 1);
-        return quarterIndex(q) === i && parseQuarter(formatQuarter(q)).q === q.q && daysBetween(quarterEnd(q), quarterStart(next)) === 1;
+        return (
+          quarterIndex(q) === i &&
+          parseQuarter(formatQuarter(q)).q === q.q &&
+          daysBetween(quarterEnd(q), quarterStart(next)) === 1
+        );
       }),
       { numRuns: 200 },
     );

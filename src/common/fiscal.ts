@@ -30,7 +30,10 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function checkYearPair(start: number, endTwo: string, input: unknown): void {
   if (start < 1900 || start > 2999) throw new FiscalFormatError(input, 'year is out of range');
   if ((start + 1) % 100 !== Number(endTwo)) {
-    throw new FiscalFormatError(input, `"${String(input)}" is not a financial year: ${start} is followed by ${String((start + 1) % 100).padStart(2, '0')}`);
+    throw new FiscalFormatError(
+      input,
+      `"${String(input)}" is not a financial year: ${start} is followed by ${String((start + 1) % 100).padStart(2, '0')}`,
+    );
   }
 }
 
@@ -113,7 +116,8 @@ export function parseDate(input: unknown): CalendarDate {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new FiscalFormatError(input, `"${input}" is not a real calendar date`);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
+    throw new FiscalFormatError(input, `"${input}" is not a real calendar date`);
   return { y, m: mo, d };
 }
 

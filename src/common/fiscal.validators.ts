@@ -13,7 +13,12 @@ function simple(name: string, test: (v: unknown) => boolean, message: string, va
 }
 
 export const IsQuarter = (o?: ValidationOptions) =>
-  simple('isQuarter', (v) => typeof v === 'string' && /^\d{4}-\d{2} Q[1-4]$/.test(v) && isQuarterCode(v), 'must be a quarter like "2015-16 Q1"', o);
+  simple(
+    'isQuarter',
+    (v) => typeof v === 'string' && /^\d{4}-\d{2} Q[1-4]$/.test(v) && isQuarterCode(v),
+    'must be a quarter like "2015-16 Q1"',
+    o,
+  );
 
 export const IsFiscalYear = (o?: ValidationOptions) =>
   simple(
@@ -30,4 +35,5 @@ export const IsFiscalYear = (o?: ValidationOptions) =>
     o,
   );
 
-export const IsCalendarDate = (o?: ValidationOptions) => simple('isCalendarDate', isDateString, 'must be a real calendar date like "2015-04-01"', o);
+export const IsCalendarDate = (o?: ValidationOptions) =>
+  simple('isCalendarDate', isDateString, 'must be a real calendar date like "2015-04-01"', o);

@@ -32,7 +32,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     if (body.statusCode >= 500) {
       if (request?.log) request.log.error({ err: exception }, 'unhandled error');
-      else this.logger.error({ requestId: request?.id, err: exception instanceof Error ? exception.stack : String(exception) }, 'unhandled error');
+      else
+        this.logger.error(
+          { requestId: request?.id, err: exception instanceof Error ? exception.stack : String(exception) },
+          'unhandled error',
+        );
     }
     return body;
   }
@@ -40,7 +44,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toBody(exception: unknown, request: FastifyRequest | undefined): ErrorBody {
     const requestId = request?.id;
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, code: exception.code, message: exception.message, details: exception.details, requestId };
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        requestId,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -58,9 +68,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof fst?.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
       // Their messages describe the request, never our internals; keep them short.
       const message = String(fst.message ?? 'bad request').slice(0, 300);
-      return { statusCode: fst.statusCode, code: FASTIFY_CODES[fst.code ?? ''] ?? httpCode(fst.statusCode), message, requestId };
+      return {
+        statusCode: fst.statusCode,
+        code: FASTIFY_CODES[fst.code ?? ''] ?? httpCode(fst.statusCode),
+        message,
+        requestId,
+      };
     }
-    return { statusCode: 500, code: 'INTERNAL', message: 'internal error: it has been logged with this request id', requestId };
+    return {
+      statusCode: 500,
+      code: 'INTERNAL',
+      message: 'internal error: it has been logged with this request id',
+      requestId,
+    };
   }
 }
 

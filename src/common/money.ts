@@ -31,8 +31,10 @@ function toSafePence(d: Decimal, input: unknown): Pence {
 
 /** Parses the canonical API form ("2400000.00") into pence. */
 export function parsePounds(input: unknown): Pence {
-  if (typeof input !== 'string') throw new MoneyFormatError(input, 'must be a string of pounds with two decimal places, e.g. "2400000.00"');
-  if (!CANONICAL.test(input)) throw new MoneyFormatError(input, 'must be pounds with exactly two decimal places, e.g. "2400000.00"');
+  if (typeof input !== 'string')
+    throw new MoneyFormatError(input, 'must be a string of pounds with two decimal places, e.g. "2400000.00"');
+  if (!CANONICAL.test(input))
+    throw new MoneyFormatError(input, 'must be pounds with exactly two decimal places, e.g. "2400000.00"');
   return toSafePence(new Decimal(input), input);
 }
 

@@ -2,7 +2,10 @@ import { registerDecorator, ValidationOptions } from 'class-validator';
 import { parsePounds } from './money';
 
 /** An amount in pounds as a canonical two-place decimal string ("2400000.00"). */
-export function IsPounds(opts: { allowNegative?: boolean; allowZero?: boolean } = {}, validationOptions?: ValidationOptions) {
+export function IsPounds(
+  opts: { allowNegative?: boolean; allowZero?: boolean } = {},
+  validationOptions?: ValidationOptions,
+) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isPounds',

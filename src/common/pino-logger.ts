@@ -5,9 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: FastifyBaseLogger) {}
 
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    params: unknown[],
+  ): void {
     const context = typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
-    if (message !== null && typeof message === 'object') this.pino[level]({ context, ...(message as object) }, context ?? '');
+    if (message !== null && typeof message === 'object')
+      this.pino[level]({ context, ...(message as object) }, context ?? '');
     else this.pino[level]({ context }, String(message));
   }
 

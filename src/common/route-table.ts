@@ -1,4 +1,3 @@
-
 export interface RouteEntry {
   method: string;
   url: string;
@@ -19,7 +18,8 @@ export function recordRoutes(fastify: RouteHooks): void {
   const table: RouteEntry[] = [];
   TABLES.set(fastify, table);
   fastify.addHook('onRoute', (opts) => {
-    for (const method of ([] as string[]).concat(opts.method)) table.push({ method: method.toUpperCase(), url: opts.url });
+    for (const method of ([] as string[]).concat(opts.method))
+      table.push({ method: method.toUpperCase(), url: opts.url });
   });
 }
 

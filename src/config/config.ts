@@ -5,7 +5,9 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, valida
 export class AppConfig {
   /** postgres://user@host:5432/db selects PostgreSQL; unset means the embedded SQLite file. */
   @IsOptional()
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)' })
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)',
+  })
   DATABASE_URL?: string;
 
   /** Schema to use on PostgreSQL (tests use a fresh one per run). */
@@ -40,7 +42,9 @@ export class AppConfig {
   @IsString()
   CORS_ORIGINS?: string;
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
   LOG_LEVEL = 'info';
 
   @Transform(({ value }) => (value === undefined ? 1_048_576 : Number(value)))
@@ -75,7 +79,8 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, unknown> = {};
-  for (const k of [...known, 'DATABASE_URL', 'DATABASE_SCHEMA', 'CORS_ORIGINS']) if (env[k] !== undefined) raw[k] = env[k];
+  for (const k of [...known, 'DATABASE_URL', 'DATABASE_SCHEMA', 'CORS_ORIGINS'])
+    if (env[k] !== undefined) raw[k] = env[k];
   const cfg = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(cfg, { whitelist: true });
   if (errors.length) {

@@ -61,7 +61,9 @@ export class DashboardController {
   @Public()
   async csv(@Param('code') code: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
     const out = await this.svc.csv(code, file);
-    res.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${out.name}"`);
+    res
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${out.name}"`);
     return out.body;
   }
 
@@ -74,9 +76,16 @@ export class DashboardController {
 
   @Get('programmes/:code/projects/:project/data/:file')
   @Public()
-  async projectCsv(@Param('code') code: string, @Param('project') project: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
+  async projectCsv(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Param('file') file: string,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const out = await this.svc.csv(code, file, project);
-    res.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${out.name}"`);
+    res
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${out.name}"`);
     return out.body;
   }
 }

@@ -31,7 +31,12 @@ function idList(kind: DbKind): string {
  * Approved allocations summed by every dimension the engine needs. `projectId` narrows to
  * one project's own allocations plus the pools it belongs to (for its page).
  */
-export async function approvedGroups(m: EntityManager, kind: DbKind, programmeId: number, projectId?: number): Promise<PublicGroup[]> {
+export async function approvedGroups(
+  m: EntityManager,
+  kind: DbKind,
+  programmeId: number,
+  projectId?: number,
+): Promise<PublicGroup[]> {
   const qb = m
     .createQueryBuilder()
     .from('allocation', 'a')
@@ -55,7 +60,10 @@ export async function approvedGroups(m: EntityManager, kind: DbKind, programmeId
     .where('a.programme_id = :programmeId', { programmeId })
     .andWhere("a.approval_state = 'approved'");
   if (projectId !== undefined) {
-    qb.andWhere('(a.project_id = :projectId OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = :projectId))', { projectId });
+    qb.andWhere(
+      '(a.project_id = :projectId OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = :projectId))',
+      { projectId },
+    );
   }
   qb.groupBy('a.source_kind')
     .addGroupBy('a.commitment_status')
@@ -109,9 +117,22 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
     .from('project', 'p')
     .leftJoin('theme', 't', 't.id = p.theme_id')
     .leftJoin('organisation', 'o', 'o.id = p.lead_organisation_id')
-    .select(['p.id AS id', 'p.code AS code', 'p.name AS name', 'p.description AS description', 'p.location AS location', 'p.status AS status'])
+    .select([
+      'p.id AS id',
+      'p.code AS code',
+      'p.name AS name',
+      'p.description AS description',
+      'p.location AS location',
+      'p.status AS status',
+    ])
     .addSelect(['t.code AS theme_code', 't.name AS theme_name', 't.position AS theme_position', 'o.name AS lead_name'])
-    .addSelect(['p.source_document AS sd', 'p.source_section AS ss', 'p.source_quote AS sq', 'p.source_printed AS sp', 'p.source_illustrative AS si'])
+    .addSelect([
+      'p.source_document AS sd',
+      'p.source_section AS ss',
+      'p.source_quote AS sq',
+      'p.source_printed AS sp',
+      'p.source_illustrative AS si',
+    ])
     .where('p.programme_id = :programmeId', { programmeId })
     .orderBy('t.position', 'ASC')
     .addOrderBy('p.code', 'ASC');
@@ -127,7 +148,13 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
     themeCode: (r.theme_code as string | null) ?? null,
     themeName: (r.theme_name as string | null) ?? null,
     leadName: (r.lead_name as string | null) ?? null,
-    source: { document: (r.sd as string) ?? null, section: (r.ss as string) ?? null, quote: (r.sq as string) ?? null, printed: (r.sp as string) ?? null, illustrative: bool(r.si) },
+    source: {
+      document: (r.sd as string) ?? null,
+      section: (r.ss as string) ?? null,
+      quote: (r.sq as string) ?? null,
+      printed: (r.sp as string) ?? null,
+      illustrative: bool(r.si),
+    },
   }));
 }
 
@@ -147,7 +174,13 @@ export async function poolRows(m: EntityManager, programmeId: number): Promise<P
     .leftJoin('theme', 't', 't.id = pl.theme_id')
     .leftJoin('project_pool_member', 'pm', 'pm.pool_id = pl.id')
     .leftJoin('project', 'p', 'p.id = pm.project_id')
-    .select(['pl.code AS code', 'pl.name AS name', 't.code AS theme_code', 'p.code AS project_code', 'p.name AS project_name'])
+    .select([
+      'pl.code AS code',
+      'pl.name AS name',
+      't.code AS theme_code',
+      'p.code AS project_code',
+      'p.name AS project_name',
+    ])
     .addSelect(['pl.source_document AS sd', 'pl.source_section AS ss', 'pl.source_quote AS sq'])
     .where('pl.programme_id = :programmeId', { programmeId })
     .orderBy('pl.code', 'ASC')
@@ -158,7 +191,17 @@ export async function poolRows(m: EntityManager, programmeId: number): Promise<P
     const code = String(r.code);
     let pool = out.get(code);
     if (!pool) {
-      pool = { code, name: String(r.name), themeCode: (r.theme_code as string) ?? null, members: [], source: { document: (r.sd as string) ?? null, section: (r.ss as string) ?? null, quote: (r.sq as string) ?? null } };
+      pool = {
+        code,
+        name: String(r.name),
+        themeCode: (r.theme_code as string) ?? null,
+        members: [],
+        source: {
+          document: (r.sd as string) ?? null,
+          section: (r.ss as string) ?? null,
+          quote: (r.sq as string) ?? null,
+        },
+      };
       out.set(code, pool);
     }
     if (r.project_code) pool.members.push({ code: String(r.project_code), name: String(r.project_name) });
@@ -175,20 +218,48 @@ export interface AllocationDetail {
   pence: number;
   commitmentStatus: string;
   description: string | null;
-  source: { document: string | null; section: string | null; quote: string | null; printed: string | null; illustrative: boolean };
+  source: {
+    document: string | null;
+    section: string | null;
+    quote: string | null;
+    printed: string | null;
+    illustrative: boolean;
+  };
 }
 
 /** One project's approved allocations (and its pools'), each with its provenance: one query. */
-export async function projectAllocations(m: EntityManager, programmeId: number, projectId: number): Promise<AllocationDetail[]> {
+export async function projectAllocations(
+  m: EntityManager,
+  programmeId: number,
+  projectId: number,
+): Promise<AllocationDetail[]> {
   const rows: Record<string, unknown>[] = await m
     .createQueryBuilder()
     .from('allocation', 'a')
     .leftJoin('project_pool', 'pl', 'pl.id = a.pool_id')
-    .select(['a.source_kind AS source_kind', 'pl.code AS pool_code', 'a.period_kind AS period_kind', 'a.year_from AS year_from', 'a.year_to AS year_to', 'a.amount_pence AS pence'])
-    .addSelect(['a.commitment_status AS commitment_status', 'a.description AS description', 'a.source_document AS sd', 'a.source_section AS ss', 'a.source_quote AS sq', 'a.source_printed AS sp', 'a.source_illustrative AS si'])
+    .select([
+      'a.source_kind AS source_kind',
+      'pl.code AS pool_code',
+      'a.period_kind AS period_kind',
+      'a.year_from AS year_from',
+      'a.year_to AS year_to',
+      'a.amount_pence AS pence',
+    ])
+    .addSelect([
+      'a.commitment_status AS commitment_status',
+      'a.description AS description',
+      'a.source_document AS sd',
+      'a.source_section AS ss',
+      'a.source_quote AS sq',
+      'a.source_printed AS sp',
+      'a.source_illustrative AS si',
+    ])
     .where('a.programme_id = :programmeId', { programmeId })
     .andWhere("a.approval_state = 'approved'")
-    .andWhere('(a.project_id = :projectId OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = :projectId))', { projectId })
+    .andWhere(
+      '(a.project_id = :projectId OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = :projectId))',
+      { projectId },
+    )
     .orderBy('a.id', 'ASC')
     .getRawMany();
   return rows.map((r) => ({
@@ -200,17 +271,31 @@ export async function projectAllocations(m: EntityManager, programmeId: number, 
     pence: num(r.pence),
     commitmentStatus: String(r.commitment_status),
     description: (r.description as string) ?? null,
-    source: { document: (r.sd as string) ?? null, section: (r.ss as string) ?? null, quote: (r.sq as string) ?? null, printed: (r.sp as string) ?? null, illustrative: bool(r.si) },
+    source: {
+      document: (r.sd as string) ?? null,
+      section: (r.ss as string) ?? null,
+      quote: (r.sq as string) ?? null,
+      printed: (r.sp as string) ?? null,
+      illustrative: bool(r.si),
+    },
   }));
 }
 
 /** Whether any output counted on the public pages (submitted quarters) is illustrative demo data. */
-export async function illustrativeOutputs(m: EntityManager, programmeId: number, beforeQuarter: string): Promise<boolean> {
+export async function illustrativeOutputs(
+  m: EntityManager,
+  programmeId: number,
+  beforeQuarter: string,
+): Promise<boolean> {
   const [r]: Record<string, unknown>[] = await m
     .createQueryBuilder()
     .from('output_actual', 'o')
     .select('COUNT(*)', 'n')
-    .where('o.programme_id = :programmeId AND o.quarter < :before AND o.illustrative = :yes', { programmeId, before: beforeQuarter, yes: true })
+    .where('o.programme_id = :programmeId AND o.quarter < :before AND o.illustrative = :yes', {
+      programmeId,
+      before: beforeQuarter,
+      yes: true,
+    })
     .getRawMany();
   return num(r?.n ?? 0) > 0;
 }

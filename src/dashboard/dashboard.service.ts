@@ -10,7 +10,16 @@ import { Programme } from '../programmes/programme.entity';
 import { breakdown } from '../reconciliation/engine';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
-import { approvedGroups, illustrativeOutputs, poolRows, projectAllocations, projectRows, type AllocationDetail, type ProjectRow, type PublicGroup } from './dashboard.queries';
+import {
+  approvedGroups,
+  illustrativeOutputs,
+  poolRows,
+  projectAllocations,
+  projectRows,
+  type AllocationDetail,
+  type ProjectRow,
+  type PublicGroup,
+} from './dashboard.queries';
 import { buildOverview, type OverviewModel, type ProgrammeInfo, type SourceKindInfo } from './overview.model';
 import { DashboardSections, type DashboardPage, type DashboardSection } from './sections';
 
@@ -44,16 +53,39 @@ export class DashboardService {
 
   private async info(m: EntityManager, p: Programme): Promise<ProgrammeInfo> {
     const q = await this.periods.currentQuarter(m, p);
-    return { code: p.code, name: p.name, description: p.description, startsOn: p.startsOn, endsOn: p.endsOn, reportingQuarter: formatQuarter(q), synthetic: p.synthetic };
+    return {
+      code: p.code,
+      name: p.name,
+      description: p.description,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      reportingQuarter: formatQuarter(q),
+      synthetic: p.synthetic,
+    };
   }
 
   private async kinds(m: EntityManager): Promise<SourceKindInfo[]> {
     const ks = await m.find(SourceKind, { order: { position: 'ASC', code: 'ASC' } });
-    return ks.map((k) => ({ code: k.code, label: k.label, description: k.description, capital: k.capital, isMatch: k.isMatch }));
+    return ks.map((k) => ({
+      code: k.code,
+      label: k.label,
+      description: k.description,
+      capital: k.capital,
+      isMatch: k.isMatch,
+    }));
   }
 
   private sectionsFor(m: EntityManager, p: Programme, info: ProgrammeInfo, page: DashboardPage, project?: ProjectRow) {
-    return this.sections.load({ m, db: this.db.type, programme: p, reportingQuarter: info.reportingQuarter, project: project && { id: project.id, code: project.code, name: project.name } }, page);
+    return this.sections.load(
+      {
+        m,
+        db: this.db.type,
+        programme: p,
+        reportingQuarter: info.reportingQuarter,
+        project: project && { id: project.id, code: project.code, name: project.name },
+      },
+      page,
+    );
   }
 
   overview(code: string, page: DashboardPage = 'overview'): Promise<OverviewModel> {
@@ -70,9 +102,21 @@ export class DashboardService {
         projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
         outputsBefore: info.reportingQuarter,
       });
-      const deliveredIllustrative = Object.keys(delivered).length > 0 && (await illustrativeOutputs(m, p.id, info.reportingQuarter));
+      const deliveredIllustrative =
+        Object.keys(delivered).length > 0 && (await illustrativeOutputs(m, p.id, info.reportingQuarter));
       const sections = await this.sectionsFor(m, p, info, page);
-      return buildOverview({ programme: info, kinds, groups, projects, pools, headlines, delivered, deliveredIllustrative, report, sections });
+      return buildOverview({
+        programme: info,
+        kinds,
+        groups,
+        projects,
+        pools,
+        headlines,
+        delivered,
+        deliveredIllustrative,
+        report,
+        sections,
+      });
     });
   }
 
@@ -83,15 +127,34 @@ export class DashboardService {
       if (!project) throw new NotFoundError('project', projectCode, 'project');
       const info = await this.info(m, p);
       const kinds = await this.kinds(m);
-      const groups: PublicGroup[] = (await approvedGroups(m, this.db.type, p.id, project.id)).filter((g) => g.commitmentStatus !== 'withdrawn');
+      const groups: PublicGroup[] = (await approvedGroups(m, this.db.type, p.id, project.id)).filter(
+        (g) => g.commitmentStatus !== 'withdrawn',
+      );
       const allocations = await projectAllocations(m, p.id, project.id);
       const label = new Map(kinds.map((k) => [k.code, k.label]));
-      const own = breakdown(groups.filter((g) => g.projectCode === project.code), ['sourceKind']);
+      const own = breakdown(
+        groups.filter((g) => g.projectCode === project.code),
+        ['sourceKind'],
+      );
       const order = new Map(kinds.map((k, i) => [k.code, i]));
       const bySource = own.rows
-        .map((r) => ({ code: r.key.sourceKind!, label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!, pence: r.total, illustrative: groups.some((g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative) }))
+        .map((r) => ({
+          code: r.key.sourceKind!,
+          label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
+          pence: r.total,
+          illustrative: groups.some(
+            (g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative,
+          ),
+        }))
         .sort((a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99));
-      const shared = groups.filter((g) => g.poolCode !== null).map((g) => ({ poolCode: g.poolCode!, sourceKind: g.sourceKind, label: label.get(g.sourceKind) ?? g.sourceKind, pence: g.pence }));
+      const shared = groups
+        .filter((g) => g.poolCode !== null)
+        .map((g) => ({
+          poolCode: g.poolCode!,
+          sourceKind: g.sourceKind,
+          label: label.get(g.sourceKind) ?? g.sourceKind,
+          pence: g.pence,
+        }));
       const charts: ChartData[] = [
         {
           id: 'funding-by-source',
@@ -105,7 +168,17 @@ export class DashboardService {
         },
       ];
       const sections = await this.sectionsFor(m, p, info, 'project', project);
-      return { programme: info, project, kinds, bySource, shared, allocations, totalPence: own.grandTotal, charts, sections };
+      return {
+        programme: info,
+        project,
+        kinds,
+        bySource,
+        shared,
+        allocations,
+        totalPence: own.grandTotal,
+        charts,
+        sections,
+      };
     });
   }
 

@@ -11,8 +11,18 @@ export class OverviewApiController {
 
   @Get('overview')
   @Public()
-  @ApiOperation({ summary: 'The public overview as JSON: exactly the data the overview page renders (approved figures only).' })
-  @ApiOkResponse({ schema: { example: { programme: { code: 'SSLEP-GD-2014', reportingQuarter: '2015-16 Q1' }, capital: '107200000.00', bySource: [{ code: 'LGF', label: 'Local Growth Fund award', amount: '34600000.00' }] } } })
+  @ApiOperation({
+    summary: 'The public overview as JSON: exactly the data the overview page renders (approved figures only).',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        programme: { code: 'SSLEP-GD-2014', reportingQuarter: '2015-16 Q1' },
+        capital: '107200000.00',
+        bySource: [{ code: 'LGF', label: 'Local Growth Fund award', amount: '34600000.00' }],
+      },
+    },
+  })
   async overview(@Param('code') code: string) {
     return presentOverview(await this.svc.overview(code));
   }

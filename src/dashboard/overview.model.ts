@@ -41,13 +41,48 @@ export interface ProgrammeInfo {
 export interface OverviewModel {
   programme: ProgrammeInfo;
   illustrative: boolean;
-  bySource: { code: string; label: string; capital: boolean; isMatch: boolean; pence: number; byStatusPence: Record<string, number>; stated: StatedFigure[] }[];
+  bySource: {
+    code: string;
+    label: string;
+    capital: boolean;
+    isMatch: boolean;
+    pence: number;
+    byStatusPence: Record<string, number>;
+    stated: StatedFigure[];
+  }[];
   capitalPence: number;
   revenuePence: number;
-  byYear: { columns: string[]; rows: { code: string; label: string; cellsPence: Record<string, number>; totalPence: number }[] };
-  dealTable: { name: string; rows: string[]; columns: string[]; cells: { row: string; column: string; pence: number; printed: string | null; code: string }[] } | null;
-  projects: { code: string; name: string; themeCode: string | null; themeName: string | null; location: string | null; status: string; bySourcePence: Record<string, number>; totalPence: number; illustrative: boolean }[];
-  pools: { code: string; name: string; members: { code: string; name: string }[]; bySourcePence: Record<string, number>; totalPence: number; quote: string | null; document: string | null; section: string | null }[];
+  byYear: {
+    columns: string[];
+    rows: { code: string; label: string; cellsPence: Record<string, number>; totalPence: number }[];
+  };
+  dealTable: {
+    name: string;
+    rows: string[];
+    columns: string[];
+    cells: { row: string; column: string; pence: number; printed: string | null; code: string }[];
+  } | null;
+  projects: {
+    code: string;
+    name: string;
+    themeCode: string | null;
+    themeName: string | null;
+    location: string | null;
+    status: string;
+    bySourcePence: Record<string, number>;
+    totalPence: number;
+    illustrative: boolean;
+  }[];
+  pools: {
+    code: string;
+    name: string;
+    members: { code: string; name: string }[];
+    bySourcePence: Record<string, number>;
+    totalPence: number;
+    quote: string | null;
+    document: string | null;
+    section: string | null;
+  }[];
   programmeLevel: { sourceKind: string; label: string; pence: number; period: string }[];
   reconciliation: ReconciliationReport;
   charts: ChartData[];
@@ -86,7 +121,16 @@ function statedFor(kind: string, headlines: readonly HeadlineInput[], report: Re
   return headlines
     .filter((h) => {
       const f = h.rule.allocations;
-      return h.unit === 'pounds' && f && f.sourceKinds?.length === 1 && f.sourceKinds[0] === kind && !f.years && !f.themes && !f.projects && !f.pools;
+      return (
+        h.unit === 'pounds' &&
+        f &&
+        f.sourceKinds?.length === 1 &&
+        f.sourceKinds[0] === kind &&
+        !f.years &&
+        !f.themes &&
+        !f.projects &&
+        !f.pools
+      );
     })
     .map((h) => ({
       code: h.code,
@@ -94,7 +138,8 @@ function statedFor(kind: string, headlines: readonly HeadlineInput[], report: Re
       qualifier: h.qualifier,
       pence: h.value,
       printed: h.source.printed,
-      status: report.lines.find((l) => l.headlineCode === h.code && l.check === 'allocations')?.status ?? 'not_comparable',
+      status:
+        report.lines.find((l) => l.headlineCode === h.code && l.check === 'allocations')?.status ?? 'not_comparable',
       document: h.source.document,
       section: h.source.section,
       quote: h.source.quote,
@@ -122,7 +167,15 @@ export function buildOverview(input: {
       const mine = live.filter((g) => g.sourceKind === k.code);
       const byStatusPence: Record<string, number> = {};
       for (const g of mine) add(byStatusPence, g.commitmentStatus, g.pence);
-      return { code: k.code, label: k.label, capital: k.capital, isMatch: k.isMatch, pence: mine.reduce((s, g) => s + g.pence, 0), byStatusPence, stated: statedFor(k.code, headlines, report) };
+      return {
+        code: k.code,
+        label: k.label,
+        capital: k.capital,
+        isMatch: k.isMatch,
+        pence: mine.reduce((s, g) => s + g.pence, 0),
+        byStatusPence,
+        stated: statedFor(k.code, headlines, report),
+      };
     })
     .filter((s) => s.pence !== 0 || s.stated.length > 0);
   const capitalPence = bySource.filter((s) => s.capital).reduce((s, x) => s + x.pence, 0);
@@ -131,26 +184,62 @@ export function buildOverview(input: {
   const years = breakdown(live, ['sourceKind', 'year']);
   const byYear = {
     columns: years.columns,
-    rows: years.rows.map((r) => ({ code: r.key.sourceKind!, label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!, cellsPence: r.cells, totalPence: r.total })),
+    rows: years.rows.map((r) => ({
+      code: r.key.sourceKind!,
+      label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
+      cellsPence: r.cells,
+      totalPence: r.total,
+    })),
   };
 
   const perProject = new Map<string, Record<string, number>>();
   const perPool = new Map<string, Record<string, number>>();
   const programmeLevel: OverviewModel['programmeLevel'] = [];
   for (const g of live) {
-    if (g.projectCode) add(perProject.get(g.projectCode) ?? perProject.set(g.projectCode, {}).get(g.projectCode)!, g.sourceKind, g.pence);
-    else if (g.poolCode) add(perPool.get(g.poolCode) ?? perPool.set(g.poolCode, {}).get(g.poolCode)!, g.sourceKind, g.pence);
-    else programmeLevel.push({ sourceKind: g.sourceKind, label: label.get(g.sourceKind) ?? g.sourceKind, pence: g.pence, period: yearLabel(g) });
+    if (g.projectCode)
+      add(
+        perProject.get(g.projectCode) ?? perProject.set(g.projectCode, {}).get(g.projectCode)!,
+        g.sourceKind,
+        g.pence,
+      );
+    else if (g.poolCode)
+      add(perPool.get(g.poolCode) ?? perPool.set(g.poolCode, {}).get(g.poolCode)!, g.sourceKind, g.pence);
+    else
+      programmeLevel.push({
+        sourceKind: g.sourceKind,
+        label: label.get(g.sourceKind) ?? g.sourceKind,
+        pence: g.pence,
+        period: yearLabel(g),
+      });
   }
   const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
   const illustrativeProjects = new Set(live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!));
   const projects = input.projects.map((p) => {
     const b = perProject.get(p.code) ?? {};
-    return { code: p.code, name: p.name, themeCode: p.themeCode, themeName: p.themeName, location: p.location, status: p.status, bySourcePence: b, totalPence: total(b), illustrative: p.source.illustrative || illustrativeProjects.has(p.code) };
+    return {
+      code: p.code,
+      name: p.name,
+      themeCode: p.themeCode,
+      themeName: p.themeName,
+      location: p.location,
+      status: p.status,
+      bySourcePence: b,
+      totalPence: total(b),
+      illustrative: p.source.illustrative || illustrativeProjects.has(p.code),
+    };
   });
   const pools = input.pools.map((p) => {
     const b = perPool.get(p.code) ?? {};
-    return { code: p.code, name: p.name, members: p.members, bySourcePence: b, totalPence: total(b), quote: p.source.quote, document: p.source.document, section: p.source.section };
+    return {
+      code: p.code,
+      name: p.name,
+      members: p.members,
+      bySourcePence: b,
+      totalPence: total(b),
+      quote: p.source.quote,
+      document: p.source.document,
+      section: p.source.section,
+    };
   });
 
   const tableHeadlines = headlines.filter((h) => h.tableName && h.unit === 'pounds');
@@ -159,7 +248,13 @@ export function buildOverview(input: {
         name: tableHeadlines[0].tableName!,
         rows: [...new Set(tableHeadlines.map((h) => h.tableRow ?? ''))],
         columns: [...new Set(tableHeadlines.map((h) => h.tableColumn ?? ''))],
-        cells: tableHeadlines.map((h) => ({ row: h.tableRow ?? '', column: h.tableColumn ?? '', pence: h.value, printed: h.source.printed, code: h.code })),
+        cells: tableHeadlines.map((h) => ({
+          row: h.tableRow ?? '',
+          column: h.tableColumn ?? '',
+          pence: h.value,
+          printed: h.source.printed,
+          code: h.code,
+        })),
       }
     : null;
 
@@ -177,11 +272,20 @@ export function buildOverview(input: {
     {
       id: 'funding-by-project',
       title: 'Capital funding promised, by project and source',
-      description: 'Each bar is one project (or a group of projects sharing money the deal does not split), divided by source of funding.',
+      description:
+        'Each bar is one project (or a group of projects sharing money the deal does not split), divided by source of funding.',
       unit: 'pence',
-      categories: [...projects.map((p) => ({ key: p.code, label: p.name })), ...pools.filter((p) => p.totalPence > 0).map((p) => ({ key: p.code, label: `Shared: ${p.members.map((x) => x.name).join(', ')}` }))],
+      categories: [
+        ...projects.map((p) => ({ key: p.code, label: p.name })),
+        ...pools
+          .filter((p) => p.totalPence > 0)
+          .map((p) => ({ key: p.code, label: `Shared: ${p.members.map((x) => x.name).join(', ')}` })),
+      ],
       series: capitalKinds.map((s) => ({ key: s.code, label: s.label })),
-      values: [...projects.map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)), ...pools.filter((p) => p.totalPence > 0).map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null))],
+      values: [
+        ...projects.map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)),
+        ...pools.filter((p) => p.totalPence > 0).map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)),
+      ],
     },
   ];
   if (dealTable) {
@@ -194,18 +298,31 @@ export function buildOverview(input: {
       unit: 'pence',
       categories: cols.map((c) => ({ key: c, label: c })),
       series: rows.map((r) => ({ key: r, label: r })),
-      values: cols.map((c) => rows.map((r) => dealTable.cells.find((x) => x.row === r && x.column === c)?.pence ?? null)),
+      values: cols.map((c) =>
+        rows.map((r) => dealTable.cells.find((x) => x.row === r && x.column === c)?.pence ?? null),
+      ),
     });
   }
   const promises: PromiseLine[] = report.lines
     .filter((l) => l.check === 'outputs' && (l.unit === 'jobs' || l.unit === 'homes'))
-    .map((l) => ({ code: l.headlineCode, label: l.label, unit: l.unit, qualifier: l.qualifier, stated: l.stated, delivered: l.computed, status: l.status, explanation: l.explanation, document: l.provenance.document }));
+    .map((l) => ({
+      code: l.headlineCode,
+      label: l.label,
+      unit: l.unit,
+      qualifier: l.qualifier,
+      stated: l.stated,
+      delivered: l.computed,
+      status: l.status,
+      explanation: l.explanation,
+      document: l.provenance.document,
+    }));
   const deliveredAny = promises.some((p) => p.delivered !== null);
   if (promises.length && deliveredAny) {
     charts.push({
       id: 'jobs-homes-delivered',
       title: 'Jobs and homes delivered against the deal’s promises',
-      description: 'For each promise the deal documents make about jobs or homes, the number promised and the number delivered so far in submitted returns (each shared claim counted once).',
+      description:
+        'For each promise the deal documents make about jobs or homes, the number promised and the number delivered so far in submitted returns (each shared claim counted once).',
       unit: 'count',
       categories: promises.map((p) => ({ key: p.code, label: p.label })),
       series: [
@@ -225,7 +342,8 @@ export function buildOverview(input: {
     promises,
     doubleClaims,
     programme: input.programme,
-    illustrative: input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && input.deliveredIllustrative),
+    illustrative:
+      input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && input.deliveredIllustrative),
     bySource,
     capitalPence,
     revenuePence,

@@ -14,7 +14,12 @@ export function poundsJson(v: unknown): unknown {
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (k.endsWith('Pence') || k === 'pence') {
       const key = k === 'pence' ? 'amount' : k.slice(0, -5);
-      out[key] = typeof x === 'number' ? formatPounds(x) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([a, b]) => [a, formatPounds(b as number)])) : x;
+      out[key] =
+        typeof x === 'number'
+          ? formatPounds(x)
+          : x && typeof x === 'object'
+            ? Object.fromEntries(Object.entries(x).map(([a, b]) => [a, formatPounds(b as number)]))
+            : x;
     } else out[k] = poundsJson(x);
   }
   return out;
@@ -22,16 +27,33 @@ export function poundsJson(v: unknown): unknown {
 
 export function presentChart(c: ChartData | TimelineData) {
   if (!('values' in c)) return c;
-  return { ...c, values: c.values.map((row) => row.map((v) => (v === null ? null : c.unit === 'pence' ? formatPounds(v) : v))) };
+  return {
+    ...c,
+    values: c.values.map((row) => row.map((v) => (v === null ? null : c.unit === 'pence' ? formatPounds(v) : v))),
+  };
 }
 
 /** GET /api/programmes/:code/overview: exactly what the overview page renders. */
 export function presentOverview(o: OverviewModel) {
   const money = (unit: string, v: number | null) => (v === null ? null : unit === 'pounds' ? formatPounds(v) : v);
   return {
-    ...(poundsJson({ programme: o.programme, illustrative: o.illustrative, bySource: o.bySource, capitalPence: o.capitalPence, revenuePence: o.revenuePence, byYear: o.byYear, dealTable: o.dealTable, projects: o.projects, pools: o.pools, programmeLevel: o.programmeLevel }) as object),
+    ...(poundsJson({
+      programme: o.programme,
+      illustrative: o.illustrative,
+      bySource: o.bySource,
+      capitalPence: o.capitalPence,
+      revenuePence: o.revenuePence,
+      byYear: o.byYear,
+      dealTable: o.dealTable,
+      projects: o.projects,
+      pools: o.pools,
+      programmeLevel: o.programmeLevel,
+    }) as object),
     reconciliation: {
-      summary: { ...o.reconciliation.summary, totalUnattributed: formatPounds(o.reconciliation.summary.totalUnattributed) },
+      summary: {
+        ...o.reconciliation.summary,
+        totalUnattributed: formatPounds(o.reconciliation.summary.totalUnattributed),
+      },
       lines: o.reconciliation.lines.map((l) => ({
         headlineCode: l.headlineCode,
         label: l.label,
@@ -47,11 +69,22 @@ export function presentOverview(o: OverviewModel) {
         provenance: l.provenance,
         table: l.table,
       })),
-      conflicts: o.reconciliation.conflicts.map((c) => ({ measure: c.measure, unit: c.unit, spread: money(c.unit, c.spread), explanation: c.explanation, headlines: c.headlines.map((h) => ({ ...h, stated: money(c.unit, h.stated) })) })),
+      conflicts: o.reconciliation.conflicts.map((c) => ({
+        measure: c.measure,
+        unit: c.unit,
+        spread: money(c.unit, c.spread),
+        explanation: c.explanation,
+        headlines: c.headlines.map((h) => ({ ...h, stated: money(c.unit, h.stated) })),
+      })),
     },
     promises: o.promises,
     doubleClaims: o.doubleClaims,
     charts: o.charts.map(presentChart),
-    sections: o.sections.map((s) => ({ id: s.id, heading: s.heading, data: s.data, illustrative: s.illustrative ?? false })),
+    sections: o.sections.map((s) => ({
+      id: s.id,
+      heading: s.heading,
+      data: s.data,
+      illustrative: s.illustrative ?? false,
+    })),
   };
 }

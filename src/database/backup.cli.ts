@@ -6,7 +6,9 @@ import { backupSqlite, PG_DUMP_HINT, restoreSqlite } from './backup';
 export function registerBackupCommands(program: Command, ctx: CliContext): void {
   program
     .command('backup')
-    .description('Write a consistent copy of the SQLite database while the server runs (PostgreSQL: use pg_dump, see docs/reliability.md)')
+    .description(
+      'Write a consistent copy of the SQLite database while the server runs (PostgreSQL: use pg_dump, see docs/reliability.md)',
+    )
     .requiredOption('--out <file>', 'the backup file to create (must not exist)')
     .action((o: { out: string }) =>
       ctx.run(async () => {
@@ -21,7 +23,9 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     );
   program
     .command('restore')
-    .description('Replace the SQLite database with a backup, after checking it is an intact tracker database at this version. Stop the server first.')
+    .description(
+      'Replace the SQLite database with a backup, after checking it is an intact tracker database at this version. Stop the server first.',
+    )
     .requiredOption('--from <file>', 'a file written by backup')
     .option('--force', 'restore even though the database looks open (its -wal file exists)', false)
     .action((o: { from: string; force: boolean }) =>

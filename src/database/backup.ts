@@ -64,15 +64,25 @@ export async function checkTrackerDatabase(path: string): Promise<{ migrations: 
     } catch {
       throw new BackupError(`${path} is not an SQLite database`);
     }
-    if (ok.length !== 1 || ok[0].integrity_check !== 'ok') throw new BackupError(`${path} fails SQLite's integrity check: ${ok.map((r) => r.integrity_check).join('; ')}`);
-    const tables = new Set((await all<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => r.name));
-    if (!tables.has('migrations') || !tables.has('programme')) throw new BackupError(`${path} is not a Growth Deal tracker database (no migrations or programme table)`);
+    if (ok.length !== 1 || ok[0].integrity_check !== 'ok')
+      throw new BackupError(`${path} fails SQLite's integrity check: ${ok.map((r) => r.integrity_check).join('; ')}`);
+    const tables = new Set(
+      (await all<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => r.name),
+    );
+    if (!tables.has('migrations') || !tables.has('programme'))
+      throw new BackupError(`${path} is not a Growth Deal tracker database (no migrations or programme table)`);
     const applied = (await all<{ name: string }>(db, 'SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
     const expected = MIGRATIONS.map((m) => m.name);
     const missing = expected.filter((n) => !applied.includes(n));
     const unknown = applied.filter((n) => !expected.includes(n));
-    if (unknown.length) throw new BackupError(`${path} was made by a newer version (unknown migrations: ${unknown.join(', ')}): restore it with that version`);
-    if (missing.length) throw new BackupError(`${path} is at an older migration (missing: ${missing.join(', ')}): restore it with the version that made it, then run migrate`);
+    if (unknown.length)
+      throw new BackupError(
+        `${path} was made by a newer version (unknown migrations: ${unknown.join(', ')}): restore it with that version`,
+      );
+    if (missing.length)
+      throw new BackupError(
+        `${path} is at an older migration (missing: ${missing.join(', ')}): restore it with the version that made it, then run migrate`,
+      );
     return { migrations: applied };
   } finally {
     await close(db);
@@ -88,7 +98,9 @@ export async function restoreSqlite(from: string, dbPath: string, force = false)
   const checked = await checkTrackerDatabase(from);
   const wal = `${dbPath}-wal`;
   if (existsSync(wal) && !force) {
-    throw new BackupError(`${dbPath} looks open (its -wal file exists): stop the server first (or pass --force if you are sure nothing has it open)`);
+    throw new BackupError(
+      `${dbPath} looks open (its -wal file exists): stop the server first (or pass --force if you are sure nothing has it open)`,
+    );
   }
   mkdirSync(dirname(resolve(dbPath)), { recursive: true });
   const tmp = `${dbPath}.restoring`;

@@ -27,5 +27,7 @@ export class DatabaseModule {}
 
 function settingsFrom(options: unknown): { DATABASE_URL?: string; DATABASE_PATH: string; DATABASE_SCHEMA?: string } {
   const o = options as { type: string; url?: string; database?: string; schema?: string };
-  return o.type === 'postgres' ? { DATABASE_URL: o.url, DATABASE_PATH: '', DATABASE_SCHEMA: o.schema } : { DATABASE_PATH: o.database ?? '' };
+  return o.type === 'postgres'
+    ? { DATABASE_URL: o.url, DATABASE_PATH: '', DATABASE_SCHEMA: o.schema }
+    : { DATABASE_PATH: o.database ?? '' };
 }

@@ -20,7 +20,8 @@ export class Db {
 
   /** A write transaction: all or nothing. */
   write<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
-    const run = this.type === 'sqlite' ? this.serialised(() => this.ds.transaction(fn)) : this.ds.transaction(isolation, fn);
+    const run =
+      this.type === 'sqlite' ? this.serialised(() => this.ds.transaction(fn)) : this.ds.transaction(isolation, fn);
     return run.catch((e: unknown) => {
       throw constraintError(e) ?? e;
     });

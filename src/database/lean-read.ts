@@ -20,7 +20,11 @@ const statementName = (sql: string) => `gdt_${createHash('sha1').update(sql).dig
  * queue), or PostgreSQL's pool as a named prepared statement. Still through the query logger,
  * so query counts in tests see it.
  */
-export async function leanQuery<T = Record<string, unknown>>(ds: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function leanQuery<T = Record<string, unknown>>(
+  ds: DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   if (ds.options.type === 'sqlite') {
     const conn = (ds.driver as unknown as { databaseConnection?: SqliteHandle }).databaseConnection;
     if (!conn) return ds.query(sql, params);

@@ -30,17 +30,38 @@ export interface DemoFile {
   reportingQuarter: string;
   closedQuarters: string[];
   spend: { project: string; sourceKind: string; quarters: [string, string, string, string | null][] }[];
-  milestones: { project: string; kind: MilestoneKind; title: string; baselineDate: string; forecastDate: string; actualDate: string | null }[];
+  milestones: {
+    project: string;
+    kind: MilestoneKind;
+    title: string;
+    baselineDate: string;
+    forecastDate: string;
+    actualDate: string | null;
+  }[];
   outputTargets: { project: string; metric: string; target: unknown; forecast: unknown }[];
-  outputActuals: { project: string; metric: string; quarter: string; value: unknown; claimKey: string; evidence: string }[];
+  outputActuals: {
+    project: string;
+    metric: string;
+    quarter: string;
+    value: unknown;
+    claimKey: string;
+    evidence: string;
+  }[];
   /** Illustrative written comments on the return warnings the demo quarters raise, by check code. */
   returnComments: Record<string, string>;
 }
 
 /** A demo comment is on every warning it answers, and says it is illustrative. */
-export function demoComments(warnings: string[], byCode: Record<string, string>, quarter: string): Record<string, string> {
+export function demoComments(
+  warnings: string[],
+  byCode: Record<string, string>,
+  quarter: string,
+): Record<string, string> {
   const missing = warnings.filter((c) => !byCode[c]);
-  if (missing.length) throw new Error(`demo return ${quarter}: no illustrative comment for warning${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (add to returnComments in ${DEMO_FILE})`);
+  if (missing.length)
+    throw new Error(
+      `demo return ${quarter}: no illustrative comment for warning${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (add to returnComments in ${DEMO_FILE})`,
+    );
   return Object.fromEntries(warnings.map((c) => [c, byCode[c]]));
 }
 
@@ -64,7 +85,10 @@ export class DemoService {
     private readonly returns: ReturnsService,
   ) {}
 
-  async load(path = join(seedsDir(), DEMO_FILE), actor: Actor = SYSTEM_ACTOR): Promise<{ loaded: boolean; rows: number }> {
+  async load(
+    path = join(seedsDir(), DEMO_FILE),
+    actor: Actor = SYSTEM_ACTOR,
+  ): Promise<{ loaded: boolean; rows: number }> {
     const raw = readFileSync(path);
     const sha256 = createHash('sha256').update(raw).digest('hex');
     const demo = JSON.parse(raw.toString('utf8')) as DemoFile;
@@ -127,7 +151,16 @@ export class DemoService {
         return r.value;
       };
       for (const g of demo.outputTargets) {
-        await m.insert(OutputTarget, { programmeId: prog.id, projectId: pid(g.project), metricCode: g.metric, targetValue: qty(g.target, g.metric), forecastValue: qty(g.forecast, g.metric), notes: 'illustrative demo target', source, updatedAt: now });
+        await m.insert(OutputTarget, {
+          programmeId: prog.id,
+          projectId: pid(g.project),
+          metricCode: g.metric,
+          targetValue: qty(g.target, g.metric),
+          forecastValue: qty(g.forecast, g.metric),
+          notes: 'illustrative demo target',
+          source,
+          updatedAt: now,
+        });
         rows++;
       }
       for (const a of demo.outputActuals) {
@@ -151,13 +184,29 @@ export class DemoService {
       for (const quarter of demo.closedQuarters) {
         const draft = await this.returns.draftIn(m, prog.code, quarter, submitter);
         const errors = draft.checks.filter((c) => c.severity === 'error');
-        if (errors.length) throw new Error(`demo return ${quarter} has errors: ${errors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+        if (errors.length)
+          throw new Error(
+            `demo return ${quarter} has errors: ${errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
+          );
         const warnings = [...new Set(draft.checks.filter((c) => c.severity === 'warning').map((c) => c.code))];
-        await this.returns.submitIn(m, prog.code, quarter, { comments: demoComments(warnings, demo.returnComments ?? {}, quarter), reason: null }, submitter);
+        await this.returns.submitIn(
+          m,
+          prog.code,
+          quarter,
+          { comments: demoComments(warnings, demo.returnComments ?? {}, quarter), reason: null },
+          submitter,
+        );
         rows++;
       }
       await m.insert(SeedRun, { name: demo.name, sha256, loadedAt: now, rowCount: rows });
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'seed_demo', after: { name: demo.name, illustrative: true }, meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters } });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'programme',
+        entityId: prog.id,
+        action: 'seed_demo',
+        after: { name: demo.name, illustrative: true },
+        meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters },
+      });
       this.logger.log(`loaded the illustrative demo history (${rows} rows)`);
       return { loaded: true, rows };
     });

@@ -16,7 +16,15 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
 @Entity('allocation')
 @Index(['programmeId', 'sourceKind'])
 @Index('IDX_allocation_programme_approval', ['programmeId', 'approvalState', 'commitmentStatus', 'sourceKind'])
-@Index('IDX_allocation_national', ['approvalState', 'sourceKind', 'commitmentStatus', 'periodKind', 'yearFrom', 'yearTo', 'amountPence'])
+@Index('IDX_allocation_national', [
+  'approvalState',
+  'sourceKind',
+  'commitmentStatus',
+  'periodKind',
+  'yearFrom',
+  'yearTo',
+  'amountPence',
+])
 export class Allocation {
   @PrimaryGeneratedColumn()
   id: number;

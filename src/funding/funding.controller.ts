@@ -41,14 +41,24 @@ export class FundingController {
 
   @Patch('programmes/:code/allocations/:id')
   @Roles('finance', 'programme_manager')
-  update(@Param('code') code: string, @Param('id', IdPipe) id: number, @Body() dto: UpdateAllocationDto, @CurrentActor() actor: Actor) {
+  update(
+    @Param('code') code: string,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateAllocationDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.update(code, id, dto, actor);
   }
 
   @Delete('programmes/:code/allocations/:id')
   @HttpCode(204)
   @Roles('finance', 'programme_manager')
-  remove(@Param('code') code: string, @Param('id', IdPipe) id: number, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
+  remove(
+    @Param('code') code: string,
+    @Param('id', IdPipe) id: number,
+    @Query() q: VersionQuery,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.remove(code, id, q.version, actor);
   }
 }

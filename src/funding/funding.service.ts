@@ -68,7 +68,12 @@ export class FundingService {
         if (id === undefined) return page([], 0, q);
         where.projectId = id;
       }
-      const [items, total] = await m.findAndCount(Allocation, { where, order: { id: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const [items, total] = await m.findAndCount(Allocation, {
+        where,
+        order: { id: 'ASC' },
+        take: q.limit ?? 100,
+        skip: q.offset ?? 0,
+      });
       return page(
         items.map((a) => presentAllocation(a, codes)),
         total,
@@ -104,8 +109,10 @@ export class FundingService {
   create(code: string, dto: CreateAllocationDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      if (!(await m.findOne(SourceKind, { where: { code: dto.sourceKind } }))) throw new UnknownReferenceError('sourceKind', 'source kind', dto.sourceKind);
-      if (dto.project && dto.pool) throw new RuleViolationError('PROJECT_OR_POOL', 'give a project or a pool, not both', 'pool');
+      if (!(await m.findOne(SourceKind, { where: { code: dto.sourceKind } })))
+        throw new UnknownReferenceError('sourceKind', 'source kind', dto.sourceKind);
+      if (dto.project && dto.pool)
+        throw new RuleViolationError('PROJECT_OR_POOL', 'give a project or a pool, not both', 'pool');
       const projectId = dto.project ? (await refProject(m, prog.id, dto.project)).id : null;
       const poolId = dto.pool ? (await refPool(m, prog.id, dto.pool)).id : null;
       const now = new Date().toISOString();
@@ -123,7 +130,14 @@ export class FundingService {
         updatedAt: now,
       });
       const a = await m.findOneByOrFail(Allocation, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId, entity: 'allocation', entityId: a.id, action: 'create', after: a });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId,
+        entity: 'allocation',
+        entityId: a.id,
+        action: 'create',
+        after: a,
+      });
       return presentAllocation(a, await codeMaps(m, prog.id));
     });
   }
@@ -137,7 +151,11 @@ export class FundingService {
 
   private assertDraft(a: Allocation) {
     if (a.approvalState === 'approved') {
-      throw new ConflictError('APPROVED_ALLOCATION', `allocation ${a.id} is approved: it changes only through an approved change request`, { field: 'id' });
+      throw new ConflictError(
+        'APPROVED_ALLOCATION',
+        `allocation ${a.id} is approved: it changes only through an approved change request`,
+        { field: 'id' },
+      );
     }
   }
 
@@ -153,7 +171,15 @@ export class FundingService {
       if (dto.commitmentStatus !== undefined) changes.commitmentStatus = dto.commitmentStatus;
       if (dto.description !== undefined) changes.description = dto.description;
       const after = await updateVersioned(m, Allocation, 'allocation', id, dto.version, changes);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'allocation', entityId: id, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: before.projectId,
+        entity: 'allocation',
+        entityId: id,
+        action: 'update',
+        before,
+        after,
+      });
       return presentAllocation(after, await codeMaps(m, prog.id));
     });
   }
@@ -165,10 +191,20 @@ export class FundingService {
       await this.assertScope(m, code, before, actor);
       this.assertDraft(before);
       if (version !== undefined && version !== before.version) {
-        throw new ConflictError('STALE_VERSION', `allocation ${id} was changed: current version is ${before.version}`, { field: 'version', currentVersion: before.version });
+        throw new ConflictError('STALE_VERSION', `allocation ${id} was changed: current version is ${before.version}`, {
+          field: 'version',
+          currentVersion: before.version,
+        });
       }
       await m.delete(Allocation, { id });
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'allocation', entityId: id, action: 'delete', before });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: before.projectId,
+        entity: 'allocation',
+        entityId: id,
+        action: 'delete',
+        before,
+      });
     });
   }
 }

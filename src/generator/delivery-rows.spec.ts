@@ -18,7 +18,12 @@ describe('synthetic delivery rows', () => {
     for (const x of inputs) {
       const rows = spendRows(x, new Rng(1).fork(x.seed.programme.code));
       const want = new Map<string, number>();
-      for (const a of x.seed.allocations) if (a.project && a.commitmentStatus !== 'withdrawn') want.set(`${x.projectIds.get(a.project)}|${a.sourceKind}`, (want.get(`${x.projectIds.get(a.project)}|${a.sourceKind}`) ?? 0) + parsePounds(a.amount));
+      for (const a of x.seed.allocations)
+        if (a.project && a.commitmentStatus !== 'withdrawn')
+          want.set(
+            `${x.projectIds.get(a.project)}|${a.sourceKind}`,
+            (want.get(`${x.projectIds.get(a.project)}|${a.sourceKind}`) ?? 0) + parsePounds(a.amount),
+          );
       const got = new Map<string, { baseline: number; forecast: number; n: number }>();
       for (const r of rows) {
         const k = `${r[1]}|${r[2]}`;
@@ -34,7 +39,12 @@ describe('synthetic delivery rows', () => {
       }
       expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
       for (const [k, g] of got) {
-        expect({ k, baseline: g.baseline, forecast: g.forecast, n: g.n }).toEqual({ k, baseline: want.get(k), forecast: want.get(k), n: 12 });
+        expect({ k, baseline: g.baseline, forecast: g.forecast, n: g.n }).toEqual({
+          k,
+          baseline: want.get(k),
+          forecast: want.get(k),
+          n: 12,
+        });
       }
       lines += got.size;
     }
@@ -48,7 +58,7 @@ describe('synthetic delivery rows', () => {
     const ms = milestoneRows(x, a, new Rng(2));
     expect(ms.length).toBe(new Set(a.map((r) => r[1])).size * 5);
     for (const m of ms) {
-      expect(m[6] as string >= (m[5] as string)).toBe(true);
+      expect((m[6] as string) >= (m[5] as string)).toBe(true);
       expect(m[8]).toBe(m[7] ? 'complete' : 'open');
     }
     const { targets, actuals } = outputRows(x, a, new Rng(3));

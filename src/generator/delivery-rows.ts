@@ -13,10 +13,53 @@ import { Rng } from './prng';
  * forecasts are integer fractions of the baseline (whole-number ratios, floor division).
  */
 
-export const SPEND_COLUMNS = ['programme_id', 'project_id', 'source_kind', 'quarter', 'baseline_pence', 'forecast_pence', 'actual_pence', 'illustrative', 'updated_at'];
-export const MILESTONE_COLUMNS = ['programme_id', 'project_id', 'code', 'kind', 'title', 'baseline_date', 'forecast_date', 'actual_date', 'status', 'date_interpreted', 'source_document', 'source_illustrative', 'updated_at'];
-export const TARGET_COLUMNS = ['programme_id', 'project_id', 'metric_code', 'target_value', 'forecast_value', 'source_document', 'source_illustrative', 'updated_at'];
-export const ACTUAL_COLUMNS = ['programme_id', 'project_id', 'metric_code', 'quarter', 'value', 'claim_key', 'illustrative', 'recorded_by', 'updated_at'];
+export const SPEND_COLUMNS = [
+  'programme_id',
+  'project_id',
+  'source_kind',
+  'quarter',
+  'baseline_pence',
+  'forecast_pence',
+  'actual_pence',
+  'illustrative',
+  'updated_at',
+];
+export const MILESTONE_COLUMNS = [
+  'programme_id',
+  'project_id',
+  'code',
+  'kind',
+  'title',
+  'baseline_date',
+  'forecast_date',
+  'actual_date',
+  'status',
+  'date_interpreted',
+  'source_document',
+  'source_illustrative',
+  'updated_at',
+];
+export const TARGET_COLUMNS = [
+  'programme_id',
+  'project_id',
+  'metric_code',
+  'target_value',
+  'forecast_value',
+  'source_document',
+  'source_illustrative',
+  'updated_at',
+];
+export const ACTUAL_COLUMNS = [
+  'programme_id',
+  'project_id',
+  'metric_code',
+  'quarter',
+  'value',
+  'claim_key',
+  'illustrative',
+  'recorded_by',
+  'updated_at',
+];
 
 /** Actuals exist up to and including this quarter of the plan (three quarters of the way through): the dataset's "today". */
 export function actualsThroughIndex(quarterCount: number): number {
@@ -117,7 +160,10 @@ export function spendRows(x: ProgrammeDeliveryInput, rng: Rng): unknown[][] {
       const baseline = new Array<number>(n).fill(0);
       for (const a of allocs.filter((y) => y.sourceKind === kind)) {
         const w = periodWindow(a.period, x.quarters, delivery);
-        const parts = apportion(parsePounds(a.amount), Array.from({ length: w.to - w.from + 1 }, () => 1 + r.int(0, 4)));
+        const parts = apportion(
+          parsePounds(a.amount),
+          Array.from({ length: w.to - w.from + 1 }, () => 1 + r.int(0, 4)),
+        );
         parts.forEach((v, i) => (baseline[w.from + i] += v));
       }
       // The latest forecast: the baseline slipped `slip` quarters (same total, the tail kept in the last quarter).
@@ -169,17 +215,37 @@ export function milestoneRows(x: ProgrammeDeliveryInput, spend: unknown[][], rng
       // Slippage grows along the project: early steps slip less.
       const forecast = addDays(baseline, Math.floor((slip * (i + 1)) / MILESTONES.length));
       const actual = forecast <= asAtEnd ? forecast : null;
-      rows.push([x.programmeId, pid, `${p.code}-M${i + 1}`, ms.kind, ms.title, baseline, forecast, actual, actual ? 'complete' : 'open', false, doc, true, x.now]);
+      rows.push([
+        x.programmeId,
+        pid,
+        `${p.code}-M${i + 1}`,
+        ms.kind,
+        ms.title,
+        baseline,
+        forecast,
+        actual,
+        actual ? 'complete' : 'open',
+        false,
+        doc,
+        true,
+        x.now,
+      ]);
     });
   }
   return rows;
 }
 
-export function outputRows(x: ProgrammeDeliveryInput, spend: unknown[][], rng: Rng): { targets: unknown[][]; actuals: unknown[][] } {
+export function outputRows(
+  x: ProgrammeDeliveryInput,
+  spend: unknown[][],
+  rng: Rng,
+): { targets: unknown[][]; actuals: unknown[][] } {
   const windows = deliveryWindows(spend);
   const asAt = actualsThroughIndex(x.quarters.length);
   const lgfTenths = new Map<string, number>();
-  for (const a of x.seed.allocations) if (a.project && a.sourceKind.startsWith('LGF') && a.commitmentStatus !== 'withdrawn') lgfTenths.set(a.project, (lgfTenths.get(a.project) ?? 0) + parsePounds(a.amount) / 10_000_000);
+  for (const a of x.seed.allocations)
+    if (a.project && a.sourceKind.startsWith('LGF') && a.commitmentStatus !== 'withdrawn')
+      lgfTenths.set(a.project, (lgfTenths.get(a.project) ?? 0) + parsePounds(a.amount) / 10_000_000);
   const doc = `Synthetic national dataset: illustrative outputs`;
   const targets: unknown[][] = [];
   const actuals: unknown[][] = [];
@@ -199,10 +265,23 @@ export function outputRows(x: ProgrammeDeliveryInput, spend: unknown[][], rng: R
       targets.push([x.programmeId, pid, metric, target, forecast, doc, true, x.now]);
       // Outputs arrive over the delivery window; the project reports every quarter from a year
       // before delivery starts (its approval), zero until they arrive.
-      const spread = apportion(forecast, Array.from({ length: to - from + 1 }, (_, i) => 1 + i));
+      const spread = apportion(
+        forecast,
+        Array.from({ length: to - from + 1 }, (_, i) => 1 + i),
+      );
       for (let q = Math.max(0, from - REPORTS_BEFORE_DELIVERY); q <= asAt; q++) {
         const v = q >= from && q <= to ? spread[q - from] : 0;
-        actuals.push([x.programmeId, pid, metric, x.quarters[q], v, `${x.seed.programme.code}/${p.code}/${metric}`.toUpperCase(), true, 'generator', x.now]);
+        actuals.push([
+          x.programmeId,
+          pid,
+          metric,
+          x.quarters[q],
+          v,
+          `${x.seed.programme.code}/${p.code}/${metric}`.toUpperCase(),
+          true,
+          'generator',
+          x.now,
+        ]);
       }
     }
   }

@@ -6,15 +6,23 @@ import { GeneratorService } from './generator.service';
 
 export function positiveInt(name: string) {
   return (v: string): number => {
-    if (!/^[0-9]+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+    if (!/^[0-9]+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
+      throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
     return Number(v);
   };
 }
 
 /** A progress bar on a terminal; nothing at all when output is piped or captured. */
-export function progressFor(stream: NodeJS.WritableStream, label: string): { update: (done: number, total: number) => void; stop: () => void } {
+export function progressFor(
+  stream: NodeJS.WritableStream,
+  label: string,
+): { update: (done: number, total: number) => void; stop: () => void } {
   if (!(stream as { isTTY?: boolean }).isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {eta}s`, stream: stream as NodeJS.WriteStream, hideCursor: true });
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {eta}s`,
+    stream: stream as NodeJS.WriteStream,
+    hideCursor: true,
+  });
   let started = false;
   return {
     update(done, total) {
@@ -32,7 +40,9 @@ export function progressFor(stream: NodeJS.WritableStream, label: string): { upd
 export function registerGeneratorCommands(program: Command, ctx: CliContext): void {
   program
     .command('generate')
-    .description('Generate a deterministic synthetic national dataset (every programme flagged synthetic) and load it through the bulk import path. The same parameters load once.')
+    .description(
+      'Generate a deterministic synthetic national dataset (every programme flagged synthetic) and load it through the bulk import path. The same parameters load once.',
+    )
     .option('--leps <n>', 'number of LEPs', positiveInt('--leps'), 39)
     .option('--projects <n>', 'projects across all LEPs', positiveInt('--projects'), 6000)
     .option('--quarters <n>', 'quarters of delivery from 2015-16 Q1', positiveInt('--quarters'), 40)

@@ -16,7 +16,12 @@ export interface GenerateResult extends BulkImportResult {
 
 /** SHA-256 of the plan (the generated content), stable for a given set of parameters. */
 export function planHash(plan: NationalPlan): string {
-  return contentHash({ params: plan.params, quarters: plan.quarters, seeds: plan.seeds, delivery: DELIVERY_GENERATORS.map((g) => g.name) });
+  return contentHash({
+    params: plan.params,
+    quarters: plan.quarters,
+    seeds: plan.seeds,
+    delivery: DELIVERY_GENERATORS.map((g) => g.name),
+  });
 }
 
 /** Plans the national dataset and loads it through the app's bulk import path (one audit entry). */
@@ -27,7 +32,11 @@ export class GeneratorService {
     private readonly db: Db,
   ) {}
 
-  async generate(params: GeneratorParams, actor?: Actor, onProgress?: (done: number, total: number) => void): Promise<GenerateResult> {
+  async generate(
+    params: GeneratorParams,
+    actor?: Actor,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<GenerateResult> {
     const plan = planNational(params);
     const delivery: Record<string, number> = {};
     const res = await this.bulk.importDeals(plan.seeds, {
@@ -41,7 +50,13 @@ export class GeneratorService {
         let rows = 0;
         const root = new Rng(params.seed);
         for (const g of DELIVERY_GENERATORS) {
-          delivery[g.name] = await g.generate(ins, { plan, quarters: plan.quarters, deals: result.deals, rng: root.fork(`delivery:${g.name}`), spendRng: (code) => root.fork('delivery:spend').fork(code) });
+          delivery[g.name] = await g.generate(ins, {
+            plan,
+            quarters: plan.quarters,
+            deals: result.deals,
+            rng: root.fork(`delivery:${g.name}`),
+            spendRng: (code) => root.fork('delivery:spend').fork(code),
+          });
           rows += delivery[g.name];
         }
         return rows;
@@ -65,7 +80,9 @@ export class GeneratorService {
    */
   private async settle(): Promise<void> {
     if (this.db.type !== 'postgres') return;
-    const tables: { name: string }[] = await this.db.ds.query('SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename');
+    const tables: { name: string }[] = await this.db.ds.query(
+      'SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename',
+    );
     for (const t of tables) await this.db.ds.query(`VACUUM (ANALYZE) "${t.name.replace(/"/g, '""')}"`);
   }
 }

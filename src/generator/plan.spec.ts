@@ -47,11 +47,20 @@ describe('synthetic national plan', () => {
         if (a.sourceKind !== 'REVENUE_GRANT') expect(parsePounds(a.amount) % 10_000_000).toBe(0);
       }
     }
-    expect([...kinds].sort()).toEqual(['LGF', 'LGF_PRECOMMITTED', 'LGF_PROVISIONAL', 'LOCAL_MATCH', 'PRIVATE_MATCH', 'REVENUE_GRANT']);
+    expect([...kinds].sort()).toEqual([
+      'LGF',
+      'LGF_PRECOMMITTED',
+      'LGF_PROVISIONAL',
+      'LOCAL_MATCH',
+      'PRIVATE_MATCH',
+      'REVENUE_GRANT',
+    ]);
     expect([...statuses].sort()).toEqual(['confirmed', 'indicative', 'provisional', 'withdrawn']);
     expect(p.seeds.some((s) => (s.pools ?? []).length > 0)).toBe(true);
     expect(p.expectations.some((e) => e.expect === 'unreconciled')).toBe(true);
-    expect(p.expectations.filter((e) => e.expect === 'agrees').length).toBeGreaterThan(p.expectations.filter((e) => e.expect === 'unreconciled').length * 5);
+    expect(p.expectations.filter((e) => e.expect === 'agrees').length).toBeGreaterThan(
+      p.expectations.filter((e) => e.expect === 'unreconciled').length * 5,
+    );
   });
 
   it('skews projects per LEP (the largest LEP has well over the mean)', () => {

@@ -34,14 +34,24 @@ export class HeadlinesController {
 
   @Patch(':headline')
   @Roles('admin')
-  update(@Param('code') code: string, @Param('headline') headline: string, @Body() dto: UpdateHeadlineDto, @CurrentActor() actor: Actor) {
+  update(
+    @Param('code') code: string,
+    @Param('headline') headline: string,
+    @Body() dto: UpdateHeadlineDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.update(code, headline, dto, actor);
   }
 
   @Delete(':headline')
   @HttpCode(204)
   @Roles('admin')
-  remove(@Param('code') code: string, @Param('headline') headline: string, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
+  remove(
+    @Param('code') code: string,
+    @Param('headline') headline: string,
+    @Query() q: VersionQuery,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.remove(code, headline, q.version, actor);
   }
 }

@@ -45,7 +45,12 @@ export class HeadlinesService {
       const where: Record<string, unknown> = { programmeId: prog.id };
       if (q.measure) where.measure = q.measure;
       if (q.unit) where.unit = q.unit;
-      const [items, total] = await m.findAndCount(HeadlineFigure, { where, order: { id: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const [items, total] = await m.findAndCount(HeadlineFigure, {
+        where,
+        order: { id: 'ASC' },
+        take: q.limit ?? 100,
+        skip: q.offset ?? 0,
+      });
       return page(items.map(presentHeadline), total, q);
     });
   }
@@ -61,7 +66,12 @@ export class HeadlinesService {
 
   private parseValue(unit: string, raw: string, field: string): number {
     if (unit === 'pounds') {
-      if (!raw.includes('.')) throw new RuleViolationError('INVALID_AMOUNT', 'must be pounds with two decimal places, e.g. "82300000.00"', field);
+      if (!raw.includes('.'))
+        throw new RuleViolationError(
+          'INVALID_AMOUNT',
+          'must be pounds with two decimal places, e.g. "82300000.00"',
+          field,
+        );
       return parsePounds(raw);
     }
     if (raw.includes('.')) throw new RuleViolationError('INVALID_COUNT', `must be a whole number of ${unit}`, field);
@@ -71,11 +81,13 @@ export class HeadlinesService {
   create(code: string, dto: CreateHeadlineDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      if (await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: dto.code } })) throw new DuplicateError('headline figure', 'code', dto.code);
+      if (await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: dto.code } }))
+        throw new DuplicateError('headline figure', 'code', dto.code);
       const precision = this.parseValue(dto.unit, dto.precision, 'precision');
       if (precision <= 0) throw new RuleViolationError('INVALID_PRECISION', 'must be more than zero', 'precision');
       for (const ref of dto.rule.sumOf ?? []) {
-        if (!(await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: ref } }))) throw new RuleViolationError('UNKNOWN_REFERENCE', `headline "${ref}" does not exist`, 'rule.sumOf');
+        if (!(await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: ref } })))
+          throw new RuleViolationError('UNKNOWN_REFERENCE', `headline "${ref}" does not exist`, 'rule.sumOf');
       }
       const r = await m.insert(HeadlineFigure, {
         programmeId: prog.id,
@@ -88,10 +100,22 @@ export class HeadlinesService {
         precision,
         rule: dto.rule as HeadlineRule,
         notes: dto.notes ?? null,
-        source: { document: dto.source.document, section: dto.source.section ?? null, quote: dto.source.quote, printed: dto.source.printed ?? null, illustrative: false },
+        source: {
+          document: dto.source.document,
+          section: dto.source.section ?? null,
+          quote: dto.source.quote,
+          printed: dto.source.printed ?? null,
+          illustrative: false,
+        },
       });
       const h = await m.findOneByOrFail(HeadlineFigure, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'headline_figure', entityId: h.id, action: 'create', after: h });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'headline_figure',
+        entityId: h.id,
+        action: 'create',
+        after: h,
+      });
       return presentHeadline(h);
     });
   }
@@ -102,8 +126,22 @@ export class HeadlinesService {
       const before = await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: headline } });
       if (!before) throw new NotFoundError('headline figure', headline);
       const { version, ...changes } = dto;
-      const after = await updateVersioned(m, HeadlineFigure, 'headline figure', before.id, version, changes as Partial<HeadlineFigure>);
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'headline_figure', entityId: before.id, action: 'update', before, after });
+      const after = await updateVersioned(
+        m,
+        HeadlineFigure,
+        'headline figure',
+        before.id,
+        version,
+        changes as Partial<HeadlineFigure>,
+      );
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'headline_figure',
+        entityId: before.id,
+        action: 'update',
+        before,
+        after,
+      });
       return presentHeadline(after);
     });
   }
@@ -114,7 +152,13 @@ export class HeadlinesService {
       const h = await m.findOne(HeadlineFigure, { where: { programmeId: prog.id, code: headline } });
       if (!h) throw new NotFoundError('headline figure', headline);
       const before = await deleteVersioned(m, HeadlineFigure, 'headline figure', h.id, version);
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'headline_figure', entityId: h.id, action: 'delete', before });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'headline_figure',
+        entityId: h.id,
+        action: 'delete',
+        before,
+      });
     });
   }
 }

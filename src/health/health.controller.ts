@@ -11,7 +11,12 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: 'Database in use and migration state', schema: { example: { status: 'ok', database: 'sqlite', migrations: { applied: ['Foundation1760000000000'], pending: [] } } } })
+  @ApiOkResponse({
+    description: 'Database in use and migration state',
+    schema: {
+      example: { status: 'ok', database: 'sqlite', migrations: { applied: ['Foundation1760000000000'], pending: [] } },
+    },
+  })
   async health() {
     const migrations = await this.db.read(() => migrationState(this.db.ds));
     await this.db.read((m) => m.query('SELECT 1'));

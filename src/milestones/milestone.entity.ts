@@ -1,9 +1,24 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Provenance } from '../common/provenance';
 
-export const MILESTONE_KINDS = ['business_case', 'planning', 'contract_award', 'start_on_site', 'completion', 'custom', 'commitment'] as const;
+export const MILESTONE_KINDS = [
+  'business_case',
+  'planning',
+  'contract_award',
+  'start_on_site',
+  'completion',
+  'custom',
+  'commitment',
+] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
-export const PROJECT_MILESTONE_KINDS = ['business_case', 'planning', 'contract_award', 'start_on_site', 'completion', 'custom'] as const;
+export const PROJECT_MILESTONE_KINDS = [
+  'business_case',
+  'planning',
+  'contract_award',
+  'start_on_site',
+  'completion',
+  'custom',
+] as const;
 export const MILESTONE_STATUSES = ['open', 'complete', 'cancelled'] as const;
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 

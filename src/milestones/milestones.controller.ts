@@ -17,7 +17,12 @@ const EXAMPLE = {
   forecastDate: '2016-11-17',
   actualDate: null,
   status: 'open',
-  rag: { rag: 'amber', rule: 'milestones: forecast vs baseline: ...', numbers: { slipDays: 45 }, explanation: 'forecast 2016-11-17 is 45 days after the baseline 2016-10-03 (1-90 days: amber)' },
+  rag: {
+    rag: 'amber',
+    rule: 'milestones: forecast vs baseline: ...',
+    numbers: { slipDays: 45 },
+    explanation: 'forecast 2016-11-17 is 45 days after the baseline 2016-10-03 (1-90 days: amber)',
+  },
   version: 2,
 };
 
@@ -28,7 +33,9 @@ export class MilestonesController {
 
   @Get('milestones')
   @Roles(...ANY_ROLE)
-  @ApiOperation({ summary: 'Every milestone: the deal’s commitments (programme level) and each project’s, with RAG and why' })
+  @ApiOperation({
+    summary: 'Every milestone: the deal’s commitments (programme level) and each project’s, with RAG and why',
+  })
   list(@Param('code') code: string) {
     return this.svc.list(code);
   }
@@ -42,7 +49,9 @@ export class MilestonesController {
 
   @Post('milestones')
   @Roles('programme_manager')
-  @ApiOperation({ summary: 'Add a programme-level milestone (a deal commitment); it may fall before the programme starts' })
+  @ApiOperation({
+    summary: 'Add a programme-level milestone (a deal commitment); it may fall before the programme starts',
+  })
   createProgramme(@Param('code') code: string, @Body() dto: CreateProgrammeMilestoneDto, @CurrentActor() actor: Actor) {
     return this.svc.create(code, null, dto, actor);
   }
@@ -56,15 +65,28 @@ export class MilestonesController {
   @Post('projects/:project/milestones')
   @Roles('programme_manager')
   @ApiOkResponse({ schema: { example: EXAMPLE } })
-  create(@Param('code') code: string, @Param('project') project: string, @Body() dto: CreateMilestoneDto, @CurrentActor() actor: Actor) {
+  create(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Body() dto: CreateMilestoneDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.create(code, project, dto, actor);
   }
 
   @Patch('milestones/:id')
   @Roles('programme_manager')
-  @ApiOperation({ summary: 'Change forecast or actual dates, status or title (the baseline changes only by an approved change request)' })
+  @ApiOperation({
+    summary:
+      'Change forecast or actual dates, status or title (the baseline changes only by an approved change request)',
+  })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
-  update(@Param('code') code: string, @Param('id', IdPipe) id: number, @Body() dto: UpdateMilestoneDto, @CurrentActor() actor: Actor) {
+  update(
+    @Param('code') code: string,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateMilestoneDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.update(code, id, dto, actor);
   }
 }

@@ -35,24 +35,70 @@ export class MilestonesSection implements SectionProvider {
     const rows: RowInput[] = [];
     const slipped: string[] = [];
     const overdue: string[] = [];
-    const named = (x: Milestone) => `${x.projectId ? (codes.get(x.projectId) ?? x.projectId) : 'programme'}: ${x.title}`;
+    const named = (x: Milestone) =>
+      `${x.projectId ? (codes.get(x.projectId) ?? x.projectId) : 'programme'}: ${x.title}`;
     const sorted = all
       .map((x) => ({ x, project: x.projectId ? (codes.get(x.projectId) ?? String(x.projectId)) : 'PROGRAMME' }))
-      .sort((a, b) => (a.project === 'PROGRAMME' ? -1 : 0) - (b.project === 'PROGRAMME' ? -1 : 0) || a.project.localeCompare(b.project) || (a.x.baselineDate ?? '').localeCompare(b.x.baselineDate ?? '') || a.x.id - b.x.id);
+      .sort(
+        (a, b) =>
+          (a.project === 'PROGRAMME' ? -1 : 0) - (b.project === 'PROGRAMME' ? -1 : 0) ||
+          a.project.localeCompare(b.project) ||
+          (a.x.baselineDate ?? '').localeCompare(b.x.baselineDate ?? '') ||
+          a.x.id - b.x.id,
+      );
     for (const { x, project } of sorted) {
       const actual = x.actualDate && x.actualDate <= end ? x.actualDate : null;
       const cancelled = x.status === 'cancelled';
-      const r = milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: actual, reportingQuarterEnd: end, cancelled }, t);
+      const r = milestoneRag(
+        {
+          baselineDate: x.baselineDate,
+          forecastDate: x.forecastDate,
+          actualDate: actual,
+          reportingQuarterEnd: end,
+          cancelled,
+        },
+        t,
+      );
       const status = cancelled ? 'cancelled' : actual ? 'complete' : 'open';
-      rows.push({ project, kind: x.kind, title: x.title, baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: actual, status, slipDays: typeof r.numbers.slipDays === 'number' ? r.numbers.slipDays : null, rag: r.rag, why: r.explanation });
+      rows.push({
+        project,
+        kind: x.kind,
+        title: x.title,
+        baselineDate: x.baselineDate,
+        forecastDate: x.forecastDate,
+        actualDate: actual,
+        status,
+        slipDays: typeof r.numbers.slipDays === 'number' ? r.numbers.slipDays : null,
+        rag: r.rag,
+        why: r.explanation,
+      });
       if (cancelled) continue;
       if (!actual && x.forecastDate && x.forecastDate < end) overdue.push(`${named(x)} (forecast ${x.forecastDate})`);
-      else if (typeof r.numbers.slipDays === 'number' && r.numbers.slipDays > 0) slipped.push(`${named(x)} (${r.numbers.slipDays} days after the baseline ${x.baselineDate}, ${r.rag})`);
+      else if (typeof r.numbers.slipDays === 'number' && r.numbers.slipDays > 0)
+        slipped.push(`${named(x)} (${r.numbers.slipDays} days after the baseline ${x.baselineDate}, ${r.rag})`);
     }
     const checks: ReturnCheck[] = [];
-    if (slipped.length) checks.push({ code: 'MILESTONE_SLIPPED', severity: 'warning', section: 'milestones', message: `${slipped.length} milestone${slipped.length === 1 ? ' has' : 's have'} slipped against the baseline: ${slipped.join('; ')}` });
-    if (overdue.length) checks.push({ code: 'MILESTONE_OVERDUE', severity: 'warning', section: 'milestones', message: `${overdue.length} milestone${overdue.length === 1 ? "'s" : "s'"} forecast date passed before ${end} with no actual date: ${overdue.join('; ')}` });
-    if (all.some((x) => x.source?.illustrative)) checks.push({ code: 'ILLUSTRATIVE_MILESTONES', severity: 'note', section: 'milestones', message: 'project milestones include ILLUSTRATIVE demo data that is not from the source documents' });
+    if (slipped.length)
+      checks.push({
+        code: 'MILESTONE_SLIPPED',
+        severity: 'warning',
+        section: 'milestones',
+        message: `${slipped.length} milestone${slipped.length === 1 ? ' has' : 's have'} slipped against the baseline: ${slipped.join('; ')}`,
+      });
+    if (overdue.length)
+      checks.push({
+        code: 'MILESTONE_OVERDUE',
+        severity: 'warning',
+        section: 'milestones',
+        message: `${overdue.length} milestone${overdue.length === 1 ? "'s" : "s'"} forecast date passed before ${end} with no actual date: ${overdue.join('; ')}`,
+      });
+    if (all.some((x) => x.source?.illustrative))
+      checks.push({
+        code: 'ILLUSTRATIVE_MILESTONES',
+        severity: 'note',
+        section: 'milestones',
+        message: 'project milestones include ILLUSTRATIVE demo data that is not from the source documents',
+      });
     return { table: { key: 'milestones', title: 'Milestones', sheet: 'Milestones', columns: COLUMNS, rows }, checks };
   }
 }

@@ -32,7 +32,16 @@ export function presentMilestone(x: Milestone, project: string | null, quarterEn
     dueWords: x.dueWords,
     dateInterpreted: x.dateInterpreted,
     notes: x.notes,
-    rag: milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: quarterEnd, cancelled: x.status === 'cancelled' }, t),
+    rag: milestoneRag(
+      {
+        baselineDate: x.baselineDate,
+        forecastDate: x.forecastDate,
+        actualDate: x.actualDate,
+        reportingQuarterEnd: quarterEnd,
+        cancelled: x.status === 'cancelled',
+      },
+      t,
+    ),
     source: presentSource(x.source),
     illustrative: x.source?.illustrative ?? false,
     version: x.version,
@@ -69,7 +78,13 @@ export class MilestonesService implements OnModuleInit {
           dueWords: c.dueWords ?? null,
           dateInterpreted: c.dueInterpreted ?? false,
           notes: null,
-          source: { document: c.source?.document ?? null, section: c.source?.section ?? null, quote: c.source?.quote ?? null, printed: c.source?.printed ?? null, illustrative: ctx.illustrative },
+          source: {
+            document: c.source?.document ?? null,
+            section: c.source?.section ?? null,
+            quote: c.source?.quote ?? null,
+            printed: c.source?.printed ?? null,
+            illustrative: ctx.illustrative,
+          },
           updatedAt: now,
         });
       }
@@ -89,7 +104,14 @@ export class MilestonesService implements OnModuleInit {
       const where: Record<string, unknown> = { programmeId: prog.id };
       if (projectCode) where.projectId = (await findProject(m, prog.id, projectCode)).id;
       const rows = await m.find(Milestone, { where, order: { id: 'ASC' } });
-      return { reportingQuarter: pos.quarterCode, reportingQuarterEnd: pos.quarterEnd, items: rows.map((x) => presentMilestone(x, x.projectId ? (codes.get(x.projectId) ?? null) : null, pos.quarterEnd, t)), total: rows.length };
+      return {
+        reportingQuarter: pos.quarterCode,
+        reportingQuarterEnd: pos.quarterEnd,
+        items: rows.map((x) =>
+          presentMilestone(x, x.projectId ? (codes.get(x.projectId) ?? null) : null, pos.quarterEnd, t),
+        ),
+        total: rows.length,
+      };
     });
   }
 
@@ -109,20 +131,38 @@ export class MilestonesService implements OnModuleInit {
   }
 
   /** Dates inside the programme window; programme-level ones may fall before it starts. Actuals never after the reporting quarter. */
-  private checkDates(prog: Programme, projectLevel: boolean, dates: Partial<Record<(typeof DATE_FIELDS)[number], string | null>>, quarterEnd: string) {
+  private checkDates(
+    prog: Programme,
+    projectLevel: boolean,
+    dates: Partial<Record<(typeof DATE_FIELDS)[number], string | null>>,
+    quarterEnd: string,
+  ) {
     for (const f of DATE_FIELDS) {
       const d = dates[f];
       if (!d) continue;
       if (d > prog.endsOn || (projectLevel && d < prog.startsOn)) {
-        throw new RuleViolationError('DATE_OUTSIDE_PROGRAMME', `${d} is outside the programme (${projectLevel ? `${prog.startsOn} to ` : 'up to '}${prog.endsOn})`, f);
+        throw new RuleViolationError(
+          'DATE_OUTSIDE_PROGRAMME',
+          `${d} is outside the programme (${projectLevel ? `${prog.startsOn} to ` : 'up to '}${prog.endsOn})`,
+          f,
+        );
       }
     }
     if (dates.actualDate && dates.actualDate > quarterEnd) {
-      throw new RuleViolationError('FUTURE_DATE', `${dates.actualDate} is after the end of the reporting quarter (${quarterEnd}): an actual date cannot be in the future`, 'actualDate');
+      throw new RuleViolationError(
+        'FUTURE_DATE',
+        `${dates.actualDate} is after the end of the reporting quarter (${quarterEnd}): an actual date cannot be in the future`,
+        'actualDate',
+      );
     }
   }
 
-  create(code: string, projectCode: string | null, dto: CreateMilestoneDto | CreateProgrammeMilestoneDto, actor: Actor) {
+  create(
+    code: string,
+    projectCode: string | null,
+    dto: CreateMilestoneDto | CreateProgrammeMilestoneDto,
+    actor: Actor,
+  ) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const { pos, t } = await this.context(m, prog);
@@ -148,7 +188,14 @@ export class MilestonesService implements OnModuleInit {
       });
       const x = await m.findOneByOrFail(Milestone, { id: r.identifiers[0].id as number });
       const out = presentMilestone(x, project?.code ?? null, pos.quarterEnd, t);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: project?.id ?? null, entity: 'milestone', entityId: x.id, action: 'create', after: snapshot(x) });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project?.id ?? null,
+        entity: 'milestone',
+        entityId: x.id,
+        action: 'create',
+        after: snapshot(x),
+      });
       return out;
     });
   }
@@ -164,7 +211,11 @@ export class MilestonesService implements OnModuleInit {
     // The route names the milestone by id, not its project: a programme manager's scope is checked here (programme-level ones are not project-scoped).
     assertProjectScope(actor, prog.code, before.projectId ? codes.get(before.projectId) : null, 'id');
     if (dto.baselineDate !== undefined) {
-      throw new RuleViolationError('BASELINE_CHANGE_REQUIRED', 'the baseline date changes only through an approved re-baseline change request', 'baselineDate');
+      throw new RuleViolationError(
+        'BASELINE_CHANGE_REQUIRED',
+        'the baseline date changes only through an approved re-baseline change request',
+        'baselineDate',
+      );
     }
     const changes: Partial<Milestone> = { updatedAt: new Date().toISOString() };
     if (dto.title !== undefined) changes.title = dto.title;
@@ -174,30 +225,75 @@ export class MilestonesService implements OnModuleInit {
     if (dto.status !== undefined) changes.status = dto.status;
     else if (dto.actualDate) changes.status = 'complete';
     else if (dto.actualDate === null && before.status === 'complete') changes.status = 'open';
-    if ((changes.status ?? before.status) === 'complete' && !(changes.actualDate !== undefined ? changes.actualDate : before.actualDate)) {
+    if (
+      (changes.status ?? before.status) === 'complete' &&
+      !(changes.actualDate !== undefined ? changes.actualDate : before.actualDate)
+    ) {
       throw new RuleViolationError('ACTUAL_DATE_REQUIRED', 'a complete milestone needs its actual date', 'actualDate');
     }
-    this.checkDates(prog, !!before.projectId, { forecastDate: changes.forecastDate, actualDate: changes.actualDate }, pos.quarterEnd);
+    this.checkDates(
+      prog,
+      !!before.projectId,
+      { forecastDate: changes.forecastDate, actualDate: changes.actualDate },
+      pos.quarterEnd,
+    );
     const after = await updateVersioned(m, Milestone, 'milestone', id, dto.version, changes);
     const project = before.projectId ? (codes.get(before.projectId) ?? null) : null;
     const out = presentMilestone(after, project, pos.quarterEnd, t);
-    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.projectId, entity: 'milestone', entityId: id, action: 'update', before: snapshot(before), after: snapshot(after), meta: { rag: out.rag.rag, why: out.rag.explanation } });
+    if (audit)
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: before.projectId,
+        entity: 'milestone',
+        entityId: id,
+        action: 'update',
+        before: snapshot(before),
+        after: snapshot(after),
+        meta: { rag: out.rag.rag, why: out.rag.explanation },
+      });
     return out;
   }
 
   /** Moves a baseline date: for the change-request approval service only, inside its transaction. */
-  async rebaseline(m: EntityManager, actor: Actor, milestoneId: number, baselineDate: string, meta: Record<string, unknown> = {}) {
+  async rebaseline(
+    m: EntityManager,
+    actor: Actor,
+    milestoneId: number,
+    baselineDate: string,
+    meta: Record<string, unknown> = {},
+  ) {
     const before = await m.findOne(Milestone, { where: { id: milestoneId } });
     if (!before) throw new NotFoundError('milestone', milestoneId, 'milestone');
     const prog = await m.findOneByOrFail(Programme, { id: before.programmeId });
     this.checkDates(prog, !!before.projectId, { baselineDate }, prog.endsOn);
-    const after = await updateVersioned(m, Milestone, 'milestone', milestoneId, before.version, { baselineDate, updatedAt: new Date().toISOString() });
-    await this.audit.record(m, actor, { programmeId: before.programmeId, projectId: before.projectId, entity: 'milestone', entityId: milestoneId, action: 'rebaseline', before: snapshot(before), after: snapshot(after), meta });
+    const after = await updateVersioned(m, Milestone, 'milestone', milestoneId, before.version, {
+      baselineDate,
+      updatedAt: new Date().toISOString(),
+    });
+    await this.audit.record(m, actor, {
+      programmeId: before.programmeId,
+      projectId: before.projectId,
+      entity: 'milestone',
+      entityId: milestoneId,
+      action: 'rebaseline',
+      before: snapshot(before),
+      after: snapshot(after),
+      meta,
+    });
     return { before: snapshot(before), after: snapshot(after) };
   }
 }
 
 /** What the audit trail keeps of a milestone. */
 function snapshot(x: Milestone) {
-  return { id: x.id, title: x.title, kind: x.kind, baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, status: x.status, version: x.version };
+  return {
+    id: x.id,
+    title: x.title,
+    kind: x.kind,
+    baselineDate: x.baselineDate,
+    forecastDate: x.forecastDate,
+    actualDate: x.actualDate,
+    status: x.status,
+    version: x.version,
+  };
 }

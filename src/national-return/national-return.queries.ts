@@ -75,8 +75,20 @@ export function nationalBatchSql(kind: DbKind): string {
     '',
     true,
   );
-  const al = perProject(kind, 'allocation', 'a', 'SUM(a.amount_pence) AS allocation', "AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'");
-  const adj = perProject(kind, 'spend_adjustment', 'j', 'SUM(j.amount_pence) AS to_date, SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter', 'AND j.recorded_in_quarter <= $1');
+  const al = perProject(
+    kind,
+    'allocation',
+    'a',
+    'SUM(a.amount_pence) AS allocation',
+    "AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'",
+  );
+  const adj = perProject(
+    kind,
+    'spend_adjustment',
+    'j',
+    'SUM(j.amount_pence) AS to_date, SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter',
+    'AND j.recorded_in_quarter <= $1',
+  );
   return ph(
     kind,
     `WITH batch AS (
@@ -108,7 +120,11 @@ const int = (v: unknown): number => {
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 
 /** Raw batch rows → finance rows; projects with nothing to report (no allocation, profile or adjustment) give no row. */
-export function toNationalRows(raw: Record<string, unknown>[]): { rows: NationalRow[]; projects: number; last: [string, string] | null } {
+export function toNationalRows(raw: Record<string, unknown>[]): {
+  rows: NationalRow[];
+  projects: number;
+  last: [string, string] | null;
+} {
   const rows: NationalRow[] = [];
   let projects = 0;
   let lastProject = '';
@@ -143,9 +159,15 @@ export function toNationalRows(raw: Record<string, unknown>[]): { rows: National
  * is handed over, so the database (SQLite's worker thread, or the PostgreSQL server) computes
  * it while the caller writes: one read ahead, never more.
  */
-export async function* nationalRowPages(m: EntityManager, kind: DbKind, quarter: string, pageSize: number): AsyncGenerator<NationalRow[]> {
+export async function* nationalRowPages(
+  m: EntityManager,
+  kind: DbKind,
+  quarter: string,
+  pageSize: number,
+): AsyncGenerator<NationalRow[]> {
   const sql = nationalBatchSql(kind);
-  const fetch = async (after: [string, string]) => toNationalRows(await m.query(sql, [quarter, after[0], after[1], pageSize]));
+  const fetch = async (after: [string, string]) =>
+    toNationalRows(await m.query(sql, [quarter, after[0], after[1], pageSize]));
   let next = fetch(['', '']);
   try {
     for (;;) {

@@ -7,7 +7,16 @@ import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { RowInput, SheetResult, SheetSpec, writeXlsx } from '../xlsx';
 import { nationalRowPages, programmeList, sourceKindList } from './national-return.queries';
-import { COVER_COLUMNS, coverRows, FINANCE_COLUMNS, financeRow, financeTotals, PROGRAMME_COLUMNS, ProgrammeSums, sheetNames } from './national-return.sheets';
+import {
+  COVER_COLUMNS,
+  coverRows,
+  FINANCE_COLUMNS,
+  financeRow,
+  financeTotals,
+  PROGRAMME_COLUMNS,
+  ProgrammeSums,
+  sheetNames,
+} from './national-return.sheets';
 
 export interface NationalExportOptions {
   /** Shown on the cover (default now); fixed in tests and benchmarks so two writes compare. */
@@ -75,13 +84,35 @@ export class NationalReturnService {
         }
       }
       function* sheets(): Generator<SheetSpec> {
-        yield { name: names.cover, columns: COVER_COLUMNS, rows: coverRows(quarter, programmes, opts.generatedAt ?? new Date().toISOString()) };
+        yield {
+          name: names.cover,
+          columns: COVER_COLUMNS,
+          rows: coverRows(quarter, programmes, opts.generatedAt ?? new Date().toISOString()),
+        };
         yield { name: names.finance, columns: FINANCE_COLUMNS, rows: financeRows(), totals: financeTotals(kinds) };
         // Only reached once the finance rows are written: the sums are complete.
-        yield { name: names.programmes, columns: PROGRAMME_COLUMNS, rows: sums.rows(programmes), totals: [{ label: 'Total', columns: ['rows', 'allocation', 'baseline', 'forecast', 'actual', 'actualToDate', 'forecastProgramme'] }] };
+        yield {
+          name: names.programmes,
+          columns: PROGRAMME_COLUMNS,
+          rows: sums.rows(programmes),
+          totals: [
+            {
+              label: 'Total',
+              columns: ['rows', 'allocation', 'baseline', 'forecast', 'actual', 'actualToDate', 'forecastProgramme'],
+            },
+          ],
+        };
       }
-      const results = await writeXlsx(out, sheets(), { creator: 'Growth Deal tracker', onProgress: (sheet, n) => sheet === names.finance && opts.onProgress?.(n) });
-      return { quarter, programmes: programmes.length, rows: results.find((s) => s.name === names.finance)!.rows, sheets: results };
+      const results = await writeXlsx(out, sheets(), {
+        creator: 'Growth Deal tracker',
+        onProgress: (sheet, n) => sheet === names.finance && opts.onProgress?.(n),
+      });
+      return {
+        quarter,
+        programmes: programmes.length,
+        rows: results.find((s) => s.name === names.finance)!.rows,
+        sheets: results,
+      };
     });
   }
 

@@ -27,7 +27,14 @@ export const PROGRAMME_COLUMNS: ColumnSpec[] = [
   ...FIGURE_COLUMNS,
 ];
 
-export const MONEY_KEYS = ['allocation', 'baseline', 'forecast', 'actual', 'actualToDate', 'forecastProgramme'] as const;
+export const MONEY_KEYS = [
+  'allocation',
+  'baseline',
+  'forecast',
+  'actual',
+  'actualToDate',
+  'forecastProgramme',
+] as const;
 export type MoneyKey = (typeof MONEY_KEYS)[number];
 
 export function financeRow(r: NationalRow): RowInput {
@@ -47,7 +54,10 @@ export function financeRow(r: NationalRow): RowInput {
 
 /** Grand total, then one SUMIF row per source kind present in the database. */
 export function financeTotals(kinds: { code: string }[]): TotalSpec[] {
-  return [{ label: 'Total' }, ...kinds.map((k) => ({ label: `Total ${k.code}`, where: { column: 'source', equals: k.code } }))];
+  return [
+    { label: 'Total' },
+    ...kinds.map((k) => ({ label: `Total ${k.code}`, where: { column: 'source', equals: k.code } })),
+  ];
 }
 
 /** Per-programme sums (integer pence), accumulated as the finance rows stream past. */
@@ -57,7 +67,20 @@ export class ProgrammeSums {
   add(r: RowInput): void {
     const code = r.programme as string;
     let s = this.sums.get(code);
-    if (!s) this.sums.set(code, (s = { rows: 0, illustrative: false, allocation: 0, baseline: 0, forecast: 0, actual: 0, actualToDate: 0, forecastProgramme: 0 }));
+    if (!s)
+      this.sums.set(
+        code,
+        (s = {
+          rows: 0,
+          illustrative: false,
+          allocation: 0,
+          baseline: 0,
+          forecast: 0,
+          actual: 0,
+          actualToDate: 0,
+          forecastProgramme: 0,
+        }),
+      );
     s.rows++;
     if (r.illustrative) s.illustrative = true;
     for (const k of MONEY_KEYS) s[k] += r[k] as number;

@@ -19,7 +19,14 @@ export interface GrantGroup {
 }
 
 export interface Giving360Input {
-  programmes: { code: string; name: string; description: string | null; startsOn: string; endsOn: string; lepOrgCode: string | null }[];
+  programmes: {
+    code: string;
+    name: string;
+    description: string | null;
+    startsOn: string;
+    endsOn: string;
+    lepOrgCode: string | null;
+  }[];
   groups: GrantGroup[];
   projects: Map<string, { name: string; description: string | null; leadOrgCode: string | null }>; // key "PROG|CODE"
   pools: Map<string, { name: string; description: string | null; members: string[] }>; // key "PROG|CODE"
@@ -75,7 +82,9 @@ export function build360Giving(input: Giving360Input) {
       const p = input.projects.get(`${g.programme}|${g.projectCode}`)!;
       title = `${p.name}: ${kind.label}`;
       description = p.description ?? p.name;
-      recipientCode = p.leadOrgCode ?? assumed(`recipient.project.${g.projectCode}`, prog.lepOrgCode ?? 'LEP', 'recipientOrganization');
+      recipientCode =
+        p.leadOrgCode ??
+        assumed(`recipient.project.${g.projectCode}`, prog.lepOrgCode ?? 'LEP', 'recipientOrganization');
     } else if (g.poolCode) {
       const p = input.pools.get(`${g.programme}|${g.poolCode}`)!;
       title = `${p.name}: ${kind.label} (pooled)`;
@@ -88,17 +97,33 @@ export function build360Giving(input: Giving360Input) {
       recipientCode = assumed('recipient.programme', prog.lepOrgCode ?? 'LEP', 'recipientOrganization');
     }
     const recipient = org(recipientCode, 'recipientOrganization');
-    const funder = { id: assumed(`funder.${g.sourceKind}.id`, `${prefix}-FUNDER-${g.sourceKind}`, 'fundingOrganization'), name: a.get(`funder.${g.sourceKind}.name`) ?? kind.label };
+    const funder = {
+      id: assumed(`funder.${g.sourceKind}.id`, `${prefix}-FUNDER-${g.sourceKind}`, 'fundingOrganization'),
+      name: a.get(`funder.${g.sourceKind}.name`) ?? kind.label,
+    };
     const awardDate = assumed('awardDate', prog.startsOn, 'awardDate');
-    const geo = { name: a.get('beneficiary.name') ?? prog.name, geoCode: assumed('beneficiary.geoCode', '', 'beneficiaryLocation.geoCode'), geoCodeType: a.get('beneficiary.geoCodeType') ?? 'LEP', countryCode: 'GB' };
+    const geo = {
+      name: a.get('beneficiary.name') ?? prog.name,
+      geoCode: assumed('beneficiary.geoCode', '', 'beneficiaryLocation.geoCode'),
+      geoCodeType: a.get('beneficiary.geoCodeType') ?? 'LEP',
+      countryCode: 'GB',
+    };
     const classifications = [
       { vocabulary: 'growth-deal:source-kind', code: g.sourceKind, title: kind.label },
-      ...[...statuses].sort().map((s) => ({ vocabulary: 'growth-deal:commitment-status', code: s, title: s === 'provisional' ? 'Provisional: subject to conditions' : s[0].toUpperCase() + s.slice(1) })),
+      ...[...statuses].sort().map((s) => ({
+        vocabulary: 'growth-deal:commitment-status',
+        code: s,
+        title: s === 'provisional' ? 'Provisional: subject to conditions' : s[0].toUpperCase() + s.slice(1),
+      })),
       ...(kind.isMatch ? [{ vocabulary: 'growth-deal:funding-role', code: 'MATCH', title: 'Match funding' }] : []),
-      ...(pooled ? [{ vocabulary: 'growth-deal:funding-role', code: 'POOLED', title: 'Pooled across several projects' }] : []),
+      ...(pooled
+        ? [{ vocabulary: 'growth-deal:funding-role', code: 'POOLED', title: 'Pooled across several projects' }]
+        : []),
     ];
     grants.push({
-      id: [prefix, g.programme, g.projectCode ?? (g.poolCode ? `POOL-${g.poolCode}` : 'PROGRAMME'), g.sourceKind].join('-'),
+      id: [prefix, g.programme, g.projectCode ?? (g.poolCode ? `POOL-${g.poolCode}` : 'PROGRAMME'), g.sourceKind].join(
+        '-',
+      ),
       title,
       description,
       currency: 'GBP',
@@ -125,7 +150,8 @@ export function build360Giving(input: Giving360Input) {
   return {
     version: '1.4',
     title: 'Growth Deal awards',
-    description: 'Local Growth Fund awards and match funding promised to Growth Deal projects, from the approved allocations. Fields listed in each grant\'s additional_data.notFromSource are assumptions, not statements of the source documents.',
+    description:
+      "Local Growth Fund awards and match funding promised to Growth Deal projects, from the approved allocations. Fields listed in each grant's additional_data.notFromSource are assumptions, not statements of the source documents.",
     issued: input.issued,
     publisher: { name: 'Growth Deal tracker' },
     grants,

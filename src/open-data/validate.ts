@@ -11,7 +11,7 @@ import { projectRoot } from '../common/paths';
  */
 export const STANDARD_DIR = () => process.env.GIVING360_SCHEMA_DIR ?? join(projectRoot(), 'standards', '360giving');
 
-let validator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+let validator: (((data: unknown) => boolean) & { errors?: unknown }) | undefined;
 
 function load(): typeof validator {
   const dir = STANDARD_DIR();

@@ -1,6 +1,14 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ORGANISATION_KINDS = ['lep', 'council', 'government', 'private', 'university', 'chamber', 'other'] as const;
+export const ORGANISATION_KINDS = [
+  'lep',
+  'council',
+  'government',
+  'private',
+  'university',
+  'chamber',
+  'other',
+] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 @Entity('organisation')

@@ -17,7 +17,12 @@ export class OrganisationsService {
 
   list(q: OrganisationQuery): Promise<Page<Organisation>> {
     return this.db.read(async (m) => {
-      const [items, total] = await m.findAndCount(Organisation, { where: q.kind ? { kind: q.kind } : {}, order: { code: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const [items, total] = await m.findAndCount(Organisation, {
+        where: q.kind ? { kind: q.kind } : {},
+        order: { code: 'ASC' },
+        take: q.limit ?? 100,
+        skip: q.offset ?? 0,
+      });
       return page(items, total, q);
     });
   }
@@ -32,7 +37,8 @@ export class OrganisationsService {
 
   create(dto: CreateOrganisationDto, actor: Actor): Promise<Organisation> {
     return this.db.write(async (m) => {
-      if (await m.findOne(Organisation, { where: { code: dto.code } })) throw new DuplicateError('organisation', 'code', dto.code);
+      if (await m.findOne(Organisation, { where: { code: dto.code } }))
+        throw new DuplicateError('organisation', 'code', dto.code);
       const r = await m.insert(Organisation, { ...dto, identifier: dto.identifier ?? null, identifierAssumed: false });
       const o = await m.findOneByOrFail(Organisation, { id: r.identifiers[0].id as number });
       await this.audit.record(m, actor, { entity: 'organisation', entityId: o.id, action: 'create', after: o });
@@ -49,7 +55,13 @@ export class OrganisationsService {
         throw new DuplicateError('organisation', 'code', changes.code);
       }
       const after = await updateVersioned(m, Organisation, 'organisation', before.id, version, changes);
-      await this.audit.record(m, actor, { entity: 'organisation', entityId: before.id, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        entity: 'organisation',
+        entityId: before.id,
+        action: 'update',
+        before,
+        after,
+      });
       return after;
     });
   }

@@ -21,8 +21,14 @@ export interface MetricTotal {
 }
 
 /** Pure: (metric, claim key, project) sums → programme totals with shared claims counted once. */
-export function countOnce(rows: { metric: string; claimKey: string; projectId: number; value: number }[]): { totals: Map<string, MetricTotal>; doubleClaims: DoubleClaim[] } {
-  const groups = new Map<string, { metric: string; claimKey: string; claims: { projectId: number; value: number }[] }>();
+export function countOnce(rows: { metric: string; claimKey: string; projectId: number; value: number }[]): {
+  totals: Map<string, MetricTotal>;
+  doubleClaims: DoubleClaim[];
+} {
+  const groups = new Map<
+    string,
+    { metric: string; claimKey: string; claims: { projectId: number; value: number }[] }
+  >();
   for (const r of rows) {
     const k = `${r.metric}\u0000${r.claimKey}`;
     if (!groups.has(k)) groups.set(k, { metric: r.metric, claimKey: r.claimKey, claims: [] });
@@ -33,7 +39,14 @@ export function countOnce(rows: { metric: string; claimKey: string; projectId: n
   for (const g of groups.values()) {
     const sum = g.claims.reduce((s, c) => s + c.value, 0);
     const counted = g.claims.length > 1 ? Math.max(...g.claims.map((c) => c.value)) : sum;
-    if (g.claims.length > 1) doubleClaims.push({ metric: g.metric, claimKey: g.claimKey, claims: g.claims.sort((a, b) => a.projectId - b.projectId), countedValue: counted, removedValue: sum - counted });
+    if (g.claims.length > 1)
+      doubleClaims.push({
+        metric: g.metric,
+        claimKey: g.claimKey,
+        claims: g.claims.sort((a, b) => a.projectId - b.projectId),
+        countedValue: counted,
+        removedValue: sum - counted,
+      });
     const t = totals.get(g.metric) ?? { metric: g.metric, claimed: 0, removed: 0, total: 0 };
     t.claimed += sum;
     t.removed += sum - counted;
@@ -58,8 +71,20 @@ export async function claimSums(m: EntityManager, programmeId: number, beforeQua
     .addGroupBy('o.claim_key')
     .addGroupBy('o.project_id');
   if (beforeQuarter !== undefined) qb.andWhere('o.quarter < :before', { before: beforeQuarter });
-  const raw = await qb.getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown; illustrative: unknown }>();
-  return raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value), illustrative: toInt(r.illustrative) === 1 }));
+  const raw = await qb.getRawMany<{
+    metric: string;
+    claimKey: string;
+    projectId: unknown;
+    value: unknown;
+    illustrative: unknown;
+  }>();
+  return raw.map((r) => ({
+    metric: r.metric,
+    claimKey: r.claimKey,
+    projectId: toInt(r.projectId),
+    value: toInt(r.value),
+    illustrative: toInt(r.illustrative) === 1,
+  }));
 }
 
 /**
@@ -75,7 +100,11 @@ export async function programmeOutputTotals(
   const { totals, doubleClaims } = countOnce(rows);
   const out: Record<string, MetricTotal & { doubleClaims: number; illustrative: boolean }> = {};
   for (const [k, t] of totals) {
-    out[k] = { ...t, doubleClaims: doubleClaims.filter((d) => d.metric === k).length, illustrative: rows.some((r) => r.metric === k && r.illustrative) };
+    out[k] = {
+      ...t,
+      doubleClaims: doubleClaims.filter((d) => d.metric === k).length,
+      illustrative: rows.some((r) => r.metric === k && r.illustrative),
+    };
   }
   return out;
 }

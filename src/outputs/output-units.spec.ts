@@ -32,9 +32,13 @@ describe('output quantities', () => {
   });
   it('format then parse is the identity', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10 ** 12 }), fc.constantFrom(km, ha, count, { unit: 'gbp', scale: 100 }), (v, m) => {
-        expect(parseQuantity(formatQuantity(v, m), m)).toEqual({ value: v });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        fc.constantFrom(km, ha, count, { unit: 'gbp', scale: 100 }),
+        (v, m) => {
+          expect(parseQuantity(formatQuantity(v, m), m)).toEqual({ value: v });
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -15,7 +15,13 @@ export function placesOf(scale: number): number {
 }
 
 export const UNIT_SCALE: Record<string, number> = { count: 1, m2: 1, km: 1000, ha: 100, gbp: 100 };
-export const UNIT_STORED: Record<string, string> = { count: 'count', m2: 'm2', km: 'metres', ha: 'hundredths of a hectare', gbp: 'pence' };
+export const UNIT_STORED: Record<string, string> = {
+  count: 'count',
+  m2: 'm2',
+  km: 'metres',
+  ha: 'hundredths of a hectare',
+  gbp: 'pence',
+};
 
 function describe(m: MetricUnitInfo): string {
   const p = placesOf(m.scale);
@@ -25,7 +31,11 @@ function describe(m: MetricUnitInfo): string {
 }
 
 /** Parses an API value into stored integers, or returns the problem naming the field. */
-export function parseQuantity(input: unknown, m: MetricUnitInfo, field = 'value'): { value: number } | { problem: FieldProblem } {
+export function parseQuantity(
+  input: unknown,
+  m: MetricUnitInfo,
+  field = 'value',
+): { value: number } | { problem: FieldProblem } {
   const p = placesOf(m.scale);
   const bad = { problem: { field, problem: `must be ${describe(m)}, not negative` } };
   if (p === 0) {

@@ -53,14 +53,30 @@ export class OutputsSection implements SectionProvider {
       .groupBy('o.metric_code')
       .addGroupBy('o.claim_key')
       .addGroupBy('o.project_id')
-      .getRawMany<{ metric: string; claimKey: string; projectId: unknown; value: unknown; inQuarter: unknown; illustrative: unknown }>();
-    const sums = raw.map((r) => ({ metric: r.metric, claimKey: r.claimKey, projectId: toInt(r.projectId), value: toInt(r.value), inQuarter: toInt(r.inQuarter) }));
+      .getRawMany<{
+        metric: string;
+        claimKey: string;
+        projectId: unknown;
+        value: unknown;
+        inQuarter: unknown;
+        illustrative: unknown;
+      }>();
+    const sums = raw.map((r) => ({
+      metric: r.metric,
+      claimKey: r.claimKey,
+      projectId: toInt(r.projectId),
+      value: toInt(r.value),
+      inQuarter: toInt(r.inQuarter),
+    }));
     const toDate = countOnce(sums);
     const quarter = countOnce(sums.filter((s) => s.inQuarter !== 0).map((s) => ({ ...s, value: s.inQuarter })));
     const code = (id: number) => codes.get(id) ?? String(id);
     const rows: RowInput[] = [];
     for (const x of metrics) {
-      const projectIds = new Set([...targets.filter((g) => g.metricCode === x.code && g.projectId !== null).map((g) => g.projectId!), ...sums.filter((s) => s.metric === x.code).map((s) => s.projectId)]);
+      const projectIds = new Set([
+        ...targets.filter((g) => g.metricCode === x.code && g.projectId !== null).map((g) => g.projectId!),
+        ...sums.filter((s) => s.metric === x.code).map((s) => s.projectId),
+      ]);
       const programmeTarget = targets.find((g) => g.metricCode === x.code && g.projectId === null);
       if (!projectIds.size && !programmeTarget) continue;
       const projectRows: RowInput[] = [];
@@ -68,7 +84,9 @@ export class OutputsSection implements SectionProvider {
       for (const id of projectIds) {
         const g = targets.find((t) => t.metricCode === x.code && t.projectId === id);
         const mine = sums.filter((s) => s.metric === x.code && s.projectId === id);
-        const shared = toDate.doubleClaims.filter((d) => d.metric === x.code && d.claims.some((c) => c.projectId === id));
+        const shared = toDate.doubleClaims.filter(
+          (d) => d.metric === x.code && d.claims.some((c) => c.projectId === id),
+        );
         if (g?.forecastValue !== null && g?.forecastValue !== undefined) forecast = (forecast ?? 0) + g.forecastValue;
         projectRows.push({
           project: code(id),
@@ -77,9 +95,25 @@ export class OutputsSection implements SectionProvider {
           unit: x.unit,
           target: qty(g?.targetValue ?? null, x),
           forecast: qty(g?.forecastValue ?? null, x),
-          inQuarter: qty(mine.reduce((s, c) => s + c.inQuarter, 0), x),
-          cumulative: qty(mine.reduce((s, c) => s + c.value, 0), x),
-          doubleClaim: shared.length ? shared.map((d) => `${d.claimKey} also claimed by ${d.claims.filter((c) => c.projectId !== id).map((c) => code(c.projectId)).join(', ')}`).join('; ') : null,
+          inQuarter: qty(
+            mine.reduce((s, c) => s + c.inQuarter, 0),
+            x,
+          ),
+          cumulative: qty(
+            mine.reduce((s, c) => s + c.value, 0),
+            x,
+          ),
+          doubleClaim: shared.length
+            ? shared
+                .map(
+                  (d) =>
+                    `${d.claimKey} also claimed by ${d.claims
+                      .filter((c) => c.projectId !== id)
+                      .map((c) => code(c.projectId))
+                      .join(', ')}`,
+                )
+                .join('; ')
+            : null,
         });
       }
       projectRows.sort((a, b) => String(a.project).localeCompare(String(b.project)));
@@ -94,7 +128,9 @@ export class OutputsSection implements SectionProvider {
         forecast: qty(forecast, x),
         inQuarter: qty(quarter.totals.get(x.code)?.total ?? 0, x),
         cumulative: qty(t?.total ?? 0, x),
-        doubleClaim: t?.removed ? `shared claims counted once: ${String(formatQuantity(t.removed, x))} removed from the sum of the project rows` : null,
+        doubleClaim: t?.removed
+          ? `shared claims counted once: ${String(formatQuantity(t.removed, x))} removed from the sum of the project rows`
+          : null,
       });
     }
     const checks: ReturnCheck[] = [];
@@ -106,7 +142,13 @@ export class OutputsSection implements SectionProvider {
         message: `${toDate.doubleClaims.length} claim${toDate.doubleClaims.length === 1 ? ' is' : 's are'} made by more than one project and counted once in programme totals: ${toDate.doubleClaims.map((d) => `${d.metric} ${d.claimKey} (${d.claims.map((c) => code(c.projectId)).join(', ')})`).join('; ')}`,
       });
     }
-    if (raw.some((r) => toInt(r.illustrative) > 0) || targets.some((g) => g.source?.illustrative)) checks.push({ code: 'ILLUSTRATIVE_OUTPUTS', severity: 'note', section: 'outputs', message: 'output targets and claims include ILLUSTRATIVE demo data that is not from the source documents' });
+    if (raw.some((r) => toInt(r.illustrative) > 0) || targets.some((g) => g.source?.illustrative))
+      checks.push({
+        code: 'ILLUSTRATIVE_OUTPUTS',
+        severity: 'note',
+        section: 'outputs',
+        message: 'output targets and claims include ILLUSTRATIVE demo data that is not from the source documents',
+      });
     return { table: { key: 'outputs', title: 'Outputs', sheet: 'Outputs', columns: COLUMNS, rows }, checks };
   }
 }

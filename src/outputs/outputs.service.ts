@@ -4,7 +4,13 @@ import { assertProjectScope } from '../auth/scope';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { DuplicateError, NotFoundError, RuleViolationError, UnknownReferenceError, ValidationError } from '../common/errors';
+import {
+  DuplicateError,
+  NotFoundError,
+  RuleViolationError,
+  UnknownReferenceError,
+  ValidationError,
+} from '../common/errors';
 import { formatQuarter } from '../common/fiscal';
 import { presentSource } from '../common/present';
 import { Db } from '../database/db.service';
@@ -25,7 +31,15 @@ export function normaliseClaimKey(k: string): string {
 }
 
 export function presentMetric(x: OutputMetric) {
-  return { code: x.code, name: x.name, unit: x.unit, kind: x.kind, storedUnit: x.storedUnit, scale: x.scale, core: x.core };
+  return {
+    code: x.code,
+    name: x.name,
+    unit: x.unit,
+    kind: x.kind,
+    storedUnit: x.storedUnit,
+    scale: x.scale,
+    core: x.core,
+  };
 }
 
 /** The deal's output promises, by metric (first Part B headline wins). */
@@ -58,7 +72,13 @@ export class OutputsService implements OnModuleInit {
           targetValue: h.value!,
           forecastValue: null,
           notes: `${h.label} (${h.qualifier === 'at_least' ? 'at least' : h.qualifier}); headline ${h.code}`,
-          source: { document: h.source.document, section: h.source.section, quote: h.source.quote, printed: h.source.printed ?? null, illustrative: ctx.illustrative },
+          source: {
+            document: h.source.document,
+            section: h.source.section,
+            quote: h.source.quote,
+            printed: h.source.printed ?? null,
+            illustrative: ctx.illustrative,
+          },
           updatedAt: now,
         });
       }
@@ -67,14 +87,29 @@ export class OutputsService implements OnModuleInit {
   }
 
   metrics() {
-    return this.db.read(async (m) => (await m.find(OutputMetric, { order: { position: 'ASC', code: 'ASC' } })).map(presentMetric));
+    return this.db.read(async (m) =>
+      (await m.find(OutputMetric, { order: { position: 'ASC', code: 'ASC' } })).map(presentMetric),
+    );
   }
 
   createMetric(dto: CreateMetricDto, actor: Actor) {
     return this.db.write(async (m) => {
-      if (await m.findOne(OutputMetric, { where: { code: dto.code } })) throw new DuplicateError('metric', 'code', dto.code);
-      const max = await m.createQueryBuilder(OutputMetric, 'x').select('MAX(x.position)', 'n').getRawOne<{ n: unknown }>();
-      const row = { code: dto.code, name: dto.name, unit: dto.unit, kind: 'per_period', storedUnit: UNIT_STORED[dto.unit], scale: UNIT_SCALE[dto.unit], core: false, position: toInt(max?.n) + 1 };
+      if (await m.findOne(OutputMetric, { where: { code: dto.code } }))
+        throw new DuplicateError('metric', 'code', dto.code);
+      const max = await m
+        .createQueryBuilder(OutputMetric, 'x')
+        .select('MAX(x.position)', 'n')
+        .getRawOne<{ n: unknown }>();
+      const row = {
+        code: dto.code,
+        name: dto.name,
+        unit: dto.unit,
+        kind: 'per_period',
+        storedUnit: UNIT_STORED[dto.unit],
+        scale: UNIT_SCALE[dto.unit],
+        core: false,
+        position: toInt(max?.n) + 1,
+      };
       await m.insert(OutputMetric, row);
       await this.audit.record(m, actor, { entity: 'output_metric', entityId: dto.code, action: 'create', after: row });
       return presentMetric(row as OutputMetric);
@@ -116,13 +151,27 @@ export class OutputsService implements OnModuleInit {
             metric: x.code,
             name: x.name,
             unit: x.unit,
-            programmeTarget: programmeTarget ? { value: fmt(programmeTarget.targetValue), notes: programmeTarget.notes, source: presentSource(programmeTarget.source) } : null,
+            programmeTarget: programmeTarget
+              ? {
+                  value: fmt(programmeTarget.targetValue),
+                  notes: programmeTarget.notes,
+                  source: presentSource(programmeTarget.source),
+                }
+              : null,
             projectTargets: fmt(projectRows.reduce((s, g) => s + (g.targetValue ?? 0), 0)),
             projectForecasts: fmt(forecast),
             claimed: fmt(total?.claimed ?? 0),
             doubleClaimRemoved: fmt(total?.removed ?? 0),
             cumulative: fmt(total?.total ?? 0),
-            rag: outputRag({ metric: x.code, forecast, target: programmeTarget?.targetValue ?? null, display: (v) => formatQuantity(v, x) }, t),
+            rag: outputRag(
+              {
+                metric: x.code,
+                forecast,
+                target: programmeTarget?.targetValue ?? null,
+                display: (v) => formatQuantity(v, x),
+              },
+              t,
+            ),
           };
         })
         .filter((r) => r !== null);
@@ -133,7 +182,10 @@ export class OutputsService implements OnModuleInit {
         doubleClaims: doubleClaims.map((d) => ({
           metric: d.metric,
           claimKey: d.claimKey,
-          claims: d.claims.map((c) => ({ project: codes.get(c.projectId) ?? String(c.projectId), value: formatQuantity(c.value, byCode.get(d.metric)!) })),
+          claims: d.claims.map((c) => ({
+            project: codes.get(c.projectId) ?? String(c.projectId),
+            value: formatQuantity(c.value, byCode.get(d.metric)!),
+          })),
           counted: formatQuantity(d.countedValue, byCode.get(d.metric)!),
           removed: formatQuantity(d.removedValue, byCode.get(d.metric)!),
           explanation: `${d.claimKey} is claimed by ${d.claims.length} projects: the largest claim is counted once in programme totals`,
@@ -149,8 +201,13 @@ export class OutputsService implements OnModuleInit {
       const project = await findProject(m, prog.id, projectCode);
       const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
       const targets = await m.find(OutputTarget, { where: { projectId: project.id } });
-      const actuals = await m.find(OutputActual, { where: { projectId: project.id }, order: { metricCode: 'ASC', quarter: 'ASC', claimKey: 'ASC' } });
-      const shared = new Set(countOnce(await claimSums(m, prog.id)).doubleClaims.map((d) => `${d.metric}|${d.claimKey}`));
+      const actuals = await m.find(OutputActual, {
+        where: { projectId: project.id },
+        order: { metricCode: 'ASC', quarter: 'ASC', claimKey: 'ASC' },
+      });
+      const shared = new Set(
+        countOnce(await claimSums(m, prog.id)).doubleClaims.map((d) => `${d.metric}|${d.claimKey}`),
+      );
       const t = thresholdsOf(prog.ragThresholds);
       const codesUsed = [...new Set([...targets.map((g) => g.metricCode), ...actuals.map((a) => a.metricCode)])].sort();
       return {
@@ -167,7 +224,15 @@ export class OutputsService implements OnModuleInit {
             forecast: g?.forecastValue == null ? null : formatQuantity(g.forecastValue, x),
             cumulative: formatQuantity(cumulative, x),
             planVersion: g?.version ?? null,
-            rag: outputRag({ metric: c, forecast: g?.forecastValue ?? null, target: g?.targetValue ?? null, display: (v) => formatQuantity(v, x) }, t),
+            rag: outputRag(
+              {
+                metric: c,
+                forecast: g?.forecastValue ?? null,
+                target: g?.targetValue ?? null,
+                display: (v) => formatQuantity(v, x),
+              },
+              t,
+            ),
             actuals: claims.map((a) => presentActual(a, project.code, x, shared.has(`${c}|${a.claimKey}`))),
           };
         }),
@@ -181,37 +246,94 @@ export class OutputsService implements OnModuleInit {
       const prog = await findProgramme(m, code);
       const project = projectCode ? await findProject(m, prog.id, projectCode) : null;
       const x = await this.metric(m, metricCode);
-      if (dto.target === undefined && dto.forecast === undefined) throw new ValidationError([{ field: 'target', problem: 'give a target, a forecast or both' }]);
-      if (!project && dto.forecast !== undefined) throw new ValidationError([{ field: 'forecast', problem: 'forecasts are per project; the programme’s forecast is their sum' }]);
+      if (dto.target === undefined && dto.forecast === undefined)
+        throw new ValidationError([{ field: 'target', problem: 'give a target, a forecast or both' }]);
+      if (!project && dto.forecast !== undefined)
+        throw new ValidationError([
+          { field: 'forecast', problem: 'forecasts are per project; the programme’s forecast is their sum' },
+        ]);
       const target = dto.target === undefined ? undefined : this.quantity(dto.target, x, 'target');
       const forecast = dto.forecast === undefined ? undefined : this.quantity(dto.forecast, x, 'forecast');
-      const before = await m.findOne(OutputTarget, { where: { programmeId: prog.id, projectId: project ? project.id : IsNull(), metricCode } });
+      const before = await m.findOne(OutputTarget, {
+        where: { programmeId: prog.id, projectId: project ? project.id : IsNull(), metricCode },
+      });
       const now = new Date().toISOString();
       let after: OutputTarget;
       if (before) {
-        if (dto.version === undefined) throw new ValidationError([{ field: 'version', problem: `is required to change an existing row (current version ${before.version})` }]);
+        if (dto.version === undefined)
+          throw new ValidationError([
+            { field: 'version', problem: `is required to change an existing row (current version ${before.version})` },
+          ]);
         if (target !== undefined && before.targetValue !== null && target !== before.targetValue) {
-          throw new RuleViolationError('BASELINE_CHANGE_REQUIRED', 'an output target, once set, changes only through an approved re-baseline change request', 'target');
+          throw new RuleViolationError(
+            'BASELINE_CHANGE_REQUIRED',
+            'an output target, once set, changes only through an approved re-baseline change request',
+            'target',
+          );
         }
-        after = await updateVersioned(m, OutputTarget, 'output plan', before.id, dto.version, { ...(target !== undefined ? { targetValue: target } : {}), ...(forecast !== undefined ? { forecastValue: forecast } : {}), updatedAt: now });
+        after = await updateVersioned(m, OutputTarget, 'output plan', before.id, dto.version, {
+          ...(target !== undefined ? { targetValue: target } : {}),
+          ...(forecast !== undefined ? { forecastValue: forecast } : {}),
+          updatedAt: now,
+        });
       } else {
-        const r = await m.insert(OutputTarget, { programmeId: prog.id, projectId: project?.id ?? null, metricCode, targetValue: target ?? null, forecastValue: forecast ?? null, notes: null, source: { document: null, section: null, quote: null, printed: null, illustrative: false }, updatedAt: now });
+        const r = await m.insert(OutputTarget, {
+          programmeId: prog.id,
+          projectId: project?.id ?? null,
+          metricCode,
+          targetValue: target ?? null,
+          forecastValue: forecast ?? null,
+          notes: null,
+          source: { document: null, section: null, quote: null, printed: null, illustrative: false },
+          updatedAt: now,
+        });
         after = await m.findOneByOrFail(OutputTarget, { id: r.identifiers[0].id as number });
       }
       const out = presentPlan(after, project?.code ?? null, x);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: project?.id ?? null, entity: 'output_target', entityId: after.id, action: before ? 'update' : 'create', before: before ? presentPlan(before, project?.code ?? null, x) : null, after: out });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project?.id ?? null,
+        entity: 'output_target',
+        entityId: after.id,
+        action: before ? 'update' : 'create',
+        before: before ? presentPlan(before, project?.code ?? null, x) : null,
+        after: out,
+      });
       return out;
     });
   }
 
   /** Moves a target: for the change-request approval service only, inside its transaction. */
-  async rebaselineTarget(m: EntityManager, actor: Actor, targetId: number, targetValue: number, meta: Record<string, unknown> = {}) {
+  async rebaselineTarget(
+    m: EntityManager,
+    actor: Actor,
+    targetId: number,
+    targetValue: number,
+    meta: Record<string, unknown> = {},
+  ) {
     const before = await m.findOne(OutputTarget, { where: { id: targetId } });
     if (!before) throw new NotFoundError('output target', targetId, 'target');
-    if (!Number.isSafeInteger(targetValue) || targetValue < 0) throw new RuleViolationError('INVALID_TARGET', 'a target is a whole, non-negative number of stored units', 'target');
+    if (!Number.isSafeInteger(targetValue) || targetValue < 0)
+      throw new RuleViolationError(
+        'INVALID_TARGET',
+        'a target is a whole, non-negative number of stored units',
+        'target',
+      );
     const x = await this.metric(m, before.metricCode);
-    const after = await updateVersioned(m, OutputTarget, 'output plan', targetId, before.version, { targetValue, updatedAt: new Date().toISOString() });
-    await this.audit.record(m, actor, { programmeId: before.programmeId, projectId: before.projectId, entity: 'output_target', entityId: targetId, action: 'rebaseline', before: presentPlan(before, null, x), after: presentPlan(after, null, x), meta });
+    const after = await updateVersioned(m, OutputTarget, 'output plan', targetId, before.version, {
+      targetValue,
+      updatedAt: new Date().toISOString(),
+    });
+    await this.audit.record(m, actor, {
+      programmeId: before.programmeId,
+      projectId: before.projectId,
+      entity: 'output_target',
+      entityId: targetId,
+      action: 'rebaseline',
+      before: presentPlan(before, null, x),
+      after: presentPlan(after, null, x),
+      meta,
+    });
     return { before, after };
   }
 
@@ -223,7 +345,15 @@ export class OutputsService implements OnModuleInit {
   }
 
   /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
-  async addActualIn(m: EntityManager, prog: Programme, project: Project, metricCode: string, dto: CreateOutputActualDto, actor: Actor, audit = true) {
+  async addActualIn(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    metricCode: string,
+    dto: CreateOutputActualDto,
+    actor: Actor,
+    audit = true,
+  ) {
     const x = await this.metric(m, metricCode);
     const value = this.quantity(dto.value, x, 'value');
     const quarter = formatQuarter(await this.periods.assertActualEditable(m, prog, dto.quarter));
@@ -232,11 +362,31 @@ export class OutputsService implements OnModuleInit {
     if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
       throw new DuplicateError('claim', 'claimKey', `${claimKey} in ${quarter}`);
     }
-    const r = await m.insert(OutputActual, { programmeId: prog.id, projectId: project.id, metricCode, quarter, value, claimKey, evidence: dto.evidence ?? null, illustrative: false, recordedBy: actor.name, updatedAt: new Date().toISOString() });
+    const r = await m.insert(OutputActual, {
+      programmeId: prog.id,
+      projectId: project.id,
+      metricCode,
+      quarter,
+      value,
+      claimKey,
+      evidence: dto.evidence ?? null,
+      illustrative: false,
+      recordedBy: actor.name,
+      updatedAt: new Date().toISOString(),
+    });
     const a = await m.findOneByOrFail(OutputActual, { id: r.identifiers[0].id as number });
     const others = await this.otherClaimants(m, prog, a);
     const out = { ...presentActual(a, project.code, x, others.length > 0), sharedWith: others };
-    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'output_actual', entityId: a.id, action: 'create', after: out, meta: others.length ? { doubleClaim: true, sharedWith: others } : null });
+    if (audit)
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project.id,
+        entity: 'output_actual',
+        entityId: a.id,
+        action: 'create',
+        after: out,
+        meta: others.length ? { doubleClaim: true, sharedWith: others } : null,
+      });
     return out;
   }
 
@@ -244,7 +394,14 @@ export class OutputsService implements OnModuleInit {
     return this.db.write(async (m) => this.updateActualIn(m, await findProgramme(m, code), id, dto, actor));
   }
 
-  async updateActualIn(m: EntityManager, prog: Programme, id: number, dto: UpdateOutputActualDto, actor: Actor, audit = true) {
+  async updateActualIn(
+    m: EntityManager,
+    prog: Programme,
+    id: number,
+    dto: UpdateOutputActualDto,
+    actor: Actor,
+    audit = true,
+  ) {
     const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
     if (!before) throw new NotFoundError('output actual', id, 'id');
     // The route names the claim by id, not its project: a programme manager's scope is checked here.
@@ -258,7 +415,16 @@ export class OutputsService implements OnModuleInit {
     const project = (await codeMaps(m, prog.id)).project.get(after.projectId) ?? '';
     const others = await this.otherClaimants(m, prog, after);
     const out = { ...presentActual(after, project, x, others.length > 0), sharedWith: others };
-    if (audit) await this.audit.record(m, actor, { programmeId: prog.id, projectId: after.projectId, entity: 'output_actual', entityId: id, action: 'update', before: presentActual(before, project, x, others.length > 0), after: out });
+    if (audit)
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: after.projectId,
+        entity: 'output_actual',
+        entityId: id,
+        action: 'update',
+        before: presentActual(before, project, x, others.length > 0),
+        after: out,
+      });
     return out;
   }
 
@@ -266,19 +432,38 @@ export class OutputsService implements OnModuleInit {
     const rows = await m
       .createQueryBuilder(OutputActual, 'o')
       .select('DISTINCT o.project_id', 'projectId')
-      .where('o.programme_id = :p AND o.metric_code = :c AND o.claim_key = :k AND o.project_id <> :j', { p: prog.id, c: a.metricCode, k: a.claimKey, j: a.projectId })
+      .where('o.programme_id = :p AND o.metric_code = :c AND o.claim_key = :k AND o.project_id <> :j', {
+        p: prog.id,
+        c: a.metricCode,
+        k: a.claimKey,
+        j: a.projectId,
+      })
       .getRawMany<{ projectId: unknown }>();
     const codes = (await codeMaps(m, prog.id)).project;
     return rows.map((r) => codes.get(toInt(r.projectId)) ?? '').sort();
   }
 
   async assertMetric(m: EntityManager, code: string, field = 'metric') {
-    if (!(await m.findOne(OutputMetric, { where: { code } }))) throw new UnknownReferenceError(field, 'output metric', code);
+    if (!(await m.findOne(OutputMetric, { where: { code } })))
+      throw new UnknownReferenceError(field, 'output metric', code);
   }
 }
 
 export function presentActual(a: OutputActual, project: string, x: OutputMetric, doubleClaim: boolean) {
-  return { id: a.id, project, metric: a.metricCode, quarter: a.quarter, value: formatQuantity(a.value, x), unit: x.unit, claimKey: a.claimKey, evidence: a.evidence, doubleClaim, illustrative: a.illustrative, recordedBy: a.recordedBy, version: a.version };
+  return {
+    id: a.id,
+    project,
+    metric: a.metricCode,
+    quarter: a.quarter,
+    value: formatQuantity(a.value, x),
+    unit: x.unit,
+    claimKey: a.claimKey,
+    evidence: a.evidence,
+    doubleClaim,
+    illustrative: a.illustrative,
+    recordedBy: a.recordedBy,
+    version: a.version,
+  };
 }
 
 export function presentPlan(g: OutputTarget, project: string | null, x: OutputMetric) {

@@ -13,10 +13,26 @@ export const OUTPUTS_SHEET = 'Outputs';
 export const SPEND_COLUMNS: ColumnSpec[] = [
   { key: 'sourceKind', header: 'Source', type: 'text', required: true },
   { key: 'quarter', header: 'Quarter', type: 'text', required: true },
-  { key: 'baseline', header: 'Baseline forecast (£)', type: 'money', note: 'as approved: for reference, changes go through change control' },
-  { key: 'forecast', header: 'Latest forecast (£)', type: 'money', required: true, note: 'your latest forecast spend in the quarter' },
+  {
+    key: 'baseline',
+    header: 'Baseline forecast (£)',
+    type: 'money',
+    note: 'as approved: for reference, changes go through change control',
+  },
+  {
+    key: 'forecast',
+    header: 'Latest forecast (£)',
+    type: 'money',
+    required: true,
+    note: 'your latest forecast spend in the quarter',
+  },
   { key: 'actual', header: 'Actual (£)', type: 'money', note: 'actual spend, for the reporting quarter only' },
-  { key: 'version', header: 'Version', type: 'integer', note: 'leave as it is: it detects edits made by someone else meanwhile' },
+  {
+    key: 'version',
+    header: 'Version',
+    type: 'integer',
+    note: 'leave as it is: it detects edits made by someone else meanwhile',
+  },
 ];
 
 export const MILESTONE_COLUMNS: ColumnSpec[] = [
@@ -24,22 +40,47 @@ export const MILESTONE_COLUMNS: ColumnSpec[] = [
   { key: 'title', header: 'Milestone', type: 'text', maxWidth: 60 },
   { key: 'baselineDate', header: 'Baseline date', type: 'date', note: 'as approved: for reference' },
   { key: 'forecastDate', header: 'Forecast date', type: 'date' },
-  { key: 'actualDate', header: 'Actual date', type: 'date', note: 'the date it happened, on or before the end of the reporting quarter' },
+  {
+    key: 'actualDate',
+    header: 'Actual date',
+    type: 'date',
+    note: 'the date it happened, on or before the end of the reporting quarter',
+  },
   { key: 'version', header: 'Version', type: 'integer', required: true, note: 'leave as it is' },
 ];
 
 export const OUTPUT_COLUMNS: ColumnSpec[] = [
   { key: 'id', header: 'Id', type: 'integer', note: 'blank for a new claim' },
-  { key: 'metric', header: 'Metric', type: 'text', required: true, note: 'a code of the metric dictionary, e.g. JOBS_CREATED' },
+  {
+    key: 'metric',
+    header: 'Metric',
+    type: 'text',
+    required: true,
+    note: 'a code of the metric dictionary, e.g. JOBS_CREATED',
+  },
   { key: 'quarter', header: 'Quarter', type: 'text', required: true },
-  { key: 'claimKey', header: 'Claim key', type: 'text', required: true, note: 'employer, site or reference: the same key claimed by two projects is flagged' },
-  { key: 'value', header: 'Value', type: 'integer', required: true, note: 'achieved in the quarter, in the metric unit (km, ha, m², £ or a count)' },
+  {
+    key: 'claimKey',
+    header: 'Claim key',
+    type: 'text',
+    required: true,
+    note: 'employer, site or reference: the same key claimed by two projects is flagged',
+  },
+  {
+    key: 'value',
+    header: 'Value',
+    type: 'integer',
+    required: true,
+    note: 'achieved in the quarter, in the metric unit (km, ha, m², £ or a count)',
+  },
   { key: 'evidence', header: 'Evidence', type: 'text', maxWidth: 60 },
   { key: 'version', header: 'Version', type: 'integer', note: 'leave as it is' },
 ];
 
 /** Reading back, a value is kept as text so km and hectares keep their exact decimals. */
-export const OUTPUT_READ_COLUMNS: ColumnSpec[] = OUTPUT_COLUMNS.map((c) => (c.key === 'value' ? { ...c, type: 'text' } : c));
+export const OUTPUT_READ_COLUMNS: ColumnSpec[] = OUTPUT_COLUMNS.map((c) =>
+  c.key === 'value' ? { ...c, type: 'text' } : c,
+);
 
 export const READ_SHEETS = [
   { name: SPEND_SHEET, columns: SPEND_COLUMNS },

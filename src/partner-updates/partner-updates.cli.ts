@@ -13,7 +13,9 @@ const abs = (p: string) => (isAbsolute(p) ? p : join(process.cwd(), p));
 export function registerPartnerUpdateCommands(program: Command, ctx: CliContext): void {
   program
     .command('template')
-    .description('Write a delivery partner’s quarterly update template (xlsx), pre-filled with the project’s current figures')
+    .description(
+      'Write a delivery partner’s quarterly update template (xlsx), pre-filled with the project’s current figures',
+    )
     .requiredOption('--project <code>', 'project code, e.g. ETRURIA')
     .requiredOption('--quarter <quarter>', 'the reporting quarter, e.g. "2016-17 Q4"')
     .option('--programme <code>', 'programme code (needed when there is more than one)')
@@ -45,9 +47,12 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
           throw new XlsxRejectedError(`${name} cannot be read`, []);
         }
         // Refused before reading a byte of it.
-        if (size > MAX_XLSX_BYTES) throw new XlsxRejectedError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB: the limit is 50 MB`, []);
+        if (size > MAX_XLSX_BYTES)
+          throw new XlsxRejectedError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB: the limit is 50 MB`, []);
         const res = await (await ctx.get(PartnerUpdatesService)).import(await readFile(path), name, o, cliActor());
-        ctx.print(`imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged (SHA-256 ${res.sha256})`);
+        ctx.print(
+          `imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged (SHA-256 ${res.sha256})`,
+        );
       }),
     );
 }

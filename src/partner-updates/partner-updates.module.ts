@@ -5,5 +5,9 @@ import { SpendModule } from '../spend/spend.module';
 import { PartnerUpdatesService } from './partner-updates.service';
 
 /** Delivery partners' quarterly updates: xlsx template out, all-or-nothing import back. */
-@Module({ imports: [SpendModule, MilestonesModule, OutputsModule], providers: [PartnerUpdatesService], exports: [PartnerUpdatesService] })
+@Module({
+  imports: [SpendModule, MilestonesModule, OutputsModule],
+  providers: [PartnerUpdatesService],
+  exports: [PartnerUpdatesService],
+})
 export class PartnerUpdatesModule {}

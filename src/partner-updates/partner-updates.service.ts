@@ -20,8 +20,27 @@ import { Project } from '../projects/project.entity';
 import { onlyProgramme } from '../spend/actuals-csv';
 import { SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
-import { ABOUT_SHEET, loadXlsx, readSheet, readTemplate, ReadRow, RowInput, writeTemplate, XlsxRejectedError } from '../xlsx';
-import { cellRef, MILESTONE_COLUMNS, MILESTONES_SHEET, OUTPUT_COLUMNS, OUTPUTS_SHEET, PARTNER_UPDATE_KIND, READ_SHEETS, SPEND_COLUMNS, SPEND_SHEET } from './partner-update.template';
+import {
+  ABOUT_SHEET,
+  loadXlsx,
+  readSheet,
+  readTemplate,
+  ReadRow,
+  RowInput,
+  writeTemplate,
+  XlsxRejectedError,
+} from '../xlsx';
+import {
+  cellRef,
+  MILESTONE_COLUMNS,
+  MILESTONES_SHEET,
+  OUTPUT_COLUMNS,
+  OUTPUTS_SHEET,
+  PARTNER_UPDATE_KIND,
+  READ_SHEETS,
+  SPEND_COLUMNS,
+  SPEND_SHEET,
+} from './partner-update.template';
 
 type Op = { ref: string; describe: string; run: () => Promise<unknown> };
 
@@ -48,27 +67,85 @@ export class PartnerUpdatesService {
     const project = await findProject(m, prog.id, projectCode);
     const q = formatQuarter(this.periods.checkInProgramme(prog, quarter));
     const current = formatQuarter(await this.periods.currentQuarter(m, prog));
-    if (q !== current) throw new RuleViolationError('NOT_REPORTING_QUARTER', `${q} is not ${prog.code}'s reporting quarter (${current}): partner updates are for the reporting quarter`, 'quarter');
+    if (q !== current)
+      throw new RuleViolationError(
+        'NOT_REPORTING_QUARTER',
+        `${q} is not ${prog.code}'s reporting quarter (${current}): partner updates are for the reporting quarter`,
+        'quarter',
+      );
     return { prog, project, quarter: q };
   }
 
   /** The filled-in template's bytes. */
-  template(programme: string | undefined, projectCode: string, quarter: string): Promise<{ filename: string; bytes: Buffer; rows: number }> {
+  template(
+    programme: string | undefined,
+    projectCode: string,
+    quarter: string,
+  ): Promise<{ filename: string; bytes: Buffer; rows: number }> {
     return this.db.read(async (m) => {
       const { prog, project, quarter: q } = await this.target(m, programme, projectCode, quarter);
-      const spend = (await m.find(SpendProfileLine, { where: { projectId: project.id }, order: { sourceKind: 'ASC', quarter: 'ASC' } })).filter((l) => l.quarter >= q);
-      const ms = await m.find(Milestone, { where: { projectId: project.id }, order: { baselineDate: 'ASC', id: 'ASC' } });
-      const claims = await m.find(OutputActual, { where: { projectId: project.id, quarter: q }, order: { metricCode: 'ASC', claimKey: 'ASC' } });
+      const spend = (
+        await m.find(SpendProfileLine, {
+          where: { projectId: project.id },
+          order: { sourceKind: 'ASC', quarter: 'ASC' },
+        })
+      ).filter((l) => l.quarter >= q);
+      const ms = await m.find(Milestone, {
+        where: { projectId: project.id },
+        order: { baselineDate: 'ASC', id: 'ASC' },
+      });
+      const claims = await m.find(OutputActual, {
+        where: { projectId: project.id, quarter: q },
+        order: { metricCode: 'ASC', claimKey: 'ASC' },
+      });
       const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
       const sheets = [
-        { name: SPEND_SHEET, columns: SPEND_COLUMNS, rows: spend.map((l) => ({ sourceKind: l.sourceKind, quarter: l.quarter, baseline: l.baselinePence, forecast: l.forecastPence, actual: l.quarter === q ? l.actualPence : null, version: l.version }) as RowInput) },
-        { name: MILESTONES_SHEET, columns: MILESTONE_COLUMNS, rows: ms.filter((x) => x.status !== 'cancelled').map((x) => ({ id: x.id, title: x.title, baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, version: x.version }) as RowInput) },
+        {
+          name: SPEND_SHEET,
+          columns: SPEND_COLUMNS,
+          rows: spend.map(
+            (l) =>
+              ({
+                sourceKind: l.sourceKind,
+                quarter: l.quarter,
+                baseline: l.baselinePence,
+                forecast: l.forecastPence,
+                actual: l.quarter === q ? l.actualPence : null,
+                version: l.version,
+              }) as RowInput,
+          ),
+        },
+        {
+          name: MILESTONES_SHEET,
+          columns: MILESTONE_COLUMNS,
+          rows: ms
+            .filter((x) => x.status !== 'cancelled')
+            .map(
+              (x) =>
+                ({
+                  id: x.id,
+                  title: x.title,
+                  baselineDate: x.baselineDate,
+                  forecastDate: x.forecastDate,
+                  actualDate: x.actualDate,
+                  version: x.version,
+                }) as RowInput,
+            ),
+        },
         {
           name: OUTPUTS_SHEET,
           columns: OUTPUT_COLUMNS,
           rows: claims.map((c) => {
             const x = metrics.get(c.metricCode)!;
-            return { id: c.id, metric: c.metricCode, quarter: c.quarter, claimKey: c.claimKey, value: x.scale === 1 ? c.value : { type: 'text', value: String(formatQuantity(c.value, x)) }, evidence: c.evidence, version: c.version } as RowInput;
+            return {
+              id: c.id,
+              metric: c.metricCode,
+              quarter: c.quarter,
+              claimKey: c.claimKey,
+              value: x.scale === 1 ? c.value : { type: 'text', value: String(formatQuantity(c.value, x)) },
+              evidence: c.evidence,
+              version: c.version,
+            } as RowInput;
           }),
         },
       ];
@@ -85,7 +162,11 @@ export class PartnerUpdatesService {
         ],
         sheets,
       });
-      return { filename: `${prog.code}-${project.code}-update-${q.replace(' ', '-')}.xlsx`, bytes: Buffer.concat(chunks), rows: sheets.reduce((s, x) => s + x.rows.length, 0) };
+      return {
+        filename: `${prog.code}-${project.code}-update-${q.replace(' ', '-')}.xlsx`,
+        bytes: Buffer.concat(chunks),
+        rows: sheets.reduce((s, x) => s + x.rows.length, 0),
+      };
     });
   }
 
@@ -93,9 +174,29 @@ export class PartnerUpdatesService {
   async import(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }, actor: Actor) {
     const wb = await loadXlsx(bytes, name);
     const aboutProblems: string[] = [];
-    const about = new Map(readSheet(wb, { name: ABOUT_SHEET, columns: [{ key: 'field', header: 'Field', type: 'text' }, { key: 'value', header: 'Value', type: 'text' }] }, aboutProblems).map((r) => [String(r.values.field), String(r.values.value ?? '')]));
-    if (aboutProblems.length || about.get('Template') !== PARTNER_UPDATE_KIND) throw new XlsxRejectedError(`${name} is not a partner update template (its ${ABOUT_SHEET} sheet does not say "${PARTNER_UPDATE_KIND}")`, aboutProblems);
-    const identity = { Programme: about.get('Programme') ?? '', Project: expect.project ?? about.get('Project') ?? '', Quarter: expect.quarter ?? about.get('Quarter') ?? '' };
+    const about = new Map(
+      readSheet(
+        wb,
+        {
+          name: ABOUT_SHEET,
+          columns: [
+            { key: 'field', header: 'Field', type: 'text' },
+            { key: 'value', header: 'Value', type: 'text' },
+          ],
+        },
+        aboutProblems,
+      ).map((r) => [String(r.values.field), String(r.values.value ?? '')]),
+    );
+    if (aboutProblems.length || about.get('Template') !== PARTNER_UPDATE_KIND)
+      throw new XlsxRejectedError(
+        `${name} is not a partner update template (its ${ABOUT_SHEET} sheet does not say "${PARTNER_UPDATE_KIND}")`,
+        aboutProblems,
+      );
+    const identity = {
+      Programme: about.get('Programme') ?? '',
+      Project: expect.project ?? about.get('Project') ?? '',
+      Quarter: expect.quarter ?? about.get('Quarter') ?? '',
+    };
     const rows = await readTemplate(bytes, { kind: PARTNER_UPDATE_KIND, identity, sheets: READ_SHEETS }, name);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return this.db.write(async (m) => {
@@ -106,12 +207,23 @@ export class PartnerUpdatesService {
         if (!(e instanceof DomainError)) throw e;
         // The About sheet's rows: Template (2), Programme (3), Project (4), Quarter (5).
         const row = e.code === 'NOT_FOUND' && /project/i.test(e.message) ? 4 : e.code === 'NOT_FOUND' ? 3 : 5;
-        if (e instanceof DomainError) throw new XlsxRejectedError(`${name} was not imported`, [`${ABOUT_SHEET}!B${row}: ${e.message.replace(/^quarter: /, '')}`]);
+        if (e instanceof DomainError)
+          throw new XlsxRejectedError(`${name} was not imported`, [
+            `${ABOUT_SHEET}!B${row}: ${e.message.replace(/^quarter: /, '')}`,
+          ]);
         throw e;
       }
       const problems: string[] = [];
-      const ops = [...(await this.spendOps(m, t, rows[SPEND_SHEET], actor, problems)), ...(await this.milestoneOps(m, t, rows[MILESTONES_SHEET], actor, problems)), ...(await this.outputOps(m, t, rows[OUTPUTS_SHEET], actor, problems))];
-      if (problems.length) throw new XlsxRejectedError(`${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`, problems);
+      const ops = [
+        ...(await this.spendOps(m, t, rows[SPEND_SHEET], actor, problems)),
+        ...(await this.milestoneOps(m, t, rows[MILESTONES_SHEET], actor, problems)),
+        ...(await this.outputOps(m, t, rows[OUTPUTS_SHEET], actor, problems)),
+      ];
+      if (problems.length)
+        throw new XlsxRejectedError(
+          `${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
+          problems,
+        );
       const applied: string[] = [];
       for (const op of ops) {
         try {
@@ -122,19 +234,56 @@ export class PartnerUpdatesService {
           problems.push(`${op.ref}: ${e.message}`);
         }
       }
-      if (problems.length) throw new XlsxRejectedError(`${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`, problems);
-      await this.audit.record(m, actor, { programmeId: t.prog.id, projectId: t.project.id, entity: 'partner_update', entityId: t.project.id, action: 'import', after: applied, meta: { file: name, sha256, rows: ops.length, quarter: t.quarter } });
-      return { programme: t.prog.code, project: t.project.code, quarter: t.quarter, rows: ops.length, unchanged: Object.values(rows).reduce((s, r) => s + r.length, 0) - ops.length, sha256 };
+      if (problems.length)
+        throw new XlsxRejectedError(
+          `${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
+          problems,
+        );
+      await this.audit.record(m, actor, {
+        programmeId: t.prog.id,
+        projectId: t.project.id,
+        entity: 'partner_update',
+        entityId: t.project.id,
+        action: 'import',
+        after: applied,
+        meta: { file: name, sha256, rows: ops.length, quarter: t.quarter },
+      });
+      return {
+        programme: t.prog.code,
+        project: t.project.code,
+        quarter: t.quarter,
+        rows: ops.length,
+        unchanged: Object.values(rows).reduce((s, r) => s + r.length, 0) - ops.length,
+        sha256,
+      };
     });
   }
 
-  private async spendOps(m: EntityManager, t: { prog: Programme; project: Project; quarter: string }, rows: ReadRow[], actor: Actor, problems: string[]): Promise<Op[]> {
-    const lines = new Map((await m.find(SpendProfileLine, { where: { projectId: t.project.id } })).map((l) => [`${l.sourceKind}|${l.quarter}`, l]));
+  private async spendOps(
+    m: EntityManager,
+    t: { prog: Programme; project: Project; quarter: string },
+    rows: ReadRow[],
+    actor: Actor,
+    problems: string[],
+  ): Promise<Op[]> {
+    const lines = new Map(
+      (await m.find(SpendProfileLine, { where: { projectId: t.project.id } })).map((l) => [
+        `${l.sourceKind}|${l.quarter}`,
+        l,
+      ]),
+    );
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(SPEND_SHEET, SPEND_COLUMNS, k, r.row);
     const seen = new Set<string>();
     for (const r of rows) {
-      const v = r.values as { sourceKind: string; quarter: string; baseline: number | null; forecast: number; actual: number | null; version: number | null };
+      const v = r.values as {
+        sourceKind: string;
+        quarter: string;
+        baseline: number | null;
+        forecast: number;
+        actual: number | null;
+        version: number | null;
+      };
       const key = `${v.sourceKind}|${v.quarter}`;
       if (seen.has(key)) {
         problems.push(`${ref('quarter', r)}: ${v.sourceKind} ${v.quarter} appears twice`);
@@ -142,65 +291,135 @@ export class PartnerUpdatesService {
       }
       seen.add(key);
       if (v.quarter < t.quarter) {
-        problems.push(`${ref('quarter', r)}: ${v.quarter} is before the reporting quarter ${t.quarter}: its figures are locked`);
+        problems.push(
+          `${ref('quarter', r)}: ${v.quarter} is before the reporting quarter ${t.quarter}: its figures are locked`,
+        );
         continue;
       }
       const line = lines.get(key);
       if (line && v.version !== line.version) {
-        problems.push(`${ref('version', r)}: this line was changed by someone else since the template was written (version ${line.version} now, ${v.version ?? 'blank'} in the file): download a new template`);
+        problems.push(
+          `${ref('version', r)}: this line was changed by someone else since the template was written (version ${line.version} now, ${v.version ?? 'blank'} in the file): download a new template`,
+        );
         continue;
       }
-      if (v.baseline !== null && v.baseline !== (line?.baselinePence ?? 0)) problems.push(`${ref('baseline', r)}: the baseline changes only through an approved change request (it is £${formatPounds(line?.baselinePence ?? 0)})`);
-      if (v.actual !== null && v.quarter !== t.quarter && v.actual !== line?.actualPence) problems.push(`${ref('actual', r)}: actual spend is reported for ${t.quarter} only`);
-      if (v.forecast < 0 || (v.actual ?? 0) < 0) problems.push(`${ref(v.forecast < 0 ? 'forecast' : 'actual', r)}: spend cannot be negative (corrections to locked quarters are prior-period adjustments)`);
+      if (v.baseline !== null && v.baseline !== (line?.baselinePence ?? 0))
+        problems.push(
+          `${ref('baseline', r)}: the baseline changes only through an approved change request (it is £${formatPounds(line?.baselinePence ?? 0)})`,
+        );
+      if (v.actual !== null && v.quarter !== t.quarter && v.actual !== line?.actualPence)
+        problems.push(`${ref('actual', r)}: actual spend is reported for ${t.quarter} only`);
+      if (v.forecast < 0 || (v.actual ?? 0) < 0)
+        problems.push(
+          `${ref(v.forecast < 0 ? 'forecast' : 'actual', r)}: spend cannot be negative (corrections to locked quarters are prior-period adjustments)`,
+        );
       let version = line?.version;
       if (!line || v.forecast !== line.forecastPence) {
         const dto = { sourceKind: v.sourceKind, quarter: v.quarter, forecast: formatPounds(v.forecast), version };
-        ops.push({ ref: ref('forecast', r), describe: `spend ${v.sourceKind} ${v.quarter} forecast ${line ? formatPounds(line.forecastPence) : 'none'} -> ${dto.forecast}`, run: async () => (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, false)).version) });
+        ops.push({
+          ref: ref('forecast', r),
+          describe: `spend ${v.sourceKind} ${v.quarter} forecast ${line ? formatPounds(line.forecastPence) : 'none'} -> ${dto.forecast}`,
+          run: async () =>
+            (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, false)).version),
+        });
       }
       if (v.quarter === t.quarter && v.actual !== null && v.actual !== line?.actualPence) {
         const actual = formatPounds(v.actual);
-        ops.push({ ref: ref('actual', r), describe: `spend ${v.sourceKind} ${v.quarter} actual ${line?.actualPence == null ? 'none' : formatPounds(line.actualPence)} -> ${actual}`, run: () => this.spend.setActualIn(m, t.prog, t.project, { sourceKind: v.sourceKind, quarter: v.quarter, actual, version }, actor, false) });
+        ops.push({
+          ref: ref('actual', r),
+          describe: `spend ${v.sourceKind} ${v.quarter} actual ${line?.actualPence == null ? 'none' : formatPounds(line.actualPence)} -> ${actual}`,
+          run: () =>
+            this.spend.setActualIn(
+              m,
+              t.prog,
+              t.project,
+              { sourceKind: v.sourceKind, quarter: v.quarter, actual, version },
+              actor,
+              false,
+            ),
+        });
       }
     }
     return ops;
   }
 
-  private async milestoneOps(m: EntityManager, t: { prog: Programme; project: Project; quarter: string }, rows: ReadRow[], actor: Actor, problems: string[]): Promise<Op[]> {
+  private async milestoneOps(
+    m: EntityManager,
+    t: { prog: Programme; project: Project; quarter: string },
+    rows: ReadRow[],
+    actor: Actor,
+    problems: string[],
+  ): Promise<Op[]> {
     const all = new Map((await m.find(Milestone, { where: { projectId: t.project.id } })).map((x) => [x.id, x]));
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(MILESTONES_SHEET, MILESTONE_COLUMNS, k, r.row);
     const end = quarterEnd(this.periods.checkInProgramme(t.prog, t.quarter));
     for (const r of rows) {
-      const v = r.values as { id: number; baselineDate: string | null; forecastDate: string | null; actualDate: string | null; version: number };
+      const v = r.values as {
+        id: number;
+        baselineDate: string | null;
+        forecastDate: string | null;
+        actualDate: string | null;
+        version: number;
+      };
       const x = all.get(v.id);
       if (!x) {
         problems.push(`${ref('id', r)}: milestone ${v.id} is not one of ${t.project.code}'s milestones`);
         continue;
       }
       if (v.version !== x.version) {
-        problems.push(`${ref('version', r)}: this milestone was changed by someone else since the template was written (version ${x.version} now, ${v.version} in the file): download a new template`);
+        problems.push(
+          `${ref('version', r)}: this milestone was changed by someone else since the template was written (version ${x.version} now, ${v.version} in the file): download a new template`,
+        );
         continue;
       }
-      if (v.baselineDate !== x.baselineDate) problems.push(`${ref('baselineDate', r)}: the baseline date changes only through an approved re-baseline change request (it is ${x.baselineDate ?? 'blank'})`);
-      if (v.actualDate && v.actualDate > end) problems.push(`${ref('actualDate', r)}: ${v.actualDate} is after the end of the reporting quarter (${end})`);
+      if (v.baselineDate !== x.baselineDate)
+        problems.push(
+          `${ref('baselineDate', r)}: the baseline date changes only through an approved re-baseline change request (it is ${x.baselineDate ?? 'blank'})`,
+        );
+      if (v.actualDate && v.actualDate > end)
+        problems.push(`${ref('actualDate', r)}: ${v.actualDate} is after the end of the reporting quarter (${end})`);
       if (v.forecastDate === x.forecastDate && v.actualDate === x.actualDate) continue;
-      const dto = { version: v.version, ...(v.forecastDate !== x.forecastDate ? { forecastDate: v.forecastDate } : {}), ...(v.actualDate !== x.actualDate ? { actualDate: v.actualDate } : {}) };
-      ops.push({ ref: ref('forecastDate', r), describe: `milestone ${x.id} ${x.title}: forecast ${x.forecastDate} -> ${v.forecastDate}, actual ${x.actualDate} -> ${v.actualDate}`, run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, false) });
+      const dto = {
+        version: v.version,
+        ...(v.forecastDate !== x.forecastDate ? { forecastDate: v.forecastDate } : {}),
+        ...(v.actualDate !== x.actualDate ? { actualDate: v.actualDate } : {}),
+      };
+      ops.push({
+        ref: ref('forecastDate', r),
+        describe: `milestone ${x.id} ${x.title}: forecast ${x.forecastDate} -> ${v.forecastDate}, actual ${x.actualDate} -> ${v.actualDate}`,
+        run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, false),
+      });
     }
     return ops;
   }
 
-  private async outputOps(m: EntityManager, t: { prog: Programme; project: Project; quarter: string }, rows: ReadRow[], actor: Actor, problems: string[]): Promise<Op[]> {
+  private async outputOps(
+    m: EntityManager,
+    t: { prog: Programme; project: Project; quarter: string },
+    rows: ReadRow[],
+    actor: Actor,
+    problems: string[],
+  ): Promise<Op[]> {
     const claims = new Map((await m.find(OutputActual, { where: { projectId: t.project.id } })).map((c) => [c.id, c]));
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(OUTPUTS_SHEET, OUTPUT_COLUMNS, k, r.row);
     for (const r of rows) {
-      const v = r.values as { id: number | null; metric: string; quarter: string; claimKey: string; value: string; evidence: string | null; version: number | null };
+      const v = r.values as {
+        id: number | null;
+        metric: string;
+        quarter: string;
+        claimKey: string;
+        value: string;
+        evidence: string | null;
+        version: number | null;
+      };
       const x = metrics.get(v.metric);
       if (!x) {
-        problems.push(`${ref('metric', r)}: "${v.metric}" is not a metric of the dictionary (${[...metrics.keys()].join(', ')})`);
+        problems.push(
+          `${ref('metric', r)}: "${v.metric}" is not a metric of the dictionary (${[...metrics.keys()].join(', ')})`,
+        );
         continue;
       }
       if (v.quarter !== t.quarter) {
@@ -210,32 +429,49 @@ export class PartnerUpdatesService {
       const p = placesOf(x.scale);
       const mm = new RegExp(`^(\\d{1,13})(?:\\.(\\d{0,${p}}))?$`).exec(v.value.trim());
       if (!mm || (p === 0 && mm[2] !== undefined && mm[2] !== '')) {
-        problems.push(`${ref('value', r)}: Value must be ${p === 0 ? 'a whole number' : `a number with at most ${p} decimal places`} of ${x.unit}, not negative (found "${v.value}")`);
+        problems.push(
+          `${ref('value', r)}: Value must be ${p === 0 ? 'a whole number' : `a number with at most ${p} decimal places`} of ${x.unit}, not negative (found "${v.value}")`,
+        );
         continue;
       }
       const value = p === 0 ? Number(mm[1]) : `${mm[1]}.${(mm[2] ?? '').padEnd(p, '0')}`;
       if (v.id === null) {
         const dto = { quarter: v.quarter, value, claimKey: v.claimKey, evidence: v.evidence ?? undefined };
-        ops.push({ ref: ref('claimKey', r), describe: `new claim ${v.metric} ${v.claimKey} ${String(value)}`, run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, false) });
+        ops.push({
+          ref: ref('claimKey', r),
+          describe: `new claim ${v.metric} ${v.claimKey} ${String(value)}`,
+          run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, false),
+        });
         continue;
       }
       const c = claims.get(v.id);
       if (!c) {
-        problems.push(`${ref('id', r)}: claim ${v.id} is not one of ${t.project.code}'s claims (leave Id blank for a new claim)`);
+        problems.push(
+          `${ref('id', r)}: claim ${v.id} is not one of ${t.project.code}'s claims (leave Id blank for a new claim)`,
+        );
         continue;
       }
       if (c.metricCode !== v.metric || c.claimKey !== normaliseClaimKey(v.claimKey) || c.quarter !== v.quarter) {
-        problems.push(`${ref('claimKey', r)}: claim ${v.id} is ${c.metricCode} ${c.claimKey} in ${c.quarter}: its metric, claim key and quarter cannot change (add a new row instead)`);
+        problems.push(
+          `${ref('claimKey', r)}: claim ${v.id} is ${c.metricCode} ${c.claimKey} in ${c.quarter}: its metric, claim key and quarter cannot change (add a new row instead)`,
+        );
         continue;
       }
       if (v.version !== c.version) {
-        problems.push(`${ref('version', r)}: this claim was changed by someone else since the template was written (version ${c.version} now, ${v.version ?? 'blank'} in the file): download a new template`);
+        problems.push(
+          `${ref('version', r)}: this claim was changed by someone else since the template was written (version ${c.version} now, ${v.version ?? 'blank'} in the file): download a new template`,
+        );
         continue;
       }
-      const same = String(formatQuantity(c.value, x)) === String(value) && (c.evidence ?? null) === (v.evidence ?? null);
+      const same =
+        String(formatQuantity(c.value, x)) === String(value) && (c.evidence ?? null) === (v.evidence ?? null);
       if (same) continue;
       const dto = { version: c.version, value, evidence: v.evidence ?? undefined };
-      ops.push({ ref: ref('value', r), describe: `claim ${c.id} ${c.metricCode} ${c.claimKey}: ${String(formatQuantity(c.value, x))} -> ${String(value)}`, run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, false) });
+      ops.push({
+        ref: ref('value', r),
+        describe: `claim ${c.id} ${c.metricCode} ${c.claimKey}: ${String(formatQuantity(c.value, x))} -> ${String(value)}`,
+        run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, false),
+      });
     }
     return ops;
   }

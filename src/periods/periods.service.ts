@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LockedError, RuleViolationError } from '../common/errors';
-import { addQuarters, compareQuarters, formatQuarter, FiscalQuarter, parseQuarter, quarterOfDate } from '../common/fiscal';
+import {
+  addQuarters,
+  compareQuarters,
+  formatQuarter,
+  FiscalQuarter,
+  parseQuarter,
+  quarterOfDate,
+} from '../common/fiscal';
 import { Programme } from '../programmes/programme.entity';
 import { ReturnVersion } from './return-version.entity';
 
@@ -12,7 +19,12 @@ import { ReturnVersion } from './return-version.entity';
 @Injectable()
 export class PeriodsService {
   async submittedQuarters(m: EntityManager, programmeId: number): Promise<Set<string>> {
-    const rows: { quarter: string }[] = await m.getRepository(ReturnVersion).createQueryBuilder('r').select('DISTINCT r.quarter', 'quarter').where('r.programme_id = :p', { p: programmeId }).getRawMany();
+    const rows: { quarter: string }[] = await m
+      .getRepository(ReturnVersion)
+      .createQueryBuilder('r')
+      .select('DISTINCT r.quarter', 'quarter')
+      .where('r.programme_id = :p', { p: programmeId })
+      .getRawMany();
     return new Set(rows.map((r) => r.quarter));
   }
 
@@ -41,7 +53,11 @@ export class PeriodsService {
       throw new RuleViolationError('INVALID_QUARTER', (e as Error).message, field);
     }
     if (compareQuarters(q, this.firstQuarter(p)) < 0 || compareQuarters(q, this.lastQuarter(p)) > 0) {
-      throw new RuleViolationError('QUARTER_OUTSIDE_PROGRAMME', `${formatQuarter(q)} is outside the programme (${p.firstQuarter} to ${formatQuarter(this.lastQuarter(p))})`, field);
+      throw new RuleViolationError(
+        'QUARTER_OUTSIDE_PROGRAMME',
+        `${formatQuarter(q)} is outside the programme (${p.firstQuarter} to ${formatQuarter(this.lastQuarter(p))})`,
+        field,
+      );
     }
     return q;
   }
@@ -54,14 +70,26 @@ export class PeriodsService {
    * Actuals may be recorded for the reporting quarter and, until their return is submitted,
    * earlier ones; never for the future; never in place for a submitted (locked) quarter.
    */
-  async assertActualEditable(m: EntityManager, p: Programme, quarter: string, field = 'quarter'): Promise<FiscalQuarter> {
+  async assertActualEditable(
+    m: EntityManager,
+    p: Programme,
+    quarter: string,
+    field = 'quarter',
+  ): Promise<FiscalQuarter> {
     const q = this.checkInProgramme(p, quarter, field);
     const current = await this.currentQuarter(m, p);
     if (compareQuarters(q, current) > 0) {
-      throw new RuleViolationError('FUTURE_QUARTER', `${formatQuarter(q)} is after the reporting quarter ${formatQuarter(current)}: actuals cannot be recorded for the future`, field);
+      throw new RuleViolationError(
+        'FUTURE_QUARTER',
+        `${formatQuarter(q)} is after the reporting quarter ${formatQuarter(current)}: actuals cannot be recorded for the future`,
+        field,
+      );
     }
     if (await this.isLocked(m, p.id, formatQuarter(q))) {
-      throw new LockedError(`${formatQuarter(q)} is locked: its return has been submitted. Record a prior-period adjustment in ${formatQuarter(current)} instead`, field);
+      throw new LockedError(
+        `${formatQuarter(q)} is locked: its return has been submitted. Record a prior-period adjustment in ${formatQuarter(current)} instead`,
+        field,
+      );
     }
     return q;
   }

@@ -25,7 +25,12 @@ export async function findTheme(m: EntityManager, programmeId: number, code: str
 }
 
 /** For references inside a request body: 422 naming the field. */
-export async function refProject(m: EntityManager, programmeId: number, code: string, field = 'project'): Promise<Project> {
+export async function refProject(
+  m: EntityManager,
+  programmeId: number,
+  code: string,
+  field = 'project',
+): Promise<Project> {
   const p = await m.findOne(Project, { where: { programmeId, code } });
   if (!p) throw new UnknownReferenceError(field, 'project', code);
   return p;
@@ -37,7 +42,12 @@ export async function refTheme(m: EntityManager, programmeId: number, code: stri
   return t;
 }
 
-export async function refPool(m: EntityManager, programmeId: number, code: string, field = 'pool'): Promise<ProjectPool> {
+export async function refPool(
+  m: EntityManager,
+  programmeId: number,
+  code: string,
+  field = 'pool',
+): Promise<ProjectPool> {
   const p = await m.findOne(ProjectPool, { where: { programmeId, code } });
   if (!p) throw new UnknownReferenceError(field, 'pool', code);
   return p;

@@ -59,14 +59,24 @@ export class ProgrammesController {
 
   @Patch(':code/themes/:theme')
   @Roles('admin')
-  updateTheme(@Param('code') code: string, @Param('theme') theme: string, @Body() dto: UpdateThemeDto, @CurrentActor() actor: Actor) {
+  updateTheme(
+    @Param('code') code: string,
+    @Param('theme') theme: string,
+    @Body() dto: UpdateThemeDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.updateTheme(code, theme, dto, actor);
   }
 
   @Delete(':code/themes/:theme')
   @HttpCode(204)
   @Roles('admin')
-  removeTheme(@Param('code') code: string, @Param('theme') theme: string, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
+  removeTheme(
+    @Param('code') code: string,
+    @Param('theme') theme: string,
+    @Query() q: VersionQuery,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.removeTheme(code, theme, q.version, actor);
   }
 }

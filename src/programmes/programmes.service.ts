@@ -14,7 +14,15 @@ import { Programme } from './programme.entity';
 import { Theme } from './theme.entity';
 
 export function presentTheme(t: Theme) {
-  return { id: t.id, code: t.code, name: t.name, description: t.description, position: t.position, source: presentSource(t.source), version: t.version };
+  return {
+    id: t.id,
+    code: t.code,
+    name: t.name,
+    description: t.description,
+    position: t.position,
+    source: presentSource(t.source),
+    version: t.version,
+  };
 }
 
 @Injectable()
@@ -43,10 +51,24 @@ export class ProgrammesService {
 
   list(q: PageQuery) {
     return this.db.read(async (m) => {
-      const [items, total] = await m.findAndCount(Programme, { order: { code: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const [items, total] = await m.findAndCount(Programme, {
+        order: { code: 'ASC' },
+        take: q.limit ?? 100,
+        skip: q.offset ?? 0,
+      });
       const orgs = new Map((await m.find(Organisation)).map((o) => [o.id, o]));
       return page(
-        items.map((p) => ({ id: p.id, code: p.code, name: p.name, lep: p.lepOrganisationId ? (orgs.get(p.lepOrganisationId)?.code ?? null) : null, startsOn: p.startsOn, endsOn: p.endsOn, firstQuarter: p.firstQuarter, synthetic: p.synthetic, version: p.version })),
+        items.map((p) => ({
+          id: p.id,
+          code: p.code,
+          name: p.name,
+          lep: p.lepOrganisationId ? (orgs.get(p.lepOrganisationId)?.code ?? null) : null,
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+          firstQuarter: p.firstQuarter,
+          synthetic: p.synthetic,
+          version: p.version,
+        })),
         total,
         q,
       );
@@ -65,12 +87,14 @@ export class ProgrammesService {
   }
 
   private checkDates(startsOn: string, endsOn: string) {
-    if (endsOn <= startsOn) throw new RuleViolationError('DATES_OUT_OF_ORDER', `must be after startsOn (${startsOn})`, 'endsOn');
+    if (endsOn <= startsOn)
+      throw new RuleViolationError('DATES_OUT_OF_ORDER', `must be after startsOn (${startsOn})`, 'endsOn');
   }
 
   create(dto: CreateProgrammeDto, actor: Actor) {
     return this.db.write(async (m) => {
-      if (await m.findOne(Programme, { where: { code: dto.code } })) throw new DuplicateError('programme', 'code', dto.code);
+      if (await m.findOne(Programme, { where: { code: dto.code } }))
+        throw new DuplicateError('programme', 'code', dto.code);
       this.checkDates(dto.startsOn, dto.endsOn);
       const r = await m.insert(Programme, {
         code: dto.code,
@@ -84,7 +108,13 @@ export class ProgrammesService {
         synthetic: false,
       });
       const p = await m.findOneByOrFail(Programme, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: p.id, entity: 'programme', entityId: p.id, action: 'create', after: p });
+      await this.audit.record(m, actor, {
+        programmeId: p.id,
+        entity: 'programme',
+        entityId: p.id,
+        action: 'create',
+        after: p,
+      });
       return this.present(m, p);
     });
   }
@@ -98,7 +128,14 @@ export class ProgrammesService {
       if (lepId !== undefined) changes.lepOrganisationId = lepId;
       this.checkDates(dto.startsOn ?? before.startsOn, dto.endsOn ?? before.endsOn);
       const after = await updateVersioned(m, Programme, 'programme', before.id, version, changes);
-      await this.audit.record(m, actor, { programmeId: before.id, entity: 'programme', entityId: before.id, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        programmeId: before.id,
+        entity: 'programme',
+        entityId: before.id,
+        action: 'update',
+        before,
+        after,
+      });
       return this.present(m, after);
     });
   }
@@ -106,7 +143,9 @@ export class ProgrammesService {
   listThemes(code: string) {
     return this.db.read(async (m) => {
       const p = await findProgramme(m, code);
-      return (await m.find(Theme, { where: { programmeId: p.id }, order: { position: 'ASC', code: 'ASC' } })).map(presentTheme);
+      return (await m.find(Theme, { where: { programmeId: p.id }, order: { position: 'ASC', code: 'ASC' } })).map(
+        presentTheme,
+      );
     });
   }
 
@@ -117,10 +156,23 @@ export class ProgrammesService {
   createTheme(code: string, dto: CreateThemeDto, actor: Actor) {
     return this.db.write(async (m) => {
       const p = await findProgramme(m, code);
-      if (await m.findOne(Theme, { where: { programmeId: p.id, code: dto.code } })) throw new DuplicateError('theme', 'code', dto.code);
-      const r = await m.insert(Theme, { programmeId: p.id, code: dto.code, name: dto.name, description: dto.description ?? null, position: dto.position ?? 0 });
+      if (await m.findOne(Theme, { where: { programmeId: p.id, code: dto.code } }))
+        throw new DuplicateError('theme', 'code', dto.code);
+      const r = await m.insert(Theme, {
+        programmeId: p.id,
+        code: dto.code,
+        name: dto.name,
+        description: dto.description ?? null,
+        position: dto.position ?? 0,
+      });
       const t = await m.findOneByOrFail(Theme, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: t.id, action: 'create', after: t });
+      await this.audit.record(m, actor, {
+        programmeId: p.id,
+        entity: 'theme',
+        entityId: t.id,
+        action: 'create',
+        after: t,
+      });
       return presentTheme(t);
     });
   }
@@ -131,7 +183,14 @@ export class ProgrammesService {
       const before = await findTheme(m, p.id, themeCode);
       const { version, ...changes } = dto;
       const after = await updateVersioned(m, Theme, 'theme', before.id, version, changes);
-      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: before.id, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        programmeId: p.id,
+        entity: 'theme',
+        entityId: before.id,
+        action: 'update',
+        before,
+        after,
+      });
       return presentTheme(after);
     });
   }
@@ -141,7 +200,13 @@ export class ProgrammesService {
       const p = await findProgramme(m, code);
       const t = await findTheme(m, p.id, themeCode);
       const before = await deleteVersioned(m, Theme, 'theme', t.id, version);
-      await this.audit.record(m, actor, { programmeId: p.id, entity: 'theme', entityId: t.id, action: 'delete', before });
+      await this.audit.record(m, actor, {
+        programmeId: p.id,
+        entity: 'theme',
+        entityId: t.id,
+        action: 'delete',
+        before,
+      });
     });
   }
 }

@@ -25,7 +25,11 @@ export class ProjectPool {
   description: string | null;
 
   @ManyToMany(() => Project)
-  @JoinTable({ name: 'project_pool_member', joinColumn: { name: 'pool_id' }, inverseJoinColumn: { name: 'project_id' } })
+  @JoinTable({
+    name: 'project_pool_member',
+    joinColumn: { name: 'pool_id' },
+    inverseJoinColumn: { name: 'project_id' },
+  })
   projects: Project[];
 
   @Column(() => Provenance, { prefix: 'source' })

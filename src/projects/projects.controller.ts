@@ -34,14 +34,24 @@ export class ProjectsController {
 
   @Patch('projects/:project')
   @Roles('admin', 'programme_manager')
-  update(@Param('code') code: string, @Param('project') project: string, @Body() dto: UpdateProjectDto, @CurrentActor() actor: Actor) {
+  update(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Body() dto: UpdateProjectDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.update(code, project, dto, actor);
   }
 
   @Delete('projects/:project')
   @HttpCode(204)
   @Roles('admin')
-  remove(@Param('code') code: string, @Param('project') project: string, @Query() q: VersionQuery, @CurrentActor() actor: Actor) {
+  remove(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Query() q: VersionQuery,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.remove(code, project, q.version, actor);
   }
 

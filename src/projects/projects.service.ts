@@ -54,7 +54,12 @@ export class ProjectsService {
         if (!t) return page([], 0, q);
         where.themeId = t.id;
       }
-      const [items, total] = await m.findAndCount(Project, { where, order: { code: 'ASC' }, take: q.limit ?? 100, skip: q.offset ?? 0 });
+      const [items, total] = await m.findAndCount(Project, {
+        where,
+        order: { code: 'ASC' },
+        take: q.limit ?? 100,
+        skip: q.offset ?? 0,
+      });
       const l = await this.lookups(m, prog.id);
       return page(
         items.map((p) => this.present(p, l)),
@@ -81,7 +86,8 @@ export class ProjectsService {
   create(code: string, dto: CreateProjectDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      if (await m.findOne(Project, { where: { programmeId: prog.id, code: dto.code } })) throw new DuplicateError('project', 'code', dto.code);
+      if (await m.findOne(Project, { where: { programmeId: prog.id, code: dto.code } }))
+        throw new DuplicateError('project', 'code', dto.code);
       const themeId = dto.theme ? (await refTheme(m, prog.id, dto.theme)).id : null;
       const r = await m.insert(Project, {
         programmeId: prog.id,
@@ -94,7 +100,14 @@ export class ProjectsService {
         leadOrganisationId: (await this.leadId(m, dto.leadBody)) ?? null,
       });
       const p = await m.findOneByOrFail(Project, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: p.id, entity: 'project', entityId: p.id, action: 'create', after: p });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: p.id,
+        entity: 'project',
+        entityId: p.id,
+        action: 'create',
+        after: p,
+      });
       return this.present(p, await this.lookups(m, prog.id));
     });
   }
@@ -109,7 +122,15 @@ export class ProjectsService {
       const lead = await this.leadId(m, leadBody);
       if (lead !== undefined) changes.leadOrganisationId = lead;
       const after = await updateVersioned(m, Project, 'project', before.id, version, changes);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: before.id, entity: 'project', entityId: before.id, action: 'update', before, after });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: before.id,
+        entity: 'project',
+        entityId: before.id,
+        action: 'update',
+        before,
+        after,
+      });
       return this.present(after, await this.lookups(m, prog.id));
     });
   }
@@ -119,14 +140,25 @@ export class ProjectsService {
       const prog = await findProgramme(m, code);
       const p = await findProject(m, prog.id, projectCode);
       const before = await deleteVersioned(m, Project, 'project', p.id, version);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: p.id, entity: 'project', entityId: p.id, action: 'delete', before });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: p.id,
+        entity: 'project',
+        entityId: p.id,
+        action: 'delete',
+        before,
+      });
     });
   }
 
   pools(code: string) {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
-      const pools = await m.find(ProjectPool, { where: { programmeId: prog.id }, relations: { projects: true }, order: { code: 'ASC' } });
+      const pools = await m.find(ProjectPool, {
+        where: { programmeId: prog.id },
+        relations: { projects: true },
+        order: { code: 'ASC' },
+      });
       const themes = new Map((await m.find(Theme, { where: { programmeId: prog.id } })).map((t) => [t.id, t.code]));
       return pools.map((p) => ({
         id: p.id,

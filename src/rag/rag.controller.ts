@@ -8,8 +8,18 @@ import { RagService } from './rag.service';
 
 const EXAMPLE = {
   project: 'BRANSTON',
-  finance: { rag: 'green', rule: 'finance: forecast for 2016-17 / baseline profile for 2016-17: ...', numbers: { forecast: '950000.00', baseline: '1000000.00', share: '95.0%' }, explanation: 'forecast £950000.00 is 95.0% of the baseline £1000000.00 for 2016-17: at least 95%' },
-  overall: { rag: 'amber', computed: 'amber', overridden: false, explanation: 'finance green, milestones amber, outputs none: worst is amber' },
+  finance: {
+    rag: 'green',
+    rule: 'finance: forecast for 2016-17 / baseline profile for 2016-17: ...',
+    numbers: { forecast: '950000.00', baseline: '1000000.00', share: '95.0%' },
+    explanation: 'forecast £950000.00 is 95.0% of the baseline £1000000.00 for 2016-17: at least 95%',
+  },
+  overall: {
+    rag: 'amber',
+    computed: 'amber',
+    overridden: false,
+    explanation: 'finance green, milestones amber, outputs none: worst is amber',
+  },
 };
 
 @ApiTags('rag')
@@ -19,7 +29,10 @@ export class RagController {
 
   @Get('rag')
   @Roles(...ANY_ROLE)
-  @ApiOperation({ summary: 'Finance, milestone, output and overall RAG for every project, each with its rule, numbers and explanation' })
+  @ApiOperation({
+    summary:
+      'Finance, milestone, output and overall RAG for every project, each with its rule, numbers and explanation',
+  })
   programme(@Param('code') code: string) {
     return this.svc.programme(code);
   }
@@ -47,7 +60,12 @@ export class RagController {
   @Put('projects/:project/rag-override')
   @Roles('programme_manager')
   @ApiOperation({ summary: 'Override the overall RAG with a written reason (rag: null clears it); audited' })
-  override(@Param('code') code: string, @Param('project') project: string, @Body() dto: RagOverrideDto, @CurrentActor() actor: Actor) {
+  override(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Body() dto: RagOverrideDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.override(code, project, dto, actor);
   }
 }

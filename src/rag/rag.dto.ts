@@ -3,7 +3,12 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 
 import { VersionedDto } from '../common/dto';
 
 export class RagOverrideDto extends VersionedDto {
-  @ApiProperty({ enum: ['green', 'amber', 'red'], nullable: true, example: 'amber', description: 'null clears the override' })
+  @ApiProperty({
+    enum: ['green', 'amber', 'red'],
+    nullable: true,
+    example: 'amber',
+    description: 'null clears the override',
+  })
   @ValidateIf((_, v) => v !== null)
   @IsIn(['green', 'amber', 'red'])
   rag: 'green' | 'amber' | 'red' | null;

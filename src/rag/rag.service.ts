@@ -13,7 +13,17 @@ import { codeMaps, findProgramme, findProject } from '../programmes/programme-lo
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
 import { reportingPosition, spendAggregates } from '../spend/spend-aggregates';
-import { combine, financeRag, milestoneRag, outputRag, overallRag, RagResult, RagThresholds, thresholdProblems, thresholdsOf } from './rag';
+import {
+  combine,
+  financeRag,
+  milestoneRag,
+  outputRag,
+  overallRag,
+  RagResult,
+  RagThresholds,
+  thresholdProblems,
+  thresholdsOf,
+} from './rag';
 import { RagOverrideDto, RagThresholdsDto } from './rag.dto';
 
 @Injectable()
@@ -45,21 +55,61 @@ export class RagService {
       projects: projects.map((p) => {
         const lines = linesOf.get(p.id) ?? [];
         // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
-        const basisPence = lines.reduce((s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence), 0);
+        const basisPence = lines.reduce(
+          (s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence),
+          0,
+        );
         const forecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
-        const finance = financeRag({ year: pos.year, forecastPence, basisPence, basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline' }, t);
+        const finance = financeRag(
+          {
+            year: pos.year,
+            forecastPence,
+            basisPence,
+            basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline',
+          },
+          t,
+        );
         const ms = combine(
           'milestones',
           (milestonesOf.get(p.id) ?? []).map((x) => {
-            const r = milestoneRag({ baselineDate: x.baselineDate, forecastDate: x.forecastDate, actualDate: x.actualDate, reportingQuarterEnd: pos.quarterEnd, cancelled: x.status === 'cancelled' }, t);
+            const r = milestoneRag(
+              {
+                baselineDate: x.baselineDate,
+                forecastDate: x.forecastDate,
+                actualDate: x.actualDate,
+                reportingQuarterEnd: pos.quarterEnd,
+                cancelled: x.status === 'cancelled',
+              },
+              t,
+            );
             return { ...r, explanation: `${x.title}: ${r.explanation}` };
           }),
         );
         const outs = combine(
           'outputs',
-          (targetsOf.get(p.id) ?? []).map((g) => outputRag({ metric: g.metricCode, forecast: g.forecastValue, target: g.targetValue, display: (v) => formatQuantity(v, metrics.get(g.metricCode)!) }, t)),
+          (targetsOf.get(p.id) ?? []).map((g) =>
+            outputRag(
+              {
+                metric: g.metricCode,
+                forecast: g.forecastValue,
+                target: g.targetValue,
+                display: (v) => formatQuantity(v, metrics.get(g.metricCode)!),
+              },
+              t,
+            ),
+          ),
         );
-        return { project: p.code, finance, milestones: ms, outputs: outs, overall: overallRag({ finance, milestones: ms, outputs: outs }, { rag: p.ragOverride, reason: p.ragOverrideReason }), version: p.version };
+        return {
+          project: p.code,
+          finance,
+          milestones: ms,
+          outputs: outs,
+          overall: overallRag(
+            { finance, milestones: ms, outputs: outs },
+            { rag: p.ragOverride, reason: p.ragOverrideReason },
+          ),
+          version: p.version,
+        };
       }),
     };
   }
@@ -72,7 +122,12 @@ export class RagService {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
       const r = await this.compute(m, prog, await findProject(m, prog.id, projectCode));
-      return { reportingQuarter: r.reportingQuarter, reportingQuarterEnd: r.reportingQuarterEnd, thresholds: r.thresholds, ...r.projects[0] };
+      return {
+        reportingQuarter: r.reportingQuarter,
+        reportingQuarterEnd: r.reportingQuarterEnd,
+        thresholds: r.thresholds,
+        ...r.projects[0],
+      };
     });
   }
 
@@ -81,15 +136,23 @@ export class RagService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const before = await findProject(m, prog.id, projectCode);
-      if (dto.rag && !dto.reason?.trim()) throw new ValidationError([{ field: 'reason', problem: 'an override needs a written reason' }]);
-      const after = await updateVersioned(m, Project, 'project', before.id, dto.version, { ragOverride: dto.rag, ragOverrideReason: dto.rag ? dto.reason!.trim() : null });
+      if (dto.rag && !dto.reason?.trim())
+        throw new ValidationError([{ field: 'reason', problem: 'an override needs a written reason' }]);
+      const after = await updateVersioned(m, Project, 'project', before.id, dto.version, {
+        ragOverride: dto.rag,
+        ragOverrideReason: dto.rag ? dto.reason!.trim() : null,
+      });
       await this.audit.record(m, actor, {
         programmeId: prog.id,
         projectId: before.id,
         entity: 'project',
         entityId: before.id,
         action: dto.rag ? 'rag_override' : 'rag_override_cleared',
-        before: { ragOverride: before.ragOverride, ragOverrideReason: before.ragOverrideReason, version: before.version },
+        before: {
+          ragOverride: before.ragOverride,
+          ragOverrideReason: before.ragOverrideReason,
+          version: before.version,
+        },
         after: { ragOverride: after.ragOverride, ragOverrideReason: after.ragOverrideReason, version: after.version },
       });
       const r = await this.compute(m, prog, after);
@@ -111,8 +174,17 @@ export class RagService {
       const next: RagThresholds = { ...thresholdsOf(prog.ragThresholds), ...(given as Partial<RagThresholds>) };
       const problems = thresholdProblems(next);
       if (problems.length) throw new ValidationError(problems);
-      const after = await updateVersioned(m, Programme, 'programme', prog.id, version, { ragThresholds: next as unknown as Record<string, number> });
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'programme', entityId: prog.id, action: 'set_rag_thresholds', before: thresholdsOf(prog.ragThresholds), after: next });
+      const after = await updateVersioned(m, Programme, 'programme', prog.id, version, {
+        ragThresholds: next as unknown as Record<string, number>,
+      });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'programme',
+        entityId: prog.id,
+        action: 'set_rag_thresholds',
+        before: thresholdsOf(prog.ragThresholds),
+        after: next,
+      });
       return { thresholds: next, stored: after.ragThresholds, version: after.version };
     });
   }

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
-import { combine, DEFAULT_THRESHOLDS, financeRag, milestoneRag, outputRag, overallRag, thresholdsOf, worst } from './rag';
+import {
+  combine,
+  DEFAULT_THRESHOLDS,
+  financeRag,
+  milestoneRag,
+  outputRag,
+  overallRag,
+  thresholdsOf,
+  worst,
+} from './rag';
 
-const fin = (forecastPence: number, basisPence = 100_000) => financeRag({ year: '2016-17', forecastPence, basisPence, basis: 'baseline' });
+const fin = (forecastPence: number, basisPence = 100_000) =>
+  financeRag({ year: '2016-17', forecastPence, basisPence, basis: 'baseline' });
 
 describe('finance RAG boundaries (95 / 85 / 105 %)', () => {
   it.each([
@@ -30,7 +40,9 @@ describe('finance RAG boundaries (95 / 85 / 105 %)', () => {
 
   it('uses per-programme thresholds', () => {
     const t = thresholdsOf({ financeGreenMin: 90 });
-    expect(financeRag({ year: '2016-17', forecastPence: 90, basisPence: 100, basis: 'allocation' }, t).rag).toBe('green');
+    expect(financeRag({ year: '2016-17', forecastPence: 90, basisPence: 100, basis: 'allocation' }, t).rag).toBe(
+      'green',
+    );
     expect(t.financeAmberMin).toBe(85);
   });
 
@@ -50,7 +62,11 @@ describe('finance RAG boundaries (95 / 85 / 105 %)', () => {
 
 describe('milestone RAG boundaries (0 / 1 / 90 / 91 days, past forecast without actual)', () => {
   const end = '2016-12-31';
-  const m = (forecastDate: string | null, actualDate: string | null = null, baselineDate: string | null = '2017-06-01') => milestoneRag({ baselineDate, forecastDate, actualDate, reportingQuarterEnd: end });
+  const m = (
+    forecastDate: string | null,
+    actualDate: string | null = null,
+    baselineDate: string | null = '2017-06-01',
+  ) => milestoneRag({ baselineDate, forecastDate, actualDate, reportingQuarterEnd: end });
   it.each([
     ['2017-05-31', 'green', -1],
     ['2017-06-01', 'green', 0],
@@ -80,13 +96,31 @@ describe('milestone RAG boundaries (0 / 1 / 90 / 91 days, past forecast without 
 
   it('no baseline is not judged; cancelled is not judged', () => {
     expect(m('2017-06-01', null, null).rag).toBe('none');
-    expect(milestoneRag({ baselineDate: '2017-01-01', forecastDate: '2016-01-01', actualDate: null, reportingQuarterEnd: end, cancelled: true }).rag).toBe('none');
+    expect(
+      milestoneRag({
+        baselineDate: '2017-01-01',
+        forecastDate: '2016-01-01',
+        actualDate: null,
+        reportingQuarterEnd: end,
+        cancelled: true,
+      }).rag,
+    ).toBe('none');
   });
 
   it('uses per-programme thresholds', () => {
     const t = thresholdsOf({ milestoneAmberMaxDays: 30 });
-    expect(milestoneRag({ baselineDate: '2017-06-01', forecastDate: '2017-07-01', actualDate: null, reportingQuarterEnd: end }, t).rag).toBe('amber');
-    expect(milestoneRag({ baselineDate: '2017-06-01', forecastDate: '2017-07-02', actualDate: null, reportingQuarterEnd: end }, t).rag).toBe('red');
+    expect(
+      milestoneRag(
+        { baselineDate: '2017-06-01', forecastDate: '2017-07-01', actualDate: null, reportingQuarterEnd: end },
+        t,
+      ).rag,
+    ).toBe('amber');
+    expect(
+      milestoneRag(
+        { baselineDate: '2017-06-01', forecastDate: '2017-07-02', actualDate: null, reportingQuarterEnd: end },
+        t,
+      ).rag,
+    ).toBe('red');
   });
 });
 
@@ -117,7 +151,12 @@ describe('overall RAG', () => {
   const a = fin(90_000);
   const r = fin(10_000);
   it('is the worst of three, none ignored', () => {
-    expect(overallRag({ finance: g, milestones: a, outputs: outputRag({ metric: 'X', forecast: null, target: null }) }, { rag: null, reason: null }).rag).toBe('amber');
+    expect(
+      overallRag(
+        { finance: g, milestones: a, outputs: outputRag({ metric: 'X', forecast: null, target: null }) },
+        { rag: null, reason: null },
+      ).rag,
+    ).toBe('amber');
     expect(overallRag({ finance: g, milestones: a, outputs: r }, { rag: null, reason: null }).rag).toBe('red');
   });
   it('an override wins and keeps the computed colour and the reason', () => {
@@ -132,6 +171,13 @@ describe('overall RAG', () => {
     expect(worst([])).toBe('none');
   });
   it('defaults are DESIGN.md', () => {
-    expect(DEFAULT_THRESHOLDS).toEqual({ financeGreenMin: 95, financeAmberMin: 85, financeOverspendAbove: 105, milestoneAmberMaxDays: 90, outputGreenMin: 90, outputAmberMin: 75 });
+    expect(DEFAULT_THRESHOLDS).toEqual({
+      financeGreenMin: 95,
+      financeAmberMin: 85,
+      financeOverspendAbove: 105,
+      milestoneAmberMaxDays: 90,
+      outputGreenMin: 90,
+      outputAmberMin: 75,
+    });
   });
 });

@@ -8,18 +8,42 @@ const programme = { code: 'DEMO', name: 'Demo deal' };
 describe('presenting reconciliation lines', () => {
   it('speaks pounds as two-place strings and counts as whole numbers, keeping the unit', () => {
     const r = reconcile({
-      headlines: [headline('MONEY', 27 * M + 7 * TENTH, TENTH, { allocations: {} }), headline('SITES', 5, 1, { count: { of: 'projects' } }, { unit: 'sites' })],
+      headlines: [
+        headline('MONEY', 27 * M + 7 * TENTH, TENTH, { allocations: {} }),
+        headline('SITES', 5, 1, { count: { of: 'projects' } }, { unit: 'sites' }),
+      ],
       groups: [group({ pence: 34 * M + 6 * TENTH })],
       projects: [{ code: 'A', themeCode: null, status: 'approved' }],
       outputs: {},
     });
     const [money, sites] = r.lines.map(presentLine);
-    expect(money).toMatchObject({ unit: 'pounds', stated: '27700000.00', computed: '34600000.00', variance: '6900000.00', unattributed: '-6900000.00', precision: '100000.00', tolerance: '50000.00' });
-    expect(sites).toMatchObject({ unit: 'sites', stated: 5, computed: 1, variance: -4, precision: 1, tolerance: 0.5, unattributed: null });
+    expect(money).toMatchObject({
+      unit: 'pounds',
+      stated: '27700000.00',
+      computed: '34600000.00',
+      variance: '6900000.00',
+      unattributed: '-6900000.00',
+      precision: '100000.00',
+      tolerance: '50000.00',
+    });
+    expect(sites).toMatchObject({
+      unit: 'sites',
+      stated: 5,
+      computed: 1,
+      variance: -4,
+      precision: 1,
+      tolerance: 0.5,
+      unattributed: null,
+    });
   });
 
   it('keeps half an odd penny of tolerance exact rather than rounding it away', () => {
-    const r = reconcile({ headlines: [headline('ODD', 100, 3, { allocations: {} })], groups: [group({ pence: 100 })], projects: [], outputs: {} });
+    const r = reconcile({
+      headlines: [headline('ODD', 100, 3, { allocations: {} })],
+      groups: [group({ pence: 100 })],
+      projects: [],
+      outputs: {},
+    });
     expect(presentLine(r.lines[0]).tolerance).toBe('0.015');
   });
 
@@ -34,7 +58,10 @@ describe('presenting reconciliation lines', () => {
 });
 
 describe('breakdown CSV', () => {
-  const groups = [group({ pence: 150, allocationIds: [1] }), group({ pence: 250, sourceKind: 'LOCAL_MATCH', allocationIds: [2, 3] })];
+  const groups = [
+    group({ pence: 150, allocationIds: [1] }),
+    group({ pence: 250, sourceKind: 'LOCAL_MATCH', allocationIds: [2, 3] }),
+  ];
   const filters = { approval: 'approved' as const, includeWithdrawn: false };
 
   it('one dimension: a total column only, then a total row', () => {

@@ -10,7 +10,8 @@ import type { BreakdownResult, ReconciliationResult } from './reconciliation.ser
  * numbers, each line keeping its `unit` so a reader knows which is which.
  */
 
-export const AMOUNTS_NOTE = 'Amounts in pounds are strings with two decimal places; counts (jobs, homes, projects, sites) are whole numbers; each line names its unit.';
+export const AMOUNTS_NOTE =
+  'Amounts in pounds are strings with two decimal places; counts (jobs, homes, projects, sites) are whole numbers; each line names its unit.';
 
 /** A value in its unit: "78100000.00" for pounds, 8 for counts. */
 export function inUnit(unit: HeadlineUnit, v: number): string | number;
@@ -83,7 +84,8 @@ export function presentReconciliation(r: ReconciliationResult) {
 
 export function presentBreakdown(r: BreakdownResult) {
   const b = r.breakdown;
-  const pounds = (cells: Record<string, number>) => Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, formatPounds(v)]));
+  const pounds = (cells: Record<string, number>) =>
+    Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, formatPounds(v)]));
   return {
     programme: r.programme,
     filters: r.filters,
@@ -93,28 +95,70 @@ export function presentBreakdown(r: BreakdownResult) {
     rowDimensions: b.rowDimensions,
     columnDimension: b.columnDimension,
     columns: b.columns,
-    rows: b.rows.map((row) => ({ key: row.key, labels: row.labels, cells: pounds(row.cells), total: formatPounds(row.total), allocationIds: row.allocationIds })),
+    rows: b.rows.map((row) => ({
+      key: row.key,
+      labels: row.labels,
+      cells: pounds(row.cells),
+      total: formatPounds(row.total),
+      allocationIds: row.allocationIds,
+    })),
     columnTotals: pounds(b.columnTotals),
     grandTotal: formatPounds(b.grandTotal),
   };
 }
 
 export const RECONCILIATION_CSV_HEADER = [
-  'headline_code', 'check', 'label', 'status', 'unit', 'qualifier', 'stated', 'computed', 'variance', 'precision',
-  'unattributed', 'explanation', 'document', 'section', 'quote', 'printed', 'table', 'table_row', 'table_column',
-  'allocation_ids', 'contributing_headlines', 'suggested_allocation_id', 'suggested_with',
+  'headline_code',
+  'check',
+  'label',
+  'status',
+  'unit',
+  'qualifier',
+  'stated',
+  'computed',
+  'variance',
+  'precision',
+  'unattributed',
+  'explanation',
+  'document',
+  'section',
+  'quote',
+  'printed',
+  'table',
+  'table_row',
+  'table_column',
+  'allocation_ids',
+  'contributing_headlines',
+  'suggested_allocation_id',
+  'suggested_with',
 ];
 
 /** One row per line; amounts as plain numbers (pounds to two places), ids space-separated. */
 export function reconciliationCsv(r: ReconciliationResult): string {
   const rows = r.report.lines.map((l) => [
-    l.headlineCode, l.check, l.label, l.status, l.unit, l.qualifier,
-    inUnit(l.unit, l.stated), inUnit(l.unit, l.computed) ?? '', inUnit(l.unit, l.variance) ?? '', inUnit(l.unit, l.precision),
-    inUnit(l.unit, l.unattributed) ?? '', l.explanation,
-    l.provenance.document ?? '', l.provenance.section ?? '', l.provenance.quote ?? '', l.provenance.printed ?? '',
-    l.table?.name ?? '', l.table?.row ?? '', l.table?.column ?? '',
-    l.contributingAllocationIds.join(' '), l.contributingHeadlines.join(' '),
-    l.suggestion?.allocationId ?? '', l.suggestion?.withHeadlineCode ?? '',
+    l.headlineCode,
+    l.check,
+    l.label,
+    l.status,
+    l.unit,
+    l.qualifier,
+    inUnit(l.unit, l.stated),
+    inUnit(l.unit, l.computed) ?? '',
+    inUnit(l.unit, l.variance) ?? '',
+    inUnit(l.unit, l.precision),
+    inUnit(l.unit, l.unattributed) ?? '',
+    l.explanation,
+    l.provenance.document ?? '',
+    l.provenance.section ?? '',
+    l.provenance.quote ?? '',
+    l.provenance.printed ?? '',
+    l.table?.name ?? '',
+    l.table?.row ?? '',
+    l.table?.column ?? '',
+    l.contributingAllocationIds.join(' '),
+    l.contributingHeadlines.join(' '),
+    l.suggestion?.allocationId ?? '',
+    l.suggestion?.withHeadlineCode ?? '',
   ]);
   return stringify([RECONCILIATION_CSV_HEADER, ...rows]);
 }
@@ -124,9 +168,20 @@ export function breakdownCsv(r: BreakdownResult): string {
   const b = r.breakdown;
   const cols = b.columnDimension ? b.columns : [];
   const header = [...b.rowDimensions, ...cols, 'total', 'allocation_ids'];
-  const rows = b.rows.map((row) => [...row.labels, ...cols.map((c) => formatPounds(row.cells[c])), formatPounds(row.total), row.allocationIds.join(' ')]);
+  const rows = b.rows.map((row) => [
+    ...row.labels,
+    ...cols.map((c) => formatPounds(row.cells[c])),
+    formatPounds(row.total),
+    row.allocationIds.join(' '),
+  ]);
   const blanks = b.rowDimensions.slice(1).map(() => '');
-  const total = ['Total', ...blanks, ...cols.map((c) => formatPounds(b.columnTotals[c])), formatPounds(b.grandTotal), ''];
+  const total = [
+    'Total',
+    ...blanks,
+    ...cols.map((c) => formatPounds(b.columnTotals[c])),
+    formatPounds(b.grandTotal),
+    '',
+  ];
   return stringify([header, ...rows, total]);
 }
 

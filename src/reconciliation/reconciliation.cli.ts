@@ -5,12 +5,17 @@ import { APPROVAL_FILTERS, ReconciliationService, type ApprovalFilter } from './
 import { breakdownTable, reconciliationTable } from './text-report';
 
 type OutFormat = 'table' | 'json' | 'csv';
-const formatOption = () => new Option('--format <format>', 'table (readable), json (amounts as two-place pound strings) or csv').choices(['table', 'json', 'csv']).default('table');
+const formatOption = () =>
+  new Option('--format <format>', 'table (readable), json (amounts as two-place pound strings) or csv')
+    .choices(['table', 'json', 'csv'])
+    .default('table');
 
 export function registerReconciliationCommands(program: Command, ctx: CliContext): void {
   program
     .command('reconcile')
-    .description('Every headline figure of a programme against the allocations it covers. Exit 0 whatever the statuses; with --strict, 3 when anything is unreconciled or not met.')
+    .description(
+      'Every headline figure of a programme against the allocations it covers. Exit 0 whatever the statuses; with --strict, 3 when anything is unreconciled or not met.',
+    )
     .requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014')
     .addOption(formatOption())
     .option('--strict', 'exit 3 when any line is unreconciled or not_met')
@@ -27,20 +32,34 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
 
   program
     .command('breakdown')
-    .description('Allocations summed by dimensions (sourceKind, status, year, theme, project); the last of two or more is the columns.')
+    .description(
+      'Allocations summed by dimensions (sourceKind, status, year, theme, project); the last of two or more is the columns.',
+    )
     .requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014')
     .option('--by <dimensions>', 'comma-separated dimensions', 'sourceKind')
     .addOption(new Option('--approval <state>', 'which allocations').choices([...APPROVAL_FILTERS]).default('approved'))
     .option('--include-withdrawn', 'count withdrawn allocations too')
     .addOption(formatOption())
-    .action((opts: { programme: string; by: string; approval: ApprovalFilter; includeWithdrawn?: boolean; format: OutFormat }) =>
-      ctx.run(async () => {
-        const svc = await ctx.get(ReconciliationService);
-        // The command line is a trusted local user: drafts may be shown.
-        const r = await svc.breakdown(opts.programme, opts.by, { approval: opts.approval, includeWithdrawn: opts.includeWithdrawn === true }, true);
-        if (opts.format === 'json') ctx.print(JSON.stringify(presentBreakdown(r), null, 2));
-        else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r));
-        else ctx.print(breakdownTable(r));
-      }),
+    .action(
+      (opts: {
+        programme: string;
+        by: string;
+        approval: ApprovalFilter;
+        includeWithdrawn?: boolean;
+        format: OutFormat;
+      }) =>
+        ctx.run(async () => {
+          const svc = await ctx.get(ReconciliationService);
+          // The command line is a trusted local user: drafts may be shown.
+          const r = await svc.breakdown(
+            opts.programme,
+            opts.by,
+            { approval: opts.approval, includeWithdrawn: opts.includeWithdrawn === true },
+            true,
+          );
+          if (opts.format === 'json') ctx.print(JSON.stringify(presentBreakdown(r), null, 2));
+          else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r));
+          else ctx.print(breakdownTable(r));
+        }),
     );
 }

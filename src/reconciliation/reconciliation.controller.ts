@@ -1,5 +1,13 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor } from '../audit/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -15,11 +23,14 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
 }
 
 function sendCsv(reply: FastifyReply, filename: string, body: string): string {
-  void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
+  void reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`);
   return body;
 }
 
-const CSV_EXAMPLE = 'headline_code,check,label,status,unit,qualifier,stated,computed,variance,...\nB-LGF-TOTAL,allocations,...,unreconciled,pounds,exact,82300000.00,78100000.00,-4200000.00,...\n';
+const CSV_EXAMPLE =
+  'headline_code,check,label,status,unit,qualifier,stated,computed,variance,...\nB-LGF-TOTAL,allocations,...,unreconciled,pounds,exact,82300000.00,78100000.00,-4200000.00,...\n';
 
 // The deal's approved figures and how they reconcile are public information.
 @ApiTags('reconciliation')
@@ -29,27 +40,57 @@ export class ReconciliationController {
 
   @Get('breakdown')
   @Public()
-  @ApiOperation({ summary: 'Allocations summed by any combination of source kind, commitment status, year, theme and project, with exact row and column totals' })
+  @ApiOperation({
+    summary:
+      'Allocations summed by any combination of source kind, commitment status, year, theme and project, with exact row and column totals',
+  })
   @ApiParam({ name: 'code', example: 'SSLEP-GD-2014' })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ content: { 'application/json': { example: BREAKDOWN_EXAMPLE }, 'text/csv': { example: 'sourceKind,2015-16,unprofiled,total,allocation_ids\nLGF,0.00,34600000.00,34600000.00,4 5 6 7 14 18\n' } } })
+  @ApiOkResponse({
+    content: {
+      'application/json': { example: BREAKDOWN_EXAMPLE },
+      'text/csv': {
+        example: 'sourceKind,2015-16,unprofiled,total,allocation_ids\nLGF,0.00,34600000.00,34600000.00,4 5 6 7 14 18\n',
+      },
+    },
+  })
   @ApiBadRequestResponse({ description: 'a `by` dimension that does not exist; the message lists the valid ones' })
   @ApiNotFoundResponse({ description: 'no programme with this code' })
-  async breakdown(@Param('code') code: string, @Query() q: BreakdownQuery, @Headers('accept') accept: string | undefined, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
+  async breakdown(
+    @Param('code') code: string,
+    @Query() q: BreakdownQuery,
+    @Headers('accept') accept: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const filter = { approval: q.approval ?? 'approved', includeWithdrawn: q.includeWithdrawn === 'true' };
     const r = await this.svc.breakdown(code, q.by ?? 'sourceKind', filter, actor.userId !== null);
-    return wantsCsv(q.format, accept) ? sendCsv(reply, csvFilename(r.programme.code, 'breakdown', r.breakdown.by), breakdownCsv(r)) : presentBreakdown(r);
+    return wantsCsv(q.format, accept)
+      ? sendCsv(reply, csvFilename(r.programme.code, 'breakdown', r.breakdown.by), breakdownCsv(r))
+      : presentBreakdown(r);
   }
 
   @Get('reconciliation')
   @Public()
-  @ApiOperation({ summary: 'Every headline figure against the allocations (or other headlines, counts, outputs) it covers: variance, status, reason and source words' })
+  @ApiOperation({
+    summary:
+      'Every headline figure against the allocations (or other headlines, counts, outputs) it covers: variance, status, reason and source words',
+  })
   @ApiParam({ name: 'code', example: 'SSLEP-GD-2014' })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ content: { 'application/json': { example: RECONCILIATION_EXAMPLE }, 'text/csv': { example: CSV_EXAMPLE } } })
+  @ApiOkResponse({
+    content: { 'application/json': { example: RECONCILIATION_EXAMPLE }, 'text/csv': { example: CSV_EXAMPLE } },
+  })
   @ApiNotFoundResponse({ description: 'no programme with this code' })
-  async reconciliation(@Param('code') code: string, @Query() q: FormatQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async reconciliation(
+    @Param('code') code: string,
+    @Query() q: FormatQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const r = await this.svc.reconciliation(code);
-    return wantsCsv(q.format, accept) ? sendCsv(reply, csvFilename(r.programme.code, 'reconciliation'), reconciliationCsv(r)) : presentReconciliation(r);
+    return wantsCsv(q.format, accept)
+      ? sendCsv(reply, csvFilename(r.programme.code, 'reconciliation'), reconciliationCsv(r))
+      : presentReconciliation(r);
   }
 }

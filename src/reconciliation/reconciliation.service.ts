@@ -3,9 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { leanQuery } from '../database/lean-read';
-import { HeadlineFigure } from '../headlines/headline-figure.entity';
 import { findProgramme } from '../programmes/programme-lookup';
-import { Programme } from '../programmes/programme.entity';
 import {
   breakdown,
   parseDimensions,
@@ -96,7 +94,9 @@ export class ReconciliationService {
     // Validate the dimensions before touching the database: a bad `by` is a 400 whatever the code.
     const dims = parseDimensions(by);
     if (filter.approval !== 'approved' && !mayReadDrafts) {
-      throw new ForbiddenError(`approval: only approved allocations are public; sign in to see ${filter.approval === 'all' ? 'drafts as well' : 'drafts'}`);
+      throw new ForbiddenError(
+        `approval: only approved allocations are public; sign in to see ${filter.approval === 'all' ? 'drafts as well' : 'drafts'}`,
+      );
     }
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
@@ -119,7 +119,11 @@ export class ReconciliationService {
     const headlines = await this.headlines(m, programmeId);
     const projects = await this.projects(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId);
-    return markIllustrativeOutputs(reconcile({ headlines, groups, projects, outputs: totalsOf(delivered) }), delivered, headlines);
+    return markIllustrativeOutputs(
+      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered) }),
+      delivered,
+      headlines,
+    );
   }
 
   /**
@@ -127,11 +131,16 @@ export class ReconciliationService {
    * query at the grain of those dimensions, then the pure engine. Rows carry no allocation ids
    * (tens of thousands nationally); a programme's own breakdown lists them.
    */
-  nationalBreakdown(by = 'sourceKind,year', filter: GroupFilter = { approval: 'approved', includeWithdrawn: false }, mayReadDrafts = false): Promise<NationalBreakdownResult> {
+  nationalBreakdown(
+    by = 'sourceKind,year',
+    filter: GroupFilter = { approval: 'approved', includeWithdrawn: false },
+    mayReadDrafts = false,
+  ): Promise<NationalBreakdownResult> {
     const dims = parseDimensions(by);
     const bad = dims.find((d) => !(NATIONAL_DIMENSIONS as readonly string[]).includes(d));
     if (bad) throw new UnknownDimensionError(bad, 'unknown', NATIONAL_DIMENSIONS);
-    if (filter.approval !== 'approved' && !mayReadDrafts) throw new ForbiddenError('approval: only approved allocations are public');
+    if (filter.approval !== 'approved' && !mayReadDrafts)
+      throw new ForbiddenError('approval: only approved allocations are public');
     return this.db.read(async () => {
       // Group only by what the dimensions need; the filter values come from closed lists, so they are literals.
       const cols = [
@@ -140,7 +149,8 @@ export class ReconciliationService {
         ...(dims.includes('year') ? ['period_kind', 'year_from', 'year_to'] : []),
       ];
       const where: string[] = [];
-      if (filter.approval !== 'all') where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
+      if (filter.approval !== 'all')
+        where.push(`approval_state = '${filter.approval === 'draft' ? 'draft' : 'approved'}'`);
       if (!filter.includeWithdrawn) where.push(`commitment_status <> 'withdrawn'`);
       // The one national aggregate takes the lean read path (no per-call query-runner overhead on SQLite).
       const rows = await leanQuery<Partial<GroupRow>>(
@@ -177,7 +187,11 @@ export class ReconciliationService {
   ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: DeliveredByMetric }> {
     const headlines = await this.headlines(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId, input.outputsBefore);
-    const report = markIllustrativeOutputs(reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) }), delivered, headlines);
+    const report = markIllustrativeOutputs(
+      reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) }),
+      delivered,
+      headlines,
+    );
     return { report, headlines, delivered };
   }
 
@@ -194,7 +208,17 @@ export class ReconciliationService {
     if (!filter.includeWithdrawn) where.push(`a.commitment_status <> 'withdrawn'`);
     const theme = 'COALESCE(pt.code, lt.code)';
     const ids = pg ? `string_agg(CAST(a.id AS varchar), ',')` : `GROUP_CONCAT(a.id)`;
-    const keys = ['a.source_kind', 'a.commitment_status', 'a.period_kind', 'a.year_from', 'a.year_to', theme, 'p.code', 'l.code', 'sk.capital'];
+    const keys = [
+      'a.source_kind',
+      'a.commitment_status',
+      'a.period_kind',
+      'a.year_from',
+      'a.year_to',
+      theme,
+      'p.code',
+      'l.code',
+      'sk.capital',
+    ];
     const sql = `
       SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
              a.year_from AS year_from, a.year_to AS year_to, ${theme} AS theme_code,
@@ -229,7 +253,10 @@ export class ReconciliationService {
 
   /** id, code and name only: the entity layer adds nothing a read-only report needs. */
   private async programmeRef(m: EntityManager, code: string): Promise<{ id: number; code: string; name: string }> {
-    const rows: { id: number | string; code: string; name: string }[] = await m.query(`SELECT id, code, name FROM programme WHERE code = ${this.db.type === 'postgres' ? '$1' : '?'}`, [code]);
+    const rows: { id: number | string; code: string; name: string }[] = await m.query(
+      `SELECT id, code, name FROM programme WHERE code = ${this.db.type === 'postgres' ? '$1' : '?'}`,
+      [code],
+    );
     if (!rows.length) throw new NotFoundError('programme', code, 'programme');
     return { id: int(rows[0].id, 'programme id'), code: rows[0].code, name: rows[0].name };
   }
@@ -255,7 +282,12 @@ export class ReconciliationService {
       tableRow: (h.table_row as string | null) ?? null,
       tableColumn: (h.table_column as string | null) ?? null,
       notes: (h.notes as string | null) ?? null,
-      source: { document: (h.source_document as string | null) ?? null, section: (h.source_section as string | null) ?? null, quote: (h.source_quote as string | null) ?? null, printed: (h.source_printed as string | null) ?? null },
+      source: {
+        document: (h.source_document as string | null) ?? null,
+        section: (h.source_section as string | null) ?? null,
+        quote: (h.source_quote as string | null) ?? null,
+        printed: (h.source_printed as string | null) ?? null,
+      },
     }));
   }
 

@@ -16,30 +16,60 @@ function amount(unit: HeadlineUnit, v: number | null, signed = false): string {
 
 /** The first sentence of an explanation, kept short for the table. */
 export function shortReason(l: ReconciliationLine): string {
-  if (l.status === 'reconciled') return l.check === 'sumOf' ? `adds up: ${l.contributingHeadlines.join(' + ')}` : 'agrees exactly';
+  if (l.status === 'reconciled')
+    return l.check === 'sumOf' ? `adds up: ${l.contributingHeadlines.join(' + ')}` : 'agrees exactly';
   const first = l.explanation.split(/(?<=\.)\s/)[0] ?? '';
   return first.length > 140 ? `${first.slice(0, 137)}...` : first;
 }
 
 function table(header: string[], rows: string[][], right: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
 }
 
 export function reconciliationTable(r: ReconciliationResult): string {
   const { lines, conflicts, summary } = r.report;
-  const out = [`Reconciliation of ${r.programme.code}: ${r.programme.name}`, 'Approved allocations (withdrawn excluded) against every headline figure. Variance = computed - stated.', ''];
-  const rows = lines.map((l) => [l.status, l.headlineCode, l.check, amount(l.unit, l.stated), amount(l.unit, l.computed), amount(l.unit, l.variance, true), l.label]);
-  const body = table(['STATUS', 'HEADLINE', 'CHECK', 'STATED', 'COMPUTED', 'VARIANCE', 'LABEL'], rows, [false, false, false, true, true, true, false]);
+  const out = [
+    `Reconciliation of ${r.programme.code}: ${r.programme.name}`,
+    'Approved allocations (withdrawn excluded) against every headline figure. Variance = computed - stated.',
+    '',
+  ];
+  const rows = lines.map((l) => [
+    l.status,
+    l.headlineCode,
+    l.check,
+    amount(l.unit, l.stated),
+    amount(l.unit, l.computed),
+    amount(l.unit, l.variance, true),
+    l.label,
+  ]);
+  const body = table(['STATUS', 'HEADLINE', 'CHECK', 'STATED', 'COMPUTED', 'VARIANCE', 'LABEL'], rows, [
+    false,
+    false,
+    false,
+    true,
+    true,
+    true,
+    false,
+  ]);
   out.push(body[0], body[1]);
   lines.forEach((l, i) => {
     out.push(body[i + 2]);
     out.push(`    why: ${shortReason(l)}`);
-    if (l.unattributed !== null) out.push(`    unattributed: ${amount(l.unit, l.unattributed, true)}${l.unattributed < 0 ? ' (over-attributed)' : ''}`);
+    if (l.unattributed !== null)
+      out.push(
+        `    unattributed: ${amount(l.unit, l.unattributed, true)}${l.unattributed < 0 ? ' (over-attributed)' : ''}`,
+      );
     if (l.suggestion) {
       const at = l.explanation.search(/The \S+ (surplus|shortfall) here matches/);
-      out.push(`    suggestion: ${at >= 0 ? l.explanation.slice(at) : `allocation ${l.suggestion.allocationId} and ${l.suggestion.withHeadlineCode}`}`);
+      out.push(
+        `    suggestion: ${at >= 0 ? l.explanation.slice(at) : `allocation ${l.suggestion.allocationId} and ${l.suggestion.withHeadlineCode}`}`,
+      );
     }
     const p = l.provenance;
     // Table rows are quoted with their tab separators; shown as " | " so the terminal keeps them.
@@ -49,7 +79,8 @@ export function reconciliationTable(r: ReconciliationResult): string {
   if (conflicts.length === 0) out.push('  none');
   for (const c of conflicts) {
     out.push(`  ${c.measure} (spread ${amount(c.unit, c.spread)}): ${c.explanation}`);
-    for (const h of c.headlines) out.push(`    ${h.code.padEnd(24)} ${amount(c.unit, h.stated).padStart(16)}  ${h.document ?? ''}`);
+    for (const h of c.headlines)
+      out.push(`    ${h.code.padEnd(24)} ${amount(c.unit, h.stated).padStart(16)}  ${h.document ?? ''}`);
   }
   const counts = Object.entries(summary.byStatus)
     .filter(([, n]) => n > 0)
@@ -63,8 +94,16 @@ export function breakdownTable(r: BreakdownResult): string {
   const b = r.breakdown;
   const cols = b.columnDimension ? b.columns : [];
   const header = [...b.rowDimensions.map((d) => d.toUpperCase()), ...cols, 'TOTAL'];
-  const rows = b.rows.map((row) => [...row.labels, ...cols.map((c) => displayPounds(row.cells[c])), displayPounds(row.total)]);
-  rows.push([...b.rowDimensions.map((_, i) => (i === 0 ? 'Total' : '')), ...cols.map((c) => displayPounds(b.columnTotals[c])), displayPounds(b.grandTotal)]);
+  const rows = b.rows.map((row) => [
+    ...row.labels,
+    ...cols.map((c) => displayPounds(row.cells[c])),
+    displayPounds(row.total),
+  ]);
+  rows.push([
+    ...b.rowDimensions.map((_, i) => (i === 0 ? 'Total' : '')),
+    ...cols.map((c) => displayPounds(b.columnTotals[c])),
+    displayPounds(b.grandTotal),
+  ]);
   const right = header.map((_, i) => i >= b.rowDimensions.length);
   const t = table(header, rows, right);
   t.splice(t.length - 1, 0, t[1]);

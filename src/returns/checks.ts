@@ -14,29 +14,52 @@ export function rankChecks(checks: ReturnCheck[], comments: Record<string, strin
       a.code.localeCompare(b.code) ||
       a.message.localeCompare(b.message),
   );
-  return sorted.map((c, i) => ({ ...c, rank: i + 1, comment: c.severity === 'warning' ? (comments[c.code]?.trim() || null) : null }));
+  return sorted.map((c, i) => ({
+    ...c,
+    rank: i + 1,
+    comment: c.severity === 'warning' ? comments[c.code]?.trim() || null : null,
+  }));
 }
 
 export function countChecks(checks: ReturnCheck[]): Record<Severity, number> {
-  return { error: checks.filter((c) => c.severity === 'error').length, warning: checks.filter((c) => c.severity === 'warning').length, note: checks.filter((c) => c.severity === 'note').length };
+  return {
+    error: checks.filter((c) => c.severity === 'error').length,
+    warning: checks.filter((c) => c.severity === 'warning').length,
+    note: checks.filter((c) => c.severity === 'note').length,
+  };
 }
 
 /** Refuses a submission that has errors, uncommented warnings or comments on no warning. */
 export function assertSubmittable(checks: ReturnCheck[], comments: Record<string, string>): void {
   const errors = checks.filter((c) => c.severity === 'error');
   if (errors.length) {
-    throw new RuleViolationError('RETURN_HAS_ERRORS', `the return cannot be submitted while it has errors: ${errors.map((e) => `${e.code} (${e.message})`).join('; ')}`, undefined, {
-      checks: errors.map((e) => e.code),
-    });
+    throw new RuleViolationError(
+      'RETURN_HAS_ERRORS',
+      `the return cannot be submitted while it has errors: ${errors.map((e) => `${e.code} (${e.message})`).join('; ')}`,
+      undefined,
+      {
+        checks: errors.map((e) => e.code),
+      },
+    );
   }
   const warningCodes = new Set(checks.filter((c) => c.severity === 'warning').map((c) => c.code));
   const unknown = Object.keys(comments).filter((k) => !warningCodes.has(k));
   if (unknown.length) {
-    throw new RuleViolationError('UNKNOWN_CHECK_COMMENT', `comments name checks that are not warnings in this return: ${unknown.join(', ')} (warnings: ${[...warningCodes].join(', ') || 'none'})`, 'comments', { checks: unknown });
+    throw new RuleViolationError(
+      'UNKNOWN_CHECK_COMMENT',
+      `comments name checks that are not warnings in this return: ${unknown.join(', ')} (warnings: ${[...warningCodes].join(', ') || 'none'})`,
+      'comments',
+      { checks: unknown },
+    );
   }
   const missing = [...warningCodes].filter((code) => !comments[code]?.trim());
   if (missing.length) {
-    throw new RuleViolationError('WARNINGS_NEED_COMMENTS', `every warning needs a written comment before submission; missing for: ${missing.join(', ')}`, 'comments', { checks: missing });
+    throw new RuleViolationError(
+      'WARNINGS_NEED_COMMENTS',
+      `every warning needs a written comment before submission; missing for: ${missing.join(', ')}`,
+      'comments',
+      { checks: missing },
+    );
   }
 }
 
@@ -55,12 +78,24 @@ export function checksTable(checks: RankedCheck[]): SectionTable {
     title: 'Checks',
     sheet: 'Checks',
     columns: CHECK_COLUMNS,
-    rows: checks.map((c) => ({ rank: c.rank, severity: c.severity, code: c.code, section: c.section, message: c.message, comment: c.comment })),
+    rows: checks.map((c) => ({
+      rank: c.rank,
+      severity: c.severity,
+      code: c.code,
+      section: c.section,
+      message: c.message,
+      comment: c.comment,
+    })),
   };
 }
 
 /** For the CLI: one line per check, ranked. */
 export function formatChecks(checks: RankedCheck[]): string {
   if (!checks.length) return 'no checks raised';
-  return checks.map((c) => `${String(c.rank).padStart(3)}. ${c.severity.toUpperCase().padEnd(7)} ${c.code} [${c.section}] ${c.message}${c.comment ? ` (comment: ${c.comment})` : ''}`).join('\n');
+  return checks
+    .map(
+      (c) =>
+        `${String(c.rank).padStart(3)}. ${c.severity.toUpperCase().padEnd(7)} ${c.code} [${c.section}] ${c.message}${c.comment ? ` (comment: ${c.comment})` : ''}`,
+    )
+    .join('\n');
 }

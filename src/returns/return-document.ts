@@ -11,7 +11,16 @@ import type { ParsedReturn } from './variance';
  * system's units (pence, "YYYY-MM-DD"); the JSON snapshot speaks pound strings; the xlsx
  * writes real numbers and dates. One structure, two presenters.
  */
-export const SECTION_ORDER = ['cover', 'summary', 'finance', 'milestones', 'outputs', 'changes', 'reconciliation', 'checks'] as const;
+export const SECTION_ORDER = [
+  'cover',
+  'summary',
+  'finance',
+  'milestones',
+  'outputs',
+  'changes',
+  'reconciliation',
+  'checks',
+] as const;
 export type SectionKey = (typeof SECTION_ORDER)[number];
 
 export const SECTION_TITLES: Record<SectionKey, string> = {

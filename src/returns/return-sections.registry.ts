@@ -25,12 +25,14 @@ export class ReturnSectionsRegistry {
   private readonly summaryColumns: SummaryColumnsProvider[] = [];
 
   register(provider: SectionProvider): void {
-    if (this.providers.has(provider.key)) throw new Error(`the ${provider.key} section of the return is already provided`);
+    if (this.providers.has(provider.key))
+      throw new Error(`the ${provider.key} section of the return is already provided`);
     this.providers.set(provider.key, provider);
   }
 
   registerSummaryColumns(p: SummaryColumnsProvider): void {
-    if (this.summaryColumns.some((x) => x.key === p.key)) throw new Error(`summary columns "${p.key}" are already registered`);
+    if (this.summaryColumns.some((x) => x.key === p.key))
+      throw new Error(`summary columns "${p.key}" are already registered`);
     this.summaryColumns.push(p);
   }
 

@@ -21,9 +21,17 @@ export function coverRows(doc: ReturnDocument, contentHash: string) {
     [c.status === 'submitted' ? 'Submitted by' : 'Prepared by', c.preparedBy],
     [c.status === 'submitted' ? 'Submitted at (UTC)' : 'Prepared at (UTC)', c.preparedAt],
     ['Reason for resubmission', c.reason],
-    ['Last return', c.lastReturn ? `${c.lastReturn.quarter} version ${c.lastReturn.version} (${c.lastReturn.contentHash})` : 'none submitted before this one'],
+    [
+      'Last return',
+      c.lastReturn
+        ? `${c.lastReturn.quarter} version ${c.lastReturn.version} (${c.lastReturn.contentHash})`
+        : 'none submitted before this one',
+    ],
     ['Checks', `${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes (see the Checks sheet)`],
-    ['Sections not included', c.sectionsNotIncluded.length ? `${c.sectionsNotIncluded.join(', ')}: not yet recorded in this system` : 'none'],
+    [
+      'Sections not included',
+      c.sectionsNotIncluded.length ? `${c.sectionsNotIncluded.join(', ')}: not yet recorded in this system` : 'none',
+    ],
     ['Money', 'pounds to the penny; every total is the exact sum of the rows above it'],
     ['Content hash (SHA-256 of the JSON snapshot)', contentHash],
   ];
@@ -32,7 +40,10 @@ export function coverRows(doc: ReturnDocument, contentHash: string) {
 
 /** One sheet per section, the cover first and the checks last. */
 export function returnSheets(doc: ReturnDocument, contentHash: string): SheetSpec[] {
-  return [{ name: 'Cover', columns: COVER_COLUMNS, rows: coverRows(doc, contentHash) }, ...doc.sections.map((s) => ({ name: s.sheet, columns: s.columns, rows: s.rows, totals: s.totals }))];
+  return [
+    { name: 'Cover', columns: COVER_COLUMNS, rows: coverRows(doc, contentHash) },
+    ...doc.sections.map((s) => ({ name: s.sheet, columns: s.columns, rows: s.rows, totals: s.totals })),
+  ];
 }
 
 export function returnFileName(programme: string, quarterUrl: string, version: number, status: string): string {

@@ -24,7 +24,8 @@ export function parseComments(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const i = p.indexOf('=');
-    if (i <= 0 || !p.slice(i + 1).trim()) throw new ValidationError([{ field: 'comment', problem: `"${p}" must be CODE=comment text` }]);
+    if (i <= 0 || !p.slice(i + 1).trim())
+      throw new ValidationError([{ field: 'comment', problem: `"${p}" must be CODE=comment text` }]);
     out[p.slice(0, i).trim()] = p.slice(i + 1).trim();
   }
   return out;
@@ -52,7 +53,12 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
           writeFileSync(out, e.bytes);
         } else {
           // A progress bar only on a terminal; scripts and pipes get the one summary line.
-          const bar = isTty(ctx.out) ? new SingleBar({ format: 'writing return |{bar}| {value}/{total} rows', stream: ctx.out as NodeJS.WriteStream }, Presets.shades_classic) : null;
+          const bar = isTty(ctx.out)
+            ? new SingleBar(
+                { format: 'writing return |{bar}| {value}/{total} rows', stream: ctx.out as NodeJS.WriteStream },
+                Presets.shades_classic,
+              )
+            : null;
           bar?.start(e.rows, 0);
           const file = createWriteStream(out);
           await e.write!(file, (n) => bar?.update(n));
@@ -73,7 +79,9 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
       ctx.run(async () => {
         const doc = await (await ctx.get(ReturnsService)).checks(o.programme, o.quarter, cliActor());
         const c = doc.cover.checkCounts;
-        ctx.print(`${doc.cover.programme} ${doc.cover.quarter} (draft version ${doc.cover.version}): ${c.error} errors, ${c.warning} warnings, ${c.note} notes`);
+        ctx.print(
+          `${doc.cover.programme} ${doc.cover.quarter} (draft version ${doc.cover.version}): ${c.error} errors, ${c.warning} warnings, ${c.note} notes`,
+        );
         ctx.print(formatChecks(doc.checks));
         if (c.warning) ctx.print('every warning needs a comment when you submit: --comment CODE="text"');
         return c.error ? 3 : 0;
@@ -90,8 +98,15 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
     .action((o: Target & { comment: string[]; reason?: string }) =>
       ctx.run(async () => {
         const svc = await ctx.get(ReturnsService);
-        const res = await svc.submit(o.programme, o.quarter, { comments: parseComments(o.comment), reason: o.reason }, cliActor());
-        ctx.print(`submitted ${res.programme} ${res.quarter} version ${res.version} at ${res.submittedAt} by ${res.submittedBy}`);
+        const res = await svc.submit(
+          o.programme,
+          o.quarter,
+          { comments: parseComments(o.comment), reason: o.reason },
+          cliActor(),
+        );
+        ctx.print(
+          `submitted ${res.programme} ${res.quarter} version ${res.version} at ${res.submittedAt} by ${res.submittedBy}`,
+        );
         ctx.print(`content hash (JSON snapshot) ${res.contentHash}`);
         ctx.print(`xlsx hash ${res.xlsxSha256}`);
         ctx.print(`reporting quarter is now ${res.reportingQuarter}`);

@@ -44,22 +44,46 @@ export class ReturnsController {
   @Get(':quarter')
   @Roles(...ANY_ROLE)
   @ApiProduces('application/json', XLSX_TYPE)
-  async get(@Param('code') code: string, @Param('quarter') quarter: string, @Query() q: ReturnQuery, @Headers('accept') accept: string | undefined, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (wantsXlsx(q.format, accept)) return send(reply, await this.svc.exportXlsx(code, quarter, q.live === 'true', actor), XLSX_TYPE);
+  async get(
+    @Param('code') code: string,
+    @Param('quarter') quarter: string,
+    @Query() q: ReturnQuery,
+    @Headers('accept') accept: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (wantsXlsx(q.format, accept))
+      return send(reply, await this.svc.exportXlsx(code, quarter, q.live === 'true', actor), XLSX_TYPE);
     return this.svc.view(code, quarter, q.live === 'true', actor);
   }
 
   @Get(':quarter/versions/:version')
   @Roles(...ANY_ROLE)
   @ApiProduces('application/json', XLSX_TYPE)
-  async version(@Param('code') code: string, @Param('quarter') quarter: string, @Param('version', VersionPipe) version: number, @Query() q: VersionFormatQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async version(
+    @Param('code') code: string,
+    @Param('quarter') quarter: string,
+    @Param('version', VersionPipe) version: number,
+    @Query() q: VersionFormatQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const xlsx = wantsXlsx(q.format, accept);
-    return send(reply, await this.svc.version(code, quarter, version, xlsx ? 'xlsx' : 'json'), xlsx ? XLSX_TYPE : 'application/json; charset=utf-8');
+    return send(
+      reply,
+      await this.svc.version(code, quarter, version, xlsx ? 'xlsx' : 'json'),
+      xlsx ? XLSX_TYPE : 'application/json; charset=utf-8',
+    );
   }
 
   @Post(':quarter/submit')
   @Roles('finance')
-  submit(@Param('code') code: string, @Param('quarter') quarter: string, @Body() dto: SubmitReturnDto, @CurrentActor() actor: Actor) {
+  submit(
+    @Param('code') code: string,
+    @Param('quarter') quarter: string,
+    @Body() dto: SubmitReturnDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.svc.submit(code, quarter, dto, actor);
   }
 }

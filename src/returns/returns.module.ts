@@ -7,5 +7,10 @@ import { ReturnsService } from './returns.service';
 
 /** Global so every feature can inject ReturnSectionsRegistry and plug in its section. */
 @Global()
-@Module({ imports: [ChangesModule, ReconciliationModule], controllers: [ReturnsController], providers: [ReturnsService, ReturnSectionsRegistry], exports: [ReturnsService, ReturnSectionsRegistry] })
+@Module({
+  imports: [ChangesModule, ReconciliationModule],
+  controllers: [ReturnsController],
+  providers: [ReturnsService, ReturnSectionsRegistry],
+  exports: [ReturnsService, ReturnSectionsRegistry],
+})
 export class ReturnsModule {}

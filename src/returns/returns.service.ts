@@ -12,7 +12,15 @@ import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { writeXlsx, writeXlsxToBuffer } from '../xlsx';
 import { assertSubmittable, checksTable, countChecks, rankChecks } from './checks';
-import { ReturnCheck, ReturnContext, ReturnDocument, SECTION_TITLES, SectionTable, sha256, snapshotOf } from './return-document';
+import {
+  ReturnCheck,
+  ReturnContext,
+  ReturnDocument,
+  SECTION_TITLES,
+  SectionTable,
+  sha256,
+  snapshotOf,
+} from './return-document';
 import { ReturnSectionsRegistry } from './return-sections.registry';
 import { returnFileName, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
@@ -81,12 +89,20 @@ export class ReturnsService implements OnModuleInit {
   }
 
   /** The quarter must be a real quarter of the programme, not after its reporting quarter. */
-  private async resolve(m: EntityManager, code: string, quarter: string): Promise<{ prog: Programme; q: FiscalQuarter; current: FiscalQuarter }> {
+  private async resolve(
+    m: EntityManager,
+    code: string,
+    quarter: string,
+  ): Promise<{ prog: Programme; q: FiscalQuarter; current: FiscalQuarter }> {
     const prog = await findProgramme(m, code);
     const q = this.periods.checkInProgramme(prog, quarter);
     const current = await this.periods.currentQuarter(m, prog);
     if (compareQuarters(q, current) > 0) {
-      throw new RuleViolationError('FUTURE_QUARTER', `${formatQuarter(q)} is after the programme's reporting quarter ${formatQuarter(current)}: its return cannot be prepared yet`, 'quarter');
+      throw new RuleViolationError(
+        'FUTURE_QUARTER',
+        `${formatQuarter(q)} is after the programme's reporting quarter ${formatQuarter(current)}: its return cannot be prepared yet`,
+        'quarter',
+      );
     }
     return { prog, q, current };
   }
@@ -109,7 +125,13 @@ export class ReturnsService implements OnModuleInit {
     return row ? parseSnapshot(row.quarter, row.version, row.snapshotSha256, row.snapshot) : null;
   }
 
-  private async assemble(m: EntityManager, prog: Programme, q: FiscalQuarter, meta: Meta, comments: Record<string, string> = {}): Promise<ReturnDocument> {
+  private async assemble(
+    m: EntityManager,
+    prog: Programme,
+    q: FiscalQuarter,
+    meta: Meta,
+    comments: Record<string, string> = {},
+  ): Promise<ReturnDocument> {
     const ctx: ReturnContext = { m, programme: prog, quarter: q, lastReturn: await this.lastReturn(m, prog.id, q) };
     const tables: SectionTable[] = [];
     const checks: ReturnCheck[] = [];
@@ -121,7 +143,13 @@ export class ReturnsService implements OnModuleInit {
       checks.push(...res.checks);
     }
     const missing = this.registry.missing().map((k) => SECTION_TITLES[k]);
-    if (missing.length) checks.push({ code: 'SECTIONS_NOT_INCLUDED', severity: 'note', section: 'cover', message: `${missing.join(', ')}: not yet recorded in this system, so not part of this return` });
+    if (missing.length)
+      checks.push({
+        code: 'SECTIONS_NOT_INCLUDED',
+        severity: 'note',
+        section: 'cover',
+        message: `${missing.join(', ')}: not yet recorded in this system, so not part of this return`,
+      });
     const ranked = rankChecks(checks, comments);
     return {
       cover: {
@@ -135,7 +163,13 @@ export class ReturnsService implements OnModuleInit {
         preparedBy: meta.by,
         preparedAt: meta.at,
         reason: meta.reason,
-        lastReturn: ctx.lastReturn ? { quarter: ctx.lastReturn.quarter, version: ctx.lastReturn.version, contentHash: ctx.lastReturn.contentHash } : null,
+        lastReturn: ctx.lastReturn
+          ? {
+              quarter: ctx.lastReturn.quarter,
+              version: ctx.lastReturn.version,
+              contentHash: ctx.lastReturn.contentHash,
+            }
+          : null,
         sectionsNotIncluded: missing,
         checkCounts: countChecks(ranked),
       },
@@ -149,7 +183,13 @@ export class ReturnsService implements OnModuleInit {
     const { prog, q } = await this.resolve(m, code, quarter);
     const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
     const next = (versions.at(-1)?.version ?? 0) + 1;
-    const doc = await this.assemble(m, prog, q, { status: 'draft', version: next, by: actor.name, at: new Date().toISOString(), reason: null });
+    const doc = await this.assemble(m, prog, q, {
+      status: 'draft',
+      version: next,
+      by: actor.name,
+      at: new Date().toISOString(),
+      reason: null,
+    });
     return { prog, q, versions, doc };
   }
 
@@ -162,7 +202,8 @@ export class ReturnsService implements OnModuleInit {
       const { prog, q } = await this.resolve(m, code, quarter);
       const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
       const latest = versions.at(-1);
-      if (latest && !live) return { ...presentVersion(latest), programme: prog.code, return: JSON.parse(latest.snapshot) as unknown };
+      if (latest && !live)
+        return { ...presentVersion(latest), programme: prog.code, return: JSON.parse(latest.snapshot) as unknown };
       const { doc } = await this.draft(m, code, quarter, actor);
       const snap = snapshotOf(doc);
       return {
@@ -219,14 +260,29 @@ export class ReturnsService implements OnModuleInit {
   private frozenExport(prog: Programme, v: ReturnVersion): ReturnExport {
     if (!v.xlsxBase64) throw new NotFoundError('spreadsheet of return version', `${v.quarter} v${v.version}`);
     const bytes = Buffer.from(v.xlsxBase64, 'base64');
-    return { filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted'), status: 'submitted', version: v.version, contentHash: v.snapshotSha256, xlsxSha256: v.xlsxSha256, bytes, rows: 0 };
+    return {
+      filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted'),
+      status: 'submitted',
+      version: v.version,
+      contentHash: v.snapshotSha256,
+      xlsxSha256: v.xlsxSha256,
+      bytes,
+      rows: 0,
+    };
   }
 
   list(code: string) {
     return this.db.read(async (m) => {
       const prog = await findProgramme(m, code);
-      const rows = await m.find(ReturnVersion, { where: { programmeId: prog.id }, order: { quarter: 'ASC', version: 'ASC' } });
-      return { programme: prog.code, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)), items: rows.map(presentVersion) };
+      const rows = await m.find(ReturnVersion, {
+        where: { programmeId: prog.id },
+        order: { quarter: 'ASC', version: 'ASC' },
+      });
+      return {
+        programme: prog.code,
+        reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)),
+        items: rows.map(presentVersion),
+      };
     });
   }
 
@@ -243,7 +299,14 @@ export class ReturnsService implements OnModuleInit {
     return this.db.read(async (m) => {
       const { prog, v } = await this.findVersion(m, code, quarter, version);
       if (format === 'xlsx') return this.frozenExport(prog, v);
-      return { filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted').replace(/\.xlsx$/, '.json'), bytes: Buffer.from(v.snapshot, 'utf8'), contentHash: v.snapshotSha256, version: v.version, status: 'submitted' as const, rows: 0 };
+      return {
+        filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted').replace(/\.xlsx$/, '.json'),
+        bytes: Buffer.from(v.snapshot, 'utf8'),
+        contentHash: v.snapshotSha256,
+        version: v.version,
+        status: 'submitted' as const,
+        rows: 0,
+      };
     });
   }
 
@@ -260,13 +323,23 @@ export class ReturnsService implements OnModuleInit {
   }
 
   /** Submission inside a caller's transaction (the demo closes its quarters in its own). */
-  async submitIn(m: EntityManager, code: string, quarter: string, input: { comments: Record<string, string>; reason: string | null }, actor: Actor) {
+  async submitIn(
+    m: EntityManager,
+    code: string,
+    quarter: string,
+    input: { comments: Record<string, string>; reason: string | null },
+    actor: Actor,
+  ) {
     const { comments, reason } = input;
     const { prog, q } = await this.resolve(m, code, quarter);
     const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
     const previous = versions.at(-1);
     if (previous && !reason) {
-      throw new RuleViolationError('REASON_REQUIRED', `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`, 'reason');
+      throw new RuleViolationError(
+        'REASON_REQUIRED',
+        `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`,
+        'reason',
+      );
     }
     const at = new Date().toISOString();
     const version = (previous?.version ?? 0) + 1;
@@ -295,8 +368,20 @@ export class ReturnsService implements OnModuleInit {
       entity: 'return_version',
       entityId: saved.id,
       action: version === 1 ? 'submit' : 'resubmit',
-      after: { quarter: saved.quarter, version, contentHash: saved.snapshotSha256, xlsxSha256: saved.xlsxSha256, reason, comments },
+      after: {
+        quarter: saved.quarter,
+        version,
+        contentHash: saved.snapshotSha256,
+        xlsxSha256: saved.xlsxSha256,
+        reason,
+        comments,
+      },
     });
-    return { ...presentVersion(saved), programme: prog.code, checks: doc.checks, reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)) };
+    return {
+      ...presentVersion(saved),
+      programme: prog.code,
+      checks: doc.checks,
+      reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)),
+    };
   }
 }

@@ -22,11 +22,15 @@ describe('return checks', () => {
   });
 
   it('errors block; every warning needs a comment; comments must name a warning', () => {
-    expect(() => assertSubmittable(checks, {})).toThrow('the return cannot be submitted while it has errors: NEGATIVE_ALLOCATION (e)');
+    expect(() => assertSubmittable(checks, {})).toThrow(
+      'the return cannot be submitted while it has errors: NEGATIVE_ALLOCATION (e)',
+    );
     const noErrors = checks.filter((c) => c.severity !== 'error');
     expect(() => assertSubmittable(noErrors, {})).toThrow('missing for: DRAFT_ALLOCATIONS');
     expect(() => assertSubmittable(noErrors, { DRAFT_ALLOCATIONS: '   ' })).toThrow('missing for: DRAFT_ALLOCATIONS');
-    expect(() => assertSubmittable(noErrors, { DRAFT_ALLOCATIONS: 'ok', FIRST_RETURN: 'x' })).toThrow('comments name checks that are not warnings in this return: FIRST_RETURN');
+    expect(() => assertSubmittable(noErrors, { DRAFT_ALLOCATIONS: 'ok', FIRST_RETURN: 'x' })).toThrow(
+      'comments name checks that are not warnings in this return: FIRST_RETURN',
+    );
     expect(() => assertSubmittable(noErrors, { DRAFT_ALLOCATIONS: 'ok' })).not.toThrow();
   });
 });
@@ -34,24 +38,62 @@ describe('return checks', () => {
 describe('snapshots and variance', () => {
   it('canonical JSON does not depend on key insertion order', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 5 }).filter((k) => !/^\d+$/.test(k)), fc.oneof(fc.integer(), fc.string())), (o) => {
-        const reversed = Object.fromEntries(Object.entries(o).reverse());
-        expect(canonicalJson({ b: reversed, a: [o] })).toBe(canonicalJson({ a: [reversed], b: o }));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 5 }).filter((k) => !/^\d+$/.test(k)),
+          fc.oneof(fc.integer(), fc.string()),
+        ),
+        (o) => {
+          const reversed = Object.fromEntries(Object.entries(o).reverse());
+          expect(canonicalJson({ b: reversed, a: [o] })).toBe(canonicalJson({ a: [reversed], b: o }));
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('compares live figures with the last return line by line, in pence', () => {
-    const last = parseSnapshot('2015-16 Q1', 1, 'h', JSON.stringify({ sections: [{ key: 'summary', columns: [{ key: 'allocation', type: 'money' }], rows: [{ sourceKind: 'LGF', allocation: '10.00' }, { sourceKind: 'OLD', allocation: '2.50' }] }] }));
+    const last = parseSnapshot(
+      '2015-16 Q1',
+      1,
+      'h',
+      JSON.stringify({
+        sections: [
+          {
+            key: 'summary',
+            columns: [{ key: 'allocation', type: 'money' }],
+            rows: [
+              { sourceKind: 'LGF', allocation: '10.00' },
+              { sourceKind: 'OLD', allocation: '2.50' },
+            ],
+          },
+        ],
+      }),
+    );
     const prev = lastReturnMoney(last, 'summary', 'sourceKind', 'allocation');
-    expect(prev).toEqual(new Map([['LGF', 1000], ['OLD', 250]]));
-    const v = varianceToLast(new Map([['LGF', 1005], ['NEW', 1]]), prev);
+    expect(prev).toEqual(
+      new Map([
+        ['LGF', 1000],
+        ['OLD', 250],
+      ]),
+    );
+    const v = varianceToLast(
+      new Map([
+        ['LGF', 1005],
+        ['NEW', 1],
+      ]),
+      prev,
+    );
     expect([...v.values()]).toEqual([
       { key: 'LGF', live: 1005, last: 1000, variance: 5 },
       { key: 'NEW', live: 1, last: 0, variance: 1 },
       { key: 'OLD', live: 0, last: 250, variance: -250 },
     ]);
-    expect(varianceToLast(new Map([['LGF', 1]]), null).get('LGF')).toEqual({ key: 'LGF', live: 1, last: null, variance: null });
+    expect(varianceToLast(new Map([['LGF', 1]]), null).get('LGF')).toEqual({
+      key: 'LGF',
+      live: 1,
+      last: null,
+      variance: null,
+    });
   });
 });

@@ -9,7 +9,11 @@ export interface ParsedReturn {
   version: number;
   contentHash: string;
   document: {
-    sections: { key: string; columns: { key: string; type: string }[]; rows: Record<string, string | number | null>[] }[];
+    sections: {
+      key: string;
+      columns: { key: string; type: string }[];
+      rows: Record<string, string | number | null>[];
+    }[];
   };
 }
 
@@ -18,7 +22,12 @@ export function parseSnapshot(quarter: string, version: number, contentHash: str
 }
 
 /** A money column of a section in the last return, by row key, in pence. */
-export function lastReturnMoney(last: ParsedReturn | null, section: string, keyColumn: string, valueColumn: string): Map<string, number> | null {
+export function lastReturnMoney(
+  last: ParsedReturn | null,
+  section: string,
+  keyColumn: string,
+  valueColumn: string,
+): Map<string, number> | null {
   if (!last) return null;
   const s = last.document.sections.find((x) => x.key === section);
   if (!s || !s.columns.some((c) => c.key === valueColumn)) return null;
@@ -48,6 +57,7 @@ export function varianceToLast(live: Map<string, number>, last: Map<string, numb
       out.set(key, { key, live: v, last: prev, variance: v - prev });
     }
   }
-  if (last) for (const [key, prev] of last) if (!live.has(key)) out.set(key, { key, live: 0, last: prev, variance: -prev });
+  if (last)
+    for (const [key, prev] of last) if (!live.has(key)) out.set(key, { key, live: 0, last: prev, variance: -prev });
   return out;
 }

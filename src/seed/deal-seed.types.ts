@@ -10,11 +10,43 @@ export interface SeedProvenance {
 export interface DealSeed {
   name: string;
   illustrative?: boolean;
-  programme: { code: string; name: string; description?: string; lep?: string; startsOn: string; endsOn: string; firstQuarter: string; synthetic?: boolean; source?: SeedProvenance };
-  organisations?: { code: string; name: string; kind: string; identifier?: string | null; identifierAssumed?: boolean }[];
+  programme: {
+    code: string;
+    name: string;
+    description?: string;
+    lep?: string;
+    startsOn: string;
+    endsOn: string;
+    firstQuarter: string;
+    synthetic?: boolean;
+    source?: SeedProvenance;
+  };
+  organisations?: {
+    code: string;
+    name: string;
+    kind: string;
+    identifier?: string | null;
+    identifierAssumed?: boolean;
+  }[];
   themes: { code: string; name: string; description?: string; source?: SeedProvenance }[];
-  projects: { code: string; name: string; theme?: string; description?: string | null; location?: string | null; status?: string; leadBody?: string | null; source?: SeedProvenance }[];
-  pools?: { code: string; name: string; theme?: string; description?: string; projects: string[]; source?: SeedProvenance }[];
+  projects: {
+    code: string;
+    name: string;
+    theme?: string;
+    description?: string | null;
+    location?: string | null;
+    status?: string;
+    leadBody?: string | null;
+    source?: SeedProvenance;
+  }[];
+  pools?: {
+    code: string;
+    name: string;
+    theme?: string;
+    description?: string;
+    projects: string[];
+    source?: SeedProvenance;
+  }[];
   allocations: {
     ref: string;
     sourceKind: string;
@@ -40,5 +72,13 @@ export interface DealSeed {
     notes?: string;
     source: SeedProvenance;
   }[];
-  commitments?: { code: string; title: string; owner: 'lep' | 'government'; due: string; dueWords?: string; dueInterpreted?: boolean; source?: SeedProvenance }[];
+  commitments?: {
+    code: string;
+    title: string;
+    owner: 'lep' | 'government';
+    due: string;
+    dueWords?: string;
+    dueInterpreted?: boolean;
+    source?: SeedProvenance;
+  }[];
 }

@@ -47,22 +47,34 @@ describe('seed provenance against the source text', () => {
     if (t.source.printed) expect(t.source.quote).toContain(t.source.printed);
   });
 
-  it.each(seed.allocations.map((a) => [a.ref, a] as const))('allocation %s: printed amount equals the stored amount', (_, a) => {
-    const { pence } = parsePrinted(a.source!.printed!, 'pounds');
-    expect(pence).toBe(parsePounds(a.amount));
-  });
+  it.each(seed.allocations.map((a) => [a.ref, a] as const))(
+    'allocation %s: printed amount equals the stored amount',
+    (_, a) => {
+      const { pence } = parsePrinted(a.source!.printed!, 'pounds');
+      expect(pence).toBe(parsePounds(a.amount));
+    },
+  );
 
-  it.each(seed.headlines.filter((h) => h.unit === 'pounds').map((h) => [h.code, h] as const))('money headline %s: printed figure and precision', (_, h) => {
-    const printed = h.source.printed!;
-    // Table cells are printed in £m without the sign; "-" is the printed nil.
-    const parsed = printed === '-' ? { pence: 0, precisionPence: parsePounds(h.precision as string) } : parsePrinted(printed, h.table ? 'millions' : 'pounds');
-    expect(parsed.pence).toBe(parsePounds(h.amount!));
-    expect(parsed.precisionPence).toBe(parsePounds(h.precision as string));
-  });
+  it.each(seed.headlines.filter((h) => h.unit === 'pounds').map((h) => [h.code, h] as const))(
+    'money headline %s: printed figure and precision',
+    (_, h) => {
+      const printed = h.source.printed!;
+      // Table cells are printed in £m without the sign; "-" is the printed nil.
+      const parsed =
+        printed === '-'
+          ? { pence: 0, precisionPence: parsePounds(h.precision as string) }
+          : parsePrinted(printed, h.table ? 'millions' : 'pounds');
+      expect(parsed.pence).toBe(parsePounds(h.amount!));
+      expect(parsed.precisionPence).toBe(parsePounds(h.precision as string));
+    },
+  );
 
-  it.each(seed.headlines.filter((h) => h.unit !== 'pounds').map((h) => [h.code, h] as const))('count headline %s: printed figure', (_, h) => {
-    const words: Record<string, number> = { five: 5 };
-    const printed = h.source.printed!;
-    expect(words[printed] ?? Number(printed.replace(/,/g, ''))).toBe(h.value);
-  });
+  it.each(seed.headlines.filter((h) => h.unit !== 'pounds').map((h) => [h.code, h] as const))(
+    'count headline %s: printed figure',
+    (_, h) => {
+      const words: Record<string, number> = { five: 5 };
+      const printed = h.source.printed!;
+      expect(words[printed] ?? Number(printed.replace(/,/g, ''))).toBe(h.value);
+    },
+  );
 });

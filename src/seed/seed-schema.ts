@@ -58,7 +58,12 @@ export const DEAL_SEED_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['code', 'name'],
-        properties: { code, name: { type: 'string', minLength: 1 }, description: { type: 'string' }, source: provenance },
+        properties: {
+          code,
+          name: { type: 'string', minLength: 1 },
+          description: { type: 'string' },
+          source: provenance,
+        },
       },
     },
     projects: {

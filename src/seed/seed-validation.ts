@@ -7,7 +7,10 @@ import { DEAL_SEED_SCHEMA } from './seed-schema';
 
 export class SeedFileError extends DomainError {
   constructor(file: string, problems: { path: string; problem: string }[]) {
-    super('SEED_INVALID', `${file}: ${problems.map((p) => `${p.path || '/'}: ${p.problem}`).join('; ')}`, 422, { file, problems });
+    super('SEED_INVALID', `${file}: ${problems.map((p) => `${p.path || '/'}: ${p.problem}`).join('; ')}`, 422, {
+      file,
+      problems,
+    });
   }
 }
 
@@ -19,7 +22,9 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   if (!validateShape(data)) {
     throw new SeedFileError(
       file,
-      (validateShape.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath, problem: friendly(e.message, e.params as Record<string, unknown>) })),
+      (validateShape.errors ?? [])
+        .slice(0, 20)
+        .map((e) => ({ path: e.instancePath, problem: friendly(e.message, e.params as Record<string, unknown>) })),
     );
   }
   const seed = data as unknown as DealSeed;
@@ -50,10 +55,13 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   unique(seed.allocations, '/allocations');
   const headlines = unique(seed.headlines, '/headlines');
   unique(seed.commitments, '/commitments');
-  if (seed.programme.lep && !orgs.has(seed.programme.lep)) problems.push({ path: '/programme/lep', problem: `unknown organisation "${seed.programme.lep}"` });
+  if (seed.programme.lep && !orgs.has(seed.programme.lep))
+    problems.push({ path: '/programme/lep', problem: `unknown organisation "${seed.programme.lep}"` });
   seed.projects.forEach((p, i) => {
-    if (p.theme && !themes.has(p.theme)) problems.push({ path: `/projects/${i}/theme`, problem: `unknown theme "${p.theme}"` });
-    if (p.leadBody && !orgs.has(p.leadBody)) problems.push({ path: `/projects/${i}/leadBody`, problem: `unknown organisation "${p.leadBody}"` });
+    if (p.theme && !themes.has(p.theme))
+      problems.push({ path: `/projects/${i}/theme`, problem: `unknown theme "${p.theme}"` });
+    if (p.leadBody && !orgs.has(p.leadBody))
+      problems.push({ path: `/projects/${i}/leadBody`, problem: `unknown organisation "${p.leadBody}"` });
   });
   (seed.pools ?? []).forEach((p, i) =>
     p.projects.forEach((c, j) => {
@@ -63,7 +71,8 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   seed.allocations.forEach((a, i) => {
     const path = `/allocations/${i}`;
     if (a.project && a.pool) problems.push({ path, problem: 'an allocation goes to a project or a pool, not both' });
-    if (a.project && !projects.has(a.project)) problems.push({ path: `${path}/project`, problem: `unknown project "${a.project}"` });
+    if (a.project && !projects.has(a.project))
+      problems.push({ path: `${path}/project`, problem: `unknown project "${a.project}"` });
     if (a.pool && !pools.has(a.pool)) problems.push({ path: `${path}/pool`, problem: `unknown pool "${a.pool}"` });
     tryParse(`${path}/amount`, () => {
       if (parsePounds(a.amount) < 0) throw new Error('must not be negative');
@@ -73,12 +82,19 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   seed.headlines.forEach((h, i) => {
     const path = `/headlines/${i}`;
     if (h.unit === 'pounds' ? h.amount === undefined : h.value === undefined) {
-      problems.push({ path, problem: h.unit === 'pounds' ? 'a headline in pounds needs "amount"' : 'a count headline needs "value"' });
+      problems.push({
+        path,
+        problem: h.unit === 'pounds' ? 'a headline in pounds needs "amount"' : 'a count headline needs "value"',
+      });
     }
-    if (h.unit === 'pounds' && typeof h.precision !== 'string') problems.push({ path: `${path}/precision`, problem: 'must be pounds like "100000.00"' });
-    for (const ref of h.rule.sumOf ?? []) if (!headlines.has(ref)) problems.push({ path: `${path}/rule/sumOf`, problem: `unknown headline "${ref}"` });
-    for (const t of h.rule.allocations?.themes ?? []) if (!themes.has(t)) problems.push({ path: `${path}/rule/allocations/themes`, problem: `unknown theme "${t}"` });
-    for (const y of h.rule.allocations?.years ?? []) tryParse(`${path}/rule/allocations/years`, () => parseFiscalYear(y));
+    if (h.unit === 'pounds' && typeof h.precision !== 'string')
+      problems.push({ path: `${path}/precision`, problem: 'must be pounds like "100000.00"' });
+    for (const ref of h.rule.sumOf ?? [])
+      if (!headlines.has(ref)) problems.push({ path: `${path}/rule/sumOf`, problem: `unknown headline "${ref}"` });
+    for (const t of h.rule.allocations?.themes ?? [])
+      if (!themes.has(t)) problems.push({ path: `${path}/rule/allocations/themes`, problem: `unknown theme "${t}"` });
+    for (const y of h.rule.allocations?.years ?? [])
+      tryParse(`${path}/rule/allocations/years`, () => parseFiscalYear(y));
   });
   (seed.commitments ?? []).forEach((c, i) => tryParse(`/commitments/${i}/due`, () => parseDate(c.due)));
   if (problems.length) throw new SeedFileError(file, problems);
@@ -86,7 +102,11 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
 }
 
 /** "unprofiled", "2015-16", "2016-17..2020-21" or "2016-17.." (onwards). */
-export function parsePeriod(period: string): { periodKind: 'year' | 'range' | 'unprofiled'; yearFrom: number | null; yearTo: number | null } {
+export function parsePeriod(period: string): {
+  periodKind: 'year' | 'range' | 'unprofiled';
+  yearFrom: number | null;
+  yearTo: number | null;
+} {
   if (period === 'unprofiled') return { periodKind: 'unprofiled', yearFrom: null, yearTo: null };
   const [from, to] = period.split('..');
   const yearFrom = parseFiscalYear(from).start;
@@ -97,8 +117,10 @@ export function parsePeriod(period: string): { periodKind: 'year' | 'range' | 'u
 }
 
 function friendly(message: string | undefined, params: Record<string, unknown>): string {
-  if (typeof params.pattern === 'string' && params.pattern.includes('\\.[0-9]{2}')) return 'must be pounds with exactly two decimal places, e.g. "2400000.00"';
-  if (typeof params.pattern === 'string' && params.pattern.startsWith('^[A-Z0-9]')) return 'must be a code of upper-case letters, digits, dot, dash or underscore';
+  if (typeof params.pattern === 'string' && params.pattern.includes('\\.[0-9]{2}'))
+    return 'must be pounds with exactly two decimal places, e.g. "2400000.00"';
+  if (typeof params.pattern === 'string' && params.pattern.startsWith('^[A-Z0-9]'))
+    return 'must be a code of upper-case letters, digits, dot, dash or underscore';
   if ('additionalProperty' in params) return `has an unknown field "${String(params.additionalProperty)}"`;
   return message ?? 'is invalid';
 }

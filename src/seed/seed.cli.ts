@@ -9,14 +9,20 @@ import { SeedService } from './seed.service';
 export function registerSeedCommands(program: Command, ctx: CliContext): void {
   program
     .command('seed')
-    .description('Load a deal seed file (default: the 2014 Stoke-on-Trent and Staffordshire deal). Loading the same seed twice loads nothing.')
+    .description(
+      'Load a deal seed file (default: the 2014 Stoke-on-Trent and Staffordshire deal). Loading the same seed twice loads nothing.',
+    )
     .option('--file <path>', 'seed file', join(seedsDir(), DEAL_SEED_FILE))
     .option('--no-demo', 'do not load the illustrative delivery history after the deal')
     .action((opts: { file: string; demo: boolean }) =>
       ctx.run(async () => {
         const seeds = await ctx.get(SeedService);
         const res = await seeds.loadDeal(opts.file, cliActor());
-        ctx.print(res.loaded ? `loaded ${res.name} (${res.programme}): ${res.rows} rows` : `${res.name} was already loaded: nothing to do`);
+        ctx.print(
+          res.loaded
+            ? `loaded ${res.name} (${res.programme}): ${res.rows} rows`
+            : `${res.name} was already loaded: nothing to do`,
+        );
         if (opts.demo && opts.file === join(seedsDir(), DEAL_SEED_FILE)) {
           process.env.DEMO_DATA = process.env.DEMO_DATA ?? 'true';
           await (await ctx.get(SeedModule)).runStartupSteps();

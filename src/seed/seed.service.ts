@@ -47,7 +47,13 @@ export interface SeedResult {
 export const BULK_SEED_THRESHOLD = 1000;
 
 export function provenanceOf(s: SeedProvenance | undefined, illustrative = false) {
-  return { document: s?.document ?? null, section: s?.section ?? null, quote: s?.quote ?? null, printed: s?.printed ?? null, illustrative };
+  return {
+    document: s?.document ?? null,
+    section: s?.section ?? null,
+    quote: s?.quote ?? null,
+    printed: s?.printed ?? null,
+    illustrative,
+  };
 }
 
 @Injectable()
@@ -111,15 +117,34 @@ export class SeedService {
   }
 
   /** The same rows as insertDeal, written with multi-row statements (large seeds). */
-  private async insertDealBulk(m: EntityManager, seed: DealSeed, actor: Actor): Promise<{ ctx: SeedContext; rows: number }> {
+  private async insertDealBulk(
+    m: EntityManager,
+    seed: DealSeed,
+    actor: Actor,
+  ): Promise<{ ctx: SeedContext; rows: number }> {
     const ins = createInserter(m, this.db.type, await variableLimit(m, this.db.type));
     const { deals, rows } = await importDeals(ins, [seed]);
     const d = deals[0];
     const programme = await m.findOneOrFail(Programme, { where: { id: d.programmeId } });
-    return { ctx: { programme, themes: d.themes, projects: d.projects, pools: d.pools, organisations: d.organisations, actor, illustrative: seed.illustrative ?? false }, rows };
+    return {
+      ctx: {
+        programme,
+        themes: d.themes,
+        projects: d.projects,
+        pools: d.pools,
+        organisations: d.organisations,
+        actor,
+        illustrative: seed.illustrative ?? false,
+      },
+      rows,
+    };
   }
 
-  private async insertDeal(m: EntityManager, seed: DealSeed, actor: Actor): Promise<{ ctx: SeedContext; rows: number }> {
+  private async insertDeal(
+    m: EntityManager,
+    seed: DealSeed,
+    actor: Actor,
+  ): Promise<{ ctx: SeedContext; rows: number }> {
     const illustrative = seed.illustrative ?? false;
     let rows = 0;
     await this.ensureSourceKinds(m);
@@ -130,7 +155,13 @@ export class SeedService {
         organisations.set(o.code, existing.id);
         continue;
       }
-      const r = await m.insert(Organisation, { code: o.code, name: o.name, kind: o.kind as OrganisationKind, identifier: o.identifier ?? null, identifierAssumed: o.identifierAssumed ?? false });
+      const r = await m.insert(Organisation, {
+        code: o.code,
+        name: o.name,
+        kind: o.kind as OrganisationKind,
+        identifier: o.identifier ?? null,
+        identifierAssumed: o.identifierAssumed ?? false,
+      });
       organisations.set(o.code, r.identifiers[0].id as number);
       rows++;
     }
@@ -146,11 +177,20 @@ export class SeedService {
       ragThresholds: null,
       synthetic: p.synthetic ?? false,
     });
-    const programme = (await m.findOneOrFail(Programme, { where: { id: pr.identifiers[0].id as number } })) as Programme;
+    const programme = (await m.findOneOrFail(Programme, {
+      where: { id: pr.identifiers[0].id as number },
+    })) as Programme;
     rows++;
     const themes = new Map<string, number>();
     for (const [i, t] of seed.themes.entries()) {
-      const r = await m.insert(Theme, { programmeId: programme.id, code: t.code, name: t.name, description: t.description ?? null, position: i + 1, source: provenanceOf(t.source, illustrative) });
+      const r = await m.insert(Theme, {
+        programmeId: programme.id,
+        code: t.code,
+        name: t.name,
+        description: t.description ?? null,
+        position: i + 1,
+        source: provenanceOf(t.source, illustrative),
+      });
       themes.set(t.code, r.identifiers[0].id as number);
       rows++;
     }
@@ -182,7 +222,8 @@ export class SeedService {
       });
       const poolId = r.identifiers[0].id as number;
       pools.set(x.code, poolId);
-      for (const c of x.projects) await m.query(`INSERT INTO project_pool_member (pool_id, project_id) VALUES (${poolId}, ${projects.get(c)!})`);
+      for (const c of x.projects)
+        await m.query(`INSERT INTO project_pool_member (pool_id, project_id) VALUES (${poolId}, ${projects.get(c)!})`);
       rows++;
     }
     const now = new Date().toISOString();

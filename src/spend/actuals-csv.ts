@@ -20,18 +20,33 @@ const REQUIRED = ['project', 'sourceKind', 'quarter', 'actual'];
 export function parseActualsCsv(text: string): { rows: ActualsCsvRow[]; problems: FieldProblem[] } {
   let records: string[][];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as string[][];
   } catch (e) {
     return { rows: [], problems: [{ field: 'file', problem: `is not readable CSV: ${(e as Error).message}` }] };
   }
-  if (!records.length) return { rows: [], problems: [{ field: 'line 1, header', problem: 'the file is empty: expected project,sourceKind,quarter,actual[,note]' }] };
+  if (!records.length)
+    return {
+      rows: [],
+      problems: [
+        { field: 'line 1, header', problem: 'the file is empty: expected project,sourceKind,quarter,actual[,note]' },
+      ],
+    };
   const header = records[0];
   const missing = REQUIRED.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => ![...REQUIRED, 'note'].includes(c));
   if (missing.length || unknown.length) {
     return {
       rows: [],
-      problems: [{ field: 'line 1, header', problem: `expected columns project,sourceKind,quarter,actual[,note]${missing.length ? `; missing ${missing.join(', ')}` : ''}${unknown.length ? `; unknown ${unknown.join(', ')}` : ''}` }],
+      problems: [
+        {
+          field: 'line 1, header',
+          problem: `expected columns project,sourceKind,quarter,actual[,note]${missing.length ? `; missing ${missing.join(', ')}` : ''}${unknown.length ? `; unknown ${unknown.join(', ')}` : ''}`,
+        },
+      ],
     };
   }
   const idx = Object.fromEntries(header.map((h, i) => [h, i]));
@@ -51,16 +66,31 @@ export function parseActualsCsv(text: string): { rows: ActualsCsvRow[]; problems
       if (!/^\d{4}-\d{2} Q[1-4]$/.test(get('quarter'))) throw new Error('must be a quarter like "2016-17 Q4"');
       quarter = formatQuarter(parseQuarter(get('quarter')));
     } catch (e) {
-      problems.push({ field: `line ${line}, quarter`, problem: `"${get('quarter')}" ${(e as Error).message.replace(/^"[^"]*" /, '')}` });
+      problems.push({
+        field: `line ${line}, quarter`,
+        problem: `"${get('quarter')}" ${(e as Error).message.replace(/^"[^"]*" /, '')}`,
+      });
     }
     let actualPence = 0;
     try {
       actualPence = parseLoosePounds(get('actual'));
-      if (actualPence < 0) problems.push({ field: `line ${line}, actual`, problem: `"${get('actual')}" is negative: correct a locked quarter with a prior-period adjustment` });
+      if (actualPence < 0)
+        problems.push({
+          field: `line ${line}, actual`,
+          problem: `"${get('actual')}" is negative: correct a locked quarter with a prior-period adjustment`,
+        });
     } catch (e) {
       problems.push({ field: `line ${line}, actual`, problem: `"${get('actual')}" ${(e as Error).message}` });
     }
-    if (problems.length === before) rows.push({ line, project, sourceKind, quarter, actualPence, note: idx.note === undefined ? null : get('note') || null });
+    if (problems.length === before)
+      rows.push({
+        line,
+        project,
+        sourceKind,
+        quarter,
+        actualPence,
+        note: idx.note === undefined ? null : get('note') || null,
+      });
   });
   return { rows, problems };
 }
@@ -68,6 +98,14 @@ export function parseActualsCsv(text: string): { rows: ActualsCsvRow[]; problems
 /** The CLI's default programme: the only one in the database. */
 export async function onlyProgramme(m: EntityManager): Promise<Programme> {
   const all = await m.find(Programme, { order: { id: 'ASC' }, take: 2 });
-  if (all.length !== 1) throw new ValidationError([{ field: 'programme', problem: all.length ? 'there is more than one programme: name one with --programme <code>' : 'there is no programme: load a deal first' }]);
+  if (all.length !== 1)
+    throw new ValidationError([
+      {
+        field: 'programme',
+        problem: all.length
+          ? 'there is more than one programme: name one with --programme <code>'
+          : 'there is no programme: load a deal first',
+      },
+    ]);
   return all[0];
 }

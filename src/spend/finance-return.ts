@@ -44,17 +44,40 @@ export interface FinanceLine {
 
 export interface FinanceFigures {
   lines: FinanceLine[];
-  bySource: Map<string, { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }>;
+  bySource: Map<
+    string,
+    { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }
+  >;
 }
 
 const key = (p: string, k: string) => `${p}|${k}`;
 
-export function financeAsAt(quarter: string, yearQuarters: [string, string], spend: SpendLineIn[], adjustments: AdjustmentIn[], allocations: Map<string, number>): FinanceFigures {
+export function financeAsAt(
+  quarter: string,
+  yearQuarters: [string, string],
+  spend: SpendLineIn[],
+  adjustments: AdjustmentIn[],
+  allocations: Map<string, number>,
+): FinanceFigures {
   const lines = new Map<string, FinanceLine>();
   const line = (project: string, sourceKind: string) => {
     let l = lines.get(key(project, sourceKind));
     if (!l) {
-      l = { project, sourceKind, allocation: allocations.get(key(project, sourceKind)) ?? 0, hasBaseline: false, baselineTotal: 0, baselineInQuarter: 0, forecastInQuarter: 0, actualInQuarter: null, adjustmentsInQuarter: 0, spendInQuarter: 0, spendToDate: 0, forecastYear: 0, forecastProgramme: 0 };
+      l = {
+        project,
+        sourceKind,
+        allocation: allocations.get(key(project, sourceKind)) ?? 0,
+        hasBaseline: false,
+        baselineTotal: 0,
+        baselineInQuarter: 0,
+        forecastInQuarter: 0,
+        actualInQuarter: null,
+        adjustmentsInQuarter: 0,
+        spendInQuarter: 0,
+        spendToDate: 0,
+        forecastYear: 0,
+        forecastProgramme: 0,
+      };
       lines.set(key(project, sourceKind), l);
     }
     return l;
@@ -90,8 +113,13 @@ export function financeAsAt(quarter: string, yearQuarters: [string, string], spe
       l.spendInQuarter += a.amountPence;
     }
   }
-  const sorted = [...lines.values()].sort((a, b) => a.project.localeCompare(b.project) || a.sourceKind.localeCompare(b.sourceKind));
-  const bySource = new Map<string, { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }>();
+  const sorted = [...lines.values()].sort(
+    (a, b) => a.project.localeCompare(b.project) || a.sourceKind.localeCompare(b.sourceKind),
+  );
+  const bySource = new Map<
+    string,
+    { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }
+  >();
   for (const k of [...new Set(sorted.map((l) => l.sourceKind))]) {
     const ls = sorted.filter((l) => l.sourceKind === k);
     bySource.set(k, {
@@ -125,7 +153,12 @@ export function financeProblems(lines: FinanceLine[]): FinanceProblem[] {
     if (l.forecastInQuarter !== 0 && l.actualInQuarter === null) out.push({ code: 'MISSING_ACTUAL', line: l });
     if (l.forecastProgramme < l.spendToDate) out.push({ code: 'FORECAST_BELOW_SPEND', line: l });
     // actual < baseline × (100 − 10) %, in integers.
-    if (l.baselineInQuarter > 0 && l.actualInQuarter !== null && l.actualInQuarter * 100 < l.baselineInQuarter * (100 - SPEND_VARIANCE_PERCENT)) out.push({ code: 'SPEND_BELOW_BASELINE', line: l });
+    if (
+      l.baselineInQuarter > 0 &&
+      l.actualInQuarter !== null &&
+      l.actualInQuarter * 100 < l.baselineInQuarter * (100 - SPEND_VARIANCE_PERCENT)
+    )
+      out.push({ code: 'SPEND_BELOW_BASELINE', line: l });
   }
   return out;
 }

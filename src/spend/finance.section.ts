@@ -29,13 +29,18 @@ async function load(ctx: ReturnContext) {
   const code = (id: number) => codes.get(id) ?? String(id);
   // Every spend line is a row of the finance sheet, so they are read as rows (one query), not per project.
   const spend = await m.find(SpendProfileLine, { where: { programmeId: programme.id } });
-  const adjustments = (await m.find(SpendAdjustment, { where: { programmeId: programme.id }, order: { id: 'ASC' } })).filter((a) => a.recordedInQuarter <= cur);
+  const adjustments = (
+    await m.find(SpendAdjustment, { where: { programmeId: programme.id }, order: { id: 'ASC' } })
+  ).filter((a) => a.recordedInQuarter <= cur);
   const alloc = await m
     .createQueryBuilder(Allocation, 'l')
     .select('l.project_id', 'projectId')
     .addSelect('l.source_kind', 'sourceKind')
     .addSelect('SUM(l.amount_pence)', 'total')
-    .where(`l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`, { p: programme.id })
+    .where(
+      `l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`,
+      { p: programme.id },
+    )
     .groupBy('l.project_id')
     .addGroupBy('l.source_kind')
     .getRawMany<{ projectId: unknown; sourceKind: string; total: unknown }>();
@@ -44,14 +49,63 @@ async function load(ctx: ReturnContext) {
   const fig = financeAsAt(
     cur,
     [formatQuarter({ year, q: 1 }), formatQuarter({ year, q: 4 })],
-    spend.map((s) => ({ project: code(s.projectId), sourceKind: s.sourceKind, quarter: s.quarter, baselinePence: s.baselinePence, forecastPence: s.forecastPence, actualPence: s.actualPence, illustrative: s.illustrative })),
-    adjustments.map((a) => ({ project: code(a.projectId), sourceKind: a.sourceKind, recordedInQuarter: a.recordedInQuarter, correctsQuarter: a.correctsQuarter, amountPence: a.amountPence, reason: a.reason })),
+    spend.map((s) => ({
+      project: code(s.projectId),
+      sourceKind: s.sourceKind,
+      quarter: s.quarter,
+      baselinePence: s.baselinePence,
+      forecastPence: s.forecastPence,
+      actualPence: s.actualPence,
+      illustrative: s.illustrative,
+    })),
+    adjustments.map((a) => ({
+      project: code(a.projectId),
+      sourceKind: a.sourceKind,
+      recordedInQuarter: a.recordedInQuarter,
+      correctsQuarter: a.correctsQuarter,
+      amountPence: a.amountPence,
+      reason: a.reason,
+    })),
     allocations,
   );
   const rows: RowInput[] = spend
-    .map((s) => ({ project: code(s.projectId), sourceKind: s.sourceKind, quarter: s.quarter, line: 'profile', correctsQuarter: null, baseline: s.baselinePence, forecast: s.forecastPence, actual: s.quarter <= cur ? s.actualPence : null, adjustment: null, note: s.quarter > cur ? 'after this return: forecast only' : s.actualPence === null ? 'no actual recorded' : null }) as RowInput)
-    .concat(adjustments.map((a) => ({ project: code(a.projectId), sourceKind: a.sourceKind, quarter: a.recordedInQuarter, line: 'prior-period adjustment', correctsQuarter: a.correctsQuarter, baseline: null, forecast: null, actual: null, adjustment: a.amountPence, note: a.reason })))
-    .sort((a, b) => String(a.project).localeCompare(String(b.project)) || String(a.sourceKind).localeCompare(String(b.sourceKind)) || String(a.quarter).localeCompare(String(b.quarter)) || String(a.line).localeCompare(String(b.line)));
+    .map(
+      (s) =>
+        ({
+          project: code(s.projectId),
+          sourceKind: s.sourceKind,
+          quarter: s.quarter,
+          line: 'profile',
+          correctsQuarter: null,
+          baseline: s.baselinePence,
+          forecast: s.forecastPence,
+          actual: s.quarter <= cur ? s.actualPence : null,
+          adjustment: null,
+          note:
+            s.quarter > cur ? 'after this return: forecast only' : s.actualPence === null ? 'no actual recorded' : null,
+        }) as RowInput,
+    )
+    .concat(
+      adjustments.map((a) => ({
+        project: code(a.projectId),
+        sourceKind: a.sourceKind,
+        quarter: a.recordedInQuarter,
+        line: 'prior-period adjustment',
+        correctsQuarter: a.correctsQuarter,
+        baseline: null,
+        forecast: null,
+        actual: null,
+        adjustment: a.amountPence,
+        note: a.reason,
+      })),
+    )
+    .sort(
+      (a, b) =>
+        String(a.project).localeCompare(String(b.project)) ||
+        String(a.sourceKind).localeCompare(String(b.sourceKind)) ||
+        String(a.quarter).localeCompare(String(b.quarter)) ||
+        String(a.line).localeCompare(String(b.line)),
+    );
   return { ...fig, rows, illustrative: spend.some((s) => s.illustrative) };
 }
 
@@ -79,18 +133,57 @@ export class FinanceSection implements SectionProvider {
     const cur = formatQuarter(ctx.quarter);
     const lastLines = lastFinanceLines(ctx);
     const checks: ReturnCheck[] = [];
-    const by = (code: string) => financeProblems(f.lines).filter((p) => p.code === code).map((p) => p.line);
+    const by = (code: string) =>
+      financeProblems(f.lines)
+        .filter((p) => p.code === code)
+        .map((p) => p.line);
     const unreconciled = by('BASELINE_NOT_ALLOCATION');
-    if (unreconciled.length) checks.push({ code: 'BASELINE_NOT_ALLOCATION', severity: 'error', section: 'finance', message: `the baseline profile does not add up to the approved allocation (to the penny) for ${list(unreconciled, (l) => `${l.project} ${l.sourceKind}: baseline ${displayPounds(l.baselineTotal)}, allocation ${displayPounds(l.allocation)}, difference ${displayPounds(l.baselineTotal - l.allocation)}`)}` });
+    if (unreconciled.length)
+      checks.push({
+        code: 'BASELINE_NOT_ALLOCATION',
+        severity: 'error',
+        section: 'finance',
+        message: `the baseline profile does not add up to the approved allocation (to the penny) for ${list(unreconciled, (l) => `${l.project} ${l.sourceKind}: baseline ${displayPounds(l.baselineTotal)}, allocation ${displayPounds(l.allocation)}, difference ${displayPounds(l.baselineTotal - l.allocation)}`)}`,
+      });
     const missing = by('MISSING_ACTUAL');
-    if (missing.length) checks.push({ code: 'MISSING_ACTUAL', severity: 'error', section: 'finance', message: `no actual is recorded for ${cur} where spend was forecast: ${list(missing, (l) => `${l.project} ${l.sourceKind} (forecast ${displayPounds(l.forecastInQuarter)})`)}` });
+    if (missing.length)
+      checks.push({
+        code: 'MISSING_ACTUAL',
+        severity: 'error',
+        section: 'finance',
+        message: `no actual is recorded for ${cur} where spend was forecast: ${list(missing, (l) => `${l.project} ${l.sourceKind} (forecast ${displayPounds(l.forecastInQuarter)})`)}`,
+      });
     const below = by('FORECAST_BELOW_SPEND');
-    if (below.length) checks.push({ code: 'FORECAST_BELOW_SPEND', severity: 'error', section: 'finance', message: `the forecast for the programme is below the spend to date: ${list(below, (l) => `${l.project} ${l.sourceKind} (forecast ${displayPounds(l.forecastProgramme)}, spent ${displayPounds(l.spendToDate)})`)}` });
+    if (below.length)
+      checks.push({
+        code: 'FORECAST_BELOW_SPEND',
+        severity: 'error',
+        section: 'finance',
+        message: `the forecast for the programme is below the spend to date: ${list(below, (l) => `${l.project} ${l.sourceKind} (forecast ${displayPounds(l.forecastProgramme)}, spent ${displayPounds(l.spendToDate)})`)}`,
+      });
     const under = by('SPEND_BELOW_BASELINE');
-    if (under.length) checks.push({ code: 'SPEND_BELOW_BASELINE', severity: 'warning', section: 'finance', message: `spend in ${cur} is more than ${SPEND_VARIANCE_PERCENT}% below the baseline forecast: ${list(under, (l) => `${l.project} ${l.sourceKind} (actual ${displayPounds(l.actualInQuarter ?? 0)}, baseline ${displayPounds(l.baselineInQuarter)})`)}` });
+    if (under.length)
+      checks.push({
+        code: 'SPEND_BELOW_BASELINE',
+        severity: 'warning',
+        section: 'finance',
+        message: `spend in ${cur} is more than ${SPEND_VARIANCE_PERCENT}% below the baseline forecast: ${list(under, (l) => `${l.project} ${l.sourceKind} (actual ${displayPounds(l.actualInQuarter ?? 0)}, baseline ${displayPounds(l.baselineInQuarter)})`)}`,
+      });
     const adj = f.lines.filter((l) => l.adjustmentsInQuarter !== 0);
-    if (adj.length) checks.push({ code: 'PRIOR_PERIOD_ADJUSTMENTS', severity: 'note', section: 'finance', message: `prior-period adjustments recorded in ${cur} correct submitted quarters (shown as their own lines, not edits of the locked actuals): ${list(adj, (l) => `${l.project} ${l.sourceKind} ${displayPounds(l.adjustmentsInQuarter)}`)}` });
-    if (f.illustrative) checks.push({ code: 'ILLUSTRATIVE_DATA', severity: 'note', section: 'finance', message: 'spend figures include ILLUSTRATIVE demo data that is not from the source documents' });
+    if (adj.length)
+      checks.push({
+        code: 'PRIOR_PERIOD_ADJUSTMENTS',
+        severity: 'note',
+        section: 'finance',
+        message: `prior-period adjustments recorded in ${cur} correct submitted quarters (shown as their own lines, not edits of the locked actuals): ${list(adj, (l) => `${l.project} ${l.sourceKind} ${displayPounds(l.adjustmentsInQuarter)}`)}`,
+      });
+    if (f.illustrative)
+      checks.push({
+        code: 'ILLUSTRATIVE_DATA',
+        severity: 'note',
+        section: 'finance',
+        message: 'spend figures include ILLUSTRATIVE demo data that is not from the source documents',
+      });
     return {
       table: {
         key: 'finance',
@@ -98,7 +191,10 @@ export class FinanceSection implements SectionProvider {
         sheet: 'Finance',
         columns: FINANCE_COLUMNS,
         rows: f.rows,
-        totals: [{ label: `Total, ${cur}`, where: { column: 'quarter', equals: cur } }, { label: 'Total, all quarters' }],
+        totals: [
+          { label: `Total, ${cur}`, where: { column: 'quarter', equals: cur } },
+          { label: 'Total, all quarters' },
+        ],
       },
       checks,
       // Per project × source, for "variance to last return" (read back by the spend feature).
@@ -124,7 +220,8 @@ export class FinanceSection implements SectionProvider {
 
 /** The last return's `finance.lines[]` forecasts for the programme, in pence (null: no such return). */
 function lastFinanceLines(ctx: ReturnContext): Map<string, number> | null {
-  const doc = ctx.lastReturn?.document as unknown as { finance?: { lines?: { project: string; sourceKind: string; forecastProgramme: string }[] } } | undefined;
+  const doc = ctx.lastReturn?.document as unknown as
+    { finance?: { lines?: { project: string; sourceKind: string; forecastProgramme: string }[] } } | undefined;
   const lines = doc?.finance?.lines;
   if (!Array.isArray(lines)) return null;
   return new Map(lines.map((l) => [`${l.project}|${l.sourceKind}`, parsePounds(l.forecastProgramme)]));
@@ -146,7 +243,10 @@ export const spendSummaryColumns: SummaryColumnsProvider = {
   async values(ctx) {
     const f = await figures(ctx);
     const live = new Map([...f.bySource].map(([k, v]) => [k, v.forecastProgramme]));
-    const variance = varianceToLast(live, lastReturnMoney(ctx.lastReturn, 'summary', 'sourceKind', 'forecastProgramme'));
+    const variance = varianceToLast(
+      live,
+      lastReturnMoney(ctx.lastReturn, 'summary', 'sourceKind', 'forecastProgramme'),
+    );
     const out = new Map<string, RowInput>();
     for (const [k, v] of f.bySource) {
       const d = variance.get(k);
@@ -155,4 +255,3 @@ export const spendSummaryColumns: SummaryColumnsProvider = {
     return out;
   },
 };
-

@@ -25,7 +25,11 @@ export interface ReportingPosition {
   yearTo: string;
 }
 
-export async function reportingPosition(m: EntityManager, periods: PeriodsService, prog: Programme): Promise<ReportingPosition> {
+export async function reportingPosition(
+  m: EntityManager,
+  periods: PeriodsService,
+  prog: Programme,
+): Promise<ReportingPosition> {
   const q = await periods.currentQuarter(m, prog);
   return {
     quarter: q,
@@ -51,7 +55,10 @@ export interface LastReturn {
  */
 export async function lastReturn(m: EntityManager, prog: Programme, pos: ReportingPosition): Promise<LastReturn> {
   const prev = formatQuarter(addQuarters(pos.quarter, -1));
-  const rv = await m.findOne(ReturnVersion, { where: { programmeId: prog.id, quarter: prev }, order: { version: 'DESC' } });
+  const rv = await m.findOne(ReturnVersion, {
+    where: { programmeId: prog.id, quarter: prev },
+    order: { version: 'DESC' },
+  });
   if (!rv) return { quarter: prev, version: null, reason: `no return has been submitted for ${prev}`, forecasts: null };
   let lines: unknown;
   try {
@@ -60,12 +67,18 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
     lines = undefined;
   }
   if (!Array.isArray(lines)) {
-    return { quarter: prev, version: rv.version, reason: `the ${prev} return (version ${rv.version}) holds no finance lines to compare with`, forecasts: null };
+    return {
+      quarter: prev,
+      version: rv.version,
+      reason: `the ${prev} return (version ${rv.version}) holds no finance lines to compare with`,
+      forecasts: null,
+    };
   }
   const forecasts = new Map<string, number>();
   for (const l of lines as { project?: string; sourceKind?: string; forecastProgramme?: string }[]) {
     try {
-      if (l.project && l.sourceKind && l.forecastProgramme !== undefined) forecasts.set(`${l.project}|${l.sourceKind}`, parsePounds(l.forecastProgramme));
+      if (l.project && l.sourceKind && l.forecastProgramme !== undefined)
+        forecasts.set(`${l.project}|${l.sourceKind}`, parsePounds(l.forecastProgramme));
     } catch {
       /* a line we cannot read stays without a variance */
     }
@@ -76,8 +89,21 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
 export type LineAggregate = SpendAggregate & { projectId: number; allocationYearPence: number; yearProfiled: boolean };
 
 /** Everything the spend figures and the finance RAG need, in three grouped queries (never one per project). */
-export async function spendAggregates(m: EntityManager, prog: Programme, pos: ReportingPosition, codes: Map<number, string>, projectId?: number): Promise<LineAggregate[]> {
-  const params = { p: prog.id, ys: pos.yearFrom, ye: pos.yearTo, cur: pos.quarterCode, y: pos.quarter.year, j: projectId };
+export async function spendAggregates(
+  m: EntityManager,
+  prog: Programme,
+  pos: ReportingPosition,
+  codes: Map<number, string>,
+  projectId?: number,
+): Promise<LineAggregate[]> {
+  const params = {
+    p: prog.id,
+    ys: pos.yearFrom,
+    ye: pos.yearTo,
+    cur: pos.quarterCode,
+    y: pos.quarter.year,
+    j: projectId,
+  };
   const inYear = (c: string) => `${c} >= :ys AND ${c} <= :ye`;
   const outturn = `CASE WHEN s.quarter < :cur THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END`;
   const sq = m
@@ -109,9 +135,14 @@ export async function spendAggregates(m: EntityManager, prog: Programme, pos: Re
     .select('l.project_id', 'projectId')
     .addSelect('l.source_kind', 'sourceKind')
     .addSelect('SUM(l.amount_pence)', 'allocation')
-    .addSelect(`SUM(CASE WHEN l.period_kind = 'year' AND l.year_from = :y THEN l.amount_pence ELSE 0 END)`, 'allocationYear')
+    .addSelect(
+      `SUM(CASE WHEN l.period_kind = 'year' AND l.year_from = :y THEN l.amount_pence ELSE 0 END)`,
+      'allocationYear',
+    )
     .addSelect(`SUM(CASE WHEN l.period_kind = 'year' THEN 1 ELSE 0 END)`, 'yearProfiled')
-    .where(`l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`)
+    .where(
+      `l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`,
+    )
     .groupBy('l.project_id')
     .addGroupBy('l.source_kind');
   if (projectId !== undefined) {

@@ -37,7 +37,15 @@ describe('spend figures', () => {
       adjustmentsInQuarterPence: 0,
       lastReturnForecastPence: 1_000_000,
     });
-    expect(f).toMatchObject({ spendToDatePence: 297_500, forecastYearPence: 377_500, forecastProgrammePence: 987_500, slippagePence: -12_500, slippageYearPence: -22_500, varianceToLastReturnPence: -12_500, spendInQuarterPence: 50_000 });
+    expect(f).toMatchObject({
+      spendToDatePence: 297_500,
+      forecastYearPence: 377_500,
+      forecastProgrammePence: 987_500,
+      slippagePence: -12_500,
+      slippageYearPence: -22_500,
+      varianceToLastReturnPence: -12_500,
+      spendInQuarterPence: 50_000,
+    });
   });
 
   it('every roll-up is the exact sum of its lines (per project, per source, programme)', () => {
@@ -51,7 +59,9 @@ describe('spend figures', () => {
           expect(r.bySource.reduce((s, p) => s + p.figures[k], 0)).toBe(total);
         }
         const variances = r.lines.map((l) => l.figures.varianceToLastReturnPence);
-        expect(r.programme.varianceToLastReturnPence).toBe(variances.length && variances.every((v) => v !== null) ? variances.reduce((s, v) => s! + v!, 0) : null);
+        expect(r.programme.varianceToLastReturnPence).toBe(
+          variances.length && variances.every((v) => v !== null) ? variances.reduce((s, v) => s! + v!, 0) : null,
+        );
       }),
       { numRuns: 100 },
     );

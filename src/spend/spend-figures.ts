@@ -56,7 +56,10 @@ export function deriveLine(a: SpendAggregate): Figures {
     spendInQuarterPence: a.actualInQuarterPence + a.adjustmentsInQuarterPence,
     slippagePence: forecastProgramme - a.baselineTotalPence,
     slippageYearPence: forecastYear - a.baselineYearPence,
-    varianceToLastReturnPence: a.lastReturnForecastPence === null || a.lastReturnForecastPence === undefined ? null : forecastProgramme - a.lastReturnForecastPence,
+    varianceToLastReturnPence:
+      a.lastReturnForecastPence === null || a.lastReturnForecastPence === undefined
+        ? null
+        : forecastProgramme - a.lastReturnForecastPence,
   };
 }
 
@@ -64,7 +67,10 @@ export function deriveLine(a: SpendAggregate): Figures {
 export function sumFigures(parts: Figures[]): Figures {
   const out = {} as Figures;
   for (const k of FIGURE_KEYS) out[k] = sumPence(parts.map((p) => p[k]));
-  out.varianceToLastReturnPence = parts.length && parts.every((p) => p.varianceToLastReturnPence !== null) ? sumPence(parts.map((p) => p.varianceToLastReturnPence!)) : null;
+  out.varianceToLastReturnPence =
+    parts.length && parts.every((p) => p.varianceToLastReturnPence !== null)
+      ? sumPence(parts.map((p) => p.varianceToLastReturnPence!))
+      : null;
   return out;
 }
 
@@ -82,14 +88,19 @@ export interface RolledUp {
   programme: Figures;
 }
 
-function groupSum<K extends string>(key: (l: { project: string; sourceKind: string }) => K, rows: { project: string; sourceKind: string; figures: Figures }[]) {
+function groupSum<K extends string>(
+  key: (l: { project: string; sourceKind: string }) => K,
+  rows: { project: string; sourceKind: string; figures: Figures }[],
+) {
   const groups = new Map<K, Figures[]>();
   for (const l of rows) {
     const k = key(l);
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k)!.push(l.figures);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, f]) => ({ key: k, figures: sumFigures(f) }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, f]) => ({ key: k, figures: sumFigures(f) }));
 }
 
 export function rollUp(aggregates: SpendAggregate[]): RolledUp {

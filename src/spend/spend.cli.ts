@@ -11,7 +11,9 @@ export function registerSpendCommands(program: Command, ctx: CliContext): void {
   const actuals = program.command('actuals').description('Actual spend');
   actuals
     .command('import <file>')
-    .description('Import actuals from a CSV (project,sourceKind,quarter,actual[,note]); all rows or none; one audit entry with the row count and the file SHA-256')
+    .description(
+      'Import actuals from a CSV (project,sourceKind,quarter,actual[,note]); all rows or none; one audit entry with the row count and the file SHA-256',
+    )
     .option('--programme <code>', 'programme code (default: the only programme)')
     .action((file: string, opts: { programme?: string }) =>
       ctx.run(async () => {
@@ -24,12 +26,21 @@ export function registerSpendCommands(program: Command, ctx: CliContext): void {
         const sha256 = createHash('sha256').update(raw).digest('hex');
         const svc = await ctx.get(SpendService);
         try {
-          const res = await svc.importActualsCsv(opts.programme, raw.toString('utf8'), { name: basename(file), sha256 }, cliActor());
-          ctx.print(`imported ${res.rows} actual${res.rows === 1 ? '' : 's'} into ${res.programme} from ${basename(file)} (sha256 ${sha256})`);
+          const res = await svc.importActualsCsv(
+            opts.programme,
+            raw.toString('utf8'),
+            { name: basename(file), sha256 },
+            cliActor(),
+          );
+          ctx.print(
+            `imported ${res.rows} actual${res.rows === 1 ? '' : 's'} into ${res.programme} from ${basename(file)} (sha256 ${sha256})`,
+          );
         } catch (e) {
           if (e instanceof ValidationError) {
             for (const p of e.problems) ctx.err.write(`${p.field}: ${p.problem}\n`);
-            ctx.err.write(`nothing imported: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${basename(file)}\n`);
+            ctx.err.write(
+              `nothing imported: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in ${basename(file)}\n`,
+            );
             return 2;
           }
           throw e;

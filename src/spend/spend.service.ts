@@ -79,15 +79,24 @@ export class SpendService {
     const codes = await codeMaps(m, prog.id);
     const aggs = await spendAggregates(m, prog, pos, codes.project, projectId);
     const last = await lastReturn(m, prog, pos);
-    for (const a of aggs) a.lastReturnForecastPence = last.forecasts ? (last.forecasts.get(`${a.project}|${a.sourceKind}`) ?? null) : null;
+    for (const a of aggs)
+      a.lastReturnForecastPence = last.forecasts ? (last.forecasts.get(`${a.project}|${a.sourceKind}`) ?? null) : null;
     const r = rollUp(aggs);
     const illustrative = (await m.count(SpendProfileLine, { where: { programmeId: prog.id, illustrative: true } })) > 0;
     return {
       reportingQuarter: pos.quarterCode,
       reportingYear: pos.year,
-      lastReturn: { quarter: last.quarter, version: last.version, varianceAvailable: last.forecasts !== null, reason: last.reason },
+      lastReturn: {
+        quarter: last.quarter,
+        version: last.version,
+        varianceAvailable: last.forecasts !== null,
+        reason: last.reason,
+      },
       illustrative,
-      notes: ['Forecasts take actuals for closed (submitted) quarters and the latest forecast for open ones; prior-period adjustments count in spend to date and in the quarter they correct.', 'Pooled private match is reported at pool level and has no project spend lines.'],
+      notes: [
+        'Forecasts take actuals for closed (submitted) quarters and the latest forecast for open ones; prior-period adjustments count in spend to date and in the quarter they correct.',
+        'Pooled private match is reported at pool level and has no project spend lines.',
+      ],
       lines: r.lines.map((l) => ({ project: l.project, sourceKind: l.sourceKind, ...presentFigures(l.figures) })),
       byProject: r.byProject.map((p) => ({ project: p.project, ...presentFigures(p.figures) })),
       bySource: r.bySource.map((s) => ({ sourceKind: s.sourceKind, ...presentFigures(s.figures) })),
@@ -101,7 +110,10 @@ export class SpendService {
       const prog = await findProgramme(m, code);
       const project = await findProject(m, prog.id, projectCode);
       const submitted = await this.periods.submittedQuarters(m, prog.id);
-      const lines = await m.find(SpendProfileLine, { where: { projectId: project.id }, order: { sourceKind: 'ASC', quarter: 'ASC' } });
+      const lines = await m.find(SpendProfileLine, {
+        where: { projectId: project.id },
+        order: { sourceKind: 'ASC', quarter: 'ASC' },
+      });
       const adjustments = await m.find(SpendAdjustment, { where: { projectId: project.id }, order: { id: 'ASC' } });
       const figures = await this.figures(m, prog, project.id);
       return {
@@ -126,16 +138,34 @@ export class SpendService {
   private async assertProjectSource(m: EntityManager, prog: Programme, project: Project, sourceKind: string) {
     const n = await m
       .createQueryBuilder(Allocation, 'a')
-      .where(`a.programme_id = :p AND a.project_id = :j AND a.source_kind = :k AND a.approval_state = 'approved'`, { p: prog.id, j: project.id, k: sourceKind })
+      .where(`a.programme_id = :p AND a.project_id = :j AND a.source_kind = :k AND a.approval_state = 'approved'`, {
+        p: prog.id,
+        j: project.id,
+        k: sourceKind,
+      })
       .getCount();
     if (!n) {
-      throw new RuleViolationError('NO_PROJECT_ALLOCATION', `${project.code} has no approved project-level ${sourceKind} allocation: spend is profiled only for a project's own source kinds (pooled match is reported at pool level)`, 'sourceKind');
+      throw new RuleViolationError(
+        'NO_PROJECT_ALLOCATION',
+        `${project.code} has no approved project-level ${sourceKind} allocation: spend is profiled only for a project's own source kinds (pooled match is reported at pool level)`,
+        'sourceKind',
+      );
     }
   }
 
-  private async lineFor(m: EntityManager, prog: Programme, project: Project, sourceKind: string, quarter: string, version: number | undefined) {
+  private async lineFor(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    sourceKind: string,
+    quarter: string,
+    version: number | undefined,
+  ) {
     const line = await m.findOne(SpendProfileLine, { where: { projectId: project.id, sourceKind, quarter } });
-    if (line && version === undefined) throw new ValidationError([{ field: 'version', problem: `is required to change an existing line (current version ${line.version})` }]);
+    if (line && version === undefined)
+      throw new ValidationError([
+        { field: 'version', problem: `is required to change an existing line (current version ${line.version})` },
+      ]);
     if (!line) await this.assertProjectSource(m, prog, project, sourceKind);
     return line;
   }
@@ -148,12 +178,34 @@ export class SpendService {
   }
 
   /** Inside a caller's transaction (a partner update applies many rows at once, audited as one entry when `audit` is false). */
-  async setForecastIn(m: EntityManager, prog: Programme, project: Project, dto: SetForecastDto, actor: Actor, audit = true) {
+  async setForecastIn(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    dto: SetForecastDto,
+    actor: Actor,
+    audit = true,
+  ) {
     const q = this.periods.checkInProgramme(prog, dto.quarter);
     const quarter = formatQuarter(q);
-    if (await this.periods.isLocked(m, prog.id, quarter)) throw new LockedError(`${quarter} is locked: its return has been submitted, so its forecast is history`, 'quarter');
+    if (await this.periods.isLocked(m, prog.id, quarter))
+      throw new LockedError(
+        `${quarter} is locked: its return has been submitted, so its forecast is history`,
+        'quarter',
+      );
     const pence = parsePounds(dto.forecast);
-    return this.upsert(m, prog, project, dto.sourceKind, quarter, dto.version, { forecastPence: pence }, actor, 'set_forecast', audit);
+    return this.upsert(
+      m,
+      prog,
+      project,
+      dto.sourceKind,
+      quarter,
+      dto.version,
+      { forecastPence: pence },
+      actor,
+      'set_forecast',
+      audit,
+    );
   }
 
   setActual(code: string, projectCode: string, dto: SetActualDto, actor: Actor) {
@@ -163,31 +215,75 @@ export class SpendService {
     });
   }
 
-  async setActualIn(m: EntityManager, prog: Programme, project: Project, dto: SetActualDto, actor: Actor, audit = true) {
+  async setActualIn(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    dto: SetActualDto,
+    actor: Actor,
+    audit = true,
+  ) {
     const q = await this.periods.assertActualEditable(m, prog, dto.quarter);
-    return this.upsert(m, prog, project, dto.sourceKind, formatQuarter(q), dto.version, { actualPence: parsePounds(dto.actual) }, actor, 'set_actual', audit);
+    return this.upsert(
+      m,
+      prog,
+      project,
+      dto.sourceKind,
+      formatQuarter(q),
+      dto.version,
+      { actualPence: parsePounds(dto.actual) },
+      actor,
+      'set_actual',
+      audit,
+    );
   }
 
-  private async upsert(m: EntityManager, prog: Programme, project: Project, sourceKind: string, quarter: string, version: number | undefined, changes: Partial<SpendProfileLine>, actor: Actor, action: string, audit = true) {
+  private async upsert(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    sourceKind: string,
+    quarter: string,
+    version: number | undefined,
+    changes: Partial<SpendProfileLine>,
+    actor: Actor,
+    action: string,
+    audit = true,
+  ) {
     const before = await this.lineFor(m, prog, project, sourceKind, quarter, version);
     const now = new Date().toISOString();
     let after: SpendProfileLine;
     if (before) {
-      after = await updateVersioned(m, SpendProfileLine, 'spend line', before.id, version!, { ...changes, updatedAt: now });
+      after = await updateVersioned(m, SpendProfileLine, 'spend line', before.id, version!, {
+        ...changes,
+        updatedAt: now,
+      });
     } else {
-      const r = await m.insert(SpendProfileLine, { programmeId: prog.id, projectId: project.id, sourceKind, quarter, baselinePence: 0, forecastPence: 0, actualPence: null, illustrative: false, updatedAt: now, ...changes });
+      const r = await m.insert(SpendProfileLine, {
+        programmeId: prog.id,
+        projectId: project.id,
+        sourceKind,
+        quarter,
+        baselinePence: 0,
+        forecastPence: 0,
+        actualPence: null,
+        illustrative: false,
+        updatedAt: now,
+        ...changes,
+      });
       after = await m.findOneByOrFail(SpendProfileLine, { id: r.identifiers[0].id as number });
     }
     const locked = await this.periods.isLocked(m, prog.id, quarter);
-    if (audit) await this.audit.record(m, actor, {
-      programmeId: prog.id,
-      projectId: project.id,
-      entity: 'spend_profile',
-      entityId: after.id,
-      action,
-      before: before ? presentLine(before, project.code, locked) : null,
-      after: presentLine(after, project.code, locked),
-    });
+    if (audit)
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project.id,
+        entity: 'spend_profile',
+        entityId: after.id,
+        action,
+        before: before ? presentLine(before, project.code, locked) : null,
+        after: presentLine(after, project.code, locked),
+      });
     return presentLine(after, project.code, locked);
   }
 
@@ -199,19 +295,33 @@ export class SpendService {
       const corrects = formatQuarter(this.periods.checkInProgramme(prog, dto.correctsQuarter, 'correctsQuarter'));
       const current = formatQuarter(await this.periods.currentQuarter(m, prog));
       if (!(await this.periods.isLocked(m, prog.id, corrects))) {
-        throw new RuleViolationError('QUARTER_NOT_LOCKED', `${corrects} is not locked: correct its actual directly (adjustments are for submitted quarters)`, 'correctsQuarter');
+        throw new RuleViolationError(
+          'QUARTER_NOT_LOCKED',
+          `${corrects} is not locked: correct its actual directly (adjustments are for submitted quarters)`,
+          'correctsQuarter',
+        );
       }
       await this.assertProjectSource(m, prog, project, dto.sourceKind);
       const amount = parsePounds(dto.amount);
-      const line = await m.findOne(SpendProfileLine, { where: { projectId: project.id, sourceKind: dto.sourceKind, quarter: corrects } });
+      const line = await m.findOne(SpendProfileLine, {
+        where: { projectId: project.id, sourceKind: dto.sourceKind, quarter: corrects },
+      });
       const prior = await m
         .createQueryBuilder(SpendAdjustment, 'a')
         .select('COALESCE(SUM(a.amount_pence), 0)', 'n')
-        .where('a.project_id = :j AND a.source_kind = :k AND a.corrects_quarter = :q', { j: project.id, k: dto.sourceKind, q: corrects })
+        .where('a.project_id = :j AND a.source_kind = :k AND a.corrects_quarter = :q', {
+          j: project.id,
+          k: dto.sourceKind,
+          q: corrects,
+        })
         .getRawOne<{ n: string | number }>();
       const corrected = (line?.actualPence ?? 0) + Number(prior?.n ?? 0) + amount;
       if (corrected < 0) {
-        throw new RuleViolationError('NEGATIVE_SPEND', `would make ${corrects}'s ${dto.sourceKind} spend negative (£${formatPounds(corrected)})`, 'amount');
+        throw new RuleViolationError(
+          'NEGATIVE_SPEND',
+          `would make ${corrects}'s ${dto.sourceKind} spend negative (£${formatPounds(corrected)})`,
+          'amount',
+        );
       }
       const r = await m.insert(SpendAdjustment, {
         programmeId: prog.id,
@@ -227,7 +337,15 @@ export class SpendService {
       });
       const a = await m.findOneByOrFail(SpendAdjustment, { id: r.identifiers[0].id as number });
       const out = presentAdjustment(a, project.code);
-      await this.audit.record(m, actor, { programmeId: prog.id, projectId: project.id, entity: 'spend_adjustment', entityId: a.id, action: 'create', after: out, meta: { correctedSpend: formatPounds(corrected) } });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project.id,
+        entity: 'spend_adjustment',
+        entityId: a.id,
+        action: 'create',
+        after: out,
+        meta: { correctedSpend: formatPounds(corrected) },
+      });
       return out;
     });
   }
@@ -236,24 +354,58 @@ export class SpendService {
    * Writes baseline figures: called by the change-request approval service inside its own
    * transaction (re-profile), never by a user route. Creates missing lines (forecast = baseline).
    */
-  async applyBaseline(m: EntityManager, actor: Actor, programmeId: number, changes: BaselineChange[], meta: Record<string, unknown> = {}) {
+  async applyBaseline(
+    m: EntityManager,
+    actor: Actor,
+    programmeId: number,
+    changes: BaselineChange[],
+    meta: Record<string, unknown> = {},
+  ) {
     const out: { before: ReturnType<typeof presentLine> | null; after: ReturnType<typeof presentLine> }[] = [];
     const codes = (await codeMaps(m, programmeId)).project;
     for (const c of changes) {
       const quarter = formatQuarter(parseQuarter(c.quarter));
-      if (c.baselinePence < 0 || !Number.isSafeInteger(c.baselinePence)) throw new RuleViolationError('NEGATIVE_SPEND', 'a baseline cannot be negative', 'baseline');
-      const before = await m.findOne(SpendProfileLine, { where: { projectId: c.projectId, sourceKind: c.sourceKind, quarter } });
+      if (c.baselinePence < 0 || !Number.isSafeInteger(c.baselinePence))
+        throw new RuleViolationError('NEGATIVE_SPEND', 'a baseline cannot be negative', 'baseline');
+      const before = await m.findOne(SpendProfileLine, {
+        where: { projectId: c.projectId, sourceKind: c.sourceKind, quarter },
+      });
       const now = new Date().toISOString();
       let after: SpendProfileLine;
       if (before) {
-        after = await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, { baselinePence: c.baselinePence, updatedAt: now });
+        after = await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, {
+          baselinePence: c.baselinePence,
+          updatedAt: now,
+        });
       } else {
-        const r = await m.insert(SpendProfileLine, { programmeId, projectId: c.projectId, sourceKind: c.sourceKind, quarter, baselinePence: c.baselinePence, forecastPence: c.baselinePence, actualPence: null, illustrative: false, updatedAt: now });
+        const r = await m.insert(SpendProfileLine, {
+          programmeId,
+          projectId: c.projectId,
+          sourceKind: c.sourceKind,
+          quarter,
+          baselinePence: c.baselinePence,
+          forecastPence: c.baselinePence,
+          actualPence: null,
+          illustrative: false,
+          updatedAt: now,
+        });
         after = await m.findOneByOrFail(SpendProfileLine, { id: r.identifiers[0].id as number });
       }
       const project = codes.get(c.projectId) ?? String(c.projectId);
-      const entry = { before: before ? presentLine(before, project, false) : null, after: presentLine(after, project, false) };
-      await this.audit.record(m, actor, { programmeId, projectId: c.projectId, entity: 'spend_profile', entityId: after.id, action: 'rebaseline', before: entry.before, after: entry.after, meta });
+      const entry = {
+        before: before ? presentLine(before, project, false) : null,
+        after: presentLine(after, project, false),
+      };
+      await this.audit.record(m, actor, {
+        programmeId,
+        projectId: c.projectId,
+        entity: 'spend_profile',
+        entityId: after.id,
+        action: 'rebaseline',
+        before: entry.before,
+        after: entry.after,
+        meta,
+      });
       out.push(entry);
     }
     return out;
@@ -264,7 +416,12 @@ export class SpendService {
    * Every row is checked before anything is written; any problem refuses the whole file with
    * "line N, column: problem" messages. One audit entry carries the row count and the file's SHA-256.
    */
-  importActualsCsv(programmeCode: string | undefined, text: string, file: { name: string; sha256: string }, actor: Actor) {
+  importActualsCsv(
+    programmeCode: string | undefined,
+    text: string,
+    file: { name: string; sha256: string },
+    actor: Actor,
+  ) {
     return this.db.write(async (m) => {
       const prog = programmeCode ? await findProgramme(m, programmeCode) : await onlyProgramme(m);
       const parsed = parseActualsCsv(text);
@@ -282,15 +439,29 @@ export class SpendService {
         ).map((r) => `${Number(r.projectId)}|${r.sourceKind}`),
       );
       const seen = new Map<string, number>();
-      const rows: { line: number; projectId: number; project: string; sourceKind: string; quarter: string; actualPence: number; note: string | null }[] = [];
+      const rows: {
+        line: number;
+        projectId: number;
+        project: string;
+        sourceKind: string;
+        quarter: string;
+        actualPence: number;
+        note: string | null;
+      }[] = [];
       for (const r of parsed.rows) {
         const projectId = projectIds.get(r.project);
         if (projectId === undefined) {
-          problems.push({ field: `line ${r.line}, project`, problem: `project "${r.project}" does not exist in ${prog.code}` });
+          problems.push({
+            field: `line ${r.line}, project`,
+            problem: `project "${r.project}" does not exist in ${prog.code}`,
+          });
           continue;
         }
         if (!allocated.has(`${projectId}|${r.sourceKind}`)) {
-          problems.push({ field: `line ${r.line}, sourceKind`, problem: `${r.project} has no approved project-level ${r.sourceKind} allocation` });
+          problems.push({
+            field: `line ${r.line}, sourceKind`,
+            problem: `${r.project} has no approved project-level ${r.sourceKind} allocation`,
+          });
           continue;
         }
         try {
@@ -301,7 +472,10 @@ export class SpendService {
         }
         const key = `${r.project}|${r.sourceKind}|${r.quarter}`;
         if (seen.has(key)) {
-          problems.push({ field: `line ${r.line}, quarter`, problem: `repeats line ${seen.get(key)} (${r.project} ${r.sourceKind} ${r.quarter})` });
+          problems.push({
+            field: `line ${r.line}, quarter`,
+            problem: `repeats line ${seen.get(key)} (${r.project} ${r.sourceKind} ${r.quarter})`,
+          });
           continue;
         }
         seen.set(key, r.line);
@@ -312,15 +486,44 @@ export class SpendService {
       const now = new Date().toISOString();
       const changes: unknown[] = [];
       for (const r of rows) {
-        const before = await m.findOne(SpendProfileLine, { where: { projectId: r.projectId, sourceKind: r.sourceKind, quarter: r.quarter } });
+        const before = await m.findOne(SpendProfileLine, {
+          where: { projectId: r.projectId, sourceKind: r.sourceKind, quarter: r.quarter },
+        });
         if (before) {
-          await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, { actualPence: r.actualPence, updatedAt: now });
+          await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, {
+            actualPence: r.actualPence,
+            updatedAt: now,
+          });
         } else {
-          await m.insert(SpendProfileLine, { programmeId: prog.id, projectId: r.projectId, sourceKind: r.sourceKind, quarter: r.quarter, baselinePence: 0, forecastPence: 0, actualPence: r.actualPence, illustrative: false, updatedAt: now });
+          await m.insert(SpendProfileLine, {
+            programmeId: prog.id,
+            projectId: r.projectId,
+            sourceKind: r.sourceKind,
+            quarter: r.quarter,
+            baselinePence: 0,
+            forecastPence: 0,
+            actualPence: r.actualPence,
+            illustrative: false,
+            updatedAt: now,
+          });
         }
-        changes.push({ line: r.line, project: r.project, sourceKind: r.sourceKind, quarter: r.quarter, before: before?.actualPence == null ? null : formatPounds(before.actualPence), after: formatPounds(r.actualPence), note: r.note });
+        changes.push({
+          line: r.line,
+          project: r.project,
+          sourceKind: r.sourceKind,
+          quarter: r.quarter,
+          before: before?.actualPence == null ? null : formatPounds(before.actualPence),
+          after: formatPounds(r.actualPence),
+          note: r.note,
+        });
       }
-      await this.audit.record(m, actor, { programmeId: prog.id, entity: 'spend_profile', action: 'import_actuals', after: changes, meta: { file: file.name, sha256: file.sha256, rows: rows.length } });
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'spend_profile',
+        action: 'import_actuals',
+        after: changes,
+        meta: { file: file.name, sha256: file.sha256, rows: rows.length },
+      });
       return { programme: prog.code, rows: rows.length };
     });
   }

@@ -79,13 +79,15 @@ export function cellValue(col: ColumnSpec, input: CellInput): string | number | 
     case 'text':
       return String(v);
     case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`column ${col.key}: ${String(v)} is not a whole number`);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        throw new Error(`column ${col.key}: ${String(v)} is not a whole number`);
       return v;
     case 'money':
       assertPence(v);
       return v / 100;
     case 'percent':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`column ${col.key}: percentages are whole basis points, got ${String(v)}`);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        throw new Error(`column ${col.key}: percentages are whole basis points, got ${String(v)}`);
       return v / 10000;
     case 'date':
       return dateCell(String(v));
@@ -112,7 +114,11 @@ export function displayLength(col: ColumnSpec, input: CellInput): number {
     case 'percent':
       return String(Math.round((v as number) / 10)).length + 3;
     default:
-      return Math.max(...String(v).split('\n').map((l) => l.length));
+      return Math.max(
+        ...String(v)
+          .split('\n')
+          .map((l) => l.length),
+      );
   }
 }
 

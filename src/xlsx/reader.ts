@@ -31,14 +31,22 @@ function describeSize(bytes: number): string {
 
 /** Refuses anything that is not a plausible, complete xlsx before exceljs sees it. */
 export function checkXlsxBytes(bytes: Buffer, name = 'the file'): void {
-  if (bytes.length > MAX_XLSX_BYTES) throw new XlsxRejectedError(`${name} is ${describeSize(bytes.length)}: the limit is 50 MB`, []);
+  if (bytes.length > MAX_XLSX_BYTES)
+    throw new XlsxRejectedError(`${name} is ${describeSize(bytes.length)}: the limit is 50 MB`, []);
   if (bytes.length < 22 || !bytes.subarray(0, 4).equals(ZIP_LOCAL)) {
-    throw new XlsxRejectedError(`${name} is not an xlsx workbook (an .xlsx file is a zip archive; this one does not start like one). Save it from your spreadsheet program as "Excel Workbook (.xlsx)"`, []);
+    throw new XlsxRejectedError(
+      `${name} is not an xlsx workbook (an .xlsx file is a zip archive; this one does not start like one). Save it from your spreadsheet program as "Excel Workbook (.xlsx)"`,
+      [],
+    );
   }
   // The end-of-central-directory record sits in the last 22 + up to 65535 (comment) bytes;
   // a truncated or partly overwritten download has none.
   const tail = bytes.subarray(Math.max(0, bytes.length - 65557));
-  if (tail.lastIndexOf(ZIP_END) < 0) throw new XlsxRejectedError(`${name} is damaged: the zip archive is incomplete (was the download or copy cut short?)`, []);
+  if (tail.lastIndexOf(ZIP_END) < 0)
+    throw new XlsxRejectedError(
+      `${name} is damaged: the zip archive is incomplete (was the download or copy cut short?)`,
+      [],
+    );
 }
 
 /** Loads a workbook from bytes or a path, after the checks above. */
@@ -63,9 +71,13 @@ export async function loadXlsx(input: Buffer | string, name?: string): Promise<E
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    throw new XlsxRejectedError(`${label} is damaged or is not an xlsx workbook (${(e as Error).message.split('\n')[0]})`, []);
+    throw new XlsxRejectedError(
+      `${label} is damaged or is not an xlsx workbook (${(e as Error).message.split('\n')[0]})`,
+      [],
+    );
   }
-  if (wb.worksheets.length === 0) throw new XlsxRejectedError(`${label} has no worksheets: it is not a spreadsheet workbook`, []);
+  if (wb.worksheets.length === 0)
+    throw new XlsxRejectedError(`${label} has no worksheets: it is not a spreadsheet workbook`, []);
   return wb;
 }
 
@@ -109,7 +121,8 @@ export function convertCell(col: ColumnSpec, raw: unknown): { value: ReadValue }
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
     return col.required ? { problem: `${col.header} is required` } : { value: null };
   }
-  if (typeof raw === 'object' && raw !== null && 'error' in raw) return { problem: `holds the spreadsheet error ${String((raw as { error: unknown }).error)}` };
+  if (typeof raw === 'object' && raw !== null && 'error' in raw)
+    return { problem: `holds the spreadsheet error ${String((raw as { error: unknown }).error)}` };
   const shown = raw instanceof Date ? raw.toISOString().slice(0, 10) : String(raw);
   switch (col.type) {
     case 'text':
@@ -121,20 +134,27 @@ export function convertCell(col: ColumnSpec, raw: unknown): { value: ReadValue }
         return { problem: `${col.header} ${(e as Error).message} (found "${shown}")` };
       }
     case 'integer': {
-      const n = typeof raw === 'number' ? raw : /^-?\d[\d,]*$/.test(shown.trim()) ? Number(shown.trim().replace(/,/g, '')) : NaN;
+      const n =
+        typeof raw === 'number'
+          ? raw
+          : /^-?\d[\d,]*$/.test(shown.trim())
+            ? Number(shown.trim().replace(/,/g, ''))
+            : NaN;
       if (!Number.isSafeInteger(n)) return { problem: `${col.header} must be a whole number (found "${shown}")` };
       return { value: n };
     }
     case 'percent': {
       const n = typeof raw === 'number' ? raw * 10000 : NaN;
-      if (!Number.isFinite(n) || Math.abs(n - Math.round(n)) > 1e-6) return { problem: `${col.header} must be a percentage with at most two decimal places (found "${shown}")` };
+      if (!Number.isFinite(n) || Math.abs(n - Math.round(n)) > 1e-6)
+        return { problem: `${col.header} must be a percentage with at most two decimal places (found "${shown}")` };
       return { value: Math.round(n) };
     }
     case 'date': {
       if (raw instanceof Date) {
         if (Number.isNaN(raw.getTime())) return { problem: `${col.header} is not a date` };
         // exceljs reads serial day numbers as UTC midnights; a time part means it is not a plain date.
-        if (raw.getUTCHours() || raw.getUTCMinutes() || raw.getUTCSeconds()) return { problem: `${col.header} must be a date without a time (found "${raw.toISOString()}")` };
+        if (raw.getUTCHours() || raw.getUTCMinutes() || raw.getUTCSeconds())
+          return { problem: `${col.header} must be a date without a time (found "${raw.toISOString()}")` };
         return { value: formatDate({ y: raw.getUTCFullYear(), m: raw.getUTCMonth() + 1, d: raw.getUTCDate() }) };
       }
       try {
@@ -162,7 +182,10 @@ export function readSheet(wb: ExcelJS.Workbook, spec: ReadSheetSpec, problems: s
   const colOf = new Map<string, number>();
   for (const c of spec.columns) {
     const at = positions.get(c.header.toLowerCase());
-    if (at === undefined) problems.push(`${spec.name}!${columnLetter(ws.columnCount + 1 || 1)}${headerRow}: column "${c.header}" is missing from the header row`);
+    if (at === undefined)
+      problems.push(
+        `${spec.name}!${columnLetter(ws.columnCount + 1 || 1)}${headerRow}: column "${c.header}" is missing from the header row`,
+      );
     else colOf.set(c.key, at);
   }
   if (colOf.size < spec.columns.length) return [];
@@ -172,7 +195,12 @@ export function readSheet(wb: ExcelJS.Workbook, spec: ReadSheetSpec, problems: s
     const raws = spec.columns.map((c) => rawValue(row.getCell(colOf.get(c.key)!)));
     if (raws.every((v) => v === null || (typeof v === 'string' && v.trim() === ''))) continue;
     const first = raws[0];
-    if (spec.skipWhenFirstCellStartsWith && typeof first === 'string' && first.startsWith(spec.skipWhenFirstCellStartsWith)) continue;
+    if (
+      spec.skipWhenFirstCellStartsWith &&
+      typeof first === 'string' &&
+      first.startsWith(spec.skipWhenFirstCellStartsWith)
+    )
+      continue;
     const values: Record<string, ReadValue> = {};
     const rowProblems: [number, string][] = [];
     spec.columns.forEach((c, i) => {
@@ -189,11 +217,19 @@ export function readSheet(wb: ExcelJS.Workbook, spec: ReadSheetSpec, problems: s
 }
 
 /** Reads every sheet; any problem anywhere rejects the whole file with the full list. */
-export async function readXlsx(input: Buffer | string, sheets: ReadSheetSpec[], name?: string): Promise<Record<string, ReadRow[]>> {
+export async function readXlsx(
+  input: Buffer | string,
+  sheets: ReadSheetSpec[],
+  name?: string,
+): Promise<Record<string, ReadRow[]>> {
   const wb = await loadXlsx(input, name);
   const problems: string[] = [];
   const out: Record<string, ReadRow[]> = {};
   for (const s of sheets) out[s.name] = readSheet(wb, s, problems);
-  if (problems.length) throw new XlsxRejectedError(`${name ?? 'the file'} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`, problems);
+  if (problems.length)
+    throw new XlsxRejectedError(
+      `${name ?? 'the file'} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
+      problems,
+    );
   return out;
 }

@@ -32,14 +32,24 @@ const ABOUT_COLUMNS: ColumnSpec[] = [
 ];
 
 export async function writeTemplate(out: Writable, spec: TemplateSpec): Promise<void> {
-  const about: RowInput[] = [{ field: 'Template', value: spec.kind }, ...Object.entries(spec.identity).map(([field, value]) => ({ field, value }))];
+  const about: RowInput[] = [
+    { field: 'Template', value: spec.kind },
+    ...Object.entries(spec.identity).map(([field, value]) => ({ field, value })),
+  ];
   for (const line of spec.instructions ?? []) about.push({ field: 'Note', value: line });
   for (const s of spec.sheets) {
     for (const c of s.columns) {
-      if (c.required || c.note) about.push({ field: `${s.name}: ${c.header}`, value: [c.required ? 'required' : 'optional', c.note].filter(Boolean).join('; ') });
+      if (c.required || c.note)
+        about.push({
+          field: `${s.name}: ${c.header}`,
+          value: [c.required ? 'required' : 'optional', c.note].filter(Boolean).join('; '),
+        });
     }
   }
-  const sheets: SheetSpec[] = [{ name: ABOUT_SHEET, columns: ABOUT_COLUMNS, rows: about }, ...spec.sheets.map((s) => ({ name: s.name, columns: s.columns, rows: s.rows }))];
+  const sheets: SheetSpec[] = [
+    { name: ABOUT_SHEET, columns: ABOUT_COLUMNS, rows: about },
+    ...spec.sheets.map((s) => ({ name: s.name, columns: s.columns, rows: s.rows })),
+  ];
   await writeXlsx(out, sheets);
 }
 
@@ -47,21 +57,38 @@ export async function writeTemplate(out: Writable, spec: TemplateSpec): Promise<
  * Reads a filled template back. The file must be of `kind` and for exactly `identity`;
  * every cell problem is collected and any problem rejects the whole file.
  */
-export async function readTemplate(input: Buffer | string, spec: Omit<TemplateSpec, 'sheets' | 'instructions'> & { sheets: { name: string; columns: ColumnSpec[] }[] }, name?: string): Promise<Record<string, ReadRow[]>> {
+export async function readTemplate(
+  input: Buffer | string,
+  spec: Omit<TemplateSpec, 'sheets' | 'instructions'> & { sheets: { name: string; columns: ColumnSpec[] }[] },
+  name?: string,
+): Promise<Record<string, ReadRow[]>> {
   const wb = await loadXlsx(input, name);
   const problems: string[] = [];
   const about = readSheet(wb, { name: ABOUT_SHEET, columns: ABOUT_COLUMNS }, problems);
   if (problems.length) throw new XlsxRejectedError(`${name ?? 'the file'} is not a ${spec.kind} template`, problems);
-  const found = new Map(about.map((r) => [String(r.values.field ?? ''), { value: String(r.values.value ?? ''), row: r.row }]));
+  const found = new Map(
+    about.map((r) => [String(r.values.field ?? ''), { value: String(r.values.value ?? ''), row: r.row }]),
+  );
   const expected: [string, string][] = [['Template', spec.kind], ...Object.entries(spec.identity)];
   for (const [field, want] of expected) {
     const got = found.get(field);
     if (!got) problems.push(`${ABOUT_SHEET}!A1: the "${field}" line is missing: this is not a ${spec.kind} template`);
-    else if (got.value !== want) problems.push(`${ABOUT_SHEET}!B${got.row}: this file is for ${field.toLowerCase()} "${got.value}", not "${want}"`);
+    else if (got.value !== want)
+      problems.push(
+        `${ABOUT_SHEET}!B${got.row}: this file is for ${field.toLowerCase()} "${got.value}", not "${want}"`,
+      );
   }
-  if (problems.length) throw new XlsxRejectedError(`${name ?? 'the file'} was not imported: it is not the template for this ${Object.keys(spec.identity).join(' and ').toLowerCase()}`, problems);
+  if (problems.length)
+    throw new XlsxRejectedError(
+      `${name ?? 'the file'} was not imported: it is not the template for this ${Object.keys(spec.identity).join(' and ').toLowerCase()}`,
+      problems,
+    );
   const out: Record<string, ReadRow[]> = {};
   for (const s of spec.sheets) out[s.name] = readSheet(wb, s, problems);
-  if (problems.length) throw new XlsxRejectedError(`${name ?? 'the file'} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`, problems);
+  if (problems.length)
+    throw new XlsxRejectedError(
+      `${name ?? 'the file'} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
+      problems,
+    );
   return out;
 }

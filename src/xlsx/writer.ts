@@ -3,7 +3,17 @@ import { createWriteStream } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { addPence } from '../common/money';
-import { CellInput, cellType, cellValue, clampWidth, ColumnSpec, columnLetter, displayLength, isTyped, numFmtFor, RowInput } from './columns';
+import {
+  CellInput,
+  cellValue,
+  clampWidth,
+  ColumnSpec,
+  columnLetter,
+  displayLength,
+  isTyped,
+  numFmtFor,
+  RowInput,
+} from './columns';
 
 /**
  * Streaming xlsx output on exceljs's WorkbookWriter: rows are written and released as they
@@ -48,25 +58,35 @@ const YIELD_EVERY = 500;
 const SHEET_NAME_MAX = 31;
 
 export function checkSheetName(name: string): void {
-  if (!name || name.length > SHEET_NAME_MAX || /[[\]:*?/\\]/.test(name)) throw new Error(`"${name}" is not a valid sheet name (1-31 characters, none of []:*?/\\)`);
+  if (!name || name.length > SHEET_NAME_MAX || /[[\]:*?/\\]/.test(name))
+    throw new Error(`"${name}" is not a valid sheet name (1-31 characters, none of []:*?/\\)`);
 }
 
 function totalColumns(sheet: SheetSpec, t: TotalSpec): ColumnSpec[] {
   const keys = t.columns ?? sheet.columns.filter((c) => c.type === 'money').map((c) => c.key);
   return keys.map((k) => {
     const c = sheet.columns.find((x) => x.key === k);
-    if (!c || (c.type !== 'money' && c.type !== 'integer')) throw new Error(`sheet ${sheet.name}: totals column "${k}" is not a money or integer column`);
+    if (!c || (c.type !== 'money' && c.type !== 'integer'))
+      throw new Error(`sheet ${sheet.name}: totals column "${k}" is not a money or integer column`);
     return c;
   });
 }
 
-async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSpec, opts: WriteOptions): Promise<SheetResult> {
+async function writeSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: SheetSpec,
+  opts: WriteOptions,
+): Promise<SheetResult> {
   checkSheetName(sheet.name);
   const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   const cols = sheet.columns;
   const widths = cols.map((c) => c.header.length);
   // Running exact sums (integer pence), checked to stay safe integers as they grow.
-  const totals = (sheet.totals ?? []).map((t) => ({ spec: t, cols: totalColumns(sheet, t), sums: new Map<string, number>() }));
+  const totals = (sheet.totals ?? []).map((t) => ({
+    spec: t,
+    cols: totalColumns(sheet, t),
+    sums: new Map<string, number>(),
+  }));
   for (const t of totals) for (const c of t.cols) t.sums.set(c.key, 0);
   // A column's format is its style, which every cell added below inherits (as exceljs does for
   // column styles); only a cell whose type differs from its column's gets its own format.
@@ -98,7 +118,8 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
       for (const c of t.cols) {
         const v = r[c.key];
         if (typeof v === 'number') t.sums.set(c.key, addPence(t.sums.get(c.key)!, v));
-        else if (isTyped(v) || (v !== null && v !== undefined)) throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
+        else if (isTyped(v) || (v !== null && v !== undefined))
+          throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
       }
     }
     n++;
@@ -131,7 +152,10 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
       } else if (t.spec.where) {
         const wIdx = cols.findIndex((x) => x.key === t.spec.where!.column);
         const wRange = `$${columnLetter(wIdx + 1)}$${firstData}:$${columnLetter(wIdx + 1)}$${lastData}`;
-        cells[idx] = { formula: `SUMIF(${wRange},"${t.spec.where.equals.replace(/"/g, '""')}",${range})`, result } as ExcelJS.CellFormulaValue;
+        cells[idx] = {
+          formula: `SUMIF(${wRange},"${t.spec.where.equals.replace(/"/g, '""')}",${range})`,
+          result,
+        } as ExcelJS.CellFormulaValue;
       } else {
         cells[idx] = { formula: `SUM(${range})`, result } as ExcelJS.CellFormulaValue;
       }
@@ -150,7 +174,11 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
 }
 
 /** Writes the sheets to `out` (ended when done) and reports what each sheet holds. */
-export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<SheetResult[]> {
+export async function writeXlsx(
+  out: Writable,
+  sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>,
+  opts: WriteOptions = {},
+): Promise<SheetResult[]> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = opts.creator ?? 'Growth Deal tracker';
   wb.created = opts.created ?? new Date();
@@ -168,12 +196,19 @@ export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec> | Asy
   return results;
 }
 
-export async function writeXlsxToFile(path: string, sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<SheetResult[]> {
+export async function writeXlsxToFile(
+  path: string,
+  sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>,
+  opts: WriteOptions = {},
+): Promise<SheetResult[]> {
   return writeXlsx(createWriteStream(path), sheets, opts);
 }
 
 /** For small workbooks that are stored (a frozen return, a template): the bytes. */
-export async function writeXlsxToBuffer(sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>, opts: WriteOptions = {}): Promise<{ bytes: Buffer; sheets: SheetResult[] }> {
+export async function writeXlsxToBuffer(
+  sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>,
+  opts: WriteOptions = {},
+): Promise<{ bytes: Buffer; sheets: SheetResult[] }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));

@@ -37,7 +37,17 @@ describe('xlsx writer', () => {
       { name: 'Meaford', kind: 'capital', amount: 10, jobs: 2, due: null },
       { name: 'Growth hub', kind: 'revenue', amount: 20, jobs: null, due: '2016-02-29' },
     ];
-    const { bytes, sheets } = await writeXlsxToBuffer([{ name: 'Summary', columns: COLS, rows, totals: [{ label: 'Capital total', where: { column: 'kind', equals: 'capital' } }, { label: 'Total', columns: ['amount', 'jobs'] }] }]);
+    const { bytes, sheets } = await writeXlsxToBuffer([
+      {
+        name: 'Summary',
+        columns: COLS,
+        rows,
+        totals: [
+          { label: 'Capital total', where: { column: 'kind', equals: 'capital' } },
+          { label: 'Total', columns: ['amount', 'jobs'] },
+        ],
+      },
+    ]);
     expect(sheets[0].totals).toEqual([
       { label: 'Capital total', values: { amount: 240000010 } },
       { label: 'Total', values: { amount: 240000030, jobs: 12 } },
@@ -64,7 +74,14 @@ describe('xlsx writer', () => {
   it('streams rows from an async iterable and totals them exactly (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: -1e12, max: 1e12 }), { maxLength: 30 }), async (amounts) => {
-        const { bytes, sheets } = await writeXlsxToBuffer([{ name: 'S', columns: COLS, rows: amounts.map((a, i) => ({ name: `r${i}`, kind: 'x', amount: a })), totals: [{ label: 'Total' }] }]);
+        const { bytes, sheets } = await writeXlsxToBuffer([
+          {
+            name: 'S',
+            columns: COLS,
+            rows: amounts.map((a, i) => ({ name: `r${i}`, kind: 'x', amount: a })),
+            totals: [{ label: 'Total' }],
+          },
+        ]);
         const exact = amounts.reduce((s, a) => s + a, 0);
         expect(sheets[0].totals[0].values.amount).toBe(exact);
         const ws = (await load(bytes)).getWorksheet('S')!;
@@ -79,7 +96,22 @@ describe('xlsx writer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xlsx-'));
     try {
       const progress: number[] = [];
-      const res = await writeXlsxToFile(join(dir, 'big.xlsx'), [{ name: 'Big', columns: [...COLS.slice(0, 4), { key: 'due', header: 'Due', type: 'date' }, { key: 'long', header: 'Long', type: 'text', maxWidth: 30 }], rows: slowRows(1200), totals: [{ label: 'Total' }] }], { onProgress: (_s, n) => progress.push(n) });
+      const res = await writeXlsxToFile(
+        join(dir, 'big.xlsx'),
+        [
+          {
+            name: 'Big',
+            columns: [
+              ...COLS.slice(0, 4),
+              { key: 'due', header: 'Due', type: 'date' },
+              { key: 'long', header: 'Long', type: 'text', maxWidth: 30 },
+            ],
+            rows: slowRows(1200),
+            totals: [{ label: 'Total' }],
+          },
+        ],
+        { onProgress: (_s, n) => progress.push(n) },
+      );
       expect(res[0].rows).toBe(1200);
       expect(res[0].totals[0].values.amount).toBe((1199 * 1200 * 101) / 2 + 7 * 1200);
       expect(progress).toEqual([500, 1000, 1200]);
@@ -92,8 +124,15 @@ describe('xlsx writer', () => {
   });
 
   it('refuses bad sheet names and duplicate sheets', async () => {
-    await expect(writeXlsxToBuffer([{ name: 'a/b', columns: COLS, rows: [] }])).rejects.toThrow('not a valid sheet name');
-    await expect(writeXlsxToBuffer([{ name: 'A', columns: COLS, rows: [] }, { name: 'a', columns: COLS, rows: [] }])).rejects.toThrow('two sheets');
+    await expect(writeXlsxToBuffer([{ name: 'a/b', columns: COLS, rows: [] }])).rejects.toThrow(
+      'not a valid sheet name',
+    );
+    await expect(
+      writeXlsxToBuffer([
+        { name: 'A', columns: COLS, rows: [] },
+        { name: 'a', columns: COLS, rows: [] },
+      ]),
+    ).rejects.toThrow('two sheets');
   });
 });
 
@@ -130,7 +169,10 @@ describe('xlsx reader', () => {
       ['two', 'Etruria', '2015-02-30', '12.345'],
       [1.5, null, 'soon', 'abc'],
     ]);
-    const err = await readXlsx(bytes, [{ name: 'Update', columns: READ }, { name: 'Missing', columns: READ }]).catch((e: unknown) => e);
+    const err = await readXlsx(bytes, [
+      { name: 'Update', columns: READ },
+      { name: 'Missing', columns: READ },
+    ]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(XlsxRejectedError);
     expect((err as XlsxRejectedError).status).toBe(422);
     expect((err as XlsxRejectedError).problems).toEqual([
@@ -146,14 +188,18 @@ describe('xlsx reader', () => {
   });
 
   it('names a missing column', async () => {
-    const err = (await readXlsx(await workbookWith([]), [{ name: 'Update', columns: [...READ, { key: 'x', header: 'Outputs', type: 'integer' }] }]).catch((e: unknown) => e)) as XlsxRejectedError;
+    const err = (await readXlsx(await workbookWith([]), [
+      { name: 'Update', columns: [...READ, { key: 'x', header: 'Outputs', type: 'integer' }] },
+    ]).catch((e: unknown) => e)) as XlsxRejectedError;
     expect(err.problems).toEqual(['Update!E1: column "Outputs" is missing from the header row']);
   });
 
   it('refuses non-xlsx, damaged and oversized files before parsing', async () => {
     await expect(readXlsx(Buffer.from('name,amount\nA,1\n'), [])).rejects.toThrow('is not an xlsx workbook');
     const good = await workbookWith([]);
-    await expect(readXlsx(good.subarray(0, Math.floor(good.length / 2)), [])).rejects.toThrow('is damaged: the zip archive is incomplete');
+    await expect(readXlsx(good.subarray(0, Math.floor(good.length / 2)), [])).rejects.toThrow(
+      'is damaged: the zip archive is incomplete',
+    );
     const corrupt = Buffer.from(good);
     corrupt.fill(0x41, 40, corrupt.length - 200);
     await expect(readXlsx(corrupt, [])).rejects.toThrow(/is damaged or is not an xlsx workbook/);
@@ -180,7 +226,11 @@ describe('templates', () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on('data', (c: Buffer) => chunks.push(c));
-    await writeTemplate(out, { kind: 'partner-update/1', identity, sheets: [{ name: 'Spend', columns: COLS2, rows: [{ quarter: '2015-16 Q1', forecast: null }] }] });
+    await writeTemplate(out, {
+      kind: 'partner-update/1',
+      identity,
+      sheets: [{ name: 'Spend', columns: COLS2, rows: [{ quarter: '2015-16 Q1', forecast: null }] }],
+    });
     return Buffer.concat(chunks);
   }
 
@@ -189,8 +239,12 @@ describe('templates', () => {
     wb.getWorksheet('Spend')!.getCell('B2').value = 125000.5;
     const filled = Buffer.from(await wb.xlsx.writeBuffer());
     const spec = { kind: 'partner-update/1', identity, sheets: [{ name: 'Spend', columns: COLS2 }] };
-    expect(await readTemplate(filled, spec)).toEqual({ Spend: [{ row: 2, values: { quarter: '2015-16 Q1', forecast: 12500050 } }] });
-    const err = (await readTemplate(filled, { ...spec, identity: { ...identity, Project: 'MEAFORD' } }).catch((e: unknown) => e)) as XlsxRejectedError;
+    expect(await readTemplate(filled, spec)).toEqual({
+      Spend: [{ row: 2, values: { quarter: '2015-16 Q1', forecast: 12500050 } }],
+    });
+    const err = (await readTemplate(filled, { ...spec, identity: { ...identity, Project: 'MEAFORD' } }).catch(
+      (e: unknown) => e,
+    )) as XlsxRejectedError;
     expect(err.problems).toEqual(['About!B4: this file is for project "ETRURIA", not "MEAFORD"']);
     const empty = (await readTemplate(await template(), spec).catch((e: unknown) => e)) as XlsxRejectedError;
     expect(empty.problems).toEqual(['Spend!B2: Forecast (£) is required']);

@@ -6,7 +6,10 @@ import { chromiumAvailable, chromiumPath } from '../../src/dashboard/briefing';
  */
 export function chromiumForTests(what: string): boolean {
   if (chromiumAvailable()) return true;
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(`REQUIRE_CHROMIUM=1 but chromium is not installed at ${chromiumPath()}`);
-  console.warn(`SKIPPED ${what}: chromium is not installed at ${chromiumPath()} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (process.env.REQUIRE_CHROMIUM === '1')
+    throw new Error(`REQUIRE_CHROMIUM=1 but chromium is not installed at ${chromiumPath()}`);
+  console.warn(
+    `SKIPPED ${what}: chromium is not installed at ${chromiumPath()} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
   return false;
 }

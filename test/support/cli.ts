@@ -3,7 +3,10 @@ import { CliContext } from '../../src/cli/cli-context';
 import { runCli } from '../../src/cli';
 
 /** Runs the CLI in-process with the given environment; returns exit code and output. */
-export async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+export async function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let o = '';
@@ -11,7 +14,14 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
   out.on('data', (d) => (o += String(d)));
   err.on('data', (d) => (e += String(d)));
   const saved: Record<string, string | undefined> = {};
-  for (const k of ['DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_PATH', 'SEED_ON_START', 'DEMO_DATA', ...Object.keys(env)]) {
+  for (const k of [
+    'DATABASE_URL',
+    'DATABASE_SCHEMA',
+    'DATABASE_PATH',
+    'SEED_ON_START',
+    'DEMO_DATA',
+    ...Object.keys(env),
+  ]) {
     saved[k] = process.env[k];
     delete process.env[k];
   }

@@ -21,9 +21,12 @@ export function postgresAvailable(): boolean {
     pgAvailable = false;
   }
   if (!pgAvailable) {
-    if (process.env.REQUIRE_POSTGRES === '1') throw new Error('REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at 127.0.0.1:5432');
+    if (process.env.REQUIRE_POSTGRES === '1')
+      throw new Error('REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at 127.0.0.1:5432');
     // Loud, once per file: the suite still runs on SQLite.
-    console.warn('SKIPPED on PostgreSQL: no server answers at 127.0.0.1:5432 (install and start PostgreSQL, or see .ci/run)');
+    console.warn(
+      'SKIPPED on PostgreSQL: no server answers at 127.0.0.1:5432 (install and start PostgreSQL, or see .ci/run)',
+    );
   }
   return pgAvailable;
 }

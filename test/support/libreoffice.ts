@@ -21,7 +21,9 @@ let available: boolean | undefined;
 
 export function sofficePath(): string | null {
   try {
-    return execFileSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' }).trim() || null;
+    return (
+      execFileSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' }).trim() || null
+    );
   } catch {
     return null;
   }
@@ -31,7 +33,8 @@ export function libreOfficeAvailable(): boolean {
   if (available !== undefined) return available;
   available = sofficePath() !== null;
   if (!available) {
-    if (process.env.REQUIRE_LIBREOFFICE === '1') throw new Error('REQUIRE_LIBREOFFICE=1 but soffice is not installed: apt-get install libreoffice-calc-nogui');
+    if (process.env.REQUIRE_LIBREOFFICE === '1')
+      throw new Error('REQUIRE_LIBREOFFICE=1 but soffice is not installed: apt-get install libreoffice-calc-nogui');
     console.warn('SKIPPED LibreOffice checks: soffice is not installed (Debian package libreoffice-calc-nogui)');
   }
   return available;
@@ -47,12 +50,27 @@ export async function xlsxToCsvSheets(xlsxPath: string, sheetNames: string[]): P
     copyFileSync(xlsxPath, input);
     const profile = join(work, 'profile');
     const outDir = join(work, 'out');
-    const { stderr } = await run(soffice, [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', CSV_FILTER, '--outdir', outDir, input], { timeout: 120_000 });
+    const { stderr } = await run(
+      soffice,
+      [
+        `-env:UserInstallation=file://${profile}`,
+        '--headless',
+        '--norestore',
+        '--convert-to',
+        CSV_FILTER,
+        '--outdir',
+        outDir,
+        input,
+      ],
+      { timeout: 120_000 },
+    );
     const files = readdirSync(outDir);
     if (files.length === 0) throw new Error(`LibreOffice wrote nothing: ${stderr}`);
     const out: Record<string, string[][]> = {};
     for (const name of sheetNames) {
-      const file = files.find((f) => f === `book-${name}.csv`) ?? (sheetNames.length === 1 ? files.find((f) => f === 'book.csv') : undefined);
+      const file =
+        files.find((f) => f === `book-${name}.csv`) ??
+        (sheetNames.length === 1 ? files.find((f) => f === 'book.csv') : undefined);
       if (!file) throw new Error(`LibreOffice wrote no CSV for sheet ${name} (files: ${files.join(', ')})`);
       out[name] = parse(readFileSync(join(outDir, file), 'utf8'), { relaxColumnCount: true }) as string[][];
     }

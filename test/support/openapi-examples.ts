@@ -3,8 +3,19 @@
  * (the DTOs' `example`s), so the fuzzer can start from a body that passes validation and
  * mutate a field or two: that reaches the services, not just the validation pipe.
  */
-type Schema = { $ref?: string; type?: string; example?: unknown; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };
-export type OpenApiDoc = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components: { schemas: Record<string, Schema> } };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  example?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  allOf?: Schema[];
+};
+export type OpenApiDoc = {
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+  components: { schemas: Record<string, Schema> };
+};
 
 function exampleOf(doc: OpenApiDoc, s: Schema | undefined, depth = 0): unknown {
   if (!s || depth > 6) return null;
@@ -35,10 +46,23 @@ export function exampleBody(doc: OpenApiDoc, method: string, url: string): unkno
 }
 
 /** Every path to a value inside `v` (object keys and array indexes), the root excluded. */
-export function pathsOf(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+export function pathsOf(
+  v: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (prefix.length > 4) return out;
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), pathsOf(x, [...prefix, i], out)));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), pathsOf(x, [...prefix, k], out);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      out.push([...prefix, i]);
+      pathsOf(x, [...prefix, i], out);
+    });
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      out.push([...prefix, k]);
+      pathsOf(x, [...prefix, k], out);
+    }
+  }
   return out;
 }
 

@@ -6,7 +6,12 @@ import { ReturnVersion } from '../../src/periods/return-version.entity';
  * A test fixture that closes quarters the way a submitted return does (a return_version row),
  * without assembling a return: for tests about locking, not about returns.
  */
-export async function closeQuartersForTest(m: EntityManager, programmeId: number, quarters: string[], at: string): Promise<void> {
+export async function closeQuartersForTest(
+  m: EntityManager,
+  programmeId: number,
+  quarters: string[],
+  at: string,
+): Promise<void> {
   for (const quarter of quarters) {
     const snapshot = JSON.stringify({ testFixture: true, quarter });
     await m.insert(ReturnVersion, {

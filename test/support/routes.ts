@@ -45,7 +45,8 @@ function nestHandlers(app: NestFastifyApplication): Map<string, { rule: AccessRu
         const roles: Role[] | undefined = Reflect.getMetadata(ROLES_KEY, fn) ?? Reflect.getMetadata(ROLES_KEY, cls);
         const rule: AccessRule = isPublic ? { kind: 'public' } : roles ? { kind: 'roles', roles } : { kind: 'none' };
         for (const b of ([] as string[]).concat(base)) {
-          for (const p of ([] as string[]).concat(path)) out.set(`${RequestMethod[m]} ${joinPath(b, p)}`, { rule, handler: `${cls.name}.${name}` });
+          for (const p of ([] as string[]).concat(path))
+            out.set(`${RequestMethod[m]} ${joinPath(b, p)}`, { rule, handler: `${cls.name}.${name}` });
         }
       }
     }
@@ -78,5 +79,7 @@ export function discoverRoutes(app: NestFastifyApplication): DiscoveredRoute[] {
 
 /** Fills path parameters: `:code` and `:project` from `values`, anything else from `fallback`. */
 export function fillPath(url: string, values: Record<string, string>, fallback = 'MATRIX'): string {
-  return url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? fallback)).replace(/\*$/, 'index.html');
+  return url
+    .replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? fallback))
+    .replace(/\*$/, 'index.html');
 }

@@ -19,7 +19,12 @@ export interface TestResponse {
 }
 
 /** method, url, optional JSON (or raw string/Buffer) body, optional headers. */
-export type RequestFn = (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<TestResponse>;
+export type RequestFn = (
+  method: string,
+  url: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<TestResponse>;
 
 export interface AsOptions {
   /** Project codes assigned to a programme manager. */
@@ -46,7 +51,10 @@ export interface TestApp {
   /** How the test admin appears as an actor in the audit trail and change requests. */
   adminActor: string;
   /** GET as the test admin, keeping the body as raw bytes (downloads, hashes). */
-  getBytes(url: string, headers?: Record<string, string>): Promise<{ status: number; bytes: Buffer; headers: Record<string, unknown> }>;
+  getBytes(
+    url: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; bytes: Buffer; headers: Record<string, unknown> }>;
   /** Requests with no Authorization header. */
   anonymous: RequestFn;
   /** A new user of that role (with a fresh token); requests as them. */
@@ -57,10 +65,15 @@ export interface TestApp {
 }
 
 /** Environment for a fresh, empty database of the given kind. */
-export async function freshDatabaseEnv(kind: DbKind): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+export async function freshDatabaseEnv(
+  kind: DbKind,
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'gdt-'));
-    return { env: { DATABASE_PATH: join(dir, 'test.sqlite') }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      env: { DATABASE_PATH: join(dir, 'test.sqlite') },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = await freshPgSchema();
   return { env: { DATABASE_URL: PG_BASE_URL, DATABASE_SCHEMA: schema }, cleanup: () => dropPgSchema(schema) };
@@ -70,7 +83,11 @@ export async function freshDatabaseEnv(kind: DbKind): Promise<{ env: Record<stri
  * Starts the real app (real database, migrations, seed as configured) on a fresh database.
  * Requests go through Fastify's inject: the full HTTP stack without a port.
  */
-export async function startTestApp(kind: DbKind, extraEnv: Record<string, string> = {}, opts: CreateAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DbKind,
+  extraEnv: Record<string, string> = {},
+  opts: CreateAppOptions = {},
+): Promise<TestApp> {
   const { env: dbEnv, cleanup } = await freshDatabaseEnv(kind);
   const env = { LOG_LEVEL: 'silent', SEED_ON_START: 'true', DEMO_DATA: 'false', ...dbEnv, ...extraEnv };
   const saved: Record<string, string | undefined> = {};
@@ -101,10 +118,25 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
   const tokenFor = async (role: Role, opts: AsOptions = {}): Promise<string> => {
     const n = ++users;
     const email = `${role.replace('_', '-')}-${n}@test.invalid`;
-    await auth.createUser({ name: `Test ${role} ${n}`, email, role, projects: opts.projects, programme: opts.projects?.length ? (opts.programme ?? 'SSLEP-GD-2014') : undefined }, SYSTEM_ACTOR);
+    await auth.createUser(
+      {
+        name: `Test ${role} ${n}`,
+        email,
+        role,
+        projects: opts.projects,
+        programme: opts.projects?.length ? (opts.programme ?? 'SSLEP-GD-2014') : undefined,
+      },
+      SYSTEM_ACTOR,
+    );
     return (await auth.createToken(email, 1, 'test', SYSTEM_ACTOR)).token;
   };
-  const send = async (method: string, url: string, body: unknown, headers: Record<string, string>, token: string | undefined): Promise<TestResponse> => {
+  const send = async (
+    method: string,
+    url: string,
+    body: unknown,
+    headers: Record<string, string>,
+    token: string | undefined,
+  ): Promise<TestResponse> => {
     const bearer: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const given = { ...headers };
     if ('authorization' in given) {
@@ -114,8 +146,19 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     const res = await app.inject({
       method: method as 'GET',
       url,
-      payload: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-      headers: { ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...bearer, ...given },
+      payload:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || Buffer.isBuffer(body)
+            ? body
+            : JSON.stringify(body),
+      headers: {
+        ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)
+          ? { 'content-type': 'application/json' }
+          : {}),
+        ...bearer,
+        ...given,
+      },
     });
     let parsed: unknown = undefined;
     try {
@@ -126,7 +169,10 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     return { status: res.statusCode, body: parsed, text: res.body, headers: res.headers as Record<string, unknown> };
   };
   const adminToken = await tokenFor('admin');
-  const as = (token: string | undefined): RequestFn => (method, url, body, headers = {}) => send(method, url, body, headers, token);
+  const as =
+    (token: string | undefined): RequestFn =>
+    (method, url, body, headers = {}) =>
+      send(method, url, body, headers, token);
   return {
     kind,
     app,
@@ -137,7 +183,11 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
     token: adminToken,
     adminActor: 'Test admin 1 <admin-1@test.invalid>',
     async getBytes(url, headers = {}) {
-      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${adminToken}`, ...headers } });
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${adminToken}`, ...headers },
+      });
       return { status: res.statusCode, bytes: res.rawPayload, headers: res.headers as Record<string, unknown> };
     },
     request: as(adminToken),
@@ -155,7 +205,9 @@ export async function startTestApp(kind: DbKind, extraEnv: Record<string, string
 export async function tableCounts(ds: DataSource): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const meta of ds.entityMetadatas) {
-    const rows: { n: string | number }[] = await ds.query(`SELECT COUNT(*) AS n FROM ${ds.driver.escape(meta.tableName)}`);
+    const rows: { n: string | number }[] = await ds.query(
+      `SELECT COUNT(*) AS n FROM ${ds.driver.escape(meta.tableName)}`,
+    );
     out[meta.tableName] = Number(rows[0].n);
   }
   return out;

@@ -14,7 +14,11 @@ const PAYLOAD_DOC =
   'rebaseline_milestone: {"milestones":[{"id":12,"baselineDate":"2016-09-30"}]}. rebaseline_target: {"targets":[{"project":"SWAR","metric":"ROAD_NEW","target":"2.500"}]} (leave out project for the programme\'s own target; value in the metric\'s unit).';
 
 export class CreateChangeRequestDto {
-  @ApiProperty({ example: 'reallocation', description: 'reallocation, reprofile_years, reprofile_spend, rebaseline_milestone, rebaseline_target, envelope_change, add_project, withdraw_project, put_on_hold (and any kind other features register)' })
+  @ApiProperty({
+    example: 'reallocation',
+    description:
+      'reallocation, reprofile_years, reprofile_spend, rebaseline_milestone, rebaseline_target, envelope_change, add_project, withdraw_project, put_on_hold (and any kind other features register)',
+  })
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'kind must be a change request kind such as "reallocation"' })
   kind: string;
 
@@ -23,7 +27,9 @@ export class CreateChangeRequestDto {
   @Length(1, 300)
   title: string;
 
-  @ApiProperty({ example: 'Meaford’s land purchase came in under budget; Lichfield’s bus station tender came in over.' })
+  @ApiProperty({
+    example: 'Meaford’s land purchase came in under budget; Lichfield’s bus station tender came in over.',
+  })
   @IsString()
   @Length(1, 5000)
   reason: string;
@@ -34,7 +40,15 @@ export class CreateChangeRequestDto {
   @Length(0, 5000)
   evidence?: string;
 
-  @ApiProperty({ description: PAYLOAD_DOC, example: { lines: [{ allocationId: 3, delta: '-1000000.00' }, { allocationId: 2, delta: '1000000.00' }] } })
+  @ApiProperty({
+    description: PAYLOAD_DOC,
+    example: {
+      lines: [
+        { allocationId: 3, delta: '-1000000.00' },
+        { allocationId: 2, delta: '1000000.00' },
+      ],
+    },
+  })
   @IsObject()
   payload: Record<string, unknown>;
 }

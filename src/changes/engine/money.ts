@@ -13,7 +13,9 @@ export interface AllocationFact {
 }
 
 /** One line of a reallocation: change an existing allocation, or create a new one. */
-export type MoneyLine = { op: 'adjust'; allocationId: number; deltaPence: number } | { op: 'create'; sourceKind: string; amountPence: number };
+export type MoneyLine =
+  | { op: 'adjust'; allocationId: number; deltaPence: number }
+  | { op: 'create'; sourceKind: string; amountPence: number };
 
 export function lineDelta(l: MoneyLine): number {
   return l.op === 'adjust' ? l.deltaPence : l.amountPence;
@@ -46,7 +48,13 @@ export function negativeLines(facts: readonly AllocationFact[], lines: readonly 
   });
   const out: NegativeLine[] = [];
   for (const [allocationId, resultPence] of running) {
-    if (resultPence < 0) out.push({ index: lastIndex.get(allocationId)!, allocationId, currentPence: amount.get(allocationId) ?? 0, resultPence });
+    if (resultPence < 0)
+      out.push({
+        index: lastIndex.get(allocationId)!,
+        allocationId,
+        currentPence: amount.get(allocationId) ?? 0,
+        resultPence,
+      });
   }
   return out.sort((a, b) => a.index - b.index);
 }
@@ -55,7 +63,11 @@ export function negativeLines(facts: readonly AllocationFact[], lines: readonly 
  * Applies lines to a list of allocations. New allocations get ids from `nextId` upwards, in line
  * order. Throws when an adjusted allocation is unknown or would go negative.
  */
-export function applyMoneyLines(facts: readonly AllocationFact[], lines: readonly MoneyLine[], nextId: number): { facts: AllocationFact[]; createdIds: number[] } {
+export function applyMoneyLines(
+  facts: readonly AllocationFact[],
+  lines: readonly MoneyLine[],
+  nextId: number,
+): { facts: AllocationFact[]; createdIds: number[] } {
   const out = facts.map((f) => ({ ...f }));
   const byId = new Map(out.map((f) => [f.id, f]));
   const createdIds: number[] = [];
@@ -78,7 +90,11 @@ export function applyMoneyLines(facts: readonly AllocationFact[], lines: readonl
 /** The lines that undo `lines` once applied (created allocations are taken back to zero). */
 export function inverseLines(lines: readonly MoneyLine[], createdIds: readonly number[]): MoneyLine[] {
   let c = 0;
-  return lines.map((l) => (l.op === 'adjust' ? { op: 'adjust' as const, allocationId: l.allocationId, deltaPence: -l.deltaPence } : { op: 'adjust' as const, allocationId: createdIds[c++], deltaPence: -l.amountPence }));
+  return lines.map((l) =>
+    l.op === 'adjust'
+      ? { op: 'adjust' as const, allocationId: l.allocationId, deltaPence: -l.deltaPence }
+      : { op: 'adjust' as const, allocationId: createdIds[c++], deltaPence: -l.amountPence },
+  );
 }
 
 /** Approved, non-withdrawn money per source kind. */
@@ -117,7 +133,8 @@ export function envelopeBreaches(x: {
     const envBefore = x.envelopesBefore[k] ?? before;
     const envAfter = x.envelopesAfter[k] ?? envBefore;
     const worse = after > before || envAfter < envBefore;
-    if (worse && after > envAfter) out.push({ sourceKind: k, envelopePence: envAfter, totalPence: after, excessPence: after - envAfter });
+    if (worse && after > envAfter)
+      out.push({ sourceKind: k, envelopePence: envAfter, totalPence: after, excessPence: after - envAfter });
   }
   return out;
 }

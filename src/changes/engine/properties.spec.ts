@@ -1,11 +1,26 @@
 import fc from 'fast-check';
-import { AllocationFact, applyMoneyLines, inverseLines, MoneyLine, negativeLines, netPence, totalsByKind } from './money';
+import {
+  AllocationFact,
+  applyMoneyLines,
+  inverseLines,
+  MoneyLine,
+  negativeLines,
+  netPence,
+  totalsByKind,
+} from './money';
 
 const KINDS = ['LGF', 'LGF_PROVISIONAL', 'LOCAL_MATCH', 'PRIVATE_MATCH'];
 
 /** Allocations up to £100m each, in pence, some withdrawn. */
 const allocationsArb = fc
-  .array(fc.record({ sourceKind: fc.constantFrom(...KINDS), amountPence: fc.integer({ min: 0, max: 10_000_000_000 }), withdrawn: fc.boolean() }), { minLength: 2, maxLength: 12 })
+  .array(
+    fc.record({
+      sourceKind: fc.constantFrom(...KINDS),
+      amountPence: fc.integer({ min: 0, max: 10_000_000_000 }),
+      withdrawn: fc.boolean(),
+    }),
+    { minLength: 2, maxLength: 12 },
+  )
   .map((xs) => xs.map((x, i) => ({ ...x, id: i + 1 }) as AllocationFact));
 
 /**
@@ -19,7 +34,10 @@ function balancedLinesArb(facts: AllocationFact[]) {
       fc.record({
         from: fc.integer({ min: 0, max: facts.length - 1 }),
         share: fc.integer({ min: 1, max: 1000 }),
-        to: fc.oneof(fc.integer({ min: 0, max: facts.length - 1 }).map((i) => ({ existing: i })), fc.constantFrom(...KINDS).map((k) => ({ kind: k }))),
+        to: fc.oneof(
+          fc.integer({ min: 0, max: facts.length - 1 }).map((i) => ({ existing: i })),
+          fc.constantFrom(...KINDS).map((k) => ({ kind: k })),
+        ),
       }),
       { minLength: 1, maxLength: 6 },
     )

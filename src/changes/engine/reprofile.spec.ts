@@ -1,10 +1,22 @@
 import fc from 'fast-check';
-import { applyMoves, Baselines, BaselineMove, inverseMoves, netOf, reprofileProblems, totalOf, yearTotals } from './reprofile';
+import {
+  applyMoves,
+  Baselines,
+  BaselineMove,
+  inverseMoves,
+  netOf,
+  reprofileProblems,
+  totalOf,
+  yearTotals,
+} from './reprofile';
 
 const QUARTERS = ['2015-16', '2016-17', '2017-18', '2018-19'].flatMap((y) => [1, 2, 3, 4].map((q) => `${y} Q${q}`));
 
 /** A project × source profile: up to £5m a quarter, in pence, some quarters absent. */
-const profileArb = fc.dictionary(fc.constantFrom(...QUARTERS), fc.integer({ min: 0, max: 500_000_000 }), { minKeys: 1, maxKeys: QUARTERS.length });
+const profileArb = fc.dictionary(fc.constantFrom(...QUARTERS), fc.integer({ min: 0, max: 500_000_000 }), {
+  minKeys: 1,
+  maxKeys: QUARTERS.length,
+});
 
 /**
  * A balanced re-profile over `profile`: each step takes a share of one quarter's current
@@ -12,7 +24,14 @@ const profileArb = fc.dictionary(fc.constantFrom(...QUARTERS), fc.integer({ min:
  */
 function balancedMovesArb(profile: Baselines) {
   return fc
-    .array(fc.record({ from: fc.constantFrom(...QUARTERS), to: fc.constantFrom(...QUARTERS), share: fc.integer({ min: 1, max: 1000 }) }), { minLength: 1, maxLength: 8 })
+    .array(
+      fc.record({
+        from: fc.constantFrom(...QUARTERS),
+        to: fc.constantFrom(...QUARTERS),
+        share: fc.integer({ min: 1, max: 1000 }),
+      }),
+      { minLength: 1, maxLength: 8 },
+    )
     .map((steps) => {
       const running = { ...profile };
       const delta = new Map<string, number>();
@@ -26,7 +45,9 @@ function balancedMovesArb(profile: Baselines) {
         delta.set(s.to, (delta.get(s.to) ?? 0) + amount);
       }
       // One line per quarter, as the payload requires; zero lines are left out.
-      return [...delta].filter(([, d]) => d !== 0).map(([quarter, deltaPence]) => ({ quarter, deltaPence }) as BaselineMove);
+      return [...delta]
+        .filter(([, d]) => d !== 0)
+        .map(([quarter, deltaPence]) => ({ quarter, deltaPence }) as BaselineMove);
     });
 }
 
@@ -58,10 +79,19 @@ describe('property: a balanced re-profile and its inverse', () => {
   it('an unbalanced set is refused naming the net, whatever else is right', () => {
     fc.assert(
       fc.property(
-        profileArb.chain((p) => fc.tuple(fc.constant(p), balancedMovesArb(p), fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((n) => n !== 0))),
+        profileArb.chain((p) =>
+          fc.tuple(
+            fc.constant(p),
+            balancedMovesArb(p),
+            fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((n) => n !== 0),
+          ),
+        ),
         ([profile, moves, extra]) => {
           const q = QUARTERS[QUARTERS.length - 1];
-          const unbalanced = [...moves.filter((m) => m.quarter !== q), { quarter: q, deltaPence: (moves.find((m) => m.quarter === q)?.deltaPence ?? 0) + Math.abs(extra) }];
+          const unbalanced = [
+            ...moves.filter((m) => m.quarter !== q),
+            { quarter: q, deltaPence: (moves.find((m) => m.quarter === q)?.deltaPence ?? 0) + Math.abs(extra) },
+          ];
           const net = netOf(unbalanced);
           expect(net).not.toBe(0);
           const p = reprofileProblems(profile, unbalanced, new Set()).find((x) => x.code === 'UNBALANCED');
@@ -77,27 +107,50 @@ describe('reprofileProblems, by hand', () => {
   const profile = { '2016-17 Q3': 30_000_000, '2016-17 Q4': 10_000_000 };
 
   it('names the net of an unbalanced set', () => {
-    const p = reprofileProblems(profile, [{ quarter: '2016-17 Q4', deltaPence: -10_000_000 }, { quarter: '2017-18 Q1', deltaPence: 9_000_000 }], new Set());
+    const p = reprofileProblems(
+      profile,
+      [
+        { quarter: '2016-17 Q4', deltaPence: -10_000_000 },
+        { quarter: '2017-18 Q1', deltaPence: 9_000_000 },
+      ],
+      new Set(),
+    );
     expect(p).toEqual([
       {
         index: null,
         code: 'UNBALANCED',
         netPence: -1_000_000,
-        problem: 'the lines do not balance: 2016-17 Q4 -100000.00, 2017-18 Q1 +90000.00; net -10000.00 (a re-profile keeps the same total: the net must be 0.00)',
+        problem:
+          'the lines do not balance: 2016-17 Q4 -100000.00, 2017-18 Q1 +90000.00; net -10000.00 (a re-profile keeps the same total: the net must be 0.00)',
       },
     ]);
   });
 
   it('refuses a locked quarter and a negative baseline, line by line', () => {
-    const p = reprofileProblems(profile, [{ quarter: '2016-17 Q3', deltaPence: -1 }, { quarter: '2016-17 Q4', deltaPence: -10_000_001 }, { quarter: '2017-18 Q1', deltaPence: 10_000_002 }], new Set(['2016-17 Q3']));
+    const p = reprofileProblems(
+      profile,
+      [
+        { quarter: '2016-17 Q3', deltaPence: -1 },
+        { quarter: '2016-17 Q4', deltaPence: -10_000_001 },
+        { quarter: '2017-18 Q1', deltaPence: 10_000_002 },
+      ],
+      new Set(['2016-17 Q3']),
+    );
     expect(p.map((x) => [x.index, x.code])).toEqual([
       [0, 'PERIOD_LOCKED'],
       [1, 'NEGATIVE_BASELINE'],
     ]);
-    expect(p[1].problem).toBe('would take the 2016-17 Q4 baseline from 100000.00 to -0.01: a baseline cannot go below 0.00');
+    expect(p[1].problem).toBe(
+      'would take the 2016-17 Q4 baseline from 100000.00 to -0.01: a baseline cannot go below 0.00',
+    );
   });
 
   it('applies exactly', () => {
-    expect(applyMoves(profile, [{ quarter: '2016-17 Q3', deltaPence: -5_000_000 }, { quarter: '2017-18 Q2', deltaPence: 5_000_000 }])).toEqual({ '2016-17 Q3': 25_000_000, '2016-17 Q4': 10_000_000, '2017-18 Q2': 5_000_000 });
+    expect(
+      applyMoves(profile, [
+        { quarter: '2016-17 Q3', deltaPence: -5_000_000 },
+        { quarter: '2017-18 Q2', deltaPence: 5_000_000 },
+      ]),
+    ).toEqual({ '2016-17 Q3': 25_000_000, '2016-17 Q4': 10_000_000, '2017-18 Q2': 5_000_000 });
   });
 });

@@ -44,22 +44,39 @@ function signed(pence: number): string {
  * Everything wrong with applying `moves` to `current`: quarters that are locked (their return
  * is submitted), baselines that would go below zero, and a net that is not zero (named).
  */
-export function reprofileProblems(current: Baselines, moves: BaselineMove[], locked: ReadonlySet<string>): ReprofileProblem[] {
+export function reprofileProblems(
+  current: Baselines,
+  moves: BaselineMove[],
+  locked: ReadonlySet<string>,
+): ReprofileProblem[] {
   const problems: ReprofileProblem[] = [];
   moves.forEach((mv, i) => {
     if (locked.has(mv.quarter)) {
-      problems.push({ index: i, code: 'PERIOD_LOCKED', problem: `${mv.quarter} is locked: its return has been submitted, so its baseline is history and cannot be re-profiled` });
+      problems.push({
+        index: i,
+        code: 'PERIOD_LOCKED',
+        problem: `${mv.quarter} is locked: its return has been submitted, so its baseline is history and cannot be re-profiled`,
+      });
       return;
     }
     const next = (current[mv.quarter] ?? 0) + mv.deltaPence;
     if (next < 0) {
-      problems.push({ index: i, code: 'NEGATIVE_BASELINE', problem: `would take the ${mv.quarter} baseline from ${pounds(current[mv.quarter] ?? 0)} to ${pounds(next)}: a baseline cannot go below 0.00` });
+      problems.push({
+        index: i,
+        code: 'NEGATIVE_BASELINE',
+        problem: `would take the ${mv.quarter} baseline from ${pounds(current[mv.quarter] ?? 0)} to ${pounds(next)}: a baseline cannot go below 0.00`,
+      });
     }
   });
   const net = netOf(moves);
   if (net !== 0) {
     const parts = moves.map((m) => `${m.quarter} ${signed(m.deltaPence)}`).join(', ');
-    problems.push({ index: null, code: 'UNBALANCED', netPence: net, problem: `the lines do not balance: ${parts}; net ${signed(net)} (a re-profile keeps the same total: the net must be 0.00)` });
+    problems.push({
+      index: null,
+      code: 'UNBALANCED',
+      netPence: net,
+      problem: `the lines do not balance: ${parts}; net ${signed(net)} (a re-profile keeps the same total: the net must be 0.00)`,
+    });
   }
   return problems;
 }

@@ -32,18 +32,40 @@ export class EnvelopeChangeKind implements ChangeKindHandler<EnvelopeChangePaylo
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { sourceKind, deltaPence, problems } = parse(payload);
     if (problems.length || !sourceKind || deltaPence === undefined) return problems;
-    if (!(await sourceKindCodes(m)).has(sourceKind)) return [{ field: 'payload.sourceKind', problem: `source kind "${sourceKind}" does not exist`, code: 'UNKNOWN_REFERENCE' }];
+    if (!(await sourceKindCodes(m)).has(sourceKind))
+      return [
+        {
+          field: 'payload.sourceKind',
+          problem: `source kind "${sourceKind}" does not exist`,
+          code: 'UNKNOWN_REFERENCE',
+        },
+      ];
     const current = (await effectiveEnvelopes(m, programme.id)).effective[sourceKind] ?? 0;
     if (current + deltaPence < 0) {
-      return [{ field: 'payload.delta', problem: `would take the ${sourceKind} envelope from ${displayPounds(current)} below zero`, code: 'NEGATIVE_ENVELOPE' }];
+      return [
+        {
+          field: 'payload.delta',
+          problem: `would take the ${sourceKind} envelope from ${displayPounds(current)} below zero`,
+          code: 'NEGATIVE_ENVELOPE',
+        },
+      ];
     }
     return [];
   }
 
-  async apply(_m: EntityManager, _p: Programme, payload: EnvelopeChangePayload, _a: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    _m: EntityManager,
+    _p: Programme,
+    payload: EnvelopeChangePayload,
+    _a: unknown,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const { sourceKind, deltaPence } = parse(payload);
     const r = await writes.moveEnvelope(sourceKind!, deltaPence!);
-    return { before: { envelope: { sourceKind, amount: formatPounds(r.beforePence) } }, after: { envelope: { sourceKind, amount: formatPounds(r.afterPence) } } };
+    return {
+      before: { envelope: { sourceKind, amount: formatPounds(r.beforePence) } },
+      after: { envelope: { sourceKind, amount: formatPounds(r.afterPence) } },
+    };
   }
 
   describe(payload: EnvelopeChangePayload, ctx: DescribeContext): string {

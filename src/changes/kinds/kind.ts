@@ -97,7 +97,11 @@ export interface ApprovedWrites {
   readonly changeNumber: number;
   allocation(id: number): Promise<Allocation>;
   adjustAllocation(id: number, deltaPence: number): Promise<{ before: AllocationSnapshot; after: AllocationSnapshot }>;
-  reperiodAllocation(id: number, period: Pick<NewAllocation, 'periodKind' | 'yearFrom' | 'yearTo'>, amountPence: number): Promise<{ before: AllocationSnapshot; after: AllocationSnapshot }>;
+  reperiodAllocation(
+    id: number,
+    period: Pick<NewAllocation, 'periodKind' | 'yearFrom' | 'yearTo'>,
+    amountPence: number,
+  ): Promise<{ before: AllocationSnapshot; after: AllocationSnapshot }>;
   createAllocation(spec: NewAllocation): Promise<AllocationSnapshot>;
   withdrawAllocation(id: number): Promise<{ before: AllocationSnapshot; after: AllocationSnapshot }>;
   /** Moves a source kind's envelope by `deltaPence`; returns the envelope before and after, in pence. */

@@ -19,7 +19,9 @@ export class PayloadReader {
 
   object(v: unknown, field: string, allowed: readonly string[]): Obj | undefined {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.invalid(field, 'must be an object');
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) this.invalid(`${field}.${k}`, `is not a field of this change (expected ${allowed.join(', ')})`);
+    for (const k of Object.keys(v))
+      if (!allowed.includes(k))
+        this.invalid(`${field}.${k}`, `is not a field of this change (expected ${allowed.join(', ')})`);
     return v as Obj;
   }
 
@@ -30,22 +32,36 @@ export class PayloadReader {
     return v;
   }
 
-  string(o: Obj, key: string, field: string, opts: { required?: boolean; max?: number; pattern?: RegExp; message?: string } = {}): string | undefined {
+  string(
+    o: Obj,
+    key: string,
+    field: string,
+    opts: { required?: boolean; max?: number; pattern?: RegExp; message?: string } = {},
+  ): string | undefined {
     const v = o[key];
-    if (v === undefined || v === null) return opts.required === false ? undefined : this.invalid(`${field}.${key}`, 'is required');
+    if (v === undefined || v === null)
+      return opts.required === false ? undefined : this.invalid(`${field}.${key}`, 'is required');
     if (typeof v !== 'string' || v.trim() === '') return this.invalid(`${field}.${key}`, 'must be a non-empty string');
-    if (v.length > (opts.max ?? 300)) return this.invalid(`${field}.${key}`, `must be at most ${opts.max ?? 300} characters`);
-    if (opts.pattern && !opts.pattern.test(v)) return this.invalid(`${field}.${key}`, opts.message ?? 'has the wrong form');
+    if (v.length > (opts.max ?? 300))
+      return this.invalid(`${field}.${key}`, `must be at most ${opts.max ?? 300} characters`);
+    if (opts.pattern && !opts.pattern.test(v))
+      return this.invalid(`${field}.${key}`, opts.message ?? 'has the wrong form');
     return v;
   }
 
   code(o: Obj, key: string, field: string, required = true): string | undefined {
-    return this.string(o, key, field, { required, max: 60, pattern: CODE_PATTERN, message: 'must be a code of upper-case letters, digits, dot, dash or underscore, e.g. "ETRURIA"' });
+    return this.string(o, key, field, {
+      required,
+      max: 60,
+      pattern: CODE_PATTERN,
+      message: 'must be a code of upper-case letters, digits, dot, dash or underscore, e.g. "ETRURIA"',
+    });
   }
 
   id(o: Obj, key: string, field: string): number | undefined {
     const v = o[key];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 2_147_483_647) return this.invalid(`${field}.${key}`, 'must be a whole number id');
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 2_147_483_647)
+      return this.invalid(`${field}.${key}`, 'must be a whole number id');
     return v;
   }
 
@@ -55,28 +71,40 @@ export class PayloadReader {
     try {
       pence = parsePounds(o[key]);
     } catch (e) {
-      return this.invalid(`${field}.${key}`, e instanceof MoneyFormatError ? e.problem : 'must be pounds with two decimal places');
+      return this.invalid(
+        `${field}.${key}`,
+        e instanceof MoneyFormatError ? e.problem : 'must be pounds with two decimal places',
+      );
     }
     if (sign === 'positive' && pence <= 0) return this.invalid(`${field}.${key}`, 'must be more than 0.00');
-    if (sign === 'nonzero' && pence === 0) return this.invalid(`${field}.${key}`, 'must not be 0.00 (leave the line out)');
+    if (sign === 'nonzero' && pence === 0)
+      return this.invalid(`${field}.${key}`, 'must not be 0.00 (leave the line out)');
     if (sign === 'nonnegative' && pence < 0) return this.invalid(`${field}.${key}`, 'must not be negative');
     return pence;
   }
 
   period(o: Obj, key: string, field: string): ReturnType<typeof parsePeriod> | undefined {
     const v = o[key];
-    if (typeof v !== 'string') return this.invalid(`${field}.${key}`, 'must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21"');
+    if (typeof v !== 'string')
+      return this.invalid(
+        `${field}.${key}`,
+        'must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21"',
+      );
     try {
       return parsePeriod(v);
     } catch (e) {
-      return this.invalid(`${field}.${key}`, `must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" (${(e as Error).message})`);
+      return this.invalid(
+        `${field}.${key}`,
+        `must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" (${(e as Error).message})`,
+      );
     }
   }
 
   oneOf<T extends string>(o: Obj, key: string, field: string, values: readonly T[], dflt?: T): T | undefined {
     const v = o[key];
     if (v === undefined && dflt !== undefined) return dflt;
-    if (typeof v !== 'string' || !values.includes(v as T)) return this.invalid(`${field}.${key}`, `must be one of ${values.join(', ')}`);
+    if (typeof v !== 'string' || !values.includes(v as T))
+      return this.invalid(`${field}.${key}`, `must be one of ${values.join(', ')}`);
     return v as T;
   }
 }

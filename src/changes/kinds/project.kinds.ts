@@ -20,14 +20,29 @@ export interface AddProjectPayload {
   location?: string;
   leadBody?: string;
   status?: 'pipeline' | 'approved' | 'in_delivery';
-  allocations: { sourceKind: string; period: string; amount: string; commitmentStatus: CommitmentStatus; description?: string }[];
+  allocations: {
+    sourceKind: string;
+    period: string;
+    amount: string;
+    commitmentStatus: CommitmentStatus;
+    description?: string;
+  }[];
 }
 
 const ADD_STATUSES = ['pipeline', 'approved', 'in_delivery'] as const;
 
 function parseAdd(payload: unknown) {
   const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['code', 'name', 'theme', 'description', 'location', 'leadBody', 'status', 'allocations']);
+  const o = r.object(payload, 'payload', [
+    'code',
+    'name',
+    'theme',
+    'description',
+    'location',
+    'leadBody',
+    'status',
+    'allocations',
+  ]);
   if (!o) return { problems: r.problems };
   const code = r.code(o, 'code', 'payload');
   const name = r.string(o, 'name', 'payload', { max: 300 });
@@ -36,7 +51,14 @@ function parseAdd(payload: unknown) {
   const location = r.string(o, 'location', 'payload', { required: false, max: 300 });
   const leadBody = r.code(o, 'leadBody', 'payload', false);
   const status = r.oneOf(o, 'status', 'payload', ADD_STATUSES, 'approved');
-  const allocations: { sourceKind: string; period: ReturnType<typeof parsePeriod>; amountPence: number; commitmentStatus: CommitmentStatus; description?: string; field: string }[] = [];
+  const allocations: {
+    sourceKind: string;
+    period: ReturnType<typeof parsePeriod>;
+    amountPence: number;
+    commitmentStatus: CommitmentStatus;
+    description?: string;
+    field: string;
+  }[] = [];
   r.array(o, 'allocations', 'payload', 0, 100)?.forEach((x, i) => {
     const f = `payload.allocations[${i}]`;
     const a = r.object(x, f, ['sourceKind', 'period', 'amount', 'commitmentStatus', 'description']);
@@ -44,11 +66,20 @@ function parseAdd(payload: unknown) {
     const sourceKind = r.code(a, 'sourceKind', f);
     const period = r.period(a, 'period', f);
     const amountPence = r.pounds(a, 'amount', f, 'positive');
-    const commitmentStatus = r.oneOf(a, 'commitmentStatus', f, COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'));
+    const commitmentStatus = r.oneOf(
+      a,
+      'commitmentStatus',
+      f,
+      COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
+    );
     const desc = r.string(a, 'description', f, { required: false, max: 2000 });
-    if (sourceKind && period && amountPence !== undefined && commitmentStatus) allocations.push({ sourceKind, period, amountPence, commitmentStatus, description: desc, field: f });
+    if (sourceKind && period && amountPence !== undefined && commitmentStatus)
+      allocations.push({ sourceKind, period, amountPence, commitmentStatus, description: desc, field: f });
   });
-  return { problems: r.problems, value: { code: code!, name: name!, theme, description, location, leadBody, status: status!, allocations } };
+  return {
+    problems: r.problems,
+    value: { code: code!, name: name!, theme, description, location, leadBody, status: status!, allocations },
+  };
 }
 
 /** Add a project with its approved allocations: the new money must fit each kind's envelope. */
@@ -59,23 +90,49 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { problems, value } = parseAdd(payload);
     if (problems.length || !value) return problems;
-    if ((await projectsByCode(m, programme.id, [value.code])).size) problems.push({ field: 'payload.code', problem: `a project with code "${value.code}" already exists`, code: 'DUPLICATE' });
+    if ((await projectsByCode(m, programme.id, [value.code])).size)
+      problems.push({
+        field: 'payload.code',
+        problem: `a project with code "${value.code}" already exists`,
+        code: 'DUPLICATE',
+      });
     if (value.theme && !(await m.findOne(Theme, { where: { programmeId: programme.id, code: value.theme } }))) {
-      problems.push({ field: 'payload.theme', problem: `theme "${value.theme}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+      problems.push({
+        field: 'payload.theme',
+        problem: `theme "${value.theme}" does not exist in this programme`,
+        code: 'UNKNOWN_REFERENCE',
+      });
     }
     if (value.leadBody && !(await m.findOne(Organisation, { where: { code: value.leadBody } }))) {
-      problems.push({ field: 'payload.leadBody', problem: `organisation "${value.leadBody}" does not exist`, code: 'UNKNOWN_REFERENCE' });
+      problems.push({
+        field: 'payload.leadBody',
+        problem: `organisation "${value.leadBody}" does not exist`,
+        code: 'UNKNOWN_REFERENCE',
+      });
     }
     const kinds = await sourceKindCodes(m);
     for (const a of value.allocations) {
-      if (!kinds.has(a.sourceKind)) problems.push({ field: `${a.field}.sourceKind`, problem: `source kind "${a.sourceKind}" does not exist`, code: 'UNKNOWN_REFERENCE' });
+      if (!kinds.has(a.sourceKind))
+        problems.push({
+          field: `${a.field}.sourceKind`,
+          problem: `source kind "${a.sourceKind}" does not exist`,
+          code: 'UNKNOWN_REFERENCE',
+        });
     }
     return problems;
   }
 
-  async apply(m: EntityManager, programme: Programme, payload: AddProjectPayload, _a: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    programme: Programme,
+    payload: AddProjectPayload,
+    _a: unknown,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const v = parseAdd(payload).value!;
-    const themeId = v.theme ? (await m.findOneOrFail(Theme, { where: { programmeId: programme.id, code: v.theme } })).id : null;
+    const themeId = v.theme
+      ? (await m.findOneOrFail(Theme, { where: { programmeId: programme.id, code: v.theme } })).id
+      : null;
     const leadId = v.leadBody ? (await m.findOneOrFail(Organisation, { where: { code: v.leadBody } })).id : null;
     const r = await m.insert(Project, {
       programmeId: programme.id,
@@ -88,12 +145,32 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
       leadOrganisationId: leadId,
     });
     const project = await m.findOneByOrFail(Project, { id: r.identifiers[0].id as number });
-    await writes.record({ programmeId: programme.id, projectId: project.id, entity: 'project', entityId: project.id, action: 'create', after: project });
+    await writes.record({
+      programmeId: programme.id,
+      projectId: project.id,
+      entity: 'project',
+      entityId: project.id,
+      action: 'create',
+      after: project,
+    });
     const allocations = [];
     for (const a of v.allocations) {
-      allocations.push(await writes.createAllocation({ sourceKind: a.sourceKind, projectId: project.id, poolId: null, ...a.period, amountPence: a.amountPence, commitmentStatus: a.commitmentStatus, description: a.description ?? null }));
+      allocations.push(
+        await writes.createAllocation({
+          sourceKind: a.sourceKind,
+          projectId: project.id,
+          poolId: null,
+          ...a.period,
+          amountPence: a.amountPence,
+          commitmentStatus: a.commitmentStatus,
+          description: a.description ?? null,
+        }),
+      );
     }
-    return { before: { project: null, allocations: [] }, after: { project: { code: project.code, name: project.name, status: project.status }, allocations } };
+    return {
+      before: { project: null, allocations: [] },
+      after: { project: { code: project.code, name: project.name, status: project.status }, allocations },
+    };
   }
 
   describe(payload: AddProjectPayload, ctx: DescribeContext): string {
@@ -136,21 +213,50 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
     const { project, problems } = parseProject(payload);
     if (problems.length || !project) return problems;
     const p = (await projectsByCode(m, programme.id, [project])).get(project);
-    if (!p) return [{ field: 'payload.project', problem: `project "${project}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' }];
-    if (this.refuseFrom.includes(p.status)) return [{ field: 'payload.project', problem: `project "${project}" is ${p.status}`, code: 'PROJECT_STATUS' }];
+    if (!p)
+      return [
+        {
+          field: 'payload.project',
+          problem: `project "${project}" does not exist in this programme`,
+          code: 'UNKNOWN_REFERENCE',
+        },
+      ];
+    if (this.refuseFrom.includes(p.status))
+      return [{ field: 'payload.project', problem: `project "${project}" is ${p.status}`, code: 'PROJECT_STATUS' }];
     return [];
   }
 
-  async apply(m: EntityManager, programme: Programme, payload: ProjectStatusPayload, _a: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    programme: Programme,
+    payload: ProjectStatusPayload,
+    _a: unknown,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const code = parseProject(payload).project!;
     const before = (await projectsByCode(m, programme.id, [code])).get(code)!;
     const after = await updateVersioned(m, Project, 'project', before.id, before.version, { status: this.target });
-    await writes.record({ programmeId: programme.id, projectId: before.id, entity: 'project', entityId: before.id, action: 'update', before, after });
+    await writes.record({
+      programmeId: programme.id,
+      projectId: before.id,
+      entity: 'project',
+      entityId: before.id,
+      action: 'update',
+      before,
+      after,
+    });
     const money = await this.applyMoney(m, before, writes);
-    return { before: { project: { code, status: before.status }, allocations: money.before }, after: { project: { code, status: after.status }, allocations: money.after } };
+    return {
+      before: { project: { code, status: before.status }, allocations: money.before },
+      after: { project: { code, status: after.status }, allocations: money.after },
+    };
   }
 
-  protected async applyMoney(_m: EntityManager, _p: Project, _w: ApprovedWrites): Promise<{ before: unknown[]; after: unknown[] }> {
+  protected async applyMoney(
+    _m: EntityManager,
+    _p: Project,
+    _w: ApprovedWrites,
+  ): Promise<{ before: unknown[]; after: unknown[] }> {
     return { before: [], after: [] };
   }
 
@@ -176,7 +282,10 @@ export class WithdrawProjectKind extends ProjectStatusKind {
   protected readonly refuseFrom: ProjectStatus[] = ['withdrawn', 'complete'];
 
   protected async applyMoney(m: EntityManager, p: Project, writes: ApprovedWrites) {
-    const rows = await m.find(Allocation, { where: { projectId: p.id, approvalState: 'approved' }, order: { id: 'ASC' } });
+    const rows = await m.find(Allocation, {
+      where: { projectId: p.id, approvalState: 'approved' },
+      order: { id: 'ASC' },
+    });
     const before: unknown[] = [];
     const after: unknown[] = [];
     for (const a of rows.filter((x) => x.commitmentStatus !== 'withdrawn')) {

@@ -26,7 +26,13 @@ export interface NewAllocationSpec {
 
 type ParsedLine =
   | { op: 'adjust'; allocationId: number; deltaPence: number; field: string }
-  | { op: 'create'; spec: NewAllocationSpec; period: ReturnType<typeof parsePeriod>; amountPence: number; field: string };
+  | {
+      op: 'create';
+      spec: NewAllocationSpec;
+      period: ReturnType<typeof parsePeriod>;
+      amountPence: number;
+      field: string;
+    };
 
 const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount'];
 const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description'];
@@ -46,12 +52,15 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
     const line = r.object(l, field, LINE_FIELDS);
     if (!line) return;
     if (line.allocationId !== undefined && line.new === undefined) {
-      if (line.amount !== undefined) r.invalid(`${field}.amount`, 'goes with "new"; use "delta" to move an existing allocation');
+      if (line.amount !== undefined)
+        r.invalid(`${field}.amount`, 'goes with "new"; use "delta" to move an existing allocation');
       const allocationId = r.id(line, 'allocationId', field);
       const deltaPence = r.pounds(line, 'delta', field, 'nonzero');
-      if (allocationId !== undefined && deltaPence !== undefined) lines.push({ op: 'adjust', allocationId, deltaPence, field });
+      if (allocationId !== undefined && deltaPence !== undefined)
+        lines.push({ op: 'adjust', allocationId, deltaPence, field });
     } else if (line.new !== undefined && line.allocationId === undefined) {
-      if (line.delta !== undefined) r.invalid(`${field}.delta`, 'goes with "allocationId"; use "amount" for a new allocation');
+      if (line.delta !== undefined)
+        r.invalid(`${field}.delta`, 'goes with "allocationId"; use "amount" for a new allocation');
       const spec = r.object(line.new, `${field}.new`, NEW_FIELDS);
       const amountPence = r.pounds(line, 'amount', field, 'positive');
       if (!spec) return;
@@ -61,20 +70,38 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
       const pool = r.code(spec, 'pool', nf, false);
       if (project && pool) r.invalid(`${nf}.pool`, 'give a project or a pool, not both');
       const period = r.period(spec, 'period', nf);
-      const commitmentStatus = r.oneOf(spec, 'commitmentStatus', nf, COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'));
+      const commitmentStatus = r.oneOf(
+        spec,
+        'commitmentStatus',
+        nf,
+        COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
+      );
       const description = r.string(spec, 'description', nf, { required: false, max: 2000 });
       if (sourceKind && period && commitmentStatus && amountPence !== undefined) {
-        lines.push({ op: 'create', spec: { sourceKind, project, pool, period: spec.period as string, commitmentStatus, description }, period, amountPence, field });
+        lines.push({
+          op: 'create',
+          spec: { sourceKind, project, pool, period: spec.period as string, commitmentStatus, description },
+          period,
+          amountPence,
+          field,
+        });
       }
     } else {
-      r.invalid(field, 'must have either "allocationId" and "delta" (move an existing allocation) or "new" and "amount" (create one)');
+      r.invalid(
+        field,
+        'must have either "allocationId" and "delta" (move an existing allocation) or "new" and "amount" (create one)',
+      );
     }
   });
   return { lines, problems: r.problems };
 }
 
 export function moneyLines(lines: ParsedLine[]): MoneyLine[] {
-  return lines.map((l) => (l.op === 'adjust' ? { op: 'adjust', allocationId: l.allocationId, deltaPence: l.deltaPence } : { op: 'create', sourceKind: l.spec.sourceKind, amountPence: l.amountPence }));
+  return lines.map((l) =>
+    l.op === 'adjust'
+      ? { op: 'adjust', allocationId: l.allocationId, deltaPence: l.deltaPence }
+      : { op: 'create', sourceKind: l.spec.sourceKind, amountPence: l.amountPence },
+  );
 }
 
 /**
@@ -91,34 +118,82 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     if (problems.length) return problems;
     const adjusts = lines.filter((l) => l.op === 'adjust');
     const creates = lines.filter((l) => l.op === 'create');
-    const allocations = await allocationsById(m, programme.id, adjusts.map((l) => l.allocationId));
+    const allocations = await allocationsById(
+      m,
+      programme.id,
+      adjusts.map((l) => l.allocationId),
+    );
     const seen = new Set<number>();
     for (const l of adjusts) {
-      if (seen.has(l.allocationId)) problems.push({ field: `${l.field}.allocationId`, problem: `allocation ${l.allocationId} appears on more than one line: combine them`, code: 'DUPLICATE_LINE' });
+      if (seen.has(l.allocationId))
+        problems.push({
+          field: `${l.field}.allocationId`,
+          problem: `allocation ${l.allocationId} appears on more than one line: combine them`,
+          code: 'DUPLICATE_LINE',
+        });
       seen.add(l.allocationId);
       checkMovable(allocations.get(l.allocationId), l.allocationId, `${l.field}.allocationId`, problems);
     }
     if (creates.length) {
       const kinds = await sourceKindCodes(m);
-      const projects = await projectsByCode(m, programme.id, creates.flatMap((l) => (l.spec.project ? [l.spec.project] : [])));
-      const pools = await poolsByCode(m, programme.id, creates.flatMap((l) => (l.spec.pool ? [l.spec.pool] : [])));
+      const projects = await projectsByCode(
+        m,
+        programme.id,
+        creates.flatMap((l) => (l.spec.project ? [l.spec.project] : [])),
+      );
+      const pools = await poolsByCode(
+        m,
+        programme.id,
+        creates.flatMap((l) => (l.spec.pool ? [l.spec.pool] : [])),
+      );
       for (const l of creates) {
         const nf = `${l.field}.new`;
-        if (!kinds.has(l.spec.sourceKind)) problems.push({ field: `${nf}.sourceKind`, problem: `source kind "${l.spec.sourceKind}" does not exist`, code: 'UNKNOWN_REFERENCE' });
+        if (!kinds.has(l.spec.sourceKind))
+          problems.push({
+            field: `${nf}.sourceKind`,
+            problem: `source kind "${l.spec.sourceKind}" does not exist`,
+            code: 'UNKNOWN_REFERENCE',
+          });
         const p = l.spec.project ? projects.get(l.spec.project) : undefined;
-        if (l.spec.project && !p) problems.push({ field: `${nf}.project`, problem: `project "${l.spec.project}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
-        if (p?.status === 'withdrawn') problems.push({ field: `${nf}.project`, problem: `project "${p.code}" is withdrawn: it cannot receive money`, code: 'PROJECT_WITHDRAWN' });
-        if (l.spec.pool && !pools.get(l.spec.pool)) problems.push({ field: `${nf}.pool`, problem: `pool "${l.spec.pool}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+        if (l.spec.project && !p)
+          problems.push({
+            field: `${nf}.project`,
+            problem: `project "${l.spec.project}" does not exist in this programme`,
+            code: 'UNKNOWN_REFERENCE',
+          });
+        if (p?.status === 'withdrawn')
+          problems.push({
+            field: `${nf}.project`,
+            problem: `project "${p.code}" is withdrawn: it cannot receive money`,
+            code: 'PROJECT_WITHDRAWN',
+          });
+        if (l.spec.pool && !pools.get(l.spec.pool))
+          problems.push({
+            field: `${nf}.pool`,
+            problem: `pool "${l.spec.pool}" does not exist in this programme`,
+            code: 'UNKNOWN_REFERENCE',
+          });
       }
     }
     if (problems.length) return problems;
     const ml = moneyLines(lines);
     const net = netPence(ml);
     if (net !== 0) {
-      const parts = lines.map((l, i) => `lines[${i}] ${signed(l.op === 'adjust' ? l.deltaPence : l.amountPence)}`).join(', ');
-      problems.push({ field: 'payload.lines', problem: `the lines do not balance: ${parts}; net ${signed(net)} (a reallocation must net to 0.00)`, code: 'UNBALANCED' });
+      const parts = lines
+        .map((l, i) => `lines[${i}] ${signed(l.op === 'adjust' ? l.deltaPence : l.amountPence)}`)
+        .join(', ');
+      problems.push({
+        field: 'payload.lines',
+        problem: `the lines do not balance: ${parts}; net ${signed(net)} (a reallocation must net to 0.00)`,
+        code: 'UNBALANCED',
+      });
     }
-    const facts = [...allocations.values()].map((a) => ({ id: a.id, sourceKind: a.sourceKind, amountPence: a.amountPence, withdrawn: false }));
+    const facts = [...allocations.values()].map((a) => ({
+      id: a.id,
+      sourceKind: a.sourceKind,
+      amountPence: a.amountPence,
+      withdrawn: false,
+    }));
     for (const n of negativeLines(facts, ml)) {
       problems.push({
         field: `${lines[n.index].field}.delta`,
@@ -129,10 +204,24 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     return problems;
   }
 
-  async apply(m: EntityManager, programme: Programme, payload: ReallocationPayload, _actor: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    programme: Programme,
+    payload: ReallocationPayload,
+    _actor: unknown,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const { lines } = parseReallocation(payload);
-    const projects = await projectsByCode(m, programme.id, lines.flatMap((l) => (l.op === 'create' && l.spec.project ? [l.spec.project] : [])));
-    const pools = await poolsByCode(m, programme.id, lines.flatMap((l) => (l.op === 'create' && l.spec.pool ? [l.spec.pool] : [])));
+    const projects = await projectsByCode(
+      m,
+      programme.id,
+      lines.flatMap((l) => (l.op === 'create' && l.spec.project ? [l.spec.project] : [])),
+    );
+    const pools = await poolsByCode(
+      m,
+      programme.id,
+      lines.flatMap((l) => (l.op === 'create' && l.spec.pool ? [l.spec.pool] : [])),
+    );
     const before: unknown[] = [];
     const after: unknown[] = [];
     for (const l of lines) {
@@ -165,8 +254,22 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     const { lines } = parseReallocation(payload);
     const facts = (l: ParsedLine) =>
       l.op === 'adjust'
-        ? (ctx.allocationFacts(l.allocationId) ?? { holder: ctx.allocation(l.allocationId), sourceKind: '?', kindLabel: 'money', period: 'unprofiled' })
-        : { holder: l.spec.project ? ctx.projectName(l.spec.project) : l.spec.pool ? `the ${l.spec.pool} pool` : 'the programme', sourceKind: l.spec.sourceKind, kindLabel: ctx.kindLabel(l.spec.sourceKind), period: periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo) };
+        ? (ctx.allocationFacts(l.allocationId) ?? {
+            holder: ctx.allocation(l.allocationId),
+            sourceKind: '?',
+            kindLabel: 'money',
+            period: 'unprofiled',
+          })
+        : {
+            holder: l.spec.project
+              ? ctx.projectName(l.spec.project)
+              : l.spec.pool
+                ? `the ${l.spec.pool} pool`
+                : 'the programme',
+            sourceKind: l.spec.sourceKind,
+            kindLabel: ctx.kindLabel(l.spec.sourceKind),
+            period: periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo),
+          };
     const amount = (l: ParsedLine) => Math.abs(l.op === 'adjust' ? l.deltaPence : l.amountPence);
     const from = lines.filter((l) => l.op === 'adjust' && l.deltaPence < 0);
     const to = lines.filter((l) => !(l.op === 'adjust' && l.deltaPence < 0));
@@ -183,7 +286,8 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
         const toP = a.period === b.period ? '' : when(b.period);
         return `${verbed} ${displayPounds(moved)} of ${a.kindLabel}${periods} from ${a.holder}${fromP} to ${b.holder}${toP}${isNew(to[0])}.`;
       }
-      if (a.holder === b.holder) return `${verbed} ${displayPounds(moved)} of ${a.holder}’s funding from ${a.kindLabel}${when(a.period)} to ${b.kindLabel}${when(b.period)}${isNew(to[0])}.`;
+      if (a.holder === b.holder)
+        return `${verbed} ${displayPounds(moved)} of ${a.holder}’s funding from ${a.kindLabel}${when(a.period)} to ${b.kindLabel}${when(b.period)}${isNew(to[0])}.`;
       return `${verbed} ${displayPounds(moved)} from ${a.kindLabel} for ${a.holder}${when(a.period)} to ${b.kindLabel} for ${b.holder}${when(b.period)}${isNew(to[0])}.`;
     }
     const part = (l: ParsedLine) => {
@@ -199,8 +303,19 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
 
   async projectIds(m: EntityManager, programme: Programme, payload: ReallocationPayload): Promise<number[]> {
     const { lines } = parseReallocation(payload);
-    const allocs = await allocationsById(m, programme.id, lines.flatMap((l) => (l.op === 'adjust' ? [l.allocationId] : [])));
-    const projects = await projectsByCode(m, programme.id, lines.flatMap((l) => (l.op === 'create' && l.spec.project ? [l.spec.project] : [])));
-    return [...[...allocs.values()].flatMap((a) => (a.projectId ? [a.projectId] : [])), ...[...projects.values()].map((p) => p.id)];
+    const allocs = await allocationsById(
+      m,
+      programme.id,
+      lines.flatMap((l) => (l.op === 'adjust' ? [l.allocationId] : [])),
+    );
+    const projects = await projectsByCode(
+      m,
+      programme.id,
+      lines.flatMap((l) => (l.op === 'create' && l.spec.project ? [l.spec.project] : [])),
+    );
+    return [
+      ...[...allocs.values()].flatMap((a) => (a.projectId ? [a.projectId] : [])),
+      ...[...projects.values()].map((p) => p.id),
+    ];
   }
 }

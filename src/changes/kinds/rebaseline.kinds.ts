@@ -8,7 +8,14 @@ import { formatQuantity, parseQuantity } from '../../outputs/output-units';
 import { OutputsService } from '../../outputs/outputs.service';
 import { Programme } from '../../programmes/programme.entity';
 import { longDate, verb } from '../describe-context';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, PayloadReferences } from './kind';
+import {
+  ApplyResult,
+  ApprovedWrites,
+  ChangeKindHandler,
+  ChangeProblem,
+  DescribeContext,
+  PayloadReferences,
+} from './kind';
 import { PayloadReader } from './payload';
 import { projectsByCode } from './references';
 
@@ -56,27 +63,58 @@ export class RebaselineMilestoneKind implements ChangeKindHandler<RebaselineMile
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { lines, problems } = parseMilestones(payload);
     if (problems.length) return problems;
-    const rows = new Map((await m.find(Milestone, { where: { programmeId: programme.id, id: In(lines.map((l) => l.id)) } })).map((x) => [x.id, x]));
+    const rows = new Map(
+      (await m.find(Milestone, { where: { programmeId: programme.id, id: In(lines.map((l) => l.id)) } })).map((x) => [
+        x.id,
+        x,
+      ]),
+    );
     for (const l of lines) {
       const x = rows.get(l.id);
       if (!x) {
-        problems.push({ field: `${l.field}.id`, problem: `milestone ${l.id} does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+        problems.push({
+          field: `${l.field}.id`,
+          problem: `milestone ${l.id} does not exist in this programme`,
+          code: 'UNKNOWN_REFERENCE',
+        });
         continue;
       }
-      if (x.status === 'cancelled') problems.push({ field: `${l.field}.id`, problem: `milestone ${l.id} (${x.title}) is cancelled`, code: 'MILESTONE_CANCELLED' });
-      if (x.baselineDate === l.baselineDate) problems.push({ field: `${l.field}.baselineDate`, problem: `${l.baselineDate} is already the baseline of milestone ${l.id}`, code: 'NO_CHANGE' });
+      if (x.status === 'cancelled')
+        problems.push({
+          field: `${l.field}.id`,
+          problem: `milestone ${l.id} (${x.title}) is cancelled`,
+          code: 'MILESTONE_CANCELLED',
+        });
+      if (x.baselineDate === l.baselineDate)
+        problems.push({
+          field: `${l.field}.baselineDate`,
+          problem: `${l.baselineDate} is already the baseline of milestone ${l.id}`,
+          code: 'NO_CHANGE',
+        });
       if (l.baselineDate > programme.endsOn || (x.projectId !== null && l.baselineDate < programme.startsOn)) {
-        problems.push({ field: `${l.field}.baselineDate`, problem: `${l.baselineDate} is outside the programme (${x.projectId !== null ? `${programme.startsOn} to ` : 'up to '}${programme.endsOn})`, code: 'DATE_OUTSIDE_PROGRAMME' });
+        problems.push({
+          field: `${l.field}.baselineDate`,
+          problem: `${l.baselineDate} is outside the programme (${x.projectId !== null ? `${programme.startsOn} to ` : 'up to '}${programme.endsOn})`,
+          code: 'DATE_OUTSIDE_PROGRAMME',
+        });
       }
     }
     return problems;
   }
 
-  async apply(m: EntityManager, _p: Programme, payload: RebaselineMilestonePayload, actor: Actor, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    _p: Programme,
+    payload: RebaselineMilestonePayload,
+    actor: Actor,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const before: unknown[] = [];
     const after: unknown[] = [];
     for (const l of parseMilestones(payload).lines) {
-      const r = await this.milestones.rebaseline(m, actor, l.id, l.baselineDate, { changeRequest: writes.changeNumber });
+      const r = await this.milestones.rebaseline(m, actor, l.id, l.baselineDate, {
+        changeRequest: writes.changeNumber,
+      });
       before.push(r.before);
       after.push(r.after);
     }
@@ -89,7 +127,9 @@ export class RebaselineMilestoneKind implements ChangeKindHandler<RebaselineMile
     const parts = parseMilestones(payload).lines.map((l) => {
       const x = ctx.milestone(l.id);
       const from = ctx.done ? (recorded?.find((r) => r.id === l.id)?.baselineDate ?? null) : (x?.baselineDate ?? null);
-      const whose = x ? `${x.project ? `${ctx.projectName(x.project)}’s` : 'the programme’s'} “${x.title}”` : `milestone ${l.id}`;
+      const whose = x
+        ? `${x.project ? `${ctx.projectName(x.project)}’s` : 'the programme’s'} “${x.title}”`
+        : `milestone ${l.id}`;
       return `${whose} from ${longDate(from)} to ${longDate(l.baselineDate)}${slip(from, l.baselineDate)}`;
     });
     return `${verb(ctx, 'Re-baseline', 'Re-baselined')} ${parts.join('; ')}.`;
@@ -148,17 +188,34 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
     const { lines, problems } = parseTargets(payload);
     const out: { row: OutputTarget; value: number; metric: OutputMetric; project: string | null }[] = [];
     if (problems.length) return { out, problems };
-    const metrics = new Map((await m.find(OutputMetric, { where: { code: In([...new Set(lines.map((l) => l.metric))]) } })).map((x) => [x.code, x]));
-    const projects = await projectsByCode(m, programme.id, lines.flatMap((l) => (l.project ? [l.project] : [])));
+    const metrics = new Map(
+      (await m.find(OutputMetric, { where: { code: In([...new Set(lines.map((l) => l.metric))]) } })).map((x) => [
+        x.code,
+        x,
+      ]),
+    );
+    const projects = await projectsByCode(
+      m,
+      programme.id,
+      lines.flatMap((l) => (l.project ? [l.project] : [])),
+    );
     for (const l of lines) {
       const x = metrics.get(l.metric);
       if (!x) {
-        problems.push({ field: `${l.field}.metric`, problem: `output metric "${l.metric}" does not exist`, code: 'UNKNOWN_REFERENCE' });
+        problems.push({
+          field: `${l.field}.metric`,
+          problem: `output metric "${l.metric}" does not exist`,
+          code: 'UNKNOWN_REFERENCE',
+        });
         continue;
       }
       const p = l.project ? projects.get(l.project) : null;
       if (l.project && !p) {
-        problems.push({ field: `${l.field}.project`, problem: `project "${l.project}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
+        problems.push({
+          field: `${l.field}.project`,
+          problem: `project "${l.project}" does not exist in this programme`,
+          code: 'UNKNOWN_REFERENCE',
+        });
         continue;
       }
       const q = parseQuantity(l.raw, x, `${l.field}.target`);
@@ -166,13 +223,23 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
         problems.push({ ...q.problem, code: 'INVALID' });
         continue;
       }
-      const row = await m.findOne(OutputTarget, { where: { programmeId: programme.id, projectId: p ? p.id : IsNull(), metricCode: x.code } });
+      const row = await m.findOne(OutputTarget, {
+        where: { programmeId: programme.id, projectId: p ? p.id : IsNull(), metricCode: x.code },
+      });
       if (!row || row.targetValue === null) {
-        problems.push({ field: `${l.field}.metric`, problem: `${l.project ?? 'the programme'} has no ${x.code} target yet: set it directly (a re-baseline changes an existing target)`, code: 'NO_TARGET' });
+        problems.push({
+          field: `${l.field}.metric`,
+          problem: `${l.project ?? 'the programme'} has no ${x.code} target yet: set it directly (a re-baseline changes an existing target)`,
+          code: 'NO_TARGET',
+        });
         continue;
       }
       if (row.targetValue === q.value) {
-        problems.push({ field: `${l.field}.target`, problem: `${formatQuantity(q.value, x)} is already the target`, code: 'NO_CHANGE' });
+        problems.push({
+          field: `${l.field}.target`,
+          problem: `${formatQuantity(q.value, x)} is already the target`,
+          code: 'NO_CHANGE',
+        });
         continue;
       }
       out.push({ row, value: q.value, metric: x, project: l.project });
@@ -184,13 +251,26 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
     return (await this.resolve(m, programme, payload)).problems;
   }
 
-  async apply(m: EntityManager, programme: Programme, payload: RebaselineTargetPayload, actor: Actor, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    programme: Programme,
+    payload: RebaselineTargetPayload,
+    actor: Actor,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const { out } = await this.resolve(m, programme, payload);
     const before: unknown[] = [];
     const after: unknown[] = [];
     for (const t of out) {
-      const r = await this.outputs.rebaselineTarget(m, actor, t.row.id, t.value, { changeRequest: writes.changeNumber });
-      const side = (g: OutputTarget) => ({ project: t.project, metric: t.metric.code, unit: t.metric.unit, target: g.targetValue === null ? null : formatQuantity(g.targetValue, t.metric) });
+      const r = await this.outputs.rebaselineTarget(m, actor, t.row.id, t.value, {
+        changeRequest: writes.changeNumber,
+      });
+      const side = (g: OutputTarget) => ({
+        project: t.project,
+        metric: t.metric.code,
+        unit: t.metric.unit,
+        target: g.targetValue === null ? null : formatQuantity(g.targetValue, t.metric),
+      });
       before.push(side(r.before));
       after.push(side(r.after));
     }
@@ -198,12 +278,16 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
   }
 
   describe(payload: RebaselineTargetPayload, ctx: DescribeContext): string {
-    const recorded = (ctx.before as { targets?: { project: string | null; metric: string; target: string | number | null }[] } | null)?.targets;
+    const recorded = (
+      ctx.before as { targets?: { project: string | null; metric: string; target: string | number | null }[] } | null
+    )?.targets;
     const unit = (u: string) => (u === 'count' ? '' : u === 'gbp' ? ' pounds' : u === 'm2' ? ' m²' : ` ${u}`);
     const parts = parseTargets(payload).lines.map((l) => {
       const x = ctx.metric(l.metric);
       const whose = l.project ? `${ctx.projectName(l.project)}’s` : 'the programme’s';
-      const from = ctx.done ? recorded?.find((r) => r.metric === l.metric && (r.project ?? null) === l.project)?.target : undefined;
+      const from = ctx.done
+        ? recorded?.find((r) => r.metric === l.metric && (r.project ?? null) === l.project)?.target
+        : undefined;
       const u = x ? unit(x.unit) : '';
       return `${whose} ${x?.name ?? l.metric} target ${from !== undefined && from !== null ? `from ${from}${u} ` : ''}to ${String(l.raw)}${u}`;
     });

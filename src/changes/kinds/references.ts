@@ -6,19 +6,31 @@ import { Project } from '../../projects/project.entity';
 import { ChangeProblem } from './kind';
 
 /** Batched look-ups for validating payloads: one query per table, never one per line. */
-export async function allocationsById(m: EntityManager, programmeId: number, ids: number[]): Promise<Map<number, Allocation>> {
+export async function allocationsById(
+  m: EntityManager,
+  programmeId: number,
+  ids: number[],
+): Promise<Map<number, Allocation>> {
   if (!ids.length) return new Map();
   const rows = await m.find(Allocation, { where: { programmeId, id: In([...new Set(ids)]) } });
   return new Map(rows.map((a) => [a.id, a]));
 }
 
-export async function projectsByCode(m: EntityManager, programmeId: number, codes: string[]): Promise<Map<string, Project>> {
+export async function projectsByCode(
+  m: EntityManager,
+  programmeId: number,
+  codes: string[],
+): Promise<Map<string, Project>> {
   if (!codes.length) return new Map();
   const rows = await m.find(Project, { where: { programmeId, code: In([...new Set(codes)]) } });
   return new Map(rows.map((p) => [p.code, p]));
 }
 
-export async function poolsByCode(m: EntityManager, programmeId: number, codes: string[]): Promise<Map<string, ProjectPool>> {
+export async function poolsByCode(
+  m: EntityManager,
+  programmeId: number,
+  codes: string[],
+): Promise<Map<string, ProjectPool>> {
   if (!codes.length) return new Map();
   const rows = await m.find(ProjectPool, { where: { programmeId, code: In([...new Set(codes)]) } });
   return new Map(rows.map((p) => [p.code, p]));
@@ -29,13 +41,22 @@ export async function sourceKindCodes(m: EntityManager): Promise<Set<string>> {
 }
 
 /** An allocation a change may move: exists in this programme, approved, not withdrawn. */
-export function checkMovable(a: Allocation | undefined, id: number, field: string, problems: ChangeProblem[]): a is Allocation {
+export function checkMovable(
+  a: Allocation | undefined,
+  id: number,
+  field: string,
+  problems: ChangeProblem[],
+): a is Allocation {
   if (!a) {
     problems.push({ field, problem: `allocation ${id} does not exist in this programme`, code: 'UNKNOWN_REFERENCE' });
     return false;
   }
   if (a.approvalState !== 'approved') {
-    problems.push({ field, problem: `allocation ${id} is a draft: only approved allocations are moved by change requests`, code: 'NOT_APPROVED' });
+    problems.push({
+      field,
+      problem: `allocation ${id} is a draft: only approved allocations are moved by change requests`,
+      code: 'NOT_APPROVED',
+    });
     return false;
   }
   if (a.commitmentStatus === 'withdrawn') {

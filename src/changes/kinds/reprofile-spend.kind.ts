@@ -72,36 +72,88 @@ export class ReprofileSpendKind implements ChangeKindHandler<ReprofileSpendPaylo
     const { project, sourceKind, moves, problems } = parse(payload);
     if (problems.length || !project || !sourceKind) return problems;
     const p = (await projectsByCode(m, programme.id, [project])).get(project);
-    if (!p) return [{ field: 'payload.project', problem: `project "${project}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' }];
-    const held = await m.count(Allocation, { where: { programmeId: programme.id, projectId: p.id, sourceKind, approvalState: 'approved', commitmentStatus: In(['confirmed', 'provisional', 'indicative']) } });
-    if (!held) return [{ field: 'payload.sourceKind', problem: `${project} holds no approved ${sourceKind} allocation, so it has no ${sourceKind} spend profile to re-profile`, code: 'NO_PROJECT_ALLOCATION' }];
+    if (!p)
+      return [
+        {
+          field: 'payload.project',
+          problem: `project "${project}" does not exist in this programme`,
+          code: 'UNKNOWN_REFERENCE',
+        },
+      ];
+    const held = await m.count(Allocation, {
+      where: {
+        programmeId: programme.id,
+        projectId: p.id,
+        sourceKind,
+        approvalState: 'approved',
+        commitmentStatus: In(['confirmed', 'provisional', 'indicative']),
+      },
+    });
+    if (!held)
+      return [
+        {
+          field: 'payload.sourceKind',
+          problem: `${project} holds no approved ${sourceKind} allocation, so it has no ${sourceKind} spend profile to re-profile`,
+          code: 'NO_PROJECT_ALLOCATION',
+        },
+      ];
     for (const mv of moves) {
       try {
         this.periods.checkInProgramme(programme, mv.quarter, `${mv.field}.quarter`);
       } catch (e) {
-        problems.push({ field: `${mv.field}.quarter`, problem: (e as Error).message.replace(/^[^:]+: /, ''), code: 'QUARTER_OUTSIDE_PROGRAMME' });
+        problems.push({
+          field: `${mv.field}.quarter`,
+          problem: (e as Error).message.replace(/^[^:]+: /, ''),
+          code: 'QUARTER_OUTSIDE_PROGRAMME',
+        });
       }
     }
     if (problems.length) return problems;
     const locked = await this.periods.submittedQuarters(m, programme.id);
-    const { touched } = await this.current(m, p.id, sourceKind, moves.map((x) => x.quarter));
+    const { touched } = await this.current(
+      m,
+      p.id,
+      sourceKind,
+      moves.map((x) => x.quarter),
+    );
     for (const x of reprofileProblems(touched, moves, locked)) {
-      const field = x.index === null ? 'payload.lines' : x.code === 'PERIOD_LOCKED' ? `${moves[x.index].field}.quarter` : `${moves[x.index].field}.delta`;
+      const field =
+        x.index === null
+          ? 'payload.lines'
+          : x.code === 'PERIOD_LOCKED'
+            ? `${moves[x.index].field}.quarter`
+            : `${moves[x.index].field}.delta`;
       problems.push({ field, problem: x.problem, code: x.code });
     }
     return problems;
   }
 
-  async apply(m: EntityManager, programme: Programme, payload: ReprofileSpendPayload, actor: Actor, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    m: EntityManager,
+    programme: Programme,
+    payload: ReprofileSpendPayload,
+    actor: Actor,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const { project, sourceKind, moves } = parse(payload);
     const p = (await projectsByCode(m, programme.id, [project!])).get(project!)!;
-    const { all, touched } = await this.current(m, p.id, sourceKind!, moves.map((x) => x.quarter));
+    const { all, touched } = await this.current(
+      m,
+      p.id,
+      sourceKind!,
+      moves.map((x) => x.quarter),
+    );
     const next = applyMoves(touched, moves);
     await this.spend.applyBaseline(
       m,
       actor,
       programme.id,
-      moves.map((x) => ({ projectId: p.id, sourceKind: sourceKind!, quarter: x.quarter, baselinePence: next[x.quarter] })),
+      moves.map((x) => ({
+        projectId: p.id,
+        sourceKind: sourceKind!,
+        quarter: x.quarter,
+        baselinePence: next[x.quarter],
+      })),
       { changeRequest: writes.changeNumber },
     );
     const quarters = [...moves.map((x) => x.quarter)].sort();
@@ -119,7 +171,10 @@ export class ReprofileSpendKind implements ChangeKindHandler<ReprofileSpendPaylo
     const { project, sourceKind, moves } = parse(payload);
     const whose = `${project ? ctx.projectName(project) : 'a project'}’s ${sourceKind ? ctx.kindLabel(sourceKind) : ''} baseline spend`;
     const { out, into, movedPence } = splitMoves(moves);
-    const list = (xs: BaselineMove[]) => (xs.length === 1 ? xs[0].quarter : xs.map((x) => `${x.quarter} (${displayPounds(Math.abs(x.deltaPence))})`).join(', '));
+    const list = (xs: BaselineMove[]) =>
+      xs.length === 1
+        ? xs[0].quarter
+        : xs.map((x) => `${x.quarter} (${displayPounds(Math.abs(x.deltaPence))})`).join(', ');
     const net = moves.reduce((s, x) => s + x.deltaPence, 0);
     const balance = net === 0 ? 'same total' : `does not balance: net ${displayPounds(net)}`;
     return `${verb(ctx, 'Move', 'Moved')} ${displayPounds(movedPence)} of ${whose} from ${list(out) || 'nowhere'} to ${list(into) || 'nowhere'} (${balance}).`;

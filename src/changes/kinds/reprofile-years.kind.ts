@@ -60,7 +60,13 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
     return problems;
   }
 
-  async apply(_m: EntityManager, _p: Programme, payload: ReprofileYearsPayload, _a: unknown, writes: ApprovedWrites): Promise<ApplyResult> {
+  async apply(
+    _m: EntityManager,
+    _p: Programme,
+    payload: ReprofileYearsPayload,
+    _a: unknown,
+    writes: ApprovedWrites,
+  ): Promise<ApplyResult> {
     const { allocationId, periods } = parse(payload);
     const a = await writes.allocation(allocationId!);
     const [first, ...rest] = periods;
@@ -85,7 +91,11 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
   describe(payload: ReprofileYearsPayload, ctx: DescribeContext): string {
     const { allocationId, periods } = parse(payload);
     const f = allocationId ? ctx.allocationFacts(allocationId) : undefined;
-    const what = f ? `${f.holder}’s ${f.kindLabel}${f.period === 'unprofiled' ? '' : ` (${f.period})`}` : allocationId ? ctx.allocation(allocationId) : 'an allocation';
+    const what = f
+      ? `${f.holder}’s ${f.kindLabel}${f.period === 'unprofiled' ? '' : ` (${f.period})`}`
+      : allocationId
+        ? ctx.allocation(allocationId)
+        : 'an allocation';
     return `${verb(ctx, 'Re-profile', 'Re-profiled')} ${what} across years, same total: ${periods.map((p) => `${displayPounds(p.amountPence)} in ${p.code}`).join(', ')}.`;
   }
 

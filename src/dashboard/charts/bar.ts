@@ -10,7 +10,12 @@ import { PALETTE, type ChartData } from './types';
 
 export const H = { width: 640, labelWidth: 200, valueWidth: 90, barHeight: 24, gap: 8, top: 8, bottom: 8 };
 
-function segments(data: ChartData, ci: number, place: (start: number, len: number) => { x: number; y: number; w: number; h: number }, scale: number): string {
+function segments(
+  data: ChartData,
+  ci: number,
+  place: (start: number, len: number) => { x: number; y: number; w: number; h: number },
+  scale: number,
+): string {
   let acc = 0;
   let out = '';
   data.series.forEach((s, si) => {
@@ -34,14 +39,20 @@ export function horizontalBarChart(data: ChartData): string {
   if (data.grouped) return groupedBarChart(data);
   const plot = H.width - H.labelWidth - H.valueWidth;
   const max = maxOf(data, true);
-  const height = H.top + data.categories.length * (H.barHeight + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
+  const height =
+    H.top + data.categories.length * (H.barHeight + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
   let out = svgOpen(data.id, data.title, data.description, H.width, height, data.illustrative);
   data.categories.forEach((c, ci) => {
     const y = H.top + ci * (H.barHeight + H.gap);
     const t = total(data, ci);
     out += `<g class="bar" data-key="${esc(c.key)}">`;
     out += `<text x="${H.labelWidth - 6}" y="${n(y + H.barHeight / 2 + 4)}" text-anchor="end" font-size="12">${esc(truncate(c.label, 30))}</text>`;
-    out += segments(data, ci, (start, len) => ({ x: H.labelWidth + start * plot, y, w: len * plot, h: H.barHeight }), max);
+    out += segments(
+      data,
+      ci,
+      (start, len) => ({ x: H.labelWidth + start * plot, y, w: len * plot, h: H.barHeight }),
+      max,
+    );
     out += `<text x="${n(H.labelWidth + (t / max) * plot + 4)}" y="${n(y + H.barHeight / 2 + 4)}" font-size="12">${esc(short(data.unit, t))}</text>`;
     out += '</g>';
   });
@@ -64,7 +75,12 @@ export function verticalBarChart(data: ChartData): string {
     const x = V.left + ci * slot + (slot - barW) / 2;
     const t = total(data, ci);
     out += `<g class="bar" data-key="${esc(c.key)}">`;
-    out += segments(data, ci, (start, len) => ({ x, y: V.top + plotH - (start + len) * plotH, w: barW, h: len * plotH }), max);
+    out += segments(
+      data,
+      ci,
+      (start, len) => ({ x, y: V.top + plotH - (start + len) * plotH, w: barW, h: len * plotH }),
+      max,
+    );
     out += `<text x="${n(x + barW / 2)}" y="${V.top + plotH + 16}" text-anchor="middle" font-size="12">${esc(truncate(c.label, 18))}</text>`;
     out += `<text x="${n(x + barW / 2)}" y="${n(V.top + plotH - (t / max) * plotH - 4)}" text-anchor="middle" font-size="11">${esc(short(data.unit, t))}</text>`;
     out += '</g>';

@@ -1,9 +1,21 @@
-import { chartCsv, dataTable, horizontalBarChart, lineChart, timelineChart, timelineCsv, timelineTable, verticalBarChart } from '.';
+import {
+  chartCsv,
+  dataTable,
+  horizontalBarChart,
+  lineChart,
+  timelineChart,
+  timelineCsv,
+  timelineTable,
+  verticalBarChart,
+} from '.';
 import type { ChartData } from './types';
 
 /** Geometry worked by hand from the layout constants (see bar.ts, line.ts, timeline.ts). */
 
-const rects = (svg: string) => [...svg.matchAll(/<rect class="seg" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"/g)].map((m) => m.slice(1).map(Number));
+const rects = (svg: string) =>
+  [...svg.matchAll(/<rect class="seg" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"/g)].map((m) =>
+    m.slice(1).map(Number),
+  );
 
 const two: ChartData = {
   id: 'two',
@@ -33,7 +45,17 @@ describe('horizontal bar chart', () => {
   });
 
   it('stacks several series left to right', () => {
-    const svg = horizontalBarChart({ ...two, series: [{ key: 'x', label: 'X' }, { key: 'y', label: 'Y' }], values: [[60, 40], [30, 20]] });
+    const svg = horizontalBarChart({
+      ...two,
+      series: [
+        { key: 'x', label: 'X' },
+        { key: 'y', label: 'Y' },
+      ],
+      values: [
+        [60, 40],
+        [30, 20],
+      ],
+    });
     expect(rects(svg)).toEqual([
       [200, 8, 210, 24],
       [410, 8, 140, 24],
@@ -50,7 +72,15 @@ describe('horizontal bar chart', () => {
   });
 
   it('escapes labels', () => {
-    expect(horizontalBarChart({ ...two, categories: [{ key: 'a', label: '<b>&' }, { key: 'b', label: 'B' }] })).toContain('&lt;b&gt;&amp;');
+    expect(
+      horizontalBarChart({
+        ...two,
+        categories: [
+          { key: 'a', label: '<b>&' },
+          { key: 'b', label: 'B' },
+        ],
+      }),
+    ).toContain('&lt;b&gt;&amp;');
   });
 });
 
@@ -67,9 +97,20 @@ describe('line chart', () => {
   it('plots points across the categories and skips nulls', () => {
     const data: ChartData = {
       ...two,
-      categories: [{ key: 'q1', label: 'Q1' }, { key: 'q2', label: 'Q2' }, { key: 'q3', label: 'Q3' }],
-      series: [{ key: 'p', label: 'Profile' }, { key: 'a', label: 'Actual' }],
-      values: [[0, 0], [50, 25], [100, null]],
+      categories: [
+        { key: 'q1', label: 'Q1' },
+        { key: 'q2', label: 'Q2' },
+        { key: 'q3', label: 'Q3' },
+      ],
+      series: [
+        { key: 'p', label: 'Profile' },
+        { key: 'a', label: 'Actual' },
+      ],
+      values: [
+        [0, 0],
+        [50, 25],
+        [100, null],
+      ],
     };
     const svg = lineChart(data);
     const lines = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1]);
@@ -95,8 +136,12 @@ describe('milestone timeline', () => {
     expect(svg.match(/<g class="milestone"/g)).toHaveLength(2);
   });
   it('tables and CSV carry the dates and the slip in days', () => {
-    expect(String(timelineTable(data))).toContain('<th scope="row">Start on site</th><td>2015-04-01</td><td>2015-04-11</td><td>–</td><td class="num">10</td>');
-    expect(timelineCsv(data)).toBe('Milestone,Baseline,Forecast,Actual,Slip (days)\nStart on site,2015-04-01,2015-04-11,,10\nCompletion,2015-04-21,2015-04-21,2015-04-21,0\n');
+    expect(String(timelineTable(data))).toContain(
+      '<th scope="row">Start on site</th><td>2015-04-01</td><td>2015-04-11</td><td>–</td><td class="num">10</td>',
+    );
+    expect(timelineCsv(data)).toBe(
+      'Milestone,Baseline,Forecast,Actual,Slip (days)\nStart on site,2015-04-01,2015-04-11,,10\nCompletion,2015-04-21,2015-04-21,2015-04-21,0\n',
+    );
   });
 });
 
@@ -106,18 +151,39 @@ describe('data table and CSV', () => {
     title: 'Money',
     description: 'By source.',
     unit: 'pence',
-    categories: [{ key: 'e', label: 'Etruria' }, { key: 'm', label: 'Meaford' }],
-    series: [{ key: 'LGF', label: 'Local Growth Fund award' }, { key: 'LOCAL', label: 'Local match' }],
-    values: [[240_000_000, 250_000_000], [420_000_000, null]],
+    categories: [
+      { key: 'e', label: 'Etruria' },
+      { key: 'm', label: 'Meaford' },
+    ],
+    series: [
+      { key: 'LGF', label: 'Local Growth Fund award' },
+      { key: 'LOCAL', label: 'Local match' },
+    ],
+    values: [
+      [240_000_000, 250_000_000],
+      [420_000_000, null],
+    ],
   };
   it('carries exactly the input numbers, with exact totals', () => {
     const t = String(dataTable(money, '/x.csv'));
     const cells = [...t.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
-    expect(cells).toEqual(['£2,400,000.00', '£2,500,000.00', '£4,900,000.00', '£4,200,000.00', '–', '£4,200,000.00', '£6,600,000.00', '£2,500,000.00', '£9,100,000.00']);
+    expect(cells).toEqual([
+      '£2,400,000.00',
+      '£2,500,000.00',
+      '£4,900,000.00',
+      '£4,200,000.00',
+      '–',
+      '£4,200,000.00',
+      '£6,600,000.00',
+      '£2,500,000.00',
+      '£9,100,000.00',
+    ]);
     expect(t).toContain('<caption>Money <a class="csv" href="/x.csv" download>Download CSV</a></caption>');
   });
   it('CSV repeats the same numbers as canonical pounds', () => {
-    expect(chartCsv(money)).toBe(',Local Growth Fund award (£),Local match (£)\nEtruria,2400000.00,2500000.00\nMeaford,4200000.00,\n');
+    expect(chartCsv(money)).toBe(
+      ',Local Growth Fund award (£),Local match (£)\nEtruria,2400000.00,2500000.00\nMeaford,4200000.00,\n',
+    );
     expect(chartCsv({ ...money, illustrative: true })).toMatch(/Illustrative data: not from the source documents.\n$/);
   });
 });

@@ -2,7 +2,14 @@ import { esc } from '../html';
 import type { ChartData } from './types';
 
 /** The accessible wrapper every chart shares: role="img", <title>, <desc>, linked by ids. */
-export function svgOpen(id: string, title: string, description: string, width: number, height: number, illustrative = false): string {
+export function svgOpen(
+  id: string,
+  title: string,
+  description: string,
+  width: number,
+  height: number,
+  illustrative = false,
+): string {
   const desc = illustrative ? `${description} Illustrative data: not from the source documents.` : description;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-${esc(id)}" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +

@@ -12,7 +12,10 @@ export const T = { width: 640, labelWidth: 200, right: 20, rowHeight: 28, top: 2
  * baseline to forecast showing the slip. The x scale runs from the earliest to the latest date.
  */
 export function timelineChart(data: TimelineData): string {
-  const dates = data.rows.flatMap((r) => [r.baseline, r.forecast, r.actual]).filter((d): d is string => d !== null).sort();
+  const dates = data.rows
+    .flatMap((r) => [r.baseline, r.forecast, r.actual])
+    .filter((d): d is string => d !== null)
+    .sort();
   const first = dates[0] ?? '2015-04-01';
   const last = dates[dates.length - 1] ?? first;
   const span = Math.max(daysBetween(first, last), 1);
@@ -31,8 +34,10 @@ export function timelineChart(data: TimelineData): string {
       const bx = x(r.baseline);
       out += `<path class="baseline" d="M${n(bx)},${n(cy - 6)} L${n(bx + 6)},${n(cy)} L${n(bx)},${n(cy + 6)} L${n(bx - 6)},${n(cy)} Z" fill="#fff" stroke="#0072B2" stroke-width="2"><title>${esc(`${r.label}: baseline ${r.baseline}`)}</title></path>`;
     }
-    if (r.forecast) out += `<circle class="forecast" cx="${n(x(r.forecast))}" cy="${n(cy)}" r="5" fill="#D55E00"><title>${esc(`${r.label}: forecast ${r.forecast}`)}</title></circle>`;
-    if (r.actual) out += `<rect class="actual" x="${n(x(r.actual) - 5)}" y="${n(cy - 5)}" width="10" height="10" fill="#009E73"><title>${esc(`${r.label}: actual ${r.actual}`)}</title></rect>`;
+    if (r.forecast)
+      out += `<circle class="forecast" cx="${n(x(r.forecast))}" cy="${n(cy)}" r="5" fill="#D55E00"><title>${esc(`${r.label}: forecast ${r.forecast}`)}</title></circle>`;
+    if (r.actual)
+      out += `<rect class="actual" x="${n(x(r.actual) - 5)}" y="${n(cy - 5)}" width="10" height="10" fill="#009E73"><title>${esc(`${r.label}: actual ${r.actual}`)}</title></rect>`;
     out += '</g>';
   });
   return out + '</svg>';

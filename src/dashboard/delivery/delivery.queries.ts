@@ -20,7 +20,11 @@ export interface QuarterSpend {
 }
 
 /** Spend profile summed by quarter (programme, or one project), plus adjustments by the quarter they were recorded in. Two queries. */
-export async function spendByQuarter(m: EntityManager, programmeId: number, projectId?: number): Promise<QuarterSpend[]> {
+export async function spendByQuarter(
+  m: EntityManager,
+  programmeId: number,
+  projectId?: number,
+): Promise<QuarterSpend[]> {
   const sq = m
     .createQueryBuilder()
     .from('spend_profile', 's')
@@ -59,7 +63,14 @@ export async function spendByQuarter(m: EntityManager, programmeId: number, proj
   }
   for (const r of adj) {
     const q = String(r.quarter);
-    const x = byQuarter.get(q) ?? { quarter: q, baselinePence: 0, forecastPence: 0, actualPence: null, adjustmentsPence: 0, illustrative: false };
+    const x = byQuarter.get(q) ?? {
+      quarter: q,
+      baselinePence: 0,
+      forecastPence: 0,
+      actualPence: null,
+      adjustmentsPence: 0,
+      illustrative: false,
+    };
     x.adjustmentsPence = toInt(r.amount);
     byQuarter.set(q, x);
   }
@@ -80,13 +91,23 @@ export interface MilestoneRow {
 }
 
 /** Project milestones (one project, or all) with their project, in one query. */
-export async function milestoneRows(m: EntityManager, programmeId: number, projectId?: number): Promise<MilestoneRow[]> {
+export async function milestoneRows(
+  m: EntityManager,
+  programmeId: number,
+  projectId?: number,
+): Promise<MilestoneRow[]> {
   const qb = m
     .createQueryBuilder()
     .from('milestone', 'x')
     .innerJoin('project', 'p', 'p.id = x.project_id')
     .select(['x.id AS id', 'p.code AS project_code', 'p.name AS project_name', 'x.title AS title', 'x.kind AS kind'])
-    .addSelect(['x.baseline_date AS baseline_date', 'x.forecast_date AS forecast_date', 'x.actual_date AS actual_date', 'x.status AS status', 'x.source_illustrative AS illustrative'])
+    .addSelect([
+      'x.baseline_date AS baseline_date',
+      'x.forecast_date AS forecast_date',
+      'x.actual_date AS actual_date',
+      'x.status AS status',
+      'x.source_illustrative AS illustrative',
+    ])
     .where('x.programme_id = :programmeId', { programmeId })
     .orderBy('p.code', 'ASC')
     .addOrderBy('x.baseline_date', 'ASC')
@@ -127,7 +148,14 @@ export async function outputTargets(m: EntityManager, projectId: number): Promis
     .createQueryBuilder()
     .from('output_target', 't')
     .innerJoin('output_metric', 'om', 'om.code = t.metric_code')
-    .select(['om.code AS code', 'om.name AS name', 'om.unit AS unit', 'om.scale AS scale', 'om.stored_unit AS stored_unit', 'om.position AS position'])
+    .select([
+      'om.code AS code',
+      'om.name AS name',
+      'om.unit AS unit',
+      'om.scale AS scale',
+      'om.stored_unit AS stored_unit',
+      'om.position AS position',
+    ])
     .addSelect(['t.target_value AS target', 't.forecast_value AS forecast', 't.source_illustrative AS illustrative'])
     .where('t.project_id = :projectId', { projectId })
     .orderBy('om.position', 'ASC')
@@ -157,13 +185,27 @@ export interface DeliveredRow extends MetricInfo {
  * Outputs delivered, summed per project × metric × quarter, for the quarters in [from, to)
  * (submitted quarters only on public pages). One query.
  */
-export async function deliveredOutputs(m: EntityManager, programmeId: number, range: { from?: string; before: string }, projectId?: number): Promise<DeliveredRow[]> {
+export async function deliveredOutputs(
+  m: EntityManager,
+  programmeId: number,
+  range: { from?: string; before: string },
+  projectId?: number,
+): Promise<DeliveredRow[]> {
   const qb = m
     .createQueryBuilder()
     .from('output_actual', 'o')
     .innerJoin('project', 'p', 'p.id = o.project_id')
     .innerJoin('output_metric', 'om', 'om.code = o.metric_code')
-    .select(['p.code AS project_code', 'p.name AS project_name', 'o.quarter AS quarter', 'om.code AS code', 'om.name AS name', 'om.unit AS unit', 'om.scale AS scale', 'om.stored_unit AS stored_unit'])
+    .select([
+      'p.code AS project_code',
+      'p.name AS project_name',
+      'o.quarter AS quarter',
+      'om.code AS code',
+      'om.name AS name',
+      'om.unit AS unit',
+      'om.scale AS scale',
+      'om.stored_unit AS stored_unit',
+    ])
     .addSelect('SUM(o.value)', 'value')
     .addSelect('SUM(CASE WHEN o.illustrative = :yes THEN 1 ELSE 0 END)', 'illustrative')
     .where('o.programme_id = :programmeId AND o.quarter < :before', { programmeId, before: range.before, yes: true })
@@ -211,12 +253,28 @@ export interface DecidedChange {
  * Approved and rejected change requests (never drafts, submitted-but-undecided or withdrawn
  * ones), optionally only those touching one project or decided in a time window. One query.
  */
-export async function decidedChanges(m: EntityManager, programmeId: number, opts: { projectId?: number; decidedAfter?: string; decidedUpTo?: string } = {}): Promise<DecidedChange[]> {
+export async function decidedChanges(
+  m: EntityManager,
+  programmeId: number,
+  opts: { projectId?: number; decidedAfter?: string; decidedUpTo?: string } = {},
+): Promise<DecidedChange[]> {
   const qb = m
     .createQueryBuilder()
     .from('change_request', 'c')
-    .select(['c.number AS number', 'c.kind AS kind', 'c.title AS title', 'c.reason AS reason', 'c.state AS state', 'c.payload AS payload', 'c.decided_at AS decided_at', 'c.decision_reason AS decision_reason', 'c.project_ids AS project_ids'])
-    .where("c.programme_id = :programmeId AND c.state IN ('approved', 'rejected') AND c.decided_at IS NOT NULL", { programmeId })
+    .select([
+      'c.number AS number',
+      'c.kind AS kind',
+      'c.title AS title',
+      'c.reason AS reason',
+      'c.state AS state',
+      'c.payload AS payload',
+      'c.decided_at AS decided_at',
+      'c.decision_reason AS decision_reason',
+      'c.project_ids AS project_ids',
+    ])
+    .where("c.programme_id = :programmeId AND c.state IN ('approved', 'rejected') AND c.decided_at IS NOT NULL", {
+      programmeId,
+    })
     .orderBy('c.decided_at', 'DESC')
     .addOrderBy('c.number', 'DESC');
   if (opts.projectId !== undefined) qb.andWhere('c.project_ids LIKE :pid', { pid: `%|${opts.projectId}|%` });
@@ -247,11 +305,16 @@ export async function decidedChanges(m: EntityManager, programmeId: number, opts
   });
 }
 
-
 /** Whether any spend line, milestone or output target behind a RAG is illustrative demo data. One query. */
-export async function anyIllustrativeDelivery(m: EntityManager, db: 'sqlite' | 'postgres', programmeId: number, projectId?: number): Promise<boolean> {
+export async function anyIllustrativeDelivery(
+  m: EntityManager,
+  db: 'sqlite' | 'postgres',
+  programmeId: number,
+  projectId?: number,
+): Promise<boolean> {
   const yes = db === 'postgres' ? 'true' : '1';
-  const by = (col: string) => (projectId === undefined ? `programme_id = ${Number(programmeId)}` : `${col} = ${Number(projectId)}`);
+  const by = (col: string) =>
+    projectId === undefined ? `programme_id = ${Number(programmeId)}` : `${col} = ${Number(projectId)}`;
   const [r]: Record<string, unknown>[] = await m.query(
     `SELECT (SELECT COUNT(*) FROM spend_profile WHERE ${by('project_id')} AND illustrative = ${yes})
           + (SELECT COUNT(*) FROM milestone WHERE ${by('project_id')} AND source_illustrative = ${yes})

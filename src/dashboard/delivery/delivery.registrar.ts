@@ -17,6 +17,15 @@ export class DeliverySectionsRegistrar implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const s of [ragSection(this.rag), spendToDateSection, projectSpendSection, lateMilestonesSection, projectMilestonesSection, projectOutputsSection, changeHistorySection(this.kinds)]) this.sections.register(s);
+    for (const s of [
+      ragSection(this.rag),
+      spendToDateSection,
+      projectSpendSection,
+      lateMilestonesSection,
+      projectMilestonesSection,
+      projectOutputsSection,
+      changeHistorySection(this.kinds),
+    ])
+      this.sections.register(s);
   }
 }

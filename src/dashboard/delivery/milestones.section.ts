@@ -29,14 +29,26 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
     if (slip <= 0 && !overdue) continue;
     // Days late is the slip of the latest date; a passed forecast equal to its baseline counts to the quarter's end.
     const daysLate = slip > 0 ? slip : daysBetween(r.baselineDate, reportingQuarterEnd);
-    out.push({ project: r.projectCode ?? '', projectName: r.projectName ?? '', title: r.title, baselineDate: r.baselineDate, latestDate: latest, done: !!r.actualDate, daysLate, overdue });
+    out.push({
+      project: r.projectCode ?? '',
+      projectName: r.projectName ?? '',
+      title: r.title,
+      baselineDate: r.baselineDate,
+      latestDate: latest,
+      done: !!r.actualDate,
+      daysLate,
+      overdue,
+    });
   }
-  return out.sort((a, b) => b.daysLate - a.daysLate || a.project.localeCompare(b.project) || a.title.localeCompare(b.title));
+  return out.sort(
+    (a, b) => b.daysLate - a.daysLate || a.project.localeCompare(b.project) || a.title.localeCompare(b.title),
+  );
 }
 
 function words(l: LateMilestone, rqEnd: string): string {
   if (l.done) return `Done on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
-  if (l.overdue) return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded by ${longDate(rqEnd)}; it was ${l.daysLate} days after the baseline date.`;
+  if (l.overdue)
+    return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded by ${longDate(rqEnd)}; it was ${l.daysLate} days after the baseline date.`;
   return `Now expected on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
 }
 
@@ -51,12 +63,49 @@ export const lateMilestonesSection: DashboardSectionProvider = {
     const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
     const late = lateMilestones(rows, rqEnd);
     const illustrative = rows.some((r) => r.illustrative);
-    const body = html`<p>${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`} Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
-${late.length
-  ? html`<table id="late-milestones"><caption>Milestones that have slipped (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
-<tbody>${late.map((l) => html`<tr><th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>`
-  : ''}`;
-    return { id: 'late-milestones', heading: 'Late milestones', body, illustrative, data: { milestones: rows.length, late } };
+    const body = html`<p>
+        ${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`}
+        Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.
+      </p>
+      ${
+        late.length
+          ? html`<table id="late-milestones">
+              <caption>
+                Milestones that have slipped (latest first)
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Project</th>
+                  <th scope="col">Milestone</th>
+                  <th scope="col">Baseline date</th>
+                  <th scope="col">Forecast or actual date</th>
+                  <th scope="col" class="num">Days late</th>
+                  <th scope="col">In plain words</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${late.map(
+                  (l) =>
+                    html`<tr>
+                      <th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th>
+                      <td>${l.title}</td>
+                      <td>${l.baselineDate}</td>
+                      <td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td>
+                      <td class="num">${l.daysLate}</td>
+                      <td>${words(l, rqEnd)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : ''
+      }`;
+    return {
+      id: 'late-milestones',
+      heading: 'Late milestones',
+      body,
+      illustrative,
+      data: { milestones: rows.length, late },
+    };
   },
 };
 
@@ -73,14 +122,40 @@ export const projectMilestonesSection: DashboardSectionProvider = {
     const chart: TimelineData = {
       id: 'milestones',
       title: `${ctx.project.name}: milestones, baseline against forecast and actual`,
-      description: 'Each row is a milestone: the open diamond is its baseline date, the circle its latest forecast and the square the date it was done; a line shows any slip.',
-      rows: rows.map((r) => ({ key: String(r.id), label: r.title, baseline: r.baselineDate, forecast: r.forecastDate, actual: r.actualDate })),
+      description:
+        'Each row is a milestone: the open diamond is its baseline date, the circle its latest forecast and the square the date it was done; a line shows any slip.',
+      rows: rows.map((r) => ({
+        key: String(r.id),
+        label: r.title,
+        baseline: r.baselineDate,
+        forecast: r.forecastDate,
+        actual: r.actualDate,
+      })),
       illustrative,
     };
     const late = lateMilestones(rows, quarterEnd(parseQuarter(ctx.reportingQuarter)));
-    const body = html`<p>${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
-<figure aria-labelledby="fig-milestones"><figcaption id="fig-milestones"><strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(timelineChart(chart))}
-<ul class="legend"><li>◇ baseline</li><li>● forecast</li><li>■ actual</li></ul>${timelineTable(chart, csvHref(ctx, chart.id))}</figure>`;
-    return { id: 'project-milestones', heading: 'Milestones', body, charts: [chart], illustrative, data: { milestones: chart.rows, late } };
+    const body = html`<p>
+        ${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}
+      </p>
+      <figure aria-labelledby="fig-milestones">
+        <figcaption id="fig-milestones">
+          <strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
+        </figcaption>
+        ${raw(timelineChart(chart))}
+        <ul class="legend">
+          <li>◇ baseline</li>
+          <li>● forecast</li>
+          <li>■ actual</li>
+        </ul>
+        ${timelineTable(chart, csvHref(ctx, chart.id))}
+      </figure>`;
+    return {
+      id: 'project-milestones',
+      heading: 'Milestones',
+      body,
+      charts: [chart],
+      illustrative,
+      data: { milestones: chart.rows, late },
+    };
   },
 };

@@ -6,7 +6,12 @@ import type { DashboardSection, DashboardSectionProvider, SectionContext } from 
 import { anyIllustrativeDelivery } from './delivery.queries';
 import { projectHref } from './links';
 
-export const RAG_WORDS: Record<string, string> = { green: 'Green: on track', amber: 'Amber: at risk', red: 'Red: off track', none: 'Not rated yet' };
+export const RAG_WORDS: Record<string, string> = {
+  green: 'Green: on track',
+  amber: 'Amber: at risk',
+  red: 'Red: off track',
+  none: 'Not rated yet',
+};
 const ORDER = ['red', 'amber', 'green', 'none'];
 
 type ProjectRag = Awaited<ReturnType<RagService['compute']>>['projects'][number];
@@ -18,7 +23,8 @@ export function ragWhy(p: ProjectRag): string {
     const reason = o.explanation.replace(/^overridden to \w+ \(computed \w+\): /, '');
     return `Set to ${o.rag} by the programme team (the rules alone give ${o.computed}). Their reason: ${reason}`;
   }
-  if (o.rag === 'none') return 'Nothing can be judged yet: no spend profile, dated milestones or output targets for this project.';
+  if (o.rag === 'none')
+    return 'Nothing can be judged yet: no spend profile, dated milestones or output targets for this project.';
   const parts: [string, RagResult][] = [
     ['Spend', p.finance],
     ['Milestones', p.milestones],
@@ -26,15 +32,33 @@ export function ragWhy(p: ProjectRag): string {
   ];
   return parts
     .filter(([, r]) => r.rag === o.rag)
-    .map(([name, r]) => `${name} ${r.rag}: ${plain(r.explanation.replace(/^\d+ red, \d+ amber, \d+ green; worst: /, ''))}.`)
+    .map(
+      ([name, r]) =>
+        `${name} ${r.rag}: ${plain(r.explanation.replace(/^\d+ red, \d+ amber, \d+ green; worst: /, ''))}.`,
+    )
     .join(' ');
 }
 
-const METRIC_WORDS: Record<string, string> = { JOBS_CREATED: 'jobs created', JOBS_SAFEGUARDED: 'jobs safeguarded', HOMES_COMPLETED: 'homes completed', HOMES_STARTED: 'homes started', FLOORSPACE: 'commercial floorspace (m²)', SITE_AREA: 'employment land (ha)', ROAD_NEW: 'new road (km)', ROAD_IMPROVED: 'road improved (km)', LEARNERS: 'learners', APPRENTICES: 'apprenticeships', LEARNING_FLOORSPACE: 'learning floorspace (m²)', PRIVATE_INVESTMENT: 'private investment' };
+const METRIC_WORDS: Record<string, string> = {
+  JOBS_CREATED: 'jobs created',
+  JOBS_SAFEGUARDED: 'jobs safeguarded',
+  HOMES_COMPLETED: 'homes completed',
+  HOMES_STARTED: 'homes started',
+  FLOORSPACE: 'commercial floorspace (m²)',
+  SITE_AREA: 'employment land (ha)',
+  ROAD_NEW: 'new road (km)',
+  ROAD_IMPROVED: 'road improved (km)',
+  LEARNERS: 'learners',
+  APPRENTICES: 'apprenticeships',
+  LEARNING_FLOORSPACE: 'learning floorspace (m²)',
+  PRIVATE_INVESTMENT: 'private investment',
+};
 
 /** Rule text made readable: metric codes in words, pounds with thousands separators. */
 export function plain(s: string): string {
-  return s.replace(/£(-?\d+)\.(\d\d)/g, (_, w: string, f: string) => `£${w.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${f}`).replace(/\b[A-Z][A-Z_]{3,}\b/g, (c) => METRIC_WORDS[c] ?? c);
+  return s
+    .replace(/£(-?\d+)\.(\d\d)/g, (_, w: string, f: string) => `£${w.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${f}`)
+    .replace(/\b[A-Z][A-Z_]{3,}\b/g, (c) => METRIC_WORDS[c] ?? c);
 }
 
 function badge(rag: string): Html {
@@ -50,35 +74,129 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
     async load(ctx: SectionContext): Promise<DashboardSection | null> {
       const only = ctx.project ? await ctx.m.findOneByOrFail(Project, { id: ctx.project.id }) : undefined;
       const r = await rag.compute(ctx.m, ctx.programme, only);
-      if (!r.projects.some((p) => p.finance.rag !== 'none' || p.milestones.rag !== 'none' || p.outputs.rag !== 'none' || p.overall.rag !== 'none')) return null;
+      if (
+        !r.projects.some(
+          (p) =>
+            p.finance.rag !== 'none' ||
+            p.milestones.rag !== 'none' ||
+            p.outputs.rag !== 'none' ||
+            p.overall.rag !== 'none',
+        )
+      )
+        return null;
       const names = new Map<string, string>(
-        ((await ctx.m.createQueryBuilder().from('project', 'p').select(['p.code AS code', 'p.name AS name']).where('p.programme_id = :id', { id: ctx.programme.id }).getRawMany()) as { code: string; name: string }[]).map((x) => [x.code, x.name]),
+        (
+          (await ctx.m
+            .createQueryBuilder()
+            .from('project', 'p')
+            .select(['p.code AS code', 'p.name AS name'])
+            .where('p.programme_id = :id', { id: ctx.programme.id })
+            .getRawMany()) as { code: string; name: string }[]
+        ).map((x) => [x.code, x.name]),
       );
-      const illustrative = ctx.programme.synthetic || (await anyIllustrativeDelivery(ctx.m, ctx.db, ctx.programme.id, ctx.project?.id));
-      const rows = [...r.projects].sort((a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project));
+      const illustrative =
+        ctx.programme.synthetic || (await anyIllustrativeDelivery(ctx.m, ctx.db, ctx.programme.id, ctx.project?.id));
+      const rows = [...r.projects].sort(
+        (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
+      );
       const counts = Object.fromEntries(ORDER.map((k) => [k, r.projects.filter((p) => p.overall.rag === k).length]));
-      const note = html`<p class="note">RAG (red, amber, green) is worked out from the latest recorded forecasts at ${r.reportingQuarter}, the reporting quarter, whose return is not yet submitted. Rules: spend forecast for the year against its allocation or profile; milestone dates against their baseline; forecast outputs against targets. A project's rating is the worst of the three unless the programme team overrides it with a written reason, shown here.</p>`;
-      const data = r.projects.map((p) => ({ project: p.project, overall: p.overall.rag, overridden: (p.overall as { overridden?: boolean }).overridden ?? false, finance: p.finance.rag, milestones: p.milestones.rag, outputs: p.outputs.rag, why: ragWhy(p) }));
+      const note = html`<p class="note">
+        RAG (red, amber, green) is worked out from the latest recorded forecasts at ${r.reportingQuarter}, the reporting
+        quarter, whose return is not yet submitted. Rules: spend forecast for the year against its allocation or
+        profile; milestone dates against their baseline; forecast outputs against targets. A project's rating is the
+        worst of the three unless the programme team overrides it with a written reason, shown here.
+      </p>`;
+      const data = r.projects.map((p) => ({
+        project: p.project,
+        overall: p.overall.rag,
+        overridden: (p.overall as { overridden?: boolean }).overridden ?? false,
+        finance: p.finance.rag,
+        milestones: p.milestones.rag,
+        outputs: p.outputs.rag,
+        why: ragWhy(p),
+      }));
       if (ctx.project) {
         const p = r.projects[0];
-        const body = html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
-<table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
-<tbody>${[
-          ['Spend', p.finance],
-          ['Milestones', p.milestones],
-          ['Outputs', p.outputs],
-        ].map(([name, x]) => html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${plain((x as RagResult).explanation)}</td></tr>`)}</tbody></table>${note}`;
+        const body = html`<p>Overall: ${badge(p.overall.rag)}</p>
+          <p>${ragWhy(p)}</p>
+          <table>
+            <caption>
+              ${ctx.project.name}: RAG by part, and why
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Part</th>
+                <th scope="col">Rating</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${[
+                ['Spend', p.finance],
+                ['Milestones', p.milestones],
+                ['Outputs', p.outputs],
+              ].map(
+                ([name, x]) =>
+                  html`<tr>
+                    <th scope="row">${name as string}</th>
+                    <td>${badge((x as RagResult).rag)}</td>
+                    <td>${plain((x as RagResult).explanation)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${note}`;
         return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
       }
-      const body = html`<p>${join(
-        ORDER.filter((k) => counts[k]).map((k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`),
-        ', ',
-      )} (${r.projects.length} projects).</p>
-<table id="rag-summary"><caption>Each project's overall rating and why</caption><thead><tr><th scope="col">Project</th><th scope="col">Overall</th><th scope="col">Why</th><th scope="col">Spend</th><th scope="col">Milestones</th><th scope="col">Outputs</th></tr></thead>
-<tbody>${rows.map(
-        (p) => html`<tr data-project="${p.project}"><th scope="row"><a href="${projectHref(ctx.programme.code, p.project)}">${names.get(p.project) ?? p.project}</a></th><td>${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}</td><td>${ragWhy(p)}</td><td>${p.finance.rag}</td><td>${p.milestones.rag}</td><td>${p.outputs.rag}</td></tr>`,
-      )}</tbody></table>${note}`;
-      return { id: 'rag', heading: 'Projects at a glance: red, amber, green', body, data: { counts, projects: data }, illustrative };
+      const body = html`<p>
+          ${join(
+            ORDER.filter((k) => counts[k]).map(
+              (k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`,
+            ),
+            ', ',
+          )}
+          (${r.projects.length} projects).
+        </p>
+        <table id="rag-summary">
+          <caption>
+            Each project's overall rating and why
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Project</th>
+              <th scope="col">Overall</th>
+              <th scope="col">Why</th>
+              <th scope="col">Spend</th>
+              <th scope="col">Milestones</th>
+              <th scope="col">Outputs</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (p) =>
+                html`<tr data-project="${p.project}">
+                  <th scope="row">
+                    <a href="${projectHref(ctx.programme.code, p.project)}">${names.get(p.project) ?? p.project}</a>
+                  </th>
+                  <td>
+                    ${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}
+                  </td>
+                  <td>${ragWhy(p)}</td>
+                  <td>${p.finance.rag}</td>
+                  <td>${p.milestones.rag}</td>
+                  <td>${p.outputs.rag}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        ${note}`;
+      return {
+        id: 'rag',
+        heading: 'Projects at a glance: red, amber, green',
+        body,
+        data: { counts, projects: data },
+        illustrative,
+      };
     },
   };
 }

@@ -28,7 +28,14 @@ const VALUE_TYPES = new Set(['money', 'number', 'integer', 'count', 'date', 'per
 export function sectionsOf(snapshot: unknown): SnapshotSection[] {
   const s = (snapshot as { sections?: unknown } | null)?.sections;
   if (!Array.isArray(s)) return [];
-  return s.filter((x): x is SnapshotSection => !!x && typeof x === 'object' && typeof (x as SnapshotSection).key === 'string' && Array.isArray((x as SnapshotSection).columns) && Array.isArray((x as SnapshotSection).rows));
+  return s.filter(
+    (x): x is SnapshotSection =>
+      !!x &&
+      typeof x === 'object' &&
+      typeof (x as SnapshotSection).key === 'string' &&
+      Array.isArray((x as SnapshotSection).columns) &&
+      Array.isArray((x as SnapshotSection).rows),
+  );
 }
 
 function show(type: string, v: string | number | null): string {
@@ -61,7 +68,13 @@ export function diffSnapshots(earlier: unknown, later: unknown, maxPerSection = 
     const prev = before.get(s.key);
     const title = s.title ?? s.key;
     if (!prev) {
-      out.push({ key: s.key, title, changes: [`${title} is new in this return (the earlier return did not have it).`], added: [], removed: [] });
+      out.push({
+        key: s.key,
+        title,
+        changes: [`${title} is new in this return (the earlier return did not have it).`],
+        added: [],
+        removed: [],
+      });
       continue;
     }
     const keyCols = s.columns.filter((c) => !VALUE_TYPES.has(c.type)).map((c) => c.key);
@@ -82,7 +95,9 @@ export function diffSnapshots(earlier: unknown, later: unknown, maxPerSection = 
         const a = p[c.key] ?? null;
         const b = r[c.key] ?? null;
         if (a === b) continue;
-        diff.changes.push(`${k}: ${c.header ?? c.key} changed from ${show(c.type, a)} to ${show(c.type, b)}${delta(c.type, a, b)}.`);
+        diff.changes.push(
+          `${k}: ${c.header ?? c.key} changed from ${show(c.type, a)} to ${show(c.type, b)}${delta(c.type, a, b)}.`,
+        );
       }
     }
     for (const k of prevRows.keys()) if (!seen.has(k)) diff.removed.push(k);

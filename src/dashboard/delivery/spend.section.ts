@@ -9,8 +9,15 @@ import { csvHref } from './links';
 
 /** A line chart with its legend, data table and CSV link. */
 export function lineFigure(c: ChartData, href: string): Html {
-  const legend = html`<ul class="legend">${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}</ul>`;
-  return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(lineChart(c))}${legend}${dataTable(c, href)}</figure>`;
+  const legend = html`<ul class="legend">
+    ${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}
+  </ul>`;
+  return html`<figure aria-labelledby="fig-${c.id}">
+    <figcaption id="fig-${c.id}">
+      <strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
+    </figcaption>
+    ${raw(lineChart(c))}${legend}${dataTable(c, href)}
+  </figure>`;
 }
 
 /** Pure: quarters up to (not including) the reporting quarter, with running totals. Adjustments count where recorded. */
@@ -55,16 +62,34 @@ export const spendToDateSection: DashboardSectionProvider = {
       noTotal: true,
     };
     const behind = variance < 0;
-    const body = html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
-<p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
-${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    const body = html`<p>
+        By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)}
+        had been spent against ${millions(last.baselinePence)} in the baseline profile:
+        ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`}
+        (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme
+        is ${millions(wholeProfilePence)}.
+      </p>
+      <p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
+      ${lineFigure(chart, csvHref(ctx, chart.id))}`;
     return {
       id: 'spend-to-date',
       heading: 'Spend to date against profile',
       body,
       charts: [chart],
       illustrative,
-      data: { lastSubmittedQuarter: last.quarter, notYetSubmitted: ctx.reportingQuarter, spentToDate: formatP(last.actualPence), profiledToDate: formatP(last.baselinePence), variance: formatP(variance), wholeProfile: formatP(wholeProfilePence), quarters: quarters.map((q) => ({ quarter: q.quarter, cumulativeBaseline: formatP(q.baselinePence), cumulativeActual: formatP(q.actualPence) })) },
+      data: {
+        lastSubmittedQuarter: last.quarter,
+        notYetSubmitted: ctx.reportingQuarter,
+        spentToDate: formatP(last.actualPence),
+        profiledToDate: formatP(last.baselinePence),
+        variance: formatP(variance),
+        wholeProfile: formatP(wholeProfilePence),
+        quarters: quarters.map((q) => ({
+          quarter: q.quarter,
+          cumulativeBaseline: formatP(q.baselinePence),
+          cumulativeActual: formatP(q.actualPence),
+        })),
+      },
     };
   },
 };
@@ -83,22 +108,42 @@ export const projectSpendSection: DashboardSectionProvider = {
     const chart: ChartData = {
       id: 'spend-by-quarter',
       title: `${ctx.project.name}: spend by quarter, baseline against latest forecast and actual`,
-      description: 'For each quarter: the approved baseline profile, the latest forecast and the actual spend. Actuals are shown only for quarters whose return has been submitted.',
+      description:
+        'For each quarter: the approved baseline profile, the latest forecast and the actual spend. Actuals are shown only for quarters whose return has been submitted.',
       unit: 'pence',
-      categories: rows.map((r) => ({ key: r.quarter, label: submitted(r.quarter) ? r.quarter : `${r.quarter} (not yet submitted)` })),
+      categories: rows.map((r) => ({
+        key: r.quarter,
+        label: submitted(r.quarter) ? r.quarter : `${r.quarter} (not yet submitted)`,
+      })),
       series: [
         { key: 'baseline', label: 'Baseline profile' },
         { key: 'forecast', label: 'Latest forecast' },
         { key: 'actual', label: 'Actual (submitted quarters)' },
       ],
-      values: rows.map((r) => [r.baselinePence, r.forecastPence, submitted(r.quarter) ? (r.actualPence ?? 0) + r.adjustmentsPence : null]),
+      values: rows.map((r) => [
+        r.baselinePence,
+        r.forecastPence,
+        submitted(r.quarter) ? (r.actualPence ?? 0) + r.adjustmentsPence : null,
+      ]),
       illustrative,
       grouped: true,
     };
-    const spent = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
+    const spent = rows
+      .filter((r) => submitted(r.quarter))
+      .reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
     const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);
-    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.</p>
-${lineFigure(chart, csvHref(ctx, chart.id))}`;
-    return { id: 'project-spend', heading: 'Spend against profile', body, charts: [chart], illustrative, data: { spentInSubmittedQuarters: formatP(spent), profiledForThem: formatP(profiled) } };
+    const body = html`<p>
+        Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters.
+        Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.
+      </p>
+      ${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    return {
+      id: 'project-spend',
+      heading: 'Spend against profile',
+      body,
+      charts: [chart],
+      illustrative,
+      data: { spentInSubmittedQuarters: formatP(spent), profiledForThem: formatP(profiled) },
+    };
   },
 };

@@ -9,7 +9,15 @@ export class Foundation1760000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'organisation',
-        columns: [col.id(), col.str('code', 60), col.str('name', 300), col.str('kind', 20), col.str('identifier', 100, true), col.bool('identifier_assumed'), col.version()],
+        columns: [
+          col.id(),
+          col.str('code', 60),
+          col.str('name', 300),
+          col.str('kind', 20),
+          col.str('identifier', 100, true),
+          col.bool('identifier_assumed'),
+          col.version(),
+        ],
         uniques: [{ columnNames: ['code'] }],
       }),
     );
@@ -36,7 +44,16 @@ export class Foundation1760000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'theme',
-        columns: [col.id(), col.int('programme_id'), col.str('code', 60), col.str('name', 300), col.text('description'), col.int('position', false, 0), ...col.provenance(), col.version()],
+        columns: [
+          col.id(),
+          col.int('programme_id'),
+          col.str('code', 60),
+          col.str('name', 300),
+          col.text('description'),
+          col.int('position', false, 0),
+          ...col.provenance(),
+          col.version(),
+        ],
         uniques: [{ columnNames: ['programme_id', 'code'] }],
         foreignKeys: [fk('programme_id', 'programme', 'CASCADE')],
       }),
@@ -61,13 +78,26 @@ export class Foundation1760000000000 implements MigrationInterface {
         ],
         uniques: [{ columnNames: ['programme_id', 'code'] }],
         indices: [{ columnNames: ['theme_id'] }],
-        foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('theme_id', 'theme', 'SET NULL'), fk('lead_organisation_id', 'organisation', 'SET NULL')],
+        foreignKeys: [
+          fk('programme_id', 'programme', 'CASCADE'),
+          fk('theme_id', 'theme', 'SET NULL'),
+          fk('lead_organisation_id', 'organisation', 'SET NULL'),
+        ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'project_pool',
-        columns: [col.id(), col.int('programme_id'), col.int('theme_id', true), col.str('code', 60), col.str('name', 300), col.text('description'), ...col.provenance(), col.version()],
+        columns: [
+          col.id(),
+          col.int('programme_id'),
+          col.int('theme_id', true),
+          col.str('code', 60),
+          col.str('name', 300),
+          col.text('description'),
+          ...col.provenance(),
+          col.version(),
+        ],
         uniques: [{ columnNames: ['programme_id', 'code'] }],
         foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('theme_id', 'theme', 'SET NULL')],
       }),
@@ -117,14 +147,21 @@ export class Foundation1760000000000 implements MigrationInterface {
           col.str('created_at', 30),
           col.str('updated_at', 30),
         ],
-        indices: [{ columnNames: ['programme_id', 'source_kind'] }, { columnNames: ['project_id'] }, { columnNames: ['pool_id'] }],
+        indices: [
+          { columnNames: ['programme_id', 'source_kind'] },
+          { columnNames: ['project_id'] },
+          { columnNames: ['pool_id'] },
+        ],
         foreignKeys: [
           fk('programme_id', 'programme', 'CASCADE'),
           fk('source_kind', 'source_kind', 'RESTRICT', 'code'),
           fk('project_id', 'project', 'RESTRICT'),
           fk('pool_id', 'project_pool', 'RESTRICT'),
         ],
-        checks: [{ expression: `"period_kind" IN ('year','range','unprofiled')` }, { expression: `NOT ("project_id" IS NOT NULL AND "pool_id" IS NOT NULL)` }],
+        checks: [
+          { expression: `"period_kind" IN ('year','range','unprofiled')` },
+          { expression: `NOT ("project_id" IS NOT NULL AND "pool_id" IS NOT NULL)` },
+        ],
       }),
     );
     await q.createTable(
@@ -155,7 +192,13 @@ export class Foundation1760000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'seed_run',
-        columns: [col.id(), col.str('name', 100), col.str('sha256', 64), col.str('loaded_at', 30), col.int('row_count', false, 0)],
+        columns: [
+          col.id(),
+          col.str('name', 100),
+          col.str('sha256', 64),
+          col.str('loaded_at', 30),
+          col.int('row_count', false, 0),
+        ],
         uniques: [{ columnNames: ['name'] }],
       }),
     );
@@ -181,7 +224,19 @@ export class Foundation1760000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_entry', 'seed_run', 'headline_figure', 'allocation', 'source_kind', 'project_pool_member', 'project_pool', 'project', 'theme', 'programme', 'organisation']) {
+    for (const t of [
+      'audit_entry',
+      'seed_run',
+      'headline_figure',
+      'allocation',
+      'source_kind',
+      'project_pool_member',
+      'project_pool',
+      'project',
+      'theme',
+      'programme',
+      'organisation',
+    ]) {
       await q.dropTable(t);
     }
   }

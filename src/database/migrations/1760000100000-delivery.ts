@@ -8,12 +8,24 @@ export const CORE_METRICS: { code: string; name: string; unit: string; storedUni
   { code: 'HOMES_COMPLETED', name: 'Housing units completed', unit: 'count', storedUnit: 'count', scale: 1 },
   { code: 'HOMES_STARTED', name: 'Housing units started', unit: 'count', storedUnit: 'count', scale: 1 },
   { code: 'FLOORSPACE', name: 'Commercial floorspace constructed', unit: 'm2', storedUnit: 'm2', scale: 1 },
-  { code: 'SITE_AREA', name: 'Employment land unlocked', unit: 'ha', storedUnit: 'hundredths of a hectare', scale: 100 },
+  {
+    code: 'SITE_AREA',
+    name: 'Employment land unlocked',
+    unit: 'ha',
+    storedUnit: 'hundredths of a hectare',
+    scale: 100,
+  },
   { code: 'ROAD_NEW', name: 'New road built', unit: 'km', storedUnit: 'metres', scale: 1000 },
   { code: 'ROAD_IMPROVED', name: 'Road improved or resurfaced', unit: 'km', storedUnit: 'metres', scale: 1000 },
   { code: 'LEARNERS', name: 'Learners assisted', unit: 'count', storedUnit: 'count', scale: 1 },
   { code: 'APPRENTICES', name: 'Apprenticeships started', unit: 'count', storedUnit: 'count', scale: 1 },
-  { code: 'LEARNING_FLOORSPACE', name: 'New or refurbished learning floorspace', unit: 'm2', storedUnit: 'm2', scale: 1 },
+  {
+    code: 'LEARNING_FLOORSPACE',
+    name: 'New or refurbished learning floorspace',
+    unit: 'm2',
+    storedUnit: 'm2',
+    scale: 1,
+  },
   { code: 'PRIVATE_INVESTMENT', name: 'Follow-on private investment', unit: 'gbp', storedUnit: 'pence', scale: 100 },
 ];
 
@@ -39,9 +51,20 @@ export class Delivery1760000100000 implements MigrationInterface {
           col.str('updated_at', 30),
         ],
         uniques: [{ columnNames: ['project_id', 'source_kind', 'quarter'] }],
-        indices: [{ columnNames: ['programme_id', 'project_id', 'source_kind'] }, { columnNames: ['programme_id', 'quarter'] }],
-        foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('project_id', 'project', 'RESTRICT'), fk('source_kind', 'source_kind', 'RESTRICT', 'code')],
-        checks: [{ expression: `"baseline_pence" >= 0 AND "forecast_pence" >= 0 AND ("actual_pence" IS NULL OR "actual_pence" >= 0)` }],
+        indices: [
+          { columnNames: ['programme_id', 'project_id', 'source_kind'] },
+          { columnNames: ['programme_id', 'quarter'] },
+        ],
+        foreignKeys: [
+          fk('programme_id', 'programme', 'CASCADE'),
+          fk('project_id', 'project', 'RESTRICT'),
+          fk('source_kind', 'source_kind', 'RESTRICT', 'code'),
+        ],
+        checks: [
+          {
+            expression: `"baseline_pence" >= 0 AND "forecast_pence" >= 0 AND ("actual_pence" IS NULL OR "actual_pence" >= 0)`,
+          },
+        ],
       }),
     );
     await q.createTable(
@@ -60,8 +83,15 @@ export class Delivery1760000100000 implements MigrationInterface {
           col.str('recorded_at', 30),
           col.bool('illustrative'),
         ],
-        indices: [{ columnNames: ['programme_id', 'project_id', 'source_kind'] }, { columnNames: ['programme_id', 'recorded_in_quarter'] }],
-        foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('project_id', 'project', 'RESTRICT'), fk('source_kind', 'source_kind', 'RESTRICT', 'code')],
+        indices: [
+          { columnNames: ['programme_id', 'project_id', 'source_kind'] },
+          { columnNames: ['programme_id', 'recorded_in_quarter'] },
+        ],
+        foreignKeys: [
+          fk('programme_id', 'programme', 'CASCADE'),
+          fk('project_id', 'project', 'RESTRICT'),
+          fk('source_kind', 'source_kind', 'RESTRICT', 'code'),
+        ],
         checks: [{ expression: `"amount_pence" <> 0` }],
       }),
     );
@@ -110,7 +140,18 @@ export class Delivery1760000100000 implements MigrationInterface {
       .createQueryBuilder()
       .insert()
       .into('output_metric')
-      .values(CORE_METRICS.map((m, i) => ({ code: m.code, name: m.name, unit: m.unit, kind: 'per_period', storedUnit: m.storedUnit, scale: m.scale, core: true, position: i + 1 })))
+      .values(
+        CORE_METRICS.map((m, i) => ({
+          code: m.code,
+          name: m.name,
+          unit: m.unit,
+          kind: 'per_period',
+          storedUnit: m.storedUnit,
+          scale: m.scale,
+          core: true,
+          position: i + 1,
+        })),
+      )
       .execute();
     await q.createTable(
       new Table({
@@ -128,8 +169,16 @@ export class Delivery1760000100000 implements MigrationInterface {
           col.str('updated_at', 30),
         ],
         indices: [{ columnNames: ['programme_id', 'metric_code'] }, { columnNames: ['project_id', 'metric_code'] }],
-        foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('project_id', 'project', 'RESTRICT'), fk('metric_code', 'output_metric', 'RESTRICT', 'code')],
-        checks: [{ expression: `("target_value" IS NULL OR "target_value" >= 0) AND ("forecast_value" IS NULL OR "forecast_value" >= 0)` }],
+        foreignKeys: [
+          fk('programme_id', 'programme', 'CASCADE'),
+          fk('project_id', 'project', 'RESTRICT'),
+          fk('metric_code', 'output_metric', 'RESTRICT', 'code'),
+        ],
+        checks: [
+          {
+            expression: `("target_value" IS NULL OR "target_value" >= 0) AND ("forecast_value" IS NULL OR "forecast_value" >= 0)`,
+          },
+        ],
       }),
     );
     await q.createTable(
@@ -151,13 +200,25 @@ export class Delivery1760000100000 implements MigrationInterface {
         ],
         uniques: [{ columnNames: ['project_id', 'metric_code', 'quarter', 'claim_key'] }],
         indices: [{ columnNames: ['programme_id', 'metric_code', 'claim_key'] }],
-        foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('project_id', 'project', 'RESTRICT'), fk('metric_code', 'output_metric', 'RESTRICT', 'code')],
+        foreignKeys: [
+          fk('programme_id', 'programme', 'CASCADE'),
+          fk('project_id', 'project', 'RESTRICT'),
+          fk('metric_code', 'output_metric', 'RESTRICT', 'code'),
+        ],
         checks: [{ expression: `"value" >= 0` }],
       }),
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['output_actual', 'output_target', 'output_metric', 'milestone', 'spend_adjustment', 'spend_profile']) await q.dropTable(t);
+    for (const t of [
+      'output_actual',
+      'output_target',
+      'output_metric',
+      'milestone',
+      'spend_adjustment',
+      'spend_profile',
+    ])
+      await q.dropTable(t);
   }
 }

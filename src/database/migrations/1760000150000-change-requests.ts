@@ -43,7 +43,14 @@ export class ChangeRequests1760000150000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'programme_envelope',
-        columns: [col.id(), col.int('programme_id'), col.str('source_kind', 40), col.bigint('amount_pence'), col.str('updated_at', 30), col.version()],
+        columns: [
+          col.id(),
+          col.int('programme_id'),
+          col.str('source_kind', 40),
+          col.bigint('amount_pence'),
+          col.str('updated_at', 30),
+          col.version(),
+        ],
         uniques: [{ columnNames: ['programme_id', 'source_kind'] }],
         foreignKeys: [fk('programme_id', 'programme', 'CASCADE'), fk('source_kind', 'source_kind', 'RESTRICT', 'code')],
       }),

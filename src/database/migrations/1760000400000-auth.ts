@@ -9,7 +9,15 @@ export class Auth1760000400000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'app_user',
-        columns: [col.id(), col.str('name', 200), col.str('email', 320), col.str('role', 30), col.bool('active', true), col.str('created_at', 30), col.version()],
+        columns: [
+          col.id(),
+          col.str('name', 200),
+          col.str('email', 320),
+          col.str('role', 30),
+          col.bool('active', true),
+          col.str('created_at', 30),
+          col.version(),
+        ],
         uniques: [{ columnNames: ['email'] }],
       }),
     );

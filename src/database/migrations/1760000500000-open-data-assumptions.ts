@@ -9,7 +9,15 @@ export class OpenDataAssumptions1760000500000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'open_data_assumption',
-        columns: [col.id(), col.int('programme_id'), col.str('key', 120), col.str('value', 300), col.text('note'), col.version(), col.str('updated_at', 30)],
+        columns: [
+          col.id(),
+          col.int('programme_id'),
+          col.str('key', 120),
+          col.str('value', 300),
+          col.text('note'),
+          col.version(),
+          col.str('updated_at', 30),
+        ],
         uniques: [{ columnNames: ['programme_id', 'key'] }],
         foreignKeys: [fk('programme_id', 'programme', 'CASCADE')],
       }),

@@ -13,13 +13,24 @@ export class ScaleIndexes1760000600000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.createIndex(
       'allocation',
-      new TableIndex({ name: 'IDX_allocation_programme_approval', columnNames: ['programme_id', 'approval_state', 'commitment_status', 'source_kind'] }),
+      new TableIndex({
+        name: 'IDX_allocation_programme_approval',
+        columnNames: ['programme_id', 'approval_state', 'commitment_status', 'source_kind'],
+      }),
     );
     await q.createIndex(
       'allocation',
       new TableIndex({
         name: 'IDX_allocation_national',
-        columnNames: ['approval_state', 'source_kind', 'commitment_status', 'period_kind', 'year_from', 'year_to', 'amount_pence'],
+        columnNames: [
+          'approval_state',
+          'source_kind',
+          'commitment_status',
+          'period_kind',
+          'year_from',
+          'year_to',
+          'amount_pence',
+        ],
       }),
     );
   }

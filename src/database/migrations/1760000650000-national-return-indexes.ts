@@ -12,9 +12,35 @@ export class NationalReturnIndexes1760000650000 implements MigrationInterface {
   name = 'NationalReturnIndexes1760000650000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createIndex('spend_profile', new TableIndex({ name: 'IDX_spend_profile_project_cover', columnNames: ['project_id', 'source_kind', 'quarter', 'baseline_pence', 'forecast_pence', 'actual_pence', 'illustrative'] }));
-    await q.createIndex('allocation', new TableIndex({ name: 'IDX_allocation_project', columnNames: ['project_id', 'approval_state', 'commitment_status', 'source_kind', 'amount_pence'] }));
-    await q.createIndex('spend_adjustment', new TableIndex({ name: 'IDX_spend_adjustment_project', columnNames: ['project_id', 'source_kind', 'recorded_in_quarter', 'amount_pence'] }));
+    await q.createIndex(
+      'spend_profile',
+      new TableIndex({
+        name: 'IDX_spend_profile_project_cover',
+        columnNames: [
+          'project_id',
+          'source_kind',
+          'quarter',
+          'baseline_pence',
+          'forecast_pence',
+          'actual_pence',
+          'illustrative',
+        ],
+      }),
+    );
+    await q.createIndex(
+      'allocation',
+      new TableIndex({
+        name: 'IDX_allocation_project',
+        columnNames: ['project_id', 'approval_state', 'commitment_status', 'source_kind', 'amount_pence'],
+      }),
+    );
+    await q.createIndex(
+      'spend_adjustment',
+      new TableIndex({
+        name: 'IDX_spend_adjustment_project',
+        columnNames: ['project_id', 'source_kind', 'recorded_in_quarter', 'amount_pence'],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,8 +11,28 @@ export class GroupedAggregateIndexes1760000660000 implements MigrationInterface 
   name = 'GroupedAggregateIndexes1760000660000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createIndex('allocation', new TableIndex({ name: 'IDX_allocation_national_grouped', columnNames: ['approval_state', 'source_kind', 'period_kind', 'year_from', 'year_to', 'commitment_status', 'amount_pence'] }));
-    await q.createIndex('output_actual', new TableIndex({ name: 'IDX_output_actual_claims', columnNames: ['programme_id', 'metric_code', 'claim_key', 'project_id', 'value'] }));
+    await q.createIndex(
+      'allocation',
+      new TableIndex({
+        name: 'IDX_allocation_national_grouped',
+        columnNames: [
+          'approval_state',
+          'source_kind',
+          'period_kind',
+          'year_from',
+          'year_to',
+          'commitment_status',
+          'amount_pence',
+        ],
+      }),
+    );
+    await q.createIndex(
+      'output_actual',
+      new TableIndex({
+        name: 'IDX_output_actual_claims',
+        columnNames: ['programme_id', 'metric_code', 'claim_key', 'project_id', 'value'],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -7,7 +7,8 @@ import { APPROVAL_STATES, COMMITMENT_STATUSES, CommitmentStatus } from '../alloc
 import { IsOmittable } from '../../common/validation';
 
 const PERIOD = /^(unprofiled|\d{4}-\d{2}(\.\.(\d{4}-\d{2})?)?)$/;
-const PERIOD_MESSAGE = 'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
+const PERIOD_MESSAGE =
+  'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
 
 /** New allocations are drafts; approved ones change only through approved change requests. */
 export class CreateAllocationDto {
@@ -15,12 +16,18 @@ export class CreateAllocationDto {
   @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
   sourceKind: string;
 
-  @ApiPropertyOptional({ example: 'ETRURIA', description: 'project code; omit both project and pool for programme-level money' })
+  @ApiPropertyOptional({
+    example: 'ETRURIA',
+    description: 'project code; omit both project and pool for programme-level money',
+  })
   @IsOptional()
   @Matches(CODE_PATTERN, { message: `project ${CODE_MESSAGE}` })
   project?: string;
 
-  @ApiPropertyOptional({ example: 'SITES-PRIVATE', description: 'pool code (money committed to a group of projects without a split)' })
+  @ApiPropertyOptional({
+    example: 'SITES-PRIVATE',
+    description: 'pool code (money committed to a group of projects without a split)',
+  })
   @IsOptional()
   @Matches(CODE_PATTERN, { message: `pool ${CODE_MESSAGE}` })
   pool?: string;

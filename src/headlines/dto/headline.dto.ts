@@ -32,10 +32,26 @@ export class OutputsRuleDto {
 }
 
 export class HeadlineRuleDto {
-  @ApiPropertyOptional({ type: AllocationFilterDto }) @IsOptional() @ValidateNested() @Type(() => AllocationFilterDto) allocations?: AllocationFilterDto;
-  @ApiPropertyOptional({ example: ['B-LGF-TOTAL', 'B-MATCH'] }) @IsOptional() @IsArray() @codes('sumOf') sumOf?: string[];
-  @ApiPropertyOptional({ type: CountRuleDto }) @IsOptional() @ValidateNested() @Type(() => CountRuleDto) count?: CountRuleDto;
-  @ApiPropertyOptional({ type: OutputsRuleDto }) @IsOptional() @ValidateNested() @Type(() => OutputsRuleDto) outputs?: OutputsRuleDto;
+  @ApiPropertyOptional({ type: AllocationFilterDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AllocationFilterDto)
+  allocations?: AllocationFilterDto;
+  @ApiPropertyOptional({ example: ['B-LGF-TOTAL', 'B-MATCH'] })
+  @IsOptional()
+  @IsArray()
+  @codes('sumOf')
+  sumOf?: string[];
+  @ApiPropertyOptional({ type: CountRuleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CountRuleDto)
+  count?: CountRuleDto;
+  @ApiPropertyOptional({ type: OutputsRuleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OutputsRuleDto)
+  outputs?: OutputsRuleDto;
 }
 
 export class SourceDto {
@@ -52,10 +68,14 @@ export class CreateHeadlineDto {
   @ApiProperty({ enum: QUALIFIERS }) @IsIn(QUALIFIERS) qualifier: Qualifier;
   @ApiProperty({ enum: HEADLINE_UNITS }) @IsIn(HEADLINE_UNITS) unit: HeadlineUnit;
   @ApiProperty({ example: '82300000.00', description: 'pounds with two places for money; a whole number for counts' })
-  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, { message: 'value must be "82300000.00" for pounds or a whole number like "5000" for counts' })
+  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, {
+    message: 'value must be "82300000.00" for pounds or a whole number like "5000" for counts',
+  })
   value: string;
   @ApiProperty({ example: '100000.00', description: 'one unit of the last printed digit, in the same unit as value' })
-  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, { message: 'precision must be "100000.00" for pounds or a whole number for counts' })
+  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, {
+    message: 'precision must be "100000.00" for pounds or a whole number for counts',
+  })
   precision: string;
   @ApiProperty({ type: HeadlineRuleDto }) @ValidateNested() @Type(() => HeadlineRuleDto) rule: HeadlineRuleDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) notes?: string;
@@ -64,11 +84,18 @@ export class CreateHeadlineDto {
 
 export class UpdateHeadlineDto extends VersionedDto {
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) label?: string;
-  @ApiPropertyOptional({ type: HeadlineRuleDto }) @IsOmittable() @ValidateNested() @Type(() => HeadlineRuleDto) rule?: HeadlineRuleDto;
+  @ApiPropertyOptional({ type: HeadlineRuleDto })
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => HeadlineRuleDto)
+  rule?: HeadlineRuleDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) notes?: string;
 }
 
 export class HeadlineQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'LGF_TOTAL' }) @IsOptional() @Matches(CODE_PATTERN, { message: `measure ${CODE_MESSAGE}` }) measure?: string;
+  @ApiPropertyOptional({ example: 'LGF_TOTAL' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `measure ${CODE_MESSAGE}` })
+  measure?: string;
   @ApiPropertyOptional({ enum: HEADLINE_UNITS }) @IsOptional() @IsIn(HEADLINE_UNITS) unit?: HeadlineUnit;
 }

@@ -14,7 +14,10 @@ export class CreateMilestoneDto {
   @Length(1, 300)
   title: string;
 
-  @ApiPropertyOptional({ example: '2016-06-01', description: 'the approved date (set once here; later only by an approved re-baseline change request)' })
+  @ApiPropertyOptional({
+    example: '2016-06-01',
+    description: 'the approved date (set once here; later only by an approved re-baseline change request)',
+  })
   @IsOptional()
   @IsCalendarDate()
   baselineDate?: string;
@@ -52,7 +55,10 @@ export class CreateProgrammeMilestoneDto {
   @IsIn(['lep', 'government'])
   owner?: string;
 
-  @ApiPropertyOptional({ example: '2015-03-31', description: 'may fall before the programme starts (deal commitments), never after it ends' })
+  @ApiPropertyOptional({
+    example: '2015-03-31',
+    description: 'may fall before the programme starts (deal commitments), never after it ends',
+  })
   @IsOptional()
   @IsCalendarDate()
   baselineDate?: string;
@@ -81,7 +87,9 @@ export class UpdateMilestoneDto extends VersionedDto {
   @Length(1, 300)
   title?: string;
 
-  @ApiPropertyOptional({ description: 'refused: the baseline changes only through an approved re-baseline change request' })
+  @ApiPropertyOptional({
+    description: 'refused: the baseline changes only through an approved re-baseline change request',
+  })
   @IsOptional()
   baselineDate?: string;
 
@@ -91,7 +99,11 @@ export class UpdateMilestoneDto extends VersionedDto {
   @IsCalendarDate()
   forecastDate?: string | null;
 
-  @ApiPropertyOptional({ example: '2016-09-28', nullable: true, description: 'not after the end of the reporting quarter' })
+  @ApiPropertyOptional({
+    example: '2016-09-28',
+    nullable: true,
+    description: 'not after the end of the reporting quarter',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsCalendarDate()

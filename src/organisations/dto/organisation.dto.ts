@@ -20,11 +20,16 @@ export class CreateOrganisationDto {
 
   @ApiPropertyOptional({ example: 'GB-LAE-STS', description: 'org-id.guide identifier' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+$/, { message: 'identifier must look like an org-id.guide identifier, e.g. "GB-LAE-STS"' })
+  @Matches(/^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+$/, {
+    message: 'identifier must look like an org-id.guide identifier, e.g. "GB-LAE-STS"',
+  })
   identifier?: string;
 }
 
-export class UpdateOrganisationDto extends IntersectionType(PartialType(CreateOrganisationDto, { skipNullProperties: false }), VersionedDto) {}
+export class UpdateOrganisationDto extends IntersectionType(
+  PartialType(CreateOrganisationDto, { skipNullProperties: false }),
+  VersionedDto,
+) {}
 
 export class OrganisationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })

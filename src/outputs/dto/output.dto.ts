@@ -4,7 +4,8 @@ import { CODE_MESSAGE, CODE_PATTERN } from '../../common/dto';
 import { IsQuarter } from '../../common/fiscal.validators';
 import { METRIC_UNITS, MetricUnit } from '../output.entities';
 
-const VALUE_DOC = 'in the metric’s unit: a JSON integer for counts and m², a string with the unit’s places otherwise ("1.250" km, "12.50" ha, "1000.00" £)';
+const VALUE_DOC =
+  'in the metric’s unit: a JSON integer for counts and m², a string with the unit’s places otherwise ("1.250" km, "12.50" ha, "1000.00" £)';
 
 export class CreateMetricDto {
   @ApiProperty({ example: 'CYCLE_PARKING' })
@@ -22,7 +23,10 @@ export class CreateMetricDto {
 }
 
 export class SetOutputPlanDto {
-  @ApiPropertyOptional({ example: 1200, description: `target for the whole programme period, ${VALUE_DOC}; set once (later only by an approved re-baseline change request)` })
+  @ApiPropertyOptional({
+    example: 1200,
+    description: `target for the whole programme period, ${VALUE_DOC}; set once (later only by an approved re-baseline change request)`,
+  })
   @IsOptional()
   target?: unknown;
 
@@ -46,7 +50,11 @@ export class CreateOutputActualDto {
   @IsDefined()
   value: unknown;
 
-  @ApiProperty({ example: 'EMPLOYER:JCB', description: 'what is claimed (employer, site or reference); the same key claimed by two projects is flagged and counted once' })
+  @ApiProperty({
+    example: 'EMPLOYER:JCB',
+    description:
+      'what is claimed (employer, site or reference); the same key claimed by two projects is flagged and counted once',
+  })
   @IsString()
   @Length(1, 200)
   claimKey: string;

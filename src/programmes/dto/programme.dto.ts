@@ -38,8 +38,14 @@ export class CreateProgrammeDto {
   firstQuarter: string;
 }
 
-export class UpdateProgrammeDto extends IntersectionType(PartialType(OmitType(CreateProgrammeDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {
-  @ApiPropertyOptional({ description: 'RAG thresholds (see DESIGN.md); omitted keys keep their defaults', example: { financeGreen: 95 } })
+export class UpdateProgrammeDto extends IntersectionType(
+  PartialType(OmitType(CreateProgrammeDto, ['code'] as const), { skipNullProperties: false }),
+  VersionedDto,
+) {
+  @ApiPropertyOptional({
+    description: 'RAG thresholds (see DESIGN.md); omitted keys keep their defaults',
+    example: { financeGreen: 95 },
+  })
   @IsOptional()
   @IsObject()
   ragThresholds?: Record<string, number>;
@@ -68,4 +74,7 @@ export class CreateThemeDto {
   position?: number;
 }
 
-export class UpdateThemeDto extends IntersectionType(PartialType(OmitType(CreateThemeDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {}
+export class UpdateThemeDto extends IntersectionType(
+  PartialType(OmitType(CreateThemeDto, ['code'] as const), { skipNullProperties: false }),
+  VersionedDto,
+) {}

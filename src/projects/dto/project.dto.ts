@@ -43,7 +43,10 @@ export class CreateProjectDto {
   leadBody?: string;
 }
 
-export class UpdateProjectDto extends IntersectionType(PartialType(OmitType(CreateProjectDto, ['code'] as const), { skipNullProperties: false }), VersionedDto) {}
+export class UpdateProjectDto extends IntersectionType(
+  PartialType(OmitType(CreateProjectDto, ['code'] as const), { skipNullProperties: false }),
+  VersionedDto,
+) {}
 
 export class ProjectQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'SITES' })

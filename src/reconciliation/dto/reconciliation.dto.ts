@@ -7,7 +7,11 @@ export const FORMATS = ['json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export class FormatQuery {
-  @ApiPropertyOptional({ enum: FORMATS, example: 'csv', description: 'csv downloads a spreadsheet-ready file; `Accept: text/csv` does the same' })
+  @ApiPropertyOptional({
+    enum: FORMATS,
+    example: 'csv',
+    description: 'csv downloads a spreadsheet-ready file; `Accept: text/csv` does the same',
+  })
   @IsOptional()
   @IsIn(FORMATS)
   format?: Format;
@@ -24,12 +28,20 @@ export class BreakdownQuery extends FormatQuery {
   @Length(1, 200)
   by?: string;
 
-  @ApiPropertyOptional({ enum: APPROVAL_FILTERS, default: 'approved', description: 'draft and all need a signed-in role: drafts are not public' })
+  @ApiPropertyOptional({
+    enum: APPROVAL_FILTERS,
+    default: 'approved',
+    description: 'draft and all need a signed-in role: drafts are not public',
+  })
   @IsOptional()
   @IsIn(APPROVAL_FILTERS)
   approval?: ApprovalFilter;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'withdrawn allocations are left out unless asked for' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'withdrawn allocations are left out unless asked for',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   includeWithdrawn?: 'true' | 'false';
@@ -44,8 +56,20 @@ export const BREAKDOWN_EXAMPLE = {
   columnDimension: 'year',
   columns: ['2015-16', 'unprofiled'],
   rows: [
-    { key: { sourceKind: 'LGF' }, labels: ['LGF'], cells: { '2015-16': '0.00', unprofiled: '34600000.00' }, total: '34600000.00', allocationIds: [4, 5, 6, 7, 14, 18] },
-    { key: { sourceKind: 'REVENUE_GRANT' }, labels: ['REVENUE_GRANT'], cells: { '2015-16': '250000.00', unprofiled: '0.00' }, total: '250000.00', allocationIds: [19] },
+    {
+      key: { sourceKind: 'LGF' },
+      labels: ['LGF'],
+      cells: { '2015-16': '0.00', unprofiled: '34600000.00' },
+      total: '34600000.00',
+      allocationIds: [4, 5, 6, 7, 14, 18],
+    },
+    {
+      key: { sourceKind: 'REVENUE_GRANT' },
+      labels: ['REVENUE_GRANT'],
+      cells: { '2015-16': '250000.00', unprofiled: '0.00' },
+      total: '250000.00',
+      allocationIds: [19],
+    },
   ],
   columnTotals: { '2015-16': '250000.00', unprofiled: '34600000.00' },
   grandTotal: '34850000.00',
@@ -53,7 +77,11 @@ export const BREAKDOWN_EXAMPLE = {
 
 export const RECONCILIATION_EXAMPLE = {
   programme: { code: 'SSLEP-GD-2014', name: 'Stoke-on-Trent and Staffordshire Growth Deal (2014)' },
-  summary: { lines: 2, byStatus: { reconciled: 1, within_rounding: 0, unreconciled: 1, met: 0, not_met: 0, not_comparable: 0 }, conflicts: 1 },
+  summary: {
+    lines: 2,
+    byStatus: { reconciled: 1, within_rounding: 0, unreconciled: 1, met: 0, not_met: 0, not_comparable: 0 },
+    conflicts: 1,
+  },
   lines: [
     {
       headlineCode: 'B-LGF-TOTAL',
@@ -68,8 +96,14 @@ export const RECONCILIATION_EXAMPLE = {
       precision: '100000.00',
       tolerance: '50000.00',
       unattributed: '4200000.00',
-      explanation: 'The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated. £4.2m is shown as unattributed; nothing has been moved.',
-      provenance: { document: 'Part B. The Growth Deal document (appendix)', section: 'Summary', quote: "secured **£82.3m from the Government's Local Growth fund", printed: '£82.3m' },
+      explanation:
+        'The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated. £4.2m is shown as unattributed; nothing has been moved.',
+      provenance: {
+        document: 'Part B. The Growth Deal document (appendix)',
+        section: 'Summary',
+        quote: "secured **£82.3m from the Government's Local Growth fund",
+        printed: '£82.3m',
+      },
       contributingAllocationIds: [4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 18],
       suggestion: null,
     },

@@ -5,7 +5,13 @@ import { group, inRange, inYear, M, pooled, programmeLevel, TENTH } from './spec
 const g = {
   etruria15: group({ pence: 24 * TENTH, ...inYear(2015), allocationIds: [1] }), // £2.4m
   lichfield15: group({ pence: 4 * M, ...inYear(2015), projectCode: 'LICHFIELD', allocationIds: [2] }),
-  swarRange: group({ pence: 161 * TENTH, ...inRange(2016, 2020), projectCode: 'SWAR', themeCode: 'CONNECT', allocationIds: [3] }),
+  swarRange: group({
+    pence: 161 * TENTH,
+    ...inRange(2016, 2020),
+    projectCode: 'SWAR',
+    themeCode: 'CONNECT',
+    allocationIds: [3],
+  }),
   provisional: group({
     pence: 34 * M,
     ...inRange(2016, null),
@@ -15,8 +21,20 @@ const g = {
     allocationIds: [4],
   }),
   amsh: group({ pence: 69 * TENTH, projectCode: 'AMSH', themeCode: 'SKILLS', allocationIds: [12] }),
-  privatePool: group({ pence: 48 * TENTH, sourceKind: 'PRIVATE_MATCH', ...pooled('SITES_PRIVATE'), allocationIds: [5, 6] }),
-  growthHub: group({ pence: 25_000_000, sourceKind: 'GROWTH_HUB', capital: false, ...inYear(2015), ...programmeLevel, allocationIds: [7] }),
+  privatePool: group({
+    pence: 48 * TENTH,
+    sourceKind: 'PRIVATE_MATCH',
+    ...pooled('SITES_PRIVATE'),
+    allocationIds: [5, 6],
+  }),
+  growthHub: group({
+    pence: 25_000_000,
+    sourceKind: 'GROWTH_HUB',
+    capital: false,
+    ...inYear(2015),
+    ...programmeLevel,
+    allocationIds: [7],
+  }),
   single16: group({ pence: 1 * M, ...inYear(2016), projectCode: 'MEAFORD', allocationIds: [8] }),
 };
 const all = Object.values(g);
@@ -97,16 +115,33 @@ describe('breakdown: two dimensions', () => {
     expect(b.columnDimension).toBe('sourceKind');
     expect(b.columns).toEqual(['GROWTH_HUB', 'LGF', 'LGF_PROVISIONAL', 'PRIVATE_MATCH']);
     expect(b.rows.map((r) => ({ theme: r.key.theme, cells: r.cells, total: r.total }))).toEqual([
-      { theme: 'CONNECT', cells: { GROWTH_HUB: 0, LGF: 1_610_000_000, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 }, total: 1_610_000_000 },
+      {
+        theme: 'CONNECT',
+        cells: { GROWTH_HUB: 0, LGF: 1_610_000_000, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 },
+        total: 1_610_000_000,
+      },
       {
         theme: 'SITES',
         cells: { GROWTH_HUB: 0, LGF: 740_000_000, LGF_PROVISIONAL: 3_400_000_000, PRIVATE_MATCH: 480_000_000 },
         total: 4_620_000_000,
       },
-      { theme: 'SKILLS', cells: { GROWTH_HUB: 0, LGF: 690_000_000, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 }, total: 690_000_000 },
-      { theme: 'unattributed', cells: { GROWTH_HUB: 25_000_000, LGF: 0, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 }, total: 25_000_000 },
+      {
+        theme: 'SKILLS',
+        cells: { GROWTH_HUB: 0, LGF: 690_000_000, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 },
+        total: 690_000_000,
+      },
+      {
+        theme: 'unattributed',
+        cells: { GROWTH_HUB: 25_000_000, LGF: 0, LGF_PROVISIONAL: 0, PRIVATE_MATCH: 0 },
+        total: 25_000_000,
+      },
     ]);
-    expect(b.columnTotals).toEqual({ GROWTH_HUB: 25_000_000, LGF: 3_040_000_000, LGF_PROVISIONAL: 3_400_000_000, PRIVATE_MATCH: 480_000_000 });
+    expect(b.columnTotals).toEqual({
+      GROWTH_HUB: 25_000_000,
+      LGF: 3_040_000_000,
+      LGF_PROVISIONAL: 3_400_000_000,
+      PRIVATE_MATCH: 480_000_000,
+    });
     expect(b.grandTotal).toBe(ALL_PENCE);
   });
 
@@ -124,7 +159,15 @@ describe('breakdown: two dimensions', () => {
 describe('breakdown: edges and errors', () => {
   it('an empty `by` gives the grand total only', () => {
     const b = breakdown(all, []);
-    expect(b.rows).toEqual([{ key: {}, labels: [], cells: { total: ALL_PENCE }, total: ALL_PENCE, allocationIds: [1, 2, 3, 4, 5, 6, 7, 8, 12] }]);
+    expect(b.rows).toEqual([
+      {
+        key: {},
+        labels: [],
+        cells: { total: ALL_PENCE },
+        total: ALL_PENCE,
+        allocationIds: [1, 2, 3, 4, 5, 6, 7, 8, 12],
+      },
+    ]);
     expect(b.grandTotal).toBe(ALL_PENCE);
   });
 
@@ -144,12 +187,16 @@ describe('breakdown: edges and errors', () => {
       expect(err.code).toBe('UNKNOWN_DIMENSION');
       expect(err.status).toBe(400);
       expect(err.valid).toEqual(DIMENSIONS);
-      expect(err.message).toBe('by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project');
+      expect(err.message).toBe(
+        'by: "colour" is not a dimension; use one or more of sourceKind, status, year, theme, project',
+      );
     }
   });
 
   it('rejects a repeated dimension', () => {
-    expect(() => breakdown(all, ['year', 'theme', 'year'])).toThrow('by: "year" is given more than once; each of sourceKind, status, year, theme, project may be used once');
+    expect(() => breakdown(all, ['year', 'theme', 'year'])).toThrow(
+      'by: "year" is given more than once; each of sourceKind, status, year, theme, project may be used once',
+    );
   });
 
   it('parses a comma-separated list', () => {

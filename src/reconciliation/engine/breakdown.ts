@@ -60,7 +60,13 @@ export interface Breakdown {
 
 /** Validates dimension names: unknown or repeated names throw UnknownDimensionError. */
 export function parseDimensions(by: readonly string[] | string): Dimension[] {
-  const list = typeof by === 'string' ? by.split(',').map((s) => s.trim()).filter((s) => s !== '') : by;
+  const list =
+    typeof by === 'string'
+      ? by
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : by;
   const seen = new Set<string>();
   for (const d of list) {
     if (!(DIMENSIONS as readonly string[]).includes(d)) throw new UnknownDimensionError(d, 'unknown');

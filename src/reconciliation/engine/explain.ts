@@ -11,7 +11,8 @@ import { windowLabel, periodLabels, type Selection } from './filter';
 type Stated = Pick<HeadlineInput, 'unit' | 'qualifier' | 'value' | 'precision' | 'tableName' | 'source'>;
 
 function statedText(h: Stated, viaTable: boolean): string {
-  if (viaTable && h.tableName && h.source.printed) return `${amount(h.unit, h.value)} the table prints ("${h.source.printed}")`;
+  if (viaTable && h.tableName && h.source.printed)
+    return `${amount(h.unit, h.value)} the table prints ("${h.source.printed}")`;
   return `${qualified(h.qualifier, h.unit, h.value)} stated`;
 }
 
@@ -59,13 +60,18 @@ export function notComparableYears(sel: Selection): string {
   const parts: string[] = [];
   if (sel.unprofiled.length) {
     const u = sumPence(sel.unprofiled);
-    const share = u === inScope && sel.straddling.length === 0 && sel.counted.length === 0 ? `all ${money(u)}` : `${money(u)} of ${money(inScope)}`;
+    const share =
+      u === inScope && sel.straddling.length === 0 && sel.counted.length === 0
+        ? `all ${money(u)}`
+        : `${money(u)} of ${money(inScope)}`;
     parts.push(`the source gives these allocations' amounts without a year split (${share} unprofiled)`);
   }
   if (sel.straddling.length) {
     const labels = periodLabels(sel.straddling);
     const verb = labels.length === 1 ? 'runs' : 'run';
-    parts.push(`${money(sumPence(sel.straddling))} is given for ${labels.join(', ')}, which ${verb} partly inside and partly outside ${w}`);
+    parts.push(
+      `${money(sumPence(sel.straddling))} is given for ${labels.join(', ')}, which ${verb} partly inside and partly outside ${w}`,
+    );
   }
   return `${capitalise(parts.join('; and '))}, so a figure for ${w} cannot be checked against them; no split is invented.`;
 }

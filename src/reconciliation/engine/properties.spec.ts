@@ -28,8 +28,16 @@ const periodArb = (kinds: ('year' | 'range' | 'unprofiled')[]) =>
   });
 
 const recipientArb = fc.oneof(
-  fc.record({ projectCode: fc.constantFrom(...PROJECTS), poolCode: fc.constant(null), themeCode: fc.constantFrom(...THEMES) }),
-  fc.record({ projectCode: fc.constant(null), poolCode: fc.constantFrom(...POOLS), themeCode: fc.constantFrom(...THEMES) }),
+  fc.record({
+    projectCode: fc.constantFrom(...PROJECTS),
+    poolCode: fc.constant(null),
+    themeCode: fc.constantFrom(...THEMES),
+  }),
+  fc.record({
+    projectCode: fc.constant(null),
+    poolCode: fc.constantFrom(...POOLS),
+    themeCode: fc.constantFrom(...THEMES),
+  }),
   fc.constant({ projectCode: null, poolCode: null, themeCode: null }),
 );
 
@@ -47,17 +55,15 @@ const groupsArb = (periods: ('year' | 'range' | 'unprofiled')[] = ['year', 'rang
       { maxLength: 40 },
     )
     .map((rows) =>
-      rows.map(
-        (r, i): AllocationGroup => ({
-          sourceKind: r.sourceKind,
-          commitmentStatus: r.commitmentStatus,
-          ...r.period,
-          ...r.recipient,
-          capital: !REVENUE.has(r.sourceKind),
-          pence: r.pence,
-          allocationIds: r.twoIds ? [2 * i + 1, 2 * i + 2] : [2 * i + 1],
-        }),
-      ),
+      rows.map((r, i): AllocationGroup => ({
+        sourceKind: r.sourceKind,
+        commitmentStatus: r.commitmentStatus,
+        ...r.period,
+        ...r.recipient,
+        capital: !REVENUE.has(r.sourceKind),
+        pence: r.pence,
+        allocationIds: r.twoIds ? [2 * i + 1, 2 * i + 2] : [2 * i + 1],
+      })),
     );
 
 const bySum = (xs: readonly number[]) => xs.reduce((s, x) => s + BigInt(x), 0n);
@@ -91,7 +97,8 @@ describe('breakdown properties', () => {
           expect(compareBuckets(b.rowDimensions[firstDiff], prev[firstDiff], cur[firstDiff])).toBeLessThan(0);
         }
         if (b.columnDimension) {
-          for (let i = 1; i < b.columns.length; i++) expect(compareBuckets(b.columnDimension, b.columns[i - 1], b.columns[i])).toBeLessThan(0);
+          for (let i = 1; i < b.columns.length; i++)
+            expect(compareBuckets(b.columnDimension, b.columns[i - 1], b.columns[i])).toBeLessThan(0);
         }
       }),
       RUNS,
@@ -127,7 +134,10 @@ const filterArb = (withYears: boolean): fc.Arbitrary<AllocationFilter> =>
       pools: fc.subarray(POOLS, { minLength: 1 }),
       programmeLevel: fc.boolean(),
       ...(withYears
-        ? { years: fc.subarray(YEARS, { minLength: 1 }).map((ys) => ys.map((y) => formatFiscalYear(y))), yearsOnwards: fc.boolean() }
+        ? {
+            years: fc.subarray(YEARS, { minLength: 1 }).map((ys) => ys.map((y) => formatFiscalYear(y))),
+            yearsOnwards: fc.boolean(),
+          }
         : {}),
     },
     { requiredKeys: [] },
@@ -163,11 +173,18 @@ describe('reconcile properties', () => {
         (groups, filter, precision, qualifier) => {
           const mine = groups.filter((g) => matchesApartFromYears(g, filter) && singleYearInside(g, filter));
           const stated = mine.reduce((s, g) => s + g.pence, 0);
-          const r = reconcile({ headlines: [headline('H', stated, precision, { allocations: filter }, { qualifier })], groups, projects: [], outputs: {} });
+          const r = reconcile({
+            headlines: [headline('H', stated, precision, { allocations: filter }, { qualifier })],
+            groups,
+            projects: [],
+            outputs: {},
+          });
           const line = r.lines[0];
           expect(line.status).toBe(qualifier === 'at_least' ? 'met' : 'reconciled');
           expect([line.computed, line.variance, line.unattributed, line.suggestion]).toEqual([stated, 0, null, null]);
-          expect(line.contributingAllocationIds).toEqual([...new Set(mine.flatMap((g) => g.allocationIds))].sort((a, b) => a - b));
+          expect(line.contributingAllocationIds).toEqual(
+            [...new Set(mine.flatMap((g) => g.allocationIds))].sort((a, b) => a - b),
+          );
           if (qualifier !== 'at_least') expect(line.explanation).toBe('');
         },
       ),
@@ -178,10 +195,20 @@ describe('reconcile properties', () => {
   it('never invents a year split: unprofiled money in scope makes a year line not comparable', () => {
     fc.assert(
       fc.property(groupsArb(['year', 'range', 'unprofiled'], 0), filterArb(true), (groups, filter) => {
-        const line = reconcile({ headlines: [headline('H', 1, 1, { allocations: filter })], groups, projects: [], outputs: {} }).lines[0];
+        const line = reconcile({
+          headlines: [headline('H', 1, 1, { allocations: filter })],
+          groups,
+          projects: [],
+          outputs: {},
+        }).lines[0];
         const inScope = groups.filter((g) => matchesApartFromYears(g, filter));
         if (filter.years && inScope.some((g) => g.periodKind === 'unprofiled')) {
-          expect([line.status, line.computed, line.variance, line.unattributed]).toEqual(['not_comparable', null, null, null]);
+          expect([line.status, line.computed, line.variance, line.unattributed]).toEqual([
+            'not_comparable',
+            null,
+            null,
+            null,
+          ]);
           expect(line.explanation).toContain('no split is invented');
         }
         if (!filter.years) {
@@ -210,7 +237,8 @@ describe('reconcile properties', () => {
             projects: [],
             outputs: {},
           }).lines[0];
-          const expected = d === 0 ? 'reconciled' : 2n * BigInt(d) <= BigInt(precision) ? 'within_rounding' : 'unreconciled';
+          const expected =
+            d === 0 ? 'reconciled' : 2n * BigInt(d) <= BigInt(precision) ? 'within_rounding' : 'unreconciled';
           expect(line.status).toBe(expected);
           expect(line.variance).toBe(variance);
           expect(line.tolerance * 2).toBe(precision);
@@ -226,7 +254,8 @@ describe('reconcile properties', () => {
       fc.property(fc.integer({ min: 2, max: 1e10 }), groupsArb(['year'], 1), (v, others) => {
         const stray: AllocationGroup = { ...GROUP, projectCode: 'AMSH', pence: v, allocationIds: [9_999] };
         const groups = [...others.filter((g) => g.commitmentStatus !== 'withdrawn'), stray];
-        const sum = (code: string) => groups.filter((g) => g.capital && g.projectCode === code).reduce((s, g) => s + g.pence, 0);
+        const sum = (code: string) =>
+          groups.filter((g) => g.capital && g.projectCode === code).reduce((s, g) => s + g.pence, 0);
         const hx = headline('HX', sum('AMSH') - v, 1, { allocations: { projects: ['AMSH'] } });
         const hy = headline('HY', sum('SWAR') + v, 1, { allocations: { projects: ['SWAR'] } });
         const [x, y] = reconcile({ headlines: [hy, hx], groups, projects: [], outputs: {} }).lines;
@@ -234,7 +263,9 @@ describe('reconcile properties', () => {
         expect([x.status, y.status]).toEqual(['unreconciled', 'unreconciled']);
         expect(x.suggestion?.withHeadlineCode).toBe('HY');
         expect(y.suggestion).toEqual({ allocationId: x.suggestion!.allocationId, withHeadlineCode: 'HX' });
-        const chosen = groups.find((g) => g.allocationIds.length === 1 && g.allocationIds[0] === x.suggestion!.allocationId)!;
+        const chosen = groups.find(
+          (g) => g.allocationIds.length === 1 && g.allocationIds[0] === x.suggestion!.allocationId,
+        )!;
         expect([chosen.pence, chosen.projectCode]).toEqual([v, 'AMSH']);
       }),
       RUNS,
@@ -243,13 +274,18 @@ describe('reconcile properties', () => {
 
   it('the summary counts every line once and totals the unattributed exactly', () => {
     fc.assert(
-      fc.property(groupsArb(), fc.array(filterArb(true), { maxLength: 6 }), fc.integer({ min: 0, max: 1e12 }), (groups, filters, stated) => {
-        const hs = filters.map((f, i) => headline(`H${i}`, stated, TENTH, { allocations: f }));
-        const r = reconcile({ headlines: hs, groups, projects: [], outputs: {} });
-        expect(Object.values(r.summary.byStatus).reduce((s, n) => s + n, 0)).toBe(r.lines.length);
-        expect(BigInt(r.summary.totalUnattributed)).toBe(bySum(r.lines.map((l) => l.unattributed ?? 0)));
-        expect(r.lines.map((l) => l.headlineCode)).toEqual([...hs.map((h) => h.code)].sort());
-      }),
+      fc.property(
+        groupsArb(),
+        fc.array(filterArb(true), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 1e12 }),
+        (groups, filters, stated) => {
+          const hs = filters.map((f, i) => headline(`H${i}`, stated, TENTH, { allocations: f }));
+          const r = reconcile({ headlines: hs, groups, projects: [], outputs: {} });
+          expect(Object.values(r.summary.byStatus).reduce((s, n) => s + n, 0)).toBe(r.lines.length);
+          expect(BigInt(r.summary.totalUnattributed)).toBe(bySum(r.lines.map((l) => l.unattributed ?? 0)));
+          expect(r.lines.map((l) => l.headlineCode)).toEqual([...hs.map((h) => h.code)].sort());
+        },
+      ),
       { numRuns: 100 },
     );
   });

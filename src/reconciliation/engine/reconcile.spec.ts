@@ -25,7 +25,10 @@ describe('status at the precision boundary: a figure printed to £0.1m (precisio
   it.each(cases)('variance %i → %s (unattributed %p)', (variance, status, unattributed) => {
     const line = only(
       [headline('LGF_TOTAL', LGF_TOTAL, TENTH, rule)],
-      [group({ pence: 2_000_000_000, allocationIds: [1] }), group({ pence: 770_000_000 + variance, projectCode: 'SWAR', allocationIds: [2] })],
+      [
+        group({ pence: 2_000_000_000, allocationIds: [1] }),
+        group({ pence: 770_000_000 + variance, projectCode: 'SWAR', allocationIds: [2] }),
+      ],
     );
     expect(line.computed).toBe(LGF_TOTAL + variance);
     expect(line.variance).toBe(variance);
@@ -54,7 +57,10 @@ describe('status at the precision boundary: a figure printed to £0.1m (precisio
   });
 
   it('explains an under-attributed total, naming pooled money as "allocations it covers"', () => {
-    const line = only([headline('LGF_TOTAL', LGF_TOTAL, TENTH, rule)], [group({ pence: 2_080_000_000, ...pooled('P') })]);
+    const line = only(
+      [headline('LGF_TOTAL', LGF_TOTAL, TENTH, rule)],
+      [group({ pence: 2_080_000_000, ...pooled('P') })],
+    );
     expect(line.unattributed).toBe(690_000_000);
     expect(line.explanation).toBe(
       'The allocations it covers add up to £20.8m, £6.9m less than the £27.7m stated. £6.9m is shown as unattributed; nothing has been moved.',
@@ -71,13 +77,21 @@ describe('a figure printed to £1m ("£34m", precision 100,000,000p)', () => {
     [-50_000_001, 'unreconciled'],
     [0, 'reconciled'],
   ])('variance %i → %s', (variance, status) => {
-    const line = only([headline('PROV', 34 * M, M, rule)], [group({ sourceKind: 'LGF_PROVISIONAL', pence: 34 * M + variance })]);
+    const line = only(
+      [headline('PROV', 34 * M, M, rule)],
+      [group({ sourceKind: 'LGF_PROVISIONAL', pence: 34 * M + variance })],
+    );
     expect(line.status).toBe(status);
     expect(line.tolerance).toBe(50_000_000);
   });
   it('says ±£0.5m for a figure printed to £1m', () => {
-    const line = only([headline('PROV', 34 * M, M, rule)], [group({ sourceKind: 'LGF_PROVISIONAL', pence: 34 * M - 50_000_000 })]);
-    expect(line.explanation).toContain('£0.5m less than the £34.0m stated; this agrees within the rounding of a figure printed to £1m (±£0.5m).');
+    const line = only(
+      [headline('PROV', 34 * M, M, rule)],
+      [group({ sourceKind: 'LGF_PROVISIONAL', pence: 34 * M - 50_000_000 })],
+    );
+    expect(line.explanation).toContain(
+      '£0.5m less than the £34.0m stated; this agrees within the rounding of a figure printed to £1m (±£0.5m).',
+    );
   });
 });
 
@@ -85,14 +99,24 @@ describe('"at least" figures', () => {
   const rule = { allocations: { sourceKinds: ['LOCAL_MATCH', 'PRIVATE_MATCH'] } };
   const h = () => headline('MATCH', 19 * M, M, rule, { qualifier: 'at_least' });
   it('is met at exact equality, with no unattributed', () => {
-    const line = only([h()], [group({ sourceKind: 'LOCAL_MATCH', pence: 14 * M }), group({ sourceKind: 'PRIVATE_MATCH', ...pooled('P'), pence: 5 * M })]);
+    const line = only(
+      [h()],
+      [
+        group({ sourceKind: 'LOCAL_MATCH', pence: 14 * M }),
+        group({ sourceKind: 'PRIVATE_MATCH', ...pooled('P'), pence: 5 * M }),
+      ],
+    );
     expect([line.status, line.variance, line.unattributed]).toEqual(['met', 0, null]);
-    expect(line.explanation).toBe('The allocations it covers add up to £19.0m, which reaches the at least £19.0m stated.');
+    expect(line.explanation).toBe(
+      'The allocations it covers add up to £19.0m, which reaches the at least £19.0m stated.',
+    );
   });
   it('is not met one penny short (rounding never helps a minimum)', () => {
     const line = only([h()], [group({ sourceKind: 'LOCAL_MATCH', pence: 19 * M - 1 })]);
     expect([line.status, line.variance, line.unattributed]).toEqual(['not_met', -1, null]);
-    expect(line.explanation).toBe('The project-level allocations add up to £18,999,999.99, £0.01 short of the at least £19.0m stated.');
+    expect(line.explanation).toBe(
+      'The project-level allocations add up to £18,999,999.99, £0.01 short of the at least £19.0m stated.',
+    );
   });
   it('statusFor agrees', () => {
     expect(statusFor('at_least', 10, 10, 100)).toBe('met');
@@ -104,10 +128,17 @@ describe('"at least" figures', () => {
 });
 
 describe('years: never invent a split', () => {
-  const lgf1516 = (extra = {}) => headline('LGF_1516', 1_360_000_000, TENTH, { allocations: { sourceKinds: ['LGF'], years: ['2015-16'], ...extra } });
+  const lgf1516 = (extra = {}) =>
+    headline('LGF_1516', 1_360_000_000, TENTH, { allocations: { sourceKinds: ['LGF'], years: ['2015-16'], ...extra } });
 
   it('all unprofiled → not_comparable with the reason', () => {
-    const line = only([lgf1516()], [group({ pence: 2_500_000_000, allocationIds: [3] }), group({ pence: 960_000_000, projectCode: 'SWAR', allocationIds: [4] })]);
+    const line = only(
+      [lgf1516()],
+      [
+        group({ pence: 2_500_000_000, allocationIds: [3] }),
+        group({ pence: 960_000_000, projectCode: 'SWAR', allocationIds: [4] }),
+      ],
+    );
     expect(line.status).toBe('not_comparable');
     expect([line.computed, line.variance, line.unattributed]).toEqual([null, null, null]);
     expect(line.contributingAllocationIds).toEqual([3, 4]);
@@ -133,19 +164,28 @@ describe('years: never invent a split', () => {
   it('a range wholly outside is left out; single years inside count', () => {
     const line = only(
       [lgf1516()],
-      [group({ pence: 1_360_000_000, ...inYear(2015), allocationIds: [1] }), group({ pence: 1_410_000_000, ...inRange(2016, 2020), allocationIds: [2] }), group({ pence: 7, ...inYear(2016) })],
+      [
+        group({ pence: 1_360_000_000, ...inYear(2015), allocationIds: [1] }),
+        group({ pence: 1_410_000_000, ...inRange(2016, 2020), allocationIds: [2] }),
+        group({ pence: 7, ...inYear(2016) }),
+      ],
     );
     expect([line.status, line.computed, line.contributingAllocationIds]).toEqual(['reconciled', 1_360_000_000, [1]]);
   });
 
   it('"2016 onwards": single years from 2016, closed and open ranges inside the window count', () => {
-    const h = headline('LGF_16ON', 1_410_000_000, TENTH, { allocations: { sourceKinds: ['LGF'], years: ['2016-17'], yearsOnwards: true } });
-    const line = only([h], [
-      group({ pence: 1 * M, ...inYear(2015) }), // before the window: left out
-      group({ pence: 4 * M, ...inYear(2017) }),
-      group({ pence: 5 * M, ...inRange(2016, 2020) }),
-      group({ pence: 51 * TENTH, ...inRange(2018, null) }),
-    ]);
+    const h = headline('LGF_16ON', 1_410_000_000, TENTH, {
+      allocations: { sourceKinds: ['LGF'], years: ['2016-17'], yearsOnwards: true },
+    });
+    const line = only(
+      [h],
+      [
+        group({ pence: 1 * M, ...inYear(2015) }), // before the window: left out
+        group({ pence: 4 * M, ...inYear(2017) }),
+        group({ pence: 5 * M, ...inRange(2016, 2020) }),
+        group({ pence: 51 * TENTH, ...inRange(2018, null) }),
+      ],
+    );
     expect([line.status, line.computed]).toEqual(['reconciled', 1_410_000_000]);
   });
 
@@ -160,23 +200,41 @@ describe('years: never invent a split', () => {
     expect(only([h(['2016-17', '2017-18', '2018-19'])], g).status).toBe('reconciled');
     expect(only([h(['2016-17', '2017-18'])], g).status).toBe('not_comparable');
     expect(only([h(['2016-17'])], [group({ pence: 3 * M, ...inRange(2016, null) })]).status).toBe('not_comparable');
-    expect(only([h(['2016-17'])], [group({ pence: 3 * M, ...inRange(2017, null) }), group({ pence: 3 * M, ...inYear(2016) })]).status).toBe('reconciled');
+    expect(
+      only(
+        [h(['2016-17'])],
+        [group({ pence: 3 * M, ...inRange(2017, null) }), group({ pence: 3 * M, ...inYear(2016) })],
+      ).status,
+    ).toBe('reconciled');
   });
 
   it('a year that is not a financial year makes the line not comparable, not a crash', () => {
     const line = only([headline('BAD', 1, 1, { allocations: { years: ['2015/16'] } })], []);
     expect(line.status).toBe('not_comparable');
-    expect(line.explanation).toBe('The rule for this figure names a year that cannot be read ("2015/16" is not a financial year like "2015-16"), so it cannot be checked.');
+    expect(line.explanation).toBe(
+      'The rule for this figure names a year that cannot be read ("2015/16" is not a financial year like "2015-16"), so it cannot be checked.',
+    );
   });
 });
 
 describe('which groups count', () => {
-  const hub = () => group({ pence: 25_000_000, sourceKind: 'GROWTH_HUB', capital: false, ...inYear(2015), ...programmeLevel, allocationIds: [7] });
+  const hub = () =>
+    group({
+      pence: 25_000_000,
+      sourceKind: 'GROWTH_HUB',
+      capital: false,
+      ...inYear(2015),
+      ...programmeLevel,
+      allocationIds: [7],
+    });
 
   it('withdrawn allocations never count, even when named', () => {
     const line = only(
       [headline('T', 4 * M, TENTH, { allocations: { projects: ['LICHFIELD'] } })],
-      [group({ pence: 4 * M, projectCode: 'LICHFIELD', allocationIds: [1] }), group({ pence: 2 * M, projectCode: 'LICHFIELD', commitmentStatus: 'withdrawn', allocationIds: [2] })],
+      [
+        group({ pence: 4 * M, projectCode: 'LICHFIELD', allocationIds: [1] }),
+        group({ pence: 2 * M, projectCode: 'LICHFIELD', commitmentStatus: 'withdrawn', allocationIds: [2] }),
+      ],
     );
     expect([line.status, line.computed, line.contributingAllocationIds]).toEqual(['reconciled', 4 * M, [1]]);
   });
@@ -184,8 +242,13 @@ describe('which groups count', () => {
   it('revenue money is left out unless its kind is named', () => {
     const capital = group({ pence: 1 * M, allocationIds: [1] });
     expect(only([headline('ALL', 1 * M, TENTH, { allocations: {} })], [capital, hub()]).computed).toBe(1 * M);
-    expect(only([headline('LGF', 1 * M, TENTH, { allocations: { sourceKinds: ['LGF'] } })], [capital, hub()]).computed).toBe(1 * M);
-    const named = only([headline('HUB', 25_000_000, 100, { allocations: { sourceKinds: ['GROWTH_HUB'] } })], [capital, hub()]);
+    expect(
+      only([headline('LGF', 1 * M, TENTH, { allocations: { sourceKinds: ['LGF'] } })], [capital, hub()]).computed,
+    ).toBe(1 * M);
+    const named = only(
+      [headline('HUB', 25_000_000, 100, { allocations: { sourceKinds: ['GROWTH_HUB'] } })],
+      [capital, hub()],
+    );
     expect([named.status, named.computed, named.contributingAllocationIds]).toEqual(['reconciled', 25_000_000, [7]]);
   });
 
@@ -193,19 +256,34 @@ describe('which groups count', () => {
     const groups = [
       group({ pence: 48 * TENTH, sourceKind: 'PRIVATE_MATCH', ...pooled('SITES_PRIVATE'), allocationIds: [5] }),
       group({ pence: 3 * M, sourceKind: 'PRIVATE_MATCH', ...programmeLevel, allocationIds: [6] }),
-      group({ pence: 1 * M, sourceKind: 'PRIVATE_MATCH', projectCode: 'SWAR', themeCode: 'CONNECT', allocationIds: [8] }),
+      group({
+        pence: 1 * M,
+        sourceKind: 'PRIVATE_MATCH',
+        projectCode: 'SWAR',
+        themeCode: 'CONNECT',
+        allocationIds: [8],
+      }),
     ];
     const byPool = only([headline('P', 48 * TENTH, TENTH, { allocations: { pools: ['SITES_PRIVATE'] } })], groups);
     expect([byPool.status, byPool.contributingAllocationIds]).toEqual(['reconciled', [5]]);
-    const noProgramme = only([headline('NP', 58 * TENTH, TENTH, { allocations: { sourceKinds: ['PRIVATE_MATCH'], programmeLevel: false } })], groups);
+    const noProgramme = only(
+      [headline('NP', 58 * TENTH, TENTH, { allocations: { sourceKinds: ['PRIVATE_MATCH'], programmeLevel: false } })],
+      groups,
+    );
     expect([noProgramme.computed, noProgramme.contributingAllocationIds]).toEqual([58 * TENTH, [5, 8]]);
-    const everything = only([headline('E', 88 * TENTH, TENTH, { allocations: { sourceKinds: ['PRIVATE_MATCH'] } })], groups);
+    const everything = only(
+      [headline('E', 88 * TENTH, TENTH, { allocations: { sourceKinds: ['PRIVATE_MATCH'] } })],
+      groups,
+    );
     expect(everything.computed).toBe(88 * TENTH);
     // Programme-level money has no theme, so a theme filter never picks it up.
     const sites = only([headline('S', 48 * TENTH, TENTH, { allocations: { themes: ['SITES'] } })], groups);
     expect(sites.contributingAllocationIds).toEqual([5]);
     // Projects and pools both name recipients: given together they add up.
-    const both = only([headline('B', 58 * TENTH, TENTH, { allocations: { projects: ['SWAR'], pools: ['SITES_PRIVATE'] } })], groups);
+    const both = only(
+      [headline('B', 58 * TENTH, TENTH, { allocations: { projects: ['SWAR'], pools: ['SITES_PRIVATE'] } })],
+      groups,
+    );
     expect([both.status, both.contributingAllocationIds]).toEqual(['reconciled', [5, 8]]);
   });
 
@@ -221,19 +299,47 @@ describe('which groups count', () => {
 describe('suggestions: opposite variances explained by one allocation', () => {
   // LGF 2015-16 should be £13.6m and 2016 onwards £14.1m, but the skills hub's £6.9m was
   // profiled in 2015-16: +£6.9m on one line, −£6.9m on the other.
-  const h1516 = headline('LGF_1516', 1_360_000_000, TENTH, { allocations: { sourceKinds: ['LGF'], years: ['2015-16'] } }, { label: 'LGF award 2015/6' });
-  const h16on = headline('LGF_16ON', 1_410_000_000, TENTH, { allocations: { sourceKinds: ['LGF'], years: ['2016-17'], yearsOnwards: true } }, { label: 'LGF award 2016 onwards' });
+  const h1516 = headline(
+    'LGF_1516',
+    1_360_000_000,
+    TENTH,
+    { allocations: { sourceKinds: ['LGF'], years: ['2015-16'] } },
+    { label: 'LGF award 2015/6' },
+  );
+  const h16on = headline(
+    'LGF_16ON',
+    1_410_000_000,
+    TENTH,
+    { allocations: { sourceKinds: ['LGF'], years: ['2016-17'], yearsOnwards: true } },
+    { label: 'LGF award 2016 onwards' },
+  );
   const base = [
     group({ pence: 1_360_000_000, ...inYear(2015), allocationIds: [1] }),
     group({ pence: 720_000_000, ...inRange(2016, 2020), projectCode: 'SWAR', allocationIds: [6] }),
   ];
 
   it('suggests the single £6.9m allocation on both lines, moving nothing', () => {
-    const amsh = group({ pence: 690_000_000, ...inYear(2015), projectCode: 'AMSH', themeCode: 'SKILLS', allocationIds: [12] });
+    const amsh = group({
+      pence: 690_000_000,
+      ...inYear(2015),
+      projectCode: 'AMSH',
+      themeCode: 'SKILLS',
+      allocationIds: [12],
+    });
     const r = reconcile({ headlines: [h16on, h1516], groups: [...base, amsh], projects: [], outputs: {} });
     const [a, b] = r.lines; // sorted by code: LGF_1516 then LGF_16ON
-    expect([a.headlineCode, a.variance, a.computed, a.unattributed]).toEqual(['LGF_1516', 690_000_000, 2_050_000_000, -690_000_000]);
-    expect([b.headlineCode, b.variance, b.computed, b.unattributed]).toEqual(['LGF_16ON', -690_000_000, 720_000_000, 690_000_000]);
+    expect([a.headlineCode, a.variance, a.computed, a.unattributed]).toEqual([
+      'LGF_1516',
+      690_000_000,
+      2_050_000_000,
+      -690_000_000,
+    ]);
+    expect([b.headlineCode, b.variance, b.computed, b.unattributed]).toEqual([
+      'LGF_16ON',
+      -690_000_000,
+      720_000_000,
+      690_000_000,
+    ]);
     expect(a.suggestion).toEqual({ allocationId: 12, withHeadlineCode: 'LGF_16ON' });
     expect(b.suggestion).toEqual({ allocationId: 12, withHeadlineCode: 'LGF_1516' });
     expect(a.explanation).toBe(
@@ -250,7 +356,10 @@ describe('suggestions: opposite variances explained by one allocation', () => {
   it('makes no suggestion when the £6.9m is a group of several allocations', () => {
     const twoAllocations = group({ pence: 690_000_000, ...inYear(2015), projectCode: 'AMSH', allocationIds: [12, 13] });
     const r = reconcile({ headlines: [h1516, h16on], groups: [...base, twoAllocations], projects: [], outputs: {} });
-    expect(r.lines.map((l) => [l.status, l.suggestion])).toEqual([['unreconciled', null], ['unreconciled', null]]);
+    expect(r.lines.map((l) => [l.status, l.suggestion])).toEqual([
+      ['unreconciled', null],
+      ['unreconciled', null],
+    ]);
     expect(r.lines[0].explanation).not.toContain('suggestion');
   });
 
@@ -259,9 +368,27 @@ describe('suggestions: opposite variances explained by one allocation', () => {
     // figures, while both the deal text and the table put the provisional award £6.9m above
     // the provisional project figures. Both provisional lines deserve the hint, not just one.
     const table = { tableName: 'LGF breakdown', tableRow: 'row', tableColumn: 'Total' };
-    const lgfTotal = headline('TABLE-LGF-TOTAL', 2_770_000_000, TENTH, { allocations: { sourceKinds: ['LGF'] } }, { label: 'LGF award, total', ...table });
-    const provTable = headline('TABLE-PROV-TOTAL', 34 * M, M, { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } }, { label: 'Provisional, total', ...table });
-    const provText = headline('B-PROVISIONAL', 34 * M, M, { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } }, { label: 'Provisional award' });
+    const lgfTotal = headline(
+      'TABLE-LGF-TOTAL',
+      2_770_000_000,
+      TENTH,
+      { allocations: { sourceKinds: ['LGF'] } },
+      { label: 'LGF award, total', ...table },
+    );
+    const provTable = headline(
+      'TABLE-PROV-TOTAL',
+      34 * M,
+      M,
+      { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } },
+      { label: 'Provisional, total', ...table },
+    );
+    const provText = headline(
+      'B-PROVISIONAL',
+      34 * M,
+      M,
+      { allocations: { sourceKinds: ['LGF_PROVISIONAL'] } },
+      { label: 'Provisional award' },
+    );
     const groups = [
       group({ pence: 2_770_000_000, allocationIds: [1] }),
       group({ pence: 690_000_000, projectCode: 'AMSH', themeCode: 'SKILLS', allocationIds: [18] }),
@@ -275,7 +402,9 @@ describe('suggestions: opposite variances explained by one allocation', () => {
     expect(by['TABLE-LGF-TOTAL'].explanation).toContain(
       "The £6.9m surplus here matches the £6.9m shortfall on Provisional, total (TABLE-PROV-TOTAL) and on Provisional award (B-PROVISIONAL): project AMSH's £6.9m LGF allocation (id 18) may belong there.",
     );
-    expect(by['B-PROVISIONAL'].explanation).toContain("matches the £6.9m surplus on LGF award, total (TABLE-LGF-TOTAL): project AMSH's £6.9m LGF allocation (id 18), counted there, may belong here.");
+    expect(by['B-PROVISIONAL'].explanation).toContain(
+      "matches the £6.9m surplus on LGF award, total (TABLE-LGF-TOTAL): project AMSH's £6.9m LGF allocation (id 18), counted there, may belong here.",
+    );
     // Nothing moved: each line still shows its own figures.
     expect([by['B-PROVISIONAL'].computed, by['TABLE-LGF-TOTAL'].computed]).toEqual([2_710_000_000, 3_460_000_000]);
   });
@@ -289,31 +418,57 @@ describe('suggestions: opposite variances explained by one allocation', () => {
 
 describe('sumOf: table arithmetic between headlines', () => {
   const cell = (code: string, value: number, printed: string, precision = TENTH) =>
-    headline(code, value, precision, {}, { tableName: 'LGF breakdown (£m)', source: { document: 'Growth Deal document', section: 'Part B', quote: null, printed } });
+    headline(
+      code,
+      value,
+      precision,
+      {},
+      {
+        tableName: 'LGF breakdown (£m)',
+        source: { document: 'Growth Deal document', section: 'Part B', quote: null, printed },
+      },
+    );
   const t1516 = cell('LGF_1516', 1_360_000_000, '13.6');
   const pre1516 = cell('PRE_1516', 740_000_000, '7.4');
   const prov1516 = cell('PROV_1516', 0, '-');
 
   it('"21." = 13.6 + 7.4 + 0 reconciles (printed to £1m)', () => {
-    const total = headline('TOTAL_1516', 21 * M, M, { sumOf: ['LGF_1516', 'PRE_1516', 'PROV_1516'] }, { tableName: 'LGF breakdown (£m)' });
-    const line = reconcile({ headlines: [t1516, pre1516, prov1516, total], groups: [], projects: [], outputs: {} }).lines[0];
-    expect([line.check, line.status, line.computed, line.contributingHeadlines]).toEqual(['sumOf', 'reconciled', 21 * M, ['LGF_1516', 'PRE_1516', 'PROV_1516']]);
+    const total = headline(
+      'TOTAL_1516',
+      21 * M,
+      M,
+      { sumOf: ['LGF_1516', 'PRE_1516', 'PROV_1516'] },
+      { tableName: 'LGF breakdown (£m)' },
+    );
+    const line = reconcile({ headlines: [t1516, pre1516, prov1516, total], groups: [], projects: [], outputs: {} })
+      .lines[0];
+    expect([line.check, line.status, line.computed, line.contributingHeadlines]).toEqual([
+      'sumOf',
+      'reconciled',
+      21 * M,
+      ['LGF_1516', 'PRE_1516', 'PROV_1516'],
+    ]);
     expect(line.table).toEqual({ name: 'LGF breakdown (£m)', row: null, column: null });
   });
 
   it('shows the arithmetic when it does not add up', () => {
     const total = cell('TOTAL', 2_120_000_000, '21.2');
     total.rule = { sumOf: ['LGF_1516', 'PRE_1516', 'PROV_1516'] };
-    const line = reconcile({ headlines: [t1516, pre1516, prov1516, total], groups: [], projects: [], outputs: {} }).lines[0];
+    const line = reconcile({ headlines: [t1516, pre1516, prov1516, total], groups: [], projects: [], outputs: {} })
+      .lines[0];
     expect([line.status, line.variance, line.unattributed]).toEqual(['unreconciled', -20_000_000, null]);
-    expect(line.explanation).toBe('£13.6m + £7.4m + £0.0m = £21.0m, £0.2m less than the £21.2m the table prints ("21.2").');
+    expect(line.explanation).toBe(
+      '£13.6m + £7.4m + £0.0m = £21.0m, £0.2m less than the £21.2m the table prints ("21.2").',
+    );
   });
 
   it('an unknown headline code makes the line not comparable', () => {
     const total = headline('TOTAL', 21 * M, M, { sumOf: ['LGF_1516', 'NOPE'] });
     const line = reconcile({ headlines: [t1516, total], groups: [], projects: [], outputs: {} }).lines[0];
     expect([line.status, line.computed, line.variance]).toEqual(['not_comparable', null, null]);
-    expect(line.explanation).toBe('This figure is the sum of LGF_1516 + NOPE, but "NOPE" is not a headline figure of this programme, so the sum cannot be checked.');
+    expect(line.explanation).toBe(
+      'This figure is the sum of LGF_1516 + NOPE, but "NOPE" is not a headline figure of this programme, so the sum cannot be checked.',
+    );
   });
 });
 
@@ -326,26 +481,50 @@ describe('count and outputs checks', () => {
   ];
   it('counts projects that are not withdrawn, optionally by theme', () => {
     const all = headline('PROJECTS', 4, 1, { count: { of: 'projects' } }, { unit: 'projects' });
-    const sites = headline('SITES_PROJECTS', 2, 1, { count: { of: 'projects', themes: ['SITES'] } }, { unit: 'projects' });
+    const sites = headline(
+      'SITES_PROJECTS',
+      2,
+      1,
+      { count: { of: 'projects', themes: ['SITES'] } },
+      { unit: 'projects' },
+    );
     const r = reconcile({ headlines: [all, sites], projects, groups: [], outputs: {} });
     expect(r.lines.map((l) => [l.headlineCode, l.check, l.computed, l.status, l.tolerance])).toEqual([
       ['PROJECTS', 'count', 3, 'unreconciled', 0.5],
       ['SITES_PROJECTS', 'count', 2, 'reconciled', 0.5],
     ]);
-    expect(r.lines[0].explanation).toBe('The programme has 3 projects that are not withdrawn, 1 project fewer than the 4 projects stated.');
+    expect(r.lines[0].explanation).toBe(
+      'The programme has 3 projects that are not withdrawn, 1 project fewer than the 4 projects stated.',
+    );
   });
 
-  const jobs = () => headline('JOBS', 5000, 1000, { outputs: { metrics: ['JOBS_CREATED', 'JOBS_SAFEGUARDED'] } }, { unit: 'jobs', qualifier: 'at_least' });
+  const jobs = () =>
+    headline(
+      'JOBS',
+      5000,
+      1000,
+      { outputs: { metrics: ['JOBS_CREATED', 'JOBS_SAFEGUARDED'] } },
+      { unit: 'jobs', qualifier: 'at_least' },
+    );
   it('before any output exists the jobs promise is not comparable', () => {
     const line = reconcile({ headlines: [jobs()], projects, groups: [], outputs: { HOMES_COMPLETED: 10 } }).lines[0];
     expect([line.status, line.computed, line.variance]).toEqual(['not_comparable', null, null]);
-    expect(line.explanation).toBe('No jobs have been recorded yet (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.');
+    expect(line.explanation).toBe(
+      'No jobs have been recorded yet (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.',
+    );
   });
   it('sums the recorded metrics and compares with the minimum', () => {
     const short = reconcile({ headlines: [jobs()], projects, groups: [], outputs: { JOBS_CREATED: 1200 } }).lines[0];
     expect([short.status, short.computed, short.variance]).toEqual(['not_met', 1200, -3800]);
-    expect(short.explanation).toBe('Outputs recorded so far total 1,200 jobs (JOBS_CREATED; nothing recorded yet for JOBS_SAFEGUARDED), 3,800 jobs short of the at least 5,000 jobs stated.');
-    const met = reconcile({ headlines: [jobs()], projects, groups: [], outputs: { JOBS_CREATED: 4000, JOBS_SAFEGUARDED: 1000 } }).lines[0];
+    expect(short.explanation).toBe(
+      'Outputs recorded so far total 1,200 jobs (JOBS_CREATED; nothing recorded yet for JOBS_SAFEGUARDED), 3,800 jobs short of the at least 5,000 jobs stated.',
+    );
+    const met = reconcile({
+      headlines: [jobs()],
+      projects,
+      groups: [],
+      outputs: { JOBS_CREATED: 4000, JOBS_SAFEGUARDED: 1000 },
+    }).lines[0];
     expect([met.status, met.computed]).toEqual(['met', 5000]);
   });
 });
@@ -353,10 +532,21 @@ describe('count and outputs checks', () => {
 describe('conflicts, summary and order', () => {
   it('sets conflicting statements of one measure side by side', () => {
     const deal = headline('DEAL_TOTAL', 8_230_000_000, TENTH, {}, { measure: 'lgf_total' });
-    const committee = headline('CTTEE_TOTAL', 8_220_000_000, TENTH, {}, {
-      measure: 'lgf_total',
-      source: { document: 'Committee report', section: 'Part A', quote: 'secured £82.2m investment', printed: '£82.2m' },
-    });
+    const committee = headline(
+      'CTTEE_TOTAL',
+      8_220_000_000,
+      TENTH,
+      {},
+      {
+        measure: 'lgf_total',
+        source: {
+          document: 'Committee report',
+          section: 'Part A',
+          quote: 'secured £82.2m investment',
+          printed: '£82.2m',
+        },
+      },
+    );
     const same = headline('SAME', 5, 1, {}, { measure: 'lgf_total_again' });
     const same2 = headline('SAME2', 5, 1, {}, { measure: 'lgf_total_again' });
     const r = reconcile({ headlines: [deal, committee, same, same2], groups: [], projects: [], outputs: {} });
@@ -365,18 +555,41 @@ describe('conflicts, summary and order', () => {
         measure: 'lgf_total',
         unit: 'pounds',
         headlines: [
-          { code: 'CTTEE_TOTAL', label: 'Label of CTTEE_TOTAL', stated: 8_220_000_000, qualifier: 'exact', document: 'Committee report', section: 'Part A', quote: 'secured £82.2m investment' },
-          { code: 'DEAL_TOTAL', label: 'Label of DEAL_TOTAL', stated: 8_230_000_000, qualifier: 'exact', document: 'Growth Deal document', section: 'Part B', quote: null },
+          {
+            code: 'CTTEE_TOTAL',
+            label: 'Label of CTTEE_TOTAL',
+            stated: 8_220_000_000,
+            qualifier: 'exact',
+            document: 'Committee report',
+            section: 'Part A',
+            quote: 'secured £82.2m investment',
+          },
+          {
+            code: 'DEAL_TOTAL',
+            label: 'Label of DEAL_TOTAL',
+            stated: 8_230_000_000,
+            qualifier: 'exact',
+            document: 'Growth Deal document',
+            section: 'Part B',
+            quote: null,
+          },
         ],
         spread: 10_000_000,
-        explanation: 'Committee report says £82.2m; Growth Deal document says £82.3m: they differ by £0.1m. Both are kept.',
+        explanation:
+          'Committee report says £82.2m; Growth Deal document says £82.3m: they differ by £0.1m. Both are kept.',
       },
     ]);
     expect(r.summary.conflicts).toBe(1);
   });
 
   it('one line per check, sorted by code then check; summary counts every status', () => {
-    const multi = headline('A_MULTI', 2, 1, { outputs: { metrics: ['HOMES_COMPLETED'] }, count: { of: 'projects' } }, { unit: 'homes' });
+    const multi = headline(
+      'A_MULTI',
+      2,
+      1,
+      { outputs: { metrics: ['HOMES_COMPLETED'] }, count: { of: 'projects' } },
+      { unit: 'homes' },
+    );
     const money = headline('B_MONEY', 3 * M, TENTH, { allocations: {} });
     const r = reconcile({
       headlines: [money, multi],
@@ -395,6 +608,11 @@ describe('conflicts, summary and order', () => {
       totalUnattributed: -5_000_000,
       conflicts: 0,
     });
-    expect(r.lines[2].provenance).toEqual({ document: 'Growth Deal document', section: 'Part B', quote: null, printed: null });
+    expect(r.lines[2].provenance).toEqual({
+      document: 'Growth Deal document',
+      section: 'Part B',
+      quote: null,
+      printed: null,
+    });
   });
 });

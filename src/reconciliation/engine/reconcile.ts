@@ -1,13 +1,7 @@
 import { assertPence } from '../../common/money';
 import type { Qualifier } from '../../headlines/headline-figure.entity';
 import type { AllocationFilter } from '../../headlines/headline-rule';
-import {
-  comparison,
-  conflictText,
-  notComparableYears,
-  suggestionTexts,
-  unattributedText,
-} from './explain';
+import { comparison, conflictText, notComparableYears, suggestionTexts, unattributedText } from './explain';
 import { BadRuleYearError, selectGroups, type Selection } from './filter';
 import { add, amount, compareText, qualified } from './format';
 import {
@@ -102,9 +96,10 @@ function allocationsLine(h: HeadlineInput, filter: AllocationFilter, groups: rea
   const status = compare(line, h, computed);
   line.contributingAllocationIds = ids(sel.counted);
   const allProject = sel.counted.length > 0 && sel.counted.every((g) => g.projectCode !== null);
-  const lead = sel.counted.length === 0
-    ? `No allocation matches this figure, so the allocations add up to ${amount(h.unit, computed)}`
-    : `The ${allProject ? 'project-level allocations' : 'allocations it covers'} add up to ${amount(h.unit, computed)}`;
+  const lead =
+    sel.counted.length === 0
+      ? `No allocation matches this figure, so the allocations add up to ${amount(h.unit, computed)}`
+      : `The ${allProject ? 'project-level allocations' : 'allocations it covers'} add up to ${amount(h.unit, computed)}`;
   const words = [comparison(h, computed, status, lead)];
   if (h.qualifier !== 'at_least' && computed !== h.value) {
     line.unattributed = h.value - computed;
@@ -138,7 +133,9 @@ function sumOfLine(h: HeadlineInput, codes: readonly string[], byCode: ReadonlyM
 
 function countLine(h: HeadlineInput, themes: readonly string[] | undefined, projects: readonly ProjectRef[]): Work {
   const line = baseLine(h, 'count');
-  const n = projects.filter((p) => p.status !== 'withdrawn' && (!themes || (p.themeCode !== null && themes.includes(p.themeCode)))).length;
+  const n = projects.filter(
+    (p) => p.status !== 'withdrawn' && (!themes || (p.themeCode !== null && themes.includes(p.themeCode))),
+  ).length;
   const status = compare(line, h, n);
   const where = themes ? ` in ${themes.join(', ')}` : '';
   const lead = `The programme has ${amount('projects', n)}${where} that ${n === 1 ? 'is' : 'are'} not withdrawn`;
@@ -165,7 +162,8 @@ function outputsLine(h: HeadlineInput, metrics: readonly string[], outputs: Outp
 }
 
 function checkInput(h: HeadlineInput): void {
-  if (!Number.isSafeInteger(h.value)) throw new RangeError(`headline ${h.code}: value ${h.value} is not a whole number`);
+  if (!Number.isSafeInteger(h.value))
+    throw new RangeError(`headline ${h.code}: value ${h.value} is not a whole number`);
   if (!Number.isSafeInteger(h.precision) || h.precision < 0) {
     throw new RangeError(`headline ${h.code}: precision ${h.precision} is not a whole non-negative number`);
   }
@@ -177,12 +175,16 @@ function checkInput(h: HeadlineInput): void {
  * short figure); the surplus line names them all, a partner in its own table first.
  */
 function suggest(work: readonly Work[]): void {
-  const open = work.filter((w) => w.line.check === 'allocations' && w.line.status === 'unreconciled' && w.line.variance !== 0);
+  const open = work.filter(
+    (w) => w.line.check === 'allocations' && w.line.status === 'unreconciled' && w.line.variance !== 0,
+  );
   for (const p of open) {
     const v = p.line.variance!;
     if (v <= 0 || p.line.suggestion) continue;
     const sameTable = (n: Work) => (p.line.table !== null && n.line.table?.name === p.line.table.name ? 0 : 1);
-    const partners = open.filter((n) => !n.line.suggestion && n.line.variance === -v).sort((a, b) => sameTable(a) - sameTable(b));
+    const partners = open
+      .filter((n) => !n.line.suggestion && n.line.variance === -v)
+      .sort((a, b) => sameTable(a) - sameTable(b));
     const fits = (g: AllocationGroup, n: Work) => !n.line.contributingAllocationIds.includes(g.allocationIds[0]);
     for (const first of partners) {
       const candidates = p.counted
@@ -192,7 +194,12 @@ function suggest(work: readonly Work[]): void {
       const g = candidates[0];
       const id = g.allocationIds[0];
       const matched = partners.filter((n) => fits(g, n));
-      const t = suggestionTexts(p.line, matched.map((n) => n.line), g, id);
+      const t = suggestionTexts(
+        p.line,
+        matched.map((n) => n.line),
+        g,
+        id,
+      );
       p.line.explanation = [p.line.explanation, t.surplus].filter((s) => s !== '').join(' ');
       p.line.suggestion = { allocationId: id, withHeadlineCode: matched[0].line.headlineCode };
       for (const n of matched) {
@@ -210,7 +217,10 @@ export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
   for (const h of headlines) byMeasure.set(h.measure, [...(byMeasure.get(h.measure) ?? []), h]);
   const out: Conflict[] = [];
   for (const measure of [...byMeasure.keys()].sort(compareText)) {
-    const hs = byMeasure.get(measure)!.slice().sort((a, b) => a.value - b.value || compareText(a.code, b.code));
+    const hs = byMeasure
+      .get(measure)!
+      .slice()
+      .sort((a, b) => a.value - b.value || compareText(a.code, b.code));
     if (hs.length < 2 || hs[0].value === hs[hs.length - 1].value) continue;
     const spread = hs[hs.length - 1].value - hs[0].value;
     const sides = hs.map((h) => ({
@@ -222,7 +232,13 @@ export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
       section: h.source?.section ?? null,
       quote: h.source?.quote ?? null,
     }));
-    out.push({ measure, unit: hs[0].unit, headlines: sides, spread, explanation: conflictText(hs[0].unit, sides, spread) });
+    out.push({
+      measure,
+      unit: hs[0].unit,
+      headlines: sides,
+      spread,
+      explanation: conflictText(hs[0].unit, sides, spread),
+    });
   }
   return out;
 }
@@ -240,7 +256,12 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     if (rule.count) work.push(countLine(h, rule.count.themes, input.projects));
     if (rule.outputs) work.push(outputsLine(h, rule.outputs.metrics ?? [], input.outputs ?? {}));
   }
-  work.sort((a, b) => compareText(a.line.headlineCode, b.line.headlineCode) || compareText(a.line.check, b.line.check) || a.line.headlineId - b.line.headlineId);
+  work.sort(
+    (a, b) =>
+      compareText(a.line.headlineCode, b.line.headlineCode) ||
+      compareText(a.line.check, b.line.check) ||
+      a.line.headlineId - b.line.headlineId,
+  );
   suggest(work);
 
   const lines = work.map((w) => w.line);
@@ -251,5 +272,9 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     byStatus[l.status] += 1;
     if (l.unattributed !== null) totalUnattributed = add(totalUnattributed, l.unattributed);
   }
-  return { lines, conflicts, summary: { lines: lines.length, byStatus, totalUnattributed, conflicts: conflicts.length } };
+  return {
+    lines,
+    conflicts,
+    summary: { lines: lines.length, byStatus, totalUnattributed, conflicts: conflicts.length },
+  };
 }

@@ -6,7 +6,14 @@ import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from '.
 export const CHECKS = ['allocations', 'count', 'outputs', 'sumOf'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
-export const LINE_STATUSES = ['reconciled', 'within_rounding', 'unreconciled', 'met', 'not_met', 'not_comparable'] as const;
+export const LINE_STATUSES = [
+  'reconciled',
+  'within_rounding',
+  'unreconciled',
+  'met',
+  'not_met',
+  'not_comparable',
+] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
 export interface LineProvenance {

@@ -25,13 +25,23 @@ export function group(p: Partial<AllocationGroup> & { pence: number }): Allocati
 }
 
 export const inYear = (y: number) => ({ periodKind: 'year' as const, yearFrom: y, yearTo: y });
-export const inRange = (from: number, to: number | null) => ({ periodKind: 'range' as const, yearFrom: from, yearTo: to });
+export const inRange = (from: number, to: number | null) => ({
+  periodKind: 'range' as const,
+  yearFrom: from,
+  yearTo: to,
+});
 export const pooled = (pool: string) => ({ projectCode: null, poolCode: pool });
 export const programmeLevel = { projectCode: null, poolCode: null, themeCode: null };
 
 let nextHeadline = 1;
 
-export function headline(code: string, value: number, precision: number, rule: HeadlineRule, extra: Partial<HeadlineInput> = {}): HeadlineInput {
+export function headline(
+  code: string,
+  value: number,
+  precision: number,
+  rule: HeadlineRule,
+  extra: Partial<HeadlineInput> = {},
+): HeadlineInput {
   return {
     id: nextHeadline++,
     code,

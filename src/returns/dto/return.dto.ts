@@ -1,15 +1,30 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidationOptions,
+} from 'class-validator';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export class ReturnQuery {
-  @ApiPropertyOptional({ enum: ['json', 'xlsx'], description: 'xlsx downloads the spreadsheet (so does Accept: ' + XLSX_TYPE + ')', example: 'xlsx' })
+  @ApiPropertyOptional({
+    enum: ['json', 'xlsx'],
+    description: 'xlsx downloads the spreadsheet (so does Accept: ' + XLSX_TYPE + ')',
+    example: 'xlsx',
+  })
   @IsOptional()
   @IsIn(['json', 'xlsx'])
   format?: 'json' | 'xlsx';
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: the live draft even when the quarter was submitted (to preview a resubmission)' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: the live draft even when the quarter was submitted (to preview a resubmission)',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   live?: 'true' | 'false';
@@ -32,8 +47,14 @@ function IsCommentMap(o?: ValidationOptions) {
       options: o,
       validator: {
         validate: (v: unknown) =>
-          !!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v as object).every(([k, c]) => /^[A-Z0-9_]{1,60}$/.test(k) && typeof c === 'string' && c.trim().length > 0 && c.length <= 2000),
-        defaultMessage: () => 'must map check codes (e.g. "DRAFT_ALLOCATIONS") to written comments of 1 to 2,000 characters',
+          !!v &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          Object.entries(v as object).every(
+            ([k, c]) => /^[A-Z0-9_]{1,60}$/.test(k) && typeof c === 'string' && c.trim().length > 0 && c.length <= 2000,
+          ),
+        defaultMessage: () =>
+          'must map check codes (e.g. "DRAFT_ALLOCATIONS") to written comments of 1 to 2,000 characters',
       },
     });
 }
@@ -49,7 +70,10 @@ export class SubmitReturnDto {
   @IsCommentMap()
   comments?: Record<string, string>;
 
-  @ApiPropertyOptional({ description: 'Why the quarter is being resubmitted (required from version 2)', example: 'Etruria LGF corrected after the accountable body’s audit' })
+  @ApiPropertyOptional({
+    description: 'Why the quarter is being resubmitted (required from version 2)',
+    example: 'Etruria LGF corrected after the accountable body’s audit',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)

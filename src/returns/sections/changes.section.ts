@@ -63,8 +63,26 @@ export class ChangesSection implements SectionProvider {
       after: compact(c.after),
     }));
     const checks: ReturnCheck[] = [];
-    const window = prev ? `since the ${prev.quarter} return was submitted (${prev.submittedAt})` : 'before this first return';
-    checks.push({ code: 'CHANGES_DECIDED', severity: 'note', section: 'changes', message: rows.length ? `${rows.length} change request${rows.length === 1 ? ' was' : 's were'} decided ${window}: ${presented.map((c) => `${c.number} ${c.state}`).join(', ')}` : `no change request was decided ${window}` });
-    return { table: { key: 'changes', title: 'Change requests decided in the quarter', sheet: 'Change requests', columns: COLUMNS, rows }, checks };
+    const window = prev
+      ? `since the ${prev.quarter} return was submitted (${prev.submittedAt})`
+      : 'before this first return';
+    checks.push({
+      code: 'CHANGES_DECIDED',
+      severity: 'note',
+      section: 'changes',
+      message: rows.length
+        ? `${rows.length} change request${rows.length === 1 ? ' was' : 's were'} decided ${window}: ${presented.map((c) => `${c.number} ${c.state}`).join(', ')}`
+        : `no change request was decided ${window}`,
+    });
+    return {
+      table: {
+        key: 'changes',
+        title: 'Change requests decided in the quarter',
+        sheet: 'Change requests',
+        columns: COLUMNS,
+        rows,
+      },
+      checks,
+    };
   }
 }

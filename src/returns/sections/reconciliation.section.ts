@@ -17,7 +17,8 @@ const COLUMNS: ColumnSpec[] = [
 ];
 
 /** Pounds are money cells; counts (jobs, homes, projects) whole numbers in the same column. */
-const inUnit = (unit: string, v: number | null): CellInput => (v === null ? null : unit === 'pounds' ? v : { type: 'integer', value: v });
+const inUnit = (unit: string, v: number | null): CellInput =>
+  v === null ? null : unit === 'pounds' ? v : { type: 'integer', value: v };
 
 /**
  * The reconciliation of headlines against approved allocations (and delivered outputs), with
@@ -42,17 +43,46 @@ export class ReconciliationSection implements SectionProvider {
       variance: inUnit(l.unit, l.variance),
       unattributed: inUnit(l.unit, l.unattributed),
       explanation: l.explanation,
-      source: [l.provenance.document, l.provenance.section, l.provenance.quote ? `"${l.provenance.quote}"` : null].filter(Boolean).join(' · ') || null,
+      source:
+        [l.provenance.document, l.provenance.section, l.provenance.quote ? `"${l.provenance.quote}"` : null]
+          .filter(Boolean)
+          .join(' · ') || null,
     }));
     for (const c of report.conflicts) {
-      rows.push({ headline: c.headlines.map((h) => h.code).join(' vs '), check: 'conflict', label: c.measure, unit: c.unit, status: 'conflict', stated: null, computed: null, variance: inUnit(c.unit, c.spread), unattributed: null, explanation: c.explanation, source: null });
+      rows.push({
+        headline: c.headlines.map((h) => h.code).join(' vs '),
+        check: 'conflict',
+        label: c.measure,
+        unit: c.unit,
+        status: 'conflict',
+        stated: null,
+        computed: null,
+        variance: inUnit(c.unit, c.spread),
+        unattributed: null,
+        explanation: c.explanation,
+        source: null,
+      });
     }
     const checks: ReturnCheck[] = [];
     const bad = report.lines.filter((l) => l.status === 'unreconciled' || l.status === 'not_met');
     if (bad.length) {
-      checks.push({ code: 'HEADLINE_UNRECONCILED', severity: 'warning', section: 'reconciliation', message: `${bad.length} published headline${bad.length === 1 ? ' does' : 's do'} not reconcile with the approved figures: ${bad.map((l) => `${l.headlineCode} (${l.status})`).join(', ')}` });
+      checks.push({
+        code: 'HEADLINE_UNRECONCILED',
+        severity: 'warning',
+        section: 'reconciliation',
+        message: `${bad.length} published headline${bad.length === 1 ? ' does' : 's do'} not reconcile with the approved figures: ${bad.map((l) => `${l.headlineCode} (${l.status})`).join(', ')}`,
+      });
     }
-    if (report.conflicts.length) checks.push({ code: 'HEADLINE_CONFLICTS', severity: 'note', section: 'reconciliation', message: `${report.conflicts.length} figure${report.conflicts.length === 1 ? ' is' : 's are'} stated differently by two documents; both are kept: ${report.conflicts.map((c) => c.measure).join(', ')}` });
-    return { table: { key: 'reconciliation', title: 'Reconciliation', sheet: 'Reconciliation', columns: COLUMNS, rows }, checks };
+    if (report.conflicts.length)
+      checks.push({
+        code: 'HEADLINE_CONFLICTS',
+        severity: 'note',
+        section: 'reconciliation',
+        message: `${report.conflicts.length} figure${report.conflicts.length === 1 ? ' is' : 's are'} stated differently by two documents; both are kept: ${report.conflicts.map((c) => c.measure).join(', ')}`,
+      });
+    return {
+      table: { key: 'reconciliation', title: 'Reconciliation', sheet: 'Reconciliation', columns: COLUMNS, rows },
+      checks,
+    };
   }
 }

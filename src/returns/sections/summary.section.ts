@@ -71,7 +71,10 @@ export class SummarySection implements SectionProvider {
     const live = new Map<string, number>();
     for (const k of kinds) {
       const row: RowInput = { sourceKind: k.code, label: k.label, spendType: k.capital ? 'capital' : 'revenue' };
-      for (const st of STATUSES) row[st] = sumPence(approved.filter((s) => s.source_kind === k.code && s.commitment_status === st).map((s) => toInt(s.total)));
+      for (const st of STATUSES)
+        row[st] = sumPence(
+          approved.filter((s) => s.source_kind === k.code && s.commitment_status === st).map((s) => toInt(s.total)),
+        );
       row.allocation = sumPence(STATUSES.map((st) => row[st] as number));
       live.set(k.code, row.allocation);
       rows.push(row);
@@ -101,17 +104,44 @@ export class SummarySection implements SectionProvider {
         message: `approved allocations changed since the last return (${ctx.lastReturn.quarter} version ${ctx.lastReturn.version}): ${changed.map((v) => `${v.key} ${displayPounds(v.last ?? 0)} → ${displayPounds(v.live)}`).join(', ')}`,
       });
     }
-    if (!ctx.lastReturn) checks.push({ code: 'FIRST_RETURN', severity: 'note', section: 'summary', message: 'no return has been submitted before this one: there is no variance to a last return' });
+    if (!ctx.lastReturn)
+      checks.push({
+        code: 'FIRST_RETURN',
+        severity: 'note',
+        section: 'summary',
+        message: 'no return has been submitted before this one: there is no variance to a last return',
+      });
     if (drafts.length) {
       const total = sumPence(drafts.map((d) => toInt(d.total)));
       const n = drafts.reduce((s, d) => s + toInt(d.n), 0);
-      checks.push({ code: 'DRAFT_ALLOCATIONS', severity: 'warning', section: 'summary', message: `${n} draft allocation${n === 1 ? '' : 's'} totalling ${displayPounds(total)} await approval and are not in this return` });
+      checks.push({
+        code: 'DRAFT_ALLOCATIONS',
+        severity: 'warning',
+        section: 'summary',
+        message: `${n} draft allocation${n === 1 ? '' : 's'} totalling ${displayPounds(total)} await approval and are not in this return`,
+      });
     }
     const withdrawn = sumPence(rows.map((r) => r.withdrawn as number));
-    if (withdrawn) checks.push({ code: 'WITHDRAWN_IN_ENVELOPE', severity: 'note', section: 'summary', message: `approved allocations marked withdrawn (${displayPounds(withdrawn)}) are shown in their own column and counted in the approved envelope` });
+    if (withdrawn)
+      checks.push({
+        code: 'WITHDRAWN_IN_ENVELOPE',
+        severity: 'note',
+        section: 'summary',
+        message: `approved allocations marked withdrawn (${displayPounds(withdrawn)}) are shown in their own column and counted in the approved envelope`,
+      });
     checks.push(...(await this.allocationChecks(ctx)));
     return {
-      table: { key: 'summary', title: 'Summary by source', sheet: 'Summary', columns: [...BASE_COLUMNS, ...extraColumns, ...VARIANCE_COLUMNS], rows, totals: [{ label: 'Capital total', where: { column: 'spendType', equals: 'capital' } }, { label: 'Total, all sources' }] },
+      table: {
+        key: 'summary',
+        title: 'Summary by source',
+        sheet: 'Summary',
+        columns: [...BASE_COLUMNS, ...extraColumns, ...VARIANCE_COLUMNS],
+        rows,
+        totals: [
+          { label: 'Capital total', where: { column: 'spendType', equals: 'capital' } },
+          { label: 'Total, all sources' },
+        ],
+      },
       checks,
     };
   }
@@ -121,19 +151,46 @@ export class SummarySection implements SectionProvider {
     const { m, programme } = ctx;
     const firstYear = Number(programme.startsOn.slice(0, 4)) - (Number(programme.startsOn.slice(5, 7)) < 4 ? 1 : 0);
     const lastYear = Number(programme.endsOn.slice(0, 4)) - (Number(programme.endsOn.slice(5, 7)) < 4 ? 1 : 0);
-    const rows: { id: number; amount_pence: string | number; year_from: number | null; year_to: number | null; period_kind: string; pool_id: number | null }[] = await m
+    const rows: {
+      id: number;
+      amount_pence: string | number;
+      year_from: number | null;
+      year_to: number | null;
+      period_kind: string;
+      pool_id: number | null;
+    }[] = await m
       .getRepository(Allocation)
       .createQueryBuilder('a')
-      .select(['a.id AS id', 'a.amount_pence AS amount_pence', 'a.year_from AS year_from', 'a.year_to AS year_to', 'a.period_kind AS period_kind', 'a.pool_id AS pool_id'])
+      .select([
+        'a.id AS id',
+        'a.amount_pence AS amount_pence',
+        'a.year_from AS year_from',
+        'a.year_to AS year_to',
+        'a.period_kind AS period_kind',
+        'a.pool_id AS pool_id',
+      ])
       .where('a.programme_id = :p', { p: programme.id })
       .andWhere("a.approval_state = 'approved'")
-      .andWhere("(a.amount_pence < 0 OR a.year_from > :last OR a.year_to < :first OR a.period_kind = 'unprofiled' OR a.pool_id IS NOT NULL)", { first: firstYear, last: lastYear })
+      .andWhere(
+        "(a.amount_pence < 0 OR a.year_from > :last OR a.year_to < :first OR a.period_kind = 'unprofiled' OR a.pool_id IS NOT NULL)",
+        { first: firstYear, last: lastYear },
+      )
       .orderBy('a.id')
       .getRawMany();
     const out: ReturnCheck[] = [];
     const negative = rows.filter((r) => Number(r.amount_pence) < 0);
-    if (negative.length) out.push({ code: 'NEGATIVE_ALLOCATION', severity: 'error', section: 'summary', message: `approved allocation${negative.length === 1 ? '' : 's'} ${negative.map((r) => `#${r.id} (${displayPounds(Number(r.amount_pence))})`).join(', ')} ${negative.length === 1 ? 'is' : 'are'} negative` });
-    const outside = rows.filter((r) => r.period_kind !== 'unprofiled' && ((r.year_from !== null && r.year_from > lastYear) || (r.year_to !== null && r.year_to < firstYear)));
+    if (negative.length)
+      out.push({
+        code: 'NEGATIVE_ALLOCATION',
+        severity: 'error',
+        section: 'summary',
+        message: `approved allocation${negative.length === 1 ? '' : 's'} ${negative.map((r) => `#${r.id} (${displayPounds(Number(r.amount_pence))})`).join(', ')} ${negative.length === 1 ? 'is' : 'are'} negative`,
+      });
+    const outside = rows.filter(
+      (r) =>
+        r.period_kind !== 'unprofiled' &&
+        ((r.year_from !== null && r.year_from > lastYear) || (r.year_to !== null && r.year_to < firstYear)),
+    );
     if (outside.length) {
       out.push({
         code: 'ALLOCATION_OUTSIDE_PROGRAMME',
@@ -143,9 +200,21 @@ export class SummarySection implements SectionProvider {
       });
     }
     const unprofiled = rows.filter((r) => r.period_kind === 'unprofiled');
-    if (unprofiled.length) out.push({ code: 'UNPROFILED_ALLOCATIONS', severity: 'note', section: 'summary', message: `${unprofiled.length} approved allocations totalling ${displayPounds(sumPence(unprofiled.map((r) => Number(r.amount_pence))))} have no year split (as the deal states them)` });
+    if (unprofiled.length)
+      out.push({
+        code: 'UNPROFILED_ALLOCATIONS',
+        severity: 'note',
+        section: 'summary',
+        message: `${unprofiled.length} approved allocations totalling ${displayPounds(sumPence(unprofiled.map((r) => Number(r.amount_pence))))} have no year split (as the deal states them)`,
+      });
     const pooled = rows.filter((r) => r.pool_id !== null);
-    if (pooled.length) out.push({ code: 'POOLED_ALLOCATIONS', severity: 'note', section: 'summary', message: `${pooled.length} approved allocations totalling ${displayPounds(sumPence(pooled.map((r) => Number(r.amount_pence))))} are committed to pools of projects and not split between them` });
+    if (pooled.length)
+      out.push({
+        code: 'POOLED_ALLOCATIONS',
+        severity: 'note',
+        section: 'summary',
+        message: `${pooled.length} approved allocations totalling ${displayPounds(sumPence(pooled.map((r) => Number(r.amount_pence))))} are committed to pools of projects and not split between them`,
+      });
     return out;
   }
 }

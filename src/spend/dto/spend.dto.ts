@@ -13,7 +13,11 @@ class SpendLineKey {
   @IsQuarter()
   quarter: string;
 
-  @ApiPropertyOptional({ example: 3, description: 'the version of the line you read; required when the line exists (stale → 409 with the current version)' })
+  @ApiPropertyOptional({
+    example: 3,
+    description:
+      'the version of the line you read; required when the line exists (stale → 409 with the current version)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -27,7 +31,10 @@ export class SetForecastDto extends SpendLineKey {
 }
 
 export class SetActualDto extends SpendLineKey {
-  @ApiProperty({ example: '298765.43', description: 'actual spend in the quarter, pounds (never negative: corrections to locked quarters are adjustments)' })
+  @ApiProperty({
+    example: '298765.43',
+    description: 'actual spend in the quarter, pounds (never negative: corrections to locked quarters are adjustments)',
+  })
   @IsPounds()
   actual: string;
 }
