@@ -7,6 +7,7 @@ import { OpenDataAssumptions1760000500000 } from './1760000500000-open-data-assu
 import { ScaleIndexes1760000600000 } from './1760000600000-scale-indexes';
 import { NationalReturnIndexes1760000650000 } from './1760000650000-national-return-indexes';
 import { GroupedAggregateIndexes1760000660000 } from './1760000660000-grouped-aggregate-indexes';
+import { CoreSourceKinds1781000000000 } from './1781000000000-core-source-kinds';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ScaleIndexes1760000600000,
   NationalReturnIndexes1760000650000,
   GroupedAggregateIndexes1760000660000,
+  CoreSourceKinds1781000000000,
 ];
