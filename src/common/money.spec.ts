@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import {
   displayMillions,
@@ -52,6 +53,18 @@ describe('money: canonical pounds strings ⇄ integer pence', () => {
     expect(formatPounds(-1)).toBe('-0.01');
     expect(formatPounds(240_000_000)).toBe('2400000.00');
     expect(() => formatPounds(0.5)).toThrow(MoneyFormatError);
+  });
+
+  it('integer formatting agrees with decimal.js for every safe amount, the extremes included', () => {
+    const viaDecimal = (p: number) => new Decimal(p).dividedBy(100).toFixed(2);
+    for (const p of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 99, -99, 100, -100, 101, 9, -9])
+      expect(formatPounds(p)).toBe(viaDecimal(p));
+    fc.assert(
+      fc.property(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (p) => {
+        expect(formatPounds(p)).toBe(viaDecimal(p));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('£0.1m steps are exact: 823 steps of £0.1m make £82.3m', () => {

@@ -61,7 +61,10 @@ export function parseLoosePounds(input: unknown): Pence {
 /** Pence to the canonical API form. */
 export function formatPounds(pence: Pence): string {
   assertPence(pence);
-  return new Decimal(pence).dividedBy(100).toFixed(2);
+  // Integer arithmetic is exact for safe integers: the remainder and the multiple of 100 below it.
+  const abs = pence < 0 ? -pence : pence;
+  const cents = abs % 100;
+  return `${pence < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 /** Pence to a readable "£2,400,000.00" for tables and pages. */

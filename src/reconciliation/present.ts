@@ -2,8 +2,8 @@ import Decimal from 'decimal.js';
 import { stringify } from 'csv-stringify/sync';
 import { formatPounds } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
-import type { Conflict, ReconciliationLine } from './engine';
-import type { BreakdownResult, ReconciliationResult } from './reconciliation.service';
+import type { Breakdown, Conflict, ReconciliationLine } from './engine';
+import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
 
 /**
  * What HTTP, CSV and the CLI's json show: money as two-place pound strings, counts as whole
@@ -82,15 +82,15 @@ export function presentReconciliation(r: ReconciliationResult) {
   };
 }
 
-export function presentBreakdown(r: BreakdownResult) {
-  const b = r.breakdown;
-  const pounds = (cells: Record<string, number>) =>
-    Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, formatPounds(v)]));
+const pounds = (cells: Record<string, number>) => {
+  const out: Record<string, string> = {};
+  for (const k in cells) out[k] = formatPounds(cells[k]);
+  return out;
+};
+
+/** The matrix part both breakdowns share; a programme's rows also name their allocations. */
+function presentMatrix(b: Breakdown, withIds: boolean) {
   return {
-    programme: r.programme,
-    filters: r.filters,
-    unit: 'pounds' as const,
-    amounts: AMOUNTS_NOTE,
     by: b.by,
     rowDimensions: b.rowDimensions,
     columnDimension: b.columnDimension,
@@ -100,10 +100,31 @@ export function presentBreakdown(r: BreakdownResult) {
       labels: row.labels,
       cells: pounds(row.cells),
       total: formatPounds(row.total),
-      allocationIds: row.allocationIds,
+      ...(withIds ? { allocationIds: row.allocationIds } : {}),
     })),
     columnTotals: pounds(b.columnTotals),
     grandTotal: formatPounds(b.grandTotal),
+  };
+}
+
+export function presentBreakdown(r: BreakdownResult) {
+  return {
+    programme: r.programme,
+    filters: r.filters,
+    unit: 'pounds' as const,
+    amounts: AMOUNTS_NOTE,
+    ...presentMatrix(r.breakdown, true),
+  };
+}
+
+/** Every programme together: national dimensions only, rows without allocation ids (tens of thousands). */
+export function presentNationalBreakdown(r: NationalBreakdownResult) {
+  return {
+    scope: 'national' as const,
+    filters: r.filters,
+    unit: 'pounds' as const,
+    amounts: AMOUNTS_NOTE,
+    ...presentMatrix(r.breakdown, false),
   };
 }
 
@@ -164,15 +185,16 @@ export function reconciliationCsv(r: ReconciliationResult): string {
 }
 
 /** Rows as in JSON, then a Total row whose cells are the column totals. */
-export function breakdownCsv(r: BreakdownResult): string {
+export function breakdownCsv(r: Pick<BreakdownResult, 'breakdown'> & Partial<BreakdownResult>, withIds = true): string {
   const b = r.breakdown;
   const cols = b.columnDimension ? b.columns : [];
-  const header = [...b.rowDimensions, ...cols, 'total', 'allocation_ids'];
+  const ids = withIds ? ['allocation_ids'] : [];
+  const header = [...b.rowDimensions, ...cols, 'total', ...ids];
   const rows = b.rows.map((row) => [
     ...row.labels,
     ...cols.map((c) => formatPounds(row.cells[c])),
     formatPounds(row.total),
-    row.allocationIds.join(' '),
+    ...(withIds ? [row.allocationIds.join(' ')] : []),
   ]);
   const blanks = b.rowDimensions.slice(1).map(() => '');
   const total = [
@@ -180,7 +202,7 @@ export function breakdownCsv(r: BreakdownResult): string {
     ...blanks,
     ...cols.map((c) => formatPounds(b.columnTotals[c])),
     formatPounds(b.grandTotal),
-    '',
+    ...ids.map(() => ''),
   ];
   return stringify([header, ...rows, total]);
 }

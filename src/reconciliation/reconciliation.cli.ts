@@ -1,6 +1,12 @@
 import { Command, Option } from 'commander';
 import { CliContext } from '../cli/cli-context';
-import { breakdownCsv, presentBreakdown, presentReconciliation, reconciliationCsv } from './present';
+import {
+  breakdownCsv,
+  presentBreakdown,
+  presentNationalBreakdown,
+  presentReconciliation,
+  reconciliationCsv,
+} from './present';
 import { APPROVAL_FILTERS, ReconciliationService, type ApprovalFilter } from './reconciliation.service';
 import { breakdownTable, reconciliationTable } from './text-report';
 
@@ -61,5 +67,25 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
           else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r));
           else ctx.print(breakdownTable(r));
         }),
+    );
+
+  program
+    .command('national-breakdown')
+    .description(
+      "Every programme's allocations summed by national dimensions (sourceKind, status, year); the last of two or more is the columns.",
+    )
+    .option('--by <dimensions>', 'comma-separated dimensions', 'sourceKind,year')
+    .addOption(new Option('--approval <state>', 'which allocations').choices([...APPROVAL_FILTERS]).default('approved'))
+    .option('--include-withdrawn', 'count withdrawn allocations too')
+    .addOption(formatOption())
+    .action((opts: { by: string; approval: ApprovalFilter; includeWithdrawn?: boolean; format: OutFormat }) =>
+      ctx.run(async () => {
+        const svc = await ctx.get(ReconciliationService);
+        const filter = { approval: opts.approval, includeWithdrawn: opts.includeWithdrawn === true };
+        const r = await svc.nationalBreakdown(opts.by, filter, true);
+        if (opts.format === 'json') ctx.print(JSON.stringify(presentNationalBreakdown(r), null, 2));
+        else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r, false));
+        else ctx.print(breakdownTable(r));
+      }),
     );
 }

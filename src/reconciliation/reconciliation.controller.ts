@@ -17,7 +17,7 @@ import { breakdownCsv, csvFilename, presentBreakdown, presentReconciliation, rec
 import { ReconciliationService } from './reconciliation.service';
 
 /** `?format=csv` wins; otherwise an Accept header that asks for text/csv. */
-function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
   if (format) return format === 'csv';
   return /(^|,)\s*text\/csv\b/i.test(accept ?? '');
 }

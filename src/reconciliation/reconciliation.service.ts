@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { leanQuery } from '../database/lean-read';
-import { findProgramme } from '../programmes/programme-lookup';
+import { breakdownSql, groupsOf, type BreakdownRowSql } from './breakdown.queries';
 import {
   breakdown,
   parseDimensions,
@@ -98,10 +98,15 @@ export class ReconciliationService {
         `approval: only approved allocations are public; sign in to see ${filter.approval === 'all' ? 'drafts as well' : 'drafts'}`,
       );
     }
-    return this.db.read(async (m) => {
-      const prog = await findProgramme(m, code);
-      const groups = await this.groups(m, prog.id, filter);
-      return { programme: ref(prog), filters: filter, breakdown: breakdown(groups, dims) };
+    // One aggregate at the grain asked (programme found in the same statement), on the lean path.
+    return this.db.read(async () => {
+      const rows = await leanQuery<BreakdownRowSql>(this.db.ds, breakdownSql(this.db.type, dims, filter), [code]);
+      if (!rows.length) throw new NotFoundError('programme', code, 'programme');
+      return {
+        programme: { code, name: rows[0].pname },
+        filters: filter,
+        breakdown: breakdown(groupsOf(rows), dims),
+      };
     });
   }
 

@@ -1,7 +1,7 @@
 import { displayPounds } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
 import type { ReconciliationLine } from './engine';
-import type { BreakdownResult, ReconciliationResult } from './reconciliation.service';
+import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
 
 /**
  * Plain-text reports for the terminal: fixed-width columns a finance officer can read,
@@ -90,7 +90,7 @@ export function reconciliationTable(r: ReconciliationResult): string {
   return out.join('\n');
 }
 
-export function breakdownTable(r: BreakdownResult): string {
+export function breakdownTable(r: BreakdownResult | NationalBreakdownResult): string {
   const b = r.breakdown;
   const cols = b.columnDimension ? b.columns : [];
   const header = [...b.rowDimensions.map((d) => d.toUpperCase()), ...cols, 'TOTAL'];
@@ -108,5 +108,6 @@ export function breakdownTable(r: BreakdownResult): string {
   const t = table(header, rows, right);
   t.splice(t.length - 1, 0, t[1]);
   const filters = `approval ${r.filters.approval}${r.filters.includeWithdrawn ? ', withdrawn included' : ', withdrawn excluded'}`;
-  return [`Breakdown of ${r.programme.code} by ${b.by.join(', ')} (${filters})`, '', ...t].join('\n');
+  const of = 'programme' in r ? r.programme.code : 'every programme';
+  return [`Breakdown of ${of} by ${b.by.join(', ')} (${filters})`, '', ...t].join('\n');
 }

@@ -47,6 +47,37 @@ export class BreakdownQuery extends FormatQuery {
   includeWithdrawn?: 'true' | 'false';
 }
 
+/** The national breakdown: the dimensions every programme shares (themes and projects are per programme). */
+export class NationalBreakdownQuery extends FormatQuery {
+  @ApiPropertyOptional({
+    example: 'sourceKind,year',
+    default: 'sourceKind,year',
+    description: 'Comma-separated dimensions from sourceKind, status, year. With two or more, the last is the columns.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  by?: string;
+
+  @ApiPropertyOptional({
+    enum: APPROVAL_FILTERS,
+    default: 'approved',
+    description: 'draft and all need a signed-in role: drafts are not public',
+  })
+  @IsOptional()
+  @IsIn(APPROVAL_FILTERS)
+  approval?: ApprovalFilter;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'withdrawn allocations are left out unless asked for',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeWithdrawn?: 'true' | 'false';
+}
+
 export const BREAKDOWN_EXAMPLE = {
   programme: { code: 'SSLEP-GD-2014', name: 'Stoke-on-Trent and Staffordshire Growth Deal (2014)' },
   filters: { approval: 'approved', includeWithdrawn: false },
