@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { outturnSql } from '../spend/outturn';
 
 /**
  * The national return's one aggregate, per batch of projects: every programme's projects in
@@ -68,9 +69,9 @@ export function nationalBatchSql(kind: DbKind): string {
     's',
     `SUM(CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END) AS baseline_q,
               SUM(CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END) AS forecast_q,
-              SUM(CASE WHEN s.quarter = $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_q,
-              SUM(CASE WHEN s.quarter <= $1 THEN COALESCE(s.actual_pence, 0) ELSE 0 END) AS actual_to_date,
-              SUM(CASE WHEN s.quarter < $1 THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END) AS forecast_programme,
+              SUM(${outturnSql.actualInQuarter('s', '$1')}) AS actual_q,
+              SUM(${outturnSql.actualToDate('s', '$1')}) AS actual_to_date,
+              SUM(${outturnSql.forecast('s', '$1')}) AS forecast_programme,
               MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill`,
     '',
     true,
@@ -86,7 +87,7 @@ export function nationalBatchSql(kind: DbKind): string {
     kind,
     'spend_adjustment',
     'j',
-    'SUM(j.amount_pence) AS to_date, SUM(CASE WHEN j.recorded_in_quarter = $1 THEN j.amount_pence ELSE 0 END) AS in_quarter',
+    `SUM(j.amount_pence) AS to_date, SUM(${outturnSql.adjustmentInQuarter('j', '$1')}) AS in_quarter`,
     'AND j.recorded_in_quarter <= $1',
   );
   return ph(

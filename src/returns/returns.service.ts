@@ -7,6 +7,7 @@ import { NotFoundError, RuleViolationError } from '../common/errors';
 import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
+import { lastSubmittedReturn } from '../spend/outturn';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -111,17 +112,9 @@ export class ReturnsService implements OnModuleInit {
     return m.find(ReturnVersion, { where: { programmeId, quarter }, order: { version: 'ASC' } });
   }
 
-  /** The last submitted return up to this quarter (quarter codes sort in time order). */
+  /** The last submitted return as at this quarter (spend/outturn.ts defines it). */
   private async lastReturn(m: EntityManager, programmeId: number, q: FiscalQuarter): Promise<ParsedReturn | null> {
-    const row = await m
-      .getRepository(ReturnVersion)
-      .createQueryBuilder('r')
-      .where('r.programme_id = :p', { p: programmeId })
-      .andWhere('r.quarter <= :q', { q: formatQuarter(q) })
-      .orderBy('r.quarter', 'DESC')
-      .addOrderBy('r.version', 'DESC')
-      .limit(1)
-      .getOne();
+    const row = await lastSubmittedReturn(m, programmeId, formatQuarter(q));
     return row ? parseSnapshot(row.quarter, row.version, row.snapshotSha256, row.snapshot) : null;
   }
 

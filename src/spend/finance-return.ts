@@ -4,6 +4,7 @@
  * return's quarter shows no actual (not yet reported), whatever the live data holds today.
  */
 import { sumPence } from '../common/money';
+import { outturnOf } from './outturn';
 
 export interface SpendLineIn {
   project: string;
@@ -86,32 +87,34 @@ export function financeAsAt(
     const [p, s] = k.split('|');
     line(p, s);
   }
-  const inYear = (q: string) => q >= yearQuarters[0] && q <= yearQuarters[1];
+  // Group each line's rows, then take its outturn from the one definition (spend/outturn.ts).
+  const rows = new Map<string, { spend: SpendLineIn[]; adjustments: AdjustmentIn[] }>();
+  const rowsOf = (p: string, k: string) => {
+    let r = rows.get(key(p, k));
+    if (!r) rows.set(key(p, k), (r = { spend: [], adjustments: [] }));
+    line(p, k);
+    return r;
+  };
   for (const s of spend) {
     const l = line(s.project, s.sourceKind);
+    rowsOf(s.project, s.sourceKind).spend.push(s);
     if (s.baselinePence !== 0) l.hasBaseline = true;
     l.baselineTotal += s.baselinePence;
-    const outturn = s.quarter < quarter ? (s.actualPence ?? 0) : s.forecastPence;
-    l.forecastProgramme += outturn;
-    if (inYear(s.quarter)) l.forecastYear += outturn;
-    if (s.quarter <= quarter) l.spendToDate += s.actualPence ?? 0;
     if (s.quarter === quarter) {
       l.baselineInQuarter = s.baselinePence;
       l.forecastInQuarter = s.forecastPence;
       l.actualInQuarter = s.actualPence;
-      l.spendInQuarter += s.actualPence ?? 0;
     }
   }
-  for (const a of adjustments) {
-    if (a.recordedInQuarter > quarter) continue;
-    const l = line(a.project, a.sourceKind);
-    l.spendToDate += a.amountPence;
-    l.forecastProgramme += a.amountPence;
-    if (inYear(a.correctsQuarter)) l.forecastYear += a.amountPence;
-    if (a.recordedInQuarter === quarter) {
-      l.adjustmentsInQuarter += a.amountPence;
-      l.spendInQuarter += a.amountPence;
-    }
+  for (const a of adjustments) rowsOf(a.project, a.sourceKind).adjustments.push(a);
+  for (const [k, r] of rows) {
+    const l = lines.get(k)!;
+    const o = outturnOf(quarter, yearQuarters, r.spend, r.adjustments);
+    l.adjustmentsInQuarter = o.adjustmentsInQuarter;
+    l.spendInQuarter = o.spendInQuarter;
+    l.spendToDate = o.spendToDate;
+    l.forecastYear = o.forecastYear;
+    l.forecastProgramme = o.forecastProgramme;
   }
   const sorted = [...lines.values()].sort(
     (a, b) => a.project.localeCompare(b.project) || a.sourceKind.localeCompare(b.sourceKind),

@@ -2,10 +2,10 @@ import { EntityManager } from 'typeorm';
 import { addQuarters, FiscalQuarter, formatFiscalYear, formatQuarter, quarterEnd } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import { Allocation } from '../funding/allocation.entity';
-import { ReturnVersion } from '../periods/return-version.entity';
 import { PeriodsService } from '../periods/periods.service';
 import { Programme } from '../programmes/programme.entity';
 import { SpendAdjustment, SpendProfileLine } from './spend.entities';
+import { lastSubmittedReturn, outturnSql } from './outturn';
 import { SpendAggregate } from './spend-figures';
 
 /** SUM() is a string on PostgreSQL (numeric) and a number on SQLite: both become safe integers. */
@@ -50,16 +50,15 @@ export interface LastReturn {
 }
 
 /**
- * The last submitted return (previous quarter, latest version). Its snapshot's
- * `finance.lines[]` ({project, sourceKind, forecastProgramme}) gives the figures we compare with.
+ * The last submitted return as at the reporting quarter (spend/outturn.ts defines it). Its
+ * snapshot's `finance.lines[]` ({project, sourceKind, forecastProgramme}) gives the figures we compare with.
  */
 export async function lastReturn(m: EntityManager, prog: Programme, pos: ReportingPosition): Promise<LastReturn> {
   const prev = formatQuarter(addQuarters(pos.quarter, -1));
-  const rv = await m.findOne(ReturnVersion, {
-    where: { programmeId: prog.id, quarter: prev },
-    order: { version: 'DESC' },
-  });
-  if (!rv) return { quarter: prev, version: null, reason: `no return has been submitted for ${prev}`, forecasts: null };
+  const rv = await lastSubmittedReturn(m, prog.id, pos.quarterCode);
+  if (!rv)
+    return { quarter: prev, version: null, reason: `no return has been submitted up to ${prev}`, forecasts: null };
+  const quarter = rv.quarter;
   let lines: unknown;
   try {
     lines = (JSON.parse(rv.snapshot) as { finance?: { lines?: unknown } })?.finance?.lines;
@@ -68,9 +67,9 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
   }
   if (!Array.isArray(lines)) {
     return {
-      quarter: prev,
+      quarter,
       version: rv.version,
-      reason: `the ${prev} return (version ${rv.version}) holds no finance lines to compare with`,
+      reason: `the ${quarter} return (version ${rv.version}) holds no finance lines to compare with`,
       forecasts: null,
     };
   }
@@ -83,7 +82,7 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
       /* a line we cannot read stays without a variance */
     }
   }
-  return { quarter: prev, version: rv.version, reason: null, forecasts };
+  return { quarter, version: rv.version, reason: null, forecasts };
 }
 
 export type LineAggregate = SpendAggregate & { projectId: number; allocationYearPence: number; yearProfiled: boolean };
@@ -105,18 +104,17 @@ export async function spendAggregates(
     j: projectId,
   };
   const inYear = (c: string) => `${c} >= :ys AND ${c} <= :ye`;
-  const outturn = `CASE WHEN s.quarter < :cur THEN COALESCE(s.actual_pence, 0) ELSE s.forecast_pence END`;
   const sq = m
     .createQueryBuilder(SpendProfileLine, 's')
     .select('s.project_id', 'projectId')
     .addSelect('s.source_kind', 'sourceKind')
     .addSelect('SUM(s.baseline_pence)', 'baselineTotal')
     .addSelect(`SUM(CASE WHEN ${inYear('s.quarter')} THEN s.baseline_pence ELSE 0 END)`, 'baselineYear')
-    .addSelect(`SUM(${outturn})`, 'forecastProgramme')
-    .addSelect(`SUM(CASE WHEN ${inYear('s.quarter')} THEN ${outturn} ELSE 0 END)`, 'forecastYear')
+    .addSelect(`SUM(${outturnSql.forecast('s', ':cur')})`, 'forecastProgramme')
+    .addSelect(`SUM(${outturnSql.forecastYear('s', ':cur', ':ys', ':ye')})`, 'forecastYear')
     .addSelect('SUM(s.forecast_pence)', 'latestForecastTotal')
-    .addSelect('SUM(COALESCE(s.actual_pence, 0))', 'actualToDate')
-    .addSelect('SUM(CASE WHEN s.quarter = :cur THEN COALESCE(s.actual_pence, 0) ELSE 0 END)', 'actualInQuarter')
+    .addSelect(`SUM(${outturnSql.actualToDate('s', ':cur')})`, 'actualToDate')
+    .addSelect(`SUM(${outturnSql.actualInQuarter('s', ':cur')})`, 'actualInQuarter')
     .where('s.programme_id = :p')
     .groupBy('s.project_id')
     .addGroupBy('s.source_kind');
@@ -124,9 +122,9 @@ export async function spendAggregates(
     .createQueryBuilder(SpendAdjustment, 'a')
     .select('a.project_id', 'projectId')
     .addSelect('a.source_kind', 'sourceKind')
-    .addSelect('SUM(a.amount_pence)', 'adjustments')
-    .addSelect(`SUM(CASE WHEN ${inYear('a.corrects_quarter')} THEN a.amount_pence ELSE 0 END)`, 'adjustmentsYear')
-    .addSelect('SUM(CASE WHEN a.recorded_in_quarter = :cur THEN a.amount_pence ELSE 0 END)', 'adjustmentsInQuarter')
+    .addSelect(`SUM(${outturnSql.adjustmentToDate('a', ':cur')})`, 'adjustments')
+    .addSelect(`SUM(${outturnSql.adjustmentYear('a', ':cur', ':ys', ':ye')})`, 'adjustmentsYear')
+    .addSelect(`SUM(${outturnSql.adjustmentInQuarter('a', ':cur')})`, 'adjustmentsInQuarter')
     .where('a.programme_id = :p')
     .groupBy('a.project_id')
     .addGroupBy('a.source_kind');
