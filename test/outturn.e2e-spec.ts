@@ -75,7 +75,6 @@ describe.each(databaseKinds())('one definition of outturn on %s', (kind) => {
               programmeId: prog.id,
               projectId: p.id,
               sourceKind,
-              quarter,
               baselinePence: pence(50_000_000),
               ...line,
               illustrative: false,
