@@ -25,7 +25,13 @@ export async function updateVersioned<T extends ObjectLiteral & { id: number; ve
   return current as T;
 }
 
-/** Deletes only when the version matches, so a delete never discards someone's newer edit. */
+/**
+ * Deletes only when the version matches, so a delete never discards someone's newer edit:
+ * DELETE ... WHERE id = ? AND version = ?, with the affected row count checked. Comparing the
+ * version read earlier is not enough on PostgreSQL: a concurrent update can commit between that
+ * read and the delete, and a delete by id alone would then remove the acknowledged edit. Without
+ * a version (the caller did not send one) the row is deleted as it is.
+ */
 export async function deleteVersioned<T extends ObjectLiteral & { id: number; version: number }>(
   m: EntityManager,
   target: EntityTarget<T>,
@@ -38,6 +44,17 @@ export async function deleteVersioned<T extends ObjectLiteral & { id: number; ve
   if (expectedVersion !== undefined && (current as T).version !== expectedVersion) {
     throw new StaleVersionError(what, id, expectedVersion, (current as T).version);
   }
-  await m.delete(target, { id } as never);
+  const version = expectedVersion ?? (current as T).version;
+  const res = await m
+    .createQueryBuilder()
+    .delete()
+    .from(target)
+    .where('id = :id AND version = :v', { id, v: version })
+    .execute();
+  if (!res.affected) {
+    const now = await m.findOne(target, { where: { id } as never });
+    if (!now) throw new NotFoundError(what, id);
+    throw new StaleVersionError(what, id, version, (now as T).version);
+  }
   return current as T;
 }

@@ -9,7 +9,7 @@ import { presentSource } from '../common/present';
 import { assertProjectScope } from '../auth/scope';
 import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
-import { updateVersioned } from '../database/versioned';
+import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
 import { parsePeriod } from '../seed/seed-validation';
 import { Allocation } from './allocation.entity';
@@ -190,13 +190,7 @@ export class FundingService {
       const before = await this.find(m, prog.id, id);
       await this.assertScope(m, code, before, actor);
       this.assertDraft(before);
-      if (version !== undefined && version !== before.version) {
-        throw new ConflictError('STALE_VERSION', `allocation ${id} was changed: current version is ${before.version}`, {
-          field: 'version',
-          currentVersion: before.version,
-        });
-      }
-      await m.delete(Allocation, { id });
+      await deleteVersioned(m, Allocation, 'allocation', id, version);
       await this.audit.record(m, actor, {
         programmeId: prog.id,
         projectId: before.projectId,

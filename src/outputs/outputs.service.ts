@@ -340,6 +340,7 @@ export class OutputsService implements OnModuleInit {
   addActual(code: string, projectCode: string, metricCode: string, dto: CreateOutputActualDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
+      await this.periods.hold(m, prog.id);
       return this.addActualIn(m, prog, await findProject(m, prog.id, projectCode), metricCode, dto, actor);
     });
   }
@@ -391,7 +392,11 @@ export class OutputsService implements OnModuleInit {
   }
 
   updateActual(code: string, id: number, dto: UpdateOutputActualDto, actor: Actor) {
-    return this.db.write(async (m) => this.updateActualIn(m, await findProgramme(m, code), id, dto, actor));
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      await this.periods.hold(m, prog.id);
+      return this.updateActualIn(m, prog, id, dto, actor);
+    });
   }
 
   async updateActualIn(

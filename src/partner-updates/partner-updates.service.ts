@@ -203,6 +203,7 @@ export class PartnerUpdatesService {
       let t: Awaited<ReturnType<PartnerUpdatesService['target']>>;
       try {
         t = await this.target(m, identity.Programme, identity.Project, identity.Quarter);
+        await this.periods.hold(m, t.prog.id);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         // The About sheet's rows: Template (2), Programme (3), Project (4), Quarter (5).

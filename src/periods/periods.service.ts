@@ -9,6 +9,7 @@ import {
   parseQuarter,
   quarterOfDate,
 } from '../common/fiscal';
+import { serialiseOn } from '../database/serialise';
 import { Programme } from '../programmes/programme.entity';
 import { ReturnVersion } from './return-version.entity';
 
@@ -18,6 +19,15 @@ import { ReturnVersion } from './return-version.entity';
  */
 @Injectable()
 export class PeriodsService {
+  /**
+   * Call first in a write that depends on which quarters are submitted (actuals, forecasts,
+   * claims, adjustments): held shared, so such writes run side by side; submitting a return
+   * holds it exclusively (`mode` 'exclusive'), so nothing lands in a quarter while it is frozen.
+   */
+  hold(m: EntityManager, programmeId: number, mode: 'shared' | 'exclusive' = 'shared'): Promise<void> {
+    return serialiseOn(m, 'periods', programmeId, mode);
+  }
+
   async submittedQuarters(m: EntityManager, programmeId: number): Promise<Set<string>> {
     const rows: { quarter: string }[] = await m
       .getRepository(ReturnVersion)

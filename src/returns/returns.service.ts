@@ -325,6 +325,9 @@ export class ReturnsService implements OnModuleInit {
   ) {
     const { comments, reason } = input;
     const { prog, q } = await this.resolve(m, code, quarter);
+    // Exclusive: no actual, forecast, claim or adjustment commits while the return is assembled
+    // and frozen, and two submissions of one quarter run one after the other.
+    await this.periods.hold(m, prog.id, 'exclusive');
     const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
     const previous = versions.at(-1);
     if (previous && !reason) {

@@ -6,6 +6,7 @@ import { LockedError, RuleViolationError, ValidationError } from '../common/erro
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { formatPounds, parsePounds } from '../common/money';
 import { Db } from '../database/db.service';
+import { serialiseOn } from '../database/serialise';
 import { updateVersioned } from '../database/versioned';
 import { Allocation } from '../funding/allocation.entity';
 import { PeriodsService } from '../periods/periods.service';
@@ -173,6 +174,7 @@ export class SpendService {
   setForecast(code: string, projectCode: string, dto: SetForecastDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
+      await this.periods.hold(m, prog.id);
       return this.setForecastIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
     });
   }
@@ -211,6 +213,7 @@ export class SpendService {
   setActual(code: string, projectCode: string, dto: SetActualDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
+      await this.periods.hold(m, prog.id);
       return this.setActualIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
     });
   }
@@ -292,6 +295,10 @@ export class SpendService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const project = await findProject(m, prog.id, projectCode);
+      // Two adjustments checked against the same running total must not both pass (each alone
+      // keeps it >= 0, together they would not): one at a time per project and source kind.
+      await this.periods.hold(m, prog.id);
+      await serialiseOn(m, 'spend-line', `${project.id}|${dto.sourceKind}`);
       const corrects = formatQuarter(this.periods.checkInProgramme(prog, dto.correctsQuarter, 'correctsQuarter'));
       const current = formatQuarter(await this.periods.currentQuarter(m, prog));
       if (!(await this.periods.isLocked(m, prog.id, corrects))) {
@@ -424,6 +431,7 @@ export class SpendService {
   ) {
     return this.db.write(async (m) => {
       const prog = programmeCode ? await findProgramme(m, programmeCode) : await onlyProgramme(m);
+      await this.periods.hold(m, prog.id);
       const parsed = parseActualsCsv(text);
       const problems = [...parsed.problems];
       const codes = await codeMaps(m, prog.id);
