@@ -14,35 +14,14 @@ export function dataTable(data: ChartData, csvHref?: string): Html {
   const grand = totals.reduce((s, v) => s + v, 0);
   const rowTotal = (row: (number | null)[]) => row.reduce<number>((s, v) => s + (v ?? 0), 0);
   return html`<table class="data" id="table-${data.id}">
-    <caption>
-      ${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col"></th>
-        ${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}
-      </tr>
-    </thead>
-    <tbody>
-      ${data.categories.map(
-        (c, ci) =>
-          html`<tr>
-            <th scope="row">${c.label}</th>
-            ${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}
-          </tr>`,
-      )}
-    </tbody>
-    ${
-      data.noTotal
-        ? ''
-        : html`<tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              ${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}
-            </tr>
-          </tfoot>`
-    }
-  </table>`;
+<caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
+<thead><tr><th scope="col"></th>${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}</tr></thead>
+<tbody>${data.categories.map(
+    (c, ci) =>
+      html`<tr><th scope="row">${c.label}</th>${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}</tr>`,
+  )}</tbody>
+${data.noTotal ? '' : html`<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}</tr></tfoot>`}
+</table>`;
 }
 
 /** The same numbers as CSV: one row per category, canonical pounds ("2400000.00"). */
@@ -56,31 +35,10 @@ export function chartCsv(data: ChartData): string {
 
 export function timelineTable(data: TimelineData, csvHref?: string): Html {
   return html`<table class="data" id="table-${data.id}">
-    <caption>
-      ${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Milestone</th>
-        <th scope="col">Baseline</th>
-        <th scope="col">Forecast</th>
-        <th scope="col">Actual</th>
-        <th scope="col">Slip (days)</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${data.rows.map(
-        (r) =>
-          html`<tr>
-            <th scope="row">${r.label}</th>
-            <td>${r.baseline ?? '–'}</td>
-            <td>${r.forecast ?? '–'}</td>
-            <td>${r.actual ?? '–'}</td>
-            <td class="num">${slip(r) ?? '–'}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+<caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
+<thead><tr><th scope="col">Milestone</th><th scope="col">Baseline</th><th scope="col">Forecast</th><th scope="col">Actual</th><th scope="col">Slip (days)</th></tr></thead>
+<tbody>${data.rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${r.baseline ?? '–'}</td><td>${r.forecast ?? '–'}</td><td>${r.actual ?? '–'}</td><td class="num">${slip(r) ?? '–'}</td></tr>`)}</tbody>
+</table>`;
 }
 
 export function timelineCsv(data: TimelineData): string {

@@ -63,42 +63,13 @@ export const lateMilestonesSection: DashboardSectionProvider = {
     const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
     const late = lateMilestones(rows, rqEnd);
     const illustrative = rows.some((r) => r.illustrative);
-    const body = html`<p>
-        ${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`}
-        Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.
-      </p>
-      ${
-        late.length
-          ? html`<table id="late-milestones">
-              <caption>
-                Milestones that have slipped (latest first)
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Milestone</th>
-                  <th scope="col">Baseline date</th>
-                  <th scope="col">Forecast or actual date</th>
-                  <th scope="col" class="num">Days late</th>
-                  <th scope="col">In plain words</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${late.map(
-                  (l) =>
-                    html`<tr>
-                      <th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th>
-                      <td>${l.title}</td>
-                      <td>${l.baselineDate}</td>
-                      <td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td>
-                      <td class="num">${l.daysLate}</td>
-                      <td>${words(l, rqEnd)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-          : ''
-      }`;
+    const body = html`<p>${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`} Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
+${
+  late.length
+    ? html`<table id="late-milestones"><caption>Milestones that have slipped (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
+<tbody>${late.map((l) => html`<tr><th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>`
+    : ''
+}`;
     return {
       id: 'late-milestones',
       heading: 'Late milestones',
@@ -134,21 +105,9 @@ export const projectMilestonesSection: DashboardSectionProvider = {
       illustrative,
     };
     const late = lateMilestones(rows, quarterEnd(parseQuarter(ctx.reportingQuarter)));
-    const body = html`<p>
-        ${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}
-      </p>
-      <figure aria-labelledby="fig-milestones">
-        <figcaption id="fig-milestones">
-          <strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
-        </figcaption>
-        ${raw(timelineChart(chart))}
-        <ul class="legend">
-          <li>◇ baseline</li>
-          <li>● forecast</li>
-          <li>■ actual</li>
-        </ul>
-        ${timelineTable(chart, csvHref(ctx, chart.id))}
-      </figure>`;
+    const body = html`<p>${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
+<figure aria-labelledby="fig-milestones"><figcaption id="fig-milestones"><strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(timelineChart(chart))}
+<ul class="legend"><li>◇ baseline</li><li>● forecast</li><li>■ actual</li></ul>${timelineTable(chart, csvHref(ctx, chart.id))}</figure>`;
     return {
       id: 'project-milestones',
       heading: 'Milestones',

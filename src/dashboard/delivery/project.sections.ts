@@ -47,58 +47,20 @@ export const projectOutputsSection: DashboardSectionProvider = {
         delivered.filter((d) => d.code === c && d.quarter <= q).reduce((s, d) => s + d.value, 0),
       ),
     }));
-    const body = html`<table id="project-outputs">
-        <caption>
-          ${ctx.project.name}: outputs against targets (delivered counts submitted quarters only)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Output</th>
-            <th scope="col" class="num">Target</th>
-            <th scope="col" class="num">Latest forecast of the final total</th>
-            <th scope="col" class="num">Delivered so far</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${codes.map((c) => {
-            const m = metrics.get(c)!;
-            const t = targets.find((x) => x.code === c);
-            return html`<tr data-metric="${c}">
-              <th scope="row">${m.name}</th>
-              <td class="num">${quantity(t?.target ?? null, m)}</td>
-              <td class="num">${quantity(t?.forecast ?? null, m)}</td>
-              <td class="num">${quantity(total(c), m)}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-      ${
-        quarters.length
-          ? html`<table id="project-outputs-cumulative">
-              <caption>
-                Delivered to the end of each submitted quarter (cumulative)
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Quarter</th>
-                  ${codes.map((c) => html`<th scope="col" class="num">${metrics.get(c)!.name}</th>`)}
-                </tr>
-              </thead>
-              <tbody>
-                ${cumulative.map(
-                  (r) =>
-                    html`<tr>
-                      <th scope="row">${r.quarter}</th>
-                      ${r.values.map((v, i) => html`<td class="num">${quantity(v, metrics.get(codes[i])!)}</td>`)}
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-          : html`<p>Nothing has been delivered yet in a submitted quarter.</p>`
-      }
-      <p class="note">
-        The quarter ${ctx.reportingQuarter} is not yet submitted: outputs recorded for it are not counted here.
-      </p>`;
+    const body = html`<table id="project-outputs"><caption>${ctx.project.name}: outputs against targets (delivered counts submitted quarters only)</caption>
+<thead><tr><th scope="col">Output</th><th scope="col" class="num">Target</th><th scope="col" class="num">Latest forecast of the final total</th><th scope="col" class="num">Delivered so far</th></tr></thead>
+<tbody>${codes.map((c) => {
+      const m = metrics.get(c)!;
+      const t = targets.find((x) => x.code === c);
+      return html`<tr data-metric="${c}"><th scope="row">${m.name}</th><td class="num">${quantity(t?.target ?? null, m)}</td><td class="num">${quantity(t?.forecast ?? null, m)}</td><td class="num">${quantity(total(c), m)}</td></tr>`;
+    })}</tbody></table>
+${
+  quarters.length
+    ? html`<table id="project-outputs-cumulative"><caption>Delivered to the end of each submitted quarter (cumulative)</caption><thead><tr><th scope="col">Quarter</th>${codes.map((c) => html`<th scope="col" class="num">${metrics.get(c)!.name}</th>`)}</tr></thead>
+<tbody>${cumulative.map((r) => html`<tr><th scope="row">${r.quarter}</th>${r.values.map((v, i) => html`<td class="num">${quantity(v, metrics.get(codes[i])!)}</td>`)}</tr>`)}</tbody></table>`
+    : html`<p>Nothing has been delivered yet in a submitted quarter.</p>`
+}
+<p class="note">The quarter ${ctx.reportingQuarter} is not yet submitted: outputs recorded for it are not counted here.</p>`;
     return {
       id: 'project-outputs',
       heading: 'Outputs: jobs, homes and other results',
@@ -141,12 +103,7 @@ export async function describeChanges(
 export type DescribedChange = Awaited<ReturnType<typeof describeChanges>>[number];
 
 export function changeItem(c: DescribedChange) {
-  return html`<li data-change="${c.number}">
-    <strong
-      >${longDate(c.decidedAt)}: change request ${c.number} ${c.state === 'approved' ? 'approved' : 'rejected'}</strong
-    >, “${c.title}” (${c.kindLabel}). ${c.what} Reason given:
-    ${c.reason}${c.decisionReason ? html` Decision: ${c.decisionReason}` : ''}
-  </li>`;
+  return html`<li data-change="${c.number}"><strong>${longDate(c.decidedAt)}: change request ${c.number} ${c.state === 'approved' ? 'approved' : 'rejected'}</strong>, “${c.title}” (${c.kindLabel}). ${c.what} Reason given: ${c.reason}${c.decisionReason ? html` Decision: ${c.decisionReason}` : ''}</li>`;
 }
 
 /** Project page: approved and rejected change requests touching the project, newest first. */
@@ -164,12 +121,7 @@ export function changeHistorySection(kinds: ChangeKindRegistry): DashboardSectio
         await decidedChanges(ctx.m, ctx.programme.id, { projectId: ctx.project.id }),
       );
       const body = changes.length
-        ? html`<ul class="changes" id="change-history">
-              ${changes.map(changeItem)}
-            </ul>
-            <p class="note">
-              Only decided change requests are shown; proposals still being drafted or awaiting a decision are not.
-            </p>`
+        ? html`<ul class="changes" id="change-history">${changes.map(changeItem)}</ul><p class="note">Only decided change requests are shown; proposals still being drafted or awaiting a decision are not.</p>`
         : html`<p id="change-history">No change request touching this project has been approved or rejected.</p>`;
       return {
         id: 'change-history',

@@ -100,12 +100,7 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
         (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
       );
       const counts = Object.fromEntries(ORDER.map((k) => [k, r.projects.filter((p) => p.overall.rag === k).length]));
-      const note = html`<p class="note">
-        RAG (red, amber, green) is worked out from the latest recorded forecasts at ${r.reportingQuarter}, the reporting
-        quarter, whose return is not yet submitted. Rules: spend forecast for the year against its allocation or
-        profile; milestone dates against their baseline; forecast outputs against targets. A project's rating is the
-        worst of the three unless the programme team overrides it with a written reason, shown here.
-      </p>`;
+      const note = html`<p class="note">RAG (red, amber, green) is worked out from the latest recorded forecasts at ${r.reportingQuarter}, the reporting quarter, whose return is not yet submitted. Rules: spend forecast for the year against its allocation or profile; milestone dates against their baseline; forecast outputs against targets. A project's rating is the worst of the three unless the programme team overrides it with a written reason, shown here.</p>`;
       const data = r.projects.map((p) => ({
         project: p.project,
         overall: p.overall.rag,
@@ -117,79 +112,27 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
       }));
       if (ctx.project) {
         const p = r.projects[0];
-        const body = html`<p>Overall: ${badge(p.overall.rag)}</p>
-          <p>${ragWhy(p)}</p>
-          <table>
-            <caption>
-              ${ctx.project.name}: RAG by part, and why
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Part</th>
-                <th scope="col">Rating</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${[
-                ['Spend', p.finance],
-                ['Milestones', p.milestones],
-                ['Outputs', p.outputs],
-              ].map(
-                ([name, x]) =>
-                  html`<tr>
-                    <th scope="row">${name as string}</th>
-                    <td>${badge((x as RagResult).rag)}</td>
-                    <td>${plain((x as RagResult).explanation)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-          ${note}`;
+        const body = html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
+<table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
+<tbody>${[
+          ['Spend', p.finance],
+          ['Milestones', p.milestones],
+          ['Outputs', p.outputs],
+        ].map(
+          ([name, x]) =>
+            html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${plain((x as RagResult).explanation)}</td></tr>`,
+        )}</tbody></table>${note}`;
         return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
       }
-      const body = html`<p>
-          ${join(
-            ORDER.filter((k) => counts[k]).map(
-              (k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`,
-            ),
-            ', ',
-          )}
-          (${r.projects.length} projects).
-        </p>
-        <table id="rag-summary">
-          <caption>
-            Each project's overall rating and why
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Project</th>
-              <th scope="col">Overall</th>
-              <th scope="col">Why</th>
-              <th scope="col">Spend</th>
-              <th scope="col">Milestones</th>
-              <th scope="col">Outputs</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows.map(
-              (p) =>
-                html`<tr data-project="${p.project}">
-                  <th scope="row">
-                    <a href="${projectHref(ctx.programme.code, p.project)}">${names.get(p.project) ?? p.project}</a>
-                  </th>
-                  <td>
-                    ${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}
-                  </td>
-                  <td>${ragWhy(p)}</td>
-                  <td>${p.finance.rag}</td>
-                  <td>${p.milestones.rag}</td>
-                  <td>${p.outputs.rag}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-        ${note}`;
+      const body = html`<p>${join(
+        ORDER.filter((k) => counts[k]).map((k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`),
+        ', ',
+      )} (${r.projects.length} projects).</p>
+<table id="rag-summary"><caption>Each project's overall rating and why</caption><thead><tr><th scope="col">Project</th><th scope="col">Overall</th><th scope="col">Why</th><th scope="col">Spend</th><th scope="col">Milestones</th><th scope="col">Outputs</th></tr></thead>
+<tbody>${rows.map(
+        (p) =>
+          html`<tr data-project="${p.project}"><th scope="row"><a href="${projectHref(ctx.programme.code, p.project)}">${names.get(p.project) ?? p.project}</a></th><td>${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}</td><td>${ragWhy(p)}</td><td>${p.finance.rag}</td><td>${p.milestones.rag}</td><td>${p.outputs.rag}</td></tr>`,
+      )}</tbody></table>${note}`;
       return {
         id: 'rag',
         heading: 'Projects at a glance: red, amber, green',

@@ -9,15 +9,8 @@ import { csvHref } from './links';
 
 /** A line chart with its legend, data table and CSV link. */
 export function lineFigure(c: ChartData, href: string): Html {
-  const legend = html`<ul class="legend">
-    ${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}
-  </ul>`;
-  return html`<figure aria-labelledby="fig-${c.id}">
-    <figcaption id="fig-${c.id}">
-      <strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
-    </figcaption>
-    ${raw(lineChart(c))}${legend}${dataTable(c, href)}
-  </figure>`;
+  const legend = html`<ul class="legend">${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}</ul>`;
+  return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(lineChart(c))}${legend}${dataTable(c, href)}</figure>`;
 }
 
 /** Pure: quarters up to (not including) the reporting quarter, with running totals. Adjustments count where recorded. */
@@ -62,15 +55,9 @@ export const spendToDateSection: DashboardSectionProvider = {
       noTotal: true,
     };
     const behind = variance < 0;
-    const body = html`<p>
-        By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)}
-        had been spent against ${millions(last.baselinePence)} in the baseline profile:
-        ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`}
-        (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme
-        is ${millions(wholeProfilePence)}.
-      </p>
-      <p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
-      ${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    const body = html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
+<p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
+${lineFigure(chart, csvHref(ctx, chart.id))}`;
     return {
       id: 'spend-to-date',
       heading: 'Spend to date against profile',
@@ -132,11 +119,8 @@ export const projectSpendSection: DashboardSectionProvider = {
       .filter((r) => submitted(r.quarter))
       .reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
     const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);
-    const body = html`<p>
-        Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters.
-        Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.
-      </p>
-      ${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.</p>
+${lineFigure(chart, csvHref(ctx, chart.id))}`;
     return {
       id: 'project-spend',
       heading: 'Spend against profile',

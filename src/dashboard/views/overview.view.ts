@@ -19,19 +19,13 @@ export function glance(o: OverviewModel): Html {
   const match = o.bySource.filter((s) => s.capital && s.isMatch).reduce((s, x) => s + x.pence, 0);
   const r = o.reconciliation.summary.byStatus;
   return html`<div class="cards">
-      <p class="card"><span class="big">${millions(o.capitalPence)}</span>capital funding promised in total</p>
-      <p class="card"><span class="big">${millions(gov)}</span>from Government (Local Growth Fund and related)</p>
-      <p class="card">
-        <span class="big">${millions(match)}</span>match funding from local partners and the private sector
-      </p>
-      <p class="card"><span class="big">${o.projects.length}</span>projects</p>
-    </div>
-    ${deliveryGlance(o)}
-    <p>
-      ${r.reconciled + r.met} of the deal's stated figures agree exactly with what the projects add up to,
-      ${r.within_rounding} agree within rounding, ${r.unreconciled + r.not_met} do not agree and ${r.not_comparable}
-      cannot be compared yet. <a href="#documents-vs-projects">See why</a>.
-    </p>`;
+<p class="card"><span class="big">${millions(o.capitalPence)}</span>capital funding promised in total</p>
+<p class="card"><span class="big">${millions(gov)}</span>from Government (Local Growth Fund and related)</p>
+<p class="card"><span class="big">${millions(match)}</span>match funding from local partners and the private sector</p>
+<p class="card"><span class="big">${o.projects.length}</span>projects</p>
+</div>
+${deliveryGlance(o)}
+<p>${r.reconciled + r.met} of the deal's stated figures agree exactly with what the projects add up to, ${r.within_rounding} agree within rounding, ${r.unreconciled + r.not_met} do not agree and ${r.not_comparable} cannot be compared yet. <a href="#documents-vs-projects">See why</a>.</p>`;
 }
 
 /**
@@ -48,29 +42,20 @@ export function deliveryGlance(o: OverviewModel): Html {
   if (sd) {
     const spent = parsePounds(sd.spentToDate);
     cards.push(
-      html`<p class="card">
-        <span class="big" title="${displayPounds(spent)}">${millions(spent)}</span>spent to the end of
-        ${sd.lastSubmittedQuarter}, against ${millions(parsePounds(sd.profiledToDate))}
-        profiled${mark(spend!.illustrative)}
-      </p>`,
+      html`<p class="card"><span class="big" title="${displayPounds(spent)}">${millions(spent)}</span>spent to the end of ${sd.lastSubmittedQuarter}, against ${millions(parsePounds(sd.profiledToDate))} profiled${mark(spend!.illustrative)}</p>`,
     );
   }
   const late = section('late-milestones');
   const ld = late?.data as { milestones: number; late: unknown[] } | undefined;
   if (ld)
     cards.push(
-      html`<p class="card">
-        <span class="big">${ld.late.length} of ${ld.milestones}</span>project milestones late${mark(late!.illustrative)}
-      </p>`,
+      html`<p class="card"><span class="big">${ld.late.length} of ${ld.milestones}</span>project milestones late${mark(late!.illustrative)}</p>`,
     );
   const rag = section('rag');
   const rd = rag?.data as { counts: Record<string, number> } | undefined;
   if (rd?.counts)
     cards.push(
-      html`<p class="card">
-        <span class="big">${rd.counts.red ?? 0} red</span>projects off track (${rd.counts.amber ?? 0} amber,
-        ${rd.counts.green ?? 0} green)${mark(rag!.illustrative)}
-      </p>`,
+      html`<p class="card"><span class="big">${rd.counts.red ?? 0} red</span>projects off track (${rd.counts.amber ?? 0} amber, ${rd.counts.green ?? 0} green)${mark(rag!.illustrative)}</p>`,
     );
   const jobs = o.promises
     .filter((p) => p.unit === 'jobs' && p.delivered !== null)
@@ -78,11 +63,7 @@ export function deliveryGlance(o: OverviewModel): Html {
   if (jobs) {
     const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
     cards.push(
-      html`<p class="card">
-        <span class="big">${jobs.delivered!.toLocaleString('en-GB')}</span>jobs delivered so far, against
-        ${jobs.qualifier === 'at_least' ? 'at least ' : ''}${jobs.stated.toLocaleString('en-GB')}
-        promised${mark(chart?.illustrative)}
-      </p>`,
+      html`<p class="card"><span class="big">${jobs.delivered!.toLocaleString('en-GB')}</span>jobs delivered so far, against ${jobs.qualifier === 'at_least' ? 'at least ' : ''}${jobs.stated.toLocaleString('en-GB')} promised${mark(chart?.illustrative)}</p>`,
     );
   }
   return cards.length ? html`<div class="cards" id="delivery-glance">${cards}</div>` : html``;
@@ -90,137 +71,51 @@ export function deliveryGlance(o: OverviewModel): Html {
 
 export function fundingBySource(o: OverviewModel, base: string, compact = false): Html {
   return html`<h2 id="funding">Funding promised, by source</h2>
-    <p>
-      What the approved allocations add up to for each source of money, beside what the deal documents state for the
-      same total.
-    </p>
-    <table>
-      <caption>
-        Funding promised by source against the deal's stated figures
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Source</th>
-          <th scope="col" class="num">Promised (allocations)</th>
-          <th scope="col">The deal says</th>
-          <th scope="col">Agreement</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${o.bySource.map(
-          (s) =>
-            html`<tr>
-              <th scope="row">
-                ${s.label}${s.capital ? '' : html` <span class="source">(revenue, outside the capital total)</span>`}
-              </th>
-              <td class="num">${pounds(s.pence)}</td>
-              <td>
-                ${s.stated.length ? join(s.stated.map((h) => html`<div><span title="${displayPounds(h.pence)} (printed “${h.printed ?? ''}”)">${describeMoney(h.pence)}</span> ${compact ? html`<span class="source">(${h.document ?? 'source not stated'})</span>` : provenance(h)}</div>`)) : html`<span class="source">No separate figure in the documents</span>`}
-              </td>
-              <td>
-                ${join(s.stated.map((h) => html`<div class="status status-${h.status}">${STATUS_WORDS[h.status]}</div>`))}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row">Capital total</th>
-          <td class="num">${pounds(o.capitalPence)}</td>
-          <td></td>
-          <td></td>
-        </tr>
-      </tfoot>
-    </table>
-    ${compact ? '' : o.charts.filter((c) => c.id === 'funding-by-source').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`))}`;
+<p>What the approved allocations add up to for each source of money, beside what the deal documents state for the same total.</p>
+<table><caption>Funding promised by source against the deal's stated figures</caption>
+<thead><tr><th scope="col">Source</th><th scope="col" class="num">Promised (allocations)</th><th scope="col">The deal says</th><th scope="col">Agreement</th></tr></thead>
+<tbody>${o.bySource.map(
+    (
+      s,
+    ) => html`<tr><th scope="row">${s.label}${s.capital ? '' : html` <span class="source">(revenue, outside the capital total)</span>`}</th><td class="num">${pounds(s.pence)}</td>
+<td>${s.stated.length ? join(s.stated.map((h) => html`<div><span title="${displayPounds(h.pence)} (printed “${h.printed ?? ''}”)">${describeMoney(h.pence)}</span> ${compact ? html`<span class="source">(${h.document ?? 'source not stated'})</span>` : provenance(h)}</div>`)) : html`<span class="source">No separate figure in the documents</span>`}</td>
+<td>${join(s.stated.map((h) => html`<div class="status status-${h.status}">${STATUS_WORDS[h.status]}</div>`))}</td></tr>`,
+  )}</tbody>
+<tfoot><tr><th scope="row">Capital total</th><td class="num">${pounds(o.capitalPence)}</td><td></td><td></td></tr></tfoot></table>
+${compact ? '' : o.charts.filter((c) => c.id === 'funding-by-source').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`))}`;
 }
 
 export function fundingByYear(o: OverviewModel, base: string): Html {
   const cols = o.byYear.columns;
   return html`<h2 id="years">Funding promised, by year</h2>
-    <p>
-      The deal gives most project figures without a year split (“unprofiled”). No split is invented: such money is shown
-      as unprofiled, and the deal's own table by year is shown beside it.
-    </p>
-    <table>
-      <caption>
-        Approved allocations by source and year
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Source</th>
-          ${cols.map((c) => html`<th scope="col" class="num">${c}</th>`)}
-          <th scope="col" class="num">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${o.byYear.rows.map(
-          (r) =>
-            html`<tr>
-              <th scope="row">${r.label}</th>
-              ${cols.map((c) => html`<td class="num">${r.cellsPence[c] ? pounds(r.cellsPence[c]) : '–'}</td>`)}
-              <td class="num">${pounds(r.totalPence)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${o.charts.filter((c) => c.id === 'deal-table-by-year').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`, 'v'))}`;
+<p>The deal gives most project figures without a year split (“unprofiled”). No split is invented: such money is shown as unprofiled, and the deal's own table by year is shown beside it.</p>
+<table><caption>Approved allocations by source and year</caption>
+<thead><tr><th scope="col">Source</th>${cols.map((c) => html`<th scope="col" class="num">${c}</th>`)}<th scope="col" class="num">Total</th></tr></thead>
+<tbody>${o.byYear.rows.map((r) => html`<tr><th scope="row">${r.label}</th>${cols.map((c) => html`<td class="num">${r.cellsPence[c] ? pounds(r.cellsPence[c]) : '–'}</td>`)}<td class="num">${pounds(r.totalPence)}</td></tr>`)}</tbody></table>
+${o.charts.filter((c) => c.id === 'deal-table-by-year').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`, 'v'))}`;
 }
 
 export function projectsTable(o: OverviewModel, base: string, withChart = true): Html {
   const theme = withChart; // the printed briefing leaves the theme column out to fit the page
   const kinds = o.bySource.filter((s) => s.capital);
   return html`<h2 id="projects">Projects</h2>
-    <table>
-      <caption>
-        Capital funding promised to each project, by source (exact pounds)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Project</th>
-          ${theme ? html`<th scope="col">Theme</th>` : ''}${kinds.map((k) => html`<th scope="col" class="num">${k.label}</th>`)}
-          <th scope="col" class="num">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${o.projects.map(
-          (p) =>
-            html`<tr>
-              <th scope="row">
-                <a href="${base}/projects/${encodeURIComponent(p.code)}">${p.name}</a
-                >${p.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}${p.status === 'withdrawn' ? ' (withdrawn)' : ''}
-              </th>
-              ${theme ? html`<td>${p.themeName ?? '–'}</td>` : ''}${kinds.map((k) => html`<td class="num">${p.bySourcePence[k.code] ? pounds(p.bySourcePence[k.code]) : '–'}</td>`)}
-              <td class="num">${pounds(p.totalPence)}</td>
-            </tr>`,
-        )}
-        ${o.pools
-          .filter((p) => p.totalPence > 0)
-          .map(
-            (p) =>
-              html`<tr>
-                <th scope="row">
-                  Shared by ${p.members.map((m) => m.name).join(', ')}
-                  <span class="source">(the deal does not split this money)</span>
-                </th>
-                ${theme ? html`<td></td>` : ''}${kinds.map((k) => html`<td class="num">${p.bySourcePence[k.code] ? pounds(p.bySourcePence[k.code]) : '–'}</td>`)}
-                <td class="num">${pounds(p.totalPence)}</td>
-              </tr>`,
-          )}
-      </tbody>
-    </table>
-    ${
-      o.programmeLevel.length
-        ? html`<p>
-            Also for the programme as a whole:
-            ${join(
-              o.programmeLevel.map((x) => html`${x.label} ${pounds(x.pence)} (${x.period})`),
-              '; ',
-            )}.
-          </p>`
-        : ''
-    }
-    ${withChart ? o.charts.filter((c) => c.id === 'funding-by-project').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`)) : ''}`;
+<table><caption>Capital funding promised to each project, by source (exact pounds)</caption>
+<thead><tr><th scope="col">Project</th>${theme ? html`<th scope="col">Theme</th>` : ''}${kinds.map((k) => html`<th scope="col" class="num">${k.label}</th>`)}<th scope="col" class="num">Total</th></tr></thead>
+<tbody>${o.projects.map(
+    (p) =>
+      html`<tr><th scope="row"><a href="${base}/projects/${encodeURIComponent(p.code)}">${p.name}</a>${p.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}${p.status === 'withdrawn' ? ' (withdrawn)' : ''}</th>${theme ? html`<td>${p.themeName ?? '–'}</td>` : ''}${kinds.map((k) => html`<td class="num">${p.bySourcePence[k.code] ? pounds(p.bySourcePence[k.code]) : '–'}</td>`)}<td class="num">${pounds(p.totalPence)}</td></tr>`,
+  )}
+${o.pools.filter((p) => p.totalPence > 0).map((p) => html`<tr><th scope="row">Shared by ${p.members.map((m) => m.name).join(', ')} <span class="source">(the deal does not split this money)</span></th>${theme ? html`<td></td>` : ''}${kinds.map((k) => html`<td class="num">${p.bySourcePence[k.code] ? pounds(p.bySourcePence[k.code]) : '–'}</td>`)}<td class="num">${pounds(p.totalPence)}</td></tr>`)}
+</tbody></table>
+${
+  o.programmeLevel.length
+    ? html`<p>Also for the programme as a whole: ${join(
+        o.programmeLevel.map((x) => html`${x.label} ${pounds(x.pence)} (${x.period})`),
+        '; ',
+      )}.</p>`
+    : ''
+}
+${withChart ? o.charts.filter((c) => c.id === 'funding-by-project').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`)) : ''}`;
 }
 
 /** "What the documents say vs what the projects add up to", in plain words. */
@@ -231,59 +126,17 @@ export function documentsVsProjects(o: OverviewModel, compact = false): Html {
   const shown = compact ? lines.filter((l) => l.status === 'unreconciled' || l.status === 'not_met') : lines;
   const r = o.reconciliation.summary.byStatus;
   const rest = compact
-    ? html`<p>
-        ${r.reconciled + r.met} figures agree
-        exactly${r.within_rounding ? `, ${r.within_rounding} within rounding` : ''}; ${r.not_comparable} cannot be
-        compared yet (the deal gives no year split for most projects, and no jobs or homes have been reported). The full
-        list is on the dashboard.
-      </p>`
+    ? html`<p>${r.reconciled + r.met} figures agree exactly${r.within_rounding ? `, ${r.within_rounding} within rounding` : ''}; ${r.not_comparable} cannot be compared yet (the deal gives no year split for most projects, and no jobs or homes have been reported). The full list is on the dashboard.</p>`
     : '';
   return html`<h2 id="documents-vs-projects">What the documents say vs what the projects add up to</h2>
-    <p>
-      Each figure the deal documents state is set beside the sum of the allocations (or other figures) it covers.
-      Nothing is forced to agree: where they differ, the difference is shown and explained.
-    </p>
-    ${
-      o.reconciliation.conflicts.length
-        ? html`<h3>Where the documents disagree with each other</h3>
-            <ul>
-              ${o.reconciliation.conflicts.map((c) => html`<li>${c.explanation}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${rest}
-    <table>
-      <caption>
-        Stated figures against the allocations${compact ? ' that do not agree' : ''}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Figure</th>
-          <th scope="col" class="num">Stated</th>
-          <th scope="col" class="num">Adds up to</th>
-          <th scope="col">Agreement</th>
-          <th scope="col">Why, and where the figure comes from</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${shown.map(
-          (l) =>
-            html`<tr>
-              <th scope="row">
-                ${l.label}${l.table ? html`<div class="source">${l.table.name}: ${l.table.row}, ${l.table.column}</div>` : ''}
-              </th>
-              <td class="num">
-                ${l.provenance.printed ? html`<span title="${money(l.unit, l.stated)}">${l.provenance.printed}</span>` : money(l.unit, l.stated)}
-              </td>
-              <td class="num">${money(l.unit, l.computed)}</td>
-              <td class="status status-${l.status}">${STATUS_WORDS[l.status]}</td>
-              <td>
-                ${l.explanation || 'The figures agree to the penny.'}${compact ? html`<div class="source">Source: ${l.provenance.document ?? 'not stated'}</div>` : provenance(l.provenance)}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+<p>Each figure the deal documents state is set beside the sum of the allocations (or other figures) it covers. Nothing is forced to agree: where they differ, the difference is shown and explained.</p>
+${o.reconciliation.conflicts.length ? html`<h3>Where the documents disagree with each other</h3><ul>${o.reconciliation.conflicts.map((c) => html`<li>${c.explanation}</li>`)}</ul>` : ''}
+${rest}<table><caption>Stated figures against the allocations${compact ? ' that do not agree' : ''}</caption>
+<thead><tr><th scope="col">Figure</th><th scope="col" class="num">Stated</th><th scope="col" class="num">Adds up to</th><th scope="col">Agreement</th><th scope="col">Why, and where the figure comes from</th></tr></thead>
+<tbody>${shown.map(
+    (l) =>
+      html`<tr><th scope="row">${l.label}${l.table ? html`<div class="source">${l.table.name}: ${l.table.row}, ${l.table.column}</div>` : ''}</th><td class="num">${l.provenance.printed ? html`<span title="${money(l.unit, l.stated)}">${l.provenance.printed}</span>` : money(l.unit, l.stated)}</td><td class="num">${money(l.unit, l.computed)}</td><td class="status status-${l.status}">${STATUS_WORDS[l.status]}</td><td>${l.explanation || 'The figures agree to the penny.'}${compact ? html`<div class="source">Source: ${l.provenance.document ?? 'not stated'}</div>` : provenance(l.provenance)}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 /** Jobs and homes delivered in submitted quarters against each promise the documents make. */
@@ -291,79 +144,36 @@ export function jobsAndHomes(o: OverviewModel, base: string, compact = false): H
   if (!o.promises.length || o.promises.every((p) => p.delivered === null)) return html``;
   const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
   const metricWords: Record<string, string> = { JOBS_CREATED: 'jobs', HOMES_COMPLETED: 'homes' };
-  return html`<section id="section-jobs-homes">
-    <h2 id="jobs-homes">
-      Jobs and homes delivered against the deal's
-      promises${chart?.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
-    </h2>
-    <p>
-      Delivered so far counts outputs in quarters whose return has been submitted (up to the quarter before
-      ${o.programme.reportingQuarter}); the promises are the deal documents' own figures.
-    </p>
-    <table id="promises">
-      <caption>
-        Promises about jobs and homes, and what has been delivered
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Promise</th>
-          <th scope="col" class="num">Promised</th>
-          <th scope="col" class="num">Delivered so far</th>
-          <th scope="col">Where the promise comes from</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${o.promises.map(
-          (p) =>
-            html`<tr data-headline="${p.code}">
-              <th scope="row">${p.label}</th>
-              <td class="num">
-                ${p.qualifier === 'at_least' ? 'at least ' : ''}${p.stated.toLocaleString('en-GB')} ${p.unit}
-              </td>
-              <td class="num">${p.delivered === null ? '–' : `${p.delivered.toLocaleString('en-GB')} ${p.unit}`}</td>
-              <td>${p.document ?? 'not stated'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${
-      o.doubleClaims.length
-        ? html`<p class="note" id="double-claims">
-            Counted once:
-            ${join(
-              o.doubleClaims.map(
-                (d) =>
-                  html`${d.claims} shared claim${d.claims === 1 ? '' : 's'} of ${metricWords[d.metric] ?? d.metric} made
-                  by more than one project (${d.claimed.toLocaleString('en-GB')} claimed,
-                  ${d.removed.toLocaleString('en-GB')} not counted twice, ${d.total.toLocaleString('en-GB')} counted)`,
-              ),
-              '; ',
-            )}.
-          </p>`
-        : ''
-    }
-    ${!compact && chart ? chartFigure(chart, `${base}/data/${chart.id}.csv`) : ''}
-  </section>`;
+  return html`<section id="section-jobs-homes"><h2 id="jobs-homes">Jobs and homes delivered against the deal's promises${chart?.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>
+<p>Delivered so far counts outputs in quarters whose return has been submitted (up to the quarter before ${o.programme.reportingQuarter}); the promises are the deal documents' own figures.</p>
+<table id="promises"><caption>Promises about jobs and homes, and what has been delivered</caption>
+<thead><tr><th scope="col">Promise</th><th scope="col" class="num">Promised</th><th scope="col" class="num">Delivered so far</th><th scope="col">Where the promise comes from</th></tr></thead>
+<tbody>${o.promises.map((p) => html`<tr data-headline="${p.code}"><th scope="row">${p.label}</th><td class="num">${p.qualifier === 'at_least' ? 'at least ' : ''}${p.stated.toLocaleString('en-GB')} ${p.unit}</td><td class="num">${p.delivered === null ? '–' : `${p.delivered.toLocaleString('en-GB')} ${p.unit}`}</td><td>${p.document ?? 'not stated'}</td></tr>`)}</tbody></table>
+${
+  o.doubleClaims.length
+    ? html`<p class="note" id="double-claims">Counted once: ${join(
+        o.doubleClaims.map(
+          (d) =>
+            html`${d.claims} shared claim${d.claims === 1 ? '' : 's'} of ${metricWords[d.metric] ?? d.metric} made by more than one project (${d.claimed.toLocaleString('en-GB')} claimed, ${d.removed.toLocaleString('en-GB')} not counted twice, ${d.total.toLocaleString('en-GB')} counted)`,
+        ),
+        '; ',
+      )}.</p>`
+    : ''
+}
+${!compact && chart ? chartFigure(chart, `${base}/data/${chart.id}.csv`) : ''}</section>`;
 }
 
 export function overviewPage(o: OverviewModel): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<h1>${o.programme.name}</h1>
-    <p class="lede">${o.programme.description ?? ''}</p>
-    <p>
-      Runs ${o.programme.startsOn} to ${o.programme.endsOn}. Reporting quarter: ${o.programme.reportingQuarter} (not yet
-      submitted). <a href="${base}/briefing">Printable committee briefing</a> ·
-      <a href="${base}/changes-since-last-return">What changed since the last return</a> ·
-      <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a>
-    </p>
-    ${glance(o)} ${fundingBySource(o, base)} ${fundingByYear(o, base)} ${projectsTable(o, base)}
-    ${jobsAndHomes(o, base)} ${documentsVsProjects(o)}
-    ${o.sections.map(
-      (s) =>
-        html`<section id="section-${s.id}">
-          <h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>
-          ${s.body}
-        </section>`,
-    )}`;
+<p class="lede">${o.programme.description ?? ''}</p>
+<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted). <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
+${glance(o)}
+${fundingBySource(o, base)}
+${fundingByYear(o, base)}
+${projectsTable(o, base)}
+${jobsAndHomes(o, base)}
+${documentsVsProjects(o)}
+${o.sections.map((s) => html`<section id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}`;
   return layout({ title: o.programme.name, body, crumbs: [], illustrative: o.illustrative });
 }

@@ -17,8 +17,7 @@ export function provenance(
   s: { quote: string | null; document: string | null; section: string | null } | null | undefined,
 ): Html {
   if (!s || (!s.quote && !s.document)) return html`<p class="source">Source: not stated.</p>`;
-  return html`${s.quote ? html`<blockquote class="quote">“${s.quote.replace(/\*\*|<\/?(?:b|strong|em|i|sup)>/g, '')}”</blockquote>` : ''}
-    <p class="source">Source: ${s.document ?? 'unknown document'}${s.section ? html`, “${s.section}”` : ''}</p>`;
+  return html`${s.quote ? html`<blockquote class="quote">“${s.quote.replace(/\*\*|<\/?(?:b|strong|em|i|sup)>/g, '')}”</blockquote>` : ''}<p class="source">Source: ${s.document ?? 'unknown document'}${s.section ? html`, “${s.section}”` : ''}</p>`;
 }
 
 /** A chart with its legend, its data table (the same numbers) and a CSV link. */
@@ -26,14 +25,7 @@ export function chartFigure(c: ChartData, csvHref: string, orientation: 'h' | 'v
   const svg = orientation === 'h' ? horizontalBarChart(c) : verticalBarChart(c);
   const legend =
     c.series.length > 1
-      ? html`<ul class="legend">
-          ${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}
-        </ul>`
+      ? html`<ul class="legend">${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}</ul>`
       : '';
-  return html`<figure aria-labelledby="fig-${c.id}">
-    <figcaption id="fig-${c.id}">
-      <strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}
-    </figcaption>
-    ${raw(svg)}${legend}${dataTable(c, csvHref)}
-  </figure>`;
+  return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(svg)}${legend}${dataTable(c, csvHref)}</figure>`;
 }
