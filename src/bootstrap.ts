@@ -8,6 +8,7 @@ import { PinoNestLogger } from './common/pino-logger';
 import { recordRoutes } from './common/route-table';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, loadConfig } from './config/config';
+import { tlsPolicy } from './config/tls';
 
 /** Log paths that could carry a credential; pino replaces them before a line is written. */
 export const REDACTED_LOG_PATHS = [
@@ -50,8 +51,13 @@ export async function createApp(
   opts: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const silent = config.LOG_LEVEL === 'silent';
+  // Refuses to build a server on a non-loopback HOST until TLS says how clients reach it.
+  const tls = tlsPolicy(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Behind the proxy (TLS=proxy) the client is the last address it appended; otherwise the socket's.
+    trustProxy: tls.trustForwardedFor ? 1 : false,
+    ...(tls.https ? { https: tls.https } : {}),
     logger: silent
       ? false
       : {
@@ -75,7 +81,11 @@ export async function createApp(
   });
   if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
   await app.register(helmet as never, {
-    contentSecurityPolicy: { directives: CSP_DIRECTIVES },
+    contentSecurityPolicy: {
+      // upgrade-insecure-requests over plain HTTP would send every stylesheet to an https:// that does not answer.
+      directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: tls.upgradeInsecureRequests ? [] : null },
+    },
+    hsts: tls.hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
   const origins = (config.CORS_ORIGINS ?? '')

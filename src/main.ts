@@ -4,8 +4,11 @@ import { ConfigError, loadConfig } from './config/config';
 
 async function main(): Promise<void> {
   let config;
+  let app;
   try {
     config = loadConfig();
+    // createApp refuses a non-loopback HOST without TLS set (ConfigError).
+    app = await createApp(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -13,9 +16,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
-  process.stdout.write(`Growth Deal tracker on http://${config.HOST}:${config.PORT}/ (API docs at /api/docs)\n`);
+  const scheme = config.TLS === 'on' ? 'https' : 'http';
+  process.stdout.write(`Growth Deal tracker on ${scheme}://${config.HOST}:${config.PORT}/ (API docs at /api/docs)\n`);
 }
 
 void main();

@@ -170,14 +170,27 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     expect(logs.join('\n')).not.toContain(t.token);
   });
 
-  it('blocks an address after repeated bad tokens (429), then valid tokens from it wait too', async () => {
-    const bad = 'gdt_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43);
+  it('throttles bad tokens per token id (known ids) or per address (unknown ids), never a valid token', async () => {
+    const unknown = 'gdt_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43);
+    const get = (token: string) => t.anonymous('GET', `${P}/projects`, undefined, { authorization: `Bearer ${token}` });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++)
-      statuses.push((await t.anonymous('GET', `${P}/projects`, undefined, { authorization: `Bearer ${bad}` })).status);
-    // The revoked and the expired token above already spent two of the three failures allowed.
-    expect(statuses).toEqual([401, 429, 429, 429]);
-    expect((await t.request('GET', `${P}/projects`)).status).toBe(429);
+    for (let i = 0; i < 5; i++) statuses.push((await get(unknown)).status);
+    // Three failures are free (AUTH_FAILURE_LIMIT), then the address's unknown ids wait, rising from 1 s.
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const locked = await get(unknown);
+    expect(locked.body).toMatchObject({ code: 'THROTTLED' });
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // A valid token from the same address is never refused for those failures.
+    expect((await t.request('GET', `${P}/projects`)).status).toBe(200);
+
+    // A known id with a wrong secret: its failures count against that id, from any address.
+    const victim = await t.tokenFor('viewer');
+    const wrong = victim.slice(0, 21) + (victim[21] === 'A' ? 'B' : 'A') + victim.slice(22);
+    const byId: number[] = [];
+    for (let i = 0; i < 4; i++) byId.push((await get(wrong)).status);
+    expect(byId).toEqual([401, 401, 401, 429]);
+    // ... and its owner still gets in with the right secret.
+    expect((await get(victim)).status).toBe(200);
     // Public routes need no token and stay open.
     expect((await t.anonymous('GET', '/api/health')).status).toBe(200);
   });

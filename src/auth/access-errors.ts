@@ -1,4 +1,14 @@
-import { DomainError } from '../common/errors';
+import { DomainError, UnauthenticatedError } from '../common/errors';
+
+/** A credential refused although it names a subject that exists (a token's public id): its failures count against that subject. */
+export class RejectedCredentialError extends UnauthenticatedError {
+  constructor(
+    message: string,
+    readonly knownSubject: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The guard's refusals carry their own codes, so a 403 from the access rules can be told

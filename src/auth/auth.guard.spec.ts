@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { Actor } from '../audit/actor';
 import { UnauthenticatedError } from '../common/errors';
 import { AppConfig } from '../config/config';
+import { RejectedCredentialError } from './access-errors';
+import { AuthThrottle } from './auth-throttle';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Public } from './public.decorator';
@@ -20,7 +22,7 @@ function ctx(handler: keyof Ctl, req: Record<string, unknown>): ExecutionContext
     getType: () => 'http',
     getHandler: () => Ctl.prototype[handler],
     getClass: () => Ctl,
-    switchToHttp: () => ({ getRequest: () => req }),
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({ header: () => undefined }) }),
   } as unknown as ExecutionContext;
 }
 
@@ -29,11 +31,16 @@ const actors: Record<string, Actor> = {
   'tok-pm': { userId: 2, name: 'p', role: 'programme_manager', projects: ['P1/A'] },
   'tok-admin': { userId: 3, name: 'a', role: 'admin' },
 };
+// 'wrong-<id>' names an existing token with a wrong secret; anything else unknown is an unknown id.
 const auth = {
-  authenticate: async (t: string) => actors[t] ?? Promise.reject(new UnauthenticatedError()),
+  authenticate: async (t: string) =>
+    actors[t] ??
+    Promise.reject(
+      t.startsWith('wrong-') ? new RejectedCredentialError('bad', `token:${t.slice(6)}`) : new UnauthenticatedError(),
+    ),
 } as unknown as AuthService;
-const storage = { increment: async () => ({ totalHits: 1, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 }) };
-const guard = new AuthGuard(new Reflector(), auth, storage as never, { AUTH_FAILURE_LIMIT: 30 } as AppConfig);
+const throttle = (free: number) => new AuthThrottle({ AUTH_FAILURE_LIMIT: free } as AppConfig);
+const guard = new AuthGuard(new Reflector(), auth, throttle(30));
 const req = (token?: string, extra: Record<string, unknown> = {}) => ({
   method: 'POST',
   url: '/x',
@@ -86,17 +93,32 @@ describe('AuthGuard', () => {
       guard.canActivate(ctx('manage', req('tok-pm', { method: 'GET', params: { code: 'P1', project: 'B' } }))),
     ).resolves.toBe(true);
   });
-  it('blocks an address after repeated bad tokens, without checking further tokens', async () => {
-    let hits = 0;
-    const blocking = {
-      increment: async () => ({ totalHits: ++hits, timeToExpire: 60, isBlocked: hits >= 3, timeToBlockExpire: 60 }),
-    };
-    const g = new AuthGuard(new Reflector(), auth, blocking as never, { AUTH_FAILURE_LIMIT: 2 } as AppConfig);
+  it('throttles unknown token ids per address, but a valid token from that address still passes', async () => {
+    const g = new AuthGuard(new Reflector(), auth, throttle(2));
     await expect(g.canActivate(ctx('finance', req('bad')))).rejects.toMatchObject({ status: 401 });
     await expect(g.canActivate(ctx('finance', req('bad')))).rejects.toMatchObject({ status: 401 });
     await expect(g.canActivate(ctx('finance', req('bad')))).rejects.toMatchObject({ status: 429 });
-    await expect(g.canActivate(ctx('finance', req('tok-fin')))).rejects.toMatchObject({ status: 429 });
-    // Another address is unaffected.
-    await expect(g.canActivate(ctx('finance', { ...req('tok-fin'), ip: '5.6.7.8' }))).resolves.toBe(true);
+    await expect(g.canActivate(ctx('finance', req('bad')))).rejects.toMatchObject({ status: 429 });
+    await expect(g.canActivate(ctx('finance', req('tok-fin')))).resolves.toBe(true);
+    // Another address's unknown ids are counted apart.
+    await expect(g.canActivate(ctx('finance', { ...req('bad'), ip: '5.6.7.8' }))).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+  it('throttles a known token id from every address, and no other id or address', async () => {
+    const g = new AuthGuard(new Reflector(), auth, throttle(2));
+    for (const ip of ['9.9.9.1', '9.9.9.2'])
+      await expect(g.canActivate(ctx('finance', { ...req('wrong-X'), ip }))).rejects.toMatchObject({ status: 401 });
+    await expect(g.canActivate(ctx('finance', { ...req('wrong-X'), ip: '9.9.9.3' }))).rejects.toMatchObject({
+      status: 429,
+    });
+    // The same address with another id, and unknown ids from it, are not affected.
+    await expect(g.canActivate(ctx('finance', { ...req('wrong-Y'), ip: '9.9.9.3' }))).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(g.canActivate(ctx('finance', { ...req('bad'), ip: '9.9.9.3' }))).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(g.canActivate(ctx('finance', { ...req('tok-fin'), ip: '9.9.9.3' }))).resolves.toBe(true);
   });
 });

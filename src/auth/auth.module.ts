@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/config';
+import { AuthThrottle } from './auth-throttle';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -18,9 +19,10 @@ import { WriteThrottlerGuard } from './write-throttler.guard';
   controllers: [AuthController],
   providers: [
     AuthService,
+    AuthThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: WriteThrottlerGuard },
   ],
-  exports: [AuthService],
+  exports: [AuthService, AuthThrottle],
 })
 export class AuthModule {}

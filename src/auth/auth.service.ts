@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { DuplicateError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { findProgramme, refProject } from '../programmes/programme-lookup';
+import { RejectedCredentialError } from './access-errors';
 import { ApiToken } from './api-token.entity';
 import { Role, ROLES } from './roles.decorator';
 import { projectKey } from './scope';
@@ -192,10 +193,13 @@ export class AuthService {
       return { tok, user, projects };
     });
     const bad = 'the API token is unknown, expired or revoked';
-    if (!found || !found.user || !secretMatches(parsed.secret, found.tok.secretSha256))
-      throw new UnauthenticatedError(bad);
+    if (!found) throw new UnauthenticatedError(bad);
+    // The id exists: failures count against this token, not against the caller's address.
+    const subject = `token:${parsed.publicId}`;
+    if (!found.user || !secretMatches(parsed.secret, found.tok.secretSha256))
+      throw new RejectedCredentialError(bad, subject);
     const { tok, user } = found;
-    if (tok.revokedAt || isExpired(tok.expiresAt, now) || !user.active) throw new UnauthenticatedError(bad);
+    if (tok.revokedAt || isExpired(tok.expiresAt, now) || !user.active) throw new RejectedCredentialError(bad, subject);
     if (!tok.lastUsedAt || now.getTime() - Date.parse(tok.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
       await this.db.write((m) => m.update(ApiToken, { id: tok.id }, { lastUsedAt: now.toISOString() }));
     }

@@ -1,6 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
+export type TlsMode = 'off' | 'proxy' | 'on';
+
 /** Every environment variable the app reads, validated once at start-up. */
 export class AppConfig {
   /** postgres://user@host:5432/db selects PostgreSQL; unset means the embedded SQLite file. */
@@ -26,6 +28,23 @@ export class AppConfig {
 
   @IsString()
   HOST = '127.0.0.1';
+
+  /**
+   * How clients reach the server (see tls.ts): off, proxy or on. Unset means off on a loopback
+   * HOST; on any other HOST the server refuses to start until it is set.
+   */
+  @IsOptional()
+  @IsIn(['off', 'proxy', 'on'], { message: 'TLS must be off, proxy or on' })
+  TLS?: TlsMode;
+
+  /** PEM certificate and key, for TLS=on. */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
 
   /** Load the 2014 deal into an empty database at start. */
   @Transform(({ value }) => parseBool(value, true))
@@ -79,7 +98,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, unknown> = {};
-  for (const k of [...known, 'DATABASE_URL', 'DATABASE_SCHEMA', 'CORS_ORIGINS'])
+  for (const k of [...known, 'DATABASE_URL', 'DATABASE_SCHEMA', 'CORS_ORIGINS', 'TLS', 'TLS_CERT_FILE', 'TLS_KEY_FILE'])
     if (env[k] !== undefined) raw[k] = env[k];
   const cfg = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(cfg, { whitelist: true });
