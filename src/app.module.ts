@@ -14,7 +14,8 @@ import { ProgrammesModule } from './programmes/programmes.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { ReturnsModule } from './returns/returns.module';
-import { SeedModule } from './seed/seed.module';
+import { DealLoadingModule } from './deal-loading/deal-loading.module';
+import { StartupService } from './startup.service';
 import { ChangesModule } from './changes/changes.module';
 import { SpendModule } from './spend/spend.module';
 import { MilestonesModule } from './milestones/milestones.module';
@@ -25,7 +26,6 @@ import { DemoModule } from './demo/demo.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { OpenDataModule } from './open-data/open-data.module';
 import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
-import { BulkImportModule } from './bulk-import/bulk-import.module';
 import { GeneratorModule } from './generator/generator.module';
 import { NationalReturnModule } from './national-return/national-return.module';
 
@@ -51,13 +51,14 @@ export const FEATURE_MODULES = [
   DashboardModule,
   OpenDataModule,
   PartnerUpdatesModule,
-  BulkImportModule,
+  DealLoadingModule,
   GeneratorModule,
   NationalReturnModule,
 ];
 
+/** The composition root: every feature module, then the start-up (migrations, seed, demo). */
 @Module({
-  imports: [AppConfigModule, DatabaseModule, AuditModule, SeedModule, ...FEATURE_MODULES],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  imports: [AppConfigModule, DatabaseModule, AuditModule, ...FEATURE_MODULES],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, StartupService],
 })
 export class AppModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/config';
@@ -11,6 +12,7 @@ import { WriteThrottlerGuard } from './write-throttler.guard';
 /** Users, tokens and the global guards: access first (so writes are throttled per user), then the write throttle. */
 @Module({
   imports: [
+    AuditModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (cfg: AppConfig) => ({ throttlers: [{ name: 'writes', ttl: 60_000, limit: cfg.WRITE_RATE_LIMIT }] }),

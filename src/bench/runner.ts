@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
-import { BulkImportService } from '../bulk-import/bulk-import.service';
-import { dealFingerprint } from '../bulk-import/fingerprint';
+import { BulkImportService } from '../deal-loading/bulk-import.service';
+import { dealFingerprint } from '../deal-loading/fingerprint';
 import { presentReconciliation } from '../reconciliation/present';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { emptyDealTables, NationalMatrix, rawNationalBreakdown, rawReconciliation } from './baselines';

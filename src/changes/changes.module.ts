@@ -1,16 +1,16 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { MilestonesModule } from '../milestones/milestones.module';
 import { MilestonesService } from '../milestones/milestones.service';
 import { OutputsModule } from '../outputs/outputs.module';
 import { OutputsService } from '../outputs/outputs.service';
 import { PeriodsService } from '../periods/periods.service';
-import { SeedService } from '../seed/seed.service';
 import { SpendModule } from '../spend/spend.module';
 import { SpendService } from '../spend/spend.service';
 import { ApprovalService } from './approval.service';
 import { ChangeRequestsController } from './change-requests.controller';
 import { ChangeRequestsService } from './change-requests.service';
-import { initialiseEnvelope } from './envelope.queries';
 import { EnvelopeService } from './envelope.service';
 import { ChangeKindRegistry } from './kinds/kind';
 import { EnvelopeChangeKind } from './kinds/envelope-change.kind';
@@ -19,7 +19,6 @@ import { ReallocationKind } from './kinds/reallocation.kind';
 import { RebaselineMilestoneKind, RebaselineTargetKind } from './kinds/rebaseline.kinds';
 import { ReprofileSpendKind } from './kinds/reprofile-spend.kind';
 import { ReprofileYearsKind } from './kinds/reprofile-years.kind';
-import { DemoChangesLoader } from './demo-changes';
 
 /**
  * Change requests and the envelope. The delivery kinds (reprofile_spend, rebaseline_milestone,
@@ -28,15 +27,14 @@ import { DemoChangesLoader } from './demo-changes';
  * ChangeKindRegistry (exported here) and registering a handler in their onModuleInit.
  */
 @Module({
-  imports: [SpendModule, MilestonesModule, OutputsModule],
+  imports: [AuditModule, PeriodsModule, SpendModule, MilestonesModule, OutputsModule],
   controllers: [ChangeRequestsController],
-  providers: [ChangeKindRegistry, ApprovalService, ChangeRequestsService, EnvelopeService, DemoChangesLoader],
-  exports: [ChangeKindRegistry, ChangeRequestsService, EnvelopeService],
+  providers: [ChangeKindRegistry, ApprovalService, ChangeRequestsService, EnvelopeService],
+  exports: [ChangeKindRegistry, ApprovalService, ChangeRequestsService, EnvelopeService],
 })
 export class ChangesModule implements OnModuleInit {
   constructor(
     private readonly registry: ChangeKindRegistry,
-    private readonly seeds: SeedService,
     private readonly spend: SpendService,
     private readonly periods: PeriodsService,
     private readonly milestones: MilestonesService,
@@ -57,7 +55,5 @@ export class ChangesModule implements OnModuleInit {
     ]) {
       if (!this.registry.get(k.kind)) this.registry.register(k);
     }
-    // A loaded deal's envelope is its approved baseline, in the seed's own transaction and audit entry.
-    this.seeds.registerSection('envelope', (m, _seed, ctx) => initialiseEnvelope(m, ctx.programme.id));
   }
 }

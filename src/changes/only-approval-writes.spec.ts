@@ -27,7 +27,11 @@ describe('only the approval service writes approved money', () => {
       .filter((f) => WRITE('Allocation').test(f.text))
       .map((f) => f.path)
       .sort();
-    expect(writers).toEqual(['changes/approval.service.ts', 'funding/funding.service.ts', 'seed/seed.service.ts']);
+    expect(writers).toEqual([
+      'changes/approval.service.ts',
+      'deal-loading/seed.service.ts',
+      'funding/funding.service.ts',
+    ]);
     // The funding routes create drafts only and refuse to touch approved rows.
     const funding = files.find((f) => f.path === 'funding/funding.service.ts')!.text;
     expect(funding).not.toMatch(/approvalState:\s*'approved'/);

@@ -3,7 +3,7 @@ import { registerAuthCommands } from '../auth/auth.cli';
 import { registerBackupCommands } from '../database/backup.cli';
 import { registerDatabaseCommands } from '../database/database.cli';
 import { registerReconciliationCommands } from '../reconciliation/reconciliation.cli';
-import { registerSeedCommands } from '../seed/seed.cli';
+import { registerSeedCommands } from '../deal-loading/deal-loading.cli';
 import { registerChangesCommands } from '../changes/changes.cli';
 import { registerReturnCommands } from '../returns/returns.cli';
 import { registerDashboardCommands } from '../dashboard/dashboard.cli';

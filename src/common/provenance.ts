@@ -19,3 +19,22 @@ export class Provenance {
   @Column({ type: 'boolean', default: false })
   illustrative: boolean;
 }
+
+/** Provenance as written in a seed file (the printed amount is optional). */
+export interface SeedProvenance {
+  document: string;
+  section: string;
+  quote: string;
+  printed?: string;
+}
+
+/** A seed file's provenance as stored, with the seed's illustrative flag. */
+export function provenanceOf(s: SeedProvenance | undefined, illustrative = false): Provenance {
+  return {
+    document: s?.document ?? null,
+    section: s?.section ?? null,
+    quote: s?.quote ?? null,
+    printed: s?.printed ?? null,
+    illustrative,
+  };
+}

@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { PeriodsModule } from '../periods/periods.module';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
 import { OverviewApiController } from './overview-api.controller';
@@ -6,18 +7,27 @@ import { ChangesModule } from '../changes/changes.module';
 import { RagModule } from '../rag/rag.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { ChangesSinceService } from './delivery/changes-since';
-import { DeliverySectionsRegistrar } from './delivery/delivery.registrar';
+import { deliverySections } from './delivery/delivery-sections';
+import { ChangeKindRegistry } from '../changes/kinds/kind';
+import { RagService } from '../rag/rag.service';
 import { DashboardSections } from './sections';
 
 /**
- * Public dashboard. Other features add sections through DashboardSections (global); the
+ * Public dashboard: the funding sections, then the delivery sections composed here; the
  * reconciliation (with delivered outputs) comes from ReconciliationService.
  */
-@Global()
 @Module({
-  imports: [ReconciliationModule, RagModule, ChangesModule],
+  imports: [PeriodsModule, ReconciliationModule, RagModule, ChangesModule],
   controllers: [OverviewApiController, DashboardController],
-  providers: [DashboardService, DashboardSections, ChangesSinceService, DeliverySectionsRegistrar],
+  providers: [
+    DashboardService,
+    ChangesSinceService,
+    {
+      provide: DashboardSections,
+      inject: [RagService, ChangeKindRegistry],
+      useFactory: (rag: RagService, kinds: ChangeKindRegistry) => new DashboardSections(deliverySections(rag, kinds)),
+    },
+  ],
   exports: [DashboardService, DashboardSections],
 })
 export class DashboardModule {}

@@ -1,14 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Programme } from '../programmes/programme.entity';
 import type { ChartData, TimelineData } from './charts';
 import type { Html } from './html';
 
 /**
- * Sections other features add to the public pages (spend against profile, RAG summary, jobs
- * and homes delivered, what changed since the last return). A feature injects
- * DashboardSections and calls register() in its onModuleInit. Until a provider exists the
- * page shows nothing for it: never a placeholder figure.
+ * Sections of the public pages beyond the funding ones (spend against profile, RAG summary,
+ * jobs and homes delivered, what changed since the last return). DashboardModule composes the
+ * list (delivery/delivery-sections.ts); a section with nothing public to show renders nothing:
+ * never a placeholder figure.
  */
 export type DashboardPage = 'overview' | 'project' | 'briefing';
 
@@ -45,9 +44,12 @@ export interface DashboardSectionProvider {
   load(ctx: SectionContext, page: DashboardPage): Promise<DashboardSection | null>;
 }
 
-@Injectable()
 export class DashboardSections {
   private readonly providers: DashboardSectionProvider[] = [];
+
+  constructor(providers: readonly DashboardSectionProvider[] = []) {
+    for (const p of providers) this.register(p);
+  }
 
   register(p: DashboardSectionProvider): void {
     if (this.providers.some((x) => x.id === p.id)) throw new Error(`dashboard section "${p.id}" is registered twice`);

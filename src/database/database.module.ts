@@ -1,23 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
-import { openDataSource, runMigrations } from './connect';
+import { openDataSource } from './connect';
 import { dataSourceOptions } from './data-source-options';
 import { Db } from './db.service';
 
-/** Opens the database and brings its schema up to date before anything else runs. */
+/** Opens the database (StartupService brings its schema up to date before anything reads). */
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (cfg: AppConfig) => dataSourceOptions(cfg),
-      dataSourceFactory: async (options) => {
-        const cfg = settingsFrom(options);
-        const ds = await openDataSource(cfg);
-        await runMigrations(ds);
-        return ds;
-      },
+      // Migrations run in StartupService, before anything reads.
+      dataSourceFactory: async (options) => openDataSource(settingsFrom(options)),
     }),
   ],
   providers: [Db],

@@ -10,7 +10,7 @@ import { Theme } from '../programmes/theme.entity';
 import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
 import { ReturnVersion } from '../periods/return-version.entity';
-import { SeedRun } from '../seed/seed-run.entity';
+import { SeedRun } from '../deal-loading/seed-run.entity';
 import { ChangeRequest } from '../changes/change-request.entity';
 import { ProgrammeEnvelope } from '../changes/programme-envelope.entity';
 import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';

@@ -1,24 +1,14 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { SeedModule } from '../seed/seed.module';
-import { SeedService } from '../seed/seed.service';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ChangesModule } from '../changes/changes.module';
+import { ReturnsModule } from '../returns/returns.module';
+import { DemoChangesLoader } from './demo-changes';
 import { DemoService } from './demo.service';
 
-/** Which app's demo service belongs to which SeedService (tests start several apps in one process). */
-const byApp = new WeakMap<SeedService, DemoService>();
-
-SeedModule.registerStartupStep('demo-delivery', async (seed) => {
-  if (!seed.config.DEMO_DATA) return;
-  await byApp.get(seed.seeds)?.load();
-});
-
-@Module({ providers: [DemoService], exports: [DemoService] })
-export class DemoModule implements OnModuleInit {
-  constructor(
-    private readonly demo: DemoService,
-    private readonly seeds: SeedService,
-  ) {}
-
-  onModuleInit() {
-    byApp.set(this.seeds, this.demo);
-  }
-}
+/** The illustrative delivery history (loaded after the deal by StartupService and `cli seed`). */
+@Module({
+  imports: [AuditModule, ChangesModule, ReturnsModule],
+  providers: [DemoService, DemoChangesLoader],
+  exports: [DemoService],
+})
+export class DemoModule {}

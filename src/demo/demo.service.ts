@@ -2,10 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { DEMO_CHANGES_FILE, demoChangesLoaderFor } from '../changes/demo-changes';
+import { DEMO_CHANGES_FILE, DemoChangesLoader } from './demo-changes';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import { seedsDir } from '../common/paths';
@@ -17,7 +16,7 @@ import { normaliseClaimKey } from '../outputs/outputs.service';
 import { ReturnsService } from '../returns/returns.service';
 import { codeMaps } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
-import { SeedRun } from '../seed/seed-run.entity';
+import { SeedRun } from '../deal-loading/seed-run.entity';
 import { SpendProfileLine } from '../spend/spend.entities';
 
 export const DEMO_FILE = 'demo-delivery.json';
@@ -65,15 +64,6 @@ export function demoComments(
   return Object.fromEntries(warnings.map((c) => [c, byCode[c]]));
 }
 
-/**
- * Illustrative change requests (seeds/demo-changes.json), replayed through the change-request
- * services with their own dates: after the delivery history, before the quarters are closed.
- */
-export async function loadDemoChangeRequests(m: EntityManager, db: Db, programme: Programme): Promise<number> {
-  const loader = demoChangesLoaderFor(db);
-  return loader ? loader.load(m, programme, join(seedsDir(), DEMO_CHANGES_FILE)) : 0;
-}
-
 /** Loads the illustrative delivery history after the deal; once (seed_run), in one audited transaction. */
 @Injectable()
 export class DemoService {
@@ -83,6 +73,7 @@ export class DemoService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly returns: ReturnsService,
+    private readonly demoChanges: DemoChangesLoader,
   ) {}
 
   async load(
@@ -178,7 +169,9 @@ export class DemoService {
         });
         rows++;
       }
-      rows += await loadDemoChangeRequests(m, this.db, prog);
+      // Illustrative change requests (seeds/demo-changes.json), replayed through the change-request
+      // services with their own dates: after the delivery history, before the quarters are closed.
+      rows += await this.demoChanges.load(m, prog, join(seedsDir(), DEMO_CHANGES_FILE));
       // Real submissions, in order, through the returns service: the checks gate them as they gate anyone's.
       const submitter: Actor = { ...actor, name: 'demo finance officer (illustrative)' };
       for (const quarter of demo.closedQuarters) {

@@ -11,7 +11,7 @@ import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
-import { parsePeriod } from '../seed/seed-validation';
+import { parsePeriod } from '../deal-loading/seed-validation';
 import { Allocation } from './allocation.entity';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
 import { periodCode, periodLabel } from './period';

@@ -1,4 +1,4 @@
-import type { BulkInserter } from '../bulk-import/bulk-insert';
+import type { BulkInserter } from '../deal-loading/bulk-insert';
 import { DeliveryContext, registerDeliveryGenerator } from './delivery';
 import {
   ACTUAL_COLUMNS,

@@ -1,5 +1,5 @@
-import type { BulkInserter } from '../bulk-import/bulk-insert';
-import type { ImportedDeal } from '../bulk-import/deal-import';
+import type { BulkInserter } from '../deal-loading/bulk-insert';
+import type { ImportedDeal } from '../deal-loading/deal-import';
 import type { NationalPlan } from './plan';
 import { Rng } from './prng';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../audit/actor';
-import { BulkImportResult, BulkImportService, contentHash } from '../bulk-import/bulk-import.service';
+import { BulkImportResult, BulkImportService, contentHash } from '../deal-loading/bulk-import.service';
 import { Db } from '../database/db.service';
 import { DELIVERY_GENERATORS } from './delivery';
 import './delivery-generators';

@@ -1,5 +1,5 @@
 import { parsePounds } from '../common/money';
-import { validateDealSeed } from '../seed/seed-validation';
+import { validateDealSeed } from '../deal-loading/seed-validation';
 import { planHash } from './generator.service';
 import { apportion, planNational } from './plan';
 import { Rng } from './prng';

@@ -1,6 +1,6 @@
 import { formatQuarter, parseQuarter, quarterEnd, quarterFromIndex, quarterIndex } from '../common/fiscal';
 import { formatPounds } from '../common/money';
-import type { DealSeed } from '../seed/deal-seed.types';
+import type { DealSeed } from '../deal-loading/deal-seed.types';
 import { Rng } from './prng';
 import { AREA_WORDS, PLACE_PARTS, PROGRAMME_KINDS, SCHEME_KINDS, THEME_LIBRARY } from './vocabulary';
 

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { HeadlinesController } from './headlines.controller';
 import { HeadlinesService } from './headlines.service';
 
-@Module({ controllers: [HeadlinesController], providers: [HeadlinesService], exports: [HeadlinesService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [HeadlinesController],
+  providers: [HeadlinesService],
+  exports: [HeadlinesService],
+})
 export class HeadlinesModule {}

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -11,7 +11,6 @@ import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { milestoneRag, RagThresholds, thresholdsOf } from '../rag/rag';
-import { SeedService } from '../seed/seed.service';
 import { reportingPosition } from '../spend/spend-aggregates';
 import { CreateMilestoneDto, CreateProgrammeMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
 import { Milestone } from './milestone.entity';
@@ -51,46 +50,12 @@ export function presentMilestone(x: Milestone, project: string | null, quarterEn
 const DATE_FIELDS = ['baselineDate', 'forecastDate', 'actualDate'] as const;
 
 @Injectable()
-export class MilestonesService implements OnModuleInit {
+export class MilestonesService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
-    private readonly seeds: SeedService,
   ) {}
-
-  /** The deal's dated commitments load with the deal, as programme-level milestones. */
-  onModuleInit() {
-    this.seeds.registerSection('commitments', async (m, seed, ctx) => {
-      const now = new Date().toISOString();
-      for (const c of seed.commitments ?? []) {
-        await m.insert(Milestone, {
-          programmeId: ctx.programme.id,
-          projectId: null,
-          code: c.code,
-          kind: 'commitment',
-          title: c.title,
-          owner: c.owner,
-          baselineDate: c.due,
-          forecastDate: c.due,
-          actualDate: null,
-          status: 'open',
-          dueWords: c.dueWords ?? null,
-          dateInterpreted: c.dueInterpreted ?? false,
-          notes: null,
-          source: {
-            document: c.source?.document ?? null,
-            section: c.source?.section ?? null,
-            quote: c.source?.quote ?? null,
-            printed: c.source?.printed ?? null,
-            illustrative: ctx.illustrative,
-          },
-          updatedAt: now,
-        });
-      }
-      return seed.commitments?.length ?? 0;
-    });
-  }
 
   private async context(m: EntityManager, prog: Programme) {
     const pos = await reportingPosition(m, this.periods, prog);

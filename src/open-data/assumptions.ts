@@ -1,3 +1,6 @@
+import { EntityManager } from 'typeorm';
+import { OpenDataAssumption } from './open-data-assumption.entity';
+
 /**
  * Default assumptions for the 360Giving export. Generic ones apply to any programme; the
  * 2014 deal's are the best reading of its words, not statements it makes. All are editable
@@ -153,4 +156,21 @@ export function defaultsFor(programmeCode: string): AssumptionDefault[] {
   const own = PROGRAMME_ASSUMPTIONS[programmeCode] ?? [];
   const keys = new Set(own.map((a) => a.key));
   return [...GENERIC_ASSUMPTIONS.filter((a) => !keys.has(a.key)), ...own];
+}
+
+/** Loading a deal also stores its default assumptions (in the loader's transaction), so they can be edited. */
+export async function loadDefaultAssumptions(
+  m: EntityManager,
+  programme: { id: number; code: string },
+): Promise<number> {
+  const now = new Date().toISOString();
+  const rows = defaultsFor(programme.code).map((d) => ({
+    programmeId: programme.id,
+    key: d.key,
+    value: d.value,
+    note: d.note,
+    updatedAt: now,
+  }));
+  if (rows.length) await m.insert(OpenDataAssumption, rows);
+  return rows.length;
 }

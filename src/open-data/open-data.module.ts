@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { OpenDataController } from './open-data.controller';
 import { OpenDataService } from './open-data.service';
 
-@Module({ controllers: [OpenDataController], providers: [OpenDataService], exports: [OpenDataService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [OpenDataController],
+  providers: [OpenDataService],
+  exports: [OpenDataService],
+})
 export class OpenDataModule {}

@@ -1,5 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { RuleViolationError, StaleVersionError } from '../common/errors';
@@ -8,7 +7,6 @@ import { SourceKind } from '../funding/source-kind.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
-import { SeedService } from '../seed/seed.service';
 import { defaultsFor } from './assumptions';
 import { build360Giving, type GrantGroup } from './giving360';
 import { OpenDataAssumption } from './open-data-assumption.entity';
@@ -16,30 +14,11 @@ import { OpenDataAssumption } from './open-data-assumption.entity';
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 
 @Injectable()
-export class OpenDataService implements OnModuleInit {
+export class OpenDataService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
-    private readonly seeds: SeedService,
   ) {}
-
-  /** Loading a deal also stores its default assumptions, so they can be edited. */
-  onModuleInit(): void {
-    this.seeds.registerSection('open-data-assumptions', async (m, _seed, ctx) => this.insertDefaults(m, ctx.programme));
-  }
-
-  async insertDefaults(m: EntityManager, p: Programme): Promise<number> {
-    const now = new Date().toISOString();
-    const rows = defaultsFor(p.code).map((d) => ({
-      programmeId: p.id,
-      key: d.key,
-      value: d.value,
-      note: d.note,
-      updatedAt: now,
-    }));
-    if (rows.length) await m.insert(OpenDataAssumption, rows);
-    return rows.length;
-  }
 
   /** The assumptions in use: stored rows over the built-in defaults, each said to be not from source. */
   assumptions(code: string) {

@@ -1,15 +1,13 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ReturnSectionsRegistry } from '../returns/return-sections.registry';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { OutputsController } from './outputs.controller';
 import { OutputsService } from './outputs.service';
-import { OutputsSection } from './outputs.section';
 
-/** Also plugs its section into the quarterly return (ReturnsModule is global). */
-@Module({ controllers: [OutputsController], providers: [OutputsService], exports: [OutputsService] })
-export class OutputsModule implements OnModuleInit {
-  constructor(private readonly registry: ReturnSectionsRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(new OutputsSection());
-  }
-}
+@Module({
+  imports: [AuditModule, PeriodsModule],
+  controllers: [OutputsController],
+  providers: [OutputsService],
+  exports: [OutputsService],
+})
+export class OutputsModule {}

@@ -1,5 +1,5 @@
 import { Project } from '../projects/project.entity';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { assertProjectScope } from '../auth/scope';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../audit/actor';
@@ -19,7 +19,6 @@ import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { outputRag, thresholdsOf } from '../rag/rag';
-import { SeedService } from '../seed/seed.service';
 import { toInt } from '../spend/spend-aggregates';
 import { CreateMetricDto, CreateOutputActualDto, SetOutputPlanDto, UpdateOutputActualDto } from './dto/output.dto';
 import { OutputActual, OutputMetric, OutputTarget } from './output.entities';
@@ -42,49 +41,13 @@ export function presentMetric(x: OutputMetric) {
   };
 }
 
-/** The deal's output promises, by metric (first Part B headline wins). */
-const TARGET_METRICS: Record<string, string> = { jobs: 'JOBS_CREATED', homes: 'HOMES_COMPLETED' };
-
 @Injectable()
-export class OutputsService implements OnModuleInit {
+export class OutputsService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
-    private readonly seeds: SeedService,
   ) {}
-
-  /** The deal's jobs and homes promises become programme-level targets, with their provenance. */
-  onModuleInit() {
-    this.seeds.registerSection('outputTargets', async (m, seed, ctx) => {
-      const chosen = new Map<string, (typeof seed.headlines)[number]>();
-      for (const h of seed.headlines) {
-        const metric = TARGET_METRICS[h.unit];
-        if (!metric || h.value === undefined || !/^Part B/.test(h.source?.document ?? '')) continue;
-        if (!chosen.has(metric)) chosen.set(metric, h);
-      }
-      const now = new Date().toISOString();
-      for (const [metric, h] of chosen) {
-        await m.insert(OutputTarget, {
-          programmeId: ctx.programme.id,
-          projectId: null,
-          metricCode: metric,
-          targetValue: h.value!,
-          forecastValue: null,
-          notes: `${h.label} (${h.qualifier === 'at_least' ? 'at least' : h.qualifier}); headline ${h.code}`,
-          source: {
-            document: h.source.document,
-            section: h.source.section,
-            quote: h.source.quote,
-            printed: h.source.printed ?? null,
-            illustrative: ctx.illustrative,
-          },
-          updatedAt: now,
-        });
-      }
-      return chosen.size;
-    });
-  }
 
   metrics() {
     return this.db.read(async (m) =>

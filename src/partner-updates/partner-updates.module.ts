@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { MilestonesModule } from '../milestones/milestones.module';
 import { OutputsModule } from '../outputs/outputs.module';
 import { SpendModule } from '../spend/spend.module';
@@ -6,7 +8,7 @@ import { PartnerUpdatesService } from './partner-updates.service';
 
 /** Delivery partners' quarterly updates: xlsx template out, all-or-nothing import back. */
 @Module({
-  imports: [SpendModule, MilestonesModule, OutputsModule],
+  imports: [AuditModule, PeriodsModule, SpendModule, MilestonesModule, OutputsModule],
   providers: [PartnerUpdatesService],
   exports: [PartnerUpdatesService],
 })

@@ -74,7 +74,18 @@ export interface ReturnContext {
   lastReturn: ParsedReturn | null;
 }
 
-/** What each feature contributes: one section of the return. */
+/**
+ * Extra summary columns per source kind (e.g. spend: in quarter, cumulative, latest forecast
+ * for the year and the programme). Values are keyed by source kind code; money in pence. They
+ * appear after the allocation columns and are totalled.
+ */
+export interface SummaryColumnsProvider {
+  key: string;
+  columns: ColumnSpec[];
+  values(ctx: ReturnContext): Promise<Map<string, RowInput>>;
+}
+
+/** One section of the return (returns/sections/), built from the features' own data. */
 export interface SectionProvider {
   key: Exclude<SectionKey, 'cover' | 'checks'>;
   build(ctx: ReturnContext): Promise<SectionResult>;

@@ -1,16 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { ChangesModule } from '../changes/changes.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
-import { ReturnSectionsRegistry } from './return-sections.registry';
 import { ReturnsController } from './returns.controller';
 import { ReturnsService } from './returns.service';
 
-/** Global so every feature can inject ReturnSectionsRegistry and plug in its section. */
-@Global()
+/** The quarterly return: every section is in returns/sections/, composed by ReturnsService. */
 @Module({
-  imports: [ChangesModule, ReconciliationModule],
+  imports: [AuditModule, PeriodsModule, ChangesModule, ReconciliationModule],
   controllers: [ReturnsController],
-  providers: [ReturnsService, ReturnSectionsRegistry],
-  exports: [ReturnsService, ReturnSectionsRegistry],
+  providers: [ReturnsService],
+  exports: [ReturnsService],
 })
 export class ReturnsModule {}

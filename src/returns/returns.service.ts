@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
@@ -17,16 +17,21 @@ import {
   ReturnCheck,
   ReturnContext,
   ReturnDocument,
+  SECTION_ORDER,
   SECTION_TITLES,
+  SectionKey,
+  SectionProvider,
   SectionTable,
   sha256,
   snapshotOf,
 } from './return-document';
-import { ReturnSectionsRegistry } from './return-sections.registry';
 import { returnFileName, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
+import { FinanceSection, spendSummaryColumns } from './sections/finance.section';
+import { MilestonesSection } from './sections/milestones.section';
+import { OutputsSection } from './sections/outputs.section';
 import { ChangeRequestsService } from '../changes/change-requests.service';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { parseSnapshot, ParsedReturn } from './variance';
@@ -68,25 +73,38 @@ export function presentVersion(v: ReturnVersion) {
 }
 
 /**
- * Quarterly returns: a live draft assembled on request from the registered sections; a
+ * Quarterly returns: a live draft assembled on request from the sections of returns/sections/; a
  * submission freezes the JSON snapshot (exact bytes) and the xlsx (exact bytes), each with its
  * SHA-256, and closes the quarter; a resubmission is version n+1 with a reason.
  */
 @Injectable()
-export class ReturnsService implements OnModuleInit {
+export class ReturnsService {
+  /** The return's sections in the order of SECTION_ORDER (cover and checks are this service's own). */
+  private readonly sections: SectionProvider[];
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
-    private readonly registry: ReturnSectionsRegistry,
-    private readonly changes: ChangeRequestsService,
-    private readonly reconciliation: ReconciliationService,
-  ) {}
+    changes: ChangeRequestsService,
+    reconciliation: ReconciliationService,
+  ) {
+    const provided: SectionProvider[] = [
+      new SummarySection([spendSummaryColumns]),
+      new FinanceSection(),
+      new MilestonesSection(),
+      new OutputsSection(),
+      new ChangesSection(changes),
+      new ReconciliationSection(reconciliation),
+    ];
+    this.sections = SECTION_ORDER.map((k) => provided.find((p) => p.key === k)).filter(
+      (p): p is SectionProvider => !!p,
+    );
+  }
 
-  onModuleInit(): void {
-    this.registry.register(new SummarySection(this.registry));
-    this.registry.register(new ChangesSection(this.changes));
-    this.registry.register(new ReconciliationSection(this.reconciliation));
+  /** Sections of SECTION_ORDER that no provider builds, named on the cover (never faked). */
+  private missingSections(): SectionKey[] {
+    return SECTION_ORDER.filter((k) => k !== 'cover' && k !== 'checks' && !this.sections.some((p) => p.key === k));
   }
 
   /** The quarter must be a real quarter of the programme, not after its reporting quarter. */
@@ -129,13 +147,13 @@ export class ReturnsService implements OnModuleInit {
     const tables: SectionTable[] = [];
     const checks: ReturnCheck[] = [];
     const data: NonNullable<ReturnDocument['data']> = {};
-    for (const p of this.registry.ordered()) {
+    for (const p of this.sections) {
       const res = await p.build(ctx);
       if (res.table) tables.push(res.table);
       if (res.data) data[p.key] = res.data;
       checks.push(...res.checks);
     }
-    const missing = this.registry.missing().map((k) => SECTION_TITLES[k]);
+    const missing = this.missingSections().map((k) => SECTION_TITLES[k]);
     if (missing.length)
       checks.push({
         code: 'SECTIONS_NOT_INCLUDED',

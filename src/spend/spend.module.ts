@@ -1,16 +1,13 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ReturnSectionsRegistry } from '../returns/return-sections.registry';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { SpendController } from './spend.controller';
 import { SpendService } from './spend.service';
-import { FinanceSection, spendSummaryColumns } from './finance.section';
 
-/** Also plugs its section into the quarterly return (ReturnsModule is global). */
-@Module({ controllers: [SpendController], providers: [SpendService], exports: [SpendService] })
-export class SpendModule implements OnModuleInit {
-  constructor(private readonly registry: ReturnSectionsRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(new FinanceSection());
-    this.registry.registerSummaryColumns(spendSummaryColumns);
-  }
-}
+@Module({
+  imports: [AuditModule, PeriodsModule],
+  controllers: [SpendController],
+  providers: [SpendService],
+  exports: [SpendService],
+})
+export class SpendModule {}

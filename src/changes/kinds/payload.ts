@@ -1,6 +1,6 @@
 import { CODE_PATTERN } from '../../common/dto';
 import { MoneyFormatError, parsePounds } from '../../common/money';
-import { parsePeriod } from '../../seed/seed-validation';
+import { parsePeriod } from '../../deal-loading/seed-validation';
 import { ChangeProblem } from './kind';
 
 type Obj = Record<string, unknown>;

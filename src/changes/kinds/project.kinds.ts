@@ -6,7 +6,7 @@ import { Organisation } from '../../organisations/organisation.entity';
 import { Programme } from '../../programmes/programme.entity';
 import { Theme } from '../../programmes/theme.entity';
 import { Project, ProjectStatus } from '../../projects/project.entity';
-import { parsePeriod } from '../../seed/seed-validation';
+import { parsePeriod } from '../../deal-loading/seed-validation';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';

@@ -3,7 +3,7 @@ import { displayPounds, formatPounds } from '../../common/money';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
-import { parsePeriod } from '../../seed/seed-validation';
+import { parsePeriod } from '../../deal-loading/seed-validation';
 import { MoneyLine, negativeLines, netPence } from '../engine/money';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';

@@ -3,8 +3,7 @@ import { formatFiscalYear } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { SourceKind } from '../../funding/source-kind.entity';
 import { ColumnSpec, RowInput } from '../../xlsx';
-import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
-import { ReturnSectionsRegistry } from '../return-sections.registry';
+import { ReturnCheck, ReturnContext, SectionProvider, SectionResult, SummaryColumnsProvider } from '../return-document';
 import { lastReturnMoney, varianceToLast } from '../variance';
 
 const STATUSES = ['confirmed', 'provisional', 'indicative', 'withdrawn'] as const;
@@ -41,7 +40,7 @@ interface Sum {
 export class SummarySection implements SectionProvider {
   readonly key = 'summary' as const;
 
-  constructor(private readonly registry: ReturnSectionsRegistry) {}
+  constructor(private readonly summaryColumns: readonly SummaryColumnsProvider[]) {}
 
   async build(ctx: ReturnContext): Promise<SectionResult> {
     const { m, programme } = ctx;
@@ -81,7 +80,7 @@ export class SummarySection implements SectionProvider {
     }
 
     const extraColumns: ColumnSpec[] = [];
-    for (const p of this.registry.summaryColumnProviders()) {
+    for (const p of this.summaryColumns) {
       extraColumns.push(...p.columns);
       const values = await p.values(ctx);
       for (const r of rows) Object.assign(r, values.get(String(r.sourceKind)) ?? {});

@@ -1,11 +1,8 @@
+import type { SeedProvenance } from '../common/provenance';
+import type { DealCommitmentSeed } from '../milestones/deal-commitments.load';
 import type { HeadlineRule } from '../headlines/headline-rule';
 
-export interface SeedProvenance {
-  document: string;
-  section: string;
-  quote: string;
-  printed?: string;
-}
+export type { SeedProvenance };
 
 export interface DealSeed {
   name: string;
@@ -72,13 +69,5 @@ export interface DealSeed {
     notes?: string;
     source: SeedProvenance;
   }[];
-  commitments?: {
-    code: string;
-    title: string;
-    owner: 'lep' | 'government';
-    due: string;
-    dueWords?: string;
-    dueInterpreted?: boolean;
-    source?: SeedProvenance;
-  }[];
+  commitments?: DealCommitmentSeed[];
 }

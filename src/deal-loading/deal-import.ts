@@ -1,8 +1,8 @@
 import { DuplicateError } from '../common/errors';
 import { parsePounds } from '../common/money';
 import { CORE_SOURCE_KINDS } from '../funding/source-kind.entity';
-import type { DealSeed, SeedProvenance } from '../seed/deal-seed.types';
-import { parsePeriod } from '../seed/seed-validation';
+import type { DealSeed, SeedProvenance } from './deal-seed.types';
+import { parsePeriod } from './seed-validation';
 import type { BulkInserter } from './bulk-insert';
 
 /** Codes to ids for one imported programme (what seed section handlers need). */

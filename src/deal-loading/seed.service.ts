@@ -16,9 +16,14 @@ import { Programme } from '../programmes/programme.entity';
 import { Theme } from '../programmes/theme.entity';
 import { ProjectPool } from '../projects/project-pool.entity';
 import { Project, ProjectStatus } from '../projects/project.entity';
-import { DealSeed, SeedProvenance } from './deal-seed.types';
-import { createInserter, variableLimit } from '../bulk-import/bulk-insert';
-import { dealRowCount, importDeals } from '../bulk-import/deal-import';
+import { DealSeed } from './deal-seed.types';
+import { provenanceOf } from '../common/provenance';
+import { initialiseEnvelope } from '../changes/envelope.queries';
+import { loadDealCommitments } from '../milestones/deal-commitments.load';
+import { loadDealOutputTargets } from '../outputs/deal-targets.load';
+import { loadDefaultAssumptions } from '../open-data/assumptions';
+import { createInserter, variableLimit } from './bulk-insert';
+import { dealRowCount, importDeals } from './deal-import';
 import { SeedRun } from './seed-run.entity';
 import { parsePeriod, SeedFileError, validateDealSeed } from './seed-validation';
 
@@ -33,9 +38,6 @@ export interface SeedContext {
   illustrative: boolean;
 }
 
-/** Other features load their own parts of a seed (e.g. milestones load `commitments`). */
-export type SeedSectionHandler = (m: EntityManager, seed: DealSeed, ctx: SeedContext) => Promise<number>;
-
 export interface SeedResult {
   name: string;
   loaded: boolean;
@@ -46,29 +48,14 @@ export interface SeedResult {
 /** Seeds with more rows than this load through the bulk import path (multi-row INSERTs). */
 export const BULK_SEED_THRESHOLD = 1000;
 
-export function provenanceOf(s: SeedProvenance | undefined, illustrative = false) {
-  return {
-    document: s?.document ?? null,
-    section: s?.section ?? null,
-    quote: s?.quote ?? null,
-    printed: s?.printed ?? null,
-    illustrative,
-  };
-}
-
 @Injectable()
 export class SeedService {
   private readonly logger = new Logger('Seed');
-  private readonly handlers: { name: string; fn: SeedSectionHandler }[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
   ) {}
-
-  registerSection(name: string, fn: SeedSectionHandler): void {
-    this.handlers.push({ name, fn });
-  }
 
   readSeedFile(path: string): DealSeed {
     let data: unknown;
@@ -94,8 +81,14 @@ export class SeedService {
       }
       const bulk = opts.bulk ?? dealRowCount([seed]) > BULK_SEED_THRESHOLD;
       const ctx = bulk ? await this.insertDealBulk(m, seed, actor) : await this.insertDeal(m, seed, actor);
+      const programmeId = ctx.ctx.programme.id;
+      // Each feature loads its own part of the deal, in this transaction and audit entry.
       let rows = ctx.rows;
-      for (const h of this.handlers) rows += await h.fn(m, seed, ctx.ctx);
+      rows += await loadDealCommitments(m, programmeId, seed.commitments ?? [], ctx.ctx.illustrative);
+      rows += await loadDealOutputTargets(m, programmeId, seed.headlines, ctx.ctx.illustrative);
+      rows += await loadDefaultAssumptions(m, ctx.ctx.programme);
+      // A loaded deal's envelope is its approved baseline.
+      rows += await initialiseEnvelope(m, programmeId);
       await m.insert(SeedRun, { name: seed.name, sha256, loadedAt: new Date().toISOString(), rowCount: rows });
       await this.audit.record(m, actor, {
         programmeId: ctx.ctx.programme.id,

@@ -1,9 +1,9 @@
-import { quarterEnd } from '../common/fiscal';
-import { codeMaps } from '../programmes/programme-lookup';
-import { milestoneRag, thresholdsOf } from '../rag/rag';
-import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../returns/return-document';
-import { ColumnSpec, RowInput } from '../xlsx';
-import { Milestone } from './milestone.entity';
+import { quarterEnd } from '../../common/fiscal';
+import { codeMaps } from '../../programmes/programme-lookup';
+import { milestoneRag, thresholdsOf } from '../../rag/rag';
+import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
+import { ColumnSpec, RowInput } from '../../xlsx';
+import { Milestone } from '../../milestones/milestone.entity';
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'project', header: 'Project', type: 'text' },

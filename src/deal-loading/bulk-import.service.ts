@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { Actor, SYSTEM_ACTOR } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { Db } from '../database/db.service';
-import type { DealSeed } from '../seed/deal-seed.types';
-import { SeedRun } from '../seed/seed-run.entity';
+import type { DealSeed } from './deal-seed.types';
+import { SeedRun } from './seed-run.entity';
 import { BulkInserter, createInserter, variableLimit } from './bulk-insert';
 import { dealRowCount, DealImportResult, importDeals } from './deal-import';
 

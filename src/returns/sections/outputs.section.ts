@@ -1,11 +1,11 @@
-import { formatQuarter } from '../common/fiscal';
-import { codeMaps } from '../programmes/programme-lookup';
-import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../returns/return-document';
-import { toInt } from '../spend/spend-aggregates';
-import { CellInput, ColumnSpec, RowInput } from '../xlsx';
-import { OutputActual, OutputMetric, OutputTarget } from './output.entities';
-import { countOnce } from './output-totals';
-import { formatQuantity } from './output-units';
+import { formatQuarter } from '../../common/fiscal';
+import { codeMaps } from '../../programmes/programme-lookup';
+import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
+import { toInt } from '../../spend/spend-aggregates';
+import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
+import { OutputActual, OutputMetric, OutputTarget } from '../../outputs/output.entities';
+import { countOnce } from '../../outputs/output-totals';
+import { formatQuantity } from '../../outputs/output-units';
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'project', header: 'Project', type: 'text' },

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { cliActor } from '../audit/actor';
 import { CliContext } from '../cli/cli-context';
 import { seedsDir } from '../common/paths';
-import { DEAL_SEED_FILE, SeedModule } from './seed.module';
+import { AppConfig } from '../config/config';
+import { DemoService } from '../demo/demo.service';
+import { DEAL_SEED_FILE } from './deal-loading.module';
 import { SeedService } from './seed.service';
 
 export function registerSeedCommands(program: Command, ctx: CliContext): void {
@@ -24,8 +26,7 @@ export function registerSeedCommands(program: Command, ctx: CliContext): void {
             : `${res.name} was already loaded: nothing to do`,
         );
         if (opts.demo && opts.file === join(seedsDir(), DEAL_SEED_FILE)) {
-          process.env.DEMO_DATA = process.env.DEMO_DATA ?? 'true';
-          await (await ctx.get(SeedModule)).runStartupSteps();
+          if ((await ctx.get(AppConfig)).DEMO_DATA) await (await ctx.get(DemoService)).load();
         }
       }),
     );

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
@@ -9,9 +9,9 @@ import { Allocation } from '../funding/allocation.entity';
 import { Milestone } from '../milestones/milestone.entity';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
-import { SeedRun } from '../seed/seed-run.entity';
-import { ApprovalService } from './approval.service';
-import { ChangeRequestsService } from './change-requests.service';
+import { SeedRun } from '../deal-loading/seed-run.entity';
+import { ApprovalService } from '../changes/approval.service';
+import { ChangeRequestsService } from '../changes/change-requests.service';
 
 export const DEMO_CHANGES_FILE = 'demo-changes.json';
 
@@ -42,29 +42,18 @@ export const DEMO_PROPOSER: Actor = {
 };
 export const DEMO_APPROVER: Actor = { userId: null, name: 'demo approver (illustrative)', role: 'approver' };
 
-/** Which app's loader goes with which Db (tests start several apps in one process). */
-const loaders = new WeakMap<Db, DemoChangesLoader>();
-
-export function demoChangesLoaderFor(db: Db): DemoChangesLoader | undefined {
-  return loaders.get(db);
-}
-
 /**
  * Replays the illustrative change requests inside the demo loader's transaction, through the
  * same create/submit/approve/reject code as HTTP, with the story's own dates (so "decided in
  * the quarter" works for returns). Loads once (seed_run).
  */
 @Injectable()
-export class DemoChangesLoader implements OnModuleInit {
+export class DemoChangesLoader {
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeRequestsService,
     private readonly approval: ApprovalService,
   ) {}
-
-  onModuleInit() {
-    loaders.set(this.db, this);
-  }
 
   async load(m: EntityManager, programme: Programme, path: string): Promise<number> {
     const raw = readFileSync(path);

@@ -1,14 +1,25 @@
-import { displayPounds, formatPounds, parsePounds } from '../common/money';
-import { formatQuarter } from '../common/fiscal';
-import { Allocation } from '../funding/allocation.entity';
-import { codeMaps } from '../programmes/programme-lookup';
-import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../returns/return-document';
-import type { SummaryColumnsProvider } from '../returns/return-sections.registry';
-import { lastReturnMoney, varianceToLast } from '../returns/variance';
-import { ColumnSpec, RowInput } from '../xlsx';
-import { financeAsAt, FinanceFigures, FinanceLine, financeProblems, SPEND_VARIANCE_PERCENT } from './finance-return';
-import { toInt } from './spend-aggregates';
-import { SpendAdjustment, SpendProfileLine } from './spend.entities';
+import { displayPounds, formatPounds, parsePounds } from '../../common/money';
+import { formatQuarter } from '../../common/fiscal';
+import { Allocation } from '../../funding/allocation.entity';
+import { codeMaps } from '../../programmes/programme-lookup';
+import type {
+  ReturnCheck,
+  ReturnContext,
+  SectionProvider,
+  SectionResult,
+  SummaryColumnsProvider,
+} from '../return-document';
+import { lastReturnMoney, varianceToLast } from '../variance';
+import { ColumnSpec, RowInput } from '../../xlsx';
+import {
+  financeAsAt,
+  FinanceFigures,
+  FinanceLine,
+  financeProblems,
+  SPEND_VARIANCE_PERCENT,
+} from '../../spend/finance-return';
+import { toInt } from '../../spend/spend-aggregates';
+import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */
 const cache = new WeakMap<ReturnContext, Promise<FinanceFigures & { rows: RowInput[]; illustrative: boolean }>>();
