@@ -28,6 +28,7 @@ import { OpenDataModule } from './open-data/open-data.module';
 import { PartnerUpdatesModule } from './partner-updates/partner-updates.module';
 import { GeneratorModule } from './generator/generator.module';
 import { NationalReturnModule } from './national-return/national-return.module';
+import { WebModule } from './web/web.module';
 
 /** Feature modules; each owns one folder. */
 export const FEATURE_MODULES = [
@@ -54,6 +55,7 @@ export const FEATURE_MODULES = [
   DealLoadingModule,
   GeneratorModule,
   NationalReturnModule,
+  WebModule,
 ];
 
 /** The composition root: every feature module, then the start-up (migrations, seed, demo). */

@@ -9,6 +9,7 @@ import { recordRoutes } from './common/route-table';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, loadConfig } from './config/config';
 import { tlsPolicy } from './config/tls';
+import { registerWeb } from './web/setup';
 
 /** Log paths that could carry a credential; pino replaces them before a line is written. */
 export const REDACTED_LOG_PATHS = [
@@ -78,8 +79,11 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: silent ? false : ['error', 'warn', 'log'],
     bufferLogs: !silent,
+    // JSON bodies use Fastify's own parser; forms use @fastify/formbody (registered with the staff pages).
+    bodyParser: false,
   });
   if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
+  await registerWeb(app, config, tls);
   await app.register(helmet as never, {
     contentSecurityPolicy: {
       // upgrade-insecure-requests over plain HTTP would send every stylesheet to an https:// that does not answer.

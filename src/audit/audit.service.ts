@@ -35,6 +35,31 @@ export class AuditService {
     });
   }
 
+  /**
+   * Entries for people to read, newest first: optionally one project's, and optionally those
+   * about one quarter (whose before or after names it: programme time, not the wall clock).
+   */
+  async search(filter: {
+    projectId?: number;
+    quarter?: string;
+    limit: number;
+    offset?: number;
+  }): Promise<{ items: AuditEntry[]; total: number }> {
+    return this.db.read(async (m) => {
+      const qb = m.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.id', 'DESC');
+      if (filter.projectId !== undefined) qb.andWhere('a.project_id = :j', { j: filter.projectId });
+      if (filter.quarter !== undefined) {
+        const needle = `%"quarter":${JSON.stringify(filter.quarter)}%`;
+        qb.andWhere('(a.after LIKE :q OR a.before LIKE :q)', { q: needle });
+      }
+      const [items, total] = await qb
+        .limit(filter.limit)
+        .offset(filter.offset ?? 0)
+        .getManyAndCount();
+      return { items, total };
+    });
+  }
+
   async list(filter: {
     programmeId?: number;
     projectId?: number;

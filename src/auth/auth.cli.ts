@@ -2,7 +2,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { cliActor } from '../audit/actor';
 import { CliContext } from '../cli/cli-context';
 import { ROLES } from './roles.decorator';
+import { ValidationError } from '../common/errors';
+import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
+import { passwordProblems } from './passwords';
 import { DEFAULT_TOKEN_DAYS } from './token';
 
 const wholeNumber = (v: string) => {
@@ -21,17 +24,49 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--role <role>', ROLES.join(' | '))
     .option('--projects <codes>', 'programme managers: comma-separated project codes they may change')
     .option('--programme <code>', 'the programme those projects belong to')
-    .action((o: { name: string; email: string; role: string; projects?: string; programme?: string }) =>
+    .option('--password-stdin', 'read a password for the staff pages from standard input (one line)')
+    .action(
+      (o: {
+        name: string;
+        email: string;
+        role: string;
+        projects?: string;
+        programme?: string;
+        passwordStdin?: boolean;
+      }) =>
+        ctx.run(async () => {
+          // The password is checked before the user is made, so a refused one leaves nothing behind.
+          const password = o.passwordStdin ? await readPassword() : undefined;
+          if (password !== undefined) {
+            const problems = passwordProblems(password, { email: o.email, name: o.name });
+            if (problems.length) throw new ValidationError(problems);
+          }
+          const svc = await ctx.get(AuthService);
+          const u = await svc.createUser(
+            { name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme },
+            cliActor(),
+          );
+          if (password !== undefined) await (await ctx.get(AccountsService)).setPassword(u.email, password, cliActor());
+          ctx.print(
+            `created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`,
+          );
+          ctx.print(
+            password !== undefined
+              ? `sign in at /manage/sign-in with ${u.email} and that password`
+              : `next: npm run cli -- user set-password --email ${u.email} --password-stdin, or token create --email ${u.email}`,
+          );
+        }),
+    );
+  user
+    .command('set-password')
+    .description("Set or replace a user's password for the staff pages, read from standard input (one line)")
+    .requiredOption('--email <email>', 'the user')
+    .requiredOption('--password-stdin', 'read the password from standard input (never from the command line)')
+    .action((o: { email: string }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(AuthService);
-        const u = await svc.createUser(
-          { name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme },
-          cliActor(),
-        );
-        ctx.print(
-          `created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`,
-        );
-        ctx.print(`next: npm run cli -- token create --email ${u.email}`);
+        const password = await readPassword();
+        const r = await (await ctx.get(AccountsService)).setPassword(o.email, password, cliActor());
+        ctx.print(`password set for ${r.email}; any sign-in lock on the account is cleared`);
       }),
     );
   user
@@ -74,4 +109,13 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
         );
       }),
     );
+}
+
+/** One line from standard input (its trailing newline dropped). */
+async function readPassword(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

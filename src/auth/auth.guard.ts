@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Actor } from '../audit/actor';
@@ -10,9 +10,11 @@ import {
   RoleNotAllowedError,
 } from './access-errors';
 import { AuthThrottle, failureKey, TooManyFailuresError } from './auth-throttle';
+import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
-import { Role, ROLES_KEY } from './roles.decorator';
+import { SESSION_AUTH, SessionCarrier } from './session-auth.decorator';
+import { isProjectScoped, Role, ROLES_KEY } from './roles.decorator';
 import { inProjectScope } from './scope';
 import { bearerToken } from './token';
 
@@ -33,24 +35,37 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly throttle: AuthThrottle,
+    @Optional() private readonly accounts?: AccountsService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const viaSession = this.reflector.getAllAndOverride<boolean>(SESSION_AUTH, targets) === true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       // Public routes need nobody, but a signed-in caller is still known (e.g. to see drafts).
-      if (req.headers.authorization) req.actor = await this.authenticate(req, ctx.switchToHttp().getResponse());
+      if (viaSession) req.actor = (await this.sessionActor(req)) ?? undefined;
+      else if (req.headers.authorization) req.actor = await this.authenticate(req, ctx.switchToHttp().getResponse());
       return true;
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) throw new NoAccessRuleError(`${req.method} ${req.routeOptions?.url ?? req.url}`);
-    const actor = await this.authenticate(req, ctx.switchToHttp().getResponse());
+    const actor = viaSession
+      ? await this.sessionActor(req)
+      : await this.authenticate(req, ctx.switchToHttp().getResponse());
+    if (!actor) throw new UnauthenticatedError('sign in to see this page');
     req.actor = actor;
     if (actor.role !== 'admin' && !roles.includes(actor.role as Role)) throw new RoleNotAllowedError(actor.role, roles);
-    if (actor.role === 'programme_manager' && isWriteMethod(req.method)) this.checkScope(req, actor);
+    if (isProjectScoped(actor.role) && isWriteMethod(req.method)) this.checkScope(req, actor);
     return true;
+  }
+
+  /** The staff pages' user: whoever the browser session is signed in as (deactivated users are not). */
+  private async sessionActor(req: AuthedRequest): Promise<Actor | null> {
+    const userId = (req as SessionCarrier).session?.userId;
+    if (typeof userId !== 'number' || !this.accounts) return null;
+    return this.accounts.actorForUser(userId);
   }
 
   /**

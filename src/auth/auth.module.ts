@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/config';
 import { AuthThrottle } from './auth-throttle';
+import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -22,9 +23,10 @@ import { WriteThrottlerGuard } from './write-throttler.guard';
   providers: [
     AuthService,
     AuthThrottle,
+    AccountsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: WriteThrottlerGuard },
   ],
-  exports: [AuthService, AuthThrottle],
+  exports: [AuthService, AuthThrottle, AccountsService],
 })
 export class AuthModule {}

@@ -7,7 +7,7 @@ import { Db } from '../database/db.service';
 import { findProgramme, refProject } from '../programmes/programme-lookup';
 import { RejectedCredentialError } from './access-errors';
 import { ApiToken } from './api-token.entity';
-import { Role, ROLES } from './roles.decorator';
+import { isProjectScoped, Role, ROLES } from './roles.decorator';
 import { projectKey } from './scope';
 import {
   DEFAULT_TOKEN_DAYS,
@@ -55,8 +55,11 @@ export class AuthService {
     if (!ROLES.includes(input.role as Role))
       problems.push({ field: 'role', problem: `must be one of ${ROLES.join(', ')}` });
     const projects = (input.projects ?? []).map((p) => p.trim()).filter(Boolean);
-    if (projects.length && input.role !== 'programme_manager')
-      problems.push({ field: 'projects', problem: 'only programme managers are assigned projects' });
+    if (projects.length && !isProjectScoped(input.role))
+      problems.push({
+        field: 'projects',
+        problem: 'only programme managers and delivery partners are assigned projects',
+      });
     if (projects.length && !input.programme)
       problems.push({ field: 'programme', problem: 'name the programme the projects belong to' });
     if (problems.length) throw new ValidationError(problems);
@@ -187,7 +190,7 @@ export class AuthService {
       if (!tok) return undefined;
       const user = await m.findOne(User, { where: { id: tok.userId } });
       const projects =
-        user?.role === 'programme_manager'
+        user && isProjectScoped(user.role)
           ? (await this.assignmentRows(m, user.id)).map((r) => projectKey(r.programme, r.project))
           : undefined;
       return { tok, user, projects };

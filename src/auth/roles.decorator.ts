@@ -1,7 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const ROLES = ['admin', 'programme_manager', 'finance', 'approver', 'viewer'] as const;
+export const ROLES = ['admin', 'programme_manager', 'finance', 'approver', 'viewer', 'delivery_partner'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Roles limited to the projects assigned to them (writes naming another project are refused). */
+export const PROJECT_SCOPED_ROLES: readonly string[] = ['programme_manager', 'delivery_partner'];
+export const isProjectScoped = (role: string) => PROJECT_SCOPED_ROLES.includes(role);
 
 export const ROLES_KEY = 'roles';
 /**

@@ -1,14 +1,15 @@
 import { Actor } from '../audit/actor';
 import { ProjectNotAssignedError } from './access-errors';
+import { isProjectScoped } from './roles.decorator';
 
 /** The key an actor's project assignment is held under: `<programme code>/<project code>`. */
 export function projectKey(programme: string, project: string): string {
   return `${programme}/${project}`;
 }
 
-/** True when the actor may write about this project (everyone but a programme manager always may). */
+/** True when the actor may write about this project (only project-scoped roles are limited). */
 export function inProjectScope(actor: Actor, programme: string | undefined, project: string): boolean {
-  if (actor.role !== 'programme_manager') return true;
+  if (!isProjectScoped(actor.role)) return true;
   const keys = actor.projects ?? [];
   if (programme === undefined) return keys.some((k) => k.endsWith(`/${project}`));
   return keys.includes(projectKey(programme, project));
@@ -21,7 +22,7 @@ export function assertProjectScope(
   project: string | null | undefined,
   field = 'project',
 ): void {
-  if (actor.role !== 'programme_manager') return;
+  if (!isProjectScoped(actor.role)) return;
   // Programme-level rows (no project) are not project-scoped.
   if (project === null || project === undefined) return;
   if (!inProjectScope(actor, programme, project)) throw new ProjectNotAssignedError(project, field);

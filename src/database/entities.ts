@@ -1,6 +1,7 @@
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
-import { User, UserProject } from '../auth/user.entity';
+import { SignInThrottle, User, UserProject } from '../auth/user.entity';
+import { WebSession } from '../auth/web-session.entity';
 import { Allocation } from '../funding/allocation.entity';
 import { SourceKind } from '../funding/source-kind.entity';
 import { HeadlineFigure } from '../headlines/headline-figure.entity';
@@ -42,5 +43,7 @@ export const ENTITIES = [
   User,
   UserProject,
   ApiToken,
+  SignInThrottle,
+  WebSession,
   OpenDataAssumption,
 ];

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { UsersController } from './admin/users.controller';
+import { AssetsController } from './assets/assets.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditPagesService } from './audit/audit-pages.service';
+import { CsrfGuard } from './csrf.guard';
+import { HomeController } from './home/home.controller';
+import { NoticesController } from './notices/notices.controller';
+import { NoticesService } from './notices/notices.service';
+import { Pages } from './pages.service';
+import { SignInController } from './sign-in/sign-in.controller';
+import { WebExceptionFilter } from './web-exception.filter';
+
+/** The staff pages under /manage: the top layer, calling the features' services. */
+@Module({
+  imports: [AuditModule, AuthModule],
+  controllers: [
+    AssetsController,
+    SignInController,
+    HomeController,
+    NoticesController,
+    UsersController,
+    AuditController,
+  ],
+  providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
+})
+export class WebModule {}
