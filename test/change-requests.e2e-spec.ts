@@ -261,12 +261,13 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     expect(again.body.details.state).toBe('rejected');
   });
 
-  it('withdraw_project frees its money', async () => {
+  // Issue 14: withdrawal keeps what was spent (BERICOTE spent nothing, so all of it is released).
+  it('withdraw_project frees its unspent money', async () => {
     const n = await draftAndSubmit('withdraw_project', { project: 'BERICOTE' });
     const res = await t.request('POST', `${CR}/${n}/approve`, {});
     expect(res.status).toBe(200);
     expect(res.body.description).toBe(
-      'Withdrew Bericote Four Ashes employment site from the programme: its approved money was freed for other projects.',
+      'Withdrew Bericote Four Ashes employment site from the programme: what it spent stayed allocated to it and its unspent money was released for other projects.',
     );
     expect(res.body.after.project).toEqual({ code: 'BERICOTE', status: 'withdrawn' });
     expect((await t.request('GET', `${P}/projects/BERICOTE`)).body.status).toBe('withdrawn');
@@ -405,7 +406,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
       expect(res.body.code).toBe('UNBALANCED');
       expect(res.body.details.field).toBe('payload.lines');
       expect(res.body.message).toBe(
-        'payload.lines: the lines do not balance: lines[0] -1000000.00, lines[1] +900000.00; net -100000.00 (a reallocation must net to 0.00)',
+        'payload.lines: the lines do not balance: lines[0] -1000000.00, lines[1] +900000.00; net -100000.00 (a reallocation must net to 0.00; to release the difference to the envelope\'s headroom, add the line {"headroom":"LGF","delta":"+100000.00"})',
       );
     });
 

@@ -25,6 +25,7 @@ import { envelopeBreaches } from './engine/money';
 import { approvedTotals, effectiveEnvelopes, envelopeRows } from './envelope.queries';
 import { AllocationSnapshot, ApprovedWrites, ChangeKindRegistry, NewAllocation } from './kinds/kind';
 import { ProgrammeEnvelope } from './programme-envelope.entity';
+import { BaselineMoved, BaselineService } from '../spend/baseline.service';
 
 export interface ApproveInput {
   reason?: string;
@@ -48,6 +49,7 @@ export class ApprovalService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly registry: ChangeKindRegistry,
+    private readonly baselines: BaselineService,
   ) {}
 
   approve(code: string, number: number, input: ApproveInput, actor: Actor) {
@@ -77,6 +79,15 @@ export class ApprovalService {
     const before = await effectiveEnvelopes(m, prog.id);
     const writes = new Writes(m, prog, actor, cr.number, this.audit);
     const result = await handler.apply(m, prog, cr.payload, actor, writes);
+    // Baseline = approved allocation per project and source after every approval: each line
+    // whose allocation moved takes its baseline with it. A line with no baseline yet gets one
+    // by set_baseline (or with add_project), never an invented profile.
+    const baseline: BaselineMoved[] = [];
+    for (const line of writes.touchedLines) {
+      const [projectId, sourceKind] = line.split('|');
+      const meta = { changeRequest: cr.number };
+      baseline.push(...(await this.baselines.follow(m, actor, prog, Number(projectId), sourceKind, meta)));
+    }
     const totalsAfter = await approvedTotals(m, prog.id);
     const envelopesAfter = { ...before.effective, ...(await envelopeRows(m, prog.id)) };
     const breaches = envelopeBreaches({
@@ -109,9 +120,10 @@ export class ApprovalService {
       approvedBefore: formatPounds(before.totals[k] ?? 0),
       approvedAfter: formatPounds(totalsAfter[k] ?? 0),
     }));
+    const followed = baseline.length ? { baselineFollowed: baseline } : {};
     const stored = {
       before: { ...(result.before as object), envelope },
-      after: { ...(result.after as object), envelope },
+      after: { ...(result.after as object), envelope, ...followed },
     };
     const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
     const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
@@ -144,6 +156,8 @@ function parseIds(text: string | null): number[] {
 /** The approval-time write handle; never exported, so no other code can write approved money. */
 class Writes implements ApprovedWrites {
   readonly touchedKinds = new Set<string>();
+  /** "projectId|sourceKind" of the project lines whose allocation this change wrote. */
+  readonly touchedLines = new Set<string>();
   readonly envelopeStored = new Set<string>();
   private codes?: Awaited<ReturnType<typeof codeMaps>>;
 
@@ -154,6 +168,10 @@ class Writes implements ApprovedWrites {
     readonly changeNumber: number,
     private readonly audit: AuditService,
   ) {}
+
+  private touchLine(projectId: number | null, sourceKind: string) {
+    if (projectId !== null) this.touchedLines.add(`${projectId}|${sourceKind}`);
+  }
 
   async allocation(id: number): Promise<Allocation> {
     const a = await this.m.findOne(Allocation, { where: { id, programmeId: this.prog.id } });
@@ -186,6 +204,8 @@ class Writes implements ApprovedWrites {
   private async update(id: number, changes: Partial<Allocation>) {
     const a = await this.allocation(id);
     this.touchedKinds.add(a.sourceKind);
+    this.touchLine(a.projectId, a.sourceKind);
+    if (changes.sourceKind) this.touchLine(a.projectId, changes.sourceKind);
     const after = await updateVersioned(this.m, Allocation, 'allocation', id, a.version, {
       ...changes,
       updatedAt: new Date().toISOString(),
@@ -229,6 +249,7 @@ class Writes implements ApprovedWrites {
   async createAllocation(spec: NewAllocation): Promise<AllocationSnapshot> {
     const now = new Date().toISOString();
     this.touchedKinds.add(spec.sourceKind);
+    this.touchLine(spec.projectId, spec.sourceKind);
     const r = await this.m.insert(Allocation, {
       ...spec,
       programmeId: this.prog.id,

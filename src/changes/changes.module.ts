@@ -14,7 +14,16 @@ import { ChangeRequestsService } from './change-requests.service';
 import { EnvelopeService } from './envelope.service';
 import { ChangeKindRegistry } from './kinds/kind';
 import { EnvelopeChangeKind } from './kinds/envelope-change.kind';
-import { AddProjectKind, PutOnHoldKind, WithdrawProjectKind } from './kinds/project.kinds';
+import {
+  AddProjectKind,
+  CompleteProjectKind,
+  HoldProjectKind,
+  PutOnHoldKind,
+  ReinstateProjectKind,
+  WithdrawProjectKind,
+} from './kinds/project.kinds';
+import { SetBaselineKind } from './kinds/set-baseline.kind';
+import { BaselineService } from '../spend/baseline.service';
 import { ReallocationKind } from './kinds/reallocation.kind';
 import { RebaselineMilestoneKind, RebaselineTargetKind } from './kinds/rebaseline.kinds';
 import { ReprofileSpendKind } from './kinds/reprofile-spend.kind';
@@ -39,16 +48,21 @@ export class ChangesModule implements OnModuleInit {
     private readonly periods: PeriodsService,
     private readonly milestones: MilestonesService,
     private readonly outputs: OutputsService,
+    private readonly baselines: BaselineService,
   ) {}
 
   onModuleInit(): void {
     for (const k of [
-      new ReallocationKind(),
+      new ReallocationKind(this.baselines, this.periods),
       new ReprofileYearsKind(),
       new EnvelopeChangeKind(),
-      new AddProjectKind(),
-      new WithdrawProjectKind(),
+      new AddProjectKind(this.baselines, this.periods),
+      new WithdrawProjectKind(this.baselines),
       new PutOnHoldKind(),
+      new HoldProjectKind(),
+      new ReinstateProjectKind(),
+      new CompleteProjectKind(),
+      new SetBaselineKind(this.baselines, this.periods),
       new ReprofileSpendKind(this.spend, this.periods),
       new RebaselineMilestoneKind(this.milestones),
       new RebaselineTargetKind(this.outputs),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { DuplicateError, UnknownReferenceError } from '../common/errors';
+import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present';
 import { Db } from '../database/db.service';
@@ -116,6 +116,14 @@ export class ProjectsService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const before = await findProject(m, prog.id, projectCode);
+      // One door: a project's status (withdrawn, on hold, reinstated, complete) moves its money
+      // and delivery, so it changes only through an approved change request, for every role.
+      if (dto.status !== undefined && dto.status !== before.status)
+        throw new RuleViolationError(
+          'STATUS_BY_CHANGE_REQUEST',
+          `a project's status changes only through an approved change request: raise withdraw_project, hold_project, reinstate_project or complete_project for ${before.code} (it is ${before.status})`,
+          'status',
+        );
       const { version, theme, leadBody, ...rest } = dto;
       const changes: Partial<Project> = { ...rest };
       if (theme !== undefined) changes.themeId = (await refTheme(m, prog.id, theme)).id;

@@ -19,7 +19,11 @@ describe('reallocation payload shape', () => {
     expect(problems).toEqual([]);
     expect(
       lines.map((l) =>
-        l.op === 'adjust' ? [l.op, l.allocationId, l.deltaPence] : [l.op, l.spec.sourceKind, l.amountPence, l.period],
+        l.op === 'adjust'
+          ? [l.op, l.allocationId, l.deltaPence]
+          : l.op === 'create'
+            ? [l.op, l.spec.sourceKind, l.amountPence, l.period]
+            : [l.op],
       ),
     ).toEqual([
       ['adjust', 3, -100_000_000],
@@ -29,7 +33,11 @@ describe('reallocation payload shape', () => {
 
   it.each([
     ['no lines', {}, 'payload.lines'],
-    ['one line', { lines: [{ allocationId: 1, delta: '1.00' }] }, 'payload.lines'],
+    [
+      'a headroom line with an allocation',
+      { lines: [{ headroom: 'LGF', allocationId: 1, delta: '1.00' }] },
+      'payload.lines[0]',
+    ],
     [
       'loose pounds',
       {

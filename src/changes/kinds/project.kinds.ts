@@ -1,12 +1,16 @@
 import { EntityManager } from 'typeorm';
-import { displayPounds } from '../../common/money';
+import { Actor } from '../../audit/actor';
+import { displayPounds, formatPounds } from '../../common/money';
 import { updateVersioned } from '../../database/versioned';
 import { Allocation, COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { Organisation } from '../../organisations/organisation.entity';
 import { Programme } from '../../programmes/programme.entity';
 import { Theme } from '../../programmes/theme.entity';
-import { Project, ProjectStatus } from '../../projects/project.entity';
+import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project.entity';
 import { parsePeriod } from '../../deal-loading/seed-validation';
+import { PeriodsService } from '../../periods/periods.service';
+import { BaselineService } from '../../spend/baseline.service';
+import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
@@ -26,6 +30,8 @@ export interface AddProjectPayload {
     amount: string;
     commitmentStatus: CommitmentStatus;
     description?: string;
+    /** The allocation's baseline spend profile: quarters adding up to its amount. */
+    baseline?: { quarter: string; amount: string }[];
   }[];
 }
 
@@ -57,11 +63,12 @@ function parseAdd(payload: unknown) {
     amountPence: number;
     commitmentStatus: CommitmentStatus;
     description?: string;
+    baseline?: Map<string, number>;
     field: string;
   }[] = [];
   r.array(o, 'allocations', 'payload', 0, 100)?.forEach((x, i) => {
     const f = `payload.allocations[${i}]`;
-    const a = r.object(x, f, ['sourceKind', 'period', 'amount', 'commitmentStatus', 'description']);
+    const a = r.object(x, f, ['sourceKind', 'period', 'amount', 'commitmentStatus', 'description', 'baseline']);
     if (!a) return;
     const sourceKind = r.code(a, 'sourceKind', f);
     const period = r.period(a, 'period', f);
@@ -73,8 +80,19 @@ function parseAdd(payload: unknown) {
       COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
     );
     const desc = r.string(a, 'description', f, { required: false, max: 2000 });
+    const baseline =
+      a.baseline === undefined ? undefined : parseQuarterAmounts(r, r.array(a, 'baseline', f, 1, 200), `${f}.baseline`);
+    if (baseline && amountPence !== undefined) {
+      const total = [...baseline.values()].reduce((s, v) => s + v, 0);
+      if (total !== amountPence)
+        r.invalid(
+          `${f}.baseline`,
+          `adds up to ${formatPounds(total)} but the allocation is ${formatPounds(amountPence)}: the baseline equals the allocation`,
+          'BASELINE_NOT_ALLOCATION',
+        );
+    }
     if (sourceKind && period && amountPence !== undefined && commitmentStatus)
-      allocations.push({ sourceKind, period, amountPence, commitmentStatus, description: desc, field: f });
+      allocations.push({ sourceKind, period, amountPence, commitmentStatus, description: desc, baseline, field: f });
   });
   return {
     problems: r.problems,
@@ -85,7 +103,12 @@ function parseAdd(payload: unknown) {
 /** Add a project with its approved allocations: the new money must fit each kind's envelope. */
 export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
   readonly kind = 'add_project';
-  readonly label = 'Add a project, with its allocations';
+  readonly label = 'Add a project, with its allocations (and their baseline spend profiles)';
+
+  constructor(
+    private readonly baselines: BaselineService,
+    private readonly periods: PeriodsService,
+  ) {}
 
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { problems, value } = parseAdd(payload);
@@ -112,6 +135,14 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     }
     const kinds = await sourceKindCodes(m);
     for (const a of value.allocations) {
+      if (a.baseline) problems.push(...quarterProblems(this.periods, programme, a.baseline, `${a.field}.baseline`));
+      const sameKind = value.allocations.filter((x) => x.sourceKind === a.sourceKind);
+      if (a.baseline && sameKind.some((x) => !x.baseline))
+        problems.push({
+          field: `${a.field}.baseline`,
+          problem: `give every ${a.sourceKind} allocation of the project a baseline, or none (set_baseline can add it later)`,
+          code: 'INVALID',
+        });
       if (!kinds.has(a.sourceKind))
         problems.push({
           field: `${a.field}.sourceKind`,
@@ -126,7 +157,7 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     m: EntityManager,
     programme: Programme,
     payload: AddProjectPayload,
-    _a: unknown,
+    actor: Actor,
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
     const v = parseAdd(payload).value!;
@@ -167,9 +198,23 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
         }),
       );
     }
+    const baseline = [];
+    for (const kind of [...new Set(v.allocations.filter((a) => a.baseline).map((a) => a.sourceKind))].sort()) {
+      const merged = new Map<string, number>();
+      for (const a of v.allocations.filter((x) => x.sourceKind === kind))
+        for (const [q, p] of a.baseline!) merged.set(q, (merged.get(q) ?? 0) + p);
+      const moved = await this.baselines.replace(m, actor, programme, project.id, kind, merged, {
+        changeRequest: writes.changeNumber,
+      });
+      baseline.push(...moved.map((x) => ({ sourceKind: kind, quarter: x.quarter, baseline: x.baselineAfter })));
+    }
     return {
       before: { project: null, allocations: [] },
-      after: { project: { code: project.code, name: project.name, status: project.status }, allocations },
+      after: {
+        project: { code: project.code, name: project.name, status: project.status },
+        allocations,
+        ...(baseline.length ? { baseline } : {}),
+      },
     };
   }
 
@@ -222,7 +267,13 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
         },
       ];
     if (this.refuseFrom.includes(p.status))
-      return [{ field: 'payload.project', problem: `project "${project}" is ${p.status}`, code: 'PROJECT_STATUS' }];
+      return [
+        {
+          field: 'payload.project',
+          problem: `project "${project}" is ${p.status}: ${this.kind} applies only to a project that is ${PROJECT_STATUSES.filter((x) => !this.refuseFrom.includes(x)).join(', ')}${p.status === 'withdrawn' ? ' (reinstate_project first, then a reallocation gives it money)' : ''}`,
+          code: 'PROJECT_STATUS',
+        },
+      ];
     return [];
   }
 
@@ -230,7 +281,7 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
     m: EntityManager,
     programme: Programme,
     payload: ProjectStatusPayload,
-    _a: unknown,
+    actor: Actor,
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
     const code = parseProject(payload).project!;
@@ -245,18 +296,24 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
       before,
       after,
     });
-    const money = await this.applyMoney(m, before, writes);
+    const money = await this.applyMoney(m, programme, before, actor, writes);
     return {
       before: { project: { code, status: before.status }, allocations: money.before },
-      after: { project: { code, status: after.status }, allocations: money.after },
+      after: {
+        project: { code, status: after.status },
+        allocations: money.after,
+        ...(money.spent ? { spent: money.spent } : {}),
+      },
     };
   }
 
   protected async applyMoney(
     _m: EntityManager,
+    _prog: Programme,
     _p: Project,
+    _actor: Actor,
     _w: ApprovedWrites,
-  ): Promise<{ before: unknown[]; after: unknown[] }> {
+  ): Promise<{ before: unknown[]; after: unknown[]; spent?: unknown[] }> {
     return { before: [], after: [] };
   }
 
@@ -274,41 +331,103 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
   }
 }
 
-/** Withdraw a project: its approved allocations become withdrawn, freeing envelope headroom. */
+/**
+ * Withdraw a project. Money it has spent stays allocated to it (counted and shown as spent on a
+ * withdrawn project); only the unspent part is released to the envelope's headroom. Per source
+ * kind its allocations are cut to its spend to date, newest first (one wholly unspent is marked
+ * withdrawn, keeping its amount on record), and its baseline becomes what it spent, quarter by quarter.
+ */
 export class WithdrawProjectKind extends ProjectStatusKind {
   readonly kind = 'withdraw_project';
-  readonly label = 'Withdraw a project (its approved money is freed)';
+  readonly label = 'Withdraw a project (its unspent money is released; what it spent stays)';
   protected readonly target = 'withdrawn' as const;
   protected readonly refuseFrom: ProjectStatus[] = ['withdrawn', 'complete'];
 
-  protected async applyMoney(m: EntityManager, p: Project, writes: ApprovedWrites) {
+  constructor(private readonly baselines: BaselineService) {
+    super();
+  }
+
+  protected async applyMoney(m: EntityManager, prog: Programme, p: Project, actor: Actor, writes: ApprovedWrites) {
     const rows = await m.find(Allocation, {
       where: { projectId: p.id, approvalState: 'approved' },
-      order: { id: 'ASC' },
+      order: { id: 'DESC' },
     });
+    const live = rows.filter((x) => x.commitmentStatus !== 'withdrawn');
     const before: unknown[] = [];
     const after: unknown[] = [];
-    for (const a of rows.filter((x) => x.commitmentStatus !== 'withdrawn')) {
-      const r = await writes.withdrawAllocation(a.id);
-      before.push(r.before);
-      after.push(r.after);
+    const spent: unknown[] = [];
+    for (const sourceKind of [...new Set(live.map((a) => a.sourceKind))].sort()) {
+      const meta = { changeRequest: writes.changeNumber };
+      const { spentPence } = await this.baselines.toSpend(m, actor, prog, p.id, sourceKind, meta);
+      const mine = live.filter((a) => a.sourceKind === sourceKind);
+      const allocated = mine.reduce((s, a) => s + a.amountPence, 0);
+      let cut = Math.max(0, allocated - spentPence);
+      spent.push({
+        sourceKind,
+        allocated: formatPounds(allocated),
+        spent: formatPounds(spentPence),
+        released: formatPounds(cut),
+      });
+      for (const a of mine) {
+        const take = Math.min(cut, a.amountPence);
+        cut -= take;
+        if (take === a.amountPence) {
+          // Wholly unspent: the allocation is marked withdrawn, keeping its amount on record.
+          const r = await writes.withdrawAllocation(a.id);
+          before.push(r.before);
+          after.push(r.after);
+        } else if (take > 0) {
+          const r = await writes.adjustAllocation(a.id, -take);
+          before.push(r.before);
+          after.push(r.after);
+        }
+      }
     }
-    return { before, after };
+    return { before, after, spent };
   }
 
   protected sentence(project: string, ctx: DescribeContext): string {
-    return `${verb(ctx, 'Withdraw', 'Withdrew')} ${project} from the programme: its approved money ${verb(ctx, 'is', 'was')} freed for other projects.`;
+    return `${verb(ctx, 'Withdraw', 'Withdrew')} ${project} from the programme: what it spent ${verb(ctx, 'stays', 'stayed')} allocated to it and its unspent money ${verb(ctx, 'is', 'was')} released for other projects.`;
   }
 }
 
 /** Put a project on hold: its money stays allocated; delivery pauses. */
 export class PutOnHoldKind extends ProjectStatusKind {
-  readonly kind = 'put_on_hold';
+  readonly kind: string = 'put_on_hold';
   readonly label = 'Put a project on hold (its money stays allocated)';
   protected readonly target = 'on_hold' as const;
   protected readonly refuseFrom: ProjectStatus[] = ['withdrawn', 'complete', 'on_hold'];
 
   protected sentence(project: string, ctx: DescribeContext): string {
     return `${verb(ctx, 'Put', 'Put')} ${project} on hold; its money ${verb(ctx, 'stays', 'stayed')} allocated.`;
+  }
+}
+
+/** Put a project on hold (the name the issue gives; put_on_hold stays for existing requests). */
+export class HoldProjectKind extends PutOnHoldKind {
+  readonly kind = 'hold_project';
+}
+
+/** Reinstate a project on hold or withdrawn: delivery resumes; money comes back only by reallocation. */
+export class ReinstateProjectKind extends ProjectStatusKind {
+  readonly kind = 'reinstate_project';
+  readonly label = 'Reinstate a project on hold or withdrawn (delivery resumes; its money is unchanged)';
+  protected readonly target = 'in_delivery' as const;
+  protected readonly refuseFrom: ProjectStatus[] = ['pipeline', 'approved', 'in_delivery', 'complete'];
+
+  protected sentence(project: string, ctx: DescribeContext): string {
+    return `${verb(ctx, 'Reinstate', 'Reinstated')} ${project}: delivery ${verb(ctx, 'resumes', 'resumed')}; its money ${verb(ctx, 'is', 'was')} unchanged (a reallocation gives it more).`;
+  }
+}
+
+/** Record a project as complete (delivery finished; its money is unchanged). */
+export class CompleteProjectKind extends ProjectStatusKind {
+  readonly kind = 'complete_project';
+  readonly label = 'Record a project as complete (its money is unchanged)';
+  protected readonly target = 'complete' as const;
+  protected readonly refuseFrom: ProjectStatus[] = ['complete', 'withdrawn'];
+
+  protected sentence(project: string, ctx: DescribeContext): string {
+    return `${verb(ctx, 'Record', 'Recorded')} ${project} as complete.`;
   }
 }

@@ -1,10 +1,16 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { Actor } from '../../audit/actor';
+import { Allocation } from '../../funding/allocation.entity';
+import { PeriodsService } from '../../periods/periods.service';
+import { Project } from '../../projects/project.entity';
+import { BaselineService } from '../../spend/baseline.service';
+import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
 import { displayPounds, formatPounds } from '../../common/money';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../deal-loading/seed-validation';
-import { MoneyLine, negativeLines, netPence } from '../engine/money';
+import { MoneyLine, negativeLines } from '../engine/money';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
@@ -12,7 +18,12 @@ import { allocationsById, checkMovable, poolsByCode, projectsByCode, sourceKindC
 
 /** The request form: each line moves an existing allocation by a signed amount, or creates one. */
 export interface ReallocationPayload {
-  lines: ({ allocationId: number; delta: string } | { new: NewAllocationSpec; amount: string })[];
+  lines: (
+    | { allocationId: number; delta: string }
+    | { new: NewAllocationSpec; amount: string }
+    /** The envelope's unallocated money of one source kind: "+x" releases x to it, "-x" draws x from it. */
+    | { headroom: string; delta: string }
+  )[];
 }
 
 export interface NewAllocationSpec {
@@ -22,6 +33,8 @@ export interface NewAllocationSpec {
   period: string;
   commitmentStatus: CommitmentStatus;
   description?: string;
+  /** The new allocation's baseline spend profile (quarters adding up to its amount). */
+  baseline?: { quarter: string; amount: string }[];
 }
 
 type ParsedLine =
@@ -31,11 +44,17 @@ type ParsedLine =
       spec: NewAllocationSpec;
       period: ReturnType<typeof parsePeriod>;
       amountPence: number;
+      baseline?: Map<string, number>;
       field: string;
-    };
+    }
+  | { op: 'headroom'; sourceKind: string; deltaPence: number; field: string };
 
-const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount'];
-const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description'];
+const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount', 'headroom'];
+const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description', 'baseline'];
+
+/** A line's effect on approved money (a headroom line moves none: it balances the others). */
+const lineMoney = (l: ParsedLine) => (l.op === 'adjust' ? l.deltaPence : l.op === 'create' ? l.amountPence : 0);
+const lineSigned = (l: ParsedLine) => (l.op === 'create' ? l.amountPence : l.deltaPence);
 
 function signed(pence: number): string {
   return `${pence > 0 ? '+' : ''}${formatPounds(pence)}`;
@@ -46,12 +65,18 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
   const r = new PayloadReader();
   const lines: ParsedLine[] = [];
   const o = r.object(payload, 'payload', ['lines']);
-  const raw = o ? r.array(o, 'lines', 'payload', 2) : undefined;
+  const raw = o ? r.array(o, 'lines', 'payload', 1) : undefined;
   raw?.forEach((l, i) => {
     const field = `payload.lines[${i}]`;
     const line = r.object(l, field, LINE_FIELDS);
     if (!line) return;
-    if (line.allocationId !== undefined && line.new === undefined) {
+    if (line.headroom !== undefined) {
+      if (line.allocationId !== undefined || line.new !== undefined || line.amount !== undefined)
+        r.invalid(field, 'a headroom line has only "headroom" (a source kind) and "delta"');
+      const sourceKind = r.code(line, 'headroom', field);
+      const deltaPence = r.pounds(line, 'delta', field, 'nonzero');
+      if (sourceKind && deltaPence !== undefined) lines.push({ op: 'headroom', sourceKind, deltaPence, field });
+    } else if (line.allocationId !== undefined && line.new === undefined) {
       if (line.amount !== undefined)
         r.invalid(`${field}.amount`, 'goes with "new"; use "delta" to move an existing allocation');
       const allocationId = r.id(line, 'allocationId', field);
@@ -77,19 +102,34 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
         COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
       );
       const description = r.string(spec, 'description', nf, { required: false, max: 2000 });
+      const baseline =
+        spec.baseline === undefined
+          ? undefined
+          : parseQuarterAmounts(r, r.array(spec, 'baseline', nf, 1, 200), `${nf}.baseline`);
+      if (baseline && !project) r.invalid(`${nf}.baseline`, 'only a project’s allocation has a baseline spend profile');
+      if (baseline && amountPence !== undefined) {
+        const total = [...baseline.values()].reduce((a, b) => a + b, 0);
+        if (total !== amountPence)
+          r.invalid(
+            `${nf}.baseline`,
+            `adds up to ${formatPounds(total)} but the new allocation is ${formatPounds(amountPence)}: the baseline equals the allocation`,
+            'BASELINE_NOT_ALLOCATION',
+          );
+      }
       if (sourceKind && period && commitmentStatus && amountPence !== undefined) {
         lines.push({
           op: 'create',
           spec: { sourceKind, project, pool, period: spec.period as string, commitmentStatus, description },
           period,
           amountPence,
+          baseline,
           field,
         });
       }
     } else {
       r.invalid(
         field,
-        'must have either "allocationId" and "delta" (move an existing allocation) or "new" and "amount" (create one)',
+        'must have either "allocationId" and "delta" (move an existing allocation), "new" and "amount" (create one) or "headroom" and "delta" (release to or draw from the envelope’s headroom)',
       );
     }
   });
@@ -97,10 +137,12 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
 }
 
 export function moneyLines(lines: ParsedLine[]): MoneyLine[] {
-  return lines.map((l) =>
+  return lines.flatMap((l): MoneyLine[] =>
     l.op === 'adjust'
-      ? { op: 'adjust', allocationId: l.allocationId, deltaPence: l.deltaPence }
-      : { op: 'create', sourceKind: l.spec.sourceKind, amountPence: l.amountPence },
+      ? [{ op: 'adjust', allocationId: l.allocationId, deltaPence: l.deltaPence }]
+      : l.op === 'create'
+        ? [{ op: 'create', sourceKind: l.spec.sourceKind, amountPence: l.amountPence }]
+        : [],
   );
 }
 
@@ -111,7 +153,13 @@ export function moneyLines(lines: ParsedLine[]): MoneyLine[] {
  */
 export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> {
   readonly kind = 'reallocation';
-  readonly label = 'Virement: move approved money between projects, pools, source kinds or years (nets to zero)';
+  readonly label =
+    'Virement: move approved money between projects, pools, source kinds, years and the envelope’s headroom (nets to zero)';
+
+  constructor(
+    private readonly baselines: BaselineService,
+    private readonly periods: PeriodsService,
+  ) {}
 
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { lines, problems } = parseReallocation(payload);
@@ -175,40 +223,130 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
           });
       }
     }
+    for (const l of creates) {
+      if (l.baseline) problems.push(...quarterProblems(this.periods, programme, l.baseline, `${l.field}.new.baseline`));
+    }
     if (problems.length) return problems;
     const ml = moneyLines(lines);
-    const net = netPence(ml);
-    if (net !== 0) {
-      const parts = lines
-        .map((l, i) => `lines[${i}] ${signed(l.op === 'adjust' ? l.deltaPence : l.amountPence)}`)
-        .join(', ');
-      problems.push({
-        field: 'payload.lines',
-        problem: `the lines do not balance: ${parts}; net ${signed(net)} (a reallocation must net to 0.00)`,
-        code: 'UNBALANCED',
-      });
-    }
     const facts = [...allocations.values()].map((a) => ({
       id: a.id,
       sourceKind: a.sourceKind,
       amountPence: a.amountPence,
       withdrawn: false,
     }));
+    const adjustIndex = lines.flatMap((l, i) => (l.op === 'headroom' ? [] : [i]));
     for (const n of negativeLines(facts, ml)) {
       problems.push({
-        field: `${lines[n.index].field}.delta`,
+        field: `${lines[adjustIndex[n.index]].field}.delta`,
         problem: `would take allocation ${n.allocationId} from ${formatPounds(n.currentPence)} to ${formatPounds(n.resultPence)}: no allocation may go below 0.00`,
         code: 'NEGATIVE_ALLOCATION',
       });
     }
+    problems.push(...this.balanceProblems(lines, allocations));
+    if (problems.length) return problems;
+    problems.push(...(await this.projectProblems(m, programme, lines, allocations)));
+    problems.push(...(await this.headroomProblems(m, lines)));
     return problems;
+  }
+
+  /**
+   * Lines net to zero, the envelope's headroom counting as a line. Lines that all move money
+   * the same way (a one-line release, or draws only) need no headroom line: the difference
+   * plainly goes to or comes from the headroom. Mixed lines that do not balance are refused
+   * with the line that would make them balance.
+   */
+  private balanceProblems(lines: ParsedLine[], allocations: Map<number, Allocation>): ChangeProblem[] {
+    const net = lines.reduce((s, l) => s + lineSigned(l), 0);
+    if (!Number.isSafeInteger(net)) throw new RangeError('net movement is too large');
+    const money = lines.filter((l) => l.op !== 'headroom').map(lineMoney);
+    const oneWay = !lines.some((l) => l.op === 'headroom') && (money.every((x) => x > 0) || money.every((x) => x < 0));
+    if (net === 0 || oneWay) return [];
+    const parts = lines.map((l, i) => `lines[${i}] ${signed(lineSigned(l))}`).join(', ');
+    const kindOf = (l: ParsedLine) =>
+      l.op === 'adjust'
+        ? allocations.get(l.allocationId)?.sourceKind
+        : l.op === 'create'
+          ? l.spec.sourceKind
+          : l.sourceKind;
+    const kind = lines.map(kindOf).find((k) => k) ?? 'LGF';
+    return [
+      {
+        field: 'payload.lines',
+        problem: `the lines do not balance: ${parts}; net ${signed(net)} (a reallocation must net to 0.00; to ${net < 0 ? 'release the difference to' : 'draw the difference from'} the envelope's headroom, add the line {"headroom":"${kind}","delta":"${signed(-net)}"})`,
+        code: 'UNBALANCED',
+      },
+    ];
+  }
+
+  /** Money never goes to a withdrawn project, and spent money is never taken from a project. */
+  private async projectProblems(
+    m: EntityManager,
+    programme: Programme,
+    lines: ParsedLine[],
+    allocations: Map<number, Allocation>,
+  ): Promise<ChangeProblem[]> {
+    const problems: ChangeProblem[] = [];
+    const projects = new Map(
+      (
+        await m.find(Project, {
+          where: { id: In([...allocations.values()].flatMap((a) => (a.projectId ? [a.projectId] : []))) },
+        })
+      ).map((p) => [p.id, p]),
+    );
+    const byLine = new Map<string, { projectId: number; sourceKind: string; delta: number; field: string }>();
+    for (const l of lines) {
+      if (l.op !== 'adjust') continue;
+      const a = allocations.get(l.allocationId)!;
+      if (!a.projectId) continue;
+      const p = projects.get(a.projectId);
+      if (p?.status === 'withdrawn' && l.deltaPence > 0)
+        problems.push({
+          field: `${l.field}.delta`,
+          problem: `project "${p.code}" is withdrawn: it cannot receive money (reinstate_project first)`,
+          code: 'PROJECT_WITHDRAWN',
+        });
+      const key = `${a.projectId}|${a.sourceKind}`;
+      const x = byLine.get(key) ?? { projectId: a.projectId, sourceKind: a.sourceKind, delta: 0, field: l.field };
+      x.delta += l.deltaPence;
+      byLine.set(key, x);
+    }
+    for (const x of byLine.values()) {
+      if (x.delta >= 0) continue;
+      const allocated = await this.baselines.allocationPence(m, programme.id, x.projectId, x.sourceKind);
+      const spent = await this.baselines.spentPence(m, programme, x.projectId, x.sourceKind);
+      if (allocated + x.delta < spent) {
+        const code = [...projects.values()].find((p) => p.id === x.projectId)?.code ?? String(x.projectId);
+        problems.push({
+          field: `${x.field}.delta`,
+          problem: `would take ${code}'s ${x.sourceKind} allocation to ${formatPounds(allocated + x.delta)}, below the ${formatPounds(spent)} it has spent: spent money stays allocated (a repayment, recorded as a negative spend line, returns it)`,
+          code: 'BELOW_SPEND',
+        });
+      }
+    }
+    return problems;
+  }
+
+  /** Headroom lines name a real source kind. Whether the headroom holds the money is the envelope check's business at approval (a draft may wait for an envelope change). */
+  private async headroomProblems(m: EntityManager, lines: ParsedLine[]): Promise<ChangeProblem[]> {
+    const kinds = await sourceKindCodes(m);
+    return lines.flatMap((l) =>
+      l.op === 'headroom' && !kinds.has(l.sourceKind)
+        ? [
+            {
+              field: `${l.field}.headroom`,
+              problem: `source kind "${l.sourceKind}" does not exist`,
+              code: 'UNKNOWN_REFERENCE',
+            },
+          ]
+        : [],
+    );
   }
 
   async apply(
     m: EntityManager,
     programme: Programme,
     payload: ReallocationPayload,
-    _actor: unknown,
+    actor: Actor,
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
     const { lines } = parseReallocation(payload);
@@ -224,8 +362,11 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     );
     const before: unknown[] = [];
     const after: unknown[] = [];
+    const headroom: { sourceKind: string; delta: string }[] = [];
     for (const l of lines) {
-      if (l.op === 'adjust') {
+      if (l.op === 'headroom') {
+        headroom.push({ sourceKind: l.sourceKind, delta: signed(l.deltaPence) });
+      } else if (l.op === 'adjust') {
         const r = await writes.adjustAllocation(l.allocationId, l.deltaPence);
         before.push(r.before);
         after.push(r.after);
@@ -243,7 +384,23 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
         );
       }
     }
-    return { before: { allocations: before }, after: { allocations: after } };
+    // A new allocation's own baseline is added to the line's profile (the approval then moves
+    // the line's baseline for any other line of this change).
+    for (const l of lines) {
+      if (l.op !== 'create' || !l.baseline) continue;
+      const projectId = projects.get(l.spec.project!)!.id;
+      const merged = new Map(
+        (await this.baselines.rows(m, projectId, l.spec.sourceKind)).map((r) => [r.quarter, r.baselinePence]),
+      );
+      for (const [q, p] of l.baseline) merged.set(q, (merged.get(q) ?? 0) + p);
+      await this.baselines.replace(m, actor, programme, projectId, l.spec.sourceKind, merged, {
+        changeRequest: writes.changeNumber,
+      });
+    }
+    return {
+      before: { allocations: before },
+      after: { allocations: after, ...(headroom.length ? { headroom } : {}) },
+    };
   }
 
   /**
@@ -252,6 +409,12 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
    */
   describe(payload: ReallocationPayload, ctx: DescribeContext): string {
     const { lines } = parseReallocation(payload);
+    const headroomFacts = (k: string) => ({
+      holder: 'the envelope’s headroom',
+      sourceKind: k,
+      kindLabel: ctx.kindLabel(k),
+      period: 'unprofiled',
+    });
     const facts = (l: ParsedLine) =>
       l.op === 'adjust'
         ? (ctx.allocationFacts(l.allocationId) ?? {
@@ -260,26 +423,37 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
             kindLabel: 'money',
             period: 'unprofiled',
           })
-        : {
-            holder: l.spec.project
-              ? ctx.projectName(l.spec.project)
-              : l.spec.pool
-                ? `the ${l.spec.pool} pool`
-                : 'the programme',
-            sourceKind: l.spec.sourceKind,
-            kindLabel: ctx.kindLabel(l.spec.sourceKind),
-            period: periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo),
-          };
-    const amount = (l: ParsedLine) => Math.abs(l.op === 'adjust' ? l.deltaPence : l.amountPence);
-    const from = lines.filter((l) => l.op === 'adjust' && l.deltaPence < 0);
-    const to = lines.filter((l) => !(l.op === 'adjust' && l.deltaPence < 0));
-    const moved = from.reduce((s, l) => s + amount(l), 0);
+        : l.op === 'headroom'
+          ? headroomFacts(l.sourceKind)
+          : {
+              holder: l.spec.project
+                ? ctx.projectName(l.spec.project)
+                : l.spec.pool
+                  ? `the ${l.spec.pool} pool`
+                  : 'the programme',
+              sourceKind: l.spec.sourceKind,
+              kindLabel: ctx.kindLabel(l.spec.sourceKind),
+              period: periodCode(l.period.periodKind, l.period.yearFrom, l.period.yearTo),
+            };
+    // Each side of the move: [facts, amount, a new allocation?]. Headroom lines are a side too.
+    type Side = { f: ReturnType<typeof facts>; pence: number; isNew: boolean };
+    const sides = lines.map((l) => ({ f: facts(l), pence: lineSigned(l), isNew: l.op === 'create' }));
+    // A headroom line's sign is the headroom's change: money into it is a "to" side.
+    const out = (x: Side) => x.pence < 0;
+    let from: Side[] = sides.filter((x) => out(x));
+    let to: Side[] = sides.filter((x) => !out(x));
+    const kindOf = (xs: Side[]) => xs[0]?.f.sourceKind ?? '?';
+    if (!to.length && from.length)
+      to = [{ f: headroomFacts(kindOf(from)), pence: -from.reduce((s, x) => s + x.pence, 0), isNew: false }];
+    else if (!from.length && to.length)
+      from = [{ f: headroomFacts(kindOf(to)), pence: -to.reduce((s, x) => s + x.pence, 0), isNew: false }];
+    const moved = from.reduce((s, x) => s + Math.abs(x.pence), 0);
     const when = (p: string) => (p === 'unprofiled' ? '' : ` (${p})`);
-    const isNew = (l: ParsedLine) => (l.op === 'create' ? ', a new allocation' : '');
+    const isNew = (x: Side) => (x.isNew ? ', a new allocation' : '');
     const verbed = verb(ctx, 'Move', 'Moved');
     if (from.length === 1 && to.length === 1) {
-      const a = facts(from[0]);
-      const b = facts(to[0]);
+      const a = from[0].f;
+      const b = to[0].f;
       if (a.sourceKind === b.sourceKind) {
         const periods = a.period === b.period ? when(a.period) : '';
         const fromP = a.period === b.period ? '' : when(a.period);
@@ -290,11 +464,9 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
         return `${verbed} ${displayPounds(moved)} of ${a.holder}’s funding from ${a.kindLabel}${when(a.period)} to ${b.kindLabel}${when(b.period)}${isNew(to[0])}.`;
       return `${verbed} ${displayPounds(moved)} from ${a.kindLabel} for ${a.holder}${when(a.period)} to ${b.kindLabel} for ${b.holder}${when(b.period)}${isNew(to[0])}.`;
     }
-    const part = (l: ParsedLine) => {
-      const f = facts(l);
-      return `${displayPounds(amount(l))} of ${f.kindLabel} ${l.op === 'adjust' && l.deltaPence < 0 ? 'from' : 'to'} ${f.holder}${when(f.period)}${isNew(l)}`;
-    };
-    return `${verbed} ${displayPounds(moved)} in total: ${from.map(part).join(', ') || 'nothing'}; ${to.map(part).join(', ') || 'nothing'}.`;
+    const part = (x: Side, dir: string) =>
+      `${displayPounds(Math.abs(x.pence))} of ${x.f.kindLabel} ${dir} ${x.f.holder}${when(x.f.period)}${isNew(x)}`;
+    return `${verbed} ${displayPounds(moved)} in total: ${from.map((x) => part(x, 'from')).join(', ') || 'nothing'}; ${to.map((x) => part(x, 'to')).join(', ') || 'nothing'}.`;
   }
 
   allocationIds(payload: ReallocationPayload): number[] {

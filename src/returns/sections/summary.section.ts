@@ -74,7 +74,8 @@ export class SummarySection implements SectionProvider {
         row[st] = sumPence(
           approved.filter((s) => s.source_kind === k.code && s.commitment_status === st).map((s) => toInt(s.total)),
         );
-      row.allocation = sumPence(STATUSES.map((st) => row[st] as number));
+      // Withdrawn money is shown in its own column but is no longer approved allocation.
+      row.allocation = sumPence(STATUSES.filter((st) => st !== 'withdrawn').map((st) => row[st] as number));
       live.set(k.code, row.allocation);
       rows.push(row);
     }
@@ -126,7 +127,7 @@ export class SummarySection implements SectionProvider {
         code: 'WITHDRAWN_IN_ENVELOPE',
         severity: 'note',
         section: 'summary',
-        message: `approved allocations marked withdrawn (${displayPounds(withdrawn)}) are shown in their own column and counted in the approved envelope`,
+        message: `approved allocations marked withdrawn (${displayPounds(withdrawn)}) are shown in their own column and not counted in the approved allocation (what a withdrawn project spent stays allocated to it)`,
       });
     checks.push(...(await this.allocationChecks(ctx)));
     return {
