@@ -283,7 +283,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
     expect(rag.milestones).toMatchObject({
       rag: 'amber',
       explanation:
-        '0 red, 1 amber, 0 green; worst: Start on site: forecast 2016-02-15 is 17 days after the baseline 2016-01-29 (1-90 days: amber)',
+        '0 red, 1 amber, 0 green, 0 blue (complete); worst: Start on site: forecast 2016-02-15 is 17 days after the baseline 2016-01-29 (1-90 days: amber)',
     });
     const entry = (await audits('milestone', 'rebaseline')).filter((a) => a.meta?.changeRequest === n);
     expect(

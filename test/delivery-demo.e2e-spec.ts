@@ -90,16 +90,24 @@ describe.each(databaseKinds())('the illustrative demo history on %s', (kind) => 
     expect(over).toBe(0);
   });
 
-  it('explains its RAG: SWAR finance amber at 91.4 %, BRANSTON start on site 45 days late', async () => {
+  it('explains its RAG: SWAR finance amber at 91.4 %, BRANSTON completion forecast 45 days late', async () => {
     const rag = await t.request('GET', `${P}/rag`);
     const by = Object.fromEntries(rag.body.projects.map((p: { project: string }) => [p.project, p]));
+    // Finance answers three questions (DESIGN.md, 2026-12): the 91.4 % is risk to spend, not overspend.
     expect(by.SWAR.finance).toMatchObject({
       rag: 'amber',
-      numbers: { forecast: '8343074.00', baseline: '9122009.00', share: '91.4%' },
+      numbers: { overspend: 'green', riskToSpend: 'amber' },
+      parts: {
+        riskToSpend: { rag: 'amber', numbers: { forecast: '8343074.00', baseline: '9122009.00', share: '91.4%' } },
+      },
     });
+    // BRANSTON's start on site was done 45 days late (blue); its open completion is forecast 45 days late: amber.
     expect(by.BRANSTON.milestones.rag).toBe('amber');
-    expect(by.BRANSTON.milestones.explanation).toContain('45 days after the baseline 2016-10-03');
-    expect(by.LSTP.milestones.rag).toBe('red');
+    expect(by.BRANSTON.milestones.explanation).toContain(
+      'forecast 2019-05-13 is 45 days after the baseline 2019-03-29',
+    );
+    // LSTP's late milestones are complete: blue, so its milestones are no longer red for ever.
+    expect(by.LSTP.milestones.rag).toBe('green');
     expect(by.MEAFORD.milestones.explanation).toContain(
       'forecast date 2017-02-15 is before the end of the reporting quarter (2017-03-31) and no actual date is recorded',
     );

@@ -195,10 +195,13 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
     expect(s.body.adjustments).toHaveLength(1);
 
     const rag = await t.request('GET', `${P}/projects/SWAR/rag`);
-    // 287,500 / 300,000 = 95.8 %: green
+    // Risk to spend: 287,500 / 300,000 = 95.8 %: green. No return submitted yet: slippage not judged.
     expect(rag.body.finance).toMatchObject({
       rag: 'green',
-      numbers: { year: '2015-16', forecast: '287500.00', baseline: '300000.00', share: '95.8%' },
+      numbers: { overspend: 'green', riskToSpend: 'green', slippage: 'none' },
+      parts: {
+        riskToSpend: { numbers: { year: '2015-16', forecast: '287500.00', baseline: '300000.00', share: '95.8%' } },
+      },
     });
 
     const audit = await t.request('GET', `${P}/projects/SWAR/audit?limit=10`);

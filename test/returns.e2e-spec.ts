@@ -15,7 +15,6 @@ const P = '/api/programmes/SSLEP-GD-2014';
 const R = `${P}/returns`;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Q1_COMMENTS = {
-  MILESTONE_OVERDUE: 'The 2014 commitments were met before the programme; completion dates are being recorded',
   HEADLINE_UNRECONCILED:
     'Published headlines differ from the deal’s project figures as the Reconciliation sheet explains',
 };
@@ -139,18 +138,20 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(
       doc.checks.map((c: { rank: number; severity: string; code: string }) => `${c.rank} ${c.severity} ${c.code}`),
     ).toEqual([
-      '1 warning MILESTONE_OVERDUE',
-      '2 warning HEADLINE_UNRECONCILED',
-      '3 note FIRST_RETURN',
-      '4 note POOLED_ALLOCATIONS',
-      '5 note UNPROFILED_ALLOCATIONS',
+      // The deal's commitments, loaded with their due dates and nothing recorded since, are grey
+      // "not recorded" (a note, counted apart), no longer overdue milestones (DESIGN.md, 2026-12).
+      '1 warning HEADLINE_UNRECONCILED',
+      '2 note FIRST_RETURN',
+      '3 note POOLED_ALLOCATIONS',
+      '4 note UNPROFILED_ALLOCATIONS',
+      '5 note COMMITMENT_NOT_RECORDED',
       '6 note CHANGES_DECIDED',
       '7 note HEADLINE_CONFLICTS',
     ]);
-    expect(doc.checks[3].message).toBe(
+    expect(doc.checks[2].message).toBe(
       '2 approved allocations totalling £10,600,000.00 are committed to pools of projects and not split between them',
     );
-    expect(doc.checks[4].message).toBe(
+    expect(doc.checks[3].message).toBe(
       '18 approved allocations totalling £97,200,000.00 have no year split (as the deal states them)',
     );
     expect(doc.cover.sectionsNotIncluded).toEqual([]);
@@ -322,7 +323,6 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(noComments.body.details.checks).toEqual([
       'ALLOCATION_CHANGED',
       'DRAFT_ALLOCATIONS',
-      'MILESTONE_OVERDUE',
       'HEADLINE_UNRECONCILED',
     ]);
     const typo = await t.request('POST', `${R}/2015-16-Q1/submit`, {
@@ -369,7 +369,6 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     ).toEqual([
       'Correction of 5p agreed with BEIS',
       'Meaford top-up awaits the board',
-      Q1_COMMENTS.MILESTONE_OVERDUE,
       Q1_COMMENTS.HEADLINE_UNRECONCILED,
     ]);
     expect(
@@ -402,7 +401,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
 
     const check = await cli(t, ['return', 'check', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2']);
     expect(check.code).toBe(3);
-    expect(check.out).toContain('SSLEP-GD-2014 2015-16 Q2 (draft version 1): 1 errors, 3 warnings, 4 notes');
+    expect(check.out).toContain('SSLEP-GD-2014 2015-16 Q2 (draft version 1): 1 errors, 2 warnings, 5 notes');
     expect(check.out).toMatch(/ {2}1\. ERROR {3}ALLOCATION_OUTSIDE_PROGRAMME \[summary\]/);
     expect(check.out).toMatch(/ {2}2\. WARNING DRAFT_ALLOCATIONS \[summary\]/);
     const out = join(dir, 'cli.xlsx');

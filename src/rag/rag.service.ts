@@ -12,7 +12,12 @@ import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
-import { reportingPosition, spendAggregates } from '../spend/spend-aggregates';
+import { addQuarters, formatQuarter, parseQuarter } from '../common/fiscal';
+import { claimSums } from '../outputs/output-totals';
+import { lastSubmittedReturn } from '../spend/outturn';
+import { ReturnVersion } from '../periods/return-version.entity';
+import { ReportingPosition, reportingPosition, spendAggregates } from '../spend/spend-aggregates';
+import { YearSplit, yearSplitFromSnapshot } from './last-return-split';
 import {
   combine,
   financeRag,
@@ -44,6 +49,10 @@ export class RagService {
     const milestones = await m.find(Milestone, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
     const targets = await m.find(OutputTarget, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+    const submitted = await submittedReturns(m, prog, pos);
+    const last = lastSubmittedSplit(submitted.before, pos);
+    // Only read claims when some target needs them (the overview's query count stays small).
+    const delivered = targets.length ? await deliveredTo(m, prog, submitted.lastQuarter) : new Map<string, number>();
     // Each project's lines, milestones and targets by id: one pass each, not a scan per project.
     const linesOf = groupByProject(aggs);
     const milestonesOf = groupByProject(milestones);
@@ -59,13 +68,28 @@ export class RagService {
           (s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence),
           0,
         );
-        const forecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
+        const yearForecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
+        const split = last.split?.get(p.code);
         const finance = financeRag(
           {
             year: pos.year,
-            forecastPence,
-            basisPence,
+            lines: lines.map((l) => ({
+              sourceKind: l.sourceKind,
+              allocationPence: l.allocationPence,
+              outturnPence: l.forecastProgrammePence + l.adjustmentsPence,
+            })),
+            yearForecastPence,
+            yearBasisPence: basisPence,
             basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline',
+            slippage: !last.split
+              ? { reason: last.reason }
+              : {
+                  lastQuarter: last.quarter!,
+                  lastYearPence: split?.yearPence ?? 0,
+                  lastLaterPence: split?.laterPence ?? 0,
+                  nowYearPence: yearForecastPence,
+                  nowLaterPence: lines.reduce((s, l) => s + l.forecastLaterPence, 0),
+                },
           },
           t,
         );
@@ -78,7 +102,8 @@ export class RagService {
                 forecastDate: x.forecastDate,
                 actualDate: x.actualDate,
                 reportingQuarterEnd: pos.quarterEnd,
-                cancelled: x.status === 'cancelled',
+                status: x.status,
+                commitment: x.projectId === null,
               },
               t,
             );
@@ -93,6 +118,10 @@ export class RagService {
                 metric: g.metricCode,
                 forecast: g.forecastValue,
                 target: g.targetValue,
+                delivered: delivered.get(`${p.id}|${g.metricCode}`) ?? 0,
+                // Project targets are for the whole programme period: due at its end (the deal's "by 2021").
+                dueDate: prog.endsOn,
+                asOf: pos.quarterEnd,
                 display: (v) => formatQuantity(v, metrics.get(g.metricCode)!),
               },
               t,
@@ -107,6 +136,7 @@ export class RagService {
           overall: overallRag(
             { finance, milestones: ms, outputs: outs },
             { rag: p.ragOverride, reason: p.ragOverrideReason },
+            p.status,
           ),
           version: p.version,
         };
@@ -191,6 +221,58 @@ export class RagService {
 }
 
 export type { RagResult };
+
+/**
+ * The last submitted return as at the reporting quarter (spend/outturn.ts, the one definition)
+ * and the return slippage compares with: that one, or at the programme's close (the reporting
+ * quarter itself submitted) the one before it. One query unless that happens.
+ */
+async function submittedReturns(m: EntityManager, prog: Programme, pos: ReportingPosition) {
+  const last = await lastSubmittedReturn(m, prog.id, pos.quarterCode);
+  const before =
+    last && last.quarter === pos.quarterCode
+      ? await lastSubmittedReturn(m, prog.id, formatQuarter(addQuarters(pos.quarter, -1)))
+      : last;
+  return { lastQuarter: last?.quarter ?? null, before };
+}
+
+/** The return before the reporting quarter, read as each project's spend for the reporting year and later years. */
+function lastSubmittedSplit(
+  rv: ReturnVersion | null,
+  pos: ReportingPosition,
+): { quarter: string | null; split: Map<string, YearSplit> | null; reason: string } {
+  if (!rv)
+    return {
+      quarter: null,
+      split: null,
+      reason: `no return before ${pos.quarterCode} has been submitted: no slippage to measure yet`,
+    };
+  const split = yearSplitFromSnapshot(rv.snapshot, rv.quarter, pos.yearFrom, pos.yearTo);
+  return {
+    quarter: rv.quarter,
+    split,
+    reason: split ? '' : `the ${rv.quarter} return (version ${rv.version}) holds no finance rows to compare with`,
+  };
+}
+
+/**
+ * Delivered outputs per project × metric: claims up to the end of the last submitted quarter
+ * (DESIGN.md: delivered, shown as a fact, excludes the unsubmitted reporting quarter).
+ */
+async function deliveredTo(
+  m: EntityManager,
+  prog: Programme,
+  lastQuarter: string | null,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!lastQuarter) return out;
+  const before = formatQuarter(addQuarters(parseQuarter(lastQuarter), 1));
+  for (const r of await claimSums(m, prog.id, before)) {
+    const k = `${r.projectId}|${r.metric}`;
+    out.set(k, (out.get(k) ?? 0) + r.value);
+  }
+  return out;
+}
 
 function groupByProject<T extends { projectId: number | null }>(rows: readonly T[]): Map<number | null, T[]> {
   const out = new Map<number | null, T[]>();

@@ -1,64 +1,15 @@
-import fc from 'fast-check';
 import {
   combine,
   DEFAULT_THRESHOLDS,
-  financeRag,
+  lateSentence,
   milestoneRag,
+  milestoneState,
   outputRag,
   overallRag,
+  tallyMilestones,
   thresholdsOf,
   worst,
 } from './rag';
-
-const fin = (forecastPence: number, basisPence = 100_000) =>
-  financeRag({ year: '2016-17', forecastPence, basisPence, basis: 'baseline' });
-
-describe('finance RAG boundaries (95 / 85 / 105 %)', () => {
-  it.each([
-    [105_001, 'red'], // just above 105 %: overspend
-    [105_000, 'green'], // exactly 105 %
-    [100_000, 'green'],
-    [95_000, 'green'], // exactly 95 %
-    [94_999, 'amber'], // a penny below 95 %
-    [85_000, 'amber'], // exactly 85 %
-    [84_999, 'red'], // a penny below 85 %
-    [0, 'red'],
-  ])('forecast %i pence of 100,000 → %s', (f, rag) => {
-    expect(fin(f).rag).toBe(rag);
-  });
-
-  it('explains with the numbers', () => {
-    const r = fin(94_999);
-    expect(r.numbers).toEqual({ year: '2016-17', forecast: '949.99', baseline: '1000.00', share: '94.9%' });
-    expect(r.explanation).toBe('forecast £949.99 is 94.9% of the baseline £1000.00 for 2016-17: between 85% and 95%');
-  });
-
-  it('nothing planned and nothing forecast is not judged; spend against nothing is overspend', () => {
-    expect(fin(0, 0).rag).toBe('none');
-    expect(fin(1, 0).rag).toBe('red');
-  });
-
-  it('uses per-programme thresholds', () => {
-    const t = thresholdsOf({ financeGreenMin: 90 });
-    expect(financeRag({ year: '2016-17', forecastPence: 90, basisPence: 100, basis: 'allocation' }, t).rag).toBe(
-      'green',
-    );
-    expect(t.financeAmberMin).toBe(85);
-  });
-
-  it('is exact on large sums (no float rounding at the 95 % line)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 40 }), (b) => {
-        const at95 = (b * 95) / 100;
-        if (Number.isInteger(at95)) {
-          expect(fin(at95, b).rag).toBe('green');
-          expect(fin(at95 - 1, b).rag).toBe('amber');
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
-});
 
 describe('milestone RAG boundaries (0 / 1 / 90 / 91 days, past forecast without actual)', () => {
   const end = '2016-12-31';
@@ -82,16 +33,64 @@ describe('milestone RAG boundaries (0 / 1 / 90 / 91 days, past forecast without 
   it('a forecast date before the end of the reporting quarter with no actual is red', () => {
     const r = m('2016-12-30', null, '2017-01-01');
     expect(r.rag).toBe('red');
-    expect(r.explanation).toContain('before the end of the reporting quarter (2016-12-31)');
+    expect(r.explanation).toBe(
+      'overdue: forecast date 2016-12-30 is before the end of the reporting quarter (2016-12-31) and no actual date is recorded',
+    );
   });
 
   it('a forecast on the last day of the reporting quarter is not yet past', () => {
     expect(m('2016-12-31', null, '2016-12-31').rag).toBe('green');
   });
 
-  it('an actual date is judged against the baseline instead', () => {
-    expect(m('2016-10-01', '2016-10-01', '2016-09-01').rag).toBe('amber');
-    expect(m('2016-06-01', '2016-06-01', '2016-09-01').rag).toBe('green');
+  it('complete is blue however late; the lateness stays in the numbers and the words (BRAG)', () => {
+    const late = m('2016-10-01', '2016-10-01', '2016-09-01');
+    expect(late.rag).toBe('blue');
+    expect(late.numbers.slipDays).toBe(30);
+    expect(late.explanation).toBe('complete on 2016-10-01, 30 days after the baseline 2016-09-01 (late, but complete)');
+    // A year late: still blue, never red for ever.
+    expect(m('2017-09-01', '2016-09-01', '2015-09-01').rag).toBe('blue');
+    expect(m('2016-06-01', '2016-06-01', '2016-09-01').explanation).toBe(
+      'complete on 2016-06-01, on or before the baseline 2016-09-01',
+    );
+    expect(
+      milestoneRag({
+        baselineDate: '2016-09-01',
+        forecastDate: '2016-09-01',
+        actualDate: null,
+        reportingQuarterEnd: end,
+        status: 'complete',
+      }),
+    ).toMatchObject({ rag: 'blue', explanation: 'complete (no actual date recorded)' });
+  });
+
+  it('a deal commitment with no recorded status is grey "not recorded", not red; a recorded one is judged', () => {
+    const c = (forecastDate: string | null, actualDate: string | null = null) =>
+      milestoneRag({
+        baselineDate: '2015-03-31',
+        forecastDate,
+        actualDate,
+        reportingQuarterEnd: end,
+        commitment: true,
+      });
+    // As loaded: forecast is the deal's own date, passed, nothing recorded.
+    expect(c('2015-03-31')).toMatchObject({
+      rag: 'grey',
+      explanation: "not recorded: the deal's date 2015-03-31 has passed and no completion or new forecast is recorded",
+    });
+    expect(c(null).rag).toBe('grey');
+    // Someone recorded a new forecast that has also passed: overdue, red.
+    expect(c('2016-06-30').rag).toBe('red');
+    expect(c('2015-03-31', '2015-03-20').rag).toBe('blue');
+    // Not yet due: judged like any milestone.
+    expect(
+      milestoneRag({
+        baselineDate: '2017-03-31',
+        forecastDate: '2017-03-31',
+        actualDate: null,
+        reportingQuarterEnd: end,
+        commitment: true,
+      }).rag,
+    ).toBe('green');
   });
 
   it('no baseline is not judged; cancelled is not judged', () => {
@@ -146,10 +145,12 @@ describe('output RAG boundaries (90 / 75 %)', () => {
   });
 });
 
+const res = (rag: 'green' | 'amber' | 'red') => ({ rag, rule: 'r', numbers: {}, explanation: rag }) as const;
+
 describe('overall RAG', () => {
-  const g = fin(100_000);
-  const a = fin(90_000);
-  const r = fin(10_000);
+  const g = res('green');
+  const a = res('amber');
+  const r = res('red');
   it('is the worst of three, none ignored', () => {
     expect(
       overallRag(
@@ -164,20 +165,108 @@ describe('overall RAG', () => {
     expect(o).toMatchObject({ rag: 'amber', computed: 'red', overridden: true });
     expect(o.explanation).toBe('overridden to amber (computed red): recovery plan agreed');
   });
-  it('combine keeps counts and the worst reason', () => {
-    const c = combine('milestones', [g, a, r]);
+  it('a withdrawn project has no RAG; a completed project is blue', () => {
+    const w = overallRag({ finance: r, milestones: r, outputs: r }, { rag: null, reason: null }, 'withdrawn');
+    expect(w).toMatchObject({ rag: 'none', computed: 'none', overridden: false });
+    expect(w.explanation).toBe('withdrawn: no RAG (its spend stays counted as spent)');
+    expect(overallRag({ finance: g, milestones: a, outputs: g }, { rag: null, reason: null }, 'complete').rag).toBe(
+      'blue',
+    );
+    expect(overallRag({ finance: g, milestones: a, outputs: g }, { rag: null, reason: null }, 'in_delivery').rag).toBe(
+      'amber',
+    );
+  });
+  it('combine keeps counts and the worst reason; blue never makes anything worse, grey is counted apart', () => {
+    const blue = { rag: 'blue', rule: 'r', numbers: {}, explanation: 'done' } as const;
+    const grey = { rag: 'grey', rule: 'r', numbers: {}, explanation: 'not recorded' } as const;
+    const c = combine('milestones', [g, a, r, blue]);
     expect(c.rag).toBe('red');
-    expect(c.numbers).toEqual({ green: 1, amber: 1, red: 1, items: 3 });
+    expect(c.numbers).toEqual({ blue: 1, green: 1, amber: 1, red: 1, items: 4 });
+    expect(combine('milestones', [blue, blue]).rag).toBe('blue');
+    expect(combine('milestones', [blue, g]).rag).toBe('green');
+    expect(combine('milestones', [grey, grey])).toMatchObject({
+      rag: 'grey',
+      explanation: '2 of 2 not recorded',
+    });
     expect(worst([])).toBe('none');
+    expect(worst(['grey', 'blue'])).toBe('blue');
   });
   it('defaults are DESIGN.md', () => {
     expect(DEFAULT_THRESHOLDS).toEqual({
       financeGreenMin: 95,
       financeAmberMin: 85,
-      financeOverspendAbove: 105,
+      financeOverspendAbove: 100,
+      slippageAmberAbove: 10,
+      slippageRedAbove: 25,
       milestoneAmberMaxDays: 90,
       outputGreenMin: 90,
       outputAmberMin: 75,
     });
+  });
+});
+
+describe('output targets by their due date (the deal\'s "by 2021" is 2021-03-31)', () => {
+  const jobs = (asOf: string, delivered: number, forecast: number | null) =>
+    outputRag({ metric: 'JOBS_CREATED', target: 5000, forecast, delivered, dueDate: '2021-03-31', asOf });
+  it.each([
+    // before the due date: judged on the forecast, delivered is progress, never "not met"
+    ['2016-12-31', 102, 5000, 'green', 'not_yet_due'],
+    ['2016-12-31', 102, 4500, 'green', 'not_yet_due'], // exactly 90 %
+    ['2016-12-31', 102, 4499, 'amber', 'not_yet_due'],
+    ['2016-12-31', 102, 3749, 'red', 'not_yet_due'],
+    ['2021-03-30', 4999, 5000, 'green', 'not_yet_due'],
+    // from the due date: delivered against the target
+    ['2021-03-31', 5000, 5000, 'green', 'met'],
+    ['2021-03-31', 4999, 6000, 'green', 'not_met'], // 99.98 %: green, but not met
+    ['2021-06-30', 3749, 6000, 'red', 'not_met'],
+  ])('as of %s, delivered %i, forecast %i → %s, %s', (asOf, d, f, rag, status) => {
+    const r = jobs(asOf, d, f);
+    expect(r.rag).toBe(rag);
+    expect(r.numbers.status).toBe(status);
+  });
+
+  it('in 2016, 102 delivered of "at least 5,000 by 2021" is progress, not "not met"', () => {
+    expect(jobs('2016-12-31', 102, 5000).explanation).toBe(
+      'JOBS_CREATED (not yet due: due 2021-03-31): forecast 5000 is 100.0% of the target 5000: at least 90%; delivered so far 102 (progress, to the end of the last submitted quarter)',
+    );
+    expect(jobs('2016-12-31', 102, 5000).explanation).not.toMatch(/not met/);
+  });
+
+  it('after the due date it says met or not met with the delivered figure', () => {
+    expect(jobs('2021-06-30', 3749, 6000).explanation).toBe(
+      'JOBS_CREATED: due 2021-03-31, delivered 3749 is 74.9% of the target 5000: not met (below 75%)',
+    );
+  });
+});
+
+describe('one count of late milestones (dashboard, briefing and return)', () => {
+  it('counts overdue and slipped open project milestones as late; completed late apart; commitments apart', () => {
+    const end = '2016-12-31';
+    const st = (baselineDate: string, forecastDate: string, actualDate: string | null, commitment = false) => ({
+      state: milestoneState({ baselineDate, forecastDate, actualDate, reportingQuarterEnd: end, commitment }).state,
+      commitment,
+    });
+    const t = tallyMilestones([
+      st('2016-06-01', '2016-06-01', '2016-06-01'), // complete on time
+      st('2016-06-01', '2016-07-01', '2016-07-01'), // complete 30 days late: blue, not late
+      st('2016-06-01', '2016-11-01', null), // forecast passed, nothing done: overdue
+      st('2017-01-01', '2017-02-01', null), // slipped, not yet reached
+      st('2017-01-01', '2017-01-01', null), // on time
+      st('2015-03-31', '2015-03-31', null, true), // deal commitment, as loaded: not recorded
+      st('2015-09-30', '2016-03-31', null, true), // deal commitment with a recorded forecast, passed: overdue
+    ]);
+    expect(t).toEqual({
+      projectMilestones: 5,
+      overdue: 1,
+      slipped: 1,
+      late: 2,
+      completeLate: 1,
+      commitments: 2,
+      commitmentsNotRecorded: 1,
+      commitmentsOverdue: 1,
+    });
+    expect(lateSentence(t)).toBe(
+      '2 of 5 project milestones are late: 1 overdue (forecast date passed, not done) and 1 slipped past the baseline (forecast not yet reached); 1 more was completed late (blue: complete); deal commitments are counted apart: 1 of 2 not recorded (grey), 1 overdue.',
+    );
   });
 });

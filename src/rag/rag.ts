@@ -1,146 +1,136 @@
 /**
- * The RAG rules of DESIGN.md as pure functions. Each answers "why": the rule applied, the
- * numbers it used and a sentence. Shares are compared with integer cross-multiplication
- * (BigInt), so 95 % means exactly 95 %, never a float's idea of it.
+ * The RAG rules of DESIGN.md ("Default RAG rules") as pure functions. Each answers "why": the
+ * rule applied, the numbers it used and a sentence. LEPs report BRAG: blue is complete.
  */
 import { daysBetween } from '../common/fiscal';
-import { formatPounds } from '../common/money';
+import {
+  atLeast,
+  pct,
+  type Rag,
+  type RagOrNone,
+  type RagResult,
+  type RagThresholds,
+  DEFAULT_THRESHOLDS,
+  worst,
+} from './rag-core';
 
-export type Rag = 'green' | 'amber' | 'red';
-/** `none` when there is nothing to judge (no baseline, no target): never a fake colour. */
-export type RagOrNone = Rag | 'none';
+export * from './rag-core';
+export { financeRag, overspendRag, riskToSpendRag, slippageRag, movedToLaterYears } from './finance';
+export type { FinanceInput, FinanceResult, OutturnLine, SlippageFigures } from './finance';
 
-export interface RagResult {
-  rag: RagOrNone;
-  rule: string;
-  numbers: Record<string, string | number | null>;
-  explanation: string;
+export interface MilestoneInput {
+  baselineDate: string | null;
+  forecastDate: string | null;
+  actualDate: string | null;
+  reportingQuarterEnd: string;
+  /** open unless given; an actual date also means complete. */
+  status?: 'open' | 'complete' | 'cancelled';
+  /** @deprecated use status: 'cancelled' */
+  cancelled?: boolean;
+  /** A programme-level deal commitment (counted apart from project milestones). */
+  commitment?: boolean;
 }
 
-export interface RagThresholds {
-  /** Finance: forecast/allocation at or above this percentage is green. */
-  financeGreenMin: number;
-  /** Finance: at or above this (and below green) is amber; below is red. */
-  financeAmberMin: number;
-  /** Finance: above this percentage is red (overspend). */
-  financeOverspendAbove: number;
-  /** Milestones: a slip of 1..this many days is amber; more is red. */
-  milestoneAmberMaxDays: number;
-  /** Outputs: forecast/target at or above this percentage is green. */
-  outputGreenMin: number;
-  /** Outputs: at or above this (and below green) is amber; below is red. */
-  outputAmberMin: number;
-}
-
-export const DEFAULT_THRESHOLDS: RagThresholds = {
-  financeGreenMin: 95,
-  financeAmberMin: 85,
-  financeOverspendAbove: 105,
-  milestoneAmberMaxDays: 90,
-  outputGreenMin: 90,
-  outputAmberMin: 75,
-};
-
-/** A programme's stored thresholds over the defaults (unknown keys ignored). */
-export function thresholdsOf(stored: Record<string, number> | null | undefined): RagThresholds {
-  const out = { ...DEFAULT_THRESHOLDS };
-  for (const k of Object.keys(DEFAULT_THRESHOLDS) as (keyof RagThresholds)[]) {
-    const v = stored?.[k];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = v;
-  }
-  return out;
-}
-
-/** Problems with a proposed set of thresholds (empty when it is consistent). */
-export function thresholdProblems(t: RagThresholds): { field: string; problem: string }[] {
-  const p: { field: string; problem: string }[] = [];
-  if (!(t.financeAmberMin <= t.financeGreenMin))
-    p.push({ field: 'financeAmberMin', problem: 'must not exceed financeGreenMin' });
-  if (!(t.financeGreenMin <= t.financeOverspendAbove))
-    p.push({ field: 'financeOverspendAbove', problem: 'must be at least financeGreenMin' });
-  if (!(t.outputAmberMin <= t.outputGreenMin))
-    p.push({ field: 'outputAmberMin', problem: 'must not exceed outputGreenMin' });
-  return p;
-}
-
-const RANK: Record<RagOrNone, number> = { none: 0, green: 1, amber: 2, red: 3 };
-
-export function worst(rags: RagOrNone[]): RagOrNone {
-  return rags.reduce<RagOrNone>((w, r) => (RANK[r] > RANK[w] ? r : w), 'none');
-}
-
-/** value/base as a percentage string with one decimal (display only). */
-function pct(value: number, base: number): string {
-  if (base === 0) return 'n/a';
-  const tenths = (BigInt(value) * 1000n) / BigInt(base);
-  const s = tenths.toString().padStart(2, '0');
-  return `${s.slice(0, -1)}.${s.slice(-1)}%`;
-}
-
-/** value/base >= percent/100, exactly. */
-function atLeast(value: number, base: number, percent: number): boolean {
-  return BigInt(value) * 100n >= BigInt(percent) * BigInt(base);
-}
-
-function above(value: number, base: number, percent: number): boolean {
-  return BigInt(value) * 100n > BigInt(percent) * BigInt(base);
-}
+/** How a milestone stands, for counting: the dashboard and the return count with this one function. */
+export type MilestoneState =
+  | 'cancelled'
+  | 'complete_on_time'
+  | 'complete_late'
+  | 'overdue'
+  | 'slipped'
+  | 'on_time'
+  | 'not_recorded'
+  | 'not_judged';
 
 /**
- * Finance: the latest forecast spend for the reporting year as a share of that year's
- * allocation (or of its baseline profile where the allocation is unprofiled).
+ * The state of one milestone at the end of the reporting quarter. Complete is complete however
+ * late. A deal commitment still open exactly as loaded (no actual, forecast still the deal's own
+ * date) whose date has passed has no recorded status: `not_recorded`, not overdue.
  */
-export function financeRag(
-  input: { year: string; forecastPence: number; basisPence: number; basis: 'allocation' | 'baseline' },
-  t: RagThresholds = DEFAULT_THRESHOLDS,
-): RagResult {
-  const rule = `finance: forecast for ${input.year} / ${input.basis === 'allocation' ? 'allocation' : 'baseline profile'} for ${input.year}: >= ${t.financeGreenMin}% green, ${t.financeAmberMin}-${t.financeGreenMin}% amber, < ${t.financeAmberMin}% red, > ${t.financeOverspendAbove}% red (overspend)`;
-  const numbers = {
-    year: input.year,
-    forecast: formatPounds(input.forecastPence),
-    [input.basis]: formatPounds(input.basisPence),
-    share: pct(input.forecastPence, input.basisPence),
+export function milestoneState(x: MilestoneInput): { state: MilestoneState; slipDays: number | null } {
+  const status = x.cancelled ? 'cancelled' : (x.status ?? 'open');
+  const compared = x.actualDate ?? x.forecastDate;
+  const slipDays = x.baselineDate && compared ? daysBetween(x.baselineDate, compared) : null;
+  if (status === 'cancelled') return { state: 'cancelled', slipDays };
+  if (x.actualDate || status === 'complete')
+    return { state: slipDays !== null && slipDays > 0 ? 'complete_late' : 'complete_on_time', slipDays };
+  const passed = !x.forecastDate || x.forecastDate < x.reportingQuarterEnd;
+  if (x.commitment && passed && (x.forecastDate === null || x.forecastDate === x.baselineDate))
+    return { state: 'not_recorded', slipDays };
+  if (x.forecastDate && x.forecastDate < x.reportingQuarterEnd) return { state: 'overdue', slipDays };
+  if (slipDays === null) return { state: 'not_judged', slipDays };
+  return { state: slipDays > 0 ? 'slipped' : 'on_time', slipDays };
+}
+
+export interface MilestoneTally {
+  /** Project milestones (cancelled ones left out). */
+  projectMilestones: number;
+  /** Open, forecast date passed with nothing done (the return's MILESTONE_OVERDUE). */
+  overdue: number;
+  /** Open, forecast after the baseline but not yet passed (the return's MILESTONE_SLIPPED). */
+  slipped: number;
+  /** overdue + slipped: the dashboard's "late". */
+  late: number;
+  /** Complete, after the baseline: blue, not late, but the lateness is kept. */
+  completeLate: number;
+  /** Deal commitments, counted apart from project milestones. */
+  commitments: number;
+  commitmentsNotRecorded: number;
+  commitmentsOverdue: number;
+}
+
+/** One count of late milestones for the dashboard, the briefing and the return. */
+export function tallyMilestones(items: { state: MilestoneState; commitment: boolean }[]): MilestoneTally {
+  const t: MilestoneTally = {
+    projectMilestones: 0,
+    overdue: 0,
+    slipped: 0,
+    late: 0,
+    completeLate: 0,
+    commitments: 0,
+    commitmentsNotRecorded: 0,
+    commitmentsOverdue: 0,
   };
-  const f = input.forecastPence;
-  const b = input.basisPence;
-  if (b === 0) {
-    if (f === 0) return { rag: 'none', rule, numbers, explanation: `nothing is planned or forecast for ${input.year}` };
-    return {
-      rag: 'red',
-      rule,
-      numbers,
-      explanation: `£${numbers.forecast} is forecast for ${input.year} against no ${input.basis}: overspend`,
-    };
+  for (const x of items) {
+    if (x.state === 'cancelled') continue;
+    if (x.commitment) {
+      t.commitments++;
+      if (x.state === 'not_recorded') t.commitmentsNotRecorded++;
+      if (x.state === 'overdue') t.commitmentsOverdue++;
+      continue;
+    }
+    t.projectMilestones++;
+    if (x.state === 'overdue') t.overdue++;
+    if (x.state === 'slipped') t.slipped++;
+    if (x.state === 'complete_late') t.completeLate++;
   }
-  const say = (rag: Rag, why: string): RagResult => ({
-    rag,
-    rule,
-    numbers,
-    explanation: `forecast £${numbers.forecast} is ${numbers.share} of the ${input.basis} £${formatPounds(b)} for ${input.year}: ${why}`,
-  });
-  if (above(f, b, t.financeOverspendAbove)) return say('red', `above ${t.financeOverspendAbove}% (overspend)`);
-  if (atLeast(f, b, t.financeGreenMin)) return say('green', `at least ${t.financeGreenMin}%`);
-  if (atLeast(f, b, t.financeAmberMin)) return say('amber', `between ${t.financeAmberMin}% and ${t.financeGreenMin}%`);
-  return say('red', `below ${t.financeAmberMin}% (underspend)`);
+  t.late = t.overdue + t.slipped;
+  return t;
+}
+
+/** The same sentence wherever late milestones are counted, saying what each number counts. */
+export function lateSentence(t: MilestoneTally): string {
+  const s = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const parts = [
+    `${t.late} of ${t.projectMilestones} project milestones are late: ${t.overdue} overdue (forecast date passed, not done) and ${t.slipped} slipped past the baseline (forecast not yet reached)`,
+  ];
+  if (t.completeLate) parts.push(`${s(t.completeLate, 'more was', 'more were')} completed late (blue: complete)`);
+  if (t.commitments)
+    parts.push(
+      `deal commitments are counted apart: ${t.commitmentsNotRecorded} of ${t.commitments} not recorded (grey)${t.commitmentsOverdue ? `, ${t.commitmentsOverdue} overdue` : ''}`,
+    );
+  return `${parts.join('; ')}.`;
 }
 
 /**
- * Milestones: forecast (or actual) date against the baseline date. A forecast date before the
- * end of the reporting quarter with no actual is red: it has passed and nothing happened.
+ * Milestones (BRAG): complete is blue, however late (the lateness stays in the numbers and the
+ * words). Open: forecast vs baseline, on time green, 1..N days amber, more red; a forecast date
+ * before the end of the reporting quarter with no actual is red "overdue". A deal commitment with
+ * no recorded status is grey "not recorded".
  */
-export function milestoneRag(
-  input: {
-    baselineDate: string | null;
-    forecastDate: string | null;
-    actualDate: string | null;
-    reportingQuarterEnd: string;
-    cancelled?: boolean;
-  },
-  t: RagThresholds = DEFAULT_THRESHOLDS,
-): RagResult {
-  const rule = `milestones: forecast vs baseline: on time green, slipped 1-${t.milestoneAmberMaxDays} days amber, > ${t.milestoneAmberMaxDays} days or a forecast date before ${input.reportingQuarterEnd} (end of the reporting quarter) with no actual red`;
-  const compared = input.actualDate ?? input.forecastDate;
-  const slip = input.baselineDate && compared ? daysBetween(input.baselineDate, compared) : null;
+export function milestoneRag(input: MilestoneInput, t: RagThresholds = DEFAULT_THRESHOLDS): RagResult {
+  const rule = `milestones (BRAG): complete blue however late; open: forecast vs baseline on time green, slipped 1-${t.milestoneAmberMaxDays} days amber, > ${t.milestoneAmberMaxDays} days red, a forecast date before ${input.reportingQuarterEnd} (end of the reporting quarter) with no actual red (overdue); a deal commitment with no recorded status grey (not recorded)`;
+  const { state, slipDays: slip } = milestoneState(input);
   const numbers = {
     baselineDate: input.baselineDate,
     forecastDate: input.forecastDate,
@@ -148,56 +138,126 @@ export function milestoneRag(
     reportingQuarterEnd: input.reportingQuarterEnd,
     slipDays: slip,
   };
-  if (input.cancelled) return { rag: 'none', rule, numbers, explanation: 'cancelled: not judged' };
-  if (!input.actualDate && input.forecastDate && input.forecastDate < input.reportingQuarterEnd) {
-    return {
-      rag: 'red',
-      rule,
-      numbers,
-      explanation: `forecast date ${input.forecastDate} is before the end of the reporting quarter (${input.reportingQuarterEnd}) and no actual date is recorded`,
-    };
+  const say = (rag: RagOrNone, explanation: string): RagResult => ({ rag, rule, numbers, explanation });
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  switch (state) {
+    case 'cancelled':
+      return say('none', 'cancelled: not judged');
+    case 'complete_late':
+      return say(
+        'blue',
+        `complete${input.actualDate ? ` on ${input.actualDate}` : ''}, ${days(slip!)} after the baseline ${input.baselineDate} (late, but complete)`,
+      );
+    case 'complete_on_time':
+      return say(
+        'blue',
+        input.actualDate
+          ? `complete on ${input.actualDate}${input.baselineDate ? `, on or before the baseline ${input.baselineDate}` : ''}`
+          : 'complete (no actual date recorded)',
+      );
+    case 'not_recorded':
+      return say(
+        'grey',
+        `not recorded: the deal's date ${input.baselineDate ?? '(none)'} has passed and no completion or new forecast is recorded`,
+      );
+    case 'overdue':
+      return say(
+        'red',
+        `overdue: forecast date ${input.forecastDate} is before the end of the reporting quarter (${input.reportingQuarterEnd}) and no actual date is recorded`,
+      );
+    case 'not_judged':
+      return say('none', input.baselineDate ? 'no forecast date' : 'no baseline date to compare with');
+    default: {
+      const which = `forecast ${input.forecastDate}`;
+      if (slip! <= 0) return say('green', `${which} is on or before the baseline ${input.baselineDate}`);
+      if (slip! <= t.milestoneAmberMaxDays)
+        return say(
+          'amber',
+          `${which} is ${days(slip!)} after the baseline ${input.baselineDate} (1-${t.milestoneAmberMaxDays} days: amber)`,
+        );
+      return say(
+        'red',
+        `${which} is ${slip} days after the baseline ${input.baselineDate} (more than ${t.milestoneAmberMaxDays} days: red)`,
+      );
+    }
   }
-  if (!input.baselineDate) return { rag: 'none', rule, numbers, explanation: 'no baseline date to compare with' };
-  if (slip === null) return { rag: 'none', rule, numbers, explanation: 'no forecast or actual date' };
-  const which = input.actualDate ? `actual ${input.actualDate}` : `forecast ${input.forecastDate}`;
-  if (slip <= 0)
-    return { rag: 'green', rule, numbers, explanation: `${which} is on or before the baseline ${input.baselineDate}` };
-  if (slip <= t.milestoneAmberMaxDays)
-    return {
-      rag: 'amber',
-      rule,
-      numbers,
-      explanation: `${which} is ${slip} day${slip === 1 ? '' : 's'} after the baseline ${input.baselineDate} (1-${t.milestoneAmberMaxDays} days: amber)`,
-    };
-  return {
-    rag: 'red',
-    rule,
-    numbers,
-    explanation: `${which} is ${slip} days after the baseline ${input.baselineDate} (more than ${t.milestoneAmberMaxDays} days: red)`,
-  };
 }
 
-/** Outputs: the latest forecast of the final total against the target. Values in stored units; `display` formats them. */
-export function outputRag(
-  input: { metric: string; forecast: number | null; target: number | null; display?: (v: number) => string | number },
-  t: RagThresholds = DEFAULT_THRESHOLDS,
-): RagResult {
+export interface OutputInput {
+  metric: string;
+  /** Latest forecast of the final total. */
+  forecast: number | null;
+  target: number | null;
+  /** Delivered to the end of the last submitted quarter (progress before the due date). */
+  delivered?: number | null;
+  /** The target's due date (the deal's "by 2021": 2021-03-31); absent: judged on forecast. */
+  dueDate?: string | null;
+  /** The date judged at (end of the reporting quarter). */
+  asOf?: string;
+  display?: (v: number) => string | number;
+}
+
+/**
+ * Outputs: before the due date the target is `not_yet_due`, the RAG compares the latest forecast
+ * of the final total with the target and delivered-so-far is progress, never "not met". From the
+ * due date on, delivered against the target: met or not met.
+ */
+export function outputRag(input: OutputInput, t: RagThresholds = DEFAULT_THRESHOLDS): RagResult {
   const show = input.display ?? ((v: number) => v);
-  const rule = `outputs: forecast final total / target: >= ${t.outputGreenMin}% green, ${t.outputAmberMin}-${t.outputGreenMin}% amber, < ${t.outputAmberMin}% red`;
+  const due = !!input.dueDate && !!input.asOf && input.asOf >= input.dueDate;
+  const rule = due
+    ? `outputs (due ${input.dueDate}): delivered / target: >= ${t.outputGreenMin}% green, ${t.outputAmberMin}-${t.outputGreenMin}% amber, < ${t.outputAmberMin}% red; met when delivered reaches the target`
+    : `outputs${input.dueDate ? ` (not yet due: due ${input.dueDate})` : ''}: forecast final total / target: >= ${t.outputGreenMin}% green, ${t.outputAmberMin}-${t.outputGreenMin}% amber, < ${t.outputAmberMin}% red; delivered so far is progress`;
+  const delivered = input.delivered ?? null;
+  const judged = due ? delivered : input.forecast;
+  const status = !input.dueDate
+    ? null
+    : !due
+      ? 'not_yet_due'
+      : (delivered ?? 0) >= (input.target ?? 0)
+        ? 'met'
+        : 'not_met';
   const numbers = {
     metric: input.metric,
     forecast: input.forecast === null ? null : show(input.forecast),
     target: input.target === null ? null : show(input.target),
-    share: input.forecast !== null && input.target ? pct(input.forecast, input.target) : null,
+    delivered: delivered === null ? null : show(delivered),
+    dueDate: input.dueDate ?? null,
+    status,
+    share: judged !== null && input.target ? pct(judged, input.target) : null,
   };
   if (!input.target) return { rag: 'none', rule, numbers, explanation: `${input.metric}: no target` };
+  const progress =
+    delivered === null
+      ? ''
+      : `; delivered so far ${String(show(delivered))} (progress, to the end of the last submitted quarter)`;
+  if (due) {
+    const d = delivered ?? 0;
+    const head = `${input.metric}: due ${input.dueDate}, delivered ${String(show(d))} is ${pct(d, input.target)} of the target ${String(numbers.target)}`;
+    const say = (rag: Rag, why: string): RagResult => ({
+      rag,
+      rule,
+      numbers,
+      explanation: `${head}: ${status === 'met' ? 'met' : 'not met'}${why}`,
+    });
+    if (atLeast(d, input.target, t.outputGreenMin)) return say('green', '');
+    if (atLeast(d, input.target, t.outputAmberMin))
+      return say('amber', ` (between ${t.outputAmberMin}% and ${t.outputGreenMin}%)`);
+    return say('red', ` (below ${t.outputAmberMin}%)`);
+  }
+  const when = input.dueDate ? ` (not yet due: due ${input.dueDate})` : '';
   if (input.forecast === null)
-    return { rag: 'none', rule, numbers, explanation: `${input.metric}: no forecast of the final total yet` };
+    return {
+      rag: 'none',
+      rule,
+      numbers,
+      explanation: `${input.metric}${when}: no forecast of the final total yet${progress}`,
+    };
   const say = (rag: Rag, why: string): RagResult => ({
     rag,
     rule,
     numbers,
-    explanation: `${input.metric}: forecast ${String(numbers.forecast)} is ${numbers.share} of the target ${String(numbers.target)}: ${why}`,
+    explanation: `${input.metric}${when}: forecast ${String(numbers.forecast)} is ${numbers.share} of the target ${String(numbers.target)}: ${why}${progress}`,
   });
   if (atLeast(input.forecast, input.target, t.outputGreenMin)) return say('green', `at least ${t.outputGreenMin}%`);
   if (atLeast(input.forecast, input.target, t.outputAmberMin))
@@ -205,56 +265,85 @@ export function outputRag(
   return say('red', `below ${t.outputAmberMin}%`);
 }
 
-/** The worst of several results of one kind, keeping the worst one's reason. */
+/** The worst of several results of one kind, keeping the worst one's reason. All complete: blue. */
 export function combine(kind: string, results: RagResult[]): RagResult {
-  const judged = results.filter((r) => r.rag !== 'none');
+  const judged = results.filter((r) => r.rag !== 'none' && r.rag !== 'grey');
+  const grey = results.filter((r) => r.rag === 'grey').length;
   if (!judged.length)
     return {
-      rag: 'none',
+      rag: grey ? 'grey' : 'none',
       rule: `${kind}: worst of its items`,
-      numbers: { items: results.length },
-      explanation: results.length ? `no ${kind} item can be judged yet` : `no ${kind} items`,
+      numbers: { items: results.length, ...(grey ? { grey } : {}) },
+      explanation: grey
+        ? `${grey} of ${results.length} not recorded`
+        : results.length
+          ? `no ${kind} item can be judged yet`
+          : `no ${kind} items`,
     };
   const w = worst(judged.map((r) => r.rag));
   const first = judged.find((r) => r.rag === w)!;
-  const counts = { green: 0, amber: 0, red: 0 };
-  for (const r of judged) counts[r.rag as Rag]++;
+  const counts: Record<string, number> = { blue: 0, green: 0, amber: 0, red: 0 };
+  for (const r of judged) counts[r.rag]++;
   return {
     rag: w,
-    rule: `${kind}: worst of its items`,
+    rule: `${kind}: worst of its items (blue: complete)`,
     numbers: { ...counts, items: results.length },
-    explanation: `${counts.red} red, ${counts.amber} amber, ${counts.green} green; worst: ${first.explanation}`,
+    explanation: `${counts.red} red, ${counts.amber} amber, ${counts.green} green, ${counts.blue} blue (complete); worst: ${first.explanation}`,
   };
 }
 
-/** Overall project RAG: the worst of finance, milestones and outputs, unless overridden with a reason. */
+/**
+ * Overall project RAG: the worst of finance, milestones and outputs that apply; a completed
+ * project is blue; a withdrawn project has none. A user override with a reason wins and is shown
+ * beside the computed one.
+ */
 export function overallRag(
   parts: { finance: RagResult; milestones: RagResult; outputs: RagResult },
   override: { rag: Rag | null; reason: string | null },
+  projectStatus?: string,
 ): RagResult & { computed: RagOrNone; overridden: boolean } {
-  const computed = worst([parts.finance.rag, parts.milestones.rag, parts.outputs.rag]);
   const numbers = {
     finance: parts.finance.rag,
     milestones: parts.milestones.rag,
     outputs: parts.outputs.rag,
-    computed,
+    projectStatus: projectStatus ?? null,
   };
+  if (projectStatus === 'withdrawn')
+    return {
+      rag: 'none',
+      computed: 'none',
+      overridden: false,
+      rule: 'overall: a withdrawn project has no RAG',
+      numbers,
+      explanation: 'withdrawn: no RAG (its spend stays counted as spent)',
+    };
+  const computed =
+    projectStatus === 'complete' ? 'blue' : worst([parts.finance.rag, parts.milestones.rag, parts.outputs.rag]);
   if (override.rag) {
     return {
       rag: override.rag,
       computed,
       overridden: true,
       rule: 'overall: overridden by a user with a reason',
-      numbers,
+      numbers: { ...numbers, computed },
       explanation: `overridden to ${override.rag} (computed ${computed}): ${override.reason ?? ''}`,
     };
   }
+  if (projectStatus === 'complete')
+    return {
+      rag: 'blue',
+      computed,
+      overridden: false,
+      rule: 'overall: a completed project is blue',
+      numbers: { ...numbers, computed },
+      explanation: 'complete: blue',
+    };
   return {
     rag: computed,
     computed,
     overridden: false,
-    rule: 'overall: worst of finance, milestones and outputs',
-    numbers,
+    rule: 'overall: worst of finance, milestones and outputs (blue: complete)',
+    numbers: { ...numbers, computed },
     explanation: `finance ${parts.finance.rag}, milestones ${parts.milestones.rag}, outputs ${parts.outputs.rag}: worst is ${computed}`,
   };
 }

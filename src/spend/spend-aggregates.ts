@@ -85,7 +85,13 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
   return { quarter, version: rv.version, reason: null, forecasts };
 }
 
-export type LineAggregate = SpendAggregate & { projectId: number; allocationYearPence: number; yearProfiled: boolean };
+export type LineAggregate = SpendAggregate & {
+  projectId: number;
+  allocationYearPence: number;
+  yearProfiled: boolean;
+  /** Latest forecast for the quarters after the reporting year (slippage since the last return). */
+  forecastLaterPence: number;
+};
 
 /** Everything the spend figures and the finance RAG need, in three grouped queries (never one per project). */
 export async function spendAggregates(
@@ -113,6 +119,7 @@ export async function spendAggregates(
     .addSelect(`SUM(${outturnSql.forecast('s', ':cur')})`, 'forecastProgramme')
     .addSelect(`SUM(${outturnSql.forecastYear('s', ':cur', ':ys', ':ye')})`, 'forecastYear')
     .addSelect('SUM(s.forecast_pence)', 'latestForecastTotal')
+    .addSelect('SUM(CASE WHEN s.quarter > :ye THEN s.forecast_pence ELSE 0 END)', 'forecastLater')
     .addSelect(`SUM(${outturnSql.actualToDate('s', ':cur')})`, 'actualToDate')
     .addSelect(`SUM(${outturnSql.actualInQuarter('s', ':cur')})`, 'actualInQuarter')
     .where('s.programme_id = :p')
@@ -169,6 +176,7 @@ export async function spendAggregates(
         baselineYearPence: 0,
         forecastYearPence: 0,
         forecastProgrammePence: 0,
+        forecastLaterPence: 0,
         latestForecastTotalPence: 0,
         actualToDatePence: 0,
         actualInQuarterPence: 0,
@@ -192,6 +200,7 @@ export async function spendAggregates(
     l.baselineYearPence = toInt(r.baselineYear);
     l.forecastProgrammePence = toInt(r.forecastProgramme);
     l.forecastYearPence = toInt(r.forecastYear);
+    l.forecastLaterPence = toInt(r.forecastLater);
     l.latestForecastTotalPence = toInt(r.latestForecastTotal);
     l.actualToDatePence = toInt(r.actualToDate);
     l.actualInQuarterPence = toInt(r.actualInQuarter);

@@ -81,7 +81,7 @@ export class ChangesSinceService {
       const reached = milestones.filter(
         (x) => x.actualDate && x.actualDate >= quarterStart(q) && x.actualDate <= quarterEnd(q),
       );
-      const late = lateMilestones(milestones, quarterEnd(parseQuarter(reportingQuarter)));
+      const late = lateMilestones(milestones, quarterEnd(parseQuarter(reportingQuarter))).filter((l) => !l.done);
       const changes = await describeChanges(
         { m },
         p.id,

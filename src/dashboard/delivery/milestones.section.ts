@@ -2,6 +2,7 @@ import { daysBetween, parseQuarter, quarterEnd } from '../../common/fiscal';
 import { timelineChart, timelineTable, type TimelineData } from '../charts';
 import { html, raw } from '../html';
 import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
+import { lateSentence, milestoneState, tallyMilestones, type MilestoneTally } from '../../rag/rag';
 import { milestoneRows, type MilestoneRow } from './delivery.queries';
 import { csvHref, longDate, projectHref } from './links';
 
@@ -18,15 +19,19 @@ export interface LateMilestone {
   overdue: boolean;
 }
 
-/** Pure: milestones that slipped past their baseline, or whose forecast passed with nothing done; latest first. */
+/**
+ * Pure: milestones that slipped past their baseline, or whose forecast passed with nothing done,
+ * and those completed late (kept as history, marked done); latest first. Each carries its state
+ * from rag/, so the counts here and in the return are one count.
+ */
 export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEnd: string): LateMilestone[] {
   const out: LateMilestone[] = [];
   for (const r of rows) {
-    if (r.status === 'cancelled' || !r.baselineDate) continue;
+    if (!r.baselineDate) continue;
+    const { state, slipDays } = milestoneState(stateInput(r, reportingQuarterEnd));
+    if (state !== 'overdue' && state !== 'slipped' && state !== 'complete_late') continue;
     const latest = r.actualDate ?? r.forecastDate;
-    const slip = latest ? daysBetween(r.baselineDate, latest) : 0;
-    const overdue = !r.actualDate && !!r.forecastDate && r.forecastDate < reportingQuarterEnd;
-    if (slip <= 0 && !overdue) continue;
+    const slip = slipDays ?? 0;
     // Days late is the slip of the latest date; a passed forecast equal to its baseline counts to the quarter's end.
     const daysLate = slip > 0 ? slip : daysBetween(r.baselineDate, reportingQuarterEnd);
     out.push({
@@ -35,9 +40,9 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
       title: r.title,
       baselineDate: r.baselineDate,
       latestDate: latest,
-      done: !!r.actualDate,
+      done: state === 'complete_late',
       daysLate,
-      overdue,
+      overdue: state === 'overdue',
     });
   }
   return out.sort(
@@ -45,8 +50,30 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
   );
 }
 
+function stateInput(r: MilestoneRow, reportingQuarterEnd: string) {
+  return {
+    baselineDate: r.baselineDate,
+    forecastDate: r.forecastDate,
+    actualDate: r.actualDate,
+    reportingQuarterEnd,
+    status: r.status as 'open' | 'complete' | 'cancelled',
+    commitment: r.projectCode === null,
+  };
+}
+
+/** The one tally of rag/ over the rows (project milestones; commitments when the rows hold them). */
+export function milestoneTallyOf(rows: readonly MilestoneRow[], reportingQuarterEnd: string): MilestoneTally {
+  return tallyMilestones(
+    rows.map((r) => ({
+      state: milestoneState(stateInput(r, reportingQuarterEnd)).state,
+      commitment: r.projectCode === null,
+    })),
+  );
+}
+
 function words(l: LateMilestone, rqEnd: string): string {
-  if (l.done) return `Done on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
+  if (l.done)
+    return `Done on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date (complete: blue, not counted as late).`;
   if (l.overdue)
     return `Forecast ${longDate(l.latestDate)} has passed with no completion recorded by ${longDate(rqEnd)}; it was ${l.daysLate} days after the baseline date.`;
   return `Now expected on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
@@ -62,11 +89,12 @@ export const lateMilestonesSection: DashboardSectionProvider = {
     if (!rows.length) return null;
     const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
     const late = lateMilestones(rows, rqEnd);
+    const tally = milestoneTallyOf(rows, rqEnd);
     const illustrative = rows.some((r) => r.illustrative);
-    const body = html`<p>${late.length ? `${late.length} of ${rows.length} project milestones have slipped past their baseline date.` : `None of the ${rows.length} project milestones has slipped.`} Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
+    const body = html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
 ${
   late.length
-    ? html`<table id="late-milestones"><caption>Milestones that have slipped (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
+    ? html`<table id="late-milestones"><caption>Milestones late, or completed late (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
 <tbody>${late.map((l) => html`<tr><th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>`
     : ''
 }`;
@@ -75,7 +103,7 @@ ${
       heading: 'Late milestones',
       body,
       illustrative,
-      data: { milestones: rows.length, late },
+      data: { milestones: rows.length, late, tally },
     };
   },
 };
@@ -104,8 +132,9 @@ export const projectMilestonesSection: DashboardSectionProvider = {
       })),
       illustrative,
     };
-    const late = lateMilestones(rows, quarterEnd(parseQuarter(ctx.reportingQuarter)));
-    const body = html`<p>${late.length ? `${late.length} of ${rows.length} milestones have slipped: ${late.map((l) => `${l.title} (${l.daysLate} days)`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
+    const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
+    const late = lateMilestones(rows, rqEnd);
+    const body = html`<p>${late.length ? `${lateSentence(milestoneTallyOf(rows, rqEnd))} ${late.map((l) => `${l.title} (${l.daysLate} days${l.done ? ', complete' : ''})`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
 <figure aria-labelledby="fig-milestones"><figcaption id="fig-milestones"><strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(timelineChart(chart))}
 <ul class="legend"><li>◇ baseline</li><li>● forecast</li><li>■ actual</li></ul>${timelineTable(chart, csvHref(ctx, chart.id))}</figure>`;
     return {

@@ -10,9 +10,11 @@ export const RAG_WORDS: Record<string, string> = {
   green: 'Green: on track',
   amber: 'Amber: at risk',
   red: 'Red: off track',
-  none: 'Not rated yet',
+  blue: 'Blue: complete',
+  grey: 'Grey: not recorded',
+  none: 'Not rated',
 };
-const ORDER = ['red', 'amber', 'green', 'none'];
+const ORDER = ['red', 'amber', 'green', 'blue', 'grey', 'none'];
 
 type ProjectRag = Awaited<ReturnType<RagService['compute']>>['projects'][number];
 
@@ -23,8 +25,12 @@ export function ragWhy(p: ProjectRag): string {
     const reason = o.explanation.replace(/^overridden to \w+ \(computed \w+\): /, '');
     return `Set to ${o.rag} by the programme team (the rules alone give ${o.computed}). Their reason: ${reason}`;
   }
+  const status = (o.numbers as { projectStatus?: string }).projectStatus;
+  if (o.rag === 'none' && status === 'withdrawn')
+    return 'Withdrawn: a withdrawn project has no rating (what it spent stays counted as spent).';
   if (o.rag === 'none')
     return 'Nothing can be judged yet: no spend profile, dated milestones or output targets for this project.';
+  if (o.rag === 'blue' && status === 'complete') return 'Complete: a completed project is blue.';
   const parts: [string, RagResult][] = [
     ['Spend', p.finance],
     ['Milestones', p.milestones],
@@ -34,7 +40,7 @@ export function ragWhy(p: ProjectRag): string {
     .filter(([, r]) => r.rag === o.rag)
     .map(
       ([name, r]) =>
-        `${name} ${r.rag}: ${plain(r.explanation.replace(/^\d+ red, \d+ amber, \d+ green; worst: /, ''))}.`,
+        `${name} ${r.rag}: ${plain(r.explanation.replace(/^\d+ red, \d+ amber, \d+ green, \d+ blue \(complete\); worst: /, ''))}.`,
     )
     .join(' ');
 }
@@ -100,7 +106,7 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
         (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
       );
       const counts = Object.fromEntries(ORDER.map((k) => [k, r.projects.filter((p) => p.overall.rag === k).length]));
-      const note = html`<p class="note">RAG (red, amber, green) is worked out from the latest recorded forecasts at ${r.reportingQuarter}, the reporting quarter, whose return is not yet submitted. Rules: spend forecast for the year against its allocation or profile; milestone dates against their baseline; forecast outputs against targets. A project's rating is the worst of the three unless the programme team overrides it with a written reason, shown here.</p>`;
+      const note = html`<p class="note">BRAG at ${r.reportingQuarter}, the reporting quarter. Spend: overspend (outturn above the total allocation), risk to spend (this year's forecast against its allocation), slippage (money moved to later years since the last return). Milestones: complete is blue however late. Outputs: forecast against target until due. The worst of the three unless overridden with a written reason; a withdrawn project has none.</p>`;
       const data = r.projects.map((p) => ({
         project: p.project,
         overall: p.overall.rag,
@@ -116,6 +122,9 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
 <table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
 <tbody>${[
           ['Spend', p.finance],
+          ['Spend: overspend', p.finance.parts.overspend],
+          ['Spend: risk to spend', p.finance.parts.riskToSpend],
+          ['Spend: slippage', p.finance.parts.slippage],
           ['Milestones', p.milestones],
           ['Outputs', p.outputs],
         ].map(

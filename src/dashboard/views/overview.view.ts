@@ -46,10 +46,11 @@ export function deliveryGlance(o: OverviewModel): Html {
     );
   }
   const late = section('late-milestones');
-  const ld = late?.data as { milestones: number; late: unknown[] } | undefined;
+  const ld = late?.data as
+    { milestones: number; tally: { late: number; overdue: number; slipped: number } } | undefined;
   if (ld)
     cards.push(
-      html`<p class="card"><span class="big">${ld.late.length} of ${ld.milestones}</span>project milestones late${mark(late!.illustrative)}</p>`,
+      html`<p class="card"><span class="big">${ld.tally.late} of ${ld.milestones}</span>project milestones late (${ld.tally.overdue} overdue, ${ld.tally.slipped} slipped; completed ones are not late)${mark(late!.illustrative)}</p>`,
     );
   const rag = section('rag');
   const rd = rag?.data as { counts: Record<string, number> } | undefined;

@@ -1,6 +1,13 @@
 import { quarterEnd } from '../../common/fiscal';
 import { codeMaps } from '../../programmes/programme-lookup';
-import { milestoneRag, thresholdsOf } from '../../rag/rag';
+import {
+  lateSentence,
+  milestoneRag,
+  milestoneState,
+  MilestoneState,
+  tallyMilestones,
+  thresholdsOf,
+} from '../../rag/rag';
 import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
 import { ColumnSpec, RowInput } from '../../xlsx';
 import { Milestone } from '../../milestones/milestone.entity';
@@ -17,6 +24,17 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'rag', header: 'RAG', type: 'text' },
   { key: 'why', header: 'Why', type: 'text', maxWidth: 100 },
 ];
+
+const STATE_WORDS: Record<MilestoneState, string> = {
+  cancelled: 'cancelled',
+  complete_on_time: 'complete',
+  complete_late: 'complete (late)',
+  overdue: 'open: overdue',
+  slipped: 'open: slipped',
+  on_time: 'open',
+  not_recorded: 'not recorded',
+  not_judged: 'open',
+};
 
 /**
  * Milestones with their RAG and its reason, as at the end of the return's quarter: an actual
@@ -46,20 +64,25 @@ export class MilestonesSection implements SectionProvider {
           (a.x.baselineDate ?? '').localeCompare(b.x.baselineDate ?? '') ||
           a.x.id - b.x.id,
       );
+    const states: { state: MilestoneState; commitment: boolean }[] = [];
+    const completeLate: string[] = [];
+    const notRecorded: string[] = [];
     for (const { x, project } of sorted) {
       const actual = x.actualDate && x.actualDate <= end ? x.actualDate : null;
-      const cancelled = x.status === 'cancelled';
-      const r = milestoneRag(
-        {
-          baselineDate: x.baselineDate,
-          forecastDate: x.forecastDate,
-          actualDate: actual,
-          reportingQuarterEnd: end,
-          cancelled,
-        },
-        t,
-      );
-      const status = cancelled ? 'cancelled' : actual ? 'complete' : 'open';
+      const commitment = x.projectId === null;
+      // A status of complete recorded after the quarter's end is not yet history either.
+      const status = x.status === 'complete' && !actual && x.actualDate ? 'open' : x.status;
+      const input = {
+        baselineDate: x.baselineDate,
+        forecastDate: x.forecastDate,
+        actualDate: actual,
+        reportingQuarterEnd: end,
+        status,
+        commitment,
+      };
+      const r = milestoneRag(input, t);
+      const { state } = milestoneState(input);
+      states.push({ state, commitment });
       rows.push({
         project,
         kind: x.kind,
@@ -67,30 +90,47 @@ export class MilestonesSection implements SectionProvider {
         baselineDate: x.baselineDate,
         forecastDate: x.forecastDate,
         actualDate: actual,
-        status,
+        status: STATE_WORDS[state],
         slipDays: typeof r.numbers.slipDays === 'number' ? r.numbers.slipDays : null,
         rag: r.rag,
         why: r.explanation,
       });
-      if (cancelled) continue;
-      if (!actual && x.forecastDate && x.forecastDate < end) overdue.push(`${named(x)} (forecast ${x.forecastDate})`);
-      else if (typeof r.numbers.slipDays === 'number' && r.numbers.slipDays > 0)
+      if (state === 'overdue') overdue.push(`${named(x)} (forecast ${x.forecastDate})`);
+      else if (state === 'slipped')
         slipped.push(`${named(x)} (${r.numbers.slipDays} days after the baseline ${x.baselineDate}, ${r.rag})`);
+      else if (state === 'complete_late')
+        completeLate.push(`${named(x)} (${r.numbers.slipDays} days after the baseline ${x.baselineDate})`);
+      else if (state === 'not_recorded') notRecorded.push(`${named(x)} (due ${x.baselineDate})`);
     }
+    const tally = tallyMilestones(states);
     const checks: ReturnCheck[] = [];
     if (slipped.length)
       checks.push({
         code: 'MILESTONE_SLIPPED',
         severity: 'warning',
         section: 'milestones',
-        message: `${slipped.length} milestone${slipped.length === 1 ? ' has' : 's have'} slipped against the baseline: ${slipped.join('; ')}`,
+        message: `${slipped.length} open milestone${slipped.length === 1 ? ' has' : 's have'} slipped against the baseline: ${slipped.join('; ')}. ${lateSentence(tally)}`,
       });
     if (overdue.length)
       checks.push({
         code: 'MILESTONE_OVERDUE',
         severity: 'warning',
         section: 'milestones',
-        message: `${overdue.length} milestone${overdue.length === 1 ? "'s" : "s'"} forecast date passed before ${end} with no actual date: ${overdue.join('; ')}`,
+        message: `${overdue.length} milestone${overdue.length === 1 ? "'s" : "s'"} forecast date passed before ${end} with no actual date: ${overdue.join('; ')}. ${lateSentence(tally)}`,
+      });
+    if (completeLate.length)
+      checks.push({
+        code: 'MILESTONE_COMPLETED_LATE',
+        severity: 'note',
+        section: 'milestones',
+        message: `${completeLate.length} milestone${completeLate.length === 1 ? ' was' : 's were'} completed after the baseline (blue: complete; the lateness stays in the record): ${completeLate.join('; ')}`,
+      });
+    if (notRecorded.length)
+      checks.push({
+        code: 'COMMITMENT_NOT_RECORDED',
+        severity: 'note',
+        section: 'milestones',
+        message: `${notRecorded.length} deal commitment${notRecorded.length === 1 ? ' has' : 's have'} no recorded status (grey "not recorded", counted apart from project milestones): ${notRecorded.join('; ')}`,
       });
     if (all.some((x) => x.source?.illustrative))
       checks.push({
