@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { guardJsonBodies } from './common/json-body';
 import { PinoNestLogger } from './common/pino-logger';
 import { recordRoutes } from './common/route-table';
 import { createValidationPipe } from './common/validation';
@@ -83,6 +84,7 @@ export async function createApp(
     bodyParser: false,
   });
   if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
+  guardJsonBodies(fastify as never);
   await registerWeb(app, config, tls);
   await app.register(helmet as never, {
     contentSecurityPolicy: {

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Min } from 'class-validator';
+
+import { IsInt32 } from './validation';
 
 /** Every update carries the version it was based on (optimistic locking). */
 export class VersionedDto {
   @ApiProperty({ description: 'The version you read; a stale one gets 409 with the current version', example: 1 })
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version: number;
 }
 

@@ -5,7 +5,10 @@ import {
   displayPounds,
   formatPounds,
   MoneyFormatError,
+  parseAmount,
   parseLoosePounds,
+  MAX_AMOUNT,
+  MAX_AMOUNT_PENCE,
   parsePounds,
   parsePrinted,
   sumPence,
@@ -44,6 +47,18 @@ describe('money: canonical pounds strings ⇄ integer pence', () => {
     expect(() => parsePounds(5)).toThrow(MoneyFormatError);
     expect(() => parsePounds(null)).toThrow(MoneyFormatError);
     expect(() => parsePounds('90071992547409.92')).toThrow('too large');
+  });
+
+  it('input amounts stop at the documented maximum, £1,000,000,000.00 either sign; totals may exceed it', () => {
+    expect(parseAmount(MAX_AMOUNT)).toBe(MAX_AMOUNT_PENCE);
+    expect(parseAmount('-1000000000.00')).toBe(-MAX_AMOUNT_PENCE);
+    expect(() => parseAmount('1000000000.01')).toThrow('must be at most 1000000000.00');
+    expect(() => parseAmount('90071992547409.91')).toThrow('must be at most 1000000000.00');
+    expect(() => parseLoosePounds('1,000,000,000.01')).toThrow('must be at most 1000000000.00');
+    expect(() => parseLoosePounds(1e10)).toThrow('must be at most 1000000000.00');
+    expect(parsePounds('5000000000.00')).toBe(500_000_000_000);
+    // 90,071 maximal amounts still sum exactly (under 2^53 pence).
+    expect(Number.isSafeInteger(90_071 * MAX_AMOUNT_PENCE)).toBe(true);
   });
 
   it('formats pence canonically, never -0.00', () => {

@@ -29,7 +29,27 @@ function toSafePence(d: Decimal, input: unknown): Pence {
   return n === 0 ? 0 : n; // never -0
 }
 
-/** Parses the canonical API form ("2400000.00") into pence. */
+/**
+ * The largest amount any one money field accepts, either sign: £1,000,000,000.00. Far above any
+ * real figure (the whole 2014 deal is £101.3m; the national Local Growth Fund was £12bn over
+ * all 39 LEPs), and far below where a total stops being exact: summing 90,071 fields of
+ * this size still stays under 2^53 pence.
+ */
+export const MAX_AMOUNT_PENCE = 100_000_000_000;
+export const MAX_AMOUNT = '1000000000.00';
+
+function inRange(pence: Pence, input: unknown): Pence {
+  if (pence > MAX_AMOUNT_PENCE || pence < -MAX_AMOUNT_PENCE)
+    throw new MoneyFormatError(input, `must be at most ${MAX_AMOUNT} (either sign)`);
+  return pence;
+}
+
+/** An amount someone sends (API field, change-request payload, seed or import file): canonical and at most MAX_AMOUNT. */
+export function parseAmount(input: unknown): Pence {
+  return inRange(parsePounds(input), input);
+}
+
+/** Parses the canonical API form ("2400000.00") into pence (any safe amount: totals too). */
 export function parsePounds(input: unknown): Pence {
   if (typeof input !== 'string')
     throw new MoneyFormatError(input, 'must be a string of pounds with two decimal places, e.g. "2400000.00"');
@@ -38,7 +58,7 @@ export function parsePounds(input: unknown): Pence {
   return toSafePence(new Decimal(input), input);
 }
 
-/** Parses what a person types in a CSV or spreadsheet: 2400000, "2,400,000.5", 12.30. */
+/** Parses what a person types in a CSV or spreadsheet: 2400000, "2,400,000.5", 12.30 (at most MAX_AMOUNT). */
 export function parseLoosePounds(input: unknown): Pence {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new MoneyFormatError(input, 'is not a finite number');
@@ -48,14 +68,14 @@ export function parseLoosePounds(input: unknown): Pence {
     if (d.decimalPlaces() > 2) {
       const rounded = d.toDecimalPlaces(2);
       if (!rounded.minus(d).abs().lt('1e-9')) throw new MoneyFormatError(input, 'has more than two decimal places');
-      return toSafePence(rounded, input);
+      return inRange(toSafePence(rounded, input), input);
     }
-    return toSafePence(d, input);
+    return inRange(toSafePence(d, input), input);
   }
   if (typeof input !== 'string') throw new MoneyFormatError(input, 'must be a number');
   const s = input.trim().replace(/^£/, '');
   if (!LOOSE.test(s)) throw new MoneyFormatError(input, 'must be a number of pounds with at most two decimal places');
-  return toSafePence(new Decimal(s.replace(/,/g, '')), input);
+  return inRange(toSafePence(new Decimal(s.replace(/,/g, '')), input), input);
 }
 
 /** Pence to the canonical API form. */

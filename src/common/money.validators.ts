@@ -1,7 +1,7 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { parsePounds } from './money';
+import { MAX_AMOUNT, parseAmount } from './money';
 
-/** An amount in pounds as a canonical two-place decimal string ("2400000.00"). */
+/** An amount in pounds as a canonical two-place decimal string ("2400000.00"), at most MAX_AMOUNT either sign. */
 export function IsPounds(
   opts: { allowNegative?: boolean; allowZero?: boolean } = {},
   validationOptions?: ValidationOptions,
@@ -15,7 +15,7 @@ export function IsPounds(
       validator: {
         validate(value: unknown) {
           try {
-            const p = parsePounds(value);
+            const p = parseAmount(value);
             if (!opts.allowNegative && p < 0) return false;
             if (opts.allowZero === false && p === 0) return false;
             return true;
@@ -25,7 +25,7 @@ export function IsPounds(
         },
         defaultMessage() {
           const sign = opts.allowNegative ? '' : ' not negative,';
-          return `must be pounds as a string with exactly two decimal places,${sign} e.g. "2400000.00"`;
+          return `must be pounds as a string with exactly two decimal places,${sign} at most ${MAX_AMOUNT}, e.g. "2400000.00"`;
         },
       },
     });

@@ -1,5 +1,5 @@
-import { ValidationError as CvError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { applyDecorators, ValidationError as CvError, ValidationPipe } from '@nestjs/common';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { FieldProblem, ValidationError } from './errors';
 
 function flatten(errors: CvError[], prefix = ''): FieldProblem[] {
@@ -33,4 +33,16 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function IsOmittable(): PropertyDecorator {
   return ValidateIf((_o, v) => v !== undefined);
+}
+
+/** The range of a 4-byte integer column (PostgreSQL `integer`): anything outside would fail in the database. */
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * A whole number that fits an `integer` column (versions, positions, ids, offsets), at least
+ * `min`. Every integer field uses this rather than a bare `@IsInt()`: on PostgreSQL a version of
+ * 2,147,483,648 was a 500 ("out of range for type integer").
+ */
+export function IsInt32(min = 0): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(min), Max(INT4_MAX)) as PropertyDecorator;
 }

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { DomainError } from '../common/errors';
 import { parseDate, parseFiscalYear, parseQuarter } from '../common/fiscal';
-import { parsePounds } from '../common/money';
+import { parseAmount } from '../common/money';
 import { DealSeed } from './deal-seed.types';
 import { DEAL_SEED_SCHEMA } from './seed-schema';
 
@@ -75,7 +75,7 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
       problems.push({ path: `${path}/project`, problem: `unknown project "${a.project}"` });
     if (a.pool && !pools.has(a.pool)) problems.push({ path: `${path}/pool`, problem: `unknown pool "${a.pool}"` });
     tryParse(`${path}/amount`, () => {
-      if (parsePounds(a.amount) < 0) throw new Error('must not be negative');
+      if (parseAmount(a.amount) < 0) throw new Error('must not be negative');
     });
     tryParse(`${path}/period`, () => parsePeriod(a.period));
   });

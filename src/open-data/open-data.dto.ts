@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsInt32 } from '../common/validation';
 
 export class SetAssumptionDto {
   @ApiProperty({ example: 'E37000032', description: 'The assumed value (published as "not from source").' })
@@ -14,8 +15,7 @@ export class SetAssumptionDto {
   note?: string;
 
   @ApiProperty({ example: 1, description: 'The version you read (0 to create a key not stored yet).' })
-  @IsInt()
-  @Min(0)
+  @IsInt32(0)
   version: number;
 }
 

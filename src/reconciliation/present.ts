@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../common/csv';
 import { formatPounds } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
 import type { Breakdown, Conflict, ReconciliationLine } from './engine';
@@ -181,7 +181,7 @@ export function reconciliationCsv(r: ReconciliationResult): string {
     l.suggestion?.allocationId ?? '',
     l.suggestion?.withHeadlineCode ?? '',
   ]);
-  return stringify([RECONCILIATION_CSV_HEADER, ...rows]);
+  return spreadsheetCsv([RECONCILIATION_CSV_HEADER, ...rows]);
 }
 
 /** Rows as in JSON, then a Total row whose cells are the column totals. */
@@ -204,7 +204,7 @@ export function breakdownCsv(r: Pick<BreakdownResult, 'breakdown'> & Partial<Bre
     formatPounds(b.grandTotal),
     ...ids.map(() => ''),
   ];
-  return stringify([header, ...rows, total]);
+  return spreadsheetCsv([header, ...rows, total]);
 }
 
 export function csvFilename(programme: string, what: 'breakdown' | 'reconciliation', by?: string[]): string {

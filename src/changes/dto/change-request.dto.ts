@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { CHANGE_STATES, ChangeState } from '../change-request.entity';
-import { IsOmittable } from '../../common/validation';
+import { IsOmittable, IsInt32 } from '../../common/validation';
 
 const PAYLOAD_DOC =
   'Depends on kind. reallocation: {"lines":[{"allocationId":3,"delta":"-1000000.00"},{"allocationId":2,"delta":"1000000.00"}]} (a line may instead be {"new":{"sourceKind","project"|"pool","period","commitmentStatus","baseline"?:[{"quarter","amount"}]},"amount"} or {"headroom":"LGF","delta":"-1000000.00"} to draw from (or, positive, release to) the envelope’s headroom; lines net to 0.00, except lines that all move the same way, whose difference plainly goes to or comes from the headroom). ' +
@@ -83,8 +83,7 @@ export class UpdateChangeRequestDto extends VersionedDto {
 export class StepDto {
   @ApiPropertyOptional({ example: 2, description: 'the version you read; a stale one gets 409' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version?: number;
 
   @ApiPropertyOptional({ example: 'Board meeting 14 March 2016, item 5' })
@@ -98,8 +97,7 @@ export class StepDto {
 export class RejectDto {
   @ApiPropertyOptional({ example: 2 })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version?: number;
 
   @ApiProperty({ example: 'The tender evidence does not support the overspend' })

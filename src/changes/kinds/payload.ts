@@ -1,5 +1,5 @@
 import { CODE_PATTERN } from '../../common/dto';
-import { MoneyFormatError, parsePounds } from '../../common/money';
+import { MoneyFormatError, parseAmount } from '../../common/money';
 import { parsePeriod } from '../../deal-loading/seed-validation';
 import { ChangeProblem } from './kind';
 
@@ -69,7 +69,7 @@ export class PayloadReader {
   pounds(o: Obj, key: string, field: string, sign: 'positive' | 'nonzero' | 'nonnegative'): number | undefined {
     let pence: number;
     try {
-      pence = parsePounds(o[key]);
+      pence = parseAmount(o[key]);
     } catch (e) {
       return this.invalid(
         `${field}.${key}`,

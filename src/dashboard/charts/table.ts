@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../../common/csv';
 import { html, Html } from '../html';
 import { daysBetween } from './dates';
 import { csvValue, exact } from './format';
@@ -30,7 +30,7 @@ export function chartCsv(data: ChartData): string {
   const header = ['', ...data.series.map((s) => `${s.label}${unit}`)];
   const rows = data.categories.map((c, ci) => [c.label, ...data.values[ci].map((v) => csvValue(data.unit, v))]);
   const note = data.illustrative ? [[ILLUSTRATIVE_NOTE]] : [];
-  return stringify([header, ...rows, ...note]);
+  return spreadsheetCsv([header, ...rows, ...note]);
 }
 
 export function timelineTable(data: TimelineData, csvHref?: string): Html {
@@ -43,7 +43,7 @@ export function timelineTable(data: TimelineData, csvHref?: string): Html {
 
 export function timelineCsv(data: TimelineData): string {
   const rows = data.rows.map((r) => [r.label, r.baseline ?? '', r.forecast ?? '', r.actual ?? '', slip(r) ?? '']);
-  return stringify([
+  return spreadsheetCsv([
     ['Milestone', 'Baseline', 'Forecast', 'Actual', 'Slip (days)'],
     ...rows,
     ...(data.illustrative ? [[ILLUSTRATIVE_NOTE]] : []),

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN } from '../../common/dto';
 import { IsQuarter } from '../../common/fiscal.validators';
 import { METRIC_UNITS, MetricUnit } from '../output.entities';
+import { IsInt32 } from '../../common/validation';
 
 const VALUE_DOC =
   'in the metric’s unit: a JSON integer for counts and m², a string with the unit’s places otherwise ("1.250" km, "12.50" ha, "1000.00" £)';
@@ -36,8 +37,7 @@ export class SetOutputPlanDto {
 
   @ApiPropertyOptional({ example: 2, description: 'required when the row exists' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version?: number;
 }
 
@@ -68,8 +68,7 @@ export class CreateOutputActualDto {
 
 export class UpdateOutputActualDto {
   @ApiProperty({ example: 2 })
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version: number;
 
   @ApiPropertyOptional({ example: 36 })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { IsCalendarDate, IsQuarter } from '../../common/fiscal.validators';
-import { IsOmittable } from '../../common/validation';
+import { IsOmittable, IsInt32 } from '../../common/validation';
 
 export class CreateProgrammeDto {
   @ApiProperty({ example: 'SSLEP-GD-2014' })
@@ -69,8 +69,7 @@ export class CreateThemeDto {
 
   @ApiPropertyOptional({ example: 1 })
   @IsOmittable()
-  @IsInt()
-  @Min(0)
+  @IsInt32(0)
   position?: number;
 }
 

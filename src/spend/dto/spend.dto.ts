@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN } from '../../common/dto';
 import { IsQuarter } from '../../common/fiscal.validators';
 import { IsPounds } from '../../common/money.validators';
+import { IsInt32 } from '../../common/validation';
 
 class SpendLineKey {
   @ApiProperty({ example: 'LGF', description: 'a project-level source kind of this project' })
@@ -19,8 +20,7 @@ class SpendLineKey {
       'the version of the line you read; required when the line exists (stale → 409 with the current version)',
   })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsInt32(1)
   version?: number;
 }
 
