@@ -483,7 +483,7 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     );
     sweepTried = tried;
     expect(problems).toEqual([]);
-  }, 240_000);
+  }, 900_000);
 
   it('covers every write endpoint, never answers 500 and never half-writes', async () => {
     const routeKeys = writes.map((r) => `${r.method} ${r.url}`);
@@ -562,5 +562,5 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     );
     expect(problems).toEqual([]);
     expect(totals.tried).toBe(writes.length * RUNS_PER_ENDPOINT);
-  }, 240_000);
+  }, 900_000);
 });
