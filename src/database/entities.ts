@@ -17,6 +17,7 @@ import { ProgrammeEnvelope } from '../changes/programme-envelope.entity';
 import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
 import { Milestone } from '../milestones/milestone.entity';
 import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
+import { QuarterlyUpdate } from '../quarterly-updates/quarterly-update.entity';
 import { OpenDataAssumption } from '../open-data/open-data-assumption.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
@@ -46,4 +47,5 @@ export const ENTITIES = [
   SignInThrottle,
   WebSession,
   OpenDataAssumption,
+  QuarterlyUpdate,
 ];

@@ -17,6 +17,7 @@ interface NavItem {
 /** The menu, by role; each page's own @Roles still decides access. */
 const NAVIGATION: NavItem[] = [
   { text: 'Home', href: '/manage', roles: 'any' },
+  { text: 'Quarter', href: '/manage/quarter', roles: 'any' },
   { text: 'Audit trail', href: '/manage/audit', roles: 'any' },
   { text: 'Users', href: '/manage/admin/users', roles: ['admin'] },
 ];

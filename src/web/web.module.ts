@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { QuarterlyUpdatesModule } from '../quarterly-updates/quarterly-updates.module';
 import { UsersController } from './admin/users.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AuditController } from './audit/audit.controller';
@@ -10,12 +11,13 @@ import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
 import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
+import { QuarterController } from './quarter/quarter.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule],
+  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule],
   controllers: [
     AssetsController,
     SignInController,
@@ -23,6 +25,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     NoticesController,
     UsersController,
     AuditController,
+    QuarterController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
 })

@@ -9,6 +9,7 @@ import { NationalReturnIndexes1760000650000 } from './1760000650000-national-ret
 import { GroupedAggregateIndexes1760000660000 } from './1760000660000-grouped-aggregate-indexes';
 import { CoreSourceKinds1781000000000 } from './1781000000000-core-source-kinds';
 import { StaffWeb1785000000000 } from './1785000000000-staff-web';
+import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   GroupedAggregateIndexes1760000660000,
   CoreSourceKinds1781000000000,
   StaffWeb1785000000000,
+  QuarterlyUpdates1785500000000,
 ];

@@ -3,6 +3,7 @@ import { Actor } from '../../audit/actor';
 import { AccountsService } from '../../auth/accounts.service';
 import { ChangeRequest } from '../../changes/change-request.entity';
 import { Db } from '../../database/db.service';
+import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
 
 export interface Notice {
   /** Stable kind, for tests and styling. */
@@ -21,6 +22,7 @@ export class NoticesService {
   constructor(
     private readonly db: Db,
     private readonly accounts: AccountsService,
+    private readonly updates: QuarterlyUpdatesService,
   ) {}
 
   async list(actor: Actor): Promise<Notice[]> {
@@ -42,6 +44,19 @@ export class NoticesService {
           href: '/manage/change-requests',
         });
     }
+    const waiting = await this.updates.waiting(actor);
+    for (const u of waiting.returned)
+      out.push({
+        kind: 'update-returned',
+        text: `The ${u.quarter} update for ${u.project} was returned for revision`,
+        href: `/manage/quarter/${u.project}`,
+      });
+    for (const u of waiting.submitted)
+      out.push({
+        kind: 'update-awaiting-review',
+        text: `The ${u.quarter} update for ${u.project} is waiting for your review`,
+        href: `/manage/quarter/${u.project}`,
+      });
     return out;
   }
 

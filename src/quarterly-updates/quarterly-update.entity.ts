@@ -1,0 +1,68 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonText } from '../database/transformers';
+
+export const UPDATE_STATUSES = ['in_progress', 'submitted', 'returned', 'accepted'] as const;
+/** "not_started" is the absence of a row. */
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number] | 'not_started';
+
+/** The figures a project's update proposes, held until the update is accepted (pence, ISO dates). */
+export interface UpdateDraft {
+  /** `${sourceKind}|${quarter}` → forecast pence, for the reporting quarter and every later one. */
+  forecasts?: Record<string, number>;
+  /** sourceKind → actual pence for the reporting quarter. */
+  actuals?: Record<string, number>;
+  /** Cumulative readings the person confirmed were the quarter's figure (sourceKind list). */
+  confirmedQuarterFigures?: string[];
+  narrative?: string;
+}
+
+/**
+ * One project's quarterly update for one quarter: drafted (by a delivery partner or the
+ * programme manager), submitted, returned for revision with a comment, or accepted. Its figures
+ * reach the spend profile only when it is accepted.
+ */
+@Entity('quarterly_update')
+@Index(['projectId', 'quarter'], { unique: true })
+@Index(['programmeId', 'quarter'])
+export class QuarterlyUpdate {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  programmeId: number;
+
+  @Column({ type: 'int' })
+  projectId: number;
+
+  /** "2015-16 Q1" */
+  @Column({ type: 'varchar', length: 10 })
+  quarter: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: Exclude<UpdateStatus, 'not_started'>;
+
+  @Column({ type: 'text', transformer: jsonText })
+  draft: UpdateDraft;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  submittedBy: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  submittedAt: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  decidedBy: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  decidedAt: string | null;
+
+  /** The programme manager's comment when returning it for revision. */
+  @Column({ type: 'text', nullable: true })
+  returnComment: string | null;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
+  @Column({ type: 'varchar', length: 30 })
+  updatedAt: string;
+}

@@ -1,0 +1,489 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, Not } from 'typeorm';
+import { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { assertProjectScope, inProjectScope } from '../auth/scope';
+import { RuleViolationError, ValidationError } from '../common/errors';
+import { addQuarters, formatQuarter, quarterRange } from '../common/fiscal';
+import { formatPounds } from '../common/money';
+import { Db } from '../database/db.service';
+import { updateVersioned } from '../database/versioned';
+import { Allocation } from '../funding/allocation.entity';
+import { PeriodsService } from '../periods/periods.service';
+import { findProgramme, findProject } from '../programmes/programme-lookup';
+import { Programme } from '../programmes/programme.entity';
+import { Project } from '../projects/project.entity';
+import { onlyProgramme } from '../spend/actuals-csv';
+import { outturnOf } from '../spend/outturn';
+import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
+import { SpendService } from '../spend/spend.service';
+import { QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
+import { cumulativeSlip, CumulativeReading } from './typing-checks';
+
+export const STATUS_LABELS: Record<UpdateStatus, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  submitted: 'Submitted',
+  returned: 'Returned',
+  accepted: 'Accepted',
+};
+
+/** The spend part of an update form: per source kind, the quarter's actual and every forecast. */
+export interface SpendSection {
+  sourceKind: string;
+  /** Spend to date before the reporting quarter (outturn.ts's one definition). */
+  previousToDatePence: number;
+  /** The accepted actual for the quarter (null when none) and the update's proposal. */
+  acceptedActualPence: number | null;
+  actualPence: number | null;
+  forecasts: {
+    quarter: string;
+    acceptedPence: number;
+    pence: number;
+    changed: boolean;
+  }[];
+}
+
+export interface SpendInput {
+  /** sourceKind → pence for the reporting quarter. */
+  actuals: Record<string, number>;
+  /** `${sourceKind}|${quarter}` → pence. */
+  forecasts: Record<string, number>;
+  /** Source kinds whose actual the person chose to read as a total to date. */
+  readAsCumulative: string[];
+  /** Source kinds whose actual the person confirmed is the quarter's own figure. */
+  readAsQuarter: string[];
+  version?: number;
+}
+
+/** An actual that reads as well as a cumulative total: the form asks which reading is meant. */
+export interface CumulativeQuestion extends CumulativeReading {
+  sourceKind: string;
+  previousToDatePence: number;
+  quarterForecastPence: number;
+}
+
+const EDITABLE: UpdateStatus[] = ['not_started', 'in_progress', 'returned'];
+
+/**
+ * Projects' quarterly updates for the programme's reporting quarter: the task list, the draft
+ * (figures held on the update until it is accepted), submit, return for revision, accept. On
+ * acceptance the figures go through SpendService's own writes (period locks, version checks),
+ * in one transaction with one audit entry.
+ */
+@Injectable()
+export class QuarterlyUpdatesService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly periods: PeriodsService,
+    private readonly spend: SpendService,
+  ) {}
+
+  private programme(m: EntityManager, code?: string): Promise<Programme> {
+    return code ? findProgramme(m, code) : onlyProgramme(m);
+  }
+
+  /**
+   * Every project's update status for the reporting quarter, limited to a scoped user's own
+   * projects: four queries whatever the number of projects.
+   */
+  taskList(actor: Actor, programmeCode?: string) {
+    return this.db.read(async (m) => {
+      const prog = await this.programme(m, programmeCode);
+      const quarter = formatQuarter(await this.periods.currentQuarter(m, prog));
+      const projects = await m.find(Project, {
+        where: { programmeId: prog.id, status: Not('withdrawn' as const) },
+        order: { code: 'ASC' },
+        select: { id: true, code: true, name: true },
+      });
+      const updates = await m.find(QuarterlyUpdate, {
+        where: { programmeId: prog.id, quarter },
+        select: { id: true, projectId: true, status: true, submittedAt: true, returnComment: true },
+      });
+      const byProject = new Map(updates.map((u) => [u.projectId, u]));
+      const rows = projects
+        .filter((p) => inProjectScope(actor, prog.code, p.code))
+        .map((p) => {
+          const u = byProject.get(p.id);
+          const status: UpdateStatus = u?.status ?? 'not_started';
+          return { code: p.code, name: p.name, status, statusLabel: STATUS_LABELS[status] };
+        });
+      const counts = Object.fromEntries(
+        (Object.keys(STATUS_LABELS) as UpdateStatus[]).map((s) => [s, rows.filter((r) => r.status === s).length]),
+      ) as Record<UpdateStatus, number>;
+      return { programme: { code: prog.code, name: prog.name }, quarter, rows, counts };
+    });
+  }
+
+  private async context(m: EntityManager, programmeCode: string | undefined, projectCode: string) {
+    const prog = await this.programme(m, programmeCode);
+    const project = await findProject(m, prog.id, projectCode);
+    const q = await this.periods.currentQuarter(m, prog);
+    const quarter = formatQuarter(q);
+    const update = await m.findOne(QuarterlyUpdate, { where: { projectId: project.id, quarter } });
+    return { prog, project, q, quarter, update };
+  }
+
+  /** The update's figures beside the accepted ones, per source kind. */
+  private async spendSections(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    quarter: string,
+    draft: UpdateDraft,
+  ): Promise<SpendSection[]> {
+    const lines = await m.find(SpendProfileLine, {
+      where: { projectId: project.id },
+      order: { sourceKind: 'ASC', quarter: 'ASC' },
+    });
+    const adjustments = await m.find(SpendAdjustment, { where: { projectId: project.id } });
+    const allocated = await m.find(Allocation, {
+      where: { programmeId: prog.id, projectId: project.id, approvalState: 'approved' },
+      select: { id: true, sourceKind: true },
+    });
+    const kinds = [...new Set([...allocated.map((a) => a.sourceKind), ...lines.map((l) => l.sourceKind)])].sort();
+    const remaining = quarterRange(this.periods.checkInProgramme(prog, quarter), this.periods.lastQuarter(prog)).map(
+      formatQuarter,
+    );
+    const previous = formatQuarter(addQuarters(this.periods.checkInProgramme(prog, quarter), -1));
+    return kinds.map((kind) => {
+      const own = lines.filter((l) => l.sourceKind === kind);
+      const at = new Map(own.map((l) => [l.quarter, l]));
+      const before = outturnOf(
+        previous,
+        [previous, previous],
+        own,
+        adjustments.filter((a) => a.sourceKind === kind),
+      );
+      const acceptedActual = at.get(quarter)?.actualPence ?? null;
+      return {
+        sourceKind: kind,
+        previousToDatePence: before.spendToDate,
+        acceptedActualPence: acceptedActual,
+        actualPence: draft.actuals?.[kind] ?? acceptedActual,
+        forecasts: remaining.map((rq) => {
+          const acceptedPence = at.get(rq)?.forecastPence ?? 0;
+          const pence = draft.forecasts?.[`${kind}|${rq}`] ?? acceptedPence;
+          return { quarter: rq, acceptedPence, pence, changed: pence !== acceptedPence };
+        }),
+      };
+    });
+  }
+
+  /** What a project's update page shows. */
+  view(programmeCode: string | undefined, projectCode: string) {
+    return this.db.read(async (m) => {
+      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
+      const draft = update?.draft ?? {};
+      const spend = await this.spendSections(m, prog, project, quarter, draft);
+      const status: UpdateStatus = update?.status ?? 'not_started';
+      return {
+        programme: { code: prog.code, name: prog.name },
+        project: { code: project.code, name: project.name },
+        quarter,
+        status,
+        statusLabel: STATUS_LABELS[status],
+        editable: EDITABLE.includes(status),
+        version: update?.version ?? 0,
+        spendStarted: !!(draft.actuals || draft.forecasts),
+        narrative: draft.narrative ?? '',
+        returnComment: update?.returnComment ?? null,
+        submittedBy: update?.submittedBy ?? null,
+        submittedAt: update?.submittedAt ?? null,
+        spend,
+      };
+    });
+  }
+
+  private assertEditable(status: UpdateStatus, quarter: string) {
+    if (!EDITABLE.includes(status))
+      throw new RuleViolationError(
+        'UPDATE_NOT_EDITABLE',
+        status === 'submitted'
+          ? `The ${quarter} update has been submitted and is waiting for review: it cannot be changed unless it is returned`
+          : `The ${quarter} update has been accepted: it cannot be changed`,
+        'form',
+      );
+  }
+
+  /**
+   * Saves the spend figures as the draft. An actual that reads as well as a total to date is
+   * not saved until the person says which reading is meant (the questions are returned).
+   */
+  saveSpend(
+    programmeCode: string | undefined,
+    projectCode: string,
+    input: SpendInput,
+    actor: Actor,
+  ): Promise<{ saved: boolean; questions: CumulativeQuestion[] }> {
+    return this.db.write(async (m) => {
+      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
+      assertProjectScope(actor, prog.code, project.code);
+      this.assertEditable(update?.status ?? 'not_started', quarter);
+      const sections = await this.spendSections(m, prog, project, quarter, {});
+      const kinds = new Set(sections.map((s) => s.sourceKind));
+      const problems = [...Object.keys(input.actuals), ...Object.keys(input.forecasts).map((k) => k.split('|')[0])]
+        .filter((k) => !kinds.has(k))
+        .map((k) => ({ field: 'form', problem: `${project.code} has no ${k} spend to report` }));
+      if (problems.length) throw new ValidationError(problems);
+      const actuals: Record<string, number> = {};
+      const questions: CumulativeQuestion[] = [];
+      for (const s of sections) {
+        const typed = input.actuals[s.sourceKind];
+        if (typed === undefined) continue;
+        const forecastNow =
+          input.forecasts[`${s.sourceKind}|${quarter}`] ??
+          s.forecasts.find((f) => f.quarter === quarter)!.acceptedPence;
+        const slip = cumulativeSlip(typed, s.previousToDatePence, forecastNow);
+        if (slip && input.readAsCumulative.includes(s.sourceKind)) actuals[s.sourceKind] = slip.asCumulative;
+        else if (slip && !input.readAsQuarter.includes(s.sourceKind)) {
+          questions.push({
+            sourceKind: s.sourceKind,
+            previousToDatePence: s.previousToDatePence,
+            quarterForecastPence: forecastNow,
+            ...slip,
+          });
+        } else actuals[s.sourceKind] = typed;
+      }
+      if (questions.length) return { saved: false, questions };
+      const before = update?.draft ?? {};
+      // Only forecasts that differ from the accepted ones are held: changing one back drops it.
+      const accepted = new Map(
+        sections.flatMap((s) => s.forecasts.map((f) => [`${s.sourceKind}|${f.quarter}`, f.acceptedPence])),
+      );
+      const forecasts = Object.fromEntries(
+        Object.entries({ ...(before.forecasts ?? {}), ...input.forecasts }).filter(([k, v]) => accepted.get(k) !== v),
+      );
+      const draft: UpdateDraft = { ...before, actuals: { ...(before.actuals ?? {}), ...actuals }, forecasts };
+      await this.writeDraft(m, prog, project, quarter, update, draft, input.version, actor, 'save_spend');
+      return { saved: true, questions: [] };
+    });
+  }
+
+  /** Saves the narrative as part of the draft. */
+  saveNarrative(
+    programmeCode: string | undefined,
+    projectCode: string,
+    narrative: string,
+    version: number | undefined,
+    actor: Actor,
+  ) {
+    return this.db.write(async (m) => {
+      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
+      assertProjectScope(actor, prog.code, project.code);
+      this.assertEditable(update?.status ?? 'not_started', quarter);
+      if (narrative.length > 10000)
+        throw new ValidationError([{ field: 'narrative', problem: 'Narrative must be 10,000 characters or fewer' }]);
+      const draft = { ...(update?.draft ?? {}), narrative };
+      await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'save_narrative');
+    });
+  }
+
+  private async writeDraft(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    quarter: string,
+    update: QuarterlyUpdate | null,
+    draft: UpdateDraft,
+    version: number | undefined,
+    actor: Actor,
+    action: string,
+  ) {
+    const now = new Date().toISOString();
+    let after: QuarterlyUpdate;
+    if (update) {
+      after = await updateVersioned(m, QuarterlyUpdate, 'quarterly update', update.id, version ?? update.version, {
+        draft,
+        status: update.status === 'returned' ? 'returned' : 'in_progress',
+        updatedAt: now,
+      });
+    } else {
+      const r = await m.insert(QuarterlyUpdate, {
+        programmeId: prog.id,
+        projectId: project.id,
+        quarter,
+        status: 'in_progress',
+        draft,
+        updatedAt: now,
+      });
+      after = await m.findOneByOrFail(QuarterlyUpdate, { id: r.identifiers[0].id as number });
+    }
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      projectId: project.id,
+      entity: 'quarterly_update',
+      entityId: after.id,
+      action,
+      before: update ? { status: update.status, ...presentDraft(update.draft) } : null,
+      after: { status: after.status, ...presentDraft(after.draft) },
+      meta: { quarter },
+    });
+    return after;
+  }
+
+  /** Sends the update for review. */
+  submit(programmeCode: string | undefined, projectCode: string, version: number | undefined, actor: Actor) {
+    return this.transition(programmeCode, projectCode, version, actor, 'submit', async (m, c) => {
+      if (!c.update || !EDITABLE.includes(c.update.status))
+        throw new RuleViolationError(
+          'UPDATE_NOT_READY',
+          c.update
+            ? `The ${c.quarter} update is ${STATUS_LABELS[c.update.status].toLowerCase()}: only a draft or a returned update can be submitted`
+            : `Nothing has been entered for ${c.quarter} yet: save the spend figures first`,
+          'form',
+        );
+      return {
+        status: 'submitted' as const,
+        submittedBy: actor.name,
+        submittedAt: new Date().toISOString(),
+        returnComment: null,
+      };
+    });
+  }
+
+  /** Returns a submitted update for revision, with the reviewer's comment. */
+  returnForRevision(
+    programmeCode: string | undefined,
+    projectCode: string,
+    comment: string,
+    version: number | undefined,
+    actor: Actor,
+  ) {
+    return this.transition(programmeCode, projectCode, version, actor, 'return', async (_m, c) => {
+      this.assertSubmitted(c.update, c.quarter);
+      const text = comment.trim();
+      if (!text)
+        throw new ValidationError([{ field: 'comment', problem: 'Enter a comment saying what needs to change' }]);
+      if (text.length > 2000)
+        throw new ValidationError([{ field: 'comment', problem: 'Comment must be 2,000 characters or fewer' }]);
+      return {
+        status: 'returned' as const,
+        returnComment: text,
+        decidedBy: actor.name,
+        decidedAt: new Date().toISOString(),
+      };
+    });
+  }
+
+  /** Accepts a submitted update: its figures become the project's latest forecasts and actuals. */
+  accept(programmeCode: string | undefined, projectCode: string, version: number | undefined, actor: Actor) {
+    return this.transition(programmeCode, projectCode, version, actor, 'accept', async (m, c) => {
+      this.assertSubmitted(c.update, c.quarter);
+      await this.periods.hold(m, c.prog.id);
+      const lines = new Map(
+        (await m.find(SpendProfileLine, { where: { projectId: c.project.id } })).map((l) => [
+          `${l.sourceKind}|${l.quarter}`,
+          l,
+        ]),
+      );
+      const draft = c.update!.draft;
+      const versions = new Map([...lines].map(([k, l]) => [k, l.version]));
+      for (const [key, pence] of Object.entries(draft.forecasts ?? {})) {
+        const [sourceKind, quarter] = key.split('|');
+        const line = lines.get(key);
+        if ((line?.forecastPence ?? 0) === pence) continue;
+        const r = await this.spend.setForecastIn(
+          m,
+          c.prog,
+          c.project,
+          { sourceKind, quarter, forecast: formatPounds(pence), version: versions.get(key) },
+          actor,
+          false,
+        );
+        versions.set(key, r.version);
+      }
+      for (const [sourceKind, pence] of Object.entries(draft.actuals ?? {})) {
+        const key = `${sourceKind}|${c.quarter}`;
+        if (lines.get(key)?.actualPence === pence) continue;
+        await this.spend.setActualIn(
+          m,
+          c.prog,
+          c.project,
+          { sourceKind, quarter: c.quarter, actual: formatPounds(pence), version: versions.get(key) },
+          actor,
+          false,
+        );
+      }
+      return { status: 'accepted' as const, decidedBy: actor.name, decidedAt: new Date().toISOString() };
+    });
+  }
+
+  private assertSubmitted(update: QuarterlyUpdate | null, quarter: string) {
+    if (update?.status !== 'submitted')
+      throw new RuleViolationError(
+        'UPDATE_NOT_SUBMITTED',
+        `The ${quarter} update is ${STATUS_LABELS[update?.status ?? 'not_started'].toLowerCase()}: only a submitted update can be reviewed`,
+        'form',
+      );
+  }
+
+  private transition(
+    programmeCode: string | undefined,
+    projectCode: string,
+    version: number | undefined,
+    actor: Actor,
+    action: string,
+    change: (
+      m: EntityManager,
+      c: Awaited<ReturnType<QuarterlyUpdatesService['context']>>,
+    ) => Promise<Partial<QuarterlyUpdate>>,
+  ) {
+    return this.db.write(async (m) => {
+      const c = await this.context(m, programmeCode, projectCode);
+      assertProjectScope(actor, c.prog.code, c.project.code);
+      const changes = await change(m, c);
+      const u = c.update!;
+      const after = await updateVersioned(m, QuarterlyUpdate, 'quarterly update', u.id, version ?? u.version, {
+        ...changes,
+        updatedAt: new Date().toISOString(),
+      });
+      await this.audit.record(m, actor, {
+        programmeId: c.prog.id,
+        projectId: c.project.id,
+        entity: 'quarterly_update',
+        entityId: u.id,
+        action,
+        before: { status: u.status },
+        after: { status: after.status, ...(after.returnComment ? { returnComment: after.returnComment } : {}) },
+        meta: { quarter: c.quarter },
+      });
+      return { status: after.status, quarter: c.quarter };
+    });
+  }
+
+  /** Updates waiting for the actor: returned ones (to fix) and submitted ones (to review), in one query each. */
+  async waiting(actor: Actor) {
+    const wantReturned = ['delivery_partner', 'programme_manager', 'admin'].includes(actor.role);
+    const wantSubmitted = ['programme_manager', 'admin'].includes(actor.role);
+    if (!wantReturned && !wantSubmitted) return { returned: [], submitted: [] };
+    return this.db.read(async (m) => {
+      const rows: { status: string; project: string; programme: string; quarter: string }[] = await m
+        .getRepository(QuarterlyUpdate)
+        .createQueryBuilder('u')
+        .innerJoin(Project, 'p', 'p.id = u.project_id')
+        .innerJoin(Programme, 'g', 'g.id = u.programme_id')
+        .select(['u.status AS status', 'p.code AS project', 'g.code AS programme', 'u.quarter AS quarter'])
+        .where('u.status IN (:...s)', {
+          s: [...(wantReturned ? ['returned'] : []), ...(wantSubmitted ? ['submitted'] : [])],
+        })
+        .orderBy('p.code', 'ASC')
+        .getRawMany();
+      const mine = rows.filter((r) => inProjectScope(actor, r.programme, r.project));
+      return {
+        returned: mine.filter((r) => r.status === 'returned'),
+        submitted: mine.filter((r) => r.status === 'submitted'),
+      };
+    });
+  }
+}
+
+/** A draft as the audit trail shows it: pounds, not pence. */
+function presentDraft(d: UpdateDraft) {
+  return {
+    actuals: Object.fromEntries(Object.entries(d.actuals ?? {}).map(([k, v]) => [k, formatPounds(v)])),
+    forecasts: Object.fromEntries(Object.entries(d.forecasts ?? {}).map(([k, v]) => [k, formatPounds(v)])),
+    ...(d.narrative !== undefined ? { narrative: d.narrative } : {}),
+  };
+}

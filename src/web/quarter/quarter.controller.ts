@@ -1,0 +1,268 @@
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
+import { inProjectScope } from '../../auth/scope';
+import { FieldProblem } from '../../common/errors';
+import { displayPounds } from '../../common/money';
+import {
+  CumulativeQuestion,
+  QuarterlyUpdatesService,
+  SpendSection,
+} from '../../quarterly-updates/quarterly-updates.service';
+import { formErrors, problemsOf } from '../forms/errors';
+import { Pages, WebRequest } from '../pages.service';
+import { StaffPages } from '../staff-pages.decorator';
+import { actualField, boxPounds, forecastField, parseSpendForm, readingField } from './spend-form';
+
+type Form = Record<string, unknown>;
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const versionOf = (body: Form) => {
+  const v = Number(body.version);
+  return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+};
+const base = (project: string) => `/manage/quarter/${encodeURIComponent(project)}`;
+
+/**
+ * The reporting quarter as a task list, and each project's update: delivery partners and
+ * programme managers draft and submit it, programme managers accept it or return it with a
+ * comment. The rules are QuarterlyUpdatesService's; this only reads forms and renders.
+ */
+@StaffPages('quarter')
+export class QuarterController {
+  constructor(
+    private readonly pages: Pages,
+    private readonly updates: QuarterlyUpdatesService,
+  ) {}
+
+  @Get()
+  @Roles(...ANY_ROLE)
+  async taskList(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('programme') programme?: string) {
+    const list = await this.updates.taskList(req.actor!, programme || undefined);
+    return this.pages.render(req, reply, 'quarter/task-list.njk', {
+      pageTitle: `Quarterly updates for ${list.quarter}`,
+      ...list,
+    });
+  }
+
+  @Get(':project')
+  @Roles(...ANY_ROLE)
+  async project(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
+    return this.renderProject(req, reply, project);
+  }
+
+  private async renderProject(
+    req: WebRequest,
+    reply: FastifyReply,
+    projectCode: string,
+    problems: FieldProblem[] = [],
+    values: Form = {},
+    status = 200,
+  ) {
+    const v = await this.updates.view(undefined, projectCode);
+    const actor = req.actor!;
+    const mine = inProjectScope(actor, v.programme.code, v.project.code);
+    const canEdit = v.editable && mine && ['delivery_partner', 'programme_manager', 'admin'].includes(actor.role);
+    const canReview = v.status === 'submitted' && mine && ['programme_manager', 'admin'].includes(actor.role);
+    return this.pages.render(
+      req,
+      reply,
+      'quarter/project.njk',
+      {
+        pageTitle: `${v.project.name}: update for ${v.quarter}`,
+        backLink: { href: '/manage/quarter', text: 'Back to the quarter' },
+        ...v,
+        canEdit,
+        canReview,
+        values,
+        errors: problems.length ? formErrors(problems, { comment: 'Comment' }) : undefined,
+      },
+      status,
+    );
+  }
+
+  @Get(':project/spend')
+  @Roles(...ANY_ROLE)
+  async spendForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
+    const v = await this.updates.view(undefined, project);
+    return this.renderSpend(req, reply, v, {});
+  }
+
+  private renderSpend(
+    req: WebRequest,
+    reply: FastifyReply,
+    v: Awaited<ReturnType<QuarterlyUpdatesService['view']>>,
+    typed: Record<string, string>,
+    problems: FieldProblem[] = [],
+    questions: CumulativeQuestion[] = [],
+    status = 200,
+  ) {
+    const sections = v.spend.map((s: SpendSection) => ({
+      ...s,
+      actualField: actualField(s.sourceKind),
+      actualValue: typed[actualField(s.sourceKind)] ?? (s.actualPence === null ? '' : boxPounds(s.actualPence)),
+      previousToDate: displayPounds(s.previousToDatePence),
+      question: questions.find((q) => q.sourceKind === s.sourceKind),
+      readingField: readingField(s.sourceKind),
+      forecasts: s.forecasts.map((f) => ({
+        ...f,
+        field: forecastField(s.sourceKind, f.quarter),
+        value: typed[forecastField(s.sourceKind, f.quarter)] ?? boxPounds(f.pence),
+        accepted: displayPounds(f.acceptedPence),
+      })),
+    }));
+    const all = [
+      ...problems,
+      ...questions.map((q) => ({
+        field: readingField(q.sourceKind),
+        problem: `Check the actual ${q.sourceKind} spend: ${displayPounds(q.asQuarter)} looks like a total to date. Say whether it is the spend in ${v.quarter} or the total so far`,
+      })),
+    ];
+    return this.pages.render(
+      req,
+      reply,
+      'quarter/spend.njk',
+      {
+        pageTitle: `Spend: ${v.project.name}, ${v.quarter}`,
+        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        ...v,
+        sections,
+        errors: all.length
+          ? formErrors(
+              all,
+              {},
+              Object.fromEntries(
+                questions.map((q) => [readingField(q.sourceKind), `${readingField(q.sourceKind)}-quarter`]),
+              ),
+            )
+          : undefined,
+      },
+      status,
+    );
+  }
+
+  @Post(':project/spend')
+  @Roles('delivery_partner', 'programme_manager')
+  async saveSpend(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @Body() body: Form,
+  ) {
+    const v = await this.updates.view(undefined, project);
+    const form = parseSpendForm(body ?? {}, v.spend, v.quarter);
+    if (form.problems.length) return this.renderSpend(req, reply, v, form.typed, form.problems, [], 400);
+    if (form.normalised.length && body.checked !== '1') {
+      // Amounts typed with £ signs, commas or missing pence: shown back as read before saving.
+      const hidden = Object.entries(form.typed).map(([name]) => ({ name, value: canonicalOf(form, name) }));
+      for (const k of [...form.input.readAsCumulative]) hidden.push({ name: readingField(k), value: 'cumulative' });
+      for (const k of [...form.input.readAsQuarter]) hidden.push({ name: readingField(k), value: 'quarter' });
+      return this.pages.render(req, reply, 'quarter/spend-check.njk', {
+        pageTitle: `Check the amounts: ${v.project.name}`,
+        backLink: { href: `${base(v.project.code)}/spend`, text: 'Back to the spend form' },
+        ...v,
+        normalised: form.normalised,
+        hidden,
+        version: form.input.version ?? v.version,
+      });
+    }
+    try {
+      const r = await this.updates.saveSpend(undefined, project, form.input, req.actor!);
+      if (!r.saved) return this.renderSpend(req, reply, v, form.typed, [], r.questions, 400);
+    } catch (e) {
+      const ps = problemsOf(e);
+      if (!ps) throw e;
+      return this.renderSpend(req, reply, await this.updates.view(undefined, project), form.typed, ps, [], 400);
+    }
+    return this.pages.redirect(req, reply, base(v.project.code), 'Spend figures saved as a draft');
+  }
+
+  @Get(':project/narrative')
+  @Roles(...ANY_ROLE)
+  async narrativeForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
+    const v = await this.updates.view(undefined, project);
+    return this.pages.render(req, reply, 'quarter/narrative.njk', {
+      pageTitle: `Narrative: ${v.project.name}, ${v.quarter}`,
+      backLink: { href: base(v.project.code), text: 'Back to the update' },
+      ...v,
+    });
+  }
+
+  @Post(':project/narrative')
+  @Roles('delivery_partner', 'programme_manager')
+  async saveNarrative(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @Body() body: Form,
+  ) {
+    try {
+      await this.updates.saveNarrative(undefined, project, text(body?.narrative), versionOf(body ?? {}), req.actor!);
+    } catch (e) {
+      const ps = problemsOf(e);
+      if (!ps) throw e;
+      const v = await this.updates.view(undefined, project);
+      return this.pages.render(
+        req,
+        reply,
+        'quarter/narrative.njk',
+        {
+          pageTitle: `Narrative: ${v.project.name}, ${v.quarter}`,
+          ...v,
+          narrative: text(body?.narrative),
+          errors: formErrors(ps),
+        },
+        400,
+      );
+    }
+    return this.pages.redirect(req, reply, base(project), 'Narrative saved as a draft');
+  }
+
+  @Post(':project/submit')
+  @Roles('delivery_partner', 'programme_manager')
+  submit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
+    return this.act(req, reply, project, body, 'Update submitted for review', () =>
+      this.updates.submit(undefined, project, versionOf(body ?? {}), req.actor!),
+    );
+  }
+
+  @Post(':project/accept')
+  @Roles('programme_manager')
+  accept(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
+    return this.act(req, reply, project, body, 'Update accepted: its figures are now the latest', () =>
+      this.updates.accept(undefined, project, versionOf(body ?? {}), req.actor!),
+    );
+  }
+
+  @Post(':project/return')
+  @Roles('programme_manager')
+  returnIt(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
+    return this.act(req, reply, project, body, 'Update returned for revision', () =>
+      this.updates.returnForRevision(undefined, project, text(body?.comment), versionOf(body ?? {}), req.actor!),
+    );
+  }
+
+  private async act(
+    req: WebRequest,
+    reply: FastifyReply,
+    project: string,
+    body: Form,
+    done: string,
+    run: () => Promise<unknown>,
+  ) {
+    try {
+      await run();
+    } catch (e) {
+      const ps = problemsOf(e);
+      if (!ps) throw e;
+      return this.renderProject(req, reply, project, ps, { comment: text(body?.comment) }, 400);
+    }
+    return this.pages.redirect(req, reply, base(project), done);
+  }
+}
+
+/** The canonical pounds of a box the form read ("£1,234.5" → "1234.50"), or what was typed. */
+function canonicalOf(form: ReturnType<typeof parseSpendForm>, field: string): string {
+  const n = form.normalised.find((x) => x.field === field);
+  const raw = n ? n.shown : form.typed[field];
+  return raw.replace(/[£,\s]/g, '');
+}
