@@ -1,3 +1,4 @@
+// Decorated classes (loaded per command) need it first; it is small and loads no Nest.
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliContext } from './cli/cli-context';

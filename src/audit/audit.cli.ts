@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { CliContext } from '../cli/cli-context';
-import { AuditTrailService } from './audit-trail.service';
+import type { CliContext } from '../cli/cli-context';
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   program
@@ -12,7 +11,11 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action((opts: { programme: string; project?: string; limit: string; json?: boolean }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(AuditTrailService);
+        const [{ AuditTrailService }, { AuditTrailModule }] = await Promise.all([
+          import('./audit-trail.service'),
+          import('./audit-trail.module'),
+        ]);
+        const svc = await ctx.get(AuditTrailService, [AuditTrailModule]);
         const limit = Math.min(500, Math.max(1, Number.parseInt(opts.limit, 10) || 50));
         const res = await svc.list(opts.programme, opts.project, { limit, offset: 0 });
         if (opts.json) return ctx.print(JSON.stringify(res, null, 2));

@@ -1,12 +1,22 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { cliActor } from '../audit/actor';
-import { CliContext } from '../cli/cli-context';
-import { ROLES } from './roles.decorator';
+import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
-import { AccountsService } from './accounts.service';
-import { AuthService } from './auth.service';
-import { passwordProblems } from './passwords';
+import type { AccountsService } from './accounts.service';
+import type { AuthService } from './auth.service';
+import { ROLES } from './roles';
 import { DEFAULT_TOKEN_DAYS } from './token';
+
+/** Users and tokens need only the auth module. */
+async function auth(ctx: CliContext): Promise<AuthService> {
+  const [{ AuthService }, { AuthModule }] = await Promise.all([import('./auth.service'), import('./auth.module')]);
+  return ctx.get(AuthService, [AuthModule]);
+}
+
+async function accounts(ctx: CliContext): Promise<AccountsService> {
+  const [{ AccountsService }, { AuthModule }] = await Promise.all([import('./accounts.service'), import('./auth.module')]);
+  return ctx.get(AccountsService, [AuthModule]);
+}
 
 const wholeNumber = (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number of days');
@@ -38,15 +48,16 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
           // The password is checked before the user is made, so a refused one leaves nothing behind.
           const password = o.passwordStdin ? await readPassword() : undefined;
           if (password !== undefined) {
+            const { passwordProblems } = await import('./passwords');
             const problems = passwordProblems(password, { email: o.email, name: o.name });
             if (problems.length) throw new ValidationError(problems);
           }
-          const svc = await ctx.get(AuthService);
+          const svc = await auth(ctx);
           const u = await svc.createUser(
             { name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme },
             cliActor(),
           );
-          if (password !== undefined) await (await ctx.get(AccountsService)).setPassword(u.email, password, cliActor());
+          if (password !== undefined) await (await accounts(ctx)).setPassword(u.email, password, cliActor());
           ctx.print(
             `created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`,
           );
@@ -65,7 +76,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .action((o: { email: string }) =>
       ctx.run(async () => {
         const password = await readPassword();
-        const r = await (await ctx.get(AccountsService)).setPassword(o.email, password, cliActor());
+        const r = await (await accounts(ctx)).setPassword(o.email, password, cliActor());
         ctx.print(`password set for ${r.email}; any sign-in lock on the account is cleared`);
       }),
     );
@@ -74,7 +85,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .description('List users')
     .action(() =>
       ctx.run(async () => {
-        const users = await (await ctx.get(AuthService)).listUsers();
+        const users = await (await auth(ctx)).listUsers();
         if (!users.length) ctx.print('no users yet: npm run cli -- user create --name "..." --email ... --role admin');
         for (const u of users)
           ctx.print(
@@ -91,7 +102,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .option('--label <text>', 'what the token is for')
     .action((o: { email: string; days: number; label?: string }) =>
       ctx.run(async () => {
-        const t = await (await ctx.get(AuthService)).createToken(o.email, o.days, o.label ?? null, cliActor());
+        const t = await (await auth(ctx)).createToken(o.email, o.days, o.label ?? null, cliActor());
         ctx.err.write(
           `token for ${t.user} (${t.role}), id ${t.publicId}, expires ${t.expiresAt}. It is shown once: keep it now.\n`,
         );
@@ -103,7 +114,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .description('Revoke a token by its public id (the part after gdt_)')
     .action((publicId: string) =>
       ctx.run(async () => {
-        const r = await (await ctx.get(AuthService)).revokeToken(publicId, cliActor());
+        const r = await (await auth(ctx)).revokeToken(publicId, cliActor());
         ctx.print(
           r.alreadyRevoked ? `token ${publicId} was already revoked at ${r.revokedAt}` : `revoked token ${publicId}`,
         );

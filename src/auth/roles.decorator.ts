@@ -1,7 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const ROLES = ['admin', 'programme_manager', 'finance', 'approver', 'viewer', 'delivery_partner'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from './roles';
+
+export { ROLES, type Role } from './roles';
 
 /** Roles limited to the projects assigned to them (writes naming another project are refused). */
 export const PROJECT_SCOPED_ROLES: readonly string[] = ['programme_manager', 'delivery_partner'];

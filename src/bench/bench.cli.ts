@@ -1,13 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
-import { CliContext } from '../cli/cli-context';
+import type { CliContext } from '../cli/cli-context';
 import { positiveInt, progressFor } from '../generator/generator.cli';
-import { benchTable, writeReport } from './report';
-import { runBench } from './runner';
 
 interface BenchCliOptions {
   projects?: number;
   scalingProjects?: number;
+  middleProjects?: number[];
   db: 'sqlite' | 'postgres' | 'both';
   quick?: boolean;
   leps: number;
@@ -21,7 +20,7 @@ export function registerBenchCommands(program: Command, ctx: CliContext): void {
   program
     .command('bench')
     .description(
-      'Generate datasets and measure the app against the raw database side by side: reconciliation, national breakdown, bulk import (and, once they exist, the national return and the dashboard). Prints a table and writes JSON.',
+      'Generate datasets and measure the app against raw baselines side by side: reconciliation, breakdowns, the national return (time and the real CLI process’s peak memory), HTTP routes, bulk import, CLI start-up. Prints a table and writes JSON.',
     )
     .option(
       '--projects <n>',
@@ -32,6 +31,11 @@ export function registerBenchCommands(program: Command, ctx: CliContext): void {
       '--scaling-projects <n>',
       'projects in the smaller dataset for the growth row (default a tenth of --projects)',
       positiveInt('--scaling-projects'),
+    )
+    .option(
+      '--middle-projects <list>',
+      'comma-separated sizes between the two, for the growth fit (default: a third of --projects)',
+      (v: string) => v.split(',').map((x) => positiveInt('--middle-projects')(x.trim())),
     )
     .addOption(
       new Option('--db <which>', 'databases to measure').choices(['sqlite', 'postgres', 'both']).default('both'),
@@ -49,9 +53,11 @@ export function registerBenchCommands(program: Command, ctx: CliContext): void {
         if (scalingProjects >= projects)
           throw new InvalidArgumentError('--scaling-projects must be smaller than --projects');
         const tty = (ctx.err as { isTTY?: boolean }).isTTY === true;
+        const [{ runBench }, { benchTable, writeReport }] = await Promise.all([import('./runner'), import('./report')]);
         const report = await runBench({
           projects,
           scalingProjects,
+          middleProjects: opts.middleProjects ?? [Math.round(projects / 3)],
           dbs: opts.db === 'both' ? ['sqlite', 'postgres'] : [opts.db],
           quick: opts.quick === true,
           leps: opts.leps,

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { cliActor } from '../audit/actor';
-import { CliContext } from '../cli/cli-context';
+import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
-import { ChangeRequestsService } from './change-requests.service';
-import { EnvelopeService } from './envelope.service';
+import type { ChangeRequestsService } from './change-requests.service';
+
+/** Every module for now: approving a change reaches the seed and return sections that modules register into. */
+const EVERYTHING = 'everything' as const;
 
 type Presented = Awaited<ReturnType<ChangeRequestsService['get']>>;
 
@@ -47,7 +49,7 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .description(
       'Change requests: list, show, create from a JSON file, submit, approve, reject, withdraw; the envelope',
     );
-  const svc = () => ctx.get(ChangeRequestsService);
+  const svc = async () => ctx.get((await import('./change-requests.service')).ChangeRequestsService, EVERYTHING);
   const opt = (c: Command) => c.requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014');
 
   opt(change.command('list').description('List change requests, newest first'))
@@ -143,7 +145,9 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action((o: { programme: string; json?: boolean }) =>
       ctx.run(async () => {
-        const e = await (await ctx.get(EnvelopeService)).get(o.programme);
+        const e = await (
+          await ctx.get((await import('./envelope.service')).EnvelopeService, EVERYTHING)
+        ).get(o.programme);
         if (o.json) return ctx.print(JSON.stringify(e, null, 2));
         ctx.print(
           [

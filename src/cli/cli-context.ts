@@ -1,11 +1,13 @@
-import { INestApplicationContext, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DomainError, exitCodeFor } from '../common/errors';
-import { ConfigError } from '../config/config';
+import type { INestApplicationContext, Type } from '@nestjs/common';
+
+/** A command's Nest modules: its feature modules, or every module the server has. */
+export type CliModules = Type[] | 'everything';
 
 /**
- * What every command gets: the Nest modules (opened lazily, so `--help` never touches the
- * database), output streams, and one way to turn errors into messages and exit codes.
+ * What every command gets: output streams, one way to turn errors into messages and exit
+ * codes, and a Nest application context built on first use from only the modules the command
+ * names (with configuration and the database). This file and every `<feature>.cli.ts` import
+ * nothing heavy at the top: `--help` and argument errors never load Nest, TypeORM or a driver.
  */
 export class CliContext {
   private app?: INestApplicationContext;
@@ -16,12 +18,13 @@ export class CliContext {
     readonly err: NodeJS.WritableStream = process.stderr,
   ) {}
 
-  async get<T>(token: Type<T>): Promise<T> {
+  /** A provider of the command's modules; one context per process (a run is one command). */
+  async get<T>(token: Type<T>, modules: CliModules): Promise<T> {
     if (!this.app) {
       // Commands load data explicitly; the server's start-up seeding does not run here.
       process.env.SEED_ON_START = 'false';
-      const { AppModule } = await import('../app.module');
-      this.app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
+      const { NestFactory } = await import('@nestjs/core');
+      this.app = await NestFactory.createApplicationContext(await rootModule(modules), { logger: ['error'] });
     }
     return this.app.get(token, { strict: false });
   }
@@ -36,6 +39,10 @@ export class CliContext {
       const code = await fn();
       if (typeof code === 'number') this.exitCode = code;
     } catch (e) {
+      const [{ DomainError, exitCodeFor }, { ConfigError }] = await Promise.all([
+        import('../common/errors'),
+        import('../config/config'),
+      ]);
       if (e instanceof DomainError || e instanceof ConfigError) {
         this.err.write(`error: ${e.message}\n`);
         this.exitCode = e instanceof ConfigError ? 2 : exitCodeFor(e);
@@ -49,4 +56,18 @@ export class CliContext {
   async close(): Promise<void> {
     if (this.app) await this.app.close();
   }
+}
+
+/** Configuration, the database and the audit trail under the command's own modules. */
+async function rootModule(modules: CliModules): Promise<Type> {
+  if (modules === 'everything') return (await import('../app.module')).AppModule;
+  const [{ Module }, { AppConfigModule }, { DatabaseModule }, { AuditModule }] = await Promise.all([
+    import('@nestjs/common'),
+    import('../config/config.module'),
+    import('../database/database.module'),
+    import('../audit/audit.module'),
+  ]);
+  class CliModule {}
+  Module({ imports: [AppConfigModule, DatabaseModule, AuditModule, ...modules] })(CliModule);
+  return CliModule;
 }

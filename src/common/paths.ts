@@ -17,4 +17,6 @@ export function projectRoot(): string {
 }
 
 export const seedsDir = () => join(projectRoot(), 'seeds');
+/** The 2014 deal's seed file in seedsDir(). */
+export const DEAL_SEED_FILE = 'growth-deal-2014.json';
 export const reportsDir = () => join(projectRoot(), 'reports');

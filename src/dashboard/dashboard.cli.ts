@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { CliContext } from '../cli/cli-context';
-import { loadConfig } from '../config/config';
-import { printToPdf } from './briefing';
+import type { CliContext } from '../cli/cli-context';
 
 /**
  * `briefing`: starts the app on a free loopback port, prints the committee briefing page
@@ -16,7 +14,11 @@ export function registerDashboardCommands(program: Command, ctx: CliContext): vo
     .option('--out <path>', 'PDF file to write', 'reports/briefing.pdf')
     .action((opts: { programme: string; out: string }) =>
       ctx.run(async () => {
-        const { createApp } = await import('../bootstrap');
+        const [{ createApp }, { loadConfig }, { printToPdf }] = await Promise.all([
+          import('../bootstrap'),
+          import('../config/config'),
+          import('./briefing'),
+        ]);
         const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
         const app = await createApp(config);
         try {

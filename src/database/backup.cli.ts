@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { CliContext } from '../cli/cli-context';
-import { loadConfig } from '../config/config';
-import { backupSqlite, PG_DUMP_HINT, restoreSqlite } from './backup';
+import type { CliContext } from '../cli/cli-context';
+
+const load = () => Promise.all([import('../config/config'), import('./backup')]);
 
 export function registerBackupCommands(program: Command, ctx: CliContext): void {
   program
@@ -12,6 +12,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--out <file>', 'the backup file to create (must not exist)')
     .action((o: { out: string }) =>
       ctx.run(async () => {
+        const [{ loadConfig }, { backupSqlite, PG_DUMP_HINT }] = await load();
         const cfg = loadConfig();
         if (cfg.DATABASE_URL) {
           ctx.err.write(`${PG_DUMP_HINT}\n`);
@@ -30,6 +31,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     .option('--force', 'restore even though the database looks open (its -wal file exists)', false)
     .action((o: { from: string; force: boolean }) =>
       ctx.run(async () => {
+        const [{ loadConfig }, { restoreSqlite, PG_DUMP_HINT }] = await load();
         const cfg = loadConfig();
         if (cfg.DATABASE_URL) {
           ctx.err.write(`${PG_DUMP_HINT}\n`);

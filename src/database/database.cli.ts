@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { CliContext } from '../cli/cli-context';
-import { loadConfig } from '../config/config';
-import { openDataSource, runMigrations } from './connect';
+import type { CliContext } from '../cli/cli-context';
 
 export function registerDatabaseCommands(program: Command, ctx: CliContext): void {
   program
@@ -9,6 +7,10 @@ export function registerDatabaseCommands(program: Command, ctx: CliContext): voi
     .description('Apply pending database migrations (the server also does this at start)')
     .action(() =>
       ctx.run(async () => {
+        const [{ loadConfig }, { openDataSource, runMigrations }] = await Promise.all([
+          import('../config/config'),
+          import('./connect'),
+        ]);
         const ds = await openDataSource(loadConfig());
         try {
           const done = await runMigrations(ds);

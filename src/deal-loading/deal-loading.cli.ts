@@ -1,12 +1,8 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { cliActor } from '../audit/actor';
-import { CliContext } from '../cli/cli-context';
-import { seedsDir } from '../common/paths';
-import { AppConfig } from '../config/config';
-import { DemoService } from '../demo/demo.service';
-import { DEAL_SEED_FILE } from './deal-loading.module';
-import { SeedService } from './seed.service';
+import type { CliContext } from '../cli/cli-context';
+import { DEAL_SEED_FILE, seedsDir } from '../common/paths';
 
 export function registerSeedCommands(program: Command, ctx: CliContext): void {
   program
@@ -18,7 +14,16 @@ export function registerSeedCommands(program: Command, ctx: CliContext): void {
     .option('--no-demo', 'do not load the illustrative delivery history after the deal')
     .action((opts: { file: string; demo: boolean }) =>
       ctx.run(async () => {
-        const seeds = await ctx.get(SeedService);
+        const [{ SeedService }, { DealLoadingModule }, { DemoService }, { DemoModule }, { AppConfig }] =
+          await Promise.all([
+            import('./seed.service'),
+            import('./deal-loading.module'),
+            import('../demo/demo.service'),
+            import('../demo/demo.module'),
+            import('../config/config'),
+          ]);
+        const modules = opts.demo ? [DealLoadingModule, DemoModule] : [DealLoadingModule];
+        const seeds = await ctx.get(SeedService, modules);
         const res = await seeds.loadDeal(opts.file, cliActor());
         ctx.print(
           res.loaded
@@ -26,7 +31,7 @@ export function registerSeedCommands(program: Command, ctx: CliContext): void {
             : `${res.name} was already loaded: nothing to do`,
         );
         if (opts.demo && opts.file === join(seedsDir(), DEAL_SEED_FILE)) {
-          if ((await ctx.get(AppConfig)).DEMO_DATA) await (await ctx.get(DemoService)).load();
+          if ((await ctx.get(AppConfig, modules)).DEMO_DATA) await (await ctx.get(DemoService, modules)).load();
         }
       }),
     );

@@ -4,7 +4,7 @@ import { BulkImportService } from './bulk-import.service';
 import { SeedService } from './seed.service';
 
 /** The seed file of the 2014 deal, loaded at start-up (see StartupService) and by `cli seed`. */
-export const DEAL_SEED_FILE = 'growth-deal-2014.json';
+export { DEAL_SEED_FILE } from '../common/paths';
 
 /**
  * Loading deals: a seed file (one deal, row by row, with its provenance) and the bulk import

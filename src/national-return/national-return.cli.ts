@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { CliContext } from '../cli/cli-context';
+import type { CliContext } from '../cli/cli-context';
 import { formatPounds } from '../common/money';
 import { reportsDir } from '../common/paths';
 import { progressFor } from '../generator/generator.cli';
-import { NationalReturnService } from './national-return.service';
 
 /** `return national`: added to the returns command group (registered after it). */
 export function registerNationalReturnCommands(program: Command, ctx: CliContext): void {
@@ -21,7 +20,11 @@ export function registerNationalReturnCommands(program: Command, ctx: CliContext
     .option('--out <file>', 'output file (default: reports/national-<quarter>.xlsx)')
     .action((o: { quarter: string; out?: string }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(NationalReturnService);
+        const [{ NationalReturnService }, { NationalReturnModule }] = await Promise.all([
+          import('./national-return.service'),
+          import('./national-return.module'),
+        ]);
+        const svc = await ctx.get(NationalReturnService, [NationalReturnModule]);
         const out = o.out
           ? isAbsolute(o.out)
             ? o.out

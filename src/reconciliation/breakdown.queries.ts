@@ -9,8 +9,12 @@ import type { AllocationGroup, Dimension } from './engine';
  * fixed statements (prepared once per connection by `leanQuery`).
  */
 
+/** Which allocations a breakdown counts (a light module: the command line's options read it). */
+export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
+export type ApprovalFilter = (typeof APPROVAL_FILTERS)[number];
+
 export interface BreakdownFilterSql {
-  approval: 'approved' | 'draft' | 'all';
+  approval: ApprovalFilter;
   includeWithdrawn: boolean;
 }
 

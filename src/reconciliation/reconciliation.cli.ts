@@ -1,14 +1,22 @@
 import { Command, Option } from 'commander';
-import { CliContext } from '../cli/cli-context';
-import {
-  breakdownCsv,
-  presentBreakdown,
-  presentNationalBreakdown,
-  presentReconciliation,
-  reconciliationCsv,
-} from './present';
-import { APPROVAL_FILTERS, ReconciliationService, type ApprovalFilter } from './reconciliation.service';
-import { breakdownTable, reconciliationTable } from './text-report';
+import type { CliContext } from '../cli/cli-context';
+
+/** The service (and its module only) and the presenters, loaded when a command runs. */
+async function load(ctx: CliContext): Promise<{
+  svc: ReconciliationService;
+  present: typeof import('./present');
+  text: typeof import('./text-report');
+}> {
+  const [{ ReconciliationService }, { ReconciliationCoreModule }, present, text] = await Promise.all([
+    import('./reconciliation.service'),
+    import('./reconciliation-core.module'),
+    import('./present'),
+    import('./text-report'),
+  ]);
+  return { svc: await ctx.get(ReconciliationService, [ReconciliationCoreModule]), present, text };
+}
+import { APPROVAL_FILTERS, type ApprovalFilter } from './breakdown.queries';
+import type { ReconciliationService } from './reconciliation.service';
 
 type OutFormat = 'table' | 'json' | 'csv';
 const formatOption = () =>
@@ -27,10 +35,11 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
     .option('--strict', 'exit 3 when any line is unreconciled or not_met')
     .action((opts: { programme: string; format: OutFormat; strict?: boolean }) =>
       ctx.run(async () => {
-        const r = await (await ctx.get(ReconciliationService)).reconciliation(opts.programme);
-        if (opts.format === 'json') ctx.print(JSON.stringify(presentReconciliation(r), null, 2));
-        else if (opts.format === 'csv') ctx.out.write(reconciliationCsv(r));
-        else ctx.print(reconciliationTable(r));
+        const { svc, present, text } = await load(ctx);
+        const r = await svc.reconciliation(opts.programme);
+        if (opts.format === 'json') ctx.print(JSON.stringify(present.presentReconciliation(r), null, 2));
+        else if (opts.format === 'csv') ctx.out.write(present.reconciliationCsv(r));
+        else ctx.print(text.reconciliationTable(r));
         const failing = r.report.summary.byStatus.unreconciled + r.report.summary.byStatus.not_met;
         return opts.strict && failing > 0 ? 3 : 0;
       }),
@@ -55,7 +64,7 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
         format: OutFormat;
       }) =>
         ctx.run(async () => {
-          const svc = await ctx.get(ReconciliationService);
+          const { svc, present, text } = await load(ctx);
           // The command line is a trusted local user: drafts may be shown.
           const r = await svc.breakdown(
             opts.programme,
@@ -63,9 +72,9 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
             { approval: opts.approval, includeWithdrawn: opts.includeWithdrawn === true },
             true,
           );
-          if (opts.format === 'json') ctx.print(JSON.stringify(presentBreakdown(r), null, 2));
-          else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r));
-          else ctx.print(breakdownTable(r));
+          if (opts.format === 'json') ctx.print(JSON.stringify(present.presentBreakdown(r), null, 2));
+          else if (opts.format === 'csv') ctx.out.write(present.breakdownCsv(r));
+          else ctx.print(text.breakdownTable(r));
         }),
     );
 
@@ -80,12 +89,12 @@ export function registerReconciliationCommands(program: Command, ctx: CliContext
     .addOption(formatOption())
     .action((opts: { by: string; approval: ApprovalFilter; includeWithdrawn?: boolean; format: OutFormat }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(ReconciliationService);
+        const { svc, present, text } = await load(ctx);
         const filter = { approval: opts.approval, includeWithdrawn: opts.includeWithdrawn === true };
         const r = await svc.nationalBreakdown(opts.by, filter, true);
-        if (opts.format === 'json') ctx.print(JSON.stringify(presentNationalBreakdown(r), null, 2));
-        else if (opts.format === 'csv') ctx.out.write(breakdownCsv(r, false));
-        else ctx.print(breakdownTable(r));
+        if (opts.format === 'json') ctx.print(JSON.stringify(present.presentNationalBreakdown(r), null, 2));
+        else if (opts.format === 'csv') ctx.out.write(present.breakdownCsv(r, false));
+        else ctx.print(text.breakdownTable(r));
       }),
     );
 }

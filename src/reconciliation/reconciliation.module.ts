@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DeliveredOutputTotals, OutputTotalsPort } from './output-totals.port';
 import { NationalBreakdownController } from './national-breakdown.controller';
+import { ReconciliationCoreModule } from './reconciliation-core.module';
 import { ReconciliationController } from './reconciliation.controller';
-import { ReconciliationService } from './reconciliation.service';
 
 @Module({
+  imports: [ReconciliationCoreModule],
   controllers: [ReconciliationController, NationalBreakdownController],
-  providers: [ReconciliationService, { provide: OutputTotalsPort, useClass: DeliveredOutputTotals }],
-  exports: [ReconciliationService],
+  exports: [ReconciliationCoreModule],
 })
 export class ReconciliationModule {}

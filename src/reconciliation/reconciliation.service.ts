@@ -17,8 +17,8 @@ import {
 import { UnknownDimensionError } from './engine/breakdown';
 import { markIllustrativeOutputs, OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
 
-export const APPROVAL_FILTERS = ['approved', 'draft', 'all'] as const;
-export type ApprovalFilter = (typeof APPROVAL_FILTERS)[number];
+export { APPROVAL_FILTERS, type ApprovalFilter } from './breakdown.queries';
+import type { ApprovalFilter } from './breakdown.queries';
 
 export interface GroupFilter {
   approval: ApprovalFilter;

@@ -1,14 +1,17 @@
-import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { cliActor } from '../audit/actor';
-import { CliContext } from '../cli/cli-context';
+import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
-import { formatChecks } from './checks';
-import { ReturnsService } from './returns.service';
+import type { ReturnsService } from './returns.service';
+
+/** Every module for now: the return's sections are registered by the features that own them. */
+async function service(ctx: CliContext): Promise<ReturnsService> {
+  return ctx.get((await import('./returns.service')).ReturnsService, 'everything');
+}
 
 interface Target {
   programme: string;
@@ -45,7 +48,7 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
     .option('--live', 'the live draft even when the quarter has been submitted')
     .action((o: Target & { out?: string; live?: boolean }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(ReturnsService);
+        const svc = await service(ctx);
         const e = await svc.exportXlsx(o.programme, o.quarter, !!o.live, cliActor());
         const out = o.out ? (isAbsolute(o.out) ? o.out : join(process.cwd(), o.out)) : join(reportsDir(), e.filename);
         mkdirSync(dirname(out), { recursive: true });
@@ -53,6 +56,7 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
           writeFileSync(out, e.bytes);
         } else {
           // A progress bar only on a terminal; scripts and pipes get the one summary line.
+          const { SingleBar, Presets } = await import('cli-progress');
           const bar = isTty(ctx.out)
             ? new SingleBar(
                 { format: 'writing return |{bar}| {value}/{total} rows', stream: ctx.out as NodeJS.WriteStream },
@@ -77,12 +81,12 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
     .action((o: Target) =>
       ctx.run(async () => {
-        const doc = await (await ctx.get(ReturnsService)).checks(o.programme, o.quarter, cliActor());
+        const doc = await (await service(ctx)).checks(o.programme, o.quarter, cliActor());
         const c = doc.cover.checkCounts;
         ctx.print(
           `${doc.cover.programme} ${doc.cover.quarter} (draft version ${doc.cover.version}): ${c.error} errors, ${c.warning} warnings, ${c.note} notes`,
         );
-        ctx.print(formatChecks(doc.checks));
+        ctx.print((await import('./checks')).formatChecks(doc.checks));
         if (c.warning) ctx.print('every warning needs a comment when you submit: --comment CODE="text"');
         return c.error ? 3 : 0;
       }),
@@ -97,7 +101,7 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
     .option('--reason <text>', 'why the quarter is resubmitted (required from version 2)')
     .action((o: Target & { comment: string[]; reason?: string }) =>
       ctx.run(async () => {
-        const svc = await ctx.get(ReturnsService);
+        const svc = await service(ctx);
         const res = await svc.submit(
           o.programme,
           o.quarter,

@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cliActor } from '../audit/actor';
-import { CliContext } from '../cli/cli-context';
+import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
-import { SpendService } from './spend.service';
 
 export function registerSpendCommands(program: Command, ctx: CliContext): void {
   const actuals = program.command('actuals').description('Actual spend');
@@ -24,7 +23,8 @@ export function registerSpendCommands(program: Command, ctx: CliContext): void {
           throw new ValidationError([{ field: 'file', problem: `cannot be read: ${(e as Error).message}` }]);
         }
         const sha256 = createHash('sha256').update(raw).digest('hex');
-        const svc = await ctx.get(SpendService);
+        // Every module for now: spend registers its return section into the returns module's registry.
+        const svc = await ctx.get((await import('./spend.service')).SpendService, 'everything');
         try {
           const res = await svc.importActualsCsv(
             opts.programme,
