@@ -8,6 +8,8 @@ import { emptyDealTables, rawNationalBreakdown, rawReconciliation } from '../src
 import { EXCELJS_STREAM_BASELINE, measureChild } from '../src/bench/child-rss';
 import { bareJsonServer, loadTest } from '../src/bench/http-load';
 import { rawImportDeals } from '../src/bench/raw-import';
+import { runProcess } from '../src/bench/cli-process';
+import { fitExponent } from '../src/bench/runner';
 import { openTarget, BenchTarget } from '../src/bench/targets';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
 import { measureNationalReturn, measureOverview, NATIONAL_QUARTER } from '../src/bench/measures';
@@ -176,6 +178,26 @@ describe('bench harness', () => {
   });
 });
 
+describe('bench measuring tools', () => {
+  it('a real process’s peak memory is read from outside, its own and not the parent’s', async () => {
+    const big = await runProcess(['-e', 'const b = Buffer.alloc(120 * 1024 * 1024, 1); console.log(b.length)']);
+    expect(big.stdout.trim()).toBe(String(120 * 1024 * 1024));
+    expect(big.peakKb).toBeGreaterThan(120 * 1024);
+    const ballast = Buffer.alloc(300 * 1024 * 1024, 1);
+    const small = await runProcess(['-e', '0']);
+    expect(ballast.length).toBe(300 * 1024 * 1024);
+    expect(small.peakKb).toBeGreaterThan(10 * 1024);
+    expect(small.peakKb).toBeLessThan(150 * 1024);
+  });
+
+  it('growth exponents are least-squares slopes over every size', () => {
+    expect(fitExponent([600, 2000, 6000], [6, 20, 60])).toBeCloseTo(1, 10);
+    expect(fitExponent([1, 10, 100], [1, 100, 10000])).toBeCloseTo(2, 10);
+    // Superlinear at the top end shows even when the two smaller sizes were linear.
+    expect(fitExponent([600, 2000, 6000], [6, 20, 120])).toBeGreaterThan(1.15);
+  });
+});
+
 describe('npm run bench --quick end to end', () => {
   // The national return's export-only child runs the compiled module.
   beforeAll(() => ensureDist(), 300_000);
@@ -192,6 +214,8 @@ describe('npm run bench --quick end to end', () => {
           '20',
           '--scaling-projects',
           '6',
+          '--middle-projects',
+          '12',
           '--leps',
           '3',
           '--quarters',
@@ -203,46 +227,61 @@ describe('npm run bench --quick end to end', () => {
         ],
         {},
       );
-      expect([0, 3]).toContain(r.code); // tiny data: ratios are noise, so a miss is exit 3, never a crash
+      expect(r.code).toBe(3); // pending measures (and noise on tiny data) are a miss, never a crash
       expect(r.err).toBe('');
       expect(r.out).toContain('| programme reconciliation');
       const report = JSON.parse(readFileSync(out, 'utf8'));
       const kinds = db === 'both' ? ['sqlite', 'postgres'] : ['sqlite'];
       for (const k of kinds) {
         const measured = report.rows
-          .filter((x: { db: string; status: string }) => x.db === k && x.status === 'measured')
+          .filter(
+            (x: { db: string; status: string; projects: number }) =>
+              x.db === k && x.status === 'measured' && x.projects > 0,
+          )
           .map((x: { measure: string; projects: number }) => `${x.projects} ${x.measure}`);
-        expect(measured).toEqual([
-          '6 programme reconciliation',
-          '6 national breakdown (kind × year)',
-          '6 national quarterly return (xlsx)',
-          '6 bulk import',
-          '20 programme reconciliation',
-          '20 national breakdown (kind × year)',
-          '20 national quarterly return (xlsx)',
-          '20 dashboard overview over HTTP',
-          '20 reconciliation over HTTP',
-          '20 bulk import',
-        ]);
-        expect(
-          report.rows.filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending'),
-        ).toHaveLength(0);
-        // The export-only child's peak memory is measured at the main scale.
+        const atSize = (n: number) => [
+          `${n} programme reconciliation`,
+          `${n} national breakdown (kind × year)`,
+          `${n} national quarterly return (xlsx)`,
+          `${n} programme breakdown over HTTP`,
+          `${n} reconciliation over HTTP`,
+          `${n} bulk import`,
+        ];
+        expect(measured).toEqual([...atSize(6), ...atSize(12), ...atSize(20)]);
+        // What is not measured yet says so (and keeps the run from reading as complete).
+        const pending = report.rows
+          .filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending')
+          .map((x: { measure: string }) => x.measure);
+        expect(pending).toEqual(
+          expect.arrayContaining(['dashboard overview over HTTP', "one programme's return export (xlsx)"]),
+        );
+        // The real CLI process's peak memory, measured from outside, at the main scale.
         const nr = report.rows.find(
           (x: { db: string; projects: number; measure: string }) =>
             x.db === k && x.projects === 20 && x.measure === 'national quarterly return (xlsx)',
         );
         expect(nr.maxRssMb).toBeGreaterThan(30);
         expect(nr.maxRssMb).toBeLessThan(250);
-        expect(report.growth.filter((g: { db: string }) => g.db === k)).toHaveLength(4);
+        const growth = report.growth.filter((g: { db: string }) => g.db === k);
+        expect(growth).toHaveLength(7);
+        for (const g of growth) expect(g.sizes).toHaveLength(3);
       }
+      const startup = report.rows
+        .filter((x: { measure: string }) => x.measure.startsWith('cli '))
+        .map((x: { measure: string; status: string; ratio: number }) => [x.measure, x.status, x.ratio > 0]);
+      expect(startup).toEqual([
+        ['cli --help (real process)', 'measured', true],
+        ['cli reconcile, 2014 deal (real process)', 'measured', true],
+      ]);
+      expect(report.allWithinTarget).toBe(false); // pending rows are never a pass
       for (const x of report.rows.filter((x: { status: string }) => x.status === 'measured')) {
         expect(x.equal).toBe(true);
         expect(x.ratio).toBeGreaterThan(0);
       }
-      expect(report.datasets.map((d: { projects: number }) => d.projects)).toEqual(kinds.flatMap(() => [6, 20]));
+      expect(report.datasets.map((d: { projects: number }) => d.projects)).toEqual(kinds.flatMap(() => [6, 12, 20]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Three sizes on each database, HTTP at each, and real CLI processes: minutes on a loaded 2-core machine.
+  }, 600_000);
 });

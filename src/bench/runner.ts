@@ -10,9 +10,11 @@ import {
   MEMORY_LIMIT_KB,
   measureHttp,
   measureNationalReturn,
+  measureBreakdownHttp,
   measureOverview,
   NATIONAL_QUARTER,
 } from './measures';
+import { measureCliStartup } from './cli-process';
 import { openRawPostgresPool } from './raw-driver';
 import { rawImportDeals } from './raw-import';
 import { BenchTarget, DEFAULT_PG_URL, openTarget } from './targets';
@@ -21,6 +23,8 @@ import { interleave } from './timing';
 export interface BenchOptions {
   projects: number;
   scalingProjects: number;
+  /** Sizes between scalingProjects and projects, for the growth fit (at least three sizes in all). */
+  middleProjects?: number[];
   dbs: ('sqlite' | 'postgres')[];
   quick: boolean;
   leps: number;
@@ -54,11 +58,32 @@ export interface GrowthRow {
   measure: string;
   fromProjects: number;
   toProjects: number;
+  /** Every size measured (projects) and the app's median time there. */
+  sizes: number[];
+  timesMs: number[];
   timeRatio: number;
   sizeRatio: number;
-  /** log(time ratio) / log(size ratio): 1 is linear. */
+  /** Least-squares slope of log(time) on log(size) over every size: 1 is linear. */
   exponent: number;
   pass: boolean;
+}
+
+/** The growth limit: a little room above linear for noise, none for n log n at this range. */
+export const GROWTH_LIMIT = 1.15;
+
+/** Least-squares slope of log(y) on log(x). */
+export function fitExponent(xs: readonly number[], ys: readonly number[]): number {
+  const lx = xs.map(Math.log);
+  const ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i] - mx) * (ly[i] - my);
+    den += (lx[i] - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
 }
 
 export interface BenchReport {
@@ -194,12 +219,12 @@ async function measureAt(
     ),
     pass: full ? nrRatio <= 2 && rssOk === true : null,
     maxRssMb: nr.maxRssKb === null ? null : nr.maxRssKb / 1024,
-    note: `${NATIONAL_QUARTER}: ${nr.rows} rows (project × source), ${t.dataset.plan.seeds.length} programmes${nr.maxRssKb === null ? '' : `; export-only child: maxRSS ${(nr.maxRssKb / 1024).toFixed(0)} MB, ${(nr.childMs! / 1000).toFixed(1)} s with start-up`}`,
+    note: `${NATIONAL_QUARTER}: ${nr.rows} rows (project × source), ${t.dataset.plan.seeds.length} programmes${nr.maxRssKb === null ? '' : `; the real CLI process (return national): peak ${(nr.maxRssKb / 1024).toFixed(0)} MB measured from outside (GNU time), ${(nr.childMs! / 1000).toFixed(1)} s with start-up`}`,
   });
   appMs.nationalReturn = nr.app.medianMs;
 
-  if (full) {
-    // Loopback HTTP: the Fastify app vs bare node:http running the same queries, fixed request count and concurrency.
+  {
+    // Loopback HTTP (at every size, for growth; targets at the national size): the Fastify app vs bare node:http running the same queries, fixed request count and concurrency.
     await t.app.listen(0, '127.0.0.1');
     const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // Fixed count, kept modest: at national scale an overview is ~150 ms of SQL, and each side runs twice.
@@ -209,16 +234,39 @@ async function measureAt(
       projects: scale,
       measure,
       ratio: m.appRps / m.bareRps,
-      target: '≥ 0.5× throughput',
-      pass: m.appRps / m.bareRps >= 0.5,
+      target: full ? '≥ 0.5× throughput' : '≥ 0.5× throughput (reference)',
+      pass: full ? m.appRps / m.bareRps >= 0.5 : null,
       appMs: 1000 / m.appRps,
       baselineMs: 1000 / m.bareRps,
       equal: true,
       status: 'measured',
       note: `${note}; ${m.requests} requests, concurrency ${m.concurrency}: app ${m.appRps.toFixed(0)}/s, bare node:http ${m.bareRps.toFixed(0)}/s`,
     });
-    const ov = await measureOverview(t, base, code, load);
-    rows.push(httpRow('dashboard overview over HTTP', ov, `${code}, public route (no token)`));
+    // Programme breakdown: time per request, app ÷ a bare server doing one raw aggregate.
+    const bd = await measureBreakdownHttp(t, base, code, load);
+    const bdRatio = bd.bareRps / bd.appRps;
+    rows.push({
+      ...httpRow('programme breakdown over HTTP', bd, `${code} by=sourceKind,year`),
+      ratio: bdRatio,
+      target: full ? '≤ 1.5× (time per request)' : '≤ 1.5× (reference)',
+      pass: full ? bdRatio <= 1.5 : null,
+      note: `${code} by=sourceKind,year; ${bd.requests} requests, concurrency ${bd.concurrency}: app ${bd.appRps.toFixed(0)}/s, bare node:http ${bd.bareRps.toFixed(0)}/s; baseline parts (sequential medians): raw aggregate ${bd.rawQueryMs.toFixed(2)} ms, shared pure engine + presenter + JSON ${bd.pureMs.toFixed(2)} ms`,
+    });
+    appMs.breakdownHttp = 1000 / bd.appRps;
+    // Fewer requests: at national size one overview is a few hundred milliseconds, and this row is pending anyway.
+    const ov = await measureOverview(t, base, code, {
+      requests: opts.quick ? 40 : 100,
+      concurrency: opts.quick ? 4 : 8,
+    });
+    // Not the independent baseline the issue asks for: this bare server calls the app's own service.
+    rows.push({
+      ...httpRow('dashboard overview over HTTP', ov, `${code}, public route (no token)`),
+      target: '≥ 0.8× an independent bare server',
+      pass: null,
+      status: 'pending',
+      note: `PENDING: the bare server still calls the app's DashboardService (it measures the HTTP layer only), so this is not the independent baseline; measured for reference: app ${ov.appRps.toFixed(0)}/s, bare ${ov.bareRps.toFixed(0)}/s`,
+    });
+    appMs.overviewHttp = 1000 / ov.appRps;
     // Concurrent requests: on PostgreSQL the bare server gets a pool as large as the app's.
     const httpRaw = t.kind === 'postgres' ? openRawPostgresPool(t.env.DATABASE_URL, t.env.DATABASE_SCHEMA) : t.raw;
     let rec: HttpMeasure;
@@ -243,6 +291,7 @@ async function measureAt(
       if (httpRaw !== t.raw) await httpRaw.close();
     }
     rows.push(httpRow('reconciliation over HTTP', rec, `${code}, bare server on the raw driver`));
+    appMs.reconciliationHttp = 1000 / rec.appRps;
   }
 
   // Bulk import: the app's path vs raw prepared inserts, same rows, one transaction each, into empty tables.
@@ -304,10 +353,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     growth: [],
     allWithinTarget: false,
   };
+  const sizes = [...new Set([opts.scalingProjects, ...(opts.middleProjects ?? []), opts.projects])].sort(
+    (a, b) => a - b,
+  );
   for (const kind of opts.dbs) {
     const timesBy: Record<number, Record<string, number>> = {};
     const largestBy: Record<number, number> = {};
-    for (const scale of [opts.scalingProjects, opts.projects]) {
+    for (const scale of sizes) {
       const params = { leps: opts.leps, projects: scale, quarters: opts.quarters, seed: opts.seed };
       log(`${kind}: generating ${scale} projects`);
       const t = await openTarget(kind, params, opts.pgUrl ?? DEFAULT_PG_URL, opts.onProgress?.(`${kind} ${scale}`));
@@ -336,23 +388,79 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       ['national', 'national breakdown', (s: number) => s],
       ['import', 'bulk import', (s: number) => s],
       ['nationalReturn', 'national quarterly return', (s: number) => s],
+      ['breakdownHttp', 'programme breakdown over HTTP (largest programme)', (s: number) => largestBy[s]],
+      ['reconciliationHttp', 'reconciliation over HTTP (largest programme)', (s: number) => largestBy[s]],
+      ['overviewHttp', 'dashboard overview over HTTP (largest programme)', (s: number) => largestBy[s]],
     ] as const) {
-      const a = timesBy[opts.scalingProjects][measure];
-      const b = timesBy[opts.projects][measure];
-      const sizeRatio = size(opts.projects) / size(opts.scalingProjects);
-      const exponent = sizeRatio > 1 ? Math.log(b / a) / Math.log(sizeRatio) : 0;
+      const xs = sizes.map(size);
+      const ys = sizes.map((s) => timesBy[s][measure]);
+      const a = ys[0];
+      const b = ys[ys.length - 1];
+      const sizeRatio = xs[xs.length - 1] / xs[0];
+      const exponent = sizeRatio > 1 ? fitExponent(xs, ys) : 0;
       report.growth.push({
         db: kind,
         measure: label,
-        fromProjects: opts.scalingProjects,
-        toProjects: opts.projects,
+        fromProjects: sizes[0],
+        toProjects: sizes[sizes.length - 1],
+        sizes: xs,
+        timesMs: ys,
         timeRatio: b / a,
         sizeRatio,
         exponent,
-        pass: exponent <= 1,
+        pass: exponent <= GROWTH_LIMIT,
       });
     }
   }
+  // Asked for, not yet measured: listed so the report cannot read as complete.
+  for (const kind of opts.dbs)
+    for (const [measure, target] of [
+      ["one programme's return export (xlsx)", '≤ 2× raw statement into exceljs WorkbookWriter; peak < 150 MB'],
+      ["one programme's return submit", '≤ 2× raw statement into exceljs WorkbookWriter; peak < 150 MB'],
+      ['change-request approval', 'raw baseline to be written'],
+      ['partner import of an unchanged template', 'raw baseline to be written'],
+    ])
+      report.rows.push({
+        db: kind,
+        projects: opts.projects,
+        measure,
+        ratio: null,
+        target,
+        pass: null,
+        appMs: null,
+        baselineMs: null,
+        equal: null,
+        status: 'pending',
+        note: 'not measured yet: no baseline written in this session',
+      });
+  // Start-up of the real CLI (SQLite, the 2014 deal): independent of the generated datasets.
+  log('cli: start-up');
+  const cli = await measureCliStartup(opts.quick ? 3 : 15);
+  const startupRow = (measure: string, app: number, limit: number, note: string): BenchRow => ({
+    db: 'sqlite',
+    projects: 0,
+    measure,
+    ratio: app / cli.node.medianMs,
+    target: `≤ ${limit}× node -e 0`,
+    pass: app / cli.node.medianMs <= limit,
+    appMs: app,
+    baselineMs: cli.node.medianMs,
+    equal: true,
+    status: 'measured',
+    note,
+  });
+  report.rows.push(
+    startupRow('cli --help (real process)', cli.help.medianMs, 5, 'no Nest loaded; alternating with node -e 0'),
+    {
+      ...startupRow(
+        'cli reconcile, 2014 deal (real process)',
+        cli.reconcile.medianMs,
+        15,
+        `a Nest context of configuration, database and reconciliation only; SQLite seeded by the CLI; alternating with node -e 0 and --help`,
+      ),
+      maxRssMb: cli.reconcilePeakKb / 1024,
+    },
+  );
   report.allWithinTarget =
     report.rows.every((r) => r.status === 'measured' && r.pass !== false) && report.growth.every((g) => g.pass);
   return report;
