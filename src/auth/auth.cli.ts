@@ -14,7 +14,10 @@ async function auth(ctx: CliContext): Promise<AuthService> {
 }
 
 async function accounts(ctx: CliContext): Promise<AccountsService> {
-  const [{ AccountsService }, { AuthModule }] = await Promise.all([import('./accounts.service'), import('./auth.module')]);
+  const [{ AccountsService }, { AuthModule }] = await Promise.all([
+    import('./accounts.service'),
+    import('./auth.module'),
+  ]);
   return ctx.get(AccountsService, [AuthModule]);
 }
 

@@ -5,8 +5,7 @@ import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import type { ChangeRequestsService } from './change-requests.service';
 
-/** Every module for now: approving a change reaches the seed and return sections that modules register into. */
-const EVERYTHING = 'everything' as const;
+const changesModule = async () => [(await import('./changes.module')).ChangesModule];
 
 type Presented = Awaited<ReturnType<ChangeRequestsService['get']>>;
 
@@ -49,7 +48,8 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .description(
       'Change requests: list, show, create from a JSON file, submit, approve, reject, withdraw; the envelope',
     );
-  const svc = async () => ctx.get((await import('./change-requests.service')).ChangeRequestsService, EVERYTHING);
+  const svc = async () =>
+    ctx.get((await import('./change-requests.service')).ChangeRequestsService, await changesModule());
   const opt = (c: Command) => c.requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014');
 
   opt(change.command('list').description('List change requests, newest first'))
@@ -146,7 +146,7 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .action((o: { programme: string; json?: boolean }) =>
       ctx.run(async () => {
         const e = await (
-          await ctx.get((await import('./envelope.service')).EnvelopeService, EVERYTHING)
+          await ctx.get((await import('./envelope.service')).EnvelopeService, await changesModule())
         ).get(o.programme);
         if (o.json) return ctx.print(JSON.stringify(e, null, 2));
         ctx.print(

@@ -1,7 +1,7 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
 
-/** A command's Nest modules: its feature modules, or every module the server has. */
-export type CliModules = Type[] | 'everything';
+/** A command's Nest feature modules (configuration, the database and the audit trail come with them). */
+export type CliModules = Type[];
 
 /**
  * What every command gets: output streams, one way to turn errors into messages and exit
@@ -60,7 +60,6 @@ export class CliContext {
 
 /** Configuration, the database and the audit trail under the command's own modules. */
 async function rootModule(modules: CliModules): Promise<Type> {
-  if (modules === 'everything') return (await import('../app.module')).AppModule;
   const [{ Module }, { AppConfigModule }, { DatabaseModule }, { AuditModule }] = await Promise.all([
     import('@nestjs/common'),
     import('../config/config.module'),

@@ -50,8 +50,11 @@ export function registerGeneratorCommands(program: Command, ctx: CliContext): vo
     .option('--seed <n>', 'PRNG seed: the same seed gives the same data', positiveInt('--seed'), 1)
     .action((opts: { leps: number; projects: number; quarters: number; seed: number }) =>
       ctx.run(async () => {
-        // Every module: loading goes through the seed sections the features register.
-        const gen = await ctx.get((await import('./generator.service')).GeneratorService, 'everything');
+        const [{ GeneratorService }, { GeneratorModule }] = await Promise.all([
+          import('./generator.service'),
+          import('./generator.module'),
+        ]);
+        const gen = await ctx.get(GeneratorService, [GeneratorModule]);
         const bar = progressFor(ctx.err, 'generate');
         const t0 = process.hrtime.bigint();
         const res = await gen.generate(opts, cliActor(), bar.update).finally(bar.stop);

@@ -7,9 +7,12 @@ import type { CliContext } from '../cli/cli-context';
 import { reportsDir } from '../common/paths';
 import type { PartnerUpdatesService } from './partner-updates.service';
 
-/** Every module for now: the service reaches spend, milestones and outputs, which register into shared registries. */
 async function service(ctx: CliContext): Promise<PartnerUpdatesService> {
-  return ctx.get((await import('./partner-updates.service')).PartnerUpdatesService, 'everything');
+  const [{ PartnerUpdatesService }, { PartnerUpdatesModule }] = await Promise.all([
+    import('./partner-updates.service'),
+    import('./partner-updates.module'),
+  ]);
+  return ctx.get(PartnerUpdatesService, [PartnerUpdatesModule]);
 }
 
 const abs = (p: string) => (isAbsolute(p) ? p : join(process.cwd(), p));

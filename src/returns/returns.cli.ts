@@ -8,9 +8,12 @@ import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
 import type { ReturnsService } from './returns.service';
 
-/** Every module for now: the return's sections are registered by the features that own them. */
 async function service(ctx: CliContext): Promise<ReturnsService> {
-  return ctx.get((await import('./returns.service')).ReturnsService, 'everything');
+  const [{ ReturnsService }, { ReturnsModule }] = await Promise.all([
+    import('./returns.service'),
+    import('./returns.module'),
+  ]);
+  return ctx.get(ReturnsService, [ReturnsModule]);
 }
 
 interface Target {

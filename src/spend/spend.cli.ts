@@ -23,8 +23,11 @@ export function registerSpendCommands(program: Command, ctx: CliContext): void {
           throw new ValidationError([{ field: 'file', problem: `cannot be read: ${(e as Error).message}` }]);
         }
         const sha256 = createHash('sha256').update(raw).digest('hex');
-        // Every module for now: spend registers its return section into the returns module's registry.
-        const svc = await ctx.get((await import('./spend.service')).SpendService, 'everything');
+        const [{ SpendService }, { SpendModule }] = await Promise.all([
+          import('./spend.service'),
+          import('./spend.module'),
+        ]);
+        const svc = await ctx.get(SpendService, [SpendModule]);
         try {
           const res = await svc.importActualsCsv(
             opts.programme,
