@@ -25,6 +25,9 @@ export class CliContext {
       process.env.SEED_ON_START = 'false';
       const { NestFactory } = await import('@nestjs/core');
       this.app = await NestFactory.createApplicationContext(await rootModule(modules), { logger: ['error'] });
+      // As the server's start-up does: the schema is brought up to date before anything reads.
+      const [{ DataSource }, { runMigrations }] = await Promise.all([import('typeorm'), import('../database/connect')]);
+      await runMigrations(this.app.get(DataSource));
     }
     return this.app.get(token, { strict: false });
   }
