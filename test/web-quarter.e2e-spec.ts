@@ -1,3 +1,4 @@
+import { Milestone } from '../src/milestones/milestone.entity';
 import { Project } from '../src/projects/project.entity';
 import { QuarterlyUpdate } from '../src/quarterly-updates/quarterly-update.entity';
 import { SpendProfileLine } from '../src/spend/spend.entities';
@@ -150,6 +151,56 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     expect(list).toContain('Etruria Valley Enterprise Area ETRURIA In progress');
   });
 
+  let milestoneId = 0;
+  it('refuses impossible and out-of-quarter milestone dates, naming the milestone, and keeps what was typed', async () => {
+    const c = partner.get('ETRURIA')!;
+    const form = await c.get('/manage/quarter/ETRURIA/milestones');
+    expect(form.status).toBe(200);
+    expect(pageText(form.body)).toContain('Actual dates are on or before 31 March 2017, the end of 2016-17 Q4.');
+    const fields = formFields(form.body, '/manage/quarter/ETRURIA/milestones');
+    const open = await t.ds.getRepository(Milestone).find({
+      where: { projectId: (await t.ds.getRepository(Project).findOneByOrFail({ code: 'ETRURIA' })).id, status: 'open' },
+      order: { id: 'ASC' },
+    });
+    expect(open.length).toBeGreaterThan(0);
+    milestoneId = open[0].id;
+    const id = milestoneId;
+    expect(fields[`m-${id}-forecast-year`]).toBe(open[0].forecastDate ? open[0].forecastDate.slice(0, 4) : '');
+    const bad = await c.post('/manage/quarter/ETRURIA/milestones', {
+      ...fields,
+      [`m-${id}-forecast-day`]: '31',
+      [`m-${id}-forecast-month`]: '2',
+      [`m-${id}-forecast-year`]: '2017',
+      [`m-${id}-actual-day`]: '15',
+      [`m-${id}-actual-month`]: '4',
+      [`m-${id}-actual-year`]: '2017',
+    });
+    expect(bad.status).toBe(400);
+    const text = pageText(bad.body);
+    expect(text).toContain(`There is a problem Forecast date of “${open[0].title}” must be a real date`);
+    expect(text).toContain(`Actual date of “${open[0].title}” must be the same as or before 31 March 2017`);
+    expect(bad.body).toContain(`href="#m-${id}-forecast-day"`);
+    expect(bad.body).toMatch(
+      new RegExp(`id="m-${id}-forecast-day" name="m-${id}-forecast-day" type="text" value="31"`),
+    );
+
+    const ok = await c.post('/manage/quarter/ETRURIA/milestones', {
+      ...fields,
+      [`m-${id}-forecast-day`]: '30',
+      [`m-${id}-forecast-month`]: '6',
+      [`m-${id}-forecast-year`]: '2017',
+      [`m-${id}-actual-day`]: '15',
+      [`m-${id}-actual-month`]: 'March',
+      [`m-${id}-actual-year`]: '2017',
+      [`m-${id}-status`]: 'complete',
+      [`m-${id}-notes`]: 'Completion certificate ref EV-17',
+    });
+    expect([ok.status, ok.location]).toEqual([303, '/manage/quarter/ETRURIA']);
+    expect(pageText((await c.get('/manage/quarter/ETRURIA')).body)).toContain('Milestones Changed');
+    // Not applied until the update is accepted.
+    expect((await t.ds.getRepository(Milestone).findOneByOrFail({ id })).actualDate).toBeNull();
+  });
+
   it('is submitted, returned once with a comment, resubmitted and accepted; only then do the figures change', async () => {
     const c = partner.get('ETRURIA')!;
     await c.get('/manage/quarter/ETRURIA');
@@ -201,6 +252,13 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     expect((await line('LGF', '2017-18 Q1')).forecastPence).toBe(9_500_000);
     expect((await line('LGF', '2016-17 Q4')).actualPence).toBe(11_500_000);
     expect((await line('LGF_PRECOMMITTED', '2016-17 Q4')).actualPence).toBe(90_000_000);
+    const m = await t.ds.getRepository(Milestone).findOneByOrFail({ id: milestoneId });
+    expect([m.forecastDate, m.actualDate, m.status, m.notes]).toEqual([
+      '2017-06-30',
+      '2017-03-15',
+      'complete',
+      'Completion certificate ref EV-17',
+    ]);
     // Unchanged forecasts were not rewritten.
     expect((await line('LGF_PRECOMMITTED', '2017-18 Q1')).version).toBe(1);
     expect(pageText((await pm.get('/manage/quarter')).body)).toContain(

@@ -14,6 +14,16 @@ export interface UpdateDraft {
   /** Cumulative readings the person confirmed were the quarter's figure (sourceKind list). */
   confirmedQuarterFigures?: string[];
   narrative?: string;
+  /** Milestone id → the proposed dates, status and evidence note, with the version they were read at. */
+  milestones?: Record<string, MilestoneProposal>;
+}
+
+export interface MilestoneProposal {
+  forecastDate: string | null;
+  actualDate: string | null;
+  status: 'open' | 'complete';
+  notes: string | null;
+  version: number;
 }
 
 /**

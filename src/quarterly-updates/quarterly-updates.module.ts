@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { MilestonesModule } from '../milestones/milestones.module';
 import { PeriodsModule } from '../periods/periods.module';
 import { SpendModule } from '../spend/spend.module';
 import { QuarterlyUpdatesService } from './quarterly-updates.service';
 
 /** Projects' quarterly updates for the reporting quarter: draft, submit, return, accept. */
 @Module({
-  imports: [AuditModule, PeriodsModule, SpendModule],
+  imports: [AuditModule, PeriodsModule, SpendModule, MilestonesModule],
   providers: [QuarterlyUpdatesService],
   exports: [QuarterlyUpdatesService],
 })

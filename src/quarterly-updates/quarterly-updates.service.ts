@@ -4,7 +4,7 @@ import { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { assertProjectScope, inProjectScope } from '../auth/scope';
 import { RuleViolationError, ValidationError } from '../common/errors';
-import { addQuarters, formatQuarter, quarterRange } from '../common/fiscal';
+import { addQuarters, formatQuarter, quarterEnd, quarterRange } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
@@ -17,7 +17,9 @@ import { onlyProgramme } from '../spend/actuals-csv';
 import { outturnOf } from '../spend/outturn';
 import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
-import { QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
+import { MilestoneProposal, QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
+import { Milestone } from '../milestones/milestone.entity';
+import { MilestonesService } from '../milestones/milestones.service';
 import { cumulativeSlip, CumulativeReading } from './typing-checks';
 
 export const STATUS_LABELS: Record<UpdateStatus, string> = {
@@ -78,6 +80,7 @@ export class QuarterlyUpdatesService {
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
     private readonly spend: SpendService,
+    private readonly milestones: MilestonesService,
   ) {}
 
   private programme(m: EntityManager, code?: string): Promise<Programme> {
@@ -177,6 +180,7 @@ export class QuarterlyUpdatesService {
       const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
       const draft = update?.draft ?? {};
       const spend = await this.spendSections(m, prog, project, quarter, draft);
+      const milestones = await this.milestoneRows(m, project, draft);
       const status: UpdateStatus = update?.status ?? 'not_started';
       return {
         programme: { code: prog.code, name: prog.name },
@@ -192,7 +196,78 @@ export class QuarterlyUpdatesService {
         submittedBy: update?.submittedBy ?? null,
         submittedAt: update?.submittedAt ?? null,
         spend,
+        milestones,
+        milestonesStarted: Object.keys(draft.milestones ?? {}).length > 0,
+        quarterEnd: quarterEnd(this.periods.checkInProgramme(prog, quarter)),
       };
+    });
+  }
+
+  /** The project's open and complete milestones with the update's proposals over them. */
+  private async milestoneRows(m: EntityManager, project: Project, draft: UpdateDraft) {
+    const all = await m.find(Milestone, {
+      where: { projectId: project.id, status: Not('cancelled' as const) },
+      order: { baselineDate: 'ASC', id: 'ASC' },
+    });
+    return all.map((x) => {
+      const p = draft.milestones?.[String(x.id)];
+      return {
+        id: x.id,
+        title: x.title,
+        baselineDate: x.baselineDate,
+        forecastDate: p ? p.forecastDate : x.forecastDate,
+        actualDate: p ? p.actualDate : x.actualDate,
+        status: p ? p.status : (x.status as 'open' | 'complete'),
+        notes: p ? p.notes : x.notes,
+        version: x.version,
+        changed: !!p,
+      };
+    });
+  }
+
+  /**
+   * Saves milestone proposals as the draft (only those that differ from the recorded milestone).
+   * An actual date after the end of the reporting quarter is refused here as well as in the form.
+   */
+  saveMilestones(
+    programmeCode: string | undefined,
+    projectCode: string,
+    proposals: Record<string, Omit<MilestoneProposal, 'version'>>,
+    version: number | undefined,
+    actor: Actor,
+  ) {
+    return this.db.write(async (m) => {
+      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
+      assertProjectScope(actor, prog.code, project.code);
+      this.assertEditable(update?.status ?? 'not_started', quarter);
+      const end = quarterEnd(this.periods.checkInProgramme(prog, quarter));
+      const current = new Map((await this.milestoneRows(m, project, {})).map((r) => [String(r.id), r]));
+      const problems: { field: string; problem: string }[] = [];
+      const kept: Record<string, MilestoneProposal> = { ...(update?.draft.milestones ?? {}) };
+      for (const [id, p] of Object.entries(proposals)) {
+        const x = current.get(id);
+        if (!x) {
+          problems.push({ field: 'form', problem: `Milestone ${id} is not one of ${project.code}'s milestones` });
+          continue;
+        }
+        if (p.actualDate && p.actualDate > end)
+          problems.push({
+            field: `m-${id}-actual`,
+            problem: `The actual date of “${x.title}” must be on or before ${end}, the end of ${quarter}`,
+          });
+        if (p.status === 'complete' && !p.actualDate)
+          problems.push({ field: `m-${id}-actual`, problem: `Enter the actual date of “${x.title}”: it is complete` });
+        const same =
+          p.forecastDate === x.forecastDate &&
+          p.actualDate === x.actualDate &&
+          p.status === x.status &&
+          (p.notes ?? null) === (x.notes ?? null);
+        if (same) delete kept[id];
+        else kept[id] = { ...p, version: x.version };
+      }
+      if (problems.length) throw new ValidationError(problems);
+      const draft = { ...(update?.draft ?? {}), milestones: kept };
+      await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'save_milestones');
     });
   }
 
@@ -406,6 +481,21 @@ export class QuarterlyUpdatesService {
           false,
         );
       }
+      for (const [id, p] of Object.entries(draft.milestones ?? {}))
+        await this.milestones.updateIn(
+          m,
+          c.prog,
+          Number(id),
+          {
+            version: p.version,
+            forecastDate: p.forecastDate,
+            actualDate: p.actualDate,
+            status: p.status,
+            notes: p.notes ?? undefined,
+          },
+          actor,
+          false,
+        );
       return { status: 'accepted' as const, decidedBy: actor.name, decidedAt: new Date().toISOString() };
     });
   }
@@ -485,5 +575,6 @@ function presentDraft(d: UpdateDraft) {
     actuals: Object.fromEntries(Object.entries(d.actuals ?? {}).map(([k, v]) => [k, formatPounds(v)])),
     forecasts: Object.fromEntries(Object.entries(d.forecasts ?? {}).map(([k, v]) => [k, formatPounds(v)])),
     ...(d.narrative !== undefined ? { narrative: d.narrative } : {}),
+    ...(d.milestones ? { milestones: d.milestones } : {}),
   };
 }

@@ -12,6 +12,8 @@ import {
 import { formErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
+import { dateItems } from '../forms/date-input';
+import { parseMilestonesForm, storedDate } from './milestones-form';
 import { actualField, boxPounds, forecastField, parseSpendForm, readingField } from './spend-form';
 
 type Form = Record<string, unknown>;
@@ -174,6 +176,72 @@ export class QuarterController {
       return this.renderSpend(req, reply, await this.updates.view(undefined, project), form.typed, ps, [], 400);
     }
     return this.pages.redirect(req, reply, base(v.project.code), 'Spend figures saved as a draft');
+  }
+
+  @Get(':project/milestones')
+  @Roles(...ANY_ROLE)
+  async milestonesForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
+    const v = await this.updates.view(undefined, project);
+    return this.renderMilestones(req, reply, v, undefined);
+  }
+
+  private renderMilestones(
+    req: WebRequest,
+    reply: FastifyReply,
+    v: Awaited<ReturnType<QuarterlyUpdatesService['view']>>,
+    parsed: ReturnType<typeof parseMilestonesForm> | undefined,
+    body: Form = {},
+    problems: FieldProblem[] = [],
+    status = 200,
+  ) {
+    const rows = v.milestones.map((r) => {
+      const f = `m-${r.id}-forecast`;
+      const a = `m-${r.id}-actual`;
+      return {
+        ...r,
+        forecastField: f,
+        actualField: a,
+        forecastItems: dateItems(parsed?.dates[f] ?? storedDate(r.forecastDate), f),
+        actualItems: dateItems(parsed?.dates[a] ?? storedDate(r.actualDate), a),
+        statusValue: parsed ? (body[`m-${r.id}-status`] === 'complete' ? 'complete' : 'open') : r.status,
+        notesValue: parsed ? text(body[`m-${r.id}-notes`]) : (r.notes ?? ''),
+      };
+    });
+    const all = [...(parsed?.problems ?? []), ...problems];
+    return this.pages.render(
+      req,
+      reply,
+      'quarter/milestones.njk',
+      {
+        pageTitle: `Milestones: ${v.project.name}, ${v.quarter}`,
+        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        ...v,
+        rows,
+        errors: all.length ? formErrors(all, {}, parsed?.ids ?? {}) : undefined,
+      },
+      status,
+    );
+  }
+
+  @Post(':project/milestones')
+  @Roles('delivery_partner', 'programme_manager')
+  async saveMilestones(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @Body() body: Form,
+  ) {
+    const v = await this.updates.view(undefined, project);
+    const parsed = parseMilestonesForm(body ?? {}, v.milestones, v.quarterEnd);
+    if (parsed.problems.length) return this.renderMilestones(req, reply, v, parsed, body, [], 400);
+    try {
+      await this.updates.saveMilestones(undefined, project, parsed.proposals, versionOf(body ?? {}), req.actor!);
+    } catch (e) {
+      const ps = problemsOf(e);
+      if (!ps) throw e;
+      return this.renderMilestones(req, reply, v, parsed, body, ps, 400);
+    }
+    return this.pages.redirect(req, reply, base(v.project.code), 'Milestones saved as a draft');
   }
 
   @Get(':project/narrative')
