@@ -298,4 +298,96 @@ describe.each(databaseKinds())('change control that survives real life on %s', (
     await approved('reinstate_project', { project: 'ETRURIA' });
     expect((await t.request('GET', `${P}/projects/ETRURIA`)).body.status).toBe('in_delivery');
   });
+
+  it('money goes down: a repayment is a negative spend line; a reduction releases to headroom or reduces the envelope', async () => {
+    // Now in 2015-16 Q3. MEAFORD has spent 200,000 + 2,000,000.
+    const repay = await t.request('POST', `${P}/projects/MEAFORD/spend/repayments`, {
+      sourceKind: 'LGF',
+      amount: '50000.00',
+      reference: 'RA-2015-0101',
+      reason: 'Overclaim on the junction works repaid',
+    });
+    expect(repay.status).toBe(201);
+    expect(repay.body).toMatchObject({
+      kind: 'repayment',
+      recordedInQuarter: '2015-16 Q3',
+      correctsQuarter: '2015-16 Q3',
+      amount: '-50000.00',
+      reference: 'RA-2015-0101',
+    });
+    const tooMuch = await t.request('POST', `${P}/projects/MEAFORD/spend/repayments`, {
+      sourceKind: 'LGF',
+      amount: '9000000.00',
+      reference: 'x',
+      reason: 'more than was spent',
+    });
+    expect([tooMuch.status, tooMuch.body.code]).toEqual([422, 'REPAYMENT_ABOVE_SPEND']);
+    const meaford = (await t.request('GET', `${P}/projects/MEAFORD/spend`)).body;
+    // Past actuals are never rewritten; spend to date counts the repayment.
+    expect(
+      meaford.profile
+        .filter((x: { actual: string | null }) => x.actual !== null)
+        .map((x: { quarter: string; actual: string }) => [x.quarter, x.actual]),
+    ).toEqual([
+      ['2015-16 Q1', '200000.00'],
+      ['2015-16 Q2', '2000000.00'],
+    ]);
+    expect((await line('MEAFORD')).spendToDate).toBe('2150000.00');
+
+    const [meaf] = await allocation('LGF', 'MEAFORD');
+    const below = await draft('reduce_allocation', {
+      allocationId: meaf.id,
+      amount: '5000000.00',
+      mode: 'release',
+      reason: 'scheme scaled back',
+      reference: 'Board minute 2015/44',
+    });
+    expect([below.status, below.body.code]).toEqual([422, 'BELOW_SPEND']);
+    expect(below.body.message).toContain('reduce by at most 3100000.00');
+    const released = await approved('reduce_allocation', {
+      allocationId: meaf.id,
+      amount: '100000.00',
+      mode: 'release',
+      reason: 'Junction works came in under budget',
+      reference: 'Board minute 2015/44',
+    });
+    expect(released.description).toBe(
+      'Reduced Meaford employment site’s Local Growth Fund award by £100,000.00: the money returned to the envelope’s headroom for other projects. Reason: Junction works came in under budget (ref. Board minute 2015/44).',
+    );
+    expect(await line('MEAFORD')).toMatchObject({ allocation: '5150000.00', baselineTotal: '5150000.00' });
+    expect(await envelope()).toMatchObject({ envelope: '34600000.00', approved: '34500000.00', headroom: '100000.00' });
+
+    const [amsh] = await allocation('LGF', 'AMSH');
+    const recovered = await approved('reduce_allocation', {
+      allocationId: amsh.id,
+      amount: '900000.00',
+      mode: 'reduce_envelope',
+      reason: 'Government recovers the unspent award',
+      reference: 'DCLG letter 12 Nov 2015',
+    });
+    expect(recovered.after.reduction).toEqual({
+      mode: 'reduce_envelope',
+      amount: '900000.00',
+      reason: 'Government recovers the unspent award',
+      reference: 'DCLG letter 12 Nov 2015',
+    });
+    expect(await envelope()).toMatchObject({ envelope: '33700000.00', approved: '33600000.00', headroom: '100000.00' });
+
+    // The return shows the change against the last return (2015-16 Q2, at 34,600,000.00).
+    const doc = (await t.request('GET', `${P}/returns/2015-16-Q3`)).body.return;
+    const lgf = doc.sections
+      .find((x: { key: string }) => x.key === 'summary')
+      .rows.find((r: { sourceKind: string }) => r.sourceKind === 'LGF');
+    expect([lgf.allocation, lgf.allocationLastReturn, lgf.allocationVariance]).toEqual([
+      '33600000.00',
+      '34600000.00',
+      '-1000000.00',
+    ]);
+    const finance = doc.sections.find((x: { key: string }) => x.key === 'finance');
+    expect(
+      finance.rows
+        .filter((r: { line: string }) => r.line === 'repayment')
+        .map((r: { project: string; adjustment: string; note: string }) => [r.project, r.adjustment, r.note]),
+    ).toEqual([['MEAFORD', '-50000.00', 'Overclaim on the junction works repaid (ref. RA-2015-0101)']]);
+  });
 });

@@ -89,7 +89,7 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
   )
     .requiredOption(
       '--kind <kind>',
-      'reallocation, reprofile_years, reprofile_spend, set_baseline, envelope_change, add_project, withdraw_project, hold_project, reinstate_project, complete_project',
+      'reallocation, reprofile_years, reprofile_spend, set_baseline, envelope_change, reduce_allocation, add_project, withdraw_project, hold_project, reinstate_project, complete_project',
     )
     .requiredOption('--title <text>', 'short title')
     .requiredOption('--reason <text>', 'why the change is needed')

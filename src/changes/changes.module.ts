@@ -23,6 +23,7 @@ import {
   WithdrawProjectKind,
 } from './kinds/project.kinds';
 import { SetBaselineKind } from './kinds/set-baseline.kind';
+import { ReduceAllocationKind } from './kinds/reduce-allocation.kind';
 import { BaselineService } from '../spend/baseline.service';
 import { ReallocationKind } from './kinds/reallocation.kind';
 import { RebaselineMilestoneKind, RebaselineTargetKind } from './kinds/rebaseline.kinds';
@@ -63,6 +64,7 @@ export class ChangesModule implements OnModuleInit {
       new ReinstateProjectKind(),
       new CompleteProjectKind(),
       new SetBaselineKind(this.baselines, this.periods),
+      new ReduceAllocationKind(this.baselines),
       new ReprofileSpendKind(this.spend, this.periods),
       new RebaselineMilestoneKind(this.milestones),
       new RebaselineTargetKind(this.outputs),

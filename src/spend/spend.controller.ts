@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ANY_ROLE, Roles } from '../auth/roles.decorator';
-import { CreateAdjustmentDto, SetActualDto, SetForecastDto } from './dto/spend.dto';
+import { CreateAdjustmentDto, CreateRepaymentDto, SetActualDto, SetForecastDto } from './dto/spend.dto';
 import { SpendService } from './spend.service';
 
 const LINE_EXAMPLE = {
@@ -124,5 +124,20 @@ export class SpendController {
     @CurrentActor() actor: Actor,
   ) {
     return this.svc.addAdjustment(code, project, dto, actor);
+  }
+
+  @Post('projects/:project/spend/repayments')
+  @Roles('finance')
+  @ApiOperation({
+    summary:
+      'Record a promoter’s repayment of spent money: a negative spend line with its reference, in the reporting quarter',
+  })
+  repay(
+    @Param('code') code: string,
+    @Param('project') project: string,
+    @Body() dto: CreateRepaymentDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.svc.addRepayment(code, project, dto, actor);
   }
 }

@@ -74,6 +74,14 @@ export class SpendAdjustment {
   @Column({ type: 'text' })
   reason: string;
 
+  /** A correction to a locked quarter, or a promoter's repayment of spent money (negative). */
+  @Column({ type: 'varchar', length: 30, default: 'prior_period_adjustment' })
+  kind: 'prior_period_adjustment' | 'repayment';
+
+  /** The repayment's remittance or invoice reference. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  reference: string | null;
+
   @Column({ type: 'varchar', length: 200 })
   recordedBy: string;
 

@@ -14,7 +14,8 @@ import { codeMaps, findProgramme, findProject } from '../programmes/programme-lo
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
 import { onlyProgramme, parseActualsCsv } from './actuals-csv';
-import { CreateAdjustmentDto, SetActualDto, SetForecastDto } from './dto/spend.dto';
+import { CreateAdjustmentDto, CreateRepaymentDto, SetActualDto, SetForecastDto } from './dto/spend.dto';
+import { outturnOf } from './outturn';
 import { lastReturn, reportingPosition, spendAggregates } from './spend-aggregates';
 import { presentFigures, rollUp } from './spend-figures';
 import { SpendAdjustment, SpendProfileLine } from './spend.entities';
@@ -38,13 +39,14 @@ export function presentLine(l: SpendProfileLine, project: string, locked: boolea
 export function presentAdjustment(a: SpendAdjustment, project: string) {
   return {
     id: a.id,
-    kind: 'prior_period_adjustment',
+    kind: a.kind,
     project,
     sourceKind: a.sourceKind,
     recordedInQuarter: a.recordedInQuarter,
     correctsQuarter: a.correctsQuarter,
     amount: formatPounds(a.amountPence),
     reason: a.reason,
+    reference: a.reference,
     recordedBy: a.recordedBy,
     recordedAt: a.recordedAt,
     illustrative: a.illustrative,
@@ -352,6 +354,58 @@ export class SpendService {
         action: 'create',
         after: out,
         meta: { correctedSpend: formatPounds(corrected) },
+      });
+      return out;
+    });
+  }
+
+  /**
+   * A promoter's repayment of money it had spent: a negative spend line with its reference,
+   * recorded in the reporting quarter (it counts in spend to date from then on); past actuals
+   * are never rewritten. It cannot repay more than the line has spent.
+   */
+  addRepayment(code: string, projectCode: string, dto: CreateRepaymentDto, actor: Actor) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, code);
+      const project = await findProject(m, prog.id, projectCode);
+      await this.assertProjectSource(m, prog, project, dto.sourceKind);
+      const current = formatQuarter(await this.periods.currentQuarter(m, prog));
+      const amount = parsePounds(dto.amount);
+      const rows = await m.find(SpendProfileLine, { where: { projectId: project.id, sourceKind: dto.sourceKind } });
+      const adjustments = await m.find(SpendAdjustment, {
+        where: { projectId: project.id, sourceKind: dto.sourceKind },
+      });
+      const spent = outturnOf(current, [current, current], rows, adjustments).spendToDate;
+      if (amount > spent)
+        throw new RuleViolationError(
+          'REPAYMENT_ABOVE_SPEND',
+          `${project.code} has spent ${formatPounds(spent)} of ${dto.sourceKind} to date: it cannot repay ${formatPounds(amount)}`,
+          'amount',
+        );
+      const r = await m.insert(SpendAdjustment, {
+        programmeId: prog.id,
+        projectId: project.id,
+        sourceKind: dto.sourceKind,
+        recordedInQuarter: current,
+        correctsQuarter: current,
+        amountPence: -amount,
+        reason: dto.reason,
+        kind: 'repayment',
+        reference: dto.reference,
+        recordedBy: actor.name,
+        recordedAt: new Date().toISOString(),
+        illustrative: false,
+      });
+      const a = await m.findOneByOrFail(SpendAdjustment, { id: r.identifiers[0].id as number });
+      const out = presentAdjustment(a, project.code);
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        projectId: project.id,
+        entity: 'spend_adjustment',
+        entityId: a.id,
+        action: 'repayment',
+        after: out,
+        meta: { spentBefore: formatPounds(spent), spentAfter: formatPounds(spent - amount) },
       });
       return out;
     });

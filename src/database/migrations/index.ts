@@ -8,6 +8,7 @@ import { ScaleIndexes1760000600000 } from './1760000600000-scale-indexes';
 import { NationalReturnIndexes1760000650000 } from './1760000650000-national-return-indexes';
 import { GroupedAggregateIndexes1760000660000 } from './1760000660000-grouped-aggregate-indexes';
 import { CoreSourceKinds1781000000000 } from './1781000000000-core-source-kinds';
+import { Repayments1781000100000 } from './1781000100000-repayments';
 import { StaffWeb1785000000000 } from './1785000000000-staff-web';
 import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   NationalReturnIndexes1760000650000,
   GroupedAggregateIndexes1760000660000,
   CoreSourceKinds1781000000000,
+  Repayments1781000100000,
   StaffWeb1785000000000,
   QuarterlyUpdates1785500000000,
 ];

@@ -101,13 +101,13 @@ async function load(ctx: ReturnContext) {
         project: code(a.projectId),
         sourceKind: a.sourceKind,
         quarter: a.recordedInQuarter,
-        line: 'prior-period adjustment',
+        line: a.kind === 'repayment' ? 'repayment' : 'prior-period adjustment',
         correctsQuarter: a.correctsQuarter,
         baseline: null,
         forecast: null,
         actual: null,
         adjustment: a.amountPence,
-        note: a.reason,
+        note: a.reference ? `${a.reason} (ref. ${a.reference})` : a.reason,
       })),
     )
     .sort(

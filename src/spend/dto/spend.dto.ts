@@ -57,3 +57,23 @@ export class CreateAdjustmentDto {
   @Length(5, 2000)
   reason: string;
 }
+
+export class CreateRepaymentDto {
+  @ApiProperty({ example: 'LGF' })
+  @Matches(CODE_PATTERN, { message: `sourceKind ${CODE_MESSAGE}` })
+  sourceKind: string;
+
+  @ApiProperty({ example: '25000.00', description: 'pounds repaid (positive): recorded as a negative spend line' })
+  @IsPounds({ allowZero: false })
+  amount: string;
+
+  @ApiProperty({ example: 'Remittance RA-2017-0412', description: 'the repayment’s reference' })
+  @IsString()
+  @Length(1, 200)
+  reference: string;
+
+  @ApiProperty({ example: 'Grant clawed back: outputs not delivered on unit 4' })
+  @IsString()
+  @Length(5, 2000)
+  reason: string;
+}
