@@ -3,6 +3,7 @@
  * colour and figure is worked by hand from seeds/demo-delivery.json (and seeds/demo-changes.json);
  * the reasons are in the comments.
  */
+import ExcelJS from 'exceljs';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -55,6 +56,30 @@ describe.each(databaseKinds())('judgements on the demo history (%s)', (kind) => 
     expect(page).toContain(
       '2 of 40 project milestones are late: 1 overdue (forecast date passed, not done) and 1 slipped past the baseline (forecast not yet reached); 4 more were completed late (blue: complete)',
     );
+  });
+
+  it('every sheet of the return workbook prints A4 landscape, one page wide, headed and footed', async () => {
+    const res = await t.getBytes(`${P}/returns/2016-17-Q4?format=xlsx`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.bytes);
+    expect(wb.worksheets.length).toBeGreaterThan(5);
+    for (const ws of wb.worksheets) {
+      expect([ws.name, ws.pageSetup]).toMatchObject([
+        ws.name,
+        {
+          paperSize: 9,
+          orientation: 'landscape',
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+          printTitlesRow: '1:1',
+        },
+      ]);
+      expect(ws.headerFooter.oddFooter).toBe(
+        '&LStoke-on-Trent and Staffordshire Growth Deal (2014): quarterly return 2016-17 Q4, version 1 (draft)&C&A&RPage &P of &N',
+      );
+    }
   });
 
   it('before the last quarter is submitted: a slow year is "underspend risk", never "overspend"', async () => {

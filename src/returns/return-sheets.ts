@@ -46,6 +46,12 @@ export function returnSheets(doc: ReturnDocument, contentHash: string): SheetSpe
   ];
 }
 
+/** The printed footer of every sheet: which programme, quarter and version the page belongs to. */
+export function returnFooter(doc: ReturnDocument): string {
+  const c = doc.cover;
+  return `${c.programmeName}: quarterly return ${c.quarter}, version ${c.version} (${c.status})`;
+}
+
 export function returnFileName(programme: string, quarterUrl: string, version: number, status: string): string {
   return `${programme}-return-${quarterUrl}-v${version}${status === 'draft' ? '-draft' : ''}.xlsx`;
 }

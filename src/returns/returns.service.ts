@@ -25,7 +25,7 @@ import {
   sha256,
   snapshotOf,
 } from './return-document';
-import { returnFileName, returnSheets } from './return-sheets';
+import { returnFileName, returnFooter, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
@@ -256,6 +256,7 @@ export class ReturnsService {
           let inSheet = 0;
           let sheet = '';
           await writeXlsx(out, sheets, {
+            footer: returnFooter(doc),
             onProgress: (s, n) => {
               if (s !== sheet) [sheet, inSheet] = [s, 0];
               done += n - inSheet;
@@ -360,7 +361,10 @@ export class ReturnsService {
     const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
     assertSubmittable(doc.checks, comments);
     const snap = snapshotOf(doc);
-    const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), { created: new Date(at) });
+    const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), {
+      created: new Date(at),
+      footer: returnFooter(doc),
+    });
     const row = m.create(ReturnVersion, {
       programmeId: prog.id,
       quarter: formatQuarter(q),

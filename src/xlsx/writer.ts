@@ -51,6 +51,33 @@ export interface WriteOptions {
   created?: Date;
   /** Called after each committed batch with the running row count of the sheet. */
   onProgress?: (sheet: string, rowsWritten: number) => void;
+  /** Left part of every printed page's footer (e.g. programme and quarter); the sheet name and "Page n of m" follow. */
+  footer?: string;
+}
+
+/** Paper size 9 is A4 in the OOXML page setup. */
+const A4 = 9;
+
+/**
+ * How every sheet prints: A4 landscape, all columns fitted to one page width (as many pages
+ * down as needed), the header row repeated on each page, and a footer naming what is printed
+ * and the page. Set when the sheet is added, so it holds on the streaming WorkbookWriter.
+ */
+export function printSettings(footer?: string): Partial<ExcelJS.AddWorksheetOptions> {
+  // '&' starts a footer code: a literal one is doubled.
+  const left = footer ? `&L${footer.replace(/&/g, '&&')}` : '';
+  return {
+    pageSetup: {
+      paperSize: A4,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+      margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    } as Partial<ExcelJS.PageSetup>,
+    headerFooter: { oddFooter: `${left}&C&A&RPage &P of &N` } as Partial<ExcelJS.HeaderFooter>,
+  };
 }
 
 export const WIDTH_SAMPLE = 200;
@@ -78,7 +105,10 @@ async function writeSheet(
   opts: WriteOptions,
 ): Promise<SheetResult> {
   checkSheetName(sheet.name);
-  const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  const ws = wb.addWorksheet(sheet.name, {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
+    ...printSettings(opts.footer),
+  });
   const cols = sheet.columns;
   const widths = cols.map((c) => c.header.length);
   // Running exact sums (integer pence), checked to stay safe integers as they grow.

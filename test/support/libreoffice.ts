@@ -79,3 +79,34 @@ export async function xlsxToCsvSheets(xlsxPath: string, sheetNames: string[]): P
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** Prints an xlsx to PDF with LibreOffice (its own profile) and returns the PDF's bytes. */
+export async function xlsxToPdf(xlsxPath: string): Promise<Buffer> {
+  const soffice = sofficePath();
+  if (!soffice) throw new Error('soffice is not installed (Debian package libreoffice-calc-nogui)');
+  const work = mkdtempSync(join(tmpdir(), 'lo-pdf-'));
+  try {
+    const input = join(work, 'book.xlsx');
+    copyFileSync(xlsxPath, input);
+    const outDir = join(work, 'out');
+    const { stderr } = await run(
+      soffice,
+      [
+        `-env:UserInstallation=file://${join(work, 'profile')}`,
+        '--headless',
+        '--norestore',
+        '--convert-to',
+        'pdf:calc_pdf_Export',
+        '--outdir',
+        outDir,
+        input,
+      ],
+      { timeout: 120_000 },
+    );
+    const files = readdirSync(outDir);
+    if (!files.includes('book.pdf')) throw new Error(`LibreOffice wrote no PDF: ${stderr}`);
+    return readFileSync(join(outDir, 'book.pdf'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
