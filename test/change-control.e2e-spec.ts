@@ -390,4 +390,19 @@ describe.each(databaseKinds())('change control that survives real life on %s', (
         .map((r: { project: string; adjustment: string; note: string }) => [r.project, r.adjustment, r.note]),
     ).toEqual([['MEAFORD', '-50000.00', 'Overclaim on the junction works repaid (ref. RA-2015-0101)']]);
   });
+
+  it('one door per invariant: RAG thresholds refused through PATCH of the programme as through their own route', async () => {
+    const before = (await t.request('GET', `${P}/rag/thresholds`)).body;
+    const prog = (await t.request('GET', P)).body;
+    const bad = { financeAmber: 99, financeGreen: 95 };
+    const viaRag = await t.request('PUT', `${P}/rag/thresholds`, { ...bad, version: before.version });
+    expect(viaRag.status).toBeGreaterThanOrEqual(400);
+    expect(viaRag.status).toBeLessThan(500);
+    const viaPatch = await t.request('PATCH', P, { ragThresholds: bad, version: prog.version });
+    expect([viaPatch.status, viaPatch.body.code]).toEqual([422, 'ONE_DOOR']);
+    expect(viaPatch.body.message).toBe(
+      `ragThresholds: RAG thresholds are set only through PUT /api/programmes/${CODE}/rag/thresholds, which checks them`,
+    );
+    expect((await t.request('GET', `${P}/rag/thresholds`)).body).toEqual(before);
+  });
 });

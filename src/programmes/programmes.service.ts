@@ -122,6 +122,13 @@ export class ProgrammesService {
   update(code: string, dto: UpdateProgrammeDto, actor: Actor) {
     return this.db.write(async (m) => {
       const before = await findProgramme(m, code);
+      // One door per invariant: thresholds are checked (amber below green...) by the RAG route only.
+      if (dto.ragThresholds !== undefined)
+        throw new RuleViolationError(
+          'ONE_DOOR',
+          `RAG thresholds are set only through PUT /api/programmes/${before.code}/rag/thresholds, which checks them`,
+          'ragThresholds',
+        );
       const { version, lep, ...rest } = dto;
       const changes: Partial<Programme> = { ...rest };
       const lepId = await this.lepId(m, lep);

@@ -43,7 +43,8 @@ export class UpdateProgrammeDto extends IntersectionType(
   VersionedDto,
 ) {
   @ApiPropertyOptional({
-    description: 'RAG thresholds (see DESIGN.md); omitted keys keep their defaults',
+    description:
+      'Refused here (422 ONE_DOOR): RAG thresholds are set through PUT .../rag/thresholds, which checks them',
     example: { financeGreen: 95 },
   })
   @IsOptional()
