@@ -14,7 +14,8 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const CR = `${P}/change-requests`;
-const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
+// Submits the drafts: several move programme money (headroom, envelope), which is finance's or an admin's.
+const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
 
 describe.each(databaseKinds())('change control that survives real life on %s', (kind) => {
   let t: TestApp;
@@ -32,7 +33,7 @@ describe.each(databaseKinds())('change control that survives real life on %s', (
   async function approved(kind: string, payload: unknown) {
     const d = await draft(kind, payload);
     expect([d.status, d.body.message]).toEqual([201, undefined]);
-    await svc.submit(CODE, d.body.number, {}, PM);
+    await svc.submit(CODE, d.body.number, {}, FIN);
     const res = await t.request('POST', `${CR}/${d.body.number}/approve`, {});
     expect([res.status, res.body.message]).toEqual([200, undefined]);
     return res.body;

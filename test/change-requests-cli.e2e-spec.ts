@@ -5,7 +5,15 @@ import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CODE = 'SSLEP-GD-2014';
-const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
+// Manages every project of the 2014 deal (scope follows the data a change touches).
+const PM: Actor = {
+  userId: null,
+  name: 'pat.manager',
+  role: 'programme_manager',
+  projects: ['AMSH', 'BERICOTE', 'BRANSTON', 'ETRURIA', 'LICHFIELD', 'LSTP', 'MEAFORD', 'SWAR'].map(
+    (p) => `SSLEP-GD-2014/${p}`,
+  ),
+};
 
 const cli = (t: TestApp, args: string[]) => runCli(args, t.env);
 

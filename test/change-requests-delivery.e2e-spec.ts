@@ -13,7 +13,15 @@ const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const CR = `${P}/change-requests`;
 // HTTP acts as the test admin; the proposer acts through the service (separation of duties).
-const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
+// Manages every project of the 2014 deal (scope follows the data a change touches).
+const PM: Actor = {
+  userId: null,
+  name: 'pat.manager',
+  role: 'programme_manager',
+  projects: ['AMSH', 'BERICOTE', 'BRANSTON', 'ETRURIA', 'LICHFIELD', 'LSTP', 'MEAFORD', 'SWAR'].map(
+    (p) => `SSLEP-GD-2014/${p}`,
+  ),
+};
 const FINANCE: Actor = { userId: null, name: 'fin.setup', role: 'finance' };
 
 describe.each(databaseKinds())('delivery change requests (re-profile, re-baseline) on %s', (kind) => {

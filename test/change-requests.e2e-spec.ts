@@ -8,7 +8,8 @@ const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
 const CR = `${P}/change-requests`;
 // HTTP calls act as the test admin (startTestApp's token); other people act through the service.
-const PM: Actor = { userId: null, name: 'pat.manager', role: 'programme_manager' };
+// Submits the drafts: several move programme money (headroom, envelope), which is finance's or an admin's.
+const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
 
 describe.each(databaseKinds())('change requests on %s', (kind) => {
   let t: TestApp;
@@ -50,7 +51,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
   async function draftAndSubmit(kind: string, payload: unknown, title = `a ${kind}`): Promise<number> {
     const res = await t.request('POST', CR, { kind, title, reason: 'tested', payload });
     expect(res.status).toBe(201);
-    await svc.submit(CODE, res.body.number, {}, PM);
+    await svc.submit(CODE, res.body.number, {}, FIN);
     return res.body.number;
   }
 
@@ -91,14 +92,14 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
       'Move £1,000,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.',
     );
     const n = created.body.number;
-    await svc.submit(CODE, n, {}, PM);
+    await svc.submit(CODE, n, {}, FIN);
     // Nothing moves before approval.
     expect((await allocations()).find((a) => a.id === meaford)!.amount).toBe('4200000.00');
     const approved = await t.request('POST', `${CR}/${n}/approve`, { reason: 'Board, 14 March 2016' });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({
       state: 'approved',
-      submittedBy: 'pat.manager',
+      submittedBy: 'fran.finance',
       decidedBy: t.adminActor,
       decisionReason: 'Board, 14 March 2016',
     });
@@ -168,7 +169,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
       number: n,
       kind: 'reallocation',
       reason: 'Board, 14 March 2016',
-      submittedBy: 'pat.manager',
+      submittedBy: 'fran.finance',
     });
     expect((decision.after as { allocations: unknown[] }).allocations).toHaveLength(2);
   });

@@ -10,6 +10,7 @@ import { codeMaps, findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
 import { ApprovalService } from './approval.service';
+import { assertAuthorOrAdmin, assertMayPropose } from './change-access';
 import { ChangeRequest, ChangeState } from './change-request.entity';
 import { assertState, findChange, lockProgramme, projectIdsText, throwIfProblems } from './change-rules';
 import {
@@ -59,10 +60,20 @@ export class ChangeRequestsService {
     return h;
   }
 
-  /** Validates the payload against current data; returns the projects it touches. */
-  private async check(m: EntityManager, prog: Programme, kind: string, payload: unknown): Promise<string | null> {
+  /**
+   * Validates the payload against current data and the actor's right to propose it (scope follows
+   * the data it touches: change-access.ts); returns the projects it touches.
+   */
+  private async check(
+    m: EntityManager,
+    prog: Programme,
+    kind: string,
+    payload: unknown,
+    actor: Actor,
+  ): Promise<string | null> {
     const h = this.handler(kind);
     throwIfProblems(await h.validate(m, prog, payload));
+    await assertMayPropose(m, prog, h, payload, actor);
     return projectIdsText(h.projectIds ? await h.projectIds(m, prog, payload) : []);
   }
 
@@ -101,7 +112,7 @@ export class ChangeRequestsService {
   async createIn(m: EntityManager, code: string, dto: CreateChangeRequestDto, actor: Actor, at?: string) {
     const prog = await findProgramme(m, code);
     await lockProgramme(m, prog.id);
-    const projectIds = await this.check(m, prog, dto.kind, dto.payload);
+    const projectIds = await this.check(m, prog, dto.kind, dto.payload, actor);
     const last: { n: number | string | null } | undefined = await m
       .getRepository(ChangeRequest)
       .createQueryBuilder('c')
@@ -140,6 +151,7 @@ export class ChangeRequestsService {
       const prog = await findProgramme(m, code);
       const before = await findChange(m, prog.id, number);
       assertState(before, ['draft'], 'edited');
+      assertAuthorOrAdmin(before, actor, 'edited');
       if (dto.version !== before.version)
         throw new StaleVersionError('change request', number, dto.version, before.version);
       const changes: Partial<ChangeRequest> = {};
@@ -148,7 +160,7 @@ export class ChangeRequestsService {
       if (dto.evidence !== undefined) changes.evidence = dto.evidence;
       if (dto.payload !== undefined) {
         changes.payload = dto.payload;
-        changes.projectIds = await this.check(m, prog, before.kind, dto.payload);
+        changes.projectIds = await this.check(m, prog, before.kind, dto.payload, actor);
       }
       const after = await updateVersioned(m, ChangeRequest, 'change request', before.id, dto.version, changes);
       await this.audit.record(m, actor, {
@@ -218,7 +230,7 @@ export class ChangeRequestsService {
   /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
   submitIn(m: EntityManager, code: string, number: number, dto: StepDto, actor: Actor, at?: string) {
     return this.stepIn(m, code, number, ['draft'], 'submitted', 'submitted', dto, actor, async (cr, prog) => ({
-      projectIds: await this.check(m, prog, cr.kind, cr.payload),
+      projectIds: await this.check(m, prog, cr.kind, cr.payload, actor),
       submittedBy: actor.name,
       submittedById: actor.userId,
       submittedAt: at ?? new Date().toISOString(),
@@ -240,9 +252,10 @@ export class ChangeRequestsService {
   }
 
   withdraw(code: string, number: number, dto: StepDto, actor: Actor) {
-    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async () => ({
-      decisionReason: dto.reason ?? null,
-    }));
+    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async (cr) => {
+      assertAuthorOrAdmin(cr, actor, 'withdrawn');
+      return { decisionReason: dto.reason ?? null };
+    });
   }
 
   /** Presents rows with plain-English descriptions: one query per table for everything they name. */

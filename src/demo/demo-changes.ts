@@ -62,6 +62,13 @@ export class DemoChangesLoader {
     if (file.programme !== programme.code) return 0;
     if (await m.findOne(SeedRun, { where: { name: file.name } })) return 0;
     const resolve = await this.resolver(m, programme, path);
+    // The story's programme manager manages every project of the demo programme.
+    const proposer: Actor = {
+      ...DEMO_PROPOSER,
+      projects: (await m.find(Project, { where: { programmeId: programme.id } })).map(
+        (p) => `${programme.code}/${p.code}`,
+      ),
+    };
     let rows = 0;
     for (const c of file.changes) {
       for (const at of [c.createdAt, c.submittedAt, c.decision?.at]) {
@@ -75,9 +82,8 @@ export class DemoChangesLoader {
         evidence: c.evidence,
         payload: resolve(c.payload) as Record<string, unknown>,
       };
-      const created = await this.changes.createIn(m, programme.code, dto, DEMO_PROPOSER, c.createdAt);
-      if (c.submittedAt)
-        await this.changes.submitIn(m, programme.code, created.number, {}, DEMO_PROPOSER, c.submittedAt);
+      const created = await this.changes.createIn(m, programme.code, dto, proposer, c.createdAt);
+      if (c.submittedAt) await this.changes.submitIn(m, programme.code, created.number, {}, proposer, c.submittedAt);
       if (c.decision?.state === 'approved')
         await this.approval.approveIn(
           m,

@@ -3,7 +3,7 @@ import { displayPounds, formatPounds } from '../../common/money';
 import { Programme } from '../../programmes/programme.entity';
 import { effectiveEnvelopes } from '../envelope.queries';
 import { verb } from '../describe-context';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';
 import { sourceKindCodes } from './references';
 
@@ -27,6 +27,11 @@ function parse(payload: unknown) {
  */
 export class EnvelopeChangeKind implements ChangeKindHandler<EnvelopeChangePayload> {
   readonly kind = 'envelope_change';
+
+  /** The envelope is the programme's money. */
+  async programmeLevels(): Promise<ProgrammeLevel[]> {
+    return ['programme money'];
+  }
   readonly label = 'Envelope change: raise or lower the approved envelope of one source kind';
 
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {

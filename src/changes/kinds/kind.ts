@@ -58,6 +58,9 @@ export interface DescribeContext {
   before: unknown;
 }
 
+/** What a change can touch above any one project; change-access.ts says who may change each. */
+export type ProgrammeLevel = 'programme money' | 'deal commitments' | 'programme targets';
+
 /** Rows a payload refers to, so a list's descriptions are prepared with one query per table. */
 export interface PayloadReferences {
   allocations?: number[];
@@ -133,8 +136,14 @@ export interface ChangeKindHandler<P = unknown> {
   allocationIds?(payload: P): number[];
   /** Other rows the payload names (milestones), for the same reason. */
   references?(payload: P): PayloadReferences;
-  /** Projects the change touches (for filtering lists by project). */
+  /** Projects the change touches (for filtering lists by project, and for programme managers' scope). */
   projectIds?(m: EntityManager, programme: Programme, payload: P): Promise<number[]>;
+  /**
+   * Programme-level records the change touches beyond the allocations and milestones it names
+   * (those are looked up by change-access.ts): new pool or programme allocations, envelope
+   * headroom, programme targets. Decides who may propose it.
+   */
+  programmeLevels?(m: EntityManager, programme: Programme, payload: P): Promise<ProgrammeLevel[]>;
 }
 
 /**

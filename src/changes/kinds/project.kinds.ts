@@ -12,7 +12,7 @@ import { PeriodsService } from '../../periods/periods.service';
 import { BaselineService } from '../../spend/baseline.service';
 import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
 import { verb } from '../describe-context';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';
 import { projectsByCode, sourceKindCodes } from './references';
 
@@ -103,6 +103,11 @@ function parseAdd(payload: unknown) {
 /** Add a project with its approved allocations: the new money must fit each kind's envelope. */
 export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
   readonly kind = 'add_project';
+
+  /** A new project is funded from the programme's headroom: programme money. */
+  async programmeLevels(): Promise<ProgrammeLevel[]> {
+    return ['programme money'];
+  }
   readonly label = 'Add a project, with its allocations (and their baseline spend profiles)';
 
   constructor(

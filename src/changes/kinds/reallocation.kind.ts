@@ -12,7 +12,7 @@ import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../deal-loading/seed-validation';
 import { MoneyLine, negativeLines } from '../engine/money';
 import { verb } from '../describe-context';
-import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
+import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';
 import { allocationsById, checkMovable, poolsByCode, projectsByCode, sourceKindCodes } from './references';
 
@@ -471,6 +471,16 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
 
   allocationIds(payload: ReallocationPayload): number[] {
     return parseReallocation(payload).lines.flatMap((l) => (l.op === 'adjust' ? [l.allocationId] : []));
+  }
+
+  /** New pool or programme allocations and envelope headroom are programme money. */
+  async programmeLevels(
+    _m: EntityManager,
+    _programme: Programme,
+    payload: ReallocationPayload,
+  ): Promise<ProgrammeLevel[]> {
+    const { lines } = parseReallocation(payload);
+    return lines.some((l) => l.op === 'headroom' || (l.op === 'create' && !l.spec.project)) ? ['programme money'] : [];
   }
 
   async projectIds(m: EntityManager, programme: Programme, payload: ReallocationPayload): Promise<number[]> {

@@ -15,6 +15,7 @@ import {
   ChangeProblem,
   DescribeContext,
   PayloadReferences,
+  ProgrammeLevel,
 } from './kind';
 import { PayloadReader } from './payload';
 import { projectsByCode } from './references';
@@ -292,6 +293,15 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
       return `${whose} ${x?.name ?? l.metric} target ${from !== undefined && from !== null ? `from ${from}${u} ` : ''}to ${String(l.raw)}${u}`;
     });
     return `${verb(ctx, 'Re-baseline', 'Re-baselined')} ${parts.join('; ')}.`;
+  }
+
+  /** A line without a project re-baselines the programme's own target. */
+  async programmeLevels(
+    _m: EntityManager,
+    _programme: Programme,
+    payload: RebaselineTargetPayload,
+  ): Promise<ProgrammeLevel[]> {
+    return parseTargets(payload).lines.some((l) => !l.project) ? ['programme targets'] : [];
   }
 
   async projectIds(m: EntityManager, programme: Programme, payload: RebaselineTargetPayload): Promise<number[]> {
