@@ -60,7 +60,8 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
       await client.get('/manage');
       clients.set(w.label, { client, email: u.email });
     }
-  });
+    // Eight argon2id hashes and sign-ins on a shared, busy machine.
+  }, 300_000);
   afterAll(async () => t?.close());
 
   it('finds the staff routes, and every one declares a rule', () => {
@@ -70,6 +71,7 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
   });
 
   it('allows and refuses every staff route × actor exactly as declared', async () => {
+    // (Signing back in after each sign-out costs an argon2id verification.)
     const failures: string[] = [];
     const tally: Record<string, number> = {};
     for (const who of WHO) {
@@ -96,5 +98,5 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
     }
     console.log(`staff access matrix (${kind}): ${routes.length} routes × ${WHO.length} actors`, tally);
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });

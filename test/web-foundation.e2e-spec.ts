@@ -29,7 +29,7 @@ describe.each(databaseKinds())('staff pages foundation on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind, { LOG_LEVEL: 'info', WRITE_RATE_LIMIT: '100000' }, { logStream });
     admin = await makeUser(t.app, 'admin', 'web-admin@test.invalid');
-  });
+  }, 120_000);
   afterAll(async () => t?.close());
 
   const sessions = () => t.ds.getRepository(WebSession).count();

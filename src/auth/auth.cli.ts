@@ -49,7 +49,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
       }) =>
         ctx.run(async () => {
           // The password is checked before the user is made, so a refused one leaves nothing behind.
-          const password = o.passwordStdin ? await readPassword() : undefined;
+          const password = o.passwordStdin ? await readPassword(ctx.input) : undefined;
           if (password !== undefined) {
             const { passwordProblems } = await import('./passwords');
             const problems = passwordProblems(password, { email: o.email, name: o.name });
@@ -78,7 +78,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--password-stdin', 'read the password from standard input (never from the command line)')
     .action((o: { email: string }) =>
       ctx.run(async () => {
-        const password = await readPassword();
+        const password = await readPassword(ctx.input);
         const r = await (await accounts(ctx)).setPassword(o.email, password, cliActor());
         ctx.print(`password set for ${r.email}; any sign-in lock on the account is cleared`);
       }),
@@ -126,9 +126,9 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
 }
 
 /** One line from standard input (its trailing newline dropped). */
-async function readPassword(): Promise<string> {
+async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  for await (const c of input) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');

@@ -16,6 +16,8 @@ export class CliContext {
   constructor(
     readonly out: NodeJS.WritableStream = process.stdout,
     readonly err: NodeJS.WritableStream = process.stderr,
+    /** Where secrets are read from (`--password-stdin`); tests pass their own. */
+    readonly input: NodeJS.ReadableStream = process.stdin,
   ) {}
 
   /** A provider of the command's modules; one context per process (a run is one command). */
