@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { FundingModule } from './funding/funding.module';
 import { HeadlinesModule } from './headlines/headlines.module';
 import { HealthModule } from './health/health.module';
@@ -60,7 +61,7 @@ export const FEATURE_MODULES = [
 
 /** The composition root: every feature module, then the start-up (migrations, seed, demo). */
 @Module({
-  imports: [AppConfigModule, DatabaseModule, AuditModule, ...FEATURE_MODULES],
+  imports: [AppConfigModule, DatabaseModule.forRoot(ENTITIES), AuditModule, ...FEATURE_MODULES],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, StartupService],
 })
 export class AppModule {}

@@ -1,4 +1,4 @@
-import { Actor } from '../src/audit/actor';
+import { Actor } from '../src/auth/actor';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';

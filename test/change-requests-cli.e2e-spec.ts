@@ -1,4 +1,4 @@
-import { Actor } from '../src/audit/actor';
+import { Actor } from '../src/auth/actor';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
 import { cli as runCli } from './support/cli';
 import { databaseKinds } from './support/databases';

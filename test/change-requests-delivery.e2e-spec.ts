@@ -1,4 +1,4 @@
-import { Actor } from '../src/audit/actor';
+import { Actor } from '../src/auth/actor';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
 import { parsePounds } from '../src/common/money';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { SYSTEM_ACTOR } from '../src/audit/actor';
+import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { runCli } from '../src/cli';
 import { CliContext } from '../src/cli/cli-context';
 import { programmeOutputTotals } from '../src/outputs/output-totals';

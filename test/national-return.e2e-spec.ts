@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '../src/audit/actor';
+import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { workbookValues } from '../src/bench/national-baseline';
 import { DashboardService } from '../src/dashboard/dashboard.service';
 import { GeneratorService } from '../src/generator/generator.service';

@@ -12,6 +12,7 @@ import { planNational } from '../src/generator/plan';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
 import { SeedService } from '../src/deal-loading/seed.service';
 import { seedsDir } from '../src/common/paths';
+import { ENTITIES } from '../src/entities';
 import { databaseKinds } from './support/databases';
 import { freshDatabaseEnv, startTestApp, TestApp } from './support/test-app';
 
@@ -20,11 +21,14 @@ const PARAMS = { leps: 3, projects: 24, quarters: 8, seed: 7 };
 /** A second, empty database of the same kind, with the schema but no app. */
 async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   const { env, cleanup } = await freshDatabaseEnv(kind);
-  const ds = await openDataSource({
-    DATABASE_PATH: env.DATABASE_PATH ?? '',
-    DATABASE_URL: env.DATABASE_URL,
-    DATABASE_SCHEMA: env.DATABASE_SCHEMA,
-  });
+  const ds = await openDataSource(
+    {
+      DATABASE_PATH: env.DATABASE_PATH ?? '',
+      DATABASE_URL: env.DATABASE_URL,
+      DATABASE_SCHEMA: env.DATABASE_SCHEMA,
+    },
+    ENTITIES,
+  );
   await runMigrations(ds);
   const db = new Db(ds);
   return {

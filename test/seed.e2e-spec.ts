@@ -1,3 +1,4 @@
+import { ENTITIES } from '../src/entities';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { freshDatabaseEnv, tableCounts } from './support/test-app';
 const seedPath = join(__dirname, '..', 'seeds', 'growth-deal-2014.json');
 
 async function counts(env: Record<string, string>): Promise<Record<string, number>> {
-  const ds: DataSource = await openDataSource(loadConfig({ ...env }));
+  const ds: DataSource = await openDataSource(loadConfig({ ...env }), ENTITIES);
   try {
     return await tableCounts(ds);
   } finally {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Db } from '../database/db.service';
 import { AuditEntry } from './audit-entry.entity';
-import { Actor } from './actor';
+import { Actor } from '../auth/actor';
 
 export interface AuditRecord {
   programmeId?: number | null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError, ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { cliActor } from '../audit/actor';
+import { cliActor } from './actor';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import type { AccountsService } from './accounts.service';

@@ -1,6 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 import { UnauthenticatedError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { RejectedCredentialError } from './access-errors';

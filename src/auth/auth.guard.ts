@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 import { UnauthenticatedError } from '../common/errors';
 import {
   NoAccessRuleError,

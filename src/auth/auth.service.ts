@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 import { AuditService } from '../audit/audit.service';
-import { DuplicateError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/errors';
+import {
+  DuplicateError,
+  NotFoundError,
+  UnauthenticatedError,
+  UnknownReferenceError,
+  ValidationError,
+} from '../common/errors';
 import { Db } from '../database/db.service';
-import { findProgramme, refProject } from '../programmes/programme-lookup';
 import { RejectedCredentialError } from './access-errors';
 import { ApiToken } from './api-token.entity';
 import { isProjectScoped, Role, ROLES } from './roles.decorator';
@@ -91,12 +96,25 @@ export class AuthService {
     projects: string[],
   ): Promise<string[]> {
     if (!projects.length || !programme) return [];
-    const prog = await findProgramme(m, programme);
+    // auth sits below the deal: it reads the two tables by name rather than importing the deal's features.
+    const prog = await m
+      .createQueryBuilder()
+      .select('g.id', 'id')
+      .from('programme', 'g')
+      .where('g.code = :code', { code: programme })
+      .getRawOne<{ id: number | string }>();
+    if (!prog) throw new NotFoundError('programme', programme, 'programme');
     const keys: string[] = [];
     for (const code of projects) {
-      const p = await refProject(m, prog.id, code, 'projects');
-      await m.insert(UserProject, { userId, projectId: p.id });
-      keys.push(projectKey(prog.code, p.code));
+      const p = await m
+        .createQueryBuilder()
+        .select('p.id', 'id')
+        .from('project', 'p')
+        .where('p.programme_id = :g AND p.code = :code', { g: Number(prog.id), code })
+        .getRawOne<{ id: number | string }>();
+      if (!p) throw new UnknownReferenceError('projects', 'project', code);
+      await m.insert(UserProject, { userId, projectId: Number(p.id) });
+      keys.push(projectKey(programme, code));
     }
     return keys;
   }

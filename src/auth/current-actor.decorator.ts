@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 
 /** The signed-in user (set by the auth guard), or an anonymous actor where no guard ran. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

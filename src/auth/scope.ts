@@ -1,4 +1,4 @@
-import { Actor } from '../audit/actor';
+import { Actor } from './actor';
 import { ProjectNotAssignedError } from './access-errors';
 import { isProjectScoped } from './roles.decorator';
 

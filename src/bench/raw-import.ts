@@ -1,7 +1,7 @@
 import { parsePounds } from '../common/money';
 import { CORE_SOURCE_KINDS } from '../funding/source-kind.entity';
 import type { DealSeed, SeedProvenance } from '../deal-loading/deal-seed.types';
-import { parsePeriod } from '../deal-loading/seed-validation';
+import { parsePeriod } from '../funding/period';
 import type { RawDb } from './raw-driver';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { RuleViolationError, StaleVersionError } from '../common/errors';
 import { formatPounds } from '../common/money';

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { ConflictError, DomainError, NotFoundError, RuleViolationError, ValidationError } from '../common/errors';
 import { formatPounds } from '../common/money';
 import { Programme } from '../programmes/programme.entity';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import type { ChangeRequestsService } from './change-requests.service';

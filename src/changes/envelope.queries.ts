@@ -1,12 +1,7 @@
+import { toInt } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
 import { Allocation } from '../funding/allocation.entity';
 import { ProgrammeEnvelope } from './programme-envelope.entity';
-
-function toPence(v: unknown): number {
-  const n = Number(v ?? 0);
-  if (!Number.isSafeInteger(n)) throw new Error(`sum ${String(v)} is not a safe whole number of pence`);
-  return n;
-}
 
 /** Approved, non-withdrawn money per source kind: one aggregate query. */
 export async function approvedTotals(m: EntityManager, programmeId: number): Promise<Record<string, number>> {
@@ -20,7 +15,7 @@ export async function approvedTotals(m: EntityManager, programmeId: number): Pro
     .andWhere("a.commitment_status <> 'withdrawn'")
     .groupBy('a.source_kind')
     .getRawMany();
-  return Object.fromEntries(rows.map((r) => [r.kind, toPence(r.total)]));
+  return Object.fromEntries(rows.map((r) => [r.kind, toInt(r.total)]));
 }
 
 /** Approved money per source kind and commitment status (withdrawn included, shown apart). */
@@ -39,7 +34,7 @@ export async function approvedByStatus(
     .groupBy('a.source_kind')
     .addGroupBy('a.commitment_status')
     .getRawMany();
-  return rows.map((r) => ({ kind: r.kind, status: r.status, total: toPence(r.total) }));
+  return rows.map((r) => ({ kind: r.kind, status: r.status, total: toInt(r.total) }));
 }
 
 export async function envelopeRows(m: EntityManager, programmeId: number): Promise<Record<string, number>> {

@@ -1,3 +1,4 @@
+import { toBool, toInt, toIntOrNull } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
 import { Provenance } from '../common/provenance';
 import type { AllocationGroup } from '../reconciliation/engine';
@@ -14,14 +15,6 @@ export type DbKind = 'sqlite' | 'postgres';
 export interface PublicGroup extends AllocationGroup {
   illustrative: boolean;
 }
-
-const num = (v: unknown): number => {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`aggregate returned ${String(v)}, not a safe integer`);
-  return n;
-};
-const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't' || v === 'true';
-const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
 function idList(kind: DbKind): string {
   return kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : `group_concat(a.id)`;
@@ -81,14 +74,14 @@ export async function approvedGroups(
     sourceKind: String(r.source_kind),
     commitmentStatus: String(r.commitment_status),
     periodKind: r.period_kind as AllocationGroup['periodKind'],
-    yearFrom: intOrNull(r.year_from),
-    yearTo: intOrNull(r.year_to),
+    yearFrom: toIntOrNull(r.year_from),
+    yearTo: toIntOrNull(r.year_to),
     themeCode: (r.theme_code as string | null) ?? null,
     projectCode: (r.project_code as string | null) ?? null,
     poolCode: (r.pool_code as string | null) ?? null,
-    capital: bool(r.capital),
-    illustrative: bool(r.illustrative),
-    pence: num(r.pence),
+    capital: toBool(r.capital),
+    illustrative: toBool(r.illustrative),
+    pence: toInt(r.pence),
     allocationIds: String(r.ids ?? '')
       .split(',')
       .filter((s) => s !== '')
@@ -139,7 +132,7 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
   if (code !== undefined) qb.andWhere('p.code = :code', { code });
   const rows: Record<string, unknown>[] = await qb.getRawMany();
   return rows.map((r) => ({
-    id: num(r.id),
+    id: toInt(r.id),
     code: String(r.code),
     name: String(r.name),
     description: (r.description as string | null) ?? null,
@@ -153,7 +146,7 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
       section: (r.ss as string) ?? null,
       quote: (r.sq as string) ?? null,
       printed: (r.sp as string) ?? null,
-      illustrative: bool(r.si),
+      illustrative: toBool(r.si),
     },
   }));
 }
@@ -266,9 +259,9 @@ export async function projectAllocations(
     sourceKind: String(r.source_kind),
     poolCode: (r.pool_code as string) ?? null,
     periodKind: String(r.period_kind),
-    yearFrom: intOrNull(r.year_from),
-    yearTo: intOrNull(r.year_to),
-    pence: num(r.pence),
+    yearFrom: toIntOrNull(r.year_from),
+    yearTo: toIntOrNull(r.year_to),
+    pence: toInt(r.pence),
     commitmentStatus: String(r.commitment_status),
     description: (r.description as string) ?? null,
     source: {
@@ -276,7 +269,7 @@ export async function projectAllocations(
       section: (r.ss as string) ?? null,
       quote: (r.sq as string) ?? null,
       printed: (r.sp as string) ?? null,
-      illustrative: bool(r.si),
+      illustrative: toBool(r.si),
     },
   }));
 }
@@ -297,5 +290,5 @@ export async function illustrativeOutputs(
       yes: true,
     })
     .getRawMany();
-  return num(r?.n ?? 0) > 0;
+  return toInt(r?.n ?? 0) > 0;
 }

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
-import { DatabaseSettings, dataSourceOptions } from './data-source-options';
+import { DatabaseSettings, dataSourceOptions, EntityList } from './data-source-options';
 
 /** Opens the database with the pragmas and schema the app relies on. */
-export async function openDataSource(s: DatabaseSettings): Promise<DataSource> {
-  const options = dataSourceOptions(s);
+export async function openDataSource(s: DatabaseSettings, entities: EntityList = []): Promise<DataSource> {
+  const options = dataSourceOptions(s, entities);
   if (options.type === 'sqlite' && options.database !== ':memory:') {
     mkdirSync(dirname(options.database), { recursive: true });
   }

@@ -1,5 +1,4 @@
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -15,13 +14,17 @@ export function databaseType(s: DatabaseSettings): DatabaseType {
   return s.DATABASE_URL ? 'postgres' : 'sqlite';
 }
 
+/** The entity classes a DataSource maps (the list is src/entities.ts, above every feature). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+
 /**
  * The one DataSource options object: the app, the CLI and ../ormconfig.ts all build
- * their DataSource from this. Migrations only; never synchronize.
+ * their DataSource from this. Migrations only; never synchronize. The entities are passed in
+ * by whoever composes the app (the database layer knows no feature); migrations need none.
  */
-export function dataSourceOptions(s: DatabaseSettings): DataSourceOptions {
+export function dataSourceOptions(s: DatabaseSettings, entities: EntityList = []): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

@@ -1,25 +1,32 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { openDataSource } from './connect';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, EntityList } from './data-source-options';
 import { Db } from './db.service';
 
-/** Opens the database (StartupService brings its schema up to date before anything reads). */
+/**
+ * Opens the database (StartupService brings its schema up to date before anything reads).
+ * The composing module passes the entity list: `DatabaseModule.forRoot(ENTITIES)`.
+ */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (cfg: AppConfig) => dataSourceOptions(cfg),
-      // Migrations run in StartupService, before anything reads.
-      dataSourceFactory: async (options) => openDataSource(settingsFrom(options)),
-    }),
-  ],
-  providers: [Db],
-  exports: [Db],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(entities: EntityList): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (cfg: AppConfig) => dataSourceOptions(cfg, entities),
+          dataSourceFactory: async (options) => openDataSource(settingsFrom(options), entities),
+        }),
+      ],
+      providers: [Db],
+      exports: [Db],
+    };
+  }
+}
 
 function settingsFrom(options: unknown): { DATABASE_URL?: string; DATABASE_PATH: string; DATABASE_SCHEMA?: string } {
   const o = options as { type: string; url?: string; database?: string; schema?: string };

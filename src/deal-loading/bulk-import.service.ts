@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Actor, SYSTEM_ACTOR } from '../audit/actor';
+import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Db } from '../database/db.service';
 import type { DealSeed } from './deal-seed.types';

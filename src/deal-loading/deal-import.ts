@@ -2,7 +2,7 @@ import { DuplicateError } from '../common/errors';
 import { parsePounds } from '../common/money';
 import { CORE_SOURCE_KINDS } from '../funding/source-kind.entity';
 import type { DealSeed, SeedProvenance } from './deal-seed.types';
-import { parsePeriod } from './seed-validation';
+import { parsePeriod } from '../funding/period';
 import type { BulkInserter } from './bulk-insert';
 
 /** Codes to ids for one imported programme (what seed section handlers need). */

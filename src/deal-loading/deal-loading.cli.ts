@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 import { DEAL_SEED_FILE, seedsDir } from '../common/paths';
 

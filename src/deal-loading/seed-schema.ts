@@ -1,3 +1,4 @@
+import { PERIOD_PATTERN } from '../funding/period';
 /** JSON Schema of a deal seed file (seeds/*.json), checked with ajv before anything is written. */
 const provenance = {
   type: 'object',
@@ -111,7 +112,7 @@ export const DEAL_SEED_SCHEMA = {
           sourceKind: code,
           project: code,
           pool: code,
-          period: { type: 'string', pattern: '^(unprofiled|\\d{4}-\\d{2}(\\.\\.(\\d{4}-\\d{2})?)?)$' },
+          period: { type: 'string', pattern: PERIOD_PATTERN.source },
           amount: pounds,
           commitmentStatus: { enum: ['confirmed', 'provisional', 'indicative', 'withdrawn'] },
           description: { type: 'string' },

@@ -1,3 +1,4 @@
+import { parsePeriod } from '../funding/period';
 import Ajv from 'ajv';
 import { DomainError } from '../common/errors';
 import { parseDate, parseFiscalYear, parseQuarter } from '../common/fiscal';
@@ -99,21 +100,6 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   (seed.commitments ?? []).forEach((c, i) => tryParse(`/commitments/${i}/due`, () => parseDate(c.due)));
   if (problems.length) throw new SeedFileError(file, problems);
   return seed;
-}
-
-/** "unprofiled", "2015-16", "2016-17..2020-21" or "2016-17.." (onwards). */
-export function parsePeriod(period: string): {
-  periodKind: 'year' | 'range' | 'unprofiled';
-  yearFrom: number | null;
-  yearTo: number | null;
-} {
-  if (period === 'unprofiled') return { periodKind: 'unprofiled', yearFrom: null, yearTo: null };
-  const [from, to] = period.split('..');
-  const yearFrom = parseFiscalYear(from).start;
-  if (to === undefined) return { periodKind: 'year', yearFrom, yearTo: yearFrom };
-  const yearTo = to === '' ? null : parseFiscalYear(to).start;
-  if (yearTo !== null && yearTo < yearFrom) throw new Error(`the range ends (${to}) before it starts (${from})`);
-  return { periodKind: 'range', yearFrom, yearTo };
 }
 
 function friendly(message: string | undefined, params: Record<string, unknown>): string {

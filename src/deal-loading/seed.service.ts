@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EntityManager } from 'typeorm';
-import { Actor, SYSTEM_ACTOR } from '../audit/actor';
+import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DuplicateError } from '../common/errors';
 import { parsePounds } from '../common/money';
@@ -25,7 +25,8 @@ import { loadDefaultAssumptions } from '../open-data/assumptions';
 import { createInserter, variableLimit } from './bulk-insert';
 import { dealRowCount, importDeals } from './deal-import';
 import { SeedRun } from './seed-run.entity';
-import { parsePeriod, SeedFileError, validateDealSeed } from './seed-validation';
+import { SeedFileError, validateDealSeed } from './seed-validation';
+import { parsePeriod } from '../funding/period';
 
 /** Codes to ids for the programme being loaded, handed to section handlers. */
 export interface SeedContext {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { formatQuarter, quarterOfDate } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { Allocation } from '../funding/allocation.entity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { formatPounds, parsePounds } from '../common/money';
@@ -11,7 +11,7 @@ import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
-import { parsePeriod } from '../deal-loading/seed-validation';
+import { parsePeriod } from './period';
 import { Allocation } from './allocation.entity';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
 import { periodCode, periodLabel } from './period';

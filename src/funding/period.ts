@@ -1,4 +1,34 @@
-import { formatFiscalYear } from '../common/fiscal';
+import { Matches, ValidationOptions } from 'class-validator';
+import { formatFiscalYear, parseFiscalYear } from '../common/fiscal';
+
+/**
+ * An allocation's period, in one place: the compact form requests and seeds use
+ * ("unprofiled", "2015-16", "2016-17..2020-21", "2016-17.." for onwards), its parser, its
+ * validator and the two ways it is written back.
+ */
+export const PERIOD_PATTERN = /^(unprofiled|\d{4}-\d{2}(\.\.(\d{4}-\d{2})?)?)$/;
+export const PERIOD_MESSAGE =
+  'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
+
+/** Request field holding a period in the compact form (the parser then checks the years). */
+export const IsPeriod = (o?: ValidationOptions) => Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE, ...o });
+
+export interface AllocationPeriod {
+  periodKind: 'year' | 'range' | 'unprofiled';
+  yearFrom: number | null;
+  yearTo: number | null;
+}
+
+/** "unprofiled", "2015-16", "2016-17..2020-21" or "2016-17.." (onwards). */
+export function parsePeriod(period: string): AllocationPeriod {
+  if (period === 'unprofiled') return { periodKind: 'unprofiled', yearFrom: null, yearTo: null };
+  const [from, to] = period.split('..');
+  const yearFrom = parseFiscalYear(from).start;
+  if (to === undefined) return { periodKind: 'year', yearFrom, yearTo: yearFrom };
+  const yearTo = to === '' ? null : parseFiscalYear(to).start;
+  if (yearTo !== null && yearTo < yearFrom) throw new Error(`the range ends (${to}) before it starts (${from})`);
+  return { periodKind: 'range', yearFrom, yearTo };
+}
 
 /** How an allocation's period reads: "2015-16", "2016-17 to 2020-21", "2016-17 onwards", "unprofiled". */
 export function periodLabel(kind: string, from: number | null, to: number | null): string {

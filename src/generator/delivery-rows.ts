@@ -1,7 +1,7 @@
 import { quarterStart, parseQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import type { DealSeed } from '../deal-loading/deal-seed.types';
-import { parsePeriod } from '../deal-loading/seed-validation';
+import { parsePeriod } from '../funding/period';
 import { apportion } from './plan';
 import { Rng } from './prng';
 

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 
 export function positiveInt(name: string) {

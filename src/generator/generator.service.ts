@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { BulkImportResult, BulkImportService, contentHash } from '../deal-loading/bulk-import.service';
 import { Db } from '../database/db.service';
 import { DELIVERY_GENERATORS } from './delivery';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { assertProjectScope } from '../auth/scope';
 import { NotFoundError, RuleViolationError } from '../common/errors';
@@ -11,7 +11,7 @@ import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { milestoneRag, RagThresholds, thresholdsOf } from '../rag/rag';
-import { reportingPosition } from '../spend/spend-aggregates';
+import { reportingPosition } from '../periods/reporting-position';
 import { CreateMilestoneDto, CreateProgrammeMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
 import { Milestone } from './milestone.entity';
 

@@ -5,8 +5,8 @@ import { DatabaseModule } from '../database/database.module';
 import { NationalReturnModule } from './national-return.module';
 import { NationalExportResult, NationalReturnService } from './national-return.service';
 
-/** Just what the export needs: configuration, the database, the national return. */
-@Module({ imports: [AppConfigModule, DatabaseModule, NationalReturnModule] })
+/** Just what the export needs: configuration, the database (raw SQL: no entities), the national return. */
+@Module({ imports: [AppConfigModule, DatabaseModule.forRoot([]), NationalReturnModule] })
 class NationalExportOnlyModule {}
 
 /**

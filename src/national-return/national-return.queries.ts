@@ -1,3 +1,4 @@
+import { toBool, toInt } from '../database/sql-values';
 import type { EntityManager } from 'typeorm';
 import { outturnSql } from '../spend/outturn';
 
@@ -112,14 +113,6 @@ export function nationalBatchSql(kind: DbKind): string {
   );
 }
 
-const int = (v: unknown): number => {
-  if (v === null || v === undefined) return 0;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`aggregate ${String(v)} is not a safe integer`);
-  return n;
-};
-const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
-
 /** Raw batch rows → finance rows; projects with nothing to report (no allocation, profile or adjustment) give no row. */
 export function toNationalRows(raw: Record<string, unknown>[]): {
   rows: NationalRow[];
@@ -138,18 +131,18 @@ export function toNationalRows(raw: Record<string, unknown>[]): {
       last = [r.programme as string, r.project as string];
     }
     if (r.source_kind === null || r.source_kind === undefined) continue;
-    const adjToDate = int(r.adj_to_date);
+    const adjToDate = toInt(r.adj_to_date);
     rows.push({
       programme: r.programme as string,
       project: r.project as string,
       sourceKind: r.source_kind as string,
-      allocation: int(r.allocation),
-      baselineInQuarter: int(r.baseline_q),
-      forecastInQuarter: int(r.forecast_q),
-      actualInQuarter: int(r.actual_q) + int(r.adj_q),
-      actualToDate: int(r.actual_to_date) + adjToDate,
-      forecastProgramme: int(r.forecast_programme) + adjToDate,
-      illustrative: bool(r.synthetic) || bool(r.ill),
+      allocation: toInt(r.allocation),
+      baselineInQuarter: toInt(r.baseline_q),
+      forecastInQuarter: toInt(r.forecast_q),
+      actualInQuarter: toInt(r.actual_q) + toInt(r.adj_q),
+      actualToDate: toInt(r.actual_to_date) + adjToDate,
+      forecastProgramme: toInt(r.forecast_programme) + adjToDate,
+      illustrative: toBool(r.synthetic) || toBool(r.ill),
     });
   }
   return { rows, projects, last };
@@ -192,7 +185,7 @@ export interface ProgrammeInfoRow {
 
 export async function programmeList(m: EntityManager): Promise<ProgrammeInfoRow[]> {
   const rows: Record<string, unknown>[] = await m.query('SELECT code, name, synthetic FROM programme ORDER BY code');
-  return rows.map((r) => ({ code: r.code as string, name: r.name as string, synthetic: bool(r.synthetic) }));
+  return rows.map((r) => ({ code: r.code as string, name: r.name as string, synthetic: toBool(r.synthetic) }));
 }
 
 export async function sourceKindList(m: EntityManager): Promise<{ code: string; label: string }[]> {

@@ -1,5 +1,6 @@
+import { toBool } from '../database/sql-values';
 import { Injectable } from '@nestjs/common';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { RuleViolationError, StaleVersionError } from '../common/errors';
 import { Db } from '../database/db.service';
@@ -10,8 +11,6 @@ import { Programme } from '../programmes/programme.entity';
 import { defaultsFor } from './assumptions';
 import { build360Giving, type GrantGroup } from './giving360';
 import { OpenDataAssumption } from './open-data-assumption.entity';
-
-const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 
 @Injectable()
 export class OpenDataService {
@@ -139,7 +138,7 @@ export class OpenDataService {
         sourceKind: String(r.source_kind),
         commitmentStatus: String(r.commitment_status),
         pence: Number(r.pence),
-        illustrative: bool(r.illustrative),
+        illustrative: toBool(r.illustrative),
       }));
       const projectRows: Record<string, unknown>[] = await m
         .createQueryBuilder()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DuplicateError, NotFoundError } from '../common/errors';
 import { Page, page } from '../common/pagination';

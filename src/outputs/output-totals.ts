@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { toInt } from '../spend/spend-aggregates';
+import { toInt } from '../database/sql-values';
 import { OutputActual } from './output.entities';
 
 export interface DoubleClaim {

@@ -2,7 +2,7 @@ import { Project } from '../projects/project.entity';
 import { Injectable } from '@nestjs/common';
 import { assertProjectScope } from '../auth/scope';
 import { EntityManager, IsNull } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import {
   DuplicateError,
@@ -19,7 +19,7 @@ import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { outputRag, thresholdsOf } from '../rag/rag';
-import { toInt } from '../spend/spend-aggregates';
+import { toInt } from '../database/sql-values';
 import { CreateMetricDto, CreateOutputActualDto, SetOutputPlanDto, UpdateOutputActualDto } from './dto/output.dto';
 import { OutputActual, OutputMetric, OutputTarget } from './output.entities';
 import { claimSums, countOnce } from './output-totals';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 import { reportsDir } from '../common/paths';
 import type { PartnerUpdatesService } from './partner-updates.service';

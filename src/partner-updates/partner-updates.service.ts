@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, RuleViolationError } from '../common/errors';
 import { formatQuarter, quarterEnd } from '../common/fiscal';

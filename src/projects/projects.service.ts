@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { page } from '../common/pagination';

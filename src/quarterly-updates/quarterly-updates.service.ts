@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, Not } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { assertProjectScope, inProjectScope } from '../auth/scope';
 import { RuleViolationError, ValidationError } from '../common/errors';

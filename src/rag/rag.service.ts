@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
@@ -16,7 +16,8 @@ import { addQuarters, formatQuarter, parseQuarter } from '../common/fiscal';
 import { claimSums } from '../outputs/output-totals';
 import { lastSubmittedReturn } from '../spend/outturn';
 import { ReturnVersion } from '../periods/return-version.entity';
-import { ReportingPosition, reportingPosition, spendAggregates } from '../spend/spend-aggregates';
+import { reportingPosition } from '../periods/reporting-position';
+import { ReportingPosition, spendAggregates } from '../spend/spend-aggregates';
 import { YearSplit, yearSplitFromSnapshot } from './last-return-split';
 import {
   combine,

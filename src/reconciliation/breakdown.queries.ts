@@ -1,3 +1,4 @@
+import { toInt, toIntOrNull } from '../database/sql-values';
 import type { AllocationGroup, Dimension } from './engine';
 
 /**
@@ -65,15 +66,6 @@ export function breakdownSql(kind: 'sqlite' | 'postgres', dims: readonly Dimensi
  GROUP BY g.id, g.name${cols.map((c) => `, ${c}`).join('')}`;
 }
 
-function int(v: number | string, what: string): number {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`${what} ${String(v)} is not a safe integer`);
-  return n;
-}
-
-const intOrNull = (v: number | string | null | undefined, what: string) =>
-  v === null || v === undefined ? null : int(v, what);
-
 /** Rows to the engine's groups; the dimensions not grouped by stay empty (the engine never reads them). */
 export function groupsOf(rows: readonly BreakdownRowSql[]): AllocationGroup[] {
   const out: AllocationGroup[] = [];
@@ -84,14 +76,14 @@ export function groupsOf(rows: readonly BreakdownRowSql[]): AllocationGroup[] {
       sourceKind: r.source_kind ?? '',
       commitmentStatus: r.commitment_status ?? '',
       periodKind: r.period_kind ?? 'unprofiled',
-      yearFrom: intOrNull(r.year_from, 'year_from'),
-      yearTo: intOrNull(r.year_to, 'year_to'),
+      yearFrom: toIntOrNull(r.year_from, 'year_from'),
+      yearTo: toIntOrNull(r.year_to, 'year_to'),
       themeCode: r.theme_code ?? null,
       projectCode: r.project_code ?? null,
       poolCode: r.pool_code ?? null,
       capital: true, // not a breakdown dimension
-      pence: int(r.pence, 'sum of amount_pence'),
-      allocationIds: ids.map((s) => int(s, 'allocation id')),
+      pence: toInt(r.pence, 'sum of amount_pence'),
+      allocationIds: ids.map((s) => toInt(s, 'allocation id')),
     });
   }
   return out;

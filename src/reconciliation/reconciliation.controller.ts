@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Public } from '../auth/public.decorator';
 import { BREAKDOWN_EXAMPLE, BreakdownQuery, FormatQuery, RECONCILIATION_EXAMPLE } from './dto/reconciliation.dto';

@@ -1,3 +1,4 @@
+import { toInt, toIntOrNull, toBool } from '../database/sql-values';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
@@ -63,20 +64,9 @@ interface GroupRow {
   ids?: string;
 }
 
-function int(v: number | string, what: string): number {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`${what} ${String(v)} is not a safe integer`);
-  return n;
-}
-
-function intOrNull(v: number | string | null, what: string): number | null {
-  return v === null || v === undefined ? null : int(v, what);
-}
-
 /** SQLite gives 0/1, PostgreSQL true/false; a kind missing from source_kind counts as capital (the column default). */
-function bool(v: GroupRow['capital']): boolean {
-  if (v === null || v === undefined) return true;
-  return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
+function capitalFlag(v: GroupRow['capital']): boolean {
+  return v === null || v === undefined ? true : toBool(v);
 }
 
 /**
@@ -167,13 +157,13 @@ export class ReconciliationService {
         sourceKind: r.source_kind ?? '',
         commitmentStatus: r.commitment_status ?? '',
         periodKind: r.period_kind ?? 'unprofiled',
-        yearFrom: intOrNull(r.year_from ?? null, 'year_from'),
-        yearTo: intOrNull(r.year_to ?? null, 'year_to'),
+        yearFrom: toIntOrNull(r.year_from ?? null, 'year_from'),
+        yearTo: toIntOrNull(r.year_to ?? null, 'year_to'),
         themeCode: null,
         projectCode: null,
         poolCode: null,
         capital: true, // not a breakdown dimension
-        pence: int(r.pence!, 'sum of amount_pence'),
+        pence: toInt(r.pence!, 'sum of amount_pence'),
         allocationIds: [],
       }));
       return { filters: filter, breakdown: breakdown(groups, dims) };
@@ -242,16 +232,16 @@ export class ReconciliationService {
       sourceKind: r.source_kind,
       commitmentStatus: r.commitment_status,
       periodKind: r.period_kind,
-      yearFrom: intOrNull(r.year_from, 'year_from'),
-      yearTo: intOrNull(r.year_to, 'year_to'),
+      yearFrom: toIntOrNull(r.year_from, 'year_from'),
+      yearTo: toIntOrNull(r.year_to, 'year_to'),
       themeCode: r.theme_code,
       projectCode: r.project_code,
       poolCode: r.pool_code,
-      capital: bool(r.capital),
-      pence: int(r.pence, 'sum of amount_pence'),
+      capital: capitalFlag(r.capital),
+      pence: toInt(r.pence, 'sum of amount_pence'),
       allocationIds: String(r.ids)
         .split(',')
-        .map((s) => int(s, 'allocation id'))
+        .map((s) => toInt(s, 'allocation id'))
         .sort((a, b) => a - b),
     }));
   }
@@ -263,7 +253,7 @@ export class ReconciliationService {
       [code],
     );
     if (!rows.length) throw new NotFoundError('programme', code, 'programme');
-    return { id: int(rows[0].id, 'programme id'), code: rows[0].code, name: rows[0].name };
+    return { id: toInt(rows[0].id, 'programme id'), code: rows[0].code, name: rows[0].name };
   }
 
   private async headlines(m: EntityManager, programmeId: number): Promise<HeadlineInput[]> {
@@ -274,14 +264,14 @@ export class ReconciliationService {
       [programmeId],
     );
     return rows.map((h) => ({
-      id: int(h.id as number, 'headline id'),
+      id: toInt(h.id as number, 'headline id'),
       code: h.code as string,
       measure: h.measure as string,
       label: h.label as string,
       qualifier: h.qualifier as HeadlineInput['qualifier'],
       unit: h.unit as HeadlineInput['unit'],
-      value: int(h.value as number, 'headline value'),
-      precision: int(h.precision as number, 'headline precision'),
+      value: toInt(h.value as number, 'headline value'),
+      precision: toInt(h.precision as number, 'headline precision'),
       rule: h.rule ? (JSON.parse(h.rule as string) as HeadlineInput['rule']) : {},
       tableName: (h.table_name as string | null) ?? null,
       tableRow: (h.table_row as string | null) ?? null,

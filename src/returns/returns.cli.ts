@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, RuleViolationError } from '../common/errors';
 import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';

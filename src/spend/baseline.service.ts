@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { RuleViolationError } from '../common/errors';
 import { addQuarters, compareQuarters, formatQuarter } from '../common/fiscal';
@@ -12,7 +12,7 @@ import { codeMaps } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { planFollow, planReplace } from './baseline-plan';
 import { outturnOf } from './outturn';
-import { toInt } from './spend-aggregates';
+import { toInt } from '../database/sql-values';
 import { SpendAdjustment, SpendProfileLine } from './spend.entities';
 
 /** One quarter whose baseline (or forecast) an approval changed, for the change's before/after. */

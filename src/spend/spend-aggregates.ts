@@ -1,45 +1,15 @@
+import { toInt } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
-import { addQuarters, FiscalQuarter, formatFiscalYear, formatQuarter, quarterEnd } from '../common/fiscal';
+import { addQuarters, formatQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import { Allocation } from '../funding/allocation.entity';
-import { PeriodsService } from '../periods/periods.service';
+import { ReportingPosition } from '../periods/reporting-position';
 import { Programme } from '../programmes/programme.entity';
 import { SpendAdjustment, SpendProfileLine } from './spend.entities';
 import { lastSubmittedReturn, outturnSql } from './outturn';
 import { SpendAggregate } from './spend-figures';
 
-/** SUM() is a string on PostgreSQL (numeric) and a number on SQLite: both become safe integers. */
-export function toInt(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`aggregate ${String(v)} is not a safe integer`);
-  return n;
-}
-
-export interface ReportingPosition {
-  quarter: FiscalQuarter;
-  quarterCode: string;
-  quarterEnd: string;
-  year: string;
-  yearFrom: string;
-  yearTo: string;
-}
-
-export async function reportingPosition(
-  m: EntityManager,
-  periods: PeriodsService,
-  prog: Programme,
-): Promise<ReportingPosition> {
-  const q = await periods.currentQuarter(m, prog);
-  return {
-    quarter: q,
-    quarterCode: formatQuarter(q),
-    quarterEnd: quarterEnd(q),
-    year: formatFiscalYear(q.year),
-    yearFrom: formatQuarter({ year: q.year, q: 1 }),
-    yearTo: formatQuarter({ year: q.year, q: 4 }),
-  };
-}
+export type { ReportingPosition };
 
 export interface LastReturn {
   quarter: string;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { cliActor } from '../audit/actor';
+import { cliActor } from '../auth/actor';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 

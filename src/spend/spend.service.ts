@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { LockedError, RuleViolationError, ValidationError } from '../common/errors';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
@@ -16,7 +16,8 @@ import { Project } from '../projects/project.entity';
 import { onlyProgramme, parseActualsCsv } from './actuals-csv';
 import { CreateAdjustmentDto, CreateRepaymentDto, SetActualDto, SetForecastDto } from './dto/spend.dto';
 import { outturnOf } from './outturn';
-import { lastReturn, reportingPosition, spendAggregates } from './spend-aggregates';
+import { reportingPosition } from '../periods/reporting-position';
+import { lastReturn, spendAggregates } from './spend-aggregates';
 import { presentFigures, rollUp } from './spend-figures';
 import { SpendAdjustment, SpendProfileLine } from './spend.entities';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { NoticesService } from './notices/notices.service';
 import { Flash } from './setup';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp, CreateAppOptions } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
-import { SYSTEM_ACTOR } from '../../src/audit/actor';
+import { SYSTEM_ACTOR } from '../../src/auth/actor';
 import { AuthService } from '../../src/auth/auth.service';
 import { Role } from '../../src/auth/roles.decorator';
 import { Db } from '../../src/database/db.service';

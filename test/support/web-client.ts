@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SYSTEM_ACTOR } from '../../src/audit/actor';
+import { SYSTEM_ACTOR } from '../../src/auth/actor';
 import { AccountsService } from '../../src/auth/accounts.service';
 import { AuthService } from '../../src/auth/auth.service';
 import { Role } from '../../src/auth/roles.decorator';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { AuditRecord } from '../../audit/audit.service';
 import { Allocation, CommitmentStatus, PeriodKind } from '../../funding/allocation.entity';
 import { Programme } from '../../programmes/programme.entity';

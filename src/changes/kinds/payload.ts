@@ -1,6 +1,6 @@
 import { CODE_PATTERN } from '../../common/dto';
 import { MoneyFormatError, parseAmount } from '../../common/money';
-import { parsePeriod } from '../../deal-loading/seed-validation';
+import { parsePeriod } from '../../funding/period';
 import { ChangeProblem } from './kind';
 
 type Obj = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { displayPounds, formatPounds } from '../../common/money';
 import { updateVersioned } from '../../database/versioned';
 import { Allocation, COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
@@ -7,7 +7,7 @@ import { Organisation } from '../../organisations/organisation.entity';
 import { Programme } from '../../programmes/programme.entity';
 import { Theme } from '../../programmes/theme.entity';
 import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project.entity';
-import { parsePeriod } from '../../deal-loading/seed-validation';
+import { parsePeriod } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
 import { BaselineService } from '../../spend/baseline.service';
 import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';

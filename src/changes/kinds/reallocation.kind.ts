@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { Allocation } from '../../funding/allocation.entity';
 import { PeriodsService } from '../../periods/periods.service';
 import { Project } from '../../projects/project.entity';
@@ -9,7 +9,7 @@ import { displayPounds, formatPounds } from '../../common/money';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
-import { parsePeriod } from '../../deal-loading/seed-validation';
+import { parsePeriod } from '../../funding/period';
 import { MoneyLine, negativeLines } from '../engine/money';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';

@@ -1,5 +1,5 @@
 import { EntityManager, In, IsNull } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { daysBetween, isDateString } from '../../common/fiscal';
 import { Milestone } from '../../milestones/milestone.entity';
 import { MilestonesService } from '../../milestones/milestones.service';

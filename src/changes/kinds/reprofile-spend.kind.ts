@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds } from '../../common/money';
 import { Allocation } from '../../funding/allocation.entity';

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { displayPounds, formatPounds } from '../../common/money';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
-import { parsePeriod } from '../../deal-loading/seed-validation';
+import { parsePeriod } from '../../funding/period';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';

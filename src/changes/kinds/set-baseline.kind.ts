@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds } from '../../common/money';
 import { PeriodsService } from '../../periods/periods.service';

@@ -1,12 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { toInt } from '../../spend/spend-aggregates';
+import { toBool, toInt } from '../../database/sql-values';
 
 /**
  * Aggregate queries behind the delivery sections. Each returns every row it needs in one
  * statement (grouped in SQL), so a page costs the same for 8 projects or 6,000.
  */
-
-const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't' || v === 'true';
 
 export interface QuarterSpend {
   quarter: string;
@@ -124,7 +122,7 @@ export async function milestoneRows(
     forecastDate: (r.forecast_date as string) ?? null,
     actualDate: (r.actual_date as string) ?? null,
     status: String(r.status),
-    illustrative: bool(r.illustrative),
+    illustrative: toBool(r.illustrative),
   }));
 }
 
@@ -169,7 +167,7 @@ export async function outputTargets(m: EntityManager, projectId: number): Promis
     storedUnit: String(r.stored_unit),
     target: r.target === null || r.target === undefined ? null : toInt(r.target),
     forecast: r.forecast === null || r.forecast === undefined ? null : toInt(r.forecast),
-    illustrative: bool(r.illustrative),
+    illustrative: toBool(r.illustrative),
   }));
 }
 

@@ -5,10 +5,7 @@ import { IsPounds } from '../../common/money.validators';
 import { PageQuery } from '../../common/pagination';
 import { APPROVAL_STATES, COMMITMENT_STATUSES, CommitmentStatus } from '../allocation.entity';
 import { IsOmittable } from '../../common/validation';
-
-const PERIOD = /^(unprofiled|\d{4}-\d{2}(\.\.(\d{4}-\d{2})?)?)$/;
-const PERIOD_MESSAGE =
-  'period must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" or "2016-17.." (onwards)';
+import { IsPeriod } from '../period';
 
 /** New allocations are drafts; approved ones change only through approved change requests. */
 export class CreateAllocationDto {
@@ -33,7 +30,7 @@ export class CreateAllocationDto {
   pool?: string;
 
   @ApiProperty({ example: 'unprofiled' })
-  @Matches(PERIOD, { message: PERIOD_MESSAGE })
+  @IsPeriod()
   period: string;
 
   @ApiProperty({ example: '2400000.00' })
@@ -59,7 +56,7 @@ export class UpdateAllocationDto extends VersionedDto {
 
   @ApiPropertyOptional({ example: '2015-16' })
   @IsOmittable()
-  @Matches(PERIOD, { message: PERIOD_MESSAGE })
+  @IsPeriod()
   period?: string;
 
   @ApiPropertyOptional({ enum: COMMITMENT_STATUSES })

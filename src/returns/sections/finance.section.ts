@@ -18,7 +18,7 @@ import {
   financeProblems,
   SPEND_VARIANCE_PERCENT,
 } from '../../spend/finance-return';
-import { toInt } from '../../spend/spend-aggregates';
+import { toInt } from '../../database/sql-values';
 import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */

@@ -1,7 +1,7 @@
 import { formatQuarter } from '../../common/fiscal';
 import { codeMaps } from '../../programmes/programme-lookup';
 import type { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
-import { toInt } from '../../spend/spend-aggregates';
+import { toInt } from '../../database/sql-values';
 import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
 import { OutputActual, OutputMetric, OutputTarget } from '../../outputs/output.entities';
 import { countOnce } from '../../outputs/output-totals';

@@ -1,3 +1,4 @@
+import { toInt } from '../../database/sql-values';
 import { displayPounds, sumPence } from '../../common/money';
 import { formatFiscalYear } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
@@ -60,11 +61,6 @@ export class SummarySection implements SectionProvider {
       .getRawMany();
     const approved = sums.filter((s) => s.approval_state === 'approved');
     const drafts = sums.filter((s) => s.approval_state !== 'approved');
-    const toInt = (v: string | number) => {
-      const n = Number(v);
-      if (!Number.isSafeInteger(n)) throw new Error(`allocation total ${String(v)} is outside the safe integer range`);
-      return n;
-    };
 
     const rows: RowInput[] = [];
     const live = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor } from '../../audit/actor';
+import { Actor } from '../../auth/actor';
 import { AccountsService } from '../../auth/accounts.service';
 import { ChangeRequest } from '../../changes/change-request.entity';
 import { Db } from '../../database/db.service';

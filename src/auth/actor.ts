@@ -1,8 +1,13 @@
+import type { Role } from './roles.decorator';
+
+/** A signed-in role, or 'anonymous' for a public route's caller. */
+export type ActorRole = Role | 'anonymous';
+
 /** Who is acting: a signed-in user, or a named system process (seed, CLI). */
 export interface Actor {
   userId: number | null;
   name: string;
-  role: string;
+  role: ActorRole;
   /** A programme manager's assigned projects as `<programme>/<project>` codes (see auth/scope.ts). */
   projects?: string[];
 }
