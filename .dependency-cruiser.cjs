@@ -70,7 +70,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '[.]spec[.]ts$' },
+    // Specs are tests; src/web/assets/ is browser-side script, not a server module.
+    exclude: { path: '[.]spec[.]ts$|^src/web/assets/.*[.]js$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor } from './actor';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError, ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
-import { Programme } from '../programmes/programme.entity';
-import { Project } from '../projects/project.entity';
 import { hashPassword, passwordProblems, spendVerifyTime, verifyPassword } from './passwords';
 import { isProjectScoped, Role, ROLES } from './roles.decorator';
 import { projectKey } from './scope';
@@ -174,8 +172,8 @@ export class AccountsService {
         .select('g.code', 'programme')
         .addSelect('p.code', 'project')
         .from(UserProject, 'up')
-        .innerJoin(Project, 'p', 'p.id = up.project_id')
-        .innerJoin(Programme, 'g', 'g.id = p.programme_id')
+        .innerJoin('project', 'p', 'p.id = up.project_id')
+        .innerJoin('programme', 'g', 'g.id = p.programme_id')
         .where('up.user_id = :id', { id: user.id })
         .getRawMany();
       projects = rows.map((r) => projectKey(r.programme, r.project));
@@ -216,8 +214,8 @@ export class AccountsService {
         .addSelect('p.code', 'code')
         .addSelect('p.name', 'name')
         .from(UserProject, 'up')
-        .innerJoin(Project, 'p', 'p.id = up.project_id')
-        .innerJoin(Programme, 'g', 'g.id = p.programme_id')
+        .innerJoin('project', 'p', 'p.id = up.project_id')
+        .innerJoin('programme', 'g', 'g.id = p.programme_id')
         .where('up.user_id IN (:...ids)', { ids })
         .orderBy('p.name')
         .getRawMany();
@@ -330,7 +328,7 @@ export class AccountsService {
           { field: 'projects', problem: 'Only programme managers and delivery partners are assigned projects' },
         ]);
       const wanted = [...new Set(projectIds)];
-      const projects = wanted.length ? await m.find(Project, { where: { id: In(wanted) } }) : [];
+      const projects = wanted.length ? await projectNames(m, wanted) : [];
       if (projects.length !== wanted.length)
         throw new ValidationError([{ field: 'projects', problem: 'Select projects from the list' }]);
       const current = await m.find(UserProject, { where: { userId: user.id } });
@@ -342,8 +340,7 @@ export class AccountsService {
       const names = new Map(projects.map((p) => [p.id, p.name]));
       const nameOf = async (ids: number[]) => {
         const missing = ids.filter((i) => !names.has(i));
-        if (missing.length)
-          for (const p of await m.find(Project, { where: { id: In(missing) } })) names.set(p.id, p.name);
+        if (missing.length) for (const p of await projectNames(m, missing)) names.set(p.id, p.name);
         return ids.map((i) => names.get(i) ?? String(i));
       };
       await this.audit.record(m, actor, {
@@ -366,8 +363,8 @@ export class AccountsService {
         .addSelect('g.code', 'programme')
         .addSelect('p.code', 'code')
         .addSelect('p.name', 'name')
-        .from(Project, 'p')
-        .innerJoin(Programme, 'g', 'g.id = p.programme_id')
+        .from('project', 'p')
+        .innerJoin('programme', 'g', 'g.id = p.programme_id')
         .orderBy('g.code')
         .addOrderBy('p.name')
         .getRawMany();
@@ -380,4 +377,16 @@ export class AccountsService {
     if (!user) throw new NotFoundError('user', id, 'id');
     return user;
   }
+}
+
+/** Projects' names by id. auth sits below the deal, so it reads the table by name, not the entity. */
+async function projectNames(m: EntityManager, ids: number[]): Promise<{ id: number; name: string }[]> {
+  const rows: { id: number | string; name: string }[] = await m
+    .createQueryBuilder()
+    .select('p.id', 'id')
+    .addSelect('p.name', 'name')
+    .from('project', 'p')
+    .where('p.id IN (:...ids)', { ids })
+    .getRawMany();
+  return rows.map((r) => ({ id: Number(r.id), name: r.name }));
 }
