@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { leanQuery } from '../src/database/lean-read';
 import { breakdownSql } from '../src/reconciliation/breakdown.queries';
 import { breakdown, DIMENSIONS, type Dimension } from '../src/reconciliation/engine';
-import { presentBreakdown } from '../src/reconciliation/present';
+import { presentBreakdown } from '../src/reconciliation/reconciliation-present';
 import { ReconciliationService, type GroupFilter } from '../src/reconciliation/reconciliation.service';
 import { cli as runCli } from './support/cli';
 import { databaseKinds } from './support/databases';

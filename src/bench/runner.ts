@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { BulkImportService } from '../deal-loading/bulk-import.service';
 import { dealFingerprint } from '../deal-loading/fingerprint';
-import { presentReconciliation } from '../reconciliation/present';
+import { presentReconciliation } from '../reconciliation/reconciliation-present';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { emptyDealTables, NationalMatrix, rawNationalBreakdown, rawReconciliation } from './baselines';
 import {

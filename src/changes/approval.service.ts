@@ -21,7 +21,7 @@ import {
   SeparationOfDutiesError,
   throwIfProblems,
 } from './change-rules';
-import { envelopeBreaches } from './engine/money';
+import { envelopeBreaches } from './engine/money-lines';
 import { approvedTotals, effectiveEnvelopes, envelopeRows } from './envelope.queries';
 import { AllocationSnapshot, ApprovedWrites, ChangeKindRegistry, NewAllocation } from './kinds/kind';
 import { ProgrammeEnvelope } from './programme-envelope.entity';

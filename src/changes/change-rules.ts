@@ -4,7 +4,7 @@ import { ConflictError, DomainError, NotFoundError, RuleViolationError, Validati
 import { formatPounds } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
 import { ChangeRequest, ChangeState } from './change-request.entity';
-import { EnvelopeBreach } from './engine/money';
+import { EnvelopeBreach } from './engine/money-lines';
 import { ChangeProblem } from './kinds/kind';
 
 export async function findChange(m: EntityManager, programmeId: number, number: number): Promise<ChangeRequest> {

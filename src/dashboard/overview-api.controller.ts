@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { DashboardService } from './dashboard.service';
-import { presentOverview } from './present';
+import { presentOverview } from './page-json';
 
 @ApiTags('dashboard')
 @Controller('api/programmes/:code')

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { formatPounds, parsePounds } from '../common/money';
 import { page } from '../common/pagination';
-import { presentSource } from '../common/present';
+import { presentSource } from '../common/present-source';
 import { assertProjectScope } from '../auth/scope';
 import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { DuplicateError, NotFoundError, RuleViolationError } from '../common/errors';
 import { formatPounds, parsePounds } from '../common/money';
 import { page } from '../common/pagination';
-import { presentSource } from '../common/present';
+import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { findProgramme } from '../programmes/programme-lookup';

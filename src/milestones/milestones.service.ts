@@ -4,7 +4,7 @@ import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { assertProjectScope } from '../auth/scope';
 import { NotFoundError, RuleViolationError } from '../common/errors';
-import { presentSource } from '../common/present';
+import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
 import { PeriodsService } from '../periods/periods.service';

@@ -12,7 +12,7 @@ import {
   ValidationError,
 } from '../common/errors';
 import { formatQuarter } from '../common/fiscal';
-import { presentSource } from '../common/present';
+import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
 import { PeriodsService } from '../periods/periods.service';

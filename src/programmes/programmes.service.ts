@@ -4,7 +4,7 @@ import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { PageQuery, page } from '../common/pagination';
-import { presentSource } from '../common/present';
+import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { Organisation } from '../organisations/organisation.entity';

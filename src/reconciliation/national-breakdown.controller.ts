@@ -5,7 +5,7 @@ import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Public } from '../auth/public.decorator';
 import { NationalBreakdownQuery } from './dto/reconciliation.dto';
-import { breakdownCsv, csvFilename, presentNationalBreakdown } from './present';
+import { breakdownCsv, csvFilename, presentNationalBreakdown } from './reconciliation-present';
 import { ReconciliationService } from './reconciliation.service';
 import { wantsCsv } from './reconciliation.controller';
 

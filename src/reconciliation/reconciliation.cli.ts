@@ -4,13 +4,13 @@ import type { CliContext } from '../cli/cli-context';
 /** The service (and its module only) and the presenters, loaded when a command runs. */
 async function load(ctx: CliContext): Promise<{
   svc: ReconciliationService;
-  present: typeof import('./present');
+  present: typeof import('./reconciliation-present');
   text: typeof import('./text-report');
 }> {
   const [{ ReconciliationService }, { ReconciliationCoreModule }, present, text] = await Promise.all([
     import('./reconciliation.service'),
     import('./reconciliation-core.module'),
-    import('./present'),
+    import('./reconciliation-present'),
     import('./text-report'),
   ]);
   return { svc: await ctx.get(ReconciliationService, [ReconciliationCoreModule]), present, text };

@@ -13,7 +13,13 @@ import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Public } from '../auth/public.decorator';
 import { BREAKDOWN_EXAMPLE, BreakdownQuery, FormatQuery, RECONCILIATION_EXAMPLE } from './dto/reconciliation.dto';
-import { breakdownCsv, csvFilename, presentBreakdown, presentReconciliation, reconciliationCsv } from './present';
+import {
+  breakdownCsv,
+  csvFilename,
+  presentBreakdown,
+  presentReconciliation,
+  reconciliationCsv,
+} from './reconciliation-present';
 import { ReconciliationService } from './reconciliation.service';
 
 /** `?format=csv` wins; otherwise an Accept header that asks for text/csv. */

@@ -7,7 +7,7 @@ import {
   negativeLines,
   netPence,
   totalsByKind,
-} from './money';
+} from './money-lines';
 
 const KINDS = ['LGF', 'LGF_PROVISIONAL', 'LOCAL_MATCH', 'PRIVATE_MATCH'];
 

@@ -10,7 +10,7 @@ import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
-import { MoneyLine, negativeLines } from '../engine/money';
+import { MoneyLine, negativeLines } from '../engine/money-lines';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';

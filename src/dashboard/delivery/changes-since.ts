@@ -10,7 +10,7 @@ import { layout } from '../views/layout';
 import { millions } from '../views/parts';
 import { decidedChanges, deliveredOutputs, milestoneRows, spendByQuarter } from './delivery.queries';
 import { longDate, projectHref } from './links';
-import { lateMilestones } from './milestones.section';
+import { lateMilestones } from './public-milestones.section';
 import { changeItem, describeChanges, quantity, type DescribedChange } from './project.sections';
 import { diffSnapshots, type SectionDiff } from './snapshot-diff';
 

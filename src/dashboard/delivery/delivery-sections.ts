@@ -1,7 +1,7 @@
 import type { ChangeKindRegistry } from '../../changes/kinds/kind';
 import type { RagService } from '../../rag/rag.service';
 import type { DashboardSectionProvider } from '../sections';
-import { lateMilestonesSection, projectMilestonesSection } from './milestones.section';
+import { lateMilestonesSection, projectMilestonesSection } from './public-milestones.section';
 import { changeHistorySection, projectOutputsSection } from './project.sections';
 import { ragSection } from './rag.section';
 import { projectSpendSection, spendToDateSection } from './spend.section';

@@ -1,5 +1,5 @@
 import { dataTable, horizontalBarChart } from '../charts';
-import { lateMilestones } from './milestones.section';
+import { lateMilestones } from './public-milestones.section';
 import { plain } from './rag.section';
 import { diffSnapshots } from './snapshot-diff';
 import { cumulativeSpend } from './spend.section';

@@ -6,7 +6,7 @@ import {
   negativeLines,
   netPence,
   totalsByKind,
-} from './money';
+} from './money-lines';
 
 const facts: AllocationFact[] = [
   { id: 1, sourceKind: 'LGF', amountPence: 420_000_000, withdrawn: false }, // Meaford £4.2m

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { breakdown, reconcile } from './engine';
 import { group, headline, M, TENTH } from './engine/spec-fixtures';
-import { breakdownCsv, presentLine, presentReconciliation } from './present';
+import { breakdownCsv, presentLine, presentReconciliation } from './reconciliation-present';
 
 const programme = { code: 'DEMO', name: 'Demo deal' };
 
