@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { reportsDir } from '../src/common/paths';
 import { launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { pdftotextAvailable } from './support/pdftotext';
 import { chromiumForTests } from './support/chromium';
 import { Allocation } from '../src/funding/allocation.entity';
 import { Milestone } from '../src/milestones/milestone.entity';
@@ -37,14 +38,7 @@ const SHOTS = join(reportsDir(), 'screenshots');
 
 const haveChromium = chromiumForTests('delivery browser tests');
 const browserIt = haveChromium ? it : it.skip;
-const hasPdftotext = () => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const hasPdftotext = () => pdftotextAvailable('delivery briefing text checks');
 
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import { Allocation } from '../src/funding/allocation.entity';
 import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
 import { launchChromium, printToPdf } from '../src/dashboard/briefing';
+import { pdftotextAvailable } from './support/pdftotext';
 import { chromiumForTests } from './support/chromium';
 import { databaseKinds } from './support/databases';
 import { queryCounter } from './support/queries';
@@ -18,14 +19,7 @@ const SHOTS = join(reportsDir(), 'screenshots');
 
 const haveChromium = chromiumForTests('browser tests');
 const browserIt = haveChromium ? it : it.skip;
-const hasPdftotext = () => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const hasPdftotext = () => pdftotextAvailable('briefing text checks');
 
 describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   let t: TestApp;
