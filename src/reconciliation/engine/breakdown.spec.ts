@@ -179,6 +179,8 @@ describe('breakdown: edges and errors', () => {
   });
 
   it('rejects an unknown dimension, naming the valid ones', () => {
+    // The four assertions inside catch must run: the call has to throw.
+    expect.assertions(5);
     expect(() => breakdown(all, ['year', 'colour'])).toThrow(UnknownDimensionError);
     try {
       breakdown(all, ['colour']);
