@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { Actor } from '../audit/actor';
+import { Actor } from '../auth/actor';
 import { ProjectNotAssignedError } from '../auth/access-errors';
 import { DomainError } from '../common/errors';
 import { Allocation } from '../funding/allocation.entity';
