@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import type { CliContext } from '../cli/cli-context';
-import { positiveInt, progressFor } from '../generator/generator.cli';
+import { positiveInt, progressFor } from '../cli/progress';
 
 interface BenchCliOptions {
   projects?: number;

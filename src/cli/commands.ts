@@ -6,7 +6,7 @@ import { registerReconciliationCommands } from '../reconciliation/reconciliation
 import { registerSeedCommands } from '../deal-loading/deal-loading.cli';
 import { registerChangesCommands } from '../changes/changes.cli';
 import { registerReturnCommands } from '../returns/returns.cli';
-import { registerDashboardCommands } from '../dashboard/dashboard.cli';
+import { registerDashboardCommands } from '../briefing.command';
 import { CliContext } from './cli-context';
 import { registerSpendCommands } from '../spend/spend.cli';
 import { registerAuditCommands } from '../audit/audit.cli';

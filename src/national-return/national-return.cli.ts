@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { CliContext } from '../cli/cli-context';
 import { formatPounds } from '../common/money';
 import { reportsDir } from '../common/paths';
-import { progressFor } from '../generator/generator.cli';
+import { progressFor } from '../cli/progress';
 
 /** `return national`: added to the returns command group (registered after it). */
 export function registerNationalReturnCommands(program: Command, ctx: CliContext): void {

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { CliContext } from '../cli/cli-context';
+import type { CliContext } from './cli/cli-context';
 
 /**
+ * At the top (it starts the whole app, as the server does), so it is not the dashboard's own cli file.
  * `briefing`: starts the app on a free loopback port, prints the committee briefing page
  * through headless Chromium to PDF, and stops the app.
  */
@@ -15,9 +16,9 @@ export function registerDashboardCommands(program: Command, ctx: CliContext): vo
     .action((opts: { programme: string; out: string }) =>
       ctx.run(async () => {
         const [{ createApp }, { loadConfig }, { printToPdf }] = await Promise.all([
-          import('../bootstrap'),
-          import('../config/config'),
-          import('./briefing'),
+          import('./bootstrap'),
+          import('./config/config'),
+          import('./dashboard/briefing'),
         ]);
         const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
         const app = await createApp(config);
