@@ -6,6 +6,7 @@ import { COMMAND_GROUPS } from './cli/commands';
 
 /** `npm run cli -- <command>`: the same modules as the server, for scripts and finance teams. */
 export async function runCli(argv: string[], ctx = new CliContext()): Promise<number> {
+  ctx.entities ??= () => import('./entities').then((m) => m.ENTITIES);
   const program = new Command()
     .name('growth-deal')
     .description(

@@ -1,4 +1,5 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { EntityList } from '../database/data-source-options';
 
 /** A command's Nest feature modules (configuration, the database and the audit trail come with them). */
 export type CliModules = Type[];
@@ -12,6 +13,11 @@ export type CliModules = Type[];
 export class CliContext {
   private app?: INestApplicationContext;
   exitCode = 0;
+  /**
+   * The entity list, loaded only when a command opens the database. The composition root
+   * (`runCli` in src/cli.ts) provides it, so this layer does not import every feature.
+   */
+  entities?: () => Promise<EntityList>;
 
   constructor(
     readonly out: NodeJS.WritableStream = process.stdout,
@@ -26,7 +32,11 @@ export class CliContext {
       // Commands load data explicitly; the server's start-up seeding does not run here.
       process.env.SEED_ON_START = 'false';
       const { NestFactory } = await import('@nestjs/core');
-      this.app = await NestFactory.createApplicationContext(await rootModule(modules), { logger: ['error'] });
+      if (!this.entities) throw new Error('CliContext.entities is not set (runCli sets it)');
+      const entities = await this.entities();
+      this.app = await NestFactory.createApplicationContext(await rootModule(modules, entities), {
+        logger: ['error'],
+      });
       // As the server's start-up does: the schema is brought up to date before anything reads.
       const [{ DataSource }, { runMigrations }] = await Promise.all([import('typeorm'), import('../database/connect')]);
       await runMigrations(this.app.get(DataSource));
@@ -64,7 +74,7 @@ export class CliContext {
 }
 
 /** Configuration, the database and the audit trail under the command's own modules. */
-async function rootModule(modules: CliModules): Promise<Type> {
+async function rootModule(modules: CliModules, entities: EntityList): Promise<Type> {
   const [{ Module }, { AppConfigModule }, { DatabaseModule }, { AuditModule }] = await Promise.all([
     import('@nestjs/common'),
     import('../config/config.module'),
@@ -72,6 +82,6 @@ async function rootModule(modules: CliModules): Promise<Type> {
     import('../audit/audit.module'),
   ]);
   class CliModule {}
-  Module({ imports: [AppConfigModule, DatabaseModule, AuditModule, ...modules] })(CliModule);
+  Module({ imports: [AppConfigModule, DatabaseModule.forRoot(entities), AuditModule, ...modules] })(CliModule);
   return CliModule;
 }
