@@ -1,9 +1,7 @@
+import { cli } from './support/cli';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { runCli } from '../src/cli';
-import { CliContext } from '../src/cli/cli-context';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
 import { databaseKinds, DbKind } from './support/databases';
@@ -20,38 +18,6 @@ const ADMIN = { name: 'Ada Admin', email: 'ada@lep.example', password: 'granite 
 const run = chromiumForTests('staff pages in the browser')
   ? describe.each(databaseKinds())
   : describe.skip.each(['sqlite' as DbKind]);
-
-/** The CLI in-process with a password on standard input. */
-async function cliWithStdin(args: string[], env: Record<string, string>, stdin: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d) => (o += String(d)));
-  err.on('data', (d) => (e += String(d)));
-  const saved: Record<string, string | undefined> = {};
-  for (const k of [
-    'DATABASE_URL',
-    'DATABASE_SCHEMA',
-    'DATABASE_PATH',
-    'SEED_ON_START',
-    'DEMO_DATA',
-    ...Object.keys(env),
-  ]) {
-    saved[k] = process.env[k];
-    delete process.env[k];
-  }
-  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
-  try {
-    const code = await runCli(args, new CliContext(out, err, Readable.from([stdin])));
-    return { code, out: o, err: e };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 // Each test drives a real browser through argon2id sign-ins on a shared machine: generous time-outs.
 run('staff pages in Chromium on %s', (kind) => {
@@ -92,14 +58,14 @@ run('staff pages in Chromium on %s', (kind) => {
   }
 
   it('makes the first admin with one command; a refused password leaves no user', async () => {
-    const weak = await cliWithStdin(
+    const weak = await cli(
       ['user', 'create', '--name', ADMIN.name, '--email', ADMIN.email, '--role', 'admin', '--password-stdin'],
       t.env,
       'password\n',
     );
     expect(weak.code).toBe(2);
     expect(weak.err).toContain('Password must be 12 characters or more');
-    const made = await cliWithStdin(
+    const made = await cli(
       ['user', 'create', '--name', ADMIN.name, '--email', ADMIN.email, '--role', 'admin', '--password-stdin'],
       t.env,
       `${ADMIN.password}\n`,

@@ -1,11 +1,12 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { CliContext } from '../../src/cli/cli-context';
 import { runCli } from '../../src/cli';
 
-/** Runs the CLI in-process with the given environment; returns exit code and output. */
+/** Runs the CLI in-process with the given environment (and standard input); returns exit code and output. */
 export async function cli(
   args: string[],
   env: Record<string, string>,
+  stdin?: string,
 ): Promise<{ code: number; out: string; err: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -27,7 +28,7 @@ export async function cli(
   }
   Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
   try {
-    const code = await runCli(args, new CliContext(out, err));
+    const code = await runCli(args, new CliContext(out, err, stdin === undefined ? undefined : Readable.from([stdin])));
     return { code, out: o, err: e };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
