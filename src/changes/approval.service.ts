@@ -253,6 +253,7 @@ class Writes implements ApprovedWrites {
     const r = await this.m.insert(Allocation, {
       ...spec,
       programmeId: this.prog.id,
+      changeRequestNumber: this.changeNumber,
       approvalState: 'approved',
       createdAt: now,
       updatedAt: now,

@@ -55,7 +55,7 @@ export class ChangesModule implements OnModuleInit {
   onModuleInit(): void {
     for (const k of [
       new ReallocationKind(this.baselines, this.periods),
-      new ReprofileYearsKind(),
+      new ReprofileYearsKind(this.periods),
       new EnvelopeChangeKind(),
       new AddProjectKind(this.baselines, this.periods),
       new WithdrawProjectKind(this.baselines),

@@ -68,6 +68,10 @@ export class Allocation {
   @Column(() => Provenance, { prefix: 'source' })
   source: Provenance;
 
+  /** The approved change request that created this row (null: loaded with the deal, or a draft). */
+  @Column({ type: 'int', nullable: true })
+  changeRequestNumber: number | null;
+
   @Column({ type: 'int', default: 1 })
   version: number;
 

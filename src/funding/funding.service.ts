@@ -35,6 +35,8 @@ export function presentAllocation(a: Allocation, codes: Codes) {
     approvalState: a.approvalState,
     description: a.description,
     source: presentSource(a.source),
+    /** The approved change request that created the row (null: loaded with the deal, or a draft). */
+    changeRequest: a.changeRequestNumber ?? null,
     version: a.version,
   };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../../auth/actor';
 import { AuditRecord } from '../../audit/audit.service';
+import { Provenance } from '../../common/provenance';
 import { Allocation, CommitmentStatus, PeriodKind } from '../../funding/allocation.entity';
 import { Programme } from '../../programmes/programme.entity';
 
@@ -78,6 +79,11 @@ export interface NewAllocation {
   amountPence: number;
   commitmentStatus: CommitmentStatus;
   description: string | null;
+  /**
+   * Where the money comes from: a row derived from another (a year split off by reprofile_years)
+   * keeps that row's document and quote. The row also names the change request that created it.
+   */
+  source?: Provenance;
 }
 
 /** An allocation as recorded in a change's before/after and in the audit trail. */

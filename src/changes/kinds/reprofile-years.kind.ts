@@ -1,6 +1,9 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
+import { formatFiscalYear, formatQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds } from '../../common/money';
+import { Allocation } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
+import { PeriodsService } from '../../periods/periods.service';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
 import { verb } from '../describe-context';
@@ -35,20 +38,85 @@ function parse(payload: unknown) {
   return { allocationId, periods, problems: r.problems };
 }
 
+type Period = ReturnType<typeof parsePeriod>;
+
+/** The programme's financial years, and those closed (their Q4 return submitted: the year's figures are final). */
+async function programmeYears(m: EntityManager, periods: PeriodsService, programme: Programme) {
+  const first = periods.firstQuarter(programme).year;
+  const last = periods.lastQuarter(programme).year;
+  const submitted = await periods.submittedQuarters(m, programme.id);
+  const closed = (year: number) => submitted.has(formatQuarter({ year, q: 4 }));
+  let firstOpen = first;
+  while (firstOpen < last && closed(firstOpen)) firstOpen++;
+  return { first, last, closed, firstOpen };
+}
+
+/** Another live allocation of the same holder, source, commitment and period: where a line merges. */
+async function sameLine(m: EntityManager, a: Allocation, p: Period): Promise<Allocation | null> {
+  const rows = await m.find(Allocation, {
+    where: {
+      programmeId: a.programmeId,
+      sourceKind: a.sourceKind,
+      projectId: a.projectId ?? IsNull(),
+      poolId: a.poolId ?? IsNull(),
+      commitmentStatus: a.commitmentStatus,
+      approvalState: 'approved',
+      periodKind: p.periodKind,
+      yearFrom: p.yearFrom ?? IsNull(),
+      yearTo: p.yearTo ?? IsNull(),
+    },
+    order: { id: 'ASC' },
+  });
+  return rows.find((x) => x.id !== a.id) ?? null;
+}
+
 /**
- * Re-profile years: the allocation keeps the first period's amount (its period changes to it);
- * each further period becomes a new approved allocation with the same source, project or pool
- * and commitment status. The total must equal the allocation's amount exactly.
+ * Re-profile years: the allocation's money is split across the periods given (same total).
+ * A period that already has an allocation of the same project or pool, source and commitment
+ * takes the money into that row (no fragments: one row per holder, source and year); the
+ * allocation itself takes the first other period (it keeps its quote); a further period becomes
+ * a new approved allocation that keeps the original's document and quote and names this change
+ * request. Years before the programme, after it, or closed (their Q4 return submitted) are
+ * refused: their figures are final.
  */
 export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPayload> {
   readonly kind = 'reprofile_years';
   readonly label = 'Re-profile: move an allocation’s money between financial years or periods (same total)';
+
+  constructor(private readonly periods: PeriodsService) {}
 
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { allocationId, periods, problems } = parse(payload);
     if (problems.length || allocationId === undefined) return problems;
     const a = (await allocationsById(m, programme.id, [allocationId])).get(allocationId);
     if (!checkMovable(a, allocationId, 'payload.allocationId', problems)) return problems;
+    const years = await programmeYears(m, this.periods, programme);
+    const span = `${formatFiscalYear(years.first)} to ${formatFiscalYear(years.last)}`;
+    if (a.periodKind === 'year' && years.closed(a.yearFrom!))
+      problems.push({
+        field: 'payload.allocationId',
+        problem: `allocation ${allocationId} is for ${formatFiscalYear(a.yearFrom!)}, a closed year (its Q4 return has been submitted), so its money cannot move between years: to use what it did not spend elsewhere, release it with reduce_allocation (mode release) and draw it into an open year with a reallocation`,
+        code: 'YEAR_CLOSED',
+      });
+    const own = periodCode(a.periodKind, a.yearFrom, a.yearTo);
+    periods.forEach((p, i) => {
+      const field = `payload.periods[${i}].period`;
+      // The allocation's own closed year is refused once, above.
+      if (p.period.yearFrom === null || p.code === own) return;
+      const to = p.period.yearTo ?? p.period.yearFrom;
+      if (p.period.yearFrom < years.first || to > years.last)
+        problems.push({
+          field,
+          problem: `${p.code} is ${p.period.yearFrom < years.first ? 'before the programme starts' : 'after the programme ends'}: give a year from ${span}`,
+          code: 'YEAR_OUTSIDE_PROGRAMME',
+        });
+      else if (years.closed(p.period.yearFrom))
+        problems.push({
+          field,
+          problem: `${formatFiscalYear(p.period.yearFrom)} is closed (its Q4 return has been submitted): money cannot be moved into it; give a year from ${formatFiscalYear(years.firstOpen)} (the first open year) to ${formatFiscalYear(years.last)}`,
+          code: 'YEAR_CLOSED',
+        });
+    });
     const total = periods.reduce((s, p) => s + p.amountPence, 0);
     if (total !== a.amountPence) {
       problems.push({
@@ -61,7 +129,7 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
   }
 
   async apply(
-    _m: EntityManager,
+    m: EntityManager,
     _p: Programme,
     payload: ReprofileYearsPayload,
     _a: unknown,
@@ -69,11 +137,38 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
   ): Promise<ApplyResult> {
     const { allocationId, periods } = parse(payload);
     const a = await writes.allocation(allocationId!);
-    const [first, ...rest] = periods;
-    const moved = await writes.reperiodAllocation(a.id, first.period, first.amountPence);
-    const created = [];
-    for (const p of rest) {
-      created.push(
+    const own = periodCode(a.periodKind, a.yearFrom, a.yearTo);
+    // The allocation keeps its own period when it is listed, else takes the first period that
+    // no other row of the line holds; the rest merge into their row or become new rows.
+    const merges: { into: Allocation; amountPence: number }[] = [];
+    const fresh: typeof periods = [];
+    let keep = periods.find((p) => p.code === own);
+    for (const p of periods) {
+      if (p === keep) continue;
+      const into = await sameLine(m, a, p.period);
+      if (into) merges.push({ into, amountPence: p.amountPence });
+      else if (!keep) keep = p;
+      else fresh.push(p);
+    }
+    const before: unknown[] = [];
+    const after: unknown[] = [];
+    const merged: { period: string; into: number }[] = [];
+    for (const x of merges) {
+      const r = await writes.adjustAllocation(x.into.id, x.amountPence);
+      before.push(r.before);
+      after.push(r.after);
+      merged.push({ period: r.after.period, into: x.into.id });
+    }
+    // Wholly merged away: the row is kept at 0.00 on its old period (its quote stays on record).
+    const moved = keep
+      ? await writes.reperiodAllocation(a.id, keep.period, keep.amountPence)
+      : await writes.adjustAllocation(a.id, -a.amountPence);
+    before.unshift(moved.before);
+    after.unshift(moved.after);
+    // A derived row keeps the deal's document and quote; the amount printed there is not its own.
+    const source = { ...a.source, printed: null };
+    for (const p of fresh) {
+      after.push(
         await writes.createAllocation({
           sourceKind: a.sourceKind,
           projectId: a.projectId,
@@ -82,10 +177,11 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
           amountPence: p.amountPence,
           commitmentStatus: a.commitmentStatus,
           description: a.description,
+          source,
         }),
       );
     }
-    return { before: { allocations: [moved.before] }, after: { allocations: [moved.after, ...created] } };
+    return { before: { allocations: before }, after: { allocations: after, ...(merged.length ? { merged } : {}) } };
   }
 
   describe(payload: ReprofileYearsPayload, ctx: DescribeContext): string {

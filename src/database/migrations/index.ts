@@ -11,6 +11,7 @@ import { CoreSourceKinds1781000000000 } from './1781000000000-core-source-kinds'
 import { Repayments1781000100000 } from './1781000100000-repayments';
 import { StaffWeb1785000000000 } from './1785000000000-staff-web';
 import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates';
+import { AllocationChangeRequest1793000000000 } from './1793000000000-allocation-change-request';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Repayments1781000100000,
   StaffWeb1785000000000,
   QuarterlyUpdates1785500000000,
+  AllocationChangeRequest1793000000000,
 ];
