@@ -3,6 +3,7 @@ import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
+import { APPROVED_BY_SOURCE_2014 } from './support/deal-2014';
 
 const CODE = 'SSLEP-GD-2014';
 const P = `/api/programmes/${CODE}`;
@@ -57,14 +58,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
 
   it('initialises the envelope from the seeded approved allocations', async () => {
     const e = await envelope();
-    expect(Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v.envelope]))).toEqual({
-      LGF: '34600000.00',
-      LGF_PRECOMMITTED: '16400000.00',
-      LGF_PROVISIONAL: '27100000.00',
-      LOCAL_MATCH: '8500000.00',
-      PRIVATE_MATCH: '10600000.00',
-      REVENUE_GRANT: '250000.00',
-    });
+    expect(Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v.envelope]))).toEqual(APPROVED_BY_SOURCE_2014);
     for (const v of Object.values(e)) {
       expect(v.headroom).toBe('0.00');
       expect(v.approved).toBe(v.envelope);
