@@ -249,5 +249,25 @@ describe.each(databaseKinds())('foundation on %s', (kind) => {
       const del = await t.request('DELETE', `${P}/allocations/${id}?version=2`);
       expect(del.status).toBe(204);
     });
+
+    it('refuses to delete a theme that still has projects; deletes it once they have moved', async () => {
+      const theme = await t.request('POST', `${P}/themes`, { code: 'DOOMED', name: 'Doomed theme' });
+      expect(theme.status).toBe(201);
+      const project = (await t.request('GET', `${P}/projects/AMSH`)).body;
+      const joined = await t.request('PATCH', `${P}/projects/AMSH`, { version: project.version, theme: 'DOOMED' });
+      expect([joined.status, joined.body.theme]).toEqual([200, 'DOOMED']);
+      const auditBefore = (await t.request('GET', `${P}/audit?limit=1`)).body;
+      const refused = await t.request('DELETE', `${P}/themes/DOOMED?version=1`);
+      expect([refused.status, refused.body.code]).toEqual([409, 'THEME_IN_USE']);
+      expect(refused.body.details).toMatchObject({ field: 'theme', projects: 1, pools: 0 });
+      // Nothing changed: the project keeps its theme and version, the theme is still there, no audit entry.
+      const still = (await t.request('GET', `${P}/projects/AMSH`)).body;
+      expect([still.theme, still.version]).toEqual(['DOOMED', joined.body.version]);
+      expect((await t.request('GET', `${P}/themes/DOOMED`)).status).toBe(200);
+      expect((await t.request('GET', `${P}/audit?limit=1`)).body).toEqual(auditBefore);
+      const moved = await t.request('PATCH', `${P}/projects/AMSH`, { version: still.version, theme: project.theme });
+      expect([moved.status, moved.body.theme]).toEqual([200, project.theme]);
+      expect((await t.request('DELETE', `${P}/themes/DOOMED?version=1`)).status).toBe(204);
+    });
   });
 });

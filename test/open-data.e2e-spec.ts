@@ -134,4 +134,28 @@ describe.each(databaseKinds())('360Giving open data on %s', (kind) => {
     const bad = await t.request('PUT', `${P}/open-data/assumptions/beneficiary.geoCode`, { value: '', version: 2 });
     expect(bad.status).toBe(400);
   });
+
+  it('an assumption of the wrong kind is refused, naming the field, and nothing is published', async () => {
+    const before = await t.request('GET', '/api/open-data/360giving.json?programme=SSLEP-GD-2014');
+    const version = (await t.request('GET', `${P}/open-data/assumptions`)).body.find(
+      (a: { key: string }) => a.key === 'awardDate',
+    ).version;
+    for (const [key, value] of [
+      ['awardDate', 'NaN'],
+      ['awardDate', '2014-02-30'],
+      ['awardDate', '   '],
+      ['grantIdPrefix', 'not a prefix'],
+      ['funder.LGF.id', 'GB GOR D4'],
+    ]) {
+      const res = await t.request('PUT', `${P}/open-data/assumptions/${key}`, { value, version: 1 });
+      expect([key, value, res.status, res.body.code]).toEqual([key, value, 400, 'VALIDATION_FAILED']);
+      expect(res.body.details.problems[0].field).toBe('value');
+      expect(res.body.message).toContain(key);
+    }
+    const after = await t.request('GET', '/api/open-data/360giving.json?programme=SSLEP-GD-2014');
+    expect(after.body.grants.map((g: any) => g.awardDate)).toEqual(before.body.grants.map((g: any) => g.awardDate));
+    expect(new Set(after.body.grants.map((g: any) => g.awardDate))).toEqual(new Set(['2014-07-07']));
+    const ok = await t.request('PUT', `${P}/open-data/assumptions/awardDate`, { value: '2014-07-08', version });
+    expect([ok.status, ok.body.value]).toEqual([200, '2014-07-08']);
+  });
 });

@@ -2,12 +2,13 @@ import { toBool } from '../database/sql-values';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { RuleViolationError, StaleVersionError } from '../common/errors';
+import { RuleViolationError, StaleVersionError, ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { SourceKind } from '../funding/source-kind.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
+import { assumptionValueProblem } from './assumption-values';
 import { defaultsFor } from './assumptions';
 import { build360Giving, type GrantGroup } from './giving360';
 import { OpenDataAssumption } from './open-data-assumption.entity';
@@ -47,6 +48,8 @@ export class OpenDataService {
       const p = await findProgramme(m, code);
       if (!/^[A-Za-z][\w.-]{0,119}$/.test(key))
         throw new RuleViolationError('INVALID_KEY', 'must be letters, digits, dots, dashes or underscores', 'key');
+      const problem = assumptionValueProblem(key, dto.value);
+      if (problem) throw new ValidationError([{ field: 'value', problem: `${key} ${problem}` }]);
       const before = await m.findOne(OpenDataAssumption, { where: { programmeId: p.id, key } });
       const now = new Date().toISOString();
       if (!before) {

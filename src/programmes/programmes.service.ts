@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
+import { ConflictError, DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { PageQuery, page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
+import { toInt } from '../database/sql-values';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { Organisation } from '../organisations/organisation.entity';
 import { CreateProgrammeDto, CreateThemeDto, UpdateProgrammeDto, UpdateThemeDto } from './dto/programme.dto';
@@ -206,6 +207,28 @@ export class ProgrammesService {
     return this.db.write(async (m) => {
       const p = await findProgramme(m, code);
       const t = await findTheme(m, p.id, themeCode);
+      // The schema would detach its projects and pools (SET NULL) with no audit entry and no
+      // version bump on them, so a theme in use is refused: move its projects first. On
+      // PostgreSQL the theme row is locked before counting, so a project cannot join it between
+      // the count and the delete (its foreign-key check waits for this transaction, then fails).
+      if (m.connection.options.type === 'postgres')
+        await m.query('SELECT id FROM theme WHERE id = $1 FOR UPDATE', [t.id]);
+      const used: Record<string, number> = {};
+      for (const table of ['project', 'project_pool']) {
+        const [row] = await m
+          .createQueryBuilder()
+          .select('COUNT(*)', 'n')
+          .from(table, 'x')
+          .where('x.theme_id = :id', { id: t.id })
+          .getRawMany();
+        used[table] = toInt(row.n);
+      }
+      if (used.project || used.project_pool)
+        throw new ConflictError(
+          'THEME_IN_USE',
+          `theme ${t.code} still has ${used.project} project(s) and ${used.project_pool} pool(s): move them to another theme (PATCH each project's theme) before deleting it`,
+          { field: 'theme', projects: used.project, pools: used.project_pool },
+        );
       const before = await deleteVersioned(m, Theme, 'theme', t.id, version);
       await this.audit.record(m, actor, {
         programmeId: p.id,

@@ -47,8 +47,16 @@ export class RagService {
     const codes = (await codeMaps(m, prog.id)).project;
     const projects = only ? [only] : await m.find(Project, { where: { programmeId: prog.id }, order: { code: 'ASC' } });
     const aggs = await spendAggregates(m, prog, pos, codes, only?.id);
-    const milestones = await m.find(Milestone, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
-    const targets = await m.find(OutputTarget, { where: only ? { projectId: only.id } : { programmeId: prog.id } });
+    // Explicit order: "worst" names the first of the equally bad items, which must not depend on
+    // the rows' physical order (a restored PostgreSQL database scans them in another order).
+    const milestones = await m.find(Milestone, {
+      where: only ? { projectId: only.id } : { programmeId: prog.id },
+      order: { id: 'ASC' },
+    });
+    const targets = await m.find(OutputTarget, {
+      where: only ? { projectId: only.id } : { programmeId: prog.id },
+      order: { id: 'ASC' },
+    });
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
     const submitted = await submittedReturns(m, prog, pos);
     const last = lastSubmittedSplit(submitted.before, pos);

@@ -181,5 +181,8 @@ export async function spendAggregates(
     l.adjustmentsYearPence = toInt(r.adjustmentsYear);
     l.adjustmentsInQuarterPence = toInt(r.adjustmentsInQuarter);
   }
-  return [...byKey.values()];
+  // GROUP BY gives no order on PostgreSQL; explanations list lines in this order, so fix it.
+  return [...byKey.values()].sort(
+    (a, b) => a.projectId - b.projectId || (a.sourceKind < b.sourceKind ? -1 : a.sourceKind > b.sourceKind ? 1 : 0),
+  );
 }
