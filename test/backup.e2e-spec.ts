@@ -1,9 +1,12 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sqlite3 from 'sqlite3';
 import { databaseKinds } from './support/databases';
 import { cli } from './support/cli';
+import { ensureDist } from './support/dist';
+import { serverLockPath } from '../src/database/server-lock';
 import { startTestApp, TestApp } from './support/test-app';
 
 const P = '/api/programmes/SSLEP-GD-2014';
@@ -107,4 +110,46 @@ describe.each(databaseKinds())('backup and restore on %s', (kind) => {
     expect(live.code).toBe(2);
     expect(live.err).toContain('stop the server first');
   });
+
+  it('restore --force is refused while a real server process holds the database; after kill -9 no stale lock is left', async () => {
+    ensureDist();
+    const db = join(dir, 'served', 'db.sqlite');
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
+      env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<string | null>((res) => server.once('exit', (_code, signal) => res(signal)));
+    try {
+      await new Promise<void>((res, rej) => {
+        let out = '';
+        server.stdout.on('data', (d) => (out += String(d)) && out.includes('Growth Deal tracker on') && res());
+        server.once('exit', (code) => rej(new Error(`server exited with ${code}: ${out}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const backup = join(dir, 'served-backup.sqlite');
+      expect((await cli(['backup', '--out', backup], { DATABASE_PATH: db })).code).toBe(0);
+
+      const refused = await cli(['restore', '--from', backup, '--force'], { DATABASE_PATH: db });
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('held by a running server');
+      expect(refused.err).toContain('--force does not override this');
+      // The server still serves its own database (it was not swapped underneath it).
+      expect((await fetch(`${base}/api/programmes/SSLEP-GD-2014`)).status).toBe(200);
+      expect(existsSync(`${db}.restoring`)).toBe(false);
+    } finally {
+      server.kill('SIGKILL');
+    }
+    expect(await exited).toBe('SIGKILL');
+    // The kernel released the lock with its holder: an exclusive flock is free at once.
+    const probe = spawnSync('flock', ['--exclusive', '--nonblock', serverLockPath(db), 'true']);
+    expect(probe.status).toBe(0);
+    // The killed server left its -wal file: plain restore still refuses it, --force restores.
+    const backup = join(dir, 'served-backup.sqlite');
+    const plain = await cli(['restore', '--from', backup], { DATABASE_PATH: db });
+    expect([plain.code, plain.err.includes('-wal file exists')]).toEqual([2, true]);
+    const forced = await cli(['restore', '--from', backup, '--force'], { DATABASE_PATH: db });
+    expect([forced.code, forced.err]).toEqual([0, '']);
+    expect(Object.keys(await dump(db))).toEqual(Object.keys(await dump(backup)));
+  }, 240_000);
 });

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import * as sqlite3 from 'sqlite3';
 import { DomainError } from '../common/errors';
 import { MIGRATIONS } from './migrations';
+import { acquireServerLock, HeldLock, LockUnavailableError, serverLockPath } from './server-lock';
 
 export class BackupError extends DomainError {
   constructor(message: string) {
@@ -90,23 +91,41 @@ export async function checkTrackerDatabase(path: string): Promise<{ migrations: 
 }
 
 /**
- * Replaces the database file with a checked backup. A live SQLite database in WAL mode has a
- * -wal file; its presence means the server (or another process) has it open, or it was not
- * closed cleanly: then we refuse unless forced. Stop the server first.
+ * Replaces the database file with a checked backup. Refused while a server holds the database
+ * (its shared lock on `<database>.server-lock`, see server-lock.ts), --force or not: restoring
+ * under a running server would lose the writes it acknowledges afterwards. The lock is held
+ * exclusively during the swap, so a server starting meanwhile waits. A live SQLite database in
+ * WAL mode also has a -wal file; without a server it means another process has it open or it
+ * was not closed cleanly (a killed server): then we refuse unless forced.
  */
 export async function restoreSqlite(from: string, dbPath: string, force = false): Promise<{ migrations: string[] }> {
   const checked = await checkTrackerDatabase(from);
-  const wal = `${dbPath}-wal`;
-  if (existsSync(wal) && !force) {
-    throw new BackupError(
-      `${dbPath} looks open (its -wal file exists): stop the server first (or pass --force if you are sure nothing has it open)`,
-    );
+  let lock: HeldLock | undefined;
+  try {
+    lock = await acquireServerLock(dbPath, 'exclusive');
+  } catch (e) {
+    if (e instanceof LockUnavailableError)
+      throw new BackupError(
+        `${dbPath} is held by a running server (lock ${serverLockPath(dbPath)}): stop the server first; --force does not override this`,
+      );
+    // flock could not run at all: only --force proceeds without knowing.
+    if (!force) throw new BackupError(`cannot tell whether a server holds ${dbPath}: ${(e as Error).message}`);
   }
-  mkdirSync(dirname(resolve(dbPath)), { recursive: true });
-  const tmp = `${dbPath}.restoring`;
-  copyFileSync(from, tmp);
-  for (const f of [wal, `${dbPath}-shm`]) rmSync(f, { force: true });
-  // rename is atomic: a reader sees the old file or the new one, never half of one.
-  renameSync(tmp, dbPath);
-  return checked;
+  try {
+    const wal = `${dbPath}-wal`;
+    if (existsSync(wal) && !force) {
+      throw new BackupError(
+        `${dbPath} looks open (its -wal file exists): stop the server first (or pass --force if you are sure nothing has it open)`,
+      );
+    }
+    mkdirSync(dirname(resolve(dbPath)), { recursive: true });
+    const tmp = `${dbPath}.restoring`;
+    copyFileSync(from, tmp);
+    for (const f of [wal, `${dbPath}-shm`]) rmSync(f, { force: true });
+    // rename is atomic: a reader sees the old file or the new one, never half of one.
+    renameSync(tmp, dbPath);
+    return checked;
+  } finally {
+    await lock?.release();
+  }
 }
