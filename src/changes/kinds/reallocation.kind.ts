@@ -5,7 +5,7 @@ import { PeriodsService } from '../../periods/periods.service';
 import { Project } from '../../projects/project.entity';
 import { BaselineService } from '../../spend/baseline.service';
 import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
-import { displayPounds, formatPounds } from '../../common/money';
+import { displayPounds, formatPounds, parsePounds } from '../../common/money';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
@@ -13,6 +13,7 @@ import { parsePeriod } from '../../funding/period';
 import { MoneyLine, negativeLines } from '../engine/money-lines';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
+import { ChangeRequest } from '../change-request.entity';
 import { PayloadReader } from './payload';
 import { allocationsById, checkMovable, poolsByCode, projectsByCode, sourceKindCodes } from './references';
 
@@ -47,7 +48,14 @@ type ParsedLine =
       baseline?: Map<string, number>;
       field: string;
     }
-  | { op: 'headroom'; sourceKind: string; deltaPence: number; field: string };
+  | {
+      op: 'headroom';
+      sourceKind: string;
+      deltaPence: number;
+      field: string;
+      /** A line that named a withdrawn project's allocation: its money already went to the headroom. */
+      from?: { project: string; allocationId: number; changeRequest: number };
+    };
 
 const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount', 'headroom'];
 const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description', 'baseline'];
@@ -161,8 +169,73 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     private readonly periods: PeriodsService,
   ) {}
 
+  /**
+   * Order does not matter where the result is the same: a line taking money from a withdrawn
+   * project (reallocate after withdrawing, instead of before) draws on the headroom that the
+   * withdrawal released, up to what it released of that source kind. The end state is the same
+   * as moving the money first and withdrawing after.
+   */
+  private async fromWithdrawn(
+    m: EntityManager,
+    programme: Programme,
+    lines: ParsedLine[],
+  ): Promise<{ lines: ParsedLine[]; problems: ChangeProblem[] }> {
+    const problems: ChangeProblem[] = [];
+    // Only a move to somewhere: releasing a withdrawn project's money again is refused as below its spend.
+    if (!lines.some((l) => lineMoney(l) > 0)) return { lines, problems };
+    const taking = lines.flatMap((l) => (l.op === 'adjust' && l.deltaPence < 0 ? [l] : []));
+    const allocations = await allocationsById(
+      m,
+      programme.id,
+      taking.map((l) => l.allocationId),
+    );
+    const ids = [...new Set([...allocations.values()].flatMap((a) => (a.projectId ? [a.projectId] : [])))];
+    const withdrawn = new Map(
+      (ids.length ? await m.find(Project, { where: { id: In(ids), status: 'withdrawn' } }) : []).map((p) => [p.id, p]),
+    );
+    if (!withdrawn.size) return { lines, problems };
+    const released = new Map<string, { pence: number; changeRequest: number }>();
+    const withdrawals = await m.find(ChangeRequest, {
+      where: { programmeId: programme.id, kind: 'withdraw_project', state: 'approved' },
+      order: { number: 'ASC' },
+    });
+    for (const cr of withdrawals) {
+      const code = (cr.payload as { project?: string })?.project;
+      const spent = (cr.after as { spent?: { sourceKind: string; released: string }[] } | null)?.spent ?? [];
+      for (const x of spent)
+        released.set(`${code}|${x.sourceKind}`, { pence: parsePounds(x.released), changeRequest: cr.number });
+    }
+    const drawn = new Map<string, number>();
+    const out = lines.map((l): ParsedLine => {
+      if (l.op !== 'adjust' || l.deltaPence >= 0) return l;
+      const a = allocations.get(l.allocationId);
+      const p = a?.projectId ? withdrawn.get(a.projectId) : undefined;
+      if (!a || !p) return l;
+      const key = `${p.code}|${a.sourceKind}`;
+      const r = released.get(key) ?? { pence: 0, changeRequest: 0 };
+      const total = (drawn.get(key) ?? 0) - l.deltaPence;
+      drawn.set(key, total);
+      if (total > r.pence)
+        problems.push({
+          field: `${l.field}.delta`,
+          problem: `project "${p.code}" is withdrawn: its withdrawal${r.changeRequest ? ` (change request ${r.changeRequest})` : ''} released ${formatPounds(r.pence)} of ${a.sourceKind} to the envelope's headroom, and what it spent stays allocated to it; take at most ${formatPounds(r.pence)} (lines naming its allocations draw on that headroom), or record the promoter's repayment first`,
+          code: 'BELOW_SPEND',
+        });
+      return {
+        op: 'headroom',
+        sourceKind: a.sourceKind,
+        deltaPence: l.deltaPence,
+        field: l.field,
+        from: { project: p.code, allocationId: a.id, changeRequest: r.changeRequest },
+      };
+    });
+    return { lines: out, problems };
+  }
+
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
-    const { lines, problems } = parseReallocation(payload);
+    const parsed = parseReallocation(payload);
+    if (parsed.problems.length) return parsed.problems;
+    const { lines, problems } = await this.fromWithdrawn(m, programme, parsed.lines);
     if (problems.length) return problems;
     const adjusts = lines.filter((l) => l.op === 'adjust');
     const creates = lines.filter((l) => l.op === 'create');
@@ -259,7 +332,17 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     const net = lines.reduce((s, l) => s + lineSigned(l), 0);
     if (!Number.isSafeInteger(net)) throw new RangeError('net movement is too large');
     const money = lines.filter((l) => l.op !== 'headroom').map(lineMoney);
-    const oneWay = !lines.some((l) => l.op === 'headroom') && (money.every((x) => x > 0) || money.every((x) => x < 0));
+    if (!money.length)
+      return [
+        {
+          field: 'payload.lines',
+          problem:
+            'moves no approved money: add a line giving it to an allocation ({"allocationId","delta"}) or to a new one ({"new","amount"})',
+          code: 'NO_CHANGE',
+        },
+      ];
+    const oneWay =
+      !lines.some((l) => l.op === 'headroom' && !l.from) && (money.every((x) => x > 0) || money.every((x) => x < 0));
     if (net === 0 || oneWay) return [];
     const parts = lines.map((l, i) => `lines[${i}] ${signed(lineSigned(l))}`).join(', ');
     const kindOf = (l: ParsedLine) =>
@@ -349,7 +432,7 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     actor: Actor,
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
-    const { lines } = parseReallocation(payload);
+    const { lines } = await this.fromWithdrawn(m, programme, parseReallocation(payload).lines);
     const projects = await projectsByCode(
       m,
       programme.id,
@@ -362,10 +445,14 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
     );
     const before: unknown[] = [];
     const after: unknown[] = [];
-    const headroom: { sourceKind: string; delta: string }[] = [];
+    const headroom: { sourceKind: string; delta: string; releasedBy?: unknown }[] = [];
     for (const l of lines) {
       if (l.op === 'headroom') {
-        headroom.push({ sourceKind: l.sourceKind, delta: signed(l.deltaPence) });
+        headroom.push({
+          sourceKind: l.sourceKind,
+          delta: signed(l.deltaPence),
+          ...(l.from ? { releasedBy: { withdrawnProject: l.from.project, changeRequest: l.from.changeRequest } } : {}),
+        });
       } else if (l.op === 'adjust') {
         const r = await writes.adjustAllocation(l.allocationId, l.deltaPence);
         before.push(r.before);

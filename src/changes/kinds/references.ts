@@ -60,7 +60,11 @@ export function checkMovable(
     return false;
   }
   if (a.commitmentStatus === 'withdrawn') {
-    problems.push({ field, problem: `allocation ${id} is withdrawn`, code: 'WITHDRAWN_ALLOCATION' });
+    problems.push({
+      field,
+      problem: `allocation ${id} is withdrawn: it is kept on record and takes no more money (to fund its project again, reinstate_project if the project is withdrawn, then a reallocation line with "new")`,
+      code: 'WITHDRAWN_ALLOCATION',
+    });
     return false;
   }
   return true;
