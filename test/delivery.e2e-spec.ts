@@ -7,7 +7,6 @@ import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { runCli } from '../src/cli';
 import { CliContext } from '../src/cli/cli-context';
 import { programmeOutputTotals } from '../src/outputs/output-totals';
-import { ReturnVersion } from '../src/periods/return-version.entity';
 import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
 import { SpendService } from '../src/spend/spend.service';
@@ -16,24 +15,24 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 
 const P = '/api/programmes/SSLEP-GD-2014';
 
-/** Closes a quarter the way a submitted return would (the returns feature is not built yet). */
-async function closeQuarter(t: TestApp, quarter: string, snapshot: unknown) {
-  const prog = await t.ds.manager.findOneByOrFail(Programme, { code: 'SSLEP-GD-2014' });
-  const text = JSON.stringify(snapshot);
-  await t.ds.manager.insert(ReturnVersion, {
-    programmeId: prog.id,
-    quarter,
-    version: 1,
-    status: 'submitted',
-    snapshot: text,
-    snapshotSha256: createHash('sha256').update(text).digest('hex'),
-    xlsxBase64: null,
-    xlsxSha256: null,
-    reason: null,
-    comments: null,
-    submittedBy: 'test',
-    submittedAt: '2015-07-20T09:00:00.000Z',
-  });
+/**
+ * Closes a quarter the real way: the quarter's return is submitted through its route (every
+ * warning it raises gets a comment, as a finance officer would write). Returns the submitted
+ * version's frozen JSON.
+ */
+async function submitReturn(t: TestApp, quarter: string) {
+  const R = `${P}/returns/${quarter.replace(' ', '-')}`;
+  const draft = await t.request('GET', R);
+  expect(draft.status).toBe(200);
+  const checks = draft.body.return.checks as { severity: string; code: string }[];
+  expect(checks.filter((c) => c.severity === 'error')).toEqual([]);
+  const comments = Object.fromEntries(
+    checks.filter((c) => c.severity === 'warning').map((c) => [c.code, 'Explained in the covering note']),
+  );
+  const res = await t.request('POST', `${R}/submit`, { comments });
+  expect(res.status).toBe(201);
+  expect(res.body).toMatchObject({ quarter, version: 1, status: 'submitted' });
+  return (await t.request('GET', `${R}/versions/1`)).body;
 }
 
 async function cli(t: TestApp, args: string[]) {
@@ -102,6 +101,9 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
       t.app.get(SpendService).applyBaseline(m, SYSTEM_ACTOR, prog.id, [
         { projectId: swar.id, sourceKind: 'LGF', quarter: '2015-16 Q1', baselinePence: 10_000_000 },
         { projectId: swar.id, sourceKind: 'LGF', quarter: '2015-16 Q2', baselinePence: 20_000_000 },
+        // The rest of SWAR's £16.1m LGF in a later year: a return is submitted only when the
+        // baseline profile adds up to the approved allocation.
+        { projectId: swar.id, sourceKind: 'LGF', quarter: '2016-17 Q1', baselinePence: 1_580_000_000 },
       ]),
     );
     const f = await t.request('PUT', `${P}/projects/SWAR/spend/forecast`, {
@@ -138,9 +140,15 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ actual: '90000.00', version: 3, locked: false });
 
-    await closeQuarter(t, '2015-16 Q1', {
-      finance: { lines: [{ project: 'SWAR', sourceKind: 'LGF', forecastProgramme: '300000.00' }] },
-    });
+    // Q1's return freezes SWAR LGF's forecast outturn as at Q1: Q1's forecast 95,000 (its actual
+    // counts only once the quarter has closed) plus the later quarters' baseline forecasts
+    // 200,000 and 15,800,000.
+    const q1 = await submitReturn(t, '2015-16 Q1');
+    expect(
+      q1.finance.lines.find(
+        (l: { project: string; sourceKind: string }) => l.project === 'SWAR' && l.sourceKind === 'LGF',
+      ),
+    ).toMatchObject({ forecastProgramme: '16095000.00' });
 
     const a2 = await t.request('PUT', `${P}/projects/SWAR/spend/actual`, {
       sourceKind: 'LGF',
@@ -174,33 +182,47 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
       project: 'SWAR',
       sourceKind: 'LGF',
       allocation: '16100000.00',
-      baselineTotal: '300000.00',
+      baselineTotal: '16100000.00',
       baselineYear: '300000.00',
       forecastYear: '287500.00',
-      forecastProgramme: '287500.00',
+      forecastProgramme: '16087500.00',
       actualToDate: '270000.00',
       adjustments: '-2500.00',
       spendToDate: '267500.00',
       spendInQuarter: '177500.00',
       slippage: '-12500.00',
       slippageYear: '-12500.00',
-      varianceToLastReturn: '-12500.00',
+      // 16,087,500 now against 16,095,000 in Q1's return.
+      varianceToLastReturn: '-7500.00',
     });
     expect(
       s.body.profile.map((l: { quarter: string; locked: boolean; actual: string }) => [l.quarter, l.locked, l.actual]),
     ).toEqual([
       ['2015-16 Q1', true, '90000.00'],
       ['2015-16 Q2', false, '180000.00'],
+      ['2016-17 Q1', false, null],
     ]);
     expect(s.body.adjustments).toHaveLength(1);
 
     const rag = await t.request('GET', `${P}/projects/SWAR/rag`);
-    // Risk to spend: 287,500 / 300,000 = 95.8 %: green. No return submitted yet: slippage not judged.
+    // Risk to spend: 287,500 / 300,000 = 95.8 %: green. Slippage against Q1's return: the year's
+    // forecast fell from 295,000 to 287,500 but nothing moved to later years: green.
     expect(rag.body.finance).toMatchObject({
       rag: 'green',
-      numbers: { overspend: 'green', riskToSpend: 'green', slippage: 'none' },
+      numbers: { overspend: 'green', riskToSpend: 'green', slippage: 'green' },
       parts: {
         riskToSpend: { numbers: { year: '2015-16', forecast: '287500.00', baseline: '300000.00', share: '95.8%' } },
+        slippage: {
+          numbers: {
+            lastReturn: '2015-16 Q1',
+            yearAtLastReturn: '295000.00',
+            yearNow: '287500.00',
+            laterAtLastReturn: '15800000.00',
+            laterNow: '15800000.00',
+            moved: '0.00',
+          },
+          explanation: 'no money has moved from 2015-16 to later years since the 2015-16 Q1 return',
+        },
       },
     });
 
@@ -211,6 +233,7 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
       'set_actual',
       'set_actual',
       'set_forecast',
+      'rebaseline',
       'rebaseline',
       'rebaseline',
     ]);
