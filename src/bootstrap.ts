@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { declareAccess } from './auth/openapi-access';
 import { guardJsonBodies } from './common/json-body';
 import { PinoNestLogger } from './common/pino-logger';
 import { recordRoutes } from './common/route-table';
@@ -111,12 +112,12 @@ export async function createApp(
   const docs = new DocumentBuilder()
     .setTitle('Growth Deal tracker')
     .setDescription(
-      'Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places ("2400000.00"). Sign in with a personal API token: Authorization: Bearer gdt_<id>_<secret>.',
+      'Local Enterprise Partnership Growth Deals: funding, projects, delivery and quarterly returns. Money is pounds as strings with two decimal places (`"2400000.00"`). Public routes need no token; every other route needs a personal API token: `Authorization: Bearer gdt_<id>_<secret>`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs), {
+  // Security is declared per operation from the guard's own metadata (@Public, @Roles), not by hand.
+  SwaggerModule.setup('api/docs', app, () => declareAccess(SwaggerModule.createDocument(app, docs), app), {
     jsonDocumentUrl: 'api/docs-json',
   });
   return app;

@@ -1,12 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { CurrentActor } from './current-actor.decorator';
 import { ANY_ROLE, Roles } from './roles.decorator';
 
 @ApiTags('auth')
-@ApiBearerAuth()
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly svc: AuthService) {}

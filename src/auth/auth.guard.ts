@@ -12,9 +12,9 @@ import {
 import { AuthThrottle, failureKey, TooManyFailuresError } from './auth-throttle';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
-import { IS_PUBLIC } from './public.decorator';
-import { SESSION_AUTH, SessionCarrier } from './session-auth.decorator';
-import { isProjectScoped, Role, ROLES_KEY } from './roles.decorator';
+import { accessMetadata } from './access-rule';
+import { SessionCarrier } from './session-auth.decorator';
+import { isProjectScoped, Role } from './roles.decorator';
 import { inProjectScope } from './scope';
 import { bearerToken } from './token';
 
@@ -40,16 +40,14 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
-    const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const viaSession = this.reflector.getAllAndOverride<boolean>(SESSION_AUTH, targets) === true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+    const { isPublic, roles, viaSession } = accessMetadata(this.reflector, ctx.getHandler(), ctx.getClass());
+    if (isPublic) {
       // Public routes need nobody, but a signed-in caller is still known (e.g. to see drafts).
       if (viaSession) req.actor = (await this.sessionActor(req)) ?? undefined;
       else if (req.headers.authorization) req.actor = await this.authenticate(req, ctx.switchToHttp().getResponse());
       return true;
     }
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) throw new NoAccessRuleError(`${req.method} ${req.routeOptions?.url ?? req.url}`);
     const actor = viaSession
       ? await this.sessionActor(req)

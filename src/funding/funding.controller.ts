@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -10,7 +10,6 @@ import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto
 import { FundingService } from './funding.service';
 
 @ApiTags('funding')
-@ApiBearerAuth()
 @Controller('api')
 export class FundingController {
   constructor(private readonly svc: FundingService) {}

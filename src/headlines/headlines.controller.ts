@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -9,7 +9,6 @@ import { CreateHeadlineDto, HeadlineQuery, UpdateHeadlineDto } from './dto/headl
 import { HeadlinesService } from './headlines.service';
 
 @ApiTags('headline figures')
-@ApiBearerAuth()
 @Controller('api/programmes/:code/headlines')
 export class HeadlinesController {
   constructor(private readonly svc: HeadlinesService) {}

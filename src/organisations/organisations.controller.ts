@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -9,7 +9,6 @@ import { CreateOrganisationDto, OrganisationQuery, UpdateOrganisationDto } from 
 import { OrganisationsService } from './organisations.service';
 
 @ApiTags('organisations')
-@ApiBearerAuth()
 @Controller('api/organisations')
 export class OrganisationsController {
   constructor(private readonly svc: OrganisationsService) {}

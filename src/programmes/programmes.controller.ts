@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -10,7 +10,6 @@ import { CreateProgrammeDto, CreateThemeDto, UpdateProgrammeDto, UpdateThemeDto 
 import { ProgrammesService } from './programmes.service';
 
 @ApiTags('programmes')
-@ApiBearerAuth()
 @Controller('api/programmes')
 export class ProgrammesController {
   constructor(private readonly svc: ProgrammesService) {}

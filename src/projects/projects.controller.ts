@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -9,7 +9,6 @@ import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
-@ApiBearerAuth()
 @Controller('api/programmes/:code')
 export class ProjectsController {
   constructor(private readonly svc: ProjectsService) {}
