@@ -20,4 +20,5 @@ module.exports = {
   },
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };

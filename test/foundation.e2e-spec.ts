@@ -6,7 +6,8 @@ const P = '/api/programmes/SSLEP-GD-2014';
 describe.each(databaseKinds())('foundation on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    // From nothing: this file checks what a first start does to an empty database.
+    t = await startTestApp(kind, {}, { fromEmpty: true });
   });
   afterAll(async () => t?.close());
 

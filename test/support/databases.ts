@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 
 /**
  * Which databases the end-to-end tests run on. SQLite always; PostgreSQL when it answers,
@@ -33,21 +31,4 @@ export function postgresAvailable(): boolean {
 
 export function databaseKinds(): DbKind[] {
   return postgresAvailable() ? ['sqlite', 'postgres'] : ['sqlite'];
-}
-
-/** A fresh, empty schema for one test file; dropped by dropSchema. */
-export async function freshPgSchema(): Promise<string> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const c = new Client({ connectionString: PG_BASE_URL });
-  await c.connect();
-  await c.query(`CREATE SCHEMA "${schema}"`);
-  await c.end();
-  return schema;
-}
-
-export async function dropPgSchema(schema: string): Promise<void> {
-  const c = new Client({ connectionString: PG_BASE_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await c.end();
 }
