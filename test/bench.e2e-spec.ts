@@ -24,7 +24,8 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
   let t: BenchTarget;
   beforeAll(async () => {
     t = await openTarget(kind, { leps: 3, projects: 20, quarters: 8, seed: 5 });
-  });
+    // Generating and loading took 20-70 s on a loaded 2-core machine: beyond the default 60 s.
+  }, 300_000);
   afterAll(async () => t?.close());
 
   it('programme reconciliation: raw SQL + engine equals the service for every programme', async () => {
