@@ -2,7 +2,10 @@ import {
   combine,
   DEFAULT_THRESHOLDS,
   lateSentence,
+  milestoneLateness,
   milestoneRag,
+  milestoneSlipDays,
+  slipBetween,
   milestoneState,
   outputRag,
   overallRag,
@@ -268,5 +271,34 @@ describe('one count of late milestones (dashboard, briefing and return)', () => 
     expect(lateSentence(t)).toBe(
       '2 of 5 project milestones are late: 1 overdue (forecast date passed, not done) and 1 slipped past the baseline (forecast not yet reached); 1 more was completed late (blue: complete); deal commitments are counted apart: 1 of 2 not recorded (grey), 1 overdue.',
     );
+  });
+});
+
+describe('slip and lateness in days (the one place they are counted)', () => {
+  const end = '2016-12-31';
+  it('slip is the latest date (actual, else forecast) against the baseline; null without both', () => {
+    expect(slipBetween('2016-06-01', '2016-07-01')).toBe(30);
+    expect(slipBetween('2016-07-01', '2016-06-01')).toBe(-30);
+    expect(slipBetween(null, '2016-06-01')).toBeNull();
+    expect(
+      milestoneSlipDays({ baselineDate: '2016-06-01', forecastDate: '2016-08-01', actualDate: '2016-07-01' }),
+    ).toBe(30);
+    expect(milestoneSlipDays({ baselineDate: '2016-06-01', forecastDate: '2016-08-01', actualDate: null })).toBe(61);
+    expect(milestoneSlipDays({ baselineDate: '2016-06-01', forecastDate: null, actualDate: null })).toBeNull();
+  });
+
+  it('days late: the slip, or for an overdue forecast on its baseline, baseline to the end of the quarter', () => {
+    const late = (baselineDate: string, forecastDate: string, actualDate: string | null) =>
+      milestoneLateness({ baselineDate, forecastDate, actualDate, reportingQuarterEnd: end });
+    expect(late('2016-06-01', '2016-06-01', null)).toEqual({ state: 'overdue', slipDays: 0, daysLate: 213 });
+    expect(late('2016-06-01', '2016-11-01', null)).toEqual({ state: 'overdue', slipDays: 153, daysLate: 153 });
+    expect(late('2017-01-01', '2017-02-01', null)).toEqual({ state: 'slipped', slipDays: 31, daysLate: 31 });
+    expect(late('2016-06-01', '2016-07-01', '2016-07-01')).toEqual({
+      state: 'complete_late',
+      slipDays: 30,
+      daysLate: 30,
+    });
+    expect(late('2017-01-01', '2017-01-01', null)).toBeNull();
+    expect(late('2016-06-01', '2016-06-01', '2016-06-01')).toBeNull();
   });
 });

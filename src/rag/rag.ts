@@ -43,14 +43,28 @@ export type MilestoneState =
   | 'not_judged';
 
 /**
+ * Days a date moved from one to another (positive: later); null when either is missing. The one
+ * place slip is counted in days: a milestone's slip, a re-baseline's move, the charts' slip column.
+ */
+export function slipBetween(from: string | null | undefined, to: string | null | undefined): number | null {
+  return from && to ? daysBetween(from, to) : null;
+}
+
+/** A milestone's slip: its latest date (actual, else forecast) against its baseline, in days. */
+export function milestoneSlipDays(
+  x: Pick<MilestoneInput, 'baselineDate' | 'forecastDate' | 'actualDate'>,
+): number | null {
+  return slipBetween(x.baselineDate, x.actualDate ?? x.forecastDate);
+}
+
+/**
  * The state of one milestone at the end of the reporting quarter. Complete is complete however
  * late. A deal commitment still open exactly as loaded (no actual, forecast still the deal's own
  * date) whose date has passed has no recorded status: `not_recorded`, not overdue.
  */
 export function milestoneState(x: MilestoneInput): { state: MilestoneState; slipDays: number | null } {
   const status = x.cancelled ? 'cancelled' : (x.status ?? 'open');
-  const compared = x.actualDate ?? x.forecastDate;
-  const slipDays = x.baselineDate && compared ? daysBetween(x.baselineDate, compared) : null;
+  const slipDays = milestoneSlipDays(x);
   if (status === 'cancelled') return { state: 'cancelled', slipDays };
   if (x.actualDate || status === 'complete')
     return { state: slipDays !== null && slipDays > 0 ? 'complete_late' : 'complete_on_time', slipDays };
@@ -60,6 +74,26 @@ export function milestoneState(x: MilestoneInput): { state: MilestoneState; slip
   if (x.forecastDate && x.forecastDate < x.reportingQuarterEnd) return { state: 'overdue', slipDays };
   if (slipDays === null) return { state: 'not_judged', slipDays };
   return { state: slipDays > 0 ? 'slipped' : 'on_time', slipDays };
+}
+
+/** A milestone that counts as late for listing: overdue, slipped, or completed late (kept as history). */
+export interface Lateness {
+  state: 'overdue' | 'slipped' | 'complete_late';
+  slipDays: number | null;
+  /**
+   * Days late: the slip of its latest date; an overdue forecast not after its baseline counts from
+   * the baseline to the end of the reporting quarter. Null without a baseline date.
+   */
+  daysLate: number | null;
+}
+
+/** How late a milestone is at the end of the reporting quarter; null when it is not late. */
+export function milestoneLateness(x: MilestoneInput): Lateness | null {
+  const { state, slipDays } = milestoneState(x);
+  if (state !== 'overdue' && state !== 'slipped' && state !== 'complete_late') return null;
+  const slip = slipDays ?? 0;
+  const daysLate = !x.baselineDate ? null : slip > 0 ? slip : daysBetween(x.baselineDate, x.reportingQuarterEnd);
+  return { state, slipDays, daysLate };
 }
 
 export interface MilestoneTally {

@@ -1,6 +1,7 @@
 import { EntityManager, In, IsNull } from 'typeorm';
 import { Actor } from '../../auth/actor';
-import { daysBetween, isDateString } from '../../common/fiscal';
+import { isDateString } from '../../common/fiscal';
+import { slipBetween } from '../../rag/rag';
 import { Milestone } from '../../milestones/milestone.entity';
 import { MilestonesService } from '../../milestones/milestones.service';
 import { OutputMetric, OutputTarget } from '../../outputs/output.entities';
@@ -45,9 +46,8 @@ function parseMilestones(payload: unknown) {
 }
 
 function slip(from: string | null, to: string): string {
-  if (!from) return '';
-  const d = daysBetween(from, to);
-  return d === 0 ? '' : ` (${Math.abs(d)} day${Math.abs(d) === 1 ? '' : 's'} ${d > 0 ? 'later' : 'earlier'})`;
+  const d = slipBetween(from, to);
+  return !d ? '' : ` (${Math.abs(d)} day${Math.abs(d) === 1 ? '' : 's'} ${d > 0 ? 'later' : 'earlier'})`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { spreadsheetCsv } from '../../common/csv';
 import { html, Html } from '../html';
-import { daysBetween } from './dates';
+import { milestoneSlipDays } from '../../rag/rag';
 import { csvValue, exact } from './format';
 import type { ChartData, TimelineData } from './types';
 
@@ -52,6 +52,5 @@ export function timelineCsv(data: TimelineData): string {
 
 /** Forecast (or actual) against baseline, in days; positive is late. */
 export function slip(r: TimelineData['rows'][number]): number | null {
-  const latest = r.actual ?? r.forecast;
-  return r.baseline && latest ? daysBetween(r.baseline, latest) : null;
+  return milestoneSlipDays({ baselineDate: r.baseline, forecastDate: r.forecast, actualDate: r.actual });
 }

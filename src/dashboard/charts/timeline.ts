@@ -1,4 +1,4 @@
-import { daysBetween } from './dates';
+import { daysBetween } from '../../common/fiscal';
 import { esc } from '../html';
 import { n } from './format';
 import { svgOpen } from './svg';

@@ -11,6 +11,7 @@ import { millions } from '../views/parts';
 import { decidedChanges, deliveredOutputs, milestoneRows, spendByQuarter } from './delivery.queries';
 import { longDate, projectHref } from './links';
 import { lateMilestones } from './public-milestones.section';
+import { milestoneSlipDays } from '../../rag/rag';
 import { changeItem, describeChanges, quantity, type DescribedChange } from './project.sections';
 import { diffSnapshots, type SectionDiff } from './snapshot-diff';
 
@@ -140,7 +141,7 @@ ${changeList(o.inPeriod, prev ? `No change request was approved or rejected betw
 ${changeList(o.since, `Nothing has been decided since ${longDate(last.submittedAt)}.`)}
 <h2 id="milestones">Milestones</h2>
 <p>${o.reached.length ? `${o.reached.length} milestone${o.reached.length === 1 ? ' was' : 's were'} reached in ${last.quarter}:` : `No milestone was reached in ${last.quarter}.`}</p>
-${o.reached.length ? html`<ul id="milestones-reached">${o.reached.map((x) => html`<li><a href="${projectHref(o.programme.code, x.projectCode ?? '')}">${x.projectName}</a>: ${x.title}, done on ${longDate(x.actualDate)}${x.baselineDate && x.actualDate! > x.baselineDate ? ` (baseline ${longDate(x.baselineDate)})` : ''}.</li>`)}</ul>` : ''}
+${o.reached.length ? html`<ul id="milestones-reached">${o.reached.map((x) => html`<li><a href="${projectHref(o.programme.code, x.projectCode ?? '')}">${x.projectName}</a>: ${x.title}, done on ${longDate(x.actualDate)}${(milestoneSlipDays(x) ?? 0) > 0 ? ` (baseline ${longDate(x.baselineDate)})` : ''}.</li>`)}</ul>` : ''}
 <p>Milestones slipped past their baseline date, as recorded now (the reporting quarter ${o.reportingQuarter} is not yet submitted): ${
     o.late.length
       ? join(

@@ -1,8 +1,8 @@
-import { daysBetween, parseQuarter, quarterEnd } from '../../common/fiscal';
+import { parseQuarter, quarterEnd } from '../../common/fiscal';
 import { timelineChart, timelineTable, type TimelineData } from '../charts';
 import { html, raw } from '../html';
 import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
-import { lateSentence, milestoneState, tallyMilestones, type MilestoneTally } from '../../rag/rag';
+import { lateSentence, milestoneLateness, milestoneState, tallyMilestones, type MilestoneTally } from '../../rag/rag';
 import { milestoneRows, type MilestoneRow } from './delivery.queries';
 import { csvHref, longDate, projectHref } from './links';
 
@@ -28,12 +28,10 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
   const out: LateMilestone[] = [];
   for (const r of rows) {
     if (!r.baselineDate) continue;
-    const { state, slipDays } = milestoneState(stateInput(r, reportingQuarterEnd));
-    if (state !== 'overdue' && state !== 'slipped' && state !== 'complete_late') continue;
+    const late = milestoneLateness(stateInput(r, reportingQuarterEnd));
+    if (!late) continue;
+    const { state } = late;
     const latest = r.actualDate ?? r.forecastDate;
-    const slip = slipDays ?? 0;
-    // Days late is the slip of the latest date; a passed forecast equal to its baseline counts to the quarter's end.
-    const daysLate = slip > 0 ? slip : daysBetween(r.baselineDate, reportingQuarterEnd);
     out.push({
       project: r.projectCode ?? '',
       projectName: r.projectName ?? '',
@@ -41,7 +39,7 @@ export function lateMilestones(rows: readonly MilestoneRow[], reportingQuarterEn
       baselineDate: r.baselineDate,
       latestDate: latest,
       done: state === 'complete_late',
-      daysLate,
+      daysLate: late.daysLate!,
       overdue: state === 'overdue',
     });
   }
