@@ -1,4 +1,5 @@
 import { EntityManager, In } from 'typeorm';
+import { longDate as calendarDate } from '../common/fiscal';
 import { periodCode } from '../funding/period';
 import { SourceKind } from '../funding/source-kind.entity';
 import { Milestone } from '../milestones/milestone.entity';
@@ -102,26 +103,9 @@ export async function describeContexts(
   });
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** "2016-07-29" → "29 July 2016" (calendar arithmetic on the string: no time zones). */
+/** "2016-07-29" → "29 July 2016"; a missing date is said as "no date" in a description. */
 export function longDate(iso: string | null | undefined): string {
-  if (!iso) return 'no date';
-  const [y, mo, d] = iso.split('-').map(Number);
-  return `${d} ${MONTHS[mo - 1]} ${y}`;
+  return calendarDate(iso, 'no date');
 }
 
 /** "Move"/"Moved" by whether the change has been approved. */

@@ -5,6 +5,7 @@ import {
   dayNumber,
   daysBetween,
   fiscalYearOfDate,
+  longDate,
   formatFiscalYear,
   formatQuarter,
   parseDate,
@@ -102,5 +103,15 @@ describe('UK financial calendar', () => {
     expect(() => parseDate('2015-4-1')).toThrow();
     expect(daysBetween('2015-03-31', '2015-04-01')).toBe(1);
     expect(dayNumber('1970-01-02')).toBe(1);
+  });
+});
+
+describe('longDate (the one calendar formatter)', () => {
+  it('writes dates as people do, from a date or a timestamp, and says "no date" as the caller asks', () => {
+    expect(longDate('2016-07-29', '')).toBe('29 July 2016');
+    expect(longDate('2015-04-01T09:05:00.000Z', '')).toBe('1 April 2015');
+    expect(longDate(null, 'no date')).toBe('no date');
+    expect(longDate(undefined, '–')).toBe('–');
+    expect(longDate('', '')).toBe('');
   });
 });

@@ -171,3 +171,29 @@ export function quarterEnd(q: FiscalQuarter): string {
   const y = q.q === 4 ? q.year + 1 : q.year;
   return formatDate({ y, m: month, d: daysInMonth(y, month) });
 }
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * "2016-07-29" (or a timestamp starting so) → "29 July 2016": dates as people write them,
+ * calendar arithmetic on the string so no time zone can shift it. Each page says "no date" its
+ * own way (`empty`: the change descriptions "no date", the public pages "–", the staff pages "").
+ */
+export function longDate(iso: string | null | undefined, empty: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  if (!m) return empty;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}

@@ -1,26 +1,10 @@
 import nunjucks from 'nunjucks';
+import { longDate as calendarDate } from '../common/fiscal';
 import { displayPounds, parsePounds } from '../common/money';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** "2015-04-01" → "1 April 2015" (calendar dates, no time zone). */
+/** "2015-04-01" → "1 April 2015"; nothing shown for no date. */
 export function longDate(iso: string | null | undefined): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
-  if (!m) return '';
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+  return calendarDate(iso, '');
 }
 
 /** An ISO timestamp as a person reads it, in UTC: "1 April 2015 at 09:05". */

@@ -1,3 +1,4 @@
+import { longDate as calendarDate } from '../../common/fiscal';
 import type { SectionContext } from '../sections';
 
 /** Where a section's chart CSV is served: the overview's or the project page's data folder. */
@@ -12,23 +13,7 @@ export function projectHref(programme: string, project: string): string {
   return `/programmes/${encodeURIComponent(programme)}/projects/${encodeURIComponent(project)}`;
 }
 
-/** "2016-06-30" → "30 June 2016": dates as people write them. */
+/** "2016-06-30" → "30 June 2016"; a missing date is a dash on the public pages. */
 export function longDate(d: string | null): string {
-  if (!d) return '–';
-  const [y, m, day] = d.slice(0, 10).split('-').map(Number);
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
-  return `${day} ${months[m - 1]} ${y}`;
+  return calendarDate(d, '–');
 }
