@@ -10,7 +10,8 @@ import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project
 import { parsePeriod } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
 import { BaselineService } from '../../spend/baseline.service';
-import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
+import { quarterProblems, quartersAt } from './quarter-lines';
+import { parseQuarterAmounts } from './set-baseline.kind';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';
@@ -140,7 +141,8 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     }
     const kinds = await sourceKindCodes(m);
     for (const a of value.allocations) {
-      if (a.baseline) problems.push(...quarterProblems(this.periods, programme, a.baseline, `${a.field}.baseline`));
+      if (a.baseline)
+        problems.push(...quarterProblems(this.periods, programme, quartersAt(a.baseline, `${a.field}.baseline`)));
       const sameKind = value.allocations.filter((x) => x.sourceKind === a.sourceKind);
       if (a.baseline && sameKind.some((x) => !x.baseline))
         problems.push({

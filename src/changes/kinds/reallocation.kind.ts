@@ -4,7 +4,8 @@ import { Allocation } from '../../funding/allocation.entity';
 import { PeriodsService } from '../../periods/periods.service';
 import { Project } from '../../projects/project.entity';
 import { BaselineService } from '../../spend/baseline.service';
-import { parseQuarterAmounts, quarterProblems } from './set-baseline.kind';
+import { quarterProblems, quartersAt } from './quarter-lines';
+import { parseQuarterAmounts } from './set-baseline.kind';
 import { displayPounds, formatPounds, parsePounds } from '../../common/money';
 import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
@@ -297,7 +298,8 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
       }
     }
     for (const l of creates) {
-      if (l.baseline) problems.push(...quarterProblems(this.periods, programme, l.baseline, `${l.field}.new.baseline`));
+      if (l.baseline)
+        problems.push(...quarterProblems(this.periods, programme, quartersAt(l.baseline, `${l.field}.new.baseline`)));
     }
     if (problems.length) return problems;
     const ml = moneyLines(lines);

@@ -1,6 +1,5 @@
 import { EntityManager, In } from 'typeorm';
 import { Actor } from '../../auth/actor';
-import { formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds } from '../../common/money';
 import { Allocation } from '../../funding/allocation.entity';
 import { PeriodsService } from '../../periods/periods.service';
@@ -11,6 +10,7 @@ import { verb } from '../describe-context';
 import { applyMoves, Baselines, BaselineMove, reprofileProblems, splitMoves, totalOf } from '../engine/reprofile';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
+import { parseQuarterLines, quarterProblems } from './quarter-lines';
 import { projectsByCode } from './references';
 
 /** Signed baseline moves between quarters of one project × source kind; they net to zero. */
@@ -25,24 +25,13 @@ function parse(payload: unknown) {
   const o = r.object(payload, 'payload', ['project', 'sourceKind', 'lines']);
   const project = o ? r.code(o, 'project', 'payload') : undefined;
   const sourceKind = o ? r.code(o, 'sourceKind', 'payload') : undefined;
-  const moves: (BaselineMove & { field: string })[] = [];
-  const seen = new Set<string>();
-  (o ? r.array(o, 'lines', 'payload', 2, 100) : undefined)?.forEach((x, i) => {
-    const f = `payload.lines[${i}]`;
-    const line = r.object(x, f, ['quarter', 'delta']);
-    if (!line) return;
-    let quarter: string | undefined;
-    try {
-      quarter = formatQuarter(parseQuarter(line.quarter));
-    } catch (e) {
-      r.invalid(`${f}.quarter`, (e as Error).message);
-    }
-    const deltaPence = r.pounds(line, 'delta', f, 'nonzero');
-    if (!quarter || deltaPence === undefined) return;
-    if (seen.has(quarter)) r.invalid(`${f}.quarter`, `${quarter} appears twice: combine the lines`);
-    seen.add(quarter);
-    moves.push({ quarter, deltaPence, field: f });
-  });
+  const moves: (BaselineMove & { field: string })[] = parseQuarterLines(
+    r,
+    o ? r.array(o, 'lines', 'payload', 2, 100) : undefined,
+    'payload.lines',
+    'delta',
+    'nonzero',
+  ).map((l) => ({ quarter: l.quarter, deltaPence: l.pence, field: l.field }));
   return { project, sourceKind, moves, problems: r.problems };
 }
 
@@ -97,17 +86,13 @@ export class ReprofileSpendKind implements ChangeKindHandler<ReprofileSpendPaylo
           code: 'NO_PROJECT_ALLOCATION',
         },
       ];
-    for (const mv of moves) {
-      try {
-        this.periods.checkInProgramme(programme, mv.quarter, `${mv.field}.quarter`);
-      } catch (e) {
-        problems.push({
-          field: `${mv.field}.quarter`,
-          problem: (e as Error).message.replace(/^[^:]+: /, ''),
-          code: 'QUARTER_OUTSIDE_PROGRAMME',
-        });
-      }
-    }
+    problems.push(
+      ...quarterProblems(
+        this.periods,
+        programme,
+        moves.map((mv) => ({ quarter: mv.quarter, field: `${mv.field}.quarter` })),
+      ),
+    );
     if (problems.length) return problems;
     const locked = await this.periods.submittedQuarters(m, programme.id);
     const { touched } = await this.current(

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from '../../auth/actor';
-import { formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds } from '../../common/money';
 import { PeriodsService } from '../../periods/periods.service';
 import { Programme } from '../../programmes/programme.entity';
@@ -8,6 +7,7 @@ import { BaselineService } from '../../spend/baseline.service';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
+import { parseQuarterLines, quarterProblems, quartersAt } from './quarter-lines';
 import { projectsByCode, sourceKindCodes } from './references';
 
 /** A project × source kind's whole baseline spend profile: quarters not listed are 0. */
@@ -19,23 +19,7 @@ export interface SetBaselinePayload {
 
 /** Shape only: the quarters as a map of pence, or problems naming each bad field. */
 export function parseQuarterAmounts(r: PayloadReader, raw: unknown[] | undefined, field: string) {
-  const out = new Map<string, number>();
-  raw?.forEach((x, i) => {
-    const f = `${field}[${i}]`;
-    const line = r.object(x, f, ['quarter', 'amount']);
-    if (!line) return;
-    let quarter: string | undefined;
-    try {
-      quarter = formatQuarter(parseQuarter(line.quarter));
-    } catch (e) {
-      r.invalid(`${f}.quarter`, (e as Error).message);
-    }
-    const pence = r.pounds(line, 'amount', f, 'nonnegative');
-    if (!quarter || pence === undefined) return;
-    if (out.has(quarter)) r.invalid(`${f}.quarter`, `${quarter} appears twice: combine the lines`);
-    out.set(quarter, pence);
-  });
-  return out;
+  return new Map(parseQuarterLines(r, raw, field, 'amount', 'nonnegative').map((l) => [l.quarter, l.pence]));
 }
 
 function parse(payload: unknown) {
@@ -87,7 +71,7 @@ export class SetBaselineKind implements ChangeKindHandler<SetBaselinePayload> {
         },
       ];
     return [
-      ...quarterProblems(this.periods, programme, quarters, 'payload.quarters'),
+      ...quarterProblems(this.periods, programme, quartersAt(quarters, 'payload.quarters')),
       ...(await this.baselines.replaceProblems(m, programme, p.id, sourceKind, quarters)).map((x) => ({
         field: 'payload.quarters',
         ...x,
@@ -128,22 +112,4 @@ export class SetBaselineKind implements ChangeKindHandler<SetBaselinePayload> {
     const p = project ? (await projectsByCode(m, programme.id, [project])).get(project) : undefined;
     return p ? [p.id] : [];
   }
-}
-
-/** Every quarter inside the programme (named by field). */
-export function quarterProblems(
-  periods: PeriodsService,
-  programme: Programme,
-  quarters: Map<string, number>,
-  field: string,
-): ChangeProblem[] {
-  const out: ChangeProblem[] = [];
-  for (const q of quarters.keys()) {
-    try {
-      periods.checkInProgramme(programme, q, field);
-    } catch (e) {
-      out.push({ field, problem: (e as Error).message.replace(/^[^:]+: /, ''), code: 'QUARTER_OUTSIDE_PROGRAMME' });
-    }
-  }
-  return out;
 }
