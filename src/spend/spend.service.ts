@@ -175,10 +175,22 @@ export class SpendService {
   }
 
   setForecast(code: string, projectCode: string, dto: SetForecastDto, actor: Actor) {
+    return this.lineWrite(code, projectCode, (m, prog, project) => this.setForecastIn(m, prog, project, dto, actor));
+  }
+
+  /**
+   * A user's write of one spend line (forecast or actual): its own transaction, holding the
+   * programme's periods so a return cannot be submitted (and the quarter locked) half-way.
+   */
+  private lineWrite<T>(
+    code: string,
+    projectCode: string,
+    write: (m: EntityManager, prog: Programme, project: Project) => Promise<T>,
+  ): Promise<T> {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       await this.periods.hold(m, prog.id);
-      return this.setForecastIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
+      return write(m, prog, await findProject(m, prog.id, projectCode));
     });
   }
 
@@ -214,11 +226,7 @@ export class SpendService {
   }
 
   setActual(code: string, projectCode: string, dto: SetActualDto, actor: Actor) {
-    return this.db.write(async (m) => {
-      const prog = await findProgramme(m, code);
-      await this.periods.hold(m, prog.id);
-      return this.setActualIn(m, prog, await findProject(m, prog.id, projectCode), dto, actor);
-    });
+    return this.lineWrite(code, projectCode, (m, prog, project) => this.setActualIn(m, prog, project, dto, actor));
   }
 
   async setActualIn(
@@ -333,30 +341,21 @@ export class SpendService {
           'amount',
         );
       }
-      const r = await m.insert(SpendAdjustment, {
-        programmeId: prog.id,
-        projectId: project.id,
-        sourceKind: dto.sourceKind,
-        recordedInQuarter: current,
-        correctsQuarter: corrects,
-        amountPence: amount,
-        reason: dto.reason,
-        recordedBy: actor.name,
-        recordedAt: new Date().toISOString(),
-        illustrative: false,
-      });
-      const a = await m.findOneByOrFail(SpendAdjustment, { id: r.identifiers[0].id as number });
-      const out = presentAdjustment(a, project.code);
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: project.id,
-        entity: 'spend_adjustment',
-        entityId: a.id,
-        action: 'create',
-        after: out,
-        meta: { correctedSpend: formatPounds(corrected) },
-      });
-      return out;
+      return this.insertAdjustment(
+        m,
+        actor,
+        prog,
+        project,
+        {
+          sourceKind: dto.sourceKind,
+          recordedInQuarter: current,
+          correctsQuarter: corrects,
+          amountPence: amount,
+          reason: dto.reason,
+        },
+        'create',
+        { correctedSpend: formatPounds(corrected) },
+      );
     });
   }
 
@@ -383,33 +382,57 @@ export class SpendService {
           `${project.code} has spent ${formatPounds(spent)} of ${dto.sourceKind} to date: it cannot repay ${formatPounds(amount)}`,
           'amount',
         );
-      const r = await m.insert(SpendAdjustment, {
-        programmeId: prog.id,
-        projectId: project.id,
-        sourceKind: dto.sourceKind,
-        recordedInQuarter: current,
-        correctsQuarter: current,
-        amountPence: -amount,
-        reason: dto.reason,
-        kind: 'repayment',
-        reference: dto.reference,
-        recordedBy: actor.name,
-        recordedAt: new Date().toISOString(),
-        illustrative: false,
-      });
-      const a = await m.findOneByOrFail(SpendAdjustment, { id: r.identifiers[0].id as number });
-      const out = presentAdjustment(a, project.code);
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: project.id,
-        entity: 'spend_adjustment',
-        entityId: a.id,
-        action: 'repayment',
-        after: out,
-        meta: { spentBefore: formatPounds(spent), spentAfter: formatPounds(spent - amount) },
-      });
-      return out;
+      return this.insertAdjustment(
+        m,
+        actor,
+        prog,
+        project,
+        {
+          sourceKind: dto.sourceKind,
+          recordedInQuarter: current,
+          correctsQuarter: current,
+          amountPence: -amount,
+          reason: dto.reason,
+          kind: 'repayment',
+          reference: dto.reference,
+        },
+        'repayment',
+        { spentBefore: formatPounds(spent), spentAfter: formatPounds(spent - amount) },
+      );
     });
+  }
+
+  /** Inserts one adjustment or repayment row and audits it, inside the caller's transaction. */
+  private async insertAdjustment(
+    m: EntityManager,
+    actor: Actor,
+    prog: Programme,
+    project: Project,
+    row: Pick<SpendAdjustment, 'sourceKind' | 'recordedInQuarter' | 'correctsQuarter' | 'amountPence' | 'reason'> &
+      Partial<Pick<SpendAdjustment, 'kind' | 'reference'>>,
+    action: 'create' | 'repayment',
+    meta: Record<string, string>,
+  ) {
+    const r = await m.insert(SpendAdjustment, {
+      programmeId: prog.id,
+      projectId: project.id,
+      ...row,
+      recordedBy: actor.name,
+      recordedAt: new Date().toISOString(),
+      illustrative: false,
+    });
+    const a = await m.findOneByOrFail(SpendAdjustment, { id: r.identifiers[0].id as number });
+    const out = presentAdjustment(a, project.code);
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      projectId: project.id,
+      entity: 'spend_adjustment',
+      entityId: a.id,
+      action,
+      after: out,
+      meta,
+    });
+    return out;
   }
 
   /**
