@@ -2,6 +2,7 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
+import { csvAttachment } from '../common/content-negotiation';
 import { DashboardService } from './dashboard.service';
 import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
 import { briefingPage } from './views/briefing.view';
@@ -61,9 +62,7 @@ export class DashboardController {
   @Public()
   async csv(@Param('code') code: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
     const out = await this.svc.csv(code, file);
-    res
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${out.name}"`);
+    csvAttachment(res, out.name);
     return out.body;
   }
 
@@ -83,9 +82,7 @@ export class DashboardController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const out = await this.svc.csv(code, file, project);
-    res
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${out.name}"`);
+    csvAttachment(res, out.name);
     return out.body;
   }
 }

@@ -7,7 +7,7 @@ import { Public } from '../auth/public.decorator';
 import { NationalBreakdownQuery } from './dto/reconciliation.dto';
 import { breakdownCsv, csvFilename, presentNationalBreakdown } from './reconciliation-present';
 import { ReconciliationService } from './reconciliation.service';
-import { wantsCsv } from './reconciliation.controller';
+import { csvAttachment, negotiate } from '../common/content-negotiation';
 
 // Approved money is public nationally as it is per programme; drafts need a signed-in caller.
 @ApiTags('reconciliation')
@@ -47,10 +47,8 @@ export class NationalBreakdownController {
   ) {
     const filter = { approval: q.approval ?? 'approved', includeWithdrawn: q.includeWithdrawn === 'true' };
     const r = await this.svc.nationalBreakdown(q.by ?? 'sourceKind,year', filter, actor.userId !== null);
-    if (!wantsCsv(q.format, accept)) return presentNationalBreakdown(r);
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${csvFilename('national', 'breakdown', r.breakdown.by)}"`);
+    if (negotiate(q.format, accept, ['csv']) === 'json') return presentNationalBreakdown(r);
+    csvAttachment(reply, csvFilename('national', 'breakdown', r.breakdown.by));
     return breakdownCsv(r, false);
   }
 }

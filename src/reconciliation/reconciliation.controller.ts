@@ -12,6 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Public } from '../auth/public.decorator';
+import { csvAttachment, negotiate } from '../common/content-negotiation';
 import { BREAKDOWN_EXAMPLE, BreakdownQuery, FormatQuery, RECONCILIATION_EXAMPLE } from './dto/reconciliation.dto';
 import {
   breakdownCsv,
@@ -21,19 +22,6 @@ import {
   reconciliationCsv,
 } from './reconciliation-present';
 import { ReconciliationService } from './reconciliation.service';
-
-/** `?format=csv` wins; otherwise an Accept header that asks for text/csv. */
-export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
-  if (format) return format === 'csv';
-  return /(^|,)\s*text\/csv\b/i.test(accept ?? '');
-}
-
-function sendCsv(reply: FastifyReply, filename: string, body: string): string {
-  void reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${filename}"`);
-  return body;
-}
 
 const CSV_EXAMPLE =
   'headline_code,check,label,status,unit,qualifier,stated,computed,variance,...\nB-LGF-TOTAL,allocations,...,unreconciled,pounds,exact,82300000.00,78100000.00,-4200000.00,...\n';
@@ -71,9 +59,9 @@ export class ReconciliationController {
   ) {
     const filter = { approval: q.approval ?? 'approved', includeWithdrawn: q.includeWithdrawn === 'true' };
     const r = await this.svc.breakdown(code, q.by ?? 'sourceKind', filter, actor.userId !== null);
-    return wantsCsv(q.format, accept)
-      ? sendCsv(reply, csvFilename(r.programme.code, 'breakdown', r.breakdown.by), breakdownCsv(r))
-      : presentBreakdown(r);
+    if (negotiate(q.format, accept, ['csv']) === 'json') return presentBreakdown(r);
+    csvAttachment(reply, csvFilename(r.programme.code, 'breakdown', r.breakdown.by));
+    return breakdownCsv(r);
   }
 
   @Get('reconciliation')
@@ -95,8 +83,8 @@ export class ReconciliationController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const r = await this.svc.reconciliation(code);
-    return wantsCsv(q.format, accept)
-      ? sendCsv(reply, csvFilename(r.programme.code, 'reconciliation'), reconciliationCsv(r))
-      : presentReconciliation(r);
+    if (negotiate(q.format, accept, ['csv']) === 'json') return presentReconciliation(r);
+    csvAttachment(reply, csvFilename(r.programme.code, 'reconciliation'));
+    return reconciliationCsv(r);
   }
 }

@@ -6,15 +6,12 @@ import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { ReturnQuery, SubmitReturnDto, VersionFormatQuery, XLSX_TYPE } from './dto/return.dto';
+import { negotiate, XLSX_TYPE } from '../common/content-negotiation';
+import { ReturnQuery, SubmitReturnDto, VersionFormatQuery } from './dto/return.dto';
 import { ReturnExport, ReturnsService } from './returns.service';
 
 class VersionPipe extends IdPipe {
   protected readonly field = 'version';
-}
-
-function wantsXlsx(format: string | undefined, accept: string | undefined): boolean {
-  return format === 'xlsx' || (format === undefined && !!accept && accept.includes(XLSX_TYPE));
 }
 
 /** Sends an export: frozen bytes as they are, a draft streamed as it is written. */
@@ -52,7 +49,7 @@ export class ReturnsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (wantsXlsx(q.format, accept))
+    if (negotiate(q.format, accept, ['xlsx']) === 'xlsx')
       return send(reply, await this.svc.exportXlsx(code, quarter, q.live === 'true', actor), XLSX_TYPE);
     return this.svc.view(code, quarter, q.live === 'true', actor);
   }
@@ -68,7 +65,7 @@ export class ReturnsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const xlsx = wantsXlsx(q.format, accept);
+    const xlsx = negotiate(q.format, accept, ['xlsx']) === 'xlsx';
     return send(
       reply,
       await this.svc.version(code, quarter, version, xlsx ? 'xlsx' : 'json'),

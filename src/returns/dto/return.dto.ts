@@ -8,8 +8,7 @@ import {
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
-
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { XLSX_TYPE } from '../../common/content-negotiation';
 
 export class ReturnQuery {
   @ApiPropertyOptional({

@@ -1,6 +1,7 @@
 import { Get, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
+import { csvAttachment } from '../../common/content-negotiation';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
 import { auditFilter, AuditPagesService } from './audit-pages.service';
@@ -35,10 +36,6 @@ export class AuditController {
   async csv(@Res() reply: FastifyReply, @Query() q: Record<string, unknown>) {
     const filter = auditFilter(q);
     const body = await this.audit.csv(filter);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="audit-trail.csv"')
-      .header('cache-control', 'no-store')
-      .send(body);
+    return csvAttachment(reply, 'audit-trail.csv').header('cache-control', 'no-store').send(body);
   }
 }
