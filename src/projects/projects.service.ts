@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
+import { RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
@@ -12,6 +12,7 @@ import { findProgramme, findProject, refTheme } from '../programmes/programme-lo
 import { Theme } from '../programmes/theme.entity';
 import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
 import { ProjectPool } from './project-pool.entity';
+import { createProject } from './project-creation';
 import { Project } from './project.entity';
 
 @Injectable()
@@ -86,28 +87,9 @@ export class ProjectsService {
   create(code: string, dto: CreateProjectDto, actor: Actor) {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      if (await m.findOne(Project, { where: { programmeId: prog.id, code: dto.code } }))
-        throw new DuplicateError('project', 'code', dto.code);
-      const themeId = dto.theme ? (await refTheme(m, prog.id, dto.theme)).id : null;
-      const r = await m.insert(Project, {
-        programmeId: prog.id,
-        themeId,
-        code: dto.code,
-        name: dto.name,
-        description: dto.description ?? null,
-        location: dto.location ?? null,
-        status: dto.status ?? 'pipeline',
-        leadOrganisationId: (await this.leadId(m, dto.leadBody)) ?? null,
-      });
-      const p = await m.findOneByOrFail(Project, { id: r.identifiers[0].id as number });
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: p.id,
-        entity: 'project',
-        entityId: p.id,
-        action: 'create',
-        after: p,
-      });
+      const p = await createProject(m, prog.id, { ...dto, status: dto.status ?? 'pipeline' }, (r) =>
+        this.audit.record(m, actor, r),
+      );
       return this.present(p, await this.lookups(m, prog.id));
     });
   }

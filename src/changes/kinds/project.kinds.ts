@@ -3,9 +3,8 @@ import { Actor } from '../../auth/actor';
 import { displayPounds, formatPounds } from '../../common/money';
 import { updateVersioned } from '../../database/versioned';
 import { Allocation, COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
-import { Organisation } from '../../organisations/organisation.entity';
 import { Programme } from '../../programmes/programme.entity';
-import { Theme } from '../../programmes/theme.entity';
+import { createProject, newProjectProblems } from '../../projects/project-creation';
 import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project.entity';
 import { parsePeriod } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
@@ -119,26 +118,8 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { problems, value } = parseAdd(payload);
     if (problems.length || !value) return problems;
-    if ((await projectsByCode(m, programme.id, [value.code])).size)
-      problems.push({
-        field: 'payload.code',
-        problem: `a project with code "${value.code}" already exists`,
-        code: 'DUPLICATE',
-      });
-    if (value.theme && !(await m.findOne(Theme, { where: { programmeId: programme.id, code: value.theme } }))) {
-      problems.push({
-        field: 'payload.theme',
-        problem: `theme "${value.theme}" does not exist in this programme`,
-        code: 'UNKNOWN_REFERENCE',
-      });
-    }
-    if (value.leadBody && !(await m.findOne(Organisation, { where: { code: value.leadBody } }))) {
-      problems.push({
-        field: 'payload.leadBody',
-        problem: `organisation "${value.leadBody}" does not exist`,
-        code: 'UNKNOWN_REFERENCE',
-      });
-    }
+    for (const x of await newProjectProblems(m, programme.id, value))
+      problems.push({ field: `payload.${x.field}`, problem: x.problem, code: x.code });
     const kinds = await sourceKindCodes(m);
     for (const a of value.allocations) {
       if (a.baseline)
@@ -168,29 +149,7 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
     const v = parseAdd(payload).value!;
-    const themeId = v.theme
-      ? (await m.findOneOrFail(Theme, { where: { programmeId: programme.id, code: v.theme } })).id
-      : null;
-    const leadId = v.leadBody ? (await m.findOneOrFail(Organisation, { where: { code: v.leadBody } })).id : null;
-    const r = await m.insert(Project, {
-      programmeId: programme.id,
-      themeId,
-      code: v.code,
-      name: v.name,
-      description: v.description ?? null,
-      location: v.location ?? null,
-      status: v.status,
-      leadOrganisationId: leadId,
-    });
-    const project = await m.findOneByOrFail(Project, { id: r.identifiers[0].id as number });
-    await writes.record({
-      programmeId: programme.id,
-      projectId: project.id,
-      entity: 'project',
-      entityId: project.id,
-      action: 'create',
-      after: project,
-    });
+    const project = await createProject(m, programme.id, v, (r) => writes.record(r));
     const allocations = [];
     for (const a of v.allocations) {
       allocations.push(
