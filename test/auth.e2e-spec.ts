@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { ApiToken } from '../src/auth/api-token.entity';
 import { databaseKinds } from './support/databases';
 import { cli } from './support/cli';
-import { startTestApp, TestApp } from './support/test-app';
+import { freshDatabaseEnv, startTestApp, TestApp } from './support/test-app';
 
 const P = '/api/programmes/SSLEP-GD-2014';
 
@@ -30,9 +30,18 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  it('creates the first admin and a token from the CLI; the token is printed once and works', async () => {
-    const u = await cli(
+  it('creates an admin and a token from the CLI; the token is printed once and works', async () => {
+    // The test app already has an admin, so a new one is created by a named admin.
+    const unnamed = await cli(
       ['user', 'create', '--name', 'Ada Admin', '--email', 'Ada@Example.org', '--role', 'admin'],
+      t.env,
+    );
+    expect([unnamed.code, unnamed.err]).toEqual([
+      2,
+      "error: as: user create writes as a named user: add --as <email> of a user whose role may do this (admin). The CLI is an operator's tool with database access, so --as is attribution, not authentication\n",
+    ]);
+    const u = await cli(
+      ['user', 'create', '--name', 'Ada Admin', '--email', 'Ada@Example.org', '--role', 'admin', '--as', t.adminEmail],
       t.env,
     );
     expect(u.code).toBe(0);
@@ -56,11 +65,25 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     expect(JSON.stringify(me.body)).not.toContain(row.secretSha256);
 
     const dup = await cli(
-      ['user', 'create', '--name', 'Again', '--email', 'ada@example.org', '--role', 'viewer'],
+      [
+        'user',
+        'create',
+        '--name',
+        'Again',
+        '--email',
+        'ada@example.org',
+        '--role',
+        'viewer',
+        '--as',
+        'ada@example.org',
+      ],
       t.env,
     );
     expect(dup.code).toBe(2);
-    const badRole = await cli(['user', 'create', '--name', 'X', '--email', 'x@example.org', '--role', 'king'], t.env);
+    const badRole = await cli(
+      ['user', 'create', '--name', 'X', '--email', 'x@example.org', '--role', 'king', '--as', 'ada@example.org'],
+      t.env,
+    );
     expect(badRole.code).toBe(2);
     expect(badRole.err).toContain('role');
 
@@ -70,6 +93,65 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
     expect(after.status).toBe(401);
     const list = await cli(['user', 'list'], t.env);
     expect(list.out).toContain('ada@example.org\tadmin\tactive');
+  });
+
+  it('creates the first admin on an empty database with nothing else; every later user needs --as an admin', async () => {
+    const { env, cleanup } = await freshDatabaseEnv(kind);
+    try {
+      expect((await cli(['migrate'], env)).code).toBe(0);
+      const first = await cli(
+        ['user', 'create', '--name', 'First', '--email', 'first@example.org', '--role', 'admin'],
+        env,
+      );
+      expect([first.code, first.err]).toEqual([0, '']);
+      const second = await cli(
+        ['user', 'create', '--name', 'Two', '--email', 'two@example.org', '--role', 'admin'],
+        env,
+      );
+      expect(second.code).toBe(2);
+      expect(second.err).toContain('error: as: user create writes as a named user');
+      const viewer = await cli(
+        [
+          'user',
+          'create',
+          '--name',
+          'Vi',
+          '--email',
+          'vi@example.org',
+          '--role',
+          'viewer',
+          '--as',
+          'first@example.org',
+        ],
+        env,
+      );
+      expect([viewer.code, viewer.err]).toEqual([0, '']);
+      const byViewer = await cli(
+        [
+          'user',
+          'create',
+          '--name',
+          'Three',
+          '--email',
+          'three@example.org',
+          '--role',
+          'finance',
+          '--as',
+          'vi@example.org',
+        ],
+        env,
+      );
+      expect([byViewer.code, byViewer.err]).toEqual([2, 'error: your role (viewer) may not do this; allowed: admin\n']);
+      const list = await cli(['user', 'list'], env);
+      expect(
+        list.out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('\t')[1]),
+      ).toEqual(['first@example.org', 'vi@example.org']);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('refuses an expired token', async () => {
@@ -98,6 +180,8 @@ describe.each(databaseKinds())('users, tokens and hardening on %s', (kind) => {
         'SSLEP-GD-2014',
         '--projects',
         'ETRURIA,MEAFORD',
+        '--as',
+        t.adminEmail,
       ],
       t.env,
     );

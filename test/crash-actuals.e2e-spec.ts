@@ -101,7 +101,15 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
   let env: NodeJS.ProcessEnv;
   let csv: { text: string; totalPence: number };
   const run = (args: string[]) => spawn('node', [CLI_JS, ...args], { env, stdio: 'ignore' });
-  const importArgs = () => ['actuals', 'import', join(dir, 'actuals.csv'), '--programme', 'ACTUALS-DEAL'];
+  const importArgs = () => [
+    'actuals',
+    'import',
+    join(dir, 'actuals.csv'),
+    '--programme',
+    'ACTUALS-DEAL',
+    '--as',
+    'fin@example.org',
+  ];
   /** Back to the database as it was before any import (the seeding process closed it cleanly: no WAL). */
   const restore = () => {
     for (const f of [`${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
@@ -123,6 +131,12 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
       stdio: 'ignore',
       timeout: 120_000,
     });
+    // The import names its user: the first admin (no --as needed), then finance created by them.
+    for (const u of [
+      ['--name', 'Ada', '--email', 'ada@example.org', '--role', 'admin'],
+      ['--name', 'Fin', '--email', 'fin@example.org', '--role', 'finance', '--as', 'ada@example.org'],
+    ])
+      execFileSync('node', [CLI_JS, 'user', 'create', ...u], { env, stdio: 'ignore', timeout: 60_000 });
     expect(existsSync(`${db}-wal`)).toBe(false);
     copyFileSync(db, join(dir, 'before-import.sqlite'));
   }, 400_000);

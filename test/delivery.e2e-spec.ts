@@ -601,8 +601,9 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
       bad,
       'project,sourceKind,quarter,actual\nSWAR,LGF,2015-16 Q2,"185,000.50"\nSWAR,LGF,2015-16 Q3,10\nNOPE,LGF,2015-16 Q2,1\nAMSH,LGF,2015-16 Q2,1.234\n',
     );
+    const finance = ['--as', await t.userFor('finance')];
     const before = await tableCounts(t.ds);
-    const r1 = await cli(t, ['actuals', 'import', bad]);
+    const r1 = await cli(t, ['actuals', 'import', bad, ...finance]);
     expect(r1.code).toBe(2);
     expect(r1.err.split('\n')[0]).toMatch(/^line 3, quarter/);
     expect(r1.err).toContain('line 3, quarter: 2015-16 Q3 is after the reporting quarter 2015-16 Q2');
@@ -615,7 +616,7 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
     const text =
       'project,sourceKind,quarter,actual,note\nSWAR,LGF,2015-16 Q2,"185,000.50",ledger\nAMSH,LGF,2015-16 Q2,£1200,\n';
     writeFileSync(good, text);
-    const r2 = await cli(t, ['actuals', 'import', good]);
+    const r2 = await cli(t, ['actuals', 'import', good, ...finance]);
     expect(r2.err).toBe('');
     expect(r2.code).toBe(0);
     const sha = createHash('sha256').update(text).digest('hex');

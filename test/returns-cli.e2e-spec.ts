@@ -14,9 +14,11 @@ import { startTestApp, TestApp } from './support/test-app';
 describe.each(databaseKinds())('the finance officer’s three commands on %s', (kind) => {
   let t: TestApp;
   let dir: string;
+  let finance: string;
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'false' });
     dir = mkdtempSync(join(tmpdir(), 'returns-cli-'));
+    finance = await t.userFor('finance');
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -42,7 +44,7 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
       'Checks',
     ]);
 
-    const check = await cli(['return', 'check', ...at], t.env);
+    const check = await cli(['return', 'check', ...at, '--as', finance], t.env);
     expect(check.code).toBe(0);
     // The deal's commitments, as loaded with nothing recorded since, are a note (grey "not
     // recorded", counted apart), not an overdue warning (DESIGN.md, 2026-12).
@@ -56,7 +58,19 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
       /NOTE {4}COMMITMENT_NOT_RECORDED \[milestones\] 10 deal commitments have no recorded status/,
     );
 
-    const missing = await cli(['return', 'submit', ...at], t.env);
+    // A submission names its finance officer: without --as, or as a viewer, it is refused.
+    const nobody = await cli(['return', 'submit', ...at], t.env);
+    expect([nobody.code, nobody.err]).toEqual([
+      2,
+      "error: as: return submit writes as a named user: add --as <email> of a user whose role may do this (admin, finance). The CLI is an operator's tool with database access, so --as is attribution, not authentication\n",
+    ]);
+    const viewer = await cli(['return', 'submit', ...at, '--as', await t.userFor('viewer')], t.env);
+    expect([viewer.code, viewer.err]).toEqual([
+      2,
+      'error: your role (viewer) may not do this; allowed: admin, finance\n',
+    ]);
+
+    const missing = await cli(['return', 'submit', ...at, '--as', finance], t.env);
     expect(missing.code).toBe(2);
     expect(missing.err).toBe(
       'error: comments: every warning needs a written comment before submission; missing for: HEADLINE_UNRECONCILED\n',
@@ -69,12 +83,14 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
         ...at,
         '--comment',
         'HEADLINE_UNRECONCILED=Published totals differ from the project figures as the Reconciliation sheet shows',
+        '--as',
+        finance,
       ],
       t.env,
     );
     expect([sub.code, sub.err]).toEqual([0, '']);
     expect(sub.out).toMatch(
-      /^submitted SSLEP-GD-2014 2015-16 Q1 version 1 at .* by cli:.*\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/,
+      /^submitted SSLEP-GD-2014 2015-16 Q1 version 1 at \S+ by Test finance \d+ <finance-\d+@test\.invalid> via cli:\S+\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/,
     );
     const xlsxHash = /xlsx hash ([0-9a-f]{64})/.exec(sub.out)![1];
 

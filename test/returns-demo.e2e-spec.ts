@@ -225,8 +225,24 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
     writeFileSync(filled, bytes);
 
+    const lichfieldPartner = await t.userFor('delivery_partner', { projects: ['LICHFIELD'] });
+    const partner = await t.userFor('delivery_partner', { projects: ['ETRURIA'] });
     const auditBefore = Number((await t.ds.query('SELECT COUNT(*) AS n FROM audit_entry'))[0].n);
-    const res = await run(['import', filled]);
+    // The import names its user: refused without one, and for a partner of another project.
+    const nobody = await run(['import', filled]);
+    expect([nobody.code, nobody.out]).toEqual([2, '']);
+    expect(nobody.err).toContain(
+      'error: as: import writes as a named user: add --as <email> of a user whose role may do this (admin, delivery_partner, programme_manager)',
+    );
+    const other = await run(['import', filled, '--as', lichfieldPartner]);
+    expect([other.code, other.err]).toEqual([
+      2,
+      'error: project: project "ETRURIA" is not assigned to you (programme managers change only their assigned projects)\n',
+    ]);
+    const otherNamed = await run(['import', filled, '--project', 'ETRURIA', '--as', lichfieldPartner]);
+    expect(otherNamed.err).toBe(other.err);
+    expect(Number((await t.ds.query('SELECT COUNT(*) AS n FROM audit_entry'))[0].n)).toBe(auditBefore);
+    const res = await run(['import', filled, '--as', partner]);
     expect([res.code, res.err]).toEqual([0, '']);
     expect(res.out).toBe(
       `imported etruria-filled.xlsx for ETRURIA 2016-17 Q4: 4 changes applied, ${spend.rowCount - 1 + ms.rowCount - 1 + outs.rowCount - 1 - 4} rows unchanged (SHA-256 ${sha(bytes)})\n`,
@@ -259,6 +275,9 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const audit = await t.ds.query(`SELECT entity, action, meta FROM audit_entry ORDER BY id DESC`);
     expect(audit.length).toBe(auditBefore + 1);
     expect([audit[0].entity, audit[0].action]).toEqual(['partner_update', 'import']);
+    expect((await t.ds.query(`SELECT actor FROM audit_entry ORDER BY id DESC`))[0].actor).toMatch(
+      new RegExp(`^Test delivery_partner \\d+ <${partner.replace('.', '\\.')}> via cli:\\S+$`),
+    );
     expect(JSON.parse(audit[0].meta)).toMatchObject({
       file: 'etruria-filled.xlsx',
       sha256: sha(bytes),
@@ -270,7 +289,7 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
   it('rejects bad files whole, with Sheet!Cell problems, writing nothing', async () => {
     const counts = await tableCounts(t.ds);
     const reject = async (file: string, extra: string[] = []) => {
-      const res = await run(['import', file, ...extra]);
+      const res = await run(['import', file, ...extra, '--as', t.adminEmail]);
       expect(res.code).toBe(2);
       expect(await tableCounts(t.ds)).toEqual(counts);
       return res.err;

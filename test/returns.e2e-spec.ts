@@ -393,7 +393,16 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     );
     expect(await tableCounts(t.ds)).toEqual(counts);
 
-    const check = await cli(t, ['return', 'check', '--programme', 'SSLEP-GD-2014', '--quarter', '2015-16 Q2']);
+    const check = await cli(t, [
+      'return',
+      'check',
+      '--programme',
+      'SSLEP-GD-2014',
+      '--quarter',
+      '2015-16 Q2',
+      '--as',
+      t.adminEmail,
+    ]);
     expect(check.code).toBe(3);
     expect(check.out).toContain('SSLEP-GD-2014 2015-16 Q2 (draft version 1): 1 errors, 2 warnings, 5 notes');
     expect(check.out).toMatch(/ {2}1\. ERROR {3}ALLOCATION_OUTSIDE_PROGRAMME \[summary\]/);
@@ -438,6 +447,8 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
       '2015-16 Q2',
       '--comment',
       'oops',
+      '--as',
+      t.adminEmail,
     ]);
     expect([bad.code, bad.err]).toEqual([2, 'error: comment: "oops" must be CODE=comment text\n']);
   });

@@ -59,14 +59,40 @@ run('staff pages in Chromium on %s', (kind) => {
 
   it('makes the first admin with one command; a refused password leaves no user', async () => {
     const weak = await cli(
-      ['user', 'create', '--name', ADMIN.name, '--email', ADMIN.email, '--role', 'admin', '--password-stdin'],
+      // The test app's own admin exists already, so this admin is created --as it.
+      [
+        'user',
+        'create',
+        '--name',
+        ADMIN.name,
+        '--email',
+        ADMIN.email,
+        '--role',
+        'admin',
+        '--password-stdin',
+        '--as',
+        t.adminEmail,
+      ],
       t.env,
       'password\n',
     );
     expect(weak.code).toBe(2);
     expect(weak.err).toContain('Password must be 12 characters or more');
     const made = await cli(
-      ['user', 'create', '--name', ADMIN.name, '--email', ADMIN.email, '--role', 'admin', '--password-stdin'],
+      // The test app's own admin exists already, so this admin is created --as it.
+      [
+        'user',
+        'create',
+        '--name',
+        ADMIN.name,
+        '--email',
+        ADMIN.email,
+        '--role',
+        'admin',
+        '--password-stdin',
+        '--as',
+        t.adminEmail,
+      ],
       t.env,
       `${ADMIN.password}\n`,
     );

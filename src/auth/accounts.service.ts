@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from './actor';
+import { actorOfUser } from './acting-user';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError, ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { hashPassword, passwordProblems, spendVerifyTime, verifyPassword } from './passwords';
 import { isProjectScoped, Role, ROLES } from './roles.decorator';
-import { projectKey } from './scope';
 import { afterFailure, verdict } from './sign-in-throttle';
 import { SignInThrottle, User, UserProject } from './user.entity';
 import { WebSession } from './web-session.entity';
@@ -125,7 +125,7 @@ export class AccountsService {
       await m.delete(SignInThrottle, { userId: user.id, client: clientKey });
       await m.update(User, { id: user.id }, { lastSignInAt: t.toISOString(), failedSignIns: 0 });
       return {
-        actor: await this.actorIn(m, user),
+        actor: await actorOfUser(m, user),
         failedSinceLastSignIn: user.failedSignIns,
         lastSignInAt: user.lastSignInAt,
       };
@@ -160,25 +160,8 @@ export class AccountsService {
   actorForUser(userId: number): Promise<Actor | null> {
     return this.db.read(async (m) => {
       const user = await m.findOne(User, { where: { id: userId } });
-      return user?.active ? this.actorIn(m, user) : null;
+      return user?.active ? actorOfUser(m, user) : null;
     });
-  }
-
-  private async actorIn(m: EntityManager, user: User): Promise<Actor> {
-    let projects: string[] | undefined;
-    if (isProjectScoped(user.role)) {
-      const rows: { programme: string; project: string }[] = await m
-        .createQueryBuilder()
-        .select('g.code', 'programme')
-        .addSelect('p.code', 'project')
-        .from(UserProject, 'up')
-        .innerJoin('project', 'p', 'p.id = up.project_id')
-        .innerJoin('programme', 'g', 'g.id = p.programme_id')
-        .where('up.user_id = :id', { id: user.id })
-        .getRawMany();
-      projects = rows.map((r) => projectKey(r.programme, r.project));
-    }
-    return { userId: user.id, name: `${user.name} <${user.email}>`, role: user.role, projects };
   }
 
   /** Every user with assignments and locks, in three queries whatever the number of users. */

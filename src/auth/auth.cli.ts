@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { cliActor } from './actor';
+import { cliActor, type Actor } from './actor';
+import { actAs, asOption, routeRoles } from '../cli/acting-user';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import type { AccountsService } from './accounts.service';
@@ -29,9 +30,10 @@ const wholeNumber = (v: string) => {
 /** Users and tokens. The first admin is made here: the server has no default user or password. */
 export function registerAuthCommands(program: Command, ctx: CliContext): void {
   const user = program.command('user').description('Users and their roles');
-  user
-    .command('create')
-    .description(`Create a user (roles: ${ROLES.join(', ')})`)
+  asOption(user.command('create'))
+    .description(
+      `Create a user (roles: ${ROLES.join(', ')}). The first admin needs nothing else; every later user is created --as an admin`,
+    )
     .requiredOption('--name <name>', 'full name')
     .requiredOption('--email <email>', 'email (unique)')
     .requiredOption('--role <role>', ROLES.join(' | '))
@@ -46,8 +48,10 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
         projects?: string;
         programme?: string;
         passwordStdin?: boolean;
+        as?: string;
       }) =>
         ctx.run(async () => {
+          const by = await creator(ctx, o.role, o.as);
           // The password is checked before the user is made, so a refused one leaves nothing behind.
           const password = o.passwordStdin ? await readPassword(ctx.input) : undefined;
           if (password !== undefined) {
@@ -58,9 +62,9 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
           const svc = await auth(ctx);
           const u = await svc.createUser(
             { name: o.name, email: o.email, role: o.role, projects: o.projects?.split(','), programme: o.programme },
-            cliActor(),
+            by,
           );
-          if (password !== undefined) await (await accounts(ctx)).setPassword(u.email, password, cliActor());
+          if (password !== undefined) await (await accounts(ctx)).setPassword(u.email, password, by);
           ctx.print(
             `created user ${u.id} ${u.email} (${u.role})${u.projects.length ? ` for ${u.projects.join(', ')}` : ''}`,
           );
@@ -123,6 +127,25 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
         );
       }),
     );
+}
+
+/**
+ * Who creates a user: nobody needs naming for the first admin (there is nobody to name: this is
+ * setting up); every other user is created by an admin, named with --as as on the staff pages.
+ */
+async function creator(ctx: CliContext, role: string, as: string | undefined): Promise<Actor> {
+  const [{ AuthModule }, { Db }, { User }] = await Promise.all([
+    import('./auth.module'),
+    import('../database/db.service'),
+    import('./user.entity'),
+  ]);
+  const db = await ctx.get(Db, [AuthModule]);
+  if (as === undefined && role === 'admin') {
+    const admins = await db.read((m) => m.count(User, { where: { role: 'admin', active: true } }));
+    if (admins === 0) return cliActor();
+  }
+  const { UsersController } = await import('../web/admin/users.controller');
+  return actAs(ctx, [AuthModule], as, { command: 'user create', roles: routeRoles(UsersController, 'create') });
 }
 
 /** One line from standard input (its trailing newline dropped). */

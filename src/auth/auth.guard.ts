@@ -2,13 +2,9 @@ import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Actor } from './actor';
+import { assertRoleAllowed } from './acting-user';
 import { UnauthenticatedError } from '../common/errors';
-import {
-  NoAccessRuleError,
-  ProjectNotAssignedError,
-  RejectedCredentialError,
-  RoleNotAllowedError,
-} from './access-errors';
+import { NoAccessRuleError, ProjectNotAssignedError, RejectedCredentialError } from './access-errors';
 import { AuthThrottle, failureKey, TooManyFailuresError } from './auth-throttle';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
@@ -54,7 +50,7 @@ export class AuthGuard implements CanActivate {
       : await this.authenticate(req, ctx.switchToHttp().getResponse());
     if (!actor) throw new UnauthenticatedError('sign in to see this page');
     req.actor = actor;
-    if (actor.role !== 'admin' && !roles.includes(actor.role as Role)) throw new RoleNotAllowedError(actor.role, roles);
+    assertRoleAllowed(actor, roles);
     if (isProjectScoped(actor.role) && isWriteMethod(req.method)) this.checkScope(req, actor);
     return true;
   }

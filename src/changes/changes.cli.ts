@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { cliActor } from '../auth/actor';
+import { actAs, asOption, routeRoles } from '../cli/acting-user';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import type { ChangeRequestsService } from './change-requests.service';
@@ -39,8 +39,9 @@ function detail(c: Presented): string {
 }
 
 /**
- * `change list|show|create|submit|approve|reject|withdraw|envelope --programme X`. The CLI acts as
- * cli:<login>, so one login cannot both submit and approve a change (separation of duties).
+ * `change list|show|create|submit|approve|reject|withdraw|envelope --programme X`. Every write
+ * names its user (`--as email`), checked against the API route's roles and then by the same
+ * service rules (scope of the payload, author only, separation of duties by user).
  */
 export function registerChangesCommands(program: Command, ctx: CliContext): void {
   const change = program
@@ -51,6 +52,19 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
   const svc = async () =>
     ctx.get((await import('./change-requests.service')).ChangeRequestsService, await changesModule());
   const opt = (c: Command) => c.requiredOption('--programme <code>', 'programme code, e.g. SSLEP-GD-2014');
+  /** The user a write acts as, with the roles of the API route that does the same thing. */
+  const actor = async (
+    command: string,
+    method: 'create' | 'submit' | 'approve' | 'reject' | 'withdraw',
+    o: { programme: string; as?: string },
+  ) => {
+    const { ChangeRequestsController } = await import('./change-requests.controller');
+    return actAs(ctx, await changesModule(), o.as, {
+      command: `change ${command}`,
+      roles: routeRoles(ChangeRequestsController, method),
+      programme: o.programme,
+    });
+  };
 
   opt(change.command('list').description('List change requests, newest first'))
     .option('--state <state>', 'draft, submitted, approved, rejected or withdrawn')
@@ -82,10 +96,12 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
       }),
     );
 
-  opt(
-    change
-      .command('create')
-      .description('Draft a change request; the payload is a JSON file in the API form (amounts "1000000.00")'),
+  asOption(
+    opt(
+      change
+        .command('create')
+        .description('Draft a change request; the payload is a JSON file in the API form (amounts "1000000.00")'),
+    ),
   )
     .requiredOption(
       '--kind <kind>',
@@ -96,8 +112,17 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     .option('--evidence <text>', 'where the evidence is')
     .requiredOption('--payload <file>', 'JSON file with the payload')
     .action(
-      (o: { programme: string; kind: string; title: string; reason: string; evidence?: string; payload: string }) =>
+      (o: {
+        programme: string;
+        kind: string;
+        title: string;
+        reason: string;
+        evidence?: string;
+        payload: string;
+        as?: string;
+      }) =>
         ctx.run(async () => {
+          const by = await actor('create', 'create', o);
           let payload: Record<string, unknown>;
           try {
             payload = JSON.parse(readFileSync(o.payload, 'utf8'));
@@ -108,30 +133,27 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
           }
           const c = await (
             await svc()
-          ).create(
-            o.programme,
-            { kind: o.kind, title: o.title, reason: o.reason, evidence: o.evidence, payload },
-            cliActor(),
-          );
+          ).create(o.programme, { kind: o.kind, title: o.title, reason: o.reason, evidence: o.evidence, payload }, by);
           ctx.print(`drafted change request ${c.number}: ${c.description}`);
         }),
     );
 
   const step = (name: 'submit' | 'approve' | 'reject' | 'withdraw', description: string, reasonRequired: boolean) => {
-    const c = opt(change.command(name).description(description))
+    const c = asOption(opt(change.command(name).description(description)))
       .requiredOption('--number <n>', 'change request number')
       .option('--version <v>', 'the version you read (stale → refused)');
     (reasonRequired
       ? c.requiredOption('--reason <text>', 'why')
       : c.option('--reason <text>', 'why (recorded)')
-    ).action((o: { programme: string; number: string; version?: string; reason?: string }) =>
+    ).action((o: { programme: string; number: string; version?: string; reason?: string; as?: string }) =>
       ctx.run(async () => {
+        const by = await actor(name, name, o);
         const dto = { reason: o.reason, version: o.version === undefined ? undefined : number(o.version) };
         const s = await svc();
         const c =
           name === 'reject'
-            ? await s.reject(o.programme, number(o.number), { ...dto, reason: o.reason! }, cliActor())
-            : await s[name](o.programme, number(o.number), dto, cliActor());
+            ? await s.reject(o.programme, number(o.number), { ...dto, reason: o.reason! }, by)
+            : await s[name](o.programme, number(o.number), dto, by);
         ctx.print(`change request ${c.number} is ${c.state}: ${c.description}`);
       }),
     );

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { cliActor } from '../auth/actor';
+import { actAs, asOption, routeRoles } from '../cli/acting-user';
 import type { CliContext } from '../cli/cli-context';
 import { reportsDir } from '../common/paths';
 import type { PartnerUpdatesService } from './partner-updates.service';
@@ -37,14 +37,26 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
       }),
     );
 
-  program
-    .command('import')
-    .description('Import a filled-in partner update (xlsx): all or nothing, one audit entry')
+  asOption(program.command('import'))
+    .description(
+      'Import a filled-in partner update (xlsx) as --as <email> (a delivery partner or programme manager of the project, or an admin): all or nothing, one audit entry',
+    )
     .argument('<file>', 'the xlsx file')
     .option('--project <code>', 'refuse the file unless it is this project’s')
     .option('--quarter <quarter>', 'refuse the file unless it is for this quarter')
-    .action((file: string, o: { project?: string; quarter?: string }) =>
+    .action((file: string, o: { project?: string; quarter?: string; as?: string }) =>
       ctx.run(async () => {
+        // The staff pages' quarterly update is the same write: its roles; the file's project is
+        // checked against the user's assignments when the file is read (as for the API).
+        const [{ QuarterController }, { PartnerUpdatesModule }] = await Promise.all([
+          import('../web/quarter/quarter.controller'),
+          import('./partner-updates.module'),
+        ]);
+        const by = await actAs(ctx, [PartnerUpdatesModule], o.as, {
+          command: 'import',
+          roles: routeRoles(QuarterController, 'saveSpend'),
+          project: o.project,
+        });
         const { MAX_XLSX_BYTES, XlsxRejectedError } = await import('../xlsx');
         const path = abs(file);
         const name = basename(file);
@@ -57,7 +69,9 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
         // Refused before reading a byte of it.
         if (size > MAX_XLSX_BYTES)
           throw new XlsxRejectedError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB: the limit is 50 MB`, []);
-        const res = await (await service(ctx)).import(await readFile(path), name, o, cliActor());
+        const res = await (
+          await service(ctx)
+        ).import(await readFile(path), name, { project: o.project, quarter: o.quarter }, by);
         ctx.print(
           `imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged (SHA-256 ${res.sha256})`,
         );

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
+import { assertProjectScope } from '../auth/scope';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, RuleViolationError } from '../common/errors';
 import { formatQuarter, quarterEnd } from '../common/fiscal';
@@ -214,6 +215,8 @@ export class PartnerUpdatesService {
           ]);
         throw e;
       }
+      // A project-scoped user (by API or the CLI's --as) imports only their own projects' files.
+      assertProjectScope(actor, t.prog.code, t.project.code);
       const problems: string[] = [];
       const ops = [
         ...(await this.spendOps(m, t, rows[SPEND_SHEET], actor, problems)),

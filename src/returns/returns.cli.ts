@@ -3,10 +3,25 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { cliActor } from '../auth/actor';
+import { actAs, asOption, routeRoles } from '../cli/acting-user';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
 import type { ReturnsService } from './returns.service';
+
+async function returnsModule() {
+  return [(await import('./returns.module')).ReturnsModule];
+}
+
+/** The user a return command acts as, with the roles of the API route doing the same. */
+async function actor(ctx: CliContext, command: string, method: 'get' | 'submit', o: Target & { as?: string }) {
+  const { ReturnsController } = await import('./returns.controller');
+  return actAs(ctx, await returnsModule(), o.as, {
+    command,
+    roles: routeRoles(ReturnsController, method),
+    programme: o.programme,
+  });
+}
 
 async function service(ctx: CliContext): Promise<ReturnsService> {
   const [{ ReturnsService }, { ReturnsModule }] = await Promise.all([
@@ -77,14 +92,15 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
       }),
     );
 
-  ret
-    .command('check')
+  asOption(ret.command('check'))
     .description('Print the live return’s checks ranked (errors, warnings, notes); exit 3 if there are errors')
     .requiredOption('--programme <code>', 'programme code')
     .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
-    .action((o: Target) =>
+    .action((o: Target & { as?: string }) =>
       ctx.run(async () => {
-        const doc = await (await service(ctx)).checks(o.programme, o.quarter, cliActor());
+        // Read-only, but the draft it checks is the one a submission would freeze: it names its checker.
+        const by = await actor(ctx, 'return check', 'get', o);
+        const doc = await (await service(ctx)).checks(o.programme, o.quarter, by);
         const c = doc.cover.checkCounts;
         ctx.print(
           `${doc.cover.programme} ${doc.cover.quarter} (draft version ${doc.cover.version}): ${c.error} errors, ${c.warning} warnings, ${c.note} notes`,
@@ -95,21 +111,21 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
       }),
     );
 
-  ret
-    .command('submit')
+  asOption(ret.command('submit'))
     .description('Submit the quarter’s return (freezes it and closes the quarter); a resubmission needs --reason')
     .requiredOption('--programme <code>', 'programme code')
     .requiredOption('--quarter <quarter>', 'e.g. "2015-16 Q1"')
     .option('--comment <CODE=text>', 'a written comment on a warning (repeat for each)', collect, [])
     .option('--reason <text>', 'why the quarter is resubmitted (required from version 2)')
-    .action((o: Target & { comment: string[]; reason?: string }) =>
+    .action((o: Target & { comment: string[]; reason?: string; as?: string }) =>
       ctx.run(async () => {
+        const by = await actor(ctx, 'return submit', 'submit', o);
         const svc = await service(ctx);
         const res = await svc.submit(
           o.programme,
           o.quarter,
           { comments: parseComments(o.comment), reason: o.reason },
-          cliActor(),
+          by,
         );
         ctx.print(
           `submitted ${res.programme} ${res.quarter} version ${res.version} at ${res.submittedAt} by ${res.submittedBy}`,

@@ -48,6 +48,8 @@ export interface TestApp {
   token: string;
   /** How the test admin appears as an actor in the audit trail and change requests. */
   adminActor: string;
+  /** The test admin's email (the CLI's `--as`). */
+  adminEmail: string;
   /** GET as the test admin, keeping the body as raw bytes (downloads, hashes). */
   getBytes(
     url: string,
@@ -59,6 +61,8 @@ export interface TestApp {
   as(role: Role, opts?: AsOptions): Promise<RequestFn>;
   /** A new user of that role and their bearer token (for clients outside inject, e.g. the load test). */
   tokenFor(role: Role, opts?: AsOptions): Promise<string>;
+  /** A new user of that role; their email (for the CLI's `--as`). Named `Test <role> <n>`. */
+  userFor(role: Role, opts?: AsOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -125,7 +129,7 @@ export async function startTestApp(
   const db = app.get(Db);
   const auth = app.get(AuthService);
   let users = 0;
-  const tokenFor = async (role: Role, opts: AsOptions = {}): Promise<string> => {
+  const userFor = async (role: Role, opts: AsOptions = {}): Promise<string> => {
     const n = ++users;
     const email = `${role.replace('_', '-')}-${n}@test.invalid`;
     await auth.createUser(
@@ -138,8 +142,10 @@ export async function startTestApp(
       },
       SYSTEM_ACTOR,
     );
-    return (await auth.createToken(email, 1, 'test', SYSTEM_ACTOR)).token;
+    return email;
   };
+  const tokenFor = async (role: Role, opts: AsOptions = {}): Promise<string> =>
+    (await auth.createToken(await userFor(role, opts), 1, 'test', SYSTEM_ACTOR)).token;
   const send = async (
     method: string,
     url: string,
@@ -192,6 +198,7 @@ export async function startTestApp(
     env,
     token: adminToken,
     adminActor: 'Test admin 1 <admin-1@test.invalid>',
+    adminEmail: 'admin-1@test.invalid',
     async getBytes(url, headers = {}) {
       const res = await app.inject({
         method: 'GET',
@@ -204,6 +211,7 @@ export async function startTestApp(
     anonymous: as(undefined),
     as: async (role, opts) => as(await tokenFor(role, opts)),
     tokenFor,
+    userFor,
     async close() {
       await app.close();
       await cleanup();
