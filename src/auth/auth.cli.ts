@@ -145,7 +145,7 @@ async function creator(ctx: CliContext, role: string, as: string | undefined): P
     if (admins === 0) return cliActor();
   }
   const { UsersController } = await import('../web/admin/users.controller');
-  return actAs(ctx, [AuthModule], as, { command: 'user create', roles: routeRoles(UsersController, 'create') });
+  return actAs(ctx, [AuthModule], as, { command: 'user create', roles: await routeRoles(UsersController, 'create') });
 }
 
 /** One line from standard input (its trailing newline dropped). */

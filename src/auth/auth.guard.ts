@@ -10,7 +10,7 @@ import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { accessMetadata } from './access-rule';
 import { SessionCarrier } from './session-auth.decorator';
-import { isProjectScoped, Role } from './roles.decorator';
+import { isProjectScoped } from './roles.decorator';
 import { inProjectScope } from './scope';
 import { bearerToken } from './token';
 

@@ -1,13 +1,14 @@
 import { SetMetadata } from '@nestjs/common';
 
-import { ROLES, ROLES_KEY, type Role } from './roles';
+import { ROLES, type Role } from './roles';
 
-export { ROLES, ROLES_KEY, type Role } from './roles';
+export { ROLES, type Role } from './roles';
 
 /** Roles limited to the projects assigned to them (writes naming another project are refused). */
 export const PROJECT_SCOPED_ROLES: readonly string[] = ['programme_manager', 'delivery_partner'];
 export const isProjectScoped = (role: string) => PROJECT_SCOPED_ROLES.includes(role);
 
+export const ROLES_KEY = 'roles';
 /**
  * Who may call a route (admin always may). Every route carries @Roles(...) or @Public();
  * the auth guard denies anything without either. Read routes usually name every role.

@@ -61,7 +61,7 @@ export function registerChangesCommands(program: Command, ctx: CliContext): void
     const { ChangeRequestsController } = await import('./change-requests.controller');
     return actAs(ctx, await changesModule(), o.as, {
       command: `change ${command}`,
-      roles: routeRoles(ChangeRequestsController, method),
+      roles: await routeRoles(ChangeRequestsController, method),
       programme: o.programme,
     });
   };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Actor } from '../auth/actor';
-import { ROLES_KEY, type Role } from '../auth/roles';
+import type { Role } from '../auth/roles';
 import type { CliContext, CliModules } from './cli-context';
 
 /**
@@ -18,11 +18,21 @@ export function asOption<C extends Command>(c: C): C {
   );
 }
 
-/** The roles a route allows, read from its `@Roles(...)`: the CLI asks the API's own rule. */
-export function routeRoles(controller: { prototype: object }, method: string): Role[] {
+/**
+ * The roles a route allows, read by the guard's own `accessMetadata` (handler over controller):
+ * the CLI asks the API's rule, it does not restate it.
+ */
+export async function routeRoles(controller: { prototype: object; name: string }, method: string): Promise<Role[]> {
+  const [{ Reflector }, { accessMetadata }] = await Promise.all([
+    import('@nestjs/core'),
+    import('../auth/access-rule'),
+  ]);
   const handler = (controller.prototype as Record<string, unknown>)[method];
-  const roles = handler ? (Reflect.getMetadata(ROLES_KEY, handler) as Role[] | undefined) : undefined;
-  if (!roles) throw new Error(`${method} has no @Roles: the CLI cannot say who may do this`);
+  const roles =
+    typeof handler === 'function'
+      ? accessMetadata(new Reflector(), handler, controller as Parameters<typeof accessMetadata>[2]).roles
+      : undefined;
+  if (!roles) throw new Error(`${controller.name}.${method} has no @Roles: the CLI cannot say who may do this`);
   return roles;
 }
 

@@ -54,7 +54,7 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
         ]);
         const by = await actAs(ctx, [PartnerUpdatesModule], o.as, {
           command: 'import',
-          roles: routeRoles(QuarterController, 'saveSpend'),
+          roles: await routeRoles(QuarterController, 'saveSpend'),
           project: o.project,
         });
         const { MAX_XLSX_BYTES, XlsxRejectedError } = await import('../xlsx');

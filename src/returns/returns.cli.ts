@@ -18,7 +18,7 @@ async function actor(ctx: CliContext, command: string, method: 'get' | 'submit',
   const { ReturnsController } = await import('./returns.controller');
   return actAs(ctx, await returnsModule(), o.as, {
     command,
-    roles: routeRoles(ReturnsController, method),
+    roles: await routeRoles(ReturnsController, method),
     programme: o.programme,
   });
 }

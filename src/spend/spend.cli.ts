@@ -23,7 +23,7 @@ export function registerSpendCommands(program: Command, ctx: CliContext): void {
         // Each line is what `PUT .../spend/actual` does: that route's roles.
         const by = await actAs(ctx, [SpendModule], opts.as, {
           command: 'actuals import',
-          roles: routeRoles(SpendController, 'actual'),
+          roles: await routeRoles(SpendController, 'actual'),
           programme: opts.programme,
         });
         let raw: Buffer;
