@@ -12,6 +12,12 @@ import { startTestApp, TestApp } from './support/test-app';
  * accepted write has its own version and its audit entry, and the stored value is the last
  * accepted one (lost writes zero); each project's forecast total equals the sum of its lines'
  * final values as this test computes them from its own log (totals exact).
+ *
+ * Then, under the same load, the serialised check-then-writes (src/database/serialise.ts) are
+ * raced, each kind alongside the others: two prior-period adjustments that together would take
+ * a submitted quarter's spend below zero, two approvals that each fit the envelope's headroom
+ * alone, the same output claim twice, and a return's submission against actual writes for its
+ * quarter. The invariants are checked from the API afterwards.
  */
 const P = '/api/programmes/SSLEP-GD-2014';
 const CLIENTS = 24;
@@ -277,5 +283,219 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
     expect(counts.throttled).toBe(CLIENTS * (ATTEMPTS_PER_CLIENT - WRITE_RATE_LIMIT));
     // Milestones and spend forecasts were really contended, not just edited.
     for (const k of ['milestone', 'spend_profile']) expect(byKind[k].accepted).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('races every serialised check-then-write under load: the invariants hold', async () => {
+    const figures = { requests: 0, '500s': 0, other: [] as string[] };
+    /** A fresh client per pair: the write limit is per user. */
+    const client = async (role: 'admin' | 'finance' | 'approver'): Promise<Call> => {
+      const token = await t.tokenFor(role);
+      return async (method, url, body) => {
+        const res = await fetch(base + url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        figures.requests++;
+        if (res.status >= 500) figures['500s']++;
+        return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+      };
+    };
+    const pair = async (a: Promise<{ status: number; body: any }>, b: Promise<{ status: number; body: any }>) =>
+      Promise.all([a, b]);
+    const ok = (r: { status: number; body: any }, ...want: number[]) => {
+      if (!want.includes(r.status)) figures.other.push(`${r.status} ${JSON.stringify(r.body)}`);
+      return r;
+    };
+    const lineKind = new Map<string, string>();
+    for (const p of PROJECTS)
+      lineKind.set(
+        p,
+        (await t.request('GET', `${P}/allocations?project=${p}`)).body.items.find(
+          (a: any) => a.project === p && a.approvalState === 'approved',
+        ).sourceKind,
+      );
+    const byKind: Record<string, { rounds: number; bothSucceeded: number }> = {};
+    const tally = (k: string, both: boolean) => {
+      byKind[k] ??= { rounds: 0, bothSucceeded: 0 };
+      byKind[k].rounds++;
+      if (both) byKind[k].bothSucceeded++;
+    };
+
+    // Submission of `quarter` against ACTUAL_WRITERS actual writes for it, all at once.
+    const frozenChecks: string[] = [];
+    let frozenCompared = 0;
+    const submitRound = async (quarter: string, projects: string[]) => {
+      const adm = await client('admin');
+      const versions: number[] = [];
+      for (const p of projects) {
+        // A forecast above the actual (else FORECAST_BELOW_SPEND blocks the submission), then the actual.
+        const spend = `${P}/projects/${p}/spend`;
+        const line = ok(
+          await adm('PUT', `${spend}/forecast`, { sourceKind: lineKind.get(p), quarter, forecast: '100000.00' }),
+          200,
+        );
+        const actual = ok(
+          await (
+            await client('admin')
+          )('PUT', `${spend}/actual`, {
+            sourceKind: lineKind.get(p),
+            quarter,
+            actual: '90000.00',
+            version: line.body.version,
+          }),
+          200,
+        );
+        versions.push(actual.body.version);
+      }
+      const url = `${P}/returns/${quarter.replace(' ', '-')}`;
+      const liveRes = await adm('GET', url);
+      if (liveRes.status !== 200) throw new Error(`GET ${url}: ${liveRes.status} ${JSON.stringify(liveRes.body)}`);
+      const comments = Object.fromEntries(
+        liveRes.body.return.checks
+          .filter((c: any) => c.severity === 'warning')
+          .map((c: any) => [c.code, 'explained in the race']),
+      );
+      const writers = await Promise.all(projects.map(() => client('admin')));
+      const [submitted, ...writes] = await Promise.all([
+        adm('POST', `${url}/submit`, { comments }),
+        ...projects.map((p, i) =>
+          writers[i]('PUT', `${P}/projects/${p}/spend/actual`, {
+            sourceKind: lineKind.get(p),
+            quarter,
+            actual: `${90001 + i}.00`,
+            version: versions[i],
+          }),
+        ),
+      ]);
+      ok(submitted, 201);
+      for (const w of writes) ok(w, 200, 409, 423);
+      tally(
+        'submission vs actual',
+        writes.some((w) => w.status === 200),
+      );
+      // The frozen return's actual for each line is what the line holds now (nothing landed after the freeze).
+      const frozen = (await adm('GET', url)).body;
+      const rows = frozen.return.sections.find((x: any) => x.key === 'finance').rows;
+      for (const p of projects) {
+        const profile = (await adm('GET', `${P}/projects/${p}/spend`)).body.profile;
+        const stored = profile.find((l: any) => l.quarter === quarter && l.sourceKind === lineKind.get(p)).actual;
+        const inReturn = rows.find(
+          (r: any) => r.project === p && r.sourceKind === lineKind.get(p) && r.quarter === quarter,
+        )?.actual;
+        if (inReturn !== stored) frozenChecks.push(`${quarter} ${p}: frozen ${inReturn}, stored ${stored}`);
+      }
+      frozenCompared += projects.length;
+    };
+
+    const claimRounds = async () => {
+      for (let i = 0; i < 12; i++) {
+        const claim = { quarter: '2015-16 Q3', value: 3, claimKey: `EMPLOYER:LOAD-${i}` };
+        const u = `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`;
+        const [a, b] = await pair((await client('admin'))('POST', u, claim), (await client('admin'))('POST', u, claim));
+        for (const r of [a, b]) ok(r, 201, 409);
+        tally('double output claim', a.status === 201 && b.status === 201);
+      }
+    };
+
+    const CR = `${P}/change-requests`;
+    const approvalRounds = async (rounds: number) => {
+      const fin = await client('admin');
+      const submitCr = async (kind: string, payload: unknown): Promise<number> => {
+        const author = await client('admin');
+        const res = ok(await author('POST', CR, { kind, title: `load ${kind}`, reason: 'load race', payload }), 201);
+        ok(await author('POST', `${CR}/${res.body.number}/submit`, {}), 200);
+        return res.body.number;
+      };
+      const etruria = (await fin('GET', `${P}/allocations?project=ETRURIA`)).body.items.find(
+        (a: any) =>
+          a.sourceKind === 'LGF' &&
+          a.project === 'ETRURIA' &&
+          a.commitmentStatus !== 'withdrawn' &&
+          a.approvalState === 'approved',
+      ).id;
+      const move = () =>
+        submitCr('reallocation', {
+          lines: [
+            { allocationId: etruria, delta: '-1000.00' },
+            {
+              new: {
+                sourceKind: 'LGF_PROVISIONAL',
+                project: 'ETRURIA',
+                period: '2016-17',
+                commitmentStatus: 'provisional',
+              },
+              amount: '1000.00',
+            },
+          ],
+        });
+      for (let i = 0; i < rounds; i++) {
+        const raise = await submitCr('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000.00' });
+        ok(await (await client('approver'))('POST', `${CR}/${raise}/approve`, {}), 200);
+        const [x, y] = [await move(), await move()];
+        const [a, b] = await pair(
+          (await client('approver'))('POST', `${CR}/${x}/approve`, {}),
+          (await client('approver'))('POST', `${CR}/${y}/approve`, {}),
+        );
+        for (const r of [a, b]) ok(r, 200, 422);
+        tally('approvals within headroom alone', a.status === 200 && b.status === 200);
+      }
+    };
+
+    const ADJ = 'SWAR';
+    const adjustmentRounds = async () => {
+      const adjust = async (amount: string) =>
+        (await client('admin'))('POST', `${P}/projects/${ADJ}/spend/adjustments`, {
+          sourceKind: lineKind.get(ADJ),
+          correctsQuarter: '2015-16 Q1',
+          amount,
+          reason: 'load race',
+        });
+      for (let i = 0; i < 12; i++) {
+        // Each alone leaves 30,000.00 of the quarter's 90,000.00 (or more); together they would go below zero.
+        const [a, b] = await pair(adjust('-60000.00'), adjust('-60000.00'));
+        for (const r of [a, b]) ok(r, 201, 409, 422);
+        const won = [a, b].filter((r) => r.status === 201).length;
+        tally('prior-period adjustments', won === 2);
+        if (won) ok(await adjust(`${60000 * won}.00`), 201);
+      }
+    };
+
+    const started = Date.now();
+    // Phase 1: 2015-16 Q1's submission races its actuals while approvals race.
+    await Promise.all([submitRound('2015-16 Q1', ['SWAR', 'AMSH', 'BRANSTON', 'LSTP']), approvalRounds(3)]);
+    // Phase 2: adjustments to the now submitted Q1 race each other while Q2 is submitted against its actuals.
+    await Promise.all([adjustmentRounds(), submitRound('2015-16 Q2', ['BERICOTE', 'LICHFIELD', 'MEAFORD', 'ETRURIA'])]);
+    // Phase 3: double claims in the reporting quarter (now Q3; claims are never for a later one) while approvals race.
+    await Promise.all([claimRounds(), approvalRounds(3)]);
+    const elapsed = Date.now() - started;
+
+    // Invariants, read back through the API.
+    const swar = (await t.request('GET', `${P}/projects/${ADJ}/spend`)).body;
+    const q1Actual = parsePounds(
+      swar.profile.find((l: any) => l.quarter === '2015-16 Q1' && l.sourceKind === lineKind.get(ADJ)).actual,
+    );
+    const q1Adjusted = swar.adjustments
+      .filter((a: any) => a.correctsQuarter === '2015-16 Q1' && a.sourceKind === lineKind.get(ADJ))
+      .reduce((n: number, a: any) => n + parsePounds(a.amount), 0);
+    const claims = await t.ds.query(`SELECT COUNT(*) AS n FROM output_actual WHERE claim_key LIKE 'EMPLOYER:LOAD-%'`);
+    const envelope = (await t.request('GET', `${P}/envelope`)).body.items;
+    const negativeHeadroom = envelope.filter((e: any) => parsePounds(e.headroom) < 0).map((e: any) => e.sourceKind);
+    console.log(
+      `load races (${kind}) in ${elapsed} ms: ${figures.requests} requests, ${figures['500s']} × 500, unexpected ${figures.other.length}; ` +
+        `${JSON.stringify(byKind)}; submitted Q1 spend after adjustments ${formatPounds(q1Actual + q1Adjusted)}; ` +
+        `claims recorded ${Number(claims[0].n)} of 12; envelopes with negative headroom ${negativeHeadroom.length}; frozen lines compared ${frozenCompared}, frozen ≠ stored ${frozenChecks.length}`,
+    );
+    expect(figures.other).toEqual([]);
+    expect(figures['500s']).toBe(0);
+    expect(q1Actual + q1Adjusted).toBeGreaterThanOrEqual(0);
+    expect(byKind['prior-period adjustments'].bothSucceeded).toBe(0);
+    expect(byKind['double output claim'].bothSucceeded).toBe(0);
+    expect(Number(claims[0].n)).toBe(12);
+    expect(byKind['approvals within headroom alone'].bothSucceeded).toBe(0);
+    expect(negativeHeadroom).toEqual([]);
+    expect(envelope.find((e: any) => e.sourceKind === 'LGF_PROVISIONAL').headroom).toBe('0.00');
+    expect(frozenChecks).toEqual([]);
+    expect(byKind['submission vs actual'].rounds).toBe(2);
   }, 120_000);
 });
