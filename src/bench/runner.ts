@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { penceOf } from '../common/money';
 import { BulkImportService } from '../deal-loading/bulk-import.service';
 import { dealFingerprint } from '../deal-loading/fingerprint';
 import { presentReconciliation } from '../reconciliation/reconciliation-present';
@@ -111,10 +112,10 @@ function matrixOf(b: Awaited<ReturnType<ReconciliationService['nationalBreakdown
   const cells = new Map<string, Map<string, number>>();
   for (const r of b.rows) {
     const m = new Map<string, number>();
-    for (const [c, v] of Object.entries(r.cells)) if (v !== 0) m.set(c, v);
+    for (const [c, v] of Object.entries(r.cells)) if (v !== 0n) m.set(c, penceOf(v));
     cells.set(r.key.sourceKind!, m);
   }
-  return { cells, grandTotal: b.grandTotal };
+  return { cells, grandTotal: penceOf(b.grandTotal) };
 }
 
 async function measureAt(

@@ -78,8 +78,16 @@ export function parseLoosePounds(input: unknown): Pence {
   return inRange(toSafePence(new Decimal(s.replace(/,/g, '')), input), input);
 }
 
-/** Pence to the canonical API form. */
-export function formatPounds(pence: Pence): string {
+/**
+ * Pence to the canonical API form. A total may be a bigint: sums of many amounts can pass 2^53
+ * pence, where a JavaScript number stops being exact (see exactSum in database/sql-values.ts).
+ */
+export function formatPounds(pence: Pence | bigint): string {
+  if (typeof pence === 'bigint') {
+    const abs = pence < 0n ? -pence : pence;
+    const cents = abs % 100n;
+    return `${pence < 0n ? '-' : ''}${abs / 100n}.${cents < 10n ? '0' : ''}${cents}`;
+  }
   assertPence(pence);
   // Integer arithmetic is exact for safe integers: the remainder and the multiple of 100 below it.
   const abs = pence < 0 ? -pence : pence;
@@ -87,12 +95,26 @@ export function formatPounds(pence: Pence): string {
   return `${pence < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
-/** Pence to a readable "£2,400,000.00" for tables and pages. */
-export function displayPounds(pence: Pence): string {
-  const s = formatPounds(Math.abs(pence));
+/** Pence (or an exact bigint total) to a readable "£2,400,000.00" for tables and pages. */
+export function displayPounds(pence: Pence | bigint): string {
+  const negative = pence < 0;
+  const s = formatPounds(typeof pence === 'bigint' ? (negative ? -pence : pence) : Math.abs(pence));
   const [whole, frac] = s.split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${pence < 0 ? '-' : ''}£${grouped}.${frac}`;
+  return `${negative ? '-' : ''}£${grouped}.${frac}`;
+}
+
+/** An exact total as pence for code that still computes in numbers; refused (not rounded) past 2^53. */
+export function penceOf(total: bigint): Pence {
+  const n = Number(total);
+  if (!Number.isSafeInteger(n)) throw new MoneyFormatError(total, 'total is too large to compute with here');
+  return n;
+}
+
+/** An exact total as a number when it is one (a safe integer), else the bigint itself. */
+export function narrowPence(total: bigint): Pence | bigint {
+  const n = Number(total);
+  return Number.isSafeInteger(n) ? n : total;
 }
 
 /** Pence to "£2.4m" (one decimal, half away from zero) for summaries. */

@@ -1,3 +1,4 @@
+import { penceOf } from '../common/money';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
@@ -141,7 +142,7 @@ export class DashboardService {
         .map((r) => ({
           code: r.key.sourceKind!,
           label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
-          pence: r.total,
+          pence: penceOf(r.total),
           illustrative: groups.some(
             (g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative,
           ),
@@ -175,7 +176,7 @@ export class DashboardService {
         bySource,
         shared,
         allocations,
-        totalPence: own.grandTotal,
+        totalPence: penceOf(own.grandTotal),
         charts,
         sections,
       };

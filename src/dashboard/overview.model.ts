@@ -1,3 +1,4 @@
+import { penceOf } from '../common/money';
 import { formatPounds } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
 import type { HeadlineInput } from '../reconciliation/engine';
@@ -187,8 +188,8 @@ export function buildOverview(input: {
     rows: years.rows.map((r) => ({
       code: r.key.sourceKind!,
       label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
-      cellsPence: r.cells,
-      totalPence: r.total,
+      cellsPence: Object.fromEntries(Object.entries(r.cells).map(([c, v]) => [c, penceOf(v)])),
+      totalPence: penceOf(r.total),
     })),
   };
 

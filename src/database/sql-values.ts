@@ -21,3 +21,25 @@ export function toIntOrNull(v: unknown, what = 'value'): number | null {
 export function toBool(v: unknown): boolean {
   return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
 }
+
+/**
+ * SUM of a money column, read exactly: SQLite's SUM reaches JavaScript through the driver as a
+ * double (inexact above 2^53 pence), so the database turns the total into text first; PostgreSQL
+ * gives numeric as text anyway. Read the result with toBigInt.
+ */
+export function exactSum(expr: string): string {
+  return `CAST(SUM(${expr}) AS TEXT)`;
+}
+
+/** A SQL integer or aggregate as an exact bigint (NULL, an empty SUM, is 0n). */
+export function toBigInt(v: unknown, what = 'aggregate'): bigint {
+  if (v === null || v === undefined) return 0n;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`${what} ${String(v)} is not an exact integer`);
+    return BigInt(v);
+  }
+  const s = String(v);
+  if (!/^-?\d+$/.test(s)) throw new Error(`${what} ${s} is not an integer`);
+  return BigInt(s);
+}

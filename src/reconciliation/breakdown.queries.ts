@@ -1,5 +1,6 @@
-import { toInt, toIntOrNull } from '../database/sql-values';
+import { exactSum, toBigInt, toInt, toIntOrNull } from '../database/sql-values';
 import type { AllocationGroup, Dimension } from './engine';
+import type { BreakdownGroup } from './engine/breakdown';
 
 /**
  * The breakdown's one aggregate, grouped only by what the asked dimensions need and joining
@@ -60,15 +61,15 @@ export function breakdownSql(kind: 'sqlite' | 'postgres', dims: readonly Dimensi
   if (needTheme) joins.push('LEFT JOIN theme pt ON pt.id = p.theme_id', 'LEFT JOIN theme lt ON lt.id = l.theme_id');
   const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
   const select = cols.map((c) => `${c} AS ${ALIASES[c] ?? c.slice(2)}`);
-  return `SELECT g.id AS pid, g.name AS pname, ${select.map((s) => `${s}, `).join('')}SUM(a.amount_pence) AS pence, ${ids} AS ids
+  return `SELECT g.id AS pid, g.name AS pname, ${select.map((s) => `${s}, `).join('')}${exactSum('a.amount_pence')} AS pence, ${ids} AS ids
   FROM programme g LEFT JOIN allocation a ON ${on.join(' AND ')} ${joins.join(' ')}
  WHERE g.code = ${kind === 'postgres' ? '$1' : '?'}
  GROUP BY g.id, g.name${cols.map((c) => `, ${c}`).join('')}`;
 }
 
 /** Rows to the engine's groups; the dimensions not grouped by stay empty (the engine never reads them). */
-export function groupsOf(rows: readonly BreakdownRowSql[]): AllocationGroup[] {
-  const out: AllocationGroup[] = [];
+export function groupsOf(rows: readonly BreakdownRowSql[]): BreakdownGroup[] {
+  const out: BreakdownGroup[] = [];
   for (const r of rows) {
     if (r.pence === null) continue; // the programme exists but nothing matched
     const ids = r.ids === null ? [] : String(r.ids).split(',');
@@ -82,7 +83,7 @@ export function groupsOf(rows: readonly BreakdownRowSql[]): AllocationGroup[] {
       projectCode: r.project_code ?? null,
       poolCode: r.pool_code ?? null,
       capital: true, // not a breakdown dimension
-      pence: toInt(r.pence, 'sum of amount_pence'),
+      pence: toBigInt(r.pence, 'sum of amount_pence'),
       allocationIds: ids.map((s) => toInt(s, 'allocation id')),
     });
   }

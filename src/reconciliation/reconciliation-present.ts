@@ -82,7 +82,7 @@ export function presentReconciliation(r: ReconciliationResult) {
   };
 }
 
-const pounds = (cells: Record<string, number>) => {
+const pounds = (cells: Record<string, bigint>) => {
   const out: Record<string, string> = {};
   for (const k in cells) out[k] = formatPounds(cells[k]);
   return out;

@@ -1,4 +1,4 @@
-import { toInt, toIntOrNull, toBool } from '../database/sql-values';
+import { exactSum, toBigInt, toInt, toIntOrNull, toBool } from '../database/sql-values';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
@@ -15,7 +15,7 @@ import {
   type ProjectRef,
   type ReconciliationReport,
 } from './engine';
-import { UnknownDimensionError } from './engine/breakdown';
+import { UnknownDimensionError, type BreakdownGroup } from './engine/breakdown';
 import { markIllustrativeOutputs, OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
 
 export { APPROVAL_FILTERS, type ApprovalFilter } from './breakdown.queries';
@@ -150,10 +150,10 @@ export class ReconciliationService {
       // The one national aggregate takes the lean read path (no per-call query-runner overhead on SQLite).
       const rows = await leanQuery<Partial<GroupRow>>(
         this.db.ds,
-        `SELECT ${cols.map((c) => `${c}, `).join('')}SUM(amount_pence) AS pence FROM allocation
+        `SELECT ${cols.map((c) => `${c}, `).join('')}${exactSum('amount_pence')} AS pence FROM allocation
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${cols.length ? ` GROUP BY ${cols.join(', ')}` : ''}`,
       );
-      const groups: AllocationGroup[] = rows.map((r) => ({
+      const groups: BreakdownGroup[] = rows.map((r) => ({
         sourceKind: r.source_kind ?? '',
         commitmentStatus: r.commitment_status ?? '',
         periodKind: r.period_kind ?? 'unprofiled',
@@ -163,7 +163,7 @@ export class ReconciliationService {
         projectCode: null,
         poolCode: null,
         capital: true, // not a breakdown dimension
-        pence: toInt(r.pence!, 'sum of amount_pence'),
+        pence: toBigInt(r.pence, 'sum of amount_pence'),
         allocationIds: [],
       }));
       return { filters: filter, breakdown: breakdown(groups, dims) };

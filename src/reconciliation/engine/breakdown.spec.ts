@@ -1,4 +1,27 @@
-import { breakdown, DIMENSIONS, parseDimensions, UnknownDimensionError, yearLabel } from './breakdown';
+import {
+  Breakdown,
+  BreakdownRow,
+  breakdown as exactBreakdown,
+  DIMENSIONS,
+  parseDimensions,
+  UnknownDimensionError,
+  yearLabel,
+} from './breakdown';
+
+/** The hand-written expectations below are small amounts: compare them as numbers. */
+const numbers = (v: unknown): any =>
+  typeof v === 'bigint'
+    ? Number(v)
+    : Array.isArray(v)
+      ? v.map(numbers)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbers(x)]))
+        : v;
+type Numbers<T> = {
+  [K in keyof T]: T[K] extends bigint ? number : T[K] extends Record<string, bigint> ? Record<string, number> : T[K];
+};
+type NumberBreakdown = Omit<Numbers<Breakdown>, 'rows'> & { rows: Numbers<BreakdownRow>[] };
+const breakdown = (...args: Parameters<typeof exactBreakdown>): NumberBreakdown => numbers(exactBreakdown(...args));
 import { group, inRange, inYear, M, pooled, programmeLevel, TENTH } from './spec-fixtures';
 
 // Hand-worked: amounts from the 2014 deal's project list, in pence.
@@ -204,6 +227,16 @@ describe('breakdown: edges and errors', () => {
   it('parses a comma-separated list', () => {
     expect(parseDimensions('year, theme')).toEqual(['year', 'theme']);
     expect(parseDimensions('')).toEqual([]);
+  });
+
+  it('totals past 2^53 pence stay exact (bigint), to the penny', () => {
+    // 90,101 groups of the largest amount a field accepts, one a penny short: an odd total above 2^53.
+    const groups = Array.from({ length: 90_101 }, (_, i) =>
+      group({ pence: i === 0 ? 99_999_999_999 : 100_000_000_000 }),
+    );
+    const b = exactBreakdown(groups, ['sourceKind']);
+    expect(b.grandTotal).toBe(9_010_100_000_000_000n - 1n);
+    expect(b.grandTotal > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
   });
 
   it('refuses non-integer pence rather than summing floats', () => {

@@ -1,13 +1,14 @@
 import { DomainError } from '../../common/errors';
 import { formatFiscalYear } from '../../common/fiscal';
-import { assertPence } from '../../common/money';
-import { add, compareText } from './format';
+import { compareText } from './format';
 import type { AllocationGroup } from './types';
 
 /**
  * Pure breakdown of allocation groups into a matrix with exact totals. Every total is
  * computed by integer addition of the same cells it claims to sum, so rows, columns and
- * the grand total always agree to the penny.
+ * the grand total always agree to the penny. Cells and totals are bigint: amounts are capped
+ * per field (MAX_AMOUNT), but a total over enough of them passes 2^53 pence, where a number
+ * stops being exact.
  */
 
 export type Dimension = 'sourceKind' | 'status' | 'year' | 'theme' | 'project';
@@ -42,8 +43,8 @@ export interface BreakdownRow {
   /** The same labels in the order of rowDimensions. */
   labels: string[];
   /** Every column is present (0 where no money falls). */
-  cells: Record<string, number>;
-  total: number;
+  cells: Record<string, bigint>;
+  total: bigint;
   allocationIds: number[];
 }
 
@@ -54,8 +55,17 @@ export interface Breakdown {
   columnDimension: Dimension | null;
   columns: string[];
   rows: BreakdownRow[];
-  columnTotals: Record<string, number>;
-  grandTotal: number;
+  columnTotals: Record<string, bigint>;
+  grandTotal: bigint;
+}
+
+/** A group as the breakdown reads it: its amount a number (a row's pence) or an exact bigint sum. */
+export type BreakdownGroup = Omit<AllocationGroup, 'pence'> & { pence: number | bigint };
+
+function exact(pence: number | bigint): bigint {
+  if (typeof pence === 'bigint') return pence;
+  if (!Number.isSafeInteger(pence)) throw new RangeError(`${pence} is not a whole number of pence`);
+  return BigInt(pence);
 }
 
 /** Validates dimension names: unknown or repeated names throw UnknownDimensionError. */
@@ -85,7 +95,7 @@ export function yearLabel(g: Pick<AllocationGroup, 'periodKind' | 'yearFrom' | '
 }
 
 /** The bucket a group falls in along one dimension. */
-export function bucketLabel(g: AllocationGroup, dim: Dimension): string {
+export function bucketLabel(g: BreakdownGroup, dim: Dimension): string {
   switch (dim) {
     case 'sourceKind':
       return g.sourceKind;
@@ -133,11 +143,11 @@ export function compareBuckets(dim: Dimension, a: string, b: string): number {
 
 interface RowAcc {
   labels: string[];
-  cells: Map<string, number>;
+  cells: Map<string, bigint>;
   ids: Set<number>;
 }
 
-export function breakdown(groups: readonly AllocationGroup[], by: readonly string[]): Breakdown {
+export function breakdown(groups: readonly BreakdownGroup[], by: readonly string[]): Breakdown {
   const dims = parseDimensions(by);
   const rowDims = dims.length >= 2 ? dims.slice(0, -1) : dims;
   const colDim = dims.length >= 2 ? dims[dims.length - 1] : null;
@@ -145,7 +155,7 @@ export function breakdown(groups: readonly AllocationGroup[], by: readonly strin
   const rows = new Map<string, RowAcc>();
   const columnSet = new Set<string>();
   for (const g of groups) {
-    assertPence(g.pence);
+    const pence = exact(g.pence);
     const labels = rowDims.map((d) => bucketLabel(g, d));
     const column = colDim ? bucketLabel(g, colDim) : TOTAL_COLUMN;
     // JSON of the label list is an unambiguous key whatever characters codes contain.
@@ -155,7 +165,7 @@ export function breakdown(groups: readonly AllocationGroup[], by: readonly strin
       row = { labels, cells: new Map(), ids: new Set() };
       rows.set(rowKey, row);
     }
-    row.cells.set(column, add(row.cells.get(column) ?? 0, g.pence));
+    row.cells.set(column, (row.cells.get(column) ?? 0n) + pence);
     for (const id of g.allocationIds) row.ids.add(id);
     columnSet.add(column);
   }
@@ -169,17 +179,17 @@ export function breakdown(groups: readonly AllocationGroup[], by: readonly strin
     return 0;
   });
 
-  const columnTotals = new Map<string, number>(columns.map((c) => [c, 0]));
-  let grandTotal = 0;
+  const columnTotals = new Map<string, bigint>(columns.map((c) => [c, 0n]));
+  let grandTotal = 0n;
   const outRows: BreakdownRow[] = sortedRows.map((r) => {
-    let total = 0;
-    const cells: [string, number][] = columns.map((c) => {
-      const v = r.cells.get(c) ?? 0;
-      total = add(total, v);
-      columnTotals.set(c, add(columnTotals.get(c) ?? 0, v));
+    let total = 0n;
+    const cells: [string, bigint][] = columns.map((c) => {
+      const v = r.cells.get(c) ?? 0n;
+      total += v;
+      columnTotals.set(c, (columnTotals.get(c) ?? 0n) + v);
       return [c, v];
     });
-    grandTotal = add(grandTotal, total);
+    grandTotal += total;
     const key: Partial<Record<Dimension, string>> = {};
     rowDims.forEach((d, i) => (key[d] = r.labels[i]));
     return {

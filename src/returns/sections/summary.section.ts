@@ -1,5 +1,5 @@
-import { toInt } from '../../database/sql-values';
-import { displayPounds, sumPence } from '../../common/money';
+import { exactSum, toBigInt, toInt } from '../../database/sql-values';
+import { displayPounds, penceOf, sumPence } from '../../common/money';
 import { formatFiscalYear } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { SourceKind } from '../../funding/source-kind.entity';
@@ -52,7 +52,7 @@ export class SummarySection implements SectionProvider {
       .select('a.source_kind', 'source_kind')
       .addSelect('a.commitment_status', 'commitment_status')
       .addSelect('a.approval_state', 'approval_state')
-      .addSelect('SUM(a.amount_pence)', 'total')
+      .addSelect(exactSum('a.amount_pence'), 'total')
       .addSelect('COUNT(*)', 'n')
       .where('a.programme_id = :p', { p: programme.id })
       .groupBy('a.source_kind')
@@ -68,7 +68,9 @@ export class SummarySection implements SectionProvider {
       const row: RowInput = { sourceKind: k.code, label: k.label, spendType: k.capital ? 'capital' : 'revenue' };
       for (const st of STATUSES)
         row[st] = sumPence(
-          approved.filter((s) => s.source_kind === k.code && s.commitment_status === st).map((s) => toInt(s.total)),
+          approved
+            .filter((s) => s.source_kind === k.code && s.commitment_status === st)
+            .map((s) => penceOf(toBigInt(s.total))),
         );
       // Withdrawn money is shown in its own column but is no longer approved allocation.
       row.allocation = sumPence(STATUSES.filter((st) => st !== 'withdrawn').map((st) => row[st] as number));
@@ -108,7 +110,8 @@ export class SummarySection implements SectionProvider {
         message: 'no return has been submitted before this one: there is no variance to a last return',
       });
     if (drafts.length) {
-      const total = sumPence(drafts.map((d) => toInt(d.total)));
+      // Drafts are anyone's input, each at most MAX_AMOUNT but unbounded in number: summed exactly.
+      const total = drafts.reduce((s, d) => s + toBigInt(d.total), 0n);
       const n = drafts.reduce((s, d) => s + toInt(d.n), 0);
       checks.push({
         code: 'DRAFT_ALLOCATIONS',
