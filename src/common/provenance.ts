@@ -23,7 +23,7 @@ export class Provenance {
 /** Provenance as written in a seed file (the printed amount is optional). */
 export interface SeedProvenance {
   document: string;
-  section: string;
+  section?: string;
   quote: string;
   printed?: string;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { BulkImportService } from './bulk-import.service';
+import { DealLoadingController } from './deal-loading.controller';
 import { SeedService } from './seed.service';
 
 /** The seed file of the 2014 deal, loaded at start-up (see StartupService) and by `cli seed`. */
@@ -14,6 +15,7 @@ export { DEAL_SEED_FILE } from '../common/paths';
  */
 @Module({
   imports: [AuditModule],
+  controllers: [DealLoadingController],
   providers: [SeedService, BulkImportService],
   exports: [SeedService, BulkImportService],
 })

@@ -41,7 +41,9 @@ describe('seed provenance against the source text', () => {
 
   it.each(traced.map((t) => [t.what, t] as const))('%s quotes words inside its named section', (_, t) => {
     expect(source).toContain(t.source.quote);
-    const sections = sectionTexts(source, t.source.document, t.source.section);
+    // Optional in the schema (as on the API); the bundled deal names every section.
+    expect(t.source.section).toBeDefined();
+    const sections = sectionTexts(source, t.source.document, t.source.section!);
     expect(sections.length).toBeGreaterThan(0);
     expect(sections.some((s) => s.includes(t.source.quote))).toBe(true);
     if (t.source.printed) expect(t.source.quote).toContain(t.source.printed);

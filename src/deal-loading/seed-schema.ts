@@ -3,7 +3,8 @@ import { PERIOD_PATTERN } from '../funding/period';
 const provenance = {
   type: 'object',
   additionalProperties: false,
-  required: ['document', 'section', 'quote'],
+  // section is optional, as on the API's money routes (one vocabulary).
+  required: ['document', 'quote'],
   properties: {
     document: { type: 'string', minLength: 1 },
     section: { type: 'string', minLength: 1 },

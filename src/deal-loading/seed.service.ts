@@ -73,8 +73,30 @@ export class SeedService {
     const raw = readFileSync(path);
     const sha256 = createHash('sha256').update(raw).digest('hex');
     const seed = this.readSeedFile(path);
+    return this.loadSeed(seed, { file: basename(path), sha256 }, actor, opts);
+  }
+
+  /**
+   * The API's door to the same loader: a deal in the seed file's shape (one JSON schema, checked
+   * the same way), loaded in one audited transaction. Unlike start-up, a deal whose name was
+   * already loaded is refused (409), so a repeated request cannot look like a new load.
+   */
+  async loadDealData(data: unknown, actor: Actor): Promise<SeedResult> {
+    const seed = validateDealSeed('deal', data);
+    const sha256 = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    return this.loadSeed(seed, { file: 'POST /api/deals', sha256, refuseLoaded: true }, actor, {});
+  }
+
+  private loadSeed(
+    seed: DealSeed,
+    from: { file: string; sha256: string; refuseLoaded?: boolean },
+    actor: Actor,
+    opts: { bulk?: boolean },
+  ): Promise<SeedResult> {
+    const { sha256 } = from;
     return this.db.write(async (m) => {
       if (await m.findOne(SeedRun, { where: { name: seed.name } })) {
+        if (from.refuseLoaded) throw new DuplicateError('deal', 'name', seed.name);
         return { name: seed.name, loaded: false, rows: 0, programme: seed.programme.code };
       }
       if (await m.findOne(Programme, { where: { code: seed.programme.code } })) {
@@ -97,7 +119,7 @@ export class SeedService {
         entityId: ctx.ctx.programme.id,
         action: 'seed',
         after: { code: seed.programme.code },
-        meta: { file: basename(path), sha256, rows, approvedBaseline: true },
+        meta: { file: from.file, sha256, rows, approvedBaseline: true },
       });
       this.logger.log(`loaded ${seed.name}: ${rows} rows`);
       return { name: seed.name, loaded: true, rows, programme: seed.programme.code };

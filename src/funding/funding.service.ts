@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, RuleViolationError, UnknownReferenceError
 import { formatPounds, parsePounds } from '../common/money';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
+import { provenanceOf } from '../common/provenance';
 import { assertProjectScope } from '../auth/scope';
 import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
@@ -128,6 +129,7 @@ export class FundingService {
         commitmentStatus: dto.commitmentStatus,
         approvalState: 'draft',
         description: dto.description ?? null,
+        source: provenanceOf(dto.source),
         createdAt: now,
         updatedAt: now,
       });

@@ -96,7 +96,11 @@ export class HeadlinesService {
         label: dto.label,
         qualifier: dto.qualifier,
         unit: dto.unit,
-        value: this.parseValue(dto.unit, dto.value, 'value'),
+        // `amount` is the deal file's name for money; `value` (counts, and money before) is accepted too.
+        value:
+          dto.amount !== undefined
+            ? this.parseValue(dto.unit, dto.amount, 'amount')
+            : this.parseValue(dto.unit, dto.value!, 'value'),
         precision,
         rule: dto.rule as HeadlineRule,
         notes: dto.notes ?? null,

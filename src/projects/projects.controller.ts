@@ -5,7 +5,7 @@ import { Public } from '../auth/public.decorator';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { VersionQuery } from '../common/version-query';
-import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
+import { CreatePoolDto, CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -58,5 +58,11 @@ export class ProjectsController {
   @Public()
   pools(@Param('code') code: string) {
     return this.svc.pools(code);
+  }
+
+  @Post('pools')
+  @Roles('admin')
+  createPool(@Param('code') code: string, @Body() dto: CreatePoolDto, @CurrentActor() actor: Actor) {
+    return this.svc.createPool(code, dto, actor);
   }
 }

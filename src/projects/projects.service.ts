@@ -2,15 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { RuleViolationError, UnknownReferenceError } from '../common/errors';
+import { DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { Organisation } from '../organisations/organisation.entity';
-import { findProgramme, findProject, refTheme } from '../programmes/programme-lookup';
+import { findProgramme, findProject, refProject, refTheme } from '../programmes/programme-lookup';
+import { provenanceOf } from '../common/provenance';
 import { Theme } from '../programmes/theme.entity';
-import { CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
+import { CreatePoolDto, CreateProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto';
 import { ProjectPool } from './project-pool.entity';
 import { createProject } from './project-creation';
 import { Project } from './project.entity';
@@ -141,24 +142,66 @@ export class ProjectsService {
     });
   }
 
-  pools(code: string) {
-    return this.db.read(async (m) => {
+  /** A pool and its members, audited; money reaches it by an allocation (draft, or a change request). */
+  createPool(code: string, dto: CreatePoolDto, actor: Actor) {
+    return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
-      const pools = await m.find(ProjectPool, {
-        where: { programmeId: prog.id },
-        relations: { projects: true },
-        order: { code: 'ASC' },
+      if (await m.findOne(ProjectPool, { where: { programmeId: prog.id, code: dto.code } }))
+        throw new DuplicateError('pool', 'code', dto.code);
+      const themeId = dto.theme ? (await refTheme(m, prog.id, dto.theme)).id : null;
+      const members: Project[] = [];
+      for (const c of [...new Set(dto.projects)]) members.push(await refProject(m, prog.id, c, 'projects'));
+      const r = await m.insert(ProjectPool, {
+        programmeId: prog.id,
+        themeId,
+        code: dto.code,
+        name: dto.name,
+        description: dto.description ?? null,
+        source: provenanceOf(dto.source),
       });
-      const themes = new Map((await m.find(Theme, { where: { programmeId: prog.id } })).map((t) => [t.id, t.code]));
-      return pools.map((p) => ({
-        id: p.id,
-        code: p.code,
-        name: p.name,
-        theme: p.themeId ? (themes.get(p.themeId) ?? null) : null,
-        description: p.description,
-        projects: p.projects.map((x) => x.code).sort(),
-        source: presentSource(p.source),
-      }));
+      const id = r.identifiers[0].id as number;
+      for (const p of members)
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into('project_pool_member')
+          .values({ pool_id: id, project_id: p.id })
+          .execute();
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'project_pool',
+        entityId: id,
+        action: 'create',
+        after: {
+          code: dto.code,
+          name: dto.name,
+          theme: dto.theme ?? null,
+          projects: members.map((p) => p.code).sort(),
+        },
+      });
+      return (await this.poolsIn(m, prog.id)).find((p) => p.id === id);
     });
+  }
+
+  pools(code: string) {
+    return this.db.read(async (m) => this.poolsIn(m, (await findProgramme(m, code)).id));
+  }
+
+  private async poolsIn(m: EntityManager, programmeId: number) {
+    const pools = await m.find(ProjectPool, {
+      where: { programmeId },
+      relations: { projects: true },
+      order: { code: 'ASC' },
+    });
+    const themes = new Map((await m.find(Theme, { where: { programmeId } })).map((t) => [t.id, t.code]));
+    return pools.map((p) => ({
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      theme: p.themeId ? (themes.get(p.themeId) ?? null) : null,
+      description: p.description,
+      projects: p.projects.map((x) => x.code).sort(),
+      source: presentSource(p.source),
+    }));
   }
 }

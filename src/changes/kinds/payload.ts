@@ -1,3 +1,4 @@
+import { Provenance } from '../../common/provenance';
 import { CODE_PATTERN } from '../../common/dto';
 import { MoneyFormatError, parseAmount } from '../../common/money';
 import { parsePeriod } from '../../funding/period';
@@ -98,6 +99,20 @@ export class PayloadReader {
         `must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" (${(e as Error).message})`,
       );
     }
+  }
+
+  /** Provenance as every money route takes it: document and quote, optional section and printed figure. */
+  source(o: Obj, key: string, field: string): Provenance | undefined {
+    if (o[key] === undefined) return undefined;
+    const f = `${field}.${key}`;
+    const x = this.object(o[key], f, ['document', 'section', 'quote', 'printed']);
+    if (!x) return undefined;
+    const document = this.string(x, 'document', f, { max: 200 });
+    const section = this.string(x, 'section', f, { required: false, max: 300 });
+    const quote = this.string(x, 'quote', f, { max: 5000 });
+    const printed = this.string(x, 'printed', f, { required: false, max: 50 });
+    if (!document || !quote) return undefined;
+    return { document, section: section ?? null, quote, printed: printed ?? null, illustrative: false };
   }
 
   oneOf<T extends string>(o: Obj, key: string, field: string, values: readonly T[], dflt?: T): T | undefined {

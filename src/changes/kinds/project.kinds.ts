@@ -1,3 +1,4 @@
+import { Provenance } from '../../common/provenance';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../../auth/actor';
 import { displayPounds, formatPounds } from '../../common/money';
@@ -32,6 +33,8 @@ export interface AddProjectPayload {
     description?: string;
     /** The allocation's baseline spend profile: quarters adding up to its amount. */
     baseline?: { quarter: string; amount: string }[];
+    /** Where the money comes from (document, quote, optional section and printed figure). */
+    source?: { document: string; section?: string; quote: string; printed?: string };
   }[];
 }
 
@@ -64,11 +67,20 @@ function parseAdd(payload: unknown) {
     commitmentStatus: CommitmentStatus;
     description?: string;
     baseline?: Map<string, number>;
+    source?: Provenance;
     field: string;
   }[] = [];
   r.array(o, 'allocations', 'payload', 0, 100)?.forEach((x, i) => {
     const f = `payload.allocations[${i}]`;
-    const a = r.object(x, f, ['sourceKind', 'period', 'amount', 'commitmentStatus', 'description', 'baseline']);
+    const a = r.object(x, f, [
+      'sourceKind',
+      'period',
+      'amount',
+      'commitmentStatus',
+      'description',
+      'baseline',
+      'source',
+    ]);
     if (!a) return;
     const sourceKind = r.code(a, 'sourceKind', f);
     const period = r.period(a, 'period', f);
@@ -80,6 +92,7 @@ function parseAdd(payload: unknown) {
       COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
     );
     const desc = r.string(a, 'description', f, { required: false, max: 2000 });
+    const source = r.source(a, 'source', f);
     const baseline =
       a.baseline === undefined ? undefined : parseQuarterAmounts(r, r.array(a, 'baseline', f, 1, 200), `${f}.baseline`);
     if (baseline && amountPence !== undefined) {
@@ -92,7 +105,16 @@ function parseAdd(payload: unknown) {
         );
     }
     if (sourceKind && period && amountPence !== undefined && commitmentStatus)
-      allocations.push({ sourceKind, period, amountPence, commitmentStatus, description: desc, baseline, field: f });
+      allocations.push({
+        sourceKind,
+        period,
+        amountPence,
+        commitmentStatus,
+        description: desc,
+        baseline,
+        source,
+        field: f,
+      });
   });
   return {
     problems: r.problems,
@@ -161,6 +183,7 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
           amountPence: a.amountPence,
           commitmentStatus: a.commitmentStatus,
           description: a.description ?? null,
+          source: a.source,
         }),
       );
     }

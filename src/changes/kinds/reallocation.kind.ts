@@ -1,3 +1,4 @@
+import { Provenance } from '../../common/provenance';
 import { EntityManager, In } from 'typeorm';
 import { Actor } from '../../auth/actor';
 import { Allocation } from '../../funding/allocation.entity';
@@ -37,6 +38,8 @@ export interface NewAllocationSpec {
   description?: string;
   /** The new allocation's baseline spend profile (quarters adding up to its amount). */
   baseline?: { quarter: string; amount: string }[];
+  /** Where the money comes from (document, quote, optional section and printed figure). */
+  source?: { document: string; section?: string; quote: string; printed?: string };
 }
 
 type ParsedLine =
@@ -47,6 +50,7 @@ type ParsedLine =
       period: ReturnType<typeof parsePeriod>;
       amountPence: number;
       baseline?: Map<string, number>;
+      source?: Provenance;
       field: string;
     }
   | {
@@ -59,7 +63,7 @@ type ParsedLine =
     };
 
 const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount', 'headroom'];
-const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description', 'baseline'];
+const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description', 'baseline', 'source'];
 
 /** A line's effect on approved money (a headroom line moves none: it balances the others). */
 const lineMoney = (l: ParsedLine) => (l.op === 'adjust' ? l.deltaPence : l.op === 'create' ? l.amountPence : 0);
@@ -111,6 +115,7 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
         COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
       );
       const description = r.string(spec, 'description', nf, { required: false, max: 2000 });
+      const source = r.source(spec, 'source', nf);
       const baseline =
         spec.baseline === undefined
           ? undefined
@@ -132,6 +137,7 @@ export function parseReallocation(payload: unknown): { lines: ParsedLine[]; prob
           period,
           amountPence,
           baseline,
+          source,
           field,
         });
       }
@@ -469,6 +475,7 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
             amountPence: l.amountPence,
             commitmentStatus: l.spec.commitmentStatus,
             description: l.spec.description ?? null,
+            source: l.source,
           }),
         );
       }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { SourceDto } from '../../common/provenance.dto';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { IsPounds } from '../../common/money.validators';
 import { PageQuery } from '../../common/pagination';
@@ -46,6 +48,12 @@ export class CreateAllocationDto {
   @IsString()
   @Length(0, 2000)
   description?: string;
+
+  @ApiPropertyOptional({ type: SourceDto, description: 'where the money comes from (as in a deal file)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
 
 export class UpdateAllocationDto extends VersionedDto {

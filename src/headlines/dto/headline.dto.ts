@@ -1,6 +1,18 @@
+import { IsPounds } from '../../common/money.validators';
+import { SourceDto } from '../../common/provenance.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { HEADLINE_UNITS, HeadlineUnit, QUALIFIERS, Qualifier } from '../headline-figure.entity';
@@ -54,24 +66,28 @@ export class HeadlineRuleDto {
   outputs?: OutputsRuleDto;
 }
 
-export class SourceDto {
-  @ApiProperty() @IsString() @Length(1, 200) document: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 300) section?: string;
-  @ApiProperty() @IsString() @Length(1, 5000) quote: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) printed?: string;
-}
-
 export class CreateHeadlineDto {
   @ApiProperty({ example: 'B-LGF-TOTAL' }) @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` }) code: string;
   @ApiProperty({ example: 'LGF_TOTAL' }) @Matches(CODE_PATTERN, { message: `measure ${CODE_MESSAGE}` }) measure: string;
   @ApiProperty() @IsString() @Length(1, 300) label: string;
   @ApiProperty({ enum: QUALIFIERS }) @IsIn(QUALIFIERS) qualifier: Qualifier;
   @ApiProperty({ enum: HEADLINE_UNITS }) @IsIn(HEADLINE_UNITS) unit: HeadlineUnit;
-  @ApiProperty({ example: '82300000.00', description: 'pounds with two places for money; a whole number for counts' })
-  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, {
-    message: 'value must be "82300000.00" for pounds or a whole number like "5000" for counts',
+  @ApiPropertyOptional({
+    example: '82300000.00',
+    description: 'money headlines: the pounds stated, two places (the name a deal file uses; `value` is also accepted)',
   })
-  value: string;
+  @IsOptional()
+  @IsPounds()
+  amount?: string;
+  @ApiPropertyOptional({
+    example: '5000',
+    description: 'counts: a whole number (for money give `amount`; "82300000.00" here is still accepted)',
+  })
+  @ValidateIf((o: { amount?: unknown }) => o.amount === undefined)
+  @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, {
+    message: 'value must be a whole number like "5000" for counts (or give amount "82300000.00" for pounds)',
+  })
+  value?: string;
   @ApiProperty({ example: '100000.00', description: 'one unit of the last printed digit, in the same unit as value' })
   @Matches(/^(0|[1-9]\d{0,14})(\.\d{2})?$/, {
     message: 'precision must be "100000.00" for pounds or a whole number for counts',

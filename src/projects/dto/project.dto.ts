@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { SourceDto } from '../../common/provenance.dto';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { PROJECT_STATUSES, ProjectStatus } from '../project.entity';
@@ -58,4 +60,39 @@ export class ProjectQuery extends PageQuery {
   @IsOptional()
   @IsIn(PROJECT_STATUSES)
   status?: ProjectStatus;
+}
+
+/** A pool: money committed to a group of projects without a split (e.g. private match). */
+export class CreatePoolDto {
+  @ApiProperty({ example: 'SITES-PRIVATE' })
+  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
+  code: string;
+
+  @ApiProperty({ example: 'Private sector match for the employment sites' })
+  @IsString()
+  @Length(1, 300)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'SITES', description: 'theme code' })
+  @IsOptional()
+  @Matches(CODE_PATTERN, { message: `theme ${CODE_MESSAGE}` })
+  theme?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  description?: string;
+
+  @ApiProperty({ example: ['MEAFORD', 'LICHFIELD'], description: 'codes of the member projects' })
+  @IsArray()
+  @ArrayMaxSize(500)
+  @Matches(CODE_PATTERN, { each: true, message: `projects entries ${CODE_MESSAGE}` })
+  projects: string[];
+
+  @ApiPropertyOptional({ type: SourceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
