@@ -15,7 +15,7 @@ import { parseQuarterAmounts } from './set-baseline.kind';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { PayloadReader } from './payload';
-import { projectsByCode, sourceKindCodes } from './references';
+import { namedProject, projectsByCode, sourceKindCodes } from './references';
 
 export interface AddProjectPayload {
   code: string;
@@ -246,15 +246,8 @@ abstract class ProjectStatusKind implements ChangeKindHandler<ProjectStatusPaylo
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { project, problems } = parseProject(payload);
     if (problems.length || !project) return problems;
-    const p = (await projectsByCode(m, programme.id, [project])).get(project);
-    if (!p)
-      return [
-        {
-          field: 'payload.project',
-          problem: `project "${project}" does not exist in this programme`,
-          code: 'UNKNOWN_REFERENCE',
-        },
-      ];
+    const { project: p, problems: missing } = await namedProject(m, programme.id, project);
+    if (!p) return missing;
     if (this.refuseFrom.includes(p.status))
       return [
         {

@@ -17,7 +17,14 @@ import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { ChangeRequest } from '../change-request.entity';
 import { PayloadReader } from './payload';
-import { allocationsById, checkMovable, poolsByCode, projectsByCode, sourceKindCodes } from './references';
+import {
+  allocationsById,
+  checkMovable,
+  poolsByCode,
+  projectsByCode,
+  sourceKindCodes,
+  unknownProject,
+} from './references';
 
 /** The request form: each line moves an existing allocation by a signed amount, or creates one. */
 export interface ReallocationPayload {
@@ -283,12 +290,7 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
             code: 'UNKNOWN_REFERENCE',
           });
         const p = l.spec.project ? projects.get(l.spec.project) : undefined;
-        if (l.spec.project && !p)
-          problems.push({
-            field: `${nf}.project`,
-            problem: `project "${l.spec.project}" does not exist in this programme`,
-            code: 'UNKNOWN_REFERENCE',
-          });
+        if (l.spec.project && !p) problems.push(unknownProject(l.spec.project, `${nf}.project`));
         if (p?.status === 'withdrawn')
           problems.push({
             field: `${nf}.project`,

@@ -19,7 +19,7 @@ import {
   ProgrammeLevel,
 } from './kind';
 import { PayloadReader } from './payload';
-import { projectsByCode } from './references';
+import { projectsByCode, unknownProject } from './references';
 
 export interface RebaselineMilestonePayload {
   milestones: { id: number; baselineDate: string }[];
@@ -212,11 +212,7 @@ export class RebaselineTargetKind implements ChangeKindHandler<RebaselineTargetP
       }
       const p = l.project ? projects.get(l.project) : null;
       if (l.project && !p) {
-        problems.push({
-          field: `${l.field}.project`,
-          problem: `project "${l.project}" does not exist in this programme`,
-          code: 'UNKNOWN_REFERENCE',
-        });
+        problems.push(unknownProject(l.project, `${l.field}.project`));
         continue;
       }
       const q = parseQuantity(l.raw, x, `${l.field}.target`);

@@ -26,6 +26,22 @@ export async function projectsByCode(
   return new Map(rows.map((p) => [p.code, p]));
 }
 
+/** A payload naming a project the programme does not have: the one wording of that problem. */
+export function unknownProject(code: string, field: string): ChangeProblem {
+  return { field, problem: `project "${code}" does not exist in this programme`, code: 'UNKNOWN_REFERENCE' };
+}
+
+/** The one project a payload names (set_baseline, reprofile_spend, the status kinds), or the problem. */
+export async function namedProject(
+  m: EntityManager,
+  programmeId: number,
+  code: string,
+  field = 'payload.project',
+): Promise<{ project: Project; problems: [] } | { project: undefined; problems: [ChangeProblem] }> {
+  const project = (await projectsByCode(m, programmeId, [code])).get(code);
+  return project ? { project, problems: [] } : { project: undefined, problems: [unknownProject(code, field)] };
+}
+
 export async function poolsByCode(
   m: EntityManager,
   programmeId: number,

@@ -11,7 +11,7 @@ import { applyMoves, Baselines, BaselineMove, reprofileProblems, splitMoves, tot
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { parseQuarterLines, quarterProblems } from './quarter-lines';
-import { projectsByCode } from './references';
+import { namedProject, projectsByCode } from './references';
 
 /** Signed baseline moves between quarters of one project × source kind; they net to zero. */
 export interface ReprofileSpendPayload {
@@ -60,15 +60,8 @@ export class ReprofileSpendKind implements ChangeKindHandler<ReprofileSpendPaylo
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { project, sourceKind, moves, problems } = parse(payload);
     if (problems.length || !project || !sourceKind) return problems;
-    const p = (await projectsByCode(m, programme.id, [project])).get(project);
-    if (!p)
-      return [
-        {
-          field: 'payload.project',
-          problem: `project "${project}" does not exist in this programme`,
-          code: 'UNKNOWN_REFERENCE',
-        },
-      ];
+    const { project: p, problems: missing } = await namedProject(m, programme.id, project);
+    if (!p) return missing;
     const held = await m.count(Allocation, {
       where: {
         programmeId: programme.id,

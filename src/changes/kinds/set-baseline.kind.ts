@@ -8,7 +8,7 @@ import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
 import { PayloadReader } from './payload';
 import { parseQuarterLines, quarterProblems, quartersAt } from './quarter-lines';
-import { projectsByCode, sourceKindCodes } from './references';
+import { namedProject, projectsByCode, sourceKindCodes } from './references';
 
 /** A project × source kind's whole baseline spend profile: quarters not listed are 0. */
 export interface SetBaselinePayload {
@@ -53,15 +53,8 @@ export class SetBaselineKind implements ChangeKindHandler<SetBaselinePayload> {
   async validate(m: EntityManager, programme: Programme, payload: unknown): Promise<ChangeProblem[]> {
     const { project, sourceKind, quarters, problems } = parse(payload);
     if (problems.length || !project || !sourceKind) return problems;
-    const p = (await projectsByCode(m, programme.id, [project])).get(project);
-    if (!p)
-      return [
-        {
-          field: 'payload.project',
-          problem: `project "${project}" does not exist in this programme`,
-          code: 'UNKNOWN_REFERENCE',
-        },
-      ];
+    const { project: p, problems: missing } = await namedProject(m, programme.id, project);
+    if (!p) return missing;
     if (!(await sourceKindCodes(m)).has(sourceKind))
       return [
         {
