@@ -1,5 +1,5 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -12,7 +12,6 @@ import { SeedService } from './seed.service';
  * baseline (programme, themes, projects, pools, allocations, envelope, headlines, commitments).
  */
 @ApiTags('deals')
-@ApiBearerAuth()
 @Controller('api')
 export class DealLoadingController {
   constructor(private readonly seeds: SeedService) {}
