@@ -1,3 +1,4 @@
+import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -616,17 +617,35 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
     const text =
       'project,sourceKind,quarter,actual,note\nSWAR,LGF,2015-16 Q2,"185,000.50",ledger\nAMSH,LGF,2015-16 Q2,£1200,\n';
     writeFileSync(good, text);
-    const r2 = await cli(t, ['actuals', 'import', good, ...finance]);
+    // SWAR's Q2 actual is recorded already: without --replace every amount is shown back, the
+    // conflicting line is named with both figures, and nothing is written.
+    const sha = createHash('sha256').update(text).digest('hex');
+    const refused = await cli(t, ['actuals', 'import', good, ...finance]);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toBe(
+      'line 2\tSWAR\tLGF\t2015-16 Q2\t£185,000.50\treplaces £180,000.00 → £185,000.50\n' +
+        'line 3\tAMSH\tLGF\t2015-16 Q2\t£1,200.00\tnew\n',
+    );
+    expect(refused.err).toBe(
+      'line 2, actual: SWAR LGF 2015-16 Q2 already has £180,000.00; the file says £185,000.50 (--replace replaces it)\n' +
+        'nothing imported: 1 problem in good.csv\n',
+    );
+    expect(await tableCounts(t.ds)).toEqual(before);
+
+    const r2 = await cli(t, ['actuals', 'import', good, '--replace', ...finance]);
     expect(r2.err).toBe('');
     expect(r2.code).toBe(0);
-    const sha = createHash('sha256').update(text).digest('hex');
-    expect(r2.out).toContain(`imported 2 actuals into SSLEP-GD-2014 from good.csv (sha256 ${sha})`);
+    expect(r2.out).toBe(
+      'line 2\tSWAR\tLGF\t2015-16 Q2\t£185,000.50\treplaces £180,000.00 → £185,000.50\n' +
+        'line 3\tAMSH\tLGF\t2015-16 Q2\t£1,200.00\tnew\n' +
+        `imported 2 actuals into SSLEP-GD-2014 from good.csv (sha256 ${sha})\n`,
+    );
     const s = await t.request('GET', `${P}/projects/SWAR/spend`);
     expect(s.body.profile.find((l: { quarter: string }) => l.quarter === '2015-16 Q2').actual).toBe('185000.50');
     const audit = await t.request('GET', `${P}/audit?limit=1`);
     expect(audit.body.items[0]).toMatchObject({
       action: 'import_actuals',
-      meta: { file: 'good.csv', sha256: sha, rows: 2 },
+      meta: { file: 'good.csv', sha256: sha, rows: 2, replaced: 1, unchanged: 0 },
     });
     expect(audit.body.items[0].after[0]).toEqual({
       line: 2,
@@ -637,6 +656,17 @@ describe.each(databaseKinds())('a quarterly delivery cycle on %s', (kind) => {
       after: '185000.50',
       note: 'ledger',
     });
+
+    // The same file again changes nothing and records nothing.
+    const audits = await t.ds.getRepository(AuditEntry).count();
+    const again = await cli(t, ['actuals', 'import', good, ...finance]);
+    expect([again.code, again.err]).toEqual([0, '']);
+    expect(again.out).toBe(
+      'line 2\tSWAR\tLGF\t2015-16 Q2\t£185,000.50\tunchanged\n' +
+        'line 3\tAMSH\tLGF\t2015-16 Q2\t£1,200.00\tunchanged\n' +
+        `imported 0 actuals into SSLEP-GD-2014 from good.csv (sha256 ${sha})\n`,
+    );
+    expect(await t.ds.getRepository(AuditEntry).count()).toBe(audits);
 
     const shown = await cli(t, ['audit', '--programme', 'SSLEP-GD-2014', '--project', 'SWAR', '--limit', '2']);
     expect(shown.code).toBe(0);

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { LockedError, RuleViolationError, ValidationError } from '../common/errors';
+import { FieldProblem, LockedError, RuleViolationError, ValidationError } from '../common/errors';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
-import { formatPounds, parsePounds } from '../common/money';
+import { displayPounds, formatPounds, parsePounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { serialiseOn } from '../database/serialise';
 import { updateVersioned } from '../database/versioned';
@@ -506,7 +506,8 @@ export class SpendService {
     text: string,
     file: { name: string; sha256: string },
     actor: Actor,
-  ) {
+    opts: { replace?: boolean } = {},
+  ): Promise<{ programme: string; rows: number; lines: ImportedActual[] }> {
     return this.db.write(async (m) => {
       const prog = programmeCode ? await findProgramme(m, programmeCode) : await onlyProgramme(m);
       await this.periods.hold(m, prog.id);
@@ -569,12 +570,41 @@ export class SpendService {
       }
       const lineOf = (f: string) => Number(/^line (\d+)/.exec(f)?.[1] ?? 0);
       if (problems.length) throw new ValidationError(problems.sort((a, b) => lineOf(a.field) - lineOf(b.field)));
-      const now = new Date().toISOString();
-      const changes: unknown[] = [];
+      // An existing figure is replaced only when asked: a typo (£12,000 for £120,000) must not
+      // silently overwrite a recorded actual. The same figure again is no change at all.
+      const lines: ImportedActual[] = [];
+      const existing = new Map<number, SpendProfileLine>();
       for (const r of rows) {
         const before = await m.findOne(SpendProfileLine, {
           where: { projectId: r.projectId, sourceKind: r.sourceKind, quarter: r.quarter },
         });
+        const old = before?.actualPence ?? null;
+        if (before) existing.set(r.line, before);
+        lines.push({
+          line: r.line,
+          project: r.project,
+          sourceKind: r.sourceKind,
+          quarter: r.quarter,
+          actual: formatPounds(r.actualPence),
+          before: old === null ? null : formatPounds(old),
+          outcome: old === null ? 'new' : old === r.actualPence ? 'unchanged' : 'replaced',
+        });
+      }
+      const conflicts = lines.filter((l) => l.outcome === 'replaced');
+      if (conflicts.length && !opts.replace)
+        throw new ActualsConflictError(
+          conflicts.map((l) => ({
+            field: `line ${l.line}, actual`,
+            problem: `${l.project} ${l.sourceKind} ${l.quarter} already has ${displayPounds(parsePounds(l.before!))}; the file says ${displayPounds(parsePounds(l.actual))} (--replace replaces it)`,
+          })),
+          lines,
+        );
+      const now = new Date().toISOString();
+      const changes: unknown[] = [];
+      for (const r of rows) {
+        const l = lines.find((x) => x.line === r.line)!;
+        if (l.outcome === 'unchanged') continue;
+        const before = existing.get(r.line);
         if (before) {
           await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, {
             actualPence: r.actualPence,
@@ -598,19 +628,50 @@ export class SpendService {
           project: r.project,
           sourceKind: r.sourceKind,
           quarter: r.quarter,
-          before: before?.actualPence == null ? null : formatPounds(before.actualPence),
-          after: formatPounds(r.actualPence),
+          before: l.before,
+          after: l.actual,
           note: r.note,
         });
       }
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        entity: 'spend_profile',
-        action: 'import_actuals',
-        after: changes,
-        meta: { file: file.name, sha256: file.sha256, rows: rows.length },
-      });
-      return { programme: prog.code, rows: rows.length };
+      const written = changes.length;
+      if (written)
+        await this.audit.record(m, actor, {
+          programmeId: prog.id,
+          entity: 'spend_profile',
+          action: 'import_actuals',
+          after: changes,
+          meta: {
+            file: file.name,
+            sha256: file.sha256,
+            rows: written,
+            replaced: conflicts.length,
+            unchanged: rows.length - written,
+          },
+        });
+      return { programme: prog.code, rows: written, lines };
     });
+  }
+}
+
+/** One CSV line as read back to the user: the parsed amount, and what it does to the stored figure. */
+export interface ImportedActual {
+  line: number;
+  project: string;
+  sourceKind: string;
+  quarter: string;
+  /** The parsed amount, canonical pounds. */
+  actual: string;
+  /** The figure stored before, or null when there was none. */
+  before: string | null;
+  outcome: 'new' | 'replaced' | 'unchanged';
+}
+
+/** Lines that would replace a recorded actual, without --replace: nothing is written. */
+export class ActualsConflictError extends ValidationError {
+  constructor(
+    problems: FieldProblem[],
+    readonly lines: ImportedActual[],
+  ) {
+    super(problems);
   }
 }
