@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,6 +17,27 @@ function newestSource(dir: string): number {
 
 /** Tests that run the real CLI as a child process need dist/ (npm ci's `prepare` builds it); rebuild when src is newer. */
 export function ensureDist(): void {
-  if (existsSync(CLI_JS) && statSync(CLI_JS).mtimeMs >= newestSource(join(ROOT, 'src'))) return;
-  execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 300_000 });
+  const fresh = () => existsSync(CLI_JS) && statSync(CLI_JS).mtimeMs >= newestSource(join(ROOT, 'src'));
+  if (fresh()) return;
+  // Test files run in parallel workers: one builds while the others wait, so no CLI runs from a
+  // half-written dist/. A lock left by a killed build is taken over after the build's own time-out.
+  const lock = join(ROOT, 'dist.build-lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - started > 300_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (!fresh()) execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 300_000 });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
