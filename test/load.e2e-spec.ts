@@ -26,7 +26,6 @@ const LANES = 16;
 const PROJECTS = ['AMSH', 'BERICOTE', 'BRANSTON', 'ETRURIA', 'LICHFIELD', 'LSTP', 'MEAFORD', 'SWAR'];
 const SPEND_QUARTERS = ['2016-17 Q1', '2016-17 Q2'];
 const ATTEMPTS_PER_CLIENT = 20;
-const TIME_LIMIT_MS = 60_000;
 // Per user per minute: a client's last attempt is throttled, so 429s are exercised too.
 const WRITE_RATE_LIMIT = ATTEMPTS_PER_CLIENT - 1;
 
@@ -165,7 +164,7 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
         targets.push(spendTarget(p, sourceKind, quarter, line.id));
       }
     }
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => t?.close());
 
   it('loses no accepted write; conflicts get 409 and throttled requests 429; totals exact', async () => {
@@ -191,12 +190,11 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
     const counts = { attempts: 0, accepted: 0, conflicts: 0, throttled: 0, other: 0 };
     const byKind: Record<string, { accepted: number; conflicts: number }> = {};
     const others: string[] = [];
-    const deadline = Date.now() + TIME_LIMIT_MS;
     const started = Date.now();
     await Promise.all(
       tokens.map(async (token, c) => {
         const as = call(token);
-        for (let n = 0; n < ATTEMPTS_PER_CLIENT && Date.now() < deadline; n++) {
+        for (let n = 0; n < ATTEMPTS_PER_CLIENT; n++) {
           const target = targets[((c % LANES) * 3 + n) % targets.length];
           const kindOf = (byKind[target.audit.entity] ??= { accepted: 0, conflicts: 0 });
           const read = await target.read(as);
@@ -280,10 +278,13 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
     expect(totalProblems).toEqual([]);
     expect(counts.accepted).toBeGreaterThanOrEqual(counts.attempts / 2);
     expect(counts.conflicts).toBeGreaterThanOrEqual(1);
-    expect(counts.throttled).toBe(CLIENTS * (ATTEMPTS_PER_CLIENT - WRITE_RATE_LIMIT));
+    // The limit is per minute: when the machine is so loaded that the run outlasts the window,
+    // a client's last attempt can fall into a new minute and pass (still no more than the limit).
+    if (elapsed < 55_000) expect(counts.throttled).toBe(CLIENTS * (ATTEMPTS_PER_CLIENT - WRITE_RATE_LIMIT));
+    else expect(counts.throttled).toBeLessThanOrEqual(CLIENTS * (ATTEMPTS_PER_CLIENT - WRITE_RATE_LIMIT));
     // Milestones and spend forecasts were really contended, not just edited.
     for (const k of ['milestone', 'spend_profile']) expect(byKind[k].accepted).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 
   it('races every serialised check-then-write under load: the invariants hold', async () => {
     const figures = { requests: 0, '500s': 0, other: [] as string[] };
