@@ -210,14 +210,14 @@ describe.each(databaseKinds())('a fictional programme from nothing, 24 quarters,
     // The reconciliation states the headline's variance: the award was 10.0m, 0.2m recovered.
     const rec = (await t.request('GET', `${P}/reconciliation`)).body;
     const line = rec.lines.find((l: { headlineCode: string }) => l.headlineCode === 'LGF-AWARD');
-    // (It does not yet name the reduce_allocation change request that made the difference.)
+    // It names the change request that made the difference (the reduce_envelope above).
+    const reduction = (await t.request('GET', `${P}/change-requests?kind=reduce_allocation`)).body.items[0];
     expect(line).toMatchObject({
       status: 'unreconciled',
       stated: '10000000.00',
       computed: '9800000.00',
       variance: '-200000.00',
-      explanation:
-        'The project-level allocations add up to £9.8m, £0.2m less than the £10.0m stated. £0.2m is shown as unattributed; nothing has been moved.',
+      explanation: `The project-level allocations add up to £9.8m, £0.2m less than the £10.0m stated. The difference is what approved change request ${reduction.number} (reduce_allocation: “reduce_allocation”) moved.`,
     });
   }, 300_000); // 24 submitted returns: minutes on a loaded 2-core machine
 });

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
+import { parsePounds } from '../common/money';
+import { ChangeRequest } from '../changes/change-request.entity';
+import type { ApprovedChange } from './engine/report';
 import { leanQuery } from '../database/lean-read';
 import { breakdownSql, groupsOf, type BreakdownRowSql } from './breakdown.queries';
 import {
@@ -114,11 +117,34 @@ export class ReconciliationService {
     const headlines = await this.headlines(m, programmeId);
     const projects = await this.projects(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId);
+    const changes = await this.approvedChanges(m, programmeId);
     return markIllustrativeOutputs(
-      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered) }),
+      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered), changes }),
       delivered,
       headlines,
     );
+  }
+
+  /** Approved changes that moved approved money, with their net movement per source kind (recorded at approval). */
+  private async approvedChanges(m: EntityManager, programmeId: number): Promise<ApprovedChange[]> {
+    const rows = await m.find(ChangeRequest, {
+      where: { programmeId, state: 'approved' },
+      order: { number: 'ASC' },
+      select: ['number', 'kind', 'title', 'after'],
+    });
+    return rows.flatMap((r) => {
+      const envelope = (
+        r.after as { envelope?: { sourceKind: string; approvedBefore: string; approvedAfter: string }[] }
+      )?.envelope;
+      const deltaBySource = Object.fromEntries(
+        (envelope ?? [])
+          .map((e) => [e.sourceKind, parsePounds(e.approvedAfter) - parsePounds(e.approvedBefore)] as const)
+          .filter(([, d]) => d !== 0),
+      );
+      return Object.keys(deltaBySource).length
+        ? [{ number: r.number, kind: r.kind, title: r.title, deltaBySource }]
+        : [];
+    });
   }
 
   /**

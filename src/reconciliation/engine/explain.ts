@@ -43,6 +43,13 @@ export function comparison(h: Stated, computed: number, status: LineStatus, lead
   }
 }
 
+/** The approved change requests whose net movement is the variance, by number and title. */
+export function changesText(changes: readonly { number: number; kind: string; title: string }[]): string {
+  const named = changes.map((c) => `change request ${c.number} (${c.kind}: “${c.title}”)`);
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  return `The difference is what approved ${list} moved.`;
+}
+
 /** What a non-zero unattributed figure means, with its sign. */
 export function unattributedText(unattributed: number): string {
   if (unattributed > 0) return `${money(unattributed)} is shown as unattributed; nothing has been moved.`;

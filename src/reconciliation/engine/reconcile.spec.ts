@@ -616,3 +616,46 @@ describe('conflicts, summary and order', () => {
     });
   });
 });
+
+describe('a variance made by approved change requests names them instead of "unattributed"', () => {
+  const rule = { allocations: { sourceKinds: ['LGF'] } };
+  const change = (number: number, kind: string, lgf: number, other = 0) => ({
+    number,
+    kind,
+    title: `change ${number}`,
+    deltaBySource: { LGF: lgf, ...(other ? { LOCAL_MATCH: other } : {}) },
+  });
+  const run = (changes: ReturnType<typeof change>[], filter: object = rule) =>
+    reconcile({
+      headlines: [headline('LGF_TOTAL', LGF_TOTAL, TENTH, filter)],
+      groups: [group({ pence: LGF_TOTAL - 20_000_000 })],
+      projects: [],
+      outputs: {},
+      changes,
+    }).lines[0];
+
+  it('names the newest changes whose net movement on the kinds is exactly the variance', () => {
+    // The programme was built by changes (+27.7m), then one moved LGF -0.2m (and local match, not counted).
+    const line = run([
+      change(1, 'add_project', LGF_TOTAL),
+      change(2, 'envelope_change', 0, 5),
+      change(3, 'reduce_allocation', -20_000_000, 7),
+    ]);
+    expect(line.unattributed).toBe(20_000_000);
+    expect(line.explanation).toBe(
+      'The project-level allocations add up to £27.5m, £0.2m less than the £27.7m stated. The difference is what approved change request 3 (reduce_allocation: “change 3”) moved.',
+    );
+    const two = run([change(1, 'reallocation', -30_000_000), change(2, 'reduce_allocation', 10_000_000)]);
+    expect(two.explanation).toContain(
+      'approved change request 1 (reallocation: “change 1”) and change request 2 (reduce_allocation: “change 2”) moved.',
+    );
+  });
+
+  it('stays "unattributed" when no run of changes makes the variance, or the rule selects more than source kinds', () => {
+    expect(run([change(1, 'reallocation', -10_000_000)]).explanation).toContain('£0.2m is shown as unattributed');
+    expect(
+      run([change(1, 'reduce_allocation', -20_000_000)], { allocations: { sourceKinds: ['LGF'], themes: ['SITES'] } })
+        .explanation,
+    ).toContain('is shown as unattributed');
+  });
+});

@@ -1,7 +1,14 @@
 import { assertPence } from '../../common/money';
 import type { Qualifier } from '../../headlines/headline-figure.entity';
 import type { AllocationFilter } from '../../headlines/headline-rule';
-import { comparison, conflictText, notComparableYears, suggestionTexts, unattributedText } from './explain';
+import {
+  changesText,
+  comparison,
+  conflictText,
+  notComparableYears,
+  suggestionTexts,
+  unattributedText,
+} from './explain';
 import { BadRuleYearError, selectGroups, type Selection } from './filter';
 import { add, amount, compareText, qualified } from './format';
 import {
@@ -9,6 +16,7 @@ import {
   type CheckName,
   type Conflict,
   type LineStatus,
+  type ApprovedChange,
   type ReconcileInput,
   type ReconciliationLine,
   type ReconciliationReport,
@@ -77,7 +85,40 @@ function ids(groups: readonly AllocationGroup[]): number[] {
   return [...new Set(groups.flatMap((g) => g.allocationIds))].sort((a, b) => a - b);
 }
 
-function allocationsLine(h: HeadlineInput, filter: AllocationFilter, groups: readonly AllocationGroup[]): Work {
+/**
+ * The approved changes behind a whole-source variance: when the rule selects by source kind only,
+ * the changes since the allocations last added up to the stated figure (the newest changes whose
+ * net movement on those kinds is exactly the variance) explain it. Null when none do.
+ */
+function changesBehind(
+  filter: AllocationFilter,
+  variance: number,
+  changes: readonly ApprovedChange[],
+): ApprovedChange[] | null {
+  const { sourceKinds, ...rest } = filter;
+  if (Object.values(rest).some((v) => v !== undefined && v !== false)) return null;
+  const net = (c: ApprovedChange) =>
+    Object.entries(c.deltaBySource)
+      .filter(([k]) => !sourceKinds || sourceKinds.includes(k))
+      .reduce((s, [, v]) => s + v, 0);
+  const behind: ApprovedChange[] = [];
+  let moved = 0;
+  for (const c of [...changes].reverse()) {
+    const d = net(c);
+    if (d === 0) continue;
+    moved += d;
+    behind.unshift(c);
+    if (moved === variance) return behind;
+  }
+  return null;
+}
+
+function allocationsLine(
+  h: HeadlineInput,
+  filter: AllocationFilter,
+  groups: readonly AllocationGroup[],
+  changes: readonly ApprovedChange[] = [],
+): Work {
   const line = baseLine(h, 'allocations');
   let sel: Selection;
   try {
@@ -103,7 +144,8 @@ function allocationsLine(h: HeadlineInput, filter: AllocationFilter, groups: rea
   const words = [comparison(h, computed, status, lead)];
   if (h.qualifier !== 'at_least' && computed !== h.value) {
     line.unattributed = h.value - computed;
-    words.push(unattributedText(line.unattributed));
+    const behind = changesBehind(filter, computed - h.value, changes);
+    words.push(behind ? changesText(behind) : unattributedText(line.unattributed));
   }
   line.explanation = words.filter((w) => w !== '').join(' ');
   return { line, counted: sel.counted };
@@ -251,7 +293,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   const work: Work[] = [];
   for (const h of input.headlines) {
     const rule = h.rule ?? {};
-    if (rule.allocations) work.push(allocationsLine(h, rule.allocations, input.groups));
+    if (rule.allocations) work.push(allocationsLine(h, rule.allocations, input.groups, input.changes));
     if (rule.sumOf) work.push(sumOfLine(h, rule.sumOf, byCode));
     if (rule.count) work.push(countLine(h, rule.count.themes, input.projects));
     if (rule.outputs) work.push(outputsLine(h, rule.outputs.metrics ?? [], input.outputs ?? {}));

@@ -98,9 +98,19 @@ export interface ReconciliationReport {
   summary: ReconciliationSummary;
 }
 
+/** An approved change request's net effect on approved allocations, per source kind (pence). */
+export interface ApprovedChange {
+  number: number;
+  kind: string;
+  title: string;
+  deltaBySource: Readonly<Record<string, number>>;
+}
+
 export interface ReconcileInput {
   headlines: readonly HeadlineInput[];
   groups: readonly AllocationGroup[];
   projects: readonly ProjectRef[];
   outputs: OutputTotals;
+  /** Approved changes that moved money, oldest first: they may explain a variance. */
+  changes?: readonly ApprovedChange[];
 }
