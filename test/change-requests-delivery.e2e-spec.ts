@@ -263,6 +263,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
         forecastDate: '2016-02-15',
         actualDate: null,
         status: 'open',
+        notes: null,
         version: 1,
       },
     ]);
@@ -275,6 +276,7 @@ describe.each(databaseKinds())('delivery change requests (re-profile, re-baselin
         forecastDate: '2016-02-15',
         actualDate: null,
         status: 'open',
+        notes: null,
         version: 2,
       },
     ]);

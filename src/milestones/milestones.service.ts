@@ -260,6 +260,8 @@ function snapshot(x: Milestone) {
     forecastDate: x.forecastDate,
     actualDate: x.actualDate,
     status: x.status,
+    // Every field a write can change is in the audit's before and after (notes too).
+    notes: x.notes,
     version: x.version,
   };
 }
