@@ -46,10 +46,10 @@ export function templateKey(env: Record<string, string>): string {
 }
 
 /** A new PostgreSQL database (empty, or a copy of `template`) that commits asynchronously. */
-async function createPgDatabase(name: string, template?: string): Promise<void> {
+async function createPgDatabase(name: string, template?: string, synchronousCommit = false): Promise<void> {
   await admin(async (c) => {
     await c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
-    await c.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+    if (!synchronousCommit) await c.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
   });
 }
 
@@ -62,7 +62,7 @@ function pgCopyName(): string {
 }
 
 /** Environment for a fresh, empty database of the given kind. */
-export async function freshDatabaseEnv(kind: DbKind): Promise<DatabaseEnv> {
+export async function freshDatabaseEnv(kind: DbKind, synchronousCommit = false): Promise<DatabaseEnv> {
   await sweepDead(kind);
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'gdt-'));
@@ -72,7 +72,7 @@ export async function freshDatabaseEnv(kind: DbKind): Promise<DatabaseEnv> {
     };
   }
   const name = pgCopyName();
-  await createPgDatabase(name);
+  await createPgDatabase(name, undefined, synchronousCommit);
   return { env: { DATABASE_URL: pgUrl(name), DATABASE_SCHEMA: SCHEMA }, cleanup: () => dropPgDatabase(name) };
 }
 
@@ -128,6 +128,7 @@ export async function templatedDatabaseEnv(
   kind: DbKind,
   env: Record<string, string>,
   build: (dbEnv: Record<string, string>) => Promise<void>,
+  synchronousCommit = false,
 ): Promise<DatabaseEnv> {
   await sweepDead(kind);
   const key = templateKey(env);
@@ -143,7 +144,7 @@ export async function templatedDatabaseEnv(
     };
   }
   const name = pgCopyName();
-  await createPgDatabase(name, `${PREFIX}${pid}_${key}`);
+  await createPgDatabase(name, `${PREFIX}${pid}_${key}`, synchronousCommit);
   return { env: { DATABASE_URL: pgUrl(name), DATABASE_SCHEMA: SCHEMA }, cleanup: () => dropPgDatabase(name) };
 }
 

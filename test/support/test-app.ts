@@ -76,6 +76,12 @@ export interface TestAppOptions extends CreateAppOptions {
    * in this test process (see db-templates.ts): the same content, seconds sooner.
    */
   fromEmpty?: boolean;
+  /**
+   * PostgreSQL: wait for the disk at every commit, as a production server does. Test databases
+   * otherwise commit asynchronously, and VACUUM then cannot mark freshly written pages
+   * all-visible, so plans that rely on index-only scans need this.
+   */
+  synchronousCommit?: boolean;
 }
 
 /** Builds and initialises the app with `env` set in the process environment while it boots. */
@@ -115,14 +121,19 @@ export async function startTestApp(
   extraEnv: Record<string, string> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const { fromEmpty, ...opts } = options;
+  const { fromEmpty, synchronousCommit, ...opts } = options;
   const content = { LOG_LEVEL: 'silent', SEED_ON_START: 'true', DEMO_DATA: 'false', ...extraEnv };
   const { env: dbEnv, cleanup } = fromEmpty
-    ? await freshDatabaseEnv(kind)
-    : await templatedDatabaseEnv(kind, content, async (tplEnv) => {
-        const built = await bootApp({ ...content, LOG_LEVEL: 'silent', ...tplEnv }, {});
-        await built.app.close();
-      });
+    ? await freshDatabaseEnv(kind, synchronousCommit)
+    : await templatedDatabaseEnv(
+        kind,
+        content,
+        async (tplEnv) => {
+          const built = await bootApp({ ...content, LOG_LEVEL: 'silent', ...tplEnv }, {});
+          await built.app.close();
+        },
+        synchronousCommit,
+      );
   const env = { ...content, ...dbEnv };
   const { app, config } = await bootApp(env, opts);
   const ds = app.get(DataSource);
