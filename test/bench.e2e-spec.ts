@@ -56,7 +56,7 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
       .flatMap((s) => s.allocations)
       .filter((a) => a.commitmentStatus !== 'withdrawn')
       .reduce((sum, a) => sum + parsePounds(a.amount), 0);
-    expect(app.grandTotal).toBe(planned);
+    expect(app.grandTotal).toBe(BigInt(planned));
   });
 
   it('generated totals reconcile: every project × source baseline profile sums exactly to its approved allocations', async () => {
