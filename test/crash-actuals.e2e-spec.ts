@@ -212,5 +212,5 @@ describe('crash during a large actuals CSV import (SQLite, real CLI process)', (
         outcomes.join('\n  '),
     );
     expect(killedMidImport).toBeGreaterThanOrEqual(3);
-  }, 300_000);
+  }, 900_000);
 });
