@@ -58,9 +58,11 @@ export class BulkImportService {
       if (await m.findOne(SeedRun, { where: { name: opts.name } }))
         return { name: opts.name, loaded: false, rows: 0, programmes, sha256 };
       let done = 0;
-      const ins = createInserter(m, this.db.type, await variableLimit(m, this.db.type), (n) => {
-        done += n;
-        opts.onProgress?.(done, total);
+      const ins = createInserter(m, this.db.type, await variableLimit(m, this.db.type), {
+        onRows: (n) => {
+          done += n;
+          opts.onProgress?.(done, total);
+        },
       });
       const result = await importDeals(ins, seeds);
       const rows = result.rows + (opts.after ? await opts.after(ins, result) : 0);

@@ -46,11 +46,21 @@ function checkWidth(table: string, columns: readonly string[], row: readonly unk
     throw new Error(`${table}: row ${index} has ${row.length} values for ${columns.length} columns`);
 }
 
+export interface InserterOptions {
+  /** Called with the rows each statement wrote (progress bars). */
+  onRows?: (n: number) => void;
+  /**
+   * At most this many rows per INSERT, as a VALUES list on both databases: 1 loads a deal row
+   * by row (the seed's small deals). Without it, rows go in as few statements as the engine allows.
+   */
+  rowsPerStatement?: number;
+}
+
 export function createInserter(
   m: EntityManager,
   kind: DbKind,
   limit: number,
-  onRows?: (n: number) => void,
+  { onRows, rowsPerStatement }: InserterOptions = {},
 ): BulkInserter {
   const ph = (i: number) => (kind === 'postgres' ? `$${i}` : '?');
   // PostgreSQL: each table's column types, read once from the catalogue (for the array casts).
@@ -97,8 +107,8 @@ export function createInserter(
     limit,
     async insert(table, columns, rows) {
       if (rows.length === 0) return 0;
-      if (kind === 'postgres') return insertPg(table, columns, rows);
-      const size = chunkSize(columns.length, limit);
+      if (kind === 'postgres' && rowsPerStatement === undefined) return insertPg(table, columns, rows);
+      const size = Math.min(chunkSize(columns.length, limit), rowsPerStatement ?? Infinity);
       const head = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
       for (let start = 0; start < rows.length; start += size) {
         const chunk = rows.slice(start, start + size);
