@@ -5,8 +5,8 @@ import { RequestFn, startTestApp, TestApp } from './support/test-app';
 
 /**
  * Issue 14's property ("Done when"): any random bounded sequence of valid approved changes
- * (reallocate, reprofile_spend, reprofile_years, withdraw, hold/reinstate, reduce_allocation
- * in both modes, add_project, set_baseline, a repayment) interleaved with quarters closed by
+ * (reallocate, reprofile_spend, reprofile_years, withdraw, hold/reinstate, complete,
+ * reduce_allocation in both modes, add_project, set_baseline, a repayment) interleaved with quarters closed by
  * their returns leaves, after every step:
  * - baseline = approved allocation per project and source;
  * - every envelope at or above its approved allocations;
@@ -19,9 +19,11 @@ import { RequestFn, startTestApp, TestApp } from './support/test-app';
  * Each run is a new programme entered through the API on one real database (the real services,
  * HTTP through Fastify's inject). Steps are abstract (which project, what share); each is turned
  * into a valid payload against the figures read at that moment, or skipped when none applies.
- * numRuns keeps the spec under 60 s per database on a loaded 2-core machine.
+ * numRuns keeps the spec under 60 s per database on a loaded 2-core machine. The first run of
+ * each is EVERY_KIND (about four random runs' worth of steps), so every kind is exercised on both
+ * databases; PostgreSQL, whose part is the database's own behaviour, then does one random run.
  */
-const RUNS: Record<string, number> = { sqlite: 10, postgres: 3 };
+const RUNS: Record<string, number> = { sqlite: 10, postgres: 2 };
 const MAX_STEPS = 8;
 const FIRST = '2015-16 Q1';
 const QUARTERS = Array.from({ length: 12 }, (_, i) => formatQuarter(addQuarters(parseQuarter(FIRST), i)));
@@ -37,8 +39,9 @@ type Step =
   | { kind: 'reprofile_spend'; project: number; permille: number; from: number; to: number }
   | { kind: 'reprofile_years'; project: number; permille: number; year: number }
   | { kind: 'withdraw'; project: number }
-  | { kind: 'hold'; project: number }
+  | { kind: 'hold'; project: number; alias: boolean }
   | { kind: 'reinstate'; project: number }
+  | { kind: 'complete'; project: number }
   | { kind: 'reduce'; project: number; permille: number; mode: 'release' | 'reduce_envelope' }
   | { kind: 'add_project'; permille: number }
   | { kind: 'set_baseline'; project: number; tilt: number }
@@ -54,8 +57,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('reprofile_spend' as const), project: idx, permille, from: idx, to: idx }),
   fc.record({ kind: fc.constant('reprofile_years' as const), project: idx, permille, year: idx }),
   fc.record({ kind: fc.constant('withdraw' as const), project: idx }),
-  fc.record({ kind: fc.constant('hold' as const), project: idx }),
+  fc.record({ kind: fc.constant('hold' as const), project: idx, alias: fc.boolean() }),
   fc.record({ kind: fc.constant('reinstate' as const), project: idx }),
+  fc.record({ kind: fc.constant('complete' as const), project: idx }),
   fc.record({
     kind: fc.constant('reduce' as const),
     project: idx,
@@ -67,6 +71,34 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('repayment' as const), project: idx, permille }),
   fc.constant({ kind: 'quarter' as const }),
 );
+
+/**
+ * One sequence that reaches every kind (each step applies against the three-project deal), run
+ * first as one of the runs, so "every kind was exercised" holds whatever the random draws are.
+ */
+const EVERY_KIND: Step[] = [
+  { kind: 'reallocate', from: 0, to: 0, permille: 100 },
+  { kind: 'release', from: 1, permille: 100 },
+  { kind: 'draw', to: 2, permille: 500 },
+  { kind: 'reprofile_spend', project: 0, permille: 200, from: 0, to: 1 },
+  { kind: 'quarter' },
+  { kind: 'reprofile_years', project: 1, permille: 400, year: 0 },
+  { kind: 'reduce', project: 0, permille: 100, mode: 'release' },
+  { kind: 'reduce', project: 1, permille: 100, mode: 'reduce_envelope' },
+  { kind: 'hold', project: 0, alias: false },
+  { kind: 'reinstate', project: 0 },
+  { kind: 'hold', project: 1, alias: true },
+  { kind: 'complete', project: 2 },
+  { kind: 'withdraw', project: 0 },
+  { kind: 'add_project', permille: 500 },
+  { kind: 'set_baseline', project: 0, tilt: 0 },
+  { kind: 'repayment', project: 0, permille: 100 },
+];
+/**
+ * Kinds the steps leave out, each with its reason: the property is about money, and these move
+ * dates and output targets, not money (change-requests-delivery.e2e-spec.ts walks them).
+ */
+const NOT_MONEY = ['rebaseline_milestone', 'rebaseline_target'];
 
 interface ProfileRow {
   quarter: string;
@@ -91,6 +123,7 @@ describe.each(databaseKinds())('any sequence of approved changes keeps the figur
   let finance: RequestFn;
   let programmes = 0;
   const applied: Record<string, number> = {};
+  const reduceModes = new Set<string>();
   beforeAll(async () => {
     t = await startTestApp(kind, { SEED_ON_START: 'false' });
     finance = await t.as('finance');
@@ -342,7 +375,17 @@ describe.each(databaseKinds())('any sequence of approved changes keeps the figur
                 step.project,
               );
               if (!p) break;
-              await change('hold_project', { project: p.code });
+              // put_on_hold is the older name of the same change; both stay accepted.
+              await change(step.alias ? 'put_on_hold' : 'hold_project', { project: p.code });
+              break;
+            }
+            case 'complete': {
+              const p = pick(
+                live.filter((x) => x.status !== 'complete'),
+                step.project,
+              );
+              if (!p) break;
+              await change('complete_project', { project: p.code });
               break;
             }
             case 'reinstate': {
@@ -365,6 +408,7 @@ describe.each(databaseKinds())('any sequence of approved changes keeps the figur
                 reason: 'property test',
                 reference: `REF-${step.permille}`,
               });
+              reduceModes.add(step.mode);
               break;
             }
             case 'add_project': {
@@ -421,12 +465,21 @@ describe.each(databaseKinds())('any sequence of approved changes keeps the figur
         await closeQuarter();
         await invariants();
       }),
-      { numRuns: RUNS[kind], endOnFailure: true },
+      // The covering sequence is one of the numRuns (fast-check runs examples first, within the count).
+      { numRuns: RUNS[kind], endOnFailure: true, examples: [[EVERY_KIND]] },
     );
     // What the runs exercised (printed, so a run that skipped everything shows).
     console.log(
       `${kind}: ${RUNS[kind]} runs in ${((Date.now() - started) / 1000).toFixed(1)} s; approved or recorded: ${JSON.stringify(applied)}`,
     );
     expect(applied.quarter).toBeGreaterThanOrEqual(RUNS[kind] * 2);
-  }, 120_000);
+    // Every kind the installation knows was approved at least once (a new kind fails here until
+    // a step exercises it or NOT_MONEY names it with its reason), and reduce_allocation in both modes.
+    const known = ((await t.request('GET', '/api/change-request-kinds')).body as { kind: string }[]).map((k) => k.kind);
+    expect(known.filter((k) => !NOT_MONEY.includes(k) && !applied[k])).toEqual([]);
+    expect(NOT_MONEY.filter((k) => !known.includes(k))).toEqual([]);
+    expect([...reduceModes].sort()).toEqual(['reduce_envelope', 'release']);
+    expect(applied.repayment).toBeGreaterThanOrEqual(1);
+    // A time-out only catches a hang: 2 runs took 112 s on PostgreSQL with six engineers' suites running.
+  }, 300_000);
 });
