@@ -4,6 +4,7 @@ import { exampleBody, OpenApiDoc } from './support/openapi-examples';
 import { discoverRoutes, DiscoveredRoute, fillPath, isWrite } from './support/routes';
 import { startTestApp, TestApp, TestResponse } from './support/test-app';
 import { makeUser, WebClient } from './support/web-client';
+import { writeFixtures } from './support/write-fixtures';
 
 /**
  * Approved money moves only through approval. Every write route of the running app (found in
@@ -120,78 +121,14 @@ describe.each(databaseKinds())('approved money changes only through approval on 
     writes = all
       .filter((r) => isWrite(r.method) && !EXCLUDED.includes(`${r.method} ${r.url}`))
       .sort((a, b) => order(a) - order(b));
-    const ok = async (method: string, url: string, b?: unknown) => {
-      const r = await t.request(method, url, b);
-      if (r.status >= 300) throw new Error(`${method} ${url} → ${r.status} ${r.text}`);
-      return r.body;
-    };
-    ids.allocation = String(
-      (
-        await ok('POST', `${P}/allocations`, {
-          sourceKind: 'LGF',
-          project: 'ETRURIA',
-          period: '2016-17',
-          amount: '5.00',
-          commitmentStatus: 'indicative',
-        })
-      ).id,
-    );
-    approvedIds = (await ok('GET', `${P}/allocations?project=ETRURIA&approvalState=approved`)).items.map(
-      (a: { id: number }) => a.id,
-    );
-    ids.milestone = String(
-      (
-        await ok('POST', `${P}/projects/ETRURIA/milestones`, {
-          kind: 'start_on_site',
-          title: 'Start on site',
-          baselineDate: '2017-06-01',
-        })
-      ).id,
-    );
-    ids.outputActual = String(
-      (
-        await ok('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, {
-          quarter: '2015-16 Q1',
-          value: 3,
-          claimKey: 'EMPLOYER:APPROVED-WRITES',
-        })
-      ).id,
-    );
-    const cr = (k: string, payload: unknown) => ({
-      kind: k,
-      title: `Approved-writes ${k}`,
-      reason: 'Written by the approved-writes test',
-      evidence: 'none',
-      payload,
-    });
-    changeRequests = [
-      cr('reallocation', {
-        lines: [
-          { allocationId: approvedIds[0], delta: '-1000.00' },
-          { allocationId: approvedIds[1], delta: '1000.00' },
-        ],
-      }),
-      cr('reprofile_years', {
-        allocationId: approvedIds[0],
-        periods: [
-          { period: '2016-17', amount: '1000000.00' },
-          { period: '2017-18', amount: '1400000.00' },
-        ],
-      }),
-      cr('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000000.00' }),
-      cr('add_project', {
-        code: 'APPRNEW',
-        name: 'Approved-writes project',
-        theme: 'SITES',
-        allocations: [{ sourceKind: 'LGF', period: '2016-17', amount: '1.00', commitmentStatus: 'confirmed' }],
-      }),
-      cr('withdraw_project', { project: 'BERICOTE' }),
-      cr('put_on_hold', { project: 'BERICOTE' }),
-      cr('rebaseline_milestone', { milestones: [{ id: Number(ids.milestone), baselineDate: '2017-09-30' }] }),
-      cr('rebaseline_target', { targets: [{ project: 'ETRURIA', metric: 'JOBS_CREATED', target: '25' }] }),
-    ];
+    // The shared fixture rows: a draft allocation, a milestone, an output claim, a change request of each kind.
+    const f = await writeFixtures(t, 'approved-writes');
+    Object.assign(ids, f.ids);
+    approvedIds = f.approved;
+    changeRequests = f.changeRequests;
+    const ok = f.ok;
     // Change requests in each state the routes act on: a draft (edit, submit) and submitted ones (reject, withdraw).
-    const draft = async () => String((await ok('POST', `${P}/change-requests`, changeRequests[0])).number);
+    const draft = () => f.draft(changeRequests[0]);
     ids.crDraft = await draft();
     ids.crSubmit = await draft();
     ids.crReject = await draft();
