@@ -3,8 +3,9 @@ import { startTestApp, TestApp } from './support/test-app';
 
 /**
  * With the illustrative demo loaded, the deal's jobs headlines become comparable with the
- * outputs delivered so far: 147 jobs claimed, of which one shared claim of 30 is counted once,
- * so 117 jobs (see seeds/demo-delivery.json).
+ * outputs delivered to the end of the last submitted quarter (2016-17 Q3): 102 jobs. The
+ * unsubmitted 2016-17 Q4 (Lichfield's 45, a claim Bericote shares for 30: 117 with it) is not
+ * delivered yet (see seeds/demo-delivery.json and test/one-jobs-number.e2e-spec.ts).
  */
 describe.each(databaseKinds())('reconciliation of outputs headlines on %s', (kind) => {
   let t: TestApp;
@@ -20,12 +21,12 @@ describe.each(databaseKinds())('reconciliation of outputs headlines on %s', (kin
       res.body.lines.find(
         (l: { headlineCode: string; check: string }) => l.headlineCode === code && l.check === 'outputs',
       );
-    expect(line('B-JOBS')).toMatchObject({ status: 'not_met', stated: 5000, computed: 117 });
+    expect(line('B-JOBS')).toMatchObject({ status: 'not_met', stated: 5000, computed: 102 });
     expect(line('A-SECURED-JOBS')).toMatchObject({
       status: 'unreconciled',
       stated: 4900,
-      computed: 117,
-      variance: -4783,
+      computed: 102,
+      variance: -4798,
       illustrative: true,
     });
     // Demo outputs never pass for real delivery: the line says so in the data and in words.

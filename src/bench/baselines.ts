@@ -1,4 +1,5 @@
-import { markIllustrativeOutputs, type DeliveredByMetric } from '../reconciliation/output-totals.port';
+import { defineDelivered, markIllustrativeOutputs, type DeliveredByMetric } from '../reconciliation/output-totals.port';
+import { deliveredDefinition } from '../outputs/delivered';
 import {
   reconcile,
   type AllocationGroup,
@@ -25,6 +26,7 @@ export function reconciliationSql(kind: RawDb['kind']): {
   headlines: string;
   projects: string;
   outputs: string;
+  lastSubmitted: string;
 } {
   const ph = kind === 'postgres' ? '$1' : '?';
   const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
@@ -44,12 +46,22 @@ export function reconciliationSql(kind: RawDb['kind']): {
                  LEFT JOIN theme t ON t.id = p.theme_id WHERE g.code = ${ph} ORDER BY p.code`,
     outputs: `SELECT o.metric_code, o.claim_key, o.project_id, SUM(o.value) AS value, MAX(CASE WHEN o.illustrative THEN 1 ELSE 0 END) AS illustrative
                 FROM output_actual o JOIN programme g ON g.id = o.programme_id
-                WHERE g.code = ${ph} GROUP BY o.metric_code, o.claim_key, o.project_id`,
+                WHERE g.code = ${ph} AND o.quarter <= (SELECT MAX(r.quarter) FROM return_version r WHERE r.programme_id = g.id)
+                GROUP BY o.metric_code, o.claim_key, o.project_id`,
+    lastSubmitted: `SELECT MAX(r.quarter) AS q FROM return_version r JOIN programme g ON g.id = r.programme_id WHERE g.code = ${ph}`,
   };
 }
 
 /** Raw driver + the same pure engine: what the service does, minus Nest, TypeORM and the entity layer. */
 export async function rawReconciliation(raw: RawDb, code: string): Promise<ReconciliationReport> {
+  return (await rawReconciliationWithDelivered(raw, code)).report;
+}
+
+/** The report and the last submitted quarter its outputs lines count to. */
+export async function rawReconciliationWithDelivered(
+  raw: RawDb,
+  code: string,
+): Promise<{ report: ReconciliationReport; through: string | null }> {
   const sql = reconciliationSql(raw.kind);
   // One connection answers one statement at a time (pg queues them anyway): sequential is no slower.
   const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
@@ -62,6 +74,8 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     value: unknown;
     illustrative: unknown;
   }>(sql.outputs, [code]);
+  const [last] = await raw.all<{ q: string | null }>(sql.lastSubmitted, [code]);
+  const through = last?.q ?? null;
   // Delivered outputs, each shared claim counted once (the same pure rule the app applies).
   const outputs: Record<string, number> = {};
   const delivered: DeliveredByMetric = {};
@@ -123,7 +137,14 @@ export async function rawReconciliation(raw: RawDb, code: string): Promise<Recon
     projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })),
     outputs,
   });
-  return markIllustrativeOutputs(report, delivered, h);
+  return {
+    report: defineDelivered(markIllustrativeOutputs(report, delivered, h), {
+      through,
+      definition: deliveredDefinition(through),
+      byMetric: delivered,
+    }),
+    through,
+  };
 }
 
 export const NATIONAL_SQL = `SELECT source_kind, period_kind, year_from, year_to, SUM(amount_pence) AS pence FROM allocation

@@ -4,7 +4,14 @@ import { BulkImportService } from '../deal-loading/bulk-import.service';
 import { dealFingerprint } from '../deal-loading/fingerprint';
 import { presentReconciliation } from '../reconciliation/reconciliation-present';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { emptyDealTables, NationalMatrix, rawNationalBreakdown, rawReconciliation } from './baselines';
+import { deliveredDefinition } from '../outputs/delivered';
+import {
+  emptyDealTables,
+  NationalMatrix,
+  rawNationalBreakdown,
+  rawReconciliation,
+  rawReconciliationWithDelivered,
+} from './baselines';
 import {
   assertEqual,
   HttpMeasure,
@@ -281,9 +288,11 @@ async function measureAt(
               : 'SELECT code, name FROM programme WHERE code = ?',
             [code],
           );
+          const { report, through } = await rawReconciliationWithDelivered(httpRaw, code);
           return presentReconciliation({
             programme: { code: p.code, name: p.name },
-            report: await rawReconciliation(httpRaw, code),
+            report,
+            delivered: { through, definition: deliveredDefinition(through) },
           });
         },
         load,

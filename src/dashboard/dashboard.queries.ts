@@ -273,22 +273,3 @@ export async function projectAllocations(
     },
   }));
 }
-
-/** Whether any output counted on the public pages (submitted quarters) is illustrative demo data. */
-export async function illustrativeOutputs(
-  m: EntityManager,
-  programmeId: number,
-  beforeQuarter: string,
-): Promise<boolean> {
-  const [r]: Record<string, unknown>[] = await m
-    .createQueryBuilder()
-    .from('output_actual', 'o')
-    .select('COUNT(*)', 'n')
-    .where('o.programme_id = :programmeId AND o.quarter < :before AND o.illustrative = :yes', {
-      programmeId,
-      before: beforeQuarter,
-      yes: true,
-    })
-    .getRawMany();
-  return toInt(r?.n ?? 0) > 0;
-}

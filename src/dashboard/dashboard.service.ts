@@ -13,7 +13,6 @@ import { ReconciliationService } from '../reconciliation/reconciliation.service'
 import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
 import {
   approvedGroups,
-  illustrativeOutputs,
   poolRows,
   projectAllocations,
   projectRows,
@@ -97,14 +96,11 @@ export class DashboardService {
       const groups = await approvedGroups(m, this.db.type, p.id);
       const projects = await projectRows(m, p.id);
       const pools = await poolRows(m, p.id);
-      // Public: outputs count only from submitted quarters (before the reporting quarter).
+      // Public: outputs count to the end of the last submitted quarter (outputs/delivered.ts).
       const { report, headlines, delivered } = await this.reconciliation.reportForGroups(m, p.id, {
         groups,
         projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
-        outputsBefore: info.reportingQuarter,
       });
-      const deliveredIllustrative =
-        Object.keys(delivered).length > 0 && (await illustrativeOutputs(m, p.id, info.reportingQuarter));
       const sections = await this.sectionsFor(m, p, info, page);
       return buildOverview({
         programme: info,
@@ -114,7 +110,6 @@ export class DashboardService {
         pools,
         headlines,
         delivered,
-        deliveredIllustrative,
         report,
         sections,
       });

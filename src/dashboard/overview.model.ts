@@ -2,7 +2,7 @@ import { penceOf } from '../common/money';
 import { formatPounds } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
 import type { HeadlineInput } from '../reconciliation/engine';
-import type { DeliveredByMetric } from '../reconciliation/output-totals.port';
+import type { Delivered } from '../reconciliation/output-totals.port';
 import type { ChartData } from './charts';
 import type { PoolRow, ProjectRow, PublicGroup } from './dashboard.queries';
 import type { DashboardSection } from './sections';
@@ -88,8 +88,10 @@ export interface OverviewModel {
   reconciliation: ReconciliationReport;
   charts: ChartData[];
   sections: DashboardSection[];
-  /** Jobs and homes delivered (submitted quarters) against the deal's promises. */
+  /** Jobs and homes delivered (to the end of the last submitted quarter) against the deal's promises. */
   promises: PromiseLine[];
+  /** What "delivered" counts, in words, shown beside every delivered figure. */
+  delivered: { through: string | null; definition: string };
   /** Double claims removed from the delivered totals, per metric. */
   doubleClaims: { metric: string; claimed: number; removed: number; total: number; claims: number }[];
 }
@@ -154,13 +156,13 @@ export function buildOverview(input: {
   projects: ProjectRow[];
   pools: PoolRow[];
   headlines: HeadlineInput[];
-  /** Outputs delivered in submitted quarters, per metric (double claims counted once). */
-  delivered: DeliveredByMetric;
-  deliveredIllustrative: boolean;
+  /** Outputs delivered to the end of the last submitted quarter (outputs/delivered.ts). */
+  delivered: Delivered;
   report: ReconciliationReport;
   sections: DashboardSection[];
 }): OverviewModel {
   const { kinds, groups, headlines, report } = input;
+  const deliveredIllustrative = Object.values(input.delivered.byMetric).some((t) => t.illustrative);
   const live = groups.filter((g) => g.commitmentStatus !== 'withdrawn');
   const label = new Map(kinds.map((k) => [k.code, k.label]));
   const bySource = kinds
@@ -322,8 +324,7 @@ export function buildOverview(input: {
     charts.push({
       id: 'jobs-homes-delivered',
       title: 'Jobs and homes delivered against the deal’s promises',
-      description:
-        'For each promise the deal documents make about jobs or homes, the number promised and the number delivered so far in submitted returns (each shared claim counted once).',
+      description: `For each promise the deal documents make about jobs or homes, the number promised and the number delivered. ${input.delivered.definition}`,
       unit: 'count',
       categories: promises.map((p) => ({ key: p.code, label: p.label })),
       series: [
@@ -333,18 +334,19 @@ export function buildOverview(input: {
       values: promises.map((p) => [p.stated, p.delivered]),
       grouped: true,
       noTotal: true,
-      illustrative: Object.keys(input.delivered).length > 0 && input.deliveredIllustrative,
+      illustrative: deliveredIllustrative,
     });
   }
-  const doubleClaims = Object.entries(input.delivered)
+  const doubleClaims = Object.entries(input.delivered.byMetric)
     .filter(([, t]) => t.doubleClaims > 0)
     .map(([metric, t]) => ({ metric, claimed: t.claimed, removed: t.removed, total: t.total, claims: t.doubleClaims }));
   return {
     promises,
+    delivered: { through: input.delivered.through, definition: input.delivered.definition },
     doubleClaims,
     programme: input.programme,
     illustrative:
-      input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && input.deliveredIllustrative),
+      input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && deliveredIllustrative),
     bySource,
     capitalPence,
     revenuePence,

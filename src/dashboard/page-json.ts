@@ -78,6 +78,7 @@ export function presentOverview(o: OverviewModel) {
       })),
     },
     promises: o.promises,
+    delivered: o.delivered,
     doubleClaims: o.doubleClaims,
     charts: o.charts.map(presentChart),
     sections: o.sections.map((s) => ({

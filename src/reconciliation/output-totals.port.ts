@@ -1,28 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { programmeOutputTotals, type MetricTotal } from '../outputs/output-totals';
+import { deliveredOutputs, type Delivered, type DeliveredByMetric } from '../outputs/delivered';
 import type { HeadlineInput, ReconciliationReport } from './engine';
 
-export type DeliveredByMetric = Record<string, MetricTotal & { doubleClaims: number; illustrative: boolean }>;
+export type { Delivered, DeliveredByMetric };
 
 /** Where reconciliation gets programme output totals (jobs, homes) from. */
 export abstract class OutputTotalsPort {
   /**
-   * Delivered outputs per metric code (claimed, removed as double claims, counted total);
-   * `beforeQuarter` keeps only quarters before it (the public dashboard: submitted quarters).
+   * Delivered outputs per metric code (claimed, removed as double claims, counted total) to the
+   * end of the last submitted quarter (as at a return's quarter when `asAt` is given).
    */
-  abstract delivered(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<DeliveredByMetric>;
+  abstract delivered(
+    m: EntityManager,
+    programmeId: number,
+    opts?: { asAt?: string; submitting?: boolean },
+  ): Promise<Delivered>;
 }
 
 export const totalsOf = (d: DeliveredByMetric): Record<string, number> =>
   Object.fromEntries(Object.entries(d).map(([metric, t]) => [metric, t.total]));
 
-/** Delivered outputs to date, each shared claim counted once (see outputs/output-totals.ts). */
+/** Delivered outputs, each shared claim counted once: the one definition of outputs/delivered.ts. */
 @Injectable()
 export class DeliveredOutputTotals extends OutputTotalsPort {
-  delivered(m: EntityManager, programmeId: number, beforeQuarter?: string): Promise<DeliveredByMetric> {
-    return programmeOutputTotals(m, programmeId, beforeQuarter);
+  delivered(m: EntityManager, programmeId: number, opts?: { asAt?: string; submitting?: boolean }): Promise<Delivered> {
+    return deliveredOutputs(m, programmeId, opts);
   }
+}
+
+/** Comparable outputs lines carry the definition of "delivered" beside their figure. */
+export function defineDelivered(report: ReconciliationReport, delivered: Delivered): ReconciliationReport {
+  const lines = report.lines.map((l) =>
+    l.check !== 'outputs' || l.status === 'not_comparable'
+      ? l
+      : { ...l, explanation: `${l.explanation} ${delivered.definition}`.trim() },
+  );
+  return { ...report, lines };
 }
 
 /**

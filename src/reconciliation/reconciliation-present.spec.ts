@@ -49,7 +49,9 @@ describe('presenting reconciliation lines', () => {
 
   it('leaves out the sum of overlapping lines’ unattributed figures', () => {
     const r = reconcile({ headlines: [], groups: [], projects: [], outputs: {} });
-    expect(presentReconciliation({ programme, report: r }).summary).toEqual({
+    expect(
+      presentReconciliation({ programme, report: r, delivered: { through: null, definition: '' } }).summary,
+    ).toEqual({
       lines: 0,
       byStatus: { reconciled: 0, within_rounding: 0, unreconciled: 0, met: 0, not_met: 0, not_comparable: 0 },
       conflicts: 0,

@@ -70,6 +70,7 @@ export function presentReconciliation(r: ReconciliationResult) {
     programme: r.programme,
     basis: 'approved allocations of every commitment status except withdrawn',
     amounts: AMOUNTS_NOTE,
+    delivered: r.delivered,
     summary: {
       lines: report.summary.lines,
       byStatus: report.summary.byStatus,

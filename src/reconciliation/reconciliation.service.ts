@@ -19,7 +19,13 @@ import {
   type ReconciliationReport,
 } from './engine';
 import { UnknownDimensionError, type BreakdownGroup } from './engine/breakdown';
-import { markIllustrativeOutputs, OutputTotalsPort, totalsOf, type DeliveredByMetric } from './output-totals.port';
+import {
+  defineDelivered,
+  markIllustrativeOutputs,
+  OutputTotalsPort,
+  totalsOf,
+  type Delivered,
+} from './output-totals.port';
 
 export { APPROVAL_FILTERS, type ApprovalFilter } from './breakdown.queries';
 import type { ApprovalFilter } from './breakdown.queries';
@@ -51,6 +57,8 @@ export interface NationalBreakdownResult {
 export interface ReconciliationResult {
   programme: ProgrammeRef;
   report: ReconciliationReport;
+  /** What the outputs lines count as delivered (outputs/delivered.ts), in words. */
+  delivered: { through: string | null; definition: string };
 }
 
 interface GroupRow {
@@ -107,22 +115,39 @@ export class ReconciliationService {
   reconciliation(code: string): Promise<ReconciliationResult> {
     return this.db.read(async (m) => {
       const prog = await this.programmeRef(m, code);
-      return { programme: ref(prog), report: await this.report(m, prog.id) };
+      const { report, delivered } = await this.reportWithDelivered(m, prog.id);
+      return {
+        programme: ref(prog),
+        report,
+        delivered: { through: delivered.through, definition: delivered.definition },
+      };
     });
   }
 
-  /** The reconciliation report inside a caller's unit of work (the quarterly return uses it). */
-  async report(m: EntityManager, programmeId: number) {
+  /**
+   * The reconciliation report inside a caller's unit of work (the quarterly return uses it, as
+   * at its quarter). Outputs count to the end of the last submitted quarter.
+   */
+  async report(m: EntityManager, programmeId: number, outputsAsAt?: { asAt?: string; submitting?: boolean }) {
+    return (await this.reportWithDelivered(m, programmeId, outputsAsAt)).report;
+  }
+
+  private async reportWithDelivered(
+    m: EntityManager,
+    programmeId: number,
+    outputsAsAt?: { asAt?: string; submitting?: boolean },
+  ): Promise<{ report: ReconciliationReport; delivered: Delivered }> {
     const groups = await this.groups(m, programmeId, { approval: 'approved', includeWithdrawn: true });
     const headlines = await this.headlines(m, programmeId);
     const projects = await this.projects(m, programmeId);
-    const delivered = await this.outputs.delivered(m, programmeId);
+    const delivered = await this.outputs.delivered(m, programmeId, outputsAsAt);
     const changes = await this.approvedChanges(m, programmeId);
-    return markIllustrativeOutputs(
-      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered), changes }),
-      delivered,
+    const report = markIllustrativeOutputs(
+      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered.byMetric), changes }),
+      delivered.byMetric,
       headlines,
     );
+    return { report: defineDelivered(report, delivered), delivered };
   }
 
   /** Approved changes that moved approved money, with their net movement per source kind (recorded at approval). */
@@ -198,22 +223,22 @@ export class ReconciliationService {
 
   /**
    * The public reconciliation of given approved allocation groups (the dashboard sums its own,
-   * with their illustrative flag): headlines, and outputs delivered in quarters before
-   * `outputsBefore` (the submitted ones), each double claim counted once. Three queries.
+   * with their illustrative flag): headlines, and outputs delivered to the end of the last
+   * submitted quarter, each double claim counted once. Three queries.
    */
   async reportForGroups(
     m: EntityManager,
     programmeId: number,
-    input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; outputsBefore?: string },
-  ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: DeliveredByMetric }> {
+    input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[] },
+  ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: Delivered }> {
     const headlines = await this.headlines(m, programmeId);
-    const delivered = await this.outputs.delivered(m, programmeId, input.outputsBefore);
+    const delivered = await this.outputs.delivered(m, programmeId);
     const report = markIllustrativeOutputs(
-      reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered) }),
-      delivered,
+      reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered.byMetric) }),
+      delivered.byMetric,
       headlines,
     );
-    return { report, headlines, delivered };
+    return { report: defineDelivered(report, delivered), headlines, delivered };
   }
 
   /** Allocations summed at the finest grain the engine needs, in SQL. */

@@ -37,6 +37,7 @@ export function reconciliationTable(r: ReconciliationResult): string {
   const out = [
     `Reconciliation of ${r.programme.code}: ${r.programme.name}`,
     'Approved allocations (withdrawn excluded) against every headline figure. Variance = computed - stated.',
+    r.delivered.definition,
     '',
   ];
   const rows = lines.map((l) => [

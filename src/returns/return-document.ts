@@ -72,6 +72,8 @@ export interface ReturnContext {
   quarter: FiscalQuarter;
   /** The last submitted return before the one being assembled (for "variance to last return"). */
   lastReturn: ParsedReturn | null;
+  /** True while the return is being frozen: its own quarter then counts as submitted. */
+  submitting: boolean;
 }
 
 /**

@@ -143,7 +143,13 @@ export class ReturnsService {
     meta: Meta,
     comments: Record<string, string> = {},
   ): Promise<ReturnDocument> {
-    const ctx: ReturnContext = { m, programme: prog, quarter: q, lastReturn: await this.lastReturn(m, prog.id, q) };
+    const ctx: ReturnContext = {
+      m,
+      programme: prog,
+      quarter: q,
+      lastReturn: await this.lastReturn(m, prog.id, q),
+      submitting: meta.status === 'submitted',
+    };
     const tables: SectionTable[] = [];
     const checks: ReturnCheck[] = [];
     const data: NonNullable<ReturnDocument['data']> = {};

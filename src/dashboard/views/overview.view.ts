@@ -64,7 +64,7 @@ export function deliveryGlance(o: OverviewModel): Html {
   if (jobs) {
     const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
     cards.push(
-      html`<p class="card"><span class="big">${jobs.delivered!.toLocaleString('en-GB')}</span>jobs delivered so far, against ${jobs.qualifier === 'at_least' ? 'at least ' : ''}${jobs.stated.toLocaleString('en-GB')} promised${mark(chart?.illustrative)}</p>`,
+      html`<p class="card"><span class="big">${jobs.delivered!.toLocaleString('en-GB')}</span>jobs delivered so far, against ${jobs.qualifier === 'at_least' ? 'at least ' : ''}${jobs.stated.toLocaleString('en-GB')} promised${mark(chart?.illustrative)} <span class="definition">${o.delivered.definition}</span></p>`,
     );
   }
   return cards.length ? html`<div class="cards" id="delivery-glance">${cards}</div>` : html``;
@@ -140,13 +140,13 @@ ${rest}<table><caption>Stated figures against the allocations${compact ? ' that 
   )}</tbody></table>`;
 }
 
-/** Jobs and homes delivered in submitted quarters against each promise the documents make. */
+/** Jobs and homes delivered (to the end of the last submitted quarter) against each promise the documents make. */
 export function jobsAndHomes(o: OverviewModel, base: string, compact = false): Html {
   if (!o.promises.length || o.promises.every((p) => p.delivered === null)) return html``;
   const chart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
   const metricWords: Record<string, string> = { JOBS_CREATED: 'jobs', HOMES_COMPLETED: 'homes' };
   return html`<section id="section-jobs-homes"><h2 id="jobs-homes">Jobs and homes delivered against the deal's promises${chart?.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>
-<p>Delivered so far counts outputs in quarters whose return has been submitted (up to the quarter before ${o.programme.reportingQuarter}); the promises are the deal documents' own figures.</p>
+<p>${o.delivered.definition} The promises are the deal documents' own figures.</p>
 <table id="promises"><caption>Promises about jobs and homes, and what has been delivered</caption>
 <thead><tr><th scope="col">Promise</th><th scope="col" class="num">Promised</th><th scope="col" class="num">Delivered so far</th><th scope="col">Where the promise comes from</th></tr></thead>
 <tbody>${o.promises.map((p) => html`<tr data-headline="${p.code}"><th scope="row">${p.label}</th><td class="num">${p.qualifier === 'at_least' ? 'at least ' : ''}${p.stated.toLocaleString('en-GB')} ${p.unit}</td><td class="num">${p.delivered === null ? '–' : `${p.delivered.toLocaleString('en-GB')} ${p.unit}`}</td><td>${p.document ?? 'not stated'}</td></tr>`)}</tbody></table>

@@ -1,3 +1,4 @@
+import { formatQuarter } from '../../common/fiscal';
 import { ReconciliationService } from '../../reconciliation/reconciliation.service';
 import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
 import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
@@ -31,7 +32,12 @@ export class ReconciliationSection implements SectionProvider {
   constructor(private readonly reconciliation: ReconciliationService) {}
 
   async build(ctx: ReturnContext): Promise<SectionResult> {
-    const report = await this.reconciliation.report(ctx.m, ctx.programme.id);
+    // Outputs delivered to the end of the last submitted quarter as at this return (its own
+    // quarter once it is frozen): the same figure the dashboard and `reconcile` show.
+    const report = await this.reconciliation.report(ctx.m, ctx.programme.id, {
+      asAt: formatQuarter(ctx.quarter),
+      submitting: ctx.submitting,
+    });
     const rows: RowInput[] = report.lines.map((l) => ({
       headline: l.headlineCode,
       check: l.check,
