@@ -14,11 +14,13 @@ import { registerPartnerUpdateCommands } from '../partner-updates/partner-update
 import { registerGeneratorCommands } from '../generator/generator.cli';
 import { registerBenchCommands } from '../bench/bench.cli';
 import { registerNationalReturnCommands } from '../national-return/national-return.cli';
+import { registerDemoCommands } from '../demo/demo.cli';
 
 /** Every feature's commands; each feature keeps its own in <feature>/<feature>.cli.ts. */
 export const COMMAND_GROUPS: ((program: Command, ctx: CliContext) => void)[] = [
   registerDatabaseCommands,
   registerSeedCommands,
+  registerDemoCommands,
   registerReconciliationCommands,
   registerChangesCommands,
   registerReturnCommands,

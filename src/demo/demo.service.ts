@@ -20,6 +20,8 @@ import { SeedRun } from '../deal-loading/seed-run.entity';
 import { SpendProfileLine } from '../spend/spend.entities';
 
 export const DEMO_FILE = 'demo-delivery.json';
+/** The story's finance officer, who submits the demo returns. */
+export const DEMO_SUBMITTER = 'demo finance officer (illustrative)';
 export const DEMO_SOURCE = 'seeds/demo-delivery.json (ILLUSTRATIVE: not from the source documents)';
 
 export interface DemoFile {
@@ -173,7 +175,7 @@ export class DemoService {
       // services with their own dates: after the delivery history, before the quarters are closed.
       rows += await this.demoChanges.load(m, prog, join(seedsDir(), DEMO_CHANGES_FILE));
       // Real submissions, in order, through the returns service: the checks gate them as they gate anyone's.
-      const submitter: Actor = { ...actor, name: 'demo finance officer (illustrative)' };
+      const submitter: Actor = { ...actor, name: DEMO_SUBMITTER };
       for (const quarter of demo.closedQuarters) {
         const draft = await this.returns.draftIn(m, prog.code, quarter, submitter);
         const errors = draft.checks.filter((c) => c.severity === 'error');
