@@ -176,19 +176,6 @@ export class ChangeRequestsService {
   }
 
   /** A step that changes only the state (and who/when): submit, reject, withdraw. */
-  private step(
-    code: string,
-    number: number,
-    allowed: ChangeState[],
-    to: ChangeState,
-    word: string,
-    dto: StepDto,
-    actor: Actor,
-    extra: (cr: ChangeRequest, prog: Programme, m: EntityManager) => Promise<Partial<ChangeRequest>>,
-  ) {
-    return this.db.write((m) => this.stepIn(m, code, number, allowed, to, word, dto, actor, extra));
-  }
-
   private async stepIn(
     m: EntityManager,
     code: string,
@@ -252,10 +239,12 @@ export class ChangeRequestsService {
   }
 
   withdraw(code: string, number: number, dto: StepDto, actor: Actor) {
-    return this.step(code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async (cr) => {
-      assertAuthorOrAdmin(cr, actor, 'withdrawn');
-      return { decisionReason: dto.reason ?? null };
-    });
+    return this.db.write((m) =>
+      this.stepIn(m, code, number, ['draft', 'submitted'], 'withdrawn', 'withdrawn', dto, actor, async (cr) => {
+        assertAuthorOrAdmin(cr, actor, 'withdrawn');
+        return { decisionReason: dto.reason ?? null };
+      }),
+    );
   }
 
   /** Presents rows with plain-English descriptions: one query per table for everything they name. */

@@ -90,6 +90,28 @@ export async function approvedGroups(
   }));
 }
 
+/** A table's provenance columns in a raw select, read back by `sourceOf`. */
+function sourceColumns(alias: string): string[] {
+  const a = alias;
+  return [
+    `${a}.source_document AS sd`,
+    `${a}.source_section AS ss`,
+    `${a}.source_quote AS sq`,
+    `${a}.source_printed AS sp`,
+    `${a}.source_illustrative AS si`,
+  ];
+}
+
+function sourceOf(r: Record<string, unknown>) {
+  return {
+    document: (r.sd as string) ?? null,
+    section: (r.ss as string) ?? null,
+    quote: (r.sq as string) ?? null,
+    printed: (r.sp as string) ?? null,
+    illustrative: toBool(r.si),
+  };
+}
+
 export interface ProjectRow {
   id: number;
   code: string;
@@ -119,13 +141,7 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
       'p.status AS status',
     ])
     .addSelect(['t.code AS theme_code', 't.name AS theme_name', 't.position AS theme_position', 'o.name AS lead_name'])
-    .addSelect([
-      'p.source_document AS sd',
-      'p.source_section AS ss',
-      'p.source_quote AS sq',
-      'p.source_printed AS sp',
-      'p.source_illustrative AS si',
-    ])
+    .addSelect(sourceColumns('p'))
     .where('p.programme_id = :programmeId', { programmeId })
     .orderBy('t.position', 'ASC')
     .addOrderBy('p.code', 'ASC');
@@ -141,13 +157,7 @@ export async function projectRows(m: EntityManager, programmeId: number, code?: 
     themeCode: (r.theme_code as string | null) ?? null,
     themeName: (r.theme_name as string | null) ?? null,
     leadName: (r.lead_name as string | null) ?? null,
-    source: {
-      document: (r.sd as string) ?? null,
-      section: (r.ss as string) ?? null,
-      quote: (r.sq as string) ?? null,
-      printed: (r.sp as string) ?? null,
-      illustrative: toBool(r.si),
-    },
+    source: sourceOf(r),
   }));
 }
 
@@ -174,7 +184,7 @@ export async function poolRows(m: EntityManager, programmeId: number): Promise<P
       'p.code AS project_code',
       'p.name AS project_name',
     ])
-    .addSelect(['pl.source_document AS sd', 'pl.source_section AS ss', 'pl.source_quote AS sq'])
+    .addSelect(sourceColumns('pl'))
     .where('pl.programme_id = :programmeId', { programmeId })
     .orderBy('pl.code', 'ASC')
     .addOrderBy('p.code', 'ASC')
@@ -184,16 +194,13 @@ export async function poolRows(m: EntityManager, programmeId: number): Promise<P
     const code = String(r.code);
     let pool = out.get(code);
     if (!pool) {
+      const { document, section, quote } = sourceOf(r);
       pool = {
         code,
         name: String(r.name),
         themeCode: (r.theme_code as string) ?? null,
         members: [],
-        source: {
-          document: (r.sd as string) ?? null,
-          section: (r.ss as string) ?? null,
-          quote: (r.sq as string) ?? null,
-        },
+        source: { document, section, quote },
       };
       out.set(code, pool);
     }
@@ -238,15 +245,7 @@ export async function projectAllocations(
       'a.year_to AS year_to',
       'a.amount_pence AS pence',
     ])
-    .addSelect([
-      'a.commitment_status AS commitment_status',
-      'a.description AS description',
-      'a.source_document AS sd',
-      'a.source_section AS ss',
-      'a.source_quote AS sq',
-      'a.source_printed AS sp',
-      'a.source_illustrative AS si',
-    ])
+    .addSelect(['a.commitment_status AS commitment_status', 'a.description AS description', ...sourceColumns('a')])
     .where('a.programme_id = :programmeId', { programmeId })
     .andWhere("a.approval_state = 'approved'")
     .andWhere(
@@ -264,12 +263,6 @@ export async function projectAllocations(
     pence: toInt(r.pence),
     commitmentStatus: String(r.commitment_status),
     description: (r.description as string) ?? null,
-    source: {
-      document: (r.sd as string) ?? null,
-      section: (r.ss as string) ?? null,
-      quote: (r.sq as string) ?? null,
-      printed: (r.sp as string) ?? null,
-      illustrative: toBool(r.si),
-    },
+    source: sourceOf(r),
   }));
 }

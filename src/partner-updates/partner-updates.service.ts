@@ -45,6 +45,20 @@ import {
 
 type Op = { ref: string; describe: string; run: () => Promise<unknown> };
 
+/** What each sheet's reader is given: the target, the sheet's rows, and the list its problems go to. */
+interface SheetArgs {
+  m: EntityManager;
+  t: { prog: Programme; project: Project; quarter: string };
+  rows: ReadRow[];
+  actor: Actor;
+  problems: string[];
+}
+
+/** A row whose version is not the one stored: someone changed it since the template was written. */
+function staleRow(cell: string, what: string, now: number, inFile: number | null): string {
+  return `${cell}: this ${what} was changed by someone else since the template was written (version ${now} now, ${inFile ?? 'blank'} in the file): download a new template`;
+}
+
 /**
  * Partner updates: a template pre-filled with the project's current figures for the reporting
  * quarter, and its import. The import is all or nothing: every cell is checked first (any
@@ -219,9 +233,9 @@ export class PartnerUpdatesService {
       assertProjectScope(actor, t.prog.code, t.project.code);
       const problems: string[] = [];
       const ops = [
-        ...(await this.spendOps(m, t, rows[SPEND_SHEET], actor, problems)),
-        ...(await this.milestoneOps(m, t, rows[MILESTONES_SHEET], actor, problems)),
-        ...(await this.outputOps(m, t, rows[OUTPUTS_SHEET], actor, problems)),
+        ...(await this.spendOps({ m, t, rows: rows[SPEND_SHEET], actor, problems })),
+        ...(await this.milestoneOps({ m, t, rows: rows[MILESTONES_SHEET], actor, problems })),
+        ...(await this.outputOps({ m, t, rows: rows[OUTPUTS_SHEET], actor, problems })),
       ];
       if (problems.length)
         throw new XlsxRejectedError(
@@ -263,13 +277,7 @@ export class PartnerUpdatesService {
     });
   }
 
-  private async spendOps(
-    m: EntityManager,
-    t: { prog: Programme; project: Project; quarter: string },
-    rows: ReadRow[],
-    actor: Actor,
-    problems: string[],
-  ): Promise<Op[]> {
+  private async spendOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
     const lines = new Map(
       (await m.find(SpendProfileLine, { where: { projectId: t.project.id } })).map((l) => [
         `${l.sourceKind}|${l.quarter}`,
@@ -302,9 +310,7 @@ export class PartnerUpdatesService {
       }
       const line = lines.get(key);
       if (line && v.version !== line.version) {
-        problems.push(
-          `${ref('version', r)}: this line was changed by someone else since the template was written (version ${line.version} now, ${v.version ?? 'blank'} in the file): download a new template`,
-        );
+        problems.push(staleRow(ref('version', r), 'line', line.version, v.version));
         continue;
       }
       if (v.baseline !== null && v.baseline !== (line?.baselinePence ?? 0))
@@ -347,13 +353,7 @@ export class PartnerUpdatesService {
     return ops;
   }
 
-  private async milestoneOps(
-    m: EntityManager,
-    t: { prog: Programme; project: Project; quarter: string },
-    rows: ReadRow[],
-    actor: Actor,
-    problems: string[],
-  ): Promise<Op[]> {
+  private async milestoneOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
     const all = new Map((await m.find(Milestone, { where: { projectId: t.project.id } })).map((x) => [x.id, x]));
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(MILESTONES_SHEET, MILESTONE_COLUMNS, k, r.row);
@@ -372,9 +372,7 @@ export class PartnerUpdatesService {
         continue;
       }
       if (v.version !== x.version) {
-        problems.push(
-          `${ref('version', r)}: this milestone was changed by someone else since the template was written (version ${x.version} now, ${v.version} in the file): download a new template`,
-        );
+        problems.push(staleRow(ref('version', r), 'milestone', x.version, v.version));
         continue;
       }
       if (v.baselineDate !== x.baselineDate)
@@ -398,13 +396,7 @@ export class PartnerUpdatesService {
     return ops;
   }
 
-  private async outputOps(
-    m: EntityManager,
-    t: { prog: Programme; project: Project; quarter: string },
-    rows: ReadRow[],
-    actor: Actor,
-    problems: string[],
-  ): Promise<Op[]> {
+  private async outputOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
     const claims = new Map((await m.find(OutputActual, { where: { projectId: t.project.id } })).map((c) => [c.id, c]));
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
     const ops: Op[] = [];
@@ -462,9 +454,7 @@ export class PartnerUpdatesService {
         continue;
       }
       if (v.version !== c.version) {
-        problems.push(
-          `${ref('version', r)}: this claim was changed by someone else since the template was written (version ${c.version} now, ${v.version ?? 'blank'} in the file): download a new template`,
-        );
+        problems.push(staleRow(ref('version', r), 'claim', c.version, v.version));
         continue;
       }
       const same =

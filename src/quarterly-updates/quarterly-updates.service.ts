@@ -128,6 +128,19 @@ export class QuarterlyUpdatesService {
     return { prog, project, q, quarter, update };
   }
 
+  /** The context of a draft the actor is about to change: in their scope and still editable. */
+  private async editableContext(
+    m: EntityManager,
+    programmeCode: string | undefined,
+    projectCode: string,
+    actor: Actor,
+  ) {
+    const c = await this.context(m, programmeCode, projectCode);
+    assertProjectScope(actor, c.prog.code, c.project.code);
+    this.assertEditable(c.update?.status ?? 'not_started', c.quarter);
+    return c;
+  }
+
   /** The update's figures beside the accepted ones, per source kind. */
   private async spendSections(
     m: EntityManager,
@@ -237,9 +250,7 @@ export class QuarterlyUpdatesService {
     actor: Actor,
   ) {
     return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
-      assertProjectScope(actor, prog.code, project.code);
-      this.assertEditable(update?.status ?? 'not_started', quarter);
+      const { prog, project, quarter, update } = await this.editableContext(m, programmeCode, projectCode, actor);
       const end = quarterEnd(this.periods.checkInProgramme(prog, quarter));
       const current = new Map((await this.milestoneRows(m, project, {})).map((r) => [String(r.id), r]));
       const problems: { field: string; problem: string }[] = [];
@@ -293,9 +304,7 @@ export class QuarterlyUpdatesService {
     actor: Actor,
   ): Promise<{ saved: boolean; questions: CumulativeQuestion[] }> {
     return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
-      assertProjectScope(actor, prog.code, project.code);
-      this.assertEditable(update?.status ?? 'not_started', quarter);
+      const { prog, project, quarter, update } = await this.editableContext(m, programmeCode, projectCode, actor);
       const sections = await this.spendSections(m, prog, project, quarter, {});
       const kinds = new Set(sections.map((s) => s.sourceKind));
       const problems = [...Object.keys(input.actuals), ...Object.keys(input.forecasts).map((k) => k.split('|')[0])]
@@ -345,9 +354,7 @@ export class QuarterlyUpdatesService {
     actor: Actor,
   ) {
     return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.context(m, programmeCode, projectCode);
-      assertProjectScope(actor, prog.code, project.code);
-      this.assertEditable(update?.status ?? 'not_started', quarter);
+      const { prog, project, quarter, update } = await this.editableContext(m, programmeCode, projectCode, actor);
       if (narrative.length > 10000)
         throw new ValidationError([{ field: 'narrative', problem: 'Narrative must be 10,000 characters or fewer' }]);
       const draft = { ...(update?.draft ?? {}), narrative };

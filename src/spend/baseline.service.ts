@@ -98,6 +98,18 @@ export class BaselineService {
     return this.write(m, actor, prog, projectId, sourceKind, plan.changes, meta);
   }
 
+  /** A full replacement profile against the line as stored and the quarters still open. */
+  private async planReplacement(
+    m: EntityManager,
+    prog: Programme,
+    projectId: number,
+    sourceKind: string,
+    wanted: Map<string, number>,
+  ) {
+    const clock = await this.clock(m, prog);
+    return planReplace(await this.rows(m, projectId, sourceKind), wanted, clock.isOpen);
+  }
+
   /** Problems with a full replacement profile: its total and the submitted quarters it would change. */
   async replaceProblems(
     m: EntityManager,
@@ -114,8 +126,7 @@ export class BaselineService {
         code: 'BASELINE_NOT_ALLOCATION',
         problem: `the quarters add up to ${formatPounds(total)} but the approved ${sourceKind} allocation is ${formatPounds(target)} (difference ${formatPounds(total - target)}): the baseline equals the allocation`,
       });
-    const clock = await this.clock(m, prog);
-    const { locked } = planReplace(await this.rows(m, projectId, sourceKind), wanted, clock.isOpen);
+    const { locked } = await this.planReplacement(m, prog, projectId, sourceKind, wanted);
     if (locked.length)
       out.push({
         code: 'PERIOD_LOCKED',
@@ -133,8 +144,7 @@ export class BaselineService {
     wanted: Map<string, number>,
     meta: Record<string, unknown>,
   ): Promise<BaselineMoved[]> {
-    const clock = await this.clock(m, prog);
-    const { changes } = planReplace(await this.rows(m, projectId, sourceKind), wanted, clock.isOpen);
+    const { changes } = await this.planReplacement(m, prog, projectId, sourceKind, wanted);
     return this.write(m, actor, prog, projectId, sourceKind, changes, meta);
   }
 

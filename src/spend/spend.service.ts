@@ -341,21 +341,10 @@ export class SpendService {
           'amount',
         );
       }
-      return this.insertAdjustment(
-        m,
-        actor,
-        prog,
-        project,
-        {
-          sourceKind: dto.sourceKind,
-          recordedInQuarter: current,
-          correctsQuarter: corrects,
-          amountPence: amount,
-          reason: dto.reason,
-        },
-        'create',
-        { correctedSpend: formatPounds(corrected) },
-      );
+      return this.insertAdjustment(m, actor, { prog, project, dto, current }, 'create', {
+        row: { correctsQuarter: corrects, amountPence: amount },
+        meta: { correctedSpend: formatPounds(corrected) },
+      });
     });
   }
 
@@ -382,40 +371,38 @@ export class SpendService {
           `${project.code} has spent ${formatPounds(spent)} of ${dto.sourceKind} to date: it cannot repay ${formatPounds(amount)}`,
           'amount',
         );
-      return this.insertAdjustment(
-        m,
-        actor,
-        prog,
-        project,
-        {
-          sourceKind: dto.sourceKind,
-          recordedInQuarter: current,
-          correctsQuarter: current,
-          amountPence: -amount,
-          reason: dto.reason,
-          kind: 'repayment',
-          reference: dto.reference,
-        },
-        'repayment',
-        { spentBefore: formatPounds(spent), spentAfter: formatPounds(spent - amount) },
-      );
+      return this.insertAdjustment(m, actor, { prog, project, dto, current }, 'repayment', {
+        row: { correctsQuarter: current, amountPence: -amount, kind: 'repayment', reference: dto.reference },
+        meta: { spentBefore: formatPounds(spent), spentAfter: formatPounds(spent - amount) },
+      });
     });
   }
 
-  /** Inserts one adjustment or repayment row and audits it, inside the caller's transaction. */
+  /**
+   * Inserts one adjustment or repayment row and audits it, inside the caller's transaction:
+   * recorded in the reporting quarter against the request's source kind, with its reason.
+   */
   private async insertAdjustment(
     m: EntityManager,
     actor: Actor,
-    prog: Programme,
-    project: Project,
-    row: Pick<SpendAdjustment, 'sourceKind' | 'recordedInQuarter' | 'correctsQuarter' | 'amountPence' | 'reason'> &
-      Partial<Pick<SpendAdjustment, 'kind' | 'reference'>>,
+    at: { prog: Programme; project: Project; dto: { sourceKind: string; reason: string }; current: string },
     action: 'create' | 'repayment',
-    meta: Record<string, string>,
+    {
+      row,
+      meta,
+    }: {
+      row: Pick<SpendAdjustment, 'correctsQuarter' | 'amountPence'> &
+        Partial<Pick<SpendAdjustment, 'kind' | 'reference'>>;
+      meta: Record<string, string>;
+    },
   ) {
+    const { prog, project } = at;
     const r = await m.insert(SpendAdjustment, {
       programmeId: prog.id,
       projectId: project.id,
+      sourceKind: at.dto.sourceKind,
+      recordedInQuarter: at.current,
+      reason: at.dto.reason,
       ...row,
       recordedBy: actor.name,
       recordedAt: new Date().toISOString(),
