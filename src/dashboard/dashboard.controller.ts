@@ -5,7 +5,9 @@ import { Public } from '../auth/public.decorator';
 import { csvAttachment } from '../common/content-negotiation';
 import { DashboardService } from './dashboard.service';
 import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
+import { accessibilityPage } from './views/accessibility.view';
 import { briefingPage } from './views/briefing.view';
+import { glossaryPage } from './views/glossary.view';
 import { listPage } from './views/list.view';
 import { overviewPage } from './views/overview.view';
 import { projectPage } from './views/project.view';
@@ -35,6 +37,20 @@ export class DashboardController {
   @Header('Cache-Control', 'public, max-age=3600')
   css() {
     return DASHBOARD_CSS;
+  }
+
+  @Get('glossary')
+  @Public()
+  @Header('Content-Type', HTML)
+  glossary() {
+    return glossaryPage();
+  }
+
+  @Get('accessibility')
+  @Public()
+  @Header('Content-Type', HTML)
+  accessibility() {
+    return accessibilityPage();
   }
 
   @Get('programmes/:code')

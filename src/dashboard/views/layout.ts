@@ -20,7 +20,7 @@ ${o.crumbs ? html`<nav aria-label="Breadcrumb" class="no-print crumbs"><a href="
 ${o.illustrative ? html`<p class="banner illustrative" role="note"><strong>Illustrative data.</strong> Some figures on this page are demonstration data that the source documents do not contain; they are marked where shown.</p>` : ''}
 ${o.body}
 </main>
-<footer>Figures are the deal's approved allocations and headline figures as published; draft changes and personal data are never shown. Money is rounded to £0.1m in summaries; tables and hover text give exact pounds.${o.generatedAt ? ` Generated ${o.generatedAt}.` : ''} Open data: <a href="/api/open-data/360giving.json">360Giving JSON</a>.</footer>
+<footer>Figures are the deal's approved allocations and headline figures as published; draft changes and personal data are never shown. Money is rounded to £0.1m in summaries; tables and hover text give exact pounds.${o.generatedAt ? ` Generated ${o.generatedAt}.` : ''} Open data: <a href="/api/open-data/360giving.json">360Giving JSON</a>. <a href="/glossary">Glossary</a> · <a href="/accessibility">Accessibility statement</a></footer>
 </body></html>`;
   return page.value;
 }
