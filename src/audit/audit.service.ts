@@ -13,7 +13,19 @@ export interface AuditRecord {
   before?: unknown;
   after?: unknown;
   meta?: Record<string, unknown> | null;
+  /**
+   * Every project a bulk write touched (an import, a deal load, an approval across projects):
+   * linked to the one entry, so each project's trail lists it.
+   */
+  projectIds?: Iterable<number>;
 }
+
+/** Rows per insert statement for the entry-to-project links (well under either database's limit). */
+const LINK_BATCH = 500;
+
+/** Entries of one project: its own, and bulk writes linked to it. */
+const ABOUT_PROJECT =
+  '(a.project_id = :j OR EXISTS (SELECT 1 FROM audit_entry_project l WHERE l.project_id = :j AND l.audit_entry_id = a.id))';
 
 @Injectable()
 export class AuditService {
@@ -21,7 +33,7 @@ export class AuditService {
 
   /** Call inside the write's transaction so the entry and the change commit together. */
   async record(m: EntityManager, actor: Actor, r: AuditRecord): Promise<void> {
-    await m.getRepository(AuditEntry).insert({
+    const res = await m.getRepository(AuditEntry).insert({
       at: new Date().toISOString(),
       actor: actor.name,
       programmeId: r.programmeId ?? null,
@@ -33,6 +45,18 @@ export class AuditService {
       after: (r.after ?? null) as never,
       meta: (r.meta ?? null) as never,
     });
+    const linked = [...new Set(r.projectIds ?? [])].filter((id) => id !== r.projectId).sort((a, b) => a - b);
+    if (!linked.length) return;
+    const entryId = res.identifiers[0].id as number;
+    for (let i = 0; i < linked.length; i += LINK_BATCH)
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into('audit_entry_project')
+        .values(
+          linked.slice(i, i + LINK_BATCH).map((projectId) => ({ audit_entry_id: entryId, project_id: projectId })),
+        )
+        .execute();
   }
 
   /**
@@ -47,7 +71,7 @@ export class AuditService {
   }): Promise<{ items: AuditEntry[]; total: number }> {
     return this.db.read(async (m) => {
       const qb = m.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.id', 'DESC');
-      if (filter.projectId !== undefined) qb.andWhere('a.project_id = :j', { j: filter.projectId });
+      if (filter.projectId !== undefined) qb.andWhere(ABOUT_PROJECT, { j: filter.projectId });
       if (filter.quarter !== undefined) {
         const needle = `%"quarter":${JSON.stringify(filter.quarter)}%`;
         qb.andWhere('(a.after LIKE :q OR a.before LIKE :q)', { q: needle });
@@ -69,7 +93,7 @@ export class AuditService {
     return this.db.read(async (m) => {
       const qb = m.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.id', 'DESC');
       if (filter.programmeId !== undefined) qb.andWhere('a.programme_id = :p', { p: filter.programmeId });
-      if (filter.projectId !== undefined) qb.andWhere('a.project_id = :j', { j: filter.projectId });
+      if (filter.projectId !== undefined) qb.andWhere(ABOUT_PROJECT, { j: filter.projectId });
       const [items, total] = await qb
         .limit(filter.limit ?? 100)
         .offset(filter.offset ?? 0)

@@ -191,6 +191,7 @@ export async function rawNationalBreakdown(raw: RawDb): Promise<NationalMatrix> 
 
 /** Tables a deal import writes, children first (for emptying between import runs). */
 export const DEAL_TABLES = [
+  'audit_entry_project',
   'audit_entry',
   'seed_run',
   'headline_figure',

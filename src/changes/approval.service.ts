@@ -126,6 +126,7 @@ export class ApprovalService {
       after: { ...(result.after as object), envelope, ...followed },
     };
     const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
+    const projectIds = [...parseIds(cr.projectIds), ...touched];
     const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
       state: 'approved',
       decidedBy: actor.name,
@@ -134,10 +135,11 @@ export class ApprovalService {
       decisionReason: input.reason ?? null,
       before: stored.before,
       after: stored.after,
-      projectIds: projectIdsText([...parseIds(cr.projectIds), ...touched]),
+      projectIds: projectIdsText(projectIds),
     });
     await this.audit.record(m, actor, {
       programmeId: prog.id,
+      projectIds,
       entity: 'change_request',
       entityId: cr.number,
       action: 'approve',

@@ -69,6 +69,7 @@ export class BulkImportService {
       await m.insert(SeedRun, { name: opts.name, sha256, loadedAt: new Date().toISOString(), rowCount: rows });
       await this.audit.record(m, actor, {
         programmeId: seeds.length === 1 ? result.deals[0].programmeId : null,
+        projectIds: result.deals.flatMap((d) => [...d.projects.values()]),
         entity: 'bulk_import',
         entityId: opts.name,
         action: 'bulk_import',

@@ -95,6 +95,7 @@ export class SeedService {
       await m.insert(SeedRun, { name: seed.name, sha256, loadedAt: new Date().toISOString(), rowCount: rows });
       await this.audit.record(m, actor, {
         programmeId,
+        projectIds: deal.projects.values(),
         entity: 'programme',
         entityId: programmeId,
         action: 'seed',

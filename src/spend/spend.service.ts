@@ -588,9 +588,11 @@ export class SpendService {
         );
       const now = new Date().toISOString();
       const changes: unknown[] = [];
+      const touched = new Set<number>();
       for (const r of rows) {
         const l = lines.find((x) => x.line === r.line)!;
         if (l.outcome === 'unchanged') continue;
+        touched.add(r.projectId);
         const before = existing.get(r.line);
         if (before) {
           await updateVersioned(m, SpendProfileLine, 'spend line', before.id, before.version, {
@@ -626,6 +628,7 @@ export class SpendService {
           programmeId: prog.id,
           entity: 'spend_profile',
           action: 'import_actuals',
+          projectIds: touched,
           after: changes,
           meta: {
             file: file.name,

@@ -12,6 +12,7 @@ import { Repayments1781000100000 } from './1781000100000-repayments';
 import { StaffWeb1785000000000 } from './1785000000000-staff-web';
 import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates';
 import { AllocationChangeRequest1793000000000 } from './1793000000000-allocation-change-request';
+import { AuditEntryProject1794300000000 } from './1794300000000-audit-entry-project';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   StaffWeb1785000000000,
   QuarterlyUpdates1785500000000,
   AllocationChangeRequest1793000000000,
+  AuditEntryProject1794300000000,
 ];
