@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { assertProjectScope } from '../auth/scope';
 import { NotFoundError, RuleViolationError } from '../common/errors';
 import { presentSource } from '../common/present-source';
+import { provenanceOf } from '../common/provenance';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
 import { PeriodsService } from '../periods/periods.service';
@@ -149,7 +150,7 @@ export class MilestonesService {
         dueWords: p.dueWords ?? null,
         dateInterpreted: false,
         notes: p.notes ?? null,
-        source: { document: null, section: null, quote: null, printed: null, illustrative: false },
+        source: provenanceOf(p.source),
         updatedAt: new Date().toISOString(),
       });
       const x = await m.findOneByOrFail(Milestone, { id: r.identifiers[0].id as number });

@@ -1,3 +1,4 @@
+import { Provenance } from '../common/provenance';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '../database/transformers';
 
@@ -81,6 +82,10 @@ export class SpendAdjustment {
   /** The repayment's remittance or invoice reference. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   reference: string | null;
+
+  /** Where the figure comes from (remittance advice, ledger extract), as on an allocation. */
+  @Column(() => Provenance, { prefix: 'source' })
+  source: Provenance;
 
   @Column({ type: 'varchar', length: 200 })
   recordedBy: string;

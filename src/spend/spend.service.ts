@@ -1,3 +1,5 @@
+import { presentSource } from '../common/present-source';
+import { provenanceOf, SeedProvenance } from '../common/provenance';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
@@ -48,6 +50,7 @@ export function presentAdjustment(a: SpendAdjustment, project: string) {
     amount: formatPounds(a.amountPence),
     reason: a.reason,
     reference: a.reference,
+    source: presentSource(a.source),
     recordedBy: a.recordedBy,
     recordedAt: a.recordedAt,
     illustrative: a.illustrative,
@@ -385,7 +388,12 @@ export class SpendService {
   private async insertAdjustment(
     m: EntityManager,
     actor: Actor,
-    at: { prog: Programme; project: Project; dto: { sourceKind: string; reason: string }; current: string },
+    at: {
+      prog: Programme;
+      project: Project;
+      dto: { sourceKind: string; reason: string; source?: SeedProvenance };
+      current: string;
+    },
     action: 'create' | 'repayment',
     {
       row,
@@ -403,6 +411,7 @@ export class SpendService {
       sourceKind: at.dto.sourceKind,
       recordedInQuarter: at.current,
       reason: at.dto.reason,
+      source: provenanceOf(at.dto.source),
       ...row,
       recordedBy: actor.name,
       recordedAt: new Date().toISOString(),

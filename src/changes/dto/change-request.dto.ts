@@ -10,7 +10,7 @@ const PAYLOAD_DOC =
   'reprofile_years: {"allocationId":3,"periods":[{"period":"2016-17","amount":"2000000.00"},{"period":"2017-18","amount":"2200000.00"}]}. ' +
   'envelope_change: {"sourceKind":"LGF_PROVISIONAL","delta":"1000000.00"}. add_project: {"code","name","theme","allocations":[{"sourceKind","period","amount","commitmentStatus","baseline"?:[{"quarter","amount"}]}]}. ' +
   'set_baseline: {"project":"SWAR","sourceKind":"LGF","quarters":[{"quarter":"2016-17 Q1","amount":"1000000.00"}]} (the whole profile; adds up to the allocation). ' +
-  'reduce_allocation: {"allocationId":3,"amount":"100000.00","mode":"release"|"reduce_envelope","reason","reference"}. ' +
+  'reduce_allocation: {"allocationId":3,"amount":"100000.00","mode":"release"|"reduce_envelope","reason","reference","source"?:{"document","quote","section"?,"printed"?}}. ' +
   'withdraw_project / hold_project / reinstate_project / complete_project (put_on_hold as before): {"project":"BERICOTE"}. ' +
   'reprofile_spend: {"project":"SWAR","sourceKind":"LGF","lines":[{"quarter":"2016-17 Q3","delta":"-300000.00"},{"quarter":"2017-18 Q1","delta":"300000.00"}]} (baseline moves; net 0.00; no submitted quarter). ' +
   'rebaseline_milestone: {"milestones":[{"id":12,"baselineDate":"2016-09-30"}]}. rebaseline_target: {"targets":[{"project":"SWAR","metric":"ROAD_NEW","target":"2.500"}]} (leave out project for the programme\'s own target; value in the metric\'s unit).';

@@ -23,17 +23,20 @@ export interface ReduceAllocationPayload {
   reason: string;
   /** The decision's reference: board minute, funder's letter. */
   reference: string;
+  /** Where the figure comes from (document, quote, optional section and printed figure). */
+  source?: { document: string; section?: string; quote: string; printed?: string };
 }
 
 function parse(payload: unknown) {
   const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['allocationId', 'amount', 'mode', 'reason', 'reference']);
+  const o = r.object(payload, 'payload', ['allocationId', 'amount', 'mode', 'reason', 'reference', 'source']);
   const allocationId = o ? r.id(o, 'allocationId', 'payload') : undefined;
   const amountPence = o ? r.pounds(o, 'amount', 'payload', 'positive') : undefined;
   const mode = o ? r.oneOf(o, 'mode', 'payload', REDUCTION_MODES) : undefined;
   const reason = o ? r.string(o, 'reason', 'payload', { max: 2000 }) : undefined;
   const reference = o ? r.string(o, 'reference', 'payload', { max: 200 }) : undefined;
-  return { allocationId, amountPence, mode, reason, reference, problems: r.problems };
+  const source = o ? r.source(o, 'source', 'payload') : undefined;
+  return { allocationId, amountPence, mode, reason, reference, source, problems: r.problems };
 }
 
 export class ReduceAllocationKind implements ChangeKindHandler<ReduceAllocationPayload> {
@@ -78,9 +81,9 @@ export class ReduceAllocationKind implements ChangeKindHandler<ReduceAllocationP
     _a: unknown,
     writes: ApprovedWrites,
   ): Promise<ApplyResult> {
-    const { allocationId, amountPence, mode, reason, reference } = parse(payload);
+    const { allocationId, amountPence, mode, reason, reference, source } = parse(payload);
     const r = await writes.adjustAllocation(allocationId!, -amountPence!);
-    const decision = { mode, amount: formatPounds(amountPence!), reason, reference };
+    const decision = { mode, amount: formatPounds(amountPence!), reason, reference, ...(source ? { source } : {}) };
     if (mode === 'reduce_envelope') {
       const e = await writes.moveEnvelope(r.before.sourceKind, -amountPence!);
       return {

@@ -13,6 +13,7 @@ import { StaffWeb1785000000000 } from './1785000000000-staff-web';
 import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates';
 import { AllocationChangeRequest1793000000000 } from './1793000000000-allocation-change-request';
 import { AuditEntryProject1794300000000 } from './1794300000000-audit-entry-project';
+import { SpendAdjustmentProvenance1794300100000 } from './1794300100000-spend-adjustment-provenance';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   QuarterlyUpdates1785500000000,
   AllocationChangeRequest1793000000000,
   AuditEntryProject1794300000000,
+  SpendAdjustmentProvenance1794300100000,
 ];

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { SourceDto } from '../../common/provenance.dto';
 import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
 import { IsCalendarDate } from '../../common/fiscal.validators';
 import { MILESTONE_STATUSES, MilestoneStatus, PROJECT_MILESTONE_KINDS } from '../milestone.entity';
@@ -37,6 +39,15 @@ export class CreateMilestoneDto {
   @IsString()
   @Length(0, 2000)
   notes?: string;
+
+  @ApiPropertyOptional({
+    type: SourceDto,
+    description: 'where the milestone and its date come from (document and quote)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
 
 export class CreateProgrammeMilestoneDto {
@@ -78,6 +89,15 @@ export class CreateProgrammeMilestoneDto {
   @IsString()
   @Length(0, 200)
   dueWords?: string;
+
+  @ApiPropertyOptional({
+    type: SourceDto,
+    description: 'where the milestone and its date come from (document and quote)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
 
 export class UpdateMilestoneDto extends VersionedDto {

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { SourceDto } from '../../common/provenance.dto';
 import { CODE_MESSAGE, CODE_PATTERN } from '../../common/dto';
 import { IsQuarter } from '../../common/fiscal.validators';
 import { IsPounds } from '../../common/money.validators';
@@ -56,6 +58,12 @@ export class CreateAdjustmentDto {
   @IsString()
   @Length(5, 2000)
   reason: string;
+
+  @ApiPropertyOptional({ type: SourceDto, description: 'where the figure comes from (document and quote)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
 
 export class CreateRepaymentDto {
@@ -76,4 +84,10 @@ export class CreateRepaymentDto {
   @IsString()
   @Length(5, 2000)
   reason: string;
+
+  @ApiPropertyOptional({ type: SourceDto, description: 'where the figure comes from (document and quote)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
 }
