@@ -1,5 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
+import { UpdateChangeRequestDto } from '../src/changes/dto/change-request.dto';
 import { UpdateAllocationDto } from '../src/funding/dto/allocation.dto';
 import { UpdateHeadlineDto } from '../src/headlines/dto/headline.dto';
 import { UpdateMilestoneDto } from '../src/milestones/dto/milestone.dto';
@@ -160,6 +161,42 @@ describe.each(databaseKinds())('the audit trail holds every field a write change
         afterWrite: (_f, _v, body) => ids.set('actual-version', body.version),
       },
       ['evidence', 'value'],
+    );
+  });
+
+  it('a draft change request: every writable field before and after (its payload included)', async () => {
+    const lgf = (await t.request('GET', `${P}/allocations?sourceKind=LGF&approvalState=approved`)).body.items as {
+      id: number;
+    }[];
+    const line = (pounds: string) => ({
+      lines: [
+        { allocationId: lgf[0].id, delta: `-${pounds}` },
+        { allocationId: lgf[1].id, delta: pounds },
+      ],
+    });
+    const draft = await t.request('POST', `${P}/change-requests`, {
+      kind: 'reallocation',
+      title: 'Move £1.00 of LGF',
+      reason: 'The audit fields test',
+      payload: line('1.00'),
+    });
+    expect([draft.status, draft.body.message]).toEqual([201, undefined]);
+    const n = draft.body.number as number;
+    await everyField(
+      {
+        name: 'change request',
+        dto: UpdateChangeRequestDto,
+        url: () => `${P}/change-requests/${n}`,
+        entity: 'change_request',
+        entityId: async () => String(n),
+        values: {
+          title: 'Move £2.00 of LGF (audited)',
+          reason: 'Audited reason',
+          evidence: 'Board paper 7 (audited)',
+          payload: line('2.00'),
+        },
+      },
+      ['evidence', 'payload', 'reason', 'title'],
     );
   });
 
