@@ -5,6 +5,7 @@ import { Public } from '../auth/public.decorator';
 import { csvAttachment } from '../common/content-negotiation';
 import { DashboardService } from './dashboard.service';
 import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
+import { SubmittedReturnsService, submittedReturnsPage } from './delivery/returns-list';
 import { accessibilityPage } from './views/accessibility.view';
 import { briefingPage } from './views/briefing.view';
 import { glossaryPage } from './views/glossary.view';
@@ -22,6 +23,7 @@ export class DashboardController {
   constructor(
     private readonly svc: DashboardService,
     private readonly changesSince: ChangesSinceService,
+    private readonly submittedReturns: SubmittedReturnsService,
   ) {}
 
   @Get()
@@ -72,6 +74,13 @@ export class DashboardController {
   @Header('Content-Type', HTML)
   async changes(@Param('code') code: string) {
     return changesSincePage(await this.changesSince.model(code));
+  }
+
+  @Get('programmes/:code/returns')
+  @Public()
+  @Header('Content-Type', HTML)
+  async returns(@Param('code') code: string) {
+    return submittedReturnsPage(await this.submittedReturns.model(code));
   }
 
   @Get('programmes/:code/data/:file')

@@ -7,6 +7,7 @@ import { ChangesModule } from '../changes/changes.module';
 import { RagModule } from '../rag/rag.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { ChangesSinceService } from './delivery/changes-since';
+import { SubmittedReturnsService } from './delivery/returns-list';
 import { deliverySections } from './delivery/delivery-sections';
 import { ChangeKindRegistry } from '../changes/kinds/kind';
 import { RagService } from '../rag/rag.service';
@@ -22,6 +23,7 @@ import { DashboardSections } from './sections';
   providers: [
     DashboardService,
     ChangesSinceService,
+    SubmittedReturnsService,
     {
       provide: DashboardSections,
       inject: [RagService, ChangeKindRegistry],

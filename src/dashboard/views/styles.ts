@@ -25,7 +25,7 @@ blockquote.quote{margin:.3em 0;padding:.2em .8em;border-left:4px solid var(--lin
 .note{background:var(--soft);padding:8px 12px}
 .rag{font-weight:700;white-space:nowrap}.rag-red{color:#a3000b}.rag-amber{color:#8a5a00}.rag-green{color:#00703c}.rag-none{color:var(--muted)}
 ul.changes li{margin:.4em 0}
-dl.glossary dt{font-weight:700;margin-top:1em}dl.glossary dd{margin:.2em 0 0}
+div.scroll{overflow-x:auto}dl.glossary dt{font-weight:700;margin-top:1em}dl.glossary dd{margin:.2em 0 0}
 a.csv{font-weight:400;font-size:.85rem;margin-left:.5em}
 footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
 @media print{
