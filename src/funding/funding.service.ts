@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { ConflictError, NotFoundError, RuleViolationError, UnknownReferenceError } from '../common/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  RuleViolationError,
+  UnknownReferenceError,
+  ValidationError,
+} from '../common/errors';
 import { formatPounds, parsePounds } from '../common/money';
 import { page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
@@ -12,7 +18,7 @@ import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
-import { parsePeriod } from './period';
+import { checkPeriod } from './period';
 import { Allocation } from './allocation.entity';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
 import { periodCode, periodLabel } from './period';
@@ -101,11 +107,9 @@ export class FundingService {
   }
 
   private period(period: string) {
-    try {
-      return parsePeriod(period);
-    } catch (e) {
-      throw new RuleViolationError('INVALID_PERIOD', (e as Error).message, 'period');
-    }
+    const p = checkPeriod(period);
+    if ('problem' in p) throw new ValidationError([{ field: 'period', problem: p.problem }]);
+    return p;
   }
 
   /** Direct writes create drafts; only the change-request approval service writes approved allocations. */

@@ -30,6 +30,24 @@ export function parsePeriod(period: string): AllocationPeriod {
   return { periodKind: 'range', yearFrom, yearTo };
 }
 
+/** What is wrong with a period, in the words every route uses. */
+export const PERIOD_PROBLEM =
+  'must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21"';
+
+/**
+ * The one check of a period someone sends (an allocation route, a change request's payload):
+ * the parsed period, or the problem to report as bad input naming the field (400
+ * VALIDATION_FAILED), so the same wrong period is refused the same way through every door.
+ */
+export function checkPeriod(v: unknown): AllocationPeriod | { problem: string } {
+  if (typeof v !== 'string') return { problem: PERIOD_PROBLEM };
+  try {
+    return parsePeriod(v);
+  } catch (e) {
+    return { problem: `${PERIOD_PROBLEM} (${(e as Error).message})` };
+  }
+}
+
 /** How an allocation's period reads: "2015-16", "2016-17 to 2020-21", "2016-17 onwards", "unprofiled". */
 export function periodLabel(kind: string, from: number | null, to: number | null): string {
   if (kind === 'unprofiled' || from === null) return 'unprofiled';

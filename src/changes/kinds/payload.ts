@@ -1,7 +1,7 @@
 import { Provenance } from '../../common/provenance';
 import { CODE_PATTERN } from '../../common/dto';
 import { MoneyFormatError, parseAmount } from '../../common/money';
-import { parsePeriod } from '../../funding/period';
+import { checkPeriod, parsePeriod } from '../../funding/period';
 import { ChangeProblem } from './kind';
 
 type Obj = Record<string, unknown>;
@@ -85,20 +85,8 @@ export class PayloadReader {
   }
 
   period(o: Obj, key: string, field: string): ReturnType<typeof parsePeriod> | undefined {
-    const v = o[key];
-    if (typeof v !== 'string')
-      return this.invalid(
-        `${field}.${key}`,
-        'must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21"',
-      );
-    try {
-      return parsePeriod(v);
-    } catch (e) {
-      return this.invalid(
-        `${field}.${key}`,
-        `must be "unprofiled", a financial year like "2015-16", or a range like "2016-17..2020-21" (${(e as Error).message})`,
-      );
-    }
+    const p = checkPeriod(o[key]);
+    return 'problem' in p ? this.invalid(`${field}.${key}`, p.problem) : p;
   }
 
   /** Provenance as every money route takes it: document and quote, optional section and printed figure. */
