@@ -5,7 +5,8 @@ import { UpdateAllocationDto } from '../src/funding/dto/allocation.dto';
 import { UpdateHeadlineDto } from '../src/headlines/dto/headline.dto';
 import { UpdateMilestoneDto } from '../src/milestones/dto/milestone.dto';
 import { UpdateOrganisationDto } from '../src/organisations/dto/organisation.dto';
-import { UpdateOutputActualDto } from '../src/outputs/dto/output.dto';
+import { SetOutputPlanDto, UpdateOutputActualDto } from '../src/outputs/dto/output.dto';
+import { SetForecastDto } from '../src/spend/dto/spend.dto';
 import { UpdateProgrammeDto, UpdateThemeDto } from '../src/programmes/dto/programme.dto';
 import { UpdateProjectDto } from '../src/projects/dto/project.dto';
 import { databaseKinds } from './support/databases';
@@ -40,6 +41,10 @@ interface WriteRoute {
   afterWrite?: (field: string, value: unknown, body: { version: number }) => void;
   /** The version to send, where the route has no GET of its own. */
   version?: () => number;
+  /** PUT routes name their row in the body (`base`: the key fields, sent every time). */
+  method?: 'PUT';
+  base?: Record<string, unknown>;
+  action?: string;
 }
 
 const ids = new Map<string, number>();
@@ -98,11 +103,11 @@ describe.each(databaseKinds())('the audit trail holds every field a write change
         version = cur.body.version as number;
       }
       const value = r.values[field];
-      const res = await t.request('PATCH', r.url(), { version, [field]: value });
+      const res = await t.request(r.method ?? 'PATCH', r.url(), { ...r.base, version, [field]: value });
       expect([r.name, field, res.status, res.body.message]).toEqual([r.name, field, 200, undefined]);
       r.afterWrite?.(field, value, res.body);
       const [entry] = await t.ds.getRepository(AuditEntry).find({
-        where: { entity: r.entity, entityId: await r.entityId(), action: 'update' },
+        where: { entity: r.entity, entityId: await r.entityId(), action: r.action ?? 'update' },
         order: { id: 'DESC' },
         take: 1,
       });
@@ -161,6 +166,55 @@ describe.each(databaseKinds())('the audit trail holds every field a write change
         afterWrite: (_f, _v, body) => ids.set('actual-version', body.version),
       },
       ['evidence', 'value'],
+    );
+  });
+
+  it("PUT routes: a spend line's forecast and an output's forecast, before and after", async () => {
+    // A future quarter's line (created by the first forecast), then edited field by field.
+    const created = await t.request('PUT', `${P}/projects/SWAR/spend/forecast`, {
+      sourceKind: 'LGF',
+      quarter: '2020-21 Q4',
+      forecast: '1.00',
+    });
+    expect([created.status, created.body.message]).toEqual([200, undefined]);
+    const line = created.body as { id: number; quarter: string; version: number };
+    ids.set('line-version', line.version);
+    await everyField(
+      {
+        name: 'spend forecast',
+        dto: SetForecastDto,
+        // The source kind and quarter name the line; they are not changed by the write.
+        except: ['sourceKind', 'quarter'],
+        method: 'PUT',
+        base: { sourceKind: 'LGF', quarter: line.quarter },
+        url: () => `${P}/projects/SWAR/spend/forecast`,
+        entity: 'spend_profile',
+        entityId: async () => String(line.id),
+        action: 'set_forecast',
+        values: { forecast: '1234.56' },
+        version: () => ids.get('line-version')!,
+        afterWrite: (_f, _v, body) => ids.set('line-version', body.version),
+      },
+      ['forecast'],
+    );
+    const plan = await t.request('PUT', `${P}/projects/SWAR/outputs/JOBS_CREATED`, { target: 40 });
+    expect([plan.status, plan.body.message]).toEqual([200, undefined]);
+    ids.set('plan-version', plan.body.version);
+    await everyField(
+      {
+        name: 'output plan',
+        dto: SetOutputPlanDto,
+        // The target is set once; later only by an approved rebaseline_target change request.
+        except: ['target'],
+        method: 'PUT',
+        url: () => `${P}/projects/SWAR/outputs/JOBS_CREATED`,
+        entity: 'output_target',
+        entityId: async () => String(plan.body.id),
+        values: { forecast: 37 },
+        version: () => ids.get('plan-version')!,
+        afterWrite: (_f, _v, body) => ids.set('plan-version', body.version),
+      },
+      ['forecast'],
     );
   });
 
