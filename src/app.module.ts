@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { AllExceptionsFilter } from './common/http-exception.filter';
+import { AllExceptionsFilter, HTML_NOT_FOUND } from './common/http-exception.filter';
+import { notFoundPage } from './dashboard/views/not-found.view';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
@@ -62,6 +63,10 @@ export const FEATURE_MODULES = [
 /** The composition root: every feature module, then the start-up (migrations, seed, demo). */
 @Module({
   imports: [AppConfigModule, DatabaseModule.forRoot(ENTITIES), AuditModule, ...FEATURE_MODULES],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, StartupService],
+  providers: [
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: HTML_NOT_FOUND, useValue: notFoundPage },
+    StartupService,
+  ],
 })
 export class AppModule {}

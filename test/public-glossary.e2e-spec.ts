@@ -63,7 +63,7 @@ describe('glossary and accessibility statement', () => {
   const browserIt = chromiumForTests('glossary and accessibility pages in the browser') ? it : it.skip;
 
   browserIt(
-    'both pages at 1,400 px and 390 px: no sideways scroll, no text under 10 px, no serious axe finding',
+    'both pages and the not-found page at 1,400 px and 390 px: no sideways scroll, no text under 10 px, no serious axe finding',
     async () => {
       await t.app.listen(0, '127.0.0.1');
       const { port } = t.app.getHttpServer().address() as { port: number };
@@ -73,7 +73,7 @@ describe('glossary and accessibility statement', () => {
         for (const width of [1400, 390]) {
           const page = await browser.context.newPage();
           await page.setViewportSize({ width, height: 900 });
-          for (const path of ['/glossary', '/accessibility']) {
+          for (const path of ['/glossary', '/accessibility', '/no-such-page']) {
             await page.goto(`http://127.0.0.1:${port}${path}`);
             seen.push(`${path}@${width}: ${await measure(page)}`);
           }
@@ -85,8 +85,10 @@ describe('glossary and accessibility statement', () => {
       expect(seen).toEqual([
         '/glossary@1400: scroll 1400, smallest text ok, axe ok',
         '/accessibility@1400: scroll 1400, smallest text ok, axe ok',
+        '/no-such-page@1400: scroll 1400, smallest text ok, axe ok',
         '/glossary@390: scroll 390, smallest text ok, axe ok',
         '/accessibility@390: scroll 390, smallest text ok, axe ok',
+        '/no-such-page@390: scroll 390, smallest text ok, axe ok',
       ]);
     },
     120_000,

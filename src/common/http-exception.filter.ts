@@ -1,4 +1,13 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './errors';
 
@@ -11,6 +20,21 @@ export interface ErrorBody {
 }
 
 /**
+ * Renders the "page not found" page for a browser. The composition root provides it (the public
+ * pages' layout lives above this layer); without it every 404 is JSON.
+ */
+export const HTML_NOT_FOUND = Symbol('HTML_NOT_FOUND');
+export type HtmlNotFoundPage = (path: string) => string;
+
+/** A browser asking for a page (not the API): GET or HEAD, outside /api, accepting HTML. */
+export function wantsHtmlPage(request: Pick<FastifyRequest, 'method' | 'url' | 'headers'> | undefined): boolean {
+  if (!request || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  const path = request.url.split('?')[0];
+  if (path === '/api' || path.startsWith('/api/')) return false;
+  return /\btext\/html\b/i.test(String(request.headers?.accept ?? ''));
+}
+
+/**
  * The one place errors become HTTP. Domain errors keep their code and status; Nest's
  * own HTTP exceptions (404 route, 413 body, 429 throttle, malformed JSON) keep theirs;
  * anything else is a 500 with no internals in the body, logged with the request id.
@@ -19,11 +43,20 @@ export interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() @Inject(HTML_NOT_FOUND) private readonly notFoundPage?: HtmlNotFoundPage) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const body = this.bodyFor(exception, request);
+    if (body.statusCode === 404 && this.notFoundPage && wantsHtmlPage(request)) {
+      void reply
+        .status(404)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(this.notFoundPage(request.url.split('?')[0]));
+      return;
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
