@@ -304,10 +304,11 @@ describe.each(databaseKinds())('the audit trail holds every field a write change
           startsOn: '2015-03-01',
           endsOn: '2022-03-31',
           firstQuarter: '2014-15 Q4',
+          monitoringEndsOn: '2027-03-31',
         },
         audit: { lep: (x) => x.lepOrganisationId ?? x.lep },
       },
-      ['description', 'endsOn', 'firstQuarter', 'lep', 'name', 'startsOn'],
+      ['description', 'endsOn', 'firstQuarter', 'lep', 'monitoringEndsOn', 'name', 'startsOn'],
     );
     const swarId = async () => String((await t.request('GET', `${P}/projects/SWAR`)).body.id);
     await everyField(

@@ -14,6 +14,8 @@ export interface DealSeed {
     lep?: string;
     startsOn: string;
     endsOn: string;
+    /** Last date outputs may be recorded for; default five years after endsOn. */
+    monitoringEndsOn?: string;
     firstQuarter: string;
     synthetic?: boolean;
     source?: SeedProvenance;

@@ -34,6 +34,7 @@ export const DEAL_SEED_SCHEMA = {
         lep: code,
         startsOn: { type: 'string' },
         endsOn: { type: 'string' },
+        monitoringEndsOn: { type: 'string' },
         firstQuarter: { type: 'string' },
         synthetic: { type: 'boolean' },
         source: provenance,

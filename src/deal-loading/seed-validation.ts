@@ -39,6 +39,13 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
   };
   tryParse('/programme/startsOn', () => parseDate(seed.programme.startsOn));
   tryParse('/programme/endsOn', () => parseDate(seed.programme.endsOn));
+  if (seed.programme.monitoringEndsOn !== undefined) {
+    const end = seed.programme.monitoringEndsOn;
+    tryParse('/programme/monitoringEndsOn', () => {
+      parseDate(end);
+      if (end < seed.programme.endsOn) throw new Error(`must be on or after endsOn (${seed.programme.endsOn})`);
+    });
+  }
   tryParse('/programme/firstQuarter', () => parseQuarter(seed.programme.firstQuarter));
   const unique = (list: { code?: string; ref?: string }[] | undefined, path: string) => {
     const seen = new Set<string>();

@@ -320,7 +320,7 @@ export class OutputsService {
   ) {
     const x = await this.metric(m, metricCode);
     const value = this.quantity(dto.value, x, 'value');
-    const quarter = formatQuarter(await this.periods.assertActualEditable(m, prog, dto.quarter));
+    const quarter = formatQuarter(await this.periods.assertOutputActualEditable(m, prog, dto.quarter));
     const claimKey = normaliseClaimKey(dto.claimKey);
     if (!claimKey) throw new ValidationError([{ field: 'claimKey', problem: 'must not be blank' }]);
     if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
@@ -375,7 +375,7 @@ export class OutputsService {
     // The route names the claim by id, not its project: a programme manager's scope is checked here.
     assertProjectScope(actor, prog.code, (await codeMaps(m, prog.id)).project.get(before.projectId), 'id');
     const x = await this.metric(m, before.metricCode);
-    await this.periods.assertActualEditable(m, prog, before.quarter);
+    await this.periods.assertOutputActualEditable(m, prog, before.quarter);
     const changes: Partial<OutputActual> = { updatedAt: new Date().toISOString() };
     if (dto.value !== undefined) changes.value = this.quantity(dto.value, x, 'value');
     if (dto.evidence !== undefined) changes.evidence = dto.evidence;

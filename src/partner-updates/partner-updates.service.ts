@@ -6,7 +6,7 @@ import { Actor } from '../auth/actor';
 import { assertProjectScope } from '../auth/scope';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, RuleViolationError } from '../common/errors';
-import { formatQuarter, quarterEnd } from '../common/fiscal';
+import { formatQuarter, parseQuarter, quarterEnd } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { Milestone } from '../milestones/milestone.entity';
@@ -14,6 +14,7 @@ import { MilestonesService } from '../milestones/milestones.service';
 import { OutputActual, OutputMetric } from '../outputs/output.entities';
 import { formatQuantity, placesOf } from '../outputs/output-units';
 import { normaliseClaimKey, OutputsService } from '../outputs/outputs.service';
+import { monitoringEnd } from '../periods/monitoring';
 import { PeriodsService } from '../periods/periods.service';
 import { findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -80,6 +81,10 @@ export class PartnerUpdatesService {
   private async target(m: EntityManager, programme: string | undefined, projectCode: string, quarter: string) {
     const prog = programme ? await findProgramme(m, programme) : await onlyProgramme(m);
     const project = await findProject(m, prog.id, projectCode);
+    // After the programme's end (up to its monitoring end) a partner reports outputs only:
+    // no spend or return covers those quarters.
+    const out = this.periods.outputQuarter(prog, quarter);
+    if (out.monitoring) return { prog, project, quarter: formatQuarter(out.q), monitoring: true };
     const q = formatQuarter(this.periods.checkInProgramme(prog, quarter));
     const current = formatQuarter(await this.periods.currentQuarter(m, prog));
     if (q !== current)
@@ -88,7 +93,7 @@ export class PartnerUpdatesService {
         `${q} is not ${prog.code}'s reporting quarter (${current}): partner updates are for the reporting quarter`,
         'quarter',
       );
-    return { prog, project, quarter: q };
+    return { prog, project, quarter: q, monitoring: false };
   }
 
   /** The filled-in template's bytes. */
@@ -98,7 +103,7 @@ export class PartnerUpdatesService {
     quarter: string,
   ): Promise<{ filename: string; bytes: Buffer; rows: number }> {
     return this.db.read(async (m) => {
-      const { prog, project, quarter: q } = await this.target(m, programme, projectCode, quarter);
+      const { prog, project, quarter: q, monitoring } = await this.target(m, programme, projectCode, quarter);
       const spend = (
         await m.find(SpendProfileLine, {
           where: { projectId: project.id },
@@ -171,8 +176,12 @@ export class PartnerUpdatesService {
         kind: PARTNER_UPDATE_KIND,
         identity: { Programme: prog.code, Project: project.code, Quarter: q },
         instructions: [
-          `Quarterly update of ${project.code} (${project.name}) for ${q}: change the figures on the Spend, Milestones and Outputs sheets and send the file back.`,
-          `Actual spend is for ${q} only; forecasts are for ${q} and later quarters. Add a row on Outputs for each new claim (leave its Id and Version blank).`,
+          monitoring
+            ? `Outputs update of ${project.code} (${project.name}) for ${q}, after the programme's end (outputs are recorded up to ${monitoringEnd(prog)}): add or change rows on the Outputs sheet and send the file back; spend is not reported after the programme's end.`
+            : `Quarterly update of ${project.code} (${project.name}) for ${q}: change the figures on the Spend, Milestones and Outputs sheets and send the file back.`,
+          monitoring
+            ? 'Add a row on Outputs for each new claim (leave its Id and Version blank).'
+            : `Actual spend is for ${q} only; forecasts are for ${q} and later quarters. Add a row on Outputs for each new claim (leave its Id and Version blank).`,
           'Do not change Id or Version cells: they detect edits made by someone else since this file was written.',
         ],
         sheets,
@@ -357,7 +366,7 @@ export class PartnerUpdatesService {
     const all = new Map((await m.find(Milestone, { where: { projectId: t.project.id } })).map((x) => [x.id, x]));
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(MILESTONES_SHEET, MILESTONE_COLUMNS, k, r.row);
-    const end = quarterEnd(this.periods.checkInProgramme(t.prog, t.quarter));
+    const end = quarterEnd(parseQuarter(t.quarter));
     for (const r of rows) {
       const v = r.values as {
         id: number;

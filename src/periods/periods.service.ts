@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LockedError, RuleViolationError } from '../common/errors';
+import { LockedError, RuleViolationError, ValidationError } from '../common/errors';
 import {
   addQuarters,
   compareQuarters,
@@ -11,6 +11,7 @@ import {
 } from '../common/fiscal';
 import { serialiseOn } from '../database/serialise';
 import { Programme } from '../programmes/programme.entity';
+import { lastMonitoringQuarter, monitoringEnd, outputQuarterPlace } from './monitoring';
 import { ReturnVersion } from './return-version.entity';
 
 /**
@@ -70,6 +71,40 @@ export class PeriodsService {
       );
     }
     return q;
+  }
+
+  /**
+   * An output actual's quarter: inside the programme, the rules of actuals (below); after the
+   * programme's end, accepted up to its monitoring end (no return covers those quarters, so
+   * none is locked); after the monitoring end, refused naming it.
+   */
+  async assertOutputActualEditable(
+    m: EntityManager,
+    p: Programme,
+    quarter: string,
+    field = 'quarter',
+  ): Promise<FiscalQuarter> {
+    const { q, monitoring } = this.outputQuarter(p, quarter, field);
+    return monitoring ? q : this.assertActualEditable(m, p, quarter, field);
+  }
+
+  /** An outputs quarter: `monitoring` when after the programme's end (up to its monitoring end, else a 400). */
+  outputQuarter(p: Programme, quarter: string, field = 'quarter'): { q: FiscalQuarter; monitoring: boolean } {
+    let q: FiscalQuarter;
+    try {
+      q = parseQuarter(quarter);
+    } catch (e) {
+      throw new RuleViolationError('INVALID_QUARTER', (e as Error).message, field);
+    }
+    const place = outputQuarterPlace(p, q);
+    if (place === 'after_monitoring')
+      throw new ValidationError([
+        {
+          field,
+          problem: `${formatQuarter(q)} is after the programme's monitoring end ${monitoringEnd(p)} (${lastMonitoringQuarter(p)}): outputs are recorded up to it`,
+        },
+      ]);
+    return { q, monitoring: place === 'monitoring' };
   }
 
   async isLocked(m: EntityManager, programmeId: number, quarter: string): Promise<boolean> {

@@ -25,6 +25,13 @@ export class Programme {
   @Column({ type: 'varchar', length: 10 })
   endsOn: string;
 
+  /**
+   * The last date output actuals may be recorded for ("YYYY-MM-DD"; jobs follow site access by
+   * years); null means five years after `endsOn` (periods/monitoring.ts). Spend stops at `endsOn`.
+   */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  monitoringEndsOn: string | null;
+
   /** The first reporting quarter ("2015-16 Q1"). */
   @Column({ type: 'varchar', length: 10 })
   firstQuarter: string;

@@ -1,3 +1,4 @@
+import { monitoringEnd } from '../periods/monitoring';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
@@ -43,6 +44,8 @@ export class ProgrammesService {
       lep: lep ? { code: lep.code, name: lep.name } : null,
       startsOn: p.startsOn,
       endsOn: p.endsOn,
+      monitoringEndsOn: monitoringEnd(p),
+      monitoringEndIsDefault: p.monitoringEndsOn === null,
       firstQuarter: p.firstQuarter,
       ragThresholds: p.ragThresholds,
       synthetic: p.synthetic,
@@ -87,16 +90,22 @@ export class ProgrammesService {
     return o.id;
   }
 
-  private checkDates(startsOn: string, endsOn: string) {
+  private checkDates(startsOn: string, endsOn: string, monitoringEndsOn: string | null = null) {
     if (endsOn <= startsOn)
       throw new RuleViolationError('DATES_OUT_OF_ORDER', `must be after startsOn (${startsOn})`, 'endsOn');
+    if (monitoringEndsOn !== null && monitoringEndsOn < endsOn)
+      throw new RuleViolationError(
+        'DATES_OUT_OF_ORDER',
+        `must be on or after endsOn (${endsOn}): outputs are monitored after the programme ends`,
+        'monitoringEndsOn',
+      );
   }
 
   create(dto: CreateProgrammeDto, actor: Actor) {
     return this.db.write(async (m) => {
       if (await m.findOne(Programme, { where: { code: dto.code } }))
         throw new DuplicateError('programme', 'code', dto.code);
-      this.checkDates(dto.startsOn, dto.endsOn);
+      this.checkDates(dto.startsOn, dto.endsOn, dto.monitoringEndsOn ?? null);
       const r = await m.insert(Programme, {
         code: dto.code,
         name: dto.name,
@@ -104,6 +113,7 @@ export class ProgrammesService {
         lepOrganisationId: (await this.lepId(m, dto.lep)) ?? null,
         startsOn: dto.startsOn,
         endsOn: dto.endsOn,
+        monitoringEndsOn: dto.monitoringEndsOn ?? null,
         firstQuarter: dto.firstQuarter,
         ragThresholds: null,
         synthetic: false,
@@ -134,7 +144,11 @@ export class ProgrammesService {
       const changes: Partial<Programme> = { ...rest };
       const lepId = await this.lepId(m, lep);
       if (lepId !== undefined) changes.lepOrganisationId = lepId;
-      this.checkDates(dto.startsOn ?? before.startsOn, dto.endsOn ?? before.endsOn);
+      this.checkDates(
+        dto.startsOn ?? before.startsOn,
+        dto.endsOn ?? before.endsOn,
+        dto.monitoringEndsOn ?? before.monitoringEndsOn,
+      );
       const after = await updateVersioned(m, Programme, 'programme', before.id, version, changes);
       await this.audit.record(m, actor, {
         programmeId: before.id,

@@ -14,6 +14,7 @@ import { QuarterlyUpdates1785500000000 } from './1785500000000-quarterly-updates
 import { AllocationChangeRequest1793000000000 } from './1793000000000-allocation-change-request';
 import { AuditEntryProject1794300000000 } from './1794300000000-audit-entry-project';
 import { SpendAdjustmentProvenance1794300100000 } from './1794300100000-spend-adjustment-provenance';
+import { MonitoringEnd1794500000000 } from './1794500000000-monitoring-end';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AllocationChangeRequest1793000000000,
   AuditEntryProject1794300000000,
   SpendAdjustmentProvenance1794300100000,
+  MonitoringEnd1794500000000,
 ];

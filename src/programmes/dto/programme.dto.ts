@@ -36,6 +36,15 @@ export class CreateProgrammeDto {
   @ApiProperty({ example: '2015-16 Q1' })
   @IsQuarter()
   firstQuarter: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-31',
+    description:
+      'last date output actuals may be recorded for (quarters after endsOn: outputs only, never spend); default five years after endsOn',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  monitoringEndsOn?: string;
 }
 
 export class UpdateProgrammeDto extends IntersectionType(
