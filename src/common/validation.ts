@@ -1,5 +1,5 @@
 import { applyDecorators, ValidationError as CvError, ValidationPipe } from '@nestjs/common';
-import { IsInt, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, Max, Min, ValidateIf, ValidationOptions } from 'class-validator';
 import { FieldProblem, ValidationError } from './errors';
 
 function flatten(errors: CvError[], prefix = ''): FieldProblem[] {
@@ -43,6 +43,6 @@ export const INT4_MAX = 2_147_483_647;
  * `min`. Every integer field uses this rather than a bare `@IsInt()`: on PostgreSQL a version of
  * 2,147,483,648 was a 500 ("out of range for type integer").
  */
-export function IsInt32(min = 0): PropertyDecorator {
-  return applyDecorators(IsInt(), Min(min), Max(INT4_MAX)) as PropertyDecorator;
+export function IsInt32(min = 0, options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(IsInt(options), Min(min, options), Max(INT4_MAX, options)) as PropertyDecorator;
 }

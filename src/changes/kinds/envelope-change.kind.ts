@@ -1,24 +1,21 @@
 import { EntityManager } from 'typeorm';
-import { displayPounds, formatPounds } from '../../common/money';
+import { displayPounds, formatPounds, parseAmount } from '../../common/money';
 import { Programme } from '../../programmes/programme.entity';
 import { effectiveEnvelopes } from '../envelope.queries';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
-import { PayloadReader } from './payload';
+import { Code, Pounds, validatePayload } from './payload-validation';
 import { sourceKindCodes } from './references';
 
-export interface EnvelopeChangePayload {
-  sourceKind: string;
+export class EnvelopeChangePayload {
+  @Code() sourceKind: string;
   /** Signed: "1000000.00" raises the envelope, "-1000000.00" lowers it. */
-  delta: string;
+  @Pounds('nonzero') delta: string;
 }
 
 function parse(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['sourceKind', 'delta']);
-  const sourceKind = o ? r.code(o, 'sourceKind', 'payload') : undefined;
-  const deltaPence = o ? r.pounds(o, 'delta', 'payload', 'nonzero') : undefined;
-  return { sourceKind, deltaPence, problems: r.problems };
+  const { value, problems } = validatePayload(EnvelopeChangePayload, payload);
+  return { sourceKind: value?.sourceKind, deltaPence: value && parseAmount(value.delta), problems };
 }
 
 /**

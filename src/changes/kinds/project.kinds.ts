@@ -1,125 +1,70 @@
-import { Provenance } from '../../common/provenance';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../../auth/actor';
-import { displayPounds, formatPounds } from '../../common/money';
+import { displayPounds, formatPounds, parseAmount } from '../../common/money';
 import { updateVersioned } from '../../database/versioned';
-import { Allocation, COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
+import { Allocation } from '../../funding/allocation.entity';
 import { Programme } from '../../programmes/programme.entity';
 import { createProject, newProjectProblems } from '../../projects/project-creation';
 import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project.entity';
 import { parsePeriod } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
 import { BaselineService } from '../../spend/baseline.service';
-import { quarterProblems, quartersAt } from './quarter-lines';
-import { parseQuarterAmounts } from './set-baseline.kind';
+import { baselineOf, quarterProblems, quartersAt } from './quarter-lines';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
-import { PayloadReader } from './payload';
+import {
+  Code,
+  ListOf,
+  NewAllocationFields,
+  OneOf,
+  Pounds,
+  provenance,
+  Text,
+  validatePayload,
+} from './payload-validation';
 import { namedProject, projectsByCode, sourceKindCodes } from './references';
-
-export interface AddProjectPayload {
-  code: string;
-  name: string;
-  theme?: string;
-  description?: string;
-  location?: string;
-  leadBody?: string;
-  status?: 'pipeline' | 'approved' | 'in_delivery';
-  allocations: {
-    sourceKind: string;
-    period: string;
-    amount: string;
-    commitmentStatus: CommitmentStatus;
-    description?: string;
-    /** The allocation's baseline spend profile: quarters adding up to its amount. */
-    baseline?: { quarter: string; amount: string }[];
-    /** Where the money comes from (document, quote, optional section and printed figure). */
-    source?: { document: string; section?: string; quote: string; printed?: string };
-  }[];
-}
 
 const ADD_STATUSES = ['pipeline', 'approved', 'in_delivery'] as const;
 
+class ProjectAllocationDto extends NewAllocationFields {
+  @Pounds('positive') amount: string;
+}
+
+export class AddProjectPayload {
+  @Code() code: string;
+  @Text(300) name: string;
+  @Code({ optional: true }) theme?: string | null;
+  @Text(5000, { optional: true }) description?: string | null;
+  @Text(300, { optional: true }) location?: string | null;
+  @Code({ optional: true }) leadBody?: string | null;
+  @OneOf(ADD_STATUSES) status: (typeof ADD_STATUSES)[number] = 'approved';
+  @ListOf(() => ProjectAllocationDto, 0, 100) allocations: ProjectAllocationDto[];
+}
+
 function parseAdd(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', [
-    'code',
-    'name',
-    'theme',
-    'description',
-    'location',
-    'leadBody',
-    'status',
-    'allocations',
-  ]);
-  if (!o) return { problems: r.problems };
-  const code = r.code(o, 'code', 'payload');
-  const name = r.string(o, 'name', 'payload', { max: 300 });
-  const theme = r.code(o, 'theme', 'payload', false);
-  const description = r.string(o, 'description', 'payload', { required: false, max: 5000 });
-  const location = r.string(o, 'location', 'payload', { required: false, max: 300 });
-  const leadBody = r.code(o, 'leadBody', 'payload', false);
-  const status = r.oneOf(o, 'status', 'payload', ADD_STATUSES, 'approved');
-  const allocations: {
-    sourceKind: string;
-    period: ReturnType<typeof parsePeriod>;
-    amountPence: number;
-    commitmentStatus: CommitmentStatus;
-    description?: string;
-    baseline?: Map<string, number>;
-    source?: Provenance;
-    field: string;
-  }[] = [];
-  r.array(o, 'allocations', 'payload', 0, 100)?.forEach((x, i) => {
-    const f = `payload.allocations[${i}]`;
-    const a = r.object(x, f, [
-      'sourceKind',
-      'period',
-      'amount',
-      'commitmentStatus',
-      'description',
-      'baseline',
-      'source',
-    ]);
-    if (!a) return;
-    const sourceKind = r.code(a, 'sourceKind', f);
-    const period = r.period(a, 'period', f);
-    const amountPence = r.pounds(a, 'amount', f, 'positive');
-    const commitmentStatus = r.oneOf(
-      a,
-      'commitmentStatus',
-      f,
-      COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
-    );
-    const desc = r.string(a, 'description', f, { required: false, max: 2000 });
-    const source = r.source(a, 'source', f);
-    const baseline =
-      a.baseline === undefined ? undefined : parseQuarterAmounts(r, r.array(a, 'baseline', f, 1, 200), `${f}.baseline`);
-    if (baseline && amountPence !== undefined) {
-      const total = [...baseline.values()].reduce((s, v) => s + v, 0);
-      if (total !== amountPence)
-        r.invalid(
-          `${f}.baseline`,
-          `adds up to ${formatPounds(total)} but the allocation is ${formatPounds(amountPence)}: the baseline equals the allocation`,
-          'BASELINE_NOT_ALLOCATION',
-        );
-    }
-    if (sourceKind && period && amountPence !== undefined && commitmentStatus)
-      allocations.push({
-        sourceKind,
-        period,
-        amountPence,
-        commitmentStatus,
-        description: desc,
-        baseline,
-        source,
-        field: f,
-      });
+  const { value: v, problems } = validatePayload(AddProjectPayload, payload);
+  if (!v) return { problems };
+  const allocations = v.allocations.map((a, i) => {
+    const field = `payload.allocations[${i}]`;
+    const amountPence = parseAmount(a.amount);
+    const { baseline, problems: b } = baselineOf(a, amountPence, field, 'the allocation');
+    problems.push(...b);
+    return {
+      sourceKind: a.sourceKind,
+      period: parsePeriod(a.period),
+      amountPence,
+      commitmentStatus: a.commitmentStatus,
+      description: a.description ?? undefined,
+      baseline,
+      source: provenance(a.source),
+      field,
+    };
   });
-  return {
-    problems: r.problems,
-    value: { code: code!, name: name!, theme, description, location, leadBody, status: status!, allocations },
-  };
+  const { code, name, status } = v;
+  const [theme, description, location, leadBody] = [v.theme, v.description, v.location, v.leadBody].map(
+    (x) => x ?? undefined,
+  );
+  return { problems, value: { code, name, theme, description, location, leadBody, status, allocations } };
 }
 
 /** Add a project with its approved allocations: the new money must fit each kind's envelope. */
@@ -224,15 +169,13 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
   }
 }
 
-export interface ProjectStatusPayload {
-  project: string;
+export class ProjectStatusPayload {
+  @Code() project: string;
 }
 
 function parseProject(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['project']);
-  const project = o ? r.code(o, 'project', 'payload') : undefined;
-  return { project, problems: r.problems };
+  const { value, problems } = validatePayload(ProjectStatusPayload, payload);
+  return { project: value?.project, problems };
 }
 
 /** Shared by the kinds that change only a project's status (and, for withdrawal, its money). */

@@ -5,10 +5,9 @@ import { Allocation } from '../../funding/allocation.entity';
 import { PeriodsService } from '../../periods/periods.service';
 import { Project } from '../../projects/project.entity';
 import { BaselineService } from '../../spend/baseline.service';
-import { quarterProblems, quartersAt } from './quarter-lines';
-import { parseQuarterAmounts } from './set-baseline.kind';
-import { displayPounds, formatPounds, parsePounds } from '../../common/money';
-import { COMMITMENT_STATUSES, CommitmentStatus } from '../../funding/allocation.entity';
+import { ValidateIf } from 'class-validator';
+import { baselineOf, quarterProblems, quartersAt } from './quarter-lines';
+import { displayPounds, formatPounds, parseAmount, parsePounds } from '../../common/money';
 import { periodCode } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
@@ -16,7 +15,17 @@ import { MoneyLine, negativeLines } from '../engine/money-lines';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext, ProgrammeLevel } from './kind';
 import { ChangeRequest } from '../change-request.entity';
-import { PayloadReader } from './payload';
+import {
+  Code,
+  Id,
+  invalid,
+  ListOf,
+  Nested,
+  NewAllocationFields,
+  Pounds,
+  provenance,
+  validatePayload,
+} from './payload-validation';
 import {
   allocationsById,
   checkMovable,
@@ -26,34 +35,45 @@ import {
   unknownProject,
 } from './references';
 
-/** The request form: each line moves an existing allocation by a signed amount, or creates one. */
-export interface ReallocationPayload {
-  lines: (
-    | { allocationId: number; delta: string }
-    | { new: NewAllocationSpec; amount: string }
-    /** The envelope's unallocated money of one source kind: "+x" releases x to it, "-x" draws x from it. */
-    | { headroom: string; delta: string }
-  )[];
+type LineKind = 'headroom' | 'adjust' | 'create' | 'unclear';
+
+/** Which fields a line carries decides what it is, and so which of its fields are checked. */
+function lineKind(l: ReallocationLine): LineKind {
+  if (l.headroom !== undefined) return 'headroom';
+  if (l.allocationId !== undefined && l.new === undefined) return 'adjust';
+  if (l.new !== undefined && l.allocationId === undefined) return 'create';
+  return 'unclear';
 }
 
-export interface NewAllocationSpec {
-  sourceKind: string;
-  project?: string;
-  pool?: string;
-  period: string;
-  commitmentStatus: CommitmentStatus;
-  description?: string;
-  /** The new allocation's baseline spend profile (quarters adding up to its amount). */
-  baseline?: { quarter: string; amount: string }[];
-  /** Where the money comes from (document, quote, optional section and printed figure). */
-  source?: { document: string; section?: string; quote: string; printed?: string };
+const ForKinds = (...kinds: LineKind[]) => ValidateIf((l: ReallocationLine) => kinds.includes(lineKind(l)));
+
+export class NewAllocationSpec extends NewAllocationFields {
+  @Code({ optional: true }) project?: string | null;
+  @Code({ optional: true }) pool?: string | null;
+}
+
+/**
+ * One line of the request form: moves an existing allocation by a signed amount
+ * ("allocationId", "delta"), creates one ("new", "amount"), or moves the envelope's unallocated
+ * money of one source kind ("headroom", "delta": "+x" releases x to it, "-x" draws x from it).
+ */
+class ReallocationLine {
+  @ForKinds('adjust') @Id() allocationId?: number;
+  @ForKinds('adjust', 'headroom') @Pounds('nonzero') delta?: string;
+  @ForKinds('create') @Nested(() => NewAllocationSpec) new?: NewAllocationSpec;
+  @ForKinds('create') @Pounds('positive') amount?: string;
+  @ForKinds('headroom') @Code() headroom?: string;
+}
+
+export class ReallocationPayload {
+  @ListOf(() => ReallocationLine) lines: ReallocationLine[];
 }
 
 type ParsedLine =
   | { op: 'adjust'; allocationId: number; deltaPence: number; field: string }
   | {
       op: 'create';
-      spec: NewAllocationSpec;
+      spec: Omit<NewAllocationSpec, 'baseline' | 'source'>;
       period: ReturnType<typeof parsePeriod>;
       amountPence: number;
       baseline?: Map<string, number>;
@@ -69,9 +89,6 @@ type ParsedLine =
       from?: { project: string; allocationId: number; changeRequest: number };
     };
 
-const LINE_FIELDS = ['allocationId', 'delta', 'new', 'amount', 'headroom'];
-const NEW_FIELDS = ['sourceKind', 'project', 'pool', 'period', 'commitmentStatus', 'description', 'baseline', 'source'];
-
 /** A line's effect on approved money (a headroom line moves none: it balances the others). */
 const lineMoney = (l: ParsedLine) => (l.op === 'adjust' ? l.deltaPence : l.op === 'create' ? l.amountPence : 0);
 const lineSigned = (l: ParsedLine) => (l.op === 'create' ? l.amountPence : l.deltaPence);
@@ -80,82 +97,57 @@ function signed(pence: number): string {
   return `${pence > 0 ? '+' : ''}${formatPounds(pence)}`;
 }
 
-/** Shape only, no database: the parsed lines, or problems naming each bad field. */
+/** A new allocation's line, read: a project or a pool, a baseline only for a project's. */
+function createLine(line: ReallocationLine, field: string, problems: ChangeProblem[]): ParsedLine {
+  const spec = line.new!;
+  const nf = `${field}.new`;
+  const project = spec.project ?? undefined;
+  const pool = spec.pool ?? undefined;
+  if (line.delta !== undefined)
+    problems.push(invalid(`${field}.delta`, 'goes with "allocationId"; use "amount" for a new allocation'));
+  if (project && pool) problems.push(invalid(`${nf}.pool`, 'give a project or a pool, not both'));
+  if (spec.baseline && !project)
+    problems.push(invalid(`${nf}.baseline`, 'only a project’s allocation has a baseline spend profile'));
+  const amountPence = parseAmount(line.amount);
+  const { baseline, problems: b } = baselineOf(spec, amountPence, nf, 'the new allocation');
+  problems.push(...b);
+  const { sourceKind, period, commitmentStatus } = spec;
+  return {
+    op: 'create',
+    spec: { sourceKind, project, pool, period, commitmentStatus, description: spec.description ?? undefined },
+    period: parsePeriod(period),
+    amountPence,
+    baseline,
+    source: provenance(spec.source),
+    field,
+  };
+}
+
+/** No database: the parsed lines, or problems naming each bad field. */
 export function parseReallocation(payload: unknown): { lines: ParsedLine[]; problems: ChangeProblem[] } {
-  const r = new PayloadReader();
+  const { value, problems } = validatePayload(ReallocationPayload, payload);
   const lines: ParsedLine[] = [];
-  const o = r.object(payload, 'payload', ['lines']);
-  const raw = o ? r.array(o, 'lines', 'payload', 1) : undefined;
-  raw?.forEach((l, i) => {
+  value?.lines.forEach((line, i) => {
     const field = `payload.lines[${i}]`;
-    const line = r.object(l, field, LINE_FIELDS);
-    if (!line) return;
-    if (line.headroom !== undefined) {
+    const kind = lineKind(line);
+    if (kind === 'headroom') {
       if (line.allocationId !== undefined || line.new !== undefined || line.amount !== undefined)
-        r.invalid(field, 'a headroom line has only "headroom" (a source kind) and "delta"');
-      const sourceKind = r.code(line, 'headroom', field);
-      const deltaPence = r.pounds(line, 'delta', field, 'nonzero');
-      if (sourceKind && deltaPence !== undefined) lines.push({ op: 'headroom', sourceKind, deltaPence, field });
-    } else if (line.allocationId !== undefined && line.new === undefined) {
+        problems.push(invalid(field, 'a headroom line has only "headroom" (a source kind) and "delta"'));
+      lines.push({ op: 'headroom', sourceKind: line.headroom!, deltaPence: parseAmount(line.delta), field });
+    } else if (kind === 'adjust') {
       if (line.amount !== undefined)
-        r.invalid(`${field}.amount`, 'goes with "new"; use "delta" to move an existing allocation');
-      const allocationId = r.id(line, 'allocationId', field);
-      const deltaPence = r.pounds(line, 'delta', field, 'nonzero');
-      if (allocationId !== undefined && deltaPence !== undefined)
-        lines.push({ op: 'adjust', allocationId, deltaPence, field });
-    } else if (line.new !== undefined && line.allocationId === undefined) {
-      if (line.delta !== undefined)
-        r.invalid(`${field}.delta`, 'goes with "allocationId"; use "amount" for a new allocation');
-      const spec = r.object(line.new, `${field}.new`, NEW_FIELDS);
-      const amountPence = r.pounds(line, 'amount', field, 'positive');
-      if (!spec) return;
-      const nf = `${field}.new`;
-      const sourceKind = r.code(spec, 'sourceKind', nf);
-      const project = r.code(spec, 'project', nf, false);
-      const pool = r.code(spec, 'pool', nf, false);
-      if (project && pool) r.invalid(`${nf}.pool`, 'give a project or a pool, not both');
-      const period = r.period(spec, 'period', nf);
-      const commitmentStatus = r.oneOf(
-        spec,
-        'commitmentStatus',
-        nf,
-        COMMITMENT_STATUSES.filter((s) => s !== 'withdrawn'),
-      );
-      const description = r.string(spec, 'description', nf, { required: false, max: 2000 });
-      const source = r.source(spec, 'source', nf);
-      const baseline =
-        spec.baseline === undefined
-          ? undefined
-          : parseQuarterAmounts(r, r.array(spec, 'baseline', nf, 1, 200), `${nf}.baseline`);
-      if (baseline && !project) r.invalid(`${nf}.baseline`, 'only a project’s allocation has a baseline spend profile');
-      if (baseline && amountPence !== undefined) {
-        const total = [...baseline.values()].reduce((a, b) => a + b, 0);
-        if (total !== amountPence)
-          r.invalid(
-            `${nf}.baseline`,
-            `adds up to ${formatPounds(total)} but the new allocation is ${formatPounds(amountPence)}: the baseline equals the allocation`,
-            'BASELINE_NOT_ALLOCATION',
-          );
-      }
-      if (sourceKind && period && commitmentStatus && amountPence !== undefined) {
-        lines.push({
-          op: 'create',
-          spec: { sourceKind, project, pool, period: spec.period as string, commitmentStatus, description },
-          period,
-          amountPence,
-          baseline,
-          source,
+        problems.push(invalid(`${field}.amount`, 'goes with "new"; use "delta" to move an existing allocation'));
+      lines.push({ op: 'adjust', allocationId: line.allocationId!, deltaPence: parseAmount(line.delta), field });
+    } else if (kind === 'create') lines.push(createLine(line, field, problems));
+    else
+      problems.push(
+        invalid(
           field,
-        });
-      }
-    } else {
-      r.invalid(
-        field,
-        'must have either "allocationId" and "delta" (move an existing allocation), "new" and "amount" (create one) or "headroom" and "delta" (release to or draw from the envelope’s headroom)',
+          'must have either "allocationId" and "delta" (move an existing allocation), "new" and "amount" (create one) or "headroom" and "delta" (release to or draw from the envelope’s headroom)',
+        ),
       );
-    }
   });
-  return { lines, problems: r.problems };
+  return { lines, problems };
 }
 
 export function moneyLines(lines: ParsedLine[]): MoneyLine[] {

@@ -1,6 +1,7 @@
 import { EntityManager, In, IsNull } from 'typeorm';
 import { Actor } from '../../auth/actor';
-import { isDateString } from '../../common/fiscal';
+import { IsDefined } from 'class-validator';
+import { IsCalendarDate } from '../../common/fiscal.validators';
 import { slipBetween } from '../../rag/rag';
 import { Milestone } from '../../milestones/milestone.entity';
 import { MilestonesService } from '../../milestones/milestones.service';
@@ -18,31 +19,29 @@ import {
   PayloadReferences,
   ProgrammeLevel,
 } from './kind';
-import { PayloadReader } from './payload';
+import { Code, Id, invalid, ListOf, validatePayload } from './payload-validation';
 import { projectsByCode, unknownProject } from './references';
 
-export interface RebaselineMilestonePayload {
-  milestones: { id: number; baselineDate: string }[];
+class MilestoneDateDto {
+  @Id() id: number;
+  @IsCalendarDate({ message: 'must be a calendar date YYYY-MM-DD' }) baselineDate: string;
+}
+
+export class RebaselineMilestonePayload {
+  @ListOf(() => MilestoneDateDto, 1, 50) milestones: MilestoneDateDto[];
 }
 
 function parseMilestones(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['milestones']);
+  const { value, problems } = validatePayload(RebaselineMilestonePayload, payload);
   const lines: { id: number; baselineDate: string; field: string }[] = [];
   const seen = new Set<number>();
-  (o ? r.array(o, 'milestones', 'payload', 1, 50) : undefined)?.forEach((x, i) => {
-    const f = `payload.milestones[${i}]`;
-    const line = r.object(x, f, ['id', 'baselineDate']);
-    if (!line) return;
-    const id = r.id(line, 'id', f);
-    const date = line.baselineDate;
-    if (!isDateString(date)) r.invalid(`${f}.baselineDate`, 'must be a calendar date YYYY-MM-DD');
-    if (id === undefined || !isDateString(date)) return;
-    if (seen.has(id)) r.invalid(`${f}.id`, `milestone ${id} appears twice`);
+  value?.milestones.forEach(({ id, baselineDate }, i) => {
+    const field = `payload.milestones[${i}]`;
+    if (seen.has(id)) problems.push(invalid(`${field}.id`, `milestone ${id} appears twice`));
     seen.add(id);
-    lines.push({ id, baselineDate: date as string, field: f });
+    lines.push({ id, baselineDate, field });
   });
-  return { lines, problems: r.problems };
+  return { lines, problems };
 }
 
 function slip(from: string | null, to: string): string {
@@ -148,30 +147,31 @@ export class RebaselineMilestoneKind implements ChangeKindHandler<RebaselineMile
   }
 }
 
-export interface RebaselineTargetPayload {
-  /** A project's target, or (project left out) the programme's own target for the metric. */
-  targets: { project?: string; metric: string; target: number | string }[];
+/** A project's target, or (project left out) the programme's own target for the metric. */
+class TargetDto {
+  @Code({ optional: true }) project?: string | null;
+  @Code() metric: string;
+  /** In the metric's unit: read against the metric once it is known. */
+  @IsDefined({ message: 'is required' }) target: number | string;
+}
+
+export class RebaselineTargetPayload {
+  @ListOf(() => TargetDto, 1, 50) targets: TargetDto[];
 }
 
 function parseTargets(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['targets']);
+  const { value, problems } = validatePayload(RebaselineTargetPayload, payload);
   const lines: { project: string | null; metric: string; raw: unknown; field: string }[] = [];
   const seen = new Set<string>();
-  (o ? r.array(o, 'targets', 'payload', 1, 50) : undefined)?.forEach((x, i) => {
-    const f = `payload.targets[${i}]`;
-    const line = r.object(x, f, ['project', 'metric', 'target']);
-    if (!line) return;
-    const project = r.code(line, 'project', f, false) ?? null;
-    const metric = r.code(line, 'metric', f);
-    if (line.target === undefined || line.target === null) r.invalid(`${f}.target`, 'is required');
-    if (!metric || line.target === undefined || line.target === null) return;
-    const key = `${project ?? ''}|${metric}`;
-    if (seen.has(key)) r.invalid(f, `${project ?? 'the programme'} ${metric} appears twice`);
+  value?.targets.forEach((x, i) => {
+    const field = `payload.targets[${i}]`;
+    const project = x.project ?? null;
+    const key = `${project ?? ''}|${x.metric}`;
+    if (seen.has(key)) problems.push(invalid(field, `${project ?? 'the programme'} ${x.metric} appears twice`));
     seen.add(key);
-    lines.push({ project, metric, raw: line.target, field: f });
+    lines.push({ project, metric: x.metric, raw: x.target, field });
   });
-  return { lines, problems: r.problems };
+  return { lines, problems };
 }
 
 /**

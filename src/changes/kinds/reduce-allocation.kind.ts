@@ -1,10 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { displayPounds, formatPounds } from '../../common/money';
+import { displayPounds, formatPounds, parseAmount } from '../../common/money';
 import { Programme } from '../../programmes/programme.entity';
 import { BaselineService } from '../../spend/baseline.service';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
-import { PayloadReader } from './payload';
+import { Id, Nested, OneOf, Pounds, provenance, SourceDto, Text, validatePayload } from './payload-validation';
 import { allocationsById, checkMovable } from './references';
 
 export const REDUCTION_MODES = ['release', 'reduce_envelope'] as const;
@@ -15,28 +15,29 @@ export type ReductionMode = (typeof REDUCTION_MODES)[number];
  * and is recycled within the programme. `reduce_envelope`: the funder recovers it, so the
  * envelope goes down with the allocation. Either way a reason and a reference are recorded.
  */
-export interface ReduceAllocationPayload {
-  allocationId: number;
+export class ReduceAllocationPayload {
+  @Id() allocationId: number;
   /** Pounds taken off the allocation (positive). */
-  amount: string;
-  mode: ReductionMode;
-  reason: string;
+  @Pounds('positive') amount: string;
+  @OneOf(REDUCTION_MODES) mode: ReductionMode;
+  @Text(2000) reason: string;
   /** The decision's reference: board minute, funder's letter. */
-  reference: string;
+  @Text(200) reference: string;
   /** Where the figure comes from (document, quote, optional section and printed figure). */
-  source?: { document: string; section?: string; quote: string; printed?: string };
+  @Nested(() => SourceDto, { optional: true }) source?: SourceDto;
 }
 
 function parse(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['allocationId', 'amount', 'mode', 'reason', 'reference', 'source']);
-  const allocationId = o ? r.id(o, 'allocationId', 'payload') : undefined;
-  const amountPence = o ? r.pounds(o, 'amount', 'payload', 'positive') : undefined;
-  const mode = o ? r.oneOf(o, 'mode', 'payload', REDUCTION_MODES) : undefined;
-  const reason = o ? r.string(o, 'reason', 'payload', { max: 2000 }) : undefined;
-  const reference = o ? r.string(o, 'reference', 'payload', { max: 200 }) : undefined;
-  const source = o ? r.source(o, 'source', 'payload') : undefined;
-  return { allocationId, amountPence, mode, reason, reference, source, problems: r.problems };
+  const { value: v, problems } = validatePayload(ReduceAllocationPayload, payload);
+  return {
+    allocationId: v?.allocationId,
+    amountPence: v && parseAmount(v.amount),
+    mode: v?.mode,
+    reason: v?.reason,
+    reference: v?.reference,
+    source: provenance(v?.source),
+    problems,
+  };
 }
 
 export class ReduceAllocationKind implements ChangeKindHandler<ReduceAllocationPayload> {

@@ -9,30 +9,26 @@ import { SpendService } from '../../spend/spend.service';
 import { verb } from '../describe-context';
 import { applyMoves, Baselines, BaselineMove, reprofileProblems, splitMoves, totalOf } from '../engine/reprofile';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
-import { PayloadReader } from './payload';
-import { parseQuarterLines, quarterProblems } from './quarter-lines';
+import { Code, ListOf, QuarterDeltaDto, validatePayload } from './payload-validation';
+import { quarterLines, quarterProblems } from './quarter-lines';
 import { namedProject, projectsByCode } from './references';
 
 /** Signed baseline moves between quarters of one project × source kind; they net to zero. */
-export interface ReprofileSpendPayload {
-  project: string;
-  sourceKind: string;
-  lines: { quarter: string; delta: string }[];
+export class ReprofileSpendPayload {
+  @Code() project: string;
+  @Code() sourceKind: string;
+  @ListOf(() => QuarterDeltaDto, 2, 100) lines: QuarterDeltaDto[];
 }
 
 function parse(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['project', 'sourceKind', 'lines']);
-  const project = o ? r.code(o, 'project', 'payload') : undefined;
-  const sourceKind = o ? r.code(o, 'sourceKind', 'payload') : undefined;
-  const moves: (BaselineMove & { field: string })[] = parseQuarterLines(
-    r,
-    o ? r.array(o, 'lines', 'payload', 2, 100) : undefined,
-    'payload.lines',
-    'delta',
-    'nonzero',
-  ).map((l) => ({ quarter: l.quarter, deltaPence: l.pence, field: l.field }));
-  return { project, sourceKind, moves, problems: r.problems };
+  const { value, problems } = validatePayload(ReprofileSpendPayload, payload);
+  const read = value ? quarterLines(value.lines, 'payload.lines', 'delta') : { lines: [], problems };
+  const moves: (BaselineMove & { field: string })[] = read.lines.map((l) => ({
+    quarter: l.quarter,
+    deltaPence: l.pence,
+    field: l.field,
+  }));
+  return { project: value?.project, sourceKind: value?.sourceKind, moves, problems: read.problems };
 }
 
 /**

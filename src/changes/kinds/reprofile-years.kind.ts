@@ -1,6 +1,6 @@
 import { EntityManager, IsNull } from 'typeorm';
 import { formatFiscalYear, formatQuarter } from '../../common/fiscal';
-import { displayPounds, formatPounds } from '../../common/money';
+import { displayPounds, formatPounds, parseAmount } from '../../common/money';
 import { Allocation } from '../../funding/allocation.entity';
 import { periodCode } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
@@ -8,34 +8,32 @@ import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
-import { PayloadReader } from './payload';
+import { Id, invalid, ListOf, Period, Pounds, validatePayload } from './payload-validation';
 import { allocationsById, checkMovable } from './references';
 
 /** Split (or move) one allocation's money across financial years or periods; same total. */
-export interface ReprofileYearsPayload {
-  allocationId: number;
-  periods: { period: string; amount: string }[];
+class PeriodAmountDto {
+  @Period() period: string;
+  @Pounds('positive') amount: string;
+}
+
+export class ReprofileYearsPayload {
+  @Id() allocationId: number;
+  @ListOf(() => PeriodAmountDto, 1, 50) periods: PeriodAmountDto[];
 }
 
 function parse(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['allocationId', 'periods']);
-  const allocationId = o ? r.id(o, 'allocationId', 'payload') : undefined;
+  const { value, problems } = validatePayload(ReprofileYearsPayload, payload);
   const periods: { code: string; period: ReturnType<typeof parsePeriod>; amountPence: number }[] = [];
   const seen = new Set<string>();
-  (o ? r.array(o, 'periods', 'payload', 1, 50) : undefined)?.forEach((x, i) => {
-    const f = `payload.periods[${i}]`;
-    const line = r.object(x, f, ['period', 'amount']);
-    if (!line) return;
-    const period = r.period(line, 'period', f);
-    const amountPence = r.pounds(line, 'amount', f, 'positive');
-    if (!period || amountPence === undefined) return;
+  value?.periods.forEach((x, i) => {
+    const period = parsePeriod(x.period);
     const code = periodCode(period.periodKind, period.yearFrom, period.yearTo);
-    if (seen.has(code)) r.invalid(`${f}.period`, `${code} appears twice`);
+    if (seen.has(code)) problems.push(invalid(`payload.periods[${i}].period`, `${code} appears twice`));
     seen.add(code);
-    periods.push({ code, period, amountPence });
+    periods.push({ code, period, amountPence: parseAmount(x.amount) });
   });
-  return { allocationId, periods, problems: r.problems };
+  return { allocationId: value?.allocationId, periods, problems };
 }
 
 type Period = ReturnType<typeof parsePeriod>;

@@ -6,33 +6,23 @@ import { Programme } from '../../programmes/programme.entity';
 import { BaselineService } from '../../spend/baseline.service';
 import { verb } from '../describe-context';
 import { ApplyResult, ApprovedWrites, ChangeKindHandler, ChangeProblem, DescribeContext } from './kind';
-import { PayloadReader } from './payload';
-import { parseQuarterLines, quarterProblems, quartersAt } from './quarter-lines';
+import { Code, ListOf, QuarterAmountDto, validatePayload } from './payload-validation';
+import { quarterAmounts, quarterProblems, quartersAt } from './quarter-lines';
 import { namedProject, projectsByCode, sourceKindCodes } from './references';
 
 /** A project × source kind's whole baseline spend profile: quarters not listed are 0. */
-export interface SetBaselinePayload {
-  project: string;
-  sourceKind: string;
-  quarters: { quarter: string; amount: string }[];
-}
-
-/** Shape only: the quarters as a map of pence, or problems naming each bad field. */
-export function parseQuarterAmounts(r: PayloadReader, raw: unknown[] | undefined, field: string) {
-  return new Map(parseQuarterLines(r, raw, field, 'amount', 'nonnegative').map((l) => [l.quarter, l.pence]));
+export class SetBaselinePayload {
+  @Code() project: string;
+  @Code() sourceKind: string;
+  @ListOf(() => QuarterAmountDto, 1, 200) quarters: QuarterAmountDto[];
 }
 
 function parse(payload: unknown) {
-  const r = new PayloadReader();
-  const o = r.object(payload, 'payload', ['project', 'sourceKind', 'quarters']);
-  const project = o ? r.code(o, 'project', 'payload') : undefined;
-  const sourceKind = o ? r.code(o, 'sourceKind', 'payload') : undefined;
-  const quarters = parseQuarterAmounts(
-    r,
-    o ? r.array(o, 'quarters', 'payload', 1, 200) : undefined,
-    'payload.quarters',
-  );
-  return { project, sourceKind, quarters, problems: r.problems };
+  const { value, problems } = validatePayload(SetBaselinePayload, payload);
+  const read = value
+    ? quarterAmounts(value.quarters, 'payload.quarters')
+    : { quarters: new Map<string, number>(), problems };
+  return { project: value?.project, sourceKind: value?.sourceKind, ...read };
 }
 
 /**
