@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childOutput } from './cli-process';
 
 /**
  * Peak memory of one job: the peak resident set of a child process that does only that job
@@ -17,7 +18,7 @@ export interface ChildMeasure {
 const MARK = '__BENCH_RESULT__';
 
 /** Runs `body` (JS source with `args` in scope, may `await` and `return`) in a fresh node process. */
-export function measureChild(
+export async function measureChild(
   body: string,
   args: unknown,
   opts: { env?: Record<string, string>; cwd?: string } = {},
@@ -35,23 +36,15 @@ export function measureChild(
       } catch {}
       process.stdout.write('\\n${MARK}' + JSON.stringify({ ms, maxRssKb: peak, result }) + '\\n');
     })().catch((e) => { console.error(e && e.stack || e); process.exit(1); });`;
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], {
-      cwd: opts.cwd ?? process.cwd(),
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (err += String(d)));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(MARK));
-      if (code !== 0 || !line) return fail(new Error(`child job failed (exit ${code}): ${err.trim().slice(0, 2000)}`));
-      ok(JSON.parse(line.slice(MARK.length)) as ChildMeasure);
-    });
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify(args)], {
+    cwd: opts.cwd ?? process.cwd(),
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { code, stdout, stderr } = await childOutput(child);
+  const line = stdout.split('\n').find((l) => l.startsWith(MARK));
+  if (code !== 0 || !line) throw new Error(`child job failed (exit ${code}): ${stderr.trim().slice(0, 2000)}`);
+  return JSON.parse(line.slice(MARK.length)) as ChildMeasure;
 }
 
 /** A child that requires a compiled module and awaits one exported function with `args` (the app's export, once it exists). */

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,34 +29,41 @@ const MARK = '__GDT_PEAK__';
  * memory measured from outside: time forks a small process that execs node, so the maxRSS it
  * reports is node's own (not a fork of the benchmark's large resident set).
  */
-export function runProcess(
+export async function runProcess(
   args: string[],
   env: Record<string, string | undefined> = {},
   withPeak = true,
 ): Promise<ProcessRun> {
   const measured = withPeak && existsSync(TIME);
   const [cmd, argv] = measured ? [TIME, ['-f', `${MARK}%M`, process.execPath, ...args]] : [process.execPath, args];
+  const t0 = process.hrtime.bigint();
+  // An undefined value removes the variable (a SQLite run must not inherit a PostgreSQL URL).
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
+  const { code, stdout, stderr } = await childOutput(
+    spawn(cmd, argv, { env: merged, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = new RegExp(`${MARK}(\\d+)`).exec(stderr);
+  return {
+    code,
+    ms,
+    stdout,
+    stderr: stderr.replace(new RegExp(`${MARK}\\d+\\n?`), ''),
+    peakKb: m ? Number(m[1]) : null,
+  };
+}
+
+/** A child's whole output and exit code once it closes; rejects only when it cannot start. */
+export function childOutput(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok, fail) => {
-    const t0 = process.hrtime.bigint();
-    // An undefined value removes the variable (a SQLite run must not inherit a PostgreSQL URL).
-    const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-    const child = spawn(cmd, argv, { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
     child.stderr.on('data', (d) => (stderr += String(d)));
     child.on('error', fail);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      const m = new RegExp(`${MARK}(\\d+)`).exec(stderr);
-      ok({
-        code,
-        ms,
-        stdout,
-        stderr: stderr.replace(new RegExp(`${MARK}\\d+\\n?`), ''),
-        peakKb: m ? Number(m[1]) : null,
-      });
-    });
+    child.on('close', (code) => ok({ code, stdout, stderr }));
   });
 }
 

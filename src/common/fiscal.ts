@@ -37,10 +37,16 @@ function checkYearPair(start: number, endTwo: string, input: unknown): void {
   }
 }
 
+/** The input's match of `re` (trimmed unless `trim` is false), or a FiscalFormatError saying what was expected. */
+function matchFormat(re: RegExp, input: unknown, expected: string, trim = true): RegExpExecArray {
+  if (typeof input !== 'string') throw new FiscalFormatError(input, expected);
+  const m = re.exec(trim ? input.trim() : input);
+  if (!m) throw new FiscalFormatError(input, expected);
+  return m;
+}
+
 export function parseFiscalYear(input: unknown): FiscalYear {
-  if (typeof input !== 'string') throw new FiscalFormatError(input, 'must be a financial year like "2015-16"');
-  const m = YEAR_RE.exec(input.trim());
-  if (!m) throw new FiscalFormatError(input, 'must be a financial year like "2015-16"');
+  const m = matchFormat(YEAR_RE, input, 'must be a financial year like "2015-16"');
   const start = Number(m[1]);
   checkYearPair(start, m[2], input);
   return { start };
@@ -53,9 +59,7 @@ export function formatFiscalYear(y: FiscalYear | number): string {
 
 /** Accepts "2015-16 Q1" and the URL-safe "2015-16-Q1". */
 export function parseQuarter(input: unknown): FiscalQuarter {
-  if (typeof input !== 'string') throw new FiscalFormatError(input, 'must be a quarter like "2015-16 Q1"');
-  const m = QUARTER_RE.exec(input.trim());
-  if (!m) throw new FiscalFormatError(input, 'must be a quarter like "2015-16 Q1"');
+  const m = matchFormat(QUARTER_RE, input, 'must be a quarter like "2015-16 Q1"');
   const year = Number(m[1]);
   checkYearPair(year, m[2], input);
   return { year, q: Number(m[3]) as FiscalQuarter['q'] };
@@ -110,9 +114,8 @@ export interface CalendarDate {
 }
 
 export function parseDate(input: unknown): CalendarDate {
-  if (typeof input !== 'string') throw new FiscalFormatError(input, 'must be a date like "2015-04-01"');
-  const m = DATE_RE.exec(input);
-  if (!m) throw new FiscalFormatError(input, 'must be a date like "2015-04-01"');
+  // Dates are not trimmed: a date with spaces round it is refused.
+  const m = matchFormat(DATE_RE, input, 'must be a date like "2015-04-01"', false);
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);

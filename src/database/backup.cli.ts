@@ -3,6 +3,19 @@ import type { CliContext } from '../cli/cli-context';
 
 const load = () => Promise.all([import('../config/config'), import('./backup')]);
 
+/** Backup and restore work on the SQLite file only: with DATABASE_URL set they print the pg_dump hint (exit 2). */
+function onSqlite(ctx: CliContext, job: (path: string, backup: Awaited<ReturnType<typeof load>>[1]) => Promise<void>) {
+  return ctx.run(async () => {
+    const [{ loadConfig }, backup] = await load();
+    const cfg = loadConfig();
+    if (cfg.DATABASE_URL) {
+      ctx.err.write(`${backup.PG_DUMP_HINT}\n`);
+      return 2;
+    }
+    await job(cfg.DATABASE_PATH, backup);
+  });
+}
+
 export function registerBackupCommands(program: Command, ctx: CliContext): void {
   program
     .command('backup')
@@ -11,15 +24,9 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     )
     .requiredOption('--out <file>', 'the backup file to create (must not exist)')
     .action((o: { out: string }) =>
-      ctx.run(async () => {
-        const [{ loadConfig }, { backupSqlite, PG_DUMP_HINT }] = await load();
-        const cfg = loadConfig();
-        if (cfg.DATABASE_URL) {
-          ctx.err.write(`${PG_DUMP_HINT}\n`);
-          return 2;
-        }
-        const r = await backupSqlite(cfg.DATABASE_PATH, o.out);
-        ctx.print(`backed up ${cfg.DATABASE_PATH} to ${o.out} (${r.bytes} bytes, integrity ok)`);
+      onSqlite(ctx, async (path, { backupSqlite }) => {
+        const r = await backupSqlite(path, o.out);
+        ctx.print(`backed up ${path} to ${o.out} (${r.bytes} bytes, integrity ok)`);
       }),
     );
   program
@@ -30,15 +37,9 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--from <file>', 'a file written by backup')
     .option('--force', 'restore even though the database looks open (its -wal file exists)', false)
     .action((o: { from: string; force: boolean }) =>
-      ctx.run(async () => {
-        const [{ loadConfig }, { restoreSqlite, PG_DUMP_HINT }] = await load();
-        const cfg = loadConfig();
-        if (cfg.DATABASE_URL) {
-          ctx.err.write(`${PG_DUMP_HINT}\n`);
-          return 2;
-        }
-        const r = await restoreSqlite(o.from, cfg.DATABASE_PATH, o.force);
-        ctx.print(`restored ${o.from} to ${cfg.DATABASE_PATH} (${r.migrations.length} migrations applied)`);
+      onSqlite(ctx, async (path, { restoreSqlite }) => {
+        const r = await restoreSqlite(o.from, path, o.force);
+        ctx.print(`restored ${o.from} to ${path} (${r.migrations.length} migrations applied)`);
       }),
     );
 }

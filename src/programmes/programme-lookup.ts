@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import { NotFoundError, UnknownReferenceError } from '../common/errors';
 import { ProjectPool } from '../projects/project-pool.entity';
 import { Project } from '../projects/project.entity';
@@ -25,32 +25,29 @@ export async function findTheme(m: EntityManager, programmeId: number, code: str
 }
 
 /** For references inside a request body: 422 naming the field. */
-export async function refProject(
+async function refIn<T extends Project | Theme | ProjectPool>(
   m: EntityManager,
+  entity: EntityTarget<T>,
+  what: string,
   programmeId: number,
   code: string,
-  field = 'project',
-): Promise<Project> {
-  const p = await m.findOne(Project, { where: { programmeId, code } });
-  if (!p) throw new UnknownReferenceError(field, 'project', code);
-  return p;
+  field: string,
+): Promise<T> {
+  const row = await m.findOne(entity, { where: { programmeId, code } as FindOptionsWhere<T> });
+  if (!row) throw new UnknownReferenceError(field, what, code);
+  return row;
 }
 
-export async function refTheme(m: EntityManager, programmeId: number, code: string, field = 'theme'): Promise<Theme> {
-  const t = await m.findOne(Theme, { where: { programmeId, code } });
-  if (!t) throw new UnknownReferenceError(field, 'theme', code);
-  return t;
+export function refProject(m: EntityManager, programmeId: number, code: string, field = 'project'): Promise<Project> {
+  return refIn(m, Project, 'project', programmeId, code, field);
 }
 
-export async function refPool(
-  m: EntityManager,
-  programmeId: number,
-  code: string,
-  field = 'pool',
-): Promise<ProjectPool> {
-  const p = await m.findOne(ProjectPool, { where: { programmeId, code } });
-  if (!p) throw new UnknownReferenceError(field, 'pool', code);
-  return p;
+export function refTheme(m: EntityManager, programmeId: number, code: string, field = 'theme'): Promise<Theme> {
+  return refIn(m, Theme, 'theme', programmeId, code, field);
+}
+
+export function refPool(m: EntityManager, programmeId: number, code: string, field = 'pool'): Promise<ProjectPool> {
+  return refIn(m, ProjectPool, 'pool', programmeId, code, field);
 }
 
 /** Maps ids to codes for presenting rows (one query per table, never per row). */
