@@ -1,3 +1,8 @@
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NationalReturnService } from '../src/national-return/national-return.service';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -13,8 +18,40 @@ const P = '/api/programmes/SSLEP-GD-2014';
 const COPIES = 90_099;
 const DRAFT_PENCE = 90_101n * 100_000_000_000n - 1n;
 
-const pounds = (p: bigint) => `${p / 100n}.${String(p % 100n).padStart(2, '0')}`;
+const pounds = (p: bigint) =>
+  `${p < 0n ? '-' : ''}${(p < 0n ? -p : p) / 100n}.${String((p < 0n ? -p : p) % 100n).padStart(2, '0')}`;
 const display = (p: bigint) => `£${(p / 100n).toLocaleString('en-GB')}.${String(p % 100n).padStart(2, '0')}`;
+/** "34600000.00" -> 3460000000n. */
+const pence = (s: string) => BigInt(s.replace('.', ''));
+
+/**
+ * Approved money past 2^53 pence: 90,072 approved allocations of the maximum and one a penny
+ * short (through the API that would be ~90,000 maximum-size approved change requests; the rows
+ * are written with one INSERT ... SELECT that the database expands into every row). All on one
+ * project and source (ETRURIA, LGF, confirmed, unprofiled as the deal gives it, with no spend
+ * profile, so the return stays submittable).
+ */
+const APPROVED_COPIES = 90_072;
+const ADDED = BigInt(APPROVED_COPIES + 1) * 100_000_000_000n - 1n;
+
+async function sheetRows(bytes: Buffer | string, name: string): Promise<unknown[][]> {
+  const wb = new ExcelJS.Workbook();
+  if (typeof bytes === 'string') await wb.xlsx.readFile(bytes);
+  else await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet(name)!;
+  const out: unknown[][] = [];
+  ws.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+  return out;
+}
+
+/** The cell of `header`'s column in the row whose first cell is `first` (a formula's result if it is one). */
+function cell(rows: unknown[][], first: string, header: string, firstColumn = 0): unknown {
+  const col = rows[0].indexOf(header);
+  const row = rows.find((r) => r[firstColumn] === first);
+  if (col < 0 || !row) throw new Error(`no ${header} × ${first}`);
+  const v = row[col] as { result?: unknown } | unknown;
+  return v && typeof v === 'object' && 'result' in v ? v.result : v;
+}
 
 describe.each(databaseKinds())('money totals past 2^53 pence on %s', (kind) => {
   let t: TestApp;
@@ -74,4 +111,164 @@ describe.each(databaseKinds())('money totals past 2^53 pence on %s', (kind) => {
     const approved = await t.request('GET', `${P}/breakdown?by=sourceKind`);
     expect(approved.body.grandTotal).toBe(pounds(approvedAll));
   }, 120_000);
+
+  it('approved money past 2^53 pence: every report gives the exact totals', async () => {
+    await t.ds.query(`DELETE FROM allocation WHERE approval_state = 'draft'`);
+    const [src] = await t.ds.query(
+      `SELECT a.id FROM allocation a JOIN project p ON p.id = a.project_id
+        WHERE p.code = 'ETRURIA' AND a.source_kind = 'LGF' AND a.approval_state = 'approved' AND a.commitment_status = 'confirmed'`,
+    );
+    const get = async (url: string) => {
+      const r = await t.request('GET', url);
+      expect([url, r.status]).toEqual([url, 200]);
+      return r.body;
+    };
+    // Before: the figures the added money will move, each read from the app itself.
+    const ret0 = (await get(`${P}/returns/2015-16-Q1`)).return;
+    const lgf0 = ret0.sections[0].rows.find((r: any) => r.sourceKind === 'LGF');
+    const all0 = ret0.sections[0].totals.find((x: any) => x.label === 'Total, all sources').values;
+    const cap0 = ret0.sections[0].totals.find((x: any) => x.label === 'Capital total').values;
+    const etruria0 = ret0.finance.lines.find((l: any) => l.project === 'ETRURIA' && l.sourceKind === 'LGF');
+    const rec0 = (await get(`${P}/reconciliation`)).lines;
+    const env0 = (await get(`${P}/envelope`)).items.find((i: any) => i.sourceKind === 'LGF');
+    const ov0 = await get(`${P}/overview`);
+    const grant0 = (await get('/api/open-data/360giving.json')).grants.find(
+      (g: any) => g.id === '360G-SSLEP-SSLEP-GD-2014-ETRURIA-LGF',
+    );
+    // The national workbook counts project allocations (not pools or programme-level money).
+    const [{ s: national0 }] = await t.ds.query(
+      `SELECT SUM(amount_pence) AS s FROM allocation WHERE project_id IS NOT NULL AND approval_state = 'approved' AND commitment_status <> 'withdrawn'`,
+    );
+
+    const cols = Object.keys((await t.ds.query(`SELECT * FROM allocation WHERE id = ${src.id}`))[0]).filter(
+      (c) => c !== 'id',
+    );
+    const copy = (n: number, amount: bigint) =>
+      t.ds.query(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n})
+         INSERT INTO allocation (${cols.join(', ')})
+         SELECT ${cols.map((c) => (c === 'amount_pence' ? String(amount) : `a.${c}`)).join(', ')}
+           FROM n, allocation a WHERE a.id = ${src.id}`,
+      );
+    await copy(APPROVED_COPIES, 100_000_000_000n);
+    await copy(1, 99_999_999_999n);
+    const total = pence(all0.allocation) + ADDED;
+    expect(total).toBeGreaterThan(2n ** 53n);
+    const moved = (before: string) => pounds(pence(before) + ADDED);
+
+    // The return's JSON: summary (rows and totals) and the finance section's line.
+    const ret = await get(`${P}/returns/2015-16-Q1`);
+    const summary = ret.return.sections.find((x: any) => x.key === 'summary');
+    const lgf = summary.rows.find((r: any) => r.sourceKind === 'LGF');
+    expect([lgf.confirmed, lgf.allocation]).toEqual([moved(lgf0.confirmed), moved(lgf0.allocation)]);
+    const all = summary.totals.find((x: any) => x.label === 'Total, all sources').values;
+    expect([all.allocation, all.confirmed]).toEqual([pounds(total), moved(all0.confirmed)]);
+    expect(summary.totals.find((x: any) => x.label === 'Capital total').values.allocation).toBe(moved(cap0.allocation));
+    const line = ret.return.finance.lines.find((l: any) => l.project === 'ETRURIA' && l.sourceKind === 'LGF');
+    expect(line.allocation).toBe(moved(etruria0.allocation));
+    // Return check: nothing refuses it; the figures are the ones above.
+    expect(ret.return.checks.filter((c: any) => c.severity === 'error')).toEqual([]);
+    expect(ret.submittable).toBe(true);
+
+    // Its xlsx, read back: past 2^53 pence the cell holds the exact pounds as text; others stay numbers.
+    const xlsx = await t.getBytes(`${P}/returns/2015-16-Q1?format=xlsx`);
+    expect(xlsx.status).toBe(200);
+    const sheet = await sheetRows(xlsx.bytes, 'Summary');
+    expect(cell(sheet, 'LGF', 'Approved allocation (£)')).toBe(moved(lgf0.allocation));
+    expect(cell(sheet, 'LGF', 'Confirmed (£)')).toBe(moved(lgf0.confirmed));
+    expect(cell(sheet, 'Total, all sources', 'Approved allocation (£)')).toBe(pounds(total));
+    expect(cell(sheet, 'Capital total', 'Approved allocation (£)')).toBe(moved(cap0.allocation));
+    expect(cell(sheet, 'LGF_PRECOMMITTED', 'Approved allocation (£)')).toBe(16_400_000);
+
+    // The reconciliation: every line that counts ETRURIA's LGF moves by exactly the added money.
+    const rec = (await get(`${P}/reconciliation`)).lines;
+    const changed = rec.filter((l: any, i: number) => l.computed !== rec0[i].computed);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const l of changed) {
+      const b = rec0.find((x: any) => x.headlineCode === l.headlineCode && x.check === l.check);
+      expect([l.headlineCode, l.computed, l.variance]).toEqual([b.headlineCode, moved(b.computed), moved(b.variance)]);
+      expect(l.unattributed).toBe(pounds(pence(b.unattributed ?? '0.00') - ADDED));
+    }
+
+    // RAG: answers, and its figures are exact.
+    const rag = await get(`${P}/projects/ETRURIA/rag`);
+    const overspend = (rag.projects?.[0] ?? rag).finance.parts.overspend;
+    expect(overspend.numbers['LGF allocation']).toBe(moved(etruria0.allocation));
+    expect(overspend.explanation).toBe('no spend forecast or recorded yet');
+    await get(`${P}/rag`);
+
+    // The envelope: approved and (negative) headroom exact.
+    const env = (await get(`${P}/envelope`)).items.find((i: any) => i.sourceKind === 'LGF');
+    expect([env.approved, env.byStatus.confirmed, env.headroom, env.envelope]).toEqual([
+      moved(env0.approved),
+      moved(env0.byStatus.confirmed),
+      pounds(pence(env0.headroom) - ADDED),
+      env0.envelope,
+    ]);
+
+    // The dashboard: JSON and the pages.
+    const ov = await get(`${P}/overview`);
+    expect(ov.bySource.find((s: any) => s.code === 'LGF').amount).toBe(
+      moved(ov0.bySource.find((s: any) => s.code === 'LGF').amount),
+    );
+    expect(ov.capital).toBe(moved(ov0.capital));
+    const etruria = ov.projects.find((p: any) => p.code === 'ETRURIA');
+    const etruria0Dash = ov0.projects.find((p: any) => p.code === 'ETRURIA');
+    expect([etruria.bySource.LGF, etruria.total]).toEqual([
+      moved(etruria0Dash.bySource.LGF),
+      moved(etruria0Dash.total),
+    ]);
+    const page = await t.anonymous('GET', '/programmes/SSLEP-GD-2014');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(display(pence(moved(ov0.capital))));
+    expect(page.text).toContain(display(pence(moved(etruria0Dash.total))));
+    const projectPage = await t.anonymous('GET', '/programmes/SSLEP-GD-2014/projects/ETRURIA');
+    expect(projectPage.status).toBe(200);
+    expect(projectPage.text).toContain(display(pence(moved(etruria0Dash.total))));
+    // Its CSV download: the same exact figure.
+    const csv = await t.anonymous('GET', '/programmes/SSLEP-GD-2014/projects/ETRURIA/data/funding-by-source.csv');
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(moved(etruria0Dash.bySource.LGF));
+
+    // Open data: the exact pounds in additional_data; amountAwarded is the JSON number 360Giving requires.
+    const grant = (await get('/api/open-data/360giving.json')).grants.find(
+      (g: any) => g.id === '360G-SSLEP-SSLEP-GD-2014-ETRURIA-LGF',
+    );
+    expect(grant.additional_data.amountPounds).toBe(moved(grant0.additional_data.amountPounds));
+    expect(grant.amountAwarded).toBe(Number(moved(grant0.additional_data.amountPounds)));
+
+    // The national return workbook.
+    const dir = mkdtempSync(join(tmpdir(), 'gdt-money-'));
+    try {
+      const out = join(dir, 'national.xlsx');
+      await t.app.get(NationalReturnService).exportToFile(out, '2015-16 Q1', { generatedAt: 'x' });
+      const fin = await sheetRows(out, 'Finance');
+      const row = fin.find((r) => r[0] === 'SSLEP-GD-2014' && r[1] === 'ETRURIA' && r[2] === 'LGF')!;
+      expect(row[fin[0].indexOf('Allocation')]).toBe(moved(etruria0.allocation));
+      const progs = await sheetRows(out, 'Programmes');
+      expect(cell(progs, 'SSLEP-GD-2014', 'Allocation')).toBe(pounds(BigInt(national0) + ADDED));
+      expect(cell(fin, 'Total', 'Allocation')).toBe(pounds(BigInt(national0) + ADDED));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Submit: the frozen JSON and xlsx hold the same exact figures.
+    const comments = Object.fromEntries(
+      ret.return.checks.filter((c: any) => c.severity === 'warning').map((c: any) => [c.code, 'seen']),
+    );
+    const submit = await t.request('POST', `${P}/returns/2015-16-Q1/submit`, { comments });
+    expect(submit.status).toBe(201);
+    const frozen = JSON.parse((await t.getBytes(`${P}/returns/2015-16-Q1/versions/1`)).bytes.toString());
+    const fSummary = frozen.sections.find((x: any) => x.key === 'summary');
+    expect(fSummary.rows.find((r: any) => r.sourceKind === 'LGF').allocation).toBe(moved(lgf0.allocation));
+    expect(fSummary.totals.find((x: any) => x.label === 'Total, all sources').values.allocation).toBe(pounds(total));
+    const frozenXlsx = await t.getBytes(`${P}/returns/2015-16-Q1/versions/1?format=xlsx`);
+    expect(cell(await sheetRows(frozenXlsx.bytes, 'Summary'), 'Total, all sources', 'Approved allocation (£)')).toBe(
+      pounds(total),
+    );
+    // The next quarter's return reads the frozen figures back exactly: no change since then.
+    const q2 = await get(`${P}/returns/2015-16-Q2`);
+    const q2lgf = q2.return.sections[0].rows.find((r: any) => r.sourceKind === 'LGF');
+    expect([q2lgf.allocationLastReturn, q2lgf.allocationVariance]).toEqual([moved(lgf0.allocation), '0.00']);
+  }, 600_000);
 });

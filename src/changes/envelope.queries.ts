@@ -1,4 +1,4 @@
-import { toInt } from '../database/sql-values';
+import { exactSum, toBigInt, toInt } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
 import { Allocation } from '../funding/allocation.entity';
 import { ProgrammeEnvelope } from './programme-envelope.entity';
@@ -22,19 +22,19 @@ export async function approvedTotals(m: EntityManager, programmeId: number): Pro
 export async function approvedByStatus(
   m: EntityManager,
   programmeId: number,
-): Promise<{ kind: string; status: string; total: number }[]> {
+): Promise<{ kind: string; status: string; total: bigint }[]> {
   const rows: { kind: string; status: string; total: string | number }[] = await m
     .getRepository(Allocation)
     .createQueryBuilder('a')
     .select('a.source_kind', 'kind')
     .addSelect('a.commitment_status', 'status')
-    .addSelect('SUM(a.amount_pence)', 'total')
+    .addSelect(exactSum('a.amount_pence'), 'total')
     .where('a.programme_id = :p', { p: programmeId })
     .andWhere("a.approval_state = 'approved'")
     .groupBy('a.source_kind')
     .addGroupBy('a.commitment_status')
     .getRawMany();
-  return rows.map((r) => ({ kind: r.kind, status: r.status, total: toInt(r.total) }));
+  return rows.map((r) => ({ kind: r.kind, status: r.status, total: toBigInt(r.total) }));
 }
 
 export async function envelopeRows(m: EntityManager, programmeId: number): Promise<Record<string, number>> {

@@ -20,10 +20,11 @@ export class EnvelopeService {
       const items = kinds
         .filter((k) => used.has(k.code))
         .map((k) => {
+          // Exact: the approved total of a kind may pass 2^53 pence.
           const of = (status: string) =>
-            rows.filter((r) => r.kind === k.code && r.status === status).reduce((s, r) => s + r.total, 0);
+            rows.filter((r) => r.kind === k.code && r.status === status).reduce((s, r) => s + r.total, 0n);
           const approved = of('confirmed') + of('provisional') + of('indicative');
-          const envelope = stored[k.code] ?? approved;
+          const envelope = k.code in stored ? BigInt(stored[k.code]) : approved;
           return {
             sourceKind: k.code,
             label: k.label,

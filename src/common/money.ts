@@ -104,6 +104,41 @@ export function displayPounds(pence: Pence | bigint): string {
   return `${negative ? '-' : ''}£${grouped}.${frac}`;
 }
 
+/**
+ * A money figure as the code carries it: one field's pence (a number, at most MAX_AMOUNT) or
+ * an exact total (a bigint). Totals are added with addMoney/sumMoney, never with `+` on numbers.
+ */
+export type Money = Pence | bigint;
+
+/** A money figure as an exact bigint. */
+export function exactPence(v: Money): bigint {
+  if (typeof v === 'bigint') return v;
+  assertPence(v);
+  return BigInt(v);
+}
+
+/** a + b exactly, whatever their size. */
+export function addMoney(a: Money, b: Money): bigint {
+  return exactPence(a) + exactPence(b);
+}
+
+/** The exact sum of money figures (0n when there are none). */
+export function sumMoney(values: Iterable<Money>): bigint {
+  let total = 0n;
+  for (const v of values) total += exactPence(v);
+  return total;
+}
+
+/** Parses the canonical API form into exact pence, however large (a total read back from a snapshot). */
+export function parsePoundsExact(input: unknown): bigint {
+  if (typeof input !== 'string' || !CANONICAL.test(input))
+    throw new MoneyFormatError(input, 'must be pounds with exactly two decimal places, e.g. "2400000.00"');
+  const negative = input.startsWith('-');
+  const [whole, frac] = input.replace('-', '').split('.');
+  const pence = BigInt(whole) * 100n + BigInt(frac);
+  return negative ? -pence : pence;
+}
+
 /** An exact total as pence for code that still computes in numbers; refused (not rounded) past 2^53. */
 export function penceOf(total: bigint): Pence {
   const n = Number(total);
@@ -118,8 +153,8 @@ export function narrowPence(total: bigint): Pence | bigint {
 }
 
 /** Pence to "£2.4m" (one decimal, half away from zero) for summaries. */
-export function displayMillions(pence: Pence, places = 1): string {
-  const m = new Decimal(pence).dividedBy(100_000_000).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
+export function displayMillions(pence: Money, places = 1): string {
+  const m = new Decimal(pence.toString()).dividedBy(100_000_000).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
   return `${m.isNegative() ? '-' : ''}£${m.abs().toFixed(places)}m`;
 }
 

@@ -1,4 +1,5 @@
-import { toBool, toInt, toIntOrNull } from '../database/sql-values';
+import { exactSum, toBigInt, toBool, toInt, toIntOrNull } from '../database/sql-values';
+import { narrowPence } from '../common/money';
 import { EntityManager } from 'typeorm';
 import { Provenance } from '../common/provenance';
 import type { AllocationGroup } from '../reconciliation/engine';
@@ -48,7 +49,7 @@ export async function approvedGroups(
     .addSelect('COALESCE(tp.code, tpl.code)', 'theme_code')
     .addSelect('sk.capital', 'capital')
     .addSelect('a.source_illustrative', 'illustrative')
-    .addSelect('SUM(a.amount_pence)', 'pence')
+    .addSelect(exactSum('a.amount_pence'), 'pence')
     .addSelect(idList(kind), 'ids')
     .where('a.programme_id = :programmeId', { programmeId })
     .andWhere("a.approval_state = 'approved'");
@@ -81,7 +82,7 @@ export async function approvedGroups(
     poolCode: (r.pool_code as string | null) ?? null,
     capital: toBool(r.capital),
     illustrative: toBool(r.illustrative),
-    pence: toInt(r.pence),
+    pence: narrowPence(toBigInt(r.pence)),
     allocationIds: String(r.ids ?? '')
       .split(',')
       .filter((s) => s !== '')

@@ -1,4 +1,4 @@
-import { penceOf } from '../common/money';
+import { narrowPence, type Money } from '../common/money';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
@@ -28,11 +28,11 @@ export interface ProjectModel {
   project: ProjectRow;
   kinds: SourceKindInfo[];
   /** The project's own approved allocations by source (pence). */
-  bySource: { code: string; label: string; pence: number; illustrative: boolean }[];
+  bySource: { code: string; label: string; pence: Money; illustrative: boolean }[];
   /** Money the deal commits to a group including this project, without a split. */
-  shared: { poolCode: string; sourceKind: string; label: string; pence: number }[];
+  shared: { poolCode: string; sourceKind: string; label: string; pence: Money }[];
   allocations: AllocationDetail[];
-  totalPence: number;
+  totalPence: Money;
   charts: ChartData[];
   sections: DashboardSection[];
 }
@@ -137,7 +137,7 @@ export class DashboardService {
         .map((r) => ({
           code: r.key.sourceKind!,
           label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
-          pence: penceOf(r.total),
+          pence: narrowPence(r.total),
           illustrative: groups.some(
             (g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative,
           ),
@@ -171,7 +171,7 @@ export class DashboardService {
         bySource,
         shared,
         allocations,
-        totalPence: penceOf(own.grandTotal),
+        totalPence: narrowPence(own.grandTotal),
         charts,
         sections,
       };

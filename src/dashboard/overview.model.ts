@@ -1,5 +1,4 @@
-import { penceOf } from '../common/money';
-import { formatPounds } from '../common/money';
+import { addMoney, formatPounds, narrowPence, sumMoney, type Money } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
 import type { HeadlineInput } from '../reconciliation/engine';
 import type { Delivered } from '../reconciliation/output-totals.port';
@@ -47,15 +46,15 @@ export interface OverviewModel {
     label: string;
     capital: boolean;
     isMatch: boolean;
-    pence: number;
-    byStatusPence: Record<string, number>;
+    pence: Money;
+    byStatusPence: Record<string, Money>;
     stated: StatedFigure[];
   }[];
-  capitalPence: number;
-  revenuePence: number;
+  capitalPence: Money;
+  revenuePence: Money;
   byYear: {
     columns: string[];
-    rows: { code: string; label: string; cellsPence: Record<string, number>; totalPence: number }[];
+    rows: { code: string; label: string; cellsPence: Record<string, Money>; totalPence: Money }[];
   };
   dealTable: {
     name: string;
@@ -70,21 +69,21 @@ export interface OverviewModel {
     themeName: string | null;
     location: string | null;
     status: string;
-    bySourcePence: Record<string, number>;
-    totalPence: number;
+    bySourcePence: Record<string, Money>;
+    totalPence: Money;
     illustrative: boolean;
   }[];
   pools: {
     code: string;
     name: string;
     members: { code: string; name: string }[];
-    bySourcePence: Record<string, number>;
-    totalPence: number;
+    bySourcePence: Record<string, Money>;
+    totalPence: Money;
     quote: string | null;
     document: string | null;
     section: string | null;
   }[];
-  programmeLevel: { sourceKind: string; label: string; pence: number; period: string }[];
+  programmeLevel: { sourceKind: string; label: string; pence: Money; period: string }[];
   reconciliation: ReconciliationReport;
   charts: ChartData[];
   sections: DashboardSection[];
@@ -102,7 +101,7 @@ export interface PromiseLine {
   unit: string;
   qualifier: string;
   stated: number;
-  delivered: number | null;
+  delivered: Money | null;
   status: string;
   explanation: string;
   document: string | null;
@@ -117,7 +116,9 @@ export const STATUS_WORDS: Record<string, string> = {
   not_comparable: 'Cannot be compared yet',
 };
 
-const add = (rec: Record<string, number>, k: string, v: number) => (rec[k] = (rec[k] ?? 0) + v);
+/** Totals are exact (Money: a number while it is a safe integer, else a bigint). */
+const add = (rec: Record<string, Money>, k: string, v: Money) => (rec[k] = narrowPence(addMoney(rec[k] ?? 0, v)));
+const sum = (vs: Money[]): Money => narrowPence(sumMoney(vs));
 
 /** Headlines whose rule is exactly "all allocations of this one source kind". */
 function statedFor(kind: string, headlines: readonly HeadlineInput[], report: ReconciliationReport): StatedFigure[] {
@@ -168,21 +169,21 @@ export function buildOverview(input: {
   const bySource = kinds
     .map((k) => {
       const mine = live.filter((g) => g.sourceKind === k.code);
-      const byStatusPence: Record<string, number> = {};
+      const byStatusPence: Record<string, Money> = {};
       for (const g of mine) add(byStatusPence, g.commitmentStatus, g.pence);
       return {
         code: k.code,
         label: k.label,
         capital: k.capital,
         isMatch: k.isMatch,
-        pence: mine.reduce((s, g) => s + g.pence, 0),
+        pence: sum(mine.map((g) => g.pence)),
         byStatusPence,
         stated: statedFor(k.code, headlines, report),
       };
     })
     .filter((s) => s.pence !== 0 || s.stated.length > 0);
-  const capitalPence = bySource.filter((s) => s.capital).reduce((s, x) => s + x.pence, 0);
-  const revenuePence = bySource.filter((s) => !s.capital).reduce((s, x) => s + x.pence, 0);
+  const capitalPence = sum(bySource.filter((s) => s.capital).map((x) => x.pence));
+  const revenuePence = sum(bySource.filter((s) => !s.capital).map((x) => x.pence));
 
   const years = breakdown(live, ['sourceKind', 'year']);
   const byYear = {
@@ -190,13 +191,13 @@ export function buildOverview(input: {
     rows: years.rows.map((r) => ({
       code: r.key.sourceKind!,
       label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
-      cellsPence: Object.fromEntries(Object.entries(r.cells).map(([c, v]) => [c, penceOf(v)])),
-      totalPence: penceOf(r.total),
+      cellsPence: Object.fromEntries(Object.entries(r.cells).map(([c, v]) => [c, narrowPence(v)])),
+      totalPence: narrowPence(r.total),
     })),
   };
 
-  const perProject = new Map<string, Record<string, number>>();
-  const perPool = new Map<string, Record<string, number>>();
+  const perProject = new Map<string, Record<string, Money>>();
+  const perPool = new Map<string, Record<string, Money>>();
   const programmeLevel: OverviewModel['programmeLevel'] = [];
   for (const g of live) {
     if (g.projectCode)
@@ -215,7 +216,7 @@ export function buildOverview(input: {
         period: yearLabel(g),
       });
   }
-  const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
+  const total = (r: Record<string, Money>) => sum(Object.values(r));
   const illustrativeProjects = new Set(live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!));
   const projects = input.projects.map((p) => {
     const b = perProject.get(p.code) ?? {};

@@ -1,4 +1,4 @@
-import { formatPounds } from '../common/money';
+import { formatPounds, type Money } from '../common/money';
 import type { ChartData, TimelineData } from './charts';
 import type { OverviewModel } from './overview.model';
 import { STATUS_WORDS } from './overview.model';
@@ -15,10 +15,10 @@ export function poundsJson(v: unknown): unknown {
     if (k.endsWith('Pence') || k === 'pence') {
       const key = k === 'pence' ? 'amount' : k.slice(0, -5);
       out[key] =
-        typeof x === 'number'
+        typeof x === 'number' || typeof x === 'bigint'
           ? formatPounds(x)
           : x && typeof x === 'object'
-            ? Object.fromEntries(Object.entries(x).map(([a, b]) => [a, formatPounds(b as number)]))
+            ? Object.fromEntries(Object.entries(x).map(([a, b]) => [a, formatPounds(b as Money)]))
             : x;
     } else out[k] = poundsJson(x);
   }
@@ -35,7 +35,8 @@ export function presentChart(c: ChartData | TimelineData) {
 
 /** GET /api/programmes/:code/overview: exactly what the overview page renders. */
 export function presentOverview(o: OverviewModel) {
-  const money = (unit: string, v: number | null) => (v === null ? null : unit === 'pounds' ? formatPounds(v) : v);
+  const money = (unit: string, v: Money | null) =>
+    v === null ? null : unit === 'pounds' ? formatPounds(v) : typeof v === 'bigint' ? String(v) : v;
   return {
     ...(poundsJson({
       programme: o.programme,

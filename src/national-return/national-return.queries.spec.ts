@@ -96,8 +96,9 @@ describe('national return rows', () => {
     ]);
   });
 
-  it('refuses an aggregate that is not a safe integer', () => {
-    expect(() => toNationalRows([{ ...raw[0], allocation: '9007199254740993' }])).toThrow(/safe integer/);
+  it('reads an aggregate past 2^53 pence exactly (as a bigint) and refuses one that is not an integer', () => {
+    expect(toNationalRows([{ ...raw[0], allocation: '9007199254740993' }]).rows[0].allocation).toBe(9007199254740993n);
+    expect(() => toNationalRows([{ ...raw[0], allocation: '9007199254740993.5' }])).toThrow(/not an integer/);
   });
 
   it('sums programmes exactly and lists every programme, those without rows as zeros', () => {

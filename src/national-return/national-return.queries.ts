@@ -1,4 +1,5 @@
-import { toBool, toInt } from '../database/sql-values';
+import { exactSum, toBigInt, toBool } from '../database/sql-values';
+import { narrowPence, type Money } from '../common/money';
 import type { EntityManager } from 'typeorm';
 import { outturnSql } from '../spend/outturn';
 
@@ -16,12 +17,13 @@ export interface NationalRow {
   programme: string;
   project: string;
   sourceKind: string;
-  allocation: number;
-  baselineInQuarter: number;
-  forecastInQuarter: number;
-  actualInQuarter: number;
-  actualToDate: number;
-  forecastProgramme: number;
+  /** SQL sums read exactly: a bigint only past 2^53 pence. */
+  allocation: Money;
+  baselineInQuarter: Money;
+  forecastInQuarter: Money;
+  actualInQuarter: Money;
+  actualToDate: Money;
+  forecastProgramme: Money;
   illustrative: boolean;
 }
 
@@ -68,11 +70,11 @@ export function nationalBatchSql(kind: DbKind): string {
     kind,
     'spend_profile',
     's',
-    `SUM(CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END) AS baseline_q,
-              SUM(CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END) AS forecast_q,
-              SUM(${outturnSql.actualInQuarter('s', '$1')}) AS actual_q,
-              SUM(${outturnSql.actualToDate('s', '$1')}) AS actual_to_date,
-              SUM(${outturnSql.forecast('s', '$1')}) AS forecast_programme,
+    `${exactSum('CASE WHEN s.quarter = $1 THEN s.baseline_pence ELSE 0 END')} AS baseline_q,
+              ${exactSum('CASE WHEN s.quarter = $1 THEN s.forecast_pence ELSE 0 END')} AS forecast_q,
+              ${exactSum(outturnSql.actualInQuarter('s', '$1'))} AS actual_q,
+              ${exactSum(outturnSql.actualToDate('s', '$1'))} AS actual_to_date,
+              ${exactSum(outturnSql.forecast('s', '$1'))} AS forecast_programme,
               MAX(CASE WHEN s.illustrative = ${truth} THEN 1 ELSE 0 END) AS ill`,
     '',
     true,
@@ -81,14 +83,14 @@ export function nationalBatchSql(kind: DbKind): string {
     kind,
     'allocation',
     'a',
-    'SUM(a.amount_pence) AS allocation',
+    `${exactSum('a.amount_pence')} AS allocation`,
     "AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'",
   );
   const adj = perProject(
     kind,
     'spend_adjustment',
     'j',
-    `SUM(j.amount_pence) AS to_date, SUM(${outturnSql.adjustmentInQuarter('j', '$1')}) AS in_quarter`,
+    `${exactSum('j.amount_pence')} AS to_date, ${exactSum(outturnSql.adjustmentInQuarter('j', '$1'))} AS in_quarter`,
     'AND j.recorded_in_quarter <= $1',
   );
   return ph(
@@ -131,17 +133,18 @@ export function toNationalRows(raw: Record<string, unknown>[]): {
       last = [r.programme as string, r.project as string];
     }
     if (r.source_kind === null || r.source_kind === undefined) continue;
-    const adjToDate = toInt(r.adj_to_date);
+    const sum = (v: unknown) => toBigInt(v);
+    const adjToDate = sum(r.adj_to_date);
     rows.push({
       programme: r.programme as string,
       project: r.project as string,
       sourceKind: r.source_kind as string,
-      allocation: toInt(r.allocation),
-      baselineInQuarter: toInt(r.baseline_q),
-      forecastInQuarter: toInt(r.forecast_q),
-      actualInQuarter: toInt(r.actual_q) + toInt(r.adj_q),
-      actualToDate: toInt(r.actual_to_date) + adjToDate,
-      forecastProgramme: toInt(r.forecast_programme) + adjToDate,
+      allocation: narrowPence(sum(r.allocation)),
+      baselineInQuarter: narrowPence(sum(r.baseline_q)),
+      forecastInQuarter: narrowPence(sum(r.forecast_q)),
+      actualInQuarter: narrowPence(sum(r.actual_q) + sum(r.adj_q)),
+      actualToDate: narrowPence(sum(r.actual_to_date) + adjToDate),
+      forecastProgramme: narrowPence(sum(r.forecast_programme) + adjToDate),
       illustrative: toBool(r.synthetic) || toBool(r.ill),
     });
   }

@@ -1,3 +1,4 @@
+import { exactPence, narrowPence, type Money } from '../common/money';
 import type { ColumnSpec, RowInput, SheetSpec, TotalSpec } from '../xlsx';
 import type { NationalRow, ProgrammeInfoRow } from './national-return.queries';
 
@@ -60,9 +61,9 @@ export function financeTotals(kinds: { code: string }[]): TotalSpec[] {
   ];
 }
 
-/** Per-programme sums (integer pence), accumulated as the finance rows stream past. */
+/** Per-programme sums (integer pence, exact: bigint), accumulated as the finance rows stream past. */
 export class ProgrammeSums {
-  private readonly sums = new Map<string, { rows: number; illustrative: boolean } & Record<MoneyKey, number>>();
+  private readonly sums = new Map<string, { rows: number; illustrative: boolean } & Record<MoneyKey, bigint>>();
 
   add(r: RowInput): void {
     const code = r.programme as string;
@@ -73,17 +74,17 @@ export class ProgrammeSums {
         (s = {
           rows: 0,
           illustrative: false,
-          allocation: 0,
-          baseline: 0,
-          forecast: 0,
-          actual: 0,
-          actualToDate: 0,
-          forecastProgramme: 0,
+          allocation: 0n,
+          baseline: 0n,
+          forecast: 0n,
+          actual: 0n,
+          actualToDate: 0n,
+          forecastProgramme: 0n,
         }),
       );
     s.rows++;
     if (r.illustrative) s.illustrative = true;
-    for (const k of MONEY_KEYS) s[k] += r[k] as number;
+    for (const k of MONEY_KEYS) s[k] += exactPence(r[k] as Money);
   }
 
   /** One row per programme in the database (those with nothing to report show zeros). */
@@ -94,7 +95,7 @@ export class ProgrammeSums {
         programme: p.code,
         name: p.name,
         rows: s?.rows ?? 0,
-        ...Object.fromEntries(MONEY_KEYS.map((k) => [k, s?.[k] ?? 0])),
+        ...Object.fromEntries(MONEY_KEYS.map((k) => [k, narrowPence(s?.[k] ?? 0n)])),
         illustrative: p.synthetic || s?.illustrative ? 'illustrative' : null,
       };
     });

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { assertPence } from '../common/money';
+import { exactPence, formatPounds, type Money } from '../common/money';
 
 /**
  * Pure 360Giving builder: one grant per project × source of funding (a pool's money is one
@@ -14,7 +14,8 @@ export interface GrantGroup {
   poolCode: string | null;
   sourceKind: string;
   commitmentStatus: string;
-  pence: number;
+  /** A SQL sum: exact (a bigint only past 2^53 pence). */
+  pence: Money;
   illustrative: boolean;
 }
 
@@ -37,28 +38,32 @@ export interface Giving360Input {
   issued: string;
 }
 
-/** Pounds as a JSON number from exact pence ("2400000.00" -> 2400000); exact for two places. */
-export function poundsNumber(pence: number): number {
-  assertPence(pence);
-  return new Decimal(pence).dividedBy(100).toNumber();
+/**
+ * Pounds as a JSON number from exact pence ("2400000.00" -> 2400000); exact for two places up
+ * to 2^53 pence. 360Giving requires a number; past that a double cannot hold every penny, and
+ * additional_data.amountPounds carries the exact figure.
+ */
+export function poundsNumber(pence: Money): number {
+  return new Decimal(exactPence(pence).toString()).dividedBy(100).toNumber();
 }
 
 export function build360Giving(input: Giving360Input) {
   const grants: Record<string, unknown>[] = [];
   // Sum commitment statuses together: one grant per recipient × source, statuses listed.
-  const merged = new Map<string, { g: GrantGroup; pence: number; statuses: Set<string>; illustrative: boolean }>();
+  // Exact sums: a recipient's grant may pass 2^53 pence.
+  const merged = new Map<string, { g: GrantGroup; pence: bigint; statuses: Set<string>; illustrative: boolean }>();
   for (const g of input.groups) {
     if (g.commitmentStatus === 'withdrawn') continue;
     const key = [g.programme, g.projectCode ?? '', g.poolCode ?? '', g.sourceKind].join('|');
-    const m = merged.get(key) ?? { g, pence: 0, statuses: new Set<string>(), illustrative: false };
-    m.pence += g.pence;
+    const m = merged.get(key) ?? { g, pence: 0n, statuses: new Set<string>(), illustrative: false };
+    m.pence += exactPence(g.pence);
     m.statuses.add(g.commitmentStatus);
     m.illustrative ||= g.illustrative;
     merged.set(key, m);
   }
   const progByCode = new Map(input.programmes.map((p) => [p.code, p]));
   for (const { g, pence, statuses, illustrative } of merged.values()) {
-    if (pence <= 0) continue;
+    if (pence <= 0n) continue;
     const prog = progByCode.get(g.programme)!;
     const a = input.assumptions.get(g.programme) ?? new Map<string, string>();
     const notFromSource: string[] = [];
@@ -138,7 +143,7 @@ export function build360Giving(input: Giving360Input) {
       ...(kind.isMatch ? { regrantType: 'FRG030' } : {}),
       additional_data: {
         sourceKind: g.sourceKind,
-        amountPounds: new Decimal(pence).dividedBy(100).toFixed(2),
+        amountPounds: formatPounds(pence),
         matchFunding: kind.isMatch,
         pooled,
         illustrative,

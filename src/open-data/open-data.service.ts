@@ -1,4 +1,5 @@
-import { toBool } from '../database/sql-values';
+import { exactSum, toBigInt, toBool } from '../database/sql-values';
+import { narrowPence } from '../common/money';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
@@ -123,7 +124,7 @@ export class OpenDataService {
           'a.source_kind AS source_kind',
           'a.commitment_status AS commitment_status',
           'a.source_illustrative AS illustrative',
-          'SUM(a.amount_pence) AS pence',
+          `${exactSum('a.amount_pence')} AS pence`,
         ])
         .where('a.programme_id IN (:...ids)', { ids })
         .andWhere("a.approval_state = 'approved'")
@@ -140,7 +141,7 @@ export class OpenDataService {
         poolCode: (r.pool_code as string) ?? null,
         sourceKind: String(r.source_kind),
         commitmentStatus: String(r.commitment_status),
-        pence: Number(r.pence),
+        pence: narrowPence(toBigInt(r.pence)),
         illustrative: toBool(r.illustrative),
       }));
       const projectRows: Record<string, unknown>[] = await m

@@ -12,13 +12,13 @@
  * Pure: the figures (outturn, year forecast, the last return's figures) come in as inputs, from
  * the one definition of each that the spend feature owns.
  */
-import { formatPounds } from '../common/money';
+import { exactPence, formatPounds, sumMoney, type Money } from '../common/money';
 import { atLeast, above, pct, type RagResult, type RagThresholds, DEFAULT_THRESHOLDS, worst } from './rag-core';
 
 export interface OutturnLine {
   sourceKind: string;
-  /** Total approved allocation of this source to the project (every year). */
-  allocationPence: number;
+  /** Total approved allocation of this source to the project (every year): exact, a SQL sum. */
+  allocationPence: Money;
   /** Actual to date + forecast of every later quarter + prior-period adjustments. */
   outturnPence: number;
 }
@@ -39,8 +39,8 @@ export interface FinanceInput {
   lines: OutturnLine[];
   /** The reporting year's latest forecast (actuals of closed quarters, forecasts of the rest, adjustments). */
   yearForecastPence: number;
-  /** The year's approved allocation, or its baseline profile where the allocation is unprofiled. */
-  yearBasisPence: number;
+  /** The year's approved allocation, or its baseline profile where the allocation is unprofiled (exact). */
+  yearBasisPence: Money;
   basis: 'allocation' | 'baseline';
   /** Null with a reason when there is no submitted return to compare with. */
   slippage: SlippageFigures | { reason: string };
@@ -50,7 +50,7 @@ export type FinanceResult = RagResult & {
   parts: { overspend: RagResult; riskToSpend: RagResult; slippage: RagResult };
 };
 
-const gbp = (p: number) => `£${formatPounds(p)}`;
+const gbp = (p: Money) => `£${formatPounds(p)}`;
 
 /** Overspend: forecast outturn above the total approved allocation of a source, per source. */
 export function overspendRag(lines: OutturnLine[], t: RagThresholds = DEFAULT_THRESHOLDS): RagResult {
@@ -78,7 +78,7 @@ export function overspendRag(lines: OutturnLine[], t: RagThresholds = DEFAULT_TH
         .join('; ')}: overspend`,
     };
   const outturn = judged.reduce((s, l) => s + l.outturnPence, 0);
-  const alloc = judged.reduce((s, l) => s + l.allocationPence, 0);
+  const alloc = sumMoney(judged.map((l) => l.allocationPence));
   return {
     rag: 'green',
     rule,
@@ -89,7 +89,7 @@ export function overspendRag(lines: OutturnLine[], t: RagThresholds = DEFAULT_TH
 
 /** Risk to spend: the year's forecast against the year's allocation (or baseline profile). */
 export function riskToSpendRag(
-  input: { year: string; forecastPence: number; basisPence: number; basis: 'allocation' | 'baseline' },
+  input: { year: string; forecastPence: number; basisPence: Money; basis: 'allocation' | 'baseline' },
   t: RagThresholds = DEFAULT_THRESHOLDS,
 ): RagResult {
   const what = input.basis === 'allocation' ? 'approved allocation' : 'baseline profile';
@@ -102,7 +102,7 @@ export function riskToSpendRag(
     [input.basis]: formatPounds(b),
     share: pct(f, b),
   };
-  if (b === 0) {
+  if (exactPence(b) === 0n) {
     if (f === 0) return { rag: 'none', rule, numbers, explanation: `nothing is planned or forecast for ${input.year}` };
     return {
       rag: 'green',
@@ -143,7 +143,7 @@ export function movedToLaterYears(s: SlippageFigures): number {
 }
 
 export function slippageRag(
-  input: { year: string; basisPence: number; basis: 'allocation' | 'baseline'; slippage: FinanceInput['slippage'] },
+  input: { year: string; basisPence: Money; basis: 'allocation' | 'baseline'; slippage: FinanceInput['slippage'] },
   t: RagThresholds = DEFAULT_THRESHOLDS,
 ): RagResult {
   const what = input.basis === 'allocation' ? 'approved allocation' : 'baseline profile';
@@ -172,7 +172,7 @@ export function slippageRag(
       numbers,
       explanation: `no money has moved from ${input.year} to later years ${since}`,
     };
-  if (b === 0)
+  if (exactPence(b) === 0n)
     return {
       rag: 'none',
       rule,

@@ -1,3 +1,4 @@
+import type { Money } from '../common/money';
 /**
  * What every RAG rule shares: the colours (BRAG plus grey), thresholds and exact share arithmetic.
  * Shares are compared with integer cross-multiplication (BigInt), so 95 % means exactly 95 %.
@@ -83,19 +84,19 @@ export function worst(rags: RagOrNone[]): RagOrNone {
 }
 
 /** value/base as a percentage string with one decimal (display only). */
-export function pct(value: number, base: number): string {
-  if (base === 0) return 'n/a';
+export function pct(value: Money, base: Money): string {
+  if (BigInt(base) === 0n) return 'n/a';
   const tenths = (BigInt(value) * 1000n) / BigInt(base);
   const s = tenths.toString().padStart(2, '0');
   return `${s.slice(0, -1)}.${s.slice(-1)}%`;
 }
 
 /** value/base >= percent/100, exactly. */
-export function atLeast(value: number, base: number, percent: number): boolean {
+export function atLeast(value: Money, base: Money, percent: number): boolean {
   return BigInt(value) * 100n >= BigInt(percent) * BigInt(base);
 }
 
 /** value/base > percent/100, exactly. */
-export function above(value: number, base: number, percent: number): boolean {
+export function above(value: Money, base: Money, percent: number): boolean {
   return BigInt(value) * 100n > BigInt(percent) * BigInt(base);
 }

@@ -1,3 +1,4 @@
+import { narrowPence, sumMoney } from '../common/money';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
@@ -73,9 +74,8 @@ export class RagService {
       projects: projects.map((p) => {
         const lines = linesOf.get(p.id) ?? [];
         // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
-        const basisPence = lines.reduce(
-          (s, l) => s + (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence),
-          0,
+        const basisPence = narrowPence(
+          sumMoney(lines.map((l) => (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence))),
         );
         const yearForecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
         const split = last.split?.get(p.code);

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { spreadsheetCsv } from '../common/csv';
-import { formatPounds } from '../common/money';
+import { formatPounds, type Money } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
 import type { Breakdown, Conflict, ReconciliationLine } from './engine';
 import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
@@ -14,11 +14,12 @@ export const AMOUNTS_NOTE =
   'Amounts in pounds are strings with two decimal places; counts (jobs, homes, projects, sites) are whole numbers; each line names its unit.';
 
 /** A value in its unit: "78100000.00" for pounds, 8 for counts. */
-export function inUnit(unit: HeadlineUnit, v: number): string | number;
-export function inUnit(unit: HeadlineUnit, v: number | null): string | number | null;
-export function inUnit(unit: HeadlineUnit, v: number | null): string | number | null {
+export function inUnit(unit: HeadlineUnit, v: Money): string | number;
+export function inUnit(unit: HeadlineUnit, v: Money | null): string | number | null;
+export function inUnit(unit: HeadlineUnit, v: Money | null): string | number | null {
   if (v === null) return null;
-  return unit === 'pounds' ? formatPounds(v) : v;
+  if (unit === 'pounds') return formatPounds(v);
+  return typeof v === 'bigint' ? String(v) : v; // a count past 2^53 stays exact as text
 }
 
 /** Half a precision: exact, so an odd number of pence keeps its half. */

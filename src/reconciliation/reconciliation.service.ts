@@ -1,3 +1,4 @@
+import { narrowPence } from '../common/money';
 import { exactSum, toBigInt, toInt, toIntOrNull, toBool } from '../database/sql-values';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -269,7 +270,7 @@ export class ReconciliationService {
       SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
              a.year_from AS year_from, a.year_to AS year_to, ${theme} AS theme_code,
              p.code AS project_code, l.code AS pool_code, sk.capital AS capital,
-             SUM(a.amount_pence) AS pence, ${ids} AS ids
+             ${exactSum('a.amount_pence')} AS pence, ${ids} AS ids
         FROM allocation a
         LEFT JOIN source_kind sk ON sk.code = a.source_kind
         LEFT JOIN project p ON p.id = a.project_id
@@ -289,7 +290,7 @@ export class ReconciliationService {
       projectCode: r.project_code,
       poolCode: r.pool_code,
       capital: capitalFlag(r.capital),
-      pence: toInt(r.pence, 'sum of amount_pence'),
+      pence: narrowPence(toBigInt(r.pence, 'sum of amount_pence')),
       allocationIds: String(r.ids)
         .split(',')
         .map((s) => toInt(s, 'allocation id'))

@@ -1,4 +1,4 @@
-import { displayPounds } from '../common/money';
+import { displayPounds, type Money } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
 import type { ReconciliationLine } from './engine';
 import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
@@ -8,7 +8,7 @@ import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } f
  * exact amounts (never rounded), and for each line the reason and the words it comes from.
  */
 
-function amount(unit: HeadlineUnit, v: number | null, signed = false): string {
+function amount(unit: HeadlineUnit, v: Money | null, signed = false): string {
   if (v === null) return '-';
   const sign = signed && v > 0 ? '+' : '';
   return unit === 'pounds' ? `${sign}${displayPounds(v)}` : `${sign}${v.toLocaleString('en-GB')}`;

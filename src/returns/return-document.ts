@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { FiscalQuarter } from '../common/fiscal';
-import { formatPounds, sumPence } from '../common/money';
+import { formatPounds, Money, narrowPence, sumMoney } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
 import { CellInput, ColumnSpec, isTyped, RowInput, TotalSpec } from '../xlsx';
 import type { ParsedReturn } from './variance';
@@ -124,11 +124,11 @@ function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
   if (v === null || v === undefined || v === '') return null;
   switch (col.type) {
     case 'money':
-      return formatPounds(v as number);
+      return formatPounds(v as Money);
     case 'percent':
       return formatPounds(v as number); // basis points print as a percentage with two places
     default:
-      return v;
+      return typeof v === 'bigint' ? String(v) : v;
   }
 }
 
@@ -145,7 +145,10 @@ export function toJsonDocument(doc: ReturnDocument) {
         for (const k of cols) {
           const col = s.columns.find((c) => c.key === k)!;
           const rows = s.rows.filter((r) => !t.where || String(r[t.where.column] ?? '') === t.where.equals);
-          values[k] = jsonCell(col, sumPence(rows.map((r) => r[k]).filter((v): v is number => typeof v === 'number')));
+          const sum = sumMoney(
+            rows.map((r) => r[k]).filter((v): v is Money => typeof v === 'number' || typeof v === 'bigint'),
+          );
+          values[k] = jsonCell(col, col.type === 'money' ? sum : narrowPence(sum));
         }
         return { label: t.label, ...(t.where ? { where: t.where } : {}), values };
       });

@@ -3,7 +3,7 @@
  * prior-period adjustments recorded up to it. Integers (pence) only. A quarter after the
  * return's quarter shows no actual (not yet reported), whatever the live data holds today.
  */
-import { sumPence } from '../common/money';
+import { addPence, exactPence, Money, narrowPence, sumMoney } from '../common/money';
 import { outturnOf } from './outturn';
 
 export interface SpendLineIn {
@@ -29,7 +29,8 @@ export interface AdjustmentIn {
 export interface FinanceLine {
   project: string;
   sourceKind: string;
-  allocation: number;
+  /** The sum of the line's approved allocations: exact (a bigint only past 2^53 pence). */
+  allocation: Money;
   hasBaseline: boolean;
   baselineTotal: number;
   baselineInQuarter: number;
@@ -43,12 +44,17 @@ export interface FinanceLine {
   forecastProgramme: number;
 }
 
+/** Totals over every project of a source kind: exact. */
+export interface SourceTotals {
+  spendInQuarter: Money;
+  spendToDate: Money;
+  forecastYear: Money;
+  forecastProgramme: Money;
+}
+
 export interface FinanceFigures {
   lines: FinanceLine[];
-  bySource: Map<
-    string,
-    { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }
-  >;
+  bySource: Map<string, SourceTotals>;
 }
 
 const key = (p: string, k: string) => `${p}|${k}`;
@@ -58,7 +64,7 @@ export function financeAsAt(
   yearQuarters: [string, string],
   spend: SpendLineIn[],
   adjustments: AdjustmentIn[],
-  allocations: Map<string, number>,
+  allocations: Map<string, Money>,
 ): FinanceFigures {
   const lines = new Map<string, FinanceLine>();
   const line = (project: string, sourceKind: string) => {
@@ -99,7 +105,7 @@ export function financeAsAt(
     const l = line(s.project, s.sourceKind);
     rowsOf(s.project, s.sourceKind).spend.push(s);
     if (s.baselinePence !== 0) l.hasBaseline = true;
-    l.baselineTotal += s.baselinePence;
+    l.baselineTotal = addPence(l.baselineTotal, s.baselinePence);
     if (s.quarter === quarter) {
       l.baselineInQuarter = s.baselinePence;
       l.forecastInQuarter = s.forecastPence;
@@ -119,17 +125,15 @@ export function financeAsAt(
   const sorted = [...lines.values()].sort(
     (a, b) => a.project.localeCompare(b.project) || a.sourceKind.localeCompare(b.sourceKind),
   );
-  const bySource = new Map<
-    string,
-    { spendInQuarter: number; spendToDate: number; forecastYear: number; forecastProgramme: number }
-  >();
+  const bySource = new Map<string, SourceTotals>();
+  const total = (ls: FinanceLine[], f: (l: FinanceLine) => number) => narrowPence(sumMoney(ls.map(f)));
   for (const k of [...new Set(sorted.map((l) => l.sourceKind))]) {
     const ls = sorted.filter((l) => l.sourceKind === k);
     bySource.set(k, {
-      spendInQuarter: sumPence(ls.map((l) => l.spendInQuarter)),
-      spendToDate: sumPence(ls.map((l) => l.spendToDate)),
-      forecastYear: sumPence(ls.map((l) => l.forecastYear)),
-      forecastProgramme: sumPence(ls.map((l) => l.forecastProgramme)),
+      spendInQuarter: total(ls, (l) => l.spendInQuarter),
+      spendToDate: total(ls, (l) => l.spendToDate),
+      forecastYear: total(ls, (l) => l.forecastYear),
+      forecastProgramme: total(ls, (l) => l.forecastProgramme),
     });
   }
   return { lines: sorted, bySource };
@@ -152,7 +156,8 @@ export interface FinanceProblem {
 export function financeProblems(lines: FinanceLine[]): FinanceProblem[] {
   const out: FinanceProblem[] = [];
   for (const l of lines) {
-    if (l.hasBaseline && l.baselineTotal !== l.allocation) out.push({ code: 'BASELINE_NOT_ALLOCATION', line: l });
+    if (l.hasBaseline && exactPence(l.baselineTotal) !== exactPence(l.allocation))
+      out.push({ code: 'BASELINE_NOT_ALLOCATION', line: l });
     if (l.forecastInQuarter !== 0 && l.actualInQuarter === null) out.push({ code: 'MISSING_ACTUAL', line: l });
     if (l.forecastProgramme < l.spendToDate) out.push({ code: 'FORECAST_BELOW_SPEND', line: l });
     // actual < baseline × (100 − 10) %, in integers.

@@ -20,6 +20,7 @@
  * generated data (test/outturn.e2e-spec.ts). Integers (pence) only.
  */
 import { EntityManager } from 'typeorm';
+import { addPence } from '../common/money';
 import { ReturnVersion } from '../periods/return-version.entity';
 
 export interface OutturnSpendLine {
@@ -68,22 +69,24 @@ export function outturnOf(
     forecastProgramme: 0,
     forecastYear: 0,
   };
+  // One line's sums stay numbers (a line has one profile row per quarter) but are checked:
+  // past 2^53 pence they stop with an error rather than round.
   for (const s of lines) {
     const outturn = closedBefore(s.quarter, asAt) ? (s.actualPence ?? 0) : s.forecastPence;
-    o.forecastProgramme += outturn;
-    if (inYear(s.quarter)) o.forecastYear += outturn;
-    if (reportedBy(s.quarter, asAt)) o.actualToDate += s.actualPence ?? 0;
-    if (s.quarter === asAt) o.actualInQuarter += s.actualPence ?? 0;
+    o.forecastProgramme = addPence(o.forecastProgramme, outturn);
+    if (inYear(s.quarter)) o.forecastYear = addPence(o.forecastYear, outturn);
+    if (reportedBy(s.quarter, asAt)) o.actualToDate = addPence(o.actualToDate, s.actualPence ?? 0);
+    if (s.quarter === asAt) o.actualInQuarter = addPence(o.actualInQuarter, s.actualPence ?? 0);
   }
   for (const a of adjustments) {
     if (!reportedBy(a.recordedInQuarter, asAt)) continue;
-    o.adjustmentsToDate += a.amountPence;
-    o.forecastProgramme += a.amountPence;
-    if (inYear(a.correctsQuarter)) o.forecastYear += a.amountPence;
-    if (a.recordedInQuarter === asAt) o.adjustmentsInQuarter += a.amountPence;
+    o.adjustmentsToDate = addPence(o.adjustmentsToDate, a.amountPence);
+    o.forecastProgramme = addPence(o.forecastProgramme, a.amountPence);
+    if (inYear(a.correctsQuarter)) o.forecastYear = addPence(o.forecastYear, a.amountPence);
+    if (a.recordedInQuarter === asAt) o.adjustmentsInQuarter = addPence(o.adjustmentsInQuarter, a.amountPence);
   }
-  o.spendToDate = o.actualToDate + o.adjustmentsToDate;
-  o.spendInQuarter = o.actualInQuarter + o.adjustmentsInQuarter;
+  o.spendToDate = addPence(o.actualToDate, o.adjustmentsToDate);
+  o.spendInQuarter = addPence(o.actualInQuarter, o.adjustmentsInQuarter);
   return o;
 }
 

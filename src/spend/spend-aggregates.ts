@@ -1,7 +1,7 @@
-import { toInt } from '../database/sql-values';
+import { exactSum, toBigInt, toInt } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
 import { addQuarters, formatQuarter } from '../common/fiscal';
-import { parsePounds } from '../common/money';
+import { narrowPence, parsePounds, type Money } from '../common/money';
 import { Allocation } from '../funding/allocation.entity';
 import { ReportingPosition } from '../periods/reporting-position';
 import { Programme } from '../programmes/programme.entity';
@@ -57,7 +57,7 @@ export async function lastReturn(m: EntityManager, prog: Programme, pos: Reporti
 
 export type LineAggregate = SpendAggregate & {
   projectId: number;
-  allocationYearPence: number;
+  allocationYearPence: Money;
   yearProfiled: boolean;
   /** Latest forecast for the quarters after the reporting year (slippage since the last return). */
   forecastLaterPence: number;
@@ -109,9 +109,9 @@ export async function spendAggregates(
     .createQueryBuilder(Allocation, 'l')
     .select('l.project_id', 'projectId')
     .addSelect('l.source_kind', 'sourceKind')
-    .addSelect('SUM(l.amount_pence)', 'allocation')
+    .addSelect(exactSum('l.amount_pence'), 'allocation')
     .addSelect(
-      `SUM(CASE WHEN l.period_kind = 'year' AND l.year_from = :y THEN l.amount_pence ELSE 0 END)`,
+      exactSum(`CASE WHEN l.period_kind = 'year' AND l.year_from = :y THEN l.amount_pence ELSE 0 END`),
       'allocationYear',
     )
     .addSelect(`SUM(CASE WHEN l.period_kind = 'year' THEN 1 ELSE 0 END)`, 'yearProfiled')
@@ -160,8 +160,8 @@ export async function spendAggregates(
   };
   for (const r of alloc) {
     const l = line(r.projectId, r.sourceKind);
-    l.allocationPence = toInt(r.allocation);
-    l.allocationYearPence = toInt(r.allocationYear);
+    l.allocationPence = narrowPence(toBigInt(r.allocation));
+    l.allocationYearPence = narrowPence(toBigInt(r.allocationYear));
     l.yearProfiled = toInt(r.yearProfiled) > 0;
   }
   for (const r of spend) {

@@ -53,14 +53,16 @@ describe('spend figures', () => {
       fc.property(fc.array(agg, { maxLength: 12 }), (aggs) => {
         const r = rollUp(aggs);
         for (const k of FIGURE_KEYS) {
-          const total = r.lines.reduce((s, l) => s + l.figures[k], 0);
+          const total = r.lines.reduce((s, l) => s + Number(l.figures[k]), 0);
           expect(r.programme[k]).toBe(total);
-          expect(r.byProject.reduce((s, p) => s + p.figures[k], 0)).toBe(total);
-          expect(r.bySource.reduce((s, p) => s + p.figures[k], 0)).toBe(total);
+          expect(r.byProject.reduce((s, p) => s + Number(p.figures[k]), 0)).toBe(total);
+          expect(r.bySource.reduce((s, p) => s + Number(p.figures[k]), 0)).toBe(total);
         }
         const variances = r.lines.map((l) => l.figures.varianceToLastReturnPence);
         expect(r.programme.varianceToLastReturnPence).toBe(
-          variances.length && variances.every((v) => v !== null) ? variances.reduce((s, v) => s! + v!, 0) : null,
+          variances.length && variances.every((v) => v !== null)
+            ? variances.reduce<number>((s, v) => s + Number(v!), 0)
+            : null,
         );
       }),
       { numRuns: 100 },

@@ -2,13 +2,14 @@
  * Pure derivation of spend figures from SQL aggregates (pence, integers only). Rolls lines up
  * per project, per source kind and for the programme, so every total is the exact sum of its rows.
  */
-import { formatPounds, sumPence } from '../common/money';
+import { formatPounds, narrowPence, sumMoney, type Money } from '../common/money';
 
 /** One project × source kind, summed in SQL over its quarters. */
 export interface SpendAggregate {
   project: string;
   sourceKind: string;
-  allocationPence: number;
+  /** A SQL sum over the line's approved allocations: exact (a bigint only past 2^53 pence). */
+  allocationPence: Money;
   baselineTotalPence: number;
   baselineYearPence: number;
   /** Forecast for the reporting year / programme: actuals for closed quarters, latest forecast for open ones. */
@@ -38,7 +39,8 @@ export const FIGURE_KEYS = [
   'slippageYearPence',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
-export type Figures = Record<FigureKey, number> & { varianceToLastReturnPence: number | null };
+/** Money: totals over many lines are exact (a bigint only past 2^53 pence). */
+export type Figures = Record<FigureKey, Money> & { varianceToLastReturnPence: Money | null };
 
 /** The derived figures of one line. Adjustments count in spend to date and in the forecasts of the quarters they correct. */
 export function deriveLine(a: SpendAggregate): Figures {
@@ -66,10 +68,10 @@ export function deriveLine(a: SpendAggregate): Figures {
 /** Exact sums of figures; a variance is summed only if every part has one. */
 export function sumFigures(parts: Figures[]): Figures {
   const out = {} as Figures;
-  for (const k of FIGURE_KEYS) out[k] = sumPence(parts.map((p) => p[k]));
+  for (const k of FIGURE_KEYS) out[k] = narrowPence(sumMoney(parts.map((p) => p[k])));
   out.varianceToLastReturnPence =
     parts.length && parts.every((p) => p.varianceToLastReturnPence !== null)
-      ? sumPence(parts.map((p) => p.varianceToLastReturnPence!))
+      ? narrowPence(sumMoney(parts.map((p) => p.varianceToLastReturnPence!)))
       : null;
   return out;
 }

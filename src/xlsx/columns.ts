@@ -1,5 +1,5 @@
 import { parseDate } from '../common/fiscal';
-import { assertPence, formatPounds, Pence } from '../common/money';
+import { exactPence, formatPounds, Money } from '../common/money';
 
 /**
  * Typed spreadsheet columns. Values arrive in the system's own units (integer pence, integer
@@ -24,9 +24,10 @@ export interface ColumnSpec {
 /** A cell whose type differs from its column's (e.g. the cover's key/value sheet). */
 export interface TypedCell {
   type: ColumnType;
-  value: string | number | null;
+  value: string | number | bigint | null;
 }
-export type CellInput = string | number | TypedCell | null | undefined;
+/** Money is pence: a number, or a bigint for an exact total. */
+export type CellInput = string | number | bigint | TypedCell | null | undefined;
 export type RowInput = Record<string, CellInput>;
 
 export const MONEY_FORMAT = '£#,##0.00';
@@ -83,8 +84,7 @@ export function cellValue(col: ColumnSpec, input: CellInput): string | number | 
         throw new Error(`column ${col.key}: ${String(v)} is not a whole number`);
       return v;
     case 'money':
-      assertPence(v);
-      return v / 100;
+      return moneyCell(v as Money);
     case 'percent':
       if (typeof v !== 'number' || !Number.isSafeInteger(v))
         throw new Error(`column ${col.key}: percentages are whole basis points, got ${String(v)}`);
@@ -94,6 +94,17 @@ export function cellValue(col: ColumnSpec, input: CellInput): string | number | 
   }
 }
 
+/**
+ * A money cell: a number of pounds while the pence are exact in a double (up to 2^53); past
+ * that (only a total of tens of thousands of maximum amounts gets there) a spreadsheet number
+ * would round, so the cell holds the exact pounds as text ("90100999999999.99").
+ */
+export function moneyCell(v: Money): number | string {
+  const pence = exactPence(v);
+  const n = Number(pence);
+  return Number.isSafeInteger(n) ? n / 100 : formatPounds(pence);
+}
+
 /** How many characters the formatted value shows, for fitting the column width. */
 export function displayLength(col: ColumnSpec, input: CellInput): number {
   if (isTyped(input)) return displayLength({ ...col, type: input.type }, input.value);
@@ -101,7 +112,7 @@ export function displayLength(col: ColumnSpec, input: CellInput): number {
   if (v === null || v === undefined || v === '') return 0;
   switch (col.type) {
     case 'money': {
-      const s = formatPounds(v as Pence);
+      const s = formatPounds(v as Money);
       const whole = s.replace('-', '').split('.')[0];
       return 1 + whole.length + Math.floor((whole.length - 1) / 3) + 3 + (s.startsWith('-') ? 1 : 0);
     }

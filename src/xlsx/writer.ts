@@ -2,11 +2,12 @@ import ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { addPence } from '../common/money';
+import { addMoney, narrowPence } from '../common/money';
 import {
   CellInput,
   cellValue,
   clampWidth,
+  moneyCell,
   ColumnSpec,
   columnLetter,
   displayLength,
@@ -41,8 +42,8 @@ export interface SheetSpec {
 export interface SheetResult {
   name: string;
   rows: number;
-  /** Per totals row: column key -> exact sum (pence for money). */
-  totals: { label: string; values: Record<string, number> }[];
+  /** Per totals row: column key -> exact sum (pence for money; a bigint only past 2^53). */
+  totals: { label: string; values: Record<string, number | bigint> }[];
 }
 
 export interface WriteOptions {
@@ -111,13 +112,13 @@ async function writeSheet(
   });
   const cols = sheet.columns;
   const widths = cols.map((c) => c.header.length);
-  // Running exact sums (integer pence), checked to stay safe integers as they grow.
+  // Running exact sums (integer pence, bigint: a total may pass 2^53).
   const totals = (sheet.totals ?? []).map((t) => ({
     spec: t,
     cols: totalColumns(sheet, t),
-    sums: new Map<string, number>(),
+    sums: new Map<string, bigint>(),
   }));
-  for (const t of totals) for (const c of t.cols) t.sums.set(c.key, 0);
+  for (const t of totals) for (const c of t.cols) t.sums.set(c.key, 0n);
   // A column's format is its style, which every cell added below inherits (as exceljs does for
   // column styles); only a cell whose type differs from its column's gets its own format.
   cols.forEach((c, i) => {
@@ -147,7 +148,7 @@ async function writeSheet(
       if (t.spec.where && String(r[t.spec.where.column] ?? '') !== t.spec.where.equals) continue;
       for (const c of t.cols) {
         const v = r[c.key];
-        if (typeof v === 'number') t.sums.set(c.key, addPence(t.sums.get(c.key)!, v));
+        if (typeof v === 'number' || typeof v === 'bigint') t.sums.set(c.key, addMoney(t.sums.get(c.key)!, v));
         else if (isTyped(v) || (v !== null && v !== undefined))
           throw new Error(`sheet ${sheet.name}: ${c.key} must be a number to be totalled`);
       }
@@ -168,16 +169,19 @@ async function writeSheet(
   const firstData = 2;
   const lastData = n + 1;
   for (const t of totals) {
-    const values: Record<string, number> = {};
+    const values: Record<string, number | bigint> = {};
     const cells: (string | number | null | ExcelJS.CellFormulaValue)[] = cols.map(() => null);
     cells[0] = t.spec.label;
     for (const c of t.cols) {
-      const sum = t.sums.get(c.key)!;
+      const sum = narrowPence(t.sums.get(c.key)!);
       values[c.key] = sum;
       const idx = cols.indexOf(c);
       const range = `${columnLetter(idx + 1)}${firstData}:${columnLetter(idx + 1)}${Math.max(lastData, firstData)}`;
-      const result = c.type === 'money' ? sum / 100 : sum;
-      if (n === 0) {
+      const result = c.type === 'money' ? moneyCell(sum) : typeof sum === 'bigint' ? String(sum) : sum;
+      if (typeof result !== 'number') {
+        // Past 2^53 pence a formula's result would be a rounded double: the exact figure as text.
+        cells[idx] = result;
+      } else if (n === 0) {
         cells[idx] = result;
       } else if (t.spec.where) {
         const wIdx = cols.findIndex((x) => x.key === t.spec.where!.column);

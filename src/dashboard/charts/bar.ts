@@ -21,7 +21,7 @@ function segments(
   data.series.forEach((s, si) => {
     const v = data.values[ci][si];
     if (v === null || v <= 0) return;
-    const len = v / scale;
+    const len = Number(v) / scale; // geometry only: the labels stay exact
     const r = place(acc, len);
     acc += len;
     const label = `${data.categories[ci].label}${data.series.length > 1 ? `, ${s.label}` : ''}: ${short(data.unit, v)} (${exact(data.unit, v)})`;
@@ -31,7 +31,7 @@ function segments(
 }
 
 function total(data: ChartData, ci: number): number {
-  return data.values[ci].reduce<number>((s, v) => s + (v ?? 0), 0);
+  return data.values[ci].reduce<number>((s, v) => s + Number(v ?? 0), 0);
 }
 
 /** Horizontal bars, one row per category; stacked when there are several series (side by side when `grouped`). */
@@ -107,7 +107,7 @@ function groupedBarChart(data: ChartData): string {
     data.series.forEach((s, si) => {
       const v = data.values[ci][si];
       if (v === null) return;
-      const w = (Math.max(v, 0) / max) * plot;
+      const w = (Math.max(Number(v), 0) / max) * plot;
       const label = `${c.label}, ${s.label}: ${exact(data.unit, v)}`;
       out += `<rect class="seg" x="${H.labelWidth}" y="${n(y + si * h)}" width="${n(w)}" height="${n(h - 1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(label)}</title></rect>`;
       out += `<text x="${n(H.labelWidth + w + 4)}" y="${n(y + si * h + h / 2 + 4)}" font-size="11">${esc(short(data.unit, v))}</text>`;

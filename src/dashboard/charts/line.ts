@@ -29,8 +29,8 @@ export function lineChart(data: ChartData): string {
     data.categories.forEach((c, ci) => {
       const v = data.values[ci][si];
       if (v === null) return;
-      pts.push(`${n(x(ci))},${n(y(v))}`);
-      dots += `<circle cx="${n(x(ci))}" cy="${n(y(v))}" r="3" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.label}, ${c.label}: ${exact(data.unit, v)}`)}</title></circle>`;
+      pts.push(`${n(x(ci))},${n(y(Number(v)))}`);
+      dots += `<circle cx="${n(x(ci))}" cy="${n(y(Number(v)))}" r="3" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.label}, ${c.label}: ${exact(data.unit, v)}`)}</title></circle>`;
     });
     const dash = si === 0 ? '' : ` stroke-dasharray="${si * 3 + 3},3"`;
     out += `<g class="series" data-key="${esc(s.key)}"><polyline points="${pts.join(' ')}" fill="none" stroke="${PALETTE[si % PALETTE.length]}" stroke-width="2"${dash}/>${dots}</g>`;

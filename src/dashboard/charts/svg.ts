@@ -22,7 +22,7 @@ export function svgOpen(
 export function maxOf(data: ChartData, stacked: boolean): number {
   let max = 0;
   for (const row of data.values) {
-    const vals = row.map((v) => v ?? 0);
+    const vals = row.map((v) => Number(v ?? 0)); // geometry only
     const m = stacked ? vals.reduce((s, v) => s + Math.max(v, 0), 0) : Math.max(0, ...vals);
     if (m > max) max = m;
   }

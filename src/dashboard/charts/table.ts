@@ -2,6 +2,7 @@ import { spreadsheetCsv } from '../../common/csv';
 import { html, Html } from '../html';
 import { milestoneSlipDays } from '../../rag/rag';
 import { csvValue, exact } from './format';
+import { narrowPence, sumMoney, type Money } from '../../common/money';
 import type { ChartData, TimelineData } from './types';
 
 const ILLUSTRATIVE_NOTE = 'Illustrative data: not from the source documents.';
@@ -10,9 +11,11 @@ const ILLUSTRATIVE_NOTE = 'Illustrative data: not from the source documents.';
 export function dataTable(data: ChartData, csvHref?: string): Html {
   // Grouped series compare (promised vs delivered, baseline vs actual): a row total would mean nothing.
   const multi = data.series.length > 1 && !data.grouped && !data.noTotal;
-  const totals = data.series.map((_, si) => data.values.reduce<number>((s, row) => s + (row[si] ?? 0), 0));
-  const grand = totals.reduce((s, v) => s + v, 0);
-  const rowTotal = (row: (number | null)[]) => row.reduce<number>((s, v) => s + (v ?? 0), 0);
+  // Exact totals: a column of large figures may pass 2^53 pence.
+  const total = (vs: (Money | null)[]) => narrowPence(sumMoney(vs.map((v) => v ?? 0)));
+  const totals = data.series.map((_, si) => total(data.values.map((row) => row[si])));
+  const grand = total(totals);
+  const rowTotal = (row: (Money | null)[]) => total(row);
   return html`<table class="data" id="table-${data.id}">
 <caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
 <thead><tr><th scope="col"></th>${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}</tr></thead>

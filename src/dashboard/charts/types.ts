@@ -1,6 +1,8 @@
+import type { Money } from '../../common/money';
+
 /**
  * What every chart draws and every data table / CSV repeats: the same numbers, once.
- * Money values are integer pence; counts are whole numbers.
+ * Money values are integer pence (a total may be an exact bigint); counts are whole numbers.
  */
 export interface ChartCategory {
   key: string;
@@ -17,7 +19,7 @@ export interface ChartData {
   categories: ChartCategory[];
   series: ChartCategory[];
   /** values[category][series]; null where there is no figure (never drawn as zero). */
-  values: (number | null)[][];
+  values: (Money | null)[][];
   /** Demo data the source does not contain: said on the chart, the table and the CSV. */
   illustrative?: boolean;
   /** Several series side by side (promised vs delivered) instead of stacked parts of one whole. */

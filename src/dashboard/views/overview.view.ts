@@ -1,4 +1,4 @@
-import { displayPounds, parsePounds } from '../../common/money';
+import { displayPounds, parsePounds, sumMoney, type Money } from '../../common/money';
 import { describeMoney } from '../../reconciliation/engine';
 import { html, join, type Html } from '../html';
 import type { OverviewModel } from '../overview.model';
@@ -8,15 +8,15 @@ import { layout } from './layout';
 
 const STATUS_ORDER = ['unreconciled', 'not_met', 'within_rounding', 'not_comparable', 'met', 'reconciled'];
 
-function money(unit: string, v: number | null): string {
+function money(unit: string, v: Money | null): string {
   if (v === null) return '–';
   return unit === 'pounds' ? displayPounds(v) : `${v.toLocaleString('en-GB')} ${unit}`;
 }
 
 /** At a glance: what was promised, by whom, and whether the documents agree. */
 export function glance(o: OverviewModel): Html {
-  const gov = o.bySource.filter((s) => s.capital && !s.isMatch).reduce((s, x) => s + x.pence, 0);
-  const match = o.bySource.filter((s) => s.capital && s.isMatch).reduce((s, x) => s + x.pence, 0);
+  const gov = sumMoney(o.bySource.filter((s) => s.capital && !s.isMatch).map((x) => x.pence));
+  const match = sumMoney(o.bySource.filter((s) => s.capital && s.isMatch).map((x) => x.pence));
   const r = o.reconciliation.summary.byStatus;
   return html`<div class="cards">
 <p class="card"><span class="big">${millions(o.capitalPence)}</span>capital funding promised in total</p>

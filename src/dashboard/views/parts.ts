@@ -1,14 +1,14 @@
-import { displayMillions, displayPounds } from '../../common/money';
+import { displayMillions, displayPounds, type Money } from '../../common/money';
 import { dataTable, horizontalBarChart, verticalBarChart, type ChartData } from '../charts';
 import { PALETTE } from '../charts/types';
 import { html, raw, type Html } from '../html';
 
 /** £m summary with the exact pounds on hover. */
-export function millions(pence: number): Html {
+export function millions(pence: Money): Html {
   return html`<span title="${displayPounds(pence)}">${displayMillions(pence)}</span>`;
 }
 
-export function pounds(pence: number | null | undefined): Html {
+export function pounds(pence: Money | null | undefined): Html {
   return pence === null || pence === undefined ? html`–` : html`${displayPounds(pence)}`;
 }
 

@@ -1,4 +1,5 @@
-import { amount, capitalise, money, qualified, roundingText } from './format';
+import { add, amount, capitalise, minus, money, qualified, roundingText, sign } from './format';
+import type { Money } from '../../common/money';
 import type { HeadlineInput, AllocationGroup } from './types';
 import type { LineStatus } from './report';
 import { windowLabel, periodLabels, type Selection } from './filter';
@@ -20,10 +21,10 @@ function statedText(h: Stated, viaTable: boolean): string {
  * One sentence comparing a computed figure with the stated one, led by `lead`
  * ("The project-level allocations add up to £34.6m"). Empty when reconciled.
  */
-export function comparison(h: Stated, computed: number, status: LineStatus, lead: string, viaTable = false): string {
-  const v = computed - h.value;
-  const diff = amount(h.unit, Math.abs(v));
-  const dir = v > 0 ? 'more' : h.unit === 'pounds' ? 'less' : 'fewer';
+export function comparison(h: Stated, computed: Money, status: LineStatus, lead: string, viaTable = false): string {
+  const v = minus(computed, h.value);
+  const diff = amount(h.unit, sign(v) < 0 ? minus(0, v) : v);
+  const dir = sign(v) > 0 ? 'more' : h.unit === 'pounds' ? 'less' : 'fewer';
   switch (status) {
     case 'reconciled':
       return '';
@@ -51,24 +52,24 @@ export function changesText(changes: readonly { number: number; kind: string; ti
 }
 
 /** What a non-zero unattributed figure means, with its sign. */
-export function unattributedText(unattributed: number): string {
-  if (unattributed > 0) return `${money(unattributed)} is shown as unattributed; nothing has been moved.`;
-  return `${money(-unattributed)} is shown as over-attributed (unattributed ${money(unattributed)}); nothing has been moved.`;
+export function unattributedText(unattributed: Money): string {
+  if (sign(unattributed) > 0) return `${money(unattributed)} is shown as unattributed; nothing has been moved.`;
+  return `${money(minus(0, unattributed))} is shown as over-attributed (unattributed ${money(unattributed)}); nothing has been moved.`;
 }
 
-function sumPence(groups: readonly AllocationGroup[]): number {
-  return groups.reduce((s, g) => s + g.pence, 0);
+function sumPence(groups: readonly AllocationGroup[]): Money {
+  return groups.reduce<Money>((s, g) => add(s, g.pence), 0);
 }
 
 /** Why a year-limited allocations line cannot be checked: unprofiled or straddling money. */
 export function notComparableYears(sel: Selection): string {
   const w = sel.window ? windowLabel(sel.window) : 'these years';
-  const inScope = sumPence(sel.counted) + sumPence(sel.unprofiled) + sumPence(sel.straddling);
+  const inScope = add(add(sumPence(sel.counted), sumPence(sel.unprofiled)), sumPence(sel.straddling));
   const parts: string[] = [];
   if (sel.unprofiled.length) {
     const u = sumPence(sel.unprofiled);
     const share =
-      u === inScope && sel.straddling.length === 0 && sel.counted.length === 0
+      minus(u, inScope) === 0 && sel.straddling.length === 0 && sel.counted.length === 0
         ? `all ${money(u)}`
         : `${money(u)} of ${money(inScope)}`;
     parts.push(`the source gives these allocations' amounts without a year split (${share} unprofiled)`);

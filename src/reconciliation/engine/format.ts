@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { displayPounds } from '../../common/money';
+import { displayPounds, exactPence, Money, narrowPence } from '../../common/money';
 import type { HeadlineUnit, Qualifier } from '../../headlines/headline-figure.entity';
 
 /**
@@ -11,12 +11,13 @@ const PENCE_PER_MILLION = 100_000_000;
 const MINUS = '\u2212';
 
 /** "£6.9m" for multiples of £0.1m, "£27.65m" down to £1,000, else exact pounds ("£250,000", "£12.34"). */
-export function money(pence: number, minPlaces = 1): string {
-  const sign = pence < 0 ? MINUS : '';
-  const abs = Math.abs(pence);
+export function money(pence: Money, minPlaces = 1): string {
+  const exact = exactPence(pence);
+  const sign = exact < 0n ? MINUS : '';
+  const abs = exact < 0n ? -exact : exact;
   for (let places = minPlaces; places <= 3; places++) {
-    if (abs % (PENCE_PER_MILLION / 10 ** places) === 0) {
-      return `${sign}£${new Decimal(abs).dividedBy(PENCE_PER_MILLION).toFixed(places)}m`;
+    if (abs % BigInt(PENCE_PER_MILLION / 10 ** places) === 0n) {
+      return `${sign}£${new Decimal(abs.toString()).dividedBy(PENCE_PER_MILLION).toFixed(places)}m`;
     }
   }
   const pounds = displayPounds(abs).replace(/\.00$/, '');
@@ -31,16 +32,16 @@ export function halfMoney(precisionPence: number): string {
 
 const SINGULAR: Record<string, string> = { jobs: 'job', homes: 'home', projects: 'project', sites: 'site' };
 
-function grouped(n: number | string): string {
+function grouped(n: Money | string): string {
   const [whole, frac] = String(n).split('.');
   const g = whole.replace(/^-/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${whole.startsWith('-') ? MINUS : ''}${g}${frac ? `.${frac}` : ''}`;
 }
 
 /** A value in a headline's unit: money for pounds, "5,000 jobs" for counts. */
-export function amount(unit: HeadlineUnit, value: number): string {
+export function amount(unit: HeadlineUnit, value: Money): string {
   if (unit === 'pounds') return money(value);
-  return `${grouped(value)} ${Math.abs(value) === 1 ? (SINGULAR[unit] ?? unit) : unit}`;
+  return `${grouped(value)} ${value === 1 || value === -1 || value === 1n || value === -1n ? (SINGULAR[unit] ?? unit) : unit}`;
 }
 
 /** "£0.1m (±£0.05m)" or "100 jobs (±50 jobs)": the rounding a printed figure carries. */
@@ -66,9 +67,18 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Exact integer addition that refuses to lose precision. */
-export function add(a: number, b: number): number {
-  const s = a + b;
-  if (!Number.isSafeInteger(s)) throw new RangeError(`total ${s} is beyond exact integer range`);
-  return s;
+/** Exact integer addition: a number while the total is a safe integer, else a bigint. */
+export function add(a: Money, b: Money): Money {
+  return narrowPence(exactPence(a) + exactPence(b));
+}
+
+/** a - b exactly (a number while safe). */
+export function minus(a: Money, b: Money): Money {
+  return narrowPence(exactPence(a) - exactPence(b));
+}
+
+/** The sign of a money figure: -1, 0 or 1. */
+export function sign(v: Money): -1 | 0 | 1 {
+  const e = exactPence(v);
+  return e > 0n ? 1 : e < 0n ? -1 : 0;
 }

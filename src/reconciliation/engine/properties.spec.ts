@@ -172,7 +172,7 @@ describe('reconcile properties', () => {
         fc.constantFrom('exact' as const, 'about' as const, 'at_least' as const),
         (groups, filter, precision, qualifier) => {
           const mine = groups.filter((g) => matchesApartFromYears(g, filter) && singleYearInside(g, filter));
-          const stated = mine.reduce((s, g) => s + g.pence, 0);
+          const stated = mine.reduce((s, g) => s + Number(g.pence), 0);
           const r = reconcile({
             headlines: [headline('H', stated, precision, { allocations: filter }, { qualifier })],
             groups,
@@ -212,7 +212,7 @@ describe('reconcile properties', () => {
           expect(line.explanation).toContain('no split is invented');
         }
         if (!filter.years) {
-          expect(line.computed).toBe(inScope.reduce((s, g) => s + g.pence, 0));
+          expect(line.computed).toBe(inScope.reduce((s, g) => s + Number(g.pence), 0));
         }
         if (line.status === 'not_comparable') expect(line.computed).toBeNull();
       }),
@@ -255,7 +255,7 @@ describe('reconcile properties', () => {
         const stray: AllocationGroup = { ...GROUP, projectCode: 'AMSH', pence: v, allocationIds: [9_999] };
         const groups = [...others.filter((g) => g.commitmentStatus !== 'withdrawn'), stray];
         const sum = (code: string) =>
-          groups.filter((g) => g.capital && g.projectCode === code).reduce((s, g) => s + g.pence, 0);
+          groups.filter((g) => g.capital && g.projectCode === code).reduce((s, g) => s + Number(g.pence), 0);
         const hx = headline('HX', sum('AMSH') - v, 1, { allocations: { projects: ['AMSH'] } });
         const hy = headline('HY', sum('SWAR') + v, 1, { allocations: { projects: ['SWAR'] } });
         const [x, y] = reconcile({ headlines: [hy, hx], groups, projects: [], outputs: {} }).lines;

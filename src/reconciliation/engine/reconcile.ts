@@ -1,4 +1,4 @@
-import { assertPence } from '../../common/money';
+import { exactPence, type Money } from '../../common/money';
 import type { Qualifier } from '../../headlines/headline-figure.entity';
 import type { AllocationFilter } from '../../headlines/headline-rule';
 import {
@@ -10,7 +10,7 @@ import {
   unattributedText,
 } from './explain';
 import { BadRuleYearError, selectGroups, type Selection } from './filter';
-import { add, amount, compareText, qualified } from './format';
+import { add, amount, compareText, minus, qualified, sign } from './format';
 import {
   LINE_STATUSES,
   type CheckName,
@@ -29,11 +29,11 @@ import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from '.
  */
 
 /** Status by the rule of the figure's precision; 2·|variance| ≤ precision keeps halves exact. */
-export function statusFor(qualifier: Qualifier, stated: number, computed: number, precision: number): LineStatus {
-  if (qualifier === 'at_least') return computed >= stated ? 'met' : 'not_met';
-  const v = computed - stated;
-  if (v === 0) return 'reconciled';
-  return 2 * Math.abs(v) <= precision ? 'within_rounding' : 'unreconciled';
+export function statusFor(qualifier: Qualifier, stated: Money, computed: Money, precision: number): LineStatus {
+  const v = exactPence(computed) - exactPence(stated);
+  if (qualifier === 'at_least') return v >= 0n ? 'met' : 'not_met';
+  if (v === 0n) return 'reconciled';
+  return 2n * (v < 0n ? -v : v) <= BigInt(precision) ? 'within_rounding' : 'unreconciled';
 }
 
 /** A line under construction, with the groups it counted (for suggestions). */
@@ -74,9 +74,9 @@ function baseLine(h: HeadlineInput, check: CheckName): ReconciliationLine {
 }
 
 /** Fills computed, variance and status; returns the status. */
-function compare(line: ReconciliationLine, h: HeadlineInput, computed: number): LineStatus {
+function compare(line: ReconciliationLine, h: HeadlineInput, computed: Money): LineStatus {
   line.computed = computed;
-  line.variance = computed - h.value;
+  line.variance = minus(computed, h.value);
   line.status = statusFor(h.qualifier, h.value, computed, h.precision);
   return line.status;
 }
@@ -92,7 +92,7 @@ function ids(groups: readonly AllocationGroup[]): number[] {
  */
 function changesBehind(
   filter: AllocationFilter,
-  variance: number,
+  variance: Money,
   changes: readonly ApprovedChange[],
 ): ApprovedChange[] | null {
   const { sourceKinds, ...rest } = filter;
@@ -102,13 +102,14 @@ function changesBehind(
       .filter(([k]) => !sourceKinds || sourceKinds.includes(k))
       .reduce((s, [, v]) => s + v, 0);
   const behind: ApprovedChange[] = [];
-  let moved = 0;
+  const wanted = exactPence(variance);
+  let moved = 0n;
   for (const c of [...changes].reverse()) {
     const d = net(c);
     if (d === 0) continue;
-    moved += d;
+    moved += BigInt(d);
     behind.unshift(c);
-    if (moved === variance) return behind;
+    if (moved === wanted) return behind;
   }
   return null;
 }
@@ -133,7 +134,7 @@ function allocationsLine(
     line.explanation = notComparableYears(sel);
     return { line, counted: [] };
   }
-  const computed = sel.counted.reduce((s, g) => add(s, g.pence), 0);
+  const computed = sel.counted.reduce<Money>((s, g) => add(s, g.pence), 0);
   const status = compare(line, h, computed);
   line.contributingAllocationIds = ids(sel.counted);
   const allProject = sel.counted.length > 0 && sel.counted.every((g) => g.projectCode !== null);
@@ -142,9 +143,9 @@ function allocationsLine(
       ? `No allocation matches this figure, so the allocations add up to ${amount(h.unit, computed)}`
       : `The ${allProject ? 'project-level allocations' : 'allocations it covers'} add up to ${amount(h.unit, computed)}`;
   const words = [comparison(h, computed, status, lead)];
-  if (h.qualifier !== 'at_least' && computed !== h.value) {
-    line.unattributed = h.value - computed;
-    const behind = changesBehind(filter, computed - h.value, changes);
+  if (h.qualifier !== 'at_least' && sign(minus(computed, h.value)) !== 0) {
+    line.unattributed = minus(h.value, computed);
+    const behind = changesBehind(filter, minus(computed, h.value), changes);
     words.push(behind ? changesText(behind) : unattributedText(line.unattributed));
   }
   line.explanation = words.filter((w) => w !== '').join(' ');
@@ -166,7 +167,7 @@ function sumOfLine(h: HeadlineInput, codes: readonly string[], byCode: ReadonlyM
           : `This figure is in ${h.unit} but ${otherUnit!.code} is in ${otherUnit!.unit}, so they cannot be added.`;
     return { line, counted: [] };
   }
-  const computed = parts.reduce((s, p) => add(s, p.value), 0);
+  const computed = parts.reduce<Money>((s, p) => add(s, p.value), 0);
   const status = compare(line, h, computed);
   const arithmetic = `${parts.map((p) => amount(h.unit, p.value)).join(' + ')} = ${amount(h.unit, computed)}`;
   line.explanation = comparison(h, computed, status, arithmetic, true);
@@ -193,7 +194,7 @@ function outputsLine(h: HeadlineInput, metrics: readonly string[], outputs: Outp
     line.explanation = `No ${what} have been recorded yet (${metrics.join(', ') || 'no metric named'}), so the ${qualified(h.qualifier, h.unit, h.value)} stated cannot be compared yet.`;
     return { line, counted: [] };
   }
-  const computed = present.reduce((s, m) => add(s, outputs[m]), 0);
+  const computed = present.reduce<Money>((s, m) => add(s, outputs[m]), 0);
   const status = compare(line, h, computed);
   const absent = metrics.filter((m) => !present.includes(m));
   const lead =
@@ -221,16 +222,16 @@ function suggest(work: readonly Work[]): void {
     (w) => w.line.check === 'allocations' && w.line.status === 'unreconciled' && w.line.variance !== 0,
   );
   for (const p of open) {
-    const v = p.line.variance!;
-    if (v <= 0 || p.line.suggestion) continue;
+    const v = exactPence(p.line.variance!);
+    if (v <= 0n || p.line.suggestion) continue;
     const sameTable = (n: Work) => (p.line.table !== null && n.line.table?.name === p.line.table.name ? 0 : 1);
     const partners = open
-      .filter((n) => !n.line.suggestion && n.line.variance === -v)
+      .filter((n) => !n.line.suggestion && exactPence(n.line.variance!) === -v)
       .sort((a, b) => sameTable(a) - sameTable(b));
     const fits = (g: AllocationGroup, n: Work) => !n.line.contributingAllocationIds.includes(g.allocationIds[0]);
     for (const first of partners) {
       const candidates = p.counted
-        .filter((g) => g.allocationIds.length === 1 && g.pence === v && fits(g, first))
+        .filter((g) => g.allocationIds.length === 1 && exactPence(g.pence) === v && fits(g, first))
         .sort((a, b) => a.allocationIds[0] - b.allocationIds[0]);
       if (candidates.length === 0) continue;
       const g = candidates[0];
@@ -286,7 +287,7 @@ export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
 }
 
 export function reconcile(input: ReconcileInput): ReconciliationReport {
-  for (const g of input.groups) assertPence(g.pence);
+  for (const g of input.groups) exactPence(g.pence); // a whole number of pence
   input.headlines.forEach(checkInput);
   const byCode = new Map(input.headlines.map((h) => [h.code, h]));
 
@@ -309,7 +310,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   const lines = work.map((w) => w.line);
   const conflicts = findConflicts(input.headlines);
   const byStatus = Object.fromEntries(LINE_STATUSES.map((s) => [s, 0])) as Record<LineStatus, number>;
-  let totalUnattributed = 0;
+  let totalUnattributed: Money = 0;
   for (const l of lines) {
     byStatus[l.status] += 1;
     if (l.unattributed !== null) totalUnattributed = add(totalUnattributed, l.unattributed);

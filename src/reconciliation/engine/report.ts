@@ -1,3 +1,4 @@
+import type { Money } from '../../common/money';
 import type { HeadlineUnit, Qualifier } from '../../headlines/headline-figure.entity';
 import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from './types';
 
@@ -44,16 +45,16 @@ export interface ReconciliationLine {
   unit: HeadlineUnit;
   qualifier: Qualifier;
   stated: number;
-  computed: number | null;
+  computed: Money | null;
   /** computed − stated; null when not comparable. */
-  variance: number | null;
+  variance: Money | null;
   /** One unit of the last printed digit (the comparison is 2·|variance| ≤ precision, exact). */
   precision: number;
   /** precision / 2, for display: exact in binary (0.5 for a count printed to 1). */
   tolerance: number;
   status: LineStatus;
   /** stated − computed for allocations lines that differ (negative = over-attributed); else null. */
-  unattributed: number | null;
+  unattributed: Money | null;
   contributingAllocationIds: number[];
   contributingHeadlines: string[];
   explanation: string;
@@ -88,7 +89,7 @@ export interface ReconciliationSummary {
   lines: number;
   byStatus: Record<LineStatus, number>;
   /** Sum of every line's signed unattributed pence. */
-  totalUnattributed: number;
+  totalUnattributed: Money;
   conflicts: number;
 }
 

@@ -1,5 +1,6 @@
 import type { HeadlineRule } from '../../headlines/headline-rule';
 import type { HeadlineUnit, Qualifier } from '../../headlines/headline-figure.entity';
+import type { Money } from '../../common/money';
 
 /**
  * Plain data the engine works on: one row per group of allocations as the SQL aggregate
@@ -16,7 +17,7 @@ export interface AllocationGroup {
   projectCode: string | null; // null for pooled and programme-level
   poolCode: string | null; // set for pooled allocations
   capital: boolean; // false for revenue kinds (outside capital totals)
-  pence: number;
+  pence: Money; // a SQL sum: exact (a bigint only past 2^53)
   allocationIds: number[];
 }
 

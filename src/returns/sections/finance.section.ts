@@ -1,4 +1,4 @@
-import { displayPounds, formatPounds, parsePounds } from '../../common/money';
+import { displayPounds, exactPence, formatPounds, Money, narrowPence, parsePoundsExact } from '../../common/money';
 import { formatQuarter } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { codeMaps } from '../../programmes/programme-lookup';
@@ -18,7 +18,7 @@ import {
   financeProblems,
   SPEND_VARIANCE_PERCENT,
 } from '../../spend/finance-return';
-import { toInt } from '../../database/sql-values';
+import { exactSum, toBigInt, toInt } from '../../database/sql-values';
 import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */
@@ -47,7 +47,7 @@ async function load(ctx: ReturnContext) {
     .createQueryBuilder(Allocation, 'l')
     .select('l.project_id', 'projectId')
     .addSelect('l.source_kind', 'sourceKind')
-    .addSelect('SUM(l.amount_pence)', 'total')
+    .addSelect(exactSum('l.amount_pence'), 'total')
     .where(
       `l.programme_id = :p AND l.project_id IS NOT NULL AND l.approval_state = 'approved' AND l.commitment_status <> 'withdrawn'`,
       { p: programme.id },
@@ -55,7 +55,9 @@ async function load(ctx: ReturnContext) {
     .groupBy('l.project_id')
     .addGroupBy('l.source_kind')
     .getRawMany<{ projectId: unknown; sourceKind: string; total: unknown }>();
-  const allocations = new Map(alloc.map((a) => [`${code(toInt(a.projectId))}|${a.sourceKind}`, toInt(a.total)]));
+  const allocations = new Map(
+    alloc.map((a) => [`${code(toInt(a.projectId))}|${a.sourceKind}`, narrowPence(toBigInt(a.total))]),
+  );
   const year = ctx.quarter.year;
   const fig = financeAsAt(
     cur,
@@ -154,7 +156,7 @@ export class FinanceSection implements SectionProvider {
         code: 'BASELINE_NOT_ALLOCATION',
         severity: 'error',
         section: 'finance',
-        message: `the baseline profile does not add up to the approved allocation (to the penny) for ${list(unreconciled, (l) => `${l.project} ${l.sourceKind}: baseline ${displayPounds(l.baselineTotal)}, allocation ${displayPounds(l.allocation)}, difference ${displayPounds(l.baselineTotal - l.allocation)}`)}`,
+        message: `the baseline profile does not add up to the approved allocation (to the penny) for ${list(unreconciled, (l) => `${l.project} ${l.sourceKind}: baseline ${displayPounds(l.baselineTotal)}, allocation ${displayPounds(l.allocation)}, difference ${displayPounds(exactPence(l.baselineTotal) - exactPence(l.allocation))}`)}`,
       });
     const missing = by('MISSING_ACTUAL');
     if (missing.length)
@@ -221,7 +223,9 @@ export class FinanceSection implements SectionProvider {
             spendToDate: formatPounds(l.spendToDate),
             forecastYear: formatPounds(l.forecastYear),
             forecastProgramme: formatPounds(l.forecastProgramme),
-            varianceToLastReturn: lastLines ? formatPounds(l.forecastProgramme - (last ?? 0)) : null,
+            varianceToLastReturn: lastLines
+              ? formatPounds(exactPence(l.forecastProgramme) - exactPence(last ?? 0))
+              : null,
           };
         }),
       },
@@ -230,12 +234,14 @@ export class FinanceSection implements SectionProvider {
 }
 
 /** The last return's `finance.lines[]` forecasts for the programme, in pence (null: no such return). */
-function lastFinanceLines(ctx: ReturnContext): Map<string, number> | null {
+function lastFinanceLines(ctx: ReturnContext): Map<string, Money> | null {
   const doc = ctx.lastReturn?.document as unknown as
     { finance?: { lines?: { project: string; sourceKind: string; forecastProgramme: string }[] } } | undefined;
   const lines = doc?.finance?.lines;
   if (!Array.isArray(lines)) return null;
-  return new Map(lines.map((l) => [`${l.project}|${l.sourceKind}`, parsePounds(l.forecastProgramme)]));
+  return new Map(
+    lines.map((l) => [`${l.project}|${l.sourceKind}`, narrowPence(parsePoundsExact(l.forecastProgramme))]),
+  );
 }
 
 const SUMMARY_COLUMNS: ColumnSpec[] = [

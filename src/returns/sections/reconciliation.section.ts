@@ -1,4 +1,5 @@
 import { formatQuarter } from '../../common/fiscal';
+import type { Money } from '../../common/money';
 import { ReconciliationService } from '../../reconciliation/reconciliation.service';
 import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
 import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
@@ -18,7 +19,7 @@ const COLUMNS: ColumnSpec[] = [
 ];
 
 /** Pounds are money cells; counts (jobs, homes, projects) whole numbers in the same column. */
-const inUnit = (unit: string, v: number | null): CellInput =>
+const inUnit = (unit: string, v: Money | null): CellInput =>
   v === null ? null : unit === 'pounds' ? v : { type: 'integer', value: v };
 
 /**

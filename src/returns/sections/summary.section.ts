@@ -1,5 +1,5 @@
 import { exactSum, toBigInt, toInt } from '../../database/sql-values';
-import { displayPounds, penceOf, sumPence } from '../../common/money';
+import { displayPounds, Money, narrowPence, sumMoney } from '../../common/money';
 import { formatFiscalYear } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { SourceKind } from '../../funding/source-kind.entity';
@@ -63,18 +63,24 @@ export class SummarySection implements SectionProvider {
     const drafts = sums.filter((s) => s.approval_state !== 'approved');
 
     const rows: RowInput[] = [];
-    const live = new Map<string, number>();
+    const live = new Map<string, Money>();
     for (const k of kinds) {
       const row: RowInput = { sourceKind: k.code, label: k.label, spendType: k.capital ? 'capital' : 'revenue' };
+      // Exact totals (approved money may pass 2^53 pence), numbers while they are safe integers.
       for (const st of STATUSES)
-        row[st] = sumPence(
-          approved
-            .filter((s) => s.source_kind === k.code && s.commitment_status === st)
-            .map((s) => penceOf(toBigInt(s.total))),
+        row[st] = narrowPence(
+          sumMoney(
+            approved
+              .filter((s) => s.source_kind === k.code && s.commitment_status === st)
+              .map((s) => toBigInt(s.total)),
+          ),
         );
       // Withdrawn money is shown in its own column but is no longer approved allocation.
-      row.allocation = sumPence(STATUSES.filter((st) => st !== 'withdrawn').map((st) => row[st] as number));
-      live.set(k.code, row.allocation);
+      const allocation = narrowPence(
+        sumMoney(STATUSES.filter((st) => st !== 'withdrawn').map((st) => row[st] as Money)),
+      );
+      row.allocation = allocation;
+      live.set(k.code, allocation);
       rows.push(row);
     }
 
@@ -120,7 +126,7 @@ export class SummarySection implements SectionProvider {
         message: `${n} draft allocation${n === 1 ? '' : 's'} totalling ${displayPounds(total)} await approval and are not in this return`,
       });
     }
-    const withdrawn = sumPence(rows.map((r) => r.withdrawn as number));
+    const withdrawn = sumMoney(rows.map((r) => r.withdrawn as Money));
     if (withdrawn)
       checks.push({
         code: 'WITHDRAWN_IN_ENVELOPE',
@@ -204,7 +210,7 @@ export class SummarySection implements SectionProvider {
         code: 'UNPROFILED_ALLOCATIONS',
         severity: 'note',
         section: 'summary',
-        message: `${unprofiled.length} approved allocations totalling ${displayPounds(sumPence(unprofiled.map((r) => Number(r.amount_pence))))} have no year split (as the deal states them)`,
+        message: `${unprofiled.length} approved allocations totalling ${displayPounds(sumMoney(unprofiled.map((r) => Number(r.amount_pence))))} have no year split (as the deal states them)`,
       });
     const pooled = rows.filter((r) => r.pool_id !== null);
     if (pooled.length)
@@ -212,7 +218,7 @@ export class SummarySection implements SectionProvider {
         code: 'POOLED_ALLOCATIONS',
         severity: 'note',
         section: 'summary',
-        message: `${pooled.length} approved allocations totalling ${displayPounds(sumPence(pooled.map((r) => Number(r.amount_pence))))} are committed to pools of projects and not split between them`,
+        message: `${pooled.length} approved allocations totalling ${displayPounds(sumMoney(pooled.map((r) => Number(r.amount_pence))))} are committed to pools of projects and not split between them`,
       });
     return out;
   }
