@@ -334,6 +334,31 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
     };
   }
 
+  // The documented per-field maximum (£1,000,000,000.00, src/common/money.ts): the maximum itself
+  // is accepted, a penny above it is a 400 naming the field and writes nothing.
+  it('accepts the maximum amount and refuses a penny above it, naming the field', async () => {
+    const draft = (amount: string) => ({
+      sourceKind: 'LGF',
+      project: 'ETRURIA',
+      period: '2016-17',
+      amount,
+      commitmentStatus: 'indicative',
+    });
+    const forecast = (value: string) => ({ sourceKind: 'LGF', quarter: '2016-17 Q2', forecast: value });
+    for (const [method, url, body, field] of [
+      ['POST', `${P}/allocations`, draft, 'amount'],
+      ['PUT', `${P}/projects/ETRURIA/spend/forecast`, forecast, 'forecast'],
+    ] as const) {
+      const before = await journal.snapshot();
+      const over = await t.request(method, url, body('1000000000.01'));
+      expect([over.status, over.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(over.body.message).toMatch(new RegExp(`^${field}: .*at most 1000000000\\.00`));
+      expect(journal.changed(before, await journal.snapshot())).toEqual([]);
+      const max = await t.request(method, url, body('1000000000.00'));
+      expect([method, max.status]).toEqual([method, method === 'POST' ? 201 : 200]);
+    }
+  });
+
   // Deterministic sweep: every field of every example body (nested ones too) set to null, to a wrong type, or left out, one at a time.
   it('every field of every write body: null, wrong type, missing, U+0000, 2^31 or 3,000-deep is refused with a 4xx (or accepted), never a 500', async () => {
     const problems: string[] = [];
