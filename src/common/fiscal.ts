@@ -65,13 +65,18 @@ export function parseQuarter(input: unknown): FiscalQuarter {
   return { year, q: Number(m[3]) as FiscalQuarter['q'] };
 }
 
-export function isQuarterCode(input: unknown): boolean {
+/** True when `parse` accepts the input (a validator's yes or no, without the reason). */
+function accepts(parse: (input: unknown) => unknown, input: unknown): boolean {
   try {
-    parseQuarter(input);
+    parse(input);
     return true;
   } catch {
     return false;
   }
+}
+
+export function isQuarterCode(input: unknown): boolean {
+  return accepts(parseQuarter, input);
 }
 
 export function formatQuarter(q: FiscalQuarter): string {
@@ -125,12 +130,7 @@ export function parseDate(input: unknown): CalendarDate {
 }
 
 export function isDateString(input: unknown): boolean {
-  try {
-    parseDate(input);
-    return true;
-  } catch {
-    return false;
-  }
+  return accepts(parseDate, input);
 }
 
 function daysInMonth(y: number, m: number): number {
