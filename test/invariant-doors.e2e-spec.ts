@@ -232,6 +232,50 @@ const INVARIANTS: Invariant[] = [
     ],
   },
   {
+    name: 'an allocation’s years lie inside the programme (2015-16 to 2020-21)',
+    fields: ['period'],
+    routes: (_m, url) => url.startsWith('/api/'),
+    notDoors: {
+      'POST /api/deals': 'a new deal names its own programme years (seed-validation.ts checks them)',
+    },
+    doors: [
+      {
+        route: 'POST /api/programmes/:code/allocations',
+        body: () => ({
+          sourceKind: 'LGF',
+          project: 'ETRURIA',
+          period: '2014-15',
+          amount: '1.00',
+          commitmentStatus: 'indicative',
+        }),
+        expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'PATCH /api/programmes/:code/allocations/:id',
+        params: { id: 'draft' },
+        body: (v) => ({ period: '2021-22', version: v.draftAllocation }),
+        expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: () => ({
+          kind: 'reallocation',
+          title: 'Year before the programme',
+          reason: 'invariant test',
+          payload: {
+            lines: [
+              {
+                new: { sourceKind: 'LGF', project: 'ETRURIA', period: '2014-15', commitmentStatus: 'confirmed' },
+                amount: '1.00',
+              },
+            ],
+          },
+        }),
+        expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
+      },
+    ],
+  },
+  {
     name: 'a submitted quarter’s actuals change only by adjustment',
     fields: ['actual'],
     routes: (_m, url) => url.startsWith('/api/'),

@@ -18,7 +18,7 @@ import { Db } from '../database/db.service';
 import { Project } from '../projects/project.entity';
 import { deleteVersioned, updateVersioned } from '../database/versioned';
 import { codeMaps, findProgramme, refPool, refProject } from '../programmes/programme-lookup';
-import { checkPeriod } from './period';
+import { checkPeriod, periodOutsideProgramme, programmeYearSpan } from './period';
 import { Allocation } from './allocation.entity';
 import { AllocationQuery, CreateAllocationDto, UpdateAllocationDto } from './dto/allocation.dto';
 import { periodCode, periodLabel } from './period';
@@ -106,9 +106,11 @@ export class FundingService {
     });
   }
 
-  private period(period: string) {
+  private period(period: string, prog: { firstQuarter: string; endsOn: string }) {
     const p = checkPeriod(period);
     if ('problem' in p) throw new ValidationError([{ field: 'period', problem: p.problem }]);
+    const outside = periodOutsideProgramme(p, period, programmeYearSpan(prog));
+    if (outside) throw new RuleViolationError('YEAR_OUTSIDE_PROGRAMME', outside, 'period');
     return p;
   }
 
@@ -128,7 +130,7 @@ export class FundingService {
         sourceKind: dto.sourceKind,
         projectId,
         poolId,
-        ...this.period(dto.period),
+        ...this.period(dto.period, prog),
         amountPence: parsePounds(dto.amount),
         commitmentStatus: dto.commitmentStatus,
         approvalState: 'draft',
@@ -175,7 +177,7 @@ export class FundingService {
       this.assertDraft(before);
       const changes: Partial<Allocation> = { updatedAt: new Date().toISOString() };
       if (dto.amount !== undefined) changes.amountPence = parsePounds(dto.amount);
-      if (dto.period !== undefined) Object.assign(changes, this.period(dto.period));
+      if (dto.period !== undefined) Object.assign(changes, this.period(dto.period, prog));
       if (dto.commitmentStatus !== undefined) changes.commitmentStatus = dto.commitmentStatus;
       if (dto.description !== undefined) changes.description = dto.description;
       const after = await updateVersioned(m, Allocation, 'allocation', id, dto.version, changes);

@@ -1,5 +1,5 @@
 import { Matches, ValidationOptions } from 'class-validator';
-import { formatFiscalYear, parseFiscalYear } from '../common/fiscal';
+import { formatFiscalYear, parseFiscalYear, parseQuarter, quarterOfDate } from '../common/fiscal';
 
 /**
  * An allocation's period, in one place: the compact form requests and seeds use
@@ -46,6 +46,27 @@ export function checkPeriod(v: unknown): AllocationPeriod | { problem: string } 
   } catch (e) {
     return { problem: `${PERIOD_PROBLEM} (${(e as Error).message})` };
   }
+}
+
+/** A programme's financial years (each by the calendar year it starts in): its first quarter's to its end date's. */
+export function programmeYearSpan(p: { firstQuarter: string; endsOn: string }): { first: number; last: number } {
+  return { first: parseQuarter(p.firstQuarter).year, last: quarterOfDate(p.endsOn).year };
+}
+
+/**
+ * The one check that a period lies inside the programme (every route that writes a period:
+ * draft allocations, a reallocation's new line, a year move): the problem, to refuse as
+ * YEAR_OUTSIDE_PROGRAMME naming the field, or undefined. Unprofiled money has no years.
+ */
+export function periodOutsideProgramme(
+  p: AllocationPeriod,
+  code: string,
+  span: { first: number; last: number },
+): string | undefined {
+  if (p.yearFrom === null) return undefined;
+  const to = p.yearTo ?? p.yearFrom;
+  if (p.yearFrom >= span.first && to <= span.last) return undefined;
+  return `${code} is ${p.yearFrom < span.first ? 'before the programme starts' : 'after the programme ends'}: give a year from ${formatFiscalYear(span.first)} to ${formatFiscalYear(span.last)}`;
 }
 
 /** How an allocation's period reads: "2015-16", "2016-17 to 2020-21", "2016-17 onwards", "unprofiled". */

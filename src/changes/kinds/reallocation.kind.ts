@@ -8,7 +8,7 @@ import { BaselineService } from '../../spend/baseline.service';
 import { ValidateIf } from 'class-validator';
 import { baselineOf, quarterProblems, quartersAt } from './quarter-lines';
 import { displayPounds, formatPounds, parseAmount, parsePounds } from '../../common/money';
-import { periodCode } from '../../funding/period';
+import { periodCode, periodOutsideProgramme, programmeYearSpan } from '../../funding/period';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
 import { MoneyLine, negativeLines } from '../engine/money-lines';
@@ -295,6 +295,8 @@ export class ReallocationKind implements ChangeKindHandler<ReallocationPayload> 
             problem: `pool "${l.spec.pool}" does not exist in this programme`,
             code: 'UNKNOWN_REFERENCE',
           });
+        const outside = periodOutsideProgramme(l.period, l.spec.period, programmeYearSpan(programme));
+        if (outside) problems.push({ field: `${nf}.period`, problem: outside, code: 'YEAR_OUTSIDE_PROGRAMME' });
       }
     }
     for (const l of creates) {

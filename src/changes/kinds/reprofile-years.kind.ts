@@ -2,7 +2,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { formatFiscalYear, formatQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds, parseAmount } from '../../common/money';
 import { Allocation } from '../../funding/allocation.entity';
-import { periodCode } from '../../funding/period';
+import { periodCode, periodOutsideProgramme } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
 import { Programme } from '../../programmes/programme.entity';
 import { parsePeriod } from '../../funding/period';
@@ -89,7 +89,6 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
     const a = (await allocationsById(m, programme.id, [allocationId])).get(allocationId);
     if (!checkMovable(a, allocationId, 'payload.allocationId', problems)) return problems;
     const years = await programmeYears(m, this.periods, programme);
-    const span = `${formatFiscalYear(years.first)} to ${formatFiscalYear(years.last)}`;
     if (a.periodKind === 'year' && years.closed(a.yearFrom!))
       problems.push({
         field: 'payload.allocationId',
@@ -101,11 +100,11 @@ export class ReprofileYearsKind implements ChangeKindHandler<ReprofileYearsPaylo
       const field = `payload.periods[${i}].period`;
       // The allocation's own closed year is refused once, above.
       if (p.period.yearFrom === null || p.code === own) return;
-      const to = p.period.yearTo ?? p.period.yearFrom;
-      if (p.period.yearFrom < years.first || to > years.last)
+      const outside = periodOutsideProgramme(p.period, p.code, years);
+      if (outside)
         problems.push({
           field,
-          problem: `${p.code} is ${p.period.yearFrom < years.first ? 'before the programme starts' : 'after the programme ends'}: give a year from ${span}`,
+          problem: outside,
           code: 'YEAR_OUTSIDE_PROGRAMME',
         });
       else if (years.closed(p.period.yearFrom))
