@@ -1,25 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { IsObject, IsOptional, Matches } from 'class-validator';
+import { CODE_MESSAGE, CODE_PATTERN, CodeNameDto, VersionedDto } from '../../common/dto';
 import { IsCalendarDate, IsQuarter } from '../../common/fiscal.validators';
 import { IsOmittable, IsInt32 } from '../../common/validation';
 
-export class CreateProgrammeDto {
-  @ApiProperty({ example: 'SSLEP-GD-2014' })
-  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
-  code: string;
-
-  @ApiProperty({ example: 'Stoke-on-Trent and Staffordshire Growth Deal (2014)' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(0, 5000)
-  description?: string;
-
+export class CreateProgrammeDto extends CodeNameDto({
+  code: 'SSLEP-GD-2014',
+  name: 'Stoke-on-Trent and Staffordshire Growth Deal (2014)',
+}) {
   @ApiPropertyOptional({ example: 'SSLEP', description: 'organisation code of the LEP' })
   @IsOptional()
   @Matches(CODE_PATTERN, { message: `lep ${CODE_MESSAGE}` })
@@ -61,22 +49,10 @@ export class UpdateProgrammeDto extends IntersectionType(
   ragThresholds?: Record<string, number>;
 }
 
-export class CreateThemeDto {
-  @ApiProperty({ example: 'SITES' })
-  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
-  code: string;
-
-  @ApiProperty({ example: 'Opening up access to key employment sites identified in the City Deal' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(0, 5000)
-  description?: string;
-
+export class CreateThemeDto extends CodeNameDto({
+  code: 'SITES',
+  name: 'Opening up access to key employment sites identified in the City Deal',
+}) {
   @ApiPropertyOptional({ example: 1 })
   @IsOmittable()
   @IsInt32(0)

@@ -1,32 +1,17 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { SourceDto } from '../../common/provenance.dto';
-import { CODE_MESSAGE, CODE_PATTERN, VersionedDto } from '../../common/dto';
+import { CODE_MESSAGE, CODE_PATTERN, CodeNameDto, VersionedDto } from '../../common/dto';
 import { PageQuery } from '../../common/pagination';
 import { PROJECT_STATUSES, ProjectStatus } from '../project.entity';
 import { IsOmittable } from '../../common/validation';
 
-export class CreateProjectDto {
-  @ApiProperty({ example: 'ETRURIA' })
-  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
-  code: string;
-
-  @ApiProperty({ example: 'Etruria Valley Enterprise Area' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
+export class CreateProjectDto extends CodeNameDto({ code: 'ETRURIA', name: 'Etruria Valley Enterprise Area' }) {
   @ApiPropertyOptional({ example: 'SITES', description: 'theme code' })
   @IsOptional()
   @Matches(CODE_PATTERN, { message: `theme ${CODE_MESSAGE}` })
   theme?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(0, 5000)
-  description?: string;
 
   @ApiPropertyOptional({ example: 'Etruria Valley, Stoke-on-Trent' })
   @IsOptional()
@@ -63,27 +48,10 @@ export class ProjectQuery extends PageQuery {
 }
 
 /** A pool: money committed to a group of projects without a split (e.g. private match). */
-export class CreatePoolDto {
-  @ApiProperty({ example: 'SITES-PRIVATE' })
-  @Matches(CODE_PATTERN, { message: `code ${CODE_MESSAGE}` })
-  code: string;
-
-  @ApiProperty({ example: 'Private sector match for the employment sites' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
-  @ApiPropertyOptional({ example: 'SITES', description: 'theme code' })
-  @IsOptional()
-  @Matches(CODE_PATTERN, { message: `theme ${CODE_MESSAGE}` })
-  theme?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(0, 5000)
-  description?: string;
-
+export class CreatePoolDto extends IntersectionType(
+  CodeNameDto({ code: 'SITES-PRIVATE', name: 'Private sector match for the employment sites' }),
+  PickType(CreateProjectDto, ['theme'] as const),
+) {
   @ApiProperty({ example: ['MEAFORD', 'LICHFIELD'], description: 'codes of the member projects' })
   @IsArray()
   @ArrayMaxSize(500)
