@@ -1,5 +1,4 @@
-import { Actor } from '../src/auth/actor';
-import { ChangeRequestsService } from '../src/changes/change-requests.service';
+import { changeRequestSteps, CODE, P } from './support/change-requests';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
 
@@ -11,33 +10,14 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
  * set_baseline kind, a reallocation leaves BASELINE_NOT_ALLOCATION, withdrawal releases spent
  * money, a one-line reallocation is refused.
  */
-const CODE = 'SSLEP-GD-2014';
-const P = `/api/programmes/${CODE}`;
-const CR = `${P}/change-requests`;
-// Submits the drafts: several move programme money (headroom, envelope), which is finance's or an admin's.
-const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
-
 describe.each(databaseKinds())('change control that survives real life on %s', (kind) => {
   let t: TestApp;
-  let svc: ChangeRequestsService;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    svc = t.app.get(ChangeRequestsService);
   });
   afterAll(async () => t?.close());
 
-  async function draft(kind: string, payload: unknown) {
-    return t.request('POST', CR, { kind, title: `a ${kind}`, reason: 'tested', payload });
-  }
-  /** Drafted over HTTP, submitted by the programme manager, approved over HTTP by the admin. */
-  async function approved(kind: string, payload: unknown) {
-    const d = await draft(kind, payload);
-    expect([d.status, d.body.message]).toEqual([201, undefined]);
-    await svc.submit(CODE, d.body.number, {}, FIN);
-    const res = await t.request('POST', `${CR}/${d.body.number}/approve`, {});
-    expect([res.status, res.body.message]).toEqual([200, undefined]);
-    return res.body;
-  }
+  const { draft, approved } = changeRequestSteps(() => t);
   async function allocation(sourceKind: string, project: string) {
     const items = (await t.request('GET', `${P}/allocations?limit=500`)).body.items as {
       id: number;

@@ -1,5 +1,4 @@
-import { Actor } from '../src/auth/actor';
-import { ChangeRequestsService } from '../src/changes/change-requests.service';
+import { changeRequestSteps, P } from './support/change-requests';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -10,30 +9,14 @@ import { startTestApp, TestApp } from './support/test-app';
  * after with the same lines. Both orders are accepted and end in the same figures; a one-line
  * reallocation to the headroom is accepted; refusals name the way forward.
  */
-const CODE = 'SSLEP-GD-2014';
-const P = `/api/programmes/${CODE}`;
-const CR = `${P}/change-requests`;
-const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
-
 describe.each(databaseKinds())('order of approved changes on %s', (kind) => {
   let t: TestApp;
-  let svc: ChangeRequestsService;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    svc = t.app.get(ChangeRequestsService);
   });
   afterAll(async () => t?.close());
 
-  const draft = (kind: string, payload: unknown) =>
-    t.request('POST', CR, { kind, title: kind, reason: 'order', payload });
-  async function approved(kind: string, payload: unknown) {
-    const d = await draft(kind, payload);
-    expect([d.status, d.body.message]).toEqual([201, undefined]);
-    await svc.submit(CODE, d.body.number, {}, FIN);
-    const res = await t.request('POST', `${CR}/${d.body.number}/approve`, {});
-    expect([res.status, res.body.message]).toEqual([200, undefined]);
-    return res.body;
-  }
+  const { draft, approved } = changeRequestSteps(() => t, { title: (kind) => kind, reason: 'order' });
   async function lgf(project: string) {
     const items = (await t.request('GET', `${P}/allocations?project=${project}&sourceKind=LGF`)).body.items as {
       id: number;

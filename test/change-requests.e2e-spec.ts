@@ -1,16 +1,11 @@
-import { Actor } from '../src/auth/actor';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { ChangeRequestsService } from '../src/changes/change-requests.service';
+import { changeRequestSteps, CODE, CR, P } from './support/change-requests';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
 import { APPROVED_BY_SOURCE_2014 } from './support/deal-2014';
 
-const CODE = 'SSLEP-GD-2014';
-const P = `/api/programmes/${CODE}`;
-const CR = `${P}/change-requests`;
 // HTTP calls act as the test admin (startTestApp's token); other people act through the service.
-// Submits the drafts: several move programme money (headroom, envelope), which is finance's or an admin's.
-const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
 
 describe.each(databaseKinds())('change requests on %s', (kind) => {
   let t: TestApp;
@@ -48,11 +43,12 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
     expect(res.status).toBe(200);
     return Object.fromEntries(res.body.items.map((i: { sourceKind: string }) => [i.sourceKind, i]));
   }
+  const { draft, submit } = changeRequestSteps(() => t);
   /** Drafted over HTTP, submitted by the programme manager; approvals then come over HTTP from someone else. */
   async function draftAndSubmit(kind: string, payload: unknown, title = `a ${kind}`): Promise<number> {
-    const res = await t.request('POST', CR, { kind, title, reason: 'tested', payload });
+    const res = await draft(kind, payload, title);
     expect(res.status).toBe(201);
-    await svc.submit(CODE, res.body.number, {}, FIN);
+    await submit(res.body.number);
     return res.body.number;
   }
 
@@ -86,7 +82,7 @@ describe.each(databaseKinds())('change requests on %s', (kind) => {
       'Move £1,000,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.',
     );
     const n = created.body.number;
-    await svc.submit(CODE, n, {}, FIN);
+    await submit(n);
     // Nothing moves before approval.
     expect((await allocations()).find((a) => a.id === meaford)!.amount).toBe('4200000.00');
     const approved = await t.request('POST', `${CR}/${n}/approve`, { reason: 'Board, 14 March 2016' });

@@ -1,5 +1,4 @@
-import { Actor } from '../src/auth/actor';
-import { ChangeRequestsService } from '../src/changes/change-requests.service';
+import { changeRequestSteps, P } from './support/change-requests';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
 
@@ -10,11 +9,6 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
  * a year before or after the programme, or a closed year (its Q4 return submitted), is refused
  * with a 422 naming the field and the years that may be given.
  */
-const CODE = 'SSLEP-GD-2014';
-const P = `/api/programmes/${CODE}`;
-const CR = `${P}/change-requests`;
-const FIN: Actor = { userId: null, name: 'fran.finance', role: 'finance' };
-
 interface Row {
   id: number;
   period: string;
@@ -26,23 +20,14 @@ interface Row {
 
 describe.each(databaseKinds())('reprofile_years on %s', (kind) => {
   let t: TestApp;
-  let svc: ChangeRequestsService;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    svc = t.app.get(ChangeRequestsService);
   });
   afterAll(async () => t?.close());
 
-  const draft = (payload: unknown) =>
-    t.request('POST', CR, { kind: 'reprofile_years', title: 'years', reason: 'slippage', payload });
-  async function approved(payload: unknown) {
-    const d = await draft(payload);
-    expect([d.status, d.body.message]).toEqual([201, undefined]);
-    await svc.submit(CODE, d.body.number, {}, FIN);
-    const res = await t.request('POST', `${CR}/${d.body.number}/approve`, {});
-    expect([res.status, res.body.message]).toEqual([200, undefined]);
-    return res.body;
-  }
+  const steps = changeRequestSteps(() => t, { title: () => 'years', reason: 'slippage' });
+  const draft = (payload: unknown) => steps.draft('reprofile_years', payload);
+  const approved = (payload: unknown) => steps.approved('reprofile_years', payload);
   async function meafordLgf(): Promise<Row[]> {
     const items = (await t.request('GET', `${P}/allocations?project=MEAFORD&sourceKind=LGF&limit=100`)).body.items;
     return (items as Row[]).filter((a) => a.commitmentStatus !== 'withdrawn');
