@@ -1,6 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { formatPounds, parsePounds } from '../src/common/money';
 import { databaseKinds } from './support/databases';
+import { envelopeRace, etruriaLgf } from './support/envelope-race';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -408,39 +409,17 @@ describe.each(databaseKinds())('concurrent editors on %s (loopback load test)', 
         ok(await author('POST', `${CR}/${res.body.number}/submit`, {}), 200);
         return res.body.number;
       };
-      const etruria = (await fin('GET', `${P}/allocations?project=ETRURIA`)).body.items.find(
-        (a: any) =>
-          a.sourceKind === 'LGF' &&
-          a.project === 'ETRURIA' &&
-          a.commitmentStatus !== 'withdrawn' &&
-          a.approvalState === 'approved',
-      ).id;
-      const move = () =>
-        submitCr('reallocation', {
-          lines: [
-            { allocationId: etruria, delta: '-1000.00' },
-            {
-              new: {
-                sourceKind: 'LGF_PROVISIONAL',
-                project: 'ETRURIA',
-                period: '2016-17',
-                commitmentStatus: 'provisional',
-              },
-              amount: '1000.00',
-            },
-          ],
-        });
-      for (let i = 0; i < rounds; i++) {
-        const raise = await submitCr('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000.00' });
-        ok(await (await client('approver'))('POST', `${CR}/${raise}/approve`, {}), 200);
-        const [x, y] = [await move(), await move()];
-        const [a, b] = await pair(
-          (await client('approver'))('POST', `${CR}/${x}/approve`, {}),
-          (await client('approver'))('POST', `${CR}/${y}/approve`, {}),
-        );
-        for (const r of [a, b]) ok(r, 200, 422);
-        tally('approvals within headroom alone', a.status === 200 && b.status === 200);
-      }
+      await envelopeRace(rounds, {
+        etruria: etruriaLgf((await fin('GET', `${P}/allocations?project=ETRURIA`)).body.items),
+        submit: submitCr,
+        approve: async (n) => (await client('approver'))('POST', `${CR}/${n}/approve`, {}),
+        pair,
+        raised: (r) => ok(r, 200),
+        settled: (a, b) => {
+          for (const r of [a, b]) ok(r, 200, 422);
+          tally('approvals within headroom alone', a.status === 200 && b.status === 200);
+        },
+      });
     };
 
     const ADJ = 'SWAR';

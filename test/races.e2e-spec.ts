@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ReturnVersion } from '../src/periods/return-version.entity';
 import { Programme } from '../src/programmes/programme.entity';
 import { databaseKinds } from './support/databases';
+import { envelopeRace, etruriaLgf } from './support/envelope-race';
 import { startTestApp, TestApp, TestResponse } from './support/test-app';
 
 /**
@@ -168,46 +169,22 @@ describe.each(databaseKinds())('same-moment races on %s', (kind) => {
       expect((await t.request('POST', `${CR}/${res.body.number}/submit`, {})).status).toBe(200);
       return res.body.number;
     };
-    const items = (await t.request('GET', `${P}/allocations?limit=500`)).body.items as {
-      id: number;
-      sourceKind: string;
-      project: string | null;
-      commitmentStatus: string;
-      approvalState: string;
-    }[];
-    const etruria = items.find(
-      (a) =>
-        a.sourceKind === 'LGF' &&
-        a.project === 'ETRURIA' &&
-        a.commitmentStatus !== 'withdrawn' &&
-        a.approvalState === 'approved',
-    )!.id;
-    const move = () =>
-      submit('reallocation', {
-        lines: [
-          { allocationId: etruria, delta: '-1000.00' },
-          {
-            new: {
-              sourceKind: 'LGF_PROVISIONAL',
-              project: 'ETRURIA',
-              period: '2016-17',
-              commitmentStatus: 'provisional',
-            },
-            amount: '1000.00',
-          },
-        ],
-      });
+    const items = (await t.request('GET', `${P}/allocations?limit=500`)).body.items;
     let bothOk = 0;
     const rounds = 10;
-    for (let i = 0; i < rounds; i++) {
-      // Headroom of exactly one move: raised by 1,000.00, then two moves of 1,000.00 race.
-      const raise = await submit('envelope_change', { sourceKind: 'LGF_PROVISIONAL', delta: '1000.00' });
-      expect((await approver('POST', `${CR}/${raise}/approve`, {})).status).toBe(200);
-      const [x, y] = [await move(), await move()];
-      const [a, b] = await both(approver('POST', `${CR}/${x}/approve`, {}), approver('POST', `${CR}/${y}/approve`, {}));
-      if (a.status === 200 && b.status === 200) bothOk++;
-      for (const r of [a, b]) if (r.status !== 200) expect([r.status, r.body.code]).toEqual([422, 'ENVELOPE_EXCEEDED']);
-    }
+    // Headroom of exactly one move: raised by 1,000.00, then two moves of 1,000.00 race.
+    await envelopeRace(rounds, {
+      etruria: etruriaLgf(items),
+      submit,
+      approve: (n) => approver('POST', `${CR}/${n}/approve`, {}),
+      pair: both,
+      raised: (r) => expect(r.status).toBe(200),
+      settled: (a, b) => {
+        if (a.status === 200 && b.status === 200) bothOk++;
+        for (const r of [a, b])
+          if (r.status !== 200) expect([r.status, r.body.code]).toEqual([422, 'ENVELOPE_EXCEEDED']);
+      },
+    });
     const env = (await t.request('GET', `${P}/envelope`)).body.items.find(
       (e: { sourceKind: string }) => e.sourceKind === 'LGF_PROVISIONAL',
     );
