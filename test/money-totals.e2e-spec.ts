@@ -270,5 +270,26 @@ describe.each(databaseKinds())('money totals past 2^53 pence on %s', (kind) => {
     const q2 = await get(`${P}/returns/2015-16-Q2`);
     const q2lgf = q2.return.sections[0].rows.find((r: any) => r.sourceKind === 'LGF');
     expect([q2lgf.allocationLastReturn, q2lgf.allocationVariance]).toEqual([moved(lgf0.allocation), '0.00']);
+
+    // More money: the envelope check works in safe integers, so past 2^53 pence a change to the
+    // kind's money is refused with a 422 naming the kind (never a 500, never a rounded check),
+    // and nothing is written.
+    const [{ n: crBefore }] = await t.ds.query(`SELECT COUNT(*) AS n FROM change_request`);
+    const refused = await t.request('POST', `${P}/change-requests`, {
+      kind: 'envelope_change',
+      title: 'More LGF',
+      reason: 'tested',
+      payload: { sourceKind: 'LGF', delta: '1.00' },
+    });
+    expect([refused.status, refused.body.code, refused.body.details]).toEqual([
+      422,
+      'PROGRAMME_TOTAL_LIMIT',
+      { sourceKind: 'LGF', approved: moved(lgf0.allocation) },
+    ]);
+    expect(refused.body.message).toBe(
+      `approved LGF money in this programme totals ${display(pence(moved(lgf0.allocation)))}, past the £90,071,992,547,409.91 an envelope can be checked against: no further change to this programme's money can be accepted`,
+    );
+    const [{ n: crAfter }] = await t.ds.query(`SELECT COUNT(*) AS n FROM change_request`);
+    expect(Number(crAfter)).toBe(Number(crBefore));
   }, 600_000);
 });

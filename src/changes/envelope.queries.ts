@@ -1,21 +1,42 @@
-import { exactSum, toBigInt, toInt } from '../database/sql-values';
+import { DomainError } from '../common/errors';
+import { displayPounds, formatPounds } from '../common/money';
+import { exactSum, toBigInt } from '../database/sql-values';
 import { EntityManager } from 'typeorm';
 import { Allocation } from '../funding/allocation.entity';
 import { ProgrammeEnvelope } from './programme-envelope.entity';
 
-/** Approved, non-withdrawn money per source kind: one aggregate query. */
+/**
+ * Approved, non-withdrawn money per source kind: one aggregate query. The envelope check at
+ * approval works in whole pence as JavaScript numbers (envelopes are stored that way), so a
+ * kind whose approved total has passed 2^53 pence (£90,071,992,547,409.91, about 90,000 changes
+ * of the £1bn per-field maximum) refuses any further change (drafted or approved) with a 422 naming the kind, never a rounded
+ * check or a 500.
+ * The reports read the same money exactly (bigint) and show it.
+ */
 export async function approvedTotals(m: EntityManager, programmeId: number): Promise<Record<string, number>> {
   const rows: { kind: string; total: string | number }[] = await m
     .getRepository(Allocation)
     .createQueryBuilder('a')
     .select('a.source_kind', 'kind')
-    .addSelect('SUM(a.amount_pence)', 'total')
+    .addSelect(exactSum('a.amount_pence'), 'total')
     .where('a.programme_id = :p', { p: programmeId })
     .andWhere("a.approval_state = 'approved'")
     .andWhere("a.commitment_status <> 'withdrawn'")
     .groupBy('a.source_kind')
     .getRawMany();
-  return Object.fromEntries(rows.map((r) => [r.kind, toInt(r.total)]));
+  return Object.fromEntries(rows.map((r) => [r.kind, checkableTotal(r.kind, toBigInt(r.total))]));
+}
+
+function checkableTotal(kind: string, total: bigint): number {
+  if (total <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(total);
+  throw new DomainError(
+    'PROGRAMME_TOTAL_LIMIT',
+    `approved ${kind} money in this programme totals ${displayPounds(total)}, past the ${displayPounds(
+      BigInt(Number.MAX_SAFE_INTEGER),
+    )} an envelope can be checked against: no further change to this programme's money can be accepted`,
+    422,
+    { sourceKind: kind, approved: formatPounds(total) },
+  );
 }
 
 /** Approved money per source kind and commitment status (withdrawn included, shown apart). */
