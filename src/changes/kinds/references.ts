@@ -1,29 +1,34 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, EntityTarget, FindOptionsWhere, In } from 'typeorm';
 import { Allocation } from '../../funding/allocation.entity';
 import { SourceKind } from '../../funding/source-kind.entity';
 import { ProjectPool } from '../../projects/project-pool.entity';
 import { Project } from '../../projects/project.entity';
 import { ChangeProblem } from './kind';
 
-/** Batched look-ups for validating payloads: one query per table, never one per line. */
-export async function allocationsById(
+/** A programme's rows of `entity` whose `key` is one of `values`, by that key: one query, never one per line. */
+async function byKey<T extends { programmeId: number }, V extends number | string>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  programmeId: number,
+  key: keyof T & string,
+  values: V[],
+): Promise<Map<V, T>> {
+  if (!values.length) return new Map();
+  const where = { programmeId, [key]: In([...new Set(values)]) } as FindOptionsWhere<T>;
+  return new Map((await m.find(entity, { where })).map((r) => [r[key] as V, r]));
+}
+
+/** Batched look-ups for validating payloads. */
+export function allocationsById(
   m: EntityManager,
   programmeId: number,
   ids: number[],
 ): Promise<Map<number, Allocation>> {
-  if (!ids.length) return new Map();
-  const rows = await m.find(Allocation, { where: { programmeId, id: In([...new Set(ids)]) } });
-  return new Map(rows.map((a) => [a.id, a]));
+  return byKey(m, Allocation, programmeId, 'id', ids);
 }
 
-export async function projectsByCode(
-  m: EntityManager,
-  programmeId: number,
-  codes: string[],
-): Promise<Map<string, Project>> {
-  if (!codes.length) return new Map();
-  const rows = await m.find(Project, { where: { programmeId, code: In([...new Set(codes)]) } });
-  return new Map(rows.map((p) => [p.code, p]));
+export function projectsByCode(m: EntityManager, programmeId: number, codes: string[]): Promise<Map<string, Project>> {
+  return byKey(m, Project, programmeId, 'code', codes);
 }
 
 /** A payload naming a project the programme does not have: the one wording of that problem. */
