@@ -26,6 +26,24 @@ export async function updateVersioned<T extends ObjectLiteral & { id: number; ve
 }
 
 /**
+ * One row per key, written with optimistic locking: the existing row is updated through
+ * updateVersioned (409 on a stale version); with no row yet, `insert` is written and read back.
+ */
+export async function upsertVersioned<T extends ObjectLiteral & { id: number; version: number }>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  what: string,
+  existing: { id: number; version: number } | null,
+  expectedVersion: number | undefined,
+  changes: Partial<T>,
+  insert: Partial<T>,
+): Promise<T> {
+  if (existing) return updateVersioned(m, target, what, existing.id, expectedVersion ?? existing.version, changes);
+  const r = await m.insert(target, insert as never);
+  return m.findOneOrFail(target, { where: { id: r.identifiers[0].id as number } as never });
+}
+
+/**
  * Deletes only when the version matches, so a delete never discards someone's newer edit:
  * DELETE ... WHERE id = ? AND version = ?, with the affected row count checked. Comparing the
  * version read earlier is not enough on PostgreSQL: a concurrent update can commit between that

@@ -7,7 +7,7 @@ import { RuleViolationError, ValidationError } from '../common/errors';
 import { addQuarters, formatQuarter, quarterEnd, quarterRange } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
-import { updateVersioned } from '../database/versioned';
+import { updateVersioned, upsertVersioned } from '../database/versioned';
 import { Allocation } from '../funding/allocation.entity';
 import { PeriodsService } from '../periods/periods.service';
 import { findProgramme, findProject } from '../programmes/programme-lookup';
@@ -374,24 +374,15 @@ export class QuarterlyUpdatesService {
     action: string,
   ) {
     const now = new Date().toISOString();
-    let after: QuarterlyUpdate;
-    if (update) {
-      after = await updateVersioned(m, QuarterlyUpdate, 'quarterly update', update.id, version ?? update.version, {
-        draft,
-        status: update.status === 'returned' ? 'returned' : 'in_progress',
-        updatedAt: now,
-      });
-    } else {
-      const r = await m.insert(QuarterlyUpdate, {
-        programmeId: prog.id,
-        projectId: project.id,
-        quarter,
-        status: 'in_progress',
-        draft,
-        updatedAt: now,
-      });
-      after = await m.findOneByOrFail(QuarterlyUpdate, { id: r.identifiers[0].id as number });
-    }
+    const after = await upsertVersioned(
+      m,
+      QuarterlyUpdate,
+      'quarterly update',
+      update,
+      version,
+      { draft, status: update?.status === 'returned' ? 'returned' : 'in_progress', updatedAt: now },
+      { programmeId: prog.id, projectId: project.id, quarter, status: 'in_progress', draft, updatedAt: now },
+    );
     await this.audit.record(m, actor, {
       programmeId: prog.id,
       projectId: project.id,

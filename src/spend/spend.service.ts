@@ -9,7 +9,7 @@ import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { displayPounds, formatPounds, parsePounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { serialiseOn } from '../database/serialise';
-import { updateVersioned } from '../database/versioned';
+import { updateVersioned, upsertVersioned } from '../database/versioned';
 import { Allocation } from '../funding/allocation.entity';
 import { PeriodsService } from '../periods/periods.service';
 import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
@@ -269,14 +269,15 @@ export class SpendService {
   ) {
     const before = await this.lineFor(m, prog, project, sourceKind, quarter, version);
     const now = new Date().toISOString();
-    let after: SpendProfileLine;
-    if (before) {
-      after = await updateVersioned(m, SpendProfileLine, 'spend line', before.id, version!, {
-        ...changes,
-        updatedAt: now,
-      });
-    } else {
-      const r = await m.insert(SpendProfileLine, {
+    // lineFor has already required the caller's version wherever a line exists.
+    const after = await upsertVersioned(
+      m,
+      SpendProfileLine,
+      'spend line',
+      before,
+      version,
+      { ...changes, updatedAt: now },
+      {
         programmeId: prog.id,
         projectId: project.id,
         sourceKind,
@@ -287,9 +288,8 @@ export class SpendService {
         illustrative: false,
         updatedAt: now,
         ...changes,
-      });
-      after = await m.findOneByOrFail(SpendProfileLine, { id: r.identifiers[0].id as number });
-    }
+      },
+    );
     const locked = await this.periods.isLocked(m, prog.id, quarter);
     if (audit)
       await this.audit.record(m, actor, {
