@@ -207,6 +207,22 @@ describe.each(databaseKinds())('a fictional programme from nothing, 24 quarters,
     ]);
     expect((await t.request('GET', `${P}/returns`)).body.items.length).toBe(24);
 
+    // Issue 16, "two clocks": at programme close (the final quarter submitted) nothing is "not
+    // yet submitted", and spend to date counts every submitted quarter (the last spend is in 2018-19 Q4).
+    const page = (await t.anonymous('GET', `/programmes/${CODE}`)).text.replace(/\s+/g, ' ');
+    expect(page).not.toContain('not yet submitted');
+    expect(page).toContain('Every quarterly return has been submitted, the last for 2020-21 Q4 (the final quarter).');
+    const overview = (await t.anonymous('GET', `${P}/overview`)).body;
+    const spendToDate = overview.sections.find((x: { id: string }) => x.id === 'spend-to-date').data;
+    expect(spendToDate).toMatchObject({
+      lastSubmittedQuarter: '2018-19 Q4',
+      notYetSubmitted: null,
+      spentToDate: '9800000.00',
+    });
+    expect(spendToDate.quarters).toHaveLength(16);
+    const project = (await t.anonymous('GET', `/programmes/${CODE}/projects/BETA`)).text;
+    expect(project).not.toContain('not yet submitted');
+
     // The reconciliation states the headline's variance: the award was 10.0m, 0.2m recovered.
     const rec = (await t.request('GET', `${P}/reconciliation`)).body;
     const line = rec.lines.find((l: { headlineCode: string }) => l.headlineCode === 'LGF-AWARD');

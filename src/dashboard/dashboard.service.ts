@@ -2,7 +2,7 @@ import { narrowPence, type Money } from '../common/money';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
-import { formatQuarter } from '../common/fiscal';
+import { addQuarters, formatQuarter } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { SourceKind } from '../funding/source-kind.entity';
 import { PeriodsService } from '../periods/periods.service';
@@ -52,7 +52,8 @@ export class DashboardService {
   }
 
   private async info(m: EntityManager, p: Programme): Promise<ProgrammeInfo> {
-    const q = await this.periods.currentQuarter(m, p);
+    // At close the reporting quarter stays at the final quarter, which is submitted.
+    const { quarter: q, closed } = await this.periods.position(m, p);
     return {
       code: p.code,
       name: p.name,
@@ -60,6 +61,8 @@ export class DashboardService {
       startsOn: p.startsOn,
       endsOn: p.endsOn,
       reportingQuarter: formatQuarter(q),
+      closed,
+      submittedBefore: formatQuarter(closed ? addQuarters(q, 1) : q),
       synthetic: p.synthetic,
     };
   }
@@ -82,6 +85,8 @@ export class DashboardService {
         db: this.db.type,
         programme: p,
         reportingQuarter: info.reportingQuarter,
+        submittedBefore: info.submittedBefore,
+        closed: info.closed,
         project: project && { id: project.id, code: project.code, name: project.name },
       },
       page,

@@ -35,6 +35,10 @@ export interface ProgrammeInfo {
   startsOn: string;
   endsOn: string;
   reportingQuarter: string;
+  /** Every quarter's return is submitted (the reporting quarter is the final, submitted one). */
+  closed: boolean;
+  /** The first quarter not submitted (after the final quarter at close): earlier quarters are public. */
+  submittedBefore: string;
   synthetic: boolean;
 }
 

@@ -17,6 +17,13 @@ export interface SectionContext {
   programme: Programme;
   /** The reporting quarter ("2015-16 Q3"): only submitted, approved figures are public. */
   reportingQuarter: string;
+  /**
+   * The first quarter not submitted: quarters before it are public. The reporting quarter,
+   * except at programme close (every quarter submitted), when it is the quarter after the last.
+   */
+  submittedBefore: string;
+  /** Every quarter's return is submitted: nothing is "not yet submitted". */
+  closed: boolean;
   project?: { id: number; code: string; name: string };
 }
 

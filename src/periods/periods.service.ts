@@ -48,11 +48,16 @@ export class PeriodsService {
   }
 
   async currentQuarter(m: EntityManager, p: Programme): Promise<FiscalQuarter> {
+    return (await this.position(m, p)).quarter;
+  }
+
+  /** The reporting quarter and whether the programme is closed (its final quarter submitted), in one query. */
+  async position(m: EntityManager, p: Programme): Promise<{ quarter: FiscalQuarter; closed: boolean }> {
     const submitted = await this.submittedQuarters(m, p.id);
     let q = this.firstQuarter(p);
     const last = this.lastQuarter(p);
     while (submitted.has(formatQuarter(q)) && compareQuarters(q, last) < 0) q = addQuarters(q, 1);
-    return q;
+    return { quarter: q, closed: submitted.has(formatQuarter(q)) };
   }
 
   /** The quarter must be a real quarter inside the programme. */

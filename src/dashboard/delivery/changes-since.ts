@@ -59,7 +59,8 @@ export class ChangesSinceService {
             submittedAt: String(v.submitted_at),
           });
       const [last, prev] = latest;
-      const base = { programme: { code: p.code, name: p.name }, reportingQuarter, illustrative: p.synthetic };
+      const closed = await this.periods.isLocked(m, p.id, reportingQuarter);
+      const base = { programme: { code: p.code, name: p.name }, reportingQuarter, closed, illustrative: p.synthetic };
       if (!last) return { ...base, last: null, prev: null } as const;
       const snaps: { id: unknown; snapshot: string }[] = await m
         .createQueryBuilder()
@@ -142,7 +143,7 @@ ${changeList(o.since, `Nothing has been decided since ${longDate(last.submittedA
 <h2 id="milestones">Milestones</h2>
 <p>${o.reached.length ? `${o.reached.length} milestone${o.reached.length === 1 ? ' was' : 's were'} reached in ${last.quarter}:` : `No milestone was reached in ${last.quarter}.`}</p>
 ${o.reached.length ? html`<ul id="milestones-reached">${o.reached.map((x) => html`<li><a href="${projectHref(o.programme.code, x.projectCode ?? '')}">${x.projectName}</a>: ${x.title}, done on ${longDate(x.actualDate)}${(milestoneSlipDays(x) ?? 0) > 0 ? ` (baseline ${longDate(x.baselineDate)})` : ''}.</li>`)}</ul>` : ''}
-<p>Milestones slipped past their baseline date, as recorded now (the reporting quarter ${o.reportingQuarter} is not yet submitted): ${
+<p>Milestones slipped past their baseline date, as recorded now (${o.closed ? `every quarterly return is submitted, the last for ${o.reportingQuarter}` : `the reporting quarter ${o.reportingQuarter} is not yet submitted`}): ${
     o.late.length
       ? join(
           o.late.map((l) => html`${l.projectName}, ${l.title} (${l.daysLate} days late)`),

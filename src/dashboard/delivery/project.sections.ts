@@ -34,7 +34,7 @@ export const projectOutputsSection: DashboardSectionProvider = {
   async load(ctx: SectionContext): Promise<DashboardSection | null> {
     if (!ctx.project) return null;
     const targets = await outputTargets(ctx.m, ctx.project.id);
-    const delivered = await deliveredOutputs(ctx.m, ctx.programme.id, { before: ctx.reportingQuarter }, ctx.project.id);
+    const delivered = await deliveredOutputs(ctx.m, ctx.programme.id, { before: ctx.submittedBefore }, ctx.project.id);
     if (!targets.length && !delivered.length) return null;
     const metrics = new Map<string, MetricInfo>([...targets, ...delivered].map((x) => [x.code, x]));
     const total = (code: string) => delivered.filter((d) => d.code === code).reduce((s, d) => s + d.value, 0);
@@ -60,7 +60,7 @@ ${
 <tbody>${cumulative.map((r) => html`<tr><th scope="row">${r.quarter}</th>${r.values.map((v, i) => html`<td class="num">${quantity(v, metrics.get(codes[i])!)}</td>`)}</tr>`)}</tbody></table>`
     : html`<p>Nothing has been delivered yet in a submitted quarter.</p>`
 }
-<p class="note">The quarter ${ctx.reportingQuarter} is not yet submitted: outputs recorded for it are not counted here.</p>`;
+<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}.` : `The quarter ${ctx.reportingQuarter} is not yet submitted: outputs recorded for it are not counted here.`}</p>`;
     return {
       id: 'project-outputs',
       heading: 'Outputs: jobs, homes and other results',

@@ -89,7 +89,7 @@ export const lateMilestonesSection: DashboardSectionProvider = {
     const late = lateMilestones(rows, rqEnd);
     const tally = milestoneTallyOf(rows, rqEnd);
     const illustrative = rows.some((r) => r.illustrative);
-    const body = html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.</p>
+    const body = html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. ${ctx.closed ? `Dates are as recorded at the final quarter ${ctx.reportingQuarter}, whose return has been submitted.` : `Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.`}</p>
 ${
   late.length
     ? html`<table id="late-milestones"><caption>Milestones late, or completed late (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>

@@ -35,7 +35,7 @@ export const spendToDateSection: DashboardSectionProvider = {
   pages: ['overview', 'briefing'],
   async load(ctx: SectionContext): Promise<DashboardSection | null> {
     const rows = await spendByQuarter(ctx.m, ctx.programme.id);
-    const { quarters, wholeProfilePence } = cumulativeSpend(rows, ctx.reportingQuarter);
+    const { quarters, wholeProfilePence } = cumulativeSpend(rows, ctx.submittedBefore);
     if (!quarters.length) return null;
     const last = quarters[quarters.length - 1];
     const illustrative = rows.some((r) => r.illustrative);
@@ -56,7 +56,7 @@ export const spendToDateSection: DashboardSectionProvider = {
     };
     const behind = variance < 0;
     const body = html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
-<p class="note">The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.</p>
+<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}: the programme's spend is complete.` : `The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.`}</p>
 ${lineFigure(chart, csvHref(ctx, chart.id))}`;
     return {
       id: 'spend-to-date',
@@ -66,7 +66,7 @@ ${lineFigure(chart, csvHref(ctx, chart.id))}`;
       illustrative,
       data: {
         lastSubmittedQuarter: last.quarter,
-        notYetSubmitted: ctx.reportingQuarter,
+        notYetSubmitted: ctx.closed ? null : ctx.reportingQuarter,
         spentToDate: formatP(last.actualPence),
         profiledToDate: formatP(last.baselinePence),
         variance: formatP(variance),
@@ -91,7 +91,7 @@ export const projectSpendSection: DashboardSectionProvider = {
     const rows = await spendByQuarter(ctx.m, ctx.programme.id, ctx.project.id);
     if (!rows.length) return null;
     const illustrative = rows.some((r) => r.illustrative);
-    const submitted = (q: string) => q < ctx.reportingQuarter;
+    const submitted = (q: string) => q < ctx.submittedBefore;
     const chart: ChartData = {
       id: 'spend-by-quarter',
       title: `${ctx.project.name}: spend by quarter, baseline against latest forecast and actual`,
@@ -119,7 +119,7 @@ export const projectSpendSection: DashboardSectionProvider = {
       .filter((r) => submitted(r.quarter))
       .reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
     const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);
-    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.</p>
+    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. ${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}.` : `Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.`}</p>
 ${lineFigure(chart, csvHref(ctx, chart.id))}`;
     return {
       id: 'project-spend',

@@ -168,7 +168,7 @@ export function overviewPage(o: OverviewModel): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<h1>${o.programme.name}</h1>
 <p class="lede">${o.programme.description ?? ''}</p>
-<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted). <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
+<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. ${o.programme.closed ? `Every quarterly return has been submitted, the last for ${o.programme.reportingQuarter} (the final quarter).` : `Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted).`} <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
 ${glance(o)}
 ${fundingBySource(o, base)}
 ${fundingByYear(o, base)}
