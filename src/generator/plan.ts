@@ -369,7 +369,10 @@ function planProgramme(rng: Rng, x: ProgrammeInput): { seed: DealSeed; expectati
     rule: { outputs: { metrics: ['JOBS_CREATED'] } },
     source: src(name, `at least ${jobs.toLocaleString('en-GB')} jobs`, jobs.toLocaleString('en-GB')),
   });
-  expect('JOBS', 'measured');
+  // Delivered means "to the end of the last submitted quarter" (one jobs number, DESIGN.md's
+  // 2026-12 clarifications), and generated programmes have no submitted return: their recorded
+  // jobs are not yet delivered, so the headline cannot be compared yet.
+  expect('JOBS', 'not_comparable');
 
   const seedDoc: DealSeed = {
     name: `synthetic-s${x.seed}-${code.toLowerCase()}`,
