@@ -266,6 +266,10 @@ describe.each(databaseKinds())('money totals past 2^53 pence on %s', (kind) => {
     expect(cell(await sheetRows(frozenXlsx.bytes, 'Summary'), 'Total, all sources', 'Approved allocation (£)')).toBe(
       pounds(total),
     );
+    // The public list of submitted returns shows the frozen total exactly.
+    const listed = await t.anonymous('GET', '/programmes/SSLEP-GD-2014/returns');
+    expect(listed.status).toBe(200);
+    expect(listed.text).toContain(`<td class="num">${display(pence(moved(cap0.allocation)))}</td>`);
     // The next quarter's return reads the frozen figures back exactly: no change since then.
     const q2 = await get(`${P}/returns/2015-16-Q2`);
     const q2lgf = q2.return.sections[0].rows.find((r: any) => r.sourceKind === 'LGF');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { parsePounds } from '../../common/money';
+import { parsePoundsExact } from '../../common/money';
 import { Db } from '../../database/db.service';
 import { toInt } from '../../database/sql-values';
 import { findProgramme } from '../../programmes/programme-lookup';
@@ -136,7 +136,7 @@ function checkCounts(coverText: string | null): { warning: number; note: number 
 
 type Model = Awaited<ReturnType<SubmittedReturnsService['model']>>;
 
-const money = (s: string | undefined) => (s === undefined ? '–' : pounds(parsePounds(s)));
+const money = (s: string | undefined) => (s === undefined ? '–' : pounds(parsePoundsExact(s)));
 
 export function submittedReturnsPage(o: Model): string {
   const prog = `/programmes/${encodeURIComponent(o.programme.code)}`;
@@ -151,7 +151,7 @@ ${
         (r) =>
           html`<tr data-quarter="${r.quarter}"><th scope="row">${r.quarter}${r.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</th><td>${r.version}</td><td>${longDate(r.submittedOn)}</td><td class="num">${money(r.capital?.spendInQuarter)}</td><td class="num">${money(r.capital?.spendToDate)}</td><td class="num">${money(r.capital?.forecastProgramme)}</td><td class="num">${money(r.capital?.forecastVariance)}</td><td class="num">${money(r.capital?.allocation)}</td><td class="num">${r.checks.warning}</td></tr>`,
       )}</tbody></table></div>
-<p>In the latest return, ${millions(parsePounds(o.items[0].capital?.spendToDate ?? '0.00'))} of capital had been spent.</p>`
+<p>In the latest return, ${millions(parsePoundsExact(o.items[0].capital?.spendToDate ?? '0.00'))} of capital had been spent.</p>`
     : html`<p>No quarterly return has been submitted yet.</p>`
 }
 <p><a href="${prog}">Back to the programme overview</a></p>`;
