@@ -10,7 +10,7 @@ import { accessibilityPage } from './views/accessibility.view';
 import { briefingPage } from './views/briefing.view';
 import { glossaryPage } from './views/glossary.view';
 import { listPage } from './views/list.view';
-import { overviewPage } from './views/overview.view';
+import { overviewPage, reconciliationPage } from './views/overview.view';
 import { projectPage } from './views/project.view';
 import { DASHBOARD_CSS } from './views/styles';
 
@@ -67,6 +67,13 @@ export class DashboardController {
   @Header('Content-Type', HTML)
   async briefing(@Param('code') code: string) {
     return briefingPage(await this.svc.overview(code, 'briefing'), new Date().toISOString());
+  }
+
+  @Get('programmes/:code/reconciliation')
+  @Public()
+  @Header('Content-Type', HTML)
+  async reconciliation(@Param('code') code: string) {
+    return reconciliationPage(await this.svc.overview(code));
   }
 
   @Get('programmes/:code/changes-since-last-return')

@@ -1,5 +1,5 @@
 import { esc } from '../html';
-import { exact, n, short } from './format';
+import { exact, labelLines, labelText, LABEL_LINE, n, short } from './format';
 import { maxOf, svgOpen } from './svg';
 import { PALETTE, type ChartData } from './types';
 
@@ -34,19 +34,41 @@ function total(data: ChartData, ci: number): number {
   return data.values[ci].reduce<number>((s, v) => s + Number(v ?? 0), 0);
 }
 
+/** Width, in viewBox units, a row label may take (it wraps onto more lines rather than being cut). */
+const LABEL_COLUMN = H.labelWidth - 10;
+
+/** Row heights: a label of three or more lines makes its row taller; one or two lines fit the bar. */
+function rowHeights(data: ChartData, base: number): number[] {
+  return data.categories.map((c) => Math.max(base, labelLines(c.label, LABEL_COLUMN) * LABEL_LINE - 2));
+}
+
+function offsets(heights: number[]): number[] {
+  const out: number[] = [];
+  let y = H.top;
+  for (const h of heights) {
+    out.push(y);
+    y += h + H.gap;
+  }
+  return out;
+}
+
+function chartHeight(heights: number[]): number {
+  return H.top + heights.reduce((s, h) => s + h + H.gap, 0) - (heights.length ? H.gap : 0) + H.bottom;
+}
+
 /** Horizontal bars, one row per category; stacked when there are several series (side by side when `grouped`). */
 export function horizontalBarChart(data: ChartData): string {
   if (data.grouped) return groupedBarChart(data);
   const plot = H.width - H.labelWidth - H.valueWidth;
   const max = maxOf(data, true);
-  const height =
-    H.top + data.categories.length * (H.barHeight + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
-  let out = svgOpen(data.id, data.title, data.description, H.width, height, data.illustrative);
+  const heights = rowHeights(data, H.barHeight);
+  const tops = offsets(heights);
+  let out = svgOpen(data.id, data.title, data.description, H.width, chartHeight(heights), data.illustrative);
   data.categories.forEach((c, ci) => {
-    const y = H.top + ci * (H.barHeight + H.gap);
+    const y = tops[ci] + (heights[ci] - H.barHeight) / 2;
     const t = total(data, ci);
     out += `<g class="bar" data-key="${esc(c.key)}">`;
-    out += `<text x="${H.labelWidth - 6}" y="${n(y + H.barHeight / 2 + 4)}" text-anchor="end" font-size="12">${esc(truncate(c.label, 30))}</text>`;
+    out += labelText(c.label, H.labelWidth - 6, y + H.barHeight / 2, LABEL_COLUMN).svg;
     out += segments(
       data,
       ci,
@@ -97,13 +119,14 @@ function groupedBarChart(data: ChartData): string {
   const plot = H.width - H.labelWidth - H.valueWidth;
   const max = maxOf(data, false);
   const rowH = H.barHeight * Math.max(data.series.length, 1) * 0.75;
-  const height = H.top + data.categories.length * (rowH + H.gap) - (data.categories.length ? H.gap : 0) + H.bottom;
-  let out = svgOpen(data.id, data.title, data.description, H.width, height, data.illustrative);
+  const heights = rowHeights(data, rowH);
+  const tops = offsets(heights);
+  let out = svgOpen(data.id, data.title, data.description, H.width, chartHeight(heights), data.illustrative);
   data.categories.forEach((c, ci) => {
-    const y = H.top + ci * (rowH + H.gap);
+    const y = tops[ci] + (heights[ci] - rowH) / 2;
     const h = rowH / data.series.length;
     out += `<g class="bar" data-key="${esc(c.key)}">`;
-    out += `<text x="${H.labelWidth - 6}" y="${n(y + rowH / 2 + 4)}" text-anchor="end" font-size="12">${esc(truncate(c.label, 30))}</text>`;
+    out += labelText(c.label, H.labelWidth - 6, y + rowH / 2, LABEL_COLUMN).svg;
     data.series.forEach((s, si) => {
       const v = data.values[ci][si];
       if (v === null) return;

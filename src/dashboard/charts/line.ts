@@ -1,9 +1,29 @@
 import { esc } from '../html';
 import { exact, n, short } from './format';
 import { maxOf, svgOpen } from './svg';
-import { PALETTE, type ChartData } from './types';
+import { PALETTE, type ChartCategory, type ChartData } from './types';
 
 export const L = { width: 640, height: 300, left: 70, right: 10, top: 10, bottom: 50 };
+
+const AXIS_FONT = 11;
+
+/** What the x axis prints for a category: its short form when it has one ("2016-17 Q4"). */
+export function axisLabel(c: ChartCategory): string {
+  return c.axisLabel ?? c.label;
+}
+
+/**
+ * Label every category, or every 2nd, 4th, 8th… so that no two labels overlap: the step is the
+ * smallest power of two whose spacing fits the widest label (about 0.62 of the font size a
+ * character, plus a gap). Powers of two keep quarters aligned (every 4th is one label a year).
+ */
+export function axisLabelEvery(labels: readonly string[], step: number): number {
+  if (labels.length < 2 || step <= 0) return 1;
+  const widest = Math.max(...labels.map((l) => l.length)) * AXIS_FONT * 0.62 + 8;
+  let every = 1;
+  while (every * step < widest && every < labels.length) every *= 2;
+  return every;
+}
 
 /**
  * Line chart over ordered categories (quarters): one <polyline class="series"> per series,
@@ -20,8 +40,10 @@ export function lineChart(data: ChartData): string {
   let out = svgOpen(data.id, data.title, data.description, L.width, L.height, data.illustrative);
   out += `<line x1="${L.left}" y1="${L.top + plotH}" x2="${L.width - L.right}" y2="${L.top + plotH}" stroke="#333"/>`;
   out += `<text x="${L.left - 6}" y="${L.top + 10}" text-anchor="end" font-size="11">${esc(short(data.unit, max))}</text>`;
+  const every = axisLabelEvery(data.categories.map(axisLabel), step);
   data.categories.forEach((c, ci) => {
-    out += `<text x="${n(x(ci))}" y="${L.top + plotH + 16}" text-anchor="middle" font-size="10">${esc(c.label)}</text>`;
+    if (ci % every) return;
+    out += `<text class="x-label" x="${n(x(ci))}" y="${L.top + plotH + 16}" text-anchor="middle" font-size="${AXIS_FONT}">${esc(axisLabel(c))}</text>`;
   });
   data.series.forEach((s, si) => {
     const pts: string[] = [];

@@ -1,6 +1,6 @@
 import { daysBetween } from '../../common/fiscal';
 import { esc } from '../html';
-import { n } from './format';
+import { labelText, n } from './format';
 import { svgOpen } from './svg';
 import type { TimelineData } from './types';
 
@@ -26,7 +26,7 @@ export function timelineChart(data: TimelineData): string {
   out += `<text x="${T.labelWidth}" y="14" font-size="11">${esc(first)}</text><text x="${T.width - T.right}" y="14" font-size="11" text-anchor="end">${esc(last)}</text>`;
   data.rows.forEach((r, i) => {
     const cy = T.top + i * T.rowHeight + T.rowHeight / 2;
-    out += `<g class="milestone" data-key="${esc(r.key)}"><text x="${T.labelWidth - 6}" y="${n(cy + 4)}" text-anchor="end" font-size="12">${esc(r.label)}</text>`;
+    out += `<g class="milestone" data-key="${esc(r.key)}">${labelText(r.label, T.labelWidth - 6, cy, T.labelWidth - 10).svg}`;
     if (r.baseline && r.forecast && r.baseline !== r.forecast) {
       out += `<line class="slip" x1="${n(x(r.baseline))}" y1="${n(cy)}" x2="${n(x(r.forecast))}" y2="${n(cy)}" stroke="#D55E00" stroke-width="2"/>`;
     }

@@ -7,6 +7,8 @@ import type { Money } from '../../common/money';
 export interface ChartCategory {
   key: string;
   label: string;
+  /** A shorter form for a chart axis ("2016-17 Q4" for "2016-17 Q4 (not yet submitted)"); tables keep `label`. */
+  axisLabel?: string;
 }
 
 export interface ChartData {

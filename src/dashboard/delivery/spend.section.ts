@@ -101,6 +101,7 @@ export const projectSpendSection: DashboardSectionProvider = {
       categories: rows.map((r) => ({
         key: r.quarter,
         label: submitted(r.quarter) ? r.quarter : `${r.quarter} (not yet submitted)`,
+        axisLabel: r.quarter,
       })),
       series: [
         { key: 'baseline', label: 'Baseline profile' },

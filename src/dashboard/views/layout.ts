@@ -1,4 +1,5 @@
 import { html, Html, type Html as H } from '../html';
+import { reflow } from './reflow';
 
 export interface PageOptions {
   title: string;
@@ -22,5 +23,5 @@ ${o.body}
 </main>
 <footer>Figures are the deal's approved allocations and headline figures as published; draft changes and personal data are never shown. Money is rounded to £0.1m in summaries; tables and hover text give exact pounds.${o.generatedAt ? ` Generated ${o.generatedAt}.` : ''} Open data: <a href="/api/open-data/360giving.json">360Giving JSON</a>. <a href="/glossary">Glossary</a> · <a href="/accessibility">Accessibility statement</a></footer>
 </body></html>`;
-  return page.value;
+  return reflow(page.value);
 }

@@ -164,17 +164,45 @@ ${
 ${!compact && chart ? chartFigure(chart, `${base}/data/${chart.id}.csv`) : ''}</section>`;
 }
 
+/**
+ * The programme page leads with delivery (at a glance, RAG, spend, late milestones, jobs and
+ * homes), then the money promised; the full reconciliation of the deal's stated figures, long on
+ * a phone, is its own page one link away (reconciliationPage), summarised here in one paragraph.
+ */
 export function overviewPage(o: OverviewModel): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<h1>${o.programme.name}</h1>
 <p class="lede">${o.programme.description ?? ''}</p>
-<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. ${o.programme.closed ? `Every quarterly return has been submitted, the last for ${o.programme.reportingQuarter} (the final quarter).` : `Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted).`} <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
+<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. ${o.programme.closed ? `Every quarterly return has been submitted, the last for ${o.programme.reportingQuarter} (the final quarter).` : `Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted).`} <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="${base}/reconciliation">What the documents say vs what the projects add up to</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
 ${glance(o)}
+${o.sections.map((s) => html`<section id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}
+${jobsAndHomes(o, base)}
 ${fundingBySource(o, base)}
 ${fundingByYear(o, base)}
 ${projectsTable(o, base)}
-${jobsAndHomes(o, base)}
-${documentsVsProjects(o)}
-${o.sections.map((s) => html`<section id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}`;
+${reconciliationSummary(o, base)}`;
   return layout({ title: o.programme.name, body, crumbs: [], illustrative: o.illustrative });
+}
+
+/** The programme page's pointer to the reconciliation: the counts, the disagreements named, and the link. */
+function reconciliationSummary(o: OverviewModel, base: string): Html {
+  const r = o.reconciliation.summary.byStatus;
+  const disagree = o.reconciliation.lines.filter((l) => l.status === 'unreconciled' || l.status === 'not_met');
+  return html`<section id="reconciliation-summary"><h2 id="documents-vs-projects">What the documents say vs what the projects add up to</h2>
+<p>Of the ${o.reconciliation.lines.length} figures the deal documents state, ${r.reconciled + r.met} agree exactly with what the projects add up to, ${r.within_rounding} agree within rounding, ${disagree.length} do not agree and ${r.not_comparable} cannot be compared yet${o.reconciliation.conflicts.length ? `; in ${o.reconciliation.conflicts.length} place${o.reconciliation.conflicts.length === 1 ? '' : 's'} the documents disagree with each other` : ''}.</p>
+<p><a href="${base}/reconciliation">Every stated figure against the allocations, with why and where it comes from</a></p></section>`;
+}
+
+/** The full reconciliation, one link from the programme page: the same table the page used to carry. */
+export function reconciliationPage(o: OverviewModel): string {
+  const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
+  const body = html`<h1>${o.programme.name}: what the documents say vs what the projects add up to</h1>
+<p class="lede">Reporting quarter ${o.programme.reportingQuarter}. <a href="${base}">Back to the programme page</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/reconciliation">these figures as JSON</a></p>
+${documentsVsProjects(o)}`;
+  return layout({
+    title: `What the documents say vs what the projects add up to: ${o.programme.name}`,
+    body,
+    crumbs: [{ href: base, label: o.programme.name }],
+    illustrative: o.illustrative,
+  });
 }

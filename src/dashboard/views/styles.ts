@@ -17,6 +17,10 @@ th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertic
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 tfoot th,tfoot td{font-weight:700;border-top:2px solid var(--ink)}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
+/* Phones: tables and charts scroll inside their own box, never the page; chart text keeps its size. */
+main{overflow-wrap:break-word}div.scroll,div.chart-scroll{overflow-x:auto;max-width:100%}div.chart-scroll svg{max-width:none}
+div.scroll:focus,div.chart-scroll:focus{outline:3px solid #fd0}
+div.scroll caption{position:sticky;left:0;max-width:calc(100vw - 32px)}div.scroll tbody th[scope=row]{min-width:7em}
 .legend{display:flex;flex-wrap:wrap;gap:12px;list-style:none;padding:0;font-size:.9rem}.legend span{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 blockquote.quote{margin:.3em 0;padding:.2em .8em;border-left:4px solid var(--line);color:var(--muted);font-style:italic}
 .source{font-size:.85rem;color:var(--muted)}
@@ -25,7 +29,7 @@ blockquote.quote{margin:.3em 0;padding:.2em .8em;border-left:4px solid var(--lin
 .note{background:var(--soft);padding:8px 12px}
 .rag{font-weight:700;white-space:nowrap}.rag-red{color:#a3000b}.rag-amber{color:#8a5a00}.rag-green{color:#00703c}.rag-none{color:var(--muted)}
 ul.changes li{margin:.4em 0}
-div.scroll{overflow-x:auto}dl.glossary dt{font-weight:700;margin-top:1em}dl.glossary dd{margin:.2em 0 0}
+dl.glossary dt{font-weight:700;margin-top:1em}dl.glossary dd{margin:.2em 0 0}
 a.csv{font-weight:400;font-size:.85rem;margin-left:.5em}
 footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
 @media print{
@@ -36,6 +40,7 @@ footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-siz
   @page wide{size:A4 landscape;margin:12mm}
   .page{break-before:page}.page:first-of-type{break-before:auto}.page.wide{page:wide}
   .briefing table{font-size:8.5pt}.cards{grid-template-columns:repeat(4,1fr);gap:4px;margin:.4em 0}.card{padding:3px 6px;font-size:8.5pt}.card .big{font-size:13pt}.briefing h1{font-size:15pt}.lede{font-size:10pt}.briefing tbody th[scope=row]{min-width:16em}
+  div.scroll,div.chart-scroll{overflow:visible}div.chart-scroll svg{max-width:100%}
   figure,.card,tr{break-inside:avoid}
   th,td{padding:2px 4px}
 }
