@@ -24,6 +24,8 @@ const PAGES = [
   `${PROG}/projects/MEAFORD`,
   `${PROG}/reconciliation`,
   `${PROG}/returns`,
+  `${PROG}/changes-since-last-return`,
+  `${PROG}/briefing`,
 ];
 const browserIt = chromiumForTests('public pages on a phone') ? it : it.skip;
 
