@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -9,6 +10,7 @@ import { installChangeJournal } from './support/change-journal';
 import { exampleBody, OpenApiDoc } from './support/openapi-examples';
 import { discoverRoutes, fillPath, isWrite } from './support/routes';
 import { startTestApp, TestApp } from './support/test-app';
+import { makeUser, pageText, WebClient } from './support/web-client';
 import { P } from './support/write-fixtures';
 
 /**
@@ -37,8 +39,42 @@ interface Door {
   /** Roles that may not call the route at all get the guard's refusal instead. */
   forbidden?: Role[];
 }
+/**
+ * A staff web form (signed in, with the page's CSRF token) that carries the invariant's field:
+ * the same violation must re-show the form (400) with an error that links to the field and
+ * says why, and write nothing.
+ */
+interface WebDoor {
+  route: string;
+  form: (c: WebContext) => Record<string, string>;
+  roles: Role[];
+  /** The form field the error summary links to. */
+  field: (c: WebContext) => string;
+  says: (c: WebContext) => RegExp;
+}
+interface WebContext {
+  /** An open ETRURIA milestone as the API shows it. */
+  milestone: { id: number; title: string; forecastDate: string | null; notes: string | null };
+}
+/**
+ * A cell of the partner update workbook (the `template` written for ETRURIA's reporting
+ * quarter, edited, then `import`ed by the CLI as a programme manager of ETRURIA): the import is
+ * refused (exit 2) naming the cell, and nothing is written.
+ */
+interface WorkbookDoor {
+  sheet: 'Spend' | 'Milestones';
+  /** Which row to edit (by its other cells, as header → value). */
+  row: (cells: Record<string, unknown>, c: WebContext) => boolean;
+  header: string;
+  value: unknown;
+  says: RegExp;
+}
 interface Invariant {
   name: string;
+  /** Staff form fields (input names) that carry it: a form with one must list its route in `web`. */
+  webFields?: RegExp;
+  web?: WebDoor[];
+  workbook?: WorkbookDoor[];
   /** Body fields that carry it. */
   fields: string[];
   /** Which discovered routes carrying a field belong to it (e.g. only project routes for `status`). */
@@ -54,6 +90,8 @@ interface Versions {
   approvedAllocation: number;
   draftAllocation: number;
   closedActual: number;
+  milestone: number;
+  milestoneId: number;
 }
 interface Files {
   closedQuarterCsv: string;
@@ -62,6 +100,35 @@ interface Files {
 
 const CLOSED = '2015-16 Q1';
 const OVER_MAX = '1000000000.01';
+
+/** An `add_project` change request whose one allocation has this period. */
+const addProject = (period: string) => ({
+  kind: 'add_project',
+  title: 'A new scheme',
+  reason: 'invariant test',
+  payload: {
+    code: 'DOORS-NEW',
+    name: 'A scheme added through a door',
+    allocations: [{ sourceKind: 'LGF', period, commitmentStatus: 'confirmed', amount: '1.00' }],
+  },
+});
+/** The milestones form with one milestone's forecast and actual boxes (day month year, or blank). */
+const milestoneForm = (c: WebContext, forecast: string, actual = '') => {
+  const id = c.milestone.id;
+  const [fd, fm, fy] = forecast.split(' ');
+  const [ad = '', am = '', ay = ''] = actual ? actual.split(' ') : [];
+  return {
+    [`m-${id}-forecast-day`]: fd,
+    [`m-${id}-forecast-month`]: fm,
+    [`m-${id}-forecast-year`]: fy,
+    [`m-${id}-actual-day`]: ad,
+    [`m-${id}-actual-month`]: am,
+    [`m-${id}-actual-year`]: ay,
+    [`m-${id}-status`]: 'open',
+    [`m-${id}-notes`]: c.milestone.notes ?? '',
+  };
+};
+const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const INVARIANTS: Invariant[] = [
   {
@@ -179,6 +246,39 @@ const INVARIANTS: Invariant[] = [
         expect: [400, 'VALIDATION_FAILED'],
       },
     ],
+    webFields: /^(actual|forecast)-/,
+    web: [
+      {
+        route: 'POST /manage/quarter/:project/spend',
+        roles: ['delivery_partner', 'programme_manager'],
+        form: () => ({ 'actual-LGF': '£1,000,000,000.01' }),
+        field: () => 'actual-LGF',
+        says: () => /^Actual LGF spend in 2016-17 Q4 must be at most £1,000,000,000\.00 \(either sign\)$/,
+      },
+      {
+        route: 'POST /manage/quarter/:project/spend',
+        roles: ['programme_manager'],
+        form: () => ({ 'forecast-LGF-2017-18-Q1': '1000000000.01' }),
+        field: () => 'forecast-LGF-2017-18-Q1',
+        says: () => /^LGF forecast for 2017-18 Q1 must be at most £1,000,000,000\.00 \(either sign\)$/,
+      },
+    ],
+    workbook: [
+      {
+        sheet: 'Spend',
+        row: (r) => r.Source === 'LGF' && r.Quarter === '2017-18 Q1',
+        header: 'Latest forecast (£)',
+        value: 1000000000.01,
+        says: /^Latest forecast \(£\) .*at most 1000000000\.00/,
+      },
+      {
+        sheet: 'Spend',
+        row: (r) => r.Source === 'LGF' && r.Quarter === '2016-17 Q4',
+        header: 'Actual (£)',
+        value: '1,000,000,000.01',
+        says: /^Actual \(£\) .*at most 1000000000\.00/,
+      },
+    ],
     cli: [
       {
         args: (f) => ['actuals', 'import', f.hugeCsv, '--programme', 'SSLEP-GD-2014'],
@@ -229,6 +329,16 @@ const INVARIANTS: Invariant[] = [
         }),
         expect: [400, 'VALIDATION_FAILED'],
       },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: () => addProject('2016-18'),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: () => addProject('2017-18..2016-17'),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
     ],
   },
   {
@@ -273,6 +383,125 @@ const INVARIANTS: Invariant[] = [
         }),
         expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
       },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: () => addProject('2014-15'),
+        expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: () => addProject('2019-20..2021-22'),
+        expect: [422, 'YEAR_OUTSIDE_PROGRAMME'],
+      },
+    ],
+  },
+  {
+    name: 'a milestone’s dates lie inside the programme (2015-04-01 to 2021-03-31)',
+    fields: ['baselineDate', 'forecastDate', 'actualDate'],
+    routes: (_m, url) => url.startsWith('/api/'),
+    notDoors: {
+      'POST /api/deals': 'a new deal names its own programme dates (seed-validation.ts checks them)',
+    },
+    doors: [
+      {
+        route: 'PATCH /api/programmes/:code/milestones/:id',
+        params: { id: 'milestone' },
+        body: (v) => ({ forecastDate: '2021-06-30', version: v.milestone }),
+        expect: [422, 'DATE_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'POST /api/programmes/:code/projects/:project/milestones',
+        body: () => ({ kind: 'start_on_site', title: 'Door test', baselineDate: '2021-06-30' }),
+        expect: [422, 'DATE_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'POST /api/programmes/:code/milestones',
+        body: () => ({ title: 'Door test', baselineDate: '2015-03-31', forecastDate: '2021-06-30' }),
+        expect: [422, 'DATE_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'POST /api/programmes/:code/change-requests',
+        body: (v) => ({
+          kind: 'rebaseline_milestone',
+          title: 'Past the end',
+          reason: 'invariant test',
+          payload: { milestones: [{ id: v.milestoneId, baselineDate: '2021-06-30' }] },
+        }),
+        expect: [422, 'DATE_OUTSIDE_PROGRAMME'],
+      },
+    ],
+    webFields: /^m-\d+-(forecast|actual)-(day|month|year)$/,
+    web: [
+      {
+        route: 'POST /manage/quarter/:project/milestones',
+        roles: ['delivery_partner', 'programme_manager'],
+        form: (c) => milestoneForm(c, '30 6 2021'),
+        field: (c) => `m-${c.milestone.id}-forecast-day`,
+        says: (c) =>
+          new RegExp(
+            `^The forecast date of “${esc(c.milestone.title)}”: 2021-06-30 is outside the programme \\(2015-04-01 to 2021-03-31\\)$`,
+          ),
+      },
+    ],
+    workbook: [
+      {
+        sheet: 'Milestones',
+        row: (r, c) => r.Id === c.milestone.id,
+        header: 'Forecast date',
+        value: '2021-06-30',
+        says: /^2021-06-30 is outside the programme \(2015-04-01 to 2021-03-31\)$/,
+      },
+    ],
+  },
+  {
+    name: 'a milestone’s actual date is not after the reporting quarter (2016-17 Q4, to 2017-03-31)',
+    fields: ['actualDate'],
+    routes: (_m, url) => url.startsWith('/api/'),
+    notDoors: {
+      'POST /api/deals': 'a new deal has no submitted quarters yet: its actual dates are checked against its dates',
+    },
+    doors: [
+      {
+        route: 'PATCH /api/programmes/:code/milestones/:id',
+        params: { id: 'milestone' },
+        body: (v) => ({ actualDate: '2017-05-01', version: v.milestone }),
+        expect: [422, 'FUTURE_DATE'],
+      },
+      {
+        route: 'POST /api/programmes/:code/projects/:project/milestones',
+        body: () => ({
+          kind: 'start_on_site',
+          title: 'Door test',
+          baselineDate: '2017-01-01',
+          actualDate: '2017-05-01',
+        }),
+        expect: [422, 'FUTURE_DATE'],
+      },
+      {
+        route: 'POST /api/programmes/:code/milestones',
+        body: () => ({ title: 'Door test', baselineDate: '2017-01-01', actualDate: '2017-05-01' }),
+        expect: [422, 'FUTURE_DATE'],
+      },
+    ],
+    webFields: /^m-\d+-actual-(day|month|year)$/,
+    web: [
+      {
+        route: 'POST /manage/quarter/:project/milestones',
+        roles: ['delivery_partner', 'programme_manager'],
+        form: (c) => milestoneForm(c, '1 4 2019', '1 5 2017'),
+        field: (c) => `m-${c.milestone.id}-actual-day`,
+        says: (c) =>
+          new RegExp(`^Actual date of “${esc(c.milestone.title)}” must be the same as or before 31 March 2017$`),
+      },
+    ],
+    workbook: [
+      {
+        sheet: 'Milestones',
+        row: (r, c) => r.Id === c.milestone.id,
+        header: 'Actual date',
+        value: '2017-05-01',
+        says: /^2017-05-01 is after the end of the reporting quarter \(2017-03-31\): an actual date cannot be in the future$/,
+      },
     ],
   },
   {
@@ -293,8 +522,80 @@ const INVARIANTS: Invariant[] = [
         err: /2015-16 Q1.*(submitted|locked)/i,
       },
     ],
+    workbook: [
+      {
+        sheet: 'Spend',
+        row: (r) => r.Source === 'LGF' && r.Quarter === '2016-17 Q4',
+        header: 'Quarter',
+        value: CLOSED,
+        says: /^2015-16 Q1 is before the reporting quarter 2016-17 Q4: its figures are locked$/,
+      },
+    ],
+  },
+  {
+    name: 'a spend line’s quarter is a real quarter inside the programme (2015-16 Q1 to 2020-21 Q4)',
+    fields: ['quarter'],
+    routes: (_m, url) => url.includes('/spend/'),
+    doors: [
+      {
+        route: 'PUT /api/programmes/:code/projects/:project/spend/forecast',
+        body: () => ({ sourceKind: 'LGF', quarter: '2021-22 Q1', forecast: '1.00' }),
+        expect: [422, 'QUARTER_OUTSIDE_PROGRAMME'],
+      },
+      {
+        route: 'PUT /api/programmes/:code/projects/:project/spend/actual',
+        body: () => ({ sourceKind: 'LGF', quarter: '2021-22 Q1', actual: '1.00' }),
+        expect: [422, 'QUARTER_OUTSIDE_PROGRAMME'],
+      },
+    ],
+    workbook: [
+      {
+        sheet: 'Spend',
+        row: (r) => r.Source === 'LGF' && r.Quarter === '2017-18 Q1',
+        header: 'Quarter',
+        value: '2021-22 Q1',
+        says: /^2021-22 Q1 is outside the programme \(2015-16 Q1 to 2020-21 Q4\)$/,
+      },
+      {
+        sheet: 'Spend',
+        row: (r) => r.Source === 'LGF' && r.Quarter === '2017-18 Q1',
+        header: 'Quarter',
+        value: '2017-18 Q5',
+        says: /^must be a quarter like "2015-16 Q1"$/,
+      },
+    ],
   },
 ];
+
+/**
+ * Staff form routes that carry no invariant-governed field, each with its reason. Every POST
+ * under /manage must be a web door of some invariant above or be listed here, so a new form
+ * fails the first test until its refusals are added and checked.
+ */
+const WEB_NOT_DOORS: Record<string, string> = {
+  'POST /manage/sign-in': 'an email and a password',
+  'POST /manage/sign-out': 'no fields',
+  'POST /manage/admin/users': 'a user’s name, email, role and projects',
+  'POST /manage/admin/users/:id/role': 'a role',
+  'POST /manage/admin/users/:id/projects': 'project assignments',
+  'POST /manage/admin/users/:id/active': 'an account switch',
+  'POST /manage/admin/users/:id/unlock': 'no fields',
+  'POST /manage/admin/users/:id/password': 'a password',
+  'POST /manage/admin/users/:id/tokens': 'a token’s name',
+  'POST /manage/quarter/:project/narrative': 'free text',
+  'POST /manage/quarter/:project/submit': 'no figures: the draft goes for review',
+  'POST /manage/quarter/:project/return': 'a comment',
+  'POST /manage/quarter/:project/accept':
+    'no figures: applies the draft through the spend and milestone services, whose refusals are the API doors above (all or nothing)',
+};
+
+/** The input names of a page's form posting to `action` (hidden, text and radio alike). */
+function formInputs(html: string, action: string): string[] {
+  const start = html.indexOf(`action="${action}"`);
+  if (start < 0) return [];
+  const form = html.slice(start, html.indexOf('</form>', start));
+  return [...form.matchAll(/<(?:input|textarea|select)[^>]*\bname="([^"]+)"/g)].map((m) => m[1]);
+}
 
 type Schema = {
   $ref?: string;
@@ -336,6 +637,8 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
   let t: TestApp;
   let doc: OpenApiDoc;
   const ids: Record<string, string> = {};
+  let web: WebContext;
+  const staff: Partial<Record<Role, WebClient>> = {};
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '1000000' });
     doc = (await t.request('GET', '/api/docs-json')).body;
@@ -352,6 +655,23 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
     ids.approved = String(
       (await t.request('GET', `${P}/allocations?project=ETRURIA&approvalState=approved`)).body.items[0].id,
     );
+    // An open ETRURIA milestone with no actual date, for the milestone doors.
+    const ms = (await t.request('GET', `${P}/projects/ETRURIA/milestones`)).body;
+    const open = ((ms.items ?? ms) as (WebContext['milestone'] & { status: string; actualDate: string | null })[])
+      .filter((x) => x.status === 'open' && !x.actualDate)
+      .sort((a, b) => a.id - b.id)[0];
+    ids.milestone = String(open.id);
+    web = { milestone: open };
+    await makeUser(t.app, 'delivery_partner', 'doors-partner@test.invalid', ['ETRURIA']);
+    await makeUser(t.app, 'programme_manager', 'doors-pm@test.invalid', ['ETRURIA']);
+    for (const [role, email, ip] of [
+      ['delivery_partner', 'doors-partner@test.invalid', '10.9.0.1'],
+      ['programme_manager', 'doors-pm@test.invalid', '10.9.0.2'],
+    ] as const) {
+      const c = new WebClient(t.app, ip);
+      expect((await c.signIn(email)).status).toBe(303);
+      staff[role] = c;
+    }
   });
   afterAll(async () => t?.close());
 
@@ -373,6 +693,32 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
     expect(missing).toEqual([]);
   });
 
+  it('finds every staff form that carries an invariant’s field in the table', async () => {
+    const writes = discoverRoutes(t.app).filter((r) => isWrite(r.method) && r.url.startsWith('/manage'));
+    const doorsOf = (inv: Invariant) => new Set((inv.web ?? []).map((d) => d.route));
+    const listed = new Set([...INVARIANTS.flatMap((i) => [...doorsOf(i)]), ...Object.keys(WEB_NOT_DOORS)]);
+    const missing: string[] = [];
+    let forms = 0;
+    for (const r of writes) {
+      const key = `${r.method} ${r.url}`;
+      if (!listed.has(key)) missing.push(`${key} is neither a door nor listed as carrying no invariant field`);
+      if (r.method !== 'POST' || r.url.includes(':id')) continue;
+      // The form a person fills in for this route: the GET page at the same address.
+      const url = fillPath(r.url, { project: 'ETRURIA' });
+      const page = await staff.programme_manager!.get(url);
+      const names = page.status === 200 ? formInputs(page.body, url) : [];
+      if (names.length) forms++;
+      for (const inv of INVARIANTS) {
+        const carries = names.filter((n) => inv.webFields?.test(n));
+        if (carries.length && !doorsOf(inv).has(key))
+          missing.push(`${inv.name}: the form of ${key} carries ${carries.slice(0, 3).join(', ')}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    // The spend, milestones and narrative forms were read (the check is not vacuous).
+    expect(forms).toBeGreaterThanOrEqual(3);
+  });
+
   it('refuses each violation through every door with the invariant’s code, and writes nothing', async () => {
     const got: string[] = [];
     const want: string[] = [];
@@ -382,8 +728,17 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
     const cliUsers: Partial<Record<Role, string>> = {};
     for (const c of INVARIANTS.flatMap((i) => i.cli ?? [])) cliUsers[c.as] ??= await t.userFor(c.as);
     const as = (role: Role) => (role === 'admin' ? t.request : requesters[role]!);
+    // The partner update workbook of ETRURIA's reporting quarter, as the CLI writes it.
+    const dir = mkdtempSync(join(tmpdir(), 'gdt-doors-wb-'));
+    const tpl = await cli(
+      ['template', '--project', 'ETRURIA', '--quarter', '2016-17 Q4', '--out', join(dir, 'etruria.xlsx')],
+      t.env,
+    );
+    expect([tpl.code, tpl.err]).toEqual([0, '']);
+    const template = readFileSync(join(dir, 'etruria.xlsx'));
+    const workbookUser = await t.userFor('programme_manager', { projects: ['ETRURIA'] });
     // From here on every committed row change counts (token bookkeeping aside).
-    const journal = await installChangeJournal(t.ds, ['api_token']);
+    const journal = await installChangeJournal(t.ds, ['api_token', 'web_session']);
     const versions = async (): Promise<Versions> => {
       const profile = (await t.request('GET', `${P}/projects/ETRURIA/spend`)).body.profile as {
         quarter: string;
@@ -396,12 +751,14 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
         approvedAllocation: (await t.request('GET', `${P}/allocations/${ids.approved}`)).body.version,
         draftAllocation: (await t.request('GET', `${P}/allocations/${ids.draft}`)).body.version,
         closedActual: profile.find((r) => r.quarter === CLOSED && r.sourceKind === 'LGF')!.version,
+        milestone: (await t.request('GET', `${P}/milestones/${ids.milestone}`)).body.version,
+        milestoneId: Number(ids.milestone),
       };
     };
     for (const inv of INVARIANTS) {
       for (const d of inv.doors) {
         const [method, route] = d.route.split(' ');
-        const id = d.params?.id === 'approved' ? ids.approved : ids.draft;
+        const id = ids[d.params?.id ?? 'draft'];
         for (const role of [...(d.roles ?? ['admin']), ...(d.forbidden ?? [])]) {
           const v = await versions();
           const url = fillPath(route, { code: 'SSLEP-GD-2014', project: 'ETRURIA', id }) + (d.query ? d.query(v) : '');
@@ -417,6 +774,50 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
             `${inv.name} | ${d.route} as ${role} → ${res.status} ${res.body?.code}; ${after === before ? 'wrote nothing' : `wrote ${journal.changed(before, after).join(', ')}`}`,
           );
         }
+      }
+      for (const d of inv.web ?? []) {
+        const [, route] = d.route.split(' ');
+        const url = fillPath(route, { project: 'ETRURIA' });
+        for (const role of d.roles) {
+          const c = staff[role]!;
+          await c.get(url); // the form, and its CSRF token
+          const before = await journal.snapshot();
+          const res = await c.post(url, d.form(web));
+          const after = await journal.snapshot();
+          const field = d.field(web);
+          const link = new RegExp(`href="#${field}"[^>]*>([^<]*)<`).exec(res.body)?.[1];
+          const said = link === undefined ? 'no error linking to the field' : pageText(link);
+          want.push(`${inv.name} | web ${d.route} as ${role} → 400; #${field}: ${d.says(web)}; wrote nothing`);
+          got.push(
+            `${inv.name} | web ${d.route} as ${role} → ${res.status}; #${field}: ${d.says(web).test(said) ? d.says(web) : said}; ${after === before ? 'wrote nothing' : `wrote ${journal.changed(before, after).join(', ')}`}`,
+          );
+        }
+      }
+      for (const d of inv.workbook ?? []) {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(template as unknown as ArrayBuffer);
+        const ws = wb.getWorksheet(d.sheet)!;
+        const headers = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(String);
+        const rowNo = ws
+          .getRows(2, ws.rowCount - 1)!
+          .find((r) => d.row(Object.fromEntries(headers.map((h, i) => [h, r.getCell(i + 1).value])), web))!.number;
+        const col = headers.indexOf(d.header) + 1;
+        ws.getRow(rowNo).getCell(col).value = d.value as ExcelJS.CellValue;
+        const file = join(dir, `door-${inv.workbook!.indexOf(d)}-${INVARIANTS.indexOf(inv)}.xlsx`);
+        writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+        const ref = `${d.sheet}!${String.fromCharCode(64 + col)}${rowNo}`;
+        const before = await journal.snapshot();
+        const res = await cli(['import', file, '--as', workbookUser], t.env);
+        const after = await journal.snapshot();
+        const line = res.err
+          .split('\n')
+          .map((l) => l.trim().replace(/^- /, ''))
+          .find((l) => l.startsWith(`${ref}: `));
+        const said = line?.slice(ref.length + 2);
+        want.push(`${inv.name} | workbook ${ref} = ${String(d.value)} → exit 2; ${ref}: ${d.says}; wrote nothing`);
+        got.push(
+          `${inv.name} | workbook ${ref} = ${String(d.value)} → exit ${res.code}; ${ref}: ${said !== undefined && d.says.test(said) ? d.says : (said ?? res.err.trim())}; ${after === before ? 'wrote nothing' : `wrote ${journal.changed(before, after).join(', ')}`}`,
+        );
       }
       for (const c of inv.cli ?? []) {
         const dir = mkdtempSync(join(tmpdir(), 'gdt-doors-'));

@@ -15,6 +15,7 @@ import { milestoneRag, RagThresholds, thresholdsOf } from '../rag/rag';
 import { reportingPosition } from '../periods/reporting-position';
 import { CreateMilestoneDto, CreateProgrammeMilestoneDto, UpdateMilestoneDto } from './dto/milestone.dto';
 import { Milestone } from './milestone.entity';
+import { MilestoneDateField, milestoneDateProblems } from './milestone-dates';
 
 export function presentMilestone(x: Milestone, project: string | null, quarterEnd: string, t: RagThresholds) {
   return {
@@ -48,8 +49,6 @@ export function presentMilestone(x: Milestone, project: string | null, quarterEn
     version: x.version,
   };
 }
-
-const DATE_FIELDS = ['baselineDate', 'forecastDate', 'actualDate'] as const;
 
 @Injectable()
 export class MilestonesService {
@@ -97,31 +96,15 @@ export class MilestonesService {
     return x;
   }
 
-  /** Dates inside the programme window; programme-level ones may fall before it starts. Actuals never after the reporting quarter. */
+  /** Dates inside the programme window (programme-level ones may fall before it); actuals never after the reporting quarter. */
   private checkDates(
     prog: Programme,
     projectLevel: boolean,
-    dates: Partial<Record<(typeof DATE_FIELDS)[number], string | null>>,
+    dates: Partial<Record<MilestoneDateField, string | null>>,
     quarterEnd: string,
   ) {
-    for (const f of DATE_FIELDS) {
-      const d = dates[f];
-      if (!d) continue;
-      if (d > prog.endsOn || (projectLevel && d < prog.startsOn)) {
-        throw new RuleViolationError(
-          'DATE_OUTSIDE_PROGRAMME',
-          `${d} is outside the programme (${projectLevel ? `${prog.startsOn} to ` : 'up to '}${prog.endsOn})`,
-          f,
-        );
-      }
-    }
-    if (dates.actualDate && dates.actualDate > quarterEnd) {
-      throw new RuleViolationError(
-        'FUTURE_DATE',
-        `${dates.actualDate} is after the end of the reporting quarter (${quarterEnd}): an actual date cannot be in the future`,
-        'actualDate',
-      );
-    }
+    const [p] = milestoneDateProblems(prog, projectLevel, dates, quarterEnd);
+    if (p) throw new RuleViolationError(p.code, p.problem, p.field);
   }
 
   create(

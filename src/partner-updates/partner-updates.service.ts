@@ -10,6 +10,7 @@ import { formatQuarter, parseQuarter, quarterEnd } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { Milestone } from '../milestones/milestone.entity';
+import { milestoneDateProblems } from '../milestones/milestone-dates';
 import { MilestonesService } from '../milestones/milestones.service';
 import { OutputActual, OutputMetric } from '../outputs/output.entities';
 import { formatQuantity, placesOf } from '../outputs/output-units';
@@ -311,6 +312,14 @@ export class PartnerUpdatesService {
         continue;
       }
       seen.add(key);
+      // The API's own quarter check (a real quarter, inside the programme), named by its cell.
+      try {
+        this.periods.checkInProgramme(t.prog, v.quarter);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        problems.push(`${ref('quarter', r)}: ${e.message.replace(/^quarter: /, '')}`);
+        continue;
+      }
       if (v.quarter < t.quarter) {
         problems.push(
           `${ref('quarter', r)}: ${v.quarter} is before the reporting quarter ${t.quarter}: its figures are locked`,
@@ -388,9 +397,15 @@ export class PartnerUpdatesService {
         problems.push(
           `${ref('baselineDate', r)}: the baseline date changes only through an approved re-baseline change request (it is ${x.baselineDate ?? 'blank'})`,
         );
-      if (v.actualDate && v.actualDate > end)
-        problems.push(`${ref('actualDate', r)}: ${v.actualDate} is after the end of the reporting quarter (${end})`);
       if (v.forecastDate === x.forecastDate && v.actualDate === x.actualDate) continue;
+      // The API's own check of the dates that changed, named by their cells.
+      const changed = {
+        forecastDate: v.forecastDate !== x.forecastDate ? v.forecastDate : null,
+        actualDate: v.actualDate !== x.actualDate ? v.actualDate : null,
+      };
+      const bad = milestoneDateProblems(t.prog, true, changed, end);
+      for (const d of bad) problems.push(`${ref(d.field, r)}: ${d.problem}`);
+      if (bad.length) continue;
       const dto = {
         version: v.version,
         ...(v.forecastDate !== x.forecastDate ? { forecastDate: v.forecastDate } : {}),

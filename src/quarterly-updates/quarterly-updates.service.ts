@@ -19,6 +19,7 @@ import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
 import { MilestoneProposal, QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
 import { Milestone } from '../milestones/milestone.entity';
+import { milestoneDateProblems } from '../milestones/milestone-dates';
 import { MilestonesService } from '../milestones/milestones.service';
 import { cumulativeSlip, CumulativeReading } from './typing-checks';
 
@@ -261,10 +262,15 @@ export class QuarterlyUpdatesService {
           problems.push({ field: 'form', problem: `Milestone ${id} is not one of ${project.code}'s milestones` });
           continue;
         }
-        if (p.actualDate && p.actualDate > end)
+        // The API's own check of the dates (inside the programme, actual not after the quarter), named by the form's boxes.
+        const changed = {
+          forecastDate: p.forecastDate !== x.forecastDate ? p.forecastDate : null,
+          actualDate: p.actualDate !== x.actualDate ? p.actualDate : null,
+        };
+        for (const d of milestoneDateProblems(prog, true, changed, end))
           problems.push({
-            field: `m-${id}-actual`,
-            problem: `The actual date of “${x.title}” must be on or before ${end}, the end of ${quarter}`,
+            field: `m-${id}-${d.field === 'actualDate' ? 'actual' : 'forecast'}`,
+            problem: `${d.field === 'actualDate' ? 'The actual' : 'The forecast'} date of “${x.title}”: ${d.problem}`,
           });
         if (p.status === 'complete' && !p.actualDate)
           problems.push({ field: `m-${id}-actual`, problem: `Enter the actual date of “${x.title}”: it is complete` });

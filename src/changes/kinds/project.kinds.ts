@@ -6,7 +6,7 @@ import { Allocation } from '../../funding/allocation.entity';
 import { Programme } from '../../programmes/programme.entity';
 import { createProject, newProjectProblems } from '../../projects/project-creation';
 import { Project, PROJECT_STATUSES, ProjectStatus } from '../../projects/project.entity';
-import { parsePeriod } from '../../funding/period';
+import { parsePeriod, periodOutsideProgramme, programmeYearSpan } from '../../funding/period';
 import { PeriodsService } from '../../periods/periods.service';
 import { BaselineService } from '../../spend/baseline.service';
 import { baselineOf, quarterProblems, quartersAt } from './quarter-lines';
@@ -52,6 +52,7 @@ function parseAdd(payload: unknown) {
     return {
       sourceKind: a.sourceKind,
       period: parsePeriod(a.period),
+      periodCode: a.period,
       amountPence,
       commitmentStatus: a.commitmentStatus,
       description: a.description ?? undefined,
@@ -98,6 +99,9 @@ export class AddProjectKind implements ChangeKindHandler<AddProjectPayload> {
           problem: `give every ${a.sourceKind} allocation of the project a baseline, or none (set_baseline can add it later)`,
           code: 'INVALID',
         });
+      // The one check every door that writes a period applies (allocations, reallocations, year moves).
+      const outside = periodOutsideProgramme(a.period, a.periodCode, programmeYearSpan(programme));
+      if (outside) problems.push({ field: `${a.field}.period`, problem: outside, code: 'YEAR_OUTSIDE_PROGRAMME' });
       if (!kinds.has(a.sourceKind))
         problems.push({
           field: `${a.field}.sourceKind`,

@@ -4,6 +4,7 @@ import { IsDefined } from 'class-validator';
 import { IsCalendarDate } from '../../common/fiscal.validators';
 import { slipBetween } from '../../rag/rag';
 import { Milestone } from '../../milestones/milestone.entity';
+import { milestoneDateProblems } from '../../milestones/milestone-dates';
 import { MilestonesService } from '../../milestones/milestones.service';
 import { OutputMetric, OutputTarget } from '../../outputs/output.entities';
 import { formatQuantity, parseQuantity } from '../../outputs/output-units';
@@ -91,13 +92,13 @@ export class RebaselineMilestoneKind implements ChangeKindHandler<RebaselineMile
           problem: `${l.baselineDate} is already the baseline of milestone ${l.id}`,
           code: 'NO_CHANGE',
         });
-      if (l.baselineDate > programme.endsOn || (x.projectId !== null && l.baselineDate < programme.startsOn)) {
-        problems.push({
-          field: `${l.field}.baselineDate`,
-          problem: `${l.baselineDate} is outside the programme (${x.projectId !== null ? `${programme.startsOn} to ` : 'up to '}${programme.endsOn})`,
-          code: 'DATE_OUTSIDE_PROGRAMME',
-        });
-      }
+      for (const d of milestoneDateProblems(
+        programme,
+        x.projectId !== null,
+        { baselineDate: l.baselineDate },
+        programme.endsOn,
+      ))
+        problems.push({ field: `${l.field}.baselineDate`, problem: d.problem, code: d.code });
     }
     return problems;
   }

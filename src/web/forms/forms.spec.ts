@@ -68,6 +68,11 @@ describe('money input', () => {
     expect(parseMoneyInput('1e5', 'Spend').error).toBe('Spend must be an amount of money, like £1,234.50');
     expect(parseMoneyInput('1,23', 'Spend').error).toBe('Spend must be an amount of money, like £1,234.50');
     expect(parseMoneyInput('-5', 'Spend').error).toBe('Spend must be £0.00 or more');
+    // The API's limit on every amount, said in the form's words.
+    expect(parseMoneyInput('£1,000,000,000.01', 'Spend').error).toBe(
+      'Spend must be at most £1,000,000,000.00 (either sign)',
+    );
+    expect(parseMoneyInput('1000000000', 'Spend').pence).toBe(100_000_000_000);
     expect(parseMoneyInput('', 'Spend', { required: true }).error).toBe('Enter spend');
     expect(parseMoneyInput('', 'Spend')).toEqual({ typed: '' });
   });

@@ -1,4 +1,11 @@
-import { displayPounds, formatPounds, MoneyFormatError, parseLoosePounds } from '../../common/money';
+import {
+  displayPounds,
+  formatPounds,
+  MAX_AMOUNT,
+  MAX_AMOUNT_PENCE,
+  MoneyFormatError,
+  parseLoosePounds,
+} from '../../common/money';
 
 export interface MoneyParse {
   pence?: number;
@@ -32,6 +39,12 @@ export function parseMoneyInput(
   } catch (e) {
     if (!(e instanceof MoneyFormatError)) throw e;
     const tooPrecise = /more than two decimal places/.test(e.problem) || /^-?[\d,]*\.\d{3,}$/.test(body);
+    // The API's limit on every amount, in the form's words.
+    if (e.problem.includes(MAX_AMOUNT))
+      return {
+        error: `${label} must be at most ${displayPounds(MAX_AMOUNT_PENCE)} (either sign)`,
+        typed,
+      };
     return {
       error: tooPrecise
         ? `${label} must be pounds and pence, like £1,234.50 (no more than two decimal places)`

@@ -217,7 +217,19 @@ export class QuarterController {
         backLink: { href: base(v.project.code), text: 'Back to the update' },
         ...v,
         rows,
-        errors: all.length ? formErrors(all, {}, parsed?.ids ?? {}) : undefined,
+        // A date's problem links to its first box (the service's as well as the form's own).
+        errors: all.length
+          ? formErrors(
+              all,
+              {},
+              {
+                ...Object.fromEntries(
+                  all.map((p) => [p.field, /^m-\d+-(forecast|actual)$/.test(p.field) ? `${p.field}-day` : p.field]),
+                ),
+                ...(parsed?.ids ?? {}),
+              },
+            )
+          : undefined,
       },
       status,
     );
