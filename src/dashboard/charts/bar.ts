@@ -1,5 +1,5 @@
 import { esc } from '../html';
-import { exact, labelLines, labelText, LABEL_LINE, n, short } from './format';
+import { exact, labelLines, labelText, LABEL_LINE, n, short, wrapWords } from './format';
 import { maxOf, svgOpen } from './svg';
 import { PALETTE, type ChartData } from './types';
 
@@ -103,15 +103,13 @@ export function verticalBarChart(data: ChartData): string {
       (start, len) => ({ x, y: V.top + plotH - (start + len) * plotH, w: barW, h: len * plotH }),
       max,
     );
-    out += `<text x="${n(x + barW / 2)}" y="${V.top + plotH + 16}" text-anchor="middle" font-size="12">${esc(truncate(c.label, 18))}</text>`;
+    const cx = n(x + barW / 2);
+    const lines = wrapWords(c.label, Math.max(8, Math.floor(slot / 7)));
+    out += `<text class="label" x="${cx}" y="${V.top + plotH + 16}" text-anchor="middle" font-size="12">${lines.map((l, i) => `<tspan x="${cx}" y="${V.top + plotH + 16 + i * LABEL_LINE}">${esc(l)}</tspan>`).join('')}</text>`;
     out += `<text x="${n(x + barW / 2)}" y="${n(V.top + plotH - (t / max) * plotH - 4)}" text-anchor="middle" font-size="11">${esc(short(data.unit, t))}</text>`;
     out += '</g>';
   });
   return out + '</svg>';
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 /** One row per category, one thin bar per series within it (compare, not add up). */

@@ -8,6 +8,8 @@ import {
   timelineTable,
   verticalBarChart,
 } from '.';
+import { wrapWords } from './format';
+import { axisLabelEvery } from './line';
 import type { ChartData } from './types';
 
 /** Geometry worked by hand from the layout constants (see bar.ts, line.ts, timeline.ts). */
@@ -185,5 +187,29 @@ describe('data table and CSV', () => {
       ',Local Growth Fund award (£),Local match (£)\nEtruria,2400000.00,2500000.00\nMeaford,4200000.00,\n',
     );
     expect(chartCsv({ ...money, illustrative: true })).toMatch(/Illustrative data: not from the source documents.\n$/);
+  });
+});
+
+describe('chart labels on narrow screens (issue 16)', () => {
+  it('wraps a name between words, never cutting one', () => {
+    // 190 units at about 7 a character: 27 characters a line.
+    expect(wrapWords('Bericote Four Ashes employment site', 27)).toEqual(['Bericote Four Ashes', 'employment site']);
+    expect(wrapWords('Branston Interchange', 27)).toEqual(['Branston Interchange']);
+    // A word longer than the line stands alone, whole.
+    expect(wrapWords('Supercalifragilistic road', 8)).toEqual(['Supercalifragilistic', 'road']);
+    expect(wrapWords('', 8)).toEqual(['']);
+  });
+
+  it('labels every 1st, 2nd, 4th… category so that axis labels do not overlap', () => {
+    const quarters = (k: number) =>
+      Array.from({ length: k }, (_, i) => `20${15 + Math.floor(i / 4)}-xx Q${(i % 4) + 1}`);
+    // "2015-16 Q1" is 10 characters: 10 × 11 × 0.62 + 8 = 76.2 units needed between label centres.
+    // 20 quarters over 560 units are 29.47 apart: 29.47 and 58.95 are too close, 117.89 fits.
+    expect(axisLabelEvery(quarters(20), 560 / 19)).toBe(4);
+    // 7 quarters are 93.33 apart: every one fits.
+    expect(axisLabelEvery(quarters(7), 560 / 6)).toBe(1);
+    // 12 quarters are 50.91 apart: every 2nd (101.82) fits.
+    expect(axisLabelEvery(quarters(12), 560 / 11)).toBe(2);
+    expect(axisLabelEvery(['only'], 0)).toBe(1);
   });
 });
