@@ -10,6 +10,7 @@ import {
   quarterOfDate,
 } from '../common/fiscal';
 import { serialiseOn } from '../database/serialise';
+import { toInt } from '../database/sql-values';
 import { Programme } from '../programmes/programme.entity';
 import { lastMonitoringQuarter, monitoringEnd, outputQuarterPlace } from './monitoring';
 import { ReturnVersion } from './return-version.entity';
@@ -53,11 +54,33 @@ export class PeriodsService {
 
   /** The reporting quarter and whether the programme is closed (its final quarter submitted), in one query. */
   async position(m: EntityManager, p: Programme): Promise<{ quarter: FiscalQuarter; closed: boolean }> {
-    const submitted = await this.submittedQuarters(m, p.id);
+    return this.positionOf(p, await this.submittedQuarters(m, p.id));
+  }
+
+  /** The reporting quarter and closed flag given the programme's submitted quarters (no query). */
+  positionOf(p: Programme, submitted: Set<string>): { quarter: FiscalQuarter; closed: boolean } {
     let q = this.firstQuarter(p);
     const last = this.lastQuarter(p);
     while (submitted.has(formatQuarter(q)) && compareQuarters(q, last) < 0) q = addQuarters(q, 1);
     return { quarter: q, closed: submitted.has(formatQuarter(q)) };
+  }
+
+  /** Every programme's submitted quarters, in one query (for lists over all programmes). */
+  async submittedByProgramme(m: EntityManager): Promise<Map<number, Set<string>>> {
+    const rows: { programmeId: unknown; quarter: string }[] = await m
+      .getRepository(ReturnVersion)
+      .createQueryBuilder('r')
+      .select('r.programme_id', 'programmeId')
+      .addSelect('r.quarter', 'quarter')
+      .distinct(true)
+      .getRawMany();
+    const out = new Map<number, Set<string>>();
+    for (const r of rows) {
+      const id = toInt(r.programmeId, 'programme id');
+      if (!out.has(id)) out.set(id, new Set());
+      out.get(id)!.add(r.quarter);
+    }
+    return out;
   }
 
   /** The quarter must be a real quarter inside the programme. */

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { NotFoundError, RuleViolationError } from '../common/errors';
+import { NotFoundError, RuleViolationError, ValidationError } from '../common/errors';
 import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
@@ -11,6 +11,8 @@ import { lastSubmittedReturn } from '../spend/outturn';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
+import { onlyProgramme } from '../spend/actuals-csv';
+import { ReturnComment } from './return-comment.entity';
 import { writeXlsx, writeXlsxToBuffer } from '../xlsx';
 import { assertSubmittable, checksTable, countChecks, rankChecks } from './checks';
 import {
@@ -24,6 +26,7 @@ import {
   SectionTable,
   sha256,
   snapshotOf,
+  toJsonDocument,
 } from './return-document';
 import { returnFileName, returnFooter, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
@@ -304,8 +307,8 @@ export class ReturnsService {
     });
   }
 
-  private async findVersion(m: EntityManager, code: string, quarter: string, version: number) {
-    const prog = await findProgramme(m, code);
+  private async findVersion(m: EntityManager, code: string | undefined, quarter: string, version: number) {
+    const prog = await this.programmeOf(m, code);
     const q = this.periods.checkInProgramme(prog, quarter);
     const v = await m.findOne(ReturnVersion, { where: { programmeId: prog.id, quarter: formatQuarter(q), version } });
     if (!v) throw new NotFoundError('return version', `${formatQuarter(q)} v${version}`, 'version');
@@ -313,7 +316,7 @@ export class ReturnsService {
   }
 
   /** A submitted version exactly as frozen: its JSON bytes, or its xlsx bytes. */
-  version(code: string, quarter: string, version: number, format: 'json' | 'xlsx') {
+  version(code: string | undefined, quarter: string, version: number, format: 'json' | 'xlsx') {
     return this.db.read(async (m) => {
       const { prog, v } = await this.findVersion(m, code, quarter, version);
       if (format === 'xlsx') return this.frozenExport(prog, v);
@@ -325,6 +328,148 @@ export class ReturnsService {
         status: 'submitted' as const,
         rows: 0,
       };
+    });
+  }
+
+  /** A named programme, or the only one (the staff pages' default). */
+  private programmeOf(m: EntityManager, code: string | undefined): Promise<Programme> {
+    return code ? findProgramme(m, code) : onlyProgramme(m);
+  }
+
+  /** The comments written so far on a quarter's warnings, keyed by check code. */
+  private async writtenComments(m: EntityManager, programmeId: number, quarter: string) {
+    const rows = await m.find(ReturnComment, { where: { programmeId, quarter }, order: { checkCode: 'ASC' } });
+    return Object.fromEntries(rows.map((r) => [r.checkCode, r.comment]));
+  }
+
+  /**
+   * Every programme's reporting quarter and whether its return is due (not yet submitted) or
+   * the programme is closed, from two queries whatever the number of programmes.
+   */
+  dueReturns() {
+    return this.db.read(async (m) => {
+      const programmes = await m.find(Programme, { order: { code: 'ASC' } });
+      const submitted = await this.periods.submittedByProgramme(m);
+      return programmes.map((p) => {
+        const pos = this.periods.positionOf(p, submitted.get(p.id) ?? new Set());
+        return {
+          programme: p.code,
+          programmeName: p.name,
+          quarter: formatQuarter(pos.quarter),
+          quarterEnd: quarterEnd(pos.quarter),
+          state: pos.closed ? ('closed' as const) : ('due' as const),
+        };
+      });
+    });
+  }
+
+  /**
+   * Closing a quarter in the staff pages: the live draft with the comments written so far on
+   * its warnings (ranked as a submission would rank them), and every submitted version.
+   * Without a quarter, the programme's reporting quarter.
+   */
+  closing(code: string | undefined, quarter: string | undefined, actor: Actor) {
+    return this.db.read(async (m) => {
+      const prog = await this.programmeOf(m, code);
+      const { q, current } = await this.resolve(
+        m,
+        prog.code,
+        quarter ?? formatQuarter(await this.periods.currentQuarter(m, prog)),
+      );
+      const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
+      const written = await this.writtenComments(m, prog.id, formatQuarter(q));
+      const doc = await this.assemble(
+        m,
+        prog,
+        q,
+        {
+          status: 'draft',
+          version: (versions.at(-1)?.version ?? 0) + 1,
+          by: actor.name,
+          at: new Date().toISOString(),
+          reason: null,
+        },
+        written,
+      );
+      const snap = snapshotOf(doc);
+      const warnings = doc.checks.filter((c) => c.severity === 'warning');
+      return {
+        programme: { code: prog.code, name: prog.name },
+        quarter: formatQuarter(q),
+        reportingQuarter: formatQuarter(current),
+        version: doc.cover.version,
+        contentHash: snap.sha256,
+        checks: doc.checks,
+        counts: doc.cover.checkCounts,
+        uncommented: warnings.filter((w) => !w.comment).map((w) => w.code),
+        return: JSON.parse(snap.bytes) as ReturnType<typeof toJsonDocument>,
+        versions: versions.map(presentVersion),
+      };
+    });
+  }
+
+  /**
+   * Writes (or rewrites) the comment on one warning of a quarter's live return. The check must
+   * be a warning of that return now; the text 1 to 2,000 characters, as the API's comments.
+   */
+  writeComment(code: string | undefined, quarter: string, check: string, text: string, actor: Actor) {
+    const comment = text.trim();
+    if (!comment) throw new ValidationError([{ field: 'comment', problem: 'Enter a comment on this warning' }]);
+    if (comment.length > 2000)
+      throw new ValidationError([{ field: 'comment', problem: 'Comment must be 2,000 characters or fewer' }]);
+    return this.db.write(async (m) => {
+      const prog = await this.programmeOf(m, code);
+      const { q } = await this.resolve(m, prog.code, quarter);
+      const { doc } = await this.draft(m, prog.code, formatQuarter(q), actor);
+      const warnings = doc.checks.filter((c) => c.severity === 'warning').map((c) => c.code);
+      if (!warnings.includes(check))
+        throw new RuleViolationError(
+          'UNKNOWN_CHECK_COMMENT',
+          `${check || 'that check'} is not a warning in this return (warnings: ${warnings.join(', ') || 'none'})`,
+          'check',
+          { checks: [check] },
+        );
+      const where = { programmeId: prog.id, quarter: formatQuarter(q), checkCode: check };
+      const before = await m.findOne(ReturnComment, { where });
+      const at = new Date().toISOString();
+      if (before) await m.update(ReturnComment, { id: before.id }, { comment, updatedBy: actor.name, updatedAt: at });
+      else await m.insert(ReturnComment, { ...where, comment, updatedBy: actor.name, updatedAt: at });
+      const row = await m.findOneByOrFail(ReturnComment, where);
+      await this.audit.record(m, actor, {
+        programmeId: prog.id,
+        entity: 'return_comment',
+        entityId: row.id,
+        action: before ? 'update' : 'create',
+        before: before ? { quarter: before.quarter, check: before.checkCode, comment: before.comment } : undefined,
+        after: { quarter: row.quarter, check: row.checkCode, comment: row.comment },
+      });
+      return { quarter: row.quarter, check: row.checkCode, comment: row.comment };
+    });
+  }
+
+  /**
+   * Submits a quarter with the comments written on its warnings (those on checks that are no
+   * longer warnings are left out), gated exactly as `submit`. `version` is the version the
+   * person saw they were submitting: if another was submitted meanwhile, refused naming it.
+   */
+  submitWritten(code: string | undefined, quarter: string, input: { reason?: string; version: number }, actor: Actor) {
+    const reason = input.reason?.trim() || null;
+    return this.db.write(async (m) => {
+      const prog = await this.programmeOf(m, code);
+      const { q } = await this.resolve(m, prog.code, quarter);
+      await this.periods.hold(m, prog.id, 'exclusive');
+      const latest = (await this.versionsOf(m, prog.id, formatQuarter(q))).at(-1);
+      const next = (latest?.version ?? 0) + 1;
+      if (input.version !== next)
+        throw new RuleViolationError(
+          'VERSION_ALREADY_SUBMITTED',
+          latest
+            ? `version ${latest.version} of ${formatQuarter(q)} was submitted by ${latest.submittedBy} meanwhile: check the return as it now stands before submitting version ${next}`
+            : `the next version of ${formatQuarter(q)} is ${next}, not ${input.version}`,
+          'version',
+        );
+      const comments = await this.writtenComments(m, prog.id, formatQuarter(q));
+      return this.submitIn(m, prog.code, formatQuarter(q), { comments, reason, onlyWarnings: true }, actor);
     });
   }
 
@@ -345,10 +490,11 @@ export class ReturnsService {
     m: EntityManager,
     code: string,
     quarter: string,
-    input: { comments: Record<string, string>; reason: string | null },
+    input: { comments: Record<string, string>; reason: string | null; onlyWarnings?: boolean },
     actor: Actor,
   ) {
-    const { comments, reason } = input;
+    const { reason } = input;
+    let { comments } = input;
     const { prog, q } = await this.resolve(m, code, quarter);
     // Exclusive: no actual, forecast, claim or adjustment commits while the return is assembled
     // and frozen, and two submissions of one quarter run one after the other.
@@ -365,6 +511,11 @@ export class ReturnsService {
     const at = new Date().toISOString();
     const version = (previous?.version ?? 0) + 1;
     const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
+    if (input.onlyWarnings) {
+      // Ranking attaches comments to warnings only, so the document is the same without the rest.
+      const warnings = new Set(doc.checks.filter((c) => c.severity === 'warning').map((c) => c.code));
+      comments = Object.fromEntries(Object.entries(comments).filter(([k]) => warnings.has(k)));
+    }
     assertSubmittable(doc.checks, comments);
     const snap = snapshotOf(doc);
     const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), {

@@ -18,6 +18,7 @@ interface NavItem {
 const NAVIGATION: NavItem[] = [
   { text: 'Home', href: '/manage', roles: 'any' },
   { text: 'Quarter', href: '/manage/quarter', roles: 'any' },
+  { text: 'Returns', href: '/manage/returns', roles: 'any' },
   { text: 'Audit trail', href: '/manage/audit', roles: 'any' },
   { text: 'Users', href: '/manage/admin/users', roles: ['admin'] },
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { QuarterlyUpdatesModule } from '../quarterly-updates/quarterly-updates.module';
+import { ReturnsModule } from '../returns/returns.module';
 import { UsersController } from './admin/users.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AuditController } from './audit/audit.controller';
@@ -12,12 +13,13 @@ import { NoticesController } from './notices/notices.controller';
 import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
 import { QuarterController } from './quarter/quarter.controller';
+import { ReturnsPagesController } from './returns/returns.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule],
+  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule],
   controllers: [
     AssetsController,
     SignInController,
@@ -26,6 +28,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     UsersController,
     AuditController,
     QuarterController,
+    ReturnsPagesController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
 })

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../auth/actor';
+import { quarterUrl } from '../../common/fiscal';
 import { AccountsService } from '../../auth/accounts.service';
 import { ChangeRequest } from '../../changes/change-request.entity';
 import { Db } from '../../database/db.service';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
+import { ReturnsService } from '../../returns/returns.service';
 
 export interface Notice {
   /** Stable kind, for tests and styling. */
@@ -23,6 +25,7 @@ export class NoticesService {
     private readonly db: Db,
     private readonly accounts: AccountsService,
     private readonly updates: QuarterlyUpdatesService,
+    private readonly returns: ReturnsService,
   ) {}
 
   async list(actor: Actor): Promise<Notice[]> {
@@ -43,6 +46,23 @@ export class NoticesService {
           text: `${waiting} change request${waiting === 1 ? ' is' : 's are'} waiting for a decision`,
           href: '/manage/change-requests',
         });
+    }
+    if (actor.role === 'finance') {
+      // Due: the reporting quarter of a programme not yet closed (two queries for all programmes).
+      const due = (await this.returns.dueReturns()).filter((r) => r.state === 'due');
+      if (due.length > 3)
+        out.push({
+          kind: 'returns-due',
+          text: `${due.length} programmes have a quarterly return due`,
+          href: '/manage/returns',
+        });
+      else
+        for (const r of due)
+          out.push({
+            kind: 'return-due',
+            text: `The ${r.quarter} return for ${r.programmeName} is due`,
+            href: `/manage/returns/${quarterUrl(r.quarter)}?programme=${encodeURIComponent(r.programme)}`,
+          });
     }
     const waiting = await this.updates.waiting(actor);
     for (const u of waiting.returned)
