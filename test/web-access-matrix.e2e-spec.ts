@@ -68,6 +68,17 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
     expect(routes.length).toBeGreaterThanOrEqual(15);
     expect(routes.filter((r) => r.rule?.kind !== 'public' && r.rule?.kind !== 'roles')).toEqual([]);
     expect(routes.some((r) => r.url === '/manage/admin/users/:id/role' && r.method === 'POST')).toBe(true);
+    // Closing the quarter: only finance (and admin, who passes every rule) comments and submits.
+    const returns = routes.filter((r) => r.url.startsWith('/manage/returns'));
+    expect(
+      returns.map((r) => `${r.method} ${r.url} ${r.rule?.kind === 'roles' ? r.rule.roles.join(',') : ''}`),
+    ).toEqual([
+      'GET /manage/returns admin,programme_manager,delivery_partner,finance,approver,viewer',
+      'GET /manage/returns/:quarter admin,programme_manager,delivery_partner,finance,approver,viewer',
+      'POST /manage/returns/:quarter/comments finance',
+      'POST /manage/returns/:quarter/submit finance',
+      'GET /manage/returns/:quarter/versions/:version admin,programme_manager,delivery_partner,finance,approver,viewer',
+    ]);
   });
 
   it('allows and refuses every staff route × actor exactly as declared', async () => {
