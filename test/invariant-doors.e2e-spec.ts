@@ -585,6 +585,9 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/quarter/:project/narrative': 'free text',
   'POST /manage/quarter/:project/submit': 'no figures: the draft goes for review',
   'POST /manage/quarter/:project/return': 'a comment',
+  'POST /manage/returns/:quarter/comments': 'a comment on one warning of the return (free text keyed by check code)',
+  'POST /manage/returns/:quarter/submit':
+    'a version number and a reason: freezes the return through ReturnsService, gated by its checks as the API submission',
   'POST /manage/quarter/:project/accept':
     'no figures: applies the draft through the spend and milestone services, whose refusals are the API doors above (all or nothing)',
 };
