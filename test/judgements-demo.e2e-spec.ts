@@ -77,7 +77,7 @@ describe.each(databaseKinds())('judgements on the demo history (%s)', (kind) => 
         },
       ]);
       expect(ws.headerFooter.oddFooter).toBe(
-        '&LStoke-on-Trent and Staffordshire Growth Deal (2014): quarterly return 2016-17 Q4, version 1 (draft)&C&A&RPage &P of &N',
+        '&L&8Stoke-on-Trent and Staffordshire Growth Deal (2014)&C&8Quarterly return 2016-17 Q4, version 1 (draft)&R&8&A, page &P of &N',
       );
     }
   });

@@ -12,7 +12,17 @@ import { startTestApp, tableCounts, TestApp } from './support/test-app';
 
 const PROG = 'SSLEP-GD-2014';
 const R = `/api/programmes/${PROG}/returns`;
-const SHEETS = ['Cover', 'Summary', 'Finance', 'Milestones', 'Outputs', 'Change requests', 'Reconciliation', 'Checks'];
+const SHEETS = [
+  'Cover',
+  'Summary',
+  'Finance',
+  'Forecast by year',
+  'Milestones',
+  'Outputs',
+  'Change requests',
+  'Reconciliation',
+  'Checks',
+];
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A cell's number (a formula's cached result; exceljs drops a cached 0) as exact pence. */
@@ -121,7 +131,7 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
       .find(
         (r) => r.getCell(1).value === 'ETRURIA' && r.getCell(2).value === 'LGF' && r.getCell(3).value === '2017-18 Q1',
       )!;
-    expect([later.getCell(8).value, later.getCell(10).value]).toEqual([null, 'after this return: forecast only']);
+    expect([later.getCell(8).value, later.getCell(11).value]).toEqual([null, 'after this return: forecast only']);
 
     const summary = checkMoneyAndTotals(wb.getWorksheet('Summary')!);
     const all = summary.get('Total, all sources')!;

@@ -116,6 +116,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(doc.sections.map((s: { key: string }) => s.key)).toEqual([
       'summary',
       'finance',
+      'forecastYears',
       'milestones',
       'outputs',
       'changes',
@@ -166,6 +167,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
       'Cover',
       'Summary',
       'Finance',
+      'Forecast by year',
       'Milestones',
       'Outputs',
       'Change requests',
@@ -267,7 +269,7 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     v1Xlsx = xlsx.bytes;
     const { wb } = await sheetOf(xlsx.bytes, 'Cover');
     const cover = wb.getWorksheet('Cover')!;
-    expect(cover.getCell('B16').value).toBe(v1.contentHash);
+    expect(cover.getCell('B17').value).toBe(v1.contentHash);
     expect(cover.getCell('A9').value).toBe('Submitted by');
     const list = await t.request('GET', R);
     expect(list.body.reportingQuarter).toBe('2015-16 Q2');

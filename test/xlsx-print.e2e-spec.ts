@@ -58,7 +58,7 @@ describe('the workbook prints', () => {
       });
       // '&' in the text is doubled (a literal ampersand); &A sheet name, &P page, &N pages.
       expect(ws.headerFooter.oddFooter).toBe(
-        '&LTest programme: quarterly return 2016-17 Q4, version 1 (draft) && more&C&A&RPage &P of &N',
+        '&L&8Test programme: quarterly return 2016-17 Q4, version 1 (draft) && more&R&8&A, page &P of &N',
       );
     }
   });
@@ -94,7 +94,7 @@ describe('the workbook prints', () => {
       text.forEach((p, i) => {
         expect(p).toContain('Test programme: quarterly return 2016-17 Q4, version 1 (draft) & more');
         // LibreOffice numbers the pages through the whole printed workbook.
-        expect(p).toContain(`Page ${i + 1} of ${pages}`);
+        expect(p).toContain(`page ${i + 1} of ${pages}`);
       });
       // The exact count: 1 page for Wide + Long's pages; without the print settings Wide alone
       // needs more than one page across, so the total would be larger.

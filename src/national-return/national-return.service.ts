@@ -105,6 +105,10 @@ export class NationalReturnService {
       }
       const results = await writeXlsx(out, sheets(), {
         creator: 'Growth Deal tracker',
+        footer: {
+          left: `National return: ${programmes.length} programme${programmes.length === 1 ? '' : 's'}`,
+          centre: `Quarter ${quarter}`,
+        },
         onProgress: (sheet, n) => sheet === names.finance && opts.onProgress?.(n),
       });
       return {

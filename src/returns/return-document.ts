@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { FiscalQuarter } from '../common/fiscal';
 import { formatPounds, Money, narrowPence, sumMoney } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
-import { CellInput, ColumnSpec, isTyped, RowInput, TotalSpec } from '../xlsx';
+import { CellInput, ColumnSpec, isTyped, quantityText, RowInput, TotalSpec } from '../xlsx';
 import type { ParsedReturn } from './variance';
 
 /**
@@ -15,6 +15,7 @@ export const SECTION_ORDER = [
   'cover',
   'summary',
   'finance',
+  'forecastYears',
   'milestones',
   'outputs',
   'changes',
@@ -27,6 +28,7 @@ export const SECTION_TITLES: Record<SectionKey, string> = {
   cover: 'Cover',
   summary: 'Summary by source',
   finance: 'Finance',
+  forecastYears: 'Forecast by year',
   milestones: 'Milestones',
   outputs: 'Outputs',
   changes: 'Change requests',
@@ -120,6 +122,9 @@ export interface ReturnDocument {
 export const RETURN_FORMAT = 'growth-deal-return/1';
 
 function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
+  // A quantity keeps its unit's exact decimal text ("2.100"), as the API speaks it.
+  if (isTyped(v) && v.type === 'quantity' && typeof v.value === 'number' && (v.places ?? 0) > 0)
+    return quantityText(v.value, v.places!);
   if (isTyped(v)) return jsonCell({ ...col, type: v.type }, v.value);
   if (v === null || v === undefined || v === '') return null;
   switch (col.type) {

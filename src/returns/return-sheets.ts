@@ -1,4 +1,4 @@
-import { CellInput, ColumnSpec, keyValueRows, SheetSpec } from '../xlsx';
+import { CellInput, ColumnSpec, FooterSpec, keyValueRows, SheetSpec } from '../xlsx';
 import { ReturnDocument } from './return-document';
 
 const COVER_COLUMNS: ColumnSpec[] = [
@@ -19,7 +19,7 @@ export function coverRows(doc: ReturnDocument, contentHash: string) {
     ['Version', { type: 'integer', value: c.version }],
     ['Status', c.status],
     [c.status === 'submitted' ? 'Submitted by' : 'Prepared by', c.preparedBy],
-    [c.status === 'submitted' ? 'Submitted at (UTC)' : 'Prepared at (UTC)', c.preparedAt],
+    [c.status === 'submitted' ? 'Submitted at (UTC)' : 'Prepared at (UTC)', { type: 'datetime', value: c.preparedAt }],
     ['Reason for resubmission', c.reason],
     [
       'Last return',
@@ -33,6 +33,10 @@ export function coverRows(doc: ReturnDocument, contentHash: string) {
       c.sectionsNotIncluded.length ? `${c.sectionsNotIncluded.join(', ')}: not yet recorded in this system` : 'none',
     ],
     ['Money', 'pounds to the penny; every total is the exact sum of the rows above it'],
+    [
+      'Programme forecast',
+      `Summary's "Latest forecast for the programme" is the total of Finance's "Forecast outturn" column: the actual for each quarter before ${c.quarter}, the latest forecast from ${c.quarter} on, plus prior-period adjustments. Finance's "Latest forecast" column keeps each closed quarter's last forecast beside its actual, so its total differs.`,
+    ],
     ['Content hash (SHA-256 of the JSON snapshot)', contentHash],
   ];
   return keyValueRows(entries);
@@ -46,10 +50,10 @@ export function returnSheets(doc: ReturnDocument, contentHash: string): SheetSpe
   ];
 }
 
-/** The printed footer of every sheet: which programme, quarter and version the page belongs to. */
-export function returnFooter(doc: ReturnDocument): string {
+/** The printed footer of every sheet: which programme (left), quarter and version (centre) the page belongs to. */
+export function returnFooter(doc: ReturnDocument): FooterSpec {
   const c = doc.cover;
-  return `${c.programmeName}: quarterly return ${c.quarter}, version ${c.version} (${c.status})`;
+  return { left: c.programmeName, centre: `Quarterly return ${c.quarter}, version ${c.version} (${c.status})` };
 }
 
 export function returnFileName(programme: string, quarterUrl: string, version: number, status: string): string {

@@ -32,7 +32,7 @@ import { returnFileName, returnFooter, returnSheets } from './return-sheets';
 import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
-import { FinanceSection, spendSummaryColumns } from './sections/finance.section';
+import { FinanceSection, ForecastYearsSection, spendSummaryColumns } from './sections/finance.section';
 import { MilestonesSection } from './sections/milestones.section';
 import { OutputsSection } from './sections/outputs.section';
 import { ChangeRequestsService } from '../changes/change-requests.service';
@@ -95,6 +95,7 @@ export class ReturnsService {
     const provided: SectionProvider[] = [
       new SummarySection([spendSummaryColumns]),
       new FinanceSection(),
+      new ForecastYearsSection(),
       new MilestonesSection(),
       new OutputsSection(),
       new ChangesSection(changes),

@@ -6,7 +6,7 @@ import { exactPence, formatPounds, Money } from '../common/money';
  * basis points, "YYYY-MM-DD" dates) and become real spreadsheet numbers and dates with a
  * format, never text that merely looks like a number.
  */
-export type ColumnType = 'text' | 'integer' | 'money' | 'date' | 'percent';
+export type ColumnType = 'text' | 'integer' | 'money' | 'date' | 'datetime' | 'percent' | 'quantity';
 
 export interface ColumnSpec {
   key: string;
@@ -25,6 +25,10 @@ export interface ColumnSpec {
 export interface TypedCell {
   type: ColumnType;
   value: string | number | bigint | null;
+  /** For a quantity: the stored integer's decimal places (km in metres: 3; ha in hundredths: 2). */
+  places?: number;
+  /** For a quantity: the unit shown by the number format ("km", "ha", "m²"). */
+  unit?: string;
 }
 /** Money is pence: a number, or a bigint for an exact total. */
 export type CellInput = string | number | bigint | TypedCell | null | undefined;
@@ -32,6 +36,7 @@ export type RowInput = Record<string, CellInput>;
 
 export const MONEY_FORMAT = '£#,##0.00';
 export const DATE_FORMAT = 'dd mmm yyyy';
+export const DATETIME_FORMAT = 'dd mmm yyyy hh:mm:ss';
 export const INTEGER_FORMAT = '#,##0';
 export const PERCENT_FORMAT = '0.0%';
 
@@ -47,8 +52,23 @@ export function cellType(col: ColumnSpec, v: CellInput): ColumnType {
   return isTyped(v) ? v.type : col.type;
 }
 
+/** A quantity's format: its places and its unit, so a column of mixed units still reads "2.100 km". */
+export function quantityFormat(places: number, unit?: string): string {
+  const base = places > 0 ? `#,##0.${'0'.repeat(places)}` : '#,##0';
+  return unit ? `${base} "${unit.replace(/"/g, '')}"` : base;
+}
+
+/** A cell's own format where its type (or a quantity's places and unit) differs from its column's. */
+export function numFmtOfCell(v: TypedCell): string | undefined {
+  return v.type === 'quantity' ? quantityFormat(v.places ?? 0, v.unit) : numFmtFor(v.type);
+}
+
 export function numFmtFor(type: ColumnType): string | undefined {
   switch (type) {
+    case 'datetime':
+      return DATETIME_FORMAT;
+    case 'quantity':
+      return INTEGER_FORMAT;
     case 'money':
       return MONEY_FORMAT;
     case 'date':
@@ -68,17 +88,50 @@ export function dateCell(date: string): Date {
   return new Date(Date.UTC(d.y, d.m - 1, d.d));
 }
 
+/** An ISO timestamp ("2026-12-02T07:32:13.864Z") as the Date exceljs writes as a serial date-time (UTC). */
+export function dateTimeCell(iso: string): Date {
+  const d = new Date(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(d.getTime())) throw new Error(`"${iso}" is not a timestamp`);
+  return d;
+}
+
+/**
+ * Text as a cell shows it: no markup (a source quote's "<b>Total</b>" reads "Total") and no
+ * tabs (a quoted table row's cells are separated by " | "); line breaks stay.
+ */
+export function plainText(s: string): string {
+  return s.replace(/<\/?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?\/?>/g, '').replace(/[ ]*\t+[ ]*/g, ' | ');
+}
+
+/** A quantity stored as an integer of a smaller unit, as exact decimal text ("30.00"). */
+export function quantityText(stored: number, places: number): string {
+  if (places === 0) return String(stored);
+  const s = String(Math.abs(stored)).padStart(places + 1, '0');
+  return `${stored < 0 ? '-' : ''}${s.slice(0, -places)}.${s.slice(-places)}`;
+}
+
 /**
  * The value written to the cell. Money: pence / 100 is the double nearest the exact pound
  * amount (what a spreadsheet stores when a person types it). Percent: basis points / 10000.
  */
 export function cellValue(col: ColumnSpec, input: CellInput): string | number | Date | null {
-  if (isTyped(input)) return cellValue({ ...col, type: input.type }, input.value);
+  if (isTyped(input)) {
+    if (input.type === 'quantity' && input.value !== null && input.value !== '') {
+      if (typeof input.value !== 'number' || !Number.isSafeInteger(input.value))
+        throw new Error(
+          `column ${col.key}: a quantity is a whole number of its stored unit, got ${String(input.value)}`,
+        );
+      // The nearest double to the exact decimal (as a person typing "2.1" gets).
+      return Number(quantityText(input.value, input.places ?? 0));
+    }
+    return cellValue({ ...col, type: input.type }, input.value);
+  }
   const v = input;
   if (v === null || v === undefined || v === '') return null;
   switch (col.type) {
     case 'text':
-      return String(v);
+      return plainText(String(v));
+    case 'quantity':
     case 'integer':
       if (typeof v !== 'number' || !Number.isSafeInteger(v))
         throw new Error(`column ${col.key}: ${String(v)} is not a whole number`);
@@ -91,6 +144,8 @@ export function cellValue(col: ColumnSpec, input: CellInput): string | number | 
       return v / 10000;
     case 'date':
       return dateCell(String(v));
+    case 'datetime':
+      return dateTimeCell(String(v));
   }
 }
 
@@ -122,11 +177,15 @@ export function displayLength(col: ColumnSpec, input: CellInput): number {
     }
     case 'date':
       return 11;
+    case 'datetime':
+      return 20;
+    case 'quantity':
+      return String(v).length + 4;
     case 'percent':
       return String(Math.round((v as number) / 10)).length + 3;
     default:
       return Math.max(
-        ...String(v)
+        ...plainText(String(v))
           .split('\n')
           .map((l) => l.length),
       );

@@ -149,6 +149,9 @@ export function convertCell(col: ColumnSpec, raw: unknown): { value: ReadValue }
         return { problem: `${col.header} must be a percentage with at most two decimal places (found "${shown}")` };
       return { value: Math.round(n) };
     }
+    case 'datetime':
+    case 'quantity':
+      return { problem: `${col.header}: ${col.type} columns are written, not read` };
     case 'date': {
       if (raw instanceof Date) {
         if (Number.isNaN(raw.getTime())) return { problem: `${col.header} is not a date` };

@@ -13,6 +13,7 @@ import {
   displayLength,
   isTyped,
   numFmtFor,
+  numFmtOfCell,
   RowInput,
 } from './columns';
 
@@ -52,21 +53,32 @@ export interface WriteOptions {
   created?: Date;
   /** Called after each committed batch with the running row count of the sheet. */
   onProgress?: (sheet: string, rowsWritten: number) => void;
-  /** Left part of every printed page's footer (e.g. programme and quarter); the sheet name and "Page n of m" follow. */
-  footer?: string;
+  /** Every printed page's footer (e.g. the programme; the return and quarter); the sheet name and "page n of m" follow. */
+  footer?: string | FooterSpec;
 }
 
 /** Paper size 9 is A4 in the OOXML page setup. */
 const A4 = 9;
 
+/** A printed page's footer: what is printed (left) and which return or quarter (centre). */
+export interface FooterSpec {
+  left: string;
+  centre?: string;
+}
+
+/** '&' starts a header/footer code: a literal one is doubled. */
+const footerText = (s: string) => s.replace(/&/g, '&&');
+
 /**
  * How every sheet prints: A4 landscape, all columns fitted to one page width (as many pages
- * down as needed), the header row repeated on each page, and a footer naming what is printed
- * and the page. Set when the sheet is added, so it holds on the streaming WorkbookWriter.
+ * down as needed), the header row repeated on each page, and an 8-point footer naming what is
+ * printed (left, centre) and the sheet and page (right). Set when the sheet is added, so it
+ * holds on the streaming WorkbookWriter; the one place page setup is decided.
  */
-export function printSettings(footer?: string): Partial<ExcelJS.AddWorksheetOptions> {
-  // '&' starts a footer code: a literal one is doubled.
-  const left = footer ? `&L${footer.replace(/&/g, '&&')}` : '';
+export function printSettings(footer?: string | FooterSpec): Partial<ExcelJS.AddWorksheetOptions> {
+  const f = typeof footer === 'string' ? { left: footer } : footer;
+  const left = f ? `&L&8${footerText(f.left)}` : '';
+  const centre = f?.centre ? `&C&8${footerText(f.centre)}` : '';
   return {
     pageSetup: {
       paperSize: A4,
@@ -77,7 +89,7 @@ export function printSettings(footer?: string): Partial<ExcelJS.AddWorksheetOpti
       printTitlesRow: '1:1',
       margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
     } as Partial<ExcelJS.PageSetup>,
-    headerFooter: { oddFooter: `${left}&C&A&RPage &P of &N` } as Partial<ExcelJS.HeaderFooter>,
+    headerFooter: { oddFooter: `${left}${centre}&R&8&A, page &P of &N` } as Partial<ExcelJS.HeaderFooter>,
   };
 }
 
@@ -124,6 +136,8 @@ async function writeSheet(
   cols.forEach((c, i) => {
     const fmt = numFmtFor(c.type);
     if (fmt) ws.getColumn(i + 1).numFmt = fmt;
+    // Long text wraps inside its column (top-aligned), so printing never runs past the page edge.
+    if (c.type === 'text') ws.getColumn(i + 1).alignment = { wrapText: true, vertical: 'top' };
   });
 
   const header = ws.addRow(cols.map((c) => c.header));
@@ -141,7 +155,8 @@ async function writeSheet(
     for (let i = 0; i < cols.length; i++) {
       const c = cols[i];
       const v = r[c.key];
-      if (isTyped(v) && v.type !== c.type && v.value !== null) row.getCell(i + 1).numFmt = numFmtFor(v.type) as string;
+      if (isTyped(v) && (v.type !== c.type || v.type === 'quantity') && v.value !== null)
+        row.getCell(i + 1).numFmt = numFmtOfCell(v) as string;
       if (!widthsSet) widths[i] = Math.max(widths[i], displayLength(c, v));
     }
     for (const t of totals) {

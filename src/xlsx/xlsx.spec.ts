@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ColumnSpec, MONEY_FORMAT, DATE_FORMAT } from './columns';
+import { cellValue, ColumnSpec, MONEY_FORMAT, DATE_FORMAT, numFmtOfCell, plainText, quantityText } from './columns';
 import { MAX_XLSX_BYTES, readXlsx, XlsxRejectedError } from './reader';
 import { readTemplate, writeTemplate } from './template';
 import { writeXlsxToBuffer, writeXlsxToFile } from './writer';
@@ -248,5 +248,24 @@ describe('templates', () => {
     expect(err.problems).toEqual(['About!B4: this file is for project "ETRURIA", not "MEAFORD"']);
     const empty = (await readTemplate(await template(), spec).catch((e: unknown) => e)) as XlsxRejectedError;
     expect(empty.problems).toEqual(['Spend!B2: Forecast (£) is required']);
+  });
+});
+
+describe('plainText and quantities in cells', () => {
+  it('drops markup and tabs, keeps text that only looks like brackets', () => {
+    expect(plainText('<b>Total</b>\t21.\t61.3\t82.3')).toBe('Total | 21. | 61.3 | 82.3');
+    expect(plainText('Test admin 1 <admin-1@test.invalid>')).toBe('Test admin 1 <admin-1@test.invalid>');
+    expect(plainText('a < 85 % and b > 2')).toBe('a < 85 % and b > 2');
+    expect(plainText('line one<br/>\nline two')).toBe('line one\nline two');
+  });
+
+  it('a quantity is the number of its unit, its format carries the places and the unit', () => {
+    expect(
+      cellValue({ key: 'q', header: 'Q', type: 'integer' }, { type: 'quantity', value: 2100, places: 3, unit: 'km' }),
+    ).toBe(2.1);
+    expect(quantityText(850, 2)).toBe('8.50');
+    expect(quantityText(-5, 3)).toBe('-0.005');
+    expect(numFmtOfCell({ type: 'quantity', value: 1, places: 2, unit: 'ha' })).toBe('#,##0.00 "ha"');
+    expect(numFmtOfCell({ type: 'quantity', value: 1, places: 0, unit: 'm²' })).toBe('#,##0 "m²"');
   });
 });

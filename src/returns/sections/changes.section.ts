@@ -3,7 +3,8 @@ import { ChangeRequest } from '../../changes/change-request.entity';
 import { ChangeRequestsService } from '../../changes/change-requests.service';
 import { formatQuarter } from '../../common/fiscal';
 import { ReturnVersion } from '../../periods/return-version.entity';
-import { ColumnSpec } from '../../xlsx';
+import { ChangeDiffRow, changeDiffRows } from '../../changes/change-diff';
+import { ColumnSpec, RowInput } from '../../xlsx';
 import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
 
 const COLUMNS: ColumnSpec[] = [
@@ -14,13 +15,13 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'reason', header: 'Reason', type: 'text', maxWidth: 70 },
   { key: 'decision', header: 'Decision', type: 'text' },
   { key: 'decidedBy', header: 'Decided by', type: 'text' },
-  { key: 'decidedAt', header: 'Decided at (UTC)', type: 'text' },
+  { key: 'decidedAt', header: 'Decided at (UTC)', type: 'datetime' },
   { key: 'decisionReason', header: 'Decision reason', type: 'text', maxWidth: 70 },
-  { key: 'before', header: 'Before', type: 'text', maxWidth: 100 },
-  { key: 'after', header: 'After', type: 'text', maxWidth: 100 },
+  { key: 'item', header: 'What changed', type: 'text', maxWidth: 50 },
+  { key: 'field', header: 'Field', type: 'text', maxWidth: 40 },
+  { key: 'before', header: 'Before', type: 'text', maxWidth: 40 },
+  { key: 'after', header: 'After', type: 'text', maxWidth: 40 },
 ];
-
-const compact = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /**
  * Change requests decided in the quarter. The programme's quarters are replayed on its own
@@ -49,19 +50,33 @@ export class ChangesSection implements SectionProvider {
     if (prev) qb.andWhere('c.decided_at > :since', { since: prev.submittedAt });
     const decided = await qb.orderBy('c.number', 'ASC').getMany();
     const presented = await this.changes.presentMany(m, programme, decided);
-    const rows = presented.map((c) => ({
-      number: c.number,
-      kind: c.kindLabel,
-      title: c.title,
-      description: c.description,
-      reason: c.reason,
-      decision: c.state,
-      decidedBy: c.decidedBy,
-      decidedAt: c.decidedAt,
-      decisionReason: c.decisionReason,
-      before: compact(c.before),
-      after: compact(c.after),
-    }));
+    // One row per field the change moved (readable, not JSON); the request's own columns on its first row.
+    const rows: RowInput[] = [];
+    for (const c of presented) {
+      const diff: (ChangeDiffRow | null)[] = c.state === 'approved' ? changeDiffRows(c.before, c.after) : [];
+      if (!diff.length) diff.push(null);
+      diff.forEach((d, i) =>
+        rows.push({
+          number: c.number,
+          ...(i === 0
+            ? {
+                kind: c.kindLabel,
+                title: c.title,
+                description: c.description,
+                reason: c.reason,
+                decision: c.state,
+                decidedBy: c.decidedBy,
+                decidedAt: c.decidedAt,
+                decisionReason: c.decisionReason,
+              }
+            : {}),
+          item: d?.item ?? (c.state === 'approved' ? 'nothing recorded' : 'nothing (rejected)'),
+          field: d?.field ?? null,
+          before: d?.before ?? null,
+          after: d?.after ?? null,
+        }),
+      );
+    }
     const checks: ReturnCheck[] = [];
     const window = prev
       ? `since the ${prev.quarter} return was submitted (${prev.submittedAt})`
@@ -70,8 +85,8 @@ export class ChangesSection implements SectionProvider {
       code: 'CHANGES_DECIDED',
       severity: 'note',
       section: 'changes',
-      message: rows.length
-        ? `${rows.length} change request${rows.length === 1 ? ' was' : 's were'} decided ${window}: ${presented.map((c) => `${c.number} ${c.state}`).join(', ')}`
+      message: presented.length
+        ? `${presented.length} change request${presented.length === 1 ? ' was' : 's were'} decided ${window}: ${presented.map((c) => `${c.number} ${c.state}`).join(', ')}`
         : `no change request was decided ${window}`,
     });
     return {
@@ -83,6 +98,8 @@ export class ChangesSection implements SectionProvider {
         rows,
       },
       checks,
+      // The kinds' own before and after, kept whole in the snapshot for machines.
+      data: { decided: presented.map((c) => ({ number: c.number, before: c.before, after: c.after })) },
     };
   }
 }

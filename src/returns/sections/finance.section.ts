@@ -1,5 +1,5 @@
 import { displayPounds, exactPence, formatPounds, Money, narrowPence, parsePoundsExact } from '../../common/money';
-import { formatQuarter } from '../../common/fiscal';
+import { formatFiscalYear, formatQuarter, parseQuarter } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { codeMaps } from '../../programmes/programme-lookup';
 import type {
@@ -19,10 +19,14 @@ import {
   SPEND_VARIANCE_PERCENT,
 } from '../../spend/finance-return';
 import { exactSum, toBigInt, toInt } from '../../database/sql-values';
+import { closedBefore, OutturnAdjustment, outturnOf, OutturnSpendLine } from '../../spend/outturn';
 import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */
-const cache = new WeakMap<ReturnContext, Promise<FinanceFigures & { rows: RowInput[]; illustrative: boolean }>>();
+const cache = new WeakMap<
+  ReturnContext,
+  Promise<FinanceFigures & { rows: RowInput[]; byYear: Map<string, Money>; illustrative: boolean }>
+>();
 
 function figures(ctx: ReturnContext) {
   let p = cache.get(ctx);
@@ -94,6 +98,7 @@ async function load(ctx: ReturnContext) {
           forecast: s.forecastPence,
           actual: s.quarter <= cur ? s.actualPence : null,
           adjustment: null,
+          outturn: closedBefore(s.quarter, cur) ? (s.actualPence ?? 0) : s.forecastPence,
           note:
             s.quarter > cur ? 'after this return: forecast only' : s.actualPence === null ? 'no actual recorded' : null,
         }) as RowInput,
@@ -109,6 +114,7 @@ async function load(ctx: ReturnContext) {
         forecast: null,
         actual: null,
         adjustment: a.amountPence,
+        outturn: a.amountPence,
         note: a.reference ? `${a.reason} (ref. ${a.reference})` : a.reason,
       })),
     )
@@ -119,8 +125,141 @@ async function load(ctx: ReturnContext) {
         String(a.quarter).localeCompare(String(b.quarter)) ||
         String(a.line).localeCompare(String(b.line)),
     );
-  return { ...fig, rows, illustrative: spend.some((s) => s.illustrative) };
+  const byYear = forecastByYear(
+    cur,
+    spend.map((s) => ({ key: `${code(s.projectId)}|${s.sourceKind}`, sourceKind: s.sourceKind, line: s })),
+    adjustments.map((a) => ({ key: `${code(a.projectId)}|${a.sourceKind}`, sourceKind: a.sourceKind, adj: a })),
+  );
+  return { ...fig, rows, byYear, illustrative: spend.some((s) => s.illustrative) };
 }
+
+type YearItem =
+  | { key: string; sourceKind: string; line: OutturnSpendLine; adj?: undefined }
+  | { key: string; sourceKind: string; adj: OutturnAdjustment; line?: undefined };
+
+/**
+ * Forecast outturn per source kind and financial year as at a quarter, through the one
+ * definition (spend/outturn.ts) applied to each project × source line: "sourceKind|year" -> pence.
+ */
+function forecastByYear(asAt: string, lines: YearItem[], adjustments: YearItem[]): Map<string, Money> {
+  const groups = new Map<string, { sourceKind: string; spend: OutturnSpendLine[]; adj: OutturnAdjustment[] }>();
+  const years = new Set<number>();
+  for (const x of [...lines, ...adjustments]) {
+    let g = groups.get(x.key);
+    if (!g) groups.set(x.key, (g = { sourceKind: x.sourceKind, spend: [], adj: [] }));
+    if (x.line) {
+      g.spend.push(x.line);
+      years.add(parseQuarter(x.line.quarter).year);
+    } else if (x.adj) {
+      g.adj.push(x.adj);
+      years.add(parseQuarter(x.adj.correctsQuarter).year);
+    }
+  }
+  const out = new Map<string, bigint>();
+  for (const year of [...years].sort((a, b) => a - b))
+    for (const g of groups.values()) {
+      const o = outturnOf(asAt, [formatQuarter({ year, q: 1 }), formatQuarter({ year, q: 4 })], g.spend, g.adj);
+      const k = `${g.sourceKind}|${year}`;
+      out.set(k, (out.get(k) ?? 0n) + BigInt(o.forecastYear));
+    }
+  return new Map([...out].map(([k, v]) => [k, narrowPence(v)]));
+}
+
+/** The same figures for the last submitted return, from its frozen Finance rows (null: no such return). */
+function lastForecastByYear(ctx: ReturnContext): Map<string, Money> | null {
+  const last = ctx.lastReturn;
+  const fin = last?.document.sections.find((x) => x.key === 'finance');
+  if (!last || !fin) return null;
+  const pence = (v: unknown) => (typeof v === 'string' ? Number(narrowPence(parsePoundsExact(v))) : 0);
+  const lines: YearItem[] = [];
+  const adjustments: YearItem[] = [];
+  for (const r of fin.rows) {
+    const key = `${String(r.project)}|${String(r.sourceKind)}`;
+    const sourceKind = String(r.sourceKind);
+    if (r.line === 'profile')
+      lines.push({
+        key,
+        sourceKind,
+        line: {
+          quarter: String(r.quarter),
+          forecastPence: pence(r.forecast),
+          actualPence: r.actual === null || r.actual === undefined ? null : pence(r.actual),
+        },
+      });
+    else if (typeof r.correctsQuarter === 'string')
+      adjustments.push({
+        key,
+        sourceKind,
+        adj: {
+          recordedInQuarter: String(r.quarter),
+          correctsQuarter: r.correctsQuarter,
+          amountPence: pence(r.adjustment),
+        },
+      });
+  }
+  return forecastByYear(last.quarter, lines, adjustments);
+}
+
+const YEAR_COLUMNS: ColumnSpec[] = [
+  { key: 'sourceKind', header: 'Source', type: 'text' },
+  { key: 'year', header: 'Financial year', type: 'text' },
+  { key: 'forecast', header: 'Forecast outturn for the year (£)', type: 'money' },
+  { key: 'lastReturn', header: 'Forecast at last return (£)', type: 'money' },
+  { key: 'variance', header: 'Variance to last return (£)', type: 'money' },
+];
+
+/**
+ * Forecast by year: per source kind and financial year, the forecast outturn now, at the last
+ * submitted return and the variance, so money moved between years shows even when the
+ * programme total does not change.
+ */
+export class ForecastYearsSection implements SectionProvider {
+  readonly key = 'forecastYears' as const;
+
+  async build(ctx: ReturnContext): Promise<SectionResult> {
+    const f = await figures(ctx);
+    const last = lastForecastByYear(ctx);
+    const v = varianceToLast(f.byYear, last);
+    const rows: RowInput[] = [...v.values()]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((x) => {
+        const [sourceKind, year] = x.key.split('|');
+        return {
+          sourceKind,
+          year: formatFiscalYear(Number(year)),
+          forecast: x.live,
+          lastReturn: x.last,
+          variance: x.variance,
+        };
+      });
+    const kinds = [...new Set(rows.map((r) => String(r.sourceKind)))];
+    const moved = [...v.values()].filter((x) => x.variance !== null && exactPence(x.variance) !== 0n);
+    const checks: ReturnCheck[] = [];
+    if (ctx.lastReturn && moved.length)
+      checks.push({
+        code: 'FORECAST_YEARS_MOVED',
+        severity: 'note',
+        section: 'forecastYears',
+        message: `the forecast by year moved since the last return (${ctx.lastReturn.quarter} version ${ctx.lastReturn.version}): ${moved.map((x) => `${x.key.split('|')[0]} ${formatFiscalYear(Number(x.key.split('|')[1]))} ${displayPounds(x.variance!)}`).join(', ')}`,
+      });
+    return {
+      table: {
+        key: 'forecastYears',
+        title: 'Forecast by year',
+        sheet: 'Forecast by year',
+        columns: YEAR_COLUMNS,
+        rows,
+        totals: [
+          ...kinds.map((k) => ({ label: `Total, ${k}`, where: { column: 'sourceKind', equals: k } })),
+          { label: 'Total, all sources' },
+        ],
+      },
+      checks,
+    };
+  }
+}
+
+export const OUTTURN_HEADER = 'Forecast outturn (£)';
 
 const FINANCE_COLUMNS: ColumnSpec[] = [
   { key: 'project', header: 'Project', type: 'text' },
@@ -132,6 +271,9 @@ const FINANCE_COLUMNS: ColumnSpec[] = [
   { key: 'forecast', header: 'Latest forecast (£)', type: 'money' },
   { key: 'actual', header: 'Actual (£)', type: 'money' },
   { key: 'adjustment', header: 'Prior-period adjustment (£)', type: 'money' },
+  // The summary's "latest forecast for the programme" is this column's total, not the latest
+  // forecast column's (which keeps each closed quarter's last forecast beside its actual).
+  { key: 'outturn', header: OUTTURN_HEADER, type: 'money' },
   { key: 'note', header: 'Note', type: 'text', maxWidth: 70 },
 ];
 
@@ -248,6 +390,8 @@ const SUMMARY_COLUMNS: ColumnSpec[] = [
   { key: 'spendInQuarter', header: 'Spend in quarter (£)', type: 'money' },
   { key: 'spendToDate', header: 'Cumulative spend (£)', type: 'money' },
   { key: 'forecastYear', header: 'Latest forecast for the year (£)', type: 'money' },
+  { key: 'forecastYearLastReturn', header: 'Year forecast at last return (£)', type: 'money' },
+  { key: 'forecastYearVariance', header: 'Year forecast variance to last return (£)', type: 'money' },
   { key: 'forecastProgramme', header: 'Latest forecast for the programme (£)', type: 'money' },
   { key: 'forecastLastReturn', header: 'Programme forecast at last return (£)', type: 'money' },
   { key: 'forecastVariance', header: 'Forecast variance to last return (£)', type: 'money' },
@@ -264,10 +408,19 @@ export const spendSummaryColumns: SummaryColumnsProvider = {
       live,
       lastReturnMoney(ctx.lastReturn, 'summary', 'sourceKind', 'forecastProgramme'),
     );
+    // The reporting year's forecast beside the last return's forecast of the same year (see Forecast by year).
+    const lastYears = lastForecastByYear(ctx);
     const out = new Map<string, RowInput>();
     for (const [k, v] of f.bySource) {
       const d = variance.get(k);
-      out.set(k, { ...v, forecastLastReturn: d?.last ?? null, forecastVariance: d?.variance ?? null });
+      const lastYear = lastYears ? (lastYears.get(`${k}|${ctx.quarter.year}`) ?? 0) : null;
+      out.set(k, {
+        ...v,
+        forecastYearLastReturn: lastYear,
+        forecastYearVariance: lastYear === null ? null : narrowPence(exactPence(v.forecastYear) - exactPence(lastYear)),
+        forecastLastReturn: d?.last ?? null,
+        forecastVariance: d?.variance ?? null,
+      });
     }
     return out;
   },

@@ -5,7 +5,7 @@ import { toInt } from '../../database/sql-values';
 import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
 import { OutputActual, OutputMetric, OutputTarget } from '../../outputs/output.entities';
 import { countOnce } from '../../outputs/output-totals';
-import { formatQuantity } from '../../outputs/output-units';
+import { formatQuantity, placesOf } from '../../outputs/output-units';
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'project', header: 'Project', type: 'text' },
@@ -19,12 +19,18 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'doubleClaim', header: 'Double claims', type: 'text', maxWidth: 90 },
 ];
 
-/** A quantity as a real number where the unit allows (counts, m², £), else the unit's decimal text. */
+/** The unit as a reader writes it. */
+const UNIT_LABEL: Record<string, string> = { m2: 'm²', ha: 'ha', km: 'km' };
+
+/**
+ * A quantity as a real spreadsheet number: counts as whole numbers, £ as money, km, ha and m²
+ * as numbers of the unit with its places and the unit in the number format ("2.100 km").
+ */
 function qty(v: number | null, x: OutputMetric): CellInput {
   if (v === null) return null;
-  if (x.scale === 1) return v;
   if (x.unit === 'gbp') return { type: 'money', value: v };
-  return { type: 'text', value: String(formatQuantity(v, x)) };
+  if (UNIT_LABEL[x.unit]) return { type: 'quantity', value: v, places: placesOf(x.scale), unit: UNIT_LABEL[x.unit] };
+  return v;
 }
 
 /**
