@@ -302,7 +302,7 @@ describe.each(databaseKinds())('the return workbook reads and prints (%s)', (kin
     300_000,
   );
 
-  it('the national return shares the writer: the same page setup, its own footer, its time a date-time cell', async () => {
+  it('the national return shares the writer: the same page setup, its own footer', async () => {
     const file = join(dir, 'national.xlsx');
     await t.app.get(NationalReturnService).exportToFile(file, '2016-17 Q4');
     const nat = new ExcelJS.Workbook();
@@ -319,11 +319,6 @@ describe.each(databaseKinds())('the return workbook reads and prints (%s)', (kin
         '&L&8National return: 1 programme&C&8Quarter 2016-17 Q4&R&8&A, page &P of &N',
       );
     }
-    const cover = table(nat.getWorksheet('Cover')!);
-    const generated = cover.find((r) => r[Object.keys(r)[0]].value === 'Generated at (UTC)')!;
-    const cell = generated[Object.keys(generated)[1]];
-    expect(cell.value).toBeInstanceOf(Date);
-    expect(cell.numFmt).toBe('dd mmm yyyy hh:mm:ss');
     if (!libreOfficeAvailable()) return;
     const pdf = join(dir, 'national.pdf');
     writeFileSync(pdf, await xlsxToPdf(file));

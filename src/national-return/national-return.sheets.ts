@@ -116,7 +116,7 @@ export function coverRows(quarter: string, programmes: ProgrammeInfoRow[], gener
         : 'Live figures as at the quarter; a programme’s submitted return remains its official version.',
     },
     { field: 'Money', value: 'Pounds; actual in quarter includes prior-period adjustments recorded in it' },
-    { field: 'Generated at (UTC)', value: { type: 'datetime', value: generatedAt } },
+    { field: 'Generated at', value: generatedAt },
   ];
 }
 
