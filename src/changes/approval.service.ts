@@ -16,9 +16,11 @@ import {
   EnvelopeExceededError,
   findChange,
   lockProgramme,
+  projectIdsOf,
   projectIdsText,
   sameActor,
   SeparationOfDutiesError,
+  stepFields,
   throwIfProblems,
 } from './change-rules';
 import { envelopeBreaches } from './engine/money-lines';
@@ -126,7 +128,7 @@ export class ApprovalService {
       after: { ...(result.after as object), envelope, ...followed },
     };
     const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
-    const projectIds = [...parseIds(cr.projectIds), ...touched];
+    const projectIds = [...projectIdsOf(cr.projectIds), ...touched];
     const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
       state: 'approved',
       decidedBy: actor.name,
@@ -143,16 +145,13 @@ export class ApprovalService {
       entity: 'change_request',
       entityId: cr.number,
       action: 'approve',
-      before: stored.before,
-      after: stored.after,
+      // The decision itself (state, who, when, why), then what it applied.
+      before: { ...stepFields(cr), ...stored.before },
+      after: { ...stepFields(after), ...stored.after },
       meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
     });
     return after;
   }
-}
-
-function parseIds(text: string | null): number[] {
-  return text ? text.split('|').filter(Boolean).map(Number) : [];
 }
 
 /** The approval-time write handle; never exported, so no other code can write approved money. */

@@ -12,7 +12,15 @@ import { Project } from '../projects/project.entity';
 import { ApprovalService } from './approval.service';
 import { assertAuthorOrAdmin, assertMayPropose } from './change-access';
 import { ChangeRequest, ChangeState } from './change-request.entity';
-import { assertState, findChange, lockProgramme, projectIdsText, throwIfProblems } from './change-rules';
+import {
+  assertState,
+  findChange,
+  lockProgramme,
+  projectIdsOf,
+  projectIdsText,
+  stepFields,
+  throwIfProblems,
+} from './change-rules';
 import {
   ChangeRequestQuery,
   CreateChangeRequestDto,
@@ -141,6 +149,8 @@ export class ChangeRequestsService {
       entityId: number,
       action: 'create',
       after: cr,
+      // Each project the draft touches lists it in its trail.
+      projectIds: projectIdsOf(cr.projectIds),
     });
     return (await this.presentMany(m, prog, [cr]))[0];
   }
@@ -170,6 +180,8 @@ export class ChangeRequestsService {
         action: 'update',
         before,
         after,
+        // The projects it touched and those it touches now.
+        projectIds: [...projectIdsOf(before.projectIds), ...projectIdsOf(after.projectIds)],
       });
       return (await this.presentMany(m, prog, [after]))[0];
     });
@@ -202,9 +214,10 @@ export class ChangeRequestsService {
       entity: 'change_request',
       entityId: number,
       action: to === 'submitted' ? 'submit' : to === 'rejected' ? 'reject' : 'withdraw',
-      before: { state: before.state, version: before.version },
-      after: { state: after.state, version: after.version },
+      before: stepFields(before),
+      after: stepFields(after),
       meta: { number, kind: before.kind, reason: dto.reason ?? null },
+      projectIds: [...projectIdsOf(before.projectIds), ...projectIdsOf(after.projectIds)],
     });
     return (await this.presentMany(m, prog, [after]))[0];
   }

@@ -90,3 +90,25 @@ export function projectIdsText(ids: number[]): string | null {
   const u = [...new Set(ids)].sort((a, b) => a - b);
   return u.length ? `|${u.join('|')}|` : null;
 }
+
+/** The ids of a stored "|12|7|" (none for null). */
+export function projectIdsOf(text: string | null): number[] {
+  return text ? text.split('|').filter(Boolean).map(Number) : [];
+}
+
+/**
+ * What a step of a change request (submit, reject, withdraw, approve) changes on it, as its audit
+ * entry's before and after hold it: the state, who submitted and decided it and when, the
+ * decision's reason and the lock.
+ */
+export function stepFields(cr: ChangeRequest) {
+  return {
+    state: cr.state,
+    submittedBy: cr.submittedBy,
+    submittedAt: cr.submittedAt,
+    decidedBy: cr.decidedBy,
+    decidedAt: cr.decidedAt,
+    decisionReason: cr.decisionReason,
+    version: cr.version,
+  };
+}

@@ -94,9 +94,12 @@ export class DemoService {
         return { loaded: false, rows: 0 };
       }
       const projects = new Map([...(await codeMaps(m, prog.id)).project].map(([id, c]) => [c, id]));
+      // Every project the history writes to: the one audit entry is in each one's trail.
+      const touched = new Set<number>();
       const pid = (c: string) => {
         const id = projects.get(c);
         if (id === undefined) throw new Error(`${path}: unknown project ${c}`);
+        touched.add(id);
         return id;
       };
       const now = new Date().toISOString();
@@ -200,6 +203,7 @@ export class DemoService {
         entityId: prog.id,
         action: 'seed_demo',
         after: { name: demo.name, illustrative: true },
+        projectIds: touched,
         meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters },
       });
       this.logger.log(`loaded the illustrative demo history (${rows} rows)`);
