@@ -20,6 +20,26 @@ export interface AuditRecord {
   projectIds?: Iterable<number>;
 }
 
+/**
+ * Where the audit of one row's write goes: its own entry (`true`), or into `rows` (a caller's
+ * collector) when a bulk write that applies many rows (a partner update, an accepted quarterly
+ * update) records them as one entry, each row's before and after as its own write would keep them.
+ */
+export type AuditTo = true | { rows: AuditRecord[] };
+
+/** The before and after of a bulk write's one entry: each collected row's, in order. */
+export function collectedRows(rows: AuditRecord[]) {
+  const head = (r: AuditRecord) => ({
+    entity: r.entity,
+    entityId: r.entityId === undefined || r.entityId === null ? null : String(r.entityId),
+    action: r.action,
+  });
+  return {
+    before: rows.map((r) => ({ ...head(r), values: r.before ?? null })),
+    after: rows.map((r) => ({ ...head(r), values: r.after ?? null })),
+  };
+}
+
 /** Rows per insert statement for the entry-to-project links (well under either database's limit). */
 const LINK_BATCH = 500;
 
@@ -57,6 +77,12 @@ export class AuditService {
           linked.slice(i, i + LINK_BATCH).map((projectId) => ({ audit_entry_id: entryId, project_id: projectId })),
         )
         .execute();
+  }
+
+  /** A row write's audit: its own entry, or collected into its bulk write's (see `AuditTo`). */
+  async recordTo(m: EntityManager, actor: Actor, to: AuditTo, r: AuditRecord): Promise<void> {
+    if (to === true) await this.record(m, actor, r);
+    else to.rows.push(r);
   }
 
   /**

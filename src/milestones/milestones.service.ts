@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, AuditTo } from '../audit/audit.service';
 import { assertProjectScope } from '../auth/scope';
 import { NotFoundError, RuleViolationError } from '../common/errors';
 import { presentSource } from '../common/present-source';
@@ -155,7 +155,14 @@ export class MilestonesService {
   }
 
   /** Inside a caller's transaction; `audit` false when the caller records one entry for a whole import. */
-  async updateIn(m: EntityManager, prog: Programme, id: number, dto: UpdateMilestoneDto, actor: Actor, audit = true) {
+  async updateIn(
+    m: EntityManager,
+    prog: Programme,
+    id: number,
+    dto: UpdateMilestoneDto,
+    actor: Actor,
+    audit: AuditTo = true,
+  ) {
     const { pos, t, codes } = await this.context(m, prog);
     const before = await this.find(m, prog.id, id);
     // The route names the milestone by id, not its project: a programme manager's scope is checked here (programme-level ones are not project-scoped).
@@ -190,17 +197,16 @@ export class MilestonesService {
     const after = await updateVersioned(m, Milestone, 'milestone', id, dto.version, changes);
     const project = before.projectId ? (codes.get(before.projectId) ?? null) : null;
     const out = presentMilestone(after, project, pos.quarterEnd, t);
-    if (audit)
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: before.projectId,
-        entity: 'milestone',
-        entityId: id,
-        action: 'update',
-        before: snapshot(before),
-        after: snapshot(after),
-        meta: { rag: out.rag.rag, why: out.rag.explanation },
-      });
+    await this.audit.recordTo(m, actor, audit, {
+      programmeId: prog.id,
+      projectId: before.projectId,
+      entity: 'milestone',
+      entityId: id,
+      action: 'update',
+      before: snapshot(before),
+      after: snapshot(after),
+      meta: { rag: out.rag.rag, why: out.rag.explanation },
+    });
     return out;
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { assertProjectScope } from '../auth/scope';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, AuditTo } from '../audit/audit.service';
 import {
   DuplicateError,
   NotFoundError,
@@ -316,7 +316,7 @@ export class OutputsService {
     metricCode: string,
     dto: CreateOutputActualDto,
     actor: Actor,
-    audit = true,
+    audit: AuditTo = true,
   ) {
     const x = await this.metric(m, metricCode);
     const value = this.quantity(dto.value, x, 'value');
@@ -341,16 +341,15 @@ export class OutputsService {
     const a = await m.findOneByOrFail(OutputActual, { id: r.identifiers[0].id as number });
     const others = await this.otherClaimants(m, prog, a);
     const out = { ...presentActual(a, project.code, x, others.length > 0), sharedWith: others };
-    if (audit)
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: project.id,
-        entity: 'output_actual',
-        entityId: a.id,
-        action: 'create',
-        after: out,
-        meta: others.length ? { doubleClaim: true, sharedWith: others } : null,
-      });
+    await this.audit.recordTo(m, actor, audit, {
+      programmeId: prog.id,
+      projectId: project.id,
+      entity: 'output_actual',
+      entityId: a.id,
+      action: 'create',
+      after: out,
+      meta: others.length ? { doubleClaim: true, sharedWith: others } : null,
+    });
     return out;
   }
 
@@ -368,7 +367,7 @@ export class OutputsService {
     id: number,
     dto: UpdateOutputActualDto,
     actor: Actor,
-    audit = true,
+    audit: AuditTo = true,
   ) {
     const before = await m.findOne(OutputActual, { where: { id, programmeId: prog.id } });
     if (!before) throw new NotFoundError('output actual', id, 'id');
@@ -383,16 +382,15 @@ export class OutputsService {
     const project = (await codeMaps(m, prog.id)).project.get(after.projectId) ?? '';
     const others = await this.otherClaimants(m, prog, after);
     const out = { ...presentActual(after, project, x, others.length > 0), sharedWith: others };
-    if (audit)
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: after.projectId,
-        entity: 'output_actual',
-        entityId: id,
-        action: 'update',
-        before: presentActual(before, project, x, others.length > 0),
-        after: out,
-      });
+    await this.audit.recordTo(m, actor, audit, {
+      programmeId: prog.id,
+      projectId: after.projectId,
+      entity: 'output_actual',
+      entityId: id,
+      action: 'update',
+      before: presentActual(before, project, x, others.length > 0),
+      after: out,
+    });
     return out;
   }
 

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { assertProjectScope } from '../auth/scope';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService, collectedRows } from '../audit/audit.service';
 import { DomainError, RuleViolationError } from '../common/errors';
 import { formatQuarter, parseQuarter, quarterEnd } from '../common/fiscal';
 import { formatPounds } from '../common/money';
@@ -54,6 +54,8 @@ interface SheetArgs {
   rows: ReadRow[];
   actor: Actor;
   problems: string[];
+  /** Each applied row's audit (before and after), recorded as the import's one entry. */
+  audit: { rows: AuditRecord[] };
 }
 
 /** A row whose version is not the one stored: someone changed it since the template was written. */
@@ -242,10 +244,11 @@ export class PartnerUpdatesService {
       // A project-scoped user (by API or the CLI's --as) imports only their own projects' files.
       assertProjectScope(actor, t.prog.code, t.project.code);
       const problems: string[] = [];
+      const audit = { rows: [] as AuditRecord[] };
       const ops = [
-        ...(await this.spendOps({ m, t, rows: rows[SPEND_SHEET], actor, problems })),
-        ...(await this.milestoneOps({ m, t, rows: rows[MILESTONES_SHEET], actor, problems })),
-        ...(await this.outputOps({ m, t, rows: rows[OUTPUTS_SHEET], actor, problems })),
+        ...(await this.spendOps({ m, t, rows: rows[SPEND_SHEET], actor, problems, audit })),
+        ...(await this.milestoneOps({ m, t, rows: rows[MILESTONES_SHEET], actor, problems, audit })),
+        ...(await this.outputOps({ m, t, rows: rows[OUTPUTS_SHEET], actor, problems, audit })),
       ];
       if (problems.length)
         throw new XlsxRejectedError(
@@ -273,8 +276,8 @@ export class PartnerUpdatesService {
         entity: 'partner_update',
         entityId: t.project.id,
         action: 'import',
-        after: applied,
-        meta: { file: name, sha256, rows: ops.length, quarter: t.quarter },
+        ...collectedRows(audit.rows),
+        meta: { file: name, sha256, rows: ops.length, quarter: t.quarter, applied },
       });
       return {
         programme: t.prog.code,
@@ -287,7 +290,7 @@ export class PartnerUpdatesService {
     });
   }
 
-  private async spendOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
+  private async spendOps({ m, t, rows, actor, problems, audit }: SheetArgs): Promise<Op[]> {
     const lines = new Map(
       (await m.find(SpendProfileLine, { where: { projectId: t.project.id } })).map((l) => [
         `${l.sourceKind}|${l.quarter}`,
@@ -348,7 +351,7 @@ export class PartnerUpdatesService {
           ref: ref('forecast', r),
           describe: `spend ${v.sourceKind} ${v.quarter} forecast ${line ? formatPounds(line.forecastPence) : 'none'} -> ${dto.forecast}`,
           run: async () =>
-            (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, false)).version),
+            (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, audit)).version),
         });
       }
       if (v.quarter === t.quarter && v.actual !== null && v.actual !== line?.actualPence) {
@@ -363,7 +366,7 @@ export class PartnerUpdatesService {
               t.project,
               { sourceKind: v.sourceKind, quarter: v.quarter, actual, version },
               actor,
-              false,
+              audit,
             ),
         });
       }
@@ -371,7 +374,7 @@ export class PartnerUpdatesService {
     return ops;
   }
 
-  private async milestoneOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
+  private async milestoneOps({ m, t, rows, actor, problems, audit }: SheetArgs): Promise<Op[]> {
     const all = new Map((await m.find(Milestone, { where: { projectId: t.project.id } })).map((x) => [x.id, x]));
     const ops: Op[] = [];
     const ref = (k: string, r: ReadRow) => cellRef(MILESTONES_SHEET, MILESTONE_COLUMNS, k, r.row);
@@ -414,13 +417,13 @@ export class PartnerUpdatesService {
       ops.push({
         ref: ref('forecastDate', r),
         describe: `milestone ${x.id} ${x.title}: forecast ${x.forecastDate} -> ${v.forecastDate}, actual ${x.actualDate} -> ${v.actualDate}`,
-        run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, false),
+        run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, audit),
       });
     }
     return ops;
   }
 
-  private async outputOps({ m, t, rows, actor, problems }: SheetArgs): Promise<Op[]> {
+  private async outputOps({ m, t, rows, actor, problems, audit }: SheetArgs): Promise<Op[]> {
     const claims = new Map((await m.find(OutputActual, { where: { projectId: t.project.id } })).map((c) => [c.id, c]));
     const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
     const ops: Op[] = [];
@@ -460,7 +463,7 @@ export class PartnerUpdatesService {
         ops.push({
           ref: ref('claimKey', r),
           describe: `new claim ${v.metric} ${v.claimKey} ${String(value)}`,
-          run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, false),
+          run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, audit),
         });
         continue;
       }
@@ -488,7 +491,7 @@ export class PartnerUpdatesService {
       ops.push({
         ref: ref('value', r),
         describe: `claim ${c.id} ${c.metricCode} ${c.claimKey}: ${String(formatQuantity(c.value, x))} -> ${String(value)}`,
-        run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, false),
+        run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, audit),
       });
     }
     return ops;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, Not } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService, collectedRows } from '../audit/audit.service';
 import { assertProjectScope, inProjectScope } from '../auth/scope';
 import { RuleViolationError, ValidationError } from '../common/errors';
 import { addQuarters, formatQuarter, quarterEnd, quarterRange } from '../common/fiscal';
@@ -395,8 +395,8 @@ export class QuarterlyUpdatesService {
       entity: 'quarterly_update',
       entityId: after.id,
       action,
-      before: update ? { status: update.status, ...presentDraft(update.draft) } : null,
-      after: { status: after.status, ...presentDraft(after.draft) },
+      before: update ? presentUpdate(update) : null,
+      after: presentUpdate(after),
       meta: { quarter },
     });
     return after;
@@ -404,7 +404,7 @@ export class QuarterlyUpdatesService {
 
   /** Sends the update for review. */
   submit(programmeCode: string | undefined, projectCode: string, version: number | undefined, actor: Actor) {
-    return this.transition(programmeCode, projectCode, version, actor, 'submit', async (m, c) => {
+    return this.transition(programmeCode, projectCode, version, actor, 'submit', null, async (m, c) => {
       if (!c.update || !EDITABLE.includes(c.update.status))
         throw new RuleViolationError(
           'UPDATE_NOT_READY',
@@ -430,7 +430,7 @@ export class QuarterlyUpdatesService {
     version: number | undefined,
     actor: Actor,
   ) {
-    return this.transition(programmeCode, projectCode, version, actor, 'return', async (_m, c) => {
+    return this.transition(programmeCode, projectCode, version, actor, 'return', null, async (_m, c) => {
       this.assertSubmitted(c.update, c.quarter);
       const text = comment.trim();
       if (!text)
@@ -448,7 +448,9 @@ export class QuarterlyUpdatesService {
 
   /** Accepts a submitted update: its figures become the project's latest forecasts and actuals. */
   accept(programmeCode: string | undefined, projectCode: string, version: number | undefined, actor: Actor) {
-    return this.transition(programmeCode, projectCode, version, actor, 'accept', async (m, c) => {
+    // Each figure accepted is audited in the acceptance's one entry, before and after.
+    const audit = { rows: [] as AuditRecord[] };
+    return this.transition(programmeCode, projectCode, version, actor, 'accept', audit, async (m, c) => {
       this.assertSubmitted(c.update, c.quarter);
       await this.periods.hold(m, c.prog.id);
       const lines = new Map(
@@ -469,7 +471,7 @@ export class QuarterlyUpdatesService {
           c.project,
           { sourceKind, quarter, forecast: formatPounds(pence), version: versions.get(key) },
           actor,
-          false,
+          audit,
         );
         versions.set(key, r.version);
       }
@@ -482,7 +484,7 @@ export class QuarterlyUpdatesService {
           c.project,
           { sourceKind, quarter: c.quarter, actual: formatPounds(pence), version: versions.get(key) },
           actor,
-          false,
+          audit,
         );
       }
       for (const [id, p] of Object.entries(draft.milestones ?? {}))
@@ -498,7 +500,7 @@ export class QuarterlyUpdatesService {
             notes: p.notes ?? undefined,
           },
           actor,
-          false,
+          audit,
         );
       return { status: 'accepted' as const, decidedBy: actor.name, decidedAt: new Date().toISOString() };
     });
@@ -519,6 +521,7 @@ export class QuarterlyUpdatesService {
     version: number | undefined,
     actor: Actor,
     action: string,
+    applied: { rows: AuditRecord[] } | null,
     change: (
       m: EntityManager,
       c: Awaited<ReturnType<QuarterlyUpdatesService['context']>>,
@@ -529,6 +532,7 @@ export class QuarterlyUpdatesService {
       assertProjectScope(actor, c.prog.code, c.project.code);
       const changes = await change(m, c);
       const u = c.update!;
+      const rows = applied ? collectedRows(applied.rows) : null;
       const after = await updateVersioned(m, QuarterlyUpdate, 'quarterly update', u.id, version ?? u.version, {
         ...changes,
         updatedAt: new Date().toISOString(),
@@ -539,8 +543,9 @@ export class QuarterlyUpdatesService {
         entity: 'quarterly_update',
         entityId: u.id,
         action,
-        before: { status: u.status },
-        after: { status: after.status, ...(after.returnComment ? { returnComment: after.returnComment } : {}) },
+        // An acceptance also holds each figure it applied, before and after.
+        before: { ...presentUpdate(u), ...(rows ? { applied: rows.before } : {}) },
+        after: { ...presentUpdate(after), ...(rows ? { applied: rows.after } : {}) },
         meta: { quarter: c.quarter },
       });
       return { status: after.status, quarter: c.quarter };
@@ -571,6 +576,20 @@ export class QuarterlyUpdatesService {
       };
     });
   }
+}
+
+/** An update as the audit trail keeps it: its state, who moved it and when, and its draft. */
+function presentUpdate(u: QuarterlyUpdate) {
+  return {
+    status: u.status,
+    ...presentDraft(u.draft),
+    submittedBy: u.submittedBy,
+    submittedAt: u.submittedAt,
+    decidedBy: u.decidedBy,
+    decidedAt: u.decidedAt,
+    returnComment: u.returnComment,
+    version: u.version,
+  };
 }
 
 /** A draft as the audit trail shows it: pounds, not pence. */

@@ -3,7 +3,7 @@ import { provenanceOf, SeedProvenance } from '../common/provenance';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, AuditTo } from '../audit/audit.service';
 import { FieldProblem, LockedError, RuleViolationError, ValidationError } from '../common/errors';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { displayPounds, formatPounds, parsePounds } from '../common/money';
@@ -204,7 +204,7 @@ export class SpendService {
     project: Project,
     dto: SetForecastDto,
     actor: Actor,
-    audit = true,
+    audit: AuditTo = true,
   ) {
     const q = this.periods.checkInProgramme(prog, dto.quarter);
     const quarter = formatQuarter(q);
@@ -238,7 +238,7 @@ export class SpendService {
     project: Project,
     dto: SetActualDto,
     actor: Actor,
-    audit = true,
+    audit: AuditTo = true,
   ) {
     const q = await this.periods.assertActualEditable(m, prog, dto.quarter);
     return this.upsert(
@@ -265,7 +265,7 @@ export class SpendService {
     changes: Partial<SpendProfileLine>,
     actor: Actor,
     action: string,
-    audit = true,
+    audit: AuditTo = true,
   ) {
     const before = await this.lineFor(m, prog, project, sourceKind, quarter, version);
     const now = new Date().toISOString();
@@ -291,16 +291,15 @@ export class SpendService {
       },
     );
     const locked = await this.periods.isLocked(m, prog.id, quarter);
-    if (audit)
-      await this.audit.record(m, actor, {
-        programmeId: prog.id,
-        projectId: project.id,
-        entity: 'spend_profile',
-        entityId: after.id,
-        action,
-        before: before ? presentLine(before, project.code, locked) : null,
-        after: presentLine(after, project.code, locked),
-      });
+    await this.audit.recordTo(m, actor, audit, {
+      programmeId: prog.id,
+      projectId: project.id,
+      entity: 'spend_profile',
+      entityId: after.id,
+      action,
+      before: before ? presentLine(before, project.code, locked) : null,
+      after: presentLine(after, project.code, locked),
+    });
     return presentLine(after, project.code, locked);
   }
 
