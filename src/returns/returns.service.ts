@@ -76,6 +76,18 @@ export function presentVersion(v: ReturnVersion) {
 }
 
 /**
+ * A submitted version as its audit entry holds it (the submission's after, a resubmission's
+ * before): which version, its hashes, who, when, why, and the summary's "Total, all sources".
+ */
+function auditedVersion(v: ReturnVersion) {
+  const doc = JSON.parse(v.snapshot) as {
+    sections?: { key: string; totals?: { label: string; values: Record<string, unknown> }[] }[];
+  };
+  const totals = doc.sections?.find((s) => s.key === 'summary')?.totals?.find((t) => !('where' in t));
+  return { ...presentVersion(v), totals: totals?.values ?? null };
+}
+
+/**
  * Quarterly returns: a live draft assembled on request from the sections of returns/sections/; a
  * submission freezes the JSON snapshot (exact bytes) and the xlsx (exact bytes), each with its
  * SHA-256, and closes the quarter; a resubmission is version n+1 with a reason.
@@ -544,14 +556,8 @@ export class ReturnsService {
       entity: 'return_version',
       entityId: saved.id,
       action: version === 1 ? 'submit' : 'resubmit',
-      after: {
-        quarter: saved.quarter,
-        version,
-        contentHash: saved.snapshotSha256,
-        xlsxSha256: saved.xlsxSha256,
-        reason,
-        comments,
-      },
+      before: previous ? auditedVersion(previous) : null,
+      after: auditedVersion(saved),
     });
     return {
       ...presentVersion(saved),
