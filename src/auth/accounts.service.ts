@@ -74,6 +74,9 @@ export class AccountsService {
         entity: 'user',
         entityId: user.id,
         action: 'set_password',
+        // When, never what: the hash stays in this service.
+        before: { passwordChangedAt: user.passwordChangedAt },
+        after: { passwordChangedAt: at },
         meta: { name: user.name },
       });
       return { email: user.email };
@@ -249,11 +252,15 @@ export class AccountsService {
   unlock(userId: number, actor: Actor): Promise<{ unlocked: number }> {
     return this.db.write(async (m) => {
       const user = await this.userOr404(m, userId);
+      const held = await m.find(SignInThrottle, { where: { userId: user.id } });
       const r = await m.delete(SignInThrottle, { userId: user.id });
+      const lockedAt = held.map((h) => h.lockedAt).filter((x): x is string => !!x);
       await this.audit.record(m, actor, {
         entity: 'user',
         entityId: user.id,
         action: 'unlock',
+        before: { lockedAt: lockedAt.sort().at(-1) ?? null, failures: held.reduce((n, h) => n + h.failures, 0) },
+        after: { lockedAt: null, failures: 0 },
         meta: { name: user.name },
       });
       return { unlocked: r.affected ?? 0 };
@@ -273,8 +280,8 @@ export class AccountsService {
         entity: 'user',
         entityId: user.id,
         action: active ? 'reactivate' : 'deactivate',
-        before: { active: user.active },
-        after: { active },
+        before: { active: user.active, version: user.version },
+        after: { active, version: user.version + 1 },
         meta: { name: user.name },
       });
     });
@@ -289,14 +296,19 @@ export class AccountsService {
     return this.db.write(async (m) => {
       const user = await this.userOr404(m, userId);
       if (user.role === role) return;
+      const held = (await m.find(UserProject, { where: { userId: user.id } })).map((c) => c.projectId);
+      const names = held.length ? await projectNames(m, held) : [];
+      const projects = names.map((p) => p.name).sort();
       await m.update(User, { id: user.id }, { role: role as Role, version: user.version + 1 });
-      if (!isProjectScoped(role)) await m.delete(UserProject, { userId: user.id });
+      const dropped = !isProjectScoped(role);
+      if (dropped) await m.delete(UserProject, { userId: user.id });
       await this.audit.record(m, actor, {
         entity: 'user',
         entityId: user.id,
         action: 'update',
-        before: { role: user.role },
-        after: { role },
+        // The assignments a role without projects drops go with it.
+        before: { role: user.role, version: user.version, projects },
+        after: { role, version: user.version + 1, projects: dropped ? [] : projects },
         meta: { name: user.name },
       });
     });

@@ -192,6 +192,8 @@ export class AuthService {
         entity: 'api_token',
         entityId: publicId,
         action: 'revoke',
+        before: { revokedAt: null },
+        after: { revokedAt },
         meta: { userId: tok.userId },
       });
       return { publicId, revokedAt, alreadyRevoked: false };
