@@ -374,6 +374,38 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
     expect(e.before!.totals).toEqual(await totalsOf(v1.version));
     expect(e.after.totals).toEqual(await totalsOf(v1.version + 1));
     expect((e.after.totals as { allocation: string }).allocation).toMatch(/^\d+\.\d{2}$/);
+    // The CLI's resubmission, as a named finance user, is audited in the same form.
+    const finance = await t.userFor('finance');
+    const viaCli = await cli(
+      [
+        'return',
+        'submit',
+        '--programme',
+        PROG,
+        '--quarter',
+        '2016-17 Q3',
+        '--reason',
+        'Corrected again (CLI)',
+        ...Object.entries(comments).flatMap(([k, v]) => ['--comment', `${k}=${v}`]),
+        '--as',
+        finance,
+      ],
+      t.env,
+    );
+    expect([viaCli.code, viaCli.err]).toEqual([0, '']);
+    const c = await last('return_version', 'resubmit');
+    expect(Object.keys(c.after).sort()).toEqual(Object.keys(e.after).sort());
+    expect(c.before).toEqual(e.after);
+    expect([c.after.version, c.after.reason, c.after.totals]).toEqual([
+      v1.version + 2,
+      'Corrected again (CLI)',
+      await totalsOf(v1.version + 2),
+    ]);
+    const who = await t.ds.getRepository(User).findOneByOrFail({ email: finance });
+    expect([c.actor, c.after.submittedBy]).toEqual([
+      `${who.name} <${who.email}> via cli:${process.env.USER ?? 'unknown'}`,
+      c.actor,
+    ]);
     // The first submission of a quarter has no before; its after has the same fields.
     const first = await t.ds.getRepository(AuditEntry).findOneOrFail({
       where: { entity: 'return_version', action: 'submit' },
