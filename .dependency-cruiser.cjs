@@ -20,7 +20,7 @@ const LAYERS = [
     path: `^src/(database|auth)/${NOT_CLI}|^src/audit/(actor|audit[.]service|audit-entry[.]entity|audit[.]module)[.]ts$`,
   },
   { name: 'deal', path: `^src/(organisations|programmes|projects|funding|headlines|periods)/${NOT_CLI}` },
-  { name: 'delivery', path: `^src/(spend|milestones|outputs|rag|partner-updates|quarterly-updates)/${NOT_CLI}` },
+  { name: 'delivery', path: `^src/(spend|milestones|outputs|risks|rag|partner-updates|quarterly-updates)/${NOT_CLI}` },
   { name: 'changes', path: `^src/changes/${NOT_CLI}` },
   {
     name: 'reporting',

@@ -22,6 +22,7 @@ import { ChangesModule } from './changes/changes.module';
 import { SpendModule } from './spend/spend.module';
 import { MilestonesModule } from './milestones/milestones.module';
 import { OutputsModule } from './outputs/outputs.module';
+import { RisksModule } from './risks/risks.module';
 import { RagModule } from './rag/rag.module';
 import { AuditTrailModule } from './audit/audit-trail.module';
 import { DemoModule } from './demo/demo.module';
@@ -47,6 +48,7 @@ export const FEATURE_MODULES = [
   SpendModule,
   MilestonesModule,
   OutputsModule,
+  RisksModule,
   RagModule,
   AuditTrailModule,
   DemoModule,

@@ -19,6 +19,7 @@ import { SpendAdjustment, SpendProfileLine } from './spend/spend.entities';
 import { Milestone } from './milestones/milestone.entity';
 import { OutputActual, OutputMetric, OutputTarget } from './outputs/output.entities';
 import { QuarterlyUpdate } from './quarterly-updates/quarterly-update.entity';
+import { ProjectRisk } from './risks/risk.entity';
 import { OpenDataAssumption } from './open-data/open-data-assumption.entity';
 
 /** Every entity, listed explicitly (globs break under bundlers and test transforms). */
@@ -50,4 +51,5 @@ export const ENTITIES = [
   WebSession,
   OpenDataAssumption,
   QuarterlyUpdate,
+  ProjectRisk,
 ];

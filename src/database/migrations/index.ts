@@ -16,6 +16,7 @@ import { AuditEntryProject1794300000000 } from './1794300000000-audit-entry-proj
 import { SpendAdjustmentProvenance1794300100000 } from './1794300100000-spend-adjustment-provenance';
 import { MonitoringEnd1794500000000 } from './1794500000000-monitoring-end';
 import { ReturnComments1795600000000 } from './1795600000000-return-comments';
+import { ProjectRisks1795700000000 } from './1795700000000-project-risks';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SpendAdjustmentProvenance1794300100000,
   MonitoringEnd1794500000000,
   ReturnComments1795600000000,
+  ProjectRisks1795700000000,
 ];

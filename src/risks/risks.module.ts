@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { RisksController } from './risks.controller';
+import { RisksService } from './risks.service';
+
+/** Projects' risk registers. */
+@Module({
+  imports: [AuditModule],
+  controllers: [RisksController],
+  providers: [RisksService],
+  exports: [RisksService],
+})
+export class RisksModule {}
