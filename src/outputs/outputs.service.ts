@@ -208,62 +208,74 @@ export class OutputsService {
     return this.db.write(async (m) => {
       const prog = await findProgramme(m, code);
       const project = projectCode ? await findProject(m, prog.id, projectCode) : null;
-      const x = await this.metric(m, metricCode);
-      if (dto.target === undefined && dto.forecast === undefined)
-        throw new ValidationError([{ field: 'target', problem: 'give a target, a forecast or both' }]);
-      if (!project && dto.forecast !== undefined)
+      return this.setPlanIn(m, prog, project, metricCode, dto, actor);
+    });
+  }
+
+  /** setPlan inside a caller's transaction (an accepted quarterly update's forecasts). */
+  async setPlanIn(
+    m: EntityManager,
+    prog: Programme,
+    project: Project | null,
+    metricCode: string,
+    dto: SetOutputPlanDto,
+    actor: Actor,
+  ) {
+    const x = await this.metric(m, metricCode);
+    if (dto.target === undefined && dto.forecast === undefined)
+      throw new ValidationError([{ field: 'target', problem: 'give a target, a forecast or both' }]);
+    if (!project && dto.forecast !== undefined)
+      throw new ValidationError([
+        { field: 'forecast', problem: 'forecasts are per project; the programme’s forecast is their sum' },
+      ]);
+    const target = dto.target === undefined ? undefined : this.quantity(dto.target, x, 'target');
+    const forecast = dto.forecast === undefined ? undefined : this.quantity(dto.forecast, x, 'forecast');
+    const before = await m.findOne(OutputTarget, {
+      where: { programmeId: prog.id, projectId: project ? project.id : IsNull(), metricCode },
+    });
+    const now = new Date().toISOString();
+    let after: OutputTarget;
+    if (before) {
+      if (dto.version === undefined)
         throw new ValidationError([
-          { field: 'forecast', problem: 'forecasts are per project; the programme’s forecast is their sum' },
+          { field: 'version', problem: `is required to change an existing row (current version ${before.version})` },
         ]);
-      const target = dto.target === undefined ? undefined : this.quantity(dto.target, x, 'target');
-      const forecast = dto.forecast === undefined ? undefined : this.quantity(dto.forecast, x, 'forecast');
-      const before = await m.findOne(OutputTarget, {
-        where: { programmeId: prog.id, projectId: project ? project.id : IsNull(), metricCode },
-      });
-      const now = new Date().toISOString();
-      let after: OutputTarget;
-      if (before) {
-        if (dto.version === undefined)
-          throw new ValidationError([
-            { field: 'version', problem: `is required to change an existing row (current version ${before.version})` },
-          ]);
-        if (target !== undefined && before.targetValue !== null && target !== before.targetValue) {
-          throw new RuleViolationError(
-            'BASELINE_CHANGE_REQUIRED',
-            'an output target, once set, changes only through an approved re-baseline change request',
-            'target',
-          );
-        }
-        after = await updateVersioned(m, OutputTarget, 'output plan', before.id, dto.version, {
-          ...(target !== undefined ? { targetValue: target } : {}),
-          ...(forecast !== undefined ? { forecastValue: forecast } : {}),
-          updatedAt: now,
-        });
-      } else {
-        const r = await m.insert(OutputTarget, {
-          programmeId: prog.id,
-          projectId: project?.id ?? null,
-          metricCode,
-          targetValue: target ?? null,
-          forecastValue: forecast ?? null,
-          notes: null,
-          source: { document: null, section: null, quote: null, printed: null, illustrative: false },
-          updatedAt: now,
-        });
-        after = await m.findOneByOrFail(OutputTarget, { id: r.identifiers[0].id as number });
+      if (target !== undefined && before.targetValue !== null && target !== before.targetValue) {
+        throw new RuleViolationError(
+          'BASELINE_CHANGE_REQUIRED',
+          'an output target, once set, changes only through an approved re-baseline change request',
+          'target',
+        );
       }
-      const out = presentPlan(after, project?.code ?? null, x);
-      await this.audit.record(m, actor, {
+      after = await updateVersioned(m, OutputTarget, 'output plan', before.id, dto.version, {
+        ...(target !== undefined ? { targetValue: target } : {}),
+        ...(forecast !== undefined ? { forecastValue: forecast } : {}),
+        updatedAt: now,
+      });
+    } else {
+      const r = await m.insert(OutputTarget, {
         programmeId: prog.id,
         projectId: project?.id ?? null,
-        entity: 'output_target',
-        entityId: after.id,
-        action: before ? 'update' : 'create',
-        before: before ? presentPlan(before, project?.code ?? null, x) : null,
-        after: out,
+        metricCode,
+        targetValue: target ?? null,
+        forecastValue: forecast ?? null,
+        notes: null,
+        source: { document: null, section: null, quote: null, printed: null, illustrative: false },
+        updatedAt: now,
       });
-      return out;
+      after = await m.findOneByOrFail(OutputTarget, { id: r.identifiers[0].id as number });
+    }
+    const out = presentPlan(after, project?.code ?? null, x);
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      projectId: project?.id ?? null,
+      entity: 'output_target',
+      entityId: after.id,
+      action: before ? 'update' : 'create',
+      before: before ? presentPlan(before, project?.code ?? null, x) : null,
+      after: out,
     });
+    return out;
   }
 
   /** Moves a target: for the change-request approval service only, inside its transaction. */
@@ -318,14 +330,7 @@ export class OutputsService {
     actor: Actor,
     audit: AuditTo = true,
   ) {
-    const x = await this.metric(m, metricCode);
-    const value = this.quantity(dto.value, x, 'value');
-    const quarter = formatQuarter(await this.periods.assertOutputActualEditable(m, prog, dto.quarter));
-    const claimKey = normaliseClaimKey(dto.claimKey);
-    if (!claimKey) throw new ValidationError([{ field: 'claimKey', problem: 'must not be blank' }]);
-    if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
-      throw new DuplicateError('claim', 'claimKey', `${claimKey} in ${quarter}`);
-    }
+    const { x, value, quarter, claimKey } = await this.checkActualIn(m, prog, project, metricCode, dto);
     const r = await m.insert(OutputActual, {
       programmeId: prog.id,
       projectId: project.id,
@@ -351,6 +356,32 @@ export class OutputsService {
       meta: others.length ? { doubleClaim: true, sharedWith: others } : null,
     });
     return out;
+  }
+
+  /**
+   * Every rule a new claim obeys, without writing it: the metric exists, the value is a whole,
+   * non-negative number of stored units, the quarter may take actuals (not future, not locked,
+   * not after the monitoring end), the claim key is not blank and the project has not already
+   * claimed it for that metric and quarter. `sharedWith` names other projects claiming the same
+   * key (a double claim: flagged and counted once, not refused).
+   */
+  async checkActualIn(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    metricCode: string,
+    dto: CreateOutputActualDto,
+  ) {
+    const x = await this.metric(m, metricCode);
+    const value = this.quantity(dto.value, x, 'value');
+    const quarter = formatQuarter(await this.periods.assertOutputActualEditable(m, prog, dto.quarter));
+    const claimKey = normaliseClaimKey(dto.claimKey);
+    if (!claimKey) throw new ValidationError([{ field: 'claimKey', problem: 'must not be blank' }]);
+    if (await m.findOne(OutputActual, { where: { projectId: project.id, metricCode, quarter, claimKey } })) {
+      throw new DuplicateError('claim', 'claimKey', `${claimKey} in ${quarter}`);
+    }
+    const sharedWith = await this.otherClaimants(m, prog, { metricCode, claimKey, projectId: project.id });
+    return { x, value, quarter, claimKey, sharedWith };
   }
 
   updateActual(code: string, id: number, dto: UpdateOutputActualDto, actor: Actor) {
@@ -394,7 +425,11 @@ export class OutputsService {
     return out;
   }
 
-  private async otherClaimants(m: EntityManager, prog: Programme, a: OutputActual): Promise<string[]> {
+  private async otherClaimants(
+    m: EntityManager,
+    prog: Programme,
+    a: Pick<OutputActual, 'metricCode' | 'claimKey' | 'projectId'>,
+  ): Promise<string[]> {
     const rows = await m
       .createQueryBuilder(OutputActual, 'o')
       .select('DISTINCT o.project_id', 'projectId')
