@@ -1,4 +1,4 @@
-import { Role } from '../src/auth/roles.decorator';
+import { ANY_ROLE, Role } from '../src/auth/roles.decorator';
 import { DENIAL_HEADER } from '../src/web/web-exception.filter';
 import { databaseKinds } from './support/databases';
 import { discoverRoutes, DiscoveredRoute, fillPath, isWrite } from './support/routes';
@@ -78,6 +78,21 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
       'POST /manage/returns/:quarter/comments finance',
       'POST /manage/returns/:quarter/submit finance',
       'GET /manage/returns/:quarter/versions/:version admin,programme_manager,delivery_partner,finance,approver,viewer',
+    ]);
+    // The update's outputs and risks: every route below is tried as every actor in the next test.
+    const parts = routes
+      .filter((r) => /^\/manage\/quarter\/:project\/(outputs|risk)/.test(r.url))
+      .map((r) => `${r.method} ${r.url} ${r.rule?.kind === 'roles' ? r.rule.roles.join(',') : r.rule?.kind}`);
+    const read = ANY_ROLE.join(',');
+    expect(parts).toEqual([
+      `GET /manage/quarter/:project/outputs ${read}`,
+      'POST /manage/quarter/:project/outputs delivery_partner,programme_manager',
+      'POST /manage/quarter/:project/risk-review delivery_partner,programme_manager',
+      `GET /manage/quarter/:project/risks ${read}`,
+      'POST /manage/quarter/:project/risks delivery_partner,programme_manager',
+      `GET /manage/quarter/:project/risks/:id ${read}`,
+      'POST /manage/quarter/:project/risks/:id delivery_partner,programme_manager',
+      'POST /manage/quarter/:project/risks/:id/close delivery_partner,programme_manager',
     ]);
   });
 

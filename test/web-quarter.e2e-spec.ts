@@ -203,6 +203,18 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
 
   it('is submitted, returned once with a comment, resubmitted and accepted; only then do the figures change', async () => {
     const c = partner.get('ETRURIA')!;
+    // Outputs and risks are required parts (test/web-quarter-outputs-risks.e2e-spec.ts): finished unchanged here.
+    const outputs = await c.get('/manage/quarter/ETRURIA/outputs');
+    expect(
+      (
+        await c.post('/manage/quarter/ETRURIA/outputs', {
+          ...formFields(outputs.body, '/manage/quarter/ETRURIA/outputs'),
+          complete: 'yes',
+        })
+      ).status,
+    ).toBe(303);
+    await c.get('/manage/quarter/ETRURIA/risks');
+    expect((await c.post('/manage/quarter/ETRURIA/risk-review', { reviewed: 'yes' })).status).toBe(303);
     await c.get('/manage/quarter/ETRURIA');
     expect((await c.post('/manage/quarter/ETRURIA/submit')).status).toBe(303);
     expect(pageText((await c.get('/manage/quarter/ETRURIA')).body)).toContain('Status: Submitted');

@@ -16,6 +16,27 @@ export interface UpdateDraft {
   narrative?: string;
   /** Milestone id → the proposed dates, status and evidence note, with the version they were read at. */
   milestones?: Record<string, MilestoneProposal>;
+  /** Output claims for the quarter and forecasts of the final totals, applied through OutputsService on acceptance. */
+  outputs?: OutputsProposal;
+  /** The risk register is written as it is edited; the update records that it was reviewed. */
+  risks?: { reviewed: boolean; changes: number };
+}
+
+/** One claim: what the project achieved for one claim key in one quarter (stored units). */
+export interface OutputClaimProposal {
+  metric: string;
+  quarter: string;
+  value: number;
+  claimKey: string;
+  evidence: string | null;
+}
+
+export interface OutputsProposal {
+  claims: OutputClaimProposal[];
+  /** Metric → forecast of the final total (stored units), with the plan's version when it was read. */
+  forecasts: Record<string, { value: number; version: number | null }>;
+  /** The person said the section is finished ("Have you completed this section?"). */
+  complete: boolean;
 }
 
 export interface MilestoneProposal {

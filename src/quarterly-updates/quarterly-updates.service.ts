@@ -3,7 +3,7 @@ import { EntityManager, Not } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditRecord, AuditService, collectedRows } from '../audit/audit.service';
 import { assertProjectScope, inProjectScope } from '../auth/scope';
-import { RuleViolationError, ValidationError } from '../common/errors';
+import { DomainError, FieldProblem, RuleViolationError, ValidationError } from '../common/errors';
 import { addQuarters, formatQuarter, quarterEnd, quarterRange } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
@@ -17,7 +17,19 @@ import { onlyProgramme } from '../spend/actuals-csv';
 import { outturnOf } from '../spend/outturn';
 import { SpendAdjustment, SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
-import { MilestoneProposal, QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
+import {
+  MilestoneProposal,
+  OutputClaimProposal,
+  OutputsProposal,
+  QuarterlyUpdate,
+  UpdateDraft,
+  UpdateStatus,
+} from './quarterly-update.entity';
+import { OutputActual, OutputMetric, OutputTarget } from '../outputs/output.entities';
+import { formatQuantity, parseQuantity } from '../outputs/output-units';
+import { normaliseClaimKey, OutputsService } from '../outputs/outputs.service';
+import { ProjectRisk } from '../risks/risk.entity';
+import { presentRisk, RiskInput, RisksService } from '../risks/risks.service';
 import { Milestone } from '../milestones/milestone.entity';
 import { milestoneDateProblems } from '../milestones/milestone-dates';
 import { MilestonesService } from '../milestones/milestones.service';
@@ -68,6 +80,68 @@ export interface CumulativeQuestion extends CumulativeReading {
 
 const EDITABLE: UpdateStatus[] = ['not_started', 'in_progress', 'returned'];
 
+/** A part of the update that must be finished before it is submitted (outputs, risks). */
+export type TaskStatus = 'not_started' | 'in_progress' | 'done';
+export const TASK_LABELS: Record<TaskStatus, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+
+/** One output metric the project has a target for, with the update's claims and forecast over it. */
+export interface OutputSection {
+  metric: string;
+  name: string;
+  unit: string;
+  scale: number;
+  target: number | null;
+  acceptedForecast: number | null;
+  forecast: number | null;
+  forecastChanged: boolean;
+  planVersion: number | null;
+  /** Claims already recorded (every quarter), summed: stored units. */
+  deliveredToDate: number;
+  claims: (OutputClaimProposal & { sharedWith: string[] })[];
+}
+
+/** What the outputs form sends, values in the API's form for the metric's unit (see output-units.ts). */
+export interface OutputsInput {
+  claims: {
+    /** The form's name for the claim's row (`o-JOBS_CREATED-2`), so problems name its boxes. */
+    field: string;
+    label: string;
+    metric: string;
+    quarter: string;
+    value: unknown;
+    claimKey: string;
+    evidence: string | null;
+  }[];
+  /** Metric → forecast in the API form, or null when left blank. */
+  forecasts: Record<string, { value: unknown; field: string; label: string } | null>;
+  complete: boolean;
+}
+
+export function outputsTaskStatus(draft: UpdateDraft, metricCount: number): TaskStatus {
+  if (draft.outputs) return draft.outputs.complete ? 'done' : 'in_progress';
+  return metricCount === 0 ? 'done' : 'not_started';
+}
+
+export function risksTaskStatus(draft: UpdateDraft): TaskStatus {
+  if (draft.risks) return draft.risks.reviewed ? 'done' : 'in_progress';
+  return 'not_started';
+}
+
+/** A domain error about one field as problems (anything else is thrown on). */
+function fieldProblems(e: unknown): FieldProblem[] {
+  if (e instanceof ValidationError) return e.problems;
+  if (e instanceof DomainError && e.status >= 400 && e.status < 500) {
+    const field = typeof e.details?.field === 'string' ? e.details.field : 'form';
+    const message = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+    return [{ field, problem: message.charAt(0).toUpperCase() + message.slice(1) }];
+  }
+  throw e;
+}
+
 /**
  * Projects' quarterly updates for the programme's reporting quarter: the task list, the draft
  * (figures held on the update until it is accepted), submit, return for revision, accept. On
@@ -82,6 +156,8 @@ export class QuarterlyUpdatesService {
     private readonly periods: PeriodsService,
     private readonly spend: SpendService,
     private readonly milestones: MilestonesService,
+    private readonly outputs: OutputsService,
+    private readonly risks: RisksService,
   ) {}
 
   private programme(m: EntityManager, code?: string): Promise<Programme> {
@@ -195,7 +271,11 @@ export class QuarterlyUpdatesService {
       const draft = update?.draft ?? {};
       const spend = await this.spendSections(m, prog, project, quarter, draft);
       const milestones = await this.milestoneRows(m, project, draft);
+      const outputs = await this.outputSections(m, prog, project, draft);
+      const risks = (await this.risks.listIn(m, project.id)).map(presentRisk);
       const status: UpdateStatus = update?.status ?? 'not_started';
+      const outputsStatus = outputsTaskStatus(draft, outputs.length);
+      const risksStatus = risksTaskStatus(draft);
       return {
         programme: { code: prog.code, name: prog.name },
         project: { code: project.code, name: project.name },
@@ -213,6 +293,15 @@ export class QuarterlyUpdatesService {
         milestones,
         milestonesStarted: Object.keys(draft.milestones ?? {}).length > 0,
         quarterEnd: quarterEnd(this.periods.checkInProgramme(prog, quarter)),
+        outputs,
+        outputsComplete: draft.outputs?.complete ?? null,
+        outputsStatus,
+        outputsStatusLabel: TASK_LABELS[outputsStatus],
+        risks,
+        risksReviewed: draft.risks?.reviewed ?? null,
+        risksChanged: draft.risks?.changes ?? 0,
+        risksStatus,
+        risksStatusLabel: TASK_LABELS[risksStatus],
       };
     });
   }
@@ -285,6 +374,225 @@ export class QuarterlyUpdatesService {
       if (problems.length) throw new ValidationError(problems);
       const draft = { ...(update?.draft ?? {}), milestones: kept };
       await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'save_milestones');
+    });
+  }
+
+  /**
+   * Per output metric the project has a target for: target, forecast of the final total (the
+   * update's over the accepted one), delivered so far and the update's claims, each with the
+   * other projects claiming the same key (a double claim, counted once in programme totals).
+   */
+  private async outputSections(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    draft: UpdateDraft,
+  ): Promise<OutputSection[]> {
+    const targets = await m.find(OutputTarget, { where: { projectId: project.id }, order: { metricCode: 'ASC' } });
+    if (!targets.length) return [];
+    const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+    const sums: { metric: string; total: unknown }[] = await m
+      .createQueryBuilder(OutputActual, 'a')
+      .select(['a.metric_code AS metric', 'SUM(a.value) AS total'])
+      .where('a.project_id = :p', { p: project.id })
+      .groupBy('a.metric_code')
+      .getRawMany();
+    const delivered = new Map(sums.map((r) => [r.metric, Number(r.total)]));
+    const claims = draft.outputs?.claims ?? [];
+    const keys = [...new Set(claims.map((c) => c.claimKey))];
+    const others = keys.length
+      ? await m
+          .createQueryBuilder(OutputActual, 'a')
+          .innerJoin(Project, 'p', 'p.id = a.project_id')
+          .select(['a.metric_code AS metric', 'a.claim_key AS "claimKey"', 'p.code AS project'])
+          .where('a.programme_id = :g AND a.project_id <> :p AND a.claim_key IN (:...k)', {
+            g: prog.id,
+            p: project.id,
+            k: keys,
+          })
+          .getRawMany<{ metric: string; claimKey: string; project: string }>()
+      : [];
+    return targets
+      .filter((g) => metrics.has(g.metricCode))
+      .map((g) => {
+        const x = metrics.get(g.metricCode)!;
+        const proposed = draft.outputs?.forecasts[g.metricCode];
+        const forecast = proposed ? proposed.value : g.forecastValue;
+        return {
+          metric: x.code,
+          name: x.name,
+          unit: x.unit,
+          scale: x.scale,
+          target: g.targetValue,
+          acceptedForecast: g.forecastValue,
+          forecast,
+          forecastChanged: forecast !== g.forecastValue,
+          planVersion: g.version,
+          deliveredToDate: delivered.get(x.code) ?? 0,
+          claims: claims
+            .filter((c) => c.metric === x.code)
+            .map((c) => ({
+              ...c,
+              sharedWith: [
+                ...new Set(
+                  others.filter((o) => o.metric === c.metric && o.claimKey === c.claimKey).map((o) => o.project),
+                ),
+              ].sort(),
+            })),
+        };
+      });
+  }
+
+  /**
+   * Saves the outputs as the draft: the claims (checked by OutputsService's own rules: unit,
+   * quarter open for actuals and within the monitoring end, claim key, not already claimed) and
+   * the forecasts of the final totals. Every problem is reported at once, naming its box.
+   */
+  saveOutputs(
+    programmeCode: string | undefined,
+    projectCode: string,
+    input: OutputsInput,
+    version: number | undefined,
+    actor: Actor,
+  ) {
+    return this.db.write(async (m) => {
+      const { prog, project, quarter, update } = await this.editableContext(m, programmeCode, projectCode, actor);
+      const sections = await this.outputSections(m, prog, project, {});
+      const byMetric = new Map(sections.map((s) => [s.metric, s]));
+      const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+      const problems: FieldProblem[] = [];
+      const claims: OutputClaimProposal[] = [];
+      const seen = new Set<string>();
+      for (const c of input.claims) {
+        if (!byMetric.has(c.metric)) {
+          problems.push({ field: 'form', problem: `${project.code} has no target for ${c.metric}` });
+          continue;
+        }
+        try {
+          const ok = await this.outputs.checkActualIn(m, prog, project, c.metric, {
+            quarter: c.quarter,
+            value: c.value,
+            claimKey: c.claimKey,
+            evidence: c.evidence ?? undefined,
+          });
+          const key = `${c.metric}|${ok.quarter}|${ok.claimKey}`;
+          if (seen.has(key)) {
+            problems.push({
+              field: `${c.field}-key`,
+              problem: `${c.label}: ${ok.claimKey} is claimed twice for ${ok.quarter} in this update`,
+            });
+            continue;
+          }
+          seen.add(key);
+          claims.push({
+            metric: c.metric,
+            quarter: ok.quarter,
+            value: ok.value,
+            claimKey: ok.claimKey,
+            evidence: c.evidence,
+          });
+        } catch (e) {
+          if (e instanceof DomainError && e.code === 'DUPLICATE') {
+            problems.push({
+              field: `${c.field}-key`,
+              problem: `${c.label}: ${project.code} has already claimed ${normaliseClaimKey(c.claimKey)} for ${c.quarter}`,
+            });
+            continue;
+          }
+          for (const p of fieldProblems(e)) {
+            const box = p.field === 'claimKey' ? 'key' : p.field === 'value' || p.field === 'quarter' ? p.field : null;
+            problems.push({ field: box ? `${c.field}-${box}` : 'form', problem: `${c.label}: ${p.problem}` });
+          }
+        }
+      }
+      const forecasts: OutputsProposal['forecasts'] = {};
+      for (const s of sections) {
+        const f = input.forecasts[s.metric];
+        if (!f) {
+          if (input.complete && s.acceptedForecast === null)
+            problems.push({
+              field: `o-${s.metric}-forecast`,
+              problem: `Enter the forecast final total of ${s.name.toLowerCase()}, or say you have not finished`,
+            });
+          continue;
+        }
+        const r = parseQuantity(f.value, metrics.get(s.metric)!, f.field);
+        if ('problem' in r) problems.push({ field: f.field, problem: `${f.label} ${r.problem.problem}` });
+        else if (r.value !== s.acceptedForecast) forecasts[s.metric] = { value: r.value, version: s.planVersion };
+      }
+      if (problems.length) throw new ValidationError(problems);
+      const draft: UpdateDraft = { ...(update?.draft ?? {}), outputs: { claims, forecasts, complete: input.complete } };
+      await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'save_outputs');
+    });
+  }
+
+  /** Adds a risk to the project's register from the update (written at once, audited). */
+  addRisk(programmeCode: string | undefined, projectCode: string, input: RiskInput, actor: Actor) {
+    return this.riskWrite(programmeCode, projectCode, actor, (m, c) =>
+      this.risks.createIn(m, c.prog, c.project, input, c.quarter, actor),
+    );
+  }
+
+  /** Changes one of the project's open risks. */
+  editRisk(
+    programmeCode: string | undefined,
+    projectCode: string,
+    id: number,
+    input: RiskInput,
+    riskVersion: number | undefined,
+    actor: Actor,
+  ) {
+    return this.riskWrite(programmeCode, projectCode, actor, (m, c) =>
+      this.risks.updateIn(m, c.prog, c.project, id, input, riskVersion, c.quarter, actor),
+    );
+  }
+
+  /** Closes one of the project's open risks in the reporting quarter. */
+  closeRisk(
+    programmeCode: string | undefined,
+    projectCode: string,
+    id: number,
+    riskVersion: number | undefined,
+    actor: Actor,
+  ) {
+    return this.riskWrite(programmeCode, projectCode, actor, (m, c) =>
+      this.risks.closeIn(m, c.prog, c.project, id, riskVersion, c.quarter, actor),
+    );
+  }
+
+  /** Records whether the person has finished reviewing the risk register for this update. */
+  reviewRisks(
+    programmeCode: string | undefined,
+    projectCode: string,
+    reviewed: boolean,
+    version: number | undefined,
+    actor: Actor,
+  ) {
+    return this.db.write(async (m) => {
+      const { prog, project, quarter, update } = await this.editableContext(m, programmeCode, projectCode, actor);
+      const before = update?.draft ?? {};
+      const draft: UpdateDraft = { ...before, risks: { reviewed, changes: before.risks?.changes ?? 0 } };
+      await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'review_risks');
+    });
+  }
+
+  /** A risk write in an editable update, noted on the draft (the risks task is then under way). */
+  private riskWrite(
+    programmeCode: string | undefined,
+    projectCode: string,
+    actor: Actor,
+    write: (m: EntityManager, c: Awaited<ReturnType<QuarterlyUpdatesService['context']>>) => Promise<ProjectRisk>,
+  ) {
+    return this.db.write(async (m) => {
+      const c = await this.editableContext(m, programmeCode, projectCode, actor);
+      const risk = await write(m, c);
+      const before = c.update?.draft ?? {};
+      const draft: UpdateDraft = {
+        ...before,
+        risks: { reviewed: before.risks?.reviewed ?? false, changes: (before.risks?.changes ?? 0) + 1 },
+      };
+      await this.writeDraft(m, c.prog, c.project, c.quarter, c.update, draft, undefined, actor, 'save_risks');
+      return presentRisk(risk);
     });
   }
 
@@ -413,6 +721,27 @@ export class QuarterlyUpdatesService {
             : `Nothing has been entered for ${c.quarter} yet: save the spend figures first`,
           'form',
         );
+      const metrics = await m.count(OutputTarget, { where: { projectId: c.project.id } });
+      const missing: FieldProblem[] = [];
+      const outputs = outputsTaskStatus(c.update.draft, metrics);
+      const risks = risksTaskStatus(c.update.draft);
+      if (outputs !== 'done')
+        missing.push({
+          field: 'outputs',
+          problem:
+            outputs === 'not_started'
+              ? `Enter the outputs for ${c.quarter}: claims and forecasts of the final totals`
+              : 'Say you have finished the outputs: the section is in progress',
+        });
+      if (risks !== 'done')
+        missing.push({
+          field: 'risks',
+          problem:
+            risks === 'not_started'
+              ? `Review the risk register for ${c.quarter}: add, change or close risks, then say you have finished`
+              : 'Say you have finished reviewing the risks: the section is in progress',
+        });
+      if (missing.length) throw new ValidationError(missing);
       return {
         status: 'submitted' as const,
         submittedBy: actor.name,
@@ -502,6 +831,35 @@ export class QuarterlyUpdatesService {
           actor,
           audit,
         );
+      if (draft.outputs) {
+        const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+        for (const cl of draft.outputs.claims)
+          await this.outputs.addActualIn(
+            m,
+            c.prog,
+            c.project,
+            cl.metric,
+            {
+              quarter: cl.quarter,
+              value: formatQuantity(cl.value, metrics.get(cl.metric)!),
+              claimKey: cl.claimKey,
+              evidence: cl.evidence ?? undefined,
+            },
+            actor,
+          );
+        for (const [metric, f] of Object.entries(draft.outputs.forecasts)) {
+          const plan = await m.findOne(OutputTarget, { where: { projectId: c.project.id, metricCode: metric } });
+          if (plan?.forecastValue === f.value) continue;
+          await this.outputs.setPlanIn(
+            m,
+            c.prog,
+            c.project,
+            metric,
+            { forecast: formatQuantity(f.value, metrics.get(metric)!), version: f.version ?? undefined },
+            actor,
+          );
+        }
+      }
       return { status: 'accepted' as const, decidedBy: actor.name, decidedAt: new Date().toISOString() };
     });
   }
@@ -599,5 +957,7 @@ function presentDraft(d: UpdateDraft) {
     forecasts: Object.fromEntries(Object.entries(d.forecasts ?? {}).map(([k, v]) => [k, formatPounds(v)])),
     ...(d.narrative !== undefined ? { narrative: d.narrative } : {}),
     ...(d.milestones ? { milestones: d.milestones } : {}),
+    ...(d.outputs ? { outputs: d.outputs } : {}),
+    ...(d.risks ? { risksReviewed: d.risks.reviewed } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
 import { QuarterController } from './quarter/quarter.controller';
 import { ReturnsPagesController } from './returns/returns.controller';
+import { UpdatePartsController } from './quarter/update-parts.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 
@@ -29,6 +30,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     AuditController,
     QuarterController,
     ReturnsPagesController,
+    UpdatePartsController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
 })

@@ -76,7 +76,10 @@ export class QuarterController {
         canEdit,
         canReview,
         values,
-        errors: problems.length ? formErrors(problems, { comment: 'Comment' }) : undefined,
+        errors: problems.length
+          ? // A part still to finish links to its task (Outputs and Risks are the fourth and fifth).
+            formErrors(problems, { comment: 'Comment' }, { outputs: 'section-4-status', risks: 'section-5-status' })
+          : undefined,
       },
       status,
     );
