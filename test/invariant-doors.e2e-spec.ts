@@ -588,6 +588,12 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/returns/:quarter/comments': 'a comment on one warning of the return (free text keyed by check code)',
   'POST /manage/returns/:quarter/submit':
     'a version number and a reason: freezes the return through ReturnsService, gated by its checks as the API submission',
+  'POST /manage/quarter/:project/outputs':
+    'output claims and forecasts, held on the draft and checked by OutputsService.checkActualIn (outputs rules, not a spend or milestone field)',
+  'POST /manage/quarter/:project/risks': 'a risk: words, two levels 1–5 and an owner',
+  'POST /manage/quarter/:project/risks/:id': 'a risk: words, two levels 1–5 and an owner',
+  'POST /manage/quarter/:project/risks/:id/close': 'no fields',
+  'POST /manage/quarter/:project/risk-review': 'a yes or no',
   'POST /manage/quarter/:project/accept':
     'no figures: applies the draft through the spend and milestone services, whose refusals are the API doors above (all or nothing)',
 };
