@@ -109,8 +109,9 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       '£6.9m is shown as over-attributed (unattributed −£6.9m)',
     );
     expect(line('TABLE-PRE-2015-16', 'allocations').explanation).toContain('no split is invented');
+    // No quarter is submitted, so no job is delivered yet (outputs/delivered.ts): the words say that.
     expect(line('B-JOBS', 'outputs').explanation).toBe(
-      'No jobs have been recorded yet (JOBS_CREATED), so the at least 5,000 jobs stated cannot be compared yet.',
+      'No jobs have been delivered: no quarter has been submitted yet (JOBS_CREATED), so the at least 5,000 jobs stated cannot be compared yet.',
     );
     for (const l of recon.lines.filter((x: any) => x.status !== 'reconciled')) expect(l.explanation).not.toBe('');
     // +£6.9m on the table's LGF award and −£6.9m on both provisional lines cancel and equal
@@ -128,6 +129,27 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
     expect(line('B-PROVISIONAL', 'allocations').explanation).toContain(
       `project AMSH's £6.9m LGF allocation (id ${amsh}), counted there, may belong here.`,
     );
+  });
+
+  it('says which comparison each line is: a table total against the allocations, and as the table’s arithmetic', () => {
+    // TABLE-LGF-TOTAL ("27.7"): £34.6m of LGF allocations, unreconciled; 13.6 + 14.1 = 27.7, reconciled.
+    const both = recon.lines
+      .filter((l: any) => l.headlineCode === 'TABLE-LGF-TOTAL')
+      .map((l: any) => [l.check, l.comparison, l.status]);
+    expect(both).toEqual([
+      ['allocations', 'against the allocations', 'unreconciled'],
+      ['sumOf', 'the table’s own arithmetic', 'reconciled'],
+    ]);
+    // B-PACKAGE (£101.3m) is a sentence, not a table cell: its sum is of the stated figures.
+    expect(line('B-PACKAGE', 'sumOf').comparison).toBe('against the stated figures it adds up');
+    const words: Record<string, string[]> = {};
+    for (const l of recon.lines) words[l.check] = [...new Set([...(words[l.check] ?? []), l.comparison])];
+    expect(words).toEqual({
+      allocations: ['against the allocations'],
+      count: ['against the number of projects'],
+      outputs: ['against the outputs delivered'],
+      sumOf: ['against the stated figures it adds up', 'the table’s own arithmetic'],
+    });
   });
 
   it('sets conflicting statements of the same quantity side by side', () => {
@@ -278,6 +300,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(rows[0]).toEqual([
         'headline_code',
         'check',
+        'comparison',
         'label',
         'status',
         'unit',
@@ -305,6 +328,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(row('B-SITES', 'count')).toEqual([
         'B-SITES',
         'count',
+        'against the number of projects',
         'Key employment sites the deal will open up (deal document)',
         'reconciled',
         'sites',
@@ -330,6 +354,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(row('TABLE-TOTAL-2015-16', 'sumOf')).toEqual([
         'TABLE-TOTAL-2015-16',
         'sumOf',
+        'the table’s own arithmetic',
         'Total, 2015/6',
         'reconciled',
         'pounds',
@@ -353,7 +378,9 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         '',
       ]);
       const lgfTotal = row('TABLE-LGF-TOTAL', 'allocations');
-      expect(lgfTotal.slice(3, 11)).toEqual([
+      expect(lgfTotal.slice(2, 12)).toEqual([
+        'against the allocations',
+        'Local Growth Fund award, total',
         'unreconciled',
         'pounds',
         'exact',
@@ -363,7 +390,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         '100000.00',
         '-6900000.00',
       ]);
-      expect(lgfTotal.slice(21)).toEqual([String(id['LGF:AMSH']), 'TABLE-PROV-TOTAL']);
+      expect(lgfTotal.slice(22)).toEqual([String(id['LGF:AMSH']), 'TABLE-PROV-TOTAL']);
     });
 
     it('breakdown as CSV by Accept: text/csv, exact, with a total row', async () => {
@@ -417,7 +444,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         /^reconciled\s+TABLE-TOTAL-2015-16\s+sumOf\s+£21,000,000\.00\s+£21,000,000\.00\s+£0\.00\s+Total, 2015\/6$/m,
       );
       expect(r.out).toContain(
-        '    why: The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated.',
+        '    against the allocations: The project-level allocations add up to £78.1m, £4.2m less than the £82.3m stated.',
       );
       expect(r.out).toContain(
         `    source: Part B. The Growth Deal document (appendix) > STOKE-ON-TRENT AND STAFFORDSHIRE GROWTH DEAL: "£82.3m from the Government's Local Growth fund to support economic growth in the area"`,
@@ -429,6 +456,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       expect(r.out).toContain(
         '    source: Part B. The Growth Deal document (appendix) > Summary of Stoke-on-Trent and Staffordshire Growth Deal projects and funding: "<b>Total</b> | 21. | 61.3 | 82.3"',
       );
+      expect(r.out).toContain('    the table’s own arithmetic: adds up: TABLE-TOTAL-2015-16 + TABLE-TOTAL-2016-ON');
       expect(r.out).toContain('Conflicting statements of the same quantity (2):');
       expect(r.out.trimEnd().split('\n').pop()).toBe(
         'Summary: 46 lines: 19 reconciled, 11 unreconciled, 1 met, 15 not_comparable; 2 conflicts.',
@@ -529,5 +557,52 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         ]),
       ).toEqual(EXPECTED);
     });
+  });
+
+  it('jobs recorded in the reporting quarter, none submitted: not delivered yet, and the line says so', async () => {
+    const claim = await t.request('POST', `${P}/projects/ETRURIA/outputs/JOBS_CREATED/actuals`, {
+      quarter: '2015-16 Q1',
+      value: 12,
+      claimKey: 'EMPLOYER:TEST POTTERY',
+    });
+    expect(claim.status).toBe(201);
+    const jobs = (await t.request('GET', `${P}/reconciliation`)).body.lines.find(
+      (l: any) => l.headlineCode === 'B-JOBS' && l.check === 'outputs',
+    );
+    // Before, this read "No jobs have been recorded yet" although 12 were.
+    expect([jobs.status, jobs.computed, jobs.explanation]).toEqual([
+      'not_comparable',
+      null,
+      'No jobs have been delivered: no quarter has been submitted yet (JOBS_CREATED), so the at least 5,000 jobs stated cannot be compared yet.',
+    ]);
+  });
+
+  it('a per-project figure beside pooled match is not comparable, never "no allocation matches"', async () => {
+    // Lichfield has no match of its own: its private match is in the £4.8m SITES-PRIVATE pool it shares.
+    const h = await t.request('POST', `${P}/headlines`, {
+      code: 'LICHFIELD-PRIVATE',
+      measure: 'LICHFIELD_PRIVATE_MATCH',
+      label: 'Private match for Lichfield (a board paper)',
+      qualifier: 'exact',
+      unit: 'pounds',
+      amount: '1600000.00',
+      precision: '100000.00',
+      rule: { allocations: { sourceKinds: ['PRIVATE_MATCH'], projects: ['LICHFIELD'] } },
+      source: { document: 'Board paper (test)', quote: '£1.6m' },
+    });
+    expect(h.status).toBe(201);
+    const l = (await t.request('GET', `${P}/reconciliation`)).body.lines.find(
+      (x: any) => x.headlineCode === 'LICHFIELD-PRIVATE',
+    );
+    expect([l.status, l.computed, l.variance, l.unattributed, l.contributingAllocationIds]).toEqual([
+      'not_comparable',
+      null,
+      null,
+      null,
+      [id['PRIVATE_MATCH:SITES-PRIVATE']],
+    ]);
+    expect(l.explanation).toBe(
+      '£4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
+    );
   });
 });

@@ -105,6 +105,7 @@ export class DashboardService {
       const { report, headlines, delivered } = await this.reconciliation.reportForGroups(m, p.id, {
         groups,
         projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
+        pools: pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
       });
       const sections = await this.sectionsFor(m, p, info, page);
       return buildOverview({

@@ -59,6 +59,7 @@ export function presentOverview(o: OverviewModel) {
         headlineCode: l.headlineCode,
         label: l.label,
         check: l.check,
+        comparison: l.comparison,
         unit: l.unit,
         qualifier: l.qualifier,
         stated: money(l.unit, l.stated),

@@ -33,6 +33,7 @@ export function presentLine(l: ReconciliationLine) {
   return {
     headlineCode: l.headlineCode,
     check: l.check,
+    comparison: l.comparison,
     label: l.label,
     measure: l.measure,
     unit: l.unit,
@@ -133,6 +134,7 @@ export function presentNationalBreakdown(r: NationalBreakdownResult) {
 export const RECONCILIATION_CSV_HEADER = [
   'headline_code',
   'check',
+  'comparison',
   'label',
   'status',
   'unit',
@@ -161,6 +163,7 @@ export function reconciliationCsv(r: ReconciliationResult): string {
   const rows = r.report.lines.map((l) => [
     l.headlineCode,
     l.check,
+    l.comparison,
     l.label,
     l.status,
     l.unit,

@@ -24,7 +24,7 @@ import {
 import { ReconciliationService } from './reconciliation.service';
 
 const CSV_EXAMPLE =
-  'headline_code,check,label,status,unit,qualifier,stated,computed,variance,...\nB-LGF-TOTAL,allocations,...,unreconciled,pounds,exact,82300000.00,78100000.00,-4200000.00,...\n';
+  'headline_code,check,comparison,label,status,unit,qualifier,stated,computed,variance,...\nB-LGF-TOTAL,allocations,against the allocations,...,unreconciled,pounds,exact,82300000.00,78100000.00,-4200000.00,...\n';
 
 // The deal's approved figures and how they reconcile are public information.
 @ApiTags('reconciliation')

@@ -16,6 +16,7 @@ import {
   type AllocationGroup,
   type Breakdown,
   type HeadlineInput,
+  type PoolRef,
   type ProjectRef,
   type ReconciliationReport,
 } from './engine';
@@ -140,11 +141,19 @@ export class ReconciliationService {
   ): Promise<{ report: ReconciliationReport; delivered: Delivered }> {
     const groups = await this.groups(m, programmeId, { approval: 'approved', includeWithdrawn: true });
     const headlines = await this.headlines(m, programmeId);
-    const projects = await this.projects(m, programmeId);
+    const { projects, pools } = await this.projects(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId, outputsAsAt);
     const changes = await this.approvedChanges(m, programmeId);
     const report = markIllustrativeOutputs(
-      reconcile({ headlines, groups, projects, outputs: totalsOf(delivered.byMetric), changes }),
+      reconcile({
+        headlines,
+        groups,
+        projects,
+        pools,
+        outputs: totalsOf(delivered.byMetric),
+        outputsThrough: delivered.through,
+        changes,
+      }),
       delivered.byMetric,
       headlines,
     );
@@ -230,12 +239,19 @@ export class ReconciliationService {
   async reportForGroups(
     m: EntityManager,
     programmeId: number,
-    input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[] },
+    input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; pools: readonly PoolRef[] },
   ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: Delivered }> {
     const headlines = await this.headlines(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId);
     const report = markIllustrativeOutputs(
-      reconcile({ headlines, groups: input.groups, projects: input.projects, outputs: totalsOf(delivered.byMetric) }),
+      reconcile({
+        headlines,
+        groups: input.groups,
+        projects: input.projects,
+        pools: input.pools,
+        outputs: totalsOf(delivered.byMetric),
+        outputsThrough: delivered.through,
+      }),
       delivered.byMetric,
       headlines,
     );
@@ -338,15 +354,29 @@ export class ReconciliationService {
     }));
   }
 
-  private async projects(m: EntityManager, programmeId: number): Promise<ProjectRef[]> {
+  /** The projects, and the pools each shares (one query). */
+  private async projects(m: EntityManager, programmeId: number): Promise<{ projects: ProjectRef[]; pools: PoolRef[] }> {
     const pg = this.db.type === 'postgres';
-    const rows: { code: string; theme_code: string | null; status: string }[] = await m.query(
-      `SELECT p.code AS code, t.code AS theme_code, p.status AS status
-         FROM project p LEFT JOIN theme t ON t.id = p.theme_id
-        WHERE p.programme_id = ${pg ? '$1' : '?'} ORDER BY p.code`,
+    const rows: { code: string; theme_code: string | null; status: string; pool_code: string | null }[] = await m.query(
+      `SELECT p.code AS code, t.code AS theme_code, p.status AS status, pl.code AS pool_code
+           FROM project p LEFT JOIN theme t ON t.id = p.theme_id
+           LEFT JOIN project_pool_member pm ON pm.project_id = p.id
+           LEFT JOIN project_pool pl ON pl.id = pm.pool_id
+          WHERE p.programme_id = ${pg ? '$1' : '?'} ORDER BY p.code, pl.code`,
       [programmeId],
     );
-    return rows.map((r) => ({ code: r.code, themeCode: r.theme_code, status: r.status }));
+    const projects = new Map<string, ProjectRef>();
+    const pools = new Map<string, string[]>();
+    for (const r of rows) {
+      if (!projects.has(r.code)) projects.set(r.code, { code: r.code, themeCode: r.theme_code, status: r.status });
+      if (r.pool_code !== null) pools.set(r.pool_code, [...(pools.get(r.pool_code) ?? []), r.code]);
+    }
+    return {
+      projects: [...projects.values()],
+      pools: [...pools]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([code, members]) => ({ code, projects: members })),
+    };
   }
 }
 

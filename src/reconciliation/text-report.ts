@@ -61,7 +61,8 @@ export function reconciliationTable(r: ReconciliationResult): string {
   out.push(body[0], body[1]);
   lines.forEach((l, i) => {
     out.push(body[i + 2]);
-    out.push(`    why: ${shortReason(l)}`);
+    // A headline can give two lines (its allocations, its table's arithmetic): each says which.
+    out.push(`    ${l.comparison}: ${shortReason(l)}`);
     if (l.unattributed !== null)
       out.push(
         `    unattributed: ${amount(l.unit, l.unattributed, true)}${l.unattributed < 0 ? ' (over-attributed)' : ''}`,

@@ -6,6 +6,8 @@ import { STATUS_WORDS } from '../overview.model';
 import { chartFigure, millions, pounds, provenance } from './parts';
 import { layout } from './layout';
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const STATUS_ORDER = ['unreconciled', 'not_met', 'within_rounding', 'not_comparable', 'met', 'reconciled'];
 
 function money(unit: string, v: Money | null): string {
@@ -136,7 +138,7 @@ ${rest}<table><caption>Stated figures against the allocations${compact ? ' that 
 <thead><tr><th scope="col">Figure</th><th scope="col" class="num">Stated</th><th scope="col" class="num">Adds up to</th><th scope="col">Agreement</th><th scope="col">Why, and where the figure comes from</th></tr></thead>
 <tbody>${shown.map(
     (l) =>
-      html`<tr><th scope="row">${l.label}${l.table ? html`<div class="source">${l.table.name}: ${l.table.row}, ${l.table.column}</div>` : ''}</th><td class="num">${l.provenance.printed ? html`<span title="${money(l.unit, l.stated)}">${l.provenance.printed}</span>` : money(l.unit, l.stated)}</td><td class="num">${money(l.unit, l.computed)}</td><td class="status status-${l.status}">${STATUS_WORDS[l.status]}</td><td>${l.explanation || 'The figures agree to the penny.'}${compact ? html`<div class="source">Source: ${l.provenance.document ?? 'not stated'}</div>` : provenance(l.provenance)}</td></tr>`,
+      html`<tr><th scope="row">${l.label}<div class="source comparison">${capitalise(l.comparison)}</div>${l.table ? html`<div class="source">${l.table.name}: ${l.table.row}, ${l.table.column}</div>` : ''}</th><td class="num">${l.provenance.printed ? html`<span title="${money(l.unit, l.stated)}">${l.provenance.printed}</span>` : money(l.unit, l.stated)}</td><td class="num">${money(l.unit, l.computed)}</td><td class="status status-${l.status}">${STATUS_WORDS[l.status]}</td><td>${l.explanation || `${capitalise(l.comparison)}, the figures agree to the penny.`}${compact ? html`<div class="source">Source: ${l.provenance.document ?? 'not stated'}</div>` : provenance(l.provenance)}</td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -1,7 +1,7 @@
 import { add, amount, capitalise, minus, money, qualified, roundingText, sign } from './format';
 import type { Money } from '../../common/money';
 import type { HeadlineInput, AllocationGroup } from './types';
-import type { LineStatus } from './report';
+import type { CheckName, LineStatus, PoolRef } from './report';
 import { windowLabel, periodLabels, type Selection } from './filter';
 
 /**
@@ -126,4 +126,53 @@ export function conflictText(unit: HeadlineInput['unit'], sides: readonly Confli
   const kept = sides.length === 2 ? 'Both are kept.' : `All ${sides.length} are kept.`;
   const differ = sides.length === 2 ? 'they differ by' : 'the highest and lowest differ by';
   return `${capitalise(said.join('; '))}: ${differ} ${amount(unit, spread)}. ${kept}`;
+}
+
+/**
+ * Which comparison a line is, in words. A headline may give two lines with opposite verdicts
+ * (a table total against the allocations, unreconciled; the same total as the table's own
+ * arithmetic, reconciled): each says which it is.
+ */
+export function comparisonWords(check: CheckName, h: Pick<HeadlineInput, 'tableName'>): string {
+  switch (check) {
+    case 'allocations':
+      return 'against the allocations';
+    case 'sumOf':
+      return h.tableName ? 'the table’s own arithmetic' : 'against the stated figures it adds up';
+    case 'count':
+      return 'against the number of projects';
+    case 'outputs':
+      return 'against the outputs delivered';
+  }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/**
+ * Why a per-project figure cannot be checked: money of its kind is given to a pool the project
+ * shares, without a split by project. Never "no allocation matches": the money exists, it is
+ * just not the project's alone.
+ */
+export function pooledText(
+  projects: readonly string[],
+  own: readonly AllocationGroup[],
+  pooled: readonly AllocationGroup[],
+  pools: readonly PoolRef[],
+): string {
+  const members = new Map(pools.map((p) => [p.code, [...p.projects].sort()]));
+  const codes = [...new Set(pooled.map((g) => g.poolCode!))].sort();
+  const given = codes.map((code) => {
+    const gs = pooled.filter((g) => g.poolCode === code);
+    const kinds = [...new Set(gs.map((g) => g.sourceKind))].sort();
+    return `${money(sumPence(gs))} of ${listed(kinds)} to pool ${code} (shared by ${listed(members.get(code) ?? [])})`;
+  });
+  const who = listed(projects);
+  const verb = given.length === 1 ? 'is' : 'are';
+  const head = own.length
+    ? `${who}'s own allocations add up to ${money(sumPence(own))}, but ${listed(given)} ${verb} also given without a split by project`
+    : `${capitalise(listed(given))} ${verb} given without a split by project`;
+  return `${head}, so a figure for ${who} alone cannot be checked against ${given.length === 1 ? 'it' : 'them'}; no split is invented.`;
 }

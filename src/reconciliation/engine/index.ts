@@ -23,6 +23,7 @@ export type {
   LineProvenance,
   LineStatus,
   LineTable,
+  PoolRef,
   ReconcileInput,
   ReconciliationLine,
   ReconciliationReport,

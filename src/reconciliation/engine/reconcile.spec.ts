@@ -1,4 +1,4 @@
-import { reconcile, statusFor } from './reconcile';
+import { findConflicts, reconcile, statusFor } from './reconcile';
 import type { ReconciliationLine } from './report';
 import { group, headline, inRange, inYear, M, pooled, programmeLevel, TENTH } from './spec-fixtures';
 import type { AllocationGroup, HeadlineInput } from './types';
@@ -506,18 +506,28 @@ describe('count and outputs checks', () => {
       { outputs: { metrics: ['JOBS_CREATED', 'JOBS_SAFEGUARDED'] } },
       { unit: 'jobs', qualifier: 'at_least' },
     );
-  it('before any output exists the jobs promise is not comparable', () => {
-    const line = reconcile({ headlines: [jobs()], projects, groups: [], outputs: { HOMES_COMPLETED: 10 } }).lines[0];
+  it('before any job is delivered the jobs promise is not comparable, saying why', () => {
+    const at = (outputsThrough: string | null | undefined) =>
+      reconcile({ headlines: [jobs()], projects, groups: [], outputs: { HOMES_COMPLETED: 10 }, outputsThrough })
+        .lines[0];
+    const line = at(undefined);
     expect([line.status, line.computed, line.variance]).toEqual(['not_comparable', null, null]);
     expect(line.explanation).toBe(
-      'No jobs have been recorded yet (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.',
+      'No jobs have been delivered in a submitted quarter yet (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.',
+    );
+    // Jobs may be recorded in the reporting quarter: with no quarter submitted, none is delivered.
+    expect(at(null).explanation).toBe(
+      'No jobs have been delivered: no quarter has been submitted yet (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.',
+    );
+    expect(at('2016-17 Q3').explanation).toBe(
+      'No jobs were delivered to the end of 2016-17 Q3, the last submitted quarter (JOBS_CREATED, JOBS_SAFEGUARDED), so the at least 5,000 jobs stated cannot be compared yet.',
     );
   });
   it('sums the recorded metrics and compares with the minimum', () => {
     const short = reconcile({ headlines: [jobs()], projects, groups: [], outputs: { JOBS_CREATED: 1200 } }).lines[0];
     expect([short.status, short.computed, short.variance]).toEqual(['not_met', 1200, -3800]);
     expect(short.explanation).toBe(
-      'Outputs recorded so far total 1,200 jobs (JOBS_CREATED; nothing recorded yet for JOBS_SAFEGUARDED), 3,800 jobs short of the at least 5,000 jobs stated.',
+      'Outputs delivered total 1,200 jobs (JOBS_CREATED; none delivered for JOBS_SAFEGUARDED), 3,800 jobs short of the at least 5,000 jobs stated.',
     );
     const met = reconcile({
       headlines: [jobs()],
@@ -657,5 +667,146 @@ describe('a variance made by approved change requests names them instead of "una
       run([change(1, 'reduce_allocation', -20_000_000)], { allocations: { sourceKinds: ['LGF'], themes: ['SITES'] } })
         .explanation,
     ).toContain('is shown as unattributed');
+  });
+});
+
+describe('which comparison each line is (one headline, two verdicts)', () => {
+  it('names the allocations check and the table’s own arithmetic apart', () => {
+    const table = { tableName: 'LGF breakdown (£m)' };
+    const total = headline(
+      'T-TOTAL',
+      2_770_000_000,
+      TENTH,
+      { allocations: { sourceKinds: ['LGF'] }, sumOf: ['T-2015-16', 'T-2016-ON'] },
+      table,
+    );
+    const r = reconcile({
+      headlines: [
+        headline('T-2015-16', 1_360_000_000, TENTH, {}, table),
+        headline('T-2016-ON', 1_410_000_000, TENTH, {}, table),
+        total,
+      ],
+      groups: [group({ pence: 3_460_000_000 })],
+      projects: [],
+      outputs: {},
+    });
+    // £34.6m of allocations against the £27.7m printed: unreconciled; 13.6 + 14.1 = 27.7: reconciled.
+    expect(r.lines.map((l) => [l.headlineCode, l.check, l.comparison, l.status])).toEqual([
+      ['T-TOTAL', 'allocations', 'against the allocations', 'unreconciled'],
+      ['T-TOTAL', 'sumOf', 'the table’s own arithmetic', 'reconciled'],
+    ]);
+  });
+
+  it('words the other checks by what they compare with', () => {
+    const r = reconcile({
+      headlines: [
+        headline('PACKAGE', 300, 1, { sumOf: ['A', 'B'] }),
+        headline('A', 100, 1, {}),
+        headline('B', 200, 1, {}),
+        headline('PROJECTS', 1, 1, { count: { of: 'projects' } }, { unit: 'projects' }),
+        headline('JOBS', 10, 1, { outputs: { metrics: ['JOBS_CREATED'] } }, { unit: 'jobs' }),
+      ],
+      groups: [],
+      projects: [{ code: 'ETRURIA', themeCode: 'SITES', status: 'approved' }],
+      outputs: { JOBS_CREATED: 10 },
+    });
+    expect(r.lines.map((l) => [l.headlineCode, l.comparison])).toEqual([
+      ['JOBS', 'against the outputs delivered'],
+      ['PACKAGE', 'against the stated figures it adds up'],
+      ['PROJECTS', 'against the number of projects'],
+    ]);
+  });
+});
+
+describe('pooled money against a per-project figure', () => {
+  // The deal's £4.8m of private match to the sites pool, shared by three projects.
+  const pools = [{ code: 'SITES-PRIVATE', projects: ['MEAFORD', 'LICHFIELD', 'BERICOTE'] }];
+  const pool = () =>
+    group({ sourceKind: 'PRIVATE_MATCH', pence: 480_000_000, ...pooled('SITES-PRIVATE'), allocationIds: [7] });
+  const lichfield = (value: number, extra = {}) =>
+    headline(
+      'LICHFIELD-PRIVATE',
+      value,
+      TENTH,
+      { allocations: { sourceKinds: ['PRIVATE_MATCH'], projects: ['LICHFIELD'] } },
+      extra,
+    );
+
+  it('is not comparable, never "no allocation matches"', () => {
+    const r = reconcile({ headlines: [lichfield(160_000_000)], groups: [pool()], projects: [], pools, outputs: {} });
+    const l = r.lines[0];
+    expect([l.status, l.computed, l.variance, l.unattributed, l.contributingAllocationIds]).toEqual([
+      'not_comparable',
+      null,
+      null,
+      null,
+      [7],
+    ]);
+    expect(l.explanation).toBe(
+      '£4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
+    );
+  });
+
+  it('names the project’s own money beside the pool’s', () => {
+    const own = group({ sourceKind: 'PRIVATE_MATCH', pence: 50_000_000, projectCode: 'LICHFIELD', allocationIds: [8] });
+    const l = reconcile({
+      headlines: [lichfield(160_000_000)],
+      groups: [pool(), own],
+      projects: [],
+      pools,
+      outputs: {},
+    }).lines[0];
+    expect([l.status, l.contributingAllocationIds]).toEqual(['not_comparable', [7, 8]]);
+    expect(l.explanation).toBe(
+      "LICHFIELD's own allocations add up to £0.5m, but £4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is also given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.",
+    );
+    // A minimum the project's own £0.5m already reaches is met, whatever its share of the pool.
+    const met = reconcile({
+      headlines: [lichfield(40_000_000, { qualifier: 'at_least' })],
+      groups: [pool(), own],
+      projects: [],
+      pools,
+      outputs: {},
+    }).lines[0];
+    expect([met.status, met.computed, met.variance]).toEqual(['met', 50_000_000, 10_000_000]);
+  });
+
+  it('compares as before when the project shares no pool of that money, or the rule names the pool', () => {
+    const etruria = headline('ETRURIA-PRIVATE', 160_000_000, TENTH, {
+      allocations: { sourceKinds: ['PRIVATE_MATCH'], projects: ['ETRURIA'] },
+    });
+    const l = reconcile({ headlines: [etruria], groups: [pool()], projects: [], pools, outputs: {} }).lines[0];
+    expect([l.status, l.computed, l.variance]).toEqual(['unreconciled', 0, -160_000_000]);
+    const withPool = headline('SITES-PRIVATE', 480_000_000, TENTH, {
+      allocations: { sourceKinds: ['PRIVATE_MATCH'], projects: ['LICHFIELD'], pools: ['SITES-PRIVATE'] },
+    });
+    const w = reconcile({ headlines: [withPool], groups: [pool()], projects: [], pools, outputs: {} }).lines[0];
+    expect([w.status, w.computed]).toEqual(['reconciled', 480_000_000]);
+  });
+});
+
+describe('minimums of one measure', () => {
+  const jobs = (code: string, value: number, qualifier: 'exact' | 'at_least', precision = 1) =>
+    headline(code, value, precision, {}, { measure: 'JOBS', unit: 'jobs', qualifier });
+  const conflictsOf = (hs: HeadlineInput[]) =>
+    findConflicts(hs).map((c) => [c.measure, c.headlines.map((h) => h.code), c.spread]);
+
+  it('two "at least" figures both hold: no conflict', () => {
+    expect(conflictsOf([jobs('AT-LEAST-5000', 5000, 'at_least'), jobs('AT-LEAST-4000', 4000, 'at_least')])).toEqual([]);
+  });
+  it('a stated figure that reaches the minimum, within its rounding, is no conflict', () => {
+    // "4,900" printed to the hundred means 4,850 to 4,950: at least 4,950 can hold, 4,951 cannot.
+    expect(conflictsOf([jobs('STATED', 4900, 'exact', 100), jobs('MIN', 4950, 'at_least')])).toEqual([]);
+    expect(conflictsOf([jobs('STATED', 4900, 'exact', 100), jobs('MIN', 4951, 'at_least')])).toEqual([
+      ['JOBS', ['STATED', 'MIN'], 51],
+    ]);
+  });
+  it('a minimum above a stated figure, or two stated figures that differ, conflict', () => {
+    expect(conflictsOf([jobs('STATED', 4900, 'exact', 100), jobs('MIN', 5000, 'at_least')])).toEqual([
+      ['JOBS', ['STATED', 'MIN'], 100],
+    ]);
+    expect(
+      conflictsOf([jobs('A', 4900, 'exact', 100), jobs('B', 4800, 'exact', 100), jobs('MIN', 10, 'at_least')]),
+    ).toEqual([['JOBS', ['MIN', 'B', 'A'], 4890]]);
   });
 });

@@ -4,12 +4,21 @@ import type { AllocationFilter } from '../../headlines/headline-rule';
 import {
   changesText,
   comparison,
+  comparisonWords,
   conflictText,
   notComparableYears,
+  pooledText,
   suggestionTexts,
   unattributedText,
 } from './explain';
-import { BadRuleYearError, selectGroups, type Selection } from './filter';
+import {
+  BadRuleYearError,
+  matchesOtherFilters,
+  placeInWindow,
+  selectGroups,
+  yearWindow,
+  type Selection,
+} from './filter';
 import { add, amount, compareText, minus, qualified, sign } from './format';
 import {
   LINE_STATUSES,
@@ -17,6 +26,7 @@ import {
   type Conflict,
   type LineStatus,
   type ApprovedChange,
+  type PoolRef,
   type ReconcileInput,
   type ReconciliationLine,
   type ReconciliationReport,
@@ -49,6 +59,7 @@ function baseLine(h: HeadlineInput, check: CheckName): ReconciliationLine {
     measure: h.measure,
     label: h.label,
     check,
+    comparison: comparisonWords(check, h),
     unit: h.unit,
     qualifier: h.qualifier,
     stated: h.value,
@@ -114,11 +125,35 @@ function changesBehind(
   return null;
 }
 
+/**
+ * Pooled money a per-project rule cannot see: groups of the rule's kinds and years given to a
+ * pool that one of its projects belongs to (a pool the rule names itself is counted, not this).
+ */
+function pooledFor(
+  groups: readonly AllocationGroup[],
+  f: AllocationFilter,
+  pools: readonly PoolRef[],
+): AllocationGroup[] {
+  if (!f.projects?.length || !pools.length) return [];
+  const members = new Map(pools.map((p) => [p.code, p.projects]));
+  const window = yearWindow(f);
+  const anyRecipient: AllocationFilter = { ...f, projects: undefined, pools: undefined };
+  return groups.filter(
+    (g) =>
+      g.poolCode !== null &&
+      !f.pools?.includes(g.poolCode) &&
+      (members.get(g.poolCode) ?? []).some((c) => f.projects!.includes(c)) &&
+      matchesOtherFilters(g, anyRecipient) &&
+      (!window || placeInWindow(g, window) !== 'outside'),
+  );
+}
+
 function allocationsLine(
   h: HeadlineInput,
   filter: AllocationFilter,
   groups: readonly AllocationGroup[],
   changes: readonly ApprovedChange[] = [],
+  pools: readonly PoolRef[] = [],
 ): Work {
   const line = baseLine(h, 'allocations');
   let sel: Selection;
@@ -135,6 +170,14 @@ function allocationsLine(
     return { line, counted: [] };
   }
   const computed = sel.counted.reduce<Money>((s, g) => add(s, g.pence), 0);
+  // A per-project figure beside money its project shares in a pool: not comparable (unless a
+  // minimum is already reached without the pool), never "no allocation matches".
+  const pooled = pooledFor(groups, filter, pools);
+  if (pooled.length && !(h.qualifier === 'at_least' && exactPence(computed) >= BigInt(h.value))) {
+    line.contributingAllocationIds = ids([...sel.counted, ...pooled]);
+    line.explanation = pooledText(filter.projects!, sel.counted, pooled, pools);
+    return { line, counted: [] };
+  }
   const status = compare(line, h, computed);
   line.contributingAllocationIds = ids(sel.counted);
   const allProject = sel.counted.length > 0 && sel.counted.every((g) => g.projectCode !== null);
@@ -186,20 +229,36 @@ function countLine(h: HeadlineInput, themes: readonly string[] | undefined, proj
   return { line, counted: [] };
 }
 
-function outputsLine(h: HeadlineInput, metrics: readonly string[], outputs: OutputTotals): Work {
+/**
+ * Outputs delivered (to the end of the last submitted quarter, `through`) against a promise.
+ * Recorded claims of a quarter not yet submitted are not delivered: the words say so, and
+ * never "none recorded" when claims exist but no quarter is submitted.
+ */
+function outputsLine(
+  h: HeadlineInput,
+  metrics: readonly string[],
+  outputs: OutputTotals,
+  through: string | null | undefined,
+): Work {
   const line = baseLine(h, 'outputs');
   const present = metrics.filter((m) => Object.prototype.hasOwnProperty.call(outputs, m));
   const what = h.unit === 'pounds' ? 'outputs' : h.unit;
   if (present.length === 0) {
-    line.explanation = `No ${what} have been recorded yet (${metrics.join(', ') || 'no metric named'}), so the ${qualified(h.qualifier, h.unit, h.value)} stated cannot be compared yet.`;
+    const none =
+      through === null
+        ? `No ${what} have been delivered: no quarter has been submitted yet`
+        : through === undefined
+          ? `No ${what} have been delivered in a submitted quarter yet`
+          : `No ${what} were delivered to the end of ${through}, the last submitted quarter`;
+    line.explanation = `${none} (${metrics.join(', ') || 'no metric named'}), so the ${qualified(h.qualifier, h.unit, h.value)} stated cannot be compared yet.`;
     return { line, counted: [] };
   }
   const computed = present.reduce<Money>((s, m) => add(s, outputs[m]), 0);
   const status = compare(line, h, computed);
   const absent = metrics.filter((m) => !present.includes(m));
   const lead =
-    `Outputs recorded so far total ${amount(h.unit, computed)} (${present.join(', ')}` +
-    `${absent.length ? `; nothing recorded yet for ${absent.join(', ')}` : ''})`;
+    `Outputs delivered total ${amount(h.unit, computed)} (${present.join(', ')}` +
+    `${absent.length ? `; none delivered for ${absent.join(', ')}` : ''})`;
   line.explanation = comparison(h, computed, status, lead);
   return { line, counted: [] };
 }
@@ -254,7 +313,21 @@ function suggest(work: readonly Work[]): void {
   }
 }
 
-/** Headlines stating the same measure with different values, set side by side. */
+/**
+ * Whether every statement of one measure can be true at once: minimums ("at least") only
+ * bound it from below, so two of them never conflict, nor a minimum that a stated figure
+ * reaches (within that figure's rounding, half a unit included). Stated figures that differ
+ * from each other do conflict.
+ */
+export function canAllHold(hs: readonly Pick<HeadlineInput, 'qualifier' | 'value' | 'precision'>[]): boolean {
+  const fixed = hs.filter((h) => h.qualifier !== 'at_least');
+  if (fixed.length === 0) return true;
+  if (fixed.some((f) => f.value !== fixed[0].value)) return false;
+  const top = 2n * BigInt(fixed[0].value) + BigInt(Math.max(...fixed.map((f) => f.precision)));
+  return hs.every((h) => h.qualifier !== 'at_least' || 2n * BigInt(h.value) <= top);
+}
+
+/** Headlines stating the same measure with values that cannot all be true, set side by side. */
 export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
   const byMeasure = new Map<string, HeadlineInput[]>();
   for (const h of headlines) byMeasure.set(h.measure, [...(byMeasure.get(h.measure) ?? []), h]);
@@ -264,7 +337,7 @@ export function findConflicts(headlines: readonly HeadlineInput[]): Conflict[] {
       .get(measure)!
       .slice()
       .sort((a, b) => a.value - b.value || compareText(a.code, b.code));
-    if (hs.length < 2 || hs[0].value === hs[hs.length - 1].value) continue;
+    if (hs.length < 2 || hs[0].value === hs[hs.length - 1].value || canAllHold(hs)) continue;
     const spread = hs[hs.length - 1].value - hs[0].value;
     const sides = hs.map((h) => ({
       code: h.code,
@@ -294,10 +367,10 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   const work: Work[] = [];
   for (const h of input.headlines) {
     const rule = h.rule ?? {};
-    if (rule.allocations) work.push(allocationsLine(h, rule.allocations, input.groups, input.changes));
+    if (rule.allocations) work.push(allocationsLine(h, rule.allocations, input.groups, input.changes, input.pools));
     if (rule.sumOf) work.push(sumOfLine(h, rule.sumOf, byCode));
     if (rule.count) work.push(countLine(h, rule.count.themes, input.projects));
-    if (rule.outputs) work.push(outputsLine(h, rule.outputs.metrics ?? [], input.outputs ?? {}));
+    if (rule.outputs) work.push(outputsLine(h, rule.outputs.metrics ?? [], input.outputs ?? {}, input.outputsThrough));
   }
   work.sort(
     (a, b) =>

@@ -42,6 +42,12 @@ export interface ReconciliationLine {
   measure: string;
   label: string;
   check: CheckName;
+  /**
+   * Which comparison the line is, in words ("against the allocations", "the table's own
+   * arithmetic"): one headline can give two lines with opposite verdicts, and a reader must
+   * see which is which.
+   */
+  comparison: string;
   unit: HeadlineUnit;
   qualifier: Qualifier;
   stated: number;
@@ -114,4 +120,16 @@ export interface ReconcileInput {
   outputs: OutputTotals;
   /** Approved changes that moved money, oldest first: they may explain a variance. */
   changes?: readonly ApprovedChange[];
+  /** Pools and their member projects: pooled money cannot be checked against a per-project figure. */
+  pools?: readonly PoolRef[];
+  /**
+   * The last submitted quarter the output totals count to (outputs/delivered.ts); null when no
+   * quarter has been submitted, so nothing is delivered yet. Left out when not known.
+   */
+  outputsThrough?: string | null;
+}
+
+export interface PoolRef {
+  code: string;
+  projects: readonly string[];
 }

@@ -42,7 +42,8 @@ export class ReconciliationSection implements SectionProvider {
     const rows: RowInput[] = report.lines.map((l) => ({
       headline: l.headlineCode,
       check: l.check,
-      label: l.label,
+      // One headline can give two lines with opposite verdicts: each says which comparison it is.
+      label: `${l.label} (${l.comparison})`,
       unit: l.unit,
       status: l.status,
       stated: inUnit(l.unit, l.stated),
