@@ -611,7 +611,10 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
     expect([n.before!.narrative, n.after.narrative]).toEqual([undefined, 'On track (audit test)']);
     expect([n.before!.version, n.after.version]).toEqual([2, 3]);
 
-    await svc.submit(PROG, 'LICHFIELD', 3, partner);
+    // Outputs and risks are required parts of an update: finished here without changes.
+    await svc.saveOutputs(PROG, 'LICHFIELD', { claims: [], forecasts: {}, complete: true }, 3, partner);
+    await svc.reviewRisks(PROG, 'LICHFIELD', true, 4, partner);
+    await svc.submit(PROG, 'LICHFIELD', 5, partner);
     const sub = await last('quarterly_update', 'submit');
     expect([sub.before!.status, sub.after.status, sub.before!.submittedBy, sub.after.submittedBy]).toEqual([
       'in_progress',
@@ -620,15 +623,15 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
       'audit partner',
     ]);
     expect(sub.after.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    await svc.returnForRevision(PROG, 'LICHFIELD', 'Check the forecast (audit test)', 4, reviewer);
+    await svc.returnForRevision(PROG, 'LICHFIELD', 'Check the forecast (audit test)', 6, reviewer);
     const ret = await last('quarterly_update', 'return');
     expect([ret.before!.returnComment, ret.after.returnComment, ret.after.decidedBy]).toEqual([
       null,
       'Check the forecast (audit test)',
       'audit reviewer',
     ]);
-    await svc.submit(PROG, 'LICHFIELD', 5, partner);
-    await svc.accept(PROG, 'LICHFIELD', 6, reviewer);
+    await svc.submit(PROG, 'LICHFIELD', 7, partner);
+    await svc.accept(PROG, 'LICHFIELD', 8, reviewer);
     const acc = await last('quarterly_update', 'accept');
     expect([acc.before!.status, acc.after.status, acc.after.decidedBy]).toEqual([
       'submitted',
