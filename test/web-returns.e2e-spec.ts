@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { DENIAL_HEADER } from '../src/web/web-exception.filter';
+import { Programme } from '../src/programmes/programme.entity';
 import { databaseKinds } from './support/databases';
+import { queryCounter } from './support/queries';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
 import { makeUser, pageText, WebClient } from './support/web-client';
 
@@ -383,5 +385,32 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
     });
     expect(forged.status).toBe(403);
     expect(await tableCounts(t.ds)).toEqual(before);
+  });
+  it("lists the returns due and finance's notices from a fixed number of queries, whatever the number of programmes", async () => {
+    const counter = queryCounter(t.ds);
+    try {
+      const list = await counter.count(() => finance.get('/manage/returns'));
+      const notices = await counter.count(() => finance.get('/manage/notices'));
+      for (let i = 1; i <= 4; i++)
+        await t.ds.getRepository(Programme).insert({
+          code: `EXTRA-${i}`,
+          name: `Extra programme ${i}`,
+          startsOn: '2016-04-01',
+          endsOn: '2019-03-31',
+          firstQuarter: '2016-17 Q1',
+        });
+      expect(await counter.count(() => finance.get('/manage/returns'))).toBe(list);
+      expect(await counter.count(() => finance.get('/manage/notices'))).toBe(notices);
+      expect(list).toBeLessThanOrEqual(12);
+    } finally {
+      counter.restore();
+    }
+    const rows = pageText((await finance.get('/manage/returns')).body);
+    expect(rows).toContain('Extra programme 1 EXTRA-1 2016-17 Q1 30 June 2016 Due');
+    expect(rows).toContain('SSLEP-GD-2014 2015-16 Q2 30 September 2015 Due');
+    // More than three due: one line for them all.
+    const n = await finance.get('/manage/notices');
+    expect(pageText(n.body)).toContain('5 programmes have a quarterly return due');
+    expect(n.body).toContain('data-kind="returns-due"');
   });
 });
