@@ -91,7 +91,7 @@ run('closing the quarter in Chromium on %s', (kind) => {
     expect(
       await page.locator('[data-warning]').evaluateAll((els) => els.map((e) => e.getAttribute('data-warning'))),
     ).toEqual(['DRAFT_ALLOCATIONS', 'HEADLINE_UNRECONCILED']);
-    expect(await page.locator('table[data-sheet]').count()).toBe(7);
+    expect(await page.locator('table[data-sheet]').count()).toBe(8);
     await check(page, 'the return');
 
     await page.click('button:has-text("Submit version 1")');

@@ -6,7 +6,9 @@ describe('the return sheets as GOV.UK tables', () => {
     expect(cellText('money', '-5.00')).toBe('-£5.00');
     expect(cellText('percent', '12.50')).toBe('12.50%');
     expect(cellText('date', '2017-03-31')).toBe('31 March 2017');
+    expect(cellText('datetime', '2017-04-30T09:05:00.000Z')).toBe('30 April 2017 at 09:05');
     expect(cellText('integer', 1234567)).toBe('1,234,567');
+    expect(cellText('quantity', '2.100')).toBe('2.100');
     expect(cellText('text', 'LGF')).toBe('LGF');
     expect(cellText('money', null)).toBe('');
     // A text cell typed as money in one row stays as written, never a wrong reading.

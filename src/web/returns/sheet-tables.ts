@@ -1,4 +1,4 @@
-import { longDate, poundsText } from '../view-filters';
+import { dateTime, longDate, poundsText } from '../view-filters';
 
 interface JsonColumn {
   key: string;
@@ -16,14 +16,15 @@ interface JsonSection {
 /** At most this many rows of a sheet are drawn as a table; the xlsx holds them all. */
 export const SHEET_ROWS_SHOWN = 500;
 
-const NUMERIC = new Set(['money', 'integer', 'percent']);
+const NUMERIC = new Set(['money', 'integer', 'percent', 'quantity']);
 
-/** One cell as a person reads it: pounds for money, "12.50%" for percentages, long dates. */
+/** One cell as a person reads it: pounds for money, "12.50%" for percentages, long dates and times. */
 export function cellText(type: string, v: string | number | null | undefined): string {
   if (v === null || v === undefined || v === '') return '';
   if (type === 'money' && typeof v === 'string' && /^-?\d+\.\d{2}$/.test(v)) return poundsText(v);
   if (type === 'percent') return `${v}%`;
   if (type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return longDate(v);
+  if (type === 'datetime' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return dateTime(v);
   if (type === 'integer' && typeof v === 'number') return v.toLocaleString('en-GB');
   return String(v);
 }
