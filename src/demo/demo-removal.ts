@@ -20,6 +20,7 @@ import { DEMO_FILE, DEMO_SUBMITTER, DemoFile } from './demo.service';
  */
 const PARTS: [table: string, where: string][] = [
   ['quarterly_update', 'programme_id = :p'],
+  ['project_risk', 'programme_id = :p'],
   ['output_actual', 'programme_id = :p'],
   ['output_target', 'programme_id = :p'],
   ['milestone', 'programme_id = :p'],
