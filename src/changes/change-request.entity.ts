@@ -79,6 +79,10 @@ export class ChangeRequest {
   @Column({ type: 'text', nullable: true })
   decisionReason: string | null;
 
+  /** Replayed from illustrative demo data: everything it moved is marked illustrative. */
+  @Column({ type: 'boolean', default: false })
+  illustrative: boolean;
+
   @Column({ type: 'int', default: 1 })
   version: number;
 }

@@ -116,8 +116,18 @@ export class ChangeRequestsService {
     return this.db.write((m) => this.createIn(m, code, dto, actor));
   }
 
-  /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
-  async createIn(m: EntityManager, code: string, dto: CreateChangeRequestDto, actor: Actor, at?: string) {
+  /**
+   * Inside a caller's transaction. `demo` is for the illustrative demo loader only: the story's
+   * own timestamp, and the request is marked illustrative (so is everything it moves).
+   */
+  async createIn(
+    m: EntityManager,
+    code: string,
+    dto: CreateChangeRequestDto,
+    actor: Actor,
+    demo?: { at: string; illustrative: true },
+  ) {
+    const at = demo?.at;
     const prog = await findProgramme(m, code);
     await lockProgramme(m, prog.id);
     const projectIds = await this.check(m, prog, dto.kind, dto.payload, actor);
@@ -141,6 +151,7 @@ export class ChangeRequestsService {
       createdBy: actor.name,
       createdById: actor.userId,
       createdAt: at ?? new Date().toISOString(),
+      illustrative: demo?.illustrative ?? false,
     });
     const cr = await m.findOneByOrFail(ChangeRequest, { id: r.identifiers[0].id as number });
     await this.audit.record(m, actor, {

@@ -82,7 +82,10 @@ export class DemoChangesLoader {
         evidence: c.evidence,
         payload: resolve(c.payload) as Record<string, unknown>,
       };
-      const created = await this.changes.createIn(m, programme.code, dto, proposer, c.createdAt);
+      const created = await this.changes.createIn(m, programme.code, dto, proposer, {
+        at: c.createdAt,
+        illustrative: true,
+      });
       if (c.submittedAt) await this.changes.submitIn(m, programme.code, created.number, {}, proposer, c.submittedAt);
       if (c.decision?.state === 'approved')
         await this.approval.approveIn(

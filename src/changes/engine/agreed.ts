@@ -1,0 +1,157 @@
+import { displayMillions, exactPence, narrowPence, type Money } from '../../common/money';
+
+/**
+ * The deal as agreed beside the current approved allocation (DESIGN, Clarifications 2026-12):
+ * pure, no Nest, no database. The agreed figure is the loaded baseline; every approved change
+ * request that moved money keeps each allocation it wrote as it was before and after (the
+ * approval's audit entries), so the agreed figure of a line is what it holds now less every
+ * approved move, and each move names its change request.
+ *
+ * A line is one holder (a project, a pool, or the programme as a whole) and one source kind.
+ * Money counts while its allocation is not withdrawn, as on every public page.
+ */
+
+export interface LineKey {
+  projectId: number | null;
+  poolId: number | null;
+  sourceKind: string;
+}
+
+/** An allocation as an approval wrote it (before or after). */
+export interface AllocationState extends LineKey {
+  amountPence: Money;
+  commitmentStatus: string;
+}
+
+/** One allocation written by an approved change request: null before = created by it. */
+export interface AllocationWrite {
+  changeRequest: number;
+  before: AllocationState | null;
+  after: AllocationState | null;
+}
+
+export interface ApprovedChange {
+  number: number;
+  title: string;
+  illustrative: boolean;
+}
+
+/** The current approved, non-withdrawn money of one line, and whether its data is illustrative. */
+export interface CurrentLine extends LineKey {
+  pence: Money;
+  illustrative: boolean;
+}
+
+export interface LineChange {
+  number: number;
+  title: string;
+  illustrative: boolean;
+  deltaPence: Money;
+}
+
+export interface AgreedLine extends LineKey {
+  agreedPence: Money;
+  nowPence: Money;
+  deltaPence: Money;
+  /** The approved change requests whose net effect on this line is not zero, by number. */
+  changes: LineChange[];
+  /** True when an approved change moved this line's money (even if the moves cancel out). */
+  changed: boolean;
+  /** The line's own data, or any change that moved it, is illustrative. */
+  illustrative: boolean;
+}
+
+export const lineKey = (k: LineKey) => `${k.projectId ?? ''}|${k.poolId ?? ''}|${k.sourceKind}`;
+
+const counted = (s: AllocationState | null): bigint =>
+  s && s.commitmentStatus !== 'withdrawn' ? exactPence(s.amountPence) : 0n;
+
+/** Agreed vs now for every line that has money now or had it when agreed, in key order. */
+export function agreedVsNow(
+  current: readonly CurrentLine[],
+  writes: readonly AllocationWrite[],
+  changes: readonly ApprovedChange[],
+): AgreedLine[] {
+  const byNumber = new Map(changes.map((c) => [c.number, c]));
+  const lines = new Map<
+    string,
+    { key: LineKey; now: bigint; illustrative: boolean; deltas: Map<number, bigint>; touched: boolean }
+  >();
+  const line = (k: LineKey) => {
+    const id = lineKey(k);
+    let l = lines.get(id);
+    if (!l) {
+      l = {
+        key: { projectId: k.projectId, poolId: k.poolId, sourceKind: k.sourceKind },
+        now: 0n,
+        illustrative: false,
+        deltas: new Map(),
+        touched: false,
+      };
+      lines.set(id, l);
+    }
+    return l;
+  };
+  for (const c of current) {
+    const l = line(c);
+    l.now += exactPence(c.pence);
+    l.illustrative ||= c.illustrative;
+  }
+  for (const w of writes) {
+    if (!byNumber.has(w.changeRequest)) continue;
+    for (const [s, sign] of [
+      [w.before, -1n],
+      [w.after, 1n],
+    ] as const) {
+      if (!s) continue;
+      const l = line(s);
+      l.touched = true;
+      l.deltas.set(w.changeRequest, (l.deltas.get(w.changeRequest) ?? 0n) + sign * counted(s));
+    }
+  }
+  return [...lines.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, l]) => {
+      const moves = [...l.deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => a - b);
+      const delta = moves.reduce((s, [, d]) => s + d, 0n);
+      const lineChanges = moves.map(([n, d]) => {
+        const c = byNumber.get(n)!;
+        return { number: n, title: c.title, illustrative: c.illustrative, deltaPence: narrowPence(d) };
+      });
+      return {
+        ...l.key,
+        agreedPence: narrowPence(l.now - delta),
+        nowPence: narrowPence(l.now),
+        deltaPence: narrowPence(delta),
+        changes: lineChanges,
+        changed: l.touched && moves.length > 0,
+        illustrative: l.illustrative || lineChanges.some((c) => c.illustrative),
+      };
+    })
+    .filter((l) => exactPence(l.agreedPence) !== 0n || exactPence(l.nowPence) !== 0n || l.changed);
+}
+
+/** "+£0.2m", "−£0.2m", "£0.0m": a signed change in £m. */
+export function signedMillions(pence: Money): string {
+  const p = exactPence(pence);
+  return `${p > 0n ? '+' : p < 0n ? '−' : ''}${displayMillions(p < 0n ? -p : p)}`;
+}
+
+/** "change request 1", "change requests 1 and 3", "change requests 1, 3 and 4". */
+export function changeRequestWords(numbers: readonly number[]): string {
+  if (numbers.length === 1) return `change request ${numbers[0]}`;
+  const head = numbers.slice(0, -1).join(', ');
+  return `change requests ${head} and ${numbers[numbers.length - 1]}`;
+}
+
+/**
+ * The words every surface uses: "agreed £4.0m · now £4.2m (+£0.2m, change request 1)", or
+ * "agreed £4.0m · unchanged" when no approved change moved the line. Illustrative lines end
+ * with " (illustrative)".
+ */
+export function agreedWords(l: AgreedLine): string {
+  const mark = l.illustrative ? ' (illustrative)' : '';
+  if (!l.changed) return `agreed ${displayMillions(l.agreedPence)} · unchanged${mark}`;
+  const why = l.changes.length ? `, ${changeRequestWords(l.changes.map((c) => c.number))}` : '';
+  return `agreed ${displayMillions(l.agreedPence)} · now ${displayMillions(l.nowPence)} (${signedMillions(l.deltaPence)}${why})${mark}`;
+}
