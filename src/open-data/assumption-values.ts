@@ -17,7 +17,7 @@ const RULES: { key: RegExp; problem: (v: string) => string | null }[] = [
     problem: (v) => (/^360G-[A-Za-z0-9-]{1,60}$/.test(v) ? null : 'must be a 360Giving prefix such as "360G-SSLEP"'),
   },
   {
-    key: /^(funder\.[^.]+\.id|org\.[^.]+\.id|recipient\..+|beneficiary\.geoCode)$/,
+    key: /^(funder\.[^.]+\.id|org\.[^.]+\.id|recipient\..+|accountableBody|beneficiary\.geoCode)$/,
     problem: (v) =>
       IDENTIFIER.test(v) ? null : 'must be an identifier (letters, digits, ".", "_", ":", "/", "-"; no spaces)',
   },

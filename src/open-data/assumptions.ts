@@ -94,6 +94,11 @@ export const PROGRAMME_ASSUMPTIONS: Record<string, AssumptionDefault[]> = {
     },
     { key: 'org.SSLEP.id', value: '360G-SSLEP-ORG-SSLEP', note: 'No organisation identifier is given for the LEP.' },
     {
+      key: 'accountableBody',
+      value: 'STAFFS-CC',
+      note: 'The deal speaks of the LEP "working with its accountable Local Authorities" without naming the one that receives the Local Growth Fund; Staffordshire County Council is assumed as the accountable body that awards it to each promoter.',
+    },
+    {
       key: 'recipient.programme',
       value: 'SSLEP',
       note: 'Programme-level money (the growth hub grant) is assumed to go to the LEP.',

@@ -2,11 +2,29 @@ import Decimal from 'decimal.js';
 import { exactPence, formatPounds, type Money } from '../common/money';
 
 /**
- * Pure 360Giving builder: one grant per project × source of funding (a pool's money is one
- * grant to the pool's lead body, flagged as pooled; programme-level money is one grant to the
- * programme's recipient). Whatever the source does not state comes from the assumptions and
- * is listed in each grant's additional_data.notFromSource.
+ * Pure 360Giving builder. It publishes only money awarded through the programme (DESIGN,
+ * Clarifications 2026-12): confirmed awards of a source kind that is not match funding. The
+ * Local Growth Fund reaches a promoter through the accountable body, so the accountable body is
+ * the funding organisation (an assumption, listed as not from source) and the government
+ * department the money came from is named in additional_data. Match funding is not awarded by
+ * the funder and is left out; provisional money is not yet awarded and is left out. One grant
+ * per project × source kind; a pool's money is one grant to the pool's lead body, flagged as
+ * pooled; programme-level money is one grant to the programme's recipient. A grant whose
+ * amount an approved change request moved, or that illustrative data touched, says so in
+ * additional_data (changed, agreedAmountPounds, changeRequests, illustrative).
  */
+
+/** What the package leaves out, said in its description and in the README. */
+export const GIVING360_SCOPE =
+  'Only money awarded through the programme is published: confirmed Local Growth Fund awards (and any other confirmed award that is not match funding), paid by the government to the accountable body and awarded by it to the project promoter. Match funding (local partners’ and private contributions) is not awarded by the funder and is not published as grants. Provisional allocations are not yet awarded and are not published.';
+
+/** The change-control facts of one grant: the deal as agreed beside what is approved now. */
+export interface GrantChanges {
+  agreedPence: Money;
+  changed: boolean;
+  illustrative: boolean;
+  changeRequests: { number: number; title: string; deltaPence: Money; illustrative: boolean }[];
+}
 
 export interface GrantGroup {
   programme: string;
@@ -35,6 +53,8 @@ export interface Giving360Input {
   kinds: Map<string, { label: string; description: string | null; isMatch: boolean }>;
   /** Per programme code: key -> value (defaults already merged with the table). */
   assumptions: Map<string, Map<string, string>>;
+  /** Key "PROG|PROJECT|POOL|SOURCE" (empty codes for none): agreed vs now of that line. */
+  changes?: Map<string, GrantChanges>;
   issued: string;
 }
 
@@ -49,11 +69,13 @@ export function poundsNumber(pence: Money): number {
 
 export function build360Giving(input: Giving360Input) {
   const grants: Record<string, unknown>[] = [];
-  // Sum commitment statuses together: one grant per recipient × source, statuses listed.
+  // One grant per recipient × source kind, of confirmed money only.
   // Exact sums: a recipient's grant may pass 2^53 pence.
   const merged = new Map<string, { g: GrantGroup; pence: bigint; statuses: Set<string>; illustrative: boolean }>();
   for (const g of input.groups) {
-    if (g.commitmentStatus === 'withdrawn') continue;
+    // Confirmed awards only; match funding is not awarded by the funder.
+    if (g.commitmentStatus !== 'confirmed') continue;
+    if (input.kinds.get(g.sourceKind)?.isMatch) continue;
     const key = [g.programme, g.projectCode ?? '', g.poolCode ?? '', g.sourceKind].join('|');
     const m = merged.get(key) ?? { g, pence: 0n, statuses: new Set<string>(), illustrative: false };
     m.pence += exactPence(g.pence);
@@ -102,10 +124,17 @@ export function build360Giving(input: Giving360Input) {
       recipientCode = assumed('recipient.programme', prog.lepOrgCode ?? 'LEP', 'recipientOrganization');
     }
     const recipient = org(recipientCode, 'recipientOrganization');
-    const funder = {
-      id: assumed(`funder.${g.sourceKind}.id`, `${prefix}-FUNDER-${g.sourceKind}`, 'fundingOrganization'),
+    const changed = input.changes?.get([g.programme, g.projectCode ?? '', g.poolCode ?? '', g.sourceKind].join('|'));
+    // The government pays the accountable body, which awards the grant to the promoter.
+    notFromSource.push('route.fundedBy');
+    const government = {
+      id: a.get(`funder.${g.sourceKind}.id`) ?? `${prefix}-FUNDER-${g.sourceKind}`,
       name: a.get(`funder.${g.sourceKind}.name`) ?? kind.label,
     };
+    const funder = org(
+      assumed('accountableBody', prog.lepOrgCode ?? 'LEP', 'fundingOrganization'),
+      'fundingOrganization',
+    );
     const awardDate = assumed('awardDate', prog.startsOn, 'awardDate');
     const geo = {
       name: a.get('beneficiary.name') ?? prog.name,
@@ -120,7 +149,6 @@ export function build360Giving(input: Giving360Input) {
         code: s,
         title: s === 'provisional' ? 'Provisional: subject to conditions' : s[0].toUpperCase() + s.slice(1),
       })),
-      ...(kind.isMatch ? [{ vocabulary: 'growth-deal:funding-role', code: 'MATCH', title: 'Match funding' }] : []),
       ...(pooled
         ? [{ vocabulary: 'growth-deal:funding-role', code: 'POOLED', title: 'Pooled across several projects' }]
         : []),
@@ -140,13 +168,27 @@ export function build360Giving(input: Giving360Input) {
       beneficiaryLocation: [geo],
       grantProgramme: [{ code: prog.code, title: prog.name }],
       classifications,
-      ...(kind.isMatch ? { regrantType: 'FRG030' } : {}),
       additional_data: {
         sourceKind: g.sourceKind,
         amountPounds: formatPounds(pence),
-        matchFunding: kind.isMatch,
+        commitmentStatus: 'confirmed',
+        route: {
+          fundedBy: government,
+          accountableBody: funder,
+          promoter: recipient,
+          words: `${government.name} pays the accountable body (${funder.name}), which awards the grant to ${recipient.name}.`,
+        },
+        matchFunding: false,
         pooled,
-        illustrative,
+        illustrative: illustrative || !!changed?.illustrative,
+        changed: changed?.changed ?? false,
+        agreedAmountPounds: formatPounds(changed?.agreedPence ?? pence),
+        changeRequests: (changed?.changeRequests ?? []).map((c) => ({
+          number: c.number,
+          title: c.title,
+          deltaPounds: formatPounds(c.deltaPence),
+          illustrative: c.illustrative,
+        })),
         notFromSource: [...new Set(notFromSource)].sort(),
       },
     });
@@ -155,8 +197,7 @@ export function build360Giving(input: Giving360Input) {
   return {
     version: '1.4',
     title: 'Growth Deal awards',
-    description:
-      "Local Growth Fund awards and match funding promised to Growth Deal projects, from the approved allocations. Fields listed in each grant's additional_data.notFromSource are assumptions, not statements of the source documents.",
+    description: `Growth Deal awards to project promoters, from the approved allocations. ${GIVING360_SCOPE} Fields listed in each grant's additional_data.notFromSource are assumptions, not statements of the source documents. additional_data.changed and changeRequests say where an approved change request moved an award from the deal as agreed (agreedAmountPounds); additional_data.illustrative marks awards touched by illustrative demo data.`,
     issued: input.issued,
     publisher: { name: 'Growth Deal tracker' },
     grants,
