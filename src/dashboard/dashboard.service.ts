@@ -9,6 +9,8 @@ import { PeriodsService } from '../periods/periods.service';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { breakdown } from '../reconciliation/engine';
+import { AGREED_CSV_HEADER, agreedCsvRows, agreedLines, type AgreedLineView } from '../changes/agreed.queries';
+import { spreadsheetCsv } from '../common/csv';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
 import {
@@ -35,6 +37,8 @@ export interface ProjectModel {
   totalPence: Money;
   charts: ChartData[];
   sections: DashboardSection[];
+  /** Agreed vs now of the project's own lines and of the pools it shares (changes/agreed.queries.ts). */
+  agreed: AgreedLineView[];
 }
 
 /** Builds the public page models from a few aggregate queries (approved data only). */
@@ -108,7 +112,9 @@ export class DashboardService {
         pools: pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
       });
       const sections = await this.sectionsFor(m, p, info, page);
+      const agreed = await agreedLines(m, p.id);
       return buildOverview({
+        agreed,
         programme: info,
         kinds,
         groups,
@@ -133,6 +139,10 @@ export class DashboardService {
         (g) => g.commitmentStatus !== 'withdrawn',
       );
       const allocations = await projectAllocations(m, p.id, project.id);
+      const pools = new Set(groups.flatMap((g) => (g.poolCode ? [g.poolCode] : [])));
+      const agreed = (await agreedLines(m, p.id)).filter(
+        (l) => l.projectId === project.id || (l.poolCode !== null && pools.has(l.poolCode)),
+      );
       const label = new Map(kinds.map((k) => [k.code, k.label]));
       const own = breakdown(
         groups.filter((g) => g.projectCode === project.code),
@@ -144,9 +154,9 @@ export class DashboardService {
           code: r.key.sourceKind!,
           label: label.get(r.key.sourceKind!) ?? r.key.sourceKind!,
           pence: narrowPence(r.total),
-          illustrative: groups.some(
-            (g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative,
-          ),
+          illustrative:
+            groups.some((g) => g.projectCode === project.code && g.sourceKind === r.key.sourceKind && g.illustrative) ||
+            agreed.some((l) => l.projectId === project.id && l.sourceKind === r.key.sourceKind && l.illustrative),
         }))
         .sort((a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99));
       const shared = groups
@@ -180,6 +190,7 @@ export class DashboardService {
         totalPence: narrowPence(own.grandTotal),
         charts,
         sections,
+        agreed,
       };
     });
   }
@@ -188,6 +199,12 @@ export class DashboardService {
   async csv(code: string, file: string, projectCode?: string): Promise<{ name: string; body: string }> {
     const m = /^([a-z0-9-]+)\.csv$/.exec(file);
     if (!m) throw new NotFoundError('chart data', file, 'file');
+    if (m[1] === 'agreed-vs-now') {
+      // Every line of the deal as agreed beside now (the project's own and its pools' on its page).
+      const lines = projectCode ? (await this.project(code, projectCode)).agreed : (await this.overview(code)).agreed;
+      const name = `${code}${projectCode ? `-${projectCode}` : ''}-agreed-vs-now.csv`;
+      return { name, body: spreadsheetCsv([AGREED_CSV_HEADER, ...agreedCsvRows(lines)]) };
+    }
     const model = projectCode ? await this.project(code, projectCode) : await this.overview(code);
     const charts: (ChartData | TimelineData)[] = [...model.charts, ...model.sections.flatMap((s) => s.charts ?? [])];
     const chart = charts.find((c) => c.id === m[1]);

@@ -1,3 +1,4 @@
+import type { AgreedLineView } from '../changes/agreed.queries';
 import { addMoney, formatPounds, narrowPence, sumMoney, type Money } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
 import type { HeadlineInput } from '../reconciliation/engine';
@@ -45,6 +46,11 @@ export interface ProgrammeInfo {
 export interface OverviewModel {
   programme: ProgrammeInfo;
   illustrative: boolean;
+  /**
+   * The deal as agreed beside the current approved allocation, per project (pool, programme)
+   * and source, with the approved change requests that moved it (changes/agreed.queries.ts).
+   */
+  agreed: AgreedLineView[];
   bySource: {
     code: string;
     label: string;
@@ -165,8 +171,9 @@ export function buildOverview(input: {
   delivered: Delivered;
   report: ReconciliationReport;
   sections: DashboardSection[];
+  agreed: AgreedLineView[];
 }): OverviewModel {
-  const { kinds, groups, headlines, report } = input;
+  const { kinds, groups, headlines, report, agreed } = input;
   const deliveredIllustrative = Object.values(input.delivered.byMetric).some((t) => t.illustrative);
   const live = groups.filter((g) => g.commitmentStatus !== 'withdrawn');
   const label = new Map(kinds.map((k) => [k.code, k.label]));
@@ -221,7 +228,13 @@ export function buildOverview(input: {
       });
   }
   const total = (r: Record<string, Money>) => sum(Object.values(r));
-  const illustrativeProjects = new Set(live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!));
+  // A project is marked illustrative where its own data is, or where illustrative change
+  // requests moved its money (agreed vs now).
+  const illustrativeProjects = new Set([
+    ...live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!),
+    ...agreed.filter((l) => l.illustrative && l.projectCode).map((l) => l.projectCode!),
+  ]);
+  const illustrativeKinds = new Set(agreed.filter((l) => l.illustrative).map((l) => l.sourceKind));
   const projects = input.projects.map((p) => {
     const b = perProject.get(p.code) ?? {};
     return {
@@ -276,6 +289,7 @@ export function buildOverview(input: {
       categories: capitalKinds.map((s) => ({ key: s.code, label: s.label })),
       series: [{ key: 'promised', label: 'Promised' }],
       values: capitalKinds.map((s) => [s.pence]),
+      illustrative: capitalKinds.some((s) => illustrativeKinds.has(s.code)),
     },
     {
       id: 'funding-by-project',
@@ -294,6 +308,7 @@ export function buildOverview(input: {
         ...projects.map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)),
         ...pools.filter((p) => p.totalPence > 0).map((p) => capitalKinds.map((s) => p.bySourcePence[s.code] ?? null)),
       ],
+      illustrative: projects.some((p) => p.illustrative),
     },
   ];
   if (dealTable) {
@@ -351,7 +366,11 @@ export function buildOverview(input: {
     doubleClaims,
     programme: input.programme,
     illustrative:
-      input.programme.synthetic || live.some((g) => g.illustrative) || (deliveredAny && deliveredIllustrative),
+      input.programme.synthetic ||
+      live.some((g) => g.illustrative) ||
+      agreed.some((l) => l.illustrative) ||
+      (deliveredAny && deliveredIllustrative),
+    agreed,
     bySource,
     capitalPence,
     revenuePence,

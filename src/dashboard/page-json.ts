@@ -1,6 +1,7 @@
 import { formatPounds, type Money } from '../common/money';
 import type { ChartData, TimelineData } from './charts';
 import type { OverviewModel } from './overview.model';
+import { presentAgreedLine } from '../changes/agreed.queries';
 import { STATUS_WORDS } from './overview.model';
 
 /**
@@ -79,6 +80,7 @@ export function presentOverview(o: OverviewModel) {
         headlines: c.headlines.map((h) => ({ ...h, stated: money(c.unit, h.stated) })),
       })),
     },
+    agreed: o.agreed.map(presentAgreedLine),
     promises: o.promises,
     delivered: o.delivered,
     doubleClaims: o.doubleClaims,

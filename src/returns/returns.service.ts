@@ -33,6 +33,7 @@ import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
 import { FinanceSection, ForecastYearsSection, spendSummaryColumns } from './sections/finance.section';
+import { agreedSummaryColumns } from './sections/agreed.columns';
 import { MilestonesSection } from './sections/milestones.section';
 import { OutputsSection } from './sections/outputs.section';
 import { ChangeRequestsService } from '../changes/change-requests.service';
@@ -105,7 +106,7 @@ export class ReturnsService {
     reconciliation: ReconciliationService,
   ) {
     const provided: SectionProvider[] = [
-      new SummarySection([spendSummaryColumns]),
+      new SummarySection([spendSummaryColumns, agreedSummaryColumns]),
       new FinanceSection(),
       new ForecastYearsSection(),
       new MilestonesSection(),

@@ -245,6 +245,8 @@ export interface DecidedChange {
   decidedAt: string;
   decisionReason: string | null;
   projectIds: number[];
+  /** Replayed from illustrative demo data. */
+  illustrative: boolean;
 }
 
 /**
@@ -269,6 +271,7 @@ export async function decidedChanges(
       'c.decided_at AS decided_at',
       'c.decision_reason AS decision_reason',
       'c.project_ids AS project_ids',
+      'c.illustrative AS illustrative',
     ])
     .where("c.programme_id = :programmeId AND c.state IN ('approved', 'rejected') AND c.decided_at IS NOT NULL", {
       programmeId,
@@ -295,6 +298,7 @@ export async function decidedChanges(
       payload,
       decidedAt: String(r.decided_at),
       decisionReason: (r.decision_reason as string) ?? null,
+      illustrative: toBool(r.illustrative),
       projectIds: String(r.project_ids ?? '')
         .split('|')
         .filter((s) => s !== '')

@@ -1,7 +1,14 @@
 import { html } from '../html';
 import type { OverviewModel } from '../overview.model';
 import { layout } from './layout';
-import { documentsVsProjects, fundingBySource, glance, jobsAndHomes, projectsTable } from './overview.view';
+import {
+  agreedVsNow,
+  documentsVsProjects,
+  fundingBySource,
+  glance,
+  jobsAndHomes,
+  projectsTable,
+} from './overview.view';
 
 /**
  * The committee briefing: the overview's figures for an agenda pack. Each part starts a new
@@ -13,7 +20,7 @@ export function briefingPage(o: OverviewModel, generatedAt: string): string {
 <p class="lede">Reporting quarter ${o.programme.reportingQuarter}. Prepared from the tracker's approved figures on ${generatedAt.slice(0, 10)}.</p>
 ${glance(o)}</section>
 <section class="page">${fundingBySource(o, base, true)}</section>
-<section class="page wide">${projectsTable(o, base, false)}</section>
+<section class="page wide">${projectsTable(o, base, false)}${agreedVsNow(o, base, true)}</section>
 <section class="page">${documentsVsProjects(o, true)}</section>
 ${o.promises.some((p) => p.delivered !== null) ? html`<section class="page">${jobsAndHomes(o, base, true)}</section>` : ''}
 ${o.sections.map((s) => html`<section class="page" id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}</div>`;

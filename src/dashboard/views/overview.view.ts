@@ -3,7 +3,7 @@ import { describeMoney } from '../../reconciliation/engine';
 import { html, join, type Html } from '../html';
 import type { OverviewModel } from '../overview.model';
 import { STATUS_WORDS } from '../overview.model';
-import { chartFigure, millions, pounds, provenance } from './parts';
+import { agreedHtml, chartFigure, millions, pounds, provenance } from './parts';
 import { layout } from './layout';
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -121,6 +121,34 @@ ${
 ${withChart ? o.charts.filter((c) => c.id === 'funding-by-project').map((c) => chartFigure(c, `${base}/data/${c.id}.csv`)) : ''}`;
 }
 
+/**
+ * The deal as agreed beside now: every line an approved change request moved, each change
+ * linked to the request on the project's page; every line (changed or not) in the CSV.
+ */
+export function agreedVsNow(o: OverviewModel, base: string, compact = false): Html {
+  const changed = o.agreed.filter((l) => l.changed);
+  const kind = (k: string) => o.bySource.find((s) => s.code === k)?.label ?? k;
+  const holder = (l: OverviewModel['agreed'][number]) => {
+    if (l.projectCode) return o.projects.find((p) => p.code === l.projectCode)?.name ?? l.projectCode;
+    if (l.poolCode) {
+      const pool = o.pools.find((p) => p.code === l.poolCode);
+      return pool ? `Shared by ${pool.members.map((m) => m.name).join(', ')}` : l.poolCode;
+    }
+    return 'The programme as a whole';
+  };
+  const href = (l: OverviewModel['agreed'][number]) => (n: number) =>
+    l.projectCode
+      ? `${base}/projects/${encodeURIComponent(l.projectCode)}#change-request-${n}`
+      : `${base}/changes-since-last-return#change-request-${n}`;
+  return html`<h2 id="agreed">The deal as agreed, and now</h2>
+<p>The deal as agreed is the deal as it was loaded, and it never changes. Where an approved change request has moved money since, the current approved allocation is shown beside it with the change and the request that made it.${compact ? '' : html` <a class="csv" href="${base}/data/agreed-vs-now.csv" download>Download CSV</a> (every line, changed or not).`}</p>
+${
+  changed.length
+    ? html`<ul class="agreed-lines">${changed.map((l) => html`<li data-line="${l.projectCode ?? l.poolCode ?? 'PROGRAMME'}|${l.sourceKind}"><strong>${holder(l)}, ${kind(l.sourceKind)}</strong>: ${agreedHtml(l, href(l))}</li>`)}</ul><p>Every other line is as agreed.</p>`
+    : html`<p>No approved change request has moved any money: every figure is as agreed.</p>`
+}`;
+}
+
 /** "What the documents say vs what the projects add up to", in plain words. */
 export function documentsVsProjects(o: OverviewModel, compact = false): Html {
   const lines = [...o.reconciliation.lines].sort(
@@ -182,6 +210,7 @@ ${jobsAndHomes(o, base)}
 ${fundingBySource(o, base)}
 ${fundingByYear(o, base)}
 ${projectsTable(o, base)}
+${agreedVsNow(o, base)}
 ${reconciliationSummary(o, base)}`;
   return layout({ title: o.programme.name, body, crumbs: [], illustrative: o.illustrative });
 }

@@ -1,0 +1,191 @@
+import Decimal from 'decimal.js';
+import ExcelJS from 'exceljs';
+import { validate360Giving } from '../src/open-data/validate';
+import { databaseKinds } from './support/databases';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The deal as agreed beside now (issue 16): the demo's illustrative virement (change request 1,
+ * £200,000 LGF from Meaford to Lichfield Park) leaves the deal's £4.0m for Lichfield Park as
+ * agreed, shows £4.2m now with the change and the request that made it, and marks it
+ * illustrative on every surface: programme page, project page, briefing, overview JSON, CSV,
+ * the return workbook and 360Giving. Worked by hand from seeds/growth-deal-2014.json ("£4m",
+ * "£4.2m") and seeds/demo-changes.json.
+ */
+const PROG = 'SSLEP-GD-2014';
+const PAGE = `/programmes/${PROG}`;
+const LICHFIELD = 'agreed £4.0m · now £4.2m (+£0.2m, change request 1) (illustrative)';
+const MEAFORD = 'agreed £4.2m · now £4.0m (−£0.2m, change request 1) (illustrative)';
+
+/** The visible text of the first element carrying `attr` (tags dropped, entities decoded). */
+function textOf(page: string, attr: string): string {
+  const at = page.indexOf(attr);
+  expect(at).toBeGreaterThan(-1);
+  const start = page.lastIndexOf('<', at);
+  const tag = /^<(\w+)/.exec(page.slice(start))![1];
+  const end = page.indexOf(`</${tag}>`, at);
+  return page
+    .slice(page.indexOf('>', at) + 1, end)
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { DEMO_DATA: 'true' });
+  });
+  afterAll(async () => t?.close());
+
+  it('programme page: the changed lines, each linked to its change request, marked illustrative', async () => {
+    const res = await t.anonymous('GET', PAGE);
+    expect(res.status).toBe(200);
+    expect(textOf(res.text, 'data-line="LICHFIELD|LGF"')).toBe(
+      `Lichfield Park employment site, Local Growth Fund award: ${LICHFIELD}`,
+    );
+    expect(textOf(res.text, 'data-line="MEAFORD|LGF"')).toBe(
+      `Meaford employment site, Local Growth Fund award: ${MEAFORD}`,
+    );
+    // Only the two lines the virement moved are listed as changed.
+    expect(res.text.match(/data-line="/g)).toHaveLength(2);
+    expect(res.text).toContain(`href="${PAGE}/projects/LICHFIELD#change-request-1">change request 1</a>`);
+    expect(res.text).toContain(`href="${PAGE}/data/agreed-vs-now.csv"`);
+    // The projects table marks both projects illustrative.
+    expect(res.text).toMatch(
+      />Lichfield Park employment site<\/a> <span class="illustrative">\(illustrative\)<\/span>/,
+    );
+    expect(res.text).toMatch(/>Meaford employment site<\/a> <span class="illustrative">\(illustrative\)<\/span>/);
+    expect(res.text).not.toMatch(/>Bericote Four Ashes employment site<\/a> <span class="illustrative">/);
+  });
+
+  it('project page: agreed vs now per source, the quote’s amount beside it, and every approved request', async () => {
+    const res = await t.anonymous('GET', `${PAGE}/projects/LICHFIELD`);
+    expect(res.status).toBe(200);
+    expect(textOf(res.text, '<li data-source="LGF"')).toBe(`Local Growth Fund award: ${LICHFIELD}`);
+    expect(res.text).toContain('<a href="#change-request-1">change request 1</a>');
+    // The change history lists change request 1 with that anchor, marked illustrative.
+    const cr = textOf(res.text, 'id="change-request-1"');
+    expect(
+      cr.startsWith(
+        '10 December 2015: change request 1 approved, “Virement: £200,000 LGF from Meaford to Lichfield Park (illustrative)”',
+      ),
+    ).toBe(true);
+    expect(cr.endsWith('(illustrative)')).toBe(true);
+    // Beside the deal's quote ("£4m") the agreed words stand under the current amount.
+    expect(res.text).toContain(`£4,200,000.00<div class="source"><span class="agreed">agreed`);
+    const bericote = await t.anonymous('GET', `${PAGE}/projects/BERICOTE`);
+    expect(textOf(bericote.text, '<li data-source="LGF"')).toBe('Local Growth Fund award: agreed £1.0m · unchanged');
+    expect(bericote.text).toContain('No change request touching this project has been approved or rejected.');
+  });
+
+  it('briefing: the same lines', async () => {
+    const res = await t.anonymous('GET', `${PAGE}/briefing`);
+    expect(res.status).toBe(200);
+    expect(textOf(res.text, 'data-line="LICHFIELD|LGF"')).toBe(
+      `Lichfield Park employment site, Local Growth Fund award: ${LICHFIELD}`,
+    );
+  });
+
+  it('overview JSON and CSV: every line, agreed, now, change, the request and the mark', async () => {
+    const { body } = await t.request('GET', `/api/programmes/${PROG}/overview`);
+    const lichfield = body.agreed.find((l: any) => l.project === 'LICHFIELD' && l.sourceKind === 'LGF');
+    expect(lichfield).toEqual({
+      project: 'LICHFIELD',
+      pool: null,
+      sourceKind: 'LGF',
+      agreed: '4000000.00',
+      now: '4200000.00',
+      change: '200000.00',
+      changed: true,
+      illustrative: true,
+      changeRequests: [
+        {
+          number: 1,
+          title: 'Virement: £200,000 LGF from Meaford to Lichfield Park (illustrative)',
+          change: '200000.00',
+          illustrative: true,
+        },
+      ],
+      words: LICHFIELD,
+    });
+    // 16 project lines, 2 pools, the growth hub grant: 19, as the seed holds them.
+    expect(body.agreed).toHaveLength(19);
+    expect(body.agreed.filter((l: any) => l.changed).map((l: any) => `${l.project}|${l.sourceKind}`)).toEqual([
+      'LICHFIELD|LGF',
+      'MEAFORD|LGF',
+    ]);
+    const sum = (k: string) => body.agreed.reduce((s: Decimal, l: any) => s.plus(l[k]), new Decimal(0)).toFixed(2);
+    expect([sum('agreed'), sum('now'), sum('change')]).toEqual(['97450000.00', '97450000.00', '0.00']);
+
+    const csv = await t.anonymous('GET', `${PAGE}/data/agreed-vs-now.csv`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'Project,Shared pool,Source,Agreed (£),Now (£),Change (£),Change requests,Illustrative,In words',
+    );
+    // The words hold a comma, so the cell is quoted.
+    expect(lines).toContain(`LICHFIELD,,LGF,4000000.00,4200000.00,200000.00,1: 200000.00,yes,"${LICHFIELD}"`);
+    expect(lines).toContain(`MEAFORD,,LGF,4200000.00,4000000.00,-200000.00,1: -200000.00,yes,"${MEAFORD}"`);
+    expect(lines).toContain('BERICOTE,,LGF,1000000.00,1000000.00,0.00,,no,agreed £1.0m · unchanged');
+    expect(lines).toHaveLength(20);
+    const project = await t.anonymous('GET', `${PAGE}/projects/LICHFIELD/data/agreed-vs-now.csv`);
+    expect(project.text.trim().split(/\r?\n/)).toContain(
+      `LICHFIELD,,LGF,4000000.00,4200000.00,200000.00,1: 200000.00,yes,"${LICHFIELD}"`,
+    );
+  });
+
+  it('return workbook: the Summary’s LGF row has the agreed total, the change and the lines in words', async () => {
+    const res = await t.getBytes(`/api/programmes/${PROG}/returns/2016-17-Q4?format=xlsx`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('Summary')!;
+    const headers = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(String);
+    const col = (h: string) => headers.indexOf(h) + 1;
+    expect(col('Agreed in the deal (£)')).toBeGreaterThan(0);
+    let lgf: ExcelJS.Row | undefined;
+    ws.eachRow((r) => {
+      if (r.getCell(1).value === 'LGF') lgf = r;
+    });
+    expect(lgf!.getCell(col('Approved allocation (£)')).value).toBe(34600000);
+    expect(lgf!.getCell(col('Agreed in the deal (£)')).value).toBe(34600000);
+    expect(lgf!.getCell(col('Change since agreed (£)')).value).toBe(0);
+    expect(lgf!.getCell(col('Agreed vs now, by project (approved change requests)')).value).toBe(
+      `Lichfield Park employment site: ${LICHFIELD}; Meaford employment site: ${MEAFORD}`,
+    );
+  });
+
+  it('360Giving: the changed awards say so, with the agreed amount and the illustrative request', async () => {
+    const { body } = await t.anonymous('GET', `/api/open-data/360giving.json?programme=${PROG}`);
+    expect(validate360Giving(body).errors).toEqual([]);
+    const grant = (id: string) => body.grants.find((g: any) => g.id === `360G-SSLEP-${PROG}-${id}`);
+    expect(body.grants).toHaveLength(8);
+    expect(grant('LICHFIELD-LGF').amountAwarded).toBe(4200000);
+    expect(grant('LICHFIELD-LGF').additional_data).toMatchObject({
+      changed: true,
+      illustrative: true,
+      agreedAmountPounds: '4000000.00',
+      changeRequests: [
+        {
+          number: 1,
+          title: 'Virement: £200,000 LGF from Meaford to Lichfield Park (illustrative)',
+          deltaPounds: '200000.00',
+          illustrative: true,
+        },
+      ],
+    });
+    expect(grant('MEAFORD-LGF').amountAwarded).toBe(4000000);
+    expect(grant('MEAFORD-LGF').additional_data).toMatchObject({
+      changed: true,
+      illustrative: true,
+      agreedAmountPounds: '4200000.00',
+    });
+    expect(grant('ETRURIA-LGF').additional_data).toMatchObject({ changed: false, illustrative: false });
+    const total = body.grants.reduce((s: Decimal, g: any) => s.plus(g.additional_data.amountPounds), new Decimal(0));
+    expect(total.toFixed(2)).toBe('51000000.00');
+  });
+});
