@@ -179,9 +179,10 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
       // programme, reporting quarter, source kinds, allocation groups, projects, pools, headlines,
       // delivered outputs (ReconciliationService); the delivery sections find nothing to show:
       // RAG (reporting quarter, 3 code maps, projects, 3 spend aggregates, milestones, targets,
-      // metrics, last submitted return), spend by quarter (2), milestones (1). With the demo: 27
-      // (dashboard-delivery).
-      expect(before).toBe(23);
+      // metrics, last submitted return), spend by quarter (2), milestones (1); agreed vs now (4:
+      // current lines, the approvals' allocation writes, approved requests, codes). With the
+      // demo: 31 (dashboard-delivery).
+      expect(before).toBe(27);
       const html = (await t.request('GET', `/programmes/${CODE}`)).text;
       expect(html).toContain('Bulk project 39');
     } finally {
