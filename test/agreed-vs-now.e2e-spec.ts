@@ -60,6 +60,12 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     );
     expect(res.text).toMatch(/>Meaford employment site<\/a> <span class="illustrative">\(illustrative\)<\/span>/);
     expect(res.text).not.toMatch(/>Bericote Four Ashes employment site<\/a> <span class="illustrative">/);
+    // The LGF total is unchanged (the virement nets to zero) but illustrative data moved within it.
+    expect(res.text).toContain(
+      '<th scope="row">Local Growth Fund award <span class="illustrative">(illustrative)</span></th>',
+    );
+    expect(res.text).toContain('<th scope="row">Local partners’ match funding</th>');
+    expect(res.text).not.toContain('<th scope="row">Local partners’ match funding <span class="illustrative">');
   });
 
   it('project page: agreed vs now per source, the quote’s amount beside it, and every approved request', async () => {
@@ -132,6 +138,9 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     expect(lines).toContain(`MEAFORD,,LGF,4200000.00,4000000.00,-200000.00,1: -200000.00,yes,"${MEAFORD}"`);
     expect(lines).toContain('BERICOTE,,LGF,1000000.00,1000000.00,0.00,,no,agreed £1.0m · unchanged');
     expect(lines).toHaveLength(20);
+    // The chart CSV of funding by project carries the illustrative note.
+    const chart = await t.anonymous('GET', `${PAGE}/data/funding-by-project.csv`);
+    expect(chart.text.trim().split(/\r?\n/).pop()).toBe('Illustrative data: not from the source documents.');
     const project = await t.anonymous('GET', `${PAGE}/projects/LICHFIELD/data/agreed-vs-now.csv`);
     expect(project.text.trim().split(/\r?\n/)).toContain(
       `LICHFIELD,,LGF,4000000.00,4200000.00,200000.00,1: 200000.00,yes,"${LICHFIELD}"`,

@@ -59,6 +59,8 @@ export interface OverviewModel {
     pence: Money;
     byStatusPence: Record<string, Money>;
     stated: StatedFigure[];
+    /** Illustrative data, or an illustrative change request, touched this source's money. */
+    illustrative: boolean;
   }[];
   capitalPence: Money;
   revenuePence: Money;
@@ -177,6 +179,10 @@ export function buildOverview(input: {
   const deliveredIllustrative = Object.values(input.delivered.byMetric).some((t) => t.illustrative);
   const live = groups.filter((g) => g.commitmentStatus !== 'withdrawn');
   const label = new Map(kinds.map((k) => [k.code, k.label]));
+  const illustrativeKinds = new Set([
+    ...live.filter((g) => g.illustrative).map((g) => g.sourceKind),
+    ...agreed.filter((l) => l.illustrative).map((l) => l.sourceKind),
+  ]);
   const bySource = kinds
     .map((k) => {
       const mine = live.filter((g) => g.sourceKind === k.code);
@@ -190,6 +196,7 @@ export function buildOverview(input: {
         pence: sum(mine.map((g) => g.pence)),
         byStatusPence,
         stated: statedFor(k.code, headlines, report),
+        illustrative: illustrativeKinds.has(k.code),
       };
     })
     .filter((s) => s.pence !== 0 || s.stated.length > 0);
@@ -234,7 +241,6 @@ export function buildOverview(input: {
     ...live.filter((g) => g.illustrative && g.projectCode).map((g) => g.projectCode!),
     ...agreed.filter((l) => l.illustrative && l.projectCode).map((l) => l.projectCode!),
   ]);
-  const illustrativeKinds = new Set(agreed.filter((l) => l.illustrative).map((l) => l.sourceKind));
   const projects = input.projects.map((p) => {
     const b = perProject.get(p.code) ?? {};
     return {

@@ -80,7 +80,7 @@ export function fundingBySource(o: OverviewModel, base: string, compact = false)
 <tbody>${o.bySource.map(
     (
       s,
-    ) => html`<tr><th scope="row">${s.label}${s.capital ? '' : html` <span class="source">(revenue, outside the capital total)</span>`}</th><td class="num">${pounds(s.pence)}</td>
+    ) => html`<tr><th scope="row">${s.label}${s.capital ? '' : html` <span class="source">(revenue, outside the capital total)</span>`}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</th><td class="num">${pounds(s.pence)}</td>
 <td>${s.stated.length ? join(s.stated.map((h) => html`<div><span title="${displayPounds(h.pence)} (printed “${h.printed ?? ''}”)">${describeMoney(h.pence)}</span> ${compact ? html`<span class="source">(${h.document ?? 'source not stated'})</span>` : provenance(h)}</div>`)) : html`<span class="source">No separate figure in the documents</span>`}</td>
 <td>${join(s.stated.map((h) => html`<div class="status status-${h.status}">${STATUS_WORDS[h.status]}</div>`))}</td></tr>`,
   )}</tbody>
