@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import ExcelJS from 'exceljs';
 import { validate360Giving } from '../src/open-data/validate';
 import { databaseKinds } from './support/databases';
+import { changeRequestSteps } from './support/change-requests';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -196,5 +197,52 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     expect(grant('ETRURIA-LGF').additional_data).toMatchObject({ changed: false, illustrative: false });
     const total = body.grants.reduce((s: Decimal, g: any) => s.plus(g.additional_data.amountPounds), new Decimal(0));
     expect(total.toFixed(2)).toBe('51000000.00');
+  });
+
+  it('a real change approved through the API: agreed vs now moves, without the illustrative mark', async () => {
+    const { approved } = changeRequestSteps(() => t);
+    const ids = await t.ds.query(
+      `SELECT a.id, p.code FROM allocation a JOIN project p ON p.id = a.project_id
+        WHERE p.code IN ('MEAFORD', 'ETRURIA') AND a.source_kind = 'LGF' AND a.approval_state = 'approved'`,
+    );
+    const id = (code: string) => Number(ids.find((r: any) => r.code === code).id);
+    const cr = await approved('reallocation', {
+      lines: [
+        { allocationId: id('MEAFORD'), delta: '-20000.00' },
+        { allocationId: id('ETRURIA'), delta: '20000.00' },
+      ],
+    });
+    // The demo holds four requests: this is the fifth.
+    expect(cr.number).toBe(5);
+    const overview = await t.anonymous('GET', PAGE);
+    // Etruria: only the real request, so no illustrative mark; £20,000 shows in exact pounds.
+    expect(textOf(overview.text, 'data-line="ETRURIA|LGF"')).toBe(
+      'Etruria Valley Enterprise Area, Local Growth Fund award: agreed £2.40m · now £2.42m (+£20,000.00, change request 5)',
+    );
+    // Meaford: both requests, each linked; still illustrative (request 1 is).
+    expect(textOf(overview.text, 'data-line="MEAFORD|LGF"')).toBe(
+      'Meaford employment site, Local Growth Fund award: agreed £4.2m · now £4.0m (−£220,000.00, change requests 1 and 5) (illustrative)',
+    );
+    expect(overview.text).toContain(`<a href="${PAGE}/projects/MEAFORD#change-request-5">5</a>`);
+    const page = await t.anonymous('GET', `${PAGE}/projects/ETRURIA`);
+    expect(textOf(page.text, 'id="change-request-5"')).not.toContain('(illustrative)');
+    // Lichfield is untouched by it and keeps its illustrative change.
+    expect(textOf(overview.text, 'data-line="LICHFIELD|LGF"')).toBe(
+      `Lichfield Park employment site, Local Growth Fund award: ${LICHFIELD}`,
+    );
+    const { body } = await t.anonymous('GET', `/api/open-data/360giving.json?programme=${PROG}`);
+    const grant = (p: string) => body.grants.find((g: any) => g.id === `360G-SSLEP-${PROG}-${p}-LGF`);
+    expect(grant('ETRURIA').amountAwarded).toBe(2420000);
+    expect(grant('ETRURIA').additional_data).toMatchObject({
+      changed: true,
+      illustrative: false,
+      agreedAmountPounds: '2400000.00',
+      changeRequests: [{ number: 5, deltaPounds: '20000.00', illustrative: false }],
+    });
+    expect(grant('MEAFORD').amountAwarded).toBe(3980000);
+    expect(grant('MEAFORD').additional_data.changeRequests.map((c: any) => [c.number, c.deltaPounds])).toEqual([
+      [1, '-200000.00'],
+      [5, '-20000.00'],
+    ]);
   });
 });

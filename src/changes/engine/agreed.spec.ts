@@ -94,9 +94,25 @@ describe('agreed vs now (worked by hand)', () => {
     expect(l.agreedPence).toBe(big);
   });
 
+  it('small changes: enough places to tell agreed from now, the change in exact pounds', () => {
+    const [l] = agreedVsNow(
+      [{ projectId: 4, poolId: null, sourceKind: 'LGF', pence: 98_000_000, illustrative: false }],
+      [{ changeRequest: 2, before: at(4, 'LGF', 1.0 * M), after: at(4, 'LGF', 98_000_000) }],
+      [CR2],
+    );
+    expect(agreedWords(l)).toBe('agreed £1.00m · now £0.98m (−£20,000.00, change request 2)');
+    const [p] = agreedVsNow(
+      [{ projectId: 4, poolId: null, sourceKind: 'LGF', pence: 100_000_001, illustrative: false }],
+      [{ changeRequest: 2, before: at(4, 'LGF', 1.0 * M), after: at(4, 'LGF', 100_000_001) }],
+      [CR2],
+    );
+    expect(agreedWords(p)).toBe('agreed £1,000,000.00 · now £1,000,000.01 (+£0.01, change request 2)');
+  });
+
   it('words', () => {
     expect(signedMillions(20_000_000)).toBe('+£0.2m');
     expect(signedMillions(-20_000_000)).toBe('−£0.2m');
+    expect(signedMillions(-2_000_000)).toBe('−£20,000.00');
     expect(changeRequestWords([1])).toBe('change request 1');
     expect(changeRequestWords([1, 3, 4])).toBe('change requests 1, 3 and 4');
   });

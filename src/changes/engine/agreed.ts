@@ -1,4 +1,4 @@
-import { displayMillions, exactPence, narrowPence, type Money } from '../../common/money';
+import { displayMillions, displayPounds, exactPence, narrowPence, type Money } from '../../common/money';
 
 /**
  * The deal as agreed beside the current approved allocation (DESIGN, Clarifications 2026-12):
@@ -131,10 +131,27 @@ export function agreedVsNow(
     .filter((l) => exactPence(l.agreedPence) !== 0n || exactPence(l.nowPence) !== 0n || l.changed);
 }
 
-/** "+£0.2m", "−£0.2m", "£0.0m": a signed change in £m. */
+/** "+£0.2m", "−£0.2m": a signed change in £m; exact pounds where £0.1m cannot show it ("−£20,000.00"). */
 export function signedMillions(pence: Money): string {
   const p = exactPence(pence);
-  return `${p > 0n ? '+' : p < 0n ? '−' : ''}${displayMillions(p < 0n ? -p : p)}`;
+  const abs = p < 0n ? -p : p;
+  const sign = p > 0n ? '+' : p < 0n ? '−' : '';
+  return `${sign}${abs % 10_000_000n === 0n ? displayMillions(abs) : displayPounds(abs)}`;
+}
+
+/**
+ * Agreed and now in £m, with as many places as it takes to tell them apart (£1.0m vs £0.98m
+ * would read as the same figure at one place: "£1.00m" and "£0.98m"); exact pounds past six.
+ */
+export function agreedFigures(l: AgreedLine): { agreed: string; now: string; change: string } {
+  const a = exactPence(l.agreedPence);
+  const n = exactPence(l.nowPence);
+  for (let places = 1; places <= 6; places++) {
+    const agreed = displayMillions(a, places);
+    const now = displayMillions(n, places);
+    if (a === n || agreed !== now) return { agreed, now, change: signedMillions(l.deltaPence) };
+  }
+  return { agreed: displayPounds(a), now: displayPounds(n), change: signedMillions(l.deltaPence) };
 }
 
 /** "change request 1", "change requests 1 and 3", "change requests 1, 3 and 4". */
@@ -151,7 +168,8 @@ export function changeRequestWords(numbers: readonly number[]): string {
  */
 export function agreedWords(l: AgreedLine): string {
   const mark = l.illustrative ? ' (illustrative)' : '';
-  if (!l.changed) return `agreed ${displayMillions(l.agreedPence)} · unchanged${mark}`;
+  const f = agreedFigures(l);
+  if (!l.changed) return `agreed ${f.agreed} · unchanged${mark}`;
   const why = l.changes.length ? `, ${changeRequestWords(l.changes.map((c) => c.number))}` : '';
-  return `agreed ${displayMillions(l.agreedPence)} · now ${displayMillions(l.nowPence)} (${signedMillions(l.deltaPence)}${why})${mark}`;
+  return `agreed ${f.agreed} · now ${f.now} (${f.change}${why})${mark}`;
 }

@@ -3,7 +3,7 @@ import { dataTable, horizontalBarChart, verticalBarChart, type ChartData } from 
 import { PALETTE } from '../charts/types';
 import { html, join, raw, type Html } from '../html';
 import type { AgreedLineView } from '../../changes/agreed.queries';
-import { signedMillions } from '../../changes/agreed.queries';
+import { agreedFigures } from '../../changes/agreed.queries';
 
 /** £m summary with the exact pounds on hover. */
 export function millions(pence: Money): Html {
@@ -37,8 +37,9 @@ export function chartFigure(c: ChartData, csvHref: string, orientation: 'h' | 'v
  * changes/engine/agreed.ts's agreedWords, with each change request linked to where it is listed.
  */
 export function agreedHtml(l: AgreedLineView, changeHref: (n: number) => string): Html {
+  const f = agreedFigures(l);
   const mark = l.illustrative ? html` <span class="illustrative">(illustrative)</span>` : '';
-  const agreed = html`agreed <span title="${displayPounds(l.agreedPence)}">${displayMillions(l.agreedPence)}</span>`;
+  const agreed = html`agreed <span title="${displayPounds(l.agreedPence)}">${f.agreed}</span>`;
   if (!l.changed) return html`<span class="agreed">${agreed} · unchanged${mark}</span>`;
   const links = l.changes.map((c) => html`<a href="${changeHref(c.number)}">${String(c.number)}</a>`);
   const why = !links.length
@@ -46,5 +47,5 @@ export function agreedHtml(l: AgreedLineView, changeHref: (n: number) => string)
     : links.length === 1
       ? html`, <a href="${changeHref(l.changes[0].number)}">change request ${String(l.changes[0].number)}</a>`
       : html`, change requests ${join(links.slice(0, -1), ', ')} and ${links[links.length - 1]}`;
-  return html`<span class="agreed">${agreed} · now <span title="${displayPounds(l.nowPence)}">${displayMillions(l.nowPence)}</span> (${signedMillions(l.deltaPence)}${why})${mark}</span>`;
+  return html`<span class="agreed">${agreed} · now <span title="${displayPounds(l.nowPence)}">${f.now}</span> (${f.change}${why})${mark}</span>`;
 }
