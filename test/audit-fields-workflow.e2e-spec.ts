@@ -3,6 +3,7 @@ import { getMetadataStorage } from 'class-validator';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Like, Not } from 'typeorm';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { AccountsService } from '../src/auth/accounts.service';
 import { Actor } from '../src/auth/actor';
@@ -329,6 +330,54 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
     ]);
     const submitted = await last('change_request', 'submit', String(n));
     expect(submitted.after.submittedBy).toBe(submitted.actor);
+
+    // Approve and withdraw: the CLI's entries have the API's fields (the API's from the tests above).
+    const drafted = async () =>
+      Number(
+        /drafted change request (\d+)/.exec(
+          await run([
+            'change',
+            'create',
+            '--kind',
+            'reallocation',
+            '--title',
+            'CLI move',
+            '--reason',
+            'CLI audit',
+            '--payload',
+            payload,
+            '--as',
+            pm,
+          ]),
+        )![1],
+      );
+    const a = await drafted();
+    await run(['change', 'submit', '--number', String(a), '--as', pm]);
+    await run(['change', 'approve', '--number', String(a), '--reason', 'CLI board minute', '--as', approver]);
+    const w = await drafted();
+    await run(['change', 'withdraw', '--number', String(w), '--reason', 'CLI superseded', '--as', pm]);
+    const keys = (x: Snap | null) => Object.keys(x ?? {}).sort();
+    const apiApproved = await t.ds.getRepository(AuditEntry).findOneOrFail({
+      where: { entity: 'change_request', action: 'approve', actor: Not(Like('%via cli:%')) },
+      order: { id: 'DESC' },
+    });
+    const cliApproved = await last('change_request', 'approve', String(a));
+    expect([keys(cliApproved.before), keys(cliApproved.after)]).toEqual([
+      keys(apiApproved.before as Snap),
+      keys(apiApproved.after as Snap),
+    ]);
+    expect([cliApproved.after.state, cliApproved.after.decisionReason, cliApproved.after.decidedBy]).toEqual([
+      'approved',
+      'CLI board minute',
+      cliApproved.actor,
+    ]);
+    expect(cliApproved.actor).toBe(
+      `${(await user(approver)).name} <${approver}> via cli:${process.env.USER ?? 'unknown'}`,
+    );
+    const cliWithdrawn = await last('change_request', 'withdraw', String(w));
+    expect([keys(cliWithdrawn.before), keys(cliWithdrawn.after)]).toEqual([STEP_FIELDS, STEP_FIELDS]);
+    expect([cliWithdrawn.after.state, cliWithdrawn.after.decisionReason]).toEqual(['withdrawn', 'CLI superseded']);
+    expect(cliWithdrawn.actor).toBe(`${(await user(pm)).name} <${pm}> via cli:${process.env.USER ?? 'unknown'}`);
   });
 
   it('a return resubmission: which version before and after, its hashes and the summary totals', async () => {
