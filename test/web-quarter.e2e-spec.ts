@@ -1,3 +1,4 @@
+import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { Milestone } from '../src/milestones/milestone.entity';
 import { Project } from '../src/projects/project.entity';
 import { QuarterlyUpdate } from '../src/quarterly-updates/quarterly-update.entity';
@@ -273,6 +274,39 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     ]);
     // Unchanged forecasts were not rewritten.
     expect((await line('LGF_PRECOMMITTED', '2017-18 Q1')).version).toBe(1);
+    // The acceptance's one audit entry holds each figure it applied, before and after.
+    const accepted = await t.ds.getRepository(AuditEntry).findOneOrFail({
+      where: { entity: 'quarterly_update', action: 'accept', projectId: pid },
+      order: { id: 'DESC' },
+    });
+    type Applied = { entity: string; action: string; values: Record<string, unknown> }[];
+    const applied = (s: unknown) =>
+      ((s as { applied: Applied }).applied ?? []).map((r) => [
+        r.entity,
+        r.action,
+        r.values.sourceKind ?? null,
+        r.values.quarter ?? null,
+        r.values[r.action === 'set_forecast' ? 'forecast' : r.action === 'set_actual' ? 'actual' : 'notes'] ?? null,
+      ]);
+    expect(applied(accepted.after)).toEqual([
+      ['spend_profile', 'set_forecast', 'LGF', '2017-18 Q1', '95000.00'],
+      ['spend_profile', 'set_actual', 'LGF', '2016-17 Q4', '115000.00'],
+      ['spend_profile', 'set_actual', 'LGF_PRECOMMITTED', '2016-17 Q4', '900000.00'],
+      ['milestone', 'update', null, null, 'Completion certificate ref EV-17'],
+    ]);
+    expect(applied(accepted.before).map((r) => r.slice(0, 4))).toEqual(
+      applied(accepted.after).map((r) => r.slice(0, 4)),
+    );
+    expect(
+      applied(accepted.before)
+        .slice(0, 2)
+        .map((r) => r[4]),
+    ).toEqual(['87600.00', '120000.00']);
+    expect([
+      (accepted.before as { status: string }).status,
+      (accepted.after as { status: string; decidedBy: string }).status,
+      (accepted.after as { decidedBy: string }).decidedBy,
+    ]).toEqual(['submitted', 'accepted', accepted.actor]);
     expect(pageText((await pm.get('/manage/quarter')).body)).toContain(
       'Etruria Valley Enterprise Area ETRURIA Accepted',
     );
