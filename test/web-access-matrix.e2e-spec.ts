@@ -26,6 +26,12 @@ const WHO: Who[] = [
 ];
 const PARAMS = { code: 'SSLEP-GD-2014', project: 'ETRURIA', id: '999999', quarter: '2015-16-Q1' };
 
+/**
+ * Reads refused to a delivery partner or programme manager of other projects: the partner
+ * spreadsheet is the project's own update, downloaded and uploaded by its own people.
+ */
+const SCOPED_READS = new Set(['/manage/partner-workbook/:project', '/manage/partner-workbook/:project/template']);
+
 type Outcome = 'allow' | 'sign-in' | 'ROLE_NOT_ALLOWED' | 'PROJECT_NOT_ASSIGNED' | 'NO_ACCESS_RULE';
 
 function expected(route: DiscoveredRoute, who: Who): Outcome {
@@ -36,7 +42,8 @@ function expected(route: DiscoveredRoute, who: Who): Outcome {
   if (who.role !== 'admin' && !rule.roles.includes(who.role)) return 'ROLE_NOT_ALLOWED';
   const scoped = who.role === 'programme_manager' || who.role === 'delivery_partner';
   // Every write here names ETRURIA (in the path or the form), as the API's matrix does.
-  if (scoped && isWrite(route.method) && !who.projects.includes('ETRURIA')) return 'PROJECT_NOT_ASSIGNED';
+  if (scoped && (isWrite(route.method) || SCOPED_READS.has(route.url)) && !who.projects.includes('ETRURIA'))
+    return 'PROJECT_NOT_ASSIGNED';
   return 'allow';
 }
 
@@ -93,6 +100,16 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
       `GET /manage/quarter/:project/risks/:id ${read}`,
       'POST /manage/quarter/:project/risks/:id delivery_partner,programme_manager',
       'POST /manage/quarter/:project/risks/:id/close delivery_partner,programme_manager',
+    ]);
+    // The partner spreadsheet: its project's partner and manager (scoped reads too, see SCOPED_READS).
+    expect(
+      routes
+        .filter((r) => r.url.startsWith('/manage/partner-workbook'))
+        .map((r) => `${r.method} ${r.url} ${r.rule?.kind === 'roles' ? r.rule.roles.join(',') : r.rule?.kind}`),
+    ).toEqual([
+      'GET /manage/partner-workbook/:project delivery_partner,programme_manager',
+      'POST /manage/partner-workbook/:project delivery_partner,programme_manager',
+      'GET /manage/partner-workbook/:project/template delivery_partner,programme_manager',
     ]);
   });
 

@@ -99,6 +99,19 @@ export class PartnerUpdatesService {
     return { prog, project, quarter: q, monitoring: false };
   }
 
+  /** A project and its programme's reporting quarter: what the staff page offers a template for. */
+  reportingQuarter(
+    programme: string | undefined,
+    projectCode: string,
+  ): Promise<{ programme: string; project: string; projectName: string; quarter: string }> {
+    return this.db.read(async (m) => {
+      const prog = programme ? await findProgramme(m, programme) : await onlyProgramme(m);
+      const project = await findProject(m, prog.id, projectCode);
+      const quarter = formatQuarter(await this.periods.currentQuarter(m, prog));
+      return { programme: prog.code, project: project.code, projectName: project.name, quarter };
+    });
+  }
+
   /** The filled-in template's bytes. */
   template(
     programme: string | undefined,

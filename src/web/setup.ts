@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySession from '@fastify/session';
 import fastifyView from '@fastify/view';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,6 +13,7 @@ import { projectRoot } from '../common/paths';
 import { AppConfig } from '../config/config';
 import { TlsPolicy } from '../config/tls';
 import { Db } from '../database/db.service';
+import { MAX_XLSX_BYTES } from '../xlsx';
 import { addFilters } from './view-filters';
 import { DbSessionStore } from './session/session-store';
 
@@ -53,6 +55,11 @@ export const govukDir = () => join(projectRoot(), 'node_modules', 'govuk-fronten
 export async function registerWeb(app: NestFastifyApplication, config: AppConfig, tls: TlsPolicy): Promise<void> {
   const db = app.get(Db);
   await app.register(fastifyFormbody as never, { bodyLimit: config.BODY_LIMIT_BYTES });
+  // File uploads (the partner spreadsheet): one file, the xlsx reader's size limit; read by the
+  // handler after the CSRF guard, never buffered by the parser.
+  await app.register(fastifyMultipart as never, {
+    limits: { fileSize: MAX_XLSX_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
+  });
   await app.register(fastifyCookie as never);
   await app.register(fastifySession as never, {
     // The id is 256 random bits looked up server-side, so it needs no signature: the signer is the identity.

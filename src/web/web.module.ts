@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { PartnerUpdatesModule } from '../partner-updates/partner-updates.module';
 import { QuarterlyUpdatesModule } from '../quarterly-updates/quarterly-updates.module';
 import { ReturnsModule } from '../returns/returns.module';
 import { UsersController } from './admin/users.controller';
@@ -12,6 +13,7 @@ import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
 import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
+import { PartnerWorkbookController } from './partner-workbook/partner-workbook.controller';
 import { QuarterController } from './quarter/quarter.controller';
 import { ReturnsPagesController } from './returns/returns.controller';
 import { UpdatePartsController } from './quarter/update-parts.controller';
@@ -20,7 +22,7 @@ import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule],
+  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule],
   controllers: [
     AssetsController,
     SignInController,
@@ -31,6 +33,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     QuarterController,
     ReturnsPagesController,
     UpdatePartsController,
+    PartnerWorkbookController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
 })
