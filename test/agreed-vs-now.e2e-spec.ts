@@ -84,6 +84,21 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     expect(cr.endsWith('(illustrative)')).toBe(true);
     // Beside the deal's quote ("£4m") the agreed words stand under the current amount.
     expect(res.text).toContain(`£4,200,000.00<div class="source"><span class="agreed">agreed`);
+    // Every approved change request that touched a project is listed on its page.
+    const meaford = await t.anonymous('GET', `${PAGE}/projects/MEAFORD`);
+    expect(meaford.text).toContain('id="change-request-1"');
+    const lstp = await t.anonymous('GET', `${PAGE}/projects/LSTP`);
+    expect(textOf(lstp.text, 'id="change-request-2"')).toContain(
+      'change request 2 approved, “Re-baseline the LSTP main contract award (illustrative)”',
+    );
+    // The API says which requests are illustrative.
+    const crs = await t.request('GET', `/api/programmes/${PROG}/change-requests`);
+    expect(crs.body.items.map((c: any) => [c.number, c.illustrative])).toEqual([
+      [4, true],
+      [3, true],
+      [2, true],
+      [1, true],
+    ]);
     const bericote = await t.anonymous('GET', `${PAGE}/projects/BERICOTE`);
     expect(textOf(bericote.text, '<li data-source="LGF"')).toBe('Local Growth Fund award: agreed £1.0m · unchanged');
     expect(bericote.text).toContain('No change request touching this project has been approved or rejected.');

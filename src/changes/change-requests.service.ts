@@ -309,6 +309,8 @@ function present(cr: ChangeRequest, h: ChangeKindHandler<unknown> | undefined, c
     decidedBy: cr.decidedBy,
     decidedAt: cr.decidedAt,
     decisionReason: cr.decisionReason,
+    /** Replayed from illustrative demo data: what it moved is marked illustrative. */
+    illustrative: cr.illustrative,
     version: cr.version,
   };
 }
