@@ -390,20 +390,29 @@ describe.each(databaseKinds())('outputs and risks in the quarterly update on %s'
       ['EMPLOYER:NORTHGATE LOGISTICS', true],
       ['EMPLOYER:POTTERIES TILES', false],
     ]);
-    const entries = await t.ds.getRepository(AuditEntry).find({
-      where: { entity: 'output_actual', projectId: etruria },
-      order: { id: 'ASC' },
-    });
-    expect(
-      entries.map((e) => [
-        e.action,
-        (e.after as { claimKey: string; value: unknown }).claimKey,
-        (e.after as { value: unknown }).value,
-      ]),
-    ).toEqual([
-      ['create', 'EMPLOYER:NORTHGATE LOGISTICS', 45],
-      ['create', 'EMPLOYER:POTTERIES TILES', 1020],
-      ['create', 'SITE:ETRURIA PLOT 4', '2.50'],
+    // One audit entry for the acceptance holds each claim and forecast it recorded, before and after.
+    expect(await t.ds.getRepository(AuditEntry).count({ where: { entity: 'output_actual', projectId: etruria } })).toBe(
+      0,
+    );
+    const acc = await t.ds
+      .getRepository(AuditEntry)
+      .findOneByOrFail({ entity: 'quarterly_update', action: 'accept', projectId: etruria });
+    type Row = { entity: string; action: string; values: Record<string, unknown> | null };
+    const outputRows = (snap: unknown) =>
+      (snap as { applied: Row[] }).applied
+        .filter((r) => r.entity.startsWith('output'))
+        .map((r) => [r.entity, r.action, r.values?.claimKey ?? null, r.values?.value ?? r.values?.forecast ?? null]);
+    expect(outputRows(acc.before)).toEqual([
+      ['output_actual', 'create', null, null],
+      ['output_actual', 'create', null, null],
+      ['output_actual', 'create', null, null],
+      ['output_target', 'update', null, 1450],
+    ]);
+    expect(outputRows(acc.after)).toEqual([
+      ['output_actual', 'create', 'EMPLOYER:NORTHGATE LOGISTICS', 45],
+      ['output_actual', 'create', 'EMPLOYER:POTTERIES TILES', 1020],
+      ['output_actual', 'create', 'SITE:ETRURIA PLOT 4', '2.50'],
+      ['output_target', 'update', null, 1500],
     ]);
   });
 });

@@ -212,7 +212,7 @@ export class OutputsService {
     });
   }
 
-  /** setPlan inside a caller's transaction (an accepted quarterly update's forecasts). */
+  /** setPlan inside a caller's transaction (an accepted quarterly update's forecasts, audited in its one entry). */
   async setPlanIn(
     m: EntityManager,
     prog: Programme,
@@ -220,6 +220,7 @@ export class OutputsService {
     metricCode: string,
     dto: SetOutputPlanDto,
     actor: Actor,
+    audit: AuditTo = true,
   ) {
     const x = await this.metric(m, metricCode);
     if (dto.target === undefined && dto.forecast === undefined)
@@ -266,7 +267,7 @@ export class OutputsService {
       after = await m.findOneByOrFail(OutputTarget, { id: r.identifiers[0].id as number });
     }
     const out = presentPlan(after, project?.code ?? null, x);
-    await this.audit.record(m, actor, {
+    await this.audit.recordTo(m, actor, audit, {
       programmeId: prog.id,
       projectId: project?.id ?? null,
       entity: 'output_target',

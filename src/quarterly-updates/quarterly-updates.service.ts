@@ -846,6 +846,7 @@ export class QuarterlyUpdatesService {
               evidence: cl.evidence ?? undefined,
             },
             actor,
+            audit,
           );
         for (const [metric, f] of Object.entries(draft.outputs.forecasts)) {
           const plan = await m.findOne(OutputTarget, { where: { projectId: c.project.id, metricCode: metric } });
@@ -857,6 +858,7 @@ export class QuarterlyUpdatesService {
             metric,
             { forecast: formatQuantity(f.value, metrics.get(metric)!), version: f.version ?? undefined },
             actor,
+            audit,
           );
         }
       }
