@@ -27,7 +27,7 @@ export function registerDashboardCommands(program: Command, ctx: CliContext): vo
           const address = app.getHttpServer().address() as { port: number };
           const url = `http://127.0.0.1:${address.port}/programmes/${encodeURIComponent(opts.programme)}/briefing`;
           const out = resolve(opts.out);
-          const pages = await printToPdf(url, out);
+          const pages = await printToPdf(url, out, `Committee briefing: ${opts.programme}`);
           ctx.print(`wrote ${out} (${pages} page${pages === 1 ? '' : 's'}) from ${url}`);
         } finally {
           await app.close();

@@ -35,25 +35,85 @@ export async function launchChromium() {
   };
 }
 
-/** Prints the briefing page at `url` to an A4 PDF (print stylesheet applies); returns the page count. */
-export async function printToPdf(url: string, out: string): Promise<number> {
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * How the briefing prints, in one place (the CLI and the HTTP download): A4 from the page's own
+ * print stylesheet, a 10-point footer naming the briefing with "page n of m" on every page, and
+ * a tagged PDF with an outline from the headings (Chromium's accessibility tree).
+ */
+export function briefingPdfOptions(title: string) {
+  return {
+    format: 'A4' as const,
+    printBackground: true,
+    preferCSSPageSize: true,
+    displayHeaderFooter: true,
+    headerTemplate: '<span></span>',
+    footerTemplate: `<div style="font-size:10pt;font-family:sans-serif;width:100%;margin:0 14mm;display:flex;justify-content:space-between"><span>${esc(title)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    tagged: true,
+    outline: true,
+  };
+}
+
+function needChromium(): void {
   if (!chromiumAvailable())
     throw new Error(
       `chromium is not installed at ${chromiumPath()} (install Debian's "chromium" package or set CHROMIUM_PATH)`,
     );
+}
+
+/** Prints the briefing page at `url` to an A4 PDF (print stylesheet applies); returns the page count. */
+export async function printToPdf(url: string, out: string, title = 'Committee briefing'): Promise<number> {
+  needChromium();
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
     const res = await page.goto(url, { waitUntil: 'load' });
     if (!res || res.status() !== 200)
       throw new Error(`the briefing page answered ${res?.status() ?? 'nothing'} at ${url}`);
-    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    const pdf = await page.pdf(briefingPdfOptions(title));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, pdf);
     return pdfPageCount(pdf);
   } finally {
     await browser.close();
   }
+}
+
+/** One browser at a time on a small machine: downloads queue behind each other. */
+let printing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Prints already rendered briefing HTML (for the HTTP download, without a request back to the
+ * server): the page and its stylesheet are served to Chromium from memory, everything else is
+ * refused, so the PDF is the same page a browser prints.
+ */
+export function printHtmlToPdf(htmlText: string, assets: Record<string, string>, title: string): Promise<Buffer> {
+  needChromium();
+  const run = async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const origin = 'http://briefing.invalid';
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin === origin && url.pathname === '/')
+          return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: htmlText });
+        const asset = url.origin === origin ? assets[url.pathname] : undefined;
+        if (asset !== undefined)
+          return route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: asset });
+        return route.abort();
+      });
+      await page.goto(`${origin}/`, { waitUntil: 'load' });
+      return await page.pdf(briefingPdfOptions(title));
+    } finally {
+      await browser.close();
+    }
+  };
+  const next = printing.then(run, run);
+  printing = next.catch(() => undefined);
+  return next;
 }
 
 /** Pages in a PDF: objects of /Type /Page (not /Pages). Chromium writes page dictionaries uncompressed. */

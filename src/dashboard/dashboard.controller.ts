@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { csvAttachment } from '../common/content-negotiation';
+import { chromiumAvailable, printHtmlToPdf } from './briefing';
 import { DashboardService } from './dashboard.service';
 import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
 import { SubmittedReturnsService, submittedReturnsPage } from './delivery/returns-list';
@@ -74,6 +75,25 @@ export class DashboardController {
   @Header('Content-Type', HTML)
   async reconciliation(@Param('code') code: string) {
     return reconciliationPage(await this.svc.overview(code));
+  }
+
+  @Get('programmes/:code/briefing.pdf')
+  @Public()
+  async briefingPdf(@Param('code') code: string, @Res({ passthrough: true }) res: FastifyReply) {
+    const o = await this.svc.overview(code, 'briefing');
+    // Without a browser to print with, the printable page itself (the reader's browser prints it).
+    if (!chromiumAvailable()) return res.redirect(`/programmes/${encodeURIComponent(o.programme.code)}/briefing`, 303);
+    const pdf = await printHtmlToPdf(
+      briefingPage(o, new Date().toISOString()),
+      { '/assets/dashboard.css': DASHBOARD_CSS },
+      `Committee briefing: ${o.programme.name}, ${o.programme.reportingQuarter}`,
+    );
+    res.header('Content-Type', 'application/pdf');
+    res.header(
+      'Content-Disposition',
+      `attachment; filename="${o.programme.code.replace(/[^A-Za-z0-9._-]/g, '_')}-briefing.pdf"`,
+    );
+    return pdf;
   }
 
   @Get('programmes/:code/changes-since-last-return')

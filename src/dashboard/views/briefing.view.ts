@@ -11,14 +11,15 @@ import {
 } from './overview.view';
 
 /**
- * The committee briefing: the overview's figures for an agenda pack. Each part starts a new
- * printed page (class "page"), so the PDF has one page per part when each fits on A4.
+ * The committee briefing: the overview's figures for an agenda pack. The parts follow each other
+ * on A4 portrait (no part starts a half-empty page), the wide projects table on a landscape page;
+ * no words that only make sense on a screen.
  */
 export function briefingPage(o: OverviewModel, generatedAt: string): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<div class="briefing"><section class="page"><h1>Committee briefing: ${o.programme.name}</h1>
 <p class="lede">Reporting quarter ${o.programme.reportingQuarter}. Prepared from the tracker's approved figures on ${generatedAt.slice(0, 10)}.</p>
-${glance(o)}</section>
+${glance(o, true)}</section>
 <section class="page">${fundingBySource(o, base, true)}</section>
 <section class="page wide">${projectsTable(o, base, false)}${agreedVsNow(o, base, true)}</section>
 <section class="page">${documentsVsProjects(o, true)}</section>
@@ -30,5 +31,6 @@ ${o.sections.map((s) => html`<section class="page" id="section-${s.id}"><h2>${s.
     crumbs: [{ href: base, label: o.programme.name }],
     illustrative: o.illustrative,
     generatedAt,
+    print: true,
   });
 }

@@ -7,6 +7,8 @@ export interface PageOptions {
   crumbs?: { href: string; label: string }[];
   illustrative?: boolean;
   generatedAt?: string;
+  /** For paper (the briefing): the footer speaks of tables, not of hovering. */
+  print?: boolean;
 }
 
 /** The page shell: one stylesheet, no scripts, skip link, landmarks. */
@@ -21,7 +23,7 @@ ${o.crumbs ? html`<nav aria-label="Breadcrumb" class="no-print crumbs"><a href="
 ${o.illustrative ? html`<p class="banner illustrative" role="note"><strong>Illustrative data.</strong> Some figures on this page are demonstration data that the source documents do not contain; they are marked where shown.</p>` : ''}
 ${o.body}
 </main>
-<footer>Figures are the deal's approved allocations and headline figures as published; draft changes and personal data are never shown. Money is rounded to £0.1m in summaries; tables and hover text give exact pounds.${o.generatedAt ? ` Generated ${o.generatedAt}.` : ''} Open data: <a href="/api/open-data/360giving.json">360Giving JSON</a>. <a href="/glossary">Glossary</a> · <a href="/accessibility">Accessibility statement</a></footer>
+<footer>Figures are the deal's approved allocations and headline figures as published; draft changes and personal data are never shown. Money is rounded to £0.1m in summaries; ${o.print ? 'tables give' : 'tables and hover text give'} exact pounds.${o.generatedAt ? ` Generated ${o.generatedAt}.` : ''} Open data: <a href="/api/open-data/360giving.json">360Giving JSON</a>. <a href="/glossary">Glossary</a> · <a href="/accessibility">Accessibility statement</a></footer>
 </body></html>`;
   return reflow(page.value);
 }

@@ -16,7 +16,8 @@ function money(unit: string, v: Money | null): string {
 }
 
 /** At a glance: what was promised, by whom, and whether the documents agree. */
-export function glance(o: OverviewModel): Html {
+/** `print`: for paper (the briefing), where a link cannot be followed: the words say where to look. */
+export function glance(o: OverviewModel, print = false): Html {
   const gov = sumMoney(o.bySource.filter((s) => s.capital && !s.isMatch).map((x) => x.pence));
   const match = sumMoney(o.bySource.filter((s) => s.capital && s.isMatch).map((x) => x.pence));
   const r = o.reconciliation.summary.byStatus;
@@ -27,7 +28,7 @@ export function glance(o: OverviewModel): Html {
 <p class="card"><span class="big">${o.projects.length}</span>projects</p>
 </div>
 ${deliveryGlance(o)}
-<p>${r.reconciled + r.met} of the deal's stated figures agree exactly with what the projects add up to, ${r.within_rounding} agree within rounding, ${r.unreconciled + r.not_met} do not agree and ${r.not_comparable} cannot be compared yet. <a href="#documents-vs-projects">See why</a>.</p>`;
+<p>${r.reconciled + r.met} of the deal's stated figures agree exactly with what the projects add up to, ${r.within_rounding} agree within rounding, ${r.unreconciled + r.not_met} do not agree and ${r.not_comparable} cannot be compared yet. ${print ? html`The reasons are under “What the documents say vs what the projects add up to”.` : html`<a href="#documents-vs-projects">See why</a>.`}</p>`;
 }
 
 /**

@@ -38,8 +38,9 @@ footer{max-width:1100px;margin:2em auto;padding:16px;color:var(--muted);font-siz
   main{max-width:none;padding:0}h1{font-size:18pt}h2{font-size:13pt;border-top:none}
   a{color:inherit;text-decoration:none}
   @page wide{size:A4 landscape;margin:12mm}
-  .page{break-before:page}.page:first-of-type{break-before:auto}.page.wide{page:wide}
-  .briefing table{font-size:8.5pt}.cards{grid-template-columns:repeat(4,1fr);gap:4px;margin:.4em 0}.card{padding:3px 6px;font-size:8.5pt}.card .big{font-size:13pt}.briefing h1{font-size:15pt}.lede{font-size:10pt}.briefing tbody th[scope=row]{min-width:16em}
+  .page.wide{page:wide}h2,h3{break-after:avoid}
+  .briefing table,.card,.source,.legend,footer,figcaption,small{font-size:10pt}.cards{grid-template-columns:repeat(4,1fr);gap:4px;margin:.4em 0}.card{padding:3px 6px}.card .big{font-size:13pt}.briefing h1{font-size:15pt}.lede{font-size:11pt}.briefing tbody th[scope=row]{min-width:14em}
+  footer{max-width:none;margin:1em 0 0;padding:0}.briefing svg{overflow:visible}.briefing svg text{font-size:14px}
   div.scroll,div.chart-scroll{overflow:visible}div.chart-scroll svg{max-width:100%}
   figure,.card,tr{break-inside:avoid}
   th,td{padding:2px 4px}
