@@ -260,21 +260,22 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
   });
 
   browserIt(
-    'prints the committee briefing to a six-page PDF, the first page full, projects on a landscape page',
+    'prints the committee briefing to a seven-page PDF, the first page full, projects on landscape pages',
     async () => {
       const out = join(reportsDir(), `briefing-e2e-${kind}.pdf`);
       // Page 1: at a glance, then funding by source (parts follow each other, no half-empty page);
-      // page 2 (landscape): projects; pages 3–6: the figures that do not agree, with their reasons,
-      // and the conflicts.
-      expect(await printToPdf(`${base}/programmes/${CODE}/briefing`, out)).toBe(6);
+      // pages 2-3 (landscape): projects, the deal as agreed and now; pages 4–7: the figures that
+      // do not agree, with their reasons, and the conflicts.
+      expect(await printToPdf(`${base}/programmes/${CODE}/briefing`, out)).toBe(7);
       if (hasPdftotext()) {
         const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).split('\f');
         expect(text[0].trim()).toMatch(/^Committee briefing: Stoke-on-Trent and Staffordshire/);
         expect(text[0]).toContain('Funding promised, by source');
         expect(text[1].trim()).toMatch(/^Projects/);
-        expect(text[2].trim()).toMatch(/^What the documents say vs what the projects add up to/);
+        expect(text[2].trim()).toMatch(/^The deal as agreed, and now/);
+        expect(text[3].trim()).toMatch(/^What the documents say vs what the projects add up to/);
         expect(text[1]).toContain('£29,200,000.00');
-        expect(text[5]).toMatch(/page 6 of 6\s*$/);
+        expect(text[6]).toMatch(/page 7 of 7\s*$/);
       }
       const { page, errors } = await open(`/programmes/${CODE}/briefing`);
       await page.emulateMedia({ media: 'print' });
