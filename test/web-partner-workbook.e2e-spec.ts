@@ -158,6 +158,51 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     const lines = await q("SELECT COUNT(*) AS n FROM spend_profile WHERE project_id = $P AND quarter >= '2016-17 Q4'");
     expect(spend.rowCount - 1).toBe(Number(lines[0].n));
 
+    // Protected (no password): on the rows written only the figures are open; rows below are
+    // open for new lines; codes come from dropdowns.
+    const ms = wb.getWorksheet('Milestones')!;
+    const outs = wb.getWorksheet('Outputs')!;
+    // exceljs reads the protection into the sheet; its types omit it.
+    const protection = (ws: ExcelJS.Worksheet) =>
+      (ws as unknown as { sheetProtection: Record<string, unknown> }).sheetProtection;
+    for (const ws of [about, spend, ms, outs]) expect(protection(ws)).toMatchObject({ sheet: true });
+    expect(protection(about).hashValue).toBeUndefined();
+    const locked = (ws: ExcelJS.Worksheet, ref: string) => ws.getCell(ref).protection?.locked !== false;
+    const n = lgf.number;
+    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((c) => locked(spend, `${c}${n}`))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((c) => locked(ms, `${c}2`))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(locked(spend, 'A1')).toBe(true);
+    expect(locked(about, 'B4')).toBe(true);
+    const below = spend.rowCount + 1;
+    expect(['A', 'B', 'D', 'E'].map((c) => locked(spend, `${c}${below}`))).toEqual([false, false, false, false]);
+    const kinds = (await t.ds.query('SELECT code FROM source_kind ORDER BY code')).map((r: { code: string }) => r.code);
+    expect(spend.getCell(`A${below}`).dataValidation).toMatchObject({
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${kinds.join(',')}"`],
+    });
+    expect(outs.getCell('B2').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: [
+        '"APPRENTICES,FLOORSPACE,HOMES_COMPLETED,HOMES_STARTED,JOBS_CREATED,JOBS_SAFEGUARDED,LEARNERS,LEARNING_FLOORSPACE,PRIVATE_INVESTMENT,ROAD_IMPROVED,ROAD_NEW,SITE_AREA"',
+      ],
+    });
+    expect(outs.getCell('C2').dataValidation).toMatchObject({ type: 'list', formulae: ['"2016-17 Q4"'] });
+
     // Its programme manager may download it too.
     expect((await download(pm)).status).toBe(200);
   });

@@ -9,6 +9,7 @@ import { DomainError, RuleViolationError } from '../common/errors';
 import { formatQuarter, parseQuarter, quarterEnd } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
+import { SourceKind } from '../funding/source-kind.entity';
 import { Milestone } from '../milestones/milestone.entity';
 import { milestoneDateProblems } from '../milestones/milestone-dates';
 import { MilestonesService } from '../milestones/milestones.service';
@@ -30,6 +31,7 @@ import {
   readTemplate,
   ReadRow,
   RowInput,
+  TemplateSheet,
   writeTemplate,
   XlsxRejectedError,
 } from '../xlsx';
@@ -134,11 +136,16 @@ export class PartnerUpdatesService {
         where: { projectId: project.id, quarter: q },
         order: { metricCode: 'ASC', claimKey: 'ASC' },
       });
-      const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
-      const sheets = [
+      const metrics = new Map((await m.find(OutputMetric, { order: { code: 'ASC' } })).map((x) => [x.code, x]));
+      const kinds = (await m.find(SourceKind, { order: { code: 'ASC' } })).map((k) => k.code);
+      // On the rows written only the figures are open (the sheets are protected); rows below are
+      // open for new lines, with dropdowns of the codes.
+      const sheets: (TemplateSheet & { rows: RowInput[] })[] = [
         {
           name: SPEND_SHEET,
           columns: SPEND_COLUMNS,
+          inputs: ['forecast', 'actual'],
+          choices: { sourceKind: kinds },
           rows: spend.map(
             (l) =>
               ({
@@ -154,6 +161,7 @@ export class PartnerUpdatesService {
         {
           name: MILESTONES_SHEET,
           columns: MILESTONE_COLUMNS,
+          inputs: ['forecastDate', 'actualDate'],
           rows: ms
             .filter((x) => x.status !== 'cancelled')
             .map(
@@ -171,6 +179,8 @@ export class PartnerUpdatesService {
         {
           name: OUTPUTS_SHEET,
           columns: OUTPUT_COLUMNS,
+          inputs: ['value', 'evidence'],
+          choices: { metric: [...metrics.keys()], quarter: [q] },
           rows: claims.map((c) => {
             const x = metrics.get(c.metricCode)!;
             return {

@@ -15,6 +15,10 @@ export interface TemplateSheet {
   name: string;
   columns: ColumnSpec[];
   rows: RowInput[] | AsyncIterable<RowInput>;
+  /** The columns a person fills in: with these the sheet is protected, other written cells locked. */
+  inputs?: string[];
+  /** Dropdowns of the allowed codes, by column key. */
+  choices?: Record<string, string[]>;
 }
 
 export interface TemplateSpec {
@@ -47,8 +51,20 @@ export async function writeTemplate(out: Writable, spec: TemplateSpec): Promise<
     }
   }
   const sheets: SheetSpec[] = [
-    { name: ABOUT_SHEET, columns: ABOUT_COLUMNS, rows: about },
-    ...spec.sheets.map((s) => ({ name: s.name, columns: s.columns, rows: s.rows })),
+    // Once any sheet is protected, About is too (nothing on it is an input).
+    {
+      name: ABOUT_SHEET,
+      columns: ABOUT_COLUMNS,
+      rows: about,
+      inputs: spec.sheets.some((s) => s.inputs) ? [] : undefined,
+    },
+    ...spec.sheets.map((s) => ({
+      name: s.name,
+      columns: s.columns,
+      rows: s.rows,
+      inputs: s.inputs,
+      choices: s.choices,
+    })),
   ];
   await writeXlsx(out, sheets);
 }

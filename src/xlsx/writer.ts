@@ -38,7 +38,20 @@ export interface SheetSpec {
   columns: ColumnSpec[];
   rows: Iterable<RowInput> | AsyncIterable<RowInput>;
   totals?: TotalSpec[];
+  /**
+   * For templates: the keys of the columns a person fills in. The sheet is then protected
+   * (without a password: a guard against slips, not a secret): on the rows written every other
+   * cell is locked, the header too; the rows below stay open for new lines.
+   */
+  inputs?: string[];
+  /** For templates: a dropdown of the allowed codes of a column, on the rows written and OPEN_ROWS more. */
+  choices?: Record<string, string[]>;
 }
+
+/** How many empty rows below a template's data carry its dropdowns (for new lines). */
+export const OPEN_ROWS = 200;
+/** Excel's limit on a dropdown written as an inline list ("A,B,C"). */
+const INLINE_LIST_MAX = 255;
 
 export interface SheetResult {
   name: string;
@@ -140,9 +153,16 @@ async function writeSheet(
     if (c.type === 'text') ws.getColumn(i + 1).alignment = { wrapText: true, vertical: 'top' };
   });
 
+  const inputs = sheet.inputs ? new Set(sheet.inputs) : undefined;
+  // Protected: every column open by default (new lines below the data), the written cells of
+  // other columns locked one by one below.
+  if (inputs) cols.forEach((_, i) => (ws.getColumn(i + 1).protection = { locked: false }));
   const header = ws.addRow(cols.map((c) => c.header));
   header.font = { bold: true };
-  header.eachCell((cell) => (cell.numFmt = undefined as unknown as string));
+  header.eachCell((cell) => {
+    cell.numFmt = undefined as unknown as string;
+    if (inputs) cell.protection = { locked: true };
+  });
   let n = 0;
   let widthsSet = false;
   const fitWidths = () => {
@@ -157,6 +177,7 @@ async function writeSheet(
       const v = r[c.key];
       if (isTyped(v) && (v.type !== c.type || v.type === 'quantity') && v.value !== null)
         row.getCell(i + 1).numFmt = numFmtOfCell(v) as string;
+      if (inputs && !inputs.has(c.key)) row.getCell(i + 1).protection = { locked: true };
       if (!widthsSet) widths[i] = Math.max(widths[i], displayLength(c, v));
     }
     for (const t of totals) {
@@ -217,6 +238,34 @@ async function writeSheet(
     result.totals.push({ label: t.spec.label, values });
   }
   if (!widthsSet) fitWidths();
+  for (const [key, list] of Object.entries(sheet.choices ?? {})) {
+    const idx = cols.findIndex((c) => c.key === key);
+    if (idx < 0) throw new Error(`sheet ${sheet.name}: choices for "${key}", which is not one of its columns`);
+    const inline = `"${list.join(',')}"`;
+    // A list too long for Excel's inline form is left as a plain cell (the import still checks it).
+    if (!list.length || inline.length > INLINE_LIST_MAX || list.some((x) => /[,"]/.test(x))) continue;
+    const col = columnLetter(idx + 1);
+    // The streaming sheet has exceljs's dataValidations (written at commit); its types omit them.
+    (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
+      `${col}2:${col}${n + 1 + OPEN_ROWS}`,
+      {
+        type: 'list',
+        allowBlank: true,
+        formulae: [inline],
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: cols[idx].header,
+        error: `Choose one of the list: ${list.join(', ')}`,
+      },
+    );
+  }
+  if (inputs)
+    await ws.protect('', {
+      selectLockedCells: true,
+      selectUnlockedCells: true,
+      formatColumns: true,
+      formatRows: true,
+    });
   ws.commit();
   opts.onProgress?.(sheet.name, n);
   return result;
