@@ -169,7 +169,8 @@ function forecastByYear(asAt: string, lines: YearItem[], adjustments: YearItem[]
 function lastForecastByYear(ctx: ReturnContext): Map<string, Money> | null {
   const last = ctx.lastReturn;
   const fin = last?.document.sections.find((x) => x.key === 'finance');
-  if (!last || !fin) return null;
+  // A snapshot whose Finance rows do not say which are profile lines cannot be read this way.
+  if (!last || !fin || !fin.columns.some((c) => c.key === 'line')) return null;
   const pence = (v: unknown) => (typeof v === 'string' ? Number(narrowPence(parsePoundsExact(v))) : 0);
   const lines: YearItem[] = [];
   const adjustments: YearItem[] = [];
