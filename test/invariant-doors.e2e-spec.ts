@@ -62,9 +62,11 @@ interface WebContext {
  * refused (exit 2) naming the cell, and nothing is written.
  */
 interface WorkbookDoor {
-  sheet: 'Spend' | 'Milestones';
+  sheet: 'Spend' | 'Milestones' | 'Outputs';
   /** Which row to edit (by its other cells, as header → value). */
-  row: (cells: Record<string, unknown>, c: WebContext) => boolean;
+  row?: (cells: Record<string, unknown>, c: WebContext) => boolean;
+  /** Or: a row added after the last one, with these cells (header → value) besides `header`. */
+  add?: Record<string, unknown>;
   header: string;
   value: unknown;
   says: RegExp;
@@ -92,6 +94,8 @@ interface Versions {
   closedActual: number;
   milestone: number;
   milestoneId: number;
+  /** LICHFIELD's JOBS_CREATED claim in the reporting quarter (2016-17 Q4, open). */
+  claim: number;
 }
 interface Files {
   closedQuarterCsv: string;
@@ -128,9 +132,145 @@ const milestoneForm = (c: WebContext, forecast: string, actual = '') => {
     [`m-${id}-notes`]: c.milestone.notes ?? '',
   };
 };
+/** The outputs form with one new jobs claim (the update not finished, so only the claim is checked). */
+const claimForm = (quarter: string, value: string) => ({
+  complete: 'no',
+  'o-JOBS_CREATED-1-quarter': quarter,
+  'o-JOBS_CREATED-1-value': value,
+  'o-JOBS_CREATED-1-key': 'EMPLOYER:DOORS',
+});
+const CLAIM_ROUTE = 'POST /api/programmes/:code/projects/:project/outputs/:metric/actuals';
+/** A new row on the workbook's Outputs sheet: a jobs claim, its quarter or value the violation. */
+const claimRow = (quarter: string | null, value: unknown = 1): Omit<WorkbookDoor, 'says'> => ({
+  sheet: 'Outputs',
+  add: {
+    Metric: 'JOBS_CREATED',
+    'Claim key': 'EMPLOYER:DOORS',
+    ...(quarter === null ? { Quarter: '2016-17 Q4' } : { Value: 1 }),
+  },
+  header: quarter === null ? 'Value' : 'Quarter',
+  value: quarter ?? value,
+});
+/** An output claim's quarter: the door of each place, and the outputs form's row saying why. */
+const claimQuarter = (name: string, quarter: string, expect: [number, string], says: RegExp): Invariant => ({
+  name,
+  fields: ['quarter'],
+  routes: (_m, url) => url.includes('/outputs/'),
+  doors: [
+    {
+      route: CLAIM_ROUTE,
+      body: () => ({ quarter, value: 1, claimKey: 'EMPLOYER:DOORS' }),
+      expect,
+    },
+  ],
+  webFields: /^o-\w+-\d+-quarter$/,
+  web: [
+    {
+      route: 'POST /manage/quarter/:project/outputs',
+      roles: ['delivery_partner', 'programme_manager'],
+      form: () => claimForm(quarter, '1'),
+      field: () => 'o-JOBS_CREATED-1-quarter',
+      says: () => new RegExp(`^Jobs created \\(claim 1\\): ${says.source}$`),
+    },
+  ],
+  workbook: [{ ...claimRow(quarter), says: new RegExp(`^${says.source}$`) }],
+});
 const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const INVARIANTS: Invariant[] = [
+  claimQuarter(
+    'an output claim’s quarter is not before the programme (2015-16 Q1)',
+    '2014-15 Q4',
+    [422, 'QUARTER_OUTSIDE_PROGRAMME'],
+    /2014-15 Q4 is outside the programme \(2015-16 Q1 to 2020-21 Q4\)/,
+  ),
+  claimQuarter(
+    'an output claim’s quarter inside the programme is not after the reporting quarter (2016-17 Q4)',
+    '2017-18 Q1',
+    [422, 'FUTURE_QUARTER'],
+    /2017-18 Q1 is after the reporting quarter 2016-17 Q4: actuals cannot be recorded for the future/,
+  ),
+  claimQuarter(
+    'an output claim’s quarter is not one whose return is submitted (2016-17 Q3)',
+    '2016-17 Q3',
+    [409, 'PERIOD_LOCKED'],
+    /2016-17 Q3 is locked: its return has been submitted\. Record a prior-period adjustment in 2016-17 Q4 instead/,
+  ),
+  claimQuarter(
+    'an output claim’s quarter is not after the monitoring end (2026-03-31, 2025-26 Q4)',
+    '2026-27 Q1',
+    [400, 'VALIDATION_FAILED'],
+    /2026-27 Q1 is after the programme's monitoring end 2026-03-31 \(2025-26 Q4\): outputs are recorded up to it/,
+  ),
+  {
+    name: 'an output claim’s value is a whole, non-negative number of the metric’s unit, at most 9,999,999,999,999',
+    fields: ['value'],
+    routes: (_m, url) => url.startsWith('/api/'),
+    notDoors: {
+      'POST /api/deals': "a headline's stated count (a seed file's headlines), not an output claim",
+      'POST /api/programmes/:code/headlines': "a headline's stated count, not an output claim",
+      'PUT /api/programmes/:code/open-data/assumptions/:key': 'an open-data assumption, not an output claim',
+    },
+    doors: [
+      {
+        route: CLAIM_ROUTE,
+        body: () => ({ quarter: '2016-17 Q4', value: -1, claimKey: 'EMPLOYER:DOORS' }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: CLAIM_ROUTE,
+        body: () => ({ quarter: '2016-17 Q4', value: 12.5, claimKey: 'EMPLOYER:DOORS' }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: CLAIM_ROUTE,
+        body: () => ({ quarter: '2016-17 Q4', value: 10000000000000, claimKey: 'EMPLOYER:DOORS' }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: 'PATCH /api/programmes/:code/output-actuals/:id',
+        params: { id: 'claim' },
+        body: (v) => ({ value: -1, version: v.claim }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: 'PATCH /api/programmes/:code/output-actuals/:id',
+        params: { id: 'claim' },
+        body: (v) => ({ value: 10000000000000, version: v.claim }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+    ],
+    webFields: /^o-\w+-\d+-value$/,
+    web: [
+      {
+        route: 'POST /manage/quarter/:project/outputs',
+        roles: ['delivery_partner', 'programme_manager'],
+        form: () => claimForm('2016-17 Q4', '-1'),
+        field: () => 'o-JOBS_CREATED-1-value',
+        says: () => /^Amount claimed for jobs created \(claim 1\) must be 0 or more$/,
+      },
+      {
+        route: 'POST /manage/quarter/:project/outputs',
+        roles: ['programme_manager'],
+        form: () => claimForm('2016-17 Q4', '12.5'),
+        field: () => 'o-JOBS_CREATED-1-value',
+        says: () => /^Amount claimed for jobs created \(claim 1\) must be a whole number, like 12$/,
+      },
+      {
+        route: 'POST /manage/quarter/:project/outputs',
+        roles: ['programme_manager'],
+        form: () => claimForm('2016-17 Q4', '10,000,000,000,000'),
+        field: () => 'o-JOBS_CREATED-1-value',
+        says: () => /^Amount claimed for jobs created \(claim 1\) is too large: at most 9,999,999,999,999$/,
+      },
+    ],
+    workbook: [-1, 12.5, 10000000000000].map((value) => ({
+      ...claimRow(null, value),
+      says: new RegExp(
+        `^Value must be a whole number of count, not negative, at most 9999999999999 \\(found "${esc(String(value))}"\\)$`,
+      ),
+    })),
+  },
   {
     name: 'RAG thresholds in order (amber below green)',
     fields: ['ragThresholds', 'financeGreenMin', 'financeAmberMin', 'outputGreenMin', 'outputAmberMin'],
@@ -588,8 +728,8 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/returns/:quarter/comments': 'a comment on one warning of the return (free text keyed by check code)',
   'POST /manage/returns/:quarter/submit':
     'a version number and a reason: freezes the return through ReturnsService, gated by its checks as the API submission',
-  'POST /manage/quarter/:project/outputs':
-    'output claims and forecasts, held on the draft and checked by OutputsService.checkActualIn (outputs rules, not a spend or milestone field)',
+  'POST /manage/partner-workbook/:project':
+    'a partner workbook file: the same PartnerUpdatesService.import as the CLI `import`, whose cells are the workbook doors above',
   'POST /manage/quarter/:project/risks': 'a risk: words, two levels 1–5 and an owner',
   'POST /manage/quarter/:project/risks/:id': 'a risk: words, two levels 1–5 and an owner',
   'POST /manage/quarter/:project/risks/:id/close': 'no fields',
@@ -671,6 +811,9 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
       .sort((a, b) => a.id - b.id)[0];
     ids.milestone = String(open.id);
     web = { milestone: open };
+    // LICHFIELD's jobs claim in the reporting quarter (its return not submitted, so the claim is open).
+    const claim = (await lichfieldClaims()).find((a) => a.metric === 'JOBS_CREATED' && a.quarter === '2016-17 Q4')!;
+    ids.claim = String(claim.id);
     await makeUser(t.app, 'delivery_partner', 'doors-partner@test.invalid', ['ETRURIA']);
     await makeUser(t.app, 'programme_manager', 'doors-pm@test.invalid', ['ETRURIA']);
     for (const [role, email, ip] of [
@@ -683,6 +826,13 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
     }
   });
   afterAll(async () => t?.close());
+  const lichfieldClaims = async () =>
+    (
+      (await t.request('GET', `${P}/projects/LICHFIELD/outputs`)).body.metrics as {
+        metric: string;
+        actuals: { id: number; quarter: string; version: number }[];
+      }[]
+    ).flatMap((x) => x.actuals.map((a) => ({ ...a, metric: x.metric })));
 
   it('finds every write route that carries an invariant’s field in the table', () => {
     const writes = discoverRoutes(t.app).filter((r) => isWrite(r.method));
@@ -762,6 +912,7 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
         closedActual: profile.find((r) => r.quarter === CLOSED && r.sourceKind === 'LGF')!.version,
         milestone: (await t.request('GET', `${P}/milestones/${ids.milestone}`)).body.version,
         milestoneId: Number(ids.milestone),
+        claim: (await lichfieldClaims()).find((a) => a.id === Number(ids.claim))!.version,
       };
     };
     for (const inv of INVARIANTS) {
@@ -770,7 +921,9 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
         const id = ids[d.params?.id ?? 'draft'];
         for (const role of [...(d.roles ?? ['admin']), ...(d.forbidden ?? [])]) {
           const v = await versions();
-          const url = fillPath(route, { code: 'SSLEP-GD-2014', project: 'ETRURIA', id }) + (d.query ? d.query(v) : '');
+          const url =
+            fillPath(route, { code: 'SSLEP-GD-2014', project: 'ETRURIA', metric: 'JOBS_CREATED', id }) +
+            (d.query ? d.query(v) : '');
           const before = await journal.snapshot();
           const body = d.example
             ? { ...(exampleBody(doc, method, route) as Record<string, unknown>), ...d.example }
@@ -807,9 +960,13 @@ describe.each(databaseKinds())('every invariant has one door, on %s', (kind) => 
         await wb.xlsx.load(template as unknown as ArrayBuffer);
         const ws = wb.getWorksheet(d.sheet)!;
         const headers = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(String);
-        const rowNo = ws
-          .getRows(2, ws.rowCount - 1)!
-          .find((r) => d.row(Object.fromEntries(headers.map((h, i) => [h, r.getCell(i + 1).value])), web))!.number;
+        const rowNo = d.add
+          ? ws.rowCount + 1
+          : ws
+              .getRows(2, ws.rowCount - 1)!
+              .find((r) => d.row!(Object.fromEntries(headers.map((h, i) => [h, r.getCell(i + 1).value])), web))!.number;
+        for (const [h, x] of Object.entries(d.add ?? {}))
+          ws.getRow(rowNo).getCell(headers.indexOf(h) + 1).value = x as ExcelJS.CellValue;
         const col = headers.indexOf(d.header) + 1;
         ws.getRow(rowNo).getCell(col).value = d.value as ExcelJS.CellValue;
         const file = join(dir, `door-${inv.workbook!.indexOf(d)}-${INVARIANTS.indexOf(inv)}.xlsx`);

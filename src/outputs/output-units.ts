@@ -23,6 +23,14 @@ export const UNIT_STORED: Record<string, string> = {
   gbp: 'pence',
 };
 
+/**
+ * The largest whole part a quantity may have, in its unit (9,999,999,999,999 jobs, km, ha, m² or
+ * pounds): the one limit of every door that takes a quantity (the API, the staff form, the
+ * partner workbook), which read loose text and then obey this.
+ */
+export const MAX_WHOLE_DIGITS = 13;
+export const MAX_WHOLE = 10 ** MAX_WHOLE_DIGITS - 1;
+
 function describe(m: MetricUnitInfo): string {
   const p = placesOf(m.scale);
   if (p === 0) return `a whole number of ${m.unit === 'count' ? 'units' : m.unit} (a JSON integer, e.g. 12)`;
@@ -37,13 +45,13 @@ export function parseQuantity(
   field = 'value',
 ): { value: number } | { problem: FieldProblem } {
   const p = placesOf(m.scale);
-  const bad = { problem: { field, problem: `must be ${describe(m)}, not negative` } };
+  const bad = { problem: { field, problem: `must be ${describe(m)}, not negative, at most ${MAX_WHOLE}` } };
   if (p === 0) {
-    if (typeof input !== 'number' || !Number.isSafeInteger(input) || input < 0) return bad;
+    if (typeof input !== 'number' || !Number.isSafeInteger(input) || input < 0 || input > MAX_WHOLE) return bad;
     return { value: input };
   }
   if (typeof input !== 'string') return bad;
-  const re = new RegExp(`^(0|[1-9]\\d{0,12})\\.(\\d{${p}})$`);
+  const re = new RegExp(`^(0|[1-9]\\d{0,${MAX_WHOLE_DIGITS - 1}})\\.(\\d{${p}})$`);
   const mm = re.exec(input);
   if (!mm) return bad;
   const value = Number(mm[1]) * m.scale + Number(mm[2]);

@@ -14,7 +14,7 @@ import { Milestone } from '../milestones/milestone.entity';
 import { milestoneDateProblems } from '../milestones/milestone-dates';
 import { MilestonesService } from '../milestones/milestones.service';
 import { OutputActual, OutputMetric } from '../outputs/output.entities';
-import { formatQuantity, placesOf } from '../outputs/output-units';
+import { formatQuantity, MAX_WHOLE, MAX_WHOLE_DIGITS, placesOf } from '../outputs/output-units';
 import { normaliseClaimKey, OutputsService } from '../outputs/outputs.service';
 import { monitoringEnd } from '../periods/monitoring';
 import { PeriodsService } from '../periods/periods.service';
@@ -468,15 +468,24 @@ export class PartnerUpdatesService {
         );
         continue;
       }
+      // The API's own quarter check (inside the programme, not future, not locked, not after the
+      // monitoring end), named by its cell; then the file's one quarter.
+      try {
+        await this.periods.assertOutputActualEditable(m, t.prog, v.quarter);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        problems.push(`${ref('quarter', r)}: ${e.message.replace(/^quarter: /, '')}`);
+        continue;
+      }
       if (v.quarter !== t.quarter) {
         problems.push(`${ref('quarter', r)}: claims in this file are for ${t.quarter} (found "${v.quarter}")`);
         continue;
       }
       const p = placesOf(x.scale);
-      const mm = new RegExp(`^(\\d{1,13})(?:\\.(\\d{0,${p}}))?$`).exec(v.value.trim());
+      const mm = new RegExp(`^(\\d{1,${MAX_WHOLE_DIGITS}})(?:\\.(\\d{0,${p}}))?$`).exec(v.value.trim());
       if (!mm || (p === 0 && mm[2] !== undefined && mm[2] !== '')) {
         problems.push(
-          `${ref('value', r)}: Value must be ${p === 0 ? 'a whole number' : `a number with at most ${p} decimal places`} of ${x.unit}, not negative (found "${v.value}")`,
+          `${ref('value', r)}: Value must be ${p === 0 ? 'a whole number' : `a number with at most ${p} decimal places`} of ${x.unit}, not negative, at most ${MAX_WHOLE} (found "${v.value}")`,
         );
         continue;
       }

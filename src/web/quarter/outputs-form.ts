@@ -1,5 +1,5 @@
 import { FieldProblem } from '../../common/errors';
-import { placesOf } from '../../outputs/output-units';
+import { MAX_WHOLE, MAX_WHOLE_DIGITS, placesOf } from '../../outputs/output-units';
 import type { OutputSection, OutputsInput } from '../../quarterly-updates/quarterly-updates.service';
 
 /** Form field names: a forecast per metric, and claim rows `o-<metric>-<n>-quarter|value|key|evidence`. */
@@ -48,7 +48,8 @@ export function parseQuantityInput(raw: unknown, unit: string, scale: number, la
   if (frac.length > p && frac.slice(p).replace(/0+$/, '') !== '')
     return { error: `${label} must have no more than ${p} decimal places, ${like}` };
   const whole = mm[1].replace(/^0+(?=\d)/, '');
-  if (whole.length > 13) return { error: `${label} is too large` };
+  if (whole.length > MAX_WHOLE_DIGITS)
+    return { error: `${label} is too large: at most ${MAX_WHOLE.toLocaleString('en-GB')}` };
   if (p === 0) return { value: Number(whole) };
   return { value: `${whole}.${frac.slice(0, p).padEnd(p, '0')}` };
 }
