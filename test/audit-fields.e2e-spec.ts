@@ -305,10 +305,22 @@ describe.each(databaseKinds())('the audit trail holds every field a write change
           endsOn: '2022-03-31',
           firstQuarter: '2014-15 Q4',
           monitoringEndsOn: '2027-03-31',
+          asOfDate: '2017-04-30',
+          returnDueMonths: 3,
         },
         audit: { lep: (x) => x.lepOrganisationId ?? x.lep },
       },
-      ['description', 'endsOn', 'firstQuarter', 'lep', 'monitoringEndsOn', 'name', 'startsOn'],
+      [
+        'asOfDate',
+        'description',
+        'endsOn',
+        'firstQuarter',
+        'lep',
+        'monitoringEndsOn',
+        'name',
+        'returnDueMonths',
+        'startsOn',
+      ],
     );
     const swarId = async () => String((await t.request('GET', `${P}/projects/SWAR`)).body.id);
     await everyField(

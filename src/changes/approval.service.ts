@@ -9,6 +9,7 @@ import { updateVersioned } from '../database/versioned';
 import { Allocation } from '../funding/allocation.entity';
 import { periodCode } from '../funding/period';
 import { codeMaps, findProgramme } from '../programmes/programme-lookup';
+import { PeriodsService } from '../periods/periods.service';
 import { Programme } from '../programmes/programme.entity';
 import { ChangeRequest } from './change-request.entity';
 import {
@@ -52,6 +53,7 @@ export class ApprovalService {
     private readonly audit: AuditService,
     private readonly registry: ChangeKindRegistry,
     private readonly baselines: BaselineService,
+    private readonly periods: PeriodsService,
   ) {}
 
   approve(code: string, number: number, input: ApproveInput, actor: Actor) {
@@ -134,6 +136,7 @@ export class ApprovalService {
       decidedBy: actor.name,
       decidedById: actor.userId,
       decidedAt: now,
+      decidedQuarter: await this.periods.decisionQuarter(m, prog, input.decidedAt),
       decisionReason: input.reason ?? null,
       before: stored.before,
       after: stored.after,

@@ -73,8 +73,13 @@ export class ChangeRequest {
   @Column({ type: 'int', nullable: true })
   decidedById: number | null;
 
+  /** The wall-clock instant of the decision (or a replay's own instant): recorded. */
   @Column({ type: 'varchar', length: 30, nullable: true })
   decidedAt: string | null;
+
+  /** The programme quarter the decision belongs to ("2016-17 Q4"): the reporting quarter when decided. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  decidedQuarter: string | null;
 
   @Column({ type: 'text', nullable: true })
   decisionReason: string | null;

@@ -1,3 +1,4 @@
+import { PeriodsService } from '../periods/periods.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
@@ -44,6 +45,7 @@ export class ChangeRequestsService {
     private readonly audit: AuditService,
     private readonly registry: ChangeKindRegistry,
     private readonly approval: ApprovalService,
+    private readonly periods: PeriodsService,
   ) {}
 
   /** Approval itself (and every write of approved money) is ApprovalService's; this presents the result. */
@@ -254,10 +256,11 @@ export class ChangeRequestsService {
 
   /** Inside a caller's transaction; `at` (ISO timestamp) is for the illustrative demo only. */
   rejectIn(m: EntityManager, code: string, number: number, dto: RejectDto, actor: Actor, at?: string) {
-    return this.stepIn(m, code, number, ['submitted'], 'rejected', 'rejected', dto, actor, async () => ({
+    return this.stepIn(m, code, number, ['submitted'], 'rejected', 'rejected', dto, actor, async (_cr, prog) => ({
       decidedBy: actor.name,
       decidedById: actor.userId,
       decidedAt: at ?? new Date().toISOString(),
+      decidedQuarter: await this.periods.decisionQuarter(m, prog, at),
       decisionReason: dto.reason,
     }));
   }
@@ -308,6 +311,7 @@ function present(cr: ChangeRequest, h: ChangeKindHandler<unknown> | undefined, c
     submittedAt: cr.submittedAt,
     decidedBy: cr.decidedBy,
     decidedAt: cr.decidedAt,
+    decidedQuarter: cr.decidedQuarter,
     decisionReason: cr.decisionReason,
     /** Replayed from illustrative demo data: what it moved is marked illustrative. */
     illustrative: cr.illustrative,

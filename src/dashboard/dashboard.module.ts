@@ -12,6 +12,7 @@ import { deliverySections } from './delivery/delivery-sections';
 import { ChangeKindRegistry } from '../changes/kinds/kind';
 import { RagService } from '../rag/rag.service';
 import { DashboardSections } from './sections';
+import { PeriodsService } from '../periods/periods.service';
 
 /**
  * Public dashboard: the funding sections, then the delivery sections composed here; the
@@ -26,8 +27,9 @@ import { DashboardSections } from './sections';
     SubmittedReturnsService,
     {
       provide: DashboardSections,
-      inject: [RagService, ChangeKindRegistry],
-      useFactory: (rag: RagService, kinds: ChangeKindRegistry) => new DashboardSections(deliverySections(rag, kinds)),
+      inject: [RagService, ChangeKindRegistry, PeriodsService],
+      useFactory: (rag: RagService, kinds: ChangeKindRegistry, periods: PeriodsService) =>
+        new DashboardSections(deliverySections(rag, kinds, periods)),
     },
   ],
   exports: [DashboardService, DashboardSections],

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { DEMO_CHANGES_FILE, DemoChangesLoader } from './demo-changes';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
+import { returnDueDate } from '../periods/programme-clock';
 import { seedsDir } from '../common/paths';
 import { Db } from '../database/db.service';
 import { Milestone, MilestoneKind } from '../milestones/milestone.entity';
@@ -178,6 +179,8 @@ export class DemoService {
       // services with their own dates: after the delivery history, before the quarters are closed.
       rows += await this.demoChanges.load(m, prog, join(seedsDir(), DEMO_CHANGES_FILE));
       // Real submissions, in order, through the returns service: the checks gate them as they gate anyone's.
+      // Each is stamped in programme time on its quarter's due date (submitted on time); the
+      // wall-clock instant is recorded beside it.
       const submitter: Actor = { ...actor, name: DEMO_SUBMITTER };
       for (const quarter of demo.closedQuarters) {
         const draft = await this.returns.draftIn(m, prog.code, quarter, submitter);
@@ -191,11 +194,19 @@ export class DemoService {
           m,
           prog.code,
           quarter,
-          { comments: demoComments(warnings, demo.returnComments ?? {}, quarter), reason: null },
+          {
+            comments: demoComments(warnings, demo.returnComments ?? {}, quarter),
+            reason: null,
+            submittedOn: returnDueDate(quarter, prog.returnDueMonths),
+          },
           submitter,
         );
         rows++;
       }
+      // The replayed history stands at its last quarter's due date (programme time), not today:
+      // its returns are on time and the last quarter's is due, not years overdue.
+      const asOf = returnDueDate(demo.reportingQuarter, prog.returnDueMonths);
+      await m.update(Programme, { id: prog.id }, { asOfDate: asOf, version: prog.version + 1 });
       await m.insert(SeedRun, { name: demo.name, sha256, loadedAt: now, rowCount: rows });
       await this.audit.record(m, actor, {
         programmeId: prog.id,
@@ -204,7 +215,7 @@ export class DemoService {
         action: 'seed_demo',
         after: { name: demo.name, illustrative: true },
         projectIds: touched,
-        meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters },
+        meta: { file: DEMO_FILE, sha256, rows, closedQuarters: demo.closedQuarters, asOfDate: asOf },
       });
       this.logger.log(`loaded the illustrative demo history (${rows} rows)`);
       return { loaded: true, rows };

@@ -13,6 +13,26 @@ import { serialiseOn } from '../database/serialise';
 import { toInt } from '../database/sql-values';
 import { Programme } from '../programmes/programme.entity';
 import { lastMonitoringQuarter, monitoringEnd, outputQuarterPlace } from './monitoring';
+import {
+  asOfDate,
+  DEFAULT_RETURN_DUE_MONTHS,
+  decisionQuarter,
+  overdueReturns,
+  returnSchedule,
+  wallClockDate,
+  type ScheduledReturn,
+} from './programme-clock';
+
+/** Every quarter's return against the programme's as-of date (programme time). */
+export interface ReturnScheduleView {
+  asOfDate: string;
+  /** True when the as-of date is the wall-clock date (the programme sets none of its own). */
+  asOfIsDefault: boolean;
+  returnDueMonths: number;
+  /** Overdue quarters, oldest first. */
+  overdue: string[];
+  schedule: ScheduledReturn[];
+}
 import { ReturnVersion } from './return-version.entity';
 
 /**
@@ -38,6 +58,53 @@ export class PeriodsService {
       .where('r.programme_id = :p', { p: programmeId })
       .getRawMany();
     return new Set(rows.map((r) => r.quarter));
+  }
+
+  /**
+   * The programme date of each quarter's first submission (a correction does not change when it
+   * was first sent), by programme id then quarter: one query for any number of programmes.
+   */
+  async firstSubmissions(m: EntityManager, programmeIds: number[]): Promise<Map<number, Map<string, string>>> {
+    const out = new Map<number, Map<string, string>>(programmeIds.map((id) => [id, new Map()]));
+    if (!programmeIds.length) return out;
+    const rows: Record<string, unknown>[] = await m
+      .getRepository(ReturnVersion)
+      .createQueryBuilder('r')
+      .select([
+        'r.programme_id AS programme_id',
+        'r.quarter AS quarter',
+        'r.submitted_on AS submitted_on',
+        'r.submitted_at AS submitted_at',
+      ])
+      .where('r.programme_id IN (:...ids) AND r.version = 1', { ids: programmeIds })
+      .getRawMany();
+    for (const r of rows)
+      out.get(Number(r.programme_id))?.set(String(r.quarter), String(r.submitted_on ?? r.submitted_at).slice(0, 10));
+    return out;
+  }
+
+  /** Each quarter's return due, submitted or overdue against the programme's as-of date (`today`: the wall clock's). */
+  async schedule(m: EntityManager, p: Programme, today = wallClockDate()): Promise<ReturnScheduleView> {
+    return (await this.schedules(m, [p], today))[0];
+  }
+
+  /** `schedule` for several programmes in one query. */
+  async schedules(m: EntityManager, ps: Programme[], today = wallClockDate()): Promise<ReturnScheduleView[]> {
+    const firsts = await this.firstSubmissions(
+      m,
+      ps.map((p) => p.id),
+    );
+    return ps.map((p) => {
+      const asOf = asOfDate(p, today);
+      const schedule = returnSchedule(p, firsts.get(p.id)!, asOf);
+      return {
+        asOfDate: asOf,
+        asOfIsDefault: p.asOfDate === null,
+        returnDueMonths: p.returnDueMonths ?? DEFAULT_RETURN_DUE_MONTHS,
+        overdue: overdueReturns(schedule).map((r) => r.quarter),
+        schedule,
+      };
+    });
   }
 
   firstQuarter(p: Programme): FiscalQuarter {
@@ -81,6 +148,15 @@ export class PeriodsService {
       out.get(id)!.add(r.quarter);
     }
     return out;
+  }
+
+  /**
+   * The programme quarter a decision made now belongs to (its reporting quarter), or, for a
+   * replayed decision with its own programme date `at` (the demo), that date's quarter
+   * (periods/programme-clock.ts `decisionQuarter`).
+   */
+  async decisionQuarter(m: EntityManager, p: Programme, at?: string): Promise<string> {
+    return formatQuarter(decisionQuarter(await this.currentQuarter(m, p), this.lastQuarter(p), at ?? null));
   }
 
   /** The quarter must be a real quarter inside the programme. */

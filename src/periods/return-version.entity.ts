@@ -48,6 +48,11 @@ export class ReturnVersion {
   @Column({ type: 'varchar', length: 200 })
   submittedBy: string;
 
+  /** The wall-clock instant of the submission (ISO, UTC): recorded, never used to place things in quarters. */
   @Column({ type: 'varchar', length: 30 })
   submittedAt: string;
+
+  /** The programme date of the submission ("YYYY-MM-DD", programme time: its as-of date, or a replay's own date). */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  submittedOn: string | null;
 }

@@ -32,6 +32,18 @@ export class Programme {
   @Column({ type: 'varchar', length: 10, nullable: true })
   monitoringEndsOn: string | null;
 
+  /**
+   * The programme's own "today" ("YYYY-MM-DD"): returns are due or overdue against it. Null means
+   * the wall-clock date; a replayed history (the demo) sets the date its story stands at
+   * (periods/programme-clock.ts).
+   */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  asOfDate: string | null;
+
+  /** A return is due this many months after its quarter ends; null means one (periods/programme-clock.ts). */
+  @Column({ type: 'int', nullable: true })
+  returnDueMonths: number | null;
+
   /** The first reporting quarter ("2015-16 Q1"). */
   @Column({ type: 'varchar', length: 10 })
   firstQuarter: string;

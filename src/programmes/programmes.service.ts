@@ -1,9 +1,16 @@
 import { monitoringEnd } from '../periods/monitoring';
+import { asOfDate, DEFAULT_RETURN_DUE_MONTHS, wallClockDate } from '../periods/programme-clock';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { ConflictError, DuplicateError, RuleViolationError, UnknownReferenceError } from '../common/errors';
+import {
+  ConflictError,
+  DuplicateError,
+  RuleViolationError,
+  UnknownReferenceError,
+  ValidationError,
+} from '../common/errors';
 import { PageQuery, page } from '../common/pagination';
 import { presentSource } from '../common/present-source';
 import { Db } from '../database/db.service';
@@ -46,6 +53,9 @@ export class ProgrammesService {
       endsOn: p.endsOn,
       monitoringEndsOn: monitoringEnd(p),
       monitoringEndIsDefault: p.monitoringEndsOn === null,
+      asOfDate: asOfDate(p, wallClockDate()),
+      asOfIsDefault: p.asOfDate === null,
+      returnDueMonths: p.returnDueMonths ?? DEFAULT_RETURN_DUE_MONTHS,
       firstQuarter: p.firstQuarter,
       ragThresholds: p.ragThresholds,
       synthetic: p.synthetic,
@@ -90,7 +100,19 @@ export class ProgrammesService {
     return o.id;
   }
 
-  private checkDates(startsOn: string, endsOn: string, monitoringEndsOn: string | null = null) {
+  private checkDates(
+    startsOn: string,
+    endsOn: string,
+    monitoringEndsOn: string | null = null,
+    asOf: string | null = null,
+  ) {
+    if (asOf !== null && asOf < startsOn)
+      throw new ValidationError([
+        {
+          field: 'asOfDate',
+          problem: `must be on or after startsOn (${startsOn}): the programme's own date cannot be before it starts`,
+        },
+      ]);
     if (endsOn <= startsOn)
       throw new RuleViolationError('DATES_OUT_OF_ORDER', `must be after startsOn (${startsOn})`, 'endsOn');
     if (monitoringEndsOn !== null && monitoringEndsOn < endsOn)
@@ -105,7 +127,7 @@ export class ProgrammesService {
     return this.db.write(async (m) => {
       if (await m.findOne(Programme, { where: { code: dto.code } }))
         throw new DuplicateError('programme', 'code', dto.code);
-      this.checkDates(dto.startsOn, dto.endsOn, dto.monitoringEndsOn ?? null);
+      this.checkDates(dto.startsOn, dto.endsOn, dto.monitoringEndsOn ?? null, dto.asOfDate ?? null);
       const r = await m.insert(Programme, {
         code: dto.code,
         name: dto.name,
@@ -114,6 +136,8 @@ export class ProgrammesService {
         startsOn: dto.startsOn,
         endsOn: dto.endsOn,
         monitoringEndsOn: dto.monitoringEndsOn ?? null,
+        asOfDate: dto.asOfDate ?? null,
+        returnDueMonths: dto.returnDueMonths ?? null,
         firstQuarter: dto.firstQuarter,
         ragThresholds: null,
         synthetic: false,
@@ -148,6 +172,7 @@ export class ProgrammesService {
         dto.startsOn ?? before.startsOn,
         dto.endsOn ?? before.endsOn,
         dto.monitoringEndsOn ?? before.monitoringEndsOn,
+        dto.asOfDate === undefined ? before.asOfDate : dto.asOfDate,
       );
       const after = await updateVersioned(m, Programme, 'programme', before.id, version, changes);
       await this.audit.record(m, actor, {

@@ -92,6 +92,34 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
       }),
     );
 
+  ret
+    .command('list')
+    .description(
+      'Each quarter’s return: due date, submitted (on time or late), due or overdue against the programme’s as-of date',
+    )
+    .requiredOption('--programme <code>', 'programme code')
+    .action((o: { programme: string }) =>
+      ctx.run(async () => {
+        const l = await (await service(ctx)).list(o.programme);
+        ctx.print(
+          `${l.programme}: as of ${l.asOfDate}${l.asOfIsDefault ? ' (today)' : " (the programme's own date)"}; a return is due ${l.returnDueMonths} month${l.returnDueMonths === 1 ? '' : 's'} after its quarter ends; reporting quarter ${l.reportingQuarter}`,
+        );
+        const latest = new Map(l.items.map((v) => [v.quarter, v.version]));
+        for (const r of l.schedule.filter((x) => x.status !== 'future')) {
+          const what =
+            r.status === 'submitted' || r.status === 'submitted_late'
+              ? `submitted ${r.submittedOn}${r.status === 'submitted_late' ? ` (${r.daysLate} days late)` : ''}, version ${latest.get(r.quarter)}`
+              : r.status === 'overdue'
+                ? `OVERDUE by ${r.daysLate} days`
+                : r.status === 'due'
+                  ? 'due, not yet submitted'
+                  : 'open (the quarter has not ended)';
+          ctx.print(`${r.quarter}  due ${r.dueOn}  ${what}`);
+        }
+        ctx.print(l.overdue.length ? `overdue: ${l.overdue.length} (${l.overdue.join(', ')})` : 'overdue: none');
+      }),
+    );
+
   asOption(ret.command('check'))
     .description('Print the live return’s checks ranked (errors, warnings, notes); exit 3 if there are errors')
     .requiredOption('--programme <code>', 'programme code')

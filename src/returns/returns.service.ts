@@ -7,6 +7,7 @@ import { NotFoundError, RuleViolationError, ValidationError } from '../common/er
 import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
+import { asOfDate, wallClockDate } from '../periods/programme-clock';
 import { lastSubmittedReturn } from '../spend/outturn';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { findProgramme } from '../programmes/programme-lookup';
@@ -71,6 +72,7 @@ export function presentVersion(v: ReturnVersion) {
     xlsxSha256: v.xlsxSha256,
     submittedBy: v.submittedBy,
     submittedAt: v.submittedAt,
+    submittedOn: v.submittedOn,
     reason: v.reason,
     comments: v.comments ?? {},
   };
@@ -317,6 +319,7 @@ export class ReturnsService {
         programme: prog.code,
         reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)),
         items: rows.map(presentVersion),
+        ...(await this.periods.schedule(m, prog)),
       };
     });
   }
@@ -499,12 +502,21 @@ export class ReturnsService {
     return (await this.draft(m, code, quarter, actor)).doc;
   }
 
-  /** Submission inside a caller's transaction (the demo closes its quarters in its own). */
+  /**
+   * Submission inside a caller's transaction (the demo closes its quarters in its own).
+   * `submittedOn` is the programme date of the submission: the programme's as-of date unless a
+   * replayed history (the demo) gives its own; the wall-clock instant is recorded beside it.
+   */
   async submitIn(
     m: EntityManager,
     code: string,
     quarter: string,
-    input: { comments: Record<string, string>; reason: string | null; onlyWarnings?: boolean },
+    input: {
+      comments: Record<string, string>;
+      reason: string | null;
+      onlyWarnings?: boolean;
+      submittedOn?: string;
+    },
     actor: Actor,
   ) {
     const { reason } = input;
@@ -523,6 +535,7 @@ export class ReturnsService {
       );
     }
     const at = new Date().toISOString();
+    const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
     const version = (previous?.version ?? 0) + 1;
     const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
     if (input.onlyWarnings) {
@@ -549,6 +562,7 @@ export class ReturnsService {
       comments: Object.keys(comments).length ? comments : null,
       submittedBy: actor.name,
       submittedAt: at,
+      submittedOn,
     });
     await m.insert(ReturnVersion, row);
     const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });

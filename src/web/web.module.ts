@@ -1,3 +1,4 @@
+import { PeriodsModule } from '../periods/periods.module';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
@@ -22,7 +23,7 @@ import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule],
+  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule, PeriodsModule],
   controllers: [
     AssetsController,
     SignInController,

@@ -14,12 +14,16 @@ import { lateMilestones } from './public-milestones.section';
 import { milestoneSlipDays } from '../../rag/rag';
 import { changeItem, describeChanges, quantity, type DescribedChange } from './project.sections';
 import { diffSnapshots, type SectionDiff } from './snapshot-diff';
+import { decisionPlace } from '../../periods/programme-clock';
 
 interface ReturnRef {
   id: number;
   quarter: string;
   version: number;
+  /** Wall-clock instant, recorded. */
   submittedAt: string;
+  /** Programme date of the submission (programme time): what the page says. */
+  submittedOn: string;
 }
 
 /**
@@ -27,7 +31,9 @@ interface ReturnRef {
  * Figures of submitted quarters are frozen (actuals lock), so the quarter's spend, outputs and
  * milestones reached are read from them; differences between the two frozen snapshots are
  * listed section by section; anything decided after the last return is labelled as not yet
- * submitted. A handful of queries, none per project.
+ * submitted. Programme time places each decision: a change belongs to the programme quarter it
+ * was decided in, so "since the last return" means decided in the quarters after the last
+ * submitted one, whatever the wall clock said. A handful of queries, none per project.
  */
 @Injectable()
 export class ChangesSinceService {
@@ -44,7 +50,13 @@ export class ChangesSinceService {
       const versions: Record<string, unknown>[] = await m
         .createQueryBuilder()
         .from('return_version', 'r')
-        .select(['r.id AS id', 'r.quarter AS quarter', 'r.version AS version', 'r.submitted_at AS submitted_at'])
+        .select([
+          'r.id AS id',
+          'r.quarter AS quarter',
+          'r.version AS version',
+          'r.submitted_at AS submitted_at',
+          'r.submitted_on AS submitted_on',
+        ])
         .where('r.programme_id = :id', { id: p.id })
         .orderBy('r.quarter', 'DESC')
         .addOrderBy('r.version', 'DESC')
@@ -57,6 +69,7 @@ export class ChangesSinceService {
             quarter: String(v.quarter),
             version: Number(v.version),
             submittedAt: String(v.submitted_at),
+            submittedOn: String(v.submitted_on ?? v.submitted_at).slice(0, 10),
           });
       const [last, prev] = latest;
       const closed = await this.periods.isLocked(m, p.id, reportingQuarter);
@@ -84,14 +97,15 @@ export class ChangesSinceService {
         (x) => x.actualDate && x.actualDate >= quarterStart(q) && x.actualDate <= quarterEnd(q),
       );
       const late = lateMilestones(milestones, quarterEnd(parseQuarter(reportingQuarter))).filter((l) => !l.done);
-      const changes = await describeChanges(
-        { m },
-        p.id,
-        this.kinds,
-        await decidedChanges(m, p.id, { decidedAfter: prev?.submittedAt }),
-      );
-      const inPeriod = changes.filter((c) => c.decidedAt <= last.submittedAt);
-      const since = changes.filter((c) => c.decidedAt > last.submittedAt);
+      const changes = await describeChanges({ m }, p.id, this.kinds, await decidedChanges(m, p.id));
+      const place = (c: DescribedChange) =>
+        c.decidedQuarter
+          ? decisionPlace(c.decidedQuarter, last.quarter, prev?.quarter ?? null)
+          : c.decidedAt > last.submittedAt
+            ? 'since'
+            : 'in_last';
+      const inPeriod = changes.filter((c) => place(c) === 'in_last');
+      const since = changes.filter((c) => place(c) === 'since');
       const illustrative =
         base.illustrative ||
         !!spend?.illustrative ||
@@ -116,6 +130,12 @@ export class ChangesSinceService {
 
 type Model = Awaited<ReturnType<ChangesSinceService['model']>>;
 
+/** "2016-17 Q3" or "2016-17 Q1 to 2016-17 Q3": the quarters after `prev` up to `last`. */
+function quarterSpan(prev: string, last: string): string {
+  const first = formatQuarter(addQuarters(parseQuarter(prev), 1));
+  return first === last ? last : `${first} to ${last}`;
+}
+
 function changeList(items: DescribedChange[], none: string) {
   return items.length ? html`<ul class="changes">${items.map(changeItem)}</ul>` : html`<p>${none}</p>`;
 }
@@ -133,13 +153,13 @@ export function changesSincePage(o: Model): string {
   const { last, prev, spend } = o;
   const actual = spend ? (spend.actualPence ?? 0) + spend.adjustmentsPence : 0;
   const body = html`<h1>What changed since the last return</h1>
-<p class="lede">The last submitted return is for <strong>${last.quarter}</strong> (version ${last.version}, submitted ${longDate(last.submittedAt)}). ${prev ? html`It is compared with the return before it, for ${prev.quarter} (version ${prev.version}, submitted ${longDate(prev.submittedAt)}).` : 'It is the first return, so there is no earlier return to compare with.'}</p>
+<p class="lede">The last submitted return is for <strong>${last.quarter}</strong> (version ${last.version}, submitted ${longDate(last.submittedOn)}). ${prev ? html`It is compared with the return before it, for ${prev.quarter} (version ${prev.version}, submitted ${longDate(prev.submittedOn)}).` : 'It is the first return, so there is no earlier return to compare with.'}</p>
 <h2 id="money">Money</h2>
 ${spend ? html`<p id="quarter-spend">In ${last.quarter}, ${millions(actual)} was spent (<span class="exact">${displayPounds(actual)}</span>) against ${millions(spend.baselinePence)} in the baseline profile (<span class="exact">${displayPounds(spend.baselinePence)}</span>): ${actual === spend.baselinePence ? 'exactly on profile' : html`${millions(Math.abs(actual - spend.baselinePence))} ${actual < spend.baselinePence ? 'less' : 'more'} than profiled`}.</p>` : html`<p>No spend was profiled or recorded for ${last.quarter}.</p>`}
 <h3>Change requests decided between the two returns</h3>
-${changeList(o.inPeriod, prev ? `No change request was approved or rejected between ${longDate(prev.submittedAt)} and ${longDate(last.submittedAt)}.` : 'No change request was approved or rejected before this return.')}
+${changeList(o.inPeriod, prev ? `No change request was approved or rejected in ${quarterSpan(prev.quarter, last.quarter)}.` : `No change request was approved or rejected up to the end of ${last.quarter}.`)}
 <h3>Decided since the last return <span class="source">(not yet in a submitted return)</span></h3>
-${changeList(o.since, `Nothing has been decided since ${longDate(last.submittedAt)}.`)}
+${changeList(o.since, `Nothing has been decided in the quarters after ${last.quarter}.`)}
 <h2 id="milestones">Milestones</h2>
 <p>${o.reached.length ? `${o.reached.length} milestone${o.reached.length === 1 ? ' was' : 's were'} reached in ${last.quarter}:` : `No milestone was reached in ${last.quarter}.`}</p>
 ${o.reached.length ? html`<ul id="milestones-reached">${o.reached.map((x) => html`<li><a href="${projectHref(o.programme.code, x.projectCode ?? '')}">${x.projectName}</a>: ${x.title}, done on ${longDate(x.actualDate)}${(milestoneSlipDays(x) ?? 0) > 0 ? ` (baseline ${longDate(x.baselineDate)})` : ''}.</li>`)}</ul>` : ''}

@@ -243,6 +243,8 @@ export interface DecidedChange {
   state: 'approved' | 'rejected';
   payload: unknown;
   decidedAt: string;
+  /** The programme quarter the decision belongs to (programme time); null only before it was recorded. */
+  decidedQuarter: string | null;
   decisionReason: string | null;
   projectIds: number[];
   /** Replayed from illustrative demo data. */
@@ -269,6 +271,7 @@ export async function decidedChanges(
       'c.state AS state',
       'c.payload AS payload',
       'c.decided_at AS decided_at',
+      'c.decided_quarter AS decided_quarter',
       'c.decision_reason AS decision_reason',
       'c.project_ids AS project_ids',
       'c.illustrative AS illustrative',
@@ -297,6 +300,7 @@ export async function decidedChanges(
       state: r.state as 'approved' | 'rejected',
       payload,
       decidedAt: String(r.decided_at),
+      decidedQuarter: r.decided_quarter === null || r.decided_quarter === undefined ? null : String(r.decided_quarter),
       decisionReason: (r.decision_reason as string) ?? null,
       illustrative: toBool(r.illustrative),
       projectIds: String(r.project_ids ?? '')

@@ -47,7 +47,8 @@ export class SubmittedReturnsService {
       const items: SubmittedReturn[] = rows.map((r) => ({
         quarter: r.quarter,
         version: r.version,
-        submittedOn: r.submittedAt.slice(0, 10),
+        // Programme time: the date the programme's own calendar gave the submission.
+        submittedOn: (r.submittedOn ?? r.submittedAt).slice(0, 10),
         capital: capitalTotals(r.summary),
         checks: checkCounts(r.cover),
         illustrative: p.synthetic || (firstIllustrative !== null && firstIllustrative <= r.quarter),
@@ -61,6 +62,7 @@ interface VersionRow {
   quarter: string;
   version: number;
   submittedAt: string;
+  submittedOn: string | null;
   cover: string | null;
   summary: string | null;
 }
@@ -79,6 +81,7 @@ async function latestVersions(m: EntityManager, type: string, programmeId: numbe
     .select('r.quarter', 'quarter')
     .addSelect('r.version', 'version')
     .addSelect('r.submitted_at', 'submitted_at')
+    .addSelect('r.submitted_on', 'submitted_on')
     .addSelect(snapshotPart(type, ['cover']), 'cover')
     .addSelect(snapshotPart(type, ['sections', 0]), 'summary')
     .where('r.programme_id = :programmeId', { programmeId })
@@ -91,6 +94,7 @@ async function latestVersions(m: EntityManager, type: string, programmeId: numbe
     quarter: String(r.quarter),
     version: toInt(r.version),
     submittedAt: String(r.submitted_at),
+    submittedOn: r.submitted_on === null || r.submitted_on === undefined ? null : String(r.submitted_on),
     cover: r.cover === null ? null : String(r.cover),
     summary: r.summary === null ? null : String(r.summary),
   }));

@@ -16,6 +16,7 @@ import { AuditEntryProject1794300000000 } from './1794300000000-audit-entry-proj
 import { SpendAdjustmentProvenance1794300100000 } from './1794300100000-spend-adjustment-provenance';
 import { MonitoringEnd1794500000000 } from './1794500000000-monitoring-end';
 import { ChangeRequestIllustrative1795300000000 } from './1795300000000-change-request-illustrative';
+import { TwoClocks1795200000000 } from './1795200000000-two-clocks';
 import { ReturnComments1795600000000 } from './1795600000000-return-comments';
 import { ProjectRisks1795700000000 } from './1795700000000-project-risks';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   AuditEntryProject1794300000000,
   SpendAdjustmentProvenance1794300100000,
   MonitoringEnd1794500000000,
+  TwoClocks1795200000000,
   ChangeRequestIllustrative1795300000000,
   ReturnComments1795600000000,
   ProjectRisks1795700000000,

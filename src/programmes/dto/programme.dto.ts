@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
-import { IsObject, IsOptional, Matches } from 'class-validator';
+import { IsObject, IsOptional, Matches, Max } from 'class-validator';
+import { MAX_RETURN_DUE_MONTHS } from '../../periods/programme-clock';
 import { CODE_MESSAGE, CODE_PATTERN, CodeNameDto, VersionedDto } from '../../common/dto';
 import { IsCalendarDate, IsQuarter } from '../../common/fiscal.validators';
 import { IsOmittable, IsInt32 } from '../../common/validation';
@@ -33,6 +34,26 @@ export class CreateProgrammeDto extends CodeNameDto({
   @IsOptional()
   @IsCalendarDate()
   monitoringEndsOn?: string;
+
+  @ApiPropertyOptional({
+    example: '2017-04-30',
+    nullable: true,
+    description:
+      'the programme\'s own "today": returns are due or overdue against it (programme time); null or absent means the wall-clock date. A replayed history sets the date its story stands at',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOfDate?: string | null;
+
+  @ApiPropertyOptional({
+    example: 1,
+    nullable: true,
+    description: 'a return is due this many months after its quarter ends (0 to 12); null or absent means one',
+  })
+  @IsOptional()
+  @IsInt32(0)
+  @Max(MAX_RETURN_DUE_MONTHS, { message: `returnDueMonths must not be greater than ${MAX_RETURN_DUE_MONTHS}` })
+  returnDueMonths?: number | null;
 }
 
 export class UpdateProgrammeDto extends IntersectionType(

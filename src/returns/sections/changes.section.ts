@@ -25,8 +25,9 @@ const COLUMNS: ColumnSpec[] = [
 
 /**
  * Change requests decided in the quarter. The programme's quarters are replayed on its own
- * clock, so "in the quarter" means decided after the previous quarter's return was submitted
- * (any time before, for the first return), and up to now (or the submission being frozen).
+ * clock, so "in the quarter" is programme time: decided in a programme quarter after the
+ * previous return's quarter (any earlier one, for the first return) up to this return's quarter
+ * (change_request.decided_quarter; the wall-clock instant is shown beside it).
  */
 export class ChangesSection implements SectionProvider {
   readonly key = 'changes' as const;
@@ -47,7 +48,9 @@ export class ChangesSection implements SectionProvider {
       .createQueryBuilder('c')
       .where({ programmeId: programme.id, state: In(['approved', 'rejected']) })
       .andWhere('c.decided_at IS NOT NULL');
-    if (prev) qb.andWhere('c.decided_at > :since', { since: prev.submittedAt });
+    // Quarter codes ("2015-16 Q1") sort as text in calendar order.
+    qb.andWhere('c.decided_quarter <= :q', { q: formatQuarter(ctx.quarter) });
+    if (prev) qb.andWhere('c.decided_quarter > :since', { since: prev.quarter });
     const decided = await qb.orderBy('c.number', 'ASC').getMany();
     const presented = await this.changes.presentMany(m, programme, decided);
     // One row per field the change moved (readable, not JSON); the request's own columns on its first row.
@@ -79,8 +82,8 @@ export class ChangesSection implements SectionProvider {
     }
     const checks: ReturnCheck[] = [];
     const window = prev
-      ? `since the ${prev.quarter} return was submitted (${prev.submittedAt})`
-      : 'before this first return';
+      ? `in the quarters after the ${prev.quarter} return, up to ${formatQuarter(ctx.quarter)}`
+      : `up to ${formatQuarter(ctx.quarter)}, the first return`;
     checks.push({
       code: 'CHANGES_DECIDED',
       severity: 'note',
