@@ -29,6 +29,29 @@ describe('cumulative spend', () => {
       wholeProfilePence: 1000,
     });
   });
+
+  it('at programme close runs to the last submitted quarter, past the last quarter with spend (totals flat)', () => {
+    // Spend ends in 2020-21 Q2; every return to 2020-21 Q4 is submitted (submitted before 2021-22 Q1).
+    const rows = [q('2020-21 Q1', 100, 100), q('2020-21 Q2', 50, 40, 5)];
+    expect(cumulativeSpend(rows, '2021-22 Q1')).toEqual({
+      quarters: [
+        { quarter: '2020-21 Q1', baselinePence: 100, actualPence: 100 },
+        { quarter: '2020-21 Q2', baselinePence: 150, actualPence: 145 },
+        { quarter: '2020-21 Q3', baselinePence: 150, actualPence: 145 },
+        { quarter: '2020-21 Q4', baselinePence: 150, actualPence: 145 },
+      ],
+      wholeProfilePence: 150,
+    });
+  });
+
+  it('a quarter with no spend lines inside the run is shown, not skipped', () => {
+    const rows = [q('2015-16 Q1', 100, 90), q('2015-16 Q3', 300, 280)];
+    expect(cumulativeSpend(rows, '2015-16 Q4').quarters.map((x) => [x.quarter, x.actualPence])).toEqual([
+      ['2015-16 Q1', 90],
+      ['2015-16 Q2', 90],
+      ['2015-16 Q3', 370],
+    ]);
+  });
 });
 
 describe('late milestones', () => {

@@ -1,4 +1,6 @@
+import { addQuarters, formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds as formatP } from '../../common/money';
+import { chartQuarters } from '../../periods/programme-clock';
 import { dataTable, lineChart, type ChartData } from '../charts';
 import { PALETTE } from '../charts/types';
 import { html, raw, type Html } from '../html';
@@ -13,16 +15,24 @@ export function lineFigure(c: ChartData, href: string): Html {
   return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(lineChart(c))}${legend}${dataTable(c, href)}</figure>`;
 }
 
-/** Pure: quarters up to (not including) the reporting quarter, with running totals. Adjustments count where recorded. */
-export function cumulativeSpend(rows: readonly QuarterSpend[], reportingQuarter: string) {
+/**
+ * Pure: every quarter from the first with spend up to (not including) `submittedBefore`, with
+ * running totals; adjustments count where recorded. The chart runs to the last submitted quarter
+ * (at programme close, the final one) even where the last quarters have no spend lines: they
+ * carry the totals flat rather than the chart stopping at the last quarter with spend.
+ */
+export function cumulativeSpend(rows: readonly QuarterSpend[], submittedBefore: string) {
   let baseline = 0;
   let actual = 0;
   const out: { quarter: string; baselinePence: number; actualPence: number }[] = [];
-  for (const r of rows) {
-    if (r.quarter >= reportingQuarter) break;
-    baseline += r.baselinePence;
-    actual += (r.actualPence ?? 0) + r.adjustmentsPence;
-    out.push({ quarter: r.quarter, baselinePence: baseline, actualPence: actual });
+  const byQuarter = new Map(rows.map((r) => [r.quarter, r]));
+  const first = rows.reduce<string | null>((min, r) => (min === null || r.quarter < min ? r.quarter : min), null);
+  const lastSubmitted = formatQuarter(addQuarters(parseQuarter(submittedBefore), -1));
+  for (const quarter of chartQuarters(first, lastSubmitted)) {
+    const r = byQuarter.get(quarter);
+    baseline += r?.baselinePence ?? 0;
+    actual += r ? (r.actualPence ?? 0) + r.adjustmentsPence : 0;
+    out.push({ quarter, baselinePence: baseline, actualPence: actual });
   }
   const whole = rows.reduce((s, r) => s + r.baselinePence, 0);
   return { quarters: out, wholeProfilePence: whole };
