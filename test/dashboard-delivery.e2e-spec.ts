@@ -206,8 +206,9 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       // delivered outputs, illustrative outputs; RAG (reporting quarter, 3 code maps, projects,
       // 3 spend aggregates, milestones, targets, metrics, illustrative flags, names);
       // spend (2); late milestones (1); RAG's last submitted return (1) and delivered outputs to it (1);
-      // agreed vs now (4: current lines, the approvals' allocation writes, approved requests, codes).
-      expect(before).toBe(31);
+      // agreed vs now (4: current lines, the approvals' allocation writes, approved requests, codes);
+      // returns due (1).
+      expect(before).toBe(32);
       expect((await t.anonymous('GET', `/programmes/${CODE}`)).text).toContain('Bulk project 29');
     } finally {
       counter.restore();
