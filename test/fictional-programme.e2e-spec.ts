@@ -208,18 +208,37 @@ describe.each(databaseKinds())('a fictional programme from nothing, 24 quarters,
     expect((await t.request('GET', `${P}/returns`)).body.items.length).toBe(24);
 
     // Issue 16, "two clocks": at programme close (the final quarter submitted) nothing is "not
-    // yet submitted", and spend to date counts every submitted quarter (the last spend is in 2018-19 Q4).
+    // yet submitted", and spend to date counts every submitted quarter. The last spend is in 2018-19
+    // Q4, but the chart runs to the last submitted quarter, 2020-21 Q4, the total flat after it.
     const page = (await t.anonymous('GET', `/programmes/${CODE}`)).text.replace(/\s+/g, ' ');
     expect(page).not.toContain('not yet submitted');
     expect(page).toContain('Every quarterly return has been submitted, the last for 2020-21 Q4 (the final quarter).');
     const overview = (await t.anonymous('GET', `${P}/overview`)).body;
     const spendToDate = overview.sections.find((x: { id: string }) => x.id === 'spend-to-date').data;
     expect(spendToDate).toMatchObject({
-      lastSubmittedQuarter: '2018-19 Q4',
+      lastSubmittedQuarter: '2020-21 Q4',
       notYetSubmitted: null,
       spentToDate: '9800000.00',
     });
-    expect(spendToDate.quarters).toHaveLength(16);
+    expect(spendToDate.quarters).toHaveLength(24);
+    expect(
+      spendToDate.quarters
+        .slice(15)
+        .map((q: { quarter: string; cumulativeActual: string }) => [q.quarter, q.cumulativeActual]),
+    ).toEqual(
+      [
+        '2018-19 Q4',
+        '2019-20 Q1',
+        '2019-20 Q2',
+        '2019-20 Q3',
+        '2019-20 Q4',
+        '2020-21 Q1',
+        '2020-21 Q2',
+        '2020-21 Q3',
+        '2020-21 Q4',
+      ].map((q) => [q, '9800000.00']),
+    );
+    expect(page).toContain('By the end of 2020-21 Q4, the last quarter whose return has been submitted,');
     const project = (await t.anonymous('GET', `/programmes/${CODE}/projects/BETA`)).text;
     expect(project).not.toContain('not yet submitted');
 
