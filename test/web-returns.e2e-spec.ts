@@ -60,7 +60,7 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('shows the return due, and tells finance in its notices', async () => {
+  it('shows the return due, and tells finance in its notices (overdue: the bare deal, as of today, has submitted nothing)', async () => {
     const page = await finance.get('/manage/returns');
     expect(page.status).toBe(200);
     const text = pageText(page.body);
@@ -68,8 +68,9 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
       'Stoke-on-Trent and Staffordshire Growth Deal (2014) SSLEP-GD-2014 2015-16 Q1 30 June 2015 Due',
     );
     const notices = await finance.get('/manage/notices');
+    // Issue 16, two clocks: due 31 July 2015, one month after the quarter; every one of the 24 is overdue today.
     expect(pageText(notices.body)).toContain(
-      'The 2015-16 Q1 return for Stoke-on-Trent and Staffordshire Growth Deal (2014) is due',
+      'The 2015-16 Q1 return for Stoke-on-Trent and Staffordshire Growth Deal (2014) is overdue: it was due 31 July 2015 (24 quarterly returns are overdue)',
     );
     expect(notices.body).toContain('href="/manage/returns/2015-16-Q1?programme=SSLEP-GD-2014"');
     expect(pageText(notices.body)).toMatch(/Notices\s*1/);
