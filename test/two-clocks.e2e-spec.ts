@@ -299,8 +299,11 @@ describe.each(databaseKinds())('two clocks: the demo’s replayed history (%s)',
     expect(approved.body.decidedQuarter).toBe('2016-17 Q4');
     const page = await t.anonymous('GET', `${PAGE}/changes-since-last-return`);
     const since = page.text.slice(page.text.indexOf('Decided since the last return'));
-    expect(since).toContain(`<li data-change="${n}">`);
-    expect(text(since)).toContain(`change request ${n} approved (in 2016-17 Q4), “Pause Meaford junction works”`);
+    expect(since).toContain(`<li data-change="${n}"`);
+    expect(text(since)).toContain(`change request ${n} approved, “Pause Meaford junction works”`);
+    expect(text(since)).toContain(
+      'Reason given: Highways England review of the A34 junction design (decided in 2016-17 Q4)',
+    );
   });
 
   it('each frozen return lists the changes decided in its own quarters, placed by programme time', async () => {

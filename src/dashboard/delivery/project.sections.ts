@@ -103,7 +103,7 @@ export async function describeChanges(
 export type DescribedChange = Awaited<ReturnType<typeof describeChanges>>[number];
 
 export function changeItem(c: DescribedChange) {
-  return html`<li data-change="${c.number}" id="change-request-${c.number}"><strong>${longDate(c.decidedAt)}: change request ${c.number} ${c.state === 'approved' ? 'approved' : 'rejected'}</strong>${c.decidedQuarter ? html` (in ${c.decidedQuarter})` : ''}, “${c.title}” (${c.kindLabel}). ${c.what} Reason given: ${c.reason}${c.decisionReason ? html` Decision: ${c.decisionReason}` : ''}${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</li>`;
+  return html`<li data-change="${c.number}" id="change-request-${c.number}"><strong>${longDate(c.decidedAt)}: change request ${c.number} ${c.state === 'approved' ? 'approved' : 'rejected'}</strong>, “${c.title}” (${c.kindLabel}). ${c.what} Reason given: ${c.reason}${c.decisionReason ? html` Decision: ${c.decisionReason}` : ''}${c.decidedQuarter ? html` (decided in ${c.decidedQuarter})` : ''}${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</li>`;
 }
 
 /** Project page: approved and rejected change requests touching the project, newest first. */
