@@ -203,6 +203,38 @@ const INVARIANTS: Invariant[] = [
     /2026-27 Q1 is after the programme's monitoring end 2026-03-31 \(2025-26 Q4\): outputs are recorded up to it/,
   ),
   {
+    name: 'an output target or forecast is a whole, non-negative number of the metric’s unit',
+    fields: ['target', 'forecast'],
+    routes: (_m, url) => url.includes('/outputs/'),
+    doors: [
+      {
+        route: 'PUT /api/programmes/:code/projects/:project/outputs/:metric',
+        body: () => ({ forecast: -1 }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: 'PUT /api/programmes/:code/projects/:project/outputs/:metric',
+        body: () => ({ forecast: 10000000000000 }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+      {
+        route: 'PUT /api/programmes/:code/outputs/:metric',
+        body: () => ({ target: 12.5 }),
+        expect: [400, 'VALIDATION_FAILED'],
+      },
+    ],
+    webFields: /^o-\w+-forecast$/,
+    web: [
+      {
+        route: 'POST /manage/quarter/:project/outputs',
+        roles: ['delivery_partner', 'programme_manager'],
+        form: () => ({ complete: 'no', 'o-JOBS_CREATED-forecast': '-1' }),
+        field: () => 'o-JOBS_CREATED-forecast',
+        says: () => /^Forecast final total of jobs created must be 0 or more$/,
+      },
+    ],
+  },
+  {
     name: 'an output claim’s value is a whole, non-negative number of the metric’s unit, at most 9,999,999,999,999',
     fields: ['value'],
     routes: (_m, url) => url.startsWith('/api/'),
