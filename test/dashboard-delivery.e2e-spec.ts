@@ -384,36 +384,38 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
     },
   );
 
-  browserIt('prints the briefing with the delivery sections, each part on its own page', async () => {
+  browserIt('prints the briefing with the delivery sections, in order, from a full first page', async () => {
     const out = join(reportsDir(), `briefing-delivery-${kind}.pdf`);
     const pages = await printToPdf(`${base}/programmes/${CODE}/briefing`, out);
-    // Page 1 at a glance (promised, spent, late, delivered); 2 funding by source; 3 projects
-    // (landscape); 4-7 the figures that do not agree (with the demo, the jobs and homes lines also
-    // say their outputs are illustrative); 8 jobs and homes; 9-10 the RAG summary (eight projects
-    // with their reasons runs onto a second page); 11 spend to date; 12 late milestones.
+    // Sections follow on rather than each starting a page (the first page is full): at a glance
+    // and funding by source (1-2); projects (3, landscape); the deal as agreed, and now (4,
+    // landscape); the figures that do not agree (5-8; with the demo, the jobs and homes lines
+    // also say their outputs are illustrative); jobs and homes, then the RAG summary (9-11);
+    // spend to date (12); late milestones (13).
     expect(pages).toBe(BRIEFING_PAGES);
     if (hasPdftotext()) {
       const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
       const pageText = text.split('\f');
       // The cards print side by side, so pdftotext interleaves their lines: check the pieces.
-      for (const piece of ['£37.5m', '2 of 40', '2 red', '102', 'jobs delivered so far', 'project milestones late'])
+      for (const piece of ['£37.5m', '2 of 40', '2 red', '102', 'jobs delivered so far', 'project milestones'])
         expect(pageText[0]).toContain(piece);
-      expect(pageText[1]).toMatch(/^Funding promised, by source/);
-      expect(pageText[2]).toMatch(/^Projects/);
-      expect(pageText[3]).toMatch(/^What the documents say vs what the projects add up to/);
-      expect(pageText[7]).toMatch(/^Jobs and homes delivered against the deal/);
-      expect(pageText[8]).toMatch(/^Projects at a glance: red, amber, green/);
-      expect(pageText[10]).toMatch(/^Spend to date against profile/);
-      expect(pageText[11]).toMatch(/^Late milestones/);
-      for (const heading of [
-        'Jobs and homes delivered against the deal',
-        'Projects at a glance: red, amber, green',
-        'Spend to date against profile',
-        'Late milestones',
-      ])
-        expect(text).toContain(heading);
+      // The page on which a section's heading starts a line.
+      const pageOf = (heading: string) =>
+        pageText.findIndex((t) => t.split('\n').some((line) => line.startsWith(heading))) + 1;
+      expect(
+        [
+          'Funding promised, by source',
+          'Projects',
+          'The deal as agreed, and now',
+          'What the documents say vs what the projects add up to',
+          'Jobs and homes delivered against the deal',
+          'Projects at a glance: red, amber, green',
+          'Spend to date against profile',
+          'Milestones late, or completed late',
+        ].map(pageOf),
+      ).toEqual([1, 3, 4, 5, 9, 9, 12, 13]);
     }
   });
 });
 
-const BRIEFING_PAGES = 12;
+const BRIEFING_PAGES = 13;
