@@ -79,7 +79,7 @@ run('closing the quarter in Chromium on %s', (kind) => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await signIn(page, '/manage/returns');
     expect(await page.locator('table[data-due] tbody tr').allInnerTexts()).toEqual([
-      expect.stringMatching(/SSLEP-GD-2014\s+2015-16 Q1\s+30 June 2015\s+Due/),
+      expect.stringMatching(/SSLEP-GD-2014\s+2015-16 Q1\s+31 July 2015\s+Overdue/),
     ]);
     await check(page, 'returns due');
     await page.goto(`${base}/manage/notices`);
@@ -145,7 +145,9 @@ run('closing the quarter in Chromium on %s', (kind) => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, '/manage/returns');
-    expect(await page.locator('table[data-due] tbody tr').innerText()).toMatch(/2015-16 Q2\s+30 September 2015\s+Due/);
+    expect(await page.locator('table[data-due] tbody tr').innerText()).toMatch(
+      /2015-16 Q2\s+31 October 2015\s+Overdue/,
+    );
     await check(page, 'returns due');
     await page.goto(`${base}/manage/returns/2015-16-Q1?programme=SSLEP-GD-2014`);
     await check(page, 'the submitted return');

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DENIAL_HEADER } from '../src/web/web-exception.filter';
 import { Programme } from '../src/programmes/programme.entity';
+import { longDate } from '../src/common/fiscal';
 import { databaseKinds } from './support/databases';
 import { queryCounter } from './support/queries';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
@@ -12,6 +13,8 @@ const PAGE = '/manage/returns/2015-16-Q1';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const HEADLINE_COMMENT = 'Published headlines differ from the project figures as the Reconciliation sheet explains';
 const DRAFT_COMMENT = 'Meaford top-up awaits the board in June';
+/** The programme's as-of date unless it sets one: the wall clock's (issue 16, two clocks). */
+const TODAY = longDate(new Date().toISOString().slice(0, 10), '');
 
 /** The check codes of one severity as the page lists them (warnings: one card each). */
 function codes(html: string, severity: 'error' | 'warning' | 'note'): string[] {
@@ -65,7 +68,7 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
     expect(page.status).toBe(200);
     const text = pageText(page.body);
     expect(text).toContain(
-      'Stoke-on-Trent and Staffordshire Growth Deal (2014) SSLEP-GD-2014 2015-16 Q1 30 June 2015 Due',
+      `Stoke-on-Trent and Staffordshire Growth Deal (2014) SSLEP-GD-2014 2015-16 Q1 31 July 2015 Overdue 24 returns overdue, the oldest for 2015-16 Q1 ${TODAY}`,
     );
     const notices = await finance.get('/manage/notices');
     // Issue 16, two clocks: due 31 July 2015, one month after the quarter; every one of the 24 is overdue today.
@@ -253,7 +256,8 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
     const text = pageText(page.body);
     expect(text).toContain('Version 1 of the 2015-16 Q1 return submitted. The reporting quarter is now 2015-16 Q2');
     expect(text).toContain('Reporting quarter 2015-16 Q2');
-    expect(text).toContain('Status Submitted version 1');
+    // Submitted today, long after its due date (31 July 2015): late.
+    expect(text).toContain(`Due by 31 July 2015 (as of ${TODAY}) Status Submitted late version 1`);
     const list = await t.request('GET', R);
     expect(list.body.reportingQuarter).toBe('2015-16 Q2');
     expect(list.body.items).toEqual([
@@ -354,7 +358,7 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
       HEADLINE_UNRECONCILED: HEADLINE_COMMENT,
     });
     // The next quarter is now the one due.
-    expect(pageText((await finance.get('/manage/returns')).body)).toContain('2015-16 Q2 30 September 2015 Due');
+    expect(pageText((await finance.get('/manage/returns')).body)).toContain('2015-16 Q2 31 October 2015 Overdue');
   });
 
   it('lets only finance comment and submit (403 page for others), sends anonymous to sign in, and checks CSRF', async () => {
@@ -407,12 +411,19 @@ describe.each(databaseKinds())('closing the quarter in the staff pages on %s', (
     } finally {
       counter.restore();
     }
+    // The deal set to stand on 15 October 2015: its 2015-16 Q2 return is due, not yet overdue.
+    const { version } = (await t.request('GET', P)).body;
+    expect((await t.request('PATCH', P, { asOfDate: '2015-10-15', version })).status).toBe(200);
     const rows = pageText((await finance.get('/manage/returns')).body);
-    expect(rows).toContain('Extra programme 1 EXTRA-1 2016-17 Q1 30 June 2016 Due');
-    expect(rows).toContain('SSLEP-GD-2014 2015-16 Q2 30 September 2015 Due');
+    expect(rows).toContain(
+      `Extra programme 1 EXTRA-1 2016-17 Q1 31 July 2016 Overdue 12 returns overdue, the oldest for 2016-17 Q1 ${TODAY}`,
+    );
+    expect(rows).toContain('SSLEP-GD-2014 2015-16 Q2 31 October 2015 Due 15 October 2015');
+    const page = pageText((await finance.get(`${PAGE.replace('Q1', 'Q2')}?programme=SSLEP-GD-2014`)).body);
+    expect(page).toContain('Due by 31 October 2015 (as of 15 October 2015) Status Due not yet submitted');
     // More than three due: one line for them all.
     const n = await finance.get('/manage/notices');
-    expect(pageText(n.body)).toContain('5 programmes have a quarterly return due');
+    expect(pageText(n.body)).toContain('5 programmes have a quarterly return due, 4 of them overdue');
     expect(n.body).toContain('data-kind="returns-due"');
   });
 });

@@ -360,21 +360,30 @@ export class ReturnsService {
   }
 
   /**
-   * Every programme's reporting quarter and whether its return is due (not yet submitted) or
-   * the programme is closed, from two queries whatever the number of programmes.
+   * Every programme's reporting quarter and where its return stands against the programme's
+   * as-of date (periods/programme-clock.ts): `state` is `due` until the programme's final return
+   * is submitted (then `closed`); `standing` is the reporting quarter's own status (overdue, due,
+   * open, future); `overdue` every overdue quarter, oldest first. Three queries for all programmes.
    */
   dueReturns() {
     return this.db.read(async (m) => {
       const programmes = await m.find(Programme, { order: { code: 'ASC' } });
       const submitted = await this.periods.submittedByProgramme(m);
-      return programmes.map((p) => {
+      const views = await this.periods.schedules(m, programmes);
+      return programmes.map((p, i) => {
         const pos = this.periods.positionOf(p, submitted.get(p.id) ?? new Set());
+        const quarter = formatQuarter(pos.quarter);
+        const mine = views[i].schedule.find((r) => r.quarter === quarter);
         return {
           programme: p.code,
           programmeName: p.name,
-          quarter: formatQuarter(pos.quarter),
+          quarter,
           quarterEnd: quarterEnd(pos.quarter),
+          dueOn: mine?.dueOn ?? null,
+          asOfDate: views[i].asOfDate,
           state: pos.closed ? ('closed' as const) : ('due' as const),
+          standing: pos.closed ? ('closed' as const) : (mine?.status ?? 'due'),
+          overdue: views[i].overdue,
         };
       });
     });
@@ -395,6 +404,7 @@ export class ReturnsService {
       );
       const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
       const written = await this.writtenComments(m, prog.id, formatQuarter(q));
+      const clock = await this.periods.schedule(m, prog);
       const doc = await this.assemble(
         m,
         prog,
@@ -421,6 +431,9 @@ export class ReturnsService {
         uncommented: warnings.filter((w) => !w.comment).map((w) => w.code),
         return: JSON.parse(snap.bytes) as ReturnType<typeof toJsonDocument>,
         versions: versions.map(presentVersion),
+        /** The quarter's return against the programme's as-of date: due by, and due, overdue or submitted (late). */
+        standing: clock.schedule.find((r) => r.quarter === formatQuarter(q))!,
+        asOfDate: clock.asOfDate,
       };
     });
   }

@@ -1,4 +1,3 @@
-import { PeriodsModule } from '../periods/periods.module';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
@@ -23,7 +22,7 @@ import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule, PeriodsModule],
+  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule],
   controllers: [
     AssetsController,
     SignInController,

@@ -4,8 +4,6 @@ import { AccountsService } from '../../auth/accounts.service';
 import { ChangeRequest } from '../../changes/change-request.entity';
 import { longDate, quarterUrl } from '../../common/fiscal';
 import { Db } from '../../database/db.service';
-import { PeriodsService } from '../../periods/periods.service';
-import { Programme } from '../../programmes/programme.entity';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
 import { ReturnsService } from '../../returns/returns.service';
 
@@ -28,37 +26,27 @@ export class NoticesService {
     private readonly accounts: AccountsService,
     private readonly updates: QuarterlyUpdatesService,
     private readonly returns: ReturnsService,
-    private readonly periods: PeriodsService,
   ) {}
 
   /**
    * Finance: each open programme's reporting quarter, due or overdue against the programme's as-of
    * date (programme time; periods/programme-clock.ts). A programme that never submits shows its
-   * return overdue, never silently due. Four queries for all programmes; more than three
-   * programmes collapse into one notice pointing at the returns page.
+   * return overdue, never silently due. Three queries for all programmes (`dueReturns`); more than
+   * three programmes collapse into one notice pointing at the returns page.
    */
   private async returnNotices(): Promise<Notice[]> {
     const due = (await this.returns.dueReturns()).filter((r) => r.state === 'due');
-    if (!due.length) return [];
-    const standing = await this.db.read(async (m) => {
-      const ps = await m.find(Programme, { order: { code: 'ASC' } });
-      const views = await this.periods.schedules(m, ps);
-      return new Map(ps.map((p, i) => [p.code, views[i].schedule]));
-    });
     const notices = due.map((r): Notice => {
-      const schedule = standing.get(r.programme) ?? [];
-      const mine = schedule.find((x) => x.quarter === r.quarter);
-      const overdue = schedule.filter((x) => x.status === 'overdue');
       const href = `/manage/returns/${quarterUrl(r.quarter)}?programme=${encodeURIComponent(r.programme)}`;
-      if (mine?.status === 'overdue')
+      if (r.standing === 'overdue')
         return {
           kind: 'return-overdue',
-          text: `The ${r.quarter} return for ${r.programmeName} is overdue: it was due ${longDate(mine.dueOn, '')}${overdue.length > 1 ? ` (${overdue.length} quarterly returns are overdue)` : ''}`,
+          text: `The ${r.quarter} return for ${r.programmeName} is overdue: it was due ${longDate(r.dueOn, '')}${r.overdue.length > 1 ? ` (${r.overdue.length} quarterly returns are overdue)` : ''}`,
           href,
         };
       return {
         kind: 'return-due',
-        text: `The ${r.quarter} return for ${r.programmeName} is due${mine ? ` by ${longDate(mine.dueOn, '')}` : ''}`,
+        text: `The ${r.quarter} return for ${r.programmeName} is due${r.dueOn ? ` by ${longDate(r.dueOn, '')}` : ''}`,
         href,
       };
     });

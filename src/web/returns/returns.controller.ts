@@ -88,7 +88,6 @@ export class ReturnsPagesController {
         ...v,
         page: pageOf(v.quarter, v.programme.code),
         base: `/manage/returns/${quarterUrl(v.quarter)}`,
-        due: v.quarter === v.reportingQuarter && !latest,
         latest,
         errorsList: checks.filter((c) => c.severity === 'error'),
         warnings: checks.filter((c) => c.severity === 'warning'),
