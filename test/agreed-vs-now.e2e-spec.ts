@@ -184,6 +184,34 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     );
   });
 
+  it('return workbook: each Finance row says what on it is illustrative, from agreed vs now', async () => {
+    const res = await t.getBytes(`/api/programmes/${PROG}/returns/2016-17-Q4?format=xlsx`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('Finance')!;
+    const headers = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(String);
+    // The last column, after the Note (earlier columns keep their places).
+    expect(headers.slice(-2)).toEqual(['Note', 'Illustrative']);
+    const col = headers.indexOf('Illustrative') + 1;
+    const mark = (project: string, source: string, quarter: string) => {
+      let v: ExcelJS.CellValue | undefined;
+      ws.eachRow((r) => {
+        if (r.getCell(1).value === project && r.getCell(2).value === source && r.getCell(3).value === quarter)
+          v = r.getCell(col).value;
+      });
+      expect(v).not.toBeUndefined();
+      return v;
+    };
+    // The illustrative virement (change request 1) moved Lichfield Park's and Meaford's LGF; all
+    // the demo's spend profiles are illustrative demo data.
+    expect(mark('LICHFIELD', 'LGF', '2016-17 Q4')).toBe('allocation moved by change request 1; spend figures');
+    expect(mark('MEAFORD', 'LGF', '2016-17 Q4')).toBe('allocation moved by change request 1; spend figures');
+    // Untouched by the virement: the spend figures only.
+    expect(mark('MEAFORD', 'LOCAL_MATCH', '2015-16 Q2')).toBe('spend figures');
+    expect(mark('BERICOTE', 'LGF', '2015-16 Q1')).toBe('spend figures');
+  });
+
   it('360Giving: the changed awards say so, with the agreed amount and the illustrative request', async () => {
     const { body } = await t.anonymous('GET', `/api/open-data/360giving.json?programme=${PROG}`);
     expect(validate360Giving(body).errors).toEqual([]);

@@ -2,6 +2,7 @@ import { displayPounds, exactPence, formatPounds, Money, narrowPence, parsePound
 import { formatFiscalYear, formatQuarter, parseQuarter } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { codeMaps } from '../../programmes/programme-lookup';
+import { agreedLines, type AgreedLineView } from '../../changes/agreed.queries';
 import type {
   ReturnCheck,
   ReturnContext,
@@ -62,6 +63,14 @@ async function load(ctx: ReturnContext) {
   const allocations = new Map(
     alloc.map((a) => [`${code(toInt(a.projectId))}|${a.sourceKind}`, narrowPence(toBigInt(a.total))]),
   );
+  // Which lines illustrative data moved: the one agreed-vs-now result (changes/engine/agreed.ts).
+  const agreed = new Map(
+    (await agreedLines(m, programme.id))
+      .filter((l) => l.projectCode !== null)
+      .map((l) => [`${l.projectCode}|${l.sourceKind}`, l]),
+  );
+  const mark = (project: string, sourceKind: string, figuresIllustrative: boolean) =>
+    illustrativeMark(agreed.get(`${project}|${sourceKind}`), figuresIllustrative);
   const year = ctx.quarter.year;
   const fig = financeAsAt(
     cur,
@@ -101,6 +110,7 @@ async function load(ctx: ReturnContext) {
           outturn: closedBefore(s.quarter, cur) ? (s.actualPence ?? 0) : s.forecastPence,
           note:
             s.quarter > cur ? 'after this return: forecast only' : s.actualPence === null ? 'no actual recorded' : null,
+          illustrative: mark(code(s.projectId), s.sourceKind, s.illustrative),
         }) as RowInput,
     )
     .concat(
@@ -116,6 +126,7 @@ async function load(ctx: ReturnContext) {
         adjustment: a.amountPence,
         outturn: a.amountPence,
         note: a.reference ? `${a.reason} (ref. ${a.reference})` : a.reason,
+        illustrative: mark(code(a.projectId), a.sourceKind, a.illustrative),
       })),
     )
     .sort(
@@ -131,6 +142,21 @@ async function load(ctx: ReturnContext) {
     adjustments.map((a) => ({ key: `${code(a.projectId)}|${a.sourceKind}`, sourceKind: a.sourceKind, adj: a })),
   );
   return { ...fig, rows, byYear, illustrative: spend.some((s) => s.illustrative) };
+}
+
+/**
+ * A Finance row's illustrative mark: the approved change requests marked illustrative that moved
+ * its project × source allocation (from agreed vs now), an allocation whose own data is
+ * illustrative, and figures (spend or adjustment) that are illustrative demo data; null when
+ * nothing illustrative touched the row.
+ */
+export function illustrativeMark(line: AgreedLineView | undefined, figuresIllustrative: boolean): string | null {
+  const parts: string[] = [];
+  const crs = (line?.changes ?? []).filter((c) => c.illustrative).map((c) => c.number);
+  if (crs.length) parts.push(`allocation moved by change request${crs.length > 1 ? 's' : ''} ${crs.join(', ')}`);
+  else if (line?.illustrative) parts.push('allocation');
+  if (figuresIllustrative) parts.push('spend figures');
+  return parts.length ? parts.join('; ') : null;
 }
 
 type YearItem =
@@ -276,6 +302,8 @@ const FINANCE_COLUMNS: ColumnSpec[] = [
   // forecast column's (which keeps each closed quarter's last forecast beside its actual).
   { key: 'outturn', header: OUTTURN_HEADER, type: 'money' },
   { key: 'note', header: 'Note', type: 'text', maxWidth: 70 },
+  // What on the row is illustrative (not from the source documents); empty when nothing is.
+  { key: 'illustrative', header: 'Illustrative', type: 'text', maxWidth: 40 },
 ];
 
 const list = (ls: FinanceLine[], f: (l: FinanceLine) => string) => ls.map(f).join('; ');
