@@ -6,6 +6,7 @@ import { addQuarters, formatQuarter } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { SourceKind } from '../funding/source-kind.entity';
 import { PeriodsService } from '../periods/periods.service';
+import { asOfDate, returnStatus, wallClockDate } from '../periods/programme-clock';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { breakdown } from '../reconciliation/engine';
@@ -68,6 +69,8 @@ export class DashboardService {
       closed,
       submittedBefore: formatQuarter(closed ? addQuarters(q, 1) : q),
       synthetic: p.synthetic,
+      // Programme time: the reporting quarter's return (not submitted) against the as-of date.
+      reportingReturn: closed ? null : returnStatus(q, null, asOfDate(p, wallClockDate()), p.returnDueMonths),
     };
   }
 

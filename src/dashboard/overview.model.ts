@@ -1,3 +1,4 @@
+import type { ScheduledReturn } from '../periods/programme-clock';
 import type { AgreedLineView } from '../changes/agreed.queries';
 import { addMoney, formatPounds, narrowPence, sumMoney, type Money } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
@@ -41,6 +42,8 @@ export interface ProgrammeInfo {
   /** The first quarter not submitted (after the final quarter at close): earlier quarters are public. */
   submittedBefore: string;
   synthetic: boolean;
+  /** The reporting quarter's return on the programme's as-of date (due by, overdue...); null at close. */
+  reportingReturn: ScheduledReturn | null;
 }
 
 export interface OverviewModel {

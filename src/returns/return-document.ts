@@ -104,7 +104,10 @@ export interface ReturnCover {
   version: number;
   status: 'draft' | 'submitted';
   preparedBy: string;
+  /** Wall-clock instant, recorded. */
   preparedAt: string;
+  /** Programme date of the submission (or, for a draft, the programme's as-of date). */
+  preparedOn: string;
   reason: string | null;
   lastReturn: { quarter: string; version: number; contentHash: string } | null;
   sectionsNotIncluded: string[];

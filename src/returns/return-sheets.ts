@@ -20,6 +20,10 @@ export function coverRows(doc: ReturnDocument, contentHash: string) {
     ['Status', c.status],
     [c.status === 'submitted' ? 'Submitted by' : 'Prepared by', c.preparedBy],
     [c.status === 'submitted' ? 'Submitted at (UTC)' : 'Prepared at (UTC)', { type: 'datetime', value: c.preparedAt }],
+    [
+      c.status === 'submitted' ? 'Submitted on (programme date)' : 'Prepared on (programme date)',
+      { type: 'date', value: c.preparedOn },
+    ],
     ['Reason for resubmission', c.reason],
     [
       'Last return',

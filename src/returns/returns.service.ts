@@ -4,7 +4,15 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, RuleViolationError, ValidationError } from '../common/errors';
-import { compareQuarters, FiscalQuarter, formatQuarter, quarterEnd, quarterStart, quarterUrl } from '../common/fiscal';
+import {
+  compareQuarters,
+  FiscalQuarter,
+  formatQuarter,
+  longDate,
+  quarterEnd,
+  quarterStart,
+  quarterUrl,
+} from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
 import { asOfDate, wallClockDate } from '../periods/programme-clock';
@@ -59,7 +67,10 @@ interface Meta {
   status: 'draft' | 'submitted';
   version: number;
   by: string;
+  /** Wall-clock instant, recorded. */
   at: string;
+  /** Programme date (the as-of date, or a replayed submission's own date): what the cover dates it. */
+  on: string;
   reason: string | null;
 }
 
@@ -198,6 +209,7 @@ export class ReturnsService {
         status: meta.status,
         preparedBy: meta.by,
         preparedAt: meta.at,
+        preparedOn: meta.on,
         reason: meta.reason,
         lastReturn: ctx.lastReturn
           ? {
@@ -219,11 +231,13 @@ export class ReturnsService {
     const { prog, q } = await this.resolve(m, code, quarter);
     const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
     const next = (versions.at(-1)?.version ?? 0) + 1;
+    const at = new Date().toISOString();
     const doc = await this.assemble(m, prog, q, {
       status: 'draft',
       version: next,
       by: actor.name,
-      at: new Date().toISOString(),
+      at,
+      on: asOfDate(prog, wallClockDate(new Date(at))),
       reason: null,
     });
     return { prog, q, versions, doc };
@@ -414,6 +428,7 @@ export class ReturnsService {
           version: (versions.at(-1)?.version ?? 0) + 1,
           by: actor.name,
           at: new Date().toISOString(),
+          on: clock.asOfDate,
           reason: null,
         },
         written,
@@ -543,14 +558,20 @@ export class ReturnsService {
     if (previous && !reason) {
       throw new RuleViolationError(
         'REASON_REQUIRED',
-        `${formatQuarter(q)} was submitted as version ${previous.version} on ${previous.submittedAt.slice(0, 10)}: a resubmission needs a written reason`,
+        `${formatQuarter(q)} was submitted as version ${previous.version} on ${longDate(previous.submittedOn ?? previous.submittedAt, previous.submittedOn ?? previous.submittedAt)} (programme date; recorded at ${previous.submittedAt}): a resubmission needs a written reason`,
         'reason',
       );
     }
     const at = new Date().toISOString();
     const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
     const version = (previous?.version ?? 0) + 1;
-    const doc = await this.assemble(m, prog, q, { status: 'submitted', version, by: actor.name, at, reason }, comments);
+    const doc = await this.assemble(
+      m,
+      prog,
+      q,
+      { status: 'submitted', version, by: actor.name, at, on: submittedOn, reason },
+      comments,
+    );
     if (input.onlyWarnings) {
       // Ranking attaches comments to warnings only, so the document is the same without the rest.
       const warnings = new Set(doc.checks.filter((c) => c.severity === 'warning').map((c) => c.code));

@@ -1,7 +1,8 @@
 import { displayPounds, parsePounds, sumMoney, type Money } from '../../common/money';
 import { describeMoney } from '../../reconciliation/engine';
 import { html, join, type Html } from '../html';
-import type { OverviewModel } from '../overview.model';
+import type { OverviewModel, ProgrammeInfo } from '../overview.model';
+import { longDate } from '../delivery/links';
 import { STATUS_WORDS } from '../overview.model';
 import { agreedHtml, chartFigure, millions, pounds, provenance } from './parts';
 import { layout } from './layout';
@@ -13,6 +14,19 @@ const STATUS_ORDER = ['unreconciled', 'not_met', 'within_rounding', 'not_compara
 function money(unit: string, v: Money | null): string {
   if (v === null) return '–';
   return unit === 'pounds' ? displayPounds(v) : `${v.toLocaleString('en-GB')} ${unit}`;
+}
+
+/**
+ * The header's reporting quarter, in programme time: a quarter whose return is past its due date
+ * on the programme's as-of date says it is overdue (the rule is periods/programme-clock's).
+ */
+function reportingLine(p: ProgrammeInfo): string {
+  const r = p.reportingReturn;
+  if (r?.status === 'overdue') {
+    const ago = `${r.daysLate.toLocaleString('en-GB')} day${r.daysLate === 1 ? '' : 's'} ago`;
+    return `Reporting quarter: ${p.reportingQuarter} (not yet submitted, and overdue: its return was due ${longDate(r.dueOn)}, ${ago}).`;
+  }
+  return `Reporting quarter: ${p.reportingQuarter} (not yet submitted).`;
 }
 
 /** At a glance: what was promised, by whom, and whether the documents agree. */
@@ -204,7 +218,7 @@ export function overviewPage(o: OverviewModel): string {
   const base = `/programmes/${encodeURIComponent(o.programme.code)}`;
   const body = html`<h1>${o.programme.name}</h1>
 <p class="lede">${o.programme.description ?? ''}</p>
-<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. ${o.programme.closed ? `Every quarterly return has been submitted, the last for ${o.programme.reportingQuarter} (the final quarter).` : `Reporting quarter: ${o.programme.reportingQuarter} (not yet submitted).`} <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="${base}/reconciliation">What the documents say vs what the projects add up to</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
+<p>Runs ${o.programme.startsOn} to ${o.programme.endsOn}. ${o.programme.closed ? `Every quarterly return has been submitted, the last for ${o.programme.reportingQuarter} (the final quarter).` : reportingLine(o.programme)} <a href="${base}/briefing">Printable committee briefing</a> · <a href="${base}/changes-since-last-return">What changed since the last return</a> · <a href="${base}/returns">Submitted returns</a> · <a href="${base}/reconciliation">What the documents say vs what the projects add up to</a> · <a href="/api/programmes/${encodeURIComponent(o.programme.code)}/overview">this page as JSON</a></p>
 ${glance(o)}
 ${o.sections.map((s) => html`<section id="section-${s.id}"><h2>${s.heading}${s.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</h2>${s.body}</section>`)}
 ${jobsAndHomes(o, base)}
