@@ -37,6 +37,7 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
       'Cover',
       'Summary',
       'Finance',
+      'Forecast by year',
       'Milestones',
       'Outputs',
       'Change requests',

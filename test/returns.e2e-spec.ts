@@ -269,8 +269,10 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     v1Xlsx = xlsx.bytes;
     const { wb } = await sheetOf(xlsx.bytes, 'Cover');
     const cover = wb.getWorksheet('Cover')!;
-    expect(cover.getCell('B17').value).toBe(v1.contentHash);
+    // Row 11: the programme date of the submission (two clocks), so the hash is on row 18.
+    expect(cover.getCell('B18').value).toBe(v1.contentHash);
     expect(cover.getCell('A9').value).toBe('Submitted by');
+    expect(cover.getCell('A11').value).toBe('Submitted on (programme date)');
     const list = await t.request('GET', R);
     expect(list.body.reportingQuarter).toBe('2015-16 Q2');
     expect(list.body.items).toEqual([
