@@ -163,6 +163,40 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     );
   });
 
+  it('reconciliation page and funding-by-project CSV: each row illustrative data moved is marked, others not', async () => {
+    const res = await t.anonymous('GET', `${PAGE}/reconciliation`);
+    expect(res.status).toBe(200);
+    // A row's heading: its label, then the mark where illustrative data moved its money.
+    const row = (label: string) => {
+      const at = res.text.indexOf(`<th scope="row">${label}`);
+      expect(at).toBeGreaterThan(-1);
+      return res.text.slice(at, res.text.indexOf('<div', at));
+    };
+    const MARK = '<span class="illustrative">(illustrative)</span>';
+    // The employment sites' LGF adds up Lichfield Park and Meaford, which the illustrative virement moved.
+    expect(row('Government invests in the employment sites')).toBe(
+      `<th scope="row">Government invests in the employment sites ${MARK}`,
+    );
+    expect(row('Local Growth Fund secured (deal document)')).toBe(
+      `<th scope="row">Local Growth Fund secured (deal document) ${MARK}`,
+    );
+    // Local match for the sites and the connectivity LGF: nothing illustrative touched them.
+    expect(row('LEP partners invest in the employment sites')).toBe(
+      '<th scope="row">LEP partners invest in the employment sites',
+    );
+    expect(row('Government invests in connectivity')).toBe('<th scope="row">Government invests in connectivity');
+
+    const csv = await t.anonymous('GET', `${PAGE}/data/funding-by-project.csv`);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines[0].split(',').at(-1)).toBe('Illustrative');
+    const rowOf = (label: string) => lines.find((l) => l.startsWith(`${label},`))!;
+    expect(rowOf('Lichfield Park employment site').split(',').at(-1)).toBe('yes');
+    expect(rowOf('Meaford employment site').split(',').at(-1)).toBe('yes');
+    expect(rowOf('Bericote Four Ashes employment site').split(',').at(-1)).toBe('no');
+    expect(lines.filter((l) => l.endsWith(',yes'))).toHaveLength(2);
+  });
+
   it('return workbook: the Summary’s LGF row has the agreed total, the change and the lines in words', async () => {
     const res = await t.getBytes(`/api/programmes/${PROG}/returns/2016-17-Q4?format=xlsx`);
     expect(res.status).toBe(200);

@@ -258,6 +258,14 @@ export function buildOverview(input: {
       illustrative: p.source.illustrative || illustrativeProjects.has(p.code),
     };
   });
+  // An allocation is illustrative where its own data is, or where an illustrative change request
+  // moved its line's money (agreed vs now): each reconciliation row and chart bar it adds to says so.
+  const lineOf = (x: { projectCode: string | null; poolCode: string | null; sourceKind: string }) =>
+    `${x.projectCode ?? ''}|${x.poolCode ?? ''}|${x.sourceKind}`;
+  const illustrativeLines = new Set(agreed.filter((l) => l.illustrative).map(lineOf));
+  const illustrativeGroups = groups.filter((g) => g.illustrative || illustrativeLines.has(lineOf(g)));
+  const illustrativeIds = new Set(illustrativeGroups.flatMap((g) => g.allocationIds));
+  const illustrativePools = new Set(illustrativeGroups.filter((g) => g.poolCode).map((g) => g.poolCode!));
   const pools = input.pools.map((p) => {
     const b = perPool.get(p.code) ?? {};
     return {
@@ -269,6 +277,7 @@ export function buildOverview(input: {
       quote: p.source.quote,
       document: p.source.document,
       section: p.source.section,
+      illustrative: illustrativePools.has(p.code),
     };
   });
 
@@ -307,10 +316,14 @@ export function buildOverview(input: {
         'Each bar is one project (or a group of projects sharing money the deal does not split), divided by source of funding.',
       unit: 'pence',
       categories: [
-        ...projects.map((p) => ({ key: p.code, label: p.name })),
+        ...projects.map((p) => ({ key: p.code, label: p.name, illustrative: p.illustrative })),
         ...pools
           .filter((p) => p.totalPence > 0)
-          .map((p) => ({ key: p.code, label: `Shared: ${p.members.map((x) => x.name).join(', ')}` })),
+          .map((p) => ({
+            key: p.code,
+            label: `Shared: ${p.members.map((x) => x.name).join(', ')}`,
+            illustrative: p.illustrative,
+          })),
       ],
       series: capitalKinds.map((s) => ({ key: s.code, label: s.label })),
       values: [
@@ -388,7 +401,14 @@ export function buildOverview(input: {
     projects,
     pools,
     programmeLevel,
-    reconciliation: report,
+    reconciliation: {
+      ...report,
+      lines: report.lines.map((l) =>
+        !l.illustrative && l.contributingAllocationIds.some((id) => illustrativeIds.has(id))
+          ? { ...l, illustrative: true }
+          : l,
+      ),
+    },
     charts,
     sections: input.sections,
   };

@@ -30,8 +30,14 @@ ${data.noTotal ? '' : html`<tfoot><tr><th scope="row">Total</th>${totals.map((v)
 /** The same numbers as CSV: one row per category, canonical pounds ("2400000.00"). */
 export function chartCsv(data: ChartData): string {
   const unit = data.unit === 'pence' ? ' (£)' : '';
-  const header = ['', ...data.series.map((s) => `${s.label}${unit}`)];
-  const rows = data.categories.map((c, ci) => [c.label, ...data.values[ci].map((v) => csvValue(data.unit, v))]);
+  // Per-row marks where the chart carries them: an "Illustrative" column of yes/no.
+  const marked = data.categories.some((c) => c.illustrative !== undefined);
+  const header = ['', ...data.series.map((s) => `${s.label}${unit}`), ...(marked ? ['Illustrative'] : [])];
+  const rows = data.categories.map((c, ci) => [
+    c.label,
+    ...data.values[ci].map((v) => csvValue(data.unit, v)),
+    ...(marked ? [c.illustrative ? 'yes' : 'no'] : []),
+  ]);
   const note = data.illustrative ? [[ILLUSTRATIVE_NOTE]] : [];
   return spreadsheetCsv([header, ...rows, ...note]);
 }

@@ -9,6 +9,8 @@ export interface ChartCategory {
   label: string;
   /** A shorter form for a chart axis ("2016-17 Q4" for "2016-17 Q4 (not yet submitted)"); tables keep `label`. */
   axisLabel?: string;
+  /** Set (true or false) where each row says whether illustrative data moved its figures: the CSV's "Illustrative" column. */
+  illustrative?: boolean;
 }
 
 export interface ChartData {
