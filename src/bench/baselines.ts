@@ -42,8 +42,10 @@ export function reconciliationSql(kind: RawDb['kind']): {
     headlines: `SELECT h.id, h.code, h.measure, h.label, h.qualifier, h.unit, h.value, h."precision", h.rule, h.table_name, h.table_row, h.table_column, h.notes,
                        h.source_document, h.source_section, h.source_quote, h.source_printed
                   FROM headline_figure h JOIN programme g ON g.id = h.programme_id WHERE g.code = ${ph} ORDER BY h.id`,
-    projects: `SELECT p.code, t.code AS theme_code, p.status FROM project p JOIN programme g ON g.id = p.programme_id
-                 LEFT JOIN theme t ON t.id = p.theme_id WHERE g.code = ${ph} ORDER BY p.code`,
+    projects: `SELECT p.code, t.code AS theme_code, p.status, pl.code AS pool_code FROM project p JOIN programme g ON g.id = p.programme_id
+                 LEFT JOIN theme t ON t.id = p.theme_id
+                 LEFT JOIN project_pool_member pm ON pm.project_id = p.id LEFT JOIN project_pool pl ON pl.id = pm.pool_id
+                WHERE g.code = ${ph} ORDER BY p.code, pl.code`,
     outputs: `SELECT o.metric_code, o.claim_key, o.project_id, SUM(o.value) AS value, MAX(CASE WHEN o.illustrative THEN 1 ELSE 0 END) AS illustrative
                 FROM output_actual o JOIN programme g ON g.id = o.programme_id
                 WHERE g.code = ${ph} AND o.quarter <= (SELECT MAX(r.quarter) FROM return_version r WHERE r.programme_id = g.id)
@@ -66,7 +68,18 @@ export async function rawReconciliationWithDelivered(
   // One connection answers one statement at a time (pg queues them anyway): sequential is no slower.
   const groups = await raw.all<Record<string, unknown>>(sql.groups, [code]);
   const heads = await raw.all<Record<string, unknown>>(sql.headlines, [code]);
-  const projects = await raw.all<{ code: string; theme_code: string | null; status: string }>(sql.projects, [code]);
+  const rows = await raw.all<{ code: string; theme_code: string | null; status: string; pool_code: string | null }>(
+    sql.projects,
+    [code],
+  );
+  // One row per project and pool it shares: the projects once each, and each pool's members.
+  const projects = [...new Map(rows.map((p) => [p.code, p])).values()];
+  const members = new Map<string, string[]>();
+  for (const r of rows)
+    if (r.pool_code !== null) members.set(r.pool_code, [...(members.get(r.pool_code) ?? []), r.code]);
+  const pools = [...members]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([poolCode, projectCodes]) => ({ code: poolCode, projects: projectCodes }));
   const claims = await raw.all<{
     metric_code: string;
     claim_key: string;
@@ -135,7 +148,9 @@ export async function rawReconciliationWithDelivered(
     headlines: h,
     groups: g,
     projects: projects.map((p) => ({ code: p.code, themeCode: p.theme_code, status: p.status })),
+    pools,
     outputs,
+    outputsThrough: through,
   });
   return {
     report: defineDelivered(markIllustrativeOutputs(report, delivered, h), {
