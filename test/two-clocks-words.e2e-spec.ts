@@ -12,6 +12,7 @@
  *   the wall clock says (10 days late).
  */
 import ExcelJS from 'exceljs';
+import { longDate } from '../src/common/fiscal';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser, pageText, WebClient } from './support/web-client';
@@ -115,6 +116,13 @@ describe.each(databaseKinds())('two clocks, the words: programme dates, not the 
     expect(page).toContain('Status Submitted late version 1, submitted on 10 August 2015 (programme date; recorded ');
     expect(page).toContain(
       'Version 1 was submitted on 10 August 2015 (programme date). A resubmission needs a written reason.',
+    );
+    // The versions table: the programme date first, the wall-clock instant recorded beside it.
+    const html = (await finance.get(`/manage/returns/2015-16-Q1?programme=${CODE}`)).body;
+    const table = html.slice(html.indexOf('data-versions'), html.indexOf('</table>', html.indexOf('data-versions')));
+    const recorded = `${v1.submittedAt.slice(11, 16)}`;
+    expect(pageText(table)).toContain(
+      `Version Submitted on (programme date) Recorded at (UTC) By Reason Spreadsheet 1 10 August 2015 ${longDate(v1.submittedAt, '')} at ${recorded}`,
     );
   });
 
