@@ -4,6 +4,7 @@ import { validate360Giving } from '../src/open-data/validate';
 import { databaseKinds } from './support/databases';
 import { changeRequestSteps } from './support/change-requests';
 import { startTestApp, TestApp } from './support/test-app';
+import { makeUser, WebClient } from './support/web-client';
 
 /**
  * The deal as agreed beside now (issue 16): the demo's illustrative virement (change request 1,
@@ -161,6 +162,25 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     expect(project.text.trim().split(/\r?\n/)).toContain(
       `LICHFIELD,,LGF,4000000.00,4200000.00,200000.00,1: 200000.00,yes,"${LICHFIELD}"`,
     );
+  });
+
+  it('staff return page: the Finance sheet’s table carries the same illustrative column', async () => {
+    await makeUser(t.app, 'finance', 'marks-finance@test.invalid');
+    const finance = new WebClient(t.app, '10.9.0.1');
+    expect((await finance.signIn('marks-finance@test.invalid')).status).toBe(303);
+    const page = await finance.get('/manage/returns/2016-17-Q4');
+    expect(page.status).toBe(200);
+    const start = page.body.indexOf('data-sheet="finance"');
+    expect(start).toBeGreaterThan(-1);
+    const sheet = page.body.slice(start, page.body.indexOf('</table>', start));
+    const cells = (tr: string) =>
+      [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+    const rows = sheet.split('<tr').slice(1).map(cells);
+    expect(rows[0].at(-1)).toBe('Illustrative');
+    const row = (project: string, source: string, quarter: string) =>
+      rows.find((r) => r[0] === project && r[1] === source && r[2] === quarter)!;
+    expect(row('LICHFIELD', 'LGF', '2016-17 Q4').at(-1)).toBe('allocation moved by change request 1; spend figures');
+    expect(row('BERICOTE', 'LGF', '2015-16 Q1').at(-1)).toBe('spend figures');
   });
 
   it('reconciliation page and funding-by-project CSV: each row illustrative data moved is marked, others not', async () => {
