@@ -166,27 +166,15 @@ export class RisksService {
     quarter: string,
     actor: Actor,
   ) {
-    assertProjectScope(actor, prog.code, project.code);
-    const before = await this.findIn(m, project, id);
-    if (before.status === 'closed')
-      throw new RuleViolationError('RISK_CLOSED', 'This risk is closed: add a new risk instead', 'form');
-    const { risk, problems } = checkRisk(input);
-    if (!risk) throw new ValidationError(problems);
-    const after = await updateVersioned(m, ProjectRisk, 'risk', id, version ?? before.version, {
-      ...risk,
-      updatedAt: new Date().toISOString(),
-    });
-    await this.audit.record(m, actor, {
-      programmeId: prog.id,
-      projectId: project.id,
-      entity: 'project_risk',
-      entityId: id,
+    return this.changeOpen(m, prog, project, id, version, quarter, actor, {
       action: 'update',
-      before: audited(before),
-      after: audited(after),
-      meta: { quarter },
+      closed: () => 'This risk is closed: add a new risk instead',
+      fields: () => {
+        const { risk, problems } = checkRisk(input);
+        if (!risk) throw new ValidationError(problems);
+        return risk;
+      },
     });
-    return after;
   }
 
   /** Closes an open risk in the given quarter. */
@@ -199,13 +187,29 @@ export class RisksService {
     quarter: string,
     actor: Actor,
   ) {
+    return this.changeOpen(m, prog, project, id, version, quarter, actor, {
+      action: 'close',
+      closed: (before) => `This risk was closed in ${before.closedIn}`,
+      fields: () => ({ status: 'closed' as const, closedIn: quarter }),
+    });
+  }
+
+  /** One audited, versioned change of a risk that must still be open (a closed risk is history). */
+  private async changeOpen(
+    m: EntityManager,
+    prog: Programme,
+    project: Project,
+    id: number,
+    version: number | undefined,
+    quarter: string,
+    actor: Actor,
+    change: { action: 'update' | 'close'; closed: (before: ProjectRisk) => string; fields: () => Partial<ProjectRisk> },
+  ) {
     assertProjectScope(actor, prog.code, project.code);
     const before = await this.findIn(m, project, id);
-    if (before.status === 'closed')
-      throw new RuleViolationError('RISK_CLOSED', `This risk was closed in ${before.closedIn}`, 'form');
+    if (before.status === 'closed') throw new RuleViolationError('RISK_CLOSED', change.closed(before), 'form');
     const after = await updateVersioned(m, ProjectRisk, 'risk', id, version ?? before.version, {
-      status: 'closed',
-      closedIn: quarter,
+      ...change.fields(),
       updatedAt: new Date().toISOString(),
     });
     await this.audit.record(m, actor, {
@@ -213,7 +217,7 @@ export class RisksService {
       projectId: project.id,
       entity: 'project_risk',
       entityId: id,
-      action: 'close',
+      action: change.action,
       before: audited(before),
       after: audited(after),
       meta: { quarter },
