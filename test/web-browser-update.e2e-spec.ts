@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { ProjectRisk } from '../src/risks/risk.entity';
@@ -7,6 +5,7 @@ import { chromiumForTests } from './support/chromium';
 import { databaseKinds, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
+import { axeFindings } from './support/page-checks';
 
 /**
  * A delivery partner's outputs and risks in Debian's Chromium at 390 px (playwright-core), on
@@ -15,7 +14,6 @@ import { makeUser } from './support/web-client';
  * and both tasks marked done. axe-core on every page (no serious or critical violations) and
  * no sideways scroll.
  */
-const AXE = readFileSync(join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const run = chromiumForTests('the update’s outputs and risks in the browser')
   ? describe.each(databaseKinds())
   : describe.skip.each(['sqlite' as DbKind]);
@@ -41,14 +39,7 @@ run('outputs and risks in Chromium on %s', (kind) => {
 
   /** axe-core on the page as it stands (nothing serious or critical), and no sideways scroll. */
   async function check(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const violations = (await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
-      return r.violations;
-    })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
-    const bad = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${what}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
     expect(bad).toEqual([]);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(`${what}: ${scroll}`).toBe(`${what}: 390`);

@@ -1,11 +1,10 @@
 import { cli } from './support/cli';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
 import { databaseKinds, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
+import { axeFindings } from './support/page-checks';
 
 /**
  * The staff pages in Debian's Chromium (playwright-core): the first admin made by the one CLI
@@ -13,7 +12,6 @@ import { startTestApp, TestApp } from './support/test-app';
  * projects, at desktop width and at 390 px. axe-core runs on every page visited (no serious or
  * critical violations); one form is filled in by keyboard alone.
  */
-const AXE = readFileSync(join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const ADMIN = { name: 'Ada Admin', email: 'ada@lep.example', password: 'granite otter lantern' };
 const run = chromiumForTests('staff pages in the browser')
   ? describe.each(databaseKinds())
@@ -40,14 +38,7 @@ run('staff pages in Chromium on %s', (kind) => {
 
   /** axe-core on the page as it stands: nothing serious or critical; and at 390 px, no sideways scroll. */
   async function check(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const violations = (await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
-      return r.violations;
-    })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
-    const bad = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${what}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
     expect(bad).toEqual([]);
     const width = page.viewportSize()!.width;
     if (width <= 390) {

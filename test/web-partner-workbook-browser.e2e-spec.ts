@@ -8,13 +8,13 @@ import { chromiumForTests } from './support/chromium';
 import { databaseKinds, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
+import { axeFindings } from './support/page-checks';
 
 /**
  * The partner spreadsheet in Debian's Chromium at 390 px with every script blocked (the page
  * must work without JavaScript): from the project's update page, download the template, upload
  * it with a mistake and read the error summary, then upload it fixed. axe-core on every page.
  */
-const AXE = readFileSync(join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const run = chromiumForTests('the partner spreadsheet in the browser')
   ? describe.each(databaseKinds())
   : describe.skip.each(['sqlite' as DbKind]);
@@ -41,14 +41,7 @@ run('the partner spreadsheet in Chromium on %s', (kind) => {
   });
 
   async function check(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const violations = (await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
-      return r.violations;
-    })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
-    const bad = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${what}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
     expect(bad).toEqual([]);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(`${what}: ${scroll}`).toBe(`${what}: 390`);

@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
 import { databaseKinds, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser, passwordFor } from './support/web-client';
+import { axeFindings } from './support/page-checks';
 
 /**
  * Finance closes the quarter in Debian's Chromium (playwright-core): the returns due, the
@@ -14,7 +14,6 @@ import { makeUser, passwordFor } from './support/web-client';
  * submission, the frozen xlsx downloaded and opened; then a resubmission at 390 px. Every page
  * at 1,400 px and 390 px has no sideways scroll and no serious or critical axe violation.
  */
-const AXE = readFileSync(join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const FINANCE = 'fin@lep.example';
 const run = chromiumForTests('closing the quarter in the browser')
   ? describe.each(databaseKinds())
@@ -50,14 +49,7 @@ run('closing the quarter in Chromium on %s', (kind) => {
 
   /** axe-core on the page as it stands (nothing serious or critical) and no sideways scroll. */
   async function check(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const violations = (await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
-      return r.violations;
-    })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
-    const bad = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${what}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
     expect(bad).toEqual([]);
     const width = page.viewportSize()!.width;
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);

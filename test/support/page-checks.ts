@@ -20,11 +20,18 @@ export async function measure(page: Page): Promise<string> {
     }
     return out;
   });
+  const bad = (await axeFindings(page)).map((f) => f.id);
+  return `scroll ${scroll}, smallest text ${small.length ? small.join('; ') : 'ok'}, axe ${bad.length ? bad.join(', ') : 'ok'}`;
+}
+
+/** axe-core's serious or critical findings on the page as it stands, each with where it is. */
+export async function axeFindings(page: Page): Promise<{ id: string; impact: string; where: string }[]> {
   await page.evaluate(AXE);
   const violations = (await page.evaluate(async () => {
     const r = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
     return r.violations;
-  })) as { id: string; impact: string }[];
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  return `scroll ${scroll}, smallest text ${small.length ? small.join('; ') : 'ok'}, axe ${bad.length ? bad.join(', ') : 'ok'}`;
+  })) as { id: string; impact: string; nodes: { target: string[] }[] }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.map((n) => n.target.join(' ')).join(', ') }));
 }
