@@ -11,7 +11,8 @@ import { User } from '../src/auth/user.entity';
 import { RejectDto, StepDto } from '../src/changes/dto/change-request.dto';
 import { Milestone } from '../src/milestones/milestone.entity';
 import { Project } from '../src/projects/project.entity';
-import { QuarterlyUpdatesService } from '../src/quarterly-updates/quarterly-updates.service';
+import { UpdateDraftsService } from '../src/quarterly-updates/update-drafts.service';
+import { UpdateReviewService } from '../src/quarterly-updates/update-review.service';
 import { RagOverrideDto } from '../src/rag/rag.dto';
 import { CreateAdjustmentDto, CreateRepaymentDto, SetActualDto } from '../src/spend/dto/spend.dto';
 import { SpendProfileLine } from '../src/spend/spend.entities';
@@ -620,7 +621,8 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
   });
 
   it('a quarterly update: each save and step before and after; the acceptance holds every figure it applied', async () => {
-    const svc = t.app.get(QuarterlyUpdatesService);
+    const svc = t.app.get(UpdateDraftsService);
+    const review = t.app.get(UpdateReviewService);
     const partner: Actor = { userId: null, name: 'audit partner', role: 'admin' };
     const reviewer: Actor = { userId: null, name: 'audit reviewer', role: 'admin' };
     const l = await line('LICHFIELD', 'LGF', '2016-17 Q4');
@@ -663,7 +665,7 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
     // Outputs and risks are required parts of an update: finished here without changes.
     await svc.saveOutputs(PROG, 'LICHFIELD', { claims: [], forecasts: {}, complete: true }, 3, partner);
     await svc.reviewRisks(PROG, 'LICHFIELD', true, 4, partner);
-    await svc.submit(PROG, 'LICHFIELD', 5, partner);
+    await review.submit(PROG, 'LICHFIELD', 5, partner);
     const sub = await last('quarterly_update', 'submit');
     expect([sub.before!.status, sub.after.status, sub.before!.submittedBy, sub.after.submittedBy]).toEqual([
       'in_progress',
@@ -672,15 +674,15 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
       'audit partner',
     ]);
     expect(sub.after.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    await svc.returnForRevision(PROG, 'LICHFIELD', 'Check the forecast (audit test)', 6, reviewer);
+    await review.returnForRevision(PROG, 'LICHFIELD', 'Check the forecast (audit test)', 6, reviewer);
     const ret = await last('quarterly_update', 'return');
     expect([ret.before!.returnComment, ret.after.returnComment, ret.after.decidedBy]).toEqual([
       null,
       'Check the forecast (audit test)',
       'audit reviewer',
     ]);
-    await svc.submit(PROG, 'LICHFIELD', 7, partner);
-    await svc.accept(PROG, 'LICHFIELD', 8, reviewer);
+    await review.submit(PROG, 'LICHFIELD', 7, partner);
+    await review.accept(PROG, 'LICHFIELD', 8, reviewer);
     const acc = await last('quarterly_update', 'accept');
     expect([acc.before!.status, acc.after.status, acc.after.decidedBy]).toEqual([
       'submitted',

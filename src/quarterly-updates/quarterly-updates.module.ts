@@ -6,11 +6,14 @@ import { RisksModule } from '../risks/risks.module';
 import { PeriodsModule } from '../periods/periods.module';
 import { SpendModule } from '../spend/spend.module';
 import { QuarterlyUpdatesService } from './quarterly-updates.service';
+import { UpdateDraftsService } from './update-drafts.service';
+import { UpdateReader } from './update-reader';
+import { UpdateReviewService } from './update-review.service';
 
 /** Projects' quarterly updates for the reporting quarter: draft, submit, return, accept. */
 @Module({
   imports: [AuditModule, PeriodsModule, SpendModule, MilestonesModule, OutputsModule, RisksModule],
-  providers: [QuarterlyUpdatesService],
-  exports: [QuarterlyUpdatesService],
+  providers: [QuarterlyUpdatesService, UpdateReader, UpdateDraftsService, UpdateReviewService],
+  exports: [QuarterlyUpdatesService, UpdateDraftsService, UpdateReviewService],
 })
 export class QuarterlyUpdatesModule {}

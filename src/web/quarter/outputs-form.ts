@@ -1,6 +1,6 @@
 import { FieldProblem } from '../../common/errors';
 import { MAX_WHOLE, MAX_WHOLE_DIGITS, placesOf } from '../../outputs/output-units';
-import type { OutputSection, OutputsInput } from '../../quarterly-updates/quarterly-updates.service';
+import type { OutputSection, OutputsInput } from '../../quarterly-updates/update-model';
 
 /** Form field names: a forecast per metric, and claim rows `o-<metric>-<n>-quarter|value|key|evidence`. */
 export const forecastBox = (metric: string) => `o-${metric}-forecast`;

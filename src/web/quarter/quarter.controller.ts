@@ -4,11 +4,10 @@ import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
 import { inProjectScope } from '../../auth/scope';
 import { FieldProblem } from '../../common/errors';
 import { displayPounds } from '../../common/money';
-import {
-  CumulativeQuestion,
-  QuarterlyUpdatesService,
-  SpendSection,
-} from '../../quarterly-updates/quarterly-updates.service';
+import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
+import { UpdateDraftsService } from '../../quarterly-updates/update-drafts.service';
+import type { CumulativeQuestion, SpendSection } from '../../quarterly-updates/update-model';
+import { UpdateReviewService } from '../../quarterly-updates/update-review.service';
 import { formErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
@@ -34,6 +33,8 @@ export class QuarterController {
   constructor(
     private readonly pages: Pages,
     private readonly updates: QuarterlyUpdatesService,
+    private readonly drafts: UpdateDraftsService,
+    private readonly review: UpdateReviewService,
   ) {}
 
   @Get()
@@ -171,7 +172,7 @@ export class QuarterController {
       });
     }
     try {
-      const r = await this.updates.saveSpend(undefined, project, form.input, req.actor!);
+      const r = await this.drafts.saveSpend(undefined, project, form.input, req.actor!);
       if (!r.saved) return this.renderSpend(req, reply, v, form.typed, [], r.questions, 400);
     } catch (e) {
       const ps = problemsOf(e);
@@ -250,7 +251,7 @@ export class QuarterController {
     const parsed = parseMilestonesForm(body ?? {}, v.milestones, v.quarterEnd);
     if (parsed.problems.length) return this.renderMilestones(req, reply, v, parsed, body, [], 400);
     try {
-      await this.updates.saveMilestones(undefined, project, parsed.proposals, versionOf(body ?? {}), req.actor!);
+      await this.drafts.saveMilestones(undefined, project, parsed.proposals, versionOf(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
@@ -279,7 +280,7 @@ export class QuarterController {
     @Body() body: Form,
   ) {
     try {
-      await this.updates.saveNarrative(undefined, project, text(body?.narrative), versionOf(body ?? {}), req.actor!);
+      await this.drafts.saveNarrative(undefined, project, text(body?.narrative), versionOf(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
@@ -304,7 +305,7 @@ export class QuarterController {
   @Roles('delivery_partner', 'programme_manager')
   submit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
     return this.act(req, reply, project, body, 'Update submitted for review', () =>
-      this.updates.submit(undefined, project, versionOf(body ?? {}), req.actor!),
+      this.review.submit(undefined, project, versionOf(body ?? {}), req.actor!),
     );
   }
 
@@ -312,7 +313,7 @@ export class QuarterController {
   @Roles('programme_manager')
   accept(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
     return this.act(req, reply, project, body, 'Update accepted: its figures are now the latest', () =>
-      this.updates.accept(undefined, project, versionOf(body ?? {}), req.actor!),
+      this.review.accept(undefined, project, versionOf(body ?? {}), req.actor!),
     );
   }
 
@@ -320,7 +321,7 @@ export class QuarterController {
   @Roles('programme_manager')
   returnIt(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
     return this.act(req, reply, project, body, 'Update returned for revision', () =>
-      this.updates.returnForRevision(undefined, project, text(body?.comment), versionOf(body ?? {}), req.actor!),
+      this.review.returnForRevision(undefined, project, text(body?.comment), versionOf(body ?? {}), req.actor!),
     );
   }
 

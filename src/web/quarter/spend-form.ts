@@ -1,6 +1,6 @@
 import { FieldProblem } from '../../common/errors';
 import { quarterUrl } from '../../common/fiscal';
-import type { SpendInput, SpendSection } from '../../quarterly-updates/quarterly-updates.service';
+import type { SpendInput, SpendSection } from '../../quarterly-updates/update-model';
 import { displayPounds } from '../../common/money';
 import { parseMoneyInput } from '../forms/money-input';
 

@@ -4,6 +4,7 @@ import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
 import { inProjectScope } from '../../auth/scope';
 import { FieldProblem, NotFoundError } from '../../common/errors';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
+import { UpdateDraftsService } from '../../quarterly-updates/update-drafts.service';
 import { RISK_LEVEL_LABELS, RISK_SCALE } from '../../risks/risk.entity';
 import { RiskInput } from '../../risks/risks.service';
 import { formErrors, problemsOf } from '../forms/errors';
@@ -34,6 +35,7 @@ export class UpdatePartsController {
   constructor(
     private readonly pages: Pages,
     private readonly updates: QuarterlyUpdatesService,
+    private readonly drafts: UpdateDraftsService,
   ) {}
 
   private canEdit(req: WebRequest, v: View) {
@@ -125,7 +127,7 @@ export class UpdatePartsController {
     const parsed = parseOutputsForm(body ?? {}, v.outputs);
     if (parsed.problems.length) return this.renderOutputs(req, reply, v, parsed, [], 400);
     try {
-      await this.updates.saveOutputs(undefined, project, parsed.input, positive(body?.version), req.actor!);
+      await this.drafts.saveOutputs(undefined, project, parsed.input, positive(body?.version), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
@@ -176,7 +178,7 @@ export class UpdatePartsController {
     @Body() body: Form,
   ) {
     try {
-      await this.updates.addRisk(undefined, project, riskInput(body ?? {}), req.actor!);
+      await this.drafts.addRisk(undefined, project, riskInput(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
@@ -207,7 +209,7 @@ export class UpdatePartsController {
         : [{ field: 'reviewed', problem: 'Say whether you have finished reviewing the risks' }];
     try {
       if (!problems.length)
-        await this.updates.reviewRisks(undefined, project, answer === 'yes', positive(body?.version), req.actor!);
+        await this.drafts.reviewRisks(undefined, project, answer === 'yes', positive(body?.version), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
@@ -276,7 +278,7 @@ export class UpdatePartsController {
     @Body() body: Form,
   ) {
     try {
-      await this.updates.editRisk(
+      await this.drafts.editRisk(
         undefined,
         project,
         riskId(id),
@@ -303,7 +305,7 @@ export class UpdatePartsController {
     @Body() body: Form,
   ) {
     try {
-      await this.updates.closeRisk(undefined, project, riskId(id), positive(body?.riskVersion), req.actor!);
+      await this.drafts.closeRisk(undefined, project, riskId(id), positive(body?.riskVersion), req.actor!);
     } catch (e) {
       const ps = e instanceof NotFoundError ? undefined : problemsOf(e);
       if (!ps) throw e;
