@@ -110,6 +110,31 @@ describe.each(databaseKinds())('public dashboard on %s', (kind) => {
     expect((await t.request('GET', `/programmes/NOPE`)).status).toBe(404);
   });
 
+  it('the 2014 deal alone: the funding-by-project table and CSV show every row as agreed, none illustrative', async () => {
+    const page = await t.request('GET', `/programmes/${CODE}`);
+    const start = page.text.indexOf('<table class="data" id="table-funding-by-project">');
+    expect(start).toBeGreaterThan(-1);
+    const table = page.text.slice(start, page.text.indexOf('</table>', start));
+    const rows = table
+      .split('<tr')
+      .slice(2, -1) // the header and the total row
+      .map((tr) => [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<[^>]+>/g, '')));
+    // Eight projects with capital money and the two shared pools.
+    expect(rows).toHaveLength(10);
+    expect(rows.map((r) => r.at(-1))).toEqual(Array(10).fill('no'));
+    expect(rows.find((r) => r[0] === 'Lichfield Park employment site')!.slice(-2)).toEqual([
+      'agreed £4.0m · unchanged',
+      'no',
+    ]);
+    expect(rows.filter((r) => !/^agreed £[\d.]+m · unchanged$/.test(r.at(-2)!))).toEqual([]);
+    const csv = await t.request('GET', `/programmes/${CODE}/data/funding-by-project.csv`);
+    expect(csv.text).toContain(
+      '\nLichfield Park employment site,4000000.00,,,,,4000000.00,0.00,agreed £4.0m · unchanged,no\n',
+    );
+    expect(csv.text).not.toContain(',yes\n');
+    expect(csv.text).not.toContain('Illustrative data');
+  });
+
   it('never shows a draft allocation on public pages', async () => {
     const draft = await t.request('POST', `${P}/allocations`, {
       sourceKind: 'LGF',

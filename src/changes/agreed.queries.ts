@@ -12,7 +12,7 @@ import {
 } from './engine/agreed';
 
 export type { AgreedLine } from './engine/agreed';
-export { agreedFigures, agreedWords, changeRequestWords, signedMillions } from './engine/agreed';
+export { agreedFigures, agreedWords, changeRequestWords, combineAgreed, signedMillions } from './engine/agreed';
 
 /** An agreed-vs-now line with the codes a page or an export shows. */
 export interface AgreedLineView extends AgreedLine {

@@ -1,5 +1,5 @@
 import type { ScheduledReturn } from '../periods/programme-clock';
-import type { AgreedLineView } from '../changes/agreed.queries';
+import { agreedWords, combineAgreed, type AgreedLineView } from '../changes/agreed.queries';
 import { addMoney, formatPounds, narrowPence, sumMoney, type Money } from '../common/money';
 import { breakdown, yearLabel, type ReconciliationReport } from '../reconciliation/engine';
 import type { HeadlineInput } from '../reconciliation/engine';
@@ -298,6 +298,17 @@ export function buildOverview(input: {
     : null;
 
   const capitalKinds = bySource.filter((s) => s.capital && s.pence > 0);
+  // Each funding-by-project row beside the deal as agreed: its capital lines read as one.
+  const capital = new Set(kinds.filter((k) => k.capital).map((k) => k.code));
+  const agreedRow = (holder: { projectCode?: string; poolCode?: string }) => {
+    const mine = agreed.filter(
+      (l) =>
+        capital.has(l.sourceKind) &&
+        (holder.projectCode ? l.projectCode === holder.projectCode : l.poolCode === holder.poolCode),
+    );
+    const row = combineAgreed(mine, { projectId: null, poolId: null, sourceKind: '' });
+    return { pence: row.agreedPence, changePence: row.deltaPence, words: agreedWords(row) };
+  };
   const charts: ChartData[] = [
     {
       id: 'funding-by-source',
@@ -316,13 +327,19 @@ export function buildOverview(input: {
         'Each bar is one project (or a group of projects sharing money the deal does not split), divided by source of funding.',
       unit: 'pence',
       categories: [
-        ...projects.map((p) => ({ key: p.code, label: p.name, illustrative: p.illustrative })),
+        ...projects.map((p) => ({
+          key: p.code,
+          label: p.name,
+          illustrative: p.illustrative,
+          agreed: agreedRow({ projectCode: p.code }),
+        })),
         ...pools
           .filter((p) => p.totalPence > 0)
           .map((p) => ({
             key: p.code,
             label: `Shared: ${p.members.map((x) => x.name).join(', ')}`,
             illustrative: p.illustrative,
+            agreed: agreedRow({ poolCode: p.code }),
           })),
       ],
       series: capitalKinds.map((s) => ({ key: s.code, label: s.label })),

@@ -30,6 +30,8 @@ export function presentChart(c: ChartData | TimelineData) {
   if (!('values' in c)) return c;
   return {
     ...c,
+    // A row's agreed figures in pound strings, as every other amount ("agreed": { "amount", "change", "words" }).
+    categories: poundsJson(c.categories),
     values: c.values.map((row) => row.map((v) => (v === null ? null : c.unit === 'pence' ? formatPounds(v) : v))),
   };
 }

@@ -1,4 +1,11 @@
-import { agreedVsNow, agreedWords, changeRequestWords, signedMillions, type AllocationState } from './agreed';
+import {
+  agreedVsNow,
+  agreedWords,
+  changeRequestWords,
+  combineAgreed,
+  signedMillions,
+  type AllocationState,
+} from './agreed';
 
 const M = 100_000_000; // £1m in pence
 const at = (projectId: number | null, sourceKind: string, amountPence: number, commitmentStatus = 'confirmed') =>
@@ -107,6 +114,23 @@ describe('agreed vs now (worked by hand)', () => {
       [CR2],
     );
     expect(agreedWords(p)).toBe('agreed £1,000,000.00 · now £1,000,000.01 (+£0.01, change request 2)');
+  });
+
+  it('lines read as one: sums, each request netted across them, illustrative where any is', () => {
+    const none = { projectId: null, poolId: null, sourceKind: '' };
+    // Lichfield (agreed 4.0, CR1 +0.2, CR2 -0.4) with Meaford (agreed 4.2, CR1 -0.2): CR1 nets out.
+    const both = combineAgreed([by(2), by(3)], none);
+    expect(both).toMatchObject({ agreedPence: 820_000_000, nowPence: 780_000_000, deltaPence: -0.4 * M, changed: true });
+    expect(both.changes.map((c) => [c.number, c.deltaPence])).toEqual([[2, -0.4 * M]]);
+    // CR1 moved money within the two lines, and it is illustrative: the pair still says so.
+    expect(both.illustrative).toBe(true);
+    expect(agreedWords(both)).toBe('agreed £8.2m · now £7.8m (−£0.4m, change request 2) (illustrative)');
+    // Meaford alone with an untouched line: the change is Meaford's.
+    expect(agreedWords(combineAgreed([by(3), by(1)], none))).toBe(
+      'agreed £6.6m · now £6.4m (−£0.2m, change request 1) (illustrative)',
+    );
+    expect(agreedWords(combineAgreed([by(1)], none))).toBe('agreed £2.4m · unchanged');
+    expect(combineAgreed([], none)).toMatchObject({ agreedPence: 0, nowPence: 0, changed: false, illustrative: false });
   });
 
   it('words', () => {

@@ -131,6 +131,41 @@ export function agreedVsNow(
     .filter((l) => exactPence(l.agreedPence) !== 0n || exactPence(l.nowPence) !== 0n || l.changed);
 }
 
+/**
+ * Several lines read as one (a project's sources in one table row, a headline's allocations):
+ * agreed, now and the change summed exactly, each change request's deltas summed across the
+ * lines (a request that moved money between them nets out, and is then not listed), and
+ * illustrative where any line is. The key is the caller's (the first line's, or none).
+ */
+export function combineAgreed(lines: readonly AgreedLine[], key: LineKey): AgreedLine {
+  let agreed = 0n;
+  let now = 0n;
+  const deltas = new Map<number, { c: LineChange; d: bigint }>();
+  for (const l of lines) {
+    agreed += exactPence(l.agreedPence);
+    now += exactPence(l.nowPence);
+    for (const c of l.changes) {
+      const seen = deltas.get(c.number);
+      deltas.set(c.number, { c, d: (seen?.d ?? 0n) + exactPence(c.deltaPence) });
+    }
+  }
+  const changes = [...deltas.values()]
+    .filter((x) => x.d !== 0n)
+    .sort((a, b) => a.c.number - b.c.number)
+    .map(({ c, d }) => ({ ...c, deltaPence: narrowPence(d) }));
+  return {
+    projectId: key.projectId,
+    poolId: key.poolId,
+    sourceKind: key.sourceKind,
+    agreedPence: narrowPence(agreed),
+    nowPence: narrowPence(now),
+    deltaPence: narrowPence(now - agreed),
+    changes,
+    changed: changes.length > 0,
+    illustrative: lines.some((l) => l.illustrative),
+  };
+}
+
 /** "+£0.2m", "−£0.2m": a signed change in £m; exact pounds where £0.1m cannot show it ("−£20,000.00"). */
 export function signedMillions(pence: Money): string {
   const p = exactPence(pence);

@@ -188,6 +188,44 @@ describe('data table and CSV', () => {
     );
     expect(chartCsv({ ...money, illustrative: true })).toMatch(/Illustrative data: not from the source documents.\n$/);
   });
+  it('rows carrying the deal as agreed and an illustrative mark get a column each, in the table and the CSV', () => {
+    const marked: ChartData = {
+      ...money,
+      categories: [
+        {
+          key: 'e',
+          label: 'Etruria',
+          illustrative: false,
+          agreed: { pence: 490_000_000, changePence: 0, words: 'agreed £4.9m · unchanged' },
+        },
+        {
+          key: 'm',
+          label: 'Meaford',
+          illustrative: true,
+          agreed: {
+            pence: 440_000_000,
+            changePence: -20_000_000,
+            words: 'agreed £4.4m · now £4.2m (−£0.2m, change request 1)',
+          },
+        },
+      ],
+    };
+    const t = String(dataTable(marked));
+    expect(t).toContain(
+      '<th scope="col">Total</th><th scope="col">Agreed vs now</th><th scope="col">Illustrative</th>',
+    );
+    expect(t).toContain(
+      '<th scope="row">Meaford</th><td class="num">£4,200,000.00</td><td class="num">–</td><td class="num">£4,200,000.00</td><td class="agreed">agreed £4.4m · now £4.2m (−£0.2m, change request 1)</td><td><strong class="illustrative">yes</strong></td>',
+    );
+    expect(t).toContain('<td class="agreed">agreed £4.9m · unchanged</td><td>no</td>');
+    // The total row spans the new columns with empty cells.
+    expect(t).toContain('<td class="num">£9,100,000.00</td><td></td><td></td></tr></tfoot>');
+    expect(chartCsv(marked)).toBe(
+      ',Local Growth Fund award (£),Local match (£),Agreed total (£),Change since agreed (£),Agreed vs now,Illustrative\n' +
+        'Etruria,2400000.00,2500000.00,4900000.00,0.00,agreed £4.9m · unchanged,no\n' +
+        'Meaford,4200000.00,,4400000.00,-200000.00,"agreed £4.4m · now £4.2m (−£0.2m, change request 1)",yes\n',
+    );
+  });
 });
 
 describe('chart labels on narrow screens (issue 16)', () => {

@@ -16,14 +16,18 @@ export function dataTable(data: ChartData, csvHref?: string): Html {
   const totals = data.series.map((_, si) => total(data.values.map((row) => row[si])));
   const grand = total(totals);
   const rowTotal = (row: (Money | null)[]) => total(row);
+  // Rows that carry the deal as agreed, or say whether illustrative data moved them, get a column each (as the CSV).
+  const agreed = data.categories.some((c) => c.agreed !== undefined);
+  const marked = data.categories.some((c) => c.illustrative !== undefined);
+  const extra = html`${agreed ? html`<td></td>` : ''}${marked ? html`<td></td>` : ''}`;
   return html`<table class="data" id="table-${data.id}">
 <caption>${data.title}${data.illustrative ? html` <strong class="illustrative">(${ILLUSTRATIVE_NOTE})</strong>` : ''}${csvHref ? html` <a class="csv" href="${csvHref}" download>Download CSV</a>` : ''}</caption>
-<thead><tr><th scope="col"></th>${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}</tr></thead>
+<thead><tr><th scope="col"></th>${data.series.map((s) => html`<th scope="col">${s.label}</th>`)}${multi ? html`<th scope="col">Total</th>` : ''}${agreed ? html`<th scope="col">Agreed vs now</th>` : ''}${marked ? html`<th scope="col">Illustrative</th>` : ''}</tr></thead>
 <tbody>${data.categories.map(
     (c, ci) =>
-      html`<tr><th scope="row">${c.label}</th>${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}</tr>`,
+      html`<tr><th scope="row">${c.label}</th>${data.values[ci].map((v) => html`<td class="num">${v === null ? '–' : exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, rowTotal(data.values[ci]))}</td>` : ''}${agreed ? html`<td class="agreed">${c.agreed?.words ?? '–'}</td>` : ''}${marked ? html`<td>${c.illustrative ? html`<strong class="illustrative">yes</strong>` : 'no'}</td>` : ''}</tr>`,
   )}</tbody>
-${data.noTotal ? '' : html`<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}</tr></tfoot>`}
+${data.noTotal ? '' : html`<tfoot><tr><th scope="row">Total</th>${totals.map((v) => html`<td class="num">${exact(data.unit, v)}</td>`)}${multi ? html`<td class="num">${exact(data.unit, grand)}</td>` : ''}${extra}</tr></tfoot>`}
 </table>`;
 }
 
@@ -32,10 +36,22 @@ export function chartCsv(data: ChartData): string {
   const unit = data.unit === 'pence' ? ' (£)' : '';
   // Per-row marks where the chart carries them: an "Illustrative" column of yes/no.
   const marked = data.categories.some((c) => c.illustrative !== undefined);
-  const header = ['', ...data.series.map((s) => `${s.label}${unit}`), ...(marked ? ['Illustrative'] : [])];
+  // Rows of approved allocations carry the deal as agreed: its total, the change since, in words.
+  const agreed = data.categories.some((c) => c.agreed !== undefined);
+  const header = [
+    '',
+    ...data.series.map((s) => `${s.label}${unit}`),
+    ...(agreed ? [`Agreed total${unit}`, `Change since agreed${unit}`, 'Agreed vs now'] : []),
+    ...(marked ? ['Illustrative'] : []),
+  ];
   const rows = data.categories.map((c, ci) => [
     c.label,
     ...data.values[ci].map((v) => csvValue(data.unit, v)),
+    ...(agreed
+      ? c.agreed
+        ? [csvValue(data.unit, c.agreed.pence), csvValue(data.unit, c.agreed.changePence), c.agreed.words]
+        : ['', '', '']
+      : []),
     ...(marked ? [c.illustrative ? 'yes' : 'no'] : []),
   ]);
   const note = data.illustrative ? [[ILLUSTRATIVE_NOTE]] : [];

@@ -11,6 +11,11 @@ export interface ChartCategory {
   axisLabel?: string;
   /** Set (true or false) where each row says whether illustrative data moved its figures: the CSV's "Illustrative" column. */
   illustrative?: boolean;
+  /**
+   * The row's money as the deal agreed it beside now (changes/engine/agreed.ts), where the row is
+   * approved allocations: the table's "Agreed vs now" column and the CSV's agreed total and change.
+   */
+  agreed?: { pence: Money; changePence: Money; words: string };
 }
 
 export interface ChartData {
