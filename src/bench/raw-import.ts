@@ -105,6 +105,7 @@ export async function rawImportDeals(
       p.startsOn,
       p.endsOn,
       p.firstQuarter,
+      p.asOfDate ?? null,
       null,
       p.synthetic ?? false,
     ]);
@@ -119,6 +120,7 @@ export async function rawImportDeals(
         ['starts_on', 'varchar'],
         ['ends_on', 'varchar'],
         ['first_quarter', 'varchar'],
+        ['as_of_date', 'varchar'],
         ['rag_thresholds', 'text'],
         ['synthetic', 'bool'],
       ],

@@ -17,6 +17,8 @@ export interface DealSeed {
     /** Last date outputs may be recorded for; default five years after endsOn. */
     monitoringEndsOn?: string;
     firstQuarter: string;
+    /** The programme's own "today" (programme time); unset means the wall-clock date. */
+    asOfDate?: string;
     synthetic?: boolean;
     source?: SeedProvenance;
   };

@@ -36,6 +36,7 @@ export const DEAL_SEED_SCHEMA = {
         endsOn: { type: 'string' },
         monitoringEndsOn: { type: 'string' },
         firstQuarter: { type: 'string' },
+        asOfDate: { type: 'string' },
         synthetic: { type: 'boolean' },
         source: provenance,
       },

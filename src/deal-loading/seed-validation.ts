@@ -47,6 +47,8 @@ export function validateDealSeed(file: string, data: unknown): DealSeed {
     });
   }
   tryParse('/programme/firstQuarter', () => parseQuarter(seed.programme.firstQuarter));
+  const asOf = seed.programme.asOfDate;
+  if (asOf !== undefined) tryParse('/programme/asOfDate', () => parseDate(asOf));
   const unique = (list: { code?: string; ref?: string }[] | undefined, path: string) => {
     const seen = new Set<string>();
     (list ?? []).forEach((x, i) => {

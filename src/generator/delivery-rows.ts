@@ -1,4 +1,4 @@
-import { quarterStart, parseQuarter } from '../common/fiscal';
+import { quarterEnd, quarterStart, parseQuarter } from '../common/fiscal';
 import { parsePounds } from '../common/money';
 import type { DealSeed } from '../deal-loading/deal-seed.types';
 import { parsePeriod } from '../funding/period';
@@ -61,9 +61,15 @@ export const ACTUAL_COLUMNS = [
   'updated_at',
 ];
 
-/** Actuals exist up to and including this quarter of the plan (three quarters of the way through): the dataset's "today". */
-export function actualsThroughIndex(quarterCount: number): number {
-  return Math.max(0, Math.ceil(quarterCount * 0.75) - 1);
+/**
+ * Actuals exist up to and including this quarter of the plan: the programme's reporting quarter.
+ * A generated programme has no submitted return, so its reporting quarter is its first; anything
+ * recorded later (a spend actual, an output claim, a milestone's actual date) would be in the
+ * future in programme time, which no door of the app accepts (an unchanged partner template
+ * would be refused). The rest of the plan is baseline and forecast.
+ */
+export function actualsThroughIndex(_quarterCount: number): number {
+  return 0;
 }
 
 const MILESTONES: { kind: string; title: string; at: 'before' | 'start' | 'end'; offsetDays: number }[] = [
@@ -198,7 +204,11 @@ function deliveryWindows(spend: unknown[][]): Map<number, { fromCode: string; to
 
 export function milestoneRows(x: ProgrammeDeliveryInput, spend: unknown[][], rng: Rng): unknown[][] {
   const windows = deliveryWindows(spend);
-  const asAtEnd = addDays(quarterStart(parseQuarter(x.quarters[actualsThroughIndex(x.quarters.length)])), 90);
+  const asAtEnd = quarterEnd(parseQuarter(x.quarters[actualsThroughIndex(x.quarters.length)]));
+  // A project's milestones lie inside the programme (the milestones' own rule): a step planned
+  // before it starts or after it ends is held at its first or last day (order is kept).
+  const { startsOn, endsOn } = x.seed.programme;
+  const inside = (d: string) => (d < startsOn ? startsOn : d > endsOn ? endsOn : d);
   const doc = `Synthetic national dataset: illustrative milestones`;
   const rows: unknown[][] = [];
   for (const p of x.seed.projects) {
@@ -211,9 +221,10 @@ export function milestoneRows(x: ProgrammeDeliveryInput, spend: unknown[][], rng
     const lateness = r.weighted({ none: 0.6, some: 0.25, late: 0.15 });
     const slip = lateness === 'none' ? 0 : lateness === 'some' ? r.int(1, 60) : r.int(91, 200);
     MILESTONES.forEach((ms, i) => {
-      const baseline = addDays(ms.at === 'end' ? endDate : startDate, ms.offsetDays);
+      const planned = addDays(ms.at === 'end' ? endDate : startDate, ms.offsetDays);
+      const baseline = inside(planned);
       // Slippage grows along the project: early steps slip less.
-      const forecast = addDays(baseline, Math.floor((slip * (i + 1)) / MILESTONES.length));
+      const forecast = inside(addDays(planned, Math.floor((slip * (i + 1)) / MILESTONES.length)));
       const actual = forecast <= asAtEnd ? forecast : null;
       rows.push([
         x.programmeId,

@@ -1,6 +1,7 @@
 import { formatQuarter, parseQuarter, quarterEnd, quarterFromIndex, quarterIndex } from '../common/fiscal';
 import { formatPounds } from '../common/money';
 import type { DealSeed } from '../deal-loading/deal-seed.types';
+import { returnDueDate } from '../periods/programme-clock';
 import { Rng } from './prng';
 import { AREA_WORDS, PLACE_PARTS, PROGRAMME_KINDS, SCHEME_KINDS, THEME_LIBRARY } from './vocabulary';
 
@@ -385,6 +386,9 @@ function planProgramme(rng: Rng, x: ProgrammeInput): { seed: DealSeed; expectati
       startsOn: '2015-04-01',
       endsOn: x.endsOn,
       firstQuarter: FIRST_QUARTER,
+      // It stands where its data stands: at its reporting quarter, on that return's due date
+      // (as the demo does), so the return is due, not overdue.
+      asOfDate: returnDueDate(FIRST_QUARTER),
       synthetic: true,
     },
     organisations: x.orgs,
