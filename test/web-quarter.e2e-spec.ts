@@ -126,7 +126,9 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     );
     expect(qText).toContain('It is the spend in 2016-17 Q4: £2,307,400.00');
     expect(qText).toContain('It is the total so far: the spend in 2016-17 Q4 is £115,000.00');
+    // The summary's link lands on the first reading's radio.
     expect(question.body).toContain('href="#reading-LGF-quarter"');
+    expect(question.body).toContain('id="reading-LGF-quarter" name="reading-LGF" type="radio" value="quarter"');
     expect(await t.ds.getRepository(QuarterlyUpdate).count()).toBe(0);
 
     const saved = await c.post('/manage/quarter/ETRURIA/spend', {
