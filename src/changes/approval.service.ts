@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditRecord, AuditService } from '../audit/audit.service';
-import { RuleViolationError, StaleVersionError } from '../common/errors';
+import { DomainError, RuleViolationError, StaleVersionError } from '../common/errors';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
@@ -79,7 +79,66 @@ export class ApprovalService {
         'kind',
       );
     throwIfProblems(await handler.validate(m, prog, cr.payload));
+    const stored = await this.applyIn(m, prog, cr, actor, input.decidedAt);
+    const now = input.decidedAt ?? new Date().toISOString();
+    const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
+    const projectIds = [...projectIdsOf(cr.projectIds), ...touched];
+    const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
+      state: 'approved',
+      decidedBy: actor.name,
+      decidedById: actor.userId,
+      decidedAt: now,
+      decidedQuarter: await this.periods.decisionQuarter(m, prog, input.decidedAt),
+      decisionReason: input.reason ?? null,
+      before: stored.before,
+      after: stored.after,
+      projectIds: projectIdsText(projectIds),
+    });
+    await this.audit.record(m, actor, {
+      programmeId: prog.id,
+      projectIds,
+      entity: 'change_request',
+      entityId: cr.number,
+      action: 'approve',
+      // The decision itself (state, who, when, why), then what it applied.
+      before: { ...stepFields(cr), ...stored.before },
+      after: { ...stepFields(after), ...stored.after },
+      meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
+    });
+    return after;
+  }
 
+  /**
+   * What approving would change now, without changing it: the same checks and the same apply,
+   * inside a transaction that is always rolled back. The before/after a draft or submitted
+   * request shows, and why it could not be approved today (a payload problem, the envelope).
+   */
+  async preview(
+    code: string,
+    number: number,
+    actor: Actor,
+  ): Promise<{ before: unknown; after: unknown; refusal?: undefined } | { refusal: DomainError }> {
+    try {
+      await this.db.write(async (m) => {
+        const prog = await findProgramme(m, code);
+        await lockProgramme(m, prog.id);
+        const cr = await findChange(m, prog.id, number);
+        const handler = this.registry.get(cr.kind);
+        if (!handler) throw new RuleViolationError('UNKNOWN_KIND', `no handler for "${cr.kind}" is installed`, 'kind');
+        throwIfProblems(await handler.validate(m, prog, cr.payload));
+        throw new Rollback(await this.applyIn(m, prog, cr, actor));
+      });
+    } catch (e) {
+      if (e instanceof Rollback) return e.stored;
+      if (e instanceof DomainError && e.status >= 400 && e.status < 500) return { refusal: e };
+      throw e;
+    }
+    throw new Error('unreachable: a preview always rolls back');
+  }
+
+  /** Applies a validated change and checks the envelope: what it changed, before and after. */
+  private async applyIn(m: EntityManager, prog: Programme, cr: ChangeRequest, actor: Actor, decidedAt?: string) {
+    const handler = this.registry.get(cr.kind)!;
     const before = await effectiveEnvelopes(m, prog.id);
     const writes = new Writes(m, prog, actor, cr.number, this.audit);
     const result = await handler.apply(m, prog, cr.payload, actor, writes);
@@ -107,7 +166,7 @@ export class ApprovalService {
     const kinds = [
       ...new Set([...Object.keys(before.totals), ...Object.keys(totalsAfter), ...writes.touchedKinds]),
     ].filter((k) => writes.touchedKinds.has(k) || (before.totals[k] ?? 0) !== (totalsAfter[k] ?? 0));
-    const now = input.decidedAt ?? new Date().toISOString();
+    const now = decidedAt ?? new Date().toISOString();
     for (const k of kinds) {
       if (!(k in before.stored) && !writes.envelopeStored.has(k))
         await m.insert(ProgrammeEnvelope, {
@@ -129,32 +188,13 @@ export class ApprovalService {
       before: { ...(result.before as object), envelope },
       after: { ...(result.after as object), envelope, ...followed },
     };
-    const touched = handler.projectIds ? await handler.projectIds(m, prog, cr.payload) : [];
-    const projectIds = [...projectIdsOf(cr.projectIds), ...touched];
-    const after = await updateVersioned(m, ChangeRequest, 'change request', cr.id, cr.version, {
-      state: 'approved',
-      decidedBy: actor.name,
-      decidedById: actor.userId,
-      decidedAt: now,
-      decidedQuarter: await this.periods.decisionQuarter(m, prog, input.decidedAt),
-      decisionReason: input.reason ?? null,
-      before: stored.before,
-      after: stored.after,
-      projectIds: projectIdsText(projectIds),
-    });
-    await this.audit.record(m, actor, {
-      programmeId: prog.id,
-      projectIds,
-      entity: 'change_request',
-      entityId: cr.number,
-      action: 'approve',
-      // The decision itself (state, who, when, why), then what it applied.
-      before: { ...stepFields(cr), ...stored.before },
-      after: { ...stepFields(after), ...stored.after },
-      meta: { number: cr.number, kind: cr.kind, reason: input.reason ?? null, submittedBy: cr.submittedBy },
-    });
-    return after;
+    return stored;
   }
+}
+
+/** Carries a preview's result out of the transaction it rolls back. */
+class Rollback {
+  constructor(readonly stored: { before: unknown; after: unknown }) {}
 }
 
 /** The approval-time write handle; never exported, so no other code can write approved money. */
