@@ -98,7 +98,8 @@ export class AuthGuard implements CanActivate {
       Object.prototype.hasOwnProperty.call(body, 'project')
     ) {
       const p = body.project;
-      if (typeof p === 'string' && !inProjectScope(actor, programme, p))
+      // An empty form field names no project: the form's own check asks for one (400).
+      if (typeof p === 'string' && p !== '' && !inProjectScope(actor, programme, p))
         throw new ProjectNotAssignedError(p, 'project');
     }
   }
