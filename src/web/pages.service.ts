@@ -19,6 +19,7 @@ const NAVIGATION: NavItem[] = [
   { text: 'Home', href: '/manage', roles: 'any' },
   { text: 'Quarter', href: '/manage/quarter', roles: 'any' },
   { text: 'Returns', href: '/manage/returns', roles: 'any' },
+  { text: 'Change requests', href: '/manage/change-requests', roles: 'any' },
   { text: 'Audit trail', href: '/manage/audit', roles: 'any' },
   { text: 'Users', href: '/manage/admin/users', roles: ['admin'] },
 ];

@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { ChangesModule } from '../changes/changes.module';
 import { PartnerUpdatesModule } from '../partner-updates/partner-updates.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { QuarterlyUpdatesModule } from '../quarterly-updates/quarterly-updates.module';
 import { ReturnsModule } from '../returns/returns.module';
 import { UsersController } from './admin/users.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditPagesService } from './audit/audit-pages.service';
+import { ChangeFormsController } from './changes/change-forms.controller';
+import { ChangePagesService } from './changes/change-pages.service';
+import { ChangesPagesController } from './changes/changes.controller';
 import { CsrfGuard } from './csrf.guard';
 import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
@@ -22,7 +27,15 @@ import { WebExceptionFilter } from './web-exception.filter';
 
 /** The staff pages under /manage: the top layer, calling the features' services. */
 @Module({
-  imports: [AuditModule, AuthModule, QuarterlyUpdatesModule, ReturnsModule, PartnerUpdatesModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    ChangesModule,
+    PeriodsModule,
+    QuarterlyUpdatesModule,
+    ReturnsModule,
+    PartnerUpdatesModule,
+  ],
   controllers: [
     AssetsController,
     SignInController,
@@ -34,7 +47,9 @@ import { WebExceptionFilter } from './web-exception.filter';
     ReturnsPagesController,
     UpdatePartsController,
     PartnerWorkbookController,
+    ChangeFormsController,
+    ChangesPagesController,
   ],
-  providers: [Pages, NoticesService, AuditPagesService, CsrfGuard, WebExceptionFilter],
+  providers: [Pages, NoticesService, AuditPagesService, ChangePagesService, CsrfGuard, WebExceptionFilter],
 })
 export class WebModule {}
