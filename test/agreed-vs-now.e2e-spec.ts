@@ -1,5 +1,9 @@
 import Decimal from 'decimal.js';
 import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NationalReturnService } from '../src/national-return/national-return.service';
 import { validate360Giving } from '../src/open-data/validate';
 import { databaseKinds } from './support/databases';
 import { changeRequestSteps } from './support/change-requests';
@@ -294,6 +298,55 @@ describe.each(databaseKinds())('the deal as agreed beside now, with the demo, on
     expect(grant('ETRURIA-LGF').additional_data).toMatchObject({ changed: false, illustrative: false });
     const total = body.grants.reduce((s: Decimal, g: any) => s.plus(g.additional_data.amountPounds), new Decimal(0));
     expect(total.toFixed(2)).toBe('51000000.00');
+  });
+
+  it('national return: each row and programme illustrative data touched is marked as the programme return marks it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gdt-national-marks-'));
+    try {
+      const out = join(dir, 'national.xlsx');
+      await t.app
+        .get(NationalReturnService)
+        .exportToFile(out, '2016-17 Q4', { generatedAt: '2026-12-02T10:30:00.000Z' });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(out);
+      const rowsOf = (name: string) => {
+        const rows: ExcelJS.CellValue[][] = [];
+        wb.getWorksheet(name)!.eachRow((r) => void rows.push((r.values as ExcelJS.CellValue[]).slice(1)));
+        return rows;
+      };
+      const fin = rowsOf('Finance');
+      expect(fin[0].at(-1)).toBe('Illustrative');
+      const mark = (project: string, source: string) =>
+        fin.find((r) => r[0] === PROG && r[1] === project && r[2] === source)?.at(9) ?? null;
+      // The illustrative virement (change request 1) moved both LGF lines; the demo's spend is illustrative.
+      expect(mark('LICHFIELD', 'LGF')).toBe('allocation moved by change request 1; spend figures');
+      expect(mark('MEAFORD', 'LGF')).toBe('allocation moved by change request 1; spend figures');
+      expect(mark('MEAFORD', 'LOCAL_MATCH')).toBe('spend figures');
+      expect(mark('BERICOTE', 'LGF')).toBe('spend figures');
+      // The same words as the programme return's Finance sheet, row for row: every line of the
+      // deal has demo spend, and only the two LGF lines carry the change request.
+      const deal = fin.filter((r) => r[0] === PROG);
+      expect(deal.filter((r) => r[9] === 'allocation moved by change request 1; spend figures')).toHaveLength(2);
+      expect(deal.filter((r) => r[9] === 'spend figures')).toHaveLength(deal.length - 2);
+      const progs = rowsOf('Programmes');
+      expect(progs.find((r) => r[0] === PROG)!.at(9)).toBe('allocation moved by change request 1; spend figures');
+      const cover = wb.getWorksheet('Cover')!;
+      const field = (name: string) => {
+        let found: ExcelJS.Cell | undefined;
+        cover.eachRow((r) => {
+          if (r.getCell(1).value === name) found = r.getCell(2);
+        });
+        return found!;
+      };
+      expect(field('Real programmes with illustrative data').value).toBe(PROG);
+      expect(field('Programmes').value).toBe(1);
+      // "Generated at" is a real date-time cell with a date format, as the programme return's "Prepared at".
+      const at = field('Generated at (UTC)');
+      expect(at.value).toEqual(new Date('2026-12-02T10:30:00.000Z'));
+      expect(at.numFmt).toBe('dd mmm yyyy hh:mm:ss');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a real change approved through the API: agreed vs now moves, without the illustrative mark', async () => {

@@ -79,7 +79,9 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
     const dir = mkdtempSync(join(tmpdir(), 'gdt-nr-'));
     try {
       const file = join(dir, 'n.xlsx');
-      const res = await t.app.get(NationalReturnService).exportToFile(file, NATIONAL_QUARTER, { generatedAt: 'fixed' });
+      const res = await t.app
+        .get(NationalReturnService)
+        .exportToFile(file, NATIONAL_QUARTER, { generatedAt: '2026-01-01T00:00:00.000Z' });
       const book = await workbookValues(file);
       const fin = book.Finance;
       const data = fin.slice(1, 1 + res.rows);
@@ -106,7 +108,7 @@ describe.each(databaseKinds())('benchmark baselines compute what the app compute
       const ptotal = progs[progs.length - 1];
       expect(ptotal[2]).toBe(res.rows);
       for (let c = 3; c <= 8; c++) expect(pence(ptotal[c])).toBe(pence(total[c] ?? 0));
-      expect(data.every((r) => r[9] === 'illustrative')).toBe(true);
+      expect(data.every((r) => r[9] === 'synthetic programme')).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -241,7 +241,9 @@ describe.each(databaseKinds())('money totals past 2^53 pence on %s', (kind) => {
     const dir = mkdtempSync(join(tmpdir(), 'gdt-money-'));
     try {
       const out = join(dir, 'national.xlsx');
-      await t.app.get(NationalReturnService).exportToFile(out, '2015-16 Q1', { generatedAt: 'x' });
+      await t.app
+        .get(NationalReturnService)
+        .exportToFile(out, '2015-16 Q1', { generatedAt: '2026-12-02T10:30:00.000Z' });
       const fin = await sheetRows(out, 'Finance');
       const row = fin.find((r) => r[0] === 'SSLEP-GD-2014' && r[1] === 'ETRURIA' && r[2] === 'LGF')!;
       expect(row[fin[0].indexOf('Allocation')]).toBe(moved(etruria0.allocation));

@@ -111,7 +111,15 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
       new Set(programmes.map((p) => p.code).filter((c) => data.some((d) => d[0] === c))),
     );
     expect(data.some((d) => d[0] === 'SSLEP-GD-2014')).toBe(true);
-    expect(data.filter((d) => String(d[0]).startsWith('SYN')).every((d) => d[9] === 'illustrative')).toBe(true);
+    expect(data.filter((d) => String(d[0]).startsWith('SYN')).every((d) => d[9] === 'synthetic programme')).toBe(true);
+    // The 2014 deal without the demo: nothing illustrative on its rows, and the cover says so.
+    expect(data.filter((d) => d[0] === 'SSLEP-GD-2014').map((d) => d[9])).toEqual(
+      data.filter((d) => d[0] === 'SSLEP-GD-2014').map(() => null),
+    );
+    const cover = Object.fromEntries(book.Cover.slice(1).map((r) => [r[0], r[1]]));
+    expect(cover['Programmes']).toBe(programmes.length);
+    expect(cover['Synthetic programmes']).toBe(planNational(PARAMS).seeds.length);
+    expect(cover['Real programmes with illustrative data']).toBe('none');
     const pence = (v: unknown) => (v !== null && typeof v === 'object' ? 0 : Math.round(Number(v ?? 0) * 100));
     const total = book.Finance[1 + rows];
     expect(total[0]).toBe('Total');
@@ -139,7 +147,9 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
     const kinds = [...new Set(lines.map((l) => l.source_kind as string))];
     expect(kinds.length).toBeGreaterThan(0);
     const out = join(tmp, 'one.xlsx');
-    await t.app.get(NationalReturnService).exportToFile(out, QUARTER, { generatedAt: 'x', pageSize: 7 });
+    await t.app
+      .get(NationalReturnService)
+      .exportToFile(out, QUARTER, { generatedAt: '2026-12-02T10:30:00.000Z', pageSize: 7 });
     const fin = (await workbookValues(out)).Finance;
     for (const k of kinds) {
       const ls = lines.filter((l) => l.source_kind === k);
@@ -187,10 +197,11 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
       (await capture(t.ds, () => svc.exportToFile(join(tmp, 'q.xlsx'), QUARTER, { pageSize }))).filter((s) =>
         /^\s*(SELECT|WITH)\b/i.test(s.q),
       );
-    // programmes, source kinds, then pages (a full last page costs one empty page more).
-    expect((await run()).length).toBe(3);
-    expect((await run(10)).length).toBe(2 + Math.floor(projects / 10) + 1);
-    expect((await run(1000)).length).toBe(3);
+    // programmes, source kinds, the real programmes illustrative data touched (none here), then
+    // pages (a full last page costs one empty page more).
+    expect((await run()).length).toBe(4);
+    expect((await run(10)).length).toBe(3 + Math.floor(projects / 10) + 1);
+    expect((await run(1000)).length).toBe(4);
   });
 
   it('a bad quarter is refused naming the field, and writes nothing', async () => {
@@ -219,7 +230,7 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
       const national = await capture(t.ds, () =>
         t.app.get(NationalReturnService).exportToFile(join(tmp, 'p.xlsx'), QUARTER),
       );
-      const page = national.find((s) => /spend_profile/.test(s.q))!;
+      const page = national.find((s) => /^\s*WITH batch AS/.test(s.q))!;
       const qr = t.ds.createQueryRunner();
       try {
         await qr.query('ANALYZE');
@@ -263,7 +274,7 @@ describe.each(databaseKinds())('national quarterly return on %s', (kind) => {
       const national = await capture(t.ds, () =>
         t.app.get(NationalReturnService).exportToFile(join(tmp, 's.xlsx'), QUARTER),
       );
-      const page = national.find((s) => /spend_profile/.test(s.q))!;
+      const page = national.find((s) => /^\s*WITH batch AS/.test(s.q))!;
       const plan: { id: number; parent: number; detail: string }[] = await t.ds.query(
         `EXPLAIN QUERY PLAN ${page.q}`,
         page.p,

@@ -17,7 +17,7 @@ import type { RawDb } from './raw-driver';
  * from memory (rows loaded beforehand by one statement on the raw driver, totals computed in
  * integer pence). Column styles carry the formats: the cheapest way exceljs offers.
  */
-type Cell = string | number | null | { formula: string; result: number };
+type Cell = string | number | Date | null | { formula: string; result: number };
 export interface InMemoryBook {
   sheets: { name: string; columns: ColumnSpec[]; rows: Cell[][] }[];
 }
@@ -26,9 +26,14 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 function cellsOf(columns: ColumnSpec[], r: RowInput): Cell[] {
   return columns.map((c) => {
-    const v = r[c.key];
+    const input = r[c.key];
+    // A cover cell may carry its own type (a count, the generation time).
+    const typed = input !== null && typeof input === 'object';
+    const v = typed ? input.value : input;
+    const type = typed ? input.type : c.type;
     if (v === null || v === undefined || v === '') return null;
-    return c.type === 'money' ? num(v) / 100 : c.type === 'integer' ? num(v) : String(v);
+    if (type === 'datetime') return new Date(String(v));
+    return type === 'money' ? num(v) / 100 : type === 'integer' ? num(v) : String(v);
   });
 }
 
@@ -72,7 +77,8 @@ export async function loadNationalBook(raw: RawDb, quarter: string, generatedAt:
     synthetic: p.synthetic === true || p.synthetic === 1,
   }));
   const kinds = await raw.all<{ code: string }>('SELECT code FROM source_kind ORDER BY position, code');
-  const finance = rows.map(financeRow);
+  // Bench datasets are synthetic programmes only (no seed, no demo): no illustrative marks to look up.
+  const finance = rows.map((r) => financeRow(r));
   const sums = new ProgrammeSums();
   for (const r of finance) sums.add(r);
   const progRows = sums.rows(programmes);
@@ -123,17 +129,19 @@ export async function writeBookWithExceljs(path: string, book: InMemoryBook): Pr
   await wb.commit();
 }
 
-/** Every sheet's cell values (a formula as its cached result), to compare two workbooks. */
-export async function workbookValues(path: string): Promise<Record<string, (string | number | null)[][]>> {
+type Value = string | number | Date | null;
+
+/** Every sheet's cell values (a formula as its cached result; a date cell as a Date), to compare two workbooks. */
+export async function workbookValues(path: string): Promise<Record<string, Value[][]>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
-  const out: Record<string, (string | number | null)[][]> = {};
+  const out: Record<string, Value[][]> = {};
   wb.eachSheet((ws) => {
-    const rows: (string | number | null)[][] = [];
+    const rows: Value[][] = [];
     // columnCount walks every row: read it once per sheet.
     const width = ws.columnCount;
     ws.eachRow({ includeEmpty: true }, (row) => {
-      const vals: (string | number | null)[] = [];
+      const vals: Value[] = [];
       for (let i = 1; i <= width; i++) {
         const v = row.getCell(i).value as unknown;
         vals.push(
@@ -141,7 +149,7 @@ export async function workbookValues(path: string): Promise<Record<string, (stri
             ? null
             : typeof v === 'object' && v !== null && 'result' in v
               ? ((v as { result: number }).result ?? null)
-              : (v as string | number),
+              : (v as string | number | Date),
         );
       }
       rows.push(vals);

@@ -12,7 +12,18 @@ import {
 } from './engine/agreed';
 
 export type { AgreedLine } from './engine/agreed';
-export { agreedFigures, agreedWords, changeRequestWords, combineAgreed, signedMillions } from './engine/agreed';
+export {
+  agreedFigures,
+  agreedWords,
+  changeRequestWords,
+  combineAgreed,
+  illustrativeMark,
+  illustrativeParts,
+  illustrativeWords,
+  mergeIllustrativeParts,
+  signedMillions,
+  type IllustrativeParts,
+} from './engine/agreed';
 
 /** An agreed-vs-now line with the codes a page or an export shows. */
 export interface AgreedLineView extends AgreedLine {

@@ -1,5 +1,6 @@
 import { nationalBatchSql, toNationalRows } from './national-return.queries';
-import { ProgrammeSums, financeRow } from './national-return.sheets';
+import type { AgreedLineView } from '../changes/agreed.queries';
+import { coverRows, financeRow, ProgrammeSums, rowIllustrative } from './national-return.sheets';
 
 describe('national return rows', () => {
   const raw = [
@@ -67,7 +68,8 @@ describe('national return rows', () => {
         actualInQuarter: 75,
         actualToDate: 295,
         forecastProgramme: 945,
-        illustrative: false,
+        synthetic: false,
+        spendIllustrative: false,
       },
       {
         programme: 'A',
@@ -79,7 +81,8 @@ describe('national return rows', () => {
         actualInQuarter: 0,
         actualToDate: 0,
         forecastProgramme: 0,
-        illustrative: false,
+        synthetic: false,
+        spendIllustrative: false,
       },
       {
         programme: 'B',
@@ -91,7 +94,8 @@ describe('national return rows', () => {
         actualInQuarter: 3,
         actualToDate: 4,
         forecastProgramme: 5,
-        illustrative: true,
+        synthetic: true,
+        spendIllustrative: false,
       },
     ]);
   });
@@ -111,9 +115,98 @@ describe('national return rows', () => {
     ]);
     expect(rows.map((r) => [r.programme, r.rows, r.allocation, r.actual, r.actualToDate, r.illustrative])).toEqual([
       ['A', 2, 1400, 75, 295, null],
-      ['B', 1, 0, 3, 4, 'illustrative'],
+      ['B', 1, 0, 3, 4, 'synthetic programme'],
       ['C', 0, 0, 0, 0, null],
     ]);
+  });
+
+  it('marks each row as the programme return marks it: illustrative change requests, allocation data, spend figures', () => {
+    const rows = toNationalRows([
+      { ...raw[0], ill: 1 },
+      { ...raw[1], project: 'P2' },
+      { ...raw[1], project: 'P3' },
+      { ...raw[1], project: 'P4' },
+      raw[3],
+    ]).rows;
+    const line = (projectCode: string, illustrative: boolean, crs: { number: number; illustrative: boolean }[]) =>
+      ({
+        projectCode,
+        poolCode: null,
+        projectId: 1,
+        poolId: null,
+        sourceKind: projectCode === 'P1' ? 'LGF' : 'LOCAL_MATCH',
+        agreedPence: 0,
+        nowPence: 0,
+        deltaPence: 0,
+        changed: crs.length > 0,
+        illustrative,
+        changes: crs.map((c) => ({ ...c, title: 't', deltaPence: 100 })),
+      }) as AgreedLineView;
+    const marks = new Map([
+      [
+        'A',
+        {
+          lines: new Map([
+            // Moved by illustrative request 3 and a real request 2: only 3 is named.
+            [
+              'P1|LGF',
+              line('P1', true, [
+                { number: 3, illustrative: true },
+                { number: 2, illustrative: false },
+              ]),
+            ],
+            ['P2|LOCAL_MATCH', line('P2', true, [])],
+            ['P3|LOCAL_MATCH', line('P3', false, [{ number: 2, illustrative: false }])],
+          ]),
+          adjusted: new Set(['P4|LOCAL_MATCH']),
+        },
+      ],
+    ]);
+    const sums = new ProgrammeSums();
+    const marked = rows.map((r) => {
+      const parts = rowIllustrative(r, marks);
+      const row = financeRow(r, parts);
+      sums.add(row, parts);
+      return [row.project, row.illustrative];
+    });
+    expect(marked).toEqual([
+      ['P1', 'allocation moved by change request 3; spend figures'],
+      ['P2', 'allocation'],
+      ['P3', null],
+      ['P4', 'spend figures'],
+      // A synthetic programme's rows say so, whatever else is marked.
+      ['P1', 'synthetic programme'],
+    ]);
+    const progs = sums.rows([
+      { code: 'A', name: 'Alpha', synthetic: false },
+      { code: 'B', name: 'Beta', synthetic: true },
+    ]);
+    expect(progs.map((r) => r.illustrative)).toEqual([
+      'allocation moved by change request 3; spend figures',
+      'synthetic programme',
+    ]);
+  });
+
+  it('the cover counts as integers, lists the real programmes illustrative data touched and dates itself with a date-time cell', () => {
+    const rows = coverRows(
+      '2016-17 Q1',
+      [
+        { code: 'A', name: 'Alpha', synthetic: false },
+        { code: 'B', name: 'Beta', synthetic: true },
+      ],
+      '2026-12-02T10:30:00.000Z',
+      ['A'],
+    );
+    const cell = (field: string) => rows.find((r) => r.field === field)?.value;
+    expect(cell('Programmes')).toEqual({ type: 'integer', value: 2 });
+    expect(cell('Synthetic programmes')).toEqual({ type: 'integer', value: 1 });
+    expect(cell('Real programmes with illustrative data')).toBe('A');
+    expect(cell('Generated at (UTC)')).toEqual({ type: 'datetime', value: '2026-12-02T10:30:00.000Z' });
+    expect(
+      coverRows('2016-17 Q1', [], '2026-12-02T10:30:00.000Z').find(
+        (r) => r.field === 'Real programmes with illustrative data',
+      )?.value,
+    ).toBe('none');
   });
 
   it('uses numbered placeholders on SQLite so the quarter is bound once', () => {

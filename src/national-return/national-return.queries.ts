@@ -24,7 +24,10 @@ export interface NationalRow {
   actualInQuarter: Money;
   actualToDate: Money;
   forecastProgramme: Money;
-  illustrative: boolean;
+  /** The row belongs to a synthetic programme (generated for scale testing). */
+  synthetic: boolean;
+  /** One of the row's spend lines is illustrative demo data. */
+  spendIllustrative: boolean;
 }
 
 /** $n placeholders for PostgreSQL; SQLite's numbered ?n (each may be used more than once). */
@@ -145,7 +148,8 @@ export function toNationalRows(raw: Record<string, unknown>[]): {
       actualInQuarter: narrowPence(sum(r.actual_q) + sum(r.adj_q)),
       actualToDate: narrowPence(sum(r.actual_to_date) + adjToDate),
       forecastProgramme: narrowPence(sum(r.forecast_programme) + adjToDate),
-      illustrative: toBool(r.synthetic) || toBool(r.ill),
+      synthetic: toBool(r.synthetic),
+      spendIllustrative: toBool(r.ill),
     });
   }
   return { rows, projects, last };

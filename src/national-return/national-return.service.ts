@@ -6,6 +6,7 @@ import { ValidationError } from '../common/errors';
 import { formatQuarter, parseQuarter } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { RowInput, SheetResult, SheetSpec, writeXlsx } from '../xlsx';
+import { illustrativeMarks } from './national-return.marks';
 import { nationalRowPages, programmeList, sourceKindList } from './national-return.queries';
 import {
   COVER_COLUMNS,
@@ -15,11 +16,12 @@ import {
   financeTotals,
   PROGRAMME_COLUMNS,
   ProgrammeSums,
+  rowIllustrative,
   sheetNames,
 } from './national-return.sheets';
 
 export interface NationalExportOptions {
-  /** Shown on the cover (default now); fixed in tests and benchmarks so two writes compare. */
+  /** An ISO timestamp shown on the cover (default now); fixed in tests and benchmarks so two writes compare. */
   generatedAt?: string;
   /** Projects per statement (memory is bounded by one page plus one read ahead). */
   pageSize?: number;
@@ -72,13 +74,15 @@ export class NationalReturnService {
     return this.consistentRead(async (m) => {
       const programmes = await programmeList(m);
       const kinds = await sourceKindList(m);
+      const marks = await illustrativeMarks(m, this.db.type, quarter);
       const sums = new ProgrammeSums();
       const pages = nationalRowPages(m, this.db.type, quarter, opts.pageSize ?? DEFAULT_PAGE_SIZE);
       async function* financeRows(): AsyncGenerator<RowInput> {
         for await (const page of pages) {
           for (const r of page) {
-            const row = financeRow(r);
-            sums.add(row);
+            const parts = rowIllustrative(r, marks);
+            const row = financeRow(r, parts);
+            sums.add(row, parts);
             yield row;
           }
         }
@@ -87,7 +91,7 @@ export class NationalReturnService {
         yield {
           name: names.cover,
           columns: COVER_COLUMNS,
-          rows: coverRows(quarter, programmes, opts.generatedAt ?? new Date().toISOString()),
+          rows: coverRows(quarter, programmes, opts.generatedAt ?? new Date().toISOString(), [...marks.keys()]),
         };
         yield { name: names.finance, columns: FINANCE_COLUMNS, rows: financeRows(), totals: financeTotals(kinds) };
         // Only reached once the finance rows are written: the sums are complete.

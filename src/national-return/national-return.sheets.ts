@@ -1,5 +1,12 @@
+import {
+  illustrativeParts,
+  illustrativeWords,
+  mergeIllustrativeParts,
+  type IllustrativeParts,
+} from '../changes/agreed.queries';
 import { exactPence, narrowPence, type Money } from '../common/money';
-import type { ColumnSpec, RowInput, SheetSpec, TotalSpec } from '../xlsx';
+import { keyValueRows, type ColumnSpec, type RowInput, type SheetSpec, type TotalSpec } from '../xlsx';
+import type { IllustrativeMarks } from './national-return.marks';
 import type { NationalRow, ProgrammeInfoRow } from './national-return.queries';
 
 /** The workbook's layout, shared by the app's export and the benchmark's in-memory baseline. */
@@ -38,7 +45,19 @@ export const MONEY_KEYS = [
 ] as const;
 export type MoneyKey = (typeof MONEY_KEYS)[number];
 
-export function financeRow(r: NationalRow): RowInput {
+/** A synthetic programme's rows are generated as a whole: this says so, whatever else is marked. */
+export const SYNTHETIC_MARK = 'synthetic programme';
+
+const NOTHING: IllustrativeParts = { changeRequests: [], allocation: false, figures: false };
+
+/** What on a finance row is illustrative, marked as the programme return's Finance sheet marks it. */
+export function rowIllustrative(r: NationalRow, marks?: IllustrativeMarks): IllustrativeParts {
+  const p = marks?.get(r.programme);
+  const key = `${r.project}|${r.sourceKind}`;
+  return illustrativeParts(p?.lines.get(key), r.spendIllustrative || !!p?.adjusted.has(key));
+}
+
+export function financeRow(r: NationalRow, parts: IllustrativeParts = rowIllustrative(r)): RowInput {
   return {
     programme: r.programme,
     project: r.project,
@@ -49,7 +68,7 @@ export function financeRow(r: NationalRow): RowInput {
     actual: r.actualInQuarter,
     actualToDate: r.actualToDate,
     forecastProgramme: r.forecastProgramme,
-    illustrative: r.illustrative ? 'illustrative' : null,
+    illustrative: r.synthetic ? SYNTHETIC_MARK : illustrativeWords(parts),
   };
 }
 
@@ -63,9 +82,9 @@ export function financeTotals(kinds: { code: string }[]): TotalSpec[] {
 
 /** Per-programme sums (integer pence, exact: bigint), accumulated as the finance rows stream past. */
 export class ProgrammeSums {
-  private readonly sums = new Map<string, { rows: number; illustrative: boolean } & Record<MoneyKey, bigint>>();
+  private readonly sums = new Map<string, { rows: number; parts: IllustrativeParts } & Record<MoneyKey, bigint>>();
 
-  add(r: RowInput): void {
+  add(r: RowInput, parts: IllustrativeParts = NOTHING): void {
     const code = r.programme as string;
     let s = this.sums.get(code);
     if (!s)
@@ -73,7 +92,7 @@ export class ProgrammeSums {
         code,
         (s = {
           rows: 0,
-          illustrative: false,
+          parts: NOTHING,
           allocation: 0n,
           baseline: 0n,
           forecast: 0n,
@@ -83,7 +102,7 @@ export class ProgrammeSums {
         }),
       );
     s.rows++;
-    if (r.illustrative) s.illustrative = true;
+    s.parts = mergeIllustrativeParts(s.parts, parts);
     for (const k of MONEY_KEYS) s[k] += exactPence(r[k] as Money);
   }
 
@@ -96,28 +115,42 @@ export class ProgrammeSums {
         name: p.name,
         rows: s?.rows ?? 0,
         ...Object.fromEntries(MONEY_KEYS.map((k) => [k, narrowPence(s?.[k] ?? 0n)])),
-        illustrative: p.synthetic || s?.illustrative ? 'illustrative' : null,
+        illustrative: p.synthetic ? SYNTHETIC_MARK : illustrativeWords(s?.parts ?? NOTHING),
       };
     });
   }
 }
 
-export function coverRows(quarter: string, programmes: ProgrammeInfoRow[], generatedAt: string): RowInput[] {
+/**
+ * The cover: what the workbook is, and what its Illustrative column means. `illustrative` lists
+ * the real programmes that illustrative data touched (found before any row is written).
+ */
+export function coverRows(
+  quarter: string,
+  programmes: ProgrammeInfoRow[],
+  generatedAt: string,
+  illustrative: readonly string[] = [],
+): RowInput[] {
   const synthetic = programmes.filter((p) => p.synthetic).length;
-  return [
-    { field: 'Return', value: 'National quarterly return: finance by project and source' },
-    { field: 'Quarter', value: quarter },
-    { field: 'Programmes', value: String(programmes.length) },
-    { field: 'Synthetic programmes', value: String(synthetic) },
-    {
-      field: 'Note',
-      value: synthetic
-        ? 'Rows marked illustrative come from synthetic programmes generated for scale testing: they are not real deals.'
+  return keyValueRows([
+    ['Return', 'National quarterly return: finance by project and source'],
+    ['Quarter', quarter],
+    ['Programmes', { type: 'integer', value: programmes.length }],
+    ['Synthetic programmes', { type: 'integer', value: synthetic }],
+    [
+      'Note',
+      synthetic
+        ? `Rows marked "${SYNTHETIC_MARK}" come from programmes generated for scale testing: they are not real deals.`
         : 'Live figures as at the quarter; a programme’s submitted return remains its official version.',
-    },
-    { field: 'Money', value: 'Pounds; actual in quarter includes prior-period adjustments recorded in it' },
-    { field: 'Generated at', value: generatedAt },
-  ];
+    ],
+    [
+      'Illustrative',
+      `The Illustrative column says what on a row is not from the source documents: "${SYNTHETIC_MARK}", "allocation moved by change request N" (an illustrative change request moved the allocation), "allocation" (illustrative allocation data), "spend figures" (illustrative demo spend or adjustments); empty when nothing is.`,
+    ],
+    ['Real programmes with illustrative data', illustrative.length ? illustrative.join(', ') : 'none'],
+    ['Money', 'Pounds; actual in quarter includes prior-period adjustments recorded in it'],
+    ['Generated at (UTC)', { type: 'datetime', value: generatedAt }],
+  ]);
 }
 
 export const COVER_COLUMNS: ColumnSpec[] = [

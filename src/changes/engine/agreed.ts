@@ -208,3 +208,50 @@ export function agreedWords(l: AgreedLine): string {
   const why = l.changes.length ? `, ${changeRequestWords(l.changes.map((c) => c.number))}` : '';
   return `agreed ${f.agreed} · now ${f.now} (${f.change}${why})${mark}`;
 }
+
+/** What on one row of figures is illustrative: requests that moved its allocation, its own data, its figures. */
+export interface IllustrativeParts {
+  /** Approved change requests marked illustrative that moved the row's allocation, ascending. */
+  changeRequests: number[];
+  /** The allocation's own data is illustrative (and no illustrative request moved it). */
+  allocation: boolean;
+  /** The row's spend figures or adjustments are illustrative demo data. */
+  figures: boolean;
+}
+
+export function illustrativeParts(line: AgreedLine | undefined, figuresIllustrative: boolean): IllustrativeParts {
+  const changeRequests = (line?.changes ?? []).filter((c) => c.illustrative).map((c) => c.number);
+  return {
+    changeRequests,
+    allocation: !changeRequests.length && !!line?.illustrative,
+    figures: figuresIllustrative,
+  };
+}
+
+/** Several rows' parts as one (a programme's rows, say): every request once, in order. */
+export function mergeIllustrativeParts(a: IllustrativeParts, b: IllustrativeParts): IllustrativeParts {
+  const changeRequests = [...new Set([...a.changeRequests, ...b.changeRequests])].sort((x, y) => x - y);
+  return {
+    changeRequests,
+    allocation: !changeRequests.length && (a.allocation || b.allocation),
+    figures: a.figures || b.figures,
+  };
+}
+
+/**
+ * The words of an export's Illustrative column ("allocation moved by change request 1; spend
+ * figures", "allocation", "spend figures"); null when nothing illustrative touched the row.
+ */
+export function illustrativeWords(p: IllustrativeParts): string | null {
+  const parts: string[] = [];
+  const crs = p.changeRequests;
+  if (crs.length) parts.push(`allocation moved by change request${crs.length > 1 ? 's' : ''} ${crs.join(', ')}`);
+  else if (p.allocation) parts.push('allocation');
+  if (p.figures) parts.push('spend figures');
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** A row's illustrative mark from its agreed-vs-now line and whether its figures are illustrative. */
+export function illustrativeMark(line: AgreedLine | undefined, figuresIllustrative: boolean): string | null {
+  return illustrativeWords(illustrativeParts(line, figuresIllustrative));
+}

@@ -2,7 +2,7 @@ import { displayPounds, exactPence, formatPounds, Money, narrowPence, parsePound
 import { formatFiscalYear, formatQuarter, parseQuarter } from '../../common/fiscal';
 import { Allocation } from '../../funding/allocation.entity';
 import { codeMaps } from '../../programmes/programme-lookup';
-import { agreedLines, type AgreedLineView } from '../../changes/agreed.queries';
+import { agreedLines, illustrativeMark } from '../../changes/agreed.queries';
 import type {
   ReturnCheck,
   ReturnContext,
@@ -142,21 +142,6 @@ async function load(ctx: ReturnContext) {
     adjustments.map((a) => ({ key: `${code(a.projectId)}|${a.sourceKind}`, sourceKind: a.sourceKind, adj: a })),
   );
   return { ...fig, rows, byYear, illustrative: spend.some((s) => s.illustrative) };
-}
-
-/**
- * A Finance row's illustrative mark: the approved change requests marked illustrative that moved
- * its project × source allocation (from agreed vs now), an allocation whose own data is
- * illustrative, and figures (spend or adjustment) that are illustrative demo data; null when
- * nothing illustrative touched the row.
- */
-export function illustrativeMark(line: AgreedLineView | undefined, figuresIllustrative: boolean): string | null {
-  const parts: string[] = [];
-  const crs = (line?.changes ?? []).filter((c) => c.illustrative).map((c) => c.number);
-  if (crs.length) parts.push(`allocation moved by change request${crs.length > 1 ? 's' : ''} ${crs.join(', ')}`);
-  else if (line?.illustrative) parts.push('allocation');
-  if (figuresIllustrative) parts.push('spend figures');
-  return parts.length ? parts.join('; ') : null;
 }
 
 type YearItem =
