@@ -77,6 +77,9 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
       'error: comments: every warning needs a written comment before submission; missing for: HEADLINE_UNRECONCILED\n',
     );
 
+    // The programme's own as-of date (programme time) decides the submission's date: three days
+    // after the return fell due (2015-16 Q1 ends 30 June 2015; due one month later, 31 July).
+    await t.ds.query(`UPDATE programme SET as_of_date = '2015-08-03' WHERE code = 'SSLEP-GD-2014'`);
     const sub = await cli(
       [
         'return',
@@ -90,14 +93,49 @@ describe.each(databaseKinds())('the finance officer’s three commands on %s', (
       t.env,
     );
     expect([sub.code, sub.err]).toEqual([0, '']);
+    // Programme time first, the wall-clock instant recorded beside it, then the due date and the verdict.
     expect(sub.out).toMatch(
-      /^submitted SSLEP-GD-2014 2015-16 Q1 version 1 at \S+ by Test finance \d+ <finance-\d+@test\.invalid> via cli:\S+\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/,
+      /^submitted SSLEP-GD-2014 2015-16 Q1 version 1 on 3 August 2015 \(programme date 2015-08-03; recorded \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z UTC\) by Test finance \d+ <finance-\d+@test\.invalid> via cli:\S+\ndue by 31 July 2015: submitted late, 3 days after the due date\ncontent hash \(JSON snapshot\) [0-9a-f]{64}\nxlsx hash [0-9a-f]{64}\nreporting quarter is now 2015-16 Q2\n$/,
     );
+    const recorded = /recorded (\S+) UTC/.exec(sub.out)![1];
+    const [stored] = await t.ds.query(
+      `SELECT v.submitted_on, v.submitted_at FROM return_version v JOIN programme p ON p.id = v.programme_id
+        WHERE p.code = 'SSLEP-GD-2014' AND v.quarter = '2015-16 Q1' AND v.version = 1`,
+    );
+    expect(String(stored.submitted_on)).toBe('2015-08-03');
+    expect(new Date(stored.submitted_at).toISOString()).toBe(recorded);
+    // The staff return page says the same: submitted late, on the programme date, recorded at the instant.
+    const page = await cli(['return', 'list', '--programme', 'SSLEP-GD-2014'], t.env);
+    expect(page.out).toContain('2015-16 Q1  due 2015-07-31  submitted 2015-08-03 (3 days late), version 1');
     const xlsxHash = /xlsx hash ([0-9a-f]{64})/.exec(sub.out)![1];
 
     const frozen = join(dir, 'q1-submitted.xlsx');
     const again = await cli(['return', 'export', ...at, '--out', frozen], t.env);
     expect(again.out).toMatch(/^submitted return version 1 written to /);
     expect(createHash('sha256').update(readFileSync(frozen)).digest('hex')).toBe(xlsxHash);
+
+    // A correction a month later: dated by the programme, judged by the first version.
+    await t.ds.query(`UPDATE programme SET as_of_date = '2015-09-04' WHERE code = 'SSLEP-GD-2014'`);
+    const v2 = await cli(
+      [
+        'return',
+        'submit',
+        ...at,
+        '--reason',
+        'Corrected an actual',
+        '--comment',
+        'HEADLINE_UNRECONCILED=Published totals differ from the project figures as the Reconciliation sheet shows',
+        '--as',
+        finance,
+      ],
+      t.env,
+    );
+    expect([v2.code, v2.err]).toEqual([0, '']);
+    expect(v2.out.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(
+        /^submitted SSLEP-GD-2014 2015-16 Q1 version 2 on 4 September 2015 \(programme date 2015-09-04; recorded \S+Z UTC\) by /,
+      ),
+      'due by 31 July 2015: first submitted on 3 August 2015 (version 1), late by 3 days',
+    ]);
   }, 120_000);
 });

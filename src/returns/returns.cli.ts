@@ -8,6 +8,7 @@ import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
 import type { ReturnsService } from './returns.service';
+import { submissionLines } from './submission-words';
 
 async function returnsModule() {
   return [(await import('./returns.module')).ReturnsModule];
@@ -155,9 +156,7 @@ export function registerReturnCommands(program: Command, ctx: CliContext): void 
           { comments: parseComments(o.comment), reason: o.reason },
           by,
         );
-        ctx.print(
-          `submitted ${res.programme} ${res.quarter} version ${res.version} at ${res.submittedAt} by ${res.submittedBy}`,
-        );
+        for (const line of submissionLines(res)) ctx.print(line);
         ctx.print(`content hash (JSON snapshot) ${res.contentHash}`);
         ctx.print(`xlsx hash ${res.xlsxSha256}`);
         ctx.print(`reporting quarter is now ${res.reportingQuarter}`);

@@ -15,7 +15,7 @@ import {
 } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
-import { asOfDate, wallClockDate } from '../periods/programme-clock';
+import { asOfDate, returnStatus, wallClockDate } from '../periods/programme-clock';
 import { lastSubmittedReturn } from '../spend/outturn';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { findProgramme } from '../programmes/programme-lookup';
@@ -608,11 +608,15 @@ export class ReturnsService {
       before: previous ? auditedVersion(previous) : null,
       after: auditedVersion(saved),
     });
+    // The quarter's standing as the staff return page shows it: on time or late by its first
+    // version's programme date (a correction does not change when the return was first sent).
+    const first = versions[0] ? (versions[0].submittedOn ?? versions[0].submittedAt).slice(0, 10) : submittedOn;
     return {
       ...presentVersion(saved),
       programme: prog.code,
       checks: doc.checks,
       reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)),
+      standing: returnStatus(q, first, submittedOn, prog.returnDueMonths),
     };
   }
 }
