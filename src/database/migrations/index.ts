@@ -19,6 +19,7 @@ import { ChangeRequestIllustrative1795300000000 } from './1795300000000-change-r
 import { TwoClocks1795200000000 } from './1795200000000-two-clocks';
 import { ReturnComments1795600000000 } from './1795600000000-return-comments';
 import { ProjectRisks1795700000000 } from './1795700000000-project-risks';
+import { DemoProgrammeTime1796010000000 } from './1796010000000-demo-programme-time';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ChangeRequestIllustrative1795300000000,
   ReturnComments1795600000000,
   ProjectRisks1795700000000,
+  DemoProgrammeTime1796010000000,
 ];
