@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { Writable } from 'node:stream';
 import { SignInThrottle } from '../src/auth/user.entity';
 import { WebSession } from '../src/auth/web-session.entity';
@@ -305,6 +306,39 @@ describe.each(databaseKinds())('staff pages foundation on %s', (kind) => {
     expect(lines.some((l) => l.includes(etruria.name) && l.includes('Forecast') && l.includes('"£1,234.50"'))).toBe(
       true,
     );
+    // A note typed as a formula: through the shared CSV writer, neutralised with a leading ' and quoted.
+    const ms = (
+      await t.request('POST', `${P}/projects/ETRURIA/milestones`, {
+        kind: 'start_on_site',
+        title: 'Start on site (audit CSV)',
+        baselineDate: '2017-06-01',
+      })
+    ).body;
+    const FORMULA = '=HYPERLINK("http://example.invalid","open")';
+    const patched = await t.request('PATCH', `${P}/milestones/${ms.id}`, {
+      version: Number(ms.version),
+      notes: FORMULA,
+    });
+    expect(patched.status).toBe(200);
+    const [entry] = await t.ds.query(
+      `SELECT id, at, actor FROM audit_entry WHERE entity = 'milestone' AND entity_id = '${ms.id}' ORDER BY id DESC`,
+    );
+    const all = await c.get(`/manage/audit/download.csv?project=${etruria.id}`);
+    const rows = parse(all.body) as string[][];
+    expect(rows[0]).toEqual(['Entry', 'When (UTC)', 'Who', 'Project', 'What', 'Field', 'Before', 'After']);
+    expect(rows.filter((r) => r[0] === String(entry.id))).toEqual([
+      [
+        String(entry.id),
+        entry.at,
+        entry.actor,
+        etruria.name,
+        `Changed the milestone “${ms.title}”`,
+        'Notes',
+        '–',
+        `'${FORMULA}`,
+      ],
+    ]);
+    expect(all.body).toContain(`,Notes,–,"'=HYPERLINK(""http://example.invalid"",""open"")"\n`);
     const bad = await c.get('/manage/audit?quarter=2015-16+Q9');
     expect(bad.status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import { AuditService } from '../../audit/audit.service';
+import { spreadsheetCsv } from '../../common/csv';
 import { compareQuarters, formatQuarter, parseQuarter, quarterOfDate, quarterRange } from '../../common/fiscal';
 import { ValidationError } from '../../common/errors';
 import { Db } from '../../database/db.service';
@@ -42,8 +42,7 @@ export function auditFilter(q: Record<string, unknown>): AuditFilter {
   return out;
 }
 
-/** OWASP's advice for spreadsheet downloads: text that a spreadsheet would run as a formula is prefixed. */
-const neutralise = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+export const AUDIT_CSV_HEADER = ['Entry', 'When (UTC)', 'Who', 'Project', 'What', 'Field', 'Before', 'After'];
 
 @Injectable()
 export class AuditPagesService {
@@ -88,7 +87,11 @@ export class AuditPagesService {
     };
   }
 
-  /** The same entries as CSV: one row per field changed (or one for an entry without fields). */
+  /**
+   * The same entries as CSV: one row per field changed (or one for an entry without fields),
+   * through the one spreadsheet CSV writer (a cell a spreadsheet would run as a formula is
+   * neutralised: people type the titles, names and notes it quotes).
+   */
   async csv(f: AuditFilter): Promise<string> {
     const res = await this.audit.search({ projectId: f.projectId, quarter: f.quarter, limit: AUDIT_CSV_MAX_ROWS });
     const names = await this.names();
@@ -98,12 +101,6 @@ export class AuditPagesService {
       if (!e.changes.length) rows.push([...base, '', '', '']);
       for (const c of e.changes) rows.push([...base, c.field, c.before, c.after]);
     }
-    return stringify(
-      rows.map((r) => r.map(neutralise)),
-      {
-        header: true,
-        columns: ['Entry', 'When (UTC)', 'Who', 'Project', 'What', 'Field', 'Before', 'After'],
-      },
-    );
+    return spreadsheetCsv([AUDIT_CSV_HEADER, ...rows]);
   }
 }
