@@ -15,6 +15,13 @@ export function inProjectScope(actor: Actor, programme: string | undefined, proj
   return keys.includes(projectKey(programme, project));
 }
 
+/** inProjectScope for a list of projects: one Set of the actor's keys, not a scan of them per project. */
+export function projectScopeTest(actor: Actor): (programme: string, project: string) => boolean {
+  if (!isProjectScoped(actor.role)) return () => true;
+  const keys = new Set(actor.projects ?? []);
+  return (programme, project) => keys.has(projectKey(programme, project));
+}
+
 /** For services whose routes do not name the project (e.g. an allocation edited by id). */
 export function assertProjectScope(
   actor: Actor,

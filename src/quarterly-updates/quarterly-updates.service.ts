@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Not } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { inProjectScope } from '../auth/scope';
+import { projectScopeTest } from '../auth/scope';
 import { formatQuarter, quarterEnd } from '../common/fiscal';
 import { Db } from '../database/db.service';
+import { leanQuery } from '../database/lean-read';
 import { PeriodsService } from '../periods/periods.service';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
@@ -28,27 +28,27 @@ export class QuarterlyUpdatesService {
 
   /**
    * Every project's update status for the reporting quarter, limited to a scoped user's own
-   * projects: four queries whatever the number of projects.
+   * projects: three queries whatever the number of projects. The projects and their updates
+   * are one statement on the lean read path: as entities, a national programme's 461 projects
+   * and their updates cost several times the query itself on every page view.
    */
   taskList(actor: Actor, programmeCode?: string) {
     return this.db.read(async (m) => {
       const prog = await this.reader.programme(m, programmeCode);
       const quarter = formatQuarter(await this.periods.currentQuarter(m, prog));
-      const projects = await m.find(Project, {
-        where: { programmeId: prog.id, status: Not('withdrawn' as const) },
-        order: { code: 'ASC' },
-        select: { id: true, code: true, name: true },
-      });
-      const updates = await m.find(QuarterlyUpdate, {
-        where: { programmeId: prog.id, quarter },
-        select: { id: true, projectId: true, status: true, submittedAt: true, returnComment: true },
-      });
-      const byProject = new Map(updates.map((u) => [u.projectId, u]));
+      const [p1, p2] = this.db.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+      const projects = await leanQuery<{ code: string; name: string; status: UpdateStatus | null }>(
+        this.db.ds,
+        `SELECT p.code AS code, p.name AS name, u.status AS status
+           FROM project p LEFT JOIN quarterly_update u ON u.project_id = p.id AND u.quarter = ${p1}
+          WHERE p.programme_id = ${p2} AND p.status <> 'withdrawn' ORDER BY p.code`,
+        [quarter, prog.id], // in order of appearance: SQLite's ? placeholders are positional
+      );
+      const mayRead = projectScopeTest(actor);
       const rows = projects
-        .filter((p) => inProjectScope(actor, prog.code, p.code))
+        .filter((p) => mayRead(prog.code, p.code))
         .map((p) => {
-          const u = byProject.get(p.id);
-          const status: UpdateStatus = u?.status ?? 'not_started';
+          const status: UpdateStatus = p.status ?? 'not_started';
           return { code: p.code, name: p.name, status, statusLabel: STATUS_LABELS[status] };
         });
       const counts = Object.fromEntries(
@@ -117,7 +117,8 @@ export class QuarterlyUpdatesService {
         })
         .orderBy('p.code', 'ASC')
         .getRawMany();
-      const mine = rows.filter((r) => inProjectScope(actor, r.programme, r.project));
+      const mayRead = projectScopeTest(actor);
+      const mine = rows.filter((r) => mayRead(r.programme, r.project));
       return {
         returned: mine.filter((r) => r.status === 'returned'),
         submitted: mine.filter((r) => r.status === 'submitted'),
