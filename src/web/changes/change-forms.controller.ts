@@ -84,8 +84,12 @@ export class ChangeFormsController {
           text: 'Back to change requests',
         },
         programme: { code: prog.code, name: prog.name },
-        // Every kind the installation knows that has a form, in the forms' order.
-        kinds: KIND_FORMS.filter((k) => labels.has(k.kind)).map((k) => ({ value: k.kind, text: labels.get(k.kind)! })),
+        // Every kind the installation knows that has a form, in the forms' order; put_on_hold is
+        // hold_project's older name (same label, same change), reachable but listed once.
+        kinds: KIND_FORMS.filter((k) => labels.has(k.kind) && k.kind !== 'put_on_hold').map((k) => ({
+          value: k.kind,
+          text: labels.get(k.kind)!,
+        })),
         errors: problems.length ? formErrors(problems, {}, { kind: 'kind' }) : undefined,
       },
       status,

@@ -5,7 +5,7 @@ import { changeDiffRows } from '../../changes/change-diff';
 import { ChangeState } from '../../changes/change-request.entity';
 import { ChangeRequestsService } from '../../changes/change-requests.service';
 import { NotFoundError } from '../../common/errors';
-import { formatFiscalYear, quarterRange } from '../../common/fiscal';
+import { formatFiscalYear, longDate, quarterRange } from '../../common/fiscal';
 import { displayPounds } from '../../common/money';
 import { Db } from '../../database/db.service';
 import { Allocation, COMMITMENT_STATUSES } from '../../funding/allocation.entity';
@@ -114,7 +114,7 @@ export class ChangePagesService {
           const p = x.projectId ? projectById.get(x.projectId) : undefined;
           return {
             value: String(x.id),
-            text: `${p ? projectText(p) : 'Deal commitment'}: ${x.title}${x.baselineDate ? ` (baseline ${x.baselineDate})` : ''}`,
+            text: `${p ? projectText(p) : 'Deal commitment'}: ${x.title}${x.baselineDate ? ` (baseline ${longDate(x.baselineDate, '')})` : ''}`,
           };
         }),
         metrics: metricOptions,
@@ -182,7 +182,12 @@ export class ChangePagesService {
  * row ids ("Stafford Western Access Route (SWAR), LGF"), the field without its list's name.
  */
 export function diffRows(before: unknown, after: unknown, projects: Map<string, string>) {
-  return changeDiffRows(before, after).map((r) => {
+  // A thing that exists on one side only is named by its label; its naming fields are not changes.
+  const naming = new Set(['source kind', 'project', 'pool', 'period']);
+  const oneSided = (r: { before: string; after: string }) =>
+    r.before === '(did not exist)' || r.after === '(not in the after state)';
+  const rows = changeDiffRows(before, after).filter((r) => !(oneSided(r) && naming.has(r.field)));
+  return rows.map((r) => {
     const m = /^(\w[\w ]*?)(?: \d+)? \((.*)\)$/.exec(r.item);
     const item = m
       ? `${m[1].charAt(0).toUpperCase()}${m[1].slice(1)}: ${m[2]
