@@ -276,6 +276,33 @@ describe('npm run bench --quick end to end', () => {
         ['cli --help (real process)', 'measured', true],
         ['cli reconcile, 2014 deal (real process)', 'measured', true],
       ]);
+      // The start-up summary: three medians of the same alternated run, two ratios against their targets
+      // (numbers, not their values: the machine is shared and noisy).
+      const cs = report.cliStartup;
+      expect(cs.rounds).toBe(3);
+      expect(cs.target).toEqual({ help: 5, reconcile: 15 });
+      for (const k of ['node', 'help', 'reconcile']) expect(cs.medianMs[k]).toBeGreaterThan(0);
+      for (const k of ['help', 'reconcile']) {
+        expect(cs.ratio[k]).toBeCloseTo(cs.medianMs[k] / cs.medianMs.node, 10);
+        expect(cs.pass[k]).toBe(cs.ratio[k] <= cs.target[k]);
+      }
+      expect(cs.reconcilePeakMb).toBeGreaterThan(20);
+      const byMeasure = (m: string) => report.rows.find((x: { measure: string }) => x.measure === m);
+      expect(byMeasure('cli --help (real process)')).toMatchObject({
+        ratio: cs.ratio.help,
+        appMs: cs.medianMs.help,
+        baselineMs: cs.medianMs.node,
+        target: '≤ 5× node -e 0',
+      });
+      expect(byMeasure('cli reconcile, 2014 deal (real process)')).toMatchObject({
+        ratio: cs.ratio.reconcile,
+        appMs: cs.medianMs.reconcile,
+        baselineMs: cs.medianMs.node,
+        target: '≤ 15× node -e 0',
+      });
+      expect(r.out).toMatch(
+        /CLI start-up, real processes, medians of 3 alternated rounds: node -e 0 \d+ ms; --help \d+ ms, \d+\.\d\d× \(target ≤ 5×: (ok|OVER TARGET)\); reconcile \(2014 deal\) \d+ ms, \d+\.\d\d× \(target ≤ 15×: (ok|OVER TARGET)\)/,
+      );
       expect(report.allWithinTarget).toBe(false); // pending rows are never a pass
       for (const x of report.rows.filter((x: { status: string }) => x.status === 'measured')) {
         expect(x.equal).toBe(true);

@@ -85,6 +85,45 @@ export interface CliStartup {
   reconcilePeakKb: number;
 }
 
+/** The start-up targets of issue 17, as multiples of `node -e 0` measured in the same run. */
+export const CLI_STARTUP_TARGETS = { help: 5, reconcile: 15 } as const;
+
+/** What the report keeps of a start-up run: medians of the alternated rounds and their ratios. */
+export interface CliStartupSummary {
+  rounds: number;
+  medianMs: { node: number; help: number; reconcile: number };
+  /** Each command's median ÷ `node -e 0`'s median. */
+  ratio: { help: number; reconcile: number };
+  target: { help: number; reconcile: number };
+  pass: { help: boolean; reconcile: boolean };
+  reconcilePeakMb: number;
+}
+
+export function cliStartupSummary(cli: CliStartup): CliStartupSummary {
+  const node = cli.node.medianMs;
+  const ratio = { help: cli.help.medianMs / node, reconcile: cli.reconcile.medianMs / node };
+  return {
+    rounds: cli.node.samplesMs.length,
+    medianMs: { node, help: cli.help.medianMs, reconcile: cli.reconcile.medianMs },
+    ratio,
+    target: { ...CLI_STARTUP_TARGETS },
+    pass: { help: ratio.help <= CLI_STARTUP_TARGETS.help, reconcile: ratio.reconcile <= CLI_STARTUP_TARGETS.reconcile },
+    reconcilePeakMb: cli.reconcilePeakKb / 1024,
+  };
+}
+
+/** One line for the terminal table: the three medians and the two ratios against their targets. */
+export function cliStartupLine(s: CliStartupSummary): string {
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const r = (k: 'help' | 'reconcile') =>
+    `${s.ratio[k].toFixed(2)}× (target ≤ ${s.target[k]}×: ${s.pass[k] ? 'ok' : 'OVER TARGET'})`;
+  return (
+    `CLI start-up, real processes, medians of ${s.rounds} alternated rounds: node -e 0 ${ms(s.medianMs.node)}; ` +
+    `--help ${ms(s.medianMs.help)}, ${r('help')}; reconcile (2014 deal) ${ms(s.medianMs.reconcile)}, ${r('reconcile')}. ` +
+    'The ratios are the measure: absolute times follow the machine’s load.'
+  );
+}
+
 /**
  * Start-up of real CLI processes against `node -e 0`, alternating in one run: `--help`, and
  * `reconcile` of the 2014 deal on a SQLite file seeded once by the CLI itself. The reconcile

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { cliStartupLine } from './cli-process';
 import type { BenchReport } from './runner';
 
 const ms = (v: number | null) => (v === null ? '' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
@@ -55,6 +56,7 @@ export function benchTable(r: BenchReport): string {
     "Growth of the app's time with data: least-squares exponent over every size (1 = linear; target ≤ 1.15):",
     render(growthHead, growth),
     '',
+    ...(r.cliStartup ? [cliStartupLine(r.cliStartup), ''] : []),
     ...(pending.length ? ['Pending:', ...[...new Set(pending)]] : []),
     `All measured ratios within target: ${r.allWithinTarget ? 'yes' : 'NO'}`,
   ].join('\n');
