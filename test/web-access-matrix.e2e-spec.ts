@@ -111,6 +111,24 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
       'POST /manage/partner-workbook/:project delivery_partner,programme_manager',
       'GET /manage/partner-workbook/:project/template delivery_partner,programme_manager',
     ]);
+    // Change requests: everyone reads; managers and finance draft, submit and withdraw; approvers decide.
+    expect(
+      routes
+        .filter((r) => r.url.startsWith('/manage/change-requests'))
+        .map(
+          (r) => `${r.method} ${r.url} ${r.rule?.kind === 'roles' ? [...r.rule.roles].sort().join(',') : r.rule?.kind}`,
+        )
+        .sort(),
+    ).toEqual([
+      `GET /manage/change-requests ${[...ANY_ROLE].sort().join(',')}`,
+      `GET /manage/change-requests/:number ${[...ANY_ROLE].sort().join(',')}`,
+      'GET /manage/change-requests/new finance,programme_manager',
+      'POST /manage/change-requests/:number/approve approver',
+      'POST /manage/change-requests/:number/reject approver',
+      'POST /manage/change-requests/:number/submit finance,programme_manager',
+      'POST /manage/change-requests/:number/withdraw finance,programme_manager',
+      'POST /manage/change-requests/new finance,programme_manager',
+    ]);
   });
 
   it('allows and refuses every staff route × actor exactly as declared', async () => {
