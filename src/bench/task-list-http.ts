@@ -103,6 +103,7 @@ function page(d: PageData, csrf: string): string {
     ['Home', '/manage', false],
     ['Quarter', '/manage/quarter', true],
     ['Returns', '/manage/returns', false],
+    ['Change requests', '/manage/change-requests', false],
     ['Audit trail', '/manage/audit', false],
   ]
     .map(
