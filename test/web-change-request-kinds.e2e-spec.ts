@@ -184,6 +184,23 @@ describe.each(databaseKinds())('every kind of change request from its form on %s
         'Move £100,000.00 of Local Growth Fund award from Meaford employment site to Lichfield Park employment site.',
       ],
       [
+        'reallocation',
+        (h) => ({
+          newProject: 'SWAR',
+          newSourceKind: 'LGF',
+          newPeriod: '2018-19',
+          newCommitment: 'confirmed',
+          newAmount: '£50,000',
+          'lines-0-allocation': pick(
+            h,
+            'lines-0-allocation',
+            'Meaford employment site (MEAFORD) – Local Growth Fund award',
+          ),
+          'lines-0-delta': '-50,000',
+        }),
+        'Move £50,000.00 of Local Growth Fund award from Meaford employment site to Stafford Western Access Route (2018-19), a new allocation.',
+      ],
+      [
         'set_baseline',
         () => ({
           project: 'MEAFORD',
@@ -285,6 +302,20 @@ describe.each(databaseKinds())('every kind of change request from its form on %s
         { project: 'MEAFORD', sourceKind: 'LGF' },
         400,
         '#quarters-0-quarter Enter at least one quarter and its baseline',
+      ],
+      [
+        'reallocation',
+        {
+          newProject: 'SWAR',
+          newSourceKind: 'LGF',
+          newPeriod: '2018-19',
+          newCommitment: 'confirmed',
+          newAmount: '',
+          'lines-0-allocation': '6',
+          'lines-0-delta': '-5',
+        },
+        400,
+        '#newAmount Enter amount of the new allocation',
       ],
     ];
     for (const [k, fields, status, problem] of cases) {

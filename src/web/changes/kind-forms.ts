@@ -484,12 +484,39 @@ const LINES: RowGroup = {
 
 const reallocation: KindForm = {
   kind: 'reallocation',
-  intro: 'Virement: move approved money between allocations, or to and from a funding source’s headroom.',
-  fields: [],
+  intro:
+    'Virement: move approved money between allocations, or to and from a funding source’s headroom. To fund a project from a source or year it has no allocation for yet, fill in the new allocation too.',
+  fields: [
+    { name: 'newProject', label: 'New allocation: project (optional)', type: 'select', options: 'projects' },
+    { name: 'newSourceKind', label: 'New allocation: funding source', type: 'select', options: 'sourceKinds' },
+    { name: 'newPeriod', label: 'New allocation: year', type: 'select', options: 'years' },
+    { name: 'newCommitment', label: 'New allocation: commitment', type: 'select', options: 'commitments' },
+    { name: 'newAmount', label: 'New allocation: amount', type: 'money' },
+  ],
   rows: LINES,
   build(r) {
     const fields = new Map([['payload.lines', rowField('lines', 0, 'delta')]]);
     const lines: unknown[] = [];
+    // The new allocation, when any of its boxes is filled, is the first line ("new" and "amount").
+    if (['newProject', 'newSourceKind', 'newPeriod', 'newCommitment', 'newAmount'].some((f) => r.raw(f))) {
+      for (const [key, box] of [
+        ['project', 'newProject'],
+        ['sourceKind', 'newSourceKind'],
+        ['period', 'newPeriod'],
+        ['commitmentStatus', 'newCommitment'],
+      ])
+        fields.set(`payload.lines[0].new.${key}`, box);
+      fields.set('payload.lines[0]', 'newAmount');
+      lines.push({
+        new: {
+          project: r.required('newProject', 'Choose the project of the new allocation'),
+          sourceKind: r.required('newSourceKind', 'Choose the funding source of the new allocation'),
+          period: r.required('newPeriod', 'Choose the year of the new allocation'),
+          commitmentStatus: r.required('newCommitment', 'Choose the commitment of the new allocation'),
+        },
+        amount: r.money('newAmount', 'Amount of the new allocation'),
+      });
+    }
     for (const i of r.someRows(LINES, 'Enter at least two lines: where the money comes from and where it goes')) {
       const box = (f: string) => rowField('lines', i, f);
       const k = lines.length;
