@@ -766,6 +766,13 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/quarter/:project/risks/:id': 'a risk: words, two levels 1–5 and an owner',
   'POST /manage/quarter/:project/risks/:id/close': 'no fields',
   'POST /manage/quarter/:project/risk-review': 'a yes or no',
+  'POST /manage/change-requests/new':
+    'a change request drafted by ChangeRequestsService.create with the API’s own DTO: its payload is refused as at the API door POST /api/programmes/:code/change-requests above, and nothing applies until approval',
+  'POST /manage/change-requests/:number/submit': 'a version number: the draft goes for approval',
+  'POST /manage/change-requests/:number/approve':
+    'a version number: applies the approved payload through the same approval as the API, whose refusals are the doors above (all or nothing)',
+  'POST /manage/change-requests/:number/reject': 'a version number and a reason (free text)',
+  'POST /manage/change-requests/:number/withdraw': 'a version number',
   'POST /manage/quarter/:project/accept':
     'no figures: applies the draft through the spend and milestone services, whose refusals are the API doors above (all or nothing)',
 };
