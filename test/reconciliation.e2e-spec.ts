@@ -290,6 +290,25 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
     }
   });
 
+  it('the 2014 deal alone: no illustrative mark, every money line as agreed, the agreed figure beside each allocations line', () => {
+    expect(recon.illustrative).toBe(false);
+    expect(recon.lines.filter((l: any) => l.illustrative)).toEqual([]);
+    expect(recon.lines.filter((l: any) => /illustrative/.test(l.explanation))).toEqual([]);
+    const allocations = recon.lines.filter((l: any) => l.check === 'allocations');
+    expect(allocations).toHaveLength(32);
+    for (const l of allocations)
+      expect(l.agreedVsNow).toEqual({ agreed: l.computed, now: l.computed, change: '0.00', changeRequests: [] });
+    expect(recon.lines.filter((l: any) => l.check !== 'allocations' && l.agreedVsNow !== null)).toEqual([]);
+    // The money lines: 16 project lines, 2 pools and the growth hub grant, none changed or illustrative.
+    expect(recon.agreed).toHaveLength(19);
+    expect(recon.agreed.filter((l: any) => l.changed || l.illustrative)).toEqual([]);
+    expect(recon.agreed.find((l: any) => l.project === 'LICHFIELD')).toMatchObject({
+      agreed: '4000000.00',
+      now: '4000000.00',
+      words: 'agreed £4.0m · unchanged',
+    });
+  });
+
   describe('CSV', () => {
     it('reconciliation as CSV, by ?format=csv, with a filename', async () => {
       const r = await t.request('GET', `${P}/reconciliation?format=csv`);
@@ -322,8 +341,19 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         'contributing_headlines',
         'suggested_allocation_id',
         'suggested_with',
+        'illustrative',
+        'agreed',
+        'change_since_agreed',
+        'change_requests',
       ]);
       expect(rows).toHaveLength(47);
+      // The 2014 deal alone: nothing illustrative, every allocations line as agreed, no request moved anything.
+      expect(rows.slice(1).filter((x) => x[24] !== 'no')).toEqual([]);
+      expect(rows.slice(1).filter((x) => x[27] !== '')).toEqual([]);
+      const lgf = rows.find((x) => x[0] === 'B-LGF-TOTAL' && x[1] === 'allocations')!;
+      expect(lgf.slice(-4)).toEqual(['no', '78100000.00', '0.00', '']);
+      const year = rows.find((x) => x[0] === 'B-LGF-2015-16')!;
+      expect(year.slice(-4)).toEqual(['no', '', '', '']);
       const row = (code: string, check: string) => rows.find((x) => x[0] === code && x[1] === check)!;
       expect(row('B-SITES', 'count')).toEqual([
         'B-SITES',
@@ -347,6 +377,10 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         '',
         '',
         '',
+        '',
+        '',
+        '',
+        'no',
         '',
         '',
         '',
@@ -376,6 +410,10 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         'TABLE-LGF-2015-16 TABLE-PRE-2015-16 TABLE-PROV-2015-16',
         '',
         '',
+        'no',
+        '',
+        '',
+        '',
       ]);
       const lgfTotal = row('TABLE-LGF-TOTAL', 'allocations');
       expect(lgfTotal.slice(2, 12)).toEqual([
@@ -390,7 +428,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
         '100000.00',
         '-6900000.00',
       ]);
-      expect(lgfTotal.slice(22)).toEqual([String(id['LGF:AMSH']), 'TABLE-PROV-TOTAL']);
+      expect(lgfTotal.slice(22)).toEqual([String(id['LGF:AMSH']), 'TABLE-PROV-TOTAL', 'no', '34600000.00', '0.00', '']);
     });
 
     it('breakdown as CSV by Accept: text/csv, exact, with a total row', async () => {
@@ -458,6 +496,11 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       );
       expect(r.out).toContain('    the table’s own arithmetic: adds up: TABLE-TOTAL-2015-16 + TABLE-TOTAL-2016-ON');
       expect(r.out).toContain('Conflicting statements of the same quantity (2):');
+      // The 2014 deal alone: no approved change request, nothing illustrative.
+      expect(r.out).toContain(
+        '\nThe deal as agreed and now: lines approved change requests moved (0):\n  none: every money line is as agreed\n',
+      );
+      expect(r.out).not.toMatch(/illustrative|agreed vs now:/);
       expect(r.out.trimEnd().split('\n').pop()).toBe(
         'Summary: 46 lines: 19 reconciled, 11 unreconciled, 1 met, 15 not_comparable; 2 conflicts.',
       );

@@ -190,10 +190,11 @@ describe.each(databaseKinds())('national scale on %s', (kind) => {
     const svc = t.app.get(ReconciliationService);
     const qs = await countQueries(t.ds, () => svc.reconciliation(small.programme.code));
     const ql = await countQueries(t.ds, () => svc.reconciliation(large.programme.code));
-    // programme, allocation groups, headlines, projects, delivered output totals, and the approved
-    // change requests that can explain a variance.
-    expect(qs.n).toBe(6);
-    expect(ql.n).toBe(6);
+    // programme, allocation groups, headlines, projects, delivered output totals, the approved
+    // change requests that can explain a variance, and the deal as agreed beside now (current
+    // money by line, the approvals' allocation writes, the approved requests, the codes).
+    expect(qs.n).toBe(10);
+    expect(ql.n).toBe(10);
     const nb = await countQueries(t.ds, () => svc.nationalBreakdown());
     expect(nb.n).toBe(1);
     const gen = t.app.get(GeneratorService);

@@ -7,6 +7,11 @@ import {
   type ReconciliationReport,
 } from '../reconciliation/engine';
 import { countOnce } from '../outputs/output-totals';
+import { allocationWriteOf, agreedDealOf } from '../changes/agreed.queries';
+import type { AllocationWrite, ApprovedChange, CurrentLine } from '../changes/engine/agreed';
+import { parsePounds } from '../common/money';
+import { withAgreed } from '../reconciliation/engine/moved';
+import type { ApprovedChange as ExplainingChange } from '../reconciliation/engine/report';
 import type { RawDb } from './raw-driver';
 
 /**
@@ -27,6 +32,10 @@ export function reconciliationSql(kind: RawDb['kind']): {
   projects: string;
   outputs: string;
   lastSubmitted: string;
+  current: string;
+  writes: string;
+  changes: string;
+  codes: string;
 } {
   const ph = kind === 'postgres' ? '$1' : '?';
   const ids = kind === 'postgres' ? `string_agg(CAST(a.id AS varchar), ',')` : 'GROUP_CONCAT(a.id)';
@@ -51,6 +60,53 @@ export function reconciliationSql(kind: RawDb['kind']): {
                 WHERE g.code = ${ph} AND o.quarter <= (SELECT MAX(r.quarter) FROM return_version r WHERE r.programme_id = g.id)
                 GROUP BY o.metric_code, o.claim_key, o.project_id`,
     lastSubmitted: `SELECT MAX(r.quarter) AS q FROM return_version r JOIN programme g ON g.id = r.programme_id WHERE g.code = ${ph}`,
+    // The deal as agreed beside now: current approved money by holder line, the allocation writes
+    // approvals audited, the approved requests, and the holders' codes and themes.
+    current: `SELECT a.project_id, a.pool_id, a.source_kind, a.source_illustrative AS illustrative, SUM(a.amount_pence) AS pence
+                FROM allocation a JOIN programme g ON g.id = a.programme_id
+               WHERE g.code = ${ph} AND a.approval_state = 'approved' AND a.commitment_status <> 'withdrawn'
+               GROUP BY a.project_id, a.pool_id, a.source_kind, a.source_illustrative`,
+    writes: `SELECT e.entity_id, e.before, e.after, e.meta FROM audit_entry e JOIN programme g ON g.id = e.programme_id
+              WHERE g.code = ${ph} AND e.entity = 'allocation' AND e.action IN ('create', 'update')
+                AND e.meta LIKE '%"changeRequest":%' ORDER BY e.id`,
+    changes: `SELECT c.number, c.kind, c.title, c.after, c.illustrative FROM change_request c JOIN programme g ON g.id = c.programme_id
+               WHERE g.code = ${ph} AND c.state = 'approved' ORDER BY c.number`,
+    codes: `SELECT 'project' AS t, p.id, p.code, th.code AS theme FROM project p JOIN programme g ON g.id = p.programme_id
+              LEFT JOIN theme th ON th.id = p.theme_id WHERE g.code = ${ph}
+            UNION ALL SELECT 'pool' AS t, l.id, l.code, th.code AS theme FROM project_pool l JOIN programme g ON g.id = l.programme_id
+              LEFT JOIN theme th ON th.id = l.theme_id WHERE g.code = ${ph}`,
+  };
+}
+
+/** A SQL boolean as either driver returns it (SQLite 0/1, PostgreSQL true/false). */
+const isTrue = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
+
+/** The approved requests: those that moved approved money (for explanations), and every one with its mark. */
+async function rawChanges(
+  raw: RawDb,
+  sql: string,
+  code: string,
+): Promise<{ explaining: ExplainingChange[]; approved: ApprovedChange[] }> {
+  const rows = await raw.all<{ number: unknown; kind: string; title: string; after: unknown; illustrative: unknown }>(
+    sql,
+    [code],
+  );
+  const explaining: ExplainingChange[] = [];
+  for (const r of rows) {
+    const after = (typeof r.after === 'string' ? JSON.parse(r.after) : r.after) as {
+      envelope?: { sourceKind: string; approvedBefore: string; approvedAfter: string }[];
+    } | null;
+    const deltaBySource: Record<string, number> = {};
+    for (const e of after?.envelope ?? []) {
+      const d = parsePounds(e.approvedAfter) - parsePounds(e.approvedBefore);
+      if (d !== 0) deltaBySource[e.sourceKind] = d;
+    }
+    if (Object.keys(deltaBySource).length)
+      explaining.push({ number: num(r.number), kind: r.kind, title: r.title, deltaBySource });
+  }
+  return {
+    explaining,
+    approved: rows.map((r) => ({ number: num(r.number), title: r.title, illustrative: isTrue(r.illustrative) })),
   };
 }
 
@@ -144,6 +200,7 @@ export async function rawReconciliationWithDelivered(
       printed: r.source_printed as string | null,
     },
   }));
+  const changes = await rawChanges(raw, sql.changes, code);
   const report = reconcile({
     headlines: h,
     groups: g,
@@ -151,15 +208,45 @@ export async function rawReconciliationWithDelivered(
     pools,
     outputs,
     outputsThrough: through,
+    changes: changes.explaining,
   });
-  return {
-    report: defineDelivered(markIllustrativeOutputs(report, delivered, h), {
-      through,
-      definition: deliveredDefinition(through),
-      byMetric: delivered,
-    }),
+  // The deal as agreed beside now, from its own statements; the pure agreed-vs-now rules are shared.
+  const current: CurrentLine[] = (
+    await raw.all<{
+      project_id: unknown;
+      pool_id: unknown;
+      source_kind: string;
+      illustrative: unknown;
+      pence: unknown;
+    }>(sql.current, [code])
+  ).map((r) => ({
+    projectId: numOrNull(r.project_id),
+    poolId: numOrNull(r.pool_id),
+    sourceKind: r.source_kind,
+    pence: num(r.pence),
+    illustrative: isTrue(r.illustrative),
+  }));
+  const writes = (
+    await raw.all<{ entity_id: unknown; before: unknown; after: unknown; meta: unknown }>(sql.writes, [code])
+  ).flatMap((r) => {
+    const w: AllocationWrite | null = allocationWriteOf(r);
+    return w ? [w] : [];
+  });
+  const codes = await raw.all<{ t: string; id: unknown; code: string; theme: string | null }>(
+    sql.codes,
+    raw.kind === 'postgres' ? [code] : [code, code],
+  );
+  const deal = agreedDealOf(
+    { current, writes, changes: changes.approved },
+    new Map(codes.map((c) => [`${c.t}|${num(c.id)}`, c.code])),
+    new Map(codes.map((c) => [`${c.t}|${num(c.id)}`, c.theme])),
+  );
+  const delivering = defineDelivered(markIllustrativeOutputs(report, delivered, h), {
     through,
-  };
+    definition: deliveredDefinition(through),
+    byMetric: delivered,
+  });
+  return { report: withAgreed(delivering, h, g, deal), through };
 }
 
 export const NATIONAL_SQL = `SELECT source_kind, period_kind, year_from, year_to, SUM(amount_pence) AS pence FROM allocation

@@ -31,18 +31,67 @@ export interface AgreedLineView extends AgreedLine {
   poolCode: string | null;
 }
 
+const PERIOD_KINDS = ['year', 'range', 'unprofiled'] as const;
+
 function stateOf(v: unknown): AllocationState | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if (typeof o.sourceKind !== 'string' || o.amountPence === undefined) return null;
   if (o.approvalState !== undefined && o.approvalState !== 'approved') return null;
+  const period = PERIOD_KINDS.find((k) => k === o.periodKind);
   return {
     projectId: toIntOrNull(o.projectId),
     poolId: toIntOrNull(o.poolId),
     sourceKind: o.sourceKind,
     amountPence: narrowPence(toBigInt(o.amountPence, 'amountPence')),
     commitmentStatus: String(o.commitmentStatus ?? 'confirmed'),
+    ...(period
+      ? { periodKind: period, yearFrom: toIntOrNull(o.yearFrom ?? null), yearTo: toIntOrNull(o.yearTo ?? null) }
+      : {}),
   };
+}
+
+/**
+ * One audited allocation write of an approved change request, from its audit row (before,
+ * after and meta as stored: JSON text or already parsed); null when it is not one. Pure: the
+ * app's query and the benchmark's raw baseline read the same rows through it.
+ */
+export function allocationWriteOf(r: {
+  entity_id?: unknown;
+  before: unknown;
+  after: unknown;
+  meta: unknown;
+}): AllocationWrite | null {
+  const meta = json(r.meta) as Record<string, unknown> | null;
+  const n = meta?.changeRequest;
+  if (typeof n !== 'number') return null;
+  return {
+    changeRequest: n,
+    ...(r.entity_id === undefined || r.entity_id === null ? {} : { allocationId: toInt(r.entity_id) }),
+    before: stateOf(json(r.before)),
+    after: stateOf(json(r.after)),
+  };
+}
+
+/** An allocation state with the codes a report names it by, and its theme (the project's or the pool's). */
+export interface AllocationStateView extends AllocationState {
+  projectCode: string | null;
+  poolCode: string | null;
+  themeCode: string | null;
+}
+
+export interface AllocationWriteView {
+  changeRequest: number;
+  allocationId: number | null;
+  before: AllocationStateView | null;
+  after: AllocationStateView | null;
+}
+
+/** The deal as agreed beside now, with the allocation writes and approved requests it was worked from. */
+export interface AgreedDeal {
+  lines: AgreedLineView[];
+  writes: AllocationWriteView[];
+  changes: ApprovedChange[];
 }
 
 function json(v: unknown): unknown {
@@ -56,15 +105,25 @@ function json(v: unknown): unknown {
 
 /**
  * The deal as agreed beside the current approved allocation, for one programme (optionally one
- * project's own lines), in four queries whatever its size: the current approved money by line,
- * the allocation writes approvals recorded (each before/after in the audit trail, written in
- * the approval's transaction), the approved change requests, and the codes.
+ * project's own lines), in four queries whatever its size (see agreedDeal).
  */
 export async function agreedLines(
   m: EntityManager,
   programmeId: number,
   opts: { projectId?: number } = {},
 ): Promise<AgreedLineView[]> {
+  const { lines } = await agreedDeal(m, programmeId);
+  return lines.filter((l) => opts.projectId === undefined || l.projectId === opts.projectId);
+}
+
+/**
+ * Agreed vs now for one programme in four queries whatever its size: the current approved money
+ * by line, the allocation writes approvals recorded (each before/after in the audit trail,
+ * written in the approval's transaction), the approved change requests, and the codes (with
+ * themes). The writes come back too, allocation by allocation, for reports that select money
+ * more finely than a line (a reconciliation line by year or theme).
+ */
+export async function agreedDeal(m: EntityManager, programmeId: number): Promise<AgreedDeal> {
   const rows: Record<string, unknown>[] = await m
     .createQueryBuilder()
     .from('allocation', 'a')
@@ -91,7 +150,7 @@ export async function agreedLines(
   const audited: Record<string, unknown>[] = await m
     .createQueryBuilder()
     .from('audit_entry', 'e')
-    .select(['e.before AS before', 'e.after AS after', 'e.meta AS meta'])
+    .select(['e.entity_id AS entity_id', 'e.before AS before', 'e.after AS after', 'e.meta AS meta'])
     .where("e.programme_id = :programmeId AND e.entity = 'allocation' AND e.action IN ('create', 'update')", {
       programmeId,
     })
@@ -99,10 +158,8 @@ export async function agreedLines(
     .orderBy('e.id', 'ASC')
     .getRawMany();
   const writes: AllocationWrite[] = audited.flatMap((r) => {
-    const meta = json(r.meta) as Record<string, unknown> | null;
-    const n = meta?.changeRequest;
-    if (typeof n !== 'number') return [];
-    return [{ changeRequest: n, before: stateOf(json(r.before)), after: stateOf(json(r.after)) }];
+    const w = allocationWriteOf(r as { entity_id: unknown; before: unknown; after: unknown; meta: unknown });
+    return w ? [w] : [];
   });
   const crs: Record<string, unknown>[] = await m
     .createQueryBuilder()
@@ -116,20 +173,54 @@ export async function agreedLines(
     illustrative: toBool(c.illustrative),
   }));
   const codes: Record<string, unknown>[] = await m.query(
-    `SELECT 'project' AS t, id, code FROM project WHERE programme_id = $1
-     UNION ALL SELECT 'pool' AS t, id, code FROM project_pool WHERE programme_id = $1`.replace(
+    `SELECT 'project' AS t, p.id AS id, p.code AS code, th.code AS theme
+       FROM project p LEFT JOIN theme th ON th.id = p.theme_id WHERE p.programme_id = $1
+     UNION ALL SELECT 'pool' AS t, l.id AS id, l.code AS code, th.code AS theme
+       FROM project_pool l LEFT JOIN theme th ON th.id = l.theme_id WHERE l.programme_id = $1`.replace(
       /\$1/g,
       String(Number(programmeId)),
     ),
   );
   const code = new Map(codes.map((c) => [`${String(c.t)}|${toInt(c.id)}`, String(c.code)]));
-  return agreedVsNow(current, writes, changes)
-    .filter((l) => opts.projectId === undefined || l.projectId === opts.projectId)
-    .map((l) => ({
+  const theme = new Map(codes.map((c) => [`${String(c.t)}|${toInt(c.id)}`, c.theme === null ? null : String(c.theme)]));
+  return agreedDealOf({ current, writes, changes }, code, theme);
+}
+
+/** Pure: the lines and the writes named by code (shared with the benchmark's raw baseline). */
+export function agreedDealOf(
+  input: { current: readonly CurrentLine[]; writes: readonly AllocationWrite[]; changes: readonly ApprovedChange[] },
+  code: ReadonlyMap<string, string>,
+  theme: ReadonlyMap<string, string | null>,
+): AgreedDeal {
+  const projectCode = (id: number | null) => (id === null ? null : (code.get(`project|${id}`) ?? null));
+  const poolCode = (id: number | null) => (id === null ? null : (code.get(`pool|${id}`) ?? null));
+  const view = (s: AllocationState | null): AllocationStateView | null =>
+    s && {
+      ...s,
+      projectCode: projectCode(s.projectId),
+      poolCode: poolCode(s.poolId),
+      themeCode:
+        (s.projectId !== null ? theme.get(`project|${s.projectId}`) : undefined) ??
+        (s.poolId !== null ? theme.get(`pool|${s.poolId}`) : undefined) ??
+        null,
+    };
+  const approved = new Set(input.changes.map((c) => c.number));
+  return {
+    lines: agreedVsNow(input.current, input.writes, input.changes).map((l) => ({
       ...l,
-      projectCode: l.projectId === null ? null : (code.get(`project|${l.projectId}`) ?? null),
-      poolCode: l.poolId === null ? null : (code.get(`pool|${l.poolId}`) ?? null),
-    }));
+      projectCode: projectCode(l.projectId),
+      poolCode: poolCode(l.poolId),
+    })),
+    writes: input.writes
+      .filter((w) => approved.has(w.changeRequest))
+      .map((w) => ({
+        changeRequest: w.changeRequest,
+        allocationId: w.allocationId ?? null,
+        before: view(w.before),
+        after: view(w.after),
+      })),
+    changes: [...input.changes].sort((a, b) => a.number - b.number),
+  };
 }
 
 /** One line as the API, CSV and workbook speak it: codes, pound strings, the requests, the words. */

@@ -2,7 +2,9 @@ import Decimal from 'decimal.js';
 import { spreadsheetCsv } from '../common/csv';
 import { formatPounds, type Money } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
+import { presentAgreedLine } from '../changes/agreed.queries';
 import type { Breakdown, Conflict, ReconciliationLine } from './engine';
+import type { LineAgreed } from './engine/report';
 import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
 
 /**
@@ -53,7 +55,36 @@ export function presentLine(l: ReconciliationLine) {
     contributingHeadlines: l.contributingHeadlines,
     suggestion: l.suggestion,
     illustrative: l.illustrative ?? false,
+    agreedVsNow: l.agreed ? presentLineAgreed(l.agreed) : null,
   };
+}
+
+/** An allocations line beside the deal as agreed, in pound strings; each request with the holders it moved. */
+export function presentLineAgreed(a: LineAgreed) {
+  return {
+    agreed: a.agreed === null ? null : formatPounds(a.agreed),
+    now: a.now === null ? null : formatPounds(a.now),
+    change: formatPounds(a.change),
+    changeRequests: a.changeRequests.map((c) => ({
+      number: c.number,
+      title: c.title,
+      illustrative: c.illustrative,
+      change: formatPounds(c.change),
+      moves: c.moves.map((m) => ({
+        project: m.project,
+        pool: m.pool,
+        sourceKind: m.sourceKind,
+        change: formatPounds(m.change),
+      })),
+    })),
+  };
+}
+
+/** "1: 0.00 (illustrative); 5: 20000.00": a line's approved requests and their net effect on it, for a CSV cell. */
+export function changeRequestsCell(a: LineAgreed | undefined): string {
+  return (a?.changeRequests ?? [])
+    .map((c) => `${c.number}: ${formatPounds(c.change)}${c.illustrative ? ' (illustrative)' : ''}`)
+    .join('; ');
 }
 
 export function presentConflict(c: Conflict) {
@@ -80,8 +111,13 @@ export function presentReconciliation(r: ReconciliationResult) {
       // The engine's sum of every line's unattributed figure is left out: headlines overlap
       // (five state the LGF total), so that sum counts the same gap many times over.
     },
+    // Whether illustrative data (demo data, or an illustrative change request) touched any figure here.
+    illustrative:
+      report.lines.some((l) => l.illustrative === true) || (report.agreed ?? []).some((l) => l.illustrative),
     lines: report.lines.map(presentLine),
     conflicts: report.conflicts.map(presentConflict),
+    // The deal as agreed beside now, by project (pool, programme) and source: every money line, changed or not.
+    agreed: (report.agreed ?? []).map(presentAgreedLine),
   };
 }
 
@@ -156,6 +192,10 @@ export const RECONCILIATION_CSV_HEADER = [
   'contributing_headlines',
   'suggested_allocation_id',
   'suggested_with',
+  'illustrative',
+  'agreed',
+  'change_since_agreed',
+  'change_requests',
 ];
 
 /** One row per line; amounts as plain numbers (pounds to two places), ids space-separated. */
@@ -185,6 +225,10 @@ export function reconciliationCsv(r: ReconciliationResult): string {
     l.contributingHeadlines.join(' '),
     l.suggestion?.allocationId ?? '',
     l.suggestion?.withHeadlineCode ?? '',
+    l.illustrative ? 'yes' : 'no',
+    l.agreed?.agreed === null || l.agreed === undefined ? '' : formatPounds(l.agreed.agreed),
+    l.agreed?.agreed === null || l.agreed === undefined ? '' : formatPounds(l.agreed.change),
+    changeRequestsCell(l.agreed),
   ]);
   return spreadsheetCsv([RECONCILIATION_CSV_HEADER, ...rows]);
 }

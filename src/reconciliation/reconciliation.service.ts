@@ -5,7 +5,9 @@ import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { parsePounds } from '../common/money';
+import { agreedDeal } from '../changes/agreed.queries';
 import { ChangeRequest } from '../changes/change-request.entity';
+import { withAgreed } from './engine/moved';
 import type { ApprovedChange } from './engine/report';
 import { leanQuery } from '../database/lean-read';
 import { breakdownSql, groupsOf, type BreakdownRowSql } from './breakdown.queries';
@@ -144,6 +146,7 @@ export class ReconciliationService {
     const { projects, pools } = await this.projects(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId, outputsAsAt);
     const changes = await this.approvedChanges(m, programmeId);
+    const deal = await agreedDeal(m, programmeId);
     const report = markIllustrativeOutputs(
       reconcile({
         headlines,
@@ -157,7 +160,7 @@ export class ReconciliationService {
       delivered.byMetric,
       headlines,
     );
-    return { report: defineDelivered(report, delivered), delivered };
+    return { report: withAgreed(defineDelivered(report, delivered), headlines, groups, deal), delivered };
   }
 
   /** Approved changes that moved approved money, with their net movement per source kind (recorded at approval). */

@@ -47,7 +47,7 @@ export function reconciliationTable(r: ReconciliationResult): string {
     amount(l.unit, l.stated),
     amount(l.unit, l.computed),
     amount(l.unit, l.variance, true),
-    l.label,
+    l.illustrative ? `${l.label} (illustrative)` : l.label,
   ]);
   const body = table(['STATUS', 'HEADLINE', 'CHECK', 'STATED', 'COMPUTED', 'VARIANCE', 'LABEL'], rows, [
     false,
@@ -63,6 +63,19 @@ export function reconciliationTable(r: ReconciliationResult): string {
     out.push(body[i + 2]);
     // A headline can give two lines (its allocations, its table's arithmetic): each says which.
     out.push(`    ${l.comparison}: ${shortReason(l)}`);
+    const a = l.agreed;
+    if (a?.changeRequests.length) {
+      const figures =
+        a.agreed === null
+          ? ''
+          : `agreed ${amount(l.unit, a.agreed)}, now ${amount(l.unit, a.now)}, change ${amount(l.unit, a.change, true)}: `;
+      const each = a.changeRequests.map(
+        (c) =>
+          `change request ${c.number}${c.illustrative ? ' (illustrative)' : ''} moved ${c.moves.map((m) => `${m.project ?? m.pool ?? 'programme'} ${m.sourceKind} ${amount(l.unit, m.change, true)}`).join(', ')}`,
+      );
+      out.push(`    agreed vs now: ${figures}${each.join('; ')}`);
+    }
+    if (l.illustrative) out.push('    illustrative: these figures include illustrative data, not the real deal');
     if (l.unattributed !== null)
       out.push(
         `    unattributed: ${amount(l.unit, l.unattributed, true)}${l.unattributed < 0 ? ' (over-attributed)' : ''}`,
@@ -84,11 +97,31 @@ export function reconciliationTable(r: ReconciliationResult): string {
     for (const h of c.headlines)
       out.push(`    ${h.code.padEnd(24)} ${amount(c.unit, h.stated).padStart(16)}  ${h.document ?? ''}`);
   }
+  const moved = (r.report.agreed ?? []).filter((l) => l.changed);
+  out.push('', `The deal as agreed and now: lines approved change requests moved (${moved.length}):`);
+  if (moved.length === 0) out.push('  none: every money line is as agreed');
+  else {
+    const t = table(
+      ['PROJECT/POOL', 'SOURCE', 'AGREED', 'NOW', 'CHANGE', 'CHANGE REQUESTS'],
+      moved.map((l) => [
+        l.projectCode ?? l.poolCode ?? 'programme',
+        l.sourceKind,
+        displayPounds(l.agreedPence),
+        displayPounds(l.nowPence),
+        amount('pounds', l.deltaPence, true),
+        l.changes.map((c) => `${c.number}${c.illustrative ? ' (illustrative)' : ''}`).join(', '),
+      ]),
+      [false, false, true, true, true, false],
+    );
+    out.push(...t.map((x) => `  ${x}`));
+  }
+  const illustrative = lines.filter((l) => l.illustrative).length;
   const counts = Object.entries(summary.byStatus)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  out.push('', `Summary: ${summary.lines} lines: ${counts}; ${summary.conflicts} conflicts.`);
+  const marked = illustrative ? ` ${illustrative} line${illustrative === 1 ? '' : 's'} include illustrative data.` : '';
+  out.push('', `Summary: ${summary.lines} lines: ${counts}; ${summary.conflicts} conflicts.${marked}`);
   return out.join('\n');
 }
 

@@ -21,11 +21,17 @@ export interface LineKey {
 export interface AllocationState extends LineKey {
   amountPence: Money;
   commitmentStatus: string;
+  /** Its period, where the audit entry holds it (a reconciliation line may select by year). */
+  periodKind?: 'year' | 'range' | 'unprofiled';
+  yearFrom?: number | null;
+  yearTo?: number | null;
 }
 
 /** One allocation written by an approved change request: null before = created by it. */
 export interface AllocationWrite {
   changeRequest: number;
+  /** The allocation written, where known (the audit entry's entity id). */
+  allocationId?: number;
   before: AllocationState | null;
   after: AllocationState | null;
 }

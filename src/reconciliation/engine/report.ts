@@ -1,5 +1,6 @@
 import type { Money } from '../../common/money';
 import type { HeadlineUnit, Qualifier } from '../../headlines/headline-figure.entity';
+import type { AgreedLineView } from '../../changes/agreed.queries';
 import type { AllocationGroup, HeadlineInput, OutputTotals, ProjectRef } from './types';
 
 /** What the reconciliation engine returns. Amounts are pence for pounds, counts otherwise. */
@@ -70,6 +71,36 @@ export interface ReconciliationLine {
   suggestion: Suggestion | null;
   /** Set when the computed figure comes from illustrative (demo) data. */
   illustrative?: boolean;
+  /**
+   * Allocations lines, where the service knows the approved changes (engine/moved.ts): the figure
+   * as the deal agreed it beside now, and each approved change request that moved money it counts.
+   */
+  agreed?: LineAgreed;
+}
+
+/** One holder's money a request moved into (positive) or out of (negative) a line. */
+export interface LineMove {
+  project: string | null;
+  pool: string | null;
+  sourceKind: string;
+  change: Money;
+}
+
+export interface LineChangeRequest {
+  number: number;
+  title: string;
+  illustrative: boolean;
+  /** Its net effect on the line: zero where it moved money within it. */
+  change: Money;
+  moves: LineMove[];
+}
+
+/** An allocations line beside the deal as agreed: null figures where the line cannot be compared. */
+export interface LineAgreed {
+  agreed: Money | null;
+  now: Money | null;
+  change: Money;
+  changeRequests: LineChangeRequest[];
 }
 
 export interface ConflictHeadline {
@@ -103,6 +134,11 @@ export interface ReconciliationReport {
   lines: ReconciliationLine[];
   conflicts: Conflict[];
   summary: ReconciliationSummary;
+  /**
+   * The deal as agreed beside now, holder by holder (project, pool or programme) and source,
+   * where the service knows the approved changes: the money lines the allocations lines add up.
+   */
+  agreed?: AgreedLineView[];
 }
 
 /** An approved change request's net effect on approved allocations, per source kind (pence). */
