@@ -171,7 +171,9 @@ describe.each(databaseKinds())('approved money changes only through approval on 
           ? [ids.outputActual]
           : u.includes('/users/:id')
             ? [ids.user]
-            : [''];
+            : u.includes('/risks/:id')
+              ? [ids.risk]
+              : [''];
     return idsFor.map((id) => fillPath(u, { ...base, id }));
   }
 

@@ -320,7 +320,9 @@ describe.each(databaseKinds())('fuzzing every write endpoint on %s', (kind) => {
       ? ids.milestone
       : url.includes('/output-actuals/')
         ? ids.outputActual
-        : ids.allocation;
+        : url.includes('/risks/')
+          ? ids.risk
+          : ids.allocation;
     return {
       code: 'SSLEP-GD-2014',
       project: 'ETRURIA',

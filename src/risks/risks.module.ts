@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { PeriodsModule } from '../periods/periods.module';
 import { RisksController } from './risks.controller';
 import { RisksService } from './risks.service';
 
 /** Projects' risk registers. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, PeriodsModule],
   controllers: [RisksController],
   providers: [RisksService],
   exports: [RisksService],

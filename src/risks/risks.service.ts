@@ -4,7 +4,9 @@ import { Actor } from '../auth/actor';
 import { assertProjectScope } from '../auth/scope';
 import { AuditService } from '../audit/audit.service';
 import { FieldProblem, NotFoundError, RuleViolationError, ValidationError } from '../common/errors';
+import { formatQuarter } from '../common/fiscal';
 import { Db } from '../database/db.service';
+import { PeriodsService } from '../periods/periods.service';
 import { updateVersioned } from '../database/versioned';
 import { findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -100,7 +102,69 @@ export class RisksService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly periods: PeriodsService,
   ) {}
+
+  /**
+   * The API's writes: one transaction each, through the same rules, scope, version check and
+   * audit as the staff pages' (createIn, updateIn, closeIn), dated by the programme's reporting
+   * quarter as the staff pages date them.
+   */
+  create(programmeCode: string, projectCode: string, input: RiskInput, actor: Actor) {
+    return this.write(programmeCode, projectCode, actor, (m, c) =>
+      this.createIn(m, c.prog, c.project, input, c.quarter, actor),
+    );
+  }
+
+  /** Changes the fields given of an open risk; the others keep their current values. */
+  update(
+    programmeCode: string,
+    projectCode: string,
+    id: number,
+    input: Partial<RiskInput> & { version: number },
+    actor: Actor,
+  ) {
+    return this.write(programmeCode, projectCode, actor, async (m, c) => {
+      const given = (['description', 'likelihood', 'impact', 'mitigation', 'owner'] as const).filter(
+        (k) => input[k] !== undefined,
+      );
+      if (!given.length)
+        throw new ValidationError([
+          { field: 'description', problem: 'Give at least one of description, likelihood, impact, mitigation, owner' },
+        ]);
+      const before = await this.findIn(m, c.project, id);
+      const merged: RiskInput = {
+        description: input.description ?? before.description,
+        likelihood: input.likelihood ?? before.likelihood,
+        impact: input.impact ?? before.impact,
+        mitigation: input.mitigation === undefined ? before.mitigation : input.mitigation,
+        owner: input.owner ?? before.owner,
+      };
+      return this.updateIn(m, c.prog, c.project, id, merged, input.version, c.quarter, actor);
+    });
+  }
+
+  close(programmeCode: string, projectCode: string, id: number, version: number, actor: Actor) {
+    return this.write(programmeCode, projectCode, actor, (m, c) =>
+      this.closeIn(m, c.prog, c.project, id, version, c.quarter, actor),
+    );
+  }
+
+  private write(
+    programmeCode: string,
+    projectCode: string,
+    actor: Actor,
+    fn: (m: EntityManager, c: { prog: Programme; project: Project; quarter: string }) => Promise<ProjectRisk>,
+  ) {
+    return this.db.write(async (m) => {
+      const prog = await findProgramme(m, programmeCode);
+      const project = await findProject(m, prog.id, projectCode);
+      // Scope before anything else: another project's risk is not even looked up.
+      assertProjectScope(actor, prog.code, project.code);
+      const quarter = formatQuarter(await this.periods.currentQuarter(m, prog));
+      return presentRisk(await fn(m, { prog, project, quarter }));
+    });
+  }
 
   /** A project's register: open risks first, highest score first, then closed ones. */
   list(programmeCode: string, projectCode: string) {

@@ -9,8 +9,8 @@ import { TestApp } from './test-app';
 export const P = '/api/programmes/SSLEP-GD-2014';
 
 export interface WriteFixtures {
-  /** Ids as path parameters: a draft allocation, a milestone of ETRURIA, an output claim of ETRURIA. */
-  ids: { allocation: string; milestone: string; outputActual: string };
+  /** Ids as path parameters: a draft allocation, a milestone, an output claim and an open risk of ETRURIA. */
+  ids: { allocation: string; milestone: string; outputActual: string; risk: string };
   /** ETRURIA's approved allocation ids, in id order. */
   approved: number[];
   /** A valid draft body for every money and delivery kind, naming the rows above. */
@@ -56,6 +56,16 @@ export async function writeFixtures(t: TestApp, tag: string): Promise<WriteFixtu
         quarter: '2015-16 Q1',
         value: 3,
         claimKey: `EMPLOYER:${tag.toUpperCase()}`,
+      })
+    ).id,
+  );
+  const risk = String(
+    (
+      await ok('POST', `${P}/projects/ETRURIA/risks`, {
+        description: `${tag}: ground conditions worse than surveyed`,
+        likelihood: 3,
+        impact: 4,
+        owner: 'Project director',
       })
     ).id,
   );
@@ -113,7 +123,7 @@ export async function writeFixtures(t: TestApp, tag: string): Promise<WriteFixtu
     cr('rebaseline_target', { targets: [{ project: 'ETRURIA', metric: 'JOBS_CREATED', target: '25' }] }),
   ];
   return {
-    ids: { allocation, milestone, outputActual },
+    ids: { allocation, milestone, outputActual, risk },
     approved,
     changeRequests,
     draft: async (body) => String((await ok('POST', `${P}/change-requests`, body)).number),
