@@ -94,6 +94,8 @@ run('the quarter walked in Chromium on %s at %i px', (kind, width) => {
     base = await listenForBrowser(t);
     page = await browser.context.newPage();
     await page.setViewportSize({ width, height: 900 });
+    // The return's page (eight sheets as tables) can take a while on a loaded machine: a hang still fails.
+    page.setDefaultTimeout(120_000);
   }, 600_000);
   afterAll(async () => {
     await page?.close();
