@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter, HTML_NOT_FOUND } from './common/http-exception.filter';
-import { notFoundPage } from './dashboard/views/not-found.view';
+import { notFoundPage } from './web/public/render';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';

@@ -5,14 +5,8 @@ import { Public } from '../auth/public.decorator';
 import { csvAttachment } from '../common/content-negotiation';
 import { chromiumAvailable, printHtmlToPdf } from './briefing';
 import { DashboardService } from './dashboard.service';
-import { ChangesSinceService, changesSincePage } from './delivery/changes-since';
-import { SubmittedReturnsService, submittedReturnsPage } from './delivery/returns-list';
-import { accessibilityPage } from './views/accessibility.view';
 import { briefingPage } from './views/briefing.view';
-import { glossaryPage } from './views/glossary.view';
-import { listPage } from './views/list.view';
 import { overviewPage, reconciliationPage } from './views/overview.view';
-import { projectPage } from './views/project.view';
 import { DASHBOARD_CSS } from './views/styles';
 
 const HTML = 'text/html; charset=utf-8';
@@ -21,18 +15,7 @@ const HTML = 'text/html; charset=utf-8';
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
-  constructor(
-    private readonly svc: DashboardService,
-    private readonly changesSince: ChangesSinceService,
-    private readonly submittedReturns: SubmittedReturnsService,
-  ) {}
-
-  @Get()
-  @Public()
-  @Header('Content-Type', HTML)
-  async list() {
-    return listPage(await this.svc.programmes());
-  }
+  constructor(private readonly svc: DashboardService) {}
 
   @Get('assets/dashboard.css')
   @Public()
@@ -40,20 +23,6 @@ export class DashboardController {
   @Header('Cache-Control', 'public, max-age=3600')
   css() {
     return DASHBOARD_CSS;
-  }
-
-  @Get('glossary')
-  @Public()
-  @Header('Content-Type', HTML)
-  glossary() {
-    return glossaryPage();
-  }
-
-  @Get('accessibility')
-  @Public()
-  @Header('Content-Type', HTML)
-  accessibility() {
-    return accessibilityPage();
   }
 
   @Get('programmes/:code')
@@ -96,33 +65,12 @@ export class DashboardController {
     return pdf;
   }
 
-  @Get('programmes/:code/changes-since-last-return')
-  @Public()
-  @Header('Content-Type', HTML)
-  async changes(@Param('code') code: string) {
-    return changesSincePage(await this.changesSince.model(code));
-  }
-
-  @Get('programmes/:code/returns')
-  @Public()
-  @Header('Content-Type', HTML)
-  async returns(@Param('code') code: string) {
-    return submittedReturnsPage(await this.submittedReturns.model(code));
-  }
-
   @Get('programmes/:code/data/:file')
   @Public()
   async csv(@Param('code') code: string, @Param('file') file: string, @Res({ passthrough: true }) res: FastifyReply) {
     const out = await this.svc.csv(code, file);
     csvAttachment(res, out.name);
     return out.body;
-  }
-
-  @Get('programmes/:code/projects/:project')
-  @Public()
-  @Header('Content-Type', HTML)
-  async project(@Param('code') code: string, @Param('project') project: string) {
-    return projectPage(await this.svc.project(code, project));
   }
 
   @Get('programmes/:code/projects/:project/data/:file')

@@ -32,6 +32,6 @@ import { PeriodsService } from '../periods/periods.service';
         new DashboardSections(deliverySections(rag, kinds, periods)),
     },
   ],
-  exports: [DashboardService, DashboardSections],
+  exports: [DashboardService, DashboardSections, ChangesSinceService, SubmittedReturnsService],
 })
 export class DashboardModule {}

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor } from '../auth/actor';
 import { NoticesService } from './notices/notices.service';
 import { Flash } from './setup';
+import { SERVICE_NAME } from './view-engine';
 
-export const SERVICE_NAME = 'Growth Deal tracker';
+export { SERVICE_NAME } from './view-engine';
 
 export type WebRequest = FastifyRequest & { actor?: Actor };
 

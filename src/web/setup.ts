@@ -7,14 +7,11 @@ import fastifyView from '@fastify/view';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import nunjucks from 'nunjucks';
-import { projectRoot } from '../common/paths';
 import { AppConfig } from '../config/config';
 import { TlsPolicy } from '../config/tls';
 import { Db } from '../database/db.service';
 import { MAX_XLSX_BYTES } from '../xlsx';
-import { addFilters } from './view-filters';
+import { govukDir, viewEnvironment, viewsDir } from './view-engine';
 import { DbSessionStore } from './session/session-store';
 
 /** Where the staff pages live; the session cookie is sent only there. */
@@ -43,9 +40,6 @@ export function csrfTokenOf(req: FastifyRequest): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-export const viewsDir = () => join(projectRoot(), 'src', 'web', 'views');
-export const govukDir = () => join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist');
-
 /**
  * Registers what the staff pages need on the Fastify instance: form bodies, cookies, server-side
  * sessions in our database (none is created until something is stored in it, so public pages
@@ -72,14 +66,10 @@ export async function registerWeb(app: NestFastifyApplication, config: AppConfig
     store: new DbSessionStore(db),
   });
   await app.register(fastifyCsrf as never, { sessionPlugin: '@fastify/session', getToken: csrfTokenOf });
+  // @fastify/view asks its engine to configure an environment: hand it the shared one, so staff
+  // and public pages render through the same templates, filters and escaping.
   await app.register(fastifyView as never, {
-    engine: { nunjucks },
+    engine: { nunjucks: { configure: () => viewEnvironment() } },
     templates: [viewsDir(), govukDir()],
-    options: {
-      autoescape: true,
-      throwOnUndefined: false,
-      noCache: false,
-      onConfigure: (env: nunjucks.Environment) => addFilters(env),
-    },
   });
 }

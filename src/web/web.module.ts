@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { ChangesModule } from '../changes/changes.module';
+import { DashboardModule } from '../dashboard/dashboard.module';
 import { PartnerUpdatesModule } from '../partner-updates/partner-updates.module';
 import { PeriodsModule } from '../periods/periods.module';
 import { QuarterlyUpdatesModule } from '../quarterly-updates/quarterly-updates.module';
@@ -18,6 +19,7 @@ import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
 import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
+import { PublicPagesController } from './public/public-pages.controller';
 import { PartnerWorkbookController } from './partner-workbook/partner-workbook.controller';
 import { QuarterController } from './quarter/quarter.controller';
 import { ReturnsPagesController } from './returns/returns.controller';
@@ -25,11 +27,15 @@ import { UpdatePartsController } from './quarter/update-parts.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 
-/** The staff pages under /manage: the top layer, calling the features' services. */
+/**
+ * The HTML pages: the staff pages under /manage and the public dashboard's pages, the top layer,
+ * calling the features' services and rendering through one template engine.
+ */
 @Module({
   imports: [
     AuditModule,
     AuthModule,
+    DashboardModule,
     ChangesModule,
     PeriodsModule,
     QuarterlyUpdatesModule,
@@ -49,6 +55,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     PartnerWorkbookController,
     ChangeFormsController,
     ChangesPagesController,
+    PublicPagesController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, ChangePagesService, CsrfGuard, WebExceptionFilter],
 })

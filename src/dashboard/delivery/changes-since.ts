@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeKindRegistry } from '../../changes/kinds/kind';
 import { addQuarters, formatQuarter, parseQuarter, quarterEnd, quarterStart } from '../../common/fiscal';
-import { displayPounds } from '../../common/money';
 import { Db } from '../../database/db.service';
 import { PeriodsService } from '../../periods/periods.service';
 import { findProgramme } from '../../programmes/programme-lookup';
-import { html, join } from '../html';
-import { layout } from '../views/layout';
-import { millions } from '../views/parts';
 import { decidedChanges, deliveredOutputs, milestoneRows, spendByQuarter } from './delivery.queries';
 import { longDate, projectHref } from './links';
 import { lateMilestones } from './public-milestones.section';
 import { milestoneSlipDays } from '../../rag/rag';
-import { changeItem, describeChanges, quantity, type DescribedChange } from './project.sections';
+import { describeChanges, quantity, type DescribedChange } from './project.sections';
 import { diffSnapshots, type SectionDiff } from './snapshot-diff';
 import { decisionPlace } from '../../periods/programme-clock';
 
@@ -136,45 +132,37 @@ function quarterSpan(prev: string, last: string): string {
   return first === last ? last : `${first} to ${last}`;
 }
 
-function changeList(items: DescribedChange[], none: string) {
-  return items.length ? html`<ul class="changes">${items.map(changeItem)}</ul>` : html`<p>${none}</p>`;
-}
-
-export function changesSincePage(o: Model): string {
+/**
+ * The page's figures and words, shaped for views/public/changes-since.njk (src/web): no markup
+ * here. Null `last`: nothing submitted yet.
+ */
+export function changesSinceView(o: Model) {
   const prog = `/programmes/${encodeURIComponent(o.programme.code)}`;
-  const crumbs = [{ href: prog, label: o.programme.name }];
-  if (!o.last) {
-    return layout({
-      title: `What changed: ${o.programme.name}`,
-      crumbs,
-      body: html`<h1>What changed since the last return</h1><p>No quarterly return has been submitted yet, so there is nothing to compare. The reporting quarter is ${o.reportingQuarter}.</p>`,
-    });
-  }
+  const base = { ...o, prog, crumbs: [{ href: prog, label: o.programme.name }] };
+  if (!o.last) return { ...base, illustrative: false };
   const { last, prev, spend } = o;
   const actual = spend ? (spend.actualPence ?? 0) + spend.adjustmentsPence : 0;
-  const body = html`<h1>What changed since the last return</h1>
-<p class="lede">The last submitted return is for <strong>${last.quarter}</strong> (version ${last.version}, submitted ${longDate(last.submittedOn)}). ${prev ? html`It is compared with the return before it, for ${prev.quarter} (version ${prev.version}, submitted ${longDate(prev.submittedOn)}).` : 'It is the first return, so there is no earlier return to compare with.'}</p>
-<h2 id="money">Money</h2>
-${spend ? html`<p id="quarter-spend">In ${last.quarter}, ${millions(actual)} was spent (<span class="exact">${displayPounds(actual)}</span>) against ${millions(spend.baselinePence)} in the baseline profile (<span class="exact">${displayPounds(spend.baselinePence)}</span>): ${actual === spend.baselinePence ? 'exactly on profile' : html`${millions(Math.abs(actual - spend.baselinePence))} ${actual < spend.baselinePence ? 'less' : 'more'} than profiled`}.</p>` : html`<p>No spend was profiled or recorded for ${last.quarter}.</p>`}
-<h3>Change requests decided between the two returns</h3>
-${changeList(o.inPeriod, prev ? `No change request was approved or rejected in ${quarterSpan(prev.quarter, last.quarter)}.` : `No change request was approved or rejected up to the end of ${last.quarter}.`)}
-<h3>Decided since the last return <span class="source">(not yet in a submitted return)</span></h3>
-${changeList(o.since, `Nothing has been decided in the quarters after ${last.quarter}.`)}
-<h2 id="milestones">Milestones</h2>
-<p>${o.reached.length ? `${o.reached.length} milestone${o.reached.length === 1 ? ' was' : 's were'} reached in ${last.quarter}:` : `No milestone was reached in ${last.quarter}.`}</p>
-${o.reached.length ? html`<ul id="milestones-reached">${o.reached.map((x) => html`<li><a href="${projectHref(o.programme.code, x.projectCode ?? '')}">${x.projectName}</a>: ${x.title}, done on ${longDate(x.actualDate)}${(milestoneSlipDays(x) ?? 0) > 0 ? ` (baseline ${longDate(x.baselineDate)})` : ''}.</li>`)}</ul>` : ''}
-<p>Milestones slipped past their baseline date, as recorded now (${o.closed ? `every quarterly return is submitted, the last for ${o.reportingQuarter}` : `the reporting quarter ${o.reportingQuarter} is not yet submitted`}): ${
-    o.late.length
-      ? join(
-          o.late.map((l) => html`${l.projectName}, ${l.title} (${l.daysLate} days late)`),
-          '; ',
-        )
-      : 'none'
-  }.</p>
-<h2 id="outputs">Outputs delivered in ${last.quarter}</h2>
-${o.outputs.length ? html`<table id="outputs-in-quarter"><caption>Outputs delivered in ${last.quarter}, by project</caption><thead><tr><th scope="col">Project</th><th scope="col">Output</th><th scope="col" class="num">Delivered</th></tr></thead><tbody>${o.outputs.map((x) => html`<tr><th scope="row">${x.projectName}</th><td>${x.name}</td><td class="num">${quantity(x.value, x)}</td></tr>`)}</tbody></table>` : html`<p>No outputs were recorded for ${last.quarter}.</p>`}
-<h2 id="return-differences">Differences between the two returns, section by section</h2>
-${!prev ? html`<p>There is no earlier return to compare with.</p>` : o.sectionDiffs.length ? o.sectionDiffs.map((d) => html`<h3>${d.title}</h3>${d.changes.length || d.added.length || d.removed.length ? html`<ul>${d.changes.map((c) => html`<li>${c}</li>`)}${d.added.map((k) => html`<li>New line: ${k}</li>`)}${d.removed.map((k) => html`<li>No longer reported: ${k}</li>`)}</ul>` : html`<p>No differences.</p>`}`) : html`<p>The two returns hold no sections that can be compared line by line.</p>`}
-<p><a href="${prog}">Back to the programme overview</a></p>`;
-  return layout({ title: `What changed: ${o.programme.name}`, crumbs, body, illustrative: o.illustrative });
+  return {
+    ...base,
+    spendWords: spend
+      ? {
+          actualPence: actual,
+          baselinePence: spend.baselinePence,
+          onProfile: actual === spend.baselinePence,
+          differencePence: Math.abs(actual - spend.baselinePence),
+          direction: actual < spend.baselinePence ? 'less' : 'more',
+        }
+      : null,
+    noneInPeriod: prev
+      ? `No change request was approved or rejected in ${quarterSpan(prev.quarter, last.quarter)}.`
+      : `No change request was approved or rejected up to the end of ${last.quarter}.`,
+    reachedItems: o.reached.map((x) => ({
+      href: projectHref(o.programme.code, x.projectCode ?? ''),
+      projectName: x.projectName,
+      title: x.title,
+      done: longDate(x.actualDate),
+      baseline: (milestoneSlipDays(x) ?? 0) > 0 ? longDate(x.baselineDate) : null,
+    })),
+    outputRows: o.outputs.map((x) => ({ projectName: x.projectName, name: x.name, delivered: quantity(x.value, x) })),
+  };
 }

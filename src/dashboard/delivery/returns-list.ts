@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { parsePoundsExact } from '../../common/money';
 import { Db } from '../../database/db.service';
 import { toInt } from '../../database/sql-values';
 import { findProgramme } from '../../programmes/programme-lookup';
-import { html } from '../html';
-import { layout } from '../views/layout';
-import { millions, pounds } from '../views/parts';
-import { longDate } from './links';
 
 /** The capital totals a submitted return's summary states, as frozen (pounds strings). */
 interface SummaryTotals {
@@ -136,33 +131,4 @@ function capitalTotals(summaryText: string | null): SummaryTotals | null {
 function checkCounts(coverText: string | null): { warning: number; note: number } {
   const counts = (parse(coverText)?.checkCounts ?? {}) as Record<string, number>;
   return { warning: counts.warning ?? 0, note: counts.note ?? 0 };
-}
-
-type Model = Awaited<ReturnType<SubmittedReturnsService['model']>>;
-
-const money = (s: string | undefined) => (s === undefined ? '–' : pounds(parsePoundsExact(s)));
-
-export function submittedReturnsPage(o: Model): string {
-  const prog = `/programmes/${encodeURIComponent(o.programme.code)}`;
-  const anyIllustrative = o.items.some((i) => i.illustrative);
-  const body = html`<h1>Submitted quarterly returns</h1>
-<p class="lede">Each quarter's return to government as it was submitted: the latest version of each quarter, with the capital totals its summary states. A submitted return is frozen; a correction is a new version with a reason.</p>
-${
-  o.items.length
-    ? html`<div class="scroll" role="region" aria-label="Submitted returns" tabindex="0"><table id="submitted-returns"><caption>${o.programme.name}: submitted returns, newest first (capital, exact pounds)</caption>
-<thead><tr><th scope="col">Quarter</th><th scope="col">Version</th><th scope="col">Submitted</th><th scope="col" class="num">Spent in the quarter</th><th scope="col" class="num">Spent to date</th><th scope="col" class="num">Forecast outturn</th><th scope="col" class="num">Forecast change since the previous return</th><th scope="col" class="num">Approved allocation</th><th scope="col" class="num">Warnings answered</th></tr></thead>
-<tbody>${o.items.map(
-        (r) =>
-          html`<tr data-quarter="${r.quarter}"><th scope="row">${r.quarter}${r.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</th><td>${r.version}</td><td>${longDate(r.submittedOn)}</td><td class="num">${money(r.capital?.spendInQuarter)}</td><td class="num">${money(r.capital?.spendToDate)}</td><td class="num">${money(r.capital?.forecastProgramme)}</td><td class="num">${money(r.capital?.forecastVariance)}</td><td class="num">${money(r.capital?.allocation)}</td><td class="num">${r.checks.warning}</td></tr>`,
-      )}</tbody></table></div>
-<p>In the latest return, ${millions(parsePoundsExact(o.items[0].capital?.spendToDate ?? '0.00'))} of capital had been spent.</p>`
-    : html`<p>No quarterly return has been submitted yet.</p>`
-}
-<p><a href="${prog}">Back to the programme overview</a></p>`;
-  return layout({
-    title: `Submitted returns: ${o.programme.name}`,
-    body,
-    crumbs: [{ href: prog, label: o.programme.name }],
-    illustrative: anyIllustrative,
-  });
 }

@@ -1,6 +1,3 @@
-import { html } from '../html';
-import { layout } from './layout';
-
 /** A term the public pages use, with the anchor other pages link to (`/glossary#slippage`). */
 export interface GlossaryTerm {
   id: string;
@@ -11,7 +8,7 @@ export interface GlossaryTerm {
 /**
  * Plain English for the words a committee member meets on these pages. Each meaning says what
  * this service computes, in the words of shared/DESIGN.md's rules, so the page cannot promise
- * more than the figures do.
+ * more than the figures do. Data only: views/public/glossary.njk (src/web) lays it out.
  */
 export const GLOSSARY: readonly GlossaryTerm[] = [
   {
@@ -117,10 +114,3 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
       'Demonstration data that the source documents do not contain, such as example quarterly progress. It is marked wherever it appears and is never a statement of what happened.',
   },
 ];
-
-export function glossaryPage(): string {
-  const body = html`<h1>Glossary</h1>
-<p class="lede">What the words on these pages mean, in plain English.</p>
-<dl class="glossary">${GLOSSARY.map((g) => html`<dt id="${g.id}">${g.term}</dt><dd>${g.meaning}</dd>`)}</dl>`;
-  return layout({ title: 'Glossary', body });
-}

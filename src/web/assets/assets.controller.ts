@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../../auth/public.decorator';
 import { projectRoot } from '../../common/paths';
-import { govukDir } from '../setup';
+import { govukDir } from '../view-engine';
 
 let css: string | undefined;
 
