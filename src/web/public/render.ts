@@ -13,10 +13,12 @@ export function sendPublicPage(
   context: Record<string, unknown>,
   status = 200,
 ): FastifyReply {
-  return reply
-    .status(status)
-    .type(HTML)
-    .send(renderView(`public/${template}`, context));
+  return reply.status(status).type(HTML).send(renderPublicPage(template, context));
+}
+
+/** A public page as a string (the briefing, which is also printed to PDF). */
+export function renderPublicPage(template: string, context: Record<string, unknown>): string {
+  return renderView(`public/${template}`, context);
 }
 
 /** The "page not found" page for a browser (the exception filter sends it with status 404). */

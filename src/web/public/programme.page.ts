@@ -1,0 +1,195 @@
+import { displayPounds, parsePounds, sumMoney, type Money } from '../../common/money';
+import { longDate } from '../../dashboard/delivery/links';
+import { STATUS_WORDS, type OverviewModel, type ProgrammeInfo } from '../../dashboard/overview.model';
+import { describeMoney } from '../../reconciliation/engine';
+import { agreedView, chartFigureView, sectionView } from './page-parts';
+
+/**
+ * The programme page, its reconciliation page and the committee briefing, shaped for
+ * views/public/programme*.njk and briefing.njk: words and figures, no markup. The templates lay
+ * the parts out (programme-parts.njk); every figure here is the overview model's.
+ */
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const STATUS_ORDER = ['unreconciled', 'not_met', 'within_rounding', 'not_comparable', 'met', 'reconciled'];
+
+/** A stated or computed figure: pounds, or a count with its unit; a dash where there is none. */
+function figure(unit: string, v: Money | null): string {
+  if (v === null) return '–';
+  return unit === 'pounds' ? displayPounds(v) : `${v.toLocaleString('en-GB')} ${unit}`;
+}
+
+/**
+ * The header's reporting quarter, in programme time: a quarter whose return is past its due date
+ * on the programme's as-of date says it is overdue (the rule is periods/programme-clock's).
+ */
+function reportingLine(p: ProgrammeInfo): string {
+  if (p.closed)
+    return `Every quarterly return has been submitted, the last for ${p.reportingQuarter} (the final quarter).`;
+  const r = p.reportingReturn;
+  if (r?.status === 'overdue') {
+    const ago = `${r.daysLate.toLocaleString('en-GB')} day${r.daysLate === 1 ? '' : 's'} ago`;
+    return `Reporting quarter: ${p.reportingQuarter} (not yet submitted, and overdue: its return was due ${longDate(r.dueOn)}, ${ago}).`;
+  }
+  return `Reporting quarter: ${p.reportingQuarter} (not yet submitted).`;
+}
+
+/**
+ * Delivery at a glance, from the sections the delivery features provide: spent against profile,
+ * late milestones, project RAG, jobs and homes. Nothing is shown for what has no data yet.
+ */
+function deliveryCards(o: OverviewModel) {
+  const section = (id: string) => o.sections.find((s) => s.id === id);
+  const cards: Record<string, unknown>[] = [];
+  const spend = section('spend-to-date');
+  const sd = spend?.data as { lastSubmittedQuarter: string; spentToDate: string; profiledToDate: string } | undefined;
+  if (sd)
+    cards.push({
+      kind: 'spend',
+      spentPence: parsePounds(sd.spentToDate),
+      profiledPence: parsePounds(sd.profiledToDate),
+      quarter: sd.lastSubmittedQuarter,
+      illustrative: spend!.illustrative,
+    });
+  const late = section('late-milestones');
+  const ld = late?.data as
+    { milestones: number; tally: { late: number; overdue: number; slipped: number } } | undefined;
+  if (ld) cards.push({ kind: 'late', milestones: ld.milestones, ...ld.tally, illustrative: late!.illustrative });
+  const rag = section('rag');
+  const rd = rag?.data as { counts: Record<string, number> } | undefined;
+  if (rd?.counts)
+    cards.push({
+      kind: 'rag',
+      red: rd.counts.red ?? 0,
+      amber: rd.counts.amber ?? 0,
+      green: rd.counts.green ?? 0,
+      illustrative: rag!.illustrative,
+    });
+  const jobs = o.promises
+    .filter((p) => p.unit === 'jobs' && p.delivered !== null)
+    .sort((a, b) => b.stated - a.stated)[0];
+  if (jobs)
+    cards.push({
+      kind: 'jobs',
+      delivered: jobs.delivered,
+      atLeast: jobs.qualifier === 'at_least',
+      stated: jobs.stated,
+      illustrative: o.charts.find((c) => c.id === 'jobs-homes-delivered')?.illustrative,
+      definition: o.delivered.definition,
+    });
+  return cards;
+}
+
+/** Who holds an agreed line: a project, the projects sharing a pool, or the programme. */
+function holder(o: OverviewModel, l: OverviewModel['agreed'][number]): string {
+  if (l.projectCode) return o.projects.find((p) => p.code === l.projectCode)?.name ?? l.projectCode;
+  if (l.poolCode) {
+    const pool = o.pools.find((p) => p.code === l.poolCode);
+    return pool ? `Shared by ${pool.members.map((m) => m.name).join(', ')}` : l.poolCode;
+  }
+  return 'The programme as a whole';
+}
+
+export function programmePageView(o: OverviewModel) {
+  const code = encodeURIComponent(o.programme.code);
+  const base = `/programmes/${code}`;
+  const r = o.reconciliation.summary.byStatus;
+  const chart = (id: string, orientation: 'h' | 'v' = 'h') =>
+    o.charts.filter((c) => c.id === id).map((c) => chartFigureView(c, `${base}/data/${c.id}.csv`, orientation));
+  const kindLabel = (k: string) => o.bySource.find((s) => s.code === k)?.label ?? k;
+  const lines = [...o.reconciliation.lines]
+    .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
+    .map((l) => ({
+      label: l.label,
+      illustrative: l.illustrative,
+      comparison: capitalise(l.comparison),
+      table: l.table,
+      printed: l.provenance.printed,
+      stated: figure(l.unit, l.stated),
+      computed: figure(l.unit, l.computed),
+      status: l.status,
+      statusWords: STATUS_WORDS[l.status],
+      explanation: l.explanation || `${capitalise(l.comparison)}, the figures agree to the penny.`,
+      provenance: l.provenance,
+      disagrees: l.status === 'unreconciled' || l.status === 'not_met',
+    }));
+  const jobsHomesChart = o.charts.find((c) => c.id === 'jobs-homes-delivered');
+  const metricWords: Record<string, string> = { JOBS_CREATED: 'jobs', HOMES_COMPLETED: 'homes' };
+  return {
+    programme: o.programme,
+    title: o.programme.name,
+    illustrative: o.illustrative,
+    base,
+    apiBase: `/api/programmes/${code}`,
+    reportingLine: reportingLine(o.programme),
+    glance: {
+      capitalPence: o.capitalPence,
+      governmentPence: sumMoney(o.bySource.filter((s) => s.capital && !s.isMatch).map((x) => x.pence)),
+      matchPence: sumMoney(o.bySource.filter((s) => s.capital && s.isMatch).map((x) => x.pence)),
+      projects: o.projects.length,
+      agree: r.reconciled + r.met,
+      withinRounding: r.within_rounding,
+      disagree: r.unreconciled + r.not_met,
+      notComparable: r.not_comparable,
+      deliveryCards: deliveryCards(o),
+    },
+    sections: o.sections.map(sectionView),
+    bySource: o.bySource.map((s) => ({
+      label: s.label,
+      capital: s.capital,
+      illustrative: s.illustrative,
+      pence: s.pence,
+      stated: s.stated.map((h) => ({
+        ...h,
+        exact: displayPounds(h.pence),
+        described: describeMoney(h.pence),
+        statusWords: STATUS_WORDS[h.status],
+      })),
+    })),
+    capitalPence: o.capitalPence,
+    fundingBySourceChart: chart('funding-by-source'),
+    byYear: o.byYear,
+    byYearChart: chart('deal-table-by-year', 'v'),
+    capitalKinds: o.bySource.filter((s) => s.capital).map((k) => ({ code: k.code, label: k.label })),
+    projects: o.projects.map((p) => ({ ...p, href: `${base}/projects/${encodeURIComponent(p.code)}` })),
+    pools: o.pools
+      .filter((p) => p.totalPence > 0)
+      .map((p) => ({ ...p, sharedBy: p.members.map((m) => m.name).join(', ') })),
+    programmeLevel: o.programmeLevel,
+    fundingByProjectChart: chart('funding-by-project'),
+    // The deal as agreed beside now: every line an approved change request moved, each change
+    // linked to the request on the project's page (or the changes page for pools and the programme).
+    agreedChanged: o.agreed
+      .filter((l) => l.changed)
+      .map((l) => ({
+        key: `${l.projectCode ?? l.poolCode ?? 'PROGRAMME'}|${l.sourceKind}`,
+        holder: holder(o, l),
+        kind: kindLabel(l.sourceKind),
+        line: agreedView(l, (n) =>
+          l.projectCode
+            ? `${base}/projects/${encodeURIComponent(l.projectCode)}#change-request-${n}`
+            : `${base}/changes-since-last-return#change-request-${n}`,
+        ),
+      })),
+    reconciliation: {
+      conflicts: o.reconciliation.conflicts,
+      lines,
+      count: o.reconciliation.lines.length,
+      agree: r.reconciled + r.met,
+      withinRounding: r.within_rounding,
+      disagree: lines.filter((l) => l.disagrees).length,
+      notComparable: r.not_comparable,
+    },
+    jobsHomes:
+      !o.promises.length || o.promises.every((p) => p.delivered === null)
+        ? null
+        : {
+            illustrative: !!jobsHomesChart?.illustrative,
+            definition: o.delivered.definition,
+            promises: o.promises,
+            doubleClaims: o.doubleClaims.map((d) => ({ ...d, metricWords: metricWords[d.metric] ?? d.metric })),
+            chart: jobsHomesChart ? chartFigureView(jobsHomesChart, `${base}/data/${jobsHomesChart.id}.csv`) : null,
+          },
+  };
+}
