@@ -14,6 +14,9 @@ import { MAX_XLSX_BYTES } from '../xlsx';
 import { govukDir, viewEnvironment, viewsDir } from './view-engine';
 import { DbSessionStore } from './session/session-store';
 
+// Where the templates are (view-engine.ts owns them; kept here for existing importers).
+export { govukDir, viewsDir };
+
 /** Where the staff pages live; the session cookie is sent only there. */
 export const WEB_PREFIX = '/manage';
 export const SESSION_COOKIE = 'gdt_session';
