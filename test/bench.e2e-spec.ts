@@ -248,6 +248,7 @@ describe('npm run bench --quick end to end', () => {
           `${n} national quarterly return (xlsx)`,
           `${n} programme breakdown over HTTP`,
           `${n} reconciliation over HTTP`,
+          `${n} staff task list over HTTP (signed in)`,
           `${n} bulk import`,
         ];
         expect(measured).toEqual([...atSize(6), ...atSize(12), ...atSize(20)]);
@@ -266,7 +267,7 @@ describe('npm run bench --quick end to end', () => {
         expect(nr.maxRssMb).toBeGreaterThan(30);
         expect(nr.maxRssMb).toBeLessThan(250);
         const growth = report.growth.filter((g: { db: string }) => g.db === k);
-        expect(growth).toHaveLength(7);
+        expect(growth).toHaveLength(8);
         for (const g of growth) expect(g.sizes).toHaveLength(3);
       }
       const startup = report.rows

@@ -24,6 +24,7 @@ import {
 } from './measures';
 import { cliStartupSummary, measureCliStartup, type CliStartupSummary } from './cli-process';
 import { openRawPostgresPool } from './raw-driver';
+import { measureTaskListHttp } from './task-list-http';
 import { rawImportDeals } from './raw-import';
 import { BenchTarget, DEFAULT_PG_URL, openTarget } from './targets';
 import { interleave } from './timing';
@@ -332,6 +333,19 @@ async function measureAt(
     }
     rows.push(httpRow('reconciliation over HTTP', rec, `${code}, bare server on the raw driver`));
     appMs.reconciliationHttp = 1000 / rec.appRps;
+    // The staff task list (issue 18), signed in: fewer requests, each page lists every project.
+    const tl = await measureTaskListHttp(t, base, code, {
+      requests: opts.quick ? 20 : 100,
+      concurrency: opts.quick ? 4 : 8,
+    });
+    rows.push(
+      httpRow(
+        'staff task list over HTTP (signed in)',
+        tl,
+        `${code}: ${tl.rows} projects, a programme manager of all of them (${tl.notices} notices); bare node:http on the raw driver, pages equal but for whitespace and the CSRF token`,
+      ),
+    );
+    appMs.taskListHttp = 1000 / tl.appRps;
   }
 
   // Bulk import: the app's path vs raw prepared inserts, same rows, one transaction each, into empty tables.
@@ -431,6 +445,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       ['breakdownHttp', 'programme breakdown over HTTP (largest programme)', (s: number) => largestBy[s]],
       ['reconciliationHttp', 'reconciliation over HTTP (largest programme)', (s: number) => largestBy[s]],
       ['overviewHttp', 'dashboard overview over HTTP (largest programme)', (s: number) => largestBy[s]],
+      ['taskListHttp', 'staff task list over HTTP (largest programme)', (s: number) => largestBy[s]],
     ] as const) {
       const xs = sizes.map(size);
       const ys = sizes.map((s) => timesBy[s][measure]);
