@@ -11,6 +11,7 @@ import { User } from '../src/auth/user.entity';
 import { RejectDto, StepDto } from '../src/changes/dto/change-request.dto';
 import { Milestone } from '../src/milestones/milestone.entity';
 import { Project } from '../src/projects/project.entity';
+import { SpendConfirmationService } from '../src/quarterly-updates/spend-confirmation.service';
 import { UpdateDraftsService } from '../src/quarterly-updates/update-drafts.service';
 import { UpdateReviewService } from '../src/quarterly-updates/update-review.service';
 import { RagOverrideDto } from '../src/rag/rag.dto';
@@ -691,22 +692,37 @@ describe.each(databaseKinds())('the audit trail of workflow writes on %s', (kind
     ]);
     type Applied = { entity: string; entityId: string; action: string; values: Snap | null }[];
     const applied = (s: Snap | null) => s!.applied as Applied;
+    // The acceptance applies the forecast and the milestone; the actual waits for finance.
     expect(applied(acc.after).map((r) => [r.entity, r.entityId, r.action])).toEqual([
       ['spend_profile', String(next.id), 'set_forecast'],
-      ['spend_profile', String(l.id), 'set_actual'],
       ['milestone', String(ms.id), 'update'],
     ]);
-    const [fBefore, aBefore, mBefore] = applied(acc.before).map((r) => r.values!);
-    const [fAfter, aAfter, mAfter] = applied(acc.after).map((r) => r.values!);
+    const [fBefore, mBefore] = applied(acc.before).map((r) => r.values!);
+    const [fAfter, mAfter] = applied(acc.after).map((r) => r.values!);
     expect([fBefore.forecast, fAfter.forecast]).toEqual([
       (next.forecastPence / 100).toFixed(2),
       ((next.forecastPence + 100_00) / 100).toFixed(2),
     ]);
+    expect([mBefore.notes, mAfter.notes]).toEqual([ms.notes, 'Audited note']);
+    expect([acc.before!.actualSpend, acc.after.actualSpend]).toEqual([undefined, 'awaiting finance confirmation']);
+    const finance: Actor = { userId: null, name: 'audit finance', role: 'finance' };
+    await t.app.get(SpendConfirmationService).confirm(PROG, 'LICHFIELD', '2016-17 Q4', undefined, finance);
+    const conf = await last('quarterly_update', 'confirm_spend');
+    expect(conf.actor).toBe('audit finance');
+    expect(applied(conf.after).map((r) => [r.entity, r.entityId, r.action])).toEqual([
+      ['spend_profile', String(l.id), 'set_actual'],
+    ]);
+    const [aBefore] = applied(conf.before).map((r) => r.values!);
+    const [aAfter] = applied(conf.after).map((r) => r.values!);
     expect([aBefore.actual, aAfter.actual]).toEqual([
       l.actualPence === null ? null : (l.actualPence / 100).toFixed(2),
       '4321.00',
     ]);
-    expect([mBefore.notes, mAfter.notes]).toEqual([ms.notes, 'Audited note']);
+    expect([conf.before!.actualSpend, conf.after.actualSpend, conf.after.spendConfirmedBy]).toEqual([
+      'awaiting finance confirmation',
+      'confirmed by finance',
+      'audit finance',
+    ]);
   });
 
   const openMilestone = async (project: string) => {

@@ -31,6 +31,7 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
   const partner = new Map<string, WebClient>();
   let pm: WebClient;
   let admin: WebClient;
+  let finance: WebClient;
 
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '100000' });
@@ -44,6 +45,9 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     await pm.signIn('pm@test.invalid');
     admin = new WebClient(t.app, '10.1.0.3');
     await admin.signIn('admin@test.invalid');
+    await makeUser(t.app, 'finance', 'finance@test.invalid');
+    finance = new WebClient(t.app, '10.1.0.4');
+    await finance.signIn('finance@test.invalid');
   });
   afterAll(async () => t?.close());
 
@@ -204,7 +208,7 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     expect((await t.ds.getRepository(Milestone).findOneByOrFail({ id })).actualDate).toBeNull();
   });
 
-  it('is submitted, returned once with a comment, resubmitted and accepted; only then do the figures change', async () => {
+  it('is submitted, returned once with a comment, resubmitted and accepted; only then do the figures change, the actuals once finance confirms them', async () => {
     const c = partner.get('ETRURIA')!;
     // Outputs and risks are required parts (test/web-quarter-outputs-risks.e2e-spec.ts): finished unchanged here.
     const outputs = await c.get('/manage/quarter/ETRURIA/outputs');
@@ -260,11 +264,31 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     expect((await line('LGF', '2017-18 Q1')).forecastPence).toBe(8_760_000);
     // The demo's accepted actual stays until the update is accepted.
     expect((await line('LGF', '2016-17 Q4')).actualPence).toBe(12_000_000);
+    const precommitted = (await line('LGF_PRECOMMITTED', '2016-17 Q4')).actualPence;
+    expect(precommitted).not.toBe(90_000_000);
 
     await pm.get('/manage/quarter/ETRURIA');
-    expect((await pm.post('/manage/quarter/ETRURIA/accept')).status).toBe(303);
-    expect(pageText((await pm.get('/manage/quarter/ETRURIA')).body)).toContain('Status: Accepted');
+    const acceptedPage = await pm.post('/manage/quarter/ETRURIA/accept');
+    expect(acceptedPage.status).toBe(303);
+    const afterAccept = pageText((await pm.get('/manage/quarter/ETRURIA')).body);
+    expect(afterAccept).toContain('Status: Accepted');
+    expect(afterAccept).toContain(
+      'Update accepted: its forecasts, milestones and outputs are now the latest; its actual spend awaits finance confirmation',
+    );
+    expect(afterAccept).toContain('Actual spend: awaiting finance confirmation');
     expect((await line('LGF', '2017-18 Q1')).forecastPence).toBe(9_500_000);
+    // A delivery partner's actuals count only once finance confirms them (test/web-spend-confirmation.e2e-spec.ts).
+    expect((await line('LGF', '2016-17 Q4')).actualPence).toBe(12_000_000);
+    expect((await line('LGF_PRECOMMITTED', '2016-17 Q4')).actualPence).toBe(precommitted);
+    const confirmPage = await finance.get('/manage/confirm-spend');
+    expect(
+      (
+        await finance.post(
+          '/manage/confirm-spend/ETRURIA',
+          formFields(confirmPage.body, '/manage/confirm-spend/ETRURIA'),
+        )
+      ).status,
+    ).toBe(303);
     expect((await line('LGF', '2016-17 Q4')).actualPence).toBe(11_500_000);
     expect((await line('LGF_PRECOMMITTED', '2016-17 Q4')).actualPence).toBe(90_000_000);
     const m = await t.ds.getRepository(Milestone).findOneByOrFail({ id: milestoneId });
@@ -292,18 +316,22 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
       ]);
     expect(applied(accepted.after)).toEqual([
       ['spend_profile', 'set_forecast', 'LGF', '2017-18 Q1', '95000.00'],
-      ['spend_profile', 'set_actual', 'LGF', '2016-17 Q4', '115000.00'],
-      ['spend_profile', 'set_actual', 'LGF_PRECOMMITTED', '2016-17 Q4', '900000.00'],
       ['milestone', 'update', null, null, 'Completion certificate ref EV-17'],
     ]);
     expect(applied(accepted.before).map((r) => r.slice(0, 4))).toEqual(
       applied(accepted.after).map((r) => r.slice(0, 4)),
     );
-    expect(
-      applied(accepted.before)
-        .slice(0, 2)
-        .map((r) => r[4]),
-    ).toEqual(['87600.00', '120000.00']);
+    expect(applied(accepted.before)[0][4]).toBe('87600.00');
+    // The confirmation's own entry holds the actuals it recorded.
+    const confirmed = await t.ds.getRepository(AuditEntry).findOneOrFail({
+      where: { entity: 'quarterly_update', action: 'confirm_spend', projectId: pid },
+      order: { id: 'DESC' },
+    });
+    expect(applied(confirmed.after)).toEqual([
+      ['spend_profile', 'set_actual', 'LGF', '2016-17 Q4', '115000.00'],
+      ['spend_profile', 'set_actual', 'LGF_PRECOMMITTED', '2016-17 Q4', '900000.00'],
+    ]);
+    expect(applied(confirmed.before)[0][4]).toBe('120000.00');
     expect([
       (accepted.before as { status: string }).status,
       (accepted.after as { status: string; decidedBy: string }).status,

@@ -17,3 +17,9 @@ export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system', role: 'admin'
 export function cliActor(): Actor {
   return { userId: null, name: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin' };
 }
+
+/** The same person, by user id when both are signed-in users, otherwise by name. */
+export function sameActor(name: string | null, userId: number | null, actor: Actor): boolean {
+  if (userId !== null && actor.userId !== null) return userId === actor.userId;
+  return name !== null && name === actor.name;
+}

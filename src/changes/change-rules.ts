@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { Actor } from '../auth/actor';
 import { ConflictError, DomainError, NotFoundError, RuleViolationError, ValidationError } from '../common/errors';
 import { formatPounds } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
@@ -45,11 +44,7 @@ export function throwIfProblems(problems: ChangeProblem[]): void {
   });
 }
 
-/** The same person, by user id when both are signed-in users, otherwise by name. */
-export function sameActor(name: string | null, userId: number | null, actor: Actor): boolean {
-  if (userId !== null && actor.userId !== null) return userId === actor.userId;
-  return name !== null && name === actor.name;
-}
+export { sameActor } from '../auth/actor';
 
 export class SeparationOfDutiesError extends DomainError {
   constructor(number: number, who: string) {

@@ -2,6 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonText } from '../database/transformers';
 
 export const UPDATE_STATUSES = ['in_progress', 'submitted', 'returned', 'accepted'] as const;
+export type SpendState = 'awaiting' | 'confirmed';
+
 /** "not_started" is the absence of a row. */
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number] | 'not_started';
 
@@ -55,6 +57,7 @@ export interface MilestoneProposal {
 @Entity('quarterly_update')
 @Index(['projectId', 'quarter'], { unique: true })
 @Index(['programmeId', 'quarter'])
+@Index('IDX_quarterly_update_spend_state', ['spendState', 'programmeId'])
 export class QuarterlyUpdate {
   @PrimaryGeneratedColumn()
   id: number;
@@ -81,11 +84,35 @@ export class QuarterlyUpdate {
   @Column({ type: 'varchar', length: 30, nullable: true })
   submittedAt: string | null;
 
+  /** Who submitted it, as a user (null for the command line's system actors): separation of duties. */
+  @Column({ type: 'int', nullable: true })
+  submittedByUserId: number | null;
+
   @Column({ type: 'varchar', length: 200, nullable: true })
   decidedBy: string | null;
 
   @Column({ type: 'varchar', length: 30, nullable: true })
   decidedAt: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  decidedByUserId: number | null;
+
+  /**
+   * The spend actuals of an accepted update count only once finance confirms them: 'awaiting'
+   * from acceptance (when it proposes an actual that differs) until 'confirmed'; null when
+   * nothing is held (and for updates accepted before confirmation existed).
+   */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  spendState: SpendState | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  spendConfirmedBy: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  spendConfirmedByUserId: number | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  spendConfirmedAt: string | null;
 
   /** The programme manager's comment when returning it for revision. */
   @Column({ type: 'text', nullable: true })

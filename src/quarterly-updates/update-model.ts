@@ -4,7 +4,7 @@
  */
 import { DomainError, FieldProblem, RuleViolationError, ValidationError } from '../common/errors';
 import { formatPounds } from '../common/money';
-import { OutputClaimProposal, QuarterlyUpdate, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
+import { OutputClaimProposal, QuarterlyUpdate, SpendState, UpdateDraft, UpdateStatus } from './quarterly-update.entity';
 import { CumulativeReading } from './typing-checks';
 
 export const STATUS_LABELS: Record<UpdateStatus, string> = {
@@ -13,6 +13,12 @@ export const STATUS_LABELS: Record<UpdateStatus, string> = {
   submitted: 'Submitted',
   returned: 'Returned',
   accepted: 'Accepted',
+};
+
+/** Where an accepted update's actual spend stands, in words (the update page, the audit trail). */
+export const SPEND_STATE_WORDS: Record<SpendState, string> = {
+  awaiting: 'awaiting finance confirmation',
+  confirmed: 'confirmed by finance',
 };
 
 /** The spend part of an update form: per source kind, the quarter's actual and every forecast. */
@@ -135,6 +141,13 @@ export function presentUpdate(u: QuarterlyUpdate) {
     decidedBy: u.decidedBy,
     decidedAt: u.decidedAt,
     returnComment: u.returnComment,
+    ...(u.spendState
+      ? {
+          actualSpend: SPEND_STATE_WORDS[u.spendState],
+          spendConfirmedBy: u.spendConfirmedBy,
+          spendConfirmedAt: u.spendConfirmedAt,
+        }
+      : {}),
     version: u.version,
   };
 }

@@ -1,9 +1,10 @@
+import { sameActor } from '../auth/actor';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditRecord, AuditService, collectedRows } from '../audit/audit.service';
 import { assertProjectScope } from '../auth/scope';
-import { FieldProblem, RuleViolationError, ValidationError } from '../common/errors';
+import { DomainError, FieldProblem, RuleViolationError, ValidationError } from '../common/errors';
 import { formatPounds } from '../common/money';
 import { Db } from '../database/db.service';
 import { updateVersioned } from '../database/versioned';
@@ -70,13 +71,14 @@ export class UpdateReviewService {
       return {
         status: 'submitted' as const,
         submittedBy: actor.name,
+        submittedByUserId: actor.userId,
         submittedAt: new Date().toISOString(),
         returnComment: null,
       };
     });
   }
 
-  /** Returns a submitted update for revision, with the reviewer's comment. */
+  /** Returns a submitted update for revision, with the reviewer's comment (not the submitter's own). */
   returnForRevision(
     programmeCode: string | undefined,
     projectCode: string,
@@ -86,6 +88,7 @@ export class UpdateReviewService {
   ) {
     return this.transition(programmeCode, projectCode, version, actor, 'return', null, async (_m, c) => {
       this.assertSubmitted(c.update, c.quarter);
+      assertNotSubmitter(c.update!, actor, c.project.code, c.quarter);
       const text = comment.trim();
       if (!text)
         throw new ValidationError([{ field: 'comment', problem: 'Enter a comment saying what needs to change' }]);
@@ -95,17 +98,23 @@ export class UpdateReviewService {
         status: 'returned' as const,
         returnComment: text,
         decidedBy: actor.name,
+        decidedByUserId: actor.userId,
         decidedAt: new Date().toISOString(),
       };
     });
   }
 
-  /** Accepts a submitted update: its figures become the project's latest forecasts and actuals. */
+  /**
+   * Accepts a submitted update: its forecasts, milestones and outputs become the project's latest
+   * (a programme manager's own figures through the API); its actual spend is held until finance
+   * confirms it. The person who submitted it cannot accept it.
+   */
   accept(programmeCode: string | undefined, projectCode: string, version: number | undefined, actor: Actor) {
     // Each figure accepted is audited in the acceptance's one entry, before and after.
     const audit = { rows: [] as AuditRecord[] };
     return this.transition(programmeCode, projectCode, version, actor, 'accept', audit, async (m, c) => {
       this.assertSubmitted(c.update, c.quarter);
+      assertNotSubmitter(c.update!, actor, c.project.code, c.quarter);
       await this.periods.hold(m, c.prog.id);
       const lines = new Map(
         (await m.find(SpendProfileLine, { where: { projectId: c.project.id } })).map((l) => [
@@ -128,18 +137,6 @@ export class UpdateReviewService {
           audit,
         );
         versions.set(key, r.version);
-      }
-      for (const [sourceKind, pence] of Object.entries(draft.actuals ?? {})) {
-        const key = `${sourceKind}|${c.quarter}`;
-        if (lines.get(key)?.actualPence === pence) continue;
-        await this.spend.setActualIn(
-          m,
-          c.prog,
-          c.project,
-          { sourceKind, quarter: c.quarter, actual: formatPounds(pence), version: versions.get(key) },
-          actor,
-          audit,
-        );
       }
       for (const [id, p] of Object.entries(draft.milestones ?? {}))
         await this.milestones.updateIn(
@@ -187,7 +184,18 @@ export class UpdateReviewService {
           );
         }
       }
-      return { status: 'accepted' as const, decidedBy: actor.name, decidedAt: new Date().toISOString() };
+      // Actual spend is finance's to record (the API's rule): an update's actuals wait for a
+      // finance user to confirm them (SpendConfirmationService), whoever submitted it.
+      const held = Object.entries(draft.actuals ?? {}).some(
+        ([kind, pence]) => lines.get(`${kind}|${c.quarter}`)?.actualPence !== pence,
+      );
+      return {
+        status: 'accepted' as const,
+        decidedBy: actor.name,
+        decidedByUserId: actor.userId,
+        decidedAt: new Date().toISOString(),
+        spendState: held ? ('awaiting' as const) : null,
+      };
     });
   }
 
@@ -230,7 +238,18 @@ export class UpdateReviewService {
         after: { ...presentUpdate(after), ...(rows ? { applied: rows.after } : {}) },
         meta: { quarter: c.quarter },
       });
-      return { status: after.status, quarter: c.quarter };
+      return { status: after.status, quarter: c.quarter, spendState: after.spendState };
     });
   }
+}
+
+/** The person who submitted an update does not review it: another programme manager or an admin does. */
+function assertNotSubmitter(u: QuarterlyUpdate, actor: Actor, project: string, quarter: string): void {
+  if (sameActor(u.submittedBy, u.submittedByUserId, actor))
+    throw new DomainError(
+      'SEPARATION_OF_DUTIES',
+      `You submitted the ${quarter} update for ${project}: another programme manager or an administrator must review it (separation of duties)`,
+      403,
+      { field: 'form' },
+    );
 }

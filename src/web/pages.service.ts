@@ -21,6 +21,7 @@ const NAVIGATION: NavItem[] = [
   { text: 'Quarter', href: '/manage/quarter', roles: 'any' },
   { text: 'Returns', href: '/manage/returns', roles: 'any' },
   { text: 'Change requests', href: '/manage/change-requests', roles: 'any' },
+  { text: 'Confirm spend', href: '/manage/confirm-spend', roles: ['finance', 'admin'] },
   { text: 'Audit trail', href: '/manage/audit', roles: 'any' },
   { text: 'Users', href: '/manage/admin/users', roles: ['admin'] },
 ];

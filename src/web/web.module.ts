@@ -14,6 +14,7 @@ import { AuditPagesService } from './audit/audit-pages.service';
 import { ChangeFormsController } from './changes/change-forms.controller';
 import { ChangePagesService } from './changes/change-pages.service';
 import { ChangesPagesController } from './changes/changes.controller';
+import { ConfirmSpendController } from './confirm-spend/confirm-spend.controller';
 import { CsrfGuard } from './csrf.guard';
 import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
@@ -56,6 +57,7 @@ import { WebExceptionFilter } from './web-exception.filter';
     ChangeFormsController,
     ChangesPagesController,
     PublicPagesController,
+    ConfirmSpendController,
   ],
   providers: [Pages, NoticesService, AuditPagesService, ChangePagesService, CsrfGuard, WebExceptionFilter],
 })

@@ -20,6 +20,7 @@ import { TwoClocks1795200000000 } from './1795200000000-two-clocks';
 import { ReturnComments1795600000000 } from './1795600000000-return-comments';
 import { ProjectRisks1795700000000 } from './1795700000000-project-risks';
 import { DemoProgrammeTime1796010000000 } from './1796010000000-demo-programme-time';
+import { UpdateSpendConfirmation1796040000000 } from './1796040000000-update-spend-confirmation';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ReturnComments1795600000000,
   ProjectRisks1795700000000,
   DemoProgrammeTime1796010000000,
+  UpdateSpendConfirmation1796040000000,
 ];

@@ -22,6 +22,7 @@ import {
 import { exactSum, toBigInt, toInt } from '../../database/sql-values';
 import { closedBefore, OutturnAdjustment, outturnOf, OutturnSpendLine } from '../../spend/outturn';
 import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
+import { awaitingSpendIn } from '../../quarterly-updates/spend-confirmation.service';
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */
 const cache = new WeakMap<
@@ -337,6 +338,15 @@ export class FinanceSection implements SectionProvider {
         severity: 'warning',
         section: 'finance',
         message: `spend in ${cur} is more than ${SPEND_VARIANCE_PERCENT}% below the baseline forecast: ${list(under, (l) => `${l.project} ${l.sourceKind} (actual ${displayPounds(l.actualInQuarter ?? 0)}, baseline ${displayPounds(l.baselineInQuarter)})`)}`,
+      });
+    // An accepted update's actuals are not counted until finance confirms them: say so before submitting.
+    const awaiting = await awaitingSpendIn(ctx.m, ctx.programme.id, cur);
+    if (awaiting.length)
+      checks.push({
+        code: 'SPEND_AWAITING_CONFIRMATION',
+        severity: 'warning',
+        section: 'finance',
+        message: `actual spend from ${awaiting.length} accepted quarterly update${awaiting.length === 1 ? '' : 's'} for ${cur} awaits finance confirmation and is not counted in this return: ${awaiting.join(', ')} (finance confirms it on the staff pages’ Confirm spend page)`,
       });
     const adj = f.lines.filter((l) => l.adjustmentsInQuarter !== 0);
     if (adj.length)

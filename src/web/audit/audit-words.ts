@@ -51,6 +51,7 @@ const THINGS: Record<string, string> = {
   programme_envelope: 'programme envelope',
   project: 'project',
   project_risk: 'risk',
+  quarterly_update: 'quarterly update',
   return_version: 'quarterly return',
   spend_adjustment: 'prior-period adjustment',
   spend_profile: 'spend line',
@@ -82,6 +83,15 @@ const DOING: Record<string, string> = {
   seed: 'Loaded',
   seed_demo: 'Loaded illustrative data into',
   set_rag_thresholds: 'Changed the RAG thresholds of',
+  save_spend: 'Saved the spend of',
+  save_milestones: 'Saved the milestones of',
+  save_outputs: 'Saved the outputs of',
+  save_narrative: 'Saved the narrative of',
+  save_risks: 'Changed the risks of',
+  review_risks: 'Reviewed the risks of',
+  accept: 'Accepted',
+  return: 'Returned for revision',
+  confirm_spend: 'Confirmed the actual spend of',
 };
 
 /** Labels where a humanised name would read badly. */
@@ -96,7 +106,7 @@ const LABELS: Record<string, string> = {
 
 /** Never shown: internal keys and anything that could be a secret. */
 const HIDDEN =
-  /^(id|version|createdAt|updatedAt|secret|secretSha256|token|passwordHash|password|sha256|contentHash|.*Id|.*Ids)$/;
+  /^(id|version|createdAt|updatedAt|secret|secretSha256|token|passwordHash|password|sha256|contentHash|applied|.*Id|.*Ids)$/;
 const MONEY_STRING = /^-?\d+\.\d{2}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -153,6 +163,33 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   return out;
 }
 
+interface AppliedRow {
+  entity: string;
+  values: Record<string, unknown> | null;
+}
+
+/**
+ * The figures an entry applied through other features' writes (an acceptance, a confirmation of
+ * spend), each as its own changes: "Spend line LGF 2016-17 Q4: Actual £120,000.00 → £115,000.00".
+ */
+function appliedChanges(before: unknown, after: unknown): FieldChange[] {
+  const list = (x: unknown) => (Array.isArray(asRecord(x).applied) ? (asRecord(x).applied as AppliedRow[]) : []);
+  const b = list(before);
+  return list(after).flatMap((a, i) => {
+    const v = a.values ?? {};
+    const what =
+      typeof v.sourceKind === 'string'
+        ? `${THINGS[a.entity] ?? a.entity} ${v.sourceKind} ${String(v.quarter ?? '')}`.trim()
+        : `${THINGS[a.entity] ?? a.entity}${typeof v.title === 'string' ? ` “${v.title}”` : ''}`;
+    const { sourceKind: _s, quarter: _q, ...rest } = v;
+    const { sourceKind: _bs, quarter: _bq, ...was } = b[i]?.values ?? {};
+    return fieldChanges(was, rest).map((c) => ({
+      ...c,
+      field: `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${c.field}`,
+    }));
+  });
+}
+
 export function inWords(row: AuditRow, projectNames: Map<number, string>): AuditInWords {
   const thing = THINGS[row.entity] ?? row.entity.replace(/_/g, ' ');
   const doing = DOING[row.action] ?? `${fieldLabel(row.action)}:`;
@@ -175,6 +212,6 @@ export function inWords(row: AuditRow, projectNames: Map<number, string>): Audit
     who: row.actor,
     project: row.projectId ? (projectNames.get(row.projectId) ?? null) : null,
     summary,
-    changes: [...fieldChanges(row.before, row.after), ...extra],
+    changes: [...fieldChanges(row.before, row.after), ...appliedChanges(row.before, row.after), ...extra],
   };
 }

@@ -5,6 +5,7 @@ import { ChangeRequest } from '../../changes/change-request.entity';
 import { longDate, quarterUrl } from '../../common/fiscal';
 import { Db } from '../../database/db.service';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
+import { SpendConfirmationService } from '../../quarterly-updates/spend-confirmation.service';
 import { ReturnsService } from '../../returns/returns.service';
 
 export interface Notice {
@@ -26,7 +27,17 @@ export class NoticesService {
     private readonly accounts: AccountsService,
     private readonly updates: QuarterlyUpdatesService,
     private readonly returns: ReturnsService,
+    private readonly confirmations: SpendConfirmationService,
   ) {}
+
+  /** Finance: accepted updates whose actual spend awaits confirmation, per programme and quarter (one query). */
+  private async spendNotices(actor: Actor): Promise<Notice[]> {
+    return (await this.confirmations.counts(actor)).map((c) => ({
+      kind: 'spend-awaiting-confirmation',
+      text: `${c.count} accepted update${c.count === 1 ? ' has' : 's have'} actual spend for ${c.quarter} of ${c.programmeName} awaiting your confirmation`,
+      href: '/manage/confirm-spend',
+    }));
+  }
 
   /**
    * Finance: each open programme's reporting quarter, due or overdue against the programme's as-of
@@ -80,7 +91,7 @@ export class NoticesService {
           href: '/manage/change-requests',
         });
     }
-    if (actor.role === 'finance') out.push(...(await this.returnNotices()));
+    if (actor.role === 'finance') out.push(...(await this.returnNotices()), ...(await this.spendNotices(actor)));
     const waiting = await this.updates.waiting(actor);
     for (const u of waiting.returned)
       out.push({

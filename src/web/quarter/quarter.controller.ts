@@ -2,7 +2,8 @@ import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
 import { inProjectScope } from '../../auth/scope';
-import { FieldProblem } from '../../common/errors';
+import { sameActor } from '../../auth/actor';
+import { DomainError, FieldProblem } from '../../common/errors';
 import { displayPounds } from '../../common/money';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
 import { UpdateDraftsService } from '../../quarterly-updates/update-drafts.service';
@@ -65,7 +66,10 @@ export class QuarterController {
     const actor = req.actor!;
     const mine = inProjectScope(actor, v.programme.code, v.project.code);
     const canEdit = v.editable && mine && ['delivery_partner', 'programme_manager', 'admin'].includes(actor.role);
-    const canReview = v.status === 'submitted' && mine && ['programme_manager', 'admin'].includes(actor.role);
+    const canReviewRole = mine && ['programme_manager', 'admin'].includes(actor.role);
+    // The person who submitted it does not review it (separation of duties): the page says so.
+    const submittedByMe = v.status !== 'not_started' && sameActor(v.submittedBy, v.submittedByUserId, actor);
+    const canReview = v.status === 'submitted' && canReviewRole && !submittedByMe;
     return this.pages.render(
       req,
       reply,
@@ -76,6 +80,8 @@ export class QuarterController {
         ...v,
         canEdit,
         canReview,
+        canReviewRole,
+        submittedByMe,
         values,
         errors: problems.length
           ? // A part still to finish links to its task (Outputs and Risks are the fourth and fifth).
@@ -311,9 +317,26 @@ export class QuarterController {
 
   @Post(':project/accept')
   @Roles('programme_manager')
-  accept(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
-    return this.act(req, reply, project, body, 'Update accepted: its figures are now the latest', () =>
-      this.review.accept(undefined, project, versionOf(body ?? {}), req.actor!),
+  async accept(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @Body() body: Form,
+  ) {
+    let held = false;
+    return this.act(
+      req,
+      reply,
+      project,
+      body,
+      () =>
+        held
+          ? 'Update accepted: its forecasts, milestones and outputs are now the latest; its actual spend awaits finance confirmation'
+          : 'Update accepted: its figures are now the latest',
+      async () => {
+        held =
+          (await this.review.accept(undefined, project, versionOf(body ?? {}), req.actor!)).spendState === 'awaiting';
+      },
     );
   }
 
@@ -330,17 +353,20 @@ export class QuarterController {
     reply: FastifyReply,
     project: string,
     body: Form,
-    done: string,
+    done: string | (() => string),
     run: () => Promise<unknown>,
   ) {
     try {
       await run();
     } catch (e) {
+      // Separation of duties is a refusal in words on the update's own page, not a bare 403 page.
+      if (e instanceof DomainError && e.code === 'SEPARATION_OF_DUTIES')
+        return this.renderProject(req, reply, project, [{ field: 'form', problem: e.message }], {}, 403);
       const ps = problemsOf(e);
       if (!ps) throw e;
       return this.renderProject(req, reply, project, ps, { comment: text(body?.comment) }, 400);
     }
-    return this.pages.redirect(req, reply, base(project), done);
+    return this.pages.redirect(req, reply, base(project), typeof done === 'string' ? done : done());
   }
 }
 
