@@ -20,6 +20,7 @@ import { HomeController } from './home/home.controller';
 import { NoticesController } from './notices/notices.controller';
 import { NoticesService } from './notices/notices.service';
 import { Pages } from './pages.service';
+import { BriefingPdfService } from './public/briefing-pdf.service';
 import { PublicPagesController } from './public/public-pages.controller';
 import { PartnerWorkbookController } from './partner-workbook/partner-workbook.controller';
 import { QuarterController } from './quarter/quarter.controller';
@@ -59,6 +60,14 @@ import { WebExceptionFilter } from './web-exception.filter';
     PublicPagesController,
     ConfirmSpendController,
   ],
-  providers: [Pages, NoticesService, AuditPagesService, ChangePagesService, CsrfGuard, WebExceptionFilter],
+  providers: [
+    Pages,
+    NoticesService,
+    AuditPagesService,
+    ChangePagesService,
+    CsrfGuard,
+    WebExceptionFilter,
+    BriefingPdfService,
+  ],
 })
 export class WebModule {}

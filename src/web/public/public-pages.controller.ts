@@ -1,17 +1,16 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator';
 import { parsePoundsExact } from '../../common/money';
 import { DashboardService } from '../../dashboard/dashboard.service';
 import { ChangesSinceService, changesSinceView } from '../../dashboard/delivery/changes-since';
 import { SubmittedReturnsService } from '../../dashboard/delivery/returns-list';
 import { GLOSSARY } from '../../dashboard/views/glossary.view';
-import { chromiumAvailable, printHtmlToPdf } from '../../dashboard/briefing';
-import { DASHBOARD_CSS } from '../../dashboard/views/styles';
+import { BriefingPdfService, briefingHtml, notModified, PrinterBusyError } from './briefing-pdf.service';
 import { programmePageView } from './programme.page';
 import { projectPageView } from './project.page';
-import { HTML, renderPublicPage, sendPublicPage } from './render';
+import { HTML, sendPublicPage } from './render';
 
 /**
  * The public dashboard's HTML pages: no sign-in, no session, no scripts. The dashboard's services
@@ -24,6 +23,7 @@ export class PublicPagesController {
     private readonly dashboard: DashboardService,
     private readonly submittedReturns: SubmittedReturnsService,
     private readonly changesSince: ChangesSinceService,
+    private readonly briefingPdfs: BriefingPdfService,
   ) {}
 
   @Get()
@@ -95,34 +95,22 @@ export class PublicPagesController {
 
   @Get('programmes/:code/briefing.pdf')
   @Public()
-  async briefingPdf(@Param('code') code: string, @Res() reply: FastifyReply) {
-    const v = programmePageView(await this.dashboard.overview(code, 'briefing'));
+  async briefingPdf(@Param('code') code: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    let out;
+    try {
+      out = await this.briefingPdfs.download(code);
+    } catch (e) {
+      if (e instanceof PrinterBusyError) reply.header('retry-after', String(e.retryAfterSeconds));
+      throw e;
+    }
     // Without a browser to print with, the printable page itself (the reader's browser prints it).
-    if (!chromiumAvailable()) return reply.redirect(`${v.base}/briefing`, 303);
-    const pdf = await printHtmlToPdf(
-      briefingHtml(v, new Date().toISOString()),
-      { '/assets/dashboard.css': DASHBOARD_CSS },
-      `Committee briefing: ${v.programme.name}, ${v.programme.reportingQuarter}`,
-    );
+    if (!out.pdf) return reply.redirect(`/programmes/${encodeURIComponent(out.code)}/briefing`, 303);
+    // Public and shareable, but checked each time: a changed figure must show at once.
+    reply.header('ETag', out.pdf.etag).header('Cache-Control', 'public, no-cache');
+    if (notModified(req.headers['if-none-match'], out.pdf.etag)) return reply.status(304).send();
     return reply
       .type('application/pdf')
-      .header(
-        'Content-Disposition',
-        `attachment; filename="${v.programme.code.replace(/[^A-Za-z0-9._-]/g, '_')}-briefing.pdf"`,
-      )
-      .send(pdf);
+      .header('Content-Disposition', `attachment; filename="${out.code.replace(/[^A-Za-z0-9._-]/g, '_')}-briefing.pdf"`)
+      .send(out.pdf.bytes);
   }
-}
-
-/** The committee briefing's HTML: the page a browser shows, and what Chromium prints to PDF. */
-function briefingHtml(v: ReturnType<typeof programmePageView>, generatedAt: string): string {
-  return renderPublicPage('briefing.njk', {
-    v,
-    title: `Briefing: ${v.title}`,
-    crumbs: [{ href: v.base, label: v.title }],
-    illustrative: v.illustrative,
-    generatedAt,
-    preparedOn: generatedAt.slice(0, 10),
-    print: true,
-  });
 }
