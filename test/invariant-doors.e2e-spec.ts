@@ -773,6 +773,10 @@ const WEB_NOT_DOORS: Record<string, string> = {
     'a version number: applies the approved payload through the same approval as the API, whose refusals are the doors above (all or nothing)',
   'POST /manage/change-requests/:number/reject': 'a version number and a reason (free text)',
   'POST /manage/change-requests/:number/withdraw': 'a version number',
+  'POST /manage/confirm-spend':
+    'a programme and quarter: confirms each accepted update’s held actuals through the spend service’s own writes, whose refusals are the API doors above',
+  'POST /manage/confirm-spend/:project':
+    'a version number: confirms one accepted update’s held actuals through the spend service’s own writes, whose refusals are the API doors above',
   'POST /manage/quarter/:project/accept':
     'no figures: applies the draft through the spend and milestone services, whose refusals are the API doors above (all or nothing)',
 };

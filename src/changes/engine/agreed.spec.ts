@@ -120,7 +120,12 @@ describe('agreed vs now (worked by hand)', () => {
     const none = { projectId: null, poolId: null, sourceKind: '' };
     // Lichfield (agreed 4.0, CR1 +0.2, CR2 -0.4) with Meaford (agreed 4.2, CR1 -0.2): CR1 nets out.
     const both = combineAgreed([by(2), by(3)], none);
-    expect(both).toMatchObject({ agreedPence: 820_000_000, nowPence: 780_000_000, deltaPence: -0.4 * M, changed: true });
+    expect(both).toMatchObject({
+      agreedPence: 820_000_000,
+      nowPence: 780_000_000,
+      deltaPence: -0.4 * M,
+      changed: true,
+    });
     expect(both.changes.map((c) => [c.number, c.deltaPence])).toEqual([[2, -0.4 * M]]);
     // CR1 moved money within the two lines, and it is illustrative: the pair still says so.
     expect(both.illustrative).toBe(true);
