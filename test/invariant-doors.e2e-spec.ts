@@ -761,7 +761,7 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/returns/:quarter/submit':
     'a version number and a reason: freezes the return through ReturnsService, gated by its checks as the API submission',
   'POST /manage/partner-workbook/:project':
-    'a partner workbook file: the same PartnerUpdatesService.import as the CLI `import`, whose cells are the workbook doors above',
+    'a partner workbook file into the quarterly update’s draft: PartnerUpdatesService.importToDraft reads its cells with the CLI `import`’s own checks (the workbook doors above), and nothing reaches the figures until the update is accepted (actual spend: until finance confirms it)',
   'POST /manage/quarter/:project/risks': 'a risk: words, two levels 1–5 and an owner',
   'POST /manage/quarter/:project/risks/:id': 'a risk: words, two levels 1–5 and an owner',
   'POST /manage/quarter/:project/risks/:id/close': 'no fields',

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
+import { QuarterlyUpdate } from '../src/quarterly-updates/quarterly-update.entity';
 import { MAX_XLSX_BYTES } from '../src/xlsx';
 import { DENIAL_HEADER } from '../src/web/web-exception.filter';
 import { databaseKinds } from './support/databases';
@@ -42,6 +43,24 @@ async function load(bytes: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
+/** The named inputs of a page's form with that action, as a browser would post them. */
+function formFields(html: string, action: string): Record<string, string> {
+  const start = html.indexOf(`action="${action}"`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const out: Record<string, string> = {};
+  for (const tag of html.slice(start, html.indexOf('</form>', start)).match(/<input[^>]*>/g) ?? []) {
+    const name = /name="([^"]+)"/.exec(tag)?.[1];
+    if (name) out[name] = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+  }
+  return out;
+}
+
+/** The value of the spend form's actual box for a source kind, as the browser shows it. */
+function actualBox(html: string, sourceKind: string): string | undefined {
+  const tag = html.match(/<input[^>]*>/g)?.find((x) => x.includes(`name="actual-${sourceKind}"`));
+  return tag === undefined ? undefined : (/value="([^"]*)"/.exec(tag)?.[1] ?? '');
+}
+
 const rowWhere = (ws: ExcelJS.Worksheet, test: (r: ExcelJS.Row) => boolean) =>
   ws.getRows(2, ws.rowCount - 1)!.find(test)!;
 
@@ -49,13 +68,16 @@ const rowWhere = (ws: ExcelJS.Worksheet, test: (r: ExcelJS.Row) => boolean) =>
  * The partner spreadsheet in the staff pages (demo history, reporting quarter 2016-17 Q4): a
  * delivery partner downloads the template of their project, uploads it back unchanged and
  * changed, and a file with three mistakes is refused whole with every problem named by its
- * cell; size, type, CSRF and project scope are refused before anything is written.
+ * cell; size, type, CSRF and project scope are refused before anything is written. The upload
+ * feeds the update's draft, never the figures: an uploaded actual counts once the update is
+ * accepted and finance confirms it.
  */
 describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind) => {
   let t: TestApp;
   let partner: WebClient;
   let lichfield: WebClient;
   let pm: WebClient;
+  let finance: WebClient;
 
   const upload = async (
     client: WebClient,
@@ -97,6 +119,14 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     ).map((r: { v: unknown }) => (r.v === null ? null : Number(r.v)));
   const imports = async () =>
     Number((await t.ds.query("SELECT COUNT(*) AS n FROM audit_entry WHERE entity = 'partner_update'"))[0].n);
+  const drafts = async () =>
+    Number(
+      (
+        await t.ds.query(
+          "SELECT COUNT(*) AS n FROM audit_entry WHERE entity = 'quarterly_update' AND action = 'import_workbook'",
+        )
+      )[0].n,
+    );
 
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '100000' });
@@ -109,6 +139,9 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     expect((await lichfield.signIn('wb-lichfield@test.invalid')).status).toBe(303);
     pm = new WebClient(t.app, '10.2.0.3');
     expect((await pm.signIn('wb-pm@test.invalid')).status).toBe(303);
+    await makeUser(t.app, 'finance', 'wb-finance@test.invalid');
+    finance = new WebClient(t.app, '10.2.0.4');
+    expect((await finance.signIn('wb-finance@test.invalid')).status).toBe(303);
   }, 120_000);
   afterAll(async () => t?.close());
 
@@ -207,20 +240,20 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     expect((await download(pm)).status).toBe(200);
   });
 
-  it('imports the template unchanged, then changed, with exact counts of what was written', async () => {
+  it('puts the template, unchanged then changed, into the update’s draft with exact counts; the figures stay', async () => {
     const page = await partner.get(PAGE);
     const template = (await download(partner)).bytes;
     const wb = await load(template);
     const rows = wb.worksheets.slice(1).reduce((s, ws) => s + ws.rowCount - 1, 0);
-    const before = await imports();
+    const before = await drafts();
 
     const same = await upload(partner, uploadAction(page.body), [xlsxPart(template)]);
     expect(same.status).toBe(303);
-    expect(same.headers.location).toBe(PAGE);
-    expect(pageText((await partner.get(PAGE)).body)).toContain(
-      `Imported etruria.xlsx for ETRURIA 2016-17 Q4: 0 changes applied, ${rows} rows unchanged`,
+    expect(same.headers.location).toBe('/manage/quarter/ETRURIA');
+    expect(pageText((await partner.get('/manage/quarter/ETRURIA')).body)).toContain(
+      `Imported etruria.xlsx into the 2016-17 Q4 update: 0 changes held in the draft, ${rows} rows unchanged. Check the update and submit it for review`,
     );
-    expect(await imports()).toBe(before + 1);
+    expect(await drafts()).toBe(before + 1);
 
     const spend = wb.getWorksheet('Spend')!;
     rowWhere(spend, (r) => r.getCell(1).value === 'LGF' && r.getCell(2).value === '2016-17 Q4').getCell(5).value =
@@ -231,14 +264,32 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     const page2 = await partner.get(PAGE);
     const res = await upload(partner, uploadAction(page2.body), [xlsxPart(changed, 'etruria-filled.xlsx')]);
     expect(res.status).toBe(303);
-    expect(pageText((await partner.get(PAGE)).body)).toContain(
-      `Imported etruria-filled.xlsx for ETRURIA 2016-17 Q4: 2 changes applied, ${rows - 2} rows unchanged`,
+    expect(pageText((await partner.get('/manage/quarter/ETRURIA')).body)).toContain(
+      `Imported etruria-filled.xlsx into the 2016-17 Q4 update: 2 changes held in the draft, ${rows - 2} rows unchanged. Check the update and submit it for review`,
     );
-    expect(await spendPence('actual_pence', 'LGF', '2016-17 Q4')).toEqual([11_999_999]);
-    expect(await spendPence('forecast_pence', 'LGF', '2017-18 Q1')).toEqual([9_000_050]);
-    expect(await imports()).toBe(before + 2);
+    // A partner's upload never writes the figures: the demo's actual and forecast stay to the penny.
+    expect(await spendPence('actual_pence', 'LGF', '2016-17 Q4')).toEqual([12_000_000]);
+    expect(await spendPence('forecast_pence', 'LGF', '2017-18 Q1')).toEqual([8_760_000]);
+    expect(await imports()).toBe(0);
+    // The draft holds them, as the spend form shows them, and the next download carries them.
+    const draft = (
+      await t.ds.getRepository(QuarterlyUpdate).findOneByOrFail({
+        projectId: (await q("SELECT id FROM project WHERE code = 'ETRURIA'"))[0].id,
+        quarter: '2016-17 Q4',
+      })
+    ).draft;
+    expect([draft.actuals?.LGF, draft.forecasts?.['LGF|2017-18 Q1']]).toEqual([11_999_999, 9_000_050]);
+    expect(actualBox((await partner.get('/manage/quarter/ETRURIA/spend')).body, 'LGF')).toBe('119,999.99');
+    const again = await load((await download(partner)).bytes);
+    expect(
+      rowWhere(
+        again.getWorksheet('Spend')!,
+        (r) => r.getCell(1).value === 'LGF' && r.getCell(2).value === '2016-17 Q4',
+      ).getCell(5).value,
+    ).toBe(119999.99);
+    expect(await drafts()).toBe(before + 2);
     const audit = await t.ds.query(
-      "SELECT actor, meta FROM audit_entry WHERE entity = 'partner_update' ORDER BY id DESC",
+      "SELECT actor, meta FROM audit_entry WHERE entity = 'quarterly_update' AND action = 'import_workbook' ORDER BY id DESC",
     );
     expect(audit[0].actor).toMatch(/<wb-partner@test\.invalid>/);
     expect(JSON.parse(audit[0].meta)).toMatchObject({ file: 'etruria-filled.xlsx', rows: 2, quarter: '2016-17 Q4' });
@@ -340,4 +391,68 @@ describe.each(databaseKinds())('the partner spreadsheet over HTTP on %s', (kind)
     expect(pageText(theirs.body)).toContain('About!B4: this file is for project "ETRURIA", not "LICHFIELD"');
     expect(await tableCounts(t.ds)).toEqual(counts);
   });
+
+  it('an uploaded actual reaches the figures only when finance confirms it; a submitted update refuses an upload in words', async () => {
+    const P = '/manage/quarter/ETRURIA';
+    const apiActual = async () =>
+      (
+        (await t.request('GET', '/api/programmes/SSLEP-GD-2014/projects/ETRURIA/spend')).body.profile as {
+          sourceKind: string;
+          quarter: string;
+          actual: string | null;
+        }[]
+      ).find((l) => l.sourceKind === 'LGF' && l.quarter === '2016-17 Q4')!.actual;
+    expect(await apiActual()).toBe('120000.00');
+
+    // The partner uploads a changed actual: the draft holds it, the figures do not.
+    const wb = await load((await download(partner)).bytes);
+    rowWhere(
+      wb.getWorksheet('Spend')!,
+      (r) => r.getCell(1).value === 'LGF' && r.getCell(2).value === '2016-17 Q4',
+    ).getCell(5).value = 118765.43;
+    const up = await upload(partner, uploadAction((await partner.get(PAGE)).body), [
+      xlsxPart(Buffer.from(await wb.xlsx.writeBuffer()), 'etruria-q4.xlsx'),
+    ]);
+    expect([up.status, up.headers.location]).toEqual([303, P]);
+    expect(await apiActual()).toBe('120000.00');
+    expect(await spendPence('actual_pence', 'LGF', '2016-17 Q4')).toEqual([12_000_000]);
+    expect(actualBox((await partner.get(`${P}/spend`)).body, 'LGF')).toBe('118,765.43');
+
+    // The partner finishes the update and submits it.
+    const outputs = await partner.get(`${P}/outputs`);
+    expect(
+      (await partner.post(`${P}/outputs`, { ...formFields(outputs.body, `${P}/outputs`), complete: 'yes' })).status,
+    ).toBe(303);
+    await partner.get(`${P}/risks`);
+    expect((await partner.post(`${P}/risk-review`, { reviewed: 'yes' })).status).toBe(303);
+    await partner.get(P);
+    expect((await partner.post(`${P}/submit`)).status).toBe(303);
+
+    // Submitted: another upload is refused in words, nothing written.
+    const template = (await download(partner)).bytes;
+    const counts = await tableCounts(t.ds);
+    const res = await upload(partner, uploadAction((await partner.get(PAGE)).body), [xlsxPart(template)]);
+    expect(res.status).toBe(422);
+    expect(pageText(res.body)).toContain(
+      'There is a problem The 2016-17 Q4 update has been submitted and is waiting for review: it cannot be changed unless it is returned',
+    );
+    expect(await tableCounts(t.ds)).toEqual(counts);
+
+    // The programme manager accepts: the actual still waits for finance.
+    await pm.get(P);
+    expect((await pm.post(`${P}/accept`)).status).toBe(303);
+    expect(await apiActual()).toBe('120000.00');
+    expect(await spendPence('actual_pence', 'LGF', '2016-17 Q4')).toEqual([12_000_000]);
+
+    // Finance confirms: the actual is the uploaded figure to the penny.
+    const list = await finance.get('/manage/confirm-spend');
+    expect(pageText(list.body)).toContain('LGF £120,000.00 £118,765.43');
+    const done = await finance.post(
+      '/manage/confirm-spend/ETRURIA',
+      formFields(list.body, '/manage/confirm-spend/ETRURIA'),
+    );
+    expect([done.status, done.location]).toEqual([303, '/manage/confirm-spend']);
+    expect(await apiActual()).toBe('118765.43');
+    expect(await spendPence('actual_pence', 'LGF', '2016-17 Q4')).toEqual([11_876_543]);
+  }, 60_000);
 });

@@ -24,6 +24,9 @@ import { Project } from '../projects/project.entity';
 import { onlyProgramme } from '../spend/actuals-csv';
 import { SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
+import { QuarterlyUpdate, UpdateDraft } from '../quarterly-updates/quarterly-update.entity';
+import { UpdateDraftsService } from '../quarterly-updates/update-drafts.service';
+import { DraftChange, draftFromWorkbook } from './partner-draft';
 import {
   ABOUT_SHEET,
   loadXlsx,
@@ -47,7 +50,11 @@ import {
   SPEND_SHEET,
 } from './partner-update.template';
 
-type Op = { ref: string; describe: string; run: () => Promise<unknown> };
+/**
+ * One changed cell or row: `run` writes it to the figures (the command line's import), `change`
+ * is what it proposes to the quarterly update's draft (the staff pages' upload).
+ */
+type Op = { ref: string; describe: string; run: () => Promise<unknown>; change: DraftChange };
 
 /** What each sheet's reader is given: the target, the sheet's rows, and the list its problems go to. */
 interface SheetArgs {
@@ -81,6 +88,7 @@ export class PartnerUpdatesService {
     private readonly spend: SpendService,
     private readonly milestones: MilestonesService,
     private readonly outputs: OutputsService,
+    private readonly drafts: UpdateDraftsService,
   ) {}
 
   private async target(m: EntityManager, programme: string | undefined, projectCode: string, quarter: string) {
@@ -114,14 +122,22 @@ export class PartnerUpdatesService {
     });
   }
 
-  /** The filled-in template's bytes. */
+  /**
+   * The filled-in template's bytes. With `withDraft` (the staff pages' download) the figures are
+   * the project's quarterly update draft where it proposes any, so a partner downloads what they
+   * have entered so far and the upload puts the file back into that draft.
+   */
   template(
     programme: string | undefined,
     projectCode: string,
     quarter: string,
+    withDraft = false,
   ): Promise<{ filename: string; bytes: Buffer; rows: number }> {
     return this.db.read(async (m) => {
       const { prog, project, quarter: q, monitoring } = await this.target(m, programme, projectCode, quarter);
+      const draft: UpdateDraft =
+        (withDraft && (await m.findOne(QuarterlyUpdate, { where: { projectId: project.id, quarter: q } }))?.draft) ||
+        {};
       const spend = (
         await m.find(SpendProfileLine, {
           where: { projectId: project.id },
@@ -152,8 +168,8 @@ export class PartnerUpdatesService {
                 sourceKind: l.sourceKind,
                 quarter: l.quarter,
                 baseline: l.baselinePence,
-                forecast: l.forecastPence,
-                actual: l.quarter === q ? l.actualPence : null,
+                forecast: draft.forecasts?.[`${l.sourceKind}|${l.quarter}`] ?? l.forecastPence,
+                actual: l.quarter === q ? (draft.actuals?.[l.sourceKind] ?? l.actualPence) : null,
                 version: l.version,
               }) as RowInput,
           ),
@@ -170,8 +186,12 @@ export class PartnerUpdatesService {
                   id: x.id,
                   title: x.title,
                   baselineDate: x.baselineDate,
-                  forecastDate: x.forecastDate,
-                  actualDate: x.actualDate,
+                  forecastDate: draft.milestones?.[String(x.id)]
+                    ? draft.milestones[String(x.id)].forecastDate
+                    : x.forecastDate,
+                  actualDate: draft.milestones?.[String(x.id)]
+                    ? draft.milestones[String(x.id)].actualDate
+                    : x.actualDate,
                   version: x.version,
                 }) as RowInput,
             ),
@@ -181,18 +201,34 @@ export class PartnerUpdatesService {
           columns: OUTPUT_COLUMNS,
           inputs: ['value', 'evidence'],
           choices: { metric: [...metrics.keys()], quarter: [q] },
-          rows: claims.map((c) => {
-            const x = metrics.get(c.metricCode)!;
-            return {
-              id: c.id,
-              metric: c.metricCode,
-              quarter: c.quarter,
-              claimKey: c.claimKey,
-              value: x.scale === 1 ? c.value : { type: 'text', value: String(formatQuantity(c.value, x)) },
-              evidence: c.evidence,
-              version: c.version,
-            } as RowInput;
-          }),
+          rows: claims
+            .map((c) => {
+              const x = metrics.get(c.metricCode)!;
+              return {
+                id: c.id,
+                metric: c.metricCode,
+                quarter: c.quarter,
+                claimKey: c.claimKey,
+                value: x.scale === 1 ? c.value : { type: 'text', value: String(formatQuantity(c.value, x)) },
+                evidence: c.evidence,
+                version: c.version,
+              } as RowInput;
+            })
+            .concat(
+              // The draft's new claims, as rows without an Id (as a partner adds them).
+              (draft.outputs?.claims ?? []).map((c) => {
+                const x = metrics.get(c.metric)!;
+                return {
+                  id: null,
+                  metric: c.metric,
+                  quarter: c.quarter,
+                  claimKey: c.claimKey,
+                  value: x.scale === 1 ? c.value : { type: 'text', value: String(formatQuantity(c.value, x)) },
+                  evidence: c.evidence,
+                  version: null,
+                } as RowInput;
+              }),
+            ),
         },
       ];
       const out = new PassThrough();
@@ -220,8 +256,8 @@ export class PartnerUpdatesService {
     });
   }
 
-  /** Imports a filled-in template; `expect` (optional) names the project and quarter the caller means. */
-  async import(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }, actor: Actor) {
+  /** The file read and checked against its About sheet: its identity, its rows and its SHA-256. */
+  private async readFile(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }) {
     const wb = await loadXlsx(bytes, name);
     const aboutProblems: string[] = [];
     const about = new Map(
@@ -249,30 +285,52 @@ export class PartnerUpdatesService {
     };
     const rows = await readTemplate(bytes, { kind: PARTNER_UPDATE_KIND, identity, sheets: READ_SHEETS }, name);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { identity, rows, sha256 };
+  }
+
+  /** The file's programme, project and quarter, each refusal named by its About cell; held for the write. */
+  private async targetOf(
+    m: EntityManager,
+    identity: { Programme: string; Project: string; Quarter: string },
+    name: string,
+  ) {
+    try {
+      const t = await this.target(m, identity.Programme, identity.Project, identity.Quarter);
+      await this.periods.hold(m, t.prog.id);
+      return t;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      // The About sheet's rows: Template (2), Programme (3), Project (4), Quarter (5).
+      const row = e.code === 'NOT_FOUND' && /project/i.test(e.message) ? 4 : e.code === 'NOT_FOUND' ? 3 : 5;
+      throw new XlsxRejectedError(`${name} was not imported`, [
+        `${ABOUT_SHEET}!B${row}: ${e.message.replace(/^quarter: /, '')}`,
+      ]);
+    }
+  }
+
+  /** Every sheet's changed rows, every problem collected first (all or nothing). */
+  private async opsOf(args: Omit<SheetArgs, 'rows'>, rows: Record<string, ReadRow[]>): Promise<Op[]> {
+    return [
+      ...(await this.spendOps({ ...args, rows: rows[SPEND_SHEET] })),
+      ...(await this.milestoneOps({ ...args, rows: rows[MILESTONES_SHEET] })),
+      ...(await this.outputOps({ ...args, rows: rows[OUTPUTS_SHEET] })),
+    ];
+  }
+
+  /**
+   * The command line's import: writes the figures themselves (the staff pages' upload goes into
+   * the quarterly update's draft instead: `importToDraft`). `expect` (optional) names the
+   * project and quarter the caller means.
+   */
+  async import(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }, actor: Actor) {
+    const { identity, rows, sha256 } = await this.readFile(bytes, name, expect);
     return this.db.write(async (m) => {
-      let t: Awaited<ReturnType<PartnerUpdatesService['target']>>;
-      try {
-        t = await this.target(m, identity.Programme, identity.Project, identity.Quarter);
-        await this.periods.hold(m, t.prog.id);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        // The About sheet's rows: Template (2), Programme (3), Project (4), Quarter (5).
-        const row = e.code === 'NOT_FOUND' && /project/i.test(e.message) ? 4 : e.code === 'NOT_FOUND' ? 3 : 5;
-        if (e instanceof DomainError)
-          throw new XlsxRejectedError(`${name} was not imported`, [
-            `${ABOUT_SHEET}!B${row}: ${e.message.replace(/^quarter: /, '')}`,
-          ]);
-        throw e;
-      }
+      const t = await this.targetOf(m, identity, name);
       // A project-scoped user (by API or the CLI's --as) imports only their own projects' files.
       assertProjectScope(actor, t.prog.code, t.project.code);
       const problems: string[] = [];
       const audit = { rows: [] as AuditRecord[] };
-      const ops = [
-        ...(await this.spendOps({ m, t, rows: rows[SPEND_SHEET], actor, problems, audit })),
-        ...(await this.milestoneOps({ m, t, rows: rows[MILESTONES_SHEET], actor, problems, audit })),
-        ...(await this.outputOps({ m, t, rows: rows[OUTPUTS_SHEET], actor, problems, audit })),
-      ];
+      const ops = await this.opsOf({ m, t, actor, problems, audit }, rows);
       if (problems.length)
         throw new XlsxRejectedError(
           `${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
@@ -308,6 +366,41 @@ export class PartnerUpdatesService {
         quarter: t.quarter,
         rows: ops.length,
         unchanged: Object.values(rows).reduce((s, r) => s + r.length, 0) - ops.length,
+        sha256,
+      };
+    });
+  }
+
+  /**
+   * The partner spreadsheet over HTTP: the workbook's spend actuals and forecasts, milestone dates
+   * and new output claims go into the project's quarterly update DRAFT for the reporting quarter,
+   * exactly as if typed into the update's forms (the same checks, every problem at once with its
+   * Sheet!Cell), never into the figures. Refused while the update is submitted or accepted.
+   */
+  async importToDraft(bytes: Buffer, name: string, expect: { project: string; quarter: string }, actor: Actor) {
+    const { identity, rows, sha256 } = await this.readFile(bytes, name, expect);
+    return this.db.write(async (m) => {
+      const t = await this.targetOf(m, identity, name);
+      let count = 0;
+      await this.drafts.importIn(m, t.prog.code, t.project.code, actor, async (c) => {
+        const problems: string[] = [];
+        // The figures' own checks (versions, locked quarters, dates, formats); nothing is run.
+        const ops = await this.opsOf({ m, t, actor, problems, audit: { rows: [] } }, rows);
+        const draft = await draftFromWorkbook(m, this.outputs, c, rows, ops, problems);
+        if (problems.length)
+          throw new XlsxRejectedError(
+            `${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
+            problems,
+          );
+        count = ops.length;
+        return { draft, meta: { file: name, sha256, rows: count } };
+      });
+      return {
+        programme: t.prog.code,
+        project: t.project.code,
+        quarter: t.quarter,
+        rows: count,
+        unchanged: Object.values(rows).reduce((s, r) => s + r.length, 0) - count,
         sha256,
       };
     });
@@ -375,6 +468,7 @@ export class PartnerUpdatesService {
           describe: `spend ${v.sourceKind} ${v.quarter} forecast ${line ? formatPounds(line.forecastPence) : 'none'} -> ${dto.forecast}`,
           run: async () =>
             (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, audit)).version),
+          change: { kind: 'forecast', key, pence: v.forecast },
         });
       }
       if (v.quarter === t.quarter && v.actual !== null && v.actual !== line?.actualPence) {
@@ -391,6 +485,7 @@ export class PartnerUpdatesService {
               actor,
               audit,
             ),
+          change: { kind: 'actual', sourceKind: v.sourceKind, pence: v.actual },
         });
       }
     }
@@ -441,6 +536,7 @@ export class PartnerUpdatesService {
         ref: ref('forecastDate', r),
         describe: `milestone ${x.id} ${x.title}: forecast ${x.forecastDate} -> ${v.forecastDate}, actual ${x.actualDate} -> ${v.actualDate}`,
         run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, audit),
+        change: { kind: 'milestone', id: x.id, forecastDate: v.forecastDate, actualDate: v.actualDate },
       });
     }
     return ops;
@@ -496,6 +592,7 @@ export class PartnerUpdatesService {
           ref: ref('claimKey', r),
           describe: `new claim ${v.metric} ${v.claimKey} ${String(value)}`,
           run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, audit),
+          change: { kind: 'claim', row: r.row, metric: v.metric, ...dto, evidence: v.evidence ?? null },
         });
         continue;
       }
@@ -524,6 +621,7 @@ export class PartnerUpdatesService {
         ref: ref('value', r),
         describe: `claim ${c.id} ${c.metricCode} ${c.claimKey}: ${String(formatQuantity(c.value, x))} -> ${String(value)}`,
         run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, audit),
+        change: { kind: 'recorded_claim', id: c.id, what: `${c.metricCode} ${c.claimKey}` },
       });
     }
     return ops;

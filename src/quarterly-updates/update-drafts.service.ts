@@ -348,6 +348,7 @@ export class UpdateDraftsService {
     version: number | undefined,
     actor: Actor,
     action: string,
+    meta: Record<string, unknown> = {},
   ) {
     const now = new Date().toISOString();
     const after = await upsertVersioned(
@@ -367,8 +368,25 @@ export class UpdateDraftsService {
       action,
       before: update ? presentUpdate(update) : null,
       after: presentUpdate(after),
-      meta: { quarter },
+      meta: { quarter, ...meta },
     });
     return after;
+  }
+
+  /**
+   * A draft built from an uploaded workbook (the partner spreadsheet over HTTP), in the caller's
+   * transaction: the forms' scope and editable checks first (a submitted or accepted update is
+   * refused before a cell is read), then one audit entry naming the file.
+   */
+  async importIn(
+    m: EntityManager,
+    programmeCode: string,
+    projectCode: string,
+    actor: Actor,
+    build: (c: UpdateContext) => Promise<{ draft: UpdateDraft; meta: Record<string, unknown> }>,
+  ) {
+    const c = await this.reader.editableContext(m, programmeCode, projectCode, actor);
+    const { draft, meta } = await build(c);
+    return this.writeDraft(m, c.prog, c.project, c.quarter, c.update, draft, undefined, actor, 'import_workbook', meta);
   }
 }

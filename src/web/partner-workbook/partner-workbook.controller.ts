@@ -5,7 +5,7 @@ import { assertProjectScope } from '../../auth/scope';
 import { DomainError } from '../../common/errors';
 import { PartnerUpdatesService } from '../../partner-updates/partner-updates.service';
 import { MAX_XLSX_BYTES, XlsxRejectedError } from '../../xlsx';
-import { FormErrors } from '../forms/errors';
+import { FormErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
 
@@ -31,8 +31,8 @@ function uploadErrors(problems: string[], summary: string): FormErrors {
 
 /**
  * The partner spreadsheet over HTTP: a delivery partner or programme manager downloads the
- * partner update template for one of their projects and the reporting quarter, and uploads it
- * back. The template, the import's rules and its size and type limits are PartnerUpdatesService's
+ * partner update template for one of their projects and the reporting quarter (pre-filled with
+ * their update's draft), and uploads it back into that draft (never the figures). The template, the import's rules and its size and type limits are PartnerUpdatesService's
  * (the CLI's `template` and `import`); this only carries the file and shows every problem at once.
  */
 @StaffPages('partner-workbook')
@@ -83,7 +83,7 @@ export class PartnerWorkbookController {
   @Roles('delivery_partner', 'programme_manager')
   async download(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
     const t = await this.target(req, project);
-    const file = await this.partnerUpdates.template(t.programme, t.project, t.quarter);
+    const file = await this.partnerUpdates.template(t.programme, t.project, t.quarter, true);
     return reply
       .header('content-type', XLSX_TYPE)
       .header('content-disposition', `attachment; filename="${file.filename}"`)
@@ -125,20 +125,29 @@ export class PartnerWorkbookController {
     }
     if (bytes.length === 0) return refuse([`The selected file is empty`], 'The selected file is empty', 400);
     try {
-      const res = await this.partnerUpdates.import(bytes, name, { project: t.project }, req.actor!);
+      // Into the update's draft, never the figures: the person reviews it and submits it as usual.
+      const res = await this.partnerUpdates.importToDraft(
+        bytes,
+        name,
+        { project: t.project, quarter: t.quarter },
+        req.actor!,
+      );
       return this.pages.redirect(
         req,
         reply,
-        `/manage/partner-workbook/${encodeURIComponent(t.project)}`,
-        `Imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged`,
+        `/manage/quarter/${encodeURIComponent(t.project)}`,
+        `Imported ${name} into the ${res.quarter} update: ${res.rows} change${res.rows === 1 ? '' : 's'} held in the draft, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged. Check the update and submit it for review`,
       );
     } catch (e) {
       if (e instanceof XlsxRejectedError) {
         const head = e.message.split('\n')[0].replace(/:$/, '');
         return e.problems.length ? refuse(e.problems, head, 422) : refuse([head], head, 422);
       }
-      if (e instanceof DomainError && e.status >= 400 && e.status < 500 && e.status !== 403)
-        return refuse([e.message], e.message, e.status);
+      if (e instanceof DomainError && e.status >= 400 && e.status < 500 && e.status !== 403) {
+        // In words, without the field prefix (an update submitted or accepted is not editable).
+        const words = (problemsOf(e) ?? [{ problem: e.message }]).map((p) => p.problem);
+        return refuse(words, words[0], e.status);
+      }
       throw e;
     }
   }
