@@ -26,6 +26,11 @@ export class QuarterlyUpdatesService {
     private readonly risks: RisksService,
   ) {}
 
+  /** Every programme by code, for choosing one when there are several (one query). */
+  programmes(): Promise<{ code: string; name: string }[]> {
+    return this.db.read((m) => m.find(Programme, { select: { code: true, name: true }, order: { code: 'ASC' } }));
+  }
+
   /**
    * Every project's update status for the reporting quarter, limited to a scoped user's own
    * projects: three queries whatever the number of projects. The projects and their updates
@@ -108,22 +113,27 @@ export class QuarterlyUpdatesService {
   async waiting(actor: Actor) {
     const wantReturned = ['delivery_partner', 'programme_manager', 'admin'].includes(actor.role);
     const wantSubmitted = ['programme_manager', 'admin'].includes(actor.role);
-    if (!wantReturned && !wantSubmitted) return { returned: [], submitted: [] };
+    if (!wantReturned && !wantSubmitted) return { several: false, returned: [], submitted: [] };
     return this.db.read(async (m) => {
-      const rows: { status: string; project: string; programme: string; quarter: string }[] = await m
-        .getRepository(QuarterlyUpdate)
-        .createQueryBuilder('u')
-        .innerJoin(Project, 'p', 'p.id = u.project_id')
-        .innerJoin(Programme, 'g', 'g.id = u.programme_id')
-        .select(['u.status AS status', 'p.code AS project', 'g.code AS programme', 'u.quarter AS quarter'])
-        .where('u.status IN (:...s)', {
-          s: [...(wantReturned ? ['returned'] : []), ...(wantSubmitted ? ['submitted'] : [])],
-        })
-        .orderBy('p.code', 'ASC')
-        .getRawMany();
+      const rows: { status: string; project: string; programme: string; quarter: string; programmes: unknown }[] =
+        await m
+          .getRepository(QuarterlyUpdate)
+          .createQueryBuilder('u')
+          .innerJoin(Project, 'p', 'p.id = u.project_id')
+          .innerJoin(Programme, 'g', 'g.id = u.programme_id')
+          .select(['u.status AS status', 'p.code AS project', 'g.code AS programme', 'u.quarter AS quarter'])
+          // Whether links must name the programme (project codes repeat across programmes), in the same statement.
+          .addSelect('(SELECT COUNT(*) FROM programme)', 'programmes')
+          .where('u.status IN (:...s)', {
+            s: [...(wantReturned ? ['returned'] : []), ...(wantSubmitted ? ['submitted'] : [])],
+          })
+          .orderBy('p.code', 'ASC')
+          .getRawMany();
       const mayRead = projectScopeTest(actor);
       const mine = rows.filter((r) => mayRead(r.programme, r.project));
+      const several = rows.some((r) => Number(r.programmes) > 1);
       return {
+        several,
         returned: mine.filter((r) => r.status === 'returned'),
         submitted: mine.filter((r) => r.status === 'submitted'),
       };

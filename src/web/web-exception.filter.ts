@@ -55,7 +55,7 @@ export class WebExceptionFilter implements ExceptionFilter {
             ? { title: 'Too many requests', text: 'Wait a minute and try again.' }
             : status >= 500
               ? { title: 'Sorry, there is a problem with the service', text: `Try again later. Reference: ${req.id}` }
-              : { title: 'There is a problem', text: (exception as Error).message };
+              : { title: 'There is a problem', text: (exception as Error).message, link: linkOf(exception) };
     try {
       await this.pages.render(req, reply, 'errors/error.njk', { pageTitle: view.title, message: view }, status);
     } catch (e) {
@@ -64,4 +64,12 @@ export class WebExceptionFilter implements ExceptionFilter {
       await reply.status(status).type('text/plain; charset=utf-8').send(view.title);
     }
   }
+}
+
+/** A refusal may say where to go next (e.g. choose the programme first): `{ href, text }`. */
+function linkOf(e: unknown): { href: string; text: string } | undefined {
+  const link = (e as { link?: unknown } | null)?.link as { href?: unknown; text?: unknown } | undefined;
+  return link && typeof link.href === 'string' && typeof link.text === 'string'
+    ? { href: link.href, text: link.text }
+    : undefined;
 }

@@ -7,6 +7,7 @@ import { Db } from '../../database/db.service';
 import { QuarterlyUpdatesService } from '../../quarterly-updates/quarterly-updates.service';
 import { SpendConfirmationService } from '../../quarterly-updates/spend-confirmation.service';
 import { ReturnsService } from '../../returns/returns.service';
+import { updateUrl } from '../quarter/update-url';
 
 export interface Notice {
   /** Stable kind, for tests and styling. */
@@ -97,13 +98,13 @@ export class NoticesService {
       out.push({
         kind: 'update-returned',
         text: `The ${u.quarter} update for ${u.project} was returned for revision`,
-        href: `/manage/quarter/${u.project}`,
+        href: updateUrl(waiting.several ? u.programme : undefined, u.project),
       });
     for (const u of waiting.submitted)
       out.push({
         kind: 'update-awaiting-review',
         text: `The ${u.quarter} update for ${u.project} is waiting for your review`,
-        href: `/manage/quarter/${u.project}`,
+        href: updateUrl(waiting.several ? u.programme : undefined, u.project),
       });
     return out;
   }

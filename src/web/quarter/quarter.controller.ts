@@ -1,4 +1,4 @@
-import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ANY_ROLE, Roles } from '../../auth/roles.decorator';
 import { inProjectScope } from '../../auth/scope';
@@ -15,14 +15,15 @@ import { StaffPages } from '../staff-pages.decorator';
 import { dateItems } from '../forms/date-input';
 import { parseMilestonesForm, storedDate } from './milestones-form';
 import { actualField, boxPounds, forecastField, parseSpendForm, readingField } from './spend-form';
+import { needsProgramme, ProgrammeQuery, programmeQuery, updateUrl, withProgramme } from './update-url';
 
 type Form = Record<string, unknown>;
+type View = Awaited<ReturnType<QuarterlyUpdatesService['view']>>;
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const versionOf = (body: Form) => {
   const v = Number(body.version);
   return Number.isSafeInteger(v) && v > 0 ? v : undefined;
 };
-const base = (project: string) => `/manage/quarter/${encodeURIComponent(project)}`;
 
 /**
  * The reporting quarter as a task list, and each project's update: delivery partners and
@@ -40,29 +41,55 @@ export class QuarterController {
 
   @Get()
   @Roles(...ANY_ROLE)
-  async taskList(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('programme') programme?: string) {
-    const list = await this.updates.taskList(req.actor!, programme || undefined);
+  async taskList(@Req() req: WebRequest, @Res() reply: FastifyReply, @ProgrammeQuery() programme?: string) {
+    let list: Awaited<ReturnType<QuarterlyUpdatesService['taskList']>>;
+    try {
+      list = await this.updates.taskList(req.actor!, programme);
+    } catch (e) {
+      if (!needsProgramme(programme, e)) throw e;
+      // Several programmes and none chosen: each has its own reporting quarter and projects.
+      return this.pages.render(req, reply, 'quarter/choose-programme.njk', {
+        pageTitle: 'Choose a programme',
+        programmes: (await this.updates.programmes()).map((p) => ({
+          ...p,
+          href: `/manage/quarter${programmeQuery(p.code)}`,
+        })),
+      });
+    }
     return this.pages.render(req, reply, 'quarter/task-list.njk', {
       pageTitle: `Quarterly updates for ${list.quarter}`,
       ...list,
+      // The rows' links keep the programme the list was chosen with (project codes repeat across programmes).
+      programmeQuery: programmeQuery(programme),
     });
   }
 
   @Get(':project')
   @Roles(...ANY_ROLE)
-  async project(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    return this.renderProject(req, reply, project);
+  async project(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    return this.renderProject(req, reply, programme, project);
+  }
+
+  /** The update as read, for the programme the page was reached with (or the only one). */
+  private view(programme: string | undefined, project: string): Promise<View> {
+    return withProgramme(programme, project, () => this.updates.view(programme, project));
   }
 
   private async renderProject(
     req: WebRequest,
     reply: FastifyReply,
+    programme: string | undefined,
     projectCode: string,
     problems: FieldProblem[] = [],
     values: Form = {},
     status = 200,
   ) {
-    const v = await this.updates.view(undefined, projectCode);
+    const v = await this.view(programme, projectCode);
     const actor = req.actor!;
     const mine = inProjectScope(actor, v.programme.code, v.project.code);
     const canEdit = v.editable && mine && ['delivery_partner', 'programme_manager', 'admin'].includes(actor.role);
@@ -76,8 +103,9 @@ export class QuarterController {
       'quarter/project.njk',
       {
         pageTitle: `${v.project.name}: update for ${v.quarter}`,
-        backLink: { href: '/manage/quarter', text: 'Back to the quarter' },
+        backLink: { href: `/manage/quarter${programmeQuery(programme)}`, text: 'Back to the quarter' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         canEdit,
         canReview,
         canReviewRole,
@@ -94,15 +122,21 @@ export class QuarterController {
 
   @Get(':project/spend')
   @Roles(...ANY_ROLE)
-  async spendForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    const v = await this.updates.view(undefined, project);
-    return this.renderSpend(req, reply, v, {});
+  async spendForm(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    const v = await this.view(programme, project);
+    return this.renderSpend(req, reply, programme, v, {});
   }
 
   private renderSpend(
     req: WebRequest,
     reply: FastifyReply,
-    v: Awaited<ReturnType<QuarterlyUpdatesService['view']>>,
+    programme: string | undefined,
+    v: View,
     typed: Record<string, string>,
     problems: FieldProblem[] = [],
     questions: CumulativeQuestion[] = [],
@@ -135,8 +169,9 @@ export class QuarterController {
       'quarter/spend.njk',
       {
         pageTitle: `Spend: ${v.project.name}, ${v.quarter}`,
-        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        backLink: { href: updateUrl(programme, v.project.code), text: 'Back to the update' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         sections,
         errors: all.length
           ? formErrors(
@@ -158,11 +193,12 @@ export class QuarterController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
-    const v = await this.updates.view(undefined, project);
+    const v = await this.view(programme, project);
     const form = parseSpendForm(body ?? {}, v.spend, v.quarter);
-    if (form.problems.length) return this.renderSpend(req, reply, v, form.typed, form.problems, [], 400);
+    if (form.problems.length) return this.renderSpend(req, reply, programme, v, form.typed, form.problems, [], 400);
     if (form.normalised.length && body.checked !== '1') {
       // Amounts typed with £ signs, commas or missing pence: shown back as read before saving.
       const hidden = Object.entries(form.typed).map(([name]) => ({ name, value: canonicalOf(form, name) }));
@@ -170,35 +206,42 @@ export class QuarterController {
       for (const k of [...form.input.readAsQuarter]) hidden.push({ name: readingField(k), value: 'quarter' });
       return this.pages.render(req, reply, 'quarter/spend-check.njk', {
         pageTitle: `Check the amounts: ${v.project.name}`,
-        backLink: { href: `${base(v.project.code)}/spend`, text: 'Back to the spend form' },
+        backLink: { href: updateUrl(programme, v.project.code, 'spend'), text: 'Back to the spend form' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         normalised: form.normalised,
         hidden,
         version: form.input.version ?? v.version,
       });
     }
     try {
-      const r = await this.drafts.saveSpend(undefined, project, form.input, req.actor!);
-      if (!r.saved) return this.renderSpend(req, reply, v, form.typed, [], r.questions, 400);
+      const r = await this.drafts.saveSpend(programme, project, form.input, req.actor!);
+      if (!r.saved) return this.renderSpend(req, reply, programme, v, form.typed, [], r.questions, 400);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
-      return this.renderSpend(req, reply, await this.updates.view(undefined, project), form.typed, ps, [], 400);
+      return this.renderSpend(req, reply, programme, await this.view(programme, project), form.typed, ps, [], 400);
     }
-    return this.pages.redirect(req, reply, base(v.project.code), 'Spend figures saved as a draft');
+    return this.pages.redirect(req, reply, updateUrl(programme, v.project.code), 'Spend figures saved as a draft');
   }
 
   @Get(':project/milestones')
   @Roles(...ANY_ROLE)
-  async milestonesForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    const v = await this.updates.view(undefined, project);
-    return this.renderMilestones(req, reply, v, undefined);
+  async milestonesForm(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    const v = await this.view(programme, project);
+    return this.renderMilestones(req, reply, programme, v, undefined);
   }
 
   private renderMilestones(
     req: WebRequest,
     reply: FastifyReply,
-    v: Awaited<ReturnType<QuarterlyUpdatesService['view']>>,
+    programme: string | undefined,
+    v: View,
     parsed: ReturnType<typeof parseMilestonesForm> | undefined,
     body: Form = {},
     problems: FieldProblem[] = [],
@@ -224,8 +267,9 @@ export class QuarterController {
       'quarter/milestones.njk',
       {
         pageTitle: `Milestones: ${v.project.name}, ${v.quarter}`,
-        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        backLink: { href: updateUrl(programme, v.project.code), text: 'Back to the update' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         rows,
         // A date's problem links to its first box (the service's as well as the form's own).
         errors: all.length
@@ -251,29 +295,36 @@ export class QuarterController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
-    const v = await this.updates.view(undefined, project);
+    const v = await this.view(programme, project);
     const parsed = parseMilestonesForm(body ?? {}, v.milestones, v.quarterEnd);
-    if (parsed.problems.length) return this.renderMilestones(req, reply, v, parsed, body, [], 400);
+    if (parsed.problems.length) return this.renderMilestones(req, reply, programme, v, parsed, body, [], 400);
     try {
-      await this.drafts.saveMilestones(undefined, project, parsed.proposals, versionOf(body ?? {}), req.actor!);
+      await this.drafts.saveMilestones(programme, project, parsed.proposals, versionOf(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
-      return this.renderMilestones(req, reply, v, parsed, body, ps, 400);
+      return this.renderMilestones(req, reply, programme, v, parsed, body, ps, 400);
     }
-    return this.pages.redirect(req, reply, base(v.project.code), 'Milestones saved as a draft');
+    return this.pages.redirect(req, reply, updateUrl(programme, v.project.code), 'Milestones saved as a draft');
   }
 
   @Get(':project/narrative')
   @Roles(...ANY_ROLE)
-  async narrativeForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    const v = await this.updates.view(undefined, project);
+  async narrativeForm(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    const v = await this.view(programme, project);
     return this.pages.render(req, reply, 'quarter/narrative.njk', {
       pageTitle: `Narrative: ${v.project.name}, ${v.quarter}`,
-      backLink: { href: base(v.project.code), text: 'Back to the update' },
+      backLink: { href: updateUrl(programme, v.project.code), text: 'Back to the update' },
       ...v,
+      url: (part?: string) => updateUrl(programme, v.project.code, part),
     });
   }
 
@@ -283,14 +334,15 @@ export class QuarterController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
     try {
-      await this.drafts.saveNarrative(undefined, project, text(body?.narrative), versionOf(body ?? {}), req.actor!);
+      await this.drafts.saveNarrative(programme, project, text(body?.narrative), versionOf(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
-      const v = await this.updates.view(undefined, project);
+      const v = await this.view(programme, project);
       return this.pages.render(
         req,
         reply,
@@ -298,20 +350,27 @@ export class QuarterController {
         {
           pageTitle: `Narrative: ${v.project.name}, ${v.quarter}`,
           ...v,
+          url: (part?: string) => updateUrl(programme, v.project.code, part),
           narrative: text(body?.narrative),
           errors: formErrors(ps),
         },
         400,
       );
     }
-    return this.pages.redirect(req, reply, base(project), 'Narrative saved as a draft');
+    return this.pages.redirect(req, reply, updateUrl(programme, project), 'Narrative saved as a draft');
   }
 
   @Post(':project/submit')
   @Roles('delivery_partner', 'programme_manager')
-  submit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
-    return this.act(req, reply, project, body, 'Update submitted for review', () =>
-      this.review.submit(undefined, project, versionOf(body ?? {}), req.actor!),
+  submit(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
+    @Body() body: Form,
+  ) {
+    return this.act(req, reply, programme, project, body, 'Update submitted for review', () =>
+      this.review.submit(programme, project, versionOf(body ?? {}), req.actor!),
     );
   }
 
@@ -321,12 +380,14 @@ export class QuarterController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
     let held = false;
     return this.act(
       req,
       reply,
+      programme,
       project,
       body,
       () =>
@@ -335,22 +396,29 @@ export class QuarterController {
           : 'Update accepted: its figures are now the latest',
       async () => {
         held =
-          (await this.review.accept(undefined, project, versionOf(body ?? {}), req.actor!)).spendState === 'awaiting';
+          (await this.review.accept(programme, project, versionOf(body ?? {}), req.actor!)).spendState === 'awaiting';
       },
     );
   }
 
   @Post(':project/return')
   @Roles('programme_manager')
-  returnIt(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string, @Body() body: Form) {
-    return this.act(req, reply, project, body, 'Update returned for revision', () =>
-      this.review.returnForRevision(undefined, project, text(body?.comment), versionOf(body ?? {}), req.actor!),
+  returnIt(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
+    @Body() body: Form,
+  ) {
+    return this.act(req, reply, programme, project, body, 'Update returned for revision', () =>
+      this.review.returnForRevision(programme, project, text(body?.comment), versionOf(body ?? {}), req.actor!),
     );
   }
 
   private async act(
     req: WebRequest,
     reply: FastifyReply,
+    programme: string | undefined,
     project: string,
     body: Form,
     done: string | (() => string),
@@ -361,12 +429,12 @@ export class QuarterController {
     } catch (e) {
       // Separation of duties is a refusal in words on the update's own page, not a bare 403 page.
       if (e instanceof DomainError && e.code === 'SEPARATION_OF_DUTIES')
-        return this.renderProject(req, reply, project, [{ field: 'form', problem: e.message }], {}, 403);
+        return this.renderProject(req, reply, programme, project, [{ field: 'form', problem: e.message }], {}, 403);
       const ps = problemsOf(e);
       if (!ps) throw e;
-      return this.renderProject(req, reply, project, ps, { comment: text(body?.comment) }, 400);
+      return this.renderProject(req, reply, programme, project, ps, { comment: text(body?.comment) }, 400);
     }
-    return this.pages.redirect(req, reply, base(project), typeof done === 'string' ? done : done());
+    return this.pages.redirect(req, reply, updateUrl(programme, project), typeof done === 'string' ? done : done());
   }
 }
 

@@ -10,6 +10,7 @@ import { RiskInput } from '../../risks/risks.service';
 import { formErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
+import { ProgrammeQuery, updateUrl, withProgramme } from './update-url';
 import { claimRow, forecastBox, parseOutputsForm, ParsedOutputsForm, showQuantity, unitWord } from './outputs-form';
 
 type Form = Record<string, unknown>;
@@ -19,7 +20,6 @@ const positive = (v: unknown) => {
   const n = Number(v);
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 };
-const base = (project: string) => `/manage/quarter/${encodeURIComponent(project)}`;
 const LEVELS = RISK_SCALE.map((n) => ({ value: String(n), text: `${n} – ${RISK_LEVEL_LABELS[n]}` }));
 const RISK_LABELS = { description: 'Description', mitigation: 'Mitigation', owner: 'Owner' };
 const RISK_IDS = { likelihood: 'likelihood', impact: 'impact' };
@@ -38,6 +38,11 @@ export class UpdatePartsController {
     private readonly drafts: UpdateDraftsService,
   ) {}
 
+  /** The update as read, for the programme the page was reached with (or the only one). */
+  private view(programme: string | undefined, project: string): Promise<View> {
+    return withProgramme(programme, project, () => this.updates.view(programme, project));
+  }
+
   private canEdit(req: WebRequest, v: View) {
     const actor = req.actor!;
     return (
@@ -49,13 +54,19 @@ export class UpdatePartsController {
 
   @Get(':project/outputs')
   @Roles(...ANY_ROLE)
-  async outputsForm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    return this.renderOutputs(req, reply, await this.updates.view(undefined, project));
+  async outputsForm(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    return this.renderOutputs(req, reply, programme, await this.view(programme, project));
   }
 
   private renderOutputs(
     req: WebRequest,
     reply: FastifyReply,
+    programme: string | undefined,
     v: View,
     parsed?: ParsedOutputsForm,
     problems: FieldProblem[] = [],
@@ -98,8 +109,9 @@ export class UpdatePartsController {
       'quarter/outputs.njk',
       {
         pageTitle: `Outputs: ${v.project.name}, ${v.quarter}`,
-        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        backLink: { href: updateUrl(programme, v.project.code), text: 'Back to the update' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         canEdit: this.canEdit(req, v),
         sections,
         completeValue: parsed
@@ -121,30 +133,37 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
-    const v = await this.updates.view(undefined, project);
+    const v = await this.view(programme, project);
     const parsed = parseOutputsForm(body ?? {}, v.outputs);
-    if (parsed.problems.length) return this.renderOutputs(req, reply, v, parsed, [], 400);
+    if (parsed.problems.length) return this.renderOutputs(req, reply, programme, v, parsed, [], 400);
     try {
-      await this.drafts.saveOutputs(undefined, project, parsed.input, positive(body?.version), req.actor!);
+      await this.drafts.saveOutputs(programme, project, parsed.input, positive(body?.version), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
-      return this.renderOutputs(req, reply, await this.updates.view(undefined, project), parsed, ps, 400);
+      return this.renderOutputs(req, reply, programme, await this.view(programme, project), parsed, ps, 400);
     }
-    return this.pages.redirect(req, reply, base(v.project.code), 'Outputs saved as a draft');
+    return this.pages.redirect(req, reply, updateUrl(programme, v.project.code), 'Outputs saved as a draft');
   }
 
   @Get(':project/risks')
   @Roles(...ANY_ROLE)
-  async risksPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    return this.renderRisks(req, reply, await this.updates.view(undefined, project));
+  async risksPage(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    return this.renderRisks(req, reply, programme, await this.view(programme, project));
   }
 
   private renderRisks(
     req: WebRequest,
     reply: FastifyReply,
+    programme: string | undefined,
     v: View,
     typed: Form = {},
     problems: FieldProblem[] = [],
@@ -156,8 +175,9 @@ export class UpdatePartsController {
       'quarter/risks.njk',
       {
         pageTitle: `Risks: ${v.project.name}, ${v.quarter}`,
-        backLink: { href: base(v.project.code), text: 'Back to the update' },
+        backLink: { href: updateUrl(programme, v.project.code), text: 'Back to the update' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         canEdit: this.canEdit(req, v),
         levels: LEVELS,
         levelLabels: RISK_LEVEL_LABELS,
@@ -175,23 +195,25 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
     try {
-      await this.drafts.addRisk(undefined, project, riskInput(body ?? {}), req.actor!);
+      await this.drafts.addRisk(programme, project, riskInput(body ?? {}), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
       return this.renderRisks(
         req,
         reply,
-        await this.updates.view(undefined, project),
+        programme,
+        await this.view(programme, project),
         { ...riskInput(body ?? {}) },
         ps,
         400,
       );
     }
-    return this.pages.redirect(req, reply, `${base(project)}/risks`, 'Risk added to the register');
+    return this.pages.redirect(req, reply, updateUrl(programme, project, 'risks'), 'Risk added to the register');
   }
 
   @Post(':project/risk-review')
@@ -200,6 +222,7 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Body() body: Form,
   ) {
     const answer = text(body?.reviewed);
@@ -209,15 +232,20 @@ export class UpdatePartsController {
         : [{ field: 'reviewed', problem: 'Say whether you have finished reviewing the risks' }];
     try {
       if (!problems.length)
-        await this.drafts.reviewRisks(undefined, project, answer === 'yes', positive(body?.version), req.actor!);
+        await this.drafts.reviewRisks(programme, project, answer === 'yes', positive(body?.version), req.actor!);
     } catch (e) {
       const ps = problemsOf(e);
       if (!ps) throw e;
       problems.push(...ps);
     }
     if (problems.length)
-      return this.renderRisks(req, reply, await this.updates.view(undefined, project), {}, problems, 400);
-    return this.pages.redirect(req, reply, base(project), answer === 'yes' ? 'Risks reviewed' : 'Risks saved');
+      return this.renderRisks(req, reply, programme, await this.view(programme, project), {}, problems, 400);
+    return this.pages.redirect(
+      req,
+      reply,
+      updateUrl(programme, project),
+      answer === 'yes' ? 'Risks reviewed' : 'Risks saved',
+    );
   }
 
   @Get(':project/risks/:id')
@@ -226,14 +254,16 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Param('id') id: string,
   ) {
-    return this.renderRisk(req, reply, await this.updates.view(undefined, project), id);
+    return this.renderRisk(req, reply, programme, await this.view(programme, project), id);
   }
 
   private renderRisk(
     req: WebRequest,
     reply: FastifyReply,
+    programme: string | undefined,
     v: View,
     id: string,
     typed?: Form,
@@ -255,8 +285,9 @@ export class UpdatePartsController {
       'quarter/risk.njk',
       {
         pageTitle: `Risk: ${v.project.name}`,
-        backLink: { href: `${base(v.project.code)}/risks`, text: 'Back to the risks' },
+        backLink: { href: updateUrl(programme, v.project.code, 'risks'), text: 'Back to the risks' },
         ...v,
+        url: (part?: string) => updateUrl(programme, v.project.code, part),
         canEdit: this.canEdit(req, v) && risk.status === 'open',
         risk,
         levels: LEVELS,
@@ -274,12 +305,13 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Param('id') id: string,
     @Body() body: Form,
   ) {
     try {
       await this.drafts.editRisk(
-        undefined,
+        programme,
         project,
         riskId(id),
         riskInput(body ?? {}),
@@ -289,10 +321,10 @@ export class UpdatePartsController {
     } catch (e) {
       const ps = e instanceof NotFoundError ? undefined : problemsOf(e);
       if (!ps) throw e;
-      const v = await this.updates.view(undefined, project);
-      return this.renderRisk(req, reply, v, id, { ...riskInput(body ?? {}) }, ps, 400);
+      const v = await this.view(programme, project);
+      return this.renderRisk(req, reply, programme, v, id, { ...riskInput(body ?? {}) }, ps, 400);
     }
-    return this.pages.redirect(req, reply, `${base(project)}/risks`, 'Risk changed');
+    return this.pages.redirect(req, reply, updateUrl(programme, project, 'risks'), 'Risk changed');
   }
 
   @Post(':project/risks/:id/close')
@@ -301,18 +333,19 @@ export class UpdatePartsController {
     @Req() req: WebRequest,
     @Res() reply: FastifyReply,
     @Param('project') project: string,
+    @ProgrammeQuery() programme: string | undefined,
     @Param('id') id: string,
     @Body() body: Form,
   ) {
     try {
-      await this.drafts.closeRisk(undefined, project, riskId(id), positive(body?.riskVersion), req.actor!);
+      await this.drafts.closeRisk(programme, project, riskId(id), positive(body?.riskVersion), req.actor!);
     } catch (e) {
       const ps = e instanceof NotFoundError ? undefined : problemsOf(e);
       if (!ps) throw e;
-      const v = await this.updates.view(undefined, project);
-      return this.renderRisk(req, reply, v, id, undefined, ps, 400);
+      const v = await this.view(programme, project);
+      return this.renderRisk(req, reply, programme, v, id, undefined, ps, 400);
     }
-    return this.pages.redirect(req, reply, `${base(project)}/risks`, 'Risk closed');
+    return this.pages.redirect(req, reply, updateUrl(programme, project, 'risks'), 'Risk closed');
   }
 }
 
