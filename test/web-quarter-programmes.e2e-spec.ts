@@ -78,6 +78,7 @@ describe.each(databaseKinds())('quarterly updates with several programmes on %s'
     expect(page.status).toBe(200);
     expect(page.body).toContain(`href="/manage/quarter/P0001/spend${q}"`);
     expect(page.body).toContain(`href="/manage/quarter${q}"`); // back to this programme's list
+    expect(page.body).toContain(`href="/manage/partner-workbook/P0001${q}"`);
 
     const spendUrl = `/manage/quarter/P0001/spend${q}`;
     const form = await pm.get(spendUrl);
@@ -132,6 +133,21 @@ describe.each(databaseKinds())('quarterly updates with several programmes on %s'
     const refused = await pm.post(`/manage/quarter/P0001/narrative${q}`, fields);
     expect(refused.status).toBe(403);
     expect(await t.ds.getRepository(QuarterlyUpdate).countBy({ projectId: projectB.id })).toBe(0);
+  });
+
+  it('links the partner spreadsheet of this programme’s P0001, and asks for the programme without one', async () => {
+    const q = `?programme=${encodeURIComponent(a.code)}`;
+    const page = await pm.get(`/manage/partner-workbook/P0001${q}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`href="/manage/partner-workbook/P0001/template${q}"`);
+    expect(page.body).toContain(`action="/manage/partner-workbook/P0001${q}&amp;_csrf=`);
+    expect(page.body).toContain(`href="/manage/quarter/P0001${q}"`); // back to this update
+    const file = await pm.get(`/manage/partner-workbook/P0001/template${q}`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toContain(a.code);
+    const none = await pm.get('/manage/partner-workbook/P0001');
+    expect(none.status).toBe(400);
+    expect(pageText(none.body)).toContain('choose the programme first');
   });
 
   it('asks to choose the programme when a page is reached without one (400), and lists the programmes', async () => {

@@ -257,7 +257,11 @@ export class PartnerUpdatesService {
   }
 
   /** The file read and checked against its About sheet: its identity, its rows and its SHA-256. */
-  private async readFile(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }) {
+  private async readFile(
+    bytes: Buffer,
+    name: string,
+    expect: { programme?: string; project?: string; quarter?: string },
+  ) {
     const wb = await loadXlsx(bytes, name);
     const aboutProblems: string[] = [];
     const about = new Map(
@@ -279,7 +283,7 @@ export class PartnerUpdatesService {
         aboutProblems,
       );
     const identity = {
-      Programme: about.get('Programme') ?? '',
+      Programme: expect.programme ?? about.get('Programme') ?? '',
       Project: expect.project ?? about.get('Project') ?? '',
       Quarter: expect.quarter ?? about.get('Quarter') ?? '',
     };
@@ -377,7 +381,12 @@ export class PartnerUpdatesService {
    * exactly as if typed into the update's forms (the same checks, every problem at once with its
    * Sheet!Cell), never into the figures. Refused while the update is submitted or accepted.
    */
-  async importToDraft(bytes: Buffer, name: string, expect: { project: string; quarter: string }, actor: Actor) {
+  async importToDraft(
+    bytes: Buffer,
+    name: string,
+    expect: { programme?: string; project: string; quarter: string },
+    actor: Actor,
+  ) {
     const { identity, rows, sha256 } = await this.readFile(bytes, name, expect);
     return this.db.write(async (m) => {
       const t = await this.targetOf(m, identity, name);

@@ -8,6 +8,7 @@ import { MAX_XLSX_BYTES, XlsxRejectedError } from '../../xlsx';
 import { FormErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
+import { ProgrammeQuery, updateUrl, withProgramme, workbookUrl } from '../quarter/update-url';
 
 /** The file input's name and id: every problem of an upload links to it. */
 export const WORKBOOK_FIELD = 'workbook';
@@ -43,10 +44,13 @@ export class PartnerWorkbookController {
   ) {}
 
   /** The project and quarter, refused unless the project is the caller's (the figures are theirs to report). */
-  private async target(req: WebRequest, projectCode: string) {
-    const t = await this.partnerUpdates.reportingQuarter(undefined, projectCode);
+  private async target(req: WebRequest, programme: string | undefined, projectCode: string) {
+    const t = await withProgramme(programme, projectCode, () =>
+      this.partnerUpdates.reportingQuarter(programme, projectCode),
+    );
     assertProjectScope(req.actor!, t.programme, t.project);
-    return t;
+    // Links keep the programme only when the page was reached with one (one programme: unchanged URLs).
+    return { ...t, chosen: programme };
   }
 
   private renderPage(
@@ -62,8 +66,11 @@ export class PartnerWorkbookController {
       'partner-workbook/project.njk',
       {
         pageTitle: `Spreadsheet update: ${t.projectName}, ${t.quarter}`,
-        backLink: { href: `/manage/quarter/${encodeURIComponent(t.project)}`, text: 'Back to the update' },
+        backLink: { href: updateUrl(t.chosen, t.project), text: 'Back to the update' },
         ...t,
+        templateUrl: workbookUrl(t.chosen, t.project, 'template'),
+        // The CSRF token rides in the query string of a multipart form's action.
+        uploadAction: `${workbookUrl(t.chosen, t.project)}${t.chosen ? '&' : '?'}_csrf=`,
         limitMb: LIMIT_MB,
         accept: `.xlsx,${XLSX_TYPE}`,
         field: WORKBOOK_FIELD,
@@ -75,14 +82,24 @@ export class PartnerWorkbookController {
 
   @Get(':project')
   @Roles('delivery_partner', 'programme_manager')
-  async page(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    return this.renderPage(req, reply, await this.target(req, project));
+  async page(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    return this.renderPage(req, reply, await this.target(req, programme, project));
   }
 
   @Get(':project/template')
   @Roles('delivery_partner', 'programme_manager')
-  async download(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    const t = await this.target(req, project);
+  async download(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    const t = await this.target(req, programme, project);
     const file = await this.partnerUpdates.template(t.programme, t.project, t.quarter, true);
     return reply
       .header('content-type', XLSX_TYPE)
@@ -97,8 +114,13 @@ export class PartnerWorkbookController {
    */
   @Post(':project')
   @Roles('delivery_partner', 'programme_manager')
-  async upload(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('project') project: string) {
-    const t = await this.target(req, project);
+  async upload(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('project') project: string,
+    @ProgrammeQuery() programme?: string,
+  ) {
+    const t = await this.target(req, programme, project);
     const refuse = (problems: string[], summary: string, status: number) =>
       this.renderPage(req, reply, t, uploadErrors(problems, summary), status);
     const select = 'Select the filled-in spreadsheet (an .xlsx file)';
@@ -129,13 +151,13 @@ export class PartnerWorkbookController {
       const res = await this.partnerUpdates.importToDraft(
         bytes,
         name,
-        { project: t.project, quarter: t.quarter },
+        { programme: t.programme, project: t.project, quarter: t.quarter },
         req.actor!,
       );
       return this.pages.redirect(
         req,
         reply,
-        `/manage/quarter/${encodeURIComponent(t.project)}`,
+        updateUrl(t.chosen, t.project),
         `Imported ${name} into the ${res.quarter} update: ${res.rows} change${res.rows === 1 ? '' : 's'} held in the draft, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged. Check the update and submit it for review`,
       );
     } catch (e) {

@@ -15,7 +15,7 @@ import { StaffPages } from '../staff-pages.decorator';
 import { dateItems } from '../forms/date-input';
 import { parseMilestonesForm, storedDate } from './milestones-form';
 import { actualField, boxPounds, forecastField, parseSpendForm, readingField } from './spend-form';
-import { needsProgramme, ProgrammeQuery, programmeQuery, updateUrl, withProgramme } from './update-url';
+import { needsProgramme, ProgrammeQuery, programmeQuery, updateUrl, withProgramme, workbookUrl } from './update-url';
 
 type Form = Record<string, unknown>;
 type View = Awaited<ReturnType<QuarterlyUpdatesService['view']>>;
@@ -106,6 +106,7 @@ export class QuarterController {
         backLink: { href: `/manage/quarter${programmeQuery(programme)}`, text: 'Back to the quarter' },
         ...v,
         url: (part?: string) => updateUrl(programme, v.project.code, part),
+        workbookUrl: workbookUrl(programme, v.project.code),
         canEdit,
         canReview,
         canReviewRole,

@@ -25,6 +25,12 @@ export function updateUrl(programme: string | undefined, project: string, part?:
   return `${path}${programmeQuery(programme)}`;
 }
 
+/** The partner spreadsheet's page (or its `template`) of a project, keeping the programme likewise. */
+export function workbookUrl(programme: string | undefined, project: string, part?: string): string {
+  const path = `/manage/partner-workbook/${encodeURIComponent(project)}${part ? `/${part}` : ''}`;
+  return `${path}${programmeQuery(programme)}`;
+}
+
 /** Asked for a project without a programme while there are several: a 400 that says to choose one. */
 export class ChooseProgrammeError extends DomainError {
   readonly link = { href: '/manage/quarter', text: 'Choose the programme on the quarter page' };
