@@ -297,7 +297,9 @@ run('the quarter walked in Chromium on %s at %i px', (kind, width) => {
     );
     await page.click(`.govuk-task-list a:has-text("${ETRURIA}")`);
     await page.click('button:has-text("Accept the update")');
-    expect(await banner()).toContain('Update accepted: its figures are now the latest');
+    expect(await banner()).toContain(
+      'Update accepted: its forecasts, milestones and outputs are now the latest; its actual spend awaits finance confirmation',
+    );
     expect(await page.locator('main .govuk-tag').first().innerText()).toBe('Accepted');
     await check(page, 'the update accepted');
     await page.click('text=Back to the quarter');
@@ -362,7 +364,21 @@ run('the quarter walked in Chromium on %s at %i px', (kind, width) => {
   }, 600_000);
 
   it('finance answers the warnings, submits the return and downloads the frozen xlsx', async () => {
-    await signIn(PEOPLE.finance, '/manage/returns');
+    // The partner's actual spend counts once finance confirms it.
+    await signIn(PEOPLE.finance, '/manage');
+    expect(await noticeCount()).toBe('2');
+    await page.click(
+      'text=1 accepted update has actual spend for 2016-17 Q4 of Stoke-on-Trent and Staffordshire Growth Deal (2014) awaiting your confirmation',
+    );
+    expect(page.url()).toBe(`${base}/manage/confirm-spend`);
+    const lgf = (await page.locator('table[data-project="ETRURIA"] tbody tr').allInnerTexts())
+      .map(squeeze)
+      .filter((r) => r.startsWith('LGF '));
+    expect(lgf).toEqual(['LGF £120,000.00 £115,000.00']);
+    await check(page, 'confirm spend');
+    await page.click('button:has-text("Confirm spend")');
+    expect(await banner()).toMatch(/Confirmed the 2016-17 Q4 actual spend of ETRURIA: \d+ actuals? recorded/);
+    await page.click('.govuk-service-navigation a:has-text("Returns")');
     const due = (await page.locator('table[data-due] tbody tr').allInnerTexts()).map(squeeze);
     expect(due).toEqual([
       'Stoke-on-Trent and Staffordshire Growth Deal (2014) SSLEP-GD-2014 2016-17 Q4 30 April 2017 Due 30 April 2017',
@@ -424,8 +440,8 @@ run('the quarter walked in Chromium on %s at %i px', (kind, width) => {
       (row, n) => n > 1 && checks.set(String(row.getCell(3).value), row.getCell(6).value),
     );
     for (const w of warnings) expect(checks.get(w)).toBe(`Answered for the committee: ${w}`);
-    expect(checked).toHaveLength(30);
-    expect(new Set(checked).size).toBe(30);
+    expect(checked).toHaveLength(31);
+    expect(new Set(checked).size).toBe(31);
   }, 600_000);
 
   // Once per database: the next quarter's update, with Tab, Shift+Tab, Space, Enter and typing only.
@@ -514,6 +530,7 @@ run('the quarter walked in Chromium on %s at %i px', (kind, width) => {
 
       await tabTo(page, 'Narrative');
       await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/manage/quarter/ETRURIA/narrative`);
       await tabTo(page, 'narrative');
       await page.keyboard.type('Plot 5 remediation started in June.');
       expect(await tabTo(page, 'Save as draft')).toEqual(['Save as draft']);
