@@ -133,8 +133,9 @@ describe.each(databaseKinds())('outputs after the programme end, up to the monit
     ]);
     const filled = join(dir, 'etruria-2024-filled.xlsx');
     writeFileSync(filled, Buffer.from(await wb.xlsx.writeBuffer()));
-    const partner = await t.userFor('delivery_partner', { projects: ['ETRURIA'] });
-    const res = await cli(['import', filled, '--as', partner], t.env);
+    // An output claim is a programme manager's figure (the CLI import checks each cell's API roles).
+    const pm = await t.userFor('programme_manager', { projects: ['ETRURIA'] });
+    const res = await cli(['import', filled, '--as', pm], t.env);
     expect([res.code, res.err]).toEqual([0, '']);
     expect(res.out).toMatch(/^imported etruria-2024-filled\.xlsx for ETRURIA 2022-23 Q3: 1 change applied/);
     const claims = (await t.request('GET', `${P}/projects/ETRURIA/outputs`)).body;

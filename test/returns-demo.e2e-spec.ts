@@ -235,24 +235,37 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
     writeFileSync(filled, bytes);
 
-    const lichfieldPartner = await t.userFor('delivery_partner', { projects: ['LICHFIELD'] });
+    const lichfieldPm = await t.userFor('programme_manager', { projects: ['LICHFIELD'] });
+    const etruriaPm = await t.userFor('programme_manager', { projects: ['ETRURIA'] });
     const partner = await t.userFor('delivery_partner', { projects: ['ETRURIA'] });
     const auditBefore = Number((await t.ds.query('SELECT COUNT(*) AS n FROM audit_entry'))[0].n);
-    // The import names its user: refused without one, and for a partner of another project.
+    // The import names its user: refused without one, for a delivery partner (their figures go
+    // through the quarterly update), for a programme manager of another project, and for a
+    // programme manager carrying an actual (finance's figure through the API).
     const nobody = await run(['import', filled]);
     expect([nobody.code, nobody.out]).toEqual([2, '']);
     expect(nobody.err).toContain(
-      'error: as: import writes as a named user: add --as <email> of a user whose role may do this (admin, delivery_partner, programme_manager)',
+      'error: as: import writes as a named user: add --as <email> of a user whose role may do this (admin, finance, programme_manager)',
     );
-    const other = await run(['import', filled, '--as', lichfieldPartner]);
+    const byPartner = await run(['import', filled, '--as', partner]);
+    expect([byPartner.code, byPartner.err]).toEqual([
+      2,
+      'error: your role (delivery_partner) may not do this; allowed: admin, finance, programme_manager\n',
+    ]);
+    const other = await run(['import', filled, '--as', lichfieldPm]);
     expect([other.code, other.err]).toEqual([
       2,
       'error: project: project "ETRURIA" is not assigned to you (programme managers change only their assigned projects)\n',
     ]);
-    const otherNamed = await run(['import', filled, '--project', 'ETRURIA', '--as', lichfieldPartner]);
+    const otherNamed = await run(['import', filled, '--project', 'ETRURIA', '--as', lichfieldPm]);
     expect(otherNamed.err).toBe(other.err);
+    const byPm = await run(['import', filled, '--as', etruriaPm]);
+    expect(byPm.code).toBe(2);
+    expect(byPm.err).toContain(
+      `Spend!E${rowOf('LGF', '2016-17 Q4').number}: actual spend is written by finance (you act as programme manager); a delivery partner's figures go through the quarterly update: upload the file at /manage/partner-workbook/ETRURIA`,
+    );
     expect(Number((await t.ds.query('SELECT COUNT(*) AS n FROM audit_entry'))[0].n)).toBe(auditBefore);
-    const res = await run(['import', filled, '--as', partner]);
+    const res = await run(['import', filled, '--as', t.adminEmail]);
     expect([res.code, res.err]).toEqual([0, '']);
     expect(res.out).toBe(
       `imported etruria-filled.xlsx for ETRURIA 2016-17 Q4: 4 changes applied, ${spend.rowCount - 1 + ms.rowCount - 1 + outs.rowCount - 1 - 4} rows unchanged (SHA-256 ${sha(bytes)})\n`,
@@ -286,7 +299,7 @@ describe.each(databaseKinds())('quarterly returns with the demo history on %s', 
     expect(audit.length).toBe(auditBefore + 1);
     expect([audit[0].entity, audit[0].action]).toEqual(['partner_update', 'import']);
     expect((await t.ds.query(`SELECT actor FROM audit_entry ORDER BY id DESC`))[0].actor).toMatch(
-      new RegExp(`^Test delivery_partner \\d+ <${partner.replace('.', '\\.')}> via cli:\\S+$`),
+      new RegExp(`^.* <${t.adminEmail.replace(/\./g, '\\.')}> via cli:\\S+$`),
     );
     expect(JSON.parse(audit[0].meta)).toMatchObject({
       file: 'etruria-filled.xlsx',

@@ -11,6 +11,15 @@ import type { UpdateContext } from '../quarterly-updates/update-reader';
 import { ReadRow } from '../xlsx';
 import { cellRef, MILESTONES_SHEET, OUTPUT_COLUMNS, OUTPUTS_SHEET, SPEND_SHEET } from './partner-update.template';
 
+/** Whose figure a workbook cell is through the API (the command line's import checks it). */
+export type FigureKind = 'actual' | 'forecast' | 'milestone' | 'output';
+export const FIGURE_WORDS: Record<FigureKind, string> = {
+  actual: 'actual spend',
+  forecast: 'spend forecasts',
+  milestone: 'milestone dates',
+  output: 'output claims',
+};
+
 /** What a changed row proposes to the quarterly update's draft. */
 export type DraftChange =
   | { kind: 'forecast'; key: string; pence: number }

@@ -39,22 +39,32 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
 
   asOption(program.command('import'))
     .description(
-      'Import a filled-in partner update (xlsx) as --as <email> (a delivery partner or programme manager of the project, or an admin): all or nothing, one audit entry',
+      'Import a filled-in partner update (xlsx) into the figures as --as <email>, each figure only for a role the API lets write it (actual spend: finance; forecasts, milestones and outputs: a programme manager of the project; an admin: all): all or nothing, one audit entry. Delivery partners upload the file in the staff pages, into their quarterly update',
     )
     .argument('<file>', 'the xlsx file')
     .option('--project <code>', 'refuse the file unless it is this project’s')
     .option('--quarter <quarter>', 'refuse the file unless it is for this quarter')
     .action((file: string, o: { project?: string; quarter?: string; as?: string }) =>
       ctx.run(async () => {
-        // The staff pages' quarterly update is the same write: its roles; the file's project is
-        // checked against the user's assignments when the file is read (as for the API).
-        const [{ QuarterController }, { PartnerUpdatesModule }] = await Promise.all([
-          import('../web/quarter/quarter.controller'),
-          import('./partner-updates.module'),
-        ]);
+        // This writes the figures themselves (a server tool for admins and finance), so each
+        // figure needs the API route's own roles: the file cannot carry a partner's actual past
+        // finance. The project is checked against the user's assignments when the file is read.
+        const [{ SpendController }, { MilestonesController }, { OutputsController }, { PartnerUpdatesModule }] =
+          await Promise.all([
+            import('../spend/spend.controller'),
+            import('../milestones/milestones.controller'),
+            import('../outputs/outputs.controller'),
+            import('./partner-updates.module'),
+          ]);
+        const roles = {
+          actual: await routeRoles(SpendController, 'actual'),
+          forecast: await routeRoles(SpendController, 'forecast'),
+          milestone: await routeRoles(MilestonesController, 'update'),
+          output: await routeRoles(OutputsController, 'addActual'),
+        };
         const by = await actAs(ctx, [PartnerUpdatesModule], o.as, {
           command: 'import',
-          roles: await routeRoles(QuarterController, 'saveSpend'),
+          roles: [...new Set(Object.values(roles).flat())],
           project: o.project,
         });
         const { MAX_XLSX_BYTES, XlsxRejectedError } = await import('../xlsx');
@@ -71,7 +81,7 @@ export function registerPartnerUpdateCommands(program: Command, ctx: CliContext)
           throw new XlsxRejectedError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB: the limit is 50 MB`, []);
         const res = await (
           await service(ctx)
-        ).import(await readFile(path), name, { project: o.project, quarter: o.quarter }, by);
+        ).import(await readFile(path), name, { project: o.project, quarter: o.quarter }, by, roles);
         ctx.print(
           `imported ${name} for ${res.project} ${res.quarter}: ${res.rows} change${res.rows === 1 ? '' : 's'} applied, ${res.unchanged} row${res.unchanged === 1 ? '' : 's'} unchanged (SHA-256 ${res.sha256})`,
         );

@@ -26,7 +26,7 @@ import { SpendProfileLine } from '../spend/spend.entities';
 import { SpendService } from '../spend/spend.service';
 import { QuarterlyUpdate, UpdateDraft } from '../quarterly-updates/quarterly-update.entity';
 import { UpdateDraftsService } from '../quarterly-updates/update-drafts.service';
-import { DraftChange, draftFromWorkbook } from './partner-draft';
+import { DraftChange, draftFromWorkbook, FIGURE_WORDS, FigureKind } from './partner-draft';
 import {
   ABOUT_SHEET,
   loadXlsx,
@@ -52,9 +52,10 @@ import {
 
 /**
  * One changed cell or row: `run` writes it to the figures (the command line's import), `change`
- * is what it proposes to the quarterly update's draft (the staff pages' upload).
+ * is what it proposes to the quarterly update's draft (the staff pages' upload), `role` whose
+ * figure it is through the API.
  */
-type Op = { ref: string; describe: string; run: () => Promise<unknown>; change: DraftChange };
+type Op = { ref: string; describe: string; run: () => Promise<unknown>; change: DraftChange; role: FigureKind };
 
 /** What each sheet's reader is given: the target, the sheet's rows, and the list its problems go to. */
 interface SheetArgs {
@@ -322,11 +323,19 @@ export class PartnerUpdatesService {
   }
 
   /**
-   * The command line's import: writes the figures themselves (the staff pages' upload goes into
-   * the quarterly update's draft instead: `importToDraft`). `expect` (optional) names the
-   * project and quarter the caller means.
+   * The command line's import: writes the figures themselves, each only for a role that may write
+   * it through the API (`roles`: actual spend is finance's; forecasts, milestones and outputs a
+   * programme manager's), so a file cannot carry a figure past the API's rule. A delivery
+   * partner's figures go through the quarterly update instead (`importToDraft`).
+   * `expect` (optional) names the project and quarter the caller means.
    */
-  async import(bytes: Buffer, name: string, expect: { project?: string; quarter?: string }, actor: Actor) {
+  async import(
+    bytes: Buffer,
+    name: string,
+    expect: { project?: string; quarter?: string },
+    actor: Actor,
+    roles?: Record<FigureKind, readonly string[]>,
+  ) {
     const { identity, rows, sha256 } = await this.readFile(bytes, name, expect);
     return this.db.write(async (m) => {
       const t = await this.targetOf(m, identity, name);
@@ -335,6 +344,12 @@ export class PartnerUpdatesService {
       const problems: string[] = [];
       const audit = { rows: [] as AuditRecord[] };
       const ops = await this.opsOf({ m, t, actor, problems, audit }, rows);
+      if (roles && actor.role !== 'admin')
+        for (const op of ops)
+          if (!roles[op.role].includes(actor.role))
+            problems.push(
+              `${op.ref}: ${FIGURE_WORDS[op.role]} ${op.role === 'actual' ? 'is' : 'are'} written by ${roles[op.role].join(' or ').replace(/_/g, ' ')} (you act as ${actor.role.replace(/_/g, ' ')}); a delivery partner's figures go through the quarterly update: upload the file at /manage/partner-workbook/${t.project.code}`,
+            );
       if (problems.length)
         throw new XlsxRejectedError(
           `${name} was not imported: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was changed`,
@@ -478,6 +493,7 @@ export class PartnerUpdatesService {
           run: async () =>
             (version = (await this.spend.setForecastIn(m, t.prog, t.project, dto, actor, audit)).version),
           change: { kind: 'forecast', key, pence: v.forecast },
+          role: 'forecast',
         });
       }
       if (v.quarter === t.quarter && v.actual !== null && v.actual !== line?.actualPence) {
@@ -495,6 +511,7 @@ export class PartnerUpdatesService {
               audit,
             ),
           change: { kind: 'actual', sourceKind: v.sourceKind, pence: v.actual },
+          role: 'actual',
         });
       }
     }
@@ -546,6 +563,7 @@ export class PartnerUpdatesService {
         describe: `milestone ${x.id} ${x.title}: forecast ${x.forecastDate} -> ${v.forecastDate}, actual ${x.actualDate} -> ${v.actualDate}`,
         run: () => this.milestones.updateIn(m, t.prog, x.id, dto, actor, audit),
         change: { kind: 'milestone', id: x.id, forecastDate: v.forecastDate, actualDate: v.actualDate },
+        role: 'milestone',
       });
     }
     return ops;
@@ -602,6 +620,7 @@ export class PartnerUpdatesService {
           describe: `new claim ${v.metric} ${v.claimKey} ${String(value)}`,
           run: () => this.outputs.addActualIn(m, t.prog, t.project, v.metric, dto, actor, audit),
           change: { kind: 'claim', row: r.row, metric: v.metric, ...dto, evidence: v.evidence ?? null },
+          role: 'output',
         });
         continue;
       }
@@ -631,6 +650,7 @@ export class PartnerUpdatesService {
         describe: `claim ${c.id} ${c.metricCode} ${c.claimKey}: ${String(formatQuantity(c.value, x))} -> ${String(value)}`,
         run: () => this.outputs.updateActualIn(m, t.prog, c.id, dto, actor, audit),
         change: { kind: 'recorded_claim', id: c.id, what: `${c.metricCode} ${c.claimKey}` },
+        role: 'output',
       });
     }
     return ops;
