@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { AccountsService } from '../auth/accounts.service';
 import { AuthService } from '../auth/auth.service';
@@ -82,6 +85,8 @@ interface PageData {
   userName: string;
   notices: number;
   programmeName: string;
+  /** The `?programme=` the page was asked with: the app's links keep it. */
+  programmeCode: string;
   quarter: string;
   rows: { code: string; name: string; status: string }[];
 }
@@ -95,7 +100,7 @@ function page(d: PageData, csrf: string): string {
     const [label, cls] = LABELS[r.status];
     const id = `project-${i + 1}`;
     items.push(
-      `<li class="govuk-task-list__item govuk-task-list__item--with-link"><div class="govuk-task-list__name-and-hint"><a class="govuk-link govuk-task-list__link" href="/manage/quarter/${esc(r.code)}" aria-describedby="${id}-hint ${id}-status">${esc(r.name)}</a><div id="${id}-hint" class="govuk-task-list__hint">${esc(r.code)}</div></div><div class="govuk-task-list__status" id="${id}-status"><strong class="govuk-tag ${cls}">${label}</strong></div></li>`,
+      `<li class="govuk-task-list__item govuk-task-list__item--with-link"><div class="govuk-task-list__name-and-hint"><a class="govuk-link govuk-task-list__link" href="/manage/quarter/${encodeURIComponent(r.code)}?programme=${encodeURIComponent(d.programmeCode)}" aria-describedby="${id}-hint ${id}-status">${esc(r.name)}</a><div id="${id}-hint" class="govuk-task-list__hint">${esc(r.code)}</div></div><div class="govuk-task-list__status" id="${id}-status"><strong class="govuk-tag ${cls}">${label}</strong></div></li>`,
     );
   });
   const n = d.rows.length;
@@ -116,7 +121,7 @@ function page(d: PageData, csrf: string): string {
     : '<p class="govuk-body">No projects are assigned to you. An administrator assigns projects on the Users page.</p>';
   const s = 'Growth Deal tracker';
   return `<!DOCTYPE html>
-<html lang="en" class="govuk-template"><head><meta charset="utf-8"><title>Quarterly updates for ${esc(d.quarter)} – ${s}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="robots" content="noindex, nofollow"><link rel="stylesheet" href="/manage/assets/manage.css"></head>
+<html lang="en" class="govuk-template" data-layout="staff"><head><meta charset="utf-8"><title>Quarterly updates for ${esc(d.quarter)} – ${s}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><meta name="robots" content="noindex, nofollow"><link rel="stylesheet" href="/manage/assets/manage.css"></head>
 <body class="govuk-template__body"><a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a><header class="lep-header" role="banner"><div class="govuk-width-container lep-header__inner"><a class="lep-header__name" href="/manage">${s}</a><nav aria-label="Account"><a class="lep-header__link" href="/manage/notices">Notices<span class="lep-header__count" aria-label="${d.notices} ${d.notices === 1 ? 'notice' : 'notices'}">${d.notices}</span></a><span class="lep-header__link">${esc(d.userName)}</span><form class="lep-header__signout" method="post" action="/manage/sign-out"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Sign out</button></form></nav></div></header>
 <nav class="govuk-service-navigation" aria-label="Menu" data-module="govuk-service-navigation"><div class="govuk-width-container"><ul class="govuk-service-navigation__list" id="navigation">${nav}</ul></div></nav>
 <div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><span class="govuk-caption-l">${esc(d.programmeName)}</span><h1 class="govuk-heading-l">Quarterly updates for ${esc(d.quarter)}</h1><p class="govuk-body">${esc(d.quarter)} is the reporting quarter: the earliest quarter whose return has not been submitted.</p>${body}</main></div>
@@ -167,6 +172,7 @@ async function bareTaskList(raw: RawDb, cookie: string | undefined, code: string
       userName: u.name,
       notices: Number(n),
       programmeName: prog.name,
+      programmeCode: code,
       quarter: prog.quarter,
       rows: rows.map((r) => ({ code: r.code, name: r.name, status: r.status ?? 'not_started' })),
     },
@@ -297,8 +303,13 @@ export async function measureTaskListHttp(
     if (pa !== pb) {
       let i = 0;
       while (pa[i] === pb[i]) i++;
+      // Both pages are kept so the difference can be read whole (a layout change moves everything after it).
+      const dir = mkdtempSync(join(tmpdir(), 'gdt-task-list-'));
+      writeFileSync(join(dir, 'app.html'), pa);
+      writeFileSync(join(dir, 'bare.html'), pb);
+      const at = Math.max(0, i - 60);
       throw new BaselineMismatchError(
-        `${appUrl}: the bare server's page differs from the app's at character ${i}: app "${pa.slice(i - 60, i + 60)}", bare "${pb.slice(i - 60, i + 60)}"`,
+        `${appUrl}: the bare server's page differs from the app's at character ${i}: app "${pa.slice(at, i + 60)}", bare "${pb.slice(at, i + 60)}" (both pages in ${dir})`,
       );
     }
     const b2 = await loadTest(`${bare.url}/`, opts);
