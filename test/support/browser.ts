@@ -25,15 +25,28 @@ export async function closeForBrowser(t: TestApp | undefined) {
  * The checks every staff page in a browser test passes, as a person would meet it: axe-core finds
  * nothing serious or critical, and the page is no wider than the window (no sideways scroll at
  * any width). Each page checked is named in `checked` (`what@width`), so a test can count them.
+ * With `alsoAt`, each page is checked again at that window width too (then put back), so one walk
+ * covers both a desktop and a phone without walking twice.
  */
-export function pageChecks(checked: string[] = []) {
-  return async function check(page: Page, what: string) {
+export function pageChecks(checked: string[] = [], alsoAt?: number) {
+  async function checkAtCurrentWidth(page: Page, what: string) {
     const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
     expect(bad).toEqual([]);
     const width = page.viewportSize()!.width;
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(`${what}: ${scroll}`).toBe(`${what}: ${width}`);
+    expect(`${what}: ${scroll}@${width}`).toBe(`${what}: ${width}@${width}`);
     checked.push(`${what}@${width}`);
+  }
+  return async function check(page: Page, what: string) {
+    await checkAtCurrentWidth(page, what);
+    if (alsoAt === undefined) return;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: alsoAt, height: size.height });
+    try {
+      await checkAtCurrentWidth(page, what);
+    } finally {
+      await page.setViewportSize(size);
+    }
   };
 }
 
