@@ -10,6 +10,7 @@ import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { accessMetadata } from './access-rule';
 import { SessionCarrier } from './session-auth.decorator';
+import { preloadedActor } from './session-user';
 import { isProjectScoped } from './roles.decorator';
 import { inProjectScope } from './scope';
 import { bearerToken } from './token';
@@ -59,7 +60,9 @@ export class AuthGuard implements CanActivate {
   private async sessionActor(req: AuthedRequest): Promise<Actor | null> {
     const userId = (req as SessionCarrier).session?.userId;
     if (typeof userId !== 'number' || !this.accounts) return null;
-    return this.accounts.actorForUser(userId);
+    // Read with the session row when the session store loaded it (one statement per request).
+    const preloaded = preloadedActor((req as SessionCarrier).session, userId);
+    return preloaded !== undefined ? preloaded : this.accounts.actorForUser(userId);
   }
 
   /**

@@ -9,8 +9,20 @@ interface PgPool {
   query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
-/** A prepared statement's name, derived from its text: parsed once per pooled connection, then reused. */
-const statementName = (sql: string) => `gdt_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+const names = new Map<string, string>();
+
+/**
+ * A prepared statement's name, derived from its text: parsed once per pooled connection, then
+ * reused. Remembered per text (the lean statements are a few fixed texts), so a call hashes nothing.
+ */
+export function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `gdt_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    if (names.size < 1000) names.set(sql, name);
+  }
+  return name;
+}
 
 /**
  * A lean read for hot aggregates. TypeORM's query path adds a query runner, a broadcaster,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LessThan } from 'typeorm';
+import { readSessionWithUser, SESSION_USER_KEY, SessionUser } from '../../auth/session-user';
 import { WebSession } from '../../auth/web-session.entity';
 import { Db } from '../../database/db.service';
 
@@ -54,9 +55,13 @@ export class DbSessionStore {
       );
   }
 
+  /**
+   * The session row, its user and the user's assignments in one statement (auth/session-user.ts);
+   * the user travels on the session for the guard, never written back.
+   */
   private async load(id: string): Promise<SessionData | null> {
     const key = sessionKey(id);
-    const row = await this.db.read((m) => m.findOne(WebSession, { where: { idSha256: key } }));
+    const row = await this.db.read(() => readSessionWithUser(this.db.ds, key));
     if (!row) return null;
     const now = this.clock();
     if (sessionExpired(row, now)) {
@@ -65,13 +70,15 @@ export class DbSessionStore {
     }
     if (now - Date.parse(row.lastSeenAt) >= TOUCH_RESOLUTION_MS)
       await this.db.write((m) => m.update(WebSession, { idSha256: key }, { lastSeenAt: new Date(now).toISOString() }));
-    return JSON.parse(row.data) as SessionData;
+    const data = JSON.parse(row.data) as SessionData;
+    data[SESSION_USER_KEY] = row.user;
+    return data;
   }
 
   private async save(id: string, session: SessionData): Promise<void> {
     const key = sessionKey(id);
     const data: SessionData = {};
-    for (const [k, v] of Object.entries(session)) if (k !== 'cookie') data[k] = v;
+    for (const [k, v] of Object.entries(session)) if (k !== 'cookie' && !(v instanceof SessionUser)) data[k] = v;
     const nowIso = new Date(this.clock()).toISOString();
     const userId = typeof data.userId === 'number' ? data.userId : null;
     await this.db.write(async (m) => {
