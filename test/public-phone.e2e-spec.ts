@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds } from './support/databases';
+import { browserDatabase } from './support/databases';
 import { measure } from './support/page-checks';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -29,7 +29,7 @@ const PAGES = [
 ];
 const browserIt = chromiumForTests('public pages on a phone') ? it : it.skip;
 
-describe.each(databaseKinds())('public pages on a phone (%s)', (kind) => {
+describe.each(browserDatabase('sqlite'))('public pages on a phone (%s)', (kind) => {
   let t: TestApp;
   let base: string;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { ProjectRisk } from '../src/risks/risk.entity';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds, DbKind } from './support/databases';
+import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
 import { axeFindings } from './support/page-checks';
@@ -15,7 +15,7 @@ import { axeFindings } from './support/page-checks';
  * no sideways scroll.
  */
 const run = chromiumForTests('the update’s outputs and risks in the browser')
-  ? describe.each(databaseKinds())
+  ? describe.each(browserDatabase('postgres'))
   : describe.skip.each(['sqlite' as DbKind]);
 
 run('outputs and risks in Chromium on %s', (kind) => {

@@ -2,7 +2,7 @@ import { cli } from './support/cli';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds, DbKind } from './support/databases';
+import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { axeFindings } from './support/page-checks';
 
@@ -14,7 +14,7 @@ import { axeFindings } from './support/page-checks';
  */
 const ADMIN = { name: 'Ada Admin', email: 'ada@lep.example', password: 'granite otter lantern' };
 const run = chromiumForTests('staff pages in the browser')
-  ? describe.each(databaseKinds())
+  ? describe.each(browserDatabase('sqlite'))
   : describe.skip.each(['sqlite' as DbKind]);
 
 // Each test drives a real browser through argon2id sign-ins on a shared machine: generous time-outs.

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds, DbKind } from './support/databases';
+import { browserDatabase, DbKind } from './support/databases';
 import { axeFindings } from './support/page-checks';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
@@ -14,7 +14,7 @@ import { makeUser } from './support/web-client';
  * every page (no serious or critical violations) and no sideways scroll.
  */
 const run = chromiumForTests('change requests in the browser')
-  ? describe.each(databaseKinds())
+  ? describe.each(browserDatabase('sqlite'))
   : describe.skip.each(['sqlite' as DbKind]);
 
 run('a re-profile raised and approved in Chromium on %s', (kind) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds, DbKind } from './support/databases';
+import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
 import { axeFindings } from './support/page-checks';
@@ -17,7 +17,7 @@ import { axeFindings } from './support/page-checks';
  * not the figures. axe-core on every page.
  */
 const run = chromiumForTests('the partner spreadsheet in the browser')
-  ? describe.each(databaseKinds())
+  ? describe.each(browserDatabase('postgres'))
   : describe.skip.each(['sqlite' as DbKind]);
 
 run('the partner spreadsheet in Chromium on %s', (kind) => {

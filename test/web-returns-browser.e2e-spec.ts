@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
-import { databaseKinds, DbKind } from './support/databases';
+import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser, passwordFor } from './support/web-client';
 import { axeFindings } from './support/page-checks';
@@ -16,7 +16,7 @@ import { axeFindings } from './support/page-checks';
  */
 const FINANCE = 'fin@lep.example';
 const run = chromiumForTests('closing the quarter in the browser')
-  ? describe.each(databaseKinds())
+  ? describe.each(browserDatabase('postgres'))
   : describe.skip.each(['sqlite' as DbKind]);
 
 run('closing the quarter in Chromium on %s', (kind) => {

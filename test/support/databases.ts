@@ -32,3 +32,13 @@ export function postgresAvailable(): boolean {
 export function databaseKinds(): DbKind[] {
   return postgresAvailable() ? ['sqlite', 'postgres'] : ['sqlite'];
 }
+
+/**
+ * The database a browser-only file runs on: `preferred` when it answers, else SQLite. What these
+ * files drive in Chromium (layout, keyboard, axe, uploads) is the same on both databases; the
+ * flows behind them are tested on both through Fastify's inject, and the quarter walk drives
+ * Chromium on each. Files prefer different databases, so between them Chromium meets both.
+ */
+export function browserDatabase(preferred: DbKind): DbKind[] {
+  return databaseKinds().includes(preferred) ? [preferred] : ['sqlite'];
+}
