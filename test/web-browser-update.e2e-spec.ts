@@ -1,11 +1,10 @@
-import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { ProjectRisk } from '../src/risks/risk.entity';
 import { chromiumForTests } from './support/chromium';
+import { closeForBrowser, listenForBrowser, pageChecks } from './support/browser';
 import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
-import { axeFindings } from './support/page-checks';
 
 /**
  * A delivery partner's outputs and risks in Debian's Chromium at 390 px (playwright-core), on
@@ -28,23 +27,15 @@ run('outputs and risks in Chromium on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '100000' });
     partner = await makeUser(t.app, 'delivery_partner', 'pat@partner.example', ['ETRURIA']);
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await listenForBrowser(t);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
+    await closeForBrowser(t);
   });
 
-  /** axe-core on the page as it stands (nothing serious or critical), and no sideways scroll. */
-  async function check(page: Page, what: string) {
-    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
-    expect(bad).toEqual([]);
-    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(`${what}: ${scroll}`).toBe(`${what}: 390`);
-    checked.push(what);
-  }
+  const check = pageChecks(checked);
 
   it('fills in outputs and a risk, fixing mistakes from the error summary, at 390 px', async () => {
     const page = await browser.context.newPage();

@@ -1,10 +1,9 @@
 import { cli } from './support/cli';
-import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
+import { closeForBrowser, listenForBrowser, pageChecks } from './support/browser';
 import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
-import { axeFindings } from './support/page-checks';
 
 /**
  * The staff pages in Debian's Chromium (playwright-core): the first admin made by the one CLI
@@ -26,27 +25,15 @@ run('staff pages in Chromium on %s', (kind) => {
 
   beforeAll(async () => {
     t = await startTestApp(kind, { WRITE_RATE_LIMIT: '100000' });
-    await t.app.listen(0, '127.0.0.1');
-    const addr = t.app.getHttpServer().address() as { port: number };
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenForBrowser(t);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
+    await closeForBrowser(t);
   });
 
-  /** axe-core on the page as it stands: nothing serious or critical; and at 390 px, no sideways scroll. */
-  async function check(page: Page, what: string) {
-    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
-    expect(bad).toEqual([]);
-    const width = page.viewportSize()!.width;
-    if (width <= 390) {
-      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(`${what}: ${scroll}`).toBe(`${what}: ${width}`);
-    }
-    checked.push(`${what}@${width}`);
-  }
+  const check = pageChecks(checked);
 
   it('makes the first admin with one command; a refused password leaves no user', async () => {
     const weak = await cli(

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
+import { closeForBrowser, listenForBrowser, pageChecks, signInAt } from './support/browser';
 import { browserDatabase, DbKind } from './support/databases';
-import { axeFindings } from './support/page-checks';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
 
@@ -40,30 +40,18 @@ run('a re-profile raised and approved in Chromium on %s', (kind) => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '100000' });
     pm = await makeUser(t.app, 'programme_manager', 'pam@lep.example', ['ETRURIA']);
     approver = await makeUser(t.app, 'approver', 'abe@lep.example');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await listenForBrowser(t);
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
+    await closeForBrowser(t);
   });
 
-  async function check(page: Page, what: string) {
-    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
-    expect(bad).toEqual([]);
-    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(`${what}: ${scroll}`).toBe(`${what}: 390`);
-    checked.push(what);
-  }
+  const check = pageChecks(checked);
 
-  async function signIn(page: Page, who: { email: string; password: string }, next: string) {
-    await page.goto(`${base}/manage/sign-in?next=${encodeURIComponent(next)}`);
-    await page.fill('#email', who.email);
-    await page.fill('#password', who.password);
-    await page.click('button:has-text("Sign in")');
-    expect(page.url()).toBe(`${base}${next}`);
-  }
+  const signIn = (page: Page, who: { email: string; password: string }, next: string) =>
+    signInAt(page, base, next, who.email, who.password);
 
   it('raises a re-profile, fixes a mistake from the error summary, submits; the approver approves', async () => {
     // The latest open quarter holding ETRURIA LGF baseline (the demo's quarters before 2016-17 Q4 are submitted).

@@ -2,13 +2,12 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
+import { closeForBrowser, listenForBrowser, pageChecks } from './support/browser';
 import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser } from './support/web-client';
-import { axeFindings } from './support/page-checks';
 
 /**
  * The partner spreadsheet in Debian's Chromium at 390 px with every script blocked (the page
@@ -30,23 +29,17 @@ run('the partner spreadsheet in Chromium on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: 'true', WRITE_RATE_LIMIT: '100000' });
     partner = await makeUser(t.app, 'delivery_partner', 'sheet@partner.example', ['ETRURIA']);
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await listenForBrowser(t);
     browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'gdt-wb-browser-'));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
+    await closeForBrowser(t);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function check(page: Page, what: string) {
-    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
-    expect(bad).toEqual([]);
-    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(`${what}: ${scroll}`).toBe(`${what}: 390`);
-  }
+  const check = pageChecks();
 
   it('downloads the template, uploads it with a mistake, then fixed, without JavaScript, at 390 px', async () => {
     const page = await browser.context.newPage();

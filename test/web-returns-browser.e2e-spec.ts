@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../src/dashboard/briefing';
 import { chromiumForTests } from './support/chromium';
+import { closeForBrowser, listenForBrowser, pageChecks, signInAt } from './support/browser';
 import { browserDatabase, DbKind } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { makeUser, passwordFor } from './support/web-client';
-import { axeFindings } from './support/page-checks';
 
 /**
  * Finance closes the quarter in Debian's Chromium (playwright-core): the returns due, the
@@ -37,34 +37,17 @@ run('closing the quarter in Chromium on %s', (kind) => {
       commitmentStatus: 'indicative',
     });
     expect(draft.status).toBe(201);
-    await t.app.listen(0, '127.0.0.1');
-    const addr = t.app.getHttpServer().address() as { port: number };
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenForBrowser(t);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
+    await closeForBrowser(t);
   });
 
-  /** axe-core on the page as it stands (nothing serious or critical) and no sideways scroll. */
-  async function check(page: Page, what: string) {
-    const bad = (await axeFindings(page)).map((f) => `${what}: ${f.id} (${f.impact}) at ${f.where}`);
-    expect(bad).toEqual([]);
-    const width = page.viewportSize()!.width;
-    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(`${what}: ${scroll}`).toBe(`${what}: ${width}`);
-    checked.push(`${what}@${width}`);
-  }
+  const check = pageChecks(checked);
 
-  async function signIn(page: Page, next: string) {
-    await page.goto(`${base}${next}`);
-    expect(page.url()).toBe(`${base}/manage/sign-in?next=${encodeURIComponent(next)}`);
-    await page.fill('#email', FINANCE);
-    await page.fill('#password', passwordFor(FINANCE));
-    await page.click('button:has-text("Sign in")');
-    expect(page.url()).toBe(`${base}${next}`);
-  }
+  const signIn = (page: Page, next: string) => signInAt(page, base, next, FINANCE, passwordFor(FINANCE));
 
   it('answers each warning, is refused until then, submits version 1 and downloads the frozen xlsx (1,400 px)', async () => {
     const page = await browser.context.newPage();
