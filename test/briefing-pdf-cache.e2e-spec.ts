@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printHtmlToPdf } from '../src/dashboard/briefing';
 import { BriefingPdfService } from '../src/web/public/briefing-pdf.service';
 import { changeRequestSteps } from './support/change-requests';
 import { chromiumForTests } from './support/chromium';
@@ -116,6 +117,33 @@ describe.each(databaseKinds())('the briefing PDF, printed once per content (%s)'
       expect(new Set(all.map((r) => r.headers.etag)).size).toBe(1);
       expect(all.every((r) => r.bytes.equals(all[0].bytes))).toBe(true);
       expect(pages(all[0].bytes)[2]).toContain('£29,000,000.00');
+    },
+    300_000,
+  );
+
+  (haveChromium ? it : it.skip)(
+    'a print past its deadline is a 503 naming the time limit, and the next print goes ahead',
+    async () => {
+      const savedPrinter = svc.printer;
+      // A real print with a deadline no browser can meet: Chromium is still starting when it passes.
+      svc.printer = (html, assets, title) => printHtmlToPdf(html, assets, title, 1);
+      try {
+        await renameMeaford('Meaford employment site (timed out)');
+        const late = await get();
+        expect([late.status, late.headers['retry-after']]).toEqual([503, '30']);
+        expect(JSON.parse(late.bytes.toString('utf8'))).toMatchObject({
+          statusCode: 503,
+          code: 'PRINT_TIMED_OUT',
+          message:
+            'the briefing did not print within 0.001 seconds: try again shortly, or print the briefing page from a browser',
+        });
+      } finally {
+        svc.printer = savedPrinter;
+      }
+      // Nothing was cached and the queue is free: the same briefing now prints.
+      const ok = await get();
+      expect([ok.status, ok.headers['content-type']]).toEqual([200, 'application/pdf']);
+      expect(ok.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     },
     300_000,
   );

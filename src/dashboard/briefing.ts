@@ -84,17 +84,39 @@ export async function printToPdf(url: string, out: string, title = 'Committee br
 /** One browser at a time on a small machine: downloads queue behind each other. */
 let printing: Promise<unknown> = Promise.resolve();
 
+/** How long one print may take, browser start included, before it is abandoned. */
+export const PRINT_TIMEOUT_MS = 60_000;
+
+/** A print that did not finish in time: its browser is closed, and the queue moves on. */
+export class PrintTimedOutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the briefing did not print within ${timeoutMs / 1000} seconds`);
+  }
+}
+
 /**
  * Prints already rendered briefing HTML (for the HTTP download, without a request back to the
  * server): the page and its stylesheet are served to Chromium from memory, everything else is
  * refused, so the PDF is the same page a browser prints.
+ *
+ * A print that hangs (a browser that never starts, a page that never loads) would hold the queue
+ * for ever, and every later download with it: after `timeoutMs` the print fails with
+ * PrintTimedOutError and its browser is closed, whenever it started.
  */
-export function printHtmlToPdf(htmlText: string, assets: Record<string, string>, title: string): Promise<Buffer> {
+export function printHtmlToPdf(
+  htmlText: string,
+  assets: Record<string, string>,
+  title: string,
+  timeoutMs = PRINT_TIMEOUT_MS,
+): Promise<Buffer> {
   needChromium();
   const run = async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.context.newPage();
+    let timedOut = false;
+    const launching = launchChromium();
+    const work = (async () => {
+      const page = await (await launching).context.newPage();
+      // The deadline below governs; Playwright's own 30-second defaults would answer first, and differently.
+      page.setDefaultTimeout(0);
       const origin = 'http://briefing.invalid';
       await page.route('**/*', (route) => {
         const url = new URL(route.request().url());
@@ -107,8 +129,26 @@ export function printHtmlToPdf(htmlText: string, assets: Record<string, string>,
       });
       await page.goto(`${origin}/`, { waitUntil: 'load' });
       return await page.pdf(briefingPdfOptions(title));
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new PrintTimedOutError(timeoutMs));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
     } finally {
-      await browser.close();
+      clearTimeout(timer);
+      work.catch(() => undefined);
+      // The browser closes once it has started: before answering a print that ended, in the
+      // background for one abandoned (its Chromium may still be starting, or never finish).
+      const closing = launching.then(
+        (b) => b.close().catch(() => undefined),
+        () => undefined,
+      );
+      if (!timedOut) await closing;
     }
   };
   const next = printing.then(run, run);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/errors';
-import { chromiumAvailable, printHtmlToPdf } from '../../dashboard/briefing';
+import { chromiumAvailable, printHtmlToPdf, PrintTimedOutError } from '../../dashboard/briefing';
 import { DashboardService } from '../../dashboard/dashboard.service';
 import { DASHBOARD_CSS } from '../../dashboard/views/styles';
 import { programmePageView } from './programme.page';
@@ -32,14 +32,35 @@ export interface BriefingDownload {
   pdf: PrintedBriefing | null;
 }
 
-/** The printer is busy with as many briefings as it queues: 503, try again after `retryAfterSeconds`. */
-export class PrinterBusyError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
+/** The briefing cannot be printed now: 503, try again after `retryAfterSeconds`. */
+export abstract class PrinterUnavailableError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message, 503, { retryAfterSeconds });
+  }
+}
+
+/** The printer is busy with as many briefings as it queues. */
+export class PrinterBusyError extends PrinterUnavailableError {
+  constructor(retryAfterSeconds: number) {
     super(
       'PRINTER_BUSY',
       `the briefing printer is busy with other briefings: try again in ${retryAfterSeconds} seconds`,
-      503,
-      { retryAfterSeconds },
+      retryAfterSeconds,
+    );
+  }
+}
+
+/** The print took longer than it may (its browser was closed); the next request prints afresh. */
+export class PrintTimedOutDomainError extends PrinterUnavailableError {
+  constructor(timeoutMs: number) {
+    super(
+      'PRINT_TIMED_OUT',
+      `the briefing did not print within ${timeoutMs / 1000} seconds: try again shortly, or print the briefing page from a browser`,
+      30,
     );
   }
 }
@@ -119,7 +140,13 @@ export class BriefingPdfService {
   private async print(code: string, key: string, page: string, title: string): Promise<PrintedBriefing> {
     this.prints++;
     const started = Date.now();
-    const bytes = await this.printer(page, { '/assets/dashboard.css': DASHBOARD_CSS }, title);
+    let bytes: Buffer;
+    try {
+      bytes = await this.printer(page, { '/assets/dashboard.css': DASHBOARD_CSS }, title);
+    } catch (e) {
+      if (e instanceof PrintTimedOutError) throw new PrintTimedOutDomainError(e.timeoutMs);
+      throw e;
+    }
     this.lastPrintMs = Date.now() - started;
     const printed = { key, bytes, etag: `"${sha256(bytes)}"` };
     this.cache.delete(code);

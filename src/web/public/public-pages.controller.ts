@@ -7,7 +7,7 @@ import { DashboardService } from '../../dashboard/dashboard.service';
 import { ChangesSinceService, changesSinceView } from '../../dashboard/delivery/changes-since';
 import { SubmittedReturnsService } from '../../dashboard/delivery/returns-list';
 import { GLOSSARY } from '../../dashboard/views/glossary.view';
-import { BriefingPdfService, briefingHtml, notModified, PrinterBusyError } from './briefing-pdf.service';
+import { BriefingPdfService, briefingHtml, notModified, PrinterUnavailableError } from './briefing-pdf.service';
 import { programmePageView } from './programme.page';
 import { projectPageView } from './project.page';
 import { HTML, sendPublicPage } from './render';
@@ -100,7 +100,7 @@ export class PublicPagesController {
     try {
       out = await this.briefingPdfs.download(code);
     } catch (e) {
-      if (e instanceof PrinterBusyError) reply.header('retry-after', String(e.retryAfterSeconds));
+      if (e instanceof PrinterUnavailableError) reply.header('retry-after', String(e.retryAfterSeconds));
       throw e;
     }
     // Without a browser to print with, the printable page itself (the reader's browser prints it).
