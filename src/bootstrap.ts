@@ -1,7 +1,7 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { declareAccess } from './auth/openapi-access';
@@ -87,7 +87,10 @@ export async function createApp(
   if (!silent) app.useLogger(new PinoNestLogger(fastify.log));
   guardJsonBodies(fastify as never);
   await registerWeb(app, config, tls);
-  await app.register(helmet as never, {
+  // Security headers (Helmet), the same on every response: the middleware is built once here.
+  // @fastify/helmet builds it anew on every request (parsing the CSP each time), a measurable
+  // share of a small route's time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       // upgrade-insecure-requests over plain HTTP would send every stylesheet to an https:// that does not answer.
       directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: tls.upgradeInsecureRequests ? [] : null },
@@ -95,6 +98,16 @@ export async function createApp(
     hsts: tls.hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  const headersPlugin = Object.assign(
+    async (f: typeof fastify) => {
+      f.addHook('onRequest', (req, reply, done) =>
+        securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)),
+      );
+    },
+    // As fastify-plugin does: the hook belongs to the root, so every route has it.
+    { [Symbol.for('skip-override')]: true },
+  );
+  await app.register(headersPlugin as never);
   const origins = (config.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())

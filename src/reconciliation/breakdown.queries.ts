@@ -49,7 +49,17 @@ const ALIASES: Record<string, string> = {
   'l.code': 'pool_code',
 };
 
+const statements = new Map<string, string>();
+
+/** The statement for these dimensions and filters (built once per combination: there are a few hundred at most). */
 export function breakdownSql(kind: 'sqlite' | 'postgres', dims: readonly Dimension[], f: BreakdownFilterSql): string {
+  const key = `${kind}|${dims.join(',')}|${f.approval}|${f.includeWithdrawn}`;
+  let sql = statements.get(key);
+  if (sql === undefined) statements.set(key, (sql = buildSql(kind, dims, f)));
+  return sql;
+}
+
+function buildSql(kind: 'sqlite' | 'postgres', dims: readonly Dimension[], f: BreakdownFilterSql): string {
   const cols = dims.flatMap((d) => COLUMNS[d]);
   const on = ['a.programme_id = g.id'];
   if (f.approval !== 'all') on.push(`a.approval_state = '${f.approval === 'draft' ? 'draft' : 'approved'}'`);
