@@ -124,6 +124,12 @@ export async function agreedLines(
  * more finely than a line (a reconciliation line by year or theme).
  */
 export async function agreedDeal(m: EntityManager, programmeId: number): Promise<AgreedDeal> {
+  const r = await agreedDealRows(m, programmeId);
+  return agreedDealOf(r, r.code, r.theme);
+}
+
+/** The rows agreedDeal reads (four queries), for callers that shape them after the unit of work. */
+export async function agreedDealRows(m: EntityManager, programmeId: number) {
   const rows: Record<string, unknown>[] = await m
     .createQueryBuilder()
     .from('allocation', 'a')
@@ -183,7 +189,7 @@ export async function agreedDeal(m: EntityManager, programmeId: number): Promise
   );
   const code = new Map(codes.map((c) => [`${String(c.t)}|${toInt(c.id)}`, String(c.code)]));
   const theme = new Map(codes.map((c) => [`${String(c.t)}|${toInt(c.id)}`, c.theme === null ? null : String(c.theme)]));
-  return agreedDealOf({ current, writes, changes }, code, theme);
+  return { current, writes, changes, code, theme };
 }
 
 /** Pure: the lines and the writes named by code (shared with the benchmark's raw baseline). */

@@ -10,9 +10,16 @@ import { asOfDate, returnStatus, wallClockDate } from '../periods/programme-cloc
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { breakdown } from '../reconciliation/engine';
-import { AGREED_CSV_HEADER, agreedCsvRows, agreedLines, type AgreedLineView } from '../changes/agreed.queries';
+import {
+  AGREED_CSV_HEADER,
+  agreedCsvRows,
+  agreedDealOf,
+  agreedDealRows,
+  agreedLines,
+  type AgreedLineView,
+} from '../changes/agreed.queries';
 import { spreadsheetCsv } from '../common/csv';
-import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { ReconciliationService, reportOfGroups } from '../reconciliation/reconciliation.service';
 import { chartCsv, timelineCsv, type ChartData, type TimelineData } from './charts';
 import {
   approvedGroups,
@@ -24,7 +31,13 @@ import {
   type PublicGroup,
 } from './dashboard.queries';
 import { buildOverview, type OverviewModel, type ProgrammeInfo, type SourceKindInfo } from './overview.model';
-import { DashboardSections, type DashboardPage, type DashboardSection } from './sections';
+import {
+  DashboardSections,
+  shapeSections,
+  type DashboardPage,
+  type DashboardSection,
+  type ShapeOptions,
+} from './sections';
 
 export interface ProjectModel {
   programme: ProgrammeInfo;
@@ -100,8 +113,18 @@ export class DashboardService {
     );
   }
 
-  overview(code: string, page: DashboardPage = 'overview'): Promise<OverviewModel> {
-    return this.db.read(async (m) => {
+  /**
+   * The overview's model. Its rows are read in one unit of work (lean rows, a bounded number of
+   * queries); everything else — the reconciliation, the RAG, the sections, the model — is shaped
+   * after it ends, so on SQLite the next request's reads need not wait for this one's shaping.
+   * `o.html` false (the JSON route, CSV downloads) builds no section HTML.
+   */
+  async overview(
+    code: string,
+    page: DashboardPage = 'overview',
+    o: ShapeOptions = { html: true },
+  ): Promise<OverviewModel> {
+    const r = await this.db.read(async (m) => {
       const p = await findProgramme(m, code);
       const info = await this.info(m, p);
       const kinds = await this.kinds(m);
@@ -109,26 +132,47 @@ export class DashboardService {
       const projects = await projectRows(m, p.id);
       const pools = await poolRows(m, p.id);
       // Public: outputs count to the end of the last submitted quarter (outputs/delivered.ts).
-      const { report, headlines, delivered } = await this.reconciliation.reportForGroups(m, p.id, {
-        groups,
-        projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
-        pools: pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
-      });
-      const sections = await this.sectionsFor(m, p, info, page);
-      const agreed = await agreedLines(m, p.id);
-      return buildOverview({
-        agreed,
-        programme: info,
-        kinds,
-        groups,
-        projects,
-        pools,
-        headlines,
-        delivered,
-        report,
-        sections,
-      });
+      const reportInputs = await this.reconciliation.reportInputs(m, p.id);
+      const sections = await this.sectionShapers(m, p, info, page);
+      const agreed = await agreedDealRows(m, p.id);
+      return { info, kinds, groups, projects, pools, reportInputs, sections, agreed };
     });
+    const { report, headlines, delivered } = reportOfGroups(
+      {
+        groups: r.groups,
+        projects: r.projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
+        pools: r.pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
+      },
+      r.reportInputs,
+    );
+    return buildOverview({
+      agreed: agreedDealOf(r.agreed, r.agreed.code, r.agreed.theme).lines,
+      programme: r.info,
+      kinds: r.kinds,
+      groups: r.groups,
+      projects: r.projects,
+      pools: r.pools,
+      headlines,
+      delivered,
+      report,
+      sections: shapeSections(r.sections, o),
+    });
+  }
+
+  /** The sections' reads for a page, sharing reads between sections (the milestones, once). */
+  private sectionShapers(m: EntityManager, p: Programme, info: ProgrammeInfo, page: DashboardPage) {
+    return this.sections.read(
+      {
+        m,
+        db: this.db.type,
+        programme: p,
+        reportingQuarter: info.reportingQuarter,
+        submittedBefore: info.submittedBefore,
+        closed: info.closed,
+        memo: new Map(),
+      },
+      page,
+    );
   }
 
   project(code: string, projectCode: string): Promise<ProjectModel> {
@@ -204,11 +248,15 @@ export class DashboardService {
     if (!m) throw new NotFoundError('chart data', file, 'file');
     if (m[1] === 'agreed-vs-now') {
       // Every line of the deal as agreed beside now (the project's own and its pools' on its page).
-      const lines = projectCode ? (await this.project(code, projectCode)).agreed : (await this.overview(code)).agreed;
+      const lines = projectCode
+        ? (await this.project(code, projectCode)).agreed
+        : (await this.overview(code, 'overview', { html: false })).agreed;
       const name = `${code}${projectCode ? `-${projectCode}` : ''}-agreed-vs-now.csv`;
       return { name, body: spreadsheetCsv([AGREED_CSV_HEADER, ...agreedCsvRows(lines)]) };
     }
-    const model = projectCode ? await this.project(code, projectCode) : await this.overview(code);
+    const model = projectCode
+      ? await this.project(code, projectCode)
+      : await this.overview(code, 'overview', { html: false });
     const charts: (ChartData | TimelineData)[] = [...model.charts, ...model.sections.flatMap((s) => s.charts ?? [])];
     const chart = charts.find((c) => c.id === m[1]);
     if (!chart) throw new NotFoundError('chart', m[1], 'file');

@@ -24,6 +24,7 @@ export class OverviewApiController {
     },
   })
   async overview(@Param('code') code: string) {
-    return presentOverview(await this.svc.overview(code));
+    // The JSON needs no section HTML: none is built.
+    return presentOverview(await this.svc.overview(code, 'overview', { html: false }));
   }
 }

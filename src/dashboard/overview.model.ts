@@ -300,12 +300,20 @@ export function buildOverview(input: {
   const capitalKinds = bySource.filter((s) => s.capital && s.pence > 0);
   // Each funding-by-project row beside the deal as agreed: its capital lines read as one.
   const capital = new Set(kinds.filter((k) => k.capital).map((k) => k.code));
+  // Each holder's capital lines, indexed once (not a scan of every line per project).
+  const capitalLines = new Map<string, AgreedLineView[]>();
+  for (const l of agreed) {
+    if (!capital.has(l.sourceKind)) continue;
+    for (const k of [l.projectCode && `project|${l.projectCode}`, l.poolCode && `pool|${l.poolCode}`]) {
+      if (!k) continue;
+      const list = capitalLines.get(k);
+      if (list) list.push(l);
+      else capitalLines.set(k, [l]);
+    }
+  }
   const agreedRow = (holder: { projectCode?: string; poolCode?: string }) => {
-    const mine = agreed.filter(
-      (l) =>
-        capital.has(l.sourceKind) &&
-        (holder.projectCode ? l.projectCode === holder.projectCode : l.poolCode === holder.poolCode),
-    );
+    const mine =
+      capitalLines.get(holder.projectCode ? `project|${holder.projectCode}` : `pool|${holder.poolCode}`) ?? [];
     const row = combineAgreed(mine, { projectId: null, poolId: null, sourceKind: '' });
     return { pence: row.agreedPence, changePence: row.deltaPence, words: agreedWords(row) };
   };

@@ -25,7 +25,36 @@ export interface SectionContext {
   /** Every quarter's return is submitted: nothing is "not yet submitted". */
   closed: boolean;
   project?: { id: number; code: string; name: string };
+  /**
+   * Reads shared by the sections of one page (the milestones the RAG and the late-milestones
+   * section both use are read once): see `once`.
+   */
+  memo?: Map<string, Promise<unknown>>;
 }
+
+/** A read several sections of one page share, made once per page (ctx.memo) or each time without one. */
+export function once<T>(ctx: SectionContext, key: string, read: () => Promise<T>): Promise<T> {
+  if (!ctx.memo) return read();
+  let p = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!p) ctx.memo.set(key, (p = read()));
+  return p;
+}
+
+/** How a section is shaped once its rows are read. */
+export interface ShapeOptions {
+  /** Build the HTML body (the JSON route does not: its body is empty). */
+  html: boolean;
+  /**
+   * Long lists in the HTML body show this many rows, with a link to the full list (the page at
+   * ?all=1); unset, every row. The JSON data always holds every row.
+   */
+  listLimit?: number;
+  /** Where the full lists are (the page at ?all=1), for the "all N" links. */
+  fullListHref?: string;
+}
+
+/** Shapes a section from rows already read: pure, no database (the unit of work has ended). */
+export type SectionShaper = (o: ShapeOptions) => DashboardSection | null;
 
 export interface DashboardSection {
   id: string;
@@ -49,6 +78,18 @@ export interface DashboardSectionProvider {
    * Returns null when there is nothing public to show yet.
    */
   load(ctx: SectionContext, page: DashboardPage): Promise<DashboardSection | null>;
+  /**
+   * Two phases, for pages that release the database before shaping: the reads (inside the unit
+   * of work), then a pure shaper. Providers without it are read and shaped by `load`.
+   */
+  read?(ctx: SectionContext, page: DashboardPage): Promise<SectionShaper | null>;
+}
+
+/** `load` from `read`: read, then shape at once with the HTML body. */
+export function loadByReading(
+  read: (ctx: SectionContext, page: DashboardPage) => Promise<SectionShaper | null>,
+): DashboardSectionProvider['load'] {
+  return async (ctx, page) => (await read(ctx, page))?.({ html: true }) ?? null;
 }
 
 export class DashboardSections {
@@ -73,4 +114,28 @@ export class DashboardSections {
     }
     return out;
   }
+
+  /** The reads of every section of a page, in order; shape them after the unit of work ends. */
+  async read(ctx: SectionContext, page: DashboardPage): Promise<SectionShaper[]> {
+    const out: SectionShaper[] = [];
+    for (const p of this.providers) {
+      if (!p.pages.includes(page)) continue;
+      if (p.read) {
+        const s = await p.read(ctx, page);
+        if (s) out.push(s);
+      } else {
+        const s = await p.load(ctx, page);
+        if (s) out.push(() => s);
+      }
+    }
+    return out;
+  }
+}
+
+/** Shapes the sections read by `DashboardSections.read` (the empty ones drop out). */
+export function shapeSections(shapers: readonly SectionShaper[], o: ShapeOptions): DashboardSection[] {
+  return shapers.flatMap((s) => {
+    const x = s(o);
+    return x ? [x] : [];
+  });
 }

@@ -5,12 +5,11 @@ import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/errors';
 import { Db } from '../database/db.service';
+import { toInt, toIntOrNull } from '../database/sql-values';
 import { updateVersioned } from '../database/versioned';
-import { Milestone } from '../milestones/milestone.entity';
-import { OutputMetric, OutputTarget } from '../outputs/output.entities';
 import { formatQuantity } from '../outputs/output-units';
 import { PeriodsService } from '../periods/periods.service';
-import { codeMaps, findProgramme, findProject } from '../programmes/programme-lookup';
+import { findProgramme, findProject } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
 import { addQuarters, formatQuarter, parseQuarter } from '../common/fiscal';
@@ -30,6 +29,7 @@ import {
   RagThresholds,
   thresholdProblems,
   thresholdsOf,
+  type MilestoneInput,
 } from './rag';
 import { RagOverrideDto, RagThresholdsDto } from './rag.dto';
 
@@ -43,114 +43,38 @@ export class RagService {
 
   /** Finance, milestone, output and overall RAG for every project (a few grouped queries). */
   async compute(m: EntityManager, prog: Programme, only?: Project) {
+    return ragOf(await this.read(m, prog, only));
+  }
+
+  /**
+   * The rows the RAG is computed from, as lean rows (no entities): read inside the caller's unit
+   * of work, computed by `ragOf` after it. `milestones`, when given, are rows the caller has
+   * already read (the overview reads the programme's milestones once for all its sections).
+   */
+  async read(
+    m: EntityManager,
+    prog: Programme,
+    only?: Project,
+    pre?: { milestones?: readonly RagMilestoneRow[] },
+  ): Promise<RagInputs> {
     const t = thresholdsOf(prog.ragThresholds);
     const pos = await reportingPosition(m, this.periods, prog);
-    const codes = (await codeMaps(m, prog.id)).project;
-    const projects = only ? [only] : await m.find(Project, { where: { programmeId: prog.id }, order: { code: 'ASC' } });
+    const projects: RagProjectRow[] = only ? [only] : await projectRows(m, prog.id);
+    // The spend lines are named by the projects just read (no separate code lookups).
+    const codes = new Map(projects.map((p) => [p.id, p.code]));
     const aggs = await spendAggregates(m, prog, pos, codes, only?.id);
     // Explicit order: "worst" names the first of the equally bad items, which must not depend on
     // the rows' physical order (a restored PostgreSQL database scans them in another order).
-    const milestones = await m.find(Milestone, {
-      where: only ? { projectId: only.id } : { programmeId: prog.id },
-      order: { id: 'ASC' },
-    });
-    const targets = await m.find(OutputTarget, {
-      where: only ? { projectId: only.id } : { programmeId: prog.id },
-      order: { id: 'ASC' },
-    });
-    const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
+    const milestones = pre?.milestones
+      ? pre.milestones.filter((x) => !only || x.projectId === only.id).sort((a, b) => a.id - b.id)
+      : await milestoneRows(m, only ? { projectId: only.id } : { programmeId: prog.id });
+    const targets = await targetRows(m, only ? { projectId: only.id } : { programmeId: prog.id });
+    const metrics = await metricScales(m);
     const submitted = await submittedReturns(m, prog, pos);
     const last = lastSubmittedSplit(submitted.before, pos);
     // Only read claims when some target needs them (the overview's query count stays small).
     const delivered = targets.length ? await deliveredTo(m, prog, submitted.lastQuarter) : new Map<string, number>();
-    // Each project's lines, milestones and targets by id: one pass each, not a scan per project.
-    const linesOf = groupByProject(aggs);
-    const milestonesOf = groupByProject(milestones);
-    const targetsOf = groupByProject(targets);
-    return {
-      reportingQuarter: pos.quarterCode,
-      reportingQuarterEnd: pos.quarterEnd,
-      thresholds: t,
-      projects: projects.map((p) => {
-        const lines = linesOf.get(p.id) ?? [];
-        // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
-        const basisPence = narrowPence(
-          sumMoney(lines.map((l) => (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence))),
-        );
-        const yearForecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
-        const split = last.split?.get(p.code);
-        const finance = financeRag(
-          {
-            year: pos.year,
-            lines: lines.map((l) => ({
-              sourceKind: l.sourceKind,
-              allocationPence: l.allocationPence,
-              outturnPence: l.forecastProgrammePence + l.adjustmentsPence,
-            })),
-            yearForecastPence,
-            yearBasisPence: basisPence,
-            basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline',
-            slippage: !last.split
-              ? { reason: last.reason }
-              : {
-                  lastQuarter: last.quarter!,
-                  lastYearPence: split?.yearPence ?? 0,
-                  lastLaterPence: split?.laterPence ?? 0,
-                  nowYearPence: yearForecastPence,
-                  nowLaterPence: lines.reduce((s, l) => s + l.forecastLaterPence, 0),
-                },
-          },
-          t,
-        );
-        const ms = combine(
-          'milestones',
-          (milestonesOf.get(p.id) ?? []).map((x) => {
-            const r = milestoneRag(
-              {
-                baselineDate: x.baselineDate,
-                forecastDate: x.forecastDate,
-                actualDate: x.actualDate,
-                reportingQuarterEnd: pos.quarterEnd,
-                status: x.status,
-                commitment: x.projectId === null,
-              },
-              t,
-            );
-            return { ...r, explanation: `${x.title}: ${r.explanation}` };
-          }),
-        );
-        const outs = combine(
-          'outputs',
-          (targetsOf.get(p.id) ?? []).map((g) =>
-            outputRag(
-              {
-                metric: g.metricCode,
-                forecast: g.forecastValue,
-                target: g.targetValue,
-                delivered: delivered.get(`${p.id}|${g.metricCode}`) ?? 0,
-                // Project targets are for the whole programme period: due at its end (the deal's "by 2021").
-                dueDate: prog.endsOn,
-                asOf: pos.quarterEnd,
-                display: (v) => formatQuantity(v, metrics.get(g.metricCode)!),
-              },
-              t,
-            ),
-          ),
-        );
-        return {
-          project: p.code,
-          finance,
-          milestones: ms,
-          outputs: outs,
-          overall: overallRag(
-            { finance, milestones: ms, outputs: outs },
-            { rag: p.ragOverride, reason: p.ragOverrideReason },
-            p.status,
-          ),
-          version: p.version,
-        };
-      }),
-    };
+    return { endsOn: prog.endsOn, thresholds: t, pos, projects, aggs, milestones, targets, metrics, last, delivered };
   }
 
   programme(code: string) {
@@ -229,6 +153,143 @@ export class RagService {
   }
 }
 
+/** A project as the RAG needs it (a lean row; the entity where one project is asked for). */
+export interface RagProjectRow {
+  id: number;
+  code: string;
+  name?: string;
+  status: Project['status'];
+  version: number;
+  ragOverride: Project['ragOverride'];
+  ragOverrideReason: string | null;
+}
+
+/** A milestone as the RAG needs it. */
+export interface RagMilestoneRow {
+  id: number;
+  projectId: number | null;
+  title: string;
+  status: string;
+  baselineDate: string | null;
+  forecastDate: string | null;
+  actualDate: string | null;
+}
+
+export interface RagTargetRow {
+  projectId: number | null;
+  metricCode: string;
+  targetValue: number | null;
+  forecastValue: number | null;
+}
+
+/** Everything the RAG is computed from, read by RagService.read. */
+export interface RagInputs {
+  endsOn: string;
+  thresholds: RagThresholds;
+  pos: ReportingPosition;
+  projects: RagProjectRow[];
+  aggs: Awaited<ReturnType<typeof spendAggregates>>;
+  milestones: RagMilestoneRow[];
+  targets: RagTargetRow[];
+  metrics: Map<string, { unit: string; scale: number }>;
+  last: ReturnType<typeof lastSubmittedSplit>;
+  delivered: Map<string, number>;
+}
+
+/** Pure: each project's finance, milestone, output and overall RAG from the rows read. */
+export function ragOf(input: RagInputs) {
+  const { thresholds: t, pos, projects, aggs, milestones, targets, metrics, last, delivered } = input;
+  const prog = { endsOn: input.endsOn };
+  // Each project's lines, milestones and targets by id: one pass each, not a scan per project.
+  const linesOf = groupByProject(aggs);
+  const milestonesOf = groupByProject(milestones);
+  const targetsOf = groupByProject(targets);
+  return {
+    reportingQuarter: pos.quarterCode,
+    reportingQuarterEnd: pos.quarterEnd,
+    thresholds: t,
+    projects: projects.map((p) => {
+      const lines = linesOf.get(p.id) ?? [];
+      // Per line: the year's allocation where it is profiled by year, otherwise its baseline profile for the year.
+      const basisPence = narrowPence(
+        sumMoney(lines.map((l) => (l.yearProfiled ? l.allocationYearPence : l.baselineYearPence))),
+      );
+      const yearForecastPence = lines.reduce((s, l) => s + l.forecastYearPence + l.adjustmentsYearPence, 0);
+      const split = last.split?.get(p.code);
+      const finance = financeRag(
+        {
+          year: pos.year,
+          lines: lines.map((l) => ({
+            sourceKind: l.sourceKind,
+            allocationPence: l.allocationPence,
+            outturnPence: l.forecastProgrammePence + l.adjustmentsPence,
+          })),
+          yearForecastPence,
+          yearBasisPence: basisPence,
+          basis: lines.length && lines.every((l) => l.yearProfiled) ? 'allocation' : 'baseline',
+          slippage: !last.split
+            ? { reason: last.reason }
+            : {
+                lastQuarter: last.quarter!,
+                lastYearPence: split?.yearPence ?? 0,
+                lastLaterPence: split?.laterPence ?? 0,
+                nowYearPence: yearForecastPence,
+                nowLaterPence: lines.reduce((s, l) => s + l.forecastLaterPence, 0),
+              },
+        },
+        t,
+      );
+      const ms = combine(
+        'milestones',
+        (milestonesOf.get(p.id) ?? []).map((x) => {
+          const r = milestoneRag(
+            {
+              baselineDate: x.baselineDate,
+              forecastDate: x.forecastDate,
+              actualDate: x.actualDate,
+              reportingQuarterEnd: pos.quarterEnd,
+              status: x.status as MilestoneInput['status'],
+              commitment: x.projectId === null,
+            },
+            t,
+          );
+          return { ...r, explanation: `${x.title}: ${r.explanation}` };
+        }),
+      );
+      const outs = combine(
+        'outputs',
+        (targetsOf.get(p.id) ?? []).map((g) =>
+          outputRag(
+            {
+              metric: g.metricCode,
+              forecast: g.forecastValue,
+              target: g.targetValue,
+              delivered: delivered.get(`${p.id}|${g.metricCode}`) ?? 0,
+              // Project targets are for the whole programme period: due at its end (the deal's "by 2021").
+              dueDate: prog.endsOn,
+              asOf: pos.quarterEnd,
+              display: (v) => formatQuantity(v, metrics.get(g.metricCode)!),
+            },
+            t,
+          ),
+        ),
+      );
+      return {
+        project: p.code,
+        finance,
+        milestones: ms,
+        outputs: outs,
+        overall: overallRag(
+          { finance, milestones: ms, outputs: outs },
+          { rag: p.ragOverride, reason: p.ragOverrideReason },
+          p.status,
+        ),
+        version: p.version,
+      };
+    }),
+  };
+}
+
 export type { RagResult };
 
 /**
@@ -291,4 +352,82 @@ function groupByProject<T extends { projectId: number | null }>(rows: readonly T
     else out.set(r.projectId, [r]);
   }
   return out;
+}
+
+type Where = { programmeId: number } | { projectId: number };
+const whereOf = (alias: string, w: Where) =>
+  'projectId' in w
+    ? { sql: `${alias}.project_id = :id`, params: { id: w.projectId } }
+    : { sql: `${alias}.programme_id = :id`, params: { id: w.programmeId } };
+
+/** A programme's projects as lean rows, by code. */
+async function projectRows(m: EntityManager, programmeId: number): Promise<RagProjectRow[]> {
+  const rows: Record<string, unknown>[] = await m
+    .createQueryBuilder()
+    .from('project', 'p')
+    .select(['p.id AS id', 'p.code AS code', 'p.name AS name', 'p.status AS status', 'p.version AS version'])
+    .addSelect(['p.rag_override AS rag_override', 'p.rag_override_reason AS rag_override_reason'])
+    .where('p.programme_id = :id', { id: programmeId })
+    .orderBy('p.code', 'ASC')
+    .getRawMany();
+  return rows.map((r) => ({
+    id: toInt(r.id),
+    code: String(r.code),
+    name: String(r.name),
+    status: r.status as Project['status'],
+    version: toInt(r.version),
+    ragOverride: (r.rag_override as Project['ragOverride']) ?? null,
+    ragOverrideReason: (r.rag_override_reason as string | null) ?? null,
+  }));
+}
+
+/** Milestones as lean rows, by id. */
+export async function milestoneRows(m: EntityManager, w: Where): Promise<RagMilestoneRow[]> {
+  const { sql, params } = whereOf('x', w);
+  const rows: Record<string, unknown>[] = await m
+    .createQueryBuilder()
+    .from('milestone', 'x')
+    .select(['x.id AS id', 'x.project_id AS project_id', 'x.title AS title', 'x.status AS status'])
+    .addSelect(['x.baseline_date AS baseline_date', 'x.forecast_date AS forecast_date', 'x.actual_date AS actual_date'])
+    .where(sql, params)
+    .orderBy('x.id', 'ASC')
+    .getRawMany();
+  return rows.map((r) => ({
+    id: toInt(r.id),
+    projectId: toIntOrNull(r.project_id),
+    title: String(r.title),
+    status: String(r.status),
+    baselineDate: (r.baseline_date as string | null) ?? null,
+    forecastDate: (r.forecast_date as string | null) ?? null,
+    actualDate: (r.actual_date as string | null) ?? null,
+  }));
+}
+
+/** Output targets as lean rows, by id. */
+async function targetRows(m: EntityManager, w: Where): Promise<RagTargetRow[]> {
+  const { sql, params } = whereOf('g', w);
+  const rows: Record<string, unknown>[] = await m
+    .createQueryBuilder()
+    .from('output_target', 'g')
+    .select(['g.project_id AS project_id', 'g.metric_code AS metric_code'])
+    .addSelect(['g.target_value AS target_value', 'g.forecast_value AS forecast_value'])
+    .where(sql, params)
+    .orderBy('g.id', 'ASC')
+    .getRawMany();
+  return rows.map((r) => ({
+    projectId: toIntOrNull(r.project_id),
+    metricCode: String(r.metric_code),
+    targetValue: toIntOrNull(r.target_value),
+    forecastValue: toIntOrNull(r.forecast_value),
+  }));
+}
+
+/** Each metric's unit and scale (to show quantities). */
+async function metricScales(m: EntityManager): Promise<Map<string, { unit: string; scale: number }>> {
+  const rows: Record<string, unknown>[] = await m
+    .createQueryBuilder()
+    .from('output_metric', 'x')
+    .select(['x.code AS code', 'x.unit AS unit', 'x.scale AS scale'])
+    .getRawMany();
+  return new Map(rows.map((x) => [String(x.code), { unit: String(x.unit), scale: toInt(x.scale) }]));
 }

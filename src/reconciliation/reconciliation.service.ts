@@ -244,21 +244,17 @@ export class ReconciliationService {
     programmeId: number,
     input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; pools: readonly PoolRef[] },
   ): Promise<{ report: ReconciliationReport; headlines: HeadlineInput[]; delivered: Delivered }> {
+    return reportOfGroups(input, await this.reportInputs(m, programmeId));
+  }
+
+  /** What `reportOfGroups` needs besides the groups: the headlines and the outputs delivered (the reads only). */
+  async reportInputs(
+    m: EntityManager,
+    programmeId: number,
+  ): Promise<{ headlines: HeadlineInput[]; delivered: Delivered }> {
     const headlines = await this.headlines(m, programmeId);
     const delivered = await this.outputs.delivered(m, programmeId);
-    const report = markIllustrativeOutputs(
-      reconcile({
-        headlines,
-        groups: input.groups,
-        projects: input.projects,
-        pools: input.pools,
-        outputs: totalsOf(delivered.byMetric),
-        outputsThrough: delivered.through,
-      }),
-      delivered.byMetric,
-      headlines,
-    );
-    return { report: defineDelivered(report, delivered), headlines, delivered };
+    return { headlines, delivered };
   }
 
   /** Allocations summed at the finest grain the engine needs, in SQL. */
@@ -385,4 +381,25 @@ export class ReconciliationService {
 
 function ref(p: ProgrammeRef): ProgrammeRef {
   return { code: p.code, name: p.name };
+}
+
+/** Pure: the public reconciliation of given approved allocation groups (ReconciliationService.reportForGroups). */
+export function reportOfGroups(
+  input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; pools: readonly PoolRef[] },
+  read: { headlines: HeadlineInput[]; delivered: Delivered },
+): { report: ReconciliationReport; headlines: HeadlineInput[]; delivered: Delivered } {
+  const { headlines, delivered } = read;
+  const report = markIllustrativeOutputs(
+    reconcile({
+      headlines,
+      groups: input.groups,
+      projects: input.projects,
+      pools: input.pools,
+      outputs: totalsOf(delivered.byMetric),
+      outputsThrough: delivered.through,
+    }),
+    delivered.byMetric,
+    headlines,
+  );
+  return { report: defineDelivered(report, delivered), headlines, delivered };
 }

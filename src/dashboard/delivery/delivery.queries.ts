@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { toBool, toInt } from '../../database/sql-values';
+import { toBool, toInt, toIntOrNull } from '../../database/sql-values';
 
 /**
  * Aggregate queries behind the delivery sections. Each returns every row it needs in one
@@ -77,6 +77,7 @@ export async function spendByQuarter(
 
 export interface MilestoneRow {
   id: number;
+  projectId: number | null;
   projectCode: string | null;
   projectName: string | null;
   title: string;
@@ -98,7 +99,14 @@ export async function milestoneRows(
     .createQueryBuilder()
     .from('milestone', 'x')
     .innerJoin('project', 'p', 'p.id = x.project_id')
-    .select(['x.id AS id', 'p.code AS project_code', 'p.name AS project_name', 'x.title AS title', 'x.kind AS kind'])
+    .select([
+      'x.id AS id',
+      'x.project_id AS project_id',
+      'p.code AS project_code',
+      'p.name AS project_name',
+      'x.title AS title',
+      'x.kind AS kind',
+    ])
     .addSelect([
       'x.baseline_date AS baseline_date',
       'x.forecast_date AS forecast_date',
@@ -114,6 +122,7 @@ export async function milestoneRows(
   const rows: Record<string, unknown>[] = await qb.getRawMany();
   return rows.map((r) => ({
     id: toInt(r.id),
+    projectId: toIntOrNull(r.project_id),
     projectCode: (r.project_code as string) ?? null,
     projectName: (r.project_name as string) ?? null,
     title: String(r.title),

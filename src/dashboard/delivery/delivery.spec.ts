@@ -63,6 +63,7 @@ describe('late milestones', () => {
     status = 'open',
   ) => ({
     id: 1,
+    projectId: 1,
     projectCode: 'P',
     projectName: 'Project',
     title,

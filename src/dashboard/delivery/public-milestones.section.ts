@@ -1,7 +1,15 @@
 import { parseQuarter, quarterEnd } from '../../common/fiscal';
 import { timelineChart, timelineTable, type TimelineData } from '../charts';
 import { html, raw } from '../html';
-import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
+import {
+  loadByReading,
+  once,
+  type DashboardSection,
+  type DashboardSectionProvider,
+  type SectionContext,
+  type SectionShaper,
+  type ShapeOptions,
+} from '../sections';
 import { lateSentence, milestoneLateness, milestoneState, tallyMilestones, type MilestoneTally } from '../../rag/rag';
 import { milestoneRows, type MilestoneRow } from './delivery.queries';
 import { csvHref, longDate, projectHref } from './links';
@@ -78,32 +86,50 @@ function words(l: LateMilestone, rqEnd: string): string {
 }
 
 /** Overview and briefing: milestones that have slipped, with baseline, latest date and days late. */
+async function readLateMilestones(ctx: SectionContext): Promise<SectionShaper | null> {
+  // Read once for the page: the RAG section rates the same milestones.
+  const rows = await once(ctx, 'milestones', () => milestoneRows(ctx.m, ctx.programme.id));
+  if (!rows.length) return null;
+  const c = { reportingQuarter: ctx.reportingQuarter, closed: ctx.closed, programmeCode: ctx.programme.code };
+  return (o) => shapeLateMilestones(rows, c, o);
+}
+
+/** Pure: the late-milestones section from the programme's milestone rows (the JSON's data holds every one). */
+export function shapeLateMilestones(
+  rows: readonly MilestoneRow[],
+  c: { reportingQuarter: string; closed: boolean; programmeCode: string },
+  o: ShapeOptions,
+): DashboardSection {
+  const { reportingQuarter, closed, programmeCode } = c;
+  const rqEnd = quarterEnd(parseQuarter(reportingQuarter));
+  const late = lateMilestones(rows, rqEnd);
+  const tally = milestoneTallyOf(rows, rqEnd);
+  const illustrative = rows.some((r) => r.illustrative);
+  const shown = o.listLimit !== undefined && late.length > o.listLimit ? late.slice(0, o.listLimit) : late;
+  const body = !o.html
+    ? raw('')
+    : html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. ${closed ? `Dates are as recorded at the final quarter ${reportingQuarter}, whose return has been submitted.` : `Dates are as recorded at the reporting quarter ${reportingQuarter}, which is not yet submitted.`}</p>
+${
+  late.length
+    ? html`<table id="late-milestones"><caption>${shown.length < late.length ? `The ${shown.length} latest of ${late.length} milestones late, or completed late` : 'Milestones late, or completed late (latest first)'}</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
+<tbody>${shown.map((l) => html`<tr><th scope="row"><a href="${projectHref(programmeCode, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>${shown.length < late.length ? html`<p class="more" id="late-milestones-all"><a href="${o.fullListHref ?? ''}#section-late-milestones">All ${late.length} milestones late, or completed late</a> (a long page: every list in full).</p>` : ''}`
+    : ''
+}`;
+  return {
+    id: 'late-milestones',
+    heading: 'Late milestones',
+    body,
+    illustrative,
+    data: { milestones: rows.length, late, tally },
+  };
+}
+
 export const lateMilestonesSection: DashboardSectionProvider = {
   id: 'late-milestones',
   order: 500,
   pages: ['overview', 'briefing'],
-  async load(ctx: SectionContext): Promise<DashboardSection | null> {
-    const rows = await milestoneRows(ctx.m, ctx.programme.id);
-    if (!rows.length) return null;
-    const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
-    const late = lateMilestones(rows, rqEnd);
-    const tally = milestoneTallyOf(rows, rqEnd);
-    const illustrative = rows.some((r) => r.illustrative);
-    const body = html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. ${ctx.closed ? `Dates are as recorded at the final quarter ${ctx.reportingQuarter}, whose return has been submitted.` : `Dates are as recorded at the reporting quarter ${ctx.reportingQuarter}, which is not yet submitted.`}</p>
-${
-  late.length
-    ? html`<table id="late-milestones"><caption>Milestones late, or completed late (latest first)</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
-<tbody>${late.map((l) => html`<tr><th scope="row"><a href="${projectHref(ctx.programme.code, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>`
-    : ''
-}`;
-    return {
-      id: 'late-milestones',
-      heading: 'Late milestones',
-      body,
-      illustrative,
-      data: { milestones: rows.length, late, tally },
-    };
-  },
+  read: readLateMilestones,
+  load: loadByReading(readLateMilestones),
 };
 
 /** Project page: the milestone timeline (baseline, forecast, actual) with its table and CSV. */

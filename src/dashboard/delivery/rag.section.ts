@@ -1,9 +1,17 @@
 import { Project } from '../../projects/project.entity';
 import type { RagResult } from '../../rag/rag';
-import type { RagService } from '../../rag/rag.service';
-import { html, join, type Html } from '../html';
-import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
-import { anyIllustrativeDelivery } from './delivery.queries';
+import { ragOf, type RagService } from '../../rag/rag.service';
+import { html, join, raw, type Html } from '../html';
+import {
+  loadByReading,
+  once,
+  type DashboardSection,
+  type DashboardSectionProvider,
+  type SectionContext,
+  type SectionShaper,
+  type ShapeOptions,
+} from '../sections';
+import { anyIllustrativeDelivery, milestoneRows } from './delivery.queries';
 import { projectHref } from './links';
 
 export const RAG_WORDS: Record<string, string> = {
@@ -15,6 +23,7 @@ export const RAG_WORDS: Record<string, string> = {
   none: 'Not rated',
 };
 const ORDER = ['red', 'amber', 'green', 'blue', 'grey', 'none'];
+const EMPTY: Html = raw('');
 
 type ProjectRag = Awaited<ReturnType<RagService['compute']>>['projects'][number];
 
@@ -73,52 +82,60 @@ function badge(rag: string): Html {
 
 /** Project RAG summary (overview, briefing) and one project's RAG with why (project page). */
 export function ragSection(rag: RagService): DashboardSectionProvider {
-  return {
-    id: 'rag',
-    order: 300,
-    pages: ['overview', 'briefing', 'project'],
-    async load(ctx: SectionContext): Promise<DashboardSection | null> {
-      const only = ctx.project ? await ctx.m.findOneByOrFail(Project, { id: ctx.project.id }) : undefined;
-      const r = await rag.compute(ctx.m, ctx.programme, only);
-      if (
-        !r.projects.some(
-          (p) =>
-            p.finance.rag !== 'none' ||
-            p.milestones.rag !== 'none' ||
-            p.outputs.rag !== 'none' ||
-            p.overall.rag !== 'none',
-        )
-      )
-        return null;
-      const names = new Map<string, string>(
-        (
-          (await ctx.m
-            .createQueryBuilder()
-            .from('project', 'p')
-            .select(['p.code AS code', 'p.name AS name'])
-            .where('p.programme_id = :id', { id: ctx.programme.id })
-            .getRawMany()) as { code: string; name: string }[]
-        ).map((x) => [x.code, x.name]),
-      );
-      const illustrative =
-        ctx.programme.synthetic || (await anyIllustrativeDelivery(ctx.m, ctx.db, ctx.programme.id, ctx.project?.id));
-      const rows = [...r.projects].sort(
-        (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
-      );
-      const counts = Object.fromEntries(ORDER.map((k) => [k, r.projects.filter((p) => p.overall.rag === k).length]));
-      const note = html`<p class="note">BRAG at ${r.reportingQuarter}, the reporting quarter. Spend: overspend (outturn above the total allocation), risk to spend (this year's forecast against its allocation), slippage (money moved to later years since the last return). Milestones: complete is blue however late. Outputs: forecast against target until due. The worst of the three unless overridden with a written reason; a withdrawn project has none.</p>`;
-      const data = r.projects.map((p) => ({
-        project: p.project,
-        overall: p.overall.rag,
-        overridden: (p.overall as { overridden?: boolean }).overridden ?? false,
-        finance: p.finance.rag,
-        milestones: p.milestones.rag,
-        outputs: p.outputs.rag,
-        why: ragWhy(p),
-      }));
-      if (ctx.project) {
-        const p = r.projects[0];
-        const body = html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
+  const read = async (ctx: SectionContext): Promise<SectionShaper | null> => {
+    const only = ctx.project ? await ctx.m.findOneByOrFail(Project, { id: ctx.project.id }) : undefined;
+    // The programme's milestones are read once for the page (the late-milestones section uses them too).
+    const milestones = ctx.project
+      ? undefined
+      : await once(ctx, 'milestones', () => milestoneRows(ctx.m, ctx.programme.id));
+    const inputs = await rag.read(ctx.m, ctx.programme, only, milestones && { milestones });
+    const illustrative =
+      ctx.programme.synthetic || (await anyIllustrativeDelivery(ctx.m, ctx.db, ctx.programme.id, ctx.project?.id));
+    const names = new Map(inputs.projects.map((p) => [p.code, p.name ?? p.code]));
+    const programmeCode = ctx.programme.code;
+    const project = ctx.project;
+    return (o) => shapeRag(ragOf(inputs), { programmeCode, project, names, illustrative }, o);
+  };
+  return { id: 'rag', order: 300, pages: ['overview', 'briefing', 'project'], read, load: loadByReading(read) };
+}
+
+/** Pure: the RAG section from the computed ratings (HTML only when asked; long lists cut to the limit). */
+export function shapeRag(
+  r: ReturnType<typeof ragOf>,
+  ctx: {
+    programmeCode: string;
+    project?: { id: number; code: string; name: string };
+    names: ReadonlyMap<string, string>;
+    illustrative: boolean;
+  },
+  o: ShapeOptions,
+): DashboardSection | null {
+  if (
+    !r.projects.some(
+      (p) =>
+        p.finance.rag !== 'none' || p.milestones.rag !== 'none' || p.outputs.rag !== 'none' || p.overall.rag !== 'none',
+    )
+  )
+    return null;
+  const { illustrative, names } = ctx;
+  const counts = Object.fromEntries(ORDER.map((k) => [k, 0]));
+  for (const p of r.projects) counts[p.overall.rag] = (counts[p.overall.rag] ?? 0) + 1;
+  const data = r.projects.map((p) => ({
+    project: p.project,
+    overall: p.overall.rag,
+    overridden: (p.overall as { overridden?: boolean }).overridden ?? false,
+    finance: p.finance.rag,
+    milestones: p.milestones.rag,
+    outputs: p.outputs.rag,
+    why: ragWhy(p),
+  }));
+  const note = () =>
+    html`<p class="note">BRAG at ${r.reportingQuarter}, the reporting quarter. Spend: overspend (outturn above the total allocation), risk to spend (this year's forecast against its allocation), slippage (money moved to later years since the last return). Milestones: complete is blue however late. Outputs: forecast against target until due. The worst of the three unless overridden with a written reason; a withdrawn project has none.</p>`;
+  if (ctx.project) {
+    const p = r.projects[0];
+    const body = !o.html
+      ? EMPTY
+      : html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
 <table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
 <tbody>${[
           ['Spend', p.finance],
@@ -130,25 +147,28 @@ export function ragSection(rag: RagService): DashboardSectionProvider {
         ].map(
           ([name, x]) =>
             html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${plain((x as RagResult).explanation)}</td></tr>`,
-        )}</tbody></table>${note}`;
-        return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
-      }
-      const body = html`<p>${join(
-        ORDER.filter((k) => counts[k]).map((k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`),
-        ', ',
-      )} (${r.projects.length} projects).</p>
-<table id="rag-summary"><caption>Each project's overall rating and why</caption><thead><tr><th scope="col">Project</th><th scope="col">Overall</th><th scope="col">Why</th><th scope="col">Spend</th><th scope="col">Milestones</th><th scope="col">Outputs</th></tr></thead>
-<tbody>${rows.map(
-        (p) =>
-          html`<tr data-project="${p.project}"><th scope="row"><a href="${projectHref(ctx.programme.code, p.project)}">${names.get(p.project) ?? p.project}</a></th><td>${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}</td><td>${ragWhy(p)}</td><td>${p.finance.rag}</td><td>${p.milestones.rag}</td><td>${p.outputs.rag}</td></tr>`,
-      )}</tbody></table>${note}`;
-      return {
-        id: 'rag',
-        heading: 'Projects at a glance: red, amber, green',
-        body,
-        data: { counts, projects: data },
-        illustrative,
-      };
-    },
+        )}</tbody></table>${note()}`;
+    return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
+  }
+  const section = {
+    id: 'rag',
+    heading: 'Projects at a glance: red, amber, green',
+    data: { counts, projects: data },
+    illustrative,
   };
+  if (!o.html) return { ...section, body: EMPTY };
+  const rows = [...r.projects].sort(
+    (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
+  );
+  const shown = o.listLimit !== undefined && rows.length > o.listLimit ? rows.slice(0, o.listLimit) : rows;
+  const body = html`<p>${join(
+    ORDER.filter((k) => counts[k]).map((k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`),
+    ', ',
+  )} (${r.projects.length} projects).</p>
+<table id="rag-summary"><caption>${shown.length < rows.length ? `The ${shown.length} projects most off track of ${rows.length}: overall rating and why (red first)` : raw("Each project's overall rating and why")}</caption><thead><tr><th scope="col">Project</th><th scope="col">Overall</th><th scope="col">Why</th><th scope="col">Spend</th><th scope="col">Milestones</th><th scope="col">Outputs</th></tr></thead>
+<tbody>${shown.map(
+    (p) =>
+      html`<tr data-project="${p.project}"><th scope="row"><a href="${projectHref(ctx.programmeCode, p.project)}">${names.get(p.project) ?? p.project}</a></th><td>${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}</td><td>${ragWhy(p)}</td><td>${p.finance.rag}</td><td>${p.milestones.rag}</td><td>${p.outputs.rag}</td></tr>`,
+  )}</tbody></table>${shown.length < rows.length ? html`<p class="more" id="rag-all"><a href="${o.fullListHref ?? ''}#section-rag">All ${rows.length} projects' ratings</a> (a long page: every list in full).</p>` : ''}${note()}`;
+  return { ...section, body };
 }

@@ -4,7 +4,14 @@ import { chartQuarters } from '../../periods/programme-clock';
 import { dataTable, lineChart, type ChartData } from '../charts';
 import { PALETTE } from '../charts/types';
 import { html, raw, type Html } from '../html';
-import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
+import {
+  loadByReading,
+  type DashboardSection,
+  type DashboardSectionProvider,
+  type SectionContext,
+  type SectionShaper,
+  type ShapeOptions,
+} from '../sections';
 import { millions } from '../views/parts';
 import { spendByQuarter, type QuarterSpend } from './delivery.queries';
 import { csvHref } from './links';
@@ -39,56 +46,77 @@ export function cumulativeSpend(rows: readonly QuarterSpend[], submittedBefore: 
 }
 
 /** Overview and briefing: spend to date against the baseline profile, submitted quarters only. */
+async function readSpendToDate(ctx: SectionContext): Promise<SectionShaper | null> {
+  const rows = await spendByQuarter(ctx.m, ctx.programme.id);
+  const c = {
+    submittedBefore: ctx.submittedBefore,
+    closed: ctx.closed,
+    reportingQuarter: ctx.reportingQuarter,
+    href: csvHref(ctx, 'spend-to-date'),
+  };
+  return (o) => shapeSpendToDate(rows, c, o);
+}
+
+/** Pure: the spend-to-date section from the programme's spend by quarter. */
+export function shapeSpendToDate(
+  rows: readonly QuarterSpend[],
+  ctx: { submittedBefore: string; closed: boolean; reportingQuarter: string; href: string },
+  o: ShapeOptions,
+): DashboardSection | null {
+  const href = ctx.href;
+  const { quarters, wholeProfilePence } = cumulativeSpend(rows, ctx.submittedBefore);
+  if (!quarters.length) return null;
+  const last = quarters[quarters.length - 1];
+  const illustrative = rows.some((r) => r.illustrative);
+  const variance = last.actualPence - last.baselinePence;
+  const chart: ChartData = {
+    id: 'spend-to-date',
+    title: `Spend to date against the baseline profile, ${quarters[0].quarter} to ${last.quarter} (submitted quarters)`,
+    description: `Cumulative actual spend against the cumulative baseline profile at the end of each quarter whose return has been submitted. By ${last.quarter}: ${displayPounds(last.actualPence)} spent against ${displayPounds(last.baselinePence)} profiled.`,
+    unit: 'pence',
+    categories: quarters.map((q) => ({ key: q.quarter, label: q.quarter })),
+    series: [
+      { key: 'baseline', label: 'Baseline profile (cumulative)' },
+      { key: 'actual', label: 'Actual spend (cumulative)' },
+    ],
+    values: quarters.map((q) => [q.baselinePence, q.actualPence]),
+    illustrative,
+    noTotal: true,
+  };
+  const behind = variance < 0;
+  const body = !o.html
+    ? raw('')
+    : html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
+<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}: the programme's spend is complete.` : `The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.`}</p>
+${lineFigure(chart, href)}`;
+  return {
+    id: 'spend-to-date',
+    heading: 'Spend to date against profile',
+    body,
+    charts: [chart],
+    illustrative,
+    data: {
+      lastSubmittedQuarter: last.quarter,
+      notYetSubmitted: ctx.closed ? null : ctx.reportingQuarter,
+      spentToDate: formatP(last.actualPence),
+      profiledToDate: formatP(last.baselinePence),
+      variance: formatP(variance),
+      wholeProfile: formatP(wholeProfilePence),
+      quarters: quarters.map((q) => ({
+        quarter: q.quarter,
+        cumulativeBaseline: formatP(q.baselinePence),
+        cumulativeActual: formatP(q.actualPence),
+      })),
+    },
+  };
+}
+
 export const spendToDateSection: DashboardSectionProvider = {
   id: 'spend-to-date',
   order: 400,
   pages: ['overview', 'briefing'],
-  async load(ctx: SectionContext): Promise<DashboardSection | null> {
-    const rows = await spendByQuarter(ctx.m, ctx.programme.id);
-    const { quarters, wholeProfilePence } = cumulativeSpend(rows, ctx.submittedBefore);
-    if (!quarters.length) return null;
-    const last = quarters[quarters.length - 1];
-    const illustrative = rows.some((r) => r.illustrative);
-    const variance = last.actualPence - last.baselinePence;
-    const chart: ChartData = {
-      id: 'spend-to-date',
-      title: `Spend to date against the baseline profile, ${quarters[0].quarter} to ${last.quarter} (submitted quarters)`,
-      description: `Cumulative actual spend against the cumulative baseline profile at the end of each quarter whose return has been submitted. By ${last.quarter}: ${displayPounds(last.actualPence)} spent against ${displayPounds(last.baselinePence)} profiled.`,
-      unit: 'pence',
-      categories: quarters.map((q) => ({ key: q.quarter, label: q.quarter })),
-      series: [
-        { key: 'baseline', label: 'Baseline profile (cumulative)' },
-        { key: 'actual', label: 'Actual spend (cumulative)' },
-      ],
-      values: quarters.map((q) => [q.baselinePence, q.actualPence]),
-      illustrative,
-      noTotal: true,
-    };
-    const behind = variance < 0;
-    const body = html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
-<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}: the programme's spend is complete.` : `The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.`}</p>
-${lineFigure(chart, csvHref(ctx, chart.id))}`;
-    return {
-      id: 'spend-to-date',
-      heading: 'Spend to date against profile',
-      body,
-      charts: [chart],
-      illustrative,
-      data: {
-        lastSubmittedQuarter: last.quarter,
-        notYetSubmitted: ctx.closed ? null : ctx.reportingQuarter,
-        spentToDate: formatP(last.actualPence),
-        profiledToDate: formatP(last.baselinePence),
-        variance: formatP(variance),
-        wholeProfile: formatP(wholeProfilePence),
-        quarters: quarters.map((q) => ({
-          quarter: q.quarter,
-          cumulativeBaseline: formatP(q.baselinePence),
-          cumulativeActual: formatP(q.actualPence),
-        })),
-      },
-    };
-  },
+  read: readSpendToDate,
+  load: loadByReading(readSpendToDate),
 };
 
 /** Project page: baseline, latest forecast and actual spend per quarter. */
