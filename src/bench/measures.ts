@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { DashboardService } from '../dashboard/dashboard.service';
-import { presentOverview } from '../dashboard/page-json';
 import { breakdown } from '../reconciliation/engine';
 import { presentBreakdown } from '../reconciliation/reconciliation-present';
 import { NationalReturnService } from '../national-return/national-return.service';
@@ -116,21 +114,6 @@ export async function measureHttp(
   } finally {
     await bare.close();
   }
-}
-
-/** The dashboard overview of one programme: Fastify route vs bare node:http with the same service call. */
-export function measureOverview(
-  t: BenchTarget,
-  baseUrl: string,
-  code: string,
-  load: { requests: number; concurrency: number },
-): Promise<HttpMeasure> {
-  const dash = t.app.get(DashboardService);
-  return measureHttp(
-    `${baseUrl}/api/programmes/${code}/overview`,
-    async () => presentOverview(await dash.overview(code)),
-    load,
-  );
 }
 
 /**

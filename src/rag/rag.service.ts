@@ -307,8 +307,8 @@ async function submittedReturns(m: EntityManager, prog: Programme, pos: Reportin
 }
 
 /** The return before the reporting quarter, read as each project's spend for the reporting year and later years. */
-function lastSubmittedSplit(
-  rv: ReturnVersion | null,
+export function lastSubmittedSplit(
+  rv: Pick<ReturnVersion, 'snapshot' | 'quarter' | 'version'> | null,
   pos: ReportingPosition,
 ): { quarter: string | null; split: Map<string, YearSplit> | null; reason: string } {
   if (!rv)
