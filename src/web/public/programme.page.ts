@@ -1,4 +1,5 @@
-import { displayPounds, parsePounds, sumMoney, type Money } from '../../common/money';
+import { displayPounds, exactPence, parsePounds, sumMoney, type Money } from '../../common/money';
+import type { ChartData } from '../../dashboard/charts';
 import { longDate } from '../../dashboard/delivery/links';
 import { STATUS_WORDS, type OverviewModel, type ProgrammeInfo } from '../../dashboard/overview.model';
 import { describeMoney } from '../../reconciliation/engine';
@@ -81,6 +82,23 @@ function deliveryCards(o: OverviewModel) {
   return cards;
 }
 
+const byMoneyDesc = (a: Money, b: Money) => {
+  const d = exactPence(b) - exactPence(a);
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+};
+
+/** The funding-by-project chart with only the shown projects' bars (and the shared pools'); its CSV keeps every one. */
+function onlyBars(c: ChartData, codes: ReadonlySet<string>, pools: readonly { code: string }[]): ChartData {
+  const keep = new Set([...codes, ...pools.map((p) => p.code)]);
+  const idx = c.categories.flatMap((x, i) => (keep.has(x.key) ? [i] : []));
+  return {
+    ...c,
+    title: `${c.title}: the ${codes.size} projects with the most promised`,
+    categories: idx.map((i) => c.categories[i]),
+    values: idx.map((i) => c.values[i]),
+  };
+}
+
 /** Who holds an agreed line: a project, the projects sharing a pool, or the programme. */
 function holder(o: OverviewModel, l: OverviewModel['agreed'][number]): string {
   if (l.projectCode) return o.projects.find((p) => p.code === l.projectCode)?.name ?? l.projectCode;
@@ -91,12 +109,37 @@ function holder(o: OverviewModel, l: OverviewModel['agreed'][number]): string {
   return 'The programme as a whole';
 }
 
-export function programmePageView(o: OverviewModel) {
+/** How many rows a long list shows on the programme page; the page at ?all=1 shows every one. */
+export const PAGE_LIST_LIMIT = 25;
+
+/**
+ * `listLimit`: long lists (the projects table and its chart) show the projects with the most
+ * capital promised, this many, with a link to the full lists (the page at ?all=1).
+ */
+export function programmePageView(o: OverviewModel, opts: { listLimit?: number } = {}) {
   const code = encodeURIComponent(o.programme.code);
   const base = `/programmes/${code}`;
+  const limit = opts.listLimit;
+  const cut = limit !== undefined && o.projects.length > limit;
+  // The largest first (by capital promised, then code): the summary leads with where the money is.
+  const shownProjects = cut
+    ? [...o.projects]
+        .sort((a, b) => byMoneyDesc(a.totalPence, b.totalPence) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+        .slice(0, limit)
+    : o.projects;
+  const shownCodes = new Set(shownProjects.map((p) => p.code));
+  const pools = o.pools.filter((p) => p.totalPence > 0);
   const r = o.reconciliation.summary.byStatus;
   const chart = (id: string, orientation: 'h' | 'v' = 'h') =>
-    o.charts.filter((c) => c.id === id).map((c) => chartFigureView(c, `${base}/data/${c.id}.csv`, orientation));
+    o.charts
+      .filter((c) => c.id === id)
+      .map((c) =>
+        chartFigureView(
+          id === 'funding-by-project' && cut ? onlyBars(c, shownCodes, pools) : c,
+          `${base}/data/${c.id}.csv`,
+          orientation,
+        ),
+      );
   const kindLabel = (k: string) => o.bySource.find((s) => s.code === k)?.label ?? k;
   const lines = [...o.reconciliation.lines]
     .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
@@ -152,10 +195,12 @@ export function programmePageView(o: OverviewModel) {
     byYear: o.byYear,
     byYearChart: chart('deal-table-by-year', 'v'),
     capitalKinds: o.bySource.filter((s) => s.capital).map((k) => ({ code: k.code, label: k.label })),
-    projects: o.projects.map((p) => ({ ...p, href: `${base}/projects/${encodeURIComponent(p.code)}` })),
-    pools: o.pools
-      .filter((p) => p.totalPence > 0)
-      .map((p) => ({ ...p, sharedBy: p.members.map((m) => m.name).join(', ') })),
+    projects: shownProjects.map((p) => ({ ...p, href: `${base}/projects/${encodeURIComponent(p.code)}` })),
+    /** Set when the projects are cut to the largest: how many of how many, and where every one is. */
+    projectsMore: cut
+      ? { shown: shownProjects.length, total: o.projects.length, href: `${base}?all=1#projects` }
+      : null,
+    pools: pools.map((p) => ({ ...p, sharedBy: p.members.map((m) => m.name).join(', ') })),
     programmeLevel: o.programmeLevel,
     fundingByProjectChart: chart('funding-by-project'),
     // The deal as agreed beside now: every line an approved change request moved, each change

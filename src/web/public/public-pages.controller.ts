@@ -1,14 +1,15 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator';
+import { ValidationError } from '../../common/errors';
 import { parsePoundsExact } from '../../common/money';
 import { DashboardService } from '../../dashboard/dashboard.service';
 import { ChangesSinceService, changesSinceView } from '../../dashboard/delivery/changes-since';
 import { SubmittedReturnsService } from '../../dashboard/delivery/returns-list';
 import { GLOSSARY } from '../../dashboard/views/glossary.view';
 import { BriefingPdfService, briefingHtml, notModified, PrinterUnavailableError } from './briefing-pdf.service';
-import { programmePageView } from './programme.page';
+import { PAGE_LIST_LIMIT, programmePageView } from './programme.page';
 import { projectPageView } from './project.page';
 import { HTML, sendPublicPage } from './render';
 
@@ -69,8 +70,18 @@ export class PublicPagesController {
 
   @Get('programmes/:code')
   @Public()
-  async overview(@Param('code') code: string, @Res() reply: FastifyReply) {
-    const v = programmePageView(await this.dashboard.overview(code));
+  async overview(@Param('code') code: string, @Query('all') all: string | undefined, @Res() reply: FastifyReply) {
+    // Long lists show their first rows, each with a link to this page at ?all=1, which shows every one.
+    if (all !== undefined && all !== '1')
+      throw new ValidationError([{ field: 'all', problem: 'must be 1 (every list in full) or left out' }]);
+    const full = all === '1';
+    const fullListHref = `/programmes/${encodeURIComponent(code)}?all=1`;
+    const model = await this.dashboard.overview(
+      code,
+      'overview',
+      full ? { html: true } : { html: true, listLimit: PAGE_LIST_LIMIT, fullListHref },
+    );
+    const v = programmePageView(model, full ? {} : { listLimit: PAGE_LIST_LIMIT });
     return sendPublicPage(reply, 'programme.njk', { v, title: v.title, crumbs: [], illustrative: v.illustrative });
   }
 
