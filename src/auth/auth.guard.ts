@@ -9,6 +9,7 @@ import { AuthThrottle, failureKey, TooManyFailuresError } from './auth-throttle'
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { accessMetadata } from './access-rule';
+import { PROJECT_FIELD_IN_FORM } from './form-scope.decorator';
 import { SessionCarrier } from './session-auth.decorator';
 import { preloadedActor } from './session-user';
 import { isProjectScoped } from './roles.decorator';
@@ -52,7 +53,12 @@ export class AuthGuard implements CanActivate {
     if (!actor) throw new UnauthenticatedError('sign in to see this page');
     req.actor = actor;
     assertRoleAllowed(actor, roles);
-    if (isProjectScoped(actor.role) && isWriteMethod(req.method)) this.checkScope(req, actor);
+    if (isProjectScoped(actor.role) && isWriteMethod(req.method))
+      this.checkScope(
+        req,
+        actor,
+        this.reflector.getAllAndOverride<boolean>(PROJECT_FIELD_IN_FORM, [ctx.getHandler(), ctx.getClass()]) === true,
+      );
     return true;
   }
 
@@ -88,13 +94,14 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  private checkScope(req: AuthedRequest, actor: Actor): void {
+  private checkScope(req: AuthedRequest, actor: Actor, formChecksBody: boolean): void {
     const params = (req.params ?? {}) as Record<string, unknown>;
     const programme = typeof params.code === 'string' ? params.code : undefined;
     if (typeof params.project === 'string' && !inProjectScope(actor, programme, params.project))
       throw new ProjectNotAssignedError(params.project, 'project');
     const body = req.body as Record<string, unknown> | null | undefined;
     if (
+      !formChecksBody &&
       body &&
       typeof body === 'object' &&
       !Array.isArray(body) &&

@@ -2,6 +2,7 @@ import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { ProjectFieldCheckedByForm } from '../../auth/form-scope.decorator';
 import { Roles } from '../../auth/roles.decorator';
 import { ChangeRequestsService } from '../../changes/change-requests.service';
 import { CreateChangeRequestDto } from '../../changes/dto/change-request.dto';
@@ -12,6 +13,7 @@ import { dateBoxes, dateItems, parseDateInput } from '../forms/date-input';
 import { classValidatorProblems, formErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
+import { DENIAL_HEADER } from '../web-exception.filter';
 import { ChangePagesService } from './change-pages.service';
 import { changeUrl } from './changes.controller';
 import {
@@ -105,7 +107,7 @@ export class ChangeFormsController {
     problems: FieldProblem[] = [],
     status = 200,
   ) {
-    const options = await this.view.options(prog);
+    const options = await this.view.options(prog, req.actor);
     const label = this.changes.kinds().find((k) => k.kind === form.kind)?.label ?? form.kind;
     const box = (f: FieldSpec, name: string, legend?: string) => ({
       ...f,
@@ -160,10 +162,28 @@ export class ChangeFormsController {
 
   @Post()
   @Roles('programme_manager', 'finance')
+  @ProjectFieldCheckedByForm()
   async create(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Form) {
     const values = body && typeof body === 'object' ? body : {};
     const { prog } = await this.view.programme(programmeIn(values.programme));
     const form = kindForm(text(values.kind));
+    // A project the user may not raise changes for: the form again, the box named (403, as the
+    // guard would answer; the change service checks the payload's scope again).
+    const boxes = form ? projectBoxes(form) : ['project'];
+    const labels = form ? boxLabels(form) : new Map([['project', 'Project']]);
+    const foreign = (
+      await this.view.outOfScope(
+        prog,
+        req.actor!,
+        boxes.map((b) => [b, text(values[b]).trim()]),
+      )
+    ).map((p) => ({ field: p.field, problem: `${labels.get(p.field) ?? 'Project'}: ${p.problem}` }));
+    if (foreign.length) {
+      reply.header(DENIAL_HEADER, 'PROJECT_NOT_ASSIGNED');
+      return form
+        ? this.renderForm(req, reply, prog, form, values, foreign, 403)
+        : this.renderChooser(req, reply, prog, foreign, 403);
+    }
     if (!form)
       return this.renderChooser(
         req,
@@ -208,6 +228,17 @@ export class ChangeFormsController {
   }
 }
 
+/** The boxes of a kind's form that name a project (its rows' too). */
+function projectBoxes(form: KindForm): string[] {
+  const names = (f: FieldSpec) => f.options === 'projects' || f.options === 'targetHolders';
+  return [
+    ...form.fields.filter(names).map((f) => f.name),
+    ...(form.rows?.fields.filter(names) ?? []).flatMap((f) =>
+      Array.from({ length: form.rows!.count }, (_, i) => rowField(form.rows!.name, i, f.name)),
+    ),
+  ];
+}
+
 /** A refusal's problems, each moved from its payload field to the box that holds it. */
 function payloadProblems(
   e: unknown,
@@ -225,9 +256,10 @@ function payloadProblems(
   return ps.map((p) => {
     const field = p.field.startsWith('payload') ? fieldFor(fields, p.field, 'form') : p.field;
     const label = labels.get(field);
+    const words = p.problem;
     return {
       field,
-      problem: label ? `${label}: ${p.problem}` : p.problem.charAt(0).toUpperCase() + p.problem.slice(1),
+      problem: label ? `${label}: ${words}` : words.charAt(0).toUpperCase() + words.slice(1),
     };
   });
 }

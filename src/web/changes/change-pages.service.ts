@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../auth/actor';
+import { isProjectScoped } from '../../auth/roles.decorator';
+import { projectScopeTest } from '../../auth/scope';
 import { ApprovalService } from '../../changes/approval.service';
 import { changeDiffRows } from '../../changes/change-diff';
 import { ChangeState } from '../../changes/change-request.entity';
 import { ChangeRequestsService } from '../../changes/change-requests.service';
-import { NotFoundError } from '../../common/errors';
+import { FieldProblem, NotFoundError } from '../../common/errors';
 import { formatFiscalYear, longDate, quarterRange } from '../../common/fiscal';
 import { displayPounds } from '../../common/money';
 import { Db } from '../../database/db.service';
@@ -57,10 +59,18 @@ export class ChangePagesService {
     });
   }
 
-  /** Every list a kind's form may offer, labelled by name: nine queries whatever the programme's size. */
-  options(prog: Programme): Promise<Record<OptionSet, Option[]>> {
+  /**
+   * Every list a kind's form may offer, labelled by name: nine queries whatever the programme's
+   * size. Given a project-scoped actor (a programme manager), only what they may raise changes
+   * for, as the change feature's scope rule has it (changes/change-access.ts): their projects,
+   * those projects' allocations and milestones, and nothing held at programme level.
+   */
+  options(prog: Programme, actor?: Actor): Promise<Record<OptionSet, Option[]>> {
     return this.db.read(async (m) => {
-      const projects = await m.find(Project, { where: { programmeId: prog.id }, order: { name: 'ASC' } });
+      const every = await m.find(Project, { where: { programmeId: prog.id }, order: { name: 'ASC' } });
+      const scoped = actor !== undefined && isProjectScoped(actor.role);
+      const inScope = actor ? projectScopeTest(actor) : () => true;
+      const projects = scoped ? every.filter((p) => inScope(prog.code, p.code)) : every;
       const kinds = await m.find(SourceKind, { order: { code: 'ASC' } });
       const allocations = await m.find(Allocation, {
         where: { programmeId: prog.id, approvalState: 'approved' },
@@ -73,7 +83,9 @@ export class ChangePagesService {
       const organisations = await m.find(Organisation, { order: { name: 'ASC' } });
       const submitted = await this.periods.submittedQuarters(m, prog.id);
 
-      const projectById = new Map(projects.map((p) => [p.id, p]));
+      const projectById = new Map(every.map((p) => [p.id, p]));
+      const mine = new Set(projects.map((p) => p.id));
+      const ours = (projectId: number | null) => !scoped || (projectId !== null && mine.has(projectId));
       const poolById = new Map(pools.map((p) => [p.id, p]));
       const kindLabel = new Map(kinds.map((k) => [k.code, k.label]));
       const projectText = (p: Project) => `${p.name} (${p.code})`;
@@ -84,7 +96,7 @@ export class ChangePagesService {
         return pool ? `${pool.name} (pool)` : 'The programme';
       };
       const live = allocations
-        .filter((a) => a.commitmentStatus !== 'withdrawn')
+        .filter((a) => a.commitmentStatus !== 'withdrawn' && ours(a.projectId))
         .map((a) => ({
           value: String(a.id),
           text: `${holder(a)} – ${kindLabel.get(a.sourceKind) ?? a.sourceKind} – ${periodCode(a.periodKind, a.yearFrom, a.yearTo)} – ${displayPounds(a.amountPence)} (${a.commitmentStatus})`,
@@ -108,15 +120,19 @@ export class ChangePagesService {
         allocations: live,
         allocationsOrHeadroom: [
           ...live,
-          ...kinds.map((k) => ({ value: `headroom:${k.code}`, text: `Headroom of ${k.label} (${k.code})` })),
+          ...(scoped
+            ? []
+            : kinds.map((k) => ({ value: `headroom:${k.code}`, text: `Headroom of ${k.label} (${k.code})` }))),
         ],
-        milestones: milestones.map((x) => {
-          const p = x.projectId ? projectById.get(x.projectId) : undefined;
-          return {
-            value: String(x.id),
-            text: `${p ? projectText(p) : 'Deal commitment'}: ${x.title}${x.baselineDate ? ` (baseline ${longDate(x.baselineDate, '')})` : ''}`,
-          };
-        }),
+        milestones: milestones
+          .filter((x) => ours(x.projectId))
+          .map((x) => {
+            const p = x.projectId ? projectById.get(x.projectId) : undefined;
+            return {
+              value: String(x.id),
+              text: `${p ? projectText(p) : 'Deal commitment'}: ${x.title}${x.baselineDate ? ` (baseline ${longDate(x.baselineDate, '')})` : ''}`,
+            };
+          }),
         metrics: metricOptions,
         themes: themes.map((t) => ({ value: t.code, text: t.name })),
         organisations: organisations.map((o) => ({ value: o.code, text: o.name })),
@@ -134,11 +150,31 @@ export class ChangePagesService {
           { value: 'in_delivery', text: 'In delivery' },
         ],
         targetHolders: [
-          { value: '*', text: 'The programme as a whole' },
+          ...(scoped ? [] : [{ value: '*', text: 'The programme as a whole' }]),
           ...projects.map((p) => ({ value: p.code, text: projectText(p) })),
         ],
       };
     });
+  }
+
+  /**
+   * A posted project box outside the actor's scope (a programme manager's projects): the problem
+   * names the box and the project in words. One query; nothing for unscoped roles.
+   */
+  async outOfScope(prog: Programme, actor: Actor, boxes: [field: string, value: string][]): Promise<FieldProblem[]> {
+    const named = boxes.filter(([, v]) => v !== '' && v !== '*');
+    if (!isProjectScoped(actor.role) || !named.length) return [];
+    const inScope = projectScopeTest(actor);
+    const projects = await this.db.read((m) =>
+      m.find(Project, { where: { programmeId: prog.id }, select: { code: true, name: true } }),
+    );
+    const names = new Map(projects.map((p) => [p.code, `${p.name} (${p.code})`]));
+    return named
+      .filter(([, v]) => !inScope(prog.code, v))
+      .map(([field, v]) => ({
+        field,
+        problem: `choose one of your projects: ${names.get(v) ?? v} is not assigned to you`,
+      }));
   }
 
   /**

@@ -1,0 +1,143 @@
+import { DENIAL_HEADER } from '../src/web/web-exception.filter';
+import { databaseKinds } from './support/databases';
+import { startTestApp, tableCounts, TestApp } from './support/test-app';
+import { makeUser, pageText, WebClient } from './support/web-client';
+
+const CODE = 'SSLEP-GD-2014';
+const NEW = '/manage/change-requests/new';
+
+/** The error summary's items: "href text". */
+function summary(html: string): string[] {
+  const start = html.indexOf('govuk-error-summary__list');
+  if (start < 0) return [];
+  const list = html.slice(start, html.indexOf('</ul>', start));
+  return [...list.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => `${m[1]} ${pageText(m[2])}`);
+}
+
+/** A select's options as "value text", the empty "Choose" left out. */
+function options(html: string, name: string): string[] {
+  const start = html.indexOf(`name="${name}"`);
+  if (start < 0) throw new Error(`no select ${name}`);
+  const select = html.slice(start, html.indexOf('</select>', start));
+  return [...select.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)]
+    .filter((o) => o[1] !== '')
+    .map((o) => `${o[1]} ${pageText(o[2])}`);
+}
+
+/**
+ * The change-request forms offer a programme manager only what the change feature lets them
+ * propose (test/change-request-scope.e2e-spec.ts): their projects, and those projects'
+ * allocations and milestones. A project posted from outside that scope comes back on the form,
+ * the box named, and nothing is written.
+ */
+describe.each(databaseKinds())('change-request forms within a manager’s projects on %s', (kind) => {
+  let t: TestApp;
+  let pm: WebClient;
+  let finance: WebClient;
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { WRITE_RATE_LIMIT: '100000' });
+    await makeUser(t.app, 'programme_manager', 'scope-pm@test.invalid', ['SWAR', 'ETRURIA']);
+    await makeUser(t.app, 'finance', 'scope-finance@test.invalid');
+    pm = new WebClient(t.app, '10.18.0.1');
+    finance = new WebClient(t.app, '10.18.0.2');
+    expect((await pm.signIn('scope-pm@test.invalid')).status).toBe(303);
+    expect((await finance.signIn('scope-finance@test.invalid')).status).toBe(303);
+  }, 180_000);
+  afterAll(async () => t?.close());
+
+  const MINE = ['ETRURIA Etruria Valley Enterprise Area (ETRURIA)', 'SWAR Stafford Western Access Route (SWAR)'];
+
+  it('lists only the manager’s projects, their allocations and milestones; finance sees every project', async () => {
+    const form = await pm.get(`${NEW}?programme=${CODE}&kind=reprofile_spend`);
+    expect(form.status).toBe(200);
+    expect(options(form.body, 'project')).toEqual(MINE);
+    const all = await finance.get(`${NEW}?programme=${CODE}&kind=reprofile_spend`);
+    expect(options(all.body, 'project')).toEqual([
+      'AMSH Advanced Manufacturing Skills Hub (AMSH)',
+      'BERICOTE Bericote Four Ashes employment site (BERICOTE)',
+      'BRANSTON Branston Interchange (BRANSTON)',
+      'ETRURIA Etruria Valley Enterprise Area (ETRURIA)',
+      'LICHFIELD Lichfield Park employment site (LICHFIELD)',
+      'LSTP Local Sustainable Transport Package (LSTP)',
+      'MEAFORD Meaford employment site (MEAFORD)',
+      'SWAR Stafford Western Access Route (SWAR)',
+    ]);
+    // A virement: the manager's projects' allocations only, and no programme headroom.
+    const realloc = await pm.get(`${NEW}?programme=${CODE}&kind=reallocation`);
+    expect(options(realloc.body, 'newProject')).toEqual(MINE);
+    expect(options(realloc.body, 'lines-0-allocation')).toEqual([
+      '4 Etruria Valley Enterprise Area (ETRURIA) – Local Growth Fund award – unprofiled – £2,400,000.00 (confirmed)',
+      '1 Etruria Valley Enterprise Area (ETRURIA) – Local partners’ match funding – unprofiled – £2,500,000.00 (confirmed)',
+      '10 Etruria Valley Enterprise Area (ETRURIA) – Previously committed growth funding – unprofiled – £8,200,000.00 (confirmed)',
+      '9 Etruria Valley Enterprise Area (ETRURIA) – Provisional Local Growth Fund allocation – unprofiled – £16,100,000.00 (provisional)',
+      '14 Stafford Western Access Route (SWAR) – Local Growth Fund award – unprofiled – £16,100,000.00 (confirmed)',
+      '11 Stafford Western Access Route (SWAR) – Local partners’ match funding – unprofiled – £2,000,000.00 (confirmed)',
+      '16 Stafford Western Access Route (SWAR) – Previously committed growth funding – unprofiled – £8,200,000.00 (confirmed)',
+    ]);
+    const financeRealloc = await finance.get(`${NEW}?programme=${CODE}&kind=reallocation`);
+    expect(options(financeRealloc.body, 'lines-0-allocation')).toContain(
+      'headroom:LGF Headroom of Local Growth Fund award (LGF)',
+    );
+    // Deal commitments are the programme's (admin's to re-baseline): none offered to the manager.
+    const ms = await pm.get(`${NEW}?programme=${CODE}&kind=rebaseline_milestone`);
+    expect(options(ms.body, 'milestones-0-milestone')).toEqual([]);
+    // Programme targets likewise: the manager's projects only.
+    const tg = await pm.get(`${NEW}?programme=${CODE}&kind=rebaseline_target`);
+    expect(options(tg.body, 'targets-0-holder')).toEqual(MINE);
+  });
+
+  it('refuses a project outside the manager’s scope on the form, naming the box; nothing is written', async () => {
+    const counts = await tableCounts(t.ds);
+    await pm.get(`${NEW}?programme=${CODE}&kind=reprofile_spend`);
+    const res = await pm.post(NEW, {
+      programme: CODE,
+      kind: 'reprofile_spend',
+      project: 'MEAFORD',
+      sourceKind: 'LGF',
+      'moves-0-from': '2015-16 Q3',
+      'moves-0-to': '2016-17 Q2',
+      'moves-0-amount': '1000',
+      title: 'Not mine',
+      reason: 'Trying',
+    });
+    expect([res.status, res.headers[DENIAL_HEADER], summary(res.body)]).toEqual([
+      403,
+      'PROJECT_NOT_ASSIGNED',
+      ['#project Project: choose one of your projects: Meaford employment site (MEAFORD) is not assigned to you'],
+    ]);
+    // The form again, with what was typed, and the manager's own projects to choose from.
+    expect(pageText(res.body)).toContain('Re-profile');
+    expect(options(res.body, 'project')).toEqual(MINE);
+    expect(res.body).toContain('value="Not mine"');
+    const newProject = await pm.post(NEW, {
+      programme: CODE,
+      kind: 'reallocation',
+      newProject: 'LICHFIELD',
+      newSourceKind: 'LGF',
+      newPeriod: '2018-19',
+      newCommitment: 'confirmed',
+      newAmount: '5',
+      'lines-0-delta': '-5',
+      title: 'Not mine',
+      reason: 'Trying',
+    });
+    expect([newProject.status, newProject.headers[DENIAL_HEADER], summary(newProject.body)]).toEqual([
+      403,
+      'PROJECT_NOT_ASSIGNED',
+      [
+        '#newProject New allocation: project (optional): choose one of your projects: Lichfield Park employment site (LICHFIELD) is not assigned to you',
+      ],
+    ]);
+    expect(await tableCounts(t.ds)).toEqual(counts);
+    // Their own project drafts as before.
+    const own = await pm.post(NEW, {
+      programme: CODE,
+      kind: 'hold_project',
+      project: 'SWAR',
+      title: 'Hold SWAR',
+      reason: 'Paused',
+    });
+    expect(own.status).toBe(303);
+  });
+});
