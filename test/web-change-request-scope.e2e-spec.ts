@@ -140,4 +140,35 @@ describe.each(databaseKinds())('change-request forms within a manager’s projec
     });
     expect(own.status).toBe(303);
   });
+
+  it('words a kind’s refusal in pounds on the box that caused it: an overdrawn allocation, unbalanced lines', async () => {
+    const counts = await tableCounts(t.ds);
+    await finance.get(`${NEW}?programme=${CODE}&kind=reallocation`);
+    const virement = (from: string, to: string) =>
+      finance.post(NEW, {
+        programme: CODE,
+        kind: 'reallocation',
+        'lines-0-allocation': '4',
+        'lines-0-delta': from,
+        'lines-1-allocation': '14',
+        'lines-1-delta': to,
+        title: 'Move LGF from Etruria to SWAR',
+        reason: 'Tender came in over',
+      });
+    // Etruria's LGF award holds £2,400,000.00: taking £2,420,000 would leave it at -£20,000.00.
+    const overdrawn = await virement('-£2,420,000', '2,420,000');
+    const words =
+      'Change (line 1): takes £20,000.00 more than the allocation holds (it holds £2,400,000.00; no allocation may go below £0.00)';
+    expect([overdrawn.status, summary(overdrawn.body)]).toEqual([422, [`#lines-0-delta ${words}`]]);
+    expect(pageText(overdrawn.body)).toContain(`Error: ${words}`);
+    expect(overdrawn.body).not.toContain('20000.00');
+    const unbalanced = await virement('-5', '3');
+    expect([unbalanced.status, summary(unbalanced.body)]).toEqual([
+      422,
+      [
+        '#lines-0-delta Change (line 1): the changes add up to -£2.00, not £0.00: make them balance, or release £2.00 to the headroom of LGF on a line of its own',
+      ],
+    ]);
+    expect(await tableCounts(t.ds)).toEqual(counts);
+  });
 });

@@ -284,7 +284,7 @@ describe.each(databaseKinds())('change requests in the staff pages on %s', (kind
       ],
       [
         { 'moves-0-from': '2016-17 Q3' },
-        '#moves-0-amount Amount to move (line 1): would take the 2016-17 Q3 baseline from 0.00 to -1250000.00: a baseline cannot go below 0.00',
+        '#moves-0-amount Amount to move (line 1): would take the 2016-17 Q3 baseline from £0.00 to -£1,250,000.00: a baseline cannot go below £0.00',
       ],
     ];
     for (const [change, expected] of rules) {

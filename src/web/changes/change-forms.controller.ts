@@ -15,6 +15,7 @@ import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
 import { DENIAL_HEADER } from '../web-exception.filter';
 import { ChangePagesService } from './change-pages.service';
+import { problemInWords } from './problem-words';
 import { changeUrl } from './changes.controller';
 import {
   boxLabels,
@@ -256,7 +257,8 @@ function payloadProblems(
   return ps.map((p) => {
     const field = p.field.startsWith('payload') ? fieldFor(fields, p.field, 'form') : p.field;
     const label = labels.get(field);
-    const words = p.problem;
+    // The kind's words for JSON callers ("-20000.00") put in pounds and plain words.
+    const words = problemInWords(p);
     return {
       field,
       problem: label ? `${label}: ${words}` : words.charAt(0).toUpperCase() + words.slice(1),
