@@ -5,6 +5,7 @@ import { GeneratorService } from '../src/generator/generator.service';
 import { Programme } from '../src/programmes/programme.entity';
 import { Project } from '../src/projects/project.entity';
 import { QuarterlyUpdate } from '../src/quarterly-updates/quarterly-update.entity';
+import { DENIAL_HEADER } from '../src/web/web-exception.filter';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { pageText, passwordFor, WebClient } from './support/web-client';
@@ -125,6 +126,21 @@ describe.each(databaseKinds())('quarterly updates with several programmes on %s'
     expect(await t.ds.getRepository(QuarterlyUpdate).countBy({ projectId: projectB.id })).toBe(0);
   });
 
+  it('names the submitted update’s project by name and code, and its programme, in the notices and their count', async () => {
+    const [update] = await t.ds.getRepository(QuarterlyUpdate).findBy({ projectId: projectA.id });
+    const page = await pm.get('/manage/notices');
+    const text = `The ${update.quarter} update for ${projectA.name} (P0001) in ${a.name} is waiting for your review`;
+    expect(
+      [...page.body.matchAll(/<li data-kind="([^"]+)"><a class="govuk-link" href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [
+        m[1],
+        m[2],
+        pageText(m[3]),
+      ]),
+    ).toEqual([['update-awaiting-review', `/manage/quarter/P0001?programme=${encodeURIComponent(a.code)}`, text]]);
+    expect(page.body).toContain('aria-label="1 notice">1</span>');
+    expect(projectA.name).not.toBe('P0001');
+  });
+
   it('refuses another programme’s P0001 to a manager assigned only this programme’s', async () => {
     const q = `?programme=${encodeURIComponent(b.code)}`;
     const form = await pm.get(`/manage/quarter/P0001/narrative${q}`);
@@ -133,6 +149,51 @@ describe.each(databaseKinds())('quarterly updates with several programmes on %s'
     const refused = await pm.post(`/manage/quarter/P0001/narrative${q}`, fields);
     expect(refused.status).toBe(403);
     expect(await t.ds.getRepository(QuarterlyUpdate).countBy({ projectId: projectB.id })).toBe(0);
+  });
+
+  it('the guard checks the programme named by ?programme=: every write to another programme’s P0001 is refused', async () => {
+    // A delivery partner assigned P0001 of programme A only; programme B has a P0001 too.
+    const email = 'partner-generated@test.invalid';
+    await t.app
+      .get(AuthService)
+      .createUser(
+        { name: 'Generated partner', email, role: 'delivery_partner', projects: ['P0001'], programme: a.code },
+        SYSTEM_ACTOR,
+      );
+    await t.app.get(AccountsService).setPassword(email, passwordFor(email), SYSTEM_ACTOR);
+    const partner = new WebClient(t.app, '10.18.0.2');
+    expect((await partner.signIn(email)).status).toBe(303);
+    const writes = [
+      'spend',
+      'milestones',
+      'narrative',
+      'outputs',
+      'risks',
+      'risk-review',
+      'risks/1',
+      'risks/1/close',
+      'submit',
+    ].map((part) => `/manage/quarter/P0001/${part}`);
+    const before = await t.ds.getRepository(QuarterlyUpdate).countBy({ projectId: projectB.id });
+    await partner.get(`/manage/quarter/P0001?programme=${encodeURIComponent(b.code)}`);
+    const refusals: string[] = [];
+    for (const path of [...writes, '/manage/partner-workbook/P0001']) {
+      const r = await partner.post(`${path}?programme=${encodeURIComponent(b.code)}`, { version: '1' });
+      refusals.push(`${path} ${r.status} ${String(r.headers[DENIAL_HEADER])}`);
+    }
+    expect(refusals).toEqual(
+      [...writes, '/manage/partner-workbook/P0001'].map((path) => `${path} 403 PROJECT_NOT_ASSIGNED`),
+    );
+    expect(await t.ds.getRepository(QuarterlyUpdate).countBy({ projectId: projectB.id })).toBe(before);
+    // The same partner's own P0001 (programme A) is theirs: the guard lets the form through.
+    const own = await partner.get(`/manage/quarter/P0001/narrative?programme=${encodeURIComponent(a.code)}`);
+    expect(own.status).toBe(200);
+    const saved = await partner.post(`/manage/quarter/P0001/narrative?programme=${encodeURIComponent(a.code)}`, {
+      version: '1',
+      narrative: 'Ours',
+    });
+    expect(saved.headers[DENIAL_HEADER]).toBeUndefined();
+    expect(saved.status).not.toBe(403);
   });
 
   it('links the partner spreadsheet of this programme’s P0001, and asks for the programme without one', async () => {

@@ -266,10 +266,12 @@ run('the quarter walked in Chromium on %s at %i px (each page checked at %i px t
     await signIn(PEOPLE.manager, '/manage');
     expect(await noticeCount()).toBe('1');
     expect(await page.locator('main ul').innerText()).toBe(
-      'The 2016-17 Q4 update for ETRURIA is waiting for your review',
+      'The 2016-17 Q4 update for Etruria Valley Enterprise Area (ETRURIA) is waiting for your review',
     );
     await check(page, 'manager home');
-    await page.click('text=The 2016-17 Q4 update for ETRURIA is waiting for your review');
+    await page.click(
+      'text=The 2016-17 Q4 update for Etruria Valley Enterprise Area (ETRURIA) is waiting for your review',
+    );
     expect(page.url()).toBe(`${base}/manage/quarter/ETRURIA`);
     await check(page, 'the update to review');
     await page.fill('#comment', 'Say when plot 5 remediation will finish');
@@ -282,7 +284,7 @@ run('the quarter walked in Chromium on %s at %i px (each page checked at %i px t
     expect(await noticeCount()).toBe('1');
     await page.click('.lep-header a:has-text("Notices")');
     expect(await page.locator('[data-notices]').innerText()).toBe(
-      'The 2016-17 Q4 update for ETRURIA was returned for revision',
+      'The 2016-17 Q4 update for Etruria Valley Enterprise Area (ETRURIA) was returned for revision',
     );
     await check(page, 'partner notices');
     await page.click('[data-kind="update-returned"] a');

@@ -234,7 +234,9 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
 
     // The programme manager is told, and returns it: a comment is required.
     const home = pageText((await pm.get('/manage')).body);
-    expect(home).toContain('The 2016-17 Q4 update for ETRURIA is waiting for your review');
+    expect(home).toContain(
+      'The 2016-17 Q4 update for Etruria Valley Enterprise Area (ETRURIA) is waiting for your review',
+    );
     const noComment = await pm.post('/manage/quarter/ETRURIA/return', { comment: '  ' });
     expect(noComment.status).toBe(400);
     expect(pageText(noComment.body)).toContain('There is a problem Enter a comment saying what needs to change');
@@ -248,7 +250,7 @@ describe.each(databaseKinds())('the quarter in the staff pages on %s', (kind) =>
     expect(back).toContain('Returned for revision The Q1 forecast needs the contractor’s figure');
     expect(back).toMatch(/Notices 1 /);
     expect(pageText((await c.get('/manage/notices')).body)).toContain(
-      'The 2016-17 Q4 update for ETRURIA was returned for revision',
+      'The 2016-17 Q4 update for Etruria Valley Enterprise Area (ETRURIA) was returned for revision',
     );
     const form = await c.get('/manage/quarter/ETRURIA/spend');
     const fields = formFields(form.body, '/manage/quarter/ETRURIA/spend');

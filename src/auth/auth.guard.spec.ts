@@ -88,6 +88,21 @@ describe('AuthGuard', () => {
     await expect(
       guard.canActivate(ctx('manage', req('tok-pm', { params: { code: 'P1' }, body: { project: 'A' } }))),
     ).resolves.toBe(true);
+    // The staff pages name the programme as ?programme= (or a form's programme): A of P2 is not P1's A.
+    await expect(
+      guard.canActivate(ctx('manage', req('tok-pm', { params: { project: 'A' }, query: { programme: 'P2' } }))),
+    ).rejects.toMatchObject({ code: 'PROJECT_NOT_ASSIGNED' });
+    await expect(
+      guard.canActivate(ctx('manage', req('tok-pm', { params: { project: 'A' }, query: { programme: 'P1' } }))),
+    ).resolves.toBe(true);
+    await expect(
+      guard.canActivate(ctx('manage', req('tok-pm', { params: {}, body: { programme: 'P2', project: 'A' } }))),
+    ).rejects.toMatchObject({ code: 'PROJECT_NOT_ASSIGNED' });
+    await expect(
+      guard.canActivate(ctx('manage', req('tok-pm', { params: {}, body: { programme: 'P1', project: 'A' } }))),
+    ).resolves.toBe(true);
+    // With no programme named (one programme in the database), any programme's A, as before.
+    await expect(guard.canActivate(ctx('manage', req('tok-pm', { params: { project: 'A' } })))).resolves.toBe(true);
     // Reads are not project-scoped.
     await expect(
       guard.canActivate(ctx('manage', req('tok-pm', { method: 'GET', params: { code: 'P1', project: 'B' } }))),

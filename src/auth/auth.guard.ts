@@ -96,10 +96,16 @@ export class AuthGuard implements CanActivate {
 
   private checkScope(req: AuthedRequest, actor: Actor, formChecksBody: boolean): void {
     const params = (req.params ?? {}) as Record<string, unknown>;
-    const programme = typeof params.code === 'string' ? params.code : undefined;
+    const body = req.body as Record<string, unknown> | null | undefined;
+    // Project codes repeat across programmes: the API names the programme in its path (`:code`);
+    // the staff pages name it as `?programme=` (web/quarter/update-url.ts) or a form's `programme`.
+    const named = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+    const programme =
+      named(params.code) ??
+      named((req.query as Record<string, unknown> | undefined)?.programme) ??
+      (body && typeof body === 'object' && !Array.isArray(body) ? named(body.programme) : undefined);
     if (typeof params.project === 'string' && !inProjectScope(actor, programme, params.project))
       throw new ProjectNotAssignedError(params.project, 'project');
-    const body = req.body as Record<string, unknown> | null | undefined;
     if (
       !formChecksBody &&
       body &&

@@ -115,20 +115,34 @@ export class QuarterlyUpdatesService {
     const wantSubmitted = ['programme_manager', 'admin'].includes(actor.role);
     if (!wantReturned && !wantSubmitted) return { several: false, returned: [], submitted: [] };
     return this.db.read(async (m) => {
-      const rows: { status: string; project: string; programme: string; quarter: string; programmes: unknown }[] =
-        await m
-          .getRepository(QuarterlyUpdate)
-          .createQueryBuilder('u')
-          .innerJoin(Project, 'p', 'p.id = u.project_id')
-          .innerJoin(Programme, 'g', 'g.id = u.programme_id')
-          .select(['u.status AS status', 'p.code AS project', 'g.code AS programme', 'u.quarter AS quarter'])
-          // Whether links must name the programme (project codes repeat across programmes), in the same statement.
-          .addSelect('(SELECT COUNT(*) FROM programme)', 'programmes')
-          .where('u.status IN (:...s)', {
-            s: [...(wantReturned ? ['returned'] : []), ...(wantSubmitted ? ['submitted'] : [])],
-          })
-          .orderBy('p.code', 'ASC')
-          .getRawMany();
+      const rows: {
+        status: string;
+        project: string;
+        projectName: string;
+        programme: string;
+        programmeName: string;
+        quarter: string;
+        programmes: unknown;
+      }[] = await m
+        .getRepository(QuarterlyUpdate)
+        .createQueryBuilder('u')
+        .innerJoin(Project, 'p', 'p.id = u.project_id')
+        .innerJoin(Programme, 'g', 'g.id = u.programme_id')
+        .select([
+          'u.status AS status',
+          'p.code AS project',
+          'p.name AS "projectName"',
+          'g.code AS programme',
+          'g.name AS "programmeName"',
+          'u.quarter AS quarter',
+        ])
+        // Whether links must name the programme (project codes repeat across programmes), in the same statement.
+        .addSelect('(SELECT COUNT(*) FROM programme)', 'programmes')
+        .where('u.status IN (:...s)', {
+          s: [...(wantReturned ? ['returned'] : []), ...(wantSubmitted ? ['submitted'] : [])],
+        })
+        .orderBy('p.code', 'ASC')
+        .getRawMany();
       const mayRead = projectScopeTest(actor);
       const mine = rows.filter((r) => mayRead(r.programme, r.project));
       const several = rows.some((r) => Number(r.programmes) > 1);

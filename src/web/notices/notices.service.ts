@@ -94,16 +94,20 @@ export class NoticesService {
     }
     if (actor.role === 'finance') out.push(...(await this.returnNotices()), ...(await this.spendNotices(actor)));
     const waiting = await this.updates.waiting(actor);
+    // A project by its name and code, as the task list shows it; with several programmes (whose
+    // project codes repeat), its programme's name too.
+    const named = (u: (typeof waiting.returned)[number]) =>
+      `${u.projectName} (${u.project})${waiting.several ? ` in ${u.programmeName}` : ''}`;
     for (const u of waiting.returned)
       out.push({
         kind: 'update-returned',
-        text: `The ${u.quarter} update for ${u.project} was returned for revision`,
+        text: `The ${u.quarter} update for ${named(u)} was returned for revision`,
         href: updateUrl(waiting.several ? u.programme : undefined, u.project),
       });
     for (const u of waiting.submitted)
       out.push({
         kind: 'update-awaiting-review',
-        text: `The ${u.quarter} update for ${u.project} is waiting for your review`,
+        text: `The ${u.quarter} update for ${named(u)} is waiting for your review`,
         href: updateUrl(waiting.several ? u.programme : undefined, u.project),
       });
     return out;
