@@ -768,6 +768,8 @@ const WEB_NOT_DOORS: Record<string, string> = {
   'POST /manage/quarter/:project/risk-review': 'a yes or no',
   'POST /manage/change-requests/new':
     'a change request drafted by ChangeRequestsService.create with the API’s own DTO: its payload is refused as at the API door POST /api/programmes/:code/change-requests above, and nothing applies until approval',
+  'POST /manage/change-requests/:number/edit':
+    'a draft’s new words and payload saved by ChangeRequestsService.update, as the API’s PATCH /api/programmes/:code/change-requests/:number: its payload is refused as at the API door POST /api/programmes/:code/change-requests above, and nothing applies until approval',
   'POST /manage/change-requests/:number/submit': 'a version number: the draft goes for approval',
   'POST /manage/change-requests/:number/approve':
     'a version number: applies the approved payload through the same approval as the API, whose refusals are the doors above (all or nothing)',

@@ -111,7 +111,7 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
       'POST /manage/partner-workbook/:project delivery_partner,programme_manager',
       'GET /manage/partner-workbook/:project/template delivery_partner,programme_manager',
     ]);
-    // Change requests: everyone reads; managers and finance draft, submit and withdraw; approvers decide.
+    // Change requests: everyone reads; managers and finance draft, edit drafts, submit and withdraw; approvers decide.
     expect(
       routes
         .filter((r) => r.url.startsWith('/manage/change-requests'))
@@ -122,8 +122,10 @@ describe.each(databaseKinds())('staff pages access matrix on %s', (kind) => {
     ).toEqual([
       `GET /manage/change-requests ${[...ANY_ROLE].sort().join(',')}`,
       `GET /manage/change-requests/:number ${[...ANY_ROLE].sort().join(',')}`,
+      'GET /manage/change-requests/:number/edit finance,programme_manager',
       'GET /manage/change-requests/new finance,programme_manager',
       'POST /manage/change-requests/:number/approve approver',
+      'POST /manage/change-requests/:number/edit finance,programme_manager',
       'POST /manage/change-requests/:number/reject approver',
       'POST /manage/change-requests/:number/submit finance,programme_manager',
       'POST /manage/change-requests/:number/withdraw finance,programme_manager',

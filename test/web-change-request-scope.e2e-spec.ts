@@ -171,4 +171,132 @@ describe.each(databaseKinds())('change-request forms within a manager’s projec
     ]);
     expect(await tableCounts(t.ds)).toEqual(counts);
   });
+
+  it('edits a draft in its own form, pre-filled, through the API’s draft update: author only, before submission', async () => {
+    await makeUser(t.app, 'programme_manager', 'scope-pm2@test.invalid', ['SWAR', 'ETRURIA']);
+    const pm2 = new WebClient(t.app, '10.18.0.3');
+    expect((await pm2.signIn('scope-pm2@test.invalid')).status).toBe(303);
+    await pm.get(`${NEW}?programme=${CODE}&kind=reallocation`);
+    const drafted = await pm.post(NEW, {
+      programme: CODE,
+      kind: 'reallocation',
+      'lines-0-allocation': '4',
+      'lines-0-delta': '-1000',
+      'lines-1-allocation': '14',
+      'lines-1-delta': '1000',
+      title: 'Move LGF to SWAR',
+      reason: 'Tender over',
+    });
+    expect(drafted.status).toBe(303);
+    const n = Number(/change-requests\/(\d+)\?/.exec(drafted.location!)![1]);
+    const page = `/manage/change-requests/${n}?programme=${CODE}`;
+    const edit = `/manage/change-requests/${n}/edit`;
+    const editLink = `href="${edit}?programme=${CODE}"`;
+    expect((await pm.get(page)).body).toContain(editLink);
+    // Another manager of the same projects neither sees Edit nor may edit: the author's draft.
+    expect((await pm2.get(page)).body).not.toContain(editLink);
+    const notAuthor = await pm2.get(`${edit}?programme=${CODE}`);
+    expect(notAuthor.status).toBe(403);
+
+    const form = await pm.get(`${edit}?programme=${CODE}`);
+    expect(form.status).toBe(200);
+    expect(pageText(form.body)).toContain(`Edit change request ${n}`);
+    const selected = (name: string) =>
+      /<option value="([^"]*)" selected/.exec(form.body.slice(form.body.indexOf(`name="${name}"`)))?.[1];
+    expect([selected('lines-0-allocation'), selected('lines-1-allocation')]).toEqual(['4', '14']);
+    expect(form.body).toContain('name="lines-0-delta" type="text" spellcheck="false" value="-£1,000.00"');
+    expect(form.body).toContain('name="lines-1-delta" type="text" spellcheck="false" value="£1,000.00"');
+    expect(form.body).toContain('value="Move LGF to SWAR"');
+    expect(form.body).toContain(`action="${edit}"`);
+    expect(form.body).toContain('<input type="hidden" name="version" value="1">');
+
+    const fields = {
+      programme: CODE,
+      version: '1',
+      'lines-0-allocation': '4',
+      'lines-0-delta': '-£2,500',
+      'lines-1-allocation': '14',
+      'lines-1-delta': '£2,500',
+      title: 'Move £2,500 LGF to SWAR',
+      reason: 'Tender over by more',
+    };
+    // The same refusals as drafting: in pounds, on the box; a project outside scope named.
+    const overdrawn = await pm.post(edit, { ...fields, 'lines-0-delta': '-2,420,000', 'lines-1-delta': '2,420,000' });
+    expect([overdrawn.status, summary(overdrawn.body)]).toEqual([
+      422,
+      [
+        '#lines-0-delta Change (line 1): takes £20,000.00 more than the allocation holds (it holds £2,400,000.00; no allocation may go below £0.00)',
+      ],
+    ]);
+    const foreign = await pm.post(edit, {
+      ...fields,
+      newProject: 'MEAFORD',
+      newSourceKind: 'LGF',
+      newPeriod: '2018-19',
+      newCommitment: 'confirmed',
+      newAmount: '1',
+    });
+    expect([foreign.status, foreign.headers[DENIAL_HEADER], summary(foreign.body)]).toEqual([
+      403,
+      'PROJECT_NOT_ASSIGNED',
+      [
+        '#newProject New allocation: project (optional): choose one of your projects: Meaford employment site (MEAFORD) is not assigned to you',
+      ],
+    ]);
+    const row = async () =>
+      (
+        (await t.ds.query(
+          `SELECT c.version AS version, c.title AS title, c.payload AS payload FROM change_request c
+           JOIN programme g ON g.id = c.programme_id WHERE g.code = '${CODE}' AND c.number = ${n}`,
+        )) as { version: number; title: string; payload: unknown }[]
+      ).map((r) => ({
+        version: Number(r.version),
+        title: r.title,
+        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      }))[0];
+    expect(await row()).toEqual({
+      version: 1,
+      title: 'Move LGF to SWAR',
+      payload: {
+        lines: [
+          { allocationId: 4, delta: '-1000.00' },
+          { allocationId: 14, delta: '1000.00' },
+        ],
+      },
+    });
+
+    const saved = await pm.post(edit, fields);
+    expect([saved.status, saved.location]).toEqual([303, page]);
+    const after = await pm.get(page);
+    expect(pageText(after.body)).toContain(
+      `Change request ${n} saved: check the before and after, then submit it for approval`,
+    );
+    expect(pageText(after.body)).toContain('Move £2,500 LGF to SWAR Draft');
+    expect(await row()).toEqual({
+      version: 2,
+      title: 'Move £2,500 LGF to SWAR',
+      payload: {
+        lines: [
+          { allocationId: 4, delta: '-2500.00' },
+          { allocationId: 14, delta: '2500.00' },
+        ],
+      },
+    });
+    const audit = (await t.ds.query(
+      `SELECT action FROM audit_entry WHERE entity = 'change_request' AND entity_id = '${n}' ORDER BY id`,
+    )) as { action: string }[];
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update']);
+    // The version read is checked: the form of version 1 is stale now.
+    expect((await pm.post(edit, fields)).status).toBe(409);
+
+    // Submitted: no Edit, and the form says why.
+    expect((await pm.post(`/manage/change-requests/${n}/submit`, { programme: CODE, version: '2' })).status).toBe(303);
+    expect((await pm.get(page)).body).not.toContain(editLink);
+    const late = await pm.get(`${edit}?programme=${CODE}`);
+    expect([
+      late.status,
+      pageText(late.body).includes(`Change request ${n} is submitted: only a draft can be edited`),
+    ]).toEqual([409, true]);
+    expect((await pm.post(edit, { ...fields, version: '3' })).status).toBe(409);
+  });
 });

@@ -1,13 +1,16 @@
-import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { ProjectNotAssignedError } from '../../auth/access-errors';
+import { sameActor } from '../../auth/actor';
 import { ProjectFieldCheckedByForm } from '../../auth/form-scope.decorator';
 import { Roles } from '../../auth/roles.decorator';
+import { NotAuthorError } from '../../changes/change-access';
 import { ChangeRequestsService } from '../../changes/change-requests.service';
 import { CreateChangeRequestDto } from '../../changes/dto/change-request.dto';
 import { ChangeProblem } from '../../changes/kinds/kind';
-import { DomainError, FieldProblem, ValidationError } from '../../common/errors';
+import { DomainError, FieldProblem, NotFoundError, ValidationError } from '../../common/errors';
 import { Programme } from '../../programmes/programme.entity';
 import { dateBoxes, dateItems, parseDateInput } from '../forms/date-input';
 import { classValidatorProblems, formErrors, problemsOf } from '../forms/errors';
@@ -16,13 +19,14 @@ import { StaffPages } from '../staff-pages.decorator';
 import { DENIAL_HEADER } from '../web-exception.filter';
 import { ChangePagesService } from './change-pages.service';
 import { problemInWords } from './problem-words';
-import { changeUrl } from './changes.controller';
+import { changeUrl, numberOf } from './changes.controller';
 import {
   boxLabels,
   fieldFor,
   FieldSpec,
   Form,
   FormReader,
+  formValues,
   KIND_FORMS,
   kindForm,
   KindForm,
@@ -38,7 +42,7 @@ const COMMON = { title: 'Title', reason: 'Reason for the change', evidence: 'Evi
  * through ChangeRequestsService.create exactly as the API drafts it. The payload's problems come
  * back from the kind's own validation and are shown against the box that caused them.
  */
-@StaffPages('change-requests/new')
+@StaffPages('change-requests')
 export class ChangeFormsController {
   constructor(
     private readonly pages: Pages,
@@ -46,7 +50,7 @@ export class ChangeFormsController {
     private readonly view: ChangePagesService,
   ) {}
 
-  @Get()
+  @Get('new')
   @Roles('programme_manager', 'finance')
   async form(
     @Req() req: WebRequest,
@@ -107,6 +111,7 @@ export class ChangeFormsController {
     values: Form,
     problems: FieldProblem[] = [],
     status = 200,
+    edit?: { number: number; version: number },
   ) {
     const options = await this.view.options(prog, req.actor);
     const label = this.changes.kinds().find((k) => k.kind === form.kind)?.label ?? form.kind;
@@ -141,11 +146,17 @@ export class ChangeFormsController {
       reply,
       'changes/form.njk',
       {
-        pageTitle: `Create a change request: ${label}`,
-        backLink: {
-          href: `/manage/change-requests/new?programme=${encodeURIComponent(prog.code)}`,
-          text: 'Choose another kind of change',
-        },
+        pageTitle: edit ? `Edit change request ${edit.number}: ${label}` : `Create a change request: ${label}`,
+        backLink: edit
+          ? { href: changeUrl(prog.code, edit.number), text: `Back to change request ${edit.number}` }
+          : {
+              href: `/manage/change-requests/new?programme=${encodeURIComponent(prog.code)}`,
+              text: 'Choose another kind of change',
+            },
+        caption: edit ? `Edit change request ${edit.number}` : 'Create a change request',
+        action: edit ? `/manage/change-requests/${edit.number}/edit` : '/manage/change-requests/new',
+        version: edit?.version,
+        button: edit ? 'Save changes' : 'Create a change request',
         programme: { code: prog.code, name: prog.name },
         kind: form.kind,
         kindLabel: label,
@@ -161,24 +172,52 @@ export class ChangeFormsController {
     );
   }
 
-  @Post()
-  @Roles('programme_manager', 'finance')
-  @ProjectFieldCheckedByForm()
-  async create(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Form) {
-    const values = body && typeof body === 'object' ? body : {};
-    const { prog } = await this.view.programme(programmeIn(values.programme));
-    const form = kindForm(text(values.kind));
-    // A project the user may not raise changes for: the form again, the box named (403, as the
-    // guard would answer; the change service checks the payload's scope again).
+  /** The kind's boxes read, with the request's own words checked by the API's rules (CreateChangeRequestDto). */
+  private readDraft(form: KindForm, values: Form) {
+    const built = form.build(new FormReader(values));
+    const dto = {
+      kind: form.kind,
+      title: text(values.title).trim(),
+      reason: text(values.reason).trim(),
+      ...(text(values.evidence).trim() ? { evidence: text(values.evidence).trim() } : {}),
+      payload: built.payload ?? {},
+    };
+    const common = classValidatorProblems(validateSync(plainToInstance(CreateChangeRequestDto, dto)))
+      .filter((p) => p.field in COMMON)
+      .map((p) => ({
+        field: p.field,
+        problem: dto[p.field as keyof typeof COMMON]
+          ? `${COMMON[p.field as keyof typeof COMMON]} is too long`
+          : `Enter the ${p.field === 'reason' ? 'reason for the change' : p.field}`,
+      }));
+    return { built, dto, problems: [...built.problems, ...common] };
+  }
+
+  /**
+   * A project box naming a project the user may not raise changes for: its problems, each on its
+   * box (a programme manager's projects; the change service checks the payload's scope again).
+   */
+  private async foreignProjects(req: WebRequest, prog: Programme, form: KindForm | undefined, values: Form) {
     const boxes = form ? projectBoxes(form) : ['project'];
     const labels = form ? boxLabels(form) : new Map([['project', 'Project']]);
-    const foreign = (
+    return (
       await this.view.outOfScope(
         prog,
         req.actor!,
         boxes.map((b) => [b, text(values[b]).trim()]),
       )
     ).map((p) => ({ field: p.field, problem: `${labels.get(p.field) ?? 'Project'}: ${p.problem}` }));
+  }
+
+  @Post('new')
+  @Roles('programme_manager', 'finance')
+  @ProjectFieldCheckedByForm()
+  async create(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Form) {
+    const values = body && typeof body === 'object' ? body : {};
+    const { prog } = await this.view.programme(programmeIn(values.programme));
+    const form = kindForm(text(values.kind));
+    // Outside the user's projects: the form again, the box named (403, as the guard would answer).
+    const foreign = await this.foreignProjects(req, prog, form, values);
     if (foreign.length) {
       reply.header(DENIAL_HEADER, 'PROJECT_NOT_ASSIGNED');
       return form
@@ -193,24 +232,7 @@ export class ChangeFormsController {
         [{ field: 'kind', problem: 'Choose a kind of change from the list' }],
         400,
       );
-    const built = form.build(new FormReader(values));
-    const dto = {
-      kind: form.kind,
-      title: text(values.title).trim(),
-      reason: text(values.reason).trim(),
-      ...(text(values.evidence).trim() ? { evidence: text(values.evidence).trim() } : {}),
-      payload: built.payload ?? {},
-    };
-    // The API's own rules for the request's words (CreateChangeRequestDto), in the form's words.
-    const common = classValidatorProblems(validateSync(plainToInstance(CreateChangeRequestDto, dto)))
-      .filter((p) => p.field in COMMON)
-      .map((p) => ({
-        field: p.field,
-        problem: dto[p.field as keyof typeof COMMON]
-          ? `${COMMON[p.field as keyof typeof COMMON]} is too long`
-          : `Enter the ${p.field === 'reason' ? 'reason for the change' : p.field}`,
-      }));
-    const problems = [...built.problems, ...common];
+    const { built, dto, problems } = this.readDraft(form, values);
     if (problems.length) return this.renderForm(req, reply, prog, form, values, problems, 400);
     try {
       const cr = await this.changes.create(prog.code, dto, req.actor!);
@@ -226,6 +248,107 @@ export class ChangeFormsController {
       const status = e instanceof DomainError && e.status >= 400 && e.status < 500 ? e.status : 400;
       return this.renderForm(req, reply, prog, form, values, ps, status);
     }
+  }
+
+  /**
+   * A draft, for its author (or an admin) to change before submitting it: the kind's form filled
+   * in from the payload (formValues), its title, reason and evidence. Anything else is told.
+   */
+  private async editable(req: WebRequest, programme: string | undefined, number: string) {
+    const n = numberOf(number);
+    const { prog } = await this.view.programme(programme);
+    const cr = await this.changes.get(prog.code, n);
+    const actor = req.actor!;
+    if (cr.state !== 'draft') throw new NotEditableError(n, cr.state);
+    if (actor.role !== 'admin' && !sameActor(cr.createdBy, null, actor)) throw new NotAuthorError(n, 'edited');
+    const form = kindForm(cr.kind);
+    if (!form) throw new NotEditableError(n, cr.state, cr.kind);
+    return { prog, cr, form };
+  }
+
+  @Get(':number/edit')
+  @Roles('programme_manager', 'finance')
+  async editForm(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('number') number: string,
+    @Query('programme') programme?: string,
+  ) {
+    const { prog, cr, form } = await this.editable(req, programmeIn(programme), number);
+    const values: Form = {
+      ...formValues(cr.kind, cr.payload as Record<string, unknown>),
+      title: cr.title,
+      reason: cr.reason,
+      evidence: cr.evidence ?? '',
+    };
+    return this.renderForm(req, reply, prog, form, values, [], 200, { number: cr.number, version: cr.version });
+  }
+
+  @Post(':number/edit')
+  @Roles('programme_manager', 'finance')
+  @ProjectFieldCheckedByForm()
+  async edit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('number') number: string, @Body() body: Form) {
+    const values = body && typeof body === 'object' ? body : {};
+    const programme = programmeIn(values.programme);
+    const { prog } = await this.view.programme(programme);
+    // A project outside the user's scope is refused before anything about the request is told.
+    let known: Awaited<ReturnType<ChangeRequestsService['get']>> | undefined;
+    try {
+      known = await this.changes.get(prog.code, numberOf(number));
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+    const foreign = await this.foreignProjects(req, prog, known && kindForm(known.kind), values);
+    if (foreign.length && !known) throw new ProjectNotAssignedError(text(values.project), 'project');
+    const { cr, form } = await this.editable(req, prog.code, number);
+    const version = /^\d{1,9}$/.test(text(values.version)) ? Number(values.version) : 0;
+    const edit = { number: cr.number, version };
+    if (foreign.length) {
+      reply.header(DENIAL_HEADER, 'PROJECT_NOT_ASSIGNED');
+      return this.renderForm(req, reply, prog, form, values, foreign, 403, edit);
+    }
+    const { built, dto, problems } = this.readDraft(form, values);
+    if (problems.length) return this.renderForm(req, reply, prog, form, values, problems, 400, edit);
+    try {
+      // The API's draft update (PATCH .../change-requests/:number): the same checks, audit and version.
+      const saved = await this.changes.update(
+        prog.code,
+        cr.number,
+        {
+          version,
+          title: dto.title,
+          reason: dto.reason,
+          ...(dto.evidence !== undefined || cr.evidence ? { evidence: dto.evidence ?? '' } : {}),
+          payload: dto.payload,
+        },
+        req.actor!,
+      );
+      return this.pages.redirect(
+        req,
+        reply,
+        changeUrl(prog.code, saved.number),
+        `Change request ${saved.number} saved: check the before and after, then submit it for approval`,
+      );
+    } catch (e) {
+      const ps = payloadProblems(e, built.fields, boxLabels(form));
+      if (!ps) throw e;
+      const status = e instanceof DomainError && e.status >= 400 && e.status < 500 ? e.status : 400;
+      return this.renderForm(req, reply, prog, form, values, ps, status, edit);
+    }
+  }
+}
+
+/** Only a draft is edited in its form (and only a kind that has one). */
+class NotEditableError extends DomainError {
+  constructor(n: number, state: string, kind?: string) {
+    super(
+      'NOT_EDITABLE',
+      kind
+        ? `Change request ${n} is a kind (${kind}) with no form here: change it through the API`
+        : `Change request ${n} is ${state}: only a draft can be edited`,
+      409,
+      { field: 'number' },
+    );
   }
 }
 

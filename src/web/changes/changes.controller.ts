@@ -17,7 +17,7 @@ type Form = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const programmeIn = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 /** A change request's number from the path: anything else is a page that does not exist. */
-const numberOf = (v: string) => {
+export const numberOf = (v: string) => {
   const n = /^\d{1,9}$/.test(v) ? Number(v) : 0;
   if (n < 1) throw new NotFoundError('change request', v, 'number');
   return n;
@@ -117,6 +117,9 @@ export class ChangesPagesController {
         history: this.view.history(prog, cr),
         action: `/manage/change-requests/${cr.number}`,
         canSubmit: cr.state === 'draft' && drafter && (author || role === 'admin'),
+        // Its author (or an admin) edits a draft in its kind's form, before submitting it.
+        canEdit: cr.state === 'draft' && drafter && (author || role === 'admin'),
+        editHref: `/manage/change-requests/${cr.number}/edit?programme=${encodeURIComponent(prog.code)}`,
         // Separation of duties, as ApprovalService enforces it: never the one who submitted it.
         canDecide: cr.state === 'submitted' && approver && !submitter,
         decideBlocked: cr.state === 'submitted' && approver && submitter,

@@ -563,3 +563,141 @@ export function boxLabels(form: KindForm): Map<string, string> {
     for (const f of form.rows!.fields) out.set(rowField(form.rows!.name, i, f.name), `${f.label} (line ${i + 1})`);
   return out;
 }
+
+/** "-1250000.00" → "-£1,250,000.00": a payload amount as the form shows it (and reads back). */
+function shownMoney(v: unknown): string {
+  if (typeof v !== 'string' || !/^-?\d+\.\d{2}$/.test(v)) return typeof v === 'string' ? v : '';
+  const neg = v.startsWith('-');
+  const [whole, frac] = v.replace('-', '').split('.');
+  return `${neg ? '-' : ''}£${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const list = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
+
+/** A stored date as the date input's three boxes. */
+function dateFill(out: Form, name: string, iso: unknown) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(str(iso));
+  if (!m) return;
+  out[`${name}-day`] = String(Number(m[3]));
+  out[`${name}-month`] = String(Number(m[2]));
+  out[`${name}-year`] = m[1];
+}
+
+/**
+ * A re-profile's signed quarter lines back into moves: each quarter giving money paired with
+ * the quarters taking it, in order (the same lines again when the form is read back).
+ */
+function movesOf(lines: Record<string, unknown>[]): { from: string; to: string; pence: bigint }[] {
+  const pence = (v: unknown) => (/^-?\d+\.\d{2}$/.test(str(v)) ? BigInt(str(v).replace('.', '')) : 0n);
+  const gives = lines.filter((l) => pence(l.delta) < 0).map((l) => ({ q: str(l.quarter), left: -pence(l.delta) }));
+  const takes = lines.filter((l) => pence(l.delta) > 0).map((l) => ({ q: str(l.quarter), left: pence(l.delta) }));
+  const moves: { from: string; to: string; pence: bigint }[] = [];
+  for (const g of gives)
+    for (const t of takes) {
+      const amount = g.left < t.left ? g.left : t.left;
+      if (amount <= 0n) continue;
+      moves.push({ from: g.q, to: t.q, pence: amount });
+      g.left -= amount;
+      t.left -= amount;
+    }
+  return moves;
+}
+
+/**
+ * A draft's payload as its kind's form boxes, so the draft can be edited in the form it was
+ * made in: reading the boxes back (`build`) gives the same payload. Pure.
+ */
+export function formValues(kind: string, payload: Record<string, unknown>): Form {
+  const out: Form = {};
+  const rows = (
+    group: string,
+    items: Record<string, unknown>[],
+    fill: (i: number, x: Record<string, unknown>) => void,
+  ) => items.forEach((x, i) => fill(i, x));
+  const set = (name: string, v: unknown) => {
+    const s = str(v);
+    if (s !== '') out[name] = s;
+  };
+  switch (kind) {
+    case 'reprofile_spend':
+      set('project', payload.project);
+      set('sourceKind', payload.sourceKind);
+      movesOf(list(payload.lines)).forEach((m, i) => {
+        out[rowField('moves', i, 'from')] = m.from;
+        out[rowField('moves', i, 'to')] = m.to;
+        out[rowField('moves', i, 'amount')] = shownMoney(pounds(m.pence));
+      });
+      break;
+    case 'reprofile_years':
+      set('allocation', payload.allocationId);
+      rows('periods', list(payload.periods), (i, x) => {
+        set(rowField('periods', i, 'period'), x.period);
+        out[rowField('periods', i, 'amount')] = shownMoney(x.amount);
+      });
+      break;
+    case 'set_baseline':
+      set('project', payload.project);
+      set('sourceKind', payload.sourceKind);
+      rows('quarters', list(payload.quarters), (i, x) => {
+        set(rowField('quarters', i, 'quarter'), x.quarter);
+        out[rowField('quarters', i, 'amount')] = shownMoney(x.amount);
+      });
+      break;
+    case 'envelope_change':
+      set('sourceKind', payload.sourceKind);
+      out.delta = shownMoney(payload.delta);
+      break;
+    case 'reduce_allocation':
+      set('allocation', payload.allocationId);
+      out.amount = shownMoney(payload.amount);
+      set('mode', payload.mode);
+      set('why', payload.reason);
+      set('reference', payload.reference);
+      break;
+    case 'rebaseline_milestone':
+      rows('milestones', list(payload.milestones), (i, x) => {
+        set(rowField('milestones', i, 'milestone'), x.id);
+        dateFill(out, rowField('milestones', i, 'date'), x.baselineDate);
+      });
+      break;
+    case 'rebaseline_target':
+      rows('targets', list(payload.targets), (i, x) => {
+        out[rowField('targets', i, 'holder')] = str(x.project) || '*';
+        set(rowField('targets', i, 'metric'), x.metric);
+        set(rowField('targets', i, 'target'), x.target);
+      });
+      break;
+    case 'add_project':
+      for (const f of ['code', 'name', 'theme', 'leadBody', 'location', 'description', 'status']) set(f, payload[f]);
+      rows('allocations', list(payload.allocations), (i, x) => {
+        set(rowField('allocations', i, 'sourceKind'), x.sourceKind);
+        set(rowField('allocations', i, 'period'), x.period);
+        set(rowField('allocations', i, 'commitment'), x.commitmentStatus);
+        out[rowField('allocations', i, 'amount')] = shownMoney(x.amount);
+      });
+      break;
+    case 'reallocation': {
+      const lines = list(payload.lines);
+      const created = lines[0]?.new && typeof lines[0].new === 'object' ? lines[0] : undefined;
+      if (created) {
+        const n = created.new as Record<string, unknown>;
+        set('newProject', n.project);
+        set('newSourceKind', n.sourceKind);
+        set('newPeriod', n.period);
+        set('newCommitment', n.commitmentStatus);
+        out.newAmount = shownMoney(created.amount);
+      }
+      rows('lines', created ? lines.slice(1) : lines, (i, x) => {
+        out[rowField('lines', i, 'allocation')] =
+          x.headroom !== undefined ? `headroom:${str(x.headroom)}` : str(x.allocationId);
+        out[rowField('lines', i, 'delta')] = shownMoney(x.delta);
+      });
+      break;
+    }
+    default:
+      set('project', payload.project);
+  }
+  return out;
+}
