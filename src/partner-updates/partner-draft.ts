@@ -1,12 +1,11 @@
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../common/errors';
 import { Allocation } from '../funding/allocation.entity';
 import { Milestone } from '../milestones/milestone.entity';
 import { OutputTarget } from '../outputs/output.entities';
 import { OutputsService } from '../outputs/outputs.service';
 import { SpendProfileLine } from '../spend/spend.entities';
-import { MilestoneProposal, OutputClaimProposal, UpdateDraft } from '../quarterly-updates/quarterly-update.entity';
-import { fieldProblems } from '../quarterly-updates/update-model';
+import { checkDraftClaims, ClaimOutcome, DraftClaim } from '../quarterly-updates/draft-claims';
+import { MilestoneProposal, UpdateDraft } from '../quarterly-updates/quarterly-update.entity';
 import type { UpdateContext } from '../quarterly-updates/update-reader';
 import { ReadRow } from '../xlsx';
 import { cellRef, MILESTONES_SHEET, OUTPUT_COLUMNS, OUTPUTS_SHEET, SPEND_SHEET } from './partner-update.template';
@@ -89,8 +88,7 @@ export async function draftFromWorkbook(
       (x) => x.metricCode,
     ),
   );
-  const claims: OutputClaimProposal[] = [];
-  const seen = new Set<string>();
+  const checked: { claim: DraftClaim & { ref: (column: string) => string }; outcome: ClaimOutcome }[] = [];
   for (const { ref, change } of ops) {
     switch (change.kind) {
       case 'forecast':
@@ -119,9 +117,10 @@ export async function draftFromWorkbook(
         );
         break;
       case 'claim': {
-        const cell = (k: string) => cellRef(OUTPUTS_SHEET, OUTPUT_COLUMNS, k, change.row);
+        // Checked by OutputsService here; the draft's rule is checkDraftClaims, after the loop.
+        const claim = { ...change, ref: (k: string) => cellRef(OUTPUTS_SHEET, OUTPUT_COLUMNS, k, change.row) };
         if (!targets.has(change.metric)) {
-          problems.push(`${cell('metric')}: ${c.project.code} has no target for ${change.metric}`);
+          checked.push({ claim, outcome: { noTarget: true } });
           break;
         }
         try {
@@ -131,34 +130,20 @@ export async function draftFromWorkbook(
             claimKey: change.claimKey,
             evidence: change.evidence ?? undefined,
           });
-          const key = `${change.metric}|${ok.quarter}|${ok.claimKey}`;
-          if (seen.has(key)) {
-            problems.push(`${cell('claimKey')}: ${ok.claimKey} is claimed twice for ${ok.quarter} in this update`);
-            break;
-          }
-          seen.add(key);
-          claims.push({
-            metric: change.metric,
-            quarter: ok.quarter,
-            value: ok.value,
-            claimKey: ok.claimKey,
-            evidence: change.evidence,
-          });
+          checked.push({ claim, outcome: { ok } });
         } catch (e) {
-          if (e instanceof DomainError && e.code === 'DUPLICATE') {
-            problems.push(
-              `${cell('claimKey')}: ${c.project.code} has already claimed ${change.claimKey} for ${change.quarter}`,
-            );
-            break;
-          }
-          for (const p of fieldProblems(e))
-            problems.push(
-              `${cell(['claimKey', 'value', 'quarter'].includes(p.field) ? p.field : 'claimKey')}: ${p.problem}`,
-            );
+          checked.push({ claim, outcome: { error: e } });
         }
         break;
       }
     }
+  }
+
+  const { claims, problems: claimProblems } = checkDraftClaims(c.project.code, checked);
+  for (const p of claimProblems) {
+    const { ref } = checked[p.index].claim;
+    // A problem of the claim as a whole is told at its claim key.
+    problems.push(`${ref(p.part === 'claim' ? 'claimKey' : p.part)}: ${p.problem}`);
   }
 
   const draft: UpdateDraft = { ...before, forecasts, actuals, milestones };

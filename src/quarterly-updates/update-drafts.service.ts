@@ -3,27 +3,22 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { DomainError, FieldProblem, ValidationError } from '../common/errors';
+import { FieldProblem, ValidationError } from '../common/errors';
 import { quarterEnd } from '../common/fiscal';
 import { Db } from '../database/db.service';
 import { upsertVersioned } from '../database/versioned';
 import { Programme } from '../programmes/programme.entity';
 import { Project } from '../projects/project.entity';
-import {
-  MilestoneProposal,
-  OutputClaimProposal,
-  OutputsProposal,
-  QuarterlyUpdate,
-  UpdateDraft,
-} from './quarterly-update.entity';
+import { MilestoneProposal, OutputsProposal, QuarterlyUpdate, UpdateDraft } from './quarterly-update.entity';
 import { OutputMetric } from '../outputs/output.entities';
 import { parseQuantity } from '../outputs/output-units';
-import { normaliseClaimKey, OutputsService } from '../outputs/outputs.service';
+import { OutputsService } from '../outputs/outputs.service';
 import { ProjectRisk } from '../risks/risk.entity';
 import { presentRisk, RiskInput, RisksService } from '../risks/risks.service';
 import { milestoneDateProblems } from '../milestones/milestone-dates';
+import { checkDraftClaims, ClaimOutcome } from './draft-claims';
 import { cumulativeSlip } from './typing-checks';
-import { SpendInput, CumulativeQuestion, OutputsInput, fieldProblems, presentUpdate } from './update-model';
+import { SpendInput, CumulativeQuestion, OutputsInput, presentUpdate } from './update-model';
 import { UpdateReader, UpdateContext } from './update-reader';
 
 /**
@@ -176,11 +171,11 @@ export class UpdateDraftsService {
       const byMetric = new Map(sections.map((s) => [s.metric, s]));
       const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
       const problems: FieldProblem[] = [];
-      const claims: OutputClaimProposal[] = [];
-      const seen = new Set<string>();
+      // Each claim through OutputsService's own checks, then the draft's one rule (checkDraftClaims).
+      const checked: { claim: OutputsInput['claims'][number]; outcome: ClaimOutcome }[] = [];
       for (const c of input.claims) {
         if (!byMetric.has(c.metric)) {
-          problems.push({ field: 'form', problem: `${project.code} has no target for ${c.metric}` });
+          checked.push({ claim: c, outcome: { noTarget: true } });
           continue;
         }
         try {
@@ -190,35 +185,20 @@ export class UpdateDraftsService {
             claimKey: c.claimKey,
             evidence: c.evidence ?? undefined,
           });
-          const key = `${c.metric}|${ok.quarter}|${ok.claimKey}`;
-          if (seen.has(key)) {
-            problems.push({
-              field: `${c.field}-key`,
-              problem: `${c.label}: ${ok.claimKey} is claimed twice for ${ok.quarter} in this update`,
-            });
-            continue;
-          }
-          seen.add(key);
-          claims.push({
-            metric: c.metric,
-            quarter: ok.quarter,
-            value: ok.value,
-            claimKey: ok.claimKey,
-            evidence: c.evidence,
-          });
+          checked.push({ claim: c, outcome: { ok } });
         } catch (e) {
-          if (e instanceof DomainError && e.code === 'DUPLICATE') {
-            problems.push({
-              field: `${c.field}-key`,
-              problem: `${c.label}: ${project.code} has already claimed ${normaliseClaimKey(c.claimKey)} for ${c.quarter}`,
-            });
-            continue;
-          }
-          for (const p of fieldProblems(e)) {
-            const box = p.field === 'claimKey' ? 'key' : p.field === 'value' || p.field === 'quarter' ? p.field : null;
-            problems.push({ field: box ? `${c.field}-${box}` : 'form', problem: `${c.label}: ${p.problem}` });
-          }
+          checked.push({ claim: c, outcome: { error: e } });
         }
+      }
+      const { claims, problems: claimProblems } = checkDraftClaims(project.code, checked);
+      for (const p of claimProblems) {
+        const c = input.claims[p.index];
+        if (p.part === 'metric') problems.push({ field: 'form', problem: p.problem });
+        else
+          problems.push({
+            field: p.part === 'claim' ? 'form' : `${c.field}-${p.part === 'claimKey' ? 'key' : p.part}`,
+            problem: `${c.label}: ${p.problem}`,
+          });
       }
       const forecasts: OutputsProposal['forecasts'] = {};
       for (const s of sections) {
