@@ -247,8 +247,8 @@ describe('npm run bench --quick end to end', () => {
         ],
         {},
       );
-      expect(r.code).toBe(3); // pending measures (and noise on tiny data) are a miss, never a crash
-      expect(r.err).toBe('');
+      // Pending measures (and noise on tiny data) are a miss, never a crash; a crash shows its message.
+      expect({ code: r.code, err: r.err }).toEqual({ code: 3, err: '' });
       expect(r.out).toContain('| programme reconciliation');
       const report = JSON.parse(readFileSync(out, 'utf8'));
       const kinds = db === 'both' ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -267,9 +267,32 @@ describe('npm run bench --quick end to end', () => {
           `${n} dashboard overview over HTTP`,
           `${n} reconciliation over HTTP`,
           `${n} staff task list over HTTP (signed in)`,
+          // One virement approved, and the real CLI process on an unchanged template: at the main scale only.
+          ...(n === 20
+            ? [
+                `${n} change-request approval (API, one virement)`,
+                `${n} partner import of an unchanged template (real CLI process)`,
+              ]
+            : []),
           `${n} bulk import`,
         ];
         expect(measured).toEqual([...atSize(6), ...atSize(12), ...atSize(20)]);
+        const pi = report.rows.find(
+          (x: { db: string; measure: string }) =>
+            x.db === k && x.measure === 'partner import of an unchanged template (real CLI process)',
+        );
+        expect(pi.note).toMatch(/: 0 changes, \d+ rows unchanged, the project's figures byte for byte as before/);
+        expect(pi.appMs).toBeGreaterThan(0);
+        expect(pi.baselineMs).toBeGreaterThan(0);
+        const ca = report.rows.find(
+          (x: { db: string; measure: string }) =>
+            x.db === k && x.measure === 'change-request approval (API, one virement)',
+        );
+        expect(ca.note).toContain(
+          'audit entries (allocation update ×2, change_request approve ×1, spend_profile rebaseline ×',
+        );
+        expect(ca.appMs).toBeGreaterThan(0);
+        expect(ca.baselineMs).toBeGreaterThan(0);
         // What is not measured yet says so (and keeps the run from reading as complete).
         const pending = report.rows
           .filter((x: { db: string; status: string }) => x.db === k && x.status === 'pending')
