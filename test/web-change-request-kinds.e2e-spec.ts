@@ -109,7 +109,7 @@ describe.each(databaseKinds())('every kind of change request from its form on %s
     });
     expect(bad.status).toBe(422);
     expect(summary(bad.body)).toEqual([
-      `#periods-0-amount Amount (line 1): the periods add up to £2,300,000.00 but allocation ${etruria} is £2,400,000.00 (difference -£100,000.00): a re-profile keeps the same total`,
+      `#periods-0-amount Amount (line 1): the periods add up to £2,300,000.00 but the allocation is £2,400,000.00 (difference -£100,000.00): a re-profile keeps the same total`,
     ]);
     expect(bad.body).toContain('value="1,300,000"');
     expect(await tableCounts(t.ds)).toEqual(counts);

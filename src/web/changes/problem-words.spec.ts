@@ -36,5 +36,11 @@ describe('a change kind’s refusal in the form’s words', () => {
       'something else £12.00',
     );
     expect(poundsText('+1234567890123.45')).toBe('+£1,234,567,890,123.45');
+    expect(
+      problemInWords({
+        code: 'UNBALANCED_PERIODS',
+        problem: 'the periods add up to 2300000.00 but allocation 4 is 2400000.00 (difference -100000.00)',
+      }),
+    ).toBe('the periods add up to £2,300,000.00 but the allocation is £2,400,000.00 (difference -£100,000.00)');
   });
 });

@@ -41,5 +41,6 @@ export function problemInWords(p: KindProblem): string {
       return `the changes add up to ${poundsText(m[1])}, not £0.00: make them balance, or ${gives ? 'release' : 'draw'} ${abs(m[1])} ${gives ? 'to' : 'from'} the headroom of ${m[3]} on a line of its own`;
     }
   }
-  return moneyInWords(text);
+  // The box names the allocation already: its internal id is no one's word for it.
+  return moneyInWords(text).replace(/\ballocation \d+\b/g, 'the allocation');
 }
