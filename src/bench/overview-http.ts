@@ -121,9 +121,10 @@ function statements(kind: RawDb['kind']) {
                       FROM spend_profile WHERE programme_id = ${p(1)} GROUP BY quarter`,
     adjustmentQuarters: `SELECT recorded_in_quarter AS quarter, SUM(amount_pence) AS amount FROM spend_adjustment
                           WHERE programme_id = ${p(1)} GROUP BY recorded_in_quarter`,
-    illustrativeDelivery: `SELECT (SELECT COUNT(*) FROM spend_profile WHERE programme_id = ${p(1)} AND illustrative = ${yes})
-                                + (SELECT COUNT(*) FROM milestone WHERE programme_id = ${p(1)} AND source_illustrative = ${yes})
-                                + (SELECT COUNT(*) FROM output_target WHERE programme_id = ${p(1)} AND source_illustrative = ${yes}) AS n`,
+    illustrativeDelivery: `SELECT CASE WHEN EXISTS (SELECT 1 FROM spend_profile WHERE programme_id = ${p(1)} AND illustrative = ${yes})
+                                    OR EXISTS (SELECT 1 FROM milestone WHERE programme_id = ${p(1)} AND source_illustrative = ${yes})
+                                    OR EXISTS (SELECT 1 FROM output_target WHERE programme_id = ${p(1)} AND source_illustrative = ${yes})
+                                  THEN 1 ELSE 0 END AS n`,
     current: `SELECT project_id, pool_id, source_kind, source_illustrative AS illustrative, SUM(amount_pence) AS pence
                 FROM allocation WHERE programme_id = ${p(1)} AND approval_state = 'approved' AND commitment_status <> 'withdrawn'
                GROUP BY project_id, pool_id, source_kind, source_illustrative`,

@@ -331,9 +331,11 @@ export async function anyIllustrativeDelivery(
   const by = (col: string) =>
     projectId === undefined ? `programme_id = ${Number(programmeId)}` : `${col} = ${Number(projectId)}`;
   const [r]: Record<string, unknown>[] = await m.query(
-    `SELECT (SELECT COUNT(*) FROM spend_profile WHERE ${by('project_id')} AND illustrative = ${yes})
-          + (SELECT COUNT(*) FROM milestone WHERE ${by('project_id')} AND source_illustrative = ${yes})
-          + (SELECT COUNT(*) FROM output_target WHERE ${by('project_id')} AND source_illustrative = ${yes}) AS n`,
+    // Whether any row is, not how many: each probe stops at the first.
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM spend_profile WHERE ${by('project_id')} AND illustrative = ${yes})
+                   OR EXISTS (SELECT 1 FROM milestone WHERE ${by('project_id')} AND source_illustrative = ${yes})
+                   OR EXISTS (SELECT 1 FROM output_target WHERE ${by('project_id')} AND source_illustrative = ${yes})
+                 THEN 1 ELSE 0 END AS n`,
   );
   return toInt(r?.n) > 0;
 }
