@@ -1,3 +1,5 @@
+import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { AuthService } from '../src/auth/auth.service';
 import { DENIAL_HEADER } from '../src/web/web-exception.filter';
 import { databaseKinds } from './support/databases';
 import { startTestApp, tableCounts, TestApp } from './support/test-app';
@@ -298,5 +300,52 @@ describe.each(databaseKinds())('change-request forms within a manager’s projec
       pageText(late.body).includes(`Change request ${n} is submitted: only a draft can be edited`),
     ]).toEqual([409, true]);
     expect((await pm.post(edit, { ...fields, version: '3' })).status).toBe(409);
+  });
+
+  it('a draft holding more than its form can show is not edited in the form, which would drop the rest', async () => {
+    // The manager's own draft, made through the API with a nine-quarter baseline: the form has eight lines.
+    const token = (await t.app.get(AuthService).createToken('scope-pm@test.invalid', 1, 'test', SYSTEM_ACTOR)).token;
+    const quarters = ['2015-16', '2016-17'].flatMap((y) => [1, 2, 3, 4].map((q) => `${y} Q${q}`)).concat('2017-18 Q1');
+    const made = await t.request(
+      'POST',
+      `/api/programmes/${CODE}/change-requests`,
+      {
+        kind: 'set_baseline',
+        title: 'SWAR baseline over nine quarters',
+        reason: 'Contractor programme agreed',
+        payload: {
+          project: 'SWAR',
+          sourceKind: 'LGF',
+          quarters: quarters.map((quarter, i) => ({ quarter, amount: i < 8 ? '1800000.00' : '1700000.00' })),
+        },
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(made.status).toBe(201);
+    const n = made.body.number as number;
+    const page = await pm.get(`/manage/change-requests/${n}?programme=${CODE}`);
+    expect(page.body).not.toContain(`/manage/change-requests/${n}/edit`);
+    expect(pageText(page.body)).toContain(
+      'This draft holds more than its form can show (more lines than the form has, or details it has no box for), so it is changed through the API, where nothing in it is lost.',
+    );
+    const form = await pm.get(`/manage/change-requests/${n}/edit?programme=${CODE}`);
+    expect([
+      form.status,
+      pageText(form.body).includes(`Change request ${n} holds more than its form can show`),
+    ]).toEqual([409, true]);
+    // Posting the form (its eight lines) is refused too, and the draft keeps all nine.
+    const posted = await pm.post(`/manage/change-requests/${n}/edit`, {
+      programme: CODE,
+      version: '1',
+      project: 'SWAR',
+      sourceKind: 'LGF',
+      'quarters-0-quarter': '2015-16 Q1',
+      'quarters-0-amount': '16100000',
+      title: 'SWAR baseline',
+      reason: 'Contractor programme agreed',
+    });
+    expect(posted.status).toBe(409);
+    const kept = await t.request('GET', `/api/programmes/${CODE}/change-requests/${n}`);
+    expect([kept.body.version, kept.body.payload.quarters.length]).toEqual([1, 9]);
   });
 });

@@ -26,6 +26,7 @@ import {
   FieldSpec,
   Form,
   FormReader,
+  formHoldsAll,
   formValues,
   KIND_FORMS,
   kindForm,
@@ -263,6 +264,9 @@ export class ChangeFormsController {
     if (actor.role !== 'admin' && !sameActor(cr.createdBy, null, actor)) throw new NotAuthorError(n, 'edited');
     const form = kindForm(cr.kind);
     if (!form) throw new NotEditableError(n, cr.state, cr.kind);
+    // A draft made through the API may hold more than the form has boxes for: saving the form would drop it.
+    if (!formHoldsAll(cr.kind, cr.payload as Record<string, unknown>))
+      throw new NotEditableError(n, cr.state, cr.kind, 'too much');
     return { prog, cr, form };
   }
 
@@ -338,14 +342,16 @@ export class ChangeFormsController {
   }
 }
 
-/** Only a draft is edited in its form (and only a kind that has one). */
+/** Only a draft is edited in its form (and only a kind that has one, holding nothing the form cannot show). */
 class NotEditableError extends DomainError {
-  constructor(n: number, state: string, kind?: string) {
+  constructor(n: number, state: string, kind?: string, why: 'no form' | 'too much' = 'no form') {
     super(
       'NOT_EDITABLE',
-      kind
-        ? `Change request ${n} is a kind (${kind}) with no form here: change it through the API`
-        : `Change request ${n} is ${state}: only a draft can be edited`,
+      !kind
+        ? `Change request ${n} is ${state}: only a draft can be edited`
+        : why === 'no form'
+          ? `Change request ${n} is a kind (${kind}) with no form here: change it through the API`
+          : `Change request ${n} holds more than its form can show (more lines than the form has, or details it has no box for): change it through the API, so nothing in it is lost`,
       409,
       { field: 'number' },
     );

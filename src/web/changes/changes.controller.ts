@@ -12,6 +12,7 @@ import { formErrors, problemsOf } from '../forms/errors';
 import { Pages, WebRequest } from '../pages.service';
 import { StaffPages } from '../staff-pages.decorator';
 import { ChangePagesService, Presented, STATE_TAGS } from './change-pages.service';
+import { formHoldsAll } from './kind-forms';
 
 type Form = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -96,6 +97,7 @@ export class ChangesPagesController {
     const author = sameActor(cr.createdBy, null, actor);
     const submitter = sameActor(cr.submittedBy, null, actor);
     const drafter = ['programme_manager', 'finance', 'admin'].includes(role);
+    const formEditable = cr.state === 'draft' && formHoldsAll(cr.kind, cr.payload as Record<string, unknown>);
     const approver = role === 'approver' || role === 'admin';
     return this.pages.render(
       req,
@@ -118,7 +120,8 @@ export class ChangesPagesController {
         action: `/manage/change-requests/${cr.number}`,
         canSubmit: cr.state === 'draft' && drafter && (author || role === 'admin'),
         // Its author (or an admin) edits a draft in its kind's form, before submitting it.
-        canEdit: cr.state === 'draft' && drafter && (author || role === 'admin'),
+        canEdit: cr.state === 'draft' && drafter && (author || role === 'admin') && formEditable,
+        editOnlyByApi: cr.state === 'draft' && drafter && (author || role === 'admin') && !formEditable,
         editHref: `/manage/change-requests/${cr.number}/edit?programme=${encodeURIComponent(prog.code)}`,
         // Separation of duties, as ApprovalService enforces it: never the one who submitted it.
         canDecide: cr.state === 'submitted' && approver && !submitter,

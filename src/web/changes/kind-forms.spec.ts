@@ -1,4 +1,4 @@
-import { FormReader, formValues, kindForm } from './kind-forms';
+import { FormReader, formHoldsAll, formValues, kindForm } from './kind-forms';
 
 /** A draft's payload shown in its kind's form and read back gives the same payload. */
 const roundTrip = (kind: string, payload: Record<string, unknown>) => {
@@ -84,5 +84,17 @@ describe('a draft’s payload in its kind’s form boxes', () => {
     });
     expect(formValues('rebaseline_target', cases[6][1])['targets-1-holder']).toBe('*');
     expect(formValues('envelope_change', cases[3][1]).delta).toBe('-£500,000.00');
+  });
+
+  it.each(cases)('%s: the form holds all of it, so it may be edited there', (kind, payload) => {
+    expect(formHoldsAll(kind, payload)).toBe(true);
+  });
+
+  it('a payload with more lines than the form, or a detail it has no box for, is not held', () => {
+    const milestones = [1, 2, 3, 4].map((id) => ({ id, baselineDate: '2016-09-30' }));
+    expect(formHoldsAll('rebaseline_milestone', { milestones: milestones.slice(0, 3) })).toBe(true);
+    expect(formHoldsAll('rebaseline_milestone', { milestones })).toBe(false);
+    expect(formHoldsAll('envelope_change', { sourceKind: 'LGF', delta: '-500000.00', note: 'extra' })).toBe(false);
+    expect(formHoldsAll('no_such_kind', {})).toBe(false);
   });
 });

@@ -701,3 +701,24 @@ export function formValues(kind: string, payload: Record<string, unknown>): Form
   }
   return out;
 }
+
+/** JSON with object keys in order: two payloads that say the same thing give the same text. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+}
+
+/**
+ * The draft's payload shown in its kind's form and read back unchanged, so editing it there loses
+ * nothing. A draft made through the API may hold more lines than the form has, or details it has
+ * no box for: that draft is changed through the API. Pure.
+ */
+export function formHoldsAll(kind: string, payload: Record<string, unknown>): boolean {
+  const form = kindForm(kind);
+  if (!form) return false;
+  const shown = form.build(new FormReader(formValues(kind, payload)));
+  return shown.problems.length === 0 && canonicalJson(shown.payload) === canonicalJson(payload);
+}
