@@ -359,13 +359,36 @@ export function shapeOverviewRows(r: OverviewRows, today = wallClockDate()) {
       };
   }
   const delivered: Delivered = { through: r.through, definition: deliveredDefinition(r.through), byMetric };
+  const current: CurrentLine[] = r.current.map((x) => ({
+    projectId: numOrNull(x.project_id),
+    poolId: numOrNull(x.pool_id),
+    sourceKind: String(x.source_kind),
+    pence: narrowPence(BigInt(String(x.pence))),
+    illustrative: bool(x.illustrative),
+  }));
+  const writes: AllocationWrite[] = r.writes.flatMap((x) => {
+    const w = allocationWriteOf(x as { entity_id: unknown; before: unknown; after: unknown; meta: unknown });
+    return w ? [w] : [];
+  });
+  const changes: ApprovedChange[] = r.changes.map((c) => ({
+    number: num(c.number),
+    title: String(c.title),
+    illustrative: bool(c.illustrative),
+  }));
+  const key = (c: Row) => `${String(c.t)}|${num(c.id)}`;
+  // The deal as agreed beside now: the model's lines, and each reconciliation line beside it.
+  const deal = agreedDealOf(
+    { current, writes, changes },
+    new Map(r.codes.map((c) => [key(c), String(c.code)])),
+    new Map(r.codes.map((c) => [key(c), str(c.theme)])),
+  );
   const { report } = reportOfGroups(
     {
       groups,
       projects: projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
       pools: pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
     },
-    { headlines, delivered },
+    { headlines, delivered, deal },
   );
 
   // Sections, in the app's order: returns due, RAG, spend to date, late milestones.
@@ -426,31 +449,9 @@ export function shapeOverviewRows(r: OverviewRows, today = wallClockDate()) {
       shapeLateMilestones(milestones, { reportingQuarter: pos.quarterCode, closed, programmeCode: programme.code }, o),
     );
 
-  const current: CurrentLine[] = r.current.map((x) => ({
-    projectId: numOrNull(x.project_id),
-    poolId: numOrNull(x.pool_id),
-    sourceKind: String(x.source_kind),
-    pence: narrowPence(BigInt(String(x.pence))),
-    illustrative: bool(x.illustrative),
-  }));
-  const writes: AllocationWrite[] = r.writes.flatMap((x) => {
-    const w = allocationWriteOf(x as { entity_id: unknown; before: unknown; after: unknown; meta: unknown });
-    return w ? [w] : [];
-  });
-  const changes: ApprovedChange[] = r.changes.map((c) => ({
-    number: num(c.number),
-    title: String(c.title),
-    illustrative: bool(c.illustrative),
-  }));
-  const key = (c: Row) => `${String(c.t)}|${num(c.id)}`;
-  const agreed = agreedDealOf(
-    { current, writes, changes },
-    new Map(r.codes.map((c) => [key(c), String(c.code)])),
-    new Map(r.codes.map((c) => [key(c), str(c.theme)])),
-  ).lines;
   return presentOverview(
     buildOverview({
-      agreed,
+      agreed: deal.lines,
       programme: info,
       kinds,
       groups,

@@ -137,16 +137,17 @@ export class DashboardService {
       const agreed = await agreedDealRows(m, p.id);
       return { info, kinds, groups, projects, pools, reportInputs, sections, agreed };
     });
+    const deal = agreedDealOf(r.agreed, r.agreed.code, r.agreed.theme);
     const { report, headlines, delivered } = reportOfGroups(
       {
         groups: r.groups,
         projects: r.projects.map((x) => ({ code: x.code, themeCode: x.themeCode, status: x.status })),
         pools: r.pools.map((x) => ({ code: x.code, projects: x.members.map((y) => y.code) })),
       },
-      r.reportInputs,
+      { ...r.reportInputs, deal },
     );
     return buildOverview({
-      agreed: agreedDealOf(r.agreed, r.agreed.code, r.agreed.theme).lines,
+      agreed: deal.lines,
       programme: r.info,
       kinds: r.kinds,
       groups: r.groups,

@@ -122,14 +122,8 @@ export interface PromiseLine {
   document: string | null;
 }
 
-export const STATUS_WORDS: Record<string, string> = {
-  reconciled: 'Agrees exactly',
-  within_rounding: 'Agrees within rounding',
-  unreconciled: 'Does not agree',
-  met: 'Promise met',
-  not_met: 'Not met yet',
-  not_comparable: 'Cannot be compared yet',
-};
+/** A line's status for a reader (reconciliation/reconciliation-present.ts, shared with the return). */
+export { STATUS_WORDS } from '../reconciliation/reconciliation-present';
 
 /** Totals are exact (Money: a number while it is a safe integer, else a bigint). */
 const add = (rec: Record<string, Money>, k: string, v: Money) => (rec[k] = narrowPence(addMoney(rec[k] ?? 0, v)));

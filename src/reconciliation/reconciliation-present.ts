@@ -1,8 +1,8 @@
 import Decimal from 'decimal.js';
 import { spreadsheetCsv } from '../common/csv';
-import { formatPounds, type Money } from '../common/money';
+import { exactPence, formatPounds, type Money } from '../common/money';
 import type { HeadlineUnit } from '../headlines/headline-figure.entity';
-import { presentAgreedLine } from '../changes/agreed.queries';
+import { agreedFigures, changeRequestWords, presentAgreedLine, type AgreedLine } from '../changes/agreed.queries';
 import type { Breakdown, Conflict, ReconciliationLine } from './engine';
 import type { LineAgreed } from './engine/report';
 import type { BreakdownResult, NationalBreakdownResult, ReconciliationResult } from './reconciliation.service';
@@ -57,6 +57,44 @@ export function presentLine(l: ReconciliationLine) {
     illustrative: l.illustrative ?? false,
     agreedVsNow: l.agreed ? presentLineAgreed(l.agreed) : null,
   };
+}
+
+/** A line's status for a reader: the public pages and the return workbook say the same. */
+export const STATUS_WORDS: Record<string, string> = {
+  reconciled: 'Agrees exactly',
+  within_rounding: 'Agrees within rounding',
+  unreconciled: 'Does not agree',
+  met: 'Promise met',
+  not_met: 'Not met yet',
+  not_comparable: 'Cannot be compared yet',
+};
+
+/**
+ * A line's verdict with the comparison it is ("Against the allocations: does not agree", "The
+ * table’s own arithmetic: agrees exactly"): one headline can give two lines with opposite
+ * verdicts, and each must say which comparison it is.
+ */
+export function verdictWords(l: Pick<ReconciliationLine, 'comparison' | 'status'>): string {
+  const words = STATUS_WORDS[l.status] ?? l.status;
+  return `${l.comparison.charAt(0).toUpperCase()}${l.comparison.slice(1)}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+}
+
+/**
+ * An allocations line's figure as agreed beside now, in the words every surface uses ("agreed
+ * £4.0m · now £4.2m (+£0.2m, change request 1)"; "agreed £11.6m · now £11.6m (no net change:
+ * change request 1 moved money within it)"; "agreed £16.1m · unchanged"), marked where
+ * illustrative data touched the line; null where it has no figure to set beside it (a year the
+ * unprofiled money cannot be split into, or a line that does not compare allocations).
+ */
+export function lineAgreedWords(a: LineAgreed | undefined, illustrative: boolean): string | null {
+  if (!a || a.agreed === null || a.now === null) return null;
+  const mark = illustrative ? ' (illustrative)' : '';
+  const f = agreedFigures({ agreedPence: a.agreed, nowPence: a.now, deltaPence: a.change } as AgreedLine);
+  if (!a.changeRequests.length) return `agreed ${f.agreed} · unchanged${mark}`;
+  const requests = changeRequestWords(a.changeRequests.map((c) => c.number));
+  const why =
+    exactPence(a.change) === 0n ? `no net change: ${requests} moved money within it` : `${f.change}, ${requests}`;
+  return `agreed ${f.agreed} · now ${f.now} (${why})${mark}`;
 }
 
 /** An allocations line beside the deal as agreed, in pound strings; each request with the holders it moved. */

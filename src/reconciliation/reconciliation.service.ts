@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db.service';
 import { parsePounds } from '../common/money';
-import { agreedDeal } from '../changes/agreed.queries';
+import { agreedDeal, type AgreedDeal } from '../changes/agreed.queries';
 import { ChangeRequest } from '../changes/change-request.entity';
 import { withAgreed } from './engine/moved';
 import type { ApprovedChange } from './engine/report';
@@ -386,9 +386,9 @@ function ref(p: ProgrammeRef): ProgrammeRef {
 /** Pure: the public reconciliation of given approved allocation groups (ReconciliationService.reportForGroups). */
 export function reportOfGroups(
   input: { groups: readonly AllocationGroup[]; projects: readonly ProjectRef[]; pools: readonly PoolRef[] },
-  read: { headlines: HeadlineInput[]; delivered: Delivered },
+  read: { headlines: HeadlineInput[]; delivered: Delivered; deal?: AgreedDeal },
 ): { report: ReconciliationReport; headlines: HeadlineInput[]; delivered: Delivered } {
-  const { headlines, delivered } = read;
+  const { headlines, delivered, deal } = read;
   const report = markIllustrativeOutputs(
     reconcile({
       headlines,
@@ -401,5 +401,8 @@ export function reportOfGroups(
     delivered.byMetric,
     headlines,
   );
-  return { report: defineDelivered(report, delivered), headlines, delivered };
+  const defined = defineDelivered(report, delivered);
+  // With the agreed deal, each allocations line beside it, as `reconciliation` gives it (a page
+  // then sets the JSON's agreed figures and words beside each line).
+  return { report: deal ? withAgreed(defined, headlines, input.groups, deal) : defined, headlines, delivered };
 }

@@ -2,8 +2,10 @@ import { displayPounds, exactPence, parsePounds, sumMoney, type Money } from '..
 import type { ChartData } from '../../dashboard/charts';
 import { longDate } from '../../dashboard/delivery/links';
 import { STATUS_WORDS, type OverviewModel, type ProgrammeInfo } from '../../dashboard/overview.model';
+import { combineAgreed } from '../../changes/agreed.queries';
 import { describeMoney } from '../../reconciliation/engine';
-import { agreedView, chartFigureView, sectionView } from './page-parts';
+import { verdictWords } from '../../reconciliation/reconciliation-present';
+import { agreedView, chartFigureView, lineAgreedView, sectionView } from './page-parts';
 
 /**
  * The programme page, its reconciliation page and the committee briefing, shaped for
@@ -141,6 +143,22 @@ export function programmePageView(o: OverviewModel, opts: { listLimit?: number }
         ),
       );
   const kindLabel = (k: string) => o.bySource.find((s) => s.code === k)?.label ?? k;
+  // Where a change request is listed: the page of a project it moved (every project page lists
+  // each approved request that touched it), else the changes since the last return.
+  const changeHref = (n: number, project: string | null) =>
+    project
+      ? `${base}/projects/${encodeURIComponent(project)}#change-request-${n}`
+      : `${base}/changes-since-last-return#change-request-${n}`;
+  // A holder's capital lines read as one, as agreed beside now (a kind not known as revenue counts as capital).
+  const revenue = new Set(o.bySource.filter((s) => !s.capital).map((s) => s.code));
+  const holderAgreed = (mine: (l: OverviewModel['agreed'][number]) => boolean, project: string | null) =>
+    agreedView(
+      combineAgreed(
+        o.agreed.filter((l) => !revenue.has(l.sourceKind) && mine(l)),
+        { projectId: null, poolId: null, sourceKind: '' },
+      ),
+      (n) => changeHref(n, project),
+    );
   const lines = [...o.reconciliation.lines]
     .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
     .map((l) => ({
@@ -153,7 +171,13 @@ export function programmePageView(o: OverviewModel, opts: { listLimit?: number }
       computed: figure(l.unit, l.computed),
       status: l.status,
       statusWords: STATUS_WORDS[l.status],
-      explanation: l.explanation || `${capitalise(l.comparison)}, the figures agree to the penny.`,
+      // The verdict says which comparison it is: one headline can give two lines with opposite
+      // verdicts (the table's own arithmetic, and the same total against the allocations).
+      verdict: verdictWords(l),
+      agreed: lineAgreedView(l.agreed, !!l.illustrative, changeHref),
+      explanation:
+        l.explanation ||
+        `${capitalise(l.comparison)}, the figures agree ${l.unit === 'pounds' ? 'to the penny' : 'exactly'}.`,
       provenance: l.provenance,
       disagrees: l.status === 'unreconciled' || l.status === 'not_met',
     }));
@@ -195,12 +219,20 @@ export function programmePageView(o: OverviewModel, opts: { listLimit?: number }
     byYear: o.byYear,
     byYearChart: chart('deal-table-by-year', 'v'),
     capitalKinds: o.bySource.filter((s) => s.capital).map((k) => ({ code: k.code, label: k.label })),
-    projects: shownProjects.map((p) => ({ ...p, href: `${base}/projects/${encodeURIComponent(p.code)}` })),
+    projects: shownProjects.map((p) => ({
+      ...p,
+      href: `${base}/projects/${encodeURIComponent(p.code)}`,
+      agreed: holderAgreed((l) => l.projectCode === p.code, p.code),
+    })),
     /** Set when the projects are cut to the largest: how many of how many, and where every one is. */
     projectsMore: cut
       ? { shown: shownProjects.length, total: o.projects.length, href: `${base}?all=1#projects` }
       : null,
-    pools: pools.map((p) => ({ ...p, sharedBy: p.members.map((m) => m.name).join(', ') })),
+    pools: pools.map((p) => ({
+      ...p,
+      sharedBy: p.members.map((m) => m.name).join(', '),
+      agreed: holderAgreed((l) => l.poolCode === p.code, null),
+    })),
     programmeLevel: o.programmeLevel,
     fundingByProjectChart: chart('funding-by-project'),
     // The deal as agreed beside now: every line an approved change request moved, each change
@@ -211,11 +243,7 @@ export function programmePageView(o: OverviewModel, opts: { listLimit?: number }
         key: `${l.projectCode ?? l.poolCode ?? 'PROGRAMME'}|${l.sourceKind}`,
         holder: holder(o, l),
         kind: kindLabel(l.sourceKind),
-        line: agreedView(l, (n) =>
-          l.projectCode
-            ? `${base}/projects/${encodeURIComponent(l.projectCode)}#change-request-${n}`
-            : `${base}/changes-since-last-return#change-request-${n}`,
-        ),
+        line: agreedView(l, (n) => changeHref(n, l.projectCode)),
       })),
     reconciliation: {
       conflicts: o.reconciliation.conflicts,
