@@ -1,5 +1,6 @@
 import { formatQuarter } from '../../common/fiscal';
 import type { Money } from '../../common/money';
+import { lineAgreedWords, verdictWords } from '../../reconciliation/reconciliation-present';
 import { ReconciliationService } from '../../reconciliation/reconciliation.service';
 import { CellInput, ColumnSpec, RowInput } from '../../xlsx';
 import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../return-document';
@@ -7,15 +8,20 @@ import { ReturnCheck, ReturnContext, SectionProvider, SectionResult } from '../r
 const COLUMNS: ColumnSpec[] = [
   { key: 'headline', header: 'Headline', type: 'text' },
   { key: 'check', header: 'Check', type: 'text' },
-  { key: 'label', header: 'What the document states', type: 'text', maxWidth: 60 },
+  { key: 'label', header: 'What the document states', type: 'text', maxWidth: 45 },
   { key: 'unit', header: 'Unit', type: 'text' },
   { key: 'status', header: 'Status', type: 'text' },
+  { key: 'verdict', header: 'Verdict', type: 'text', maxWidth: 32 },
   { key: 'stated', header: 'Stated', type: 'money' },
   { key: 'computed', header: 'Computed', type: 'money' },
   { key: 'variance', header: 'Variance', type: 'money' },
   { key: 'unattributed', header: 'Unattributed', type: 'money' },
-  { key: 'explanation', header: 'Explanation', type: 'text', maxWidth: 100 },
-  { key: 'source', header: 'Source', type: 'text', maxWidth: 80 },
+  { key: 'agreed', header: 'Agreed', type: 'money' },
+  { key: 'change', header: 'Change since agreed', type: 'money', maxWidth: 14 },
+  { key: 'agreedVsNow', header: 'Agreed vs now', type: 'text', maxWidth: 36 },
+  { key: 'illustrative', header: 'Illustrative', type: 'text' },
+  { key: 'explanation', header: 'Explanation', type: 'text', maxWidth: 80 },
+  { key: 'source', header: 'Source', type: 'text', maxWidth: 60 },
 ];
 
 /** Pounds are money cells; counts (jobs, homes, projects) whole numbers in the same column. */
@@ -39,23 +45,32 @@ export class ReconciliationSection implements SectionProvider {
       asAt: formatQuarter(ctx.quarter),
       submitting: ctx.submitting,
     });
-    const rows: RowInput[] = report.lines.map((l) => ({
-      headline: l.headlineCode,
-      check: l.check,
-      // One headline can give two lines with opposite verdicts: each says which comparison it is.
-      label: `${l.label} (${l.comparison})`,
-      unit: l.unit,
-      status: l.status,
-      stated: inUnit(l.unit, l.stated),
-      computed: inUnit(l.unit, l.computed),
-      variance: inUnit(l.unit, l.variance),
-      unattributed: inUnit(l.unit, l.unattributed),
-      explanation: l.explanation,
-      source:
-        [l.provenance.document, l.provenance.section, l.provenance.quote ? `"${l.provenance.quote}"` : null]
-          .filter(Boolean)
-          .join(' · ') || null,
-    }));
+    const rows: RowInput[] = report.lines.map((l) => {
+      // An allocations line sets its figure as agreed beside now (none where it has no figure).
+      const agreed = l.agreed && l.agreed.agreed !== null && l.agreed.now !== null ? l.agreed : null;
+      return {
+        headline: l.headlineCode,
+        check: l.check,
+        // One headline can give two lines with opposite verdicts: each says which comparison it is.
+        label: `${l.label} (${l.comparison})`,
+        unit: l.unit,
+        status: l.status,
+        verdict: verdictWords(l),
+        stated: inUnit(l.unit, l.stated),
+        computed: inUnit(l.unit, l.computed),
+        variance: inUnit(l.unit, l.variance),
+        unattributed: inUnit(l.unit, l.unattributed),
+        agreed: agreed?.agreed ?? null,
+        change: agreed?.change ?? null,
+        agreedVsNow: lineAgreedWords(l.agreed, !!l.illustrative),
+        illustrative: l.illustrative ? 'yes' : 'no',
+        explanation: l.explanation,
+        source:
+          [l.provenance.document, l.provenance.section, l.provenance.quote ? `"${l.provenance.quote}"` : null]
+            .filter(Boolean)
+            .join(' · ') || null,
+      };
+    });
     for (const c of report.conflicts) {
       rows.push({
         headline: c.headlines.map((h) => h.code).join(' vs '),
@@ -63,6 +78,7 @@ export class ReconciliationSection implements SectionProvider {
         label: c.measure,
         unit: c.unit,
         status: 'conflict',
+        verdict: 'The documents disagree with each other',
         stated: null,
         computed: null,
         variance: inUnit(c.unit, c.spread),
