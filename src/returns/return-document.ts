@@ -3,7 +3,8 @@ import { EntityManager } from 'typeorm';
 import { FiscalQuarter } from '../common/fiscal';
 import { formatPounds, Money, narrowPence, sumMoney } from '../common/money';
 import { Programme } from '../programmes/programme.entity';
-import { CellInput, ColumnSpec, isTyped, quantityText, RowInput, TotalSpec } from '../xlsx';
+import { CellInput, ColumnSpec, isTyped, quantityText, RowInput } from '../xlsx/columns';
+import type { TotalSpec } from '../xlsx/writer';
 import type { ParsedReturn } from './variance';
 
 /**
@@ -140,36 +141,92 @@ function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
   }
 }
 
+/** A section's totals rows as JSON values: each the exact sum of the rows it covers. */
+function jsonTotals(s: SectionTable) {
+  return (s.totals ?? []).map((t) => {
+    const cols = t.columns ?? s.columns.filter((c) => c.type === 'money').map((c) => c.key);
+    const values: Record<string, string | number | null> = {};
+    for (const k of cols) {
+      const col = s.columns.find((c) => c.key === k)!;
+      const rows = s.rows.filter((r) => !t.where || String(r[t.where.column] ?? '') === t.where.equals);
+      const sum = sumMoney(
+        rows.map((r) => r[k]).filter((v): v is Money => typeof v === 'number' || typeof v === 'bigint'),
+      );
+      values[k] = jsonCell(col, col.type === 'money' ? sum : narrowPence(sum));
+    }
+    return { label: t.label, ...(t.where ? { where: t.where } : {}), values };
+  });
+}
+
+/** The totals of the Summary sheet as the snapshot holds them ("Total, all sources"), without parsing it. */
+export function summaryTotals(doc: ReturnDocument): Record<string, string | number | null> | null {
+  const s = doc.sections.find((x) => x.key === 'summary');
+  const values = s && jsonTotals(s).find((t) => !('where' in t))?.values;
+  // As a parsed snapshot gives them: keys in canonical order.
+  return values ? (JSON.parse(canonicalJson(values)) as Record<string, string | number | null>) : null;
+}
+
 /** The document as JSON values (pounds as canonical strings). */
 export function toJsonDocument(doc: ReturnDocument) {
   return {
     ...(doc.data ?? {}),
     format: RETURN_FORMAT,
     cover: doc.cover,
-    sections: doc.sections.map((s) => {
-      const totals = (s.totals ?? []).map((t) => {
-        const cols = t.columns ?? s.columns.filter((c) => c.type === 'money').map((c) => c.key);
-        const values: Record<string, string | number | null> = {};
-        for (const k of cols) {
-          const col = s.columns.find((c) => c.key === k)!;
-          const rows = s.rows.filter((r) => !t.where || String(r[t.where.column] ?? '') === t.where.equals);
-          const sum = sumMoney(
-            rows.map((r) => r[k]).filter((v): v is Money => typeof v === 'number' || typeof v === 'bigint'),
-          );
-          values[k] = jsonCell(col, col.type === 'money' ? sum : narrowPence(sum));
-        }
-        return { label: t.label, ...(t.where ? { where: t.where } : {}), values };
-      });
-      return {
-        key: s.key,
-        title: s.title,
-        columns: s.columns.map((c) => ({ key: c.key, header: c.header, type: c.type })),
-        rows: s.rows.map((r) => Object.fromEntries(s.columns.map((c) => [c.key, jsonCell(c, r[c.key])]))),
-        totals,
-      };
-    }),
+    sections: doc.sections.map((s) => ({
+      key: s.key,
+      title: s.title,
+      columns: s.columns.map((c) => ({ key: c.key, header: c.header, type: c.type })),
+      rows: s.rows.map((r) => Object.fromEntries(s.columns.map((c) => [c.key, jsonCell(c, r[c.key])]))),
+      totals: jsonTotals(s),
+    })),
     checks: doc.checks,
   };
+}
+
+/**
+ * The canonical JSON of `toJsonDocument(doc)` in pieces, the same bytes once joined: a section's
+ * rows are written one at a time (no second copy of every row as JSON values, nor a third with
+ * sorted keys), so hashing a return never holds its JSON twice over.
+ */
+export function* canonicalJsonChunks(doc: ReturnDocument): Generator<string> {
+  const top: Record<string, unknown> = {
+    ...(doc.data ?? {}),
+    format: RETURN_FORMAT,
+    cover: doc.cover,
+    checks: doc.checks,
+  };
+  const keys = [...Object.keys(top).filter((k) => top[k] !== undefined), 'sections'].sort();
+  yield '{';
+  let first = true;
+  for (const k of keys) {
+    yield `${first ? '' : ','}${JSON.stringify(k)}:`;
+    first = false;
+    if (k !== 'sections') {
+      yield canonicalJson(top[k]);
+      continue;
+    }
+    yield '[';
+    for (let i = 0; i < doc.sections.length; i++) {
+      const s = doc.sections[i];
+      const columns = s.columns.map((c) => ({ key: c.key, header: c.header, type: c.type }));
+      // Keys sorted as sortKeys sorts them; a repeated key keeps its last column, as Object.fromEntries does.
+      const byKey = new Map(s.columns.map((c) => [c.key, c]));
+      const order = [...byKey.keys()].sort().map((key) => [JSON.stringify(key), byKey.get(key)!] as const);
+      yield `${i ? ',' : ''}{"columns":${canonicalJson(columns)},"key":${JSON.stringify(s.key)},"rows":[`;
+      for (let j = 0; j < s.rows.length; j++) {
+        const r = s.rows[j];
+        let line = j ? ',{' : '{';
+        for (let c = 0; c < order.length; c++) {
+          const [key, col] = order[c];
+          line += `${c ? ',' : ''}${key}:${JSON.stringify(sortKeys(jsonCell(col, r[col.key])))}`;
+        }
+        yield `${line}}`;
+      }
+      yield `],"title":${JSON.stringify(s.title)},"totals":${canonicalJson(jsonTotals(s))}}`;
+    }
+    yield ']';
+  }
+  yield '}';
 }
 
 /** JSON with keys sorted at every level: the same content always gives the same bytes. */
@@ -197,6 +254,19 @@ export function sha256(bytes: string | Buffer): string {
 
 /** The frozen bytes of a return and their hash (the cover's content hash). */
 export function snapshotOf(doc: ReturnDocument): { bytes: string; sha256: string } {
-  const bytes = canonicalJson(toJsonDocument(doc));
-  return { bytes, sha256: sha256(Buffer.from(bytes, 'utf8')) };
+  const hash = createHash('sha256');
+  // Appended piece by piece (V8 keeps a rope, flattened once): no array of pieces beside the whole.
+  let bytes = '';
+  for (const c of canonicalJsonChunks(doc)) {
+    hash.update(c, 'utf8');
+    bytes += c;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** Only the content hash of a return (an export's cover): its JSON is hashed piece by piece, never held whole. */
+export function snapshotHash(doc: ReturnDocument): string {
+  const hash = createHash('sha256');
+  for (const c of canonicalJsonChunks(doc)) hash.update(c, 'utf8');
+  return hash.digest('hex');
 }

@@ -19,10 +19,62 @@ import {
   financeProblems,
   SPEND_VARIANCE_PERCENT,
 } from '../../spend/finance-return';
-import { exactSum, toBigInt, toInt } from '../../database/sql-values';
+import { exactSum, toBigInt, toBool, toInt, toIntOrNull } from '../../database/sql-values';
+import type { EntityManager } from 'typeorm';
 import { closedBefore, OutturnAdjustment, outturnOf, OutturnSpendLine } from '../../spend/outturn';
 import { SpendAdjustment, SpendProfileLine } from '../../spend/spend.entities';
 import { awaitingSpendIn } from '../../quarterly-updates/spend-confirmation.service';
+
+/** A spend profile line as the return reads it: the columns it shows, nothing else. */
+interface SpendRow {
+  projectId: number;
+  sourceKind: string;
+  quarter: string;
+  baselinePence: number;
+  forecastPence: number;
+  actualPence: number | null;
+  illustrative: boolean;
+}
+
+/** Spend lines per statement: a page of plain rows in memory, not the programme's every entity at once. */
+export const SPEND_PAGE = 5000;
+
+/**
+ * A programme's spend profile lines in pages of plain rows, in id order (keyset: each page
+ * starts after the last id of the one before). The largest programme has tens of thousands of
+ * lines; read as entities they cost several times their size in passing garbage.
+ */
+export async function* spendRowPages(m: EntityManager, programmeId: number, size = SPEND_PAGE) {
+  let after = 0;
+  for (;;) {
+    const raw = await m
+      .createQueryBuilder(SpendProfileLine, 's')
+      .select('s.id', 'id')
+      .addSelect('s.project_id', 'projectId')
+      .addSelect('s.source_kind', 'sourceKind')
+      .addSelect('s.quarter', 'quarter')
+      .addSelect('s.baseline_pence', 'baseline')
+      .addSelect('s.forecast_pence', 'forecast')
+      .addSelect('s.actual_pence', 'actual')
+      .addSelect('s.illustrative', 'illustrative')
+      .where('s.programme_id = :p AND s.id > :after', { p: programmeId, after })
+      .orderBy('s.id', 'ASC')
+      .limit(size)
+      .getRawMany<Record<string, unknown>>();
+    if (!raw.length) return;
+    after = toInt(raw[raw.length - 1].id);
+    yield raw.map((r): SpendRow => ({
+      projectId: toInt(r.projectId),
+      sourceKind: String(r.sourceKind),
+      quarter: String(r.quarter),
+      baselinePence: toInt(r.baseline, 'baseline_pence'),
+      forecastPence: toInt(r.forecast, 'forecast_pence'),
+      actualPence: toIntOrNull(r.actual, 'actual_pence'),
+      illustrative: toBool(r.illustrative),
+    }));
+    if (raw.length < size) return;
+  }
+}
 
 /** The figures are computed once per assembled return and shared by the summary and the finance sheet. */
 const cache = new WeakMap<
@@ -44,8 +96,9 @@ async function load(ctx: ReturnContext) {
   const cur = formatQuarter(ctx.quarter);
   const codes = (await codeMaps(m, programme.id)).project;
   const code = (id: number) => codes.get(id) ?? String(id);
-  // Every spend line is a row of the finance sheet, so they are read as rows (one query), not per project.
-  const spend = await m.find(SpendProfileLine, { where: { programmeId: programme.id } });
+  // Every spend line is a row of the finance sheet: read as plain rows, a page at a time (no entities).
+  const spend: SpendRow[] = [];
+  for await (const page of spendRowPages(m, programme.id)) for (const r of page) spend.push(r);
   const adjustments = (
     await m.find(SpendAdjustment, { where: { programmeId: programme.id }, order: { id: 'ASC' } })
   ).filter((a) => a.recordedInQuarter <= cur);

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  canonicalJsonChunks,
+  ReturnDocument,
+  snapshotHash,
+  snapshotOf,
+  summaryTotals,
+  toJsonDocument,
+} from './return-document';
+
+/** A small return with every kind of cell the sections write: money (a bigint past 2^53 too), quantities, dates, nulls, text with markup. */
+function doc(): ReturnDocument {
+  return {
+    cover: {
+      programme: 'P',
+      programmeName: 'Prog & "Co"',
+      quarter: '2015-16 Q1',
+      quarterStart: '2015-04-01',
+      quarterEnd: '2015-06-30',
+      version: 2,
+      status: 'submitted',
+      preparedBy: 'Fin',
+      preparedAt: '2026-12-02T10:00:00.000Z',
+      preparedOn: '2015-07-31',
+      reason: null,
+      lastReturn: null,
+      sectionsNotIncluded: [],
+      checkCounts: { error: 0, warning: 1, note: 0 },
+    },
+    sections: [
+      {
+        key: 'summary',
+        title: 'Summary by source',
+        sheet: 'Summary',
+        columns: [
+          { key: 'sourceKind', header: 'Source', type: 'text' },
+          { key: 'allocation', header: 'Allocation (£)', type: 'money' },
+          { key: 'count', header: 'Projects', type: 'integer' },
+        ],
+        rows: [
+          { sourceKind: 'LGF', allocation: 123456, count: 3 },
+          { sourceKind: 'Local', allocation: 9007199254740993n, count: null },
+          { sourceKind: 'Other <b>x</b>', allocation: -1, count: 0 },
+        ],
+        totals: [{ label: 'Total, all sources' }, { label: 'LGF', where: { column: 'sourceKind', equals: 'LGF' } }],
+      },
+      {
+        key: 'outputs',
+        title: 'Outputs',
+        sheet: 'Outputs',
+        columns: [
+          { key: 'zeta', header: 'Z', type: 'date' },
+          { key: 'alpha', header: 'Length', type: 'quantity' },
+          { key: 'pct', header: '%', type: 'percent' },
+        ],
+        rows: [
+          { zeta: '2016-03-31', alpha: { type: 'quantity', value: 2100, places: 3, unit: 'km' }, pct: 1250 },
+          { zeta: null, alpha: { type: 'integer', value: 7 }, pct: undefined },
+        ],
+      },
+    ],
+    checks: [{ code: 'W', severity: 'warning', section: 'summary', message: 'm', rank: 1, comment: 'c' }],
+    data: { finance: { lines: [{ b: 1, a: undefined, c: [2, { y: 1, x: 0 }] }] } },
+  };
+}
+
+describe('the frozen JSON of a return, written piece by piece', () => {
+  it('joins to exactly the canonical JSON of the whole document (same bytes, same hash)', () => {
+    const whole = canonicalJson(toJsonDocument(doc()));
+    const pieces = [...canonicalJsonChunks(doc())];
+    expect(pieces.length).toBeGreaterThan(8); // rows are separate pieces
+    expect(pieces.join('')).toBe(whole);
+    const sha = createHash('sha256').update(Buffer.from(whole, 'utf8')).digest('hex');
+    expect(snapshotOf(doc())).toEqual({ bytes: whole, sha256: sha });
+    expect(snapshotHash(doc())).toBe(sha);
+    // Keys sorted at every level; undefined left out; a bigint total exact (9,007,199,254,740,993 + 123,456 - 1 pence).
+    expect(whole.startsWith('{"checks":[{"code":"W"')).toBe(true);
+    expect(whole).toContain('"finance":{"lines":[{"b":1,"c":[2,{"x":0,"y":1}]}]}');
+    expect(whole).toContain('"values":{"allocation":"90071992548644.48"}');
+    expect(whole).toContain('{"alpha":"2.100","pct":"12.50","zeta":"2016-03-31"}');
+  });
+
+  it("gives the Summary's all-sources totals as a parsed snapshot holds them", () => {
+    const parsed = JSON.parse(snapshotOf(doc()).bytes) as {
+      sections: { key: string; totals: { label: string; values: unknown }[] }[];
+    };
+    const fromSnapshot = parsed.sections.find((s) => s.key === 'summary')!.totals[0].values;
+    expect(summaryTotals(doc())).toEqual(fromSnapshot);
+    expect(JSON.stringify(summaryTotals(doc()))).toBe('{"allocation":"90071992548644.48"}');
+  });
+});
