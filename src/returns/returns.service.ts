@@ -22,7 +22,6 @@ import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
 import { onlyProgramme } from '../spend/actuals-csv';
 import { ReturnComment } from './return-comment.entity';
-import { writeXlsx, writeXlsxToBuffer } from '../xlsx';
 import { assertSubmittable, checksTable, countChecks, rankChecks } from './checks';
 import {
   ReturnCheck,
@@ -34,7 +33,9 @@ import {
   SectionProvider,
   SectionTable,
   sha256,
+  snapshotHash,
   snapshotOf,
+  summaryTotals,
   toJsonDocument,
 } from './return-document';
 import { returnFileName, returnFooter, returnSheets } from './return-sheets';
@@ -62,6 +63,22 @@ export interface ReturnExport {
   /** Streams a draft to `out`. */
   write?: (out: Writable, onProgress?: (rowsWritten: number) => void) => Promise<void>;
 }
+
+/** A submitted version's columns but its frozen bytes (snapshot, xlsx). */
+const SAVED_COLUMNS: (keyof ReturnVersion)[] = [
+  'id',
+  'programmeId',
+  'quarter',
+  'version',
+  'status',
+  'snapshotSha256',
+  'xlsxSha256',
+  'reason',
+  'comments',
+  'submittedBy',
+  'submittedAt',
+  'submittedOn',
+];
 
 interface Meta {
   status: 'draft' | 'submitted';
@@ -93,12 +110,38 @@ export function presentVersion(v: ReturnVersion) {
  * A submitted version as its audit entry holds it (the submission's after, a resubmission's
  * before): which version, its hashes, who, when, why, and the summary's "Total, all sources".
  */
-function auditedVersion(v: ReturnVersion) {
+function auditedVersion(v: ReturnVersion, known?: Record<string, unknown> | null) {
+  // A version just frozen passes its totals: its snapshot is not parsed back.
+  if (known !== undefined) return { ...presentVersion(v), totals: known };
   const doc = JSON.parse(v.snapshot) as {
     sections?: { key: string; totals?: { label: string; values: Record<string, unknown> }[] }[];
   };
   const totals = doc.sections?.find((s) => s.key === 'summary')?.totals?.find((t) => !('where' in t));
   return { ...presentVersion(v), totals: totals?.values ?? null };
+}
+
+/** The xlsx writer (and exceljs under it) is loaded by the commands and routes that write a workbook, on first use. */
+const xlsxWriter = () => import('../xlsx/writer');
+
+/**
+ * A submitted return's workbook, to store: streamed to a temporary file (memory holds the
+ * writer's rows in passing, never the zip being built), then read back as the frozen bytes.
+ */
+async function frozenXlsx(doc: ReturnDocument, contentHash: string, created: Date): Promise<Buffer> {
+  const [{ writeXlsxToFile }, fs, os, path] = await Promise.all([
+    xlsxWriter(),
+    import('node:fs/promises'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gdt-return-'));
+  try {
+    const file = path.join(dir, 'return.xlsx');
+    await writeXlsxToFile(file, returnSheets(doc, contentHash), { created, footer: returnFooter(doc) });
+    return await fs.readFile(file);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -281,16 +324,18 @@ export class ReturnsService {
       const latest = versions.at(-1);
       if (latest && !live) return this.frozenExport(prog, latest);
       const { doc } = await this.draft(m, code, quarter, actor);
-      const snap = snapshotOf(doc);
-      const sheets = returnSheets(doc, snap.sha256);
+      // Only the hash is needed (the cover's): the JSON is hashed piece by piece, not kept.
+      const contentHash = snapshotHash(doc);
+      const sheets = returnSheets(doc, contentHash);
       const rows = sheets.reduce((s, x) => s + (x.rows as unknown[]).length, 0);
       return {
         filename: returnFileName(prog.code, quarterUrl(q), doc.cover.version, 'draft'),
         status: 'draft' as const,
         version: doc.cover.version,
-        contentHash: snap.sha256,
+        contentHash,
         rows,
         write: async (out: Writable, onProgress?: (n: number) => void) => {
+          const { writeXlsx } = await xlsxWriter();
           let done = 0;
           let inSheet = 0;
           let sheet = '';
@@ -565,7 +610,7 @@ export class ReturnsService {
     const at = new Date().toISOString();
     const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
     const version = (previous?.version ?? 0) + 1;
-    const doc = await this.assemble(
+    let doc: ReturnDocument | null = await this.assemble(
       m,
       prog,
       q,
@@ -578,11 +623,15 @@ export class ReturnsService {
       comments = Object.fromEntries(Object.entries(comments).filter(([k]) => warnings.has(k)));
     }
     assertSubmittable(doc.checks, comments);
+    // The xlsx first (its cover needs only the hash), streamed to a temporary file; the JSON's
+    // bytes after it, so the two are never built at once; then the document is let go.
+    const contentHash = snapshotHash(doc);
+    const bytes = await frozenXlsx(doc, contentHash, new Date(at));
     const snap = snapshotOf(doc);
-    const { bytes } = await writeXlsxToBuffer(returnSheets(doc, snap.sha256), {
-      created: new Date(at),
-      footer: returnFooter(doc),
-    });
+    if (snap.sha256 !== contentHash) throw new Error('the return changed while it was frozen');
+    const { checks } = doc;
+    const totals = summaryTotals(doc);
+    doc = null;
     const row = m.create(ReturnVersion, {
       programmeId: prog.id,
       quarter: formatQuarter(q),
@@ -599,14 +648,18 @@ export class ReturnsService {
       submittedOn,
     });
     await m.insert(ReturnVersion, row);
-    const saved = await m.findOneByOrFail(ReturnVersion, { programmeId: prog.id, quarter: formatQuarter(q), version });
+    // Read back without the frozen bytes (the snapshot and the xlsx are what was just written).
+    const saved = await m.findOneOrFail(ReturnVersion, {
+      where: { programmeId: prog.id, quarter: formatQuarter(q), version },
+      select: SAVED_COLUMNS,
+    });
     await this.audit.record(m, actor, {
       programmeId: prog.id,
       entity: 'return_version',
       entityId: saved.id,
       action: version === 1 ? 'submit' : 'resubmit',
       before: previous ? auditedVersion(previous) : null,
-      after: auditedVersion(saved),
+      after: auditedVersion(saved, totals),
     });
     // The quarter's standing as the staff return page shows it: on time or late by its first
     // version's programme date (a correction does not change when the return was first sent).
@@ -614,7 +667,7 @@ export class ReturnsService {
     return {
       ...presentVersion(saved),
       programme: prog.code,
-      checks: doc.checks,
+      checks,
       reportingQuarter: formatQuarter(await this.periods.currentQuarter(m, prog)),
       standing: returnStatus(q, first, submittedOn, prog.returnDueMonths),
     };
