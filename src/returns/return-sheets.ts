@@ -1,4 +1,5 @@
-import { CellInput, ColumnSpec, FooterSpec, keyValueRows, SheetSpec } from '../xlsx';
+import { CellInput, ColumnSpec, keyValueRows } from '../xlsx/columns';
+import type { FooterSpec, SheetSpec } from '../xlsx/writer';
 import { ReturnDocument } from './return-document';
 
 const COVER_COLUMNS: ColumnSpec[] = [

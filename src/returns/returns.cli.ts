@@ -3,33 +3,31 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { cliActor } from '../auth/actor';
-import { actAs, asOption, routeRoles } from '../cli/acting-user';
+import { actAs, asOption } from '../cli/acting-user';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
 import type { ReturnsService } from './returns.service';
 import { submissionLines } from './submission-words';
 
+/** The return without its routes: a Nest context of the service and what it uses, no controller or HTTP. */
 async function returnsModule() {
-  return [(await import('./returns.module')).ReturnsModule];
+  return [(await import('./returns-core.module')).ReturnsCoreModule];
 }
 
-/** The user a return command acts as, with the roles of the API route doing the same. */
+/** The user a return command acts as, with the roles of the API route doing the same (return-roles.ts). */
 async function actor(ctx: CliContext, command: string, method: 'get' | 'submit', o: Target & { as?: string }) {
-  const { ReturnsController } = await import('./returns.controller');
+  const { RETURN_ROLES } = await import('./return-roles');
   return actAs(ctx, await returnsModule(), o.as, {
     command,
-    roles: await routeRoles(ReturnsController, method),
+    roles: RETURN_ROLES[method],
     programme: o.programme,
   });
 }
 
 async function service(ctx: CliContext): Promise<ReturnsService> {
-  const [{ ReturnsService }, { ReturnsModule }] = await Promise.all([
-    import('./returns.service'),
-    import('./returns.module'),
-  ]);
-  return ctx.get(ReturnsService, [ReturnsModule]);
+  const { ReturnsService } = await import('./returns.service');
+  return ctx.get(ReturnsService, await returnsModule());
 }
 
 interface Target {

@@ -8,6 +8,7 @@ import { ANY_ROLE, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { negotiate, XLSX_TYPE } from '../common/content-negotiation';
 import { ReturnQuery, SubmitReturnDto, VersionFormatQuery } from './dto/return.dto';
+import { RETURN_ROLES } from './return-roles';
 import { ReturnExport, ReturnsService } from './returns.service';
 
 class VersionPipe extends IdPipe {
@@ -39,7 +40,7 @@ export class ReturnsController {
   }
 
   @Get(':quarter')
-  @Roles(...ANY_ROLE)
+  @Roles(...RETURN_ROLES.get)
   @ApiProduces('application/json', XLSX_TYPE)
   async get(
     @Param('code') code: string,
@@ -74,7 +75,7 @@ export class ReturnsController {
   }
 
   @Post(':quarter/submit')
-  @Roles('finance')
+  @Roles(...RETURN_ROLES.submit)
   submit(
     @Param('code') code: string,
     @Param('quarter') quarter: string,

@@ -1,16 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { PeriodsModule } from '../periods/periods.module';
-import { ChangesModule } from '../changes/changes.module';
-import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { ReturnsController } from './returns.controller';
-import { ReturnsService } from './returns.service';
+import { ReturnsCoreModule } from './returns-core.module';
 
-/** The quarterly return: every section is in returns/sections/, composed by ReturnsService. */
+/** The quarterly return: every section is in returns/sections/, composed by ReturnsService (ReturnsCoreModule); here its API. */
 @Module({
-  imports: [AuditModule, PeriodsModule, ChangesModule, ReconciliationModule],
+  imports: [ReturnsCoreModule],
   controllers: [ReturnsController],
-  providers: [ReturnsService],
-  exports: [ReturnsService],
+  exports: [ReturnsCoreModule],
 })
 export class ReturnsModule {}

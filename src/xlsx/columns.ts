@@ -208,3 +208,8 @@ export function columnLetter(n: number): string {
   }
   return s;
 }
+
+/** Cells for a two-column key/value sheet (a cover), each value keeping its own type. */
+export function keyValueRows(entries: [string, CellInput][]): RowInput[] {
+  return entries.map(([field, value]) => ({ field, value }));
+}

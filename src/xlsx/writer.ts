@@ -4,7 +4,6 @@ import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { addMoney, narrowPence } from '../common/money';
 import {
-  CellInput,
   cellValue,
   clampWidth,
   moneyCell,
@@ -312,9 +311,4 @@ export async function writeXlsxToBuffer(
   out.on('data', (c: Buffer) => chunks.push(c));
   const results = await writeXlsx(out, sheets, opts);
   return { bytes: Buffer.concat(chunks), sheets: results };
-}
-
-/** Cells for a two-column key/value sheet (a cover), each value keeping its own type. */
-export function keyValueRows(entries: [string, CellInput][]): RowInput[] {
-  return entries.map(([field, value]) => ({ field, value }));
 }
