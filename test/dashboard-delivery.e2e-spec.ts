@@ -400,6 +400,13 @@ describe.each(databaseKinds())('delivery dashboard (illustrative demo) on %s', (
       // The cards print side by side, so pdftotext interleaves their lines: check the pieces.
       for (const piece of ['£37.5m', '2 of 40', '2 red', '102', 'jobs delivered so far', 'project milestones'])
         expect(pageText[0]).toContain(piece);
+      // Why figures cannot be compared is each line's own (the briefing once said no jobs had been
+      // reported, beside 102 delivered): counted by what is compared, with the reasons one click away.
+      const words = text.replace(/\s+/g, ' ');
+      expect(words).not.toContain('no jobs or homes have been reported');
+      expect(words).toMatch(
+        /\d+ cannot be compared yet \(\d+ of money, \d+ of outputs or counts\): the reconciliation page on the dashboard says why for each, with the full list\./,
+      );
       // The page on which a section's heading starts a line.
       const pageOf = (heading: string) =>
         pageText.findIndex((t) => t.split('\n').some((line) => line.startsWith(heading))) + 1;

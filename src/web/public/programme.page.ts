@@ -253,6 +253,11 @@ export function programmePageView(o: OverviewModel, opts: { listLimit?: number }
       withinRounding: r.within_rounding,
       disagree: lines.filter((l) => l.disagrees).length,
       notComparable: r.not_comparable,
+      // Split by what is compared (money, or outputs such as jobs and homes): each line says its own why.
+      notComparableMoney: o.reconciliation.lines.filter((l) => l.status === 'not_comparable' && l.unit === 'pounds')
+        .length,
+      notComparableOther: o.reconciliation.lines.filter((l) => l.status === 'not_comparable' && l.unit !== 'pounds')
+        .length,
     },
     jobsHomes:
       !o.promises.length || o.promises.every((p) => p.delivered === null)
