@@ -3,6 +3,7 @@ import { GLOSSARY } from '../src/dashboard/views/glossary.view';
 import { chromiumForTests } from './support/chromium';
 import { measure } from './support/page-checks';
 import { startTestApp, TestApp } from './support/test-app';
+import { pageText } from './support/web-client';
 
 /**
  * The committee's reading aids on the public pages: a plain-English glossary and an accessibility
@@ -46,6 +47,13 @@ describe('glossary and accessibility statement', () => {
     ])
       expect(r.text).toContain(`<h2>${heading}</h2>`);
     expect(r.text).toContain('partially compliant with the Web Content Accessibility Guidelines version 2.2 AA');
+    // Its scope is every public page, as the browser tests check them (public-phone, this file).
+    expect(pageText(r.text)).toContain(
+      "each programme's page, its projects, its reconciliation of the deal's figures, its submitted returns, what changed since the last return and its committee briefing; the glossary;",
+    );
+    expect(pageText(r.text)).toContain(
+      'on every public page (home, programme, project, reconciliation, returns, changes since the last return, briefing, glossary, this statement and the page-not-found page)',
+    );
     // Issue 16 (phone widths): the page no longer scrolls sideways; the statement says what is left.
     expect(r.text).not.toContain('make the page scroll sideways');
     expect(r.text).toContain(
