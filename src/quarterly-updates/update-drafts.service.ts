@@ -47,13 +47,7 @@ export class UpdateDraftsService {
     input: SpendInput,
     actor: Actor,
   ): Promise<{ saved: boolean; questions: CumulativeQuestion[] }> {
-    return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.reader.editableContext(
-        m,
-        programmeCode,
-        projectCode,
-        actor,
-      );
+    return this.inDraft(programmeCode, projectCode, actor, async (m, { prog, project, quarter, update }) => {
       const sections = await this.reader.spendSections(m, prog, project, quarter, {});
       const kinds = new Set(sections.map((s) => s.sourceKind));
       const problems = [...Object.keys(input.actuals), ...Object.keys(input.forecasts).map((k) => k.split('|')[0])]
@@ -105,13 +99,7 @@ export class UpdateDraftsService {
     version: number | undefined,
     actor: Actor,
   ) {
-    return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.reader.editableContext(
-        m,
-        programmeCode,
-        projectCode,
-        actor,
-      );
+    return this.inDraft(programmeCode, projectCode, actor, async (m, { prog, project, quarter, update }) => {
       const end = quarterEnd(this.periods.checkInProgramme(prog, quarter));
       const current = new Map((await this.reader.milestoneRows(m, project, {})).map((r) => [String(r.id), r]));
       const problems: { field: string; problem: string }[] = [];
@@ -160,13 +148,7 @@ export class UpdateDraftsService {
     version: number | undefined,
     actor: Actor,
   ) {
-    return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.reader.editableContext(
-        m,
-        programmeCode,
-        projectCode,
-        actor,
-      );
+    return this.inDraft(programmeCode, projectCode, actor, async (m, { prog, project, quarter, update }) => {
       const sections = await this.reader.outputSections(m, prog, project, {});
       const byMetric = new Map(sections.map((s) => [s.metric, s]));
       const metrics = new Map((await m.find(OutputMetric)).map((x) => [x.code, x]));
@@ -229,13 +211,7 @@ export class UpdateDraftsService {
     version: number | undefined,
     actor: Actor,
   ) {
-    return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.reader.editableContext(
-        m,
-        programmeCode,
-        projectCode,
-        actor,
-      );
+    return this.inDraft(programmeCode, projectCode, actor, async (m, { prog, project, quarter, update }) => {
       if (narrative.length > 10000)
         throw new ValidationError([{ field: 'narrative', problem: 'Narrative must be 10,000 characters or fewer' }]);
       const draft = { ...(update?.draft ?? {}), narrative };
@@ -285,13 +261,7 @@ export class UpdateDraftsService {
     version: number | undefined,
     actor: Actor,
   ) {
-    return this.db.write(async (m) => {
-      const { prog, project, quarter, update } = await this.reader.editableContext(
-        m,
-        programmeCode,
-        projectCode,
-        actor,
-      );
+    return this.inDraft(programmeCode, projectCode, actor, async (m, { prog, project, quarter, update }) => {
       const before = update?.draft ?? {};
       const draft: UpdateDraft = { ...before, risks: { reviewed, changes: before.risks?.changes ?? 0 } };
       await this.writeDraft(m, prog, project, quarter, update, draft, version, actor, 'review_risks');
@@ -305,8 +275,7 @@ export class UpdateDraftsService {
     actor: Actor,
     write: (m: EntityManager, c: UpdateContext) => Promise<ProjectRisk>,
   ) {
-    return this.db.write(async (m) => {
-      const c = await this.reader.editableContext(m, programmeCode, projectCode, actor);
+    return this.inDraft(programmeCode, projectCode, actor, async (m, c) => {
       const risk = await write(m, c);
       const before = c.update?.draft ?? {};
       const draft: UpdateDraft = {
@@ -316,6 +285,16 @@ export class UpdateDraftsService {
       await this.writeDraft(m, c.prog, c.project, c.quarter, c.update, draft, undefined, actor, 'save_risks');
       return presentRisk(risk);
     });
+  }
+
+  /** A draft write: the update's editable context (who may edit, which quarter) read in the same unit of work. */
+  private inDraft<T>(
+    programmeCode: string | undefined,
+    projectCode: string,
+    actor: Actor,
+    work: (m: EntityManager, c: UpdateContext) => Promise<T>,
+  ): Promise<T> {
+    return this.db.write(async (m) => work(m, await this.reader.editableContext(m, programmeCode, projectCode, actor)));
   }
 
   private async writeDraft(
