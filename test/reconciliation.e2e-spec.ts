@@ -645,7 +645,7 @@ describe.each(databaseKinds())('reconciliation of the 2014 deal on %s', (kind) =
       [id['PRIVATE_MATCH:SITES-PRIVATE']],
     ]);
     expect(l.explanation).toBe(
-      '£4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
+      '£4.8m of private sector match funding to the pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
     );
   });
 });

@@ -136,7 +136,7 @@ describe.each(databaseKinds())('the return’s Reconciliation sheet, read back (
       null,
     ]);
     expect(r.Explanation).toBe(
-      '£4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
+      '£4.8m of private sector match funding to the pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
     );
     expect([r['Agreed vs now'], r.Illustrative]).toEqual([null, 'no']);
     expect(rows.filter((x) => /no allocation matches/i.test(String(x.Explanation)))).toEqual([]);

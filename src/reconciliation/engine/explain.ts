@@ -147,6 +147,21 @@ export function comparisonWords(check: CheckName, h: Pick<HeadlineInput, 'tableN
 }
 
 /** "A", "A and B", "A, B and C". */
+/**
+ * The core funding sources as a sentence names them ("£4.8m of private sector match funding"):
+ * explanations are read by committee members, not only by the finance officers who know the
+ * codes. A source added later is named by its code.
+ */
+const SOURCE_WORDS: Readonly<Record<string, string>> = {
+  LGF: 'Local Growth Fund award',
+  LGF_PRECOMMITTED: 'previously committed growth funding',
+  LGF_PROVISIONAL: 'provisional Local Growth Fund allocation',
+  LOCAL_MATCH: 'local partners’ match funding',
+  PRIVATE_MATCH: 'private sector match funding',
+  REVENUE_GRANT: 'revenue grant',
+};
+const sourceWords = (code: string) => SOURCE_WORDS[code] ?? code;
+
 function listed(xs: readonly string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 }
@@ -167,7 +182,7 @@ export function pooledText(
   const given = codes.map((code) => {
     const gs = pooled.filter((g) => g.poolCode === code);
     const kinds = [...new Set(gs.map((g) => g.sourceKind))].sort();
-    return `${money(sumPence(gs))} of ${listed(kinds)} to pool ${code} (shared by ${listed(members.get(code) ?? [])})`;
+    return `${money(sumPence(gs))} of ${listed(kinds.map(sourceWords))} to the pool ${code} (shared by ${listed(members.get(code) ?? [])})`;
   });
   const who = listed(projects);
   const verb = given.length === 1 ? 'is' : 'are';

@@ -743,7 +743,7 @@ describe('pooled money against a per-project figure', () => {
       [7],
     ]);
     expect(l.explanation).toBe(
-      '£4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
+      '£4.8m of private sector match funding to the pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.',
     );
   });
 
@@ -758,7 +758,7 @@ describe('pooled money against a per-project figure', () => {
     }).lines[0];
     expect([l.status, l.contributingAllocationIds]).toEqual(['not_comparable', [7, 8]]);
     expect(l.explanation).toBe(
-      "LICHFIELD's own allocations add up to £0.5m, but £4.8m of PRIVATE_MATCH to pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is also given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.",
+      "LICHFIELD's own allocations add up to £0.5m, but £4.8m of private sector match funding to the pool SITES-PRIVATE (shared by BERICOTE, LICHFIELD and MEAFORD) is also given without a split by project, so a figure for LICHFIELD alone cannot be checked against it; no split is invented.",
     );
     // A minimum the project's own £0.5m already reaches is met, whatever its share of the pool.
     const met = reconcile({
