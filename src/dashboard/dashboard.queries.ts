@@ -1,6 +1,7 @@
 import { exactSum, toBigInt, toBool, toInt, toIntOrNull } from '../database/sql-values';
 import { narrowPence } from '../common/money';
 import { EntityManager } from 'typeorm';
+import { leanQuery } from '../database/lean-read';
 import { Provenance } from '../common/provenance';
 import type { AllocationGroup } from '../reconciliation/engine';
 
@@ -31,46 +32,24 @@ export async function approvedGroups(
   programmeId: number,
   projectId?: number,
 ): Promise<PublicGroup[]> {
-  const qb = m
-    .createQueryBuilder()
-    .from('allocation', 'a')
-    .innerJoin('source_kind', 'sk', 'sk.code = a.source_kind')
-    .leftJoin('project', 'p', 'p.id = a.project_id')
-    .leftJoin('theme', 'tp', 'tp.id = p.theme_id')
-    .leftJoin('project_pool', 'pl', 'pl.id = a.pool_id')
-    .leftJoin('theme', 'tpl', 'tpl.id = pl.theme_id')
-    .select('a.source_kind', 'source_kind')
-    .addSelect('a.commitment_status', 'commitment_status')
-    .addSelect('a.period_kind', 'period_kind')
-    .addSelect('a.year_from', 'year_from')
-    .addSelect('a.year_to', 'year_to')
-    .addSelect('p.code', 'project_code')
-    .addSelect('pl.code', 'pool_code')
-    .addSelect('COALESCE(tp.code, tpl.code)', 'theme_code')
-    .addSelect('sk.capital', 'capital')
-    .addSelect('a.source_illustrative', 'illustrative')
-    .addSelect(exactSum('a.amount_pence'), 'pence')
-    .addSelect(idList(kind), 'ids')
-    .where('a.programme_id = :programmeId', { programmeId })
-    .andWhere("a.approval_state = 'approved'");
-  if (projectId !== undefined) {
-    qb.andWhere(
-      '(a.project_id = :projectId OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = :projectId))',
-      { projectId },
-    );
-  }
-  qb.groupBy('a.source_kind')
-    .addGroupBy('a.commitment_status')
-    .addGroupBy('a.period_kind')
-    .addGroupBy('a.year_from')
-    .addGroupBy('a.year_to')
-    .addGroupBy('p.code')
-    .addGroupBy('pl.code')
-    .addGroupBy('tp.code')
-    .addGroupBy('tpl.code')
-    .addGroupBy('sk.capital')
-    .addGroupBy('a.source_illustrative');
-  const rows: Record<string, unknown>[] = await qb.getRawMany();
+  const pg = kind === 'postgres';
+  const p = (n: number) => (pg ? `$${n}` : `?${n}`);
+  const one =
+    projectId === undefined
+      ? ''
+      : ` AND (a.project_id = ${p(2)} OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = ${p(2)}))`;
+  // The lean path (a named prepared statement on PostgreSQL, no query builder): the hottest public read.
+  const sql = `SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
+         a.year_from AS year_from, a.year_to AS year_to, p.code AS project_code, pl.code AS pool_code,
+         COALESCE(tp.code, tpl.code) AS theme_code, sk.capital AS capital, a.source_illustrative AS illustrative,
+         ${exactSum('a.amount_pence')} AS pence, ${idList(kind)} AS ids
+    FROM allocation a INNER JOIN source_kind sk ON sk.code = a.source_kind
+    LEFT JOIN project p ON p.id = a.project_id LEFT JOIN theme tp ON tp.id = p.theme_id
+    LEFT JOIN project_pool pl ON pl.id = a.pool_id LEFT JOIN theme tpl ON tpl.id = pl.theme_id
+   WHERE a.programme_id = ${p(1)} AND a.approval_state = 'approved'${one}
+   GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, p.code, pl.code, tp.code, tpl.code,
+         sk.capital, a.source_illustrative`;
+  const rows = await leanQuery(m.connection, sql, projectId === undefined ? [programmeId] : [programmeId, projectId]);
   return rows.map((r) => ({
     sourceKind: String(r.source_kind),
     commitmentStatus: String(r.commitment_status),
@@ -89,6 +68,11 @@ export async function approvedGroups(
       .map(Number)
       .sort((x, y) => x - y),
   }));
+}
+
+/** Numbered placeholders for the lean path: $n on PostgreSQL, ?n on SQLite. */
+function placeholder(m: EntityManager): (n: number) => string {
+  return m.connection.options.type === 'postgres' ? (n) => `$${n}` : (n) => `?${n}`;
 }
 
 /** A table's provenance columns in a raw select, read back by `sourceOf`. */
@@ -128,26 +112,14 @@ export interface ProjectRow {
 
 /** Projects with their theme and lead body, in one query (one project when `code` is given). */
 export async function projectRows(m: EntityManager, programmeId: number, code?: string): Promise<ProjectRow[]> {
-  const qb = m
-    .createQueryBuilder()
-    .from('project', 'p')
-    .leftJoin('theme', 't', 't.id = p.theme_id')
-    .leftJoin('organisation', 'o', 'o.id = p.lead_organisation_id')
-    .select([
-      'p.id AS id',
-      'p.code AS code',
-      'p.name AS name',
-      'p.description AS description',
-      'p.location AS location',
-      'p.status AS status',
-    ])
-    .addSelect(['t.code AS theme_code', 't.name AS theme_name', 't.position AS theme_position', 'o.name AS lead_name'])
-    .addSelect(sourceColumns('p'))
-    .where('p.programme_id = :programmeId', { programmeId })
-    .orderBy('t.position', 'ASC')
-    .addOrderBy('p.code', 'ASC');
-  if (code !== undefined) qb.andWhere('p.code = :code', { code });
-  const rows: Record<string, unknown>[] = await qb.getRawMany();
+  const p = placeholder(m);
+  const sql = `SELECT p.id AS id, p.code AS code, p.name AS name, p.description AS description, p.location AS location,
+         p.status AS status, t.code AS theme_code, t.name AS theme_name, t.position AS theme_position, o.name AS lead_name,
+         ${sourceColumns('p').join(', ')}
+    FROM project p LEFT JOIN theme t ON t.id = p.theme_id LEFT JOIN organisation o ON o.id = p.lead_organisation_id
+   WHERE p.programme_id = ${p(1)}${code === undefined ? '' : ` AND p.code = ${p(2)}`}
+   ORDER BY t.position ASC, p.code ASC`;
+  const rows = await leanQuery(m.connection, sql, code === undefined ? [programmeId] : [programmeId, code]);
   return rows.map((r) => ({
     id: toInt(r.id),
     code: String(r.code),
@@ -172,24 +144,16 @@ export interface PoolRow {
 
 /** Pools and their member projects in one query. */
 export async function poolRows(m: EntityManager, programmeId: number): Promise<PoolRow[]> {
-  const rows: Record<string, unknown>[] = await m
-    .createQueryBuilder()
-    .from('project_pool', 'pl')
-    .leftJoin('theme', 't', 't.id = pl.theme_id')
-    .leftJoin('project_pool_member', 'pm', 'pm.pool_id = pl.id')
-    .leftJoin('project', 'p', 'p.id = pm.project_id')
-    .select([
-      'pl.code AS code',
-      'pl.name AS name',
-      't.code AS theme_code',
-      'p.code AS project_code',
-      'p.name AS project_name',
-    ])
-    .addSelect(sourceColumns('pl'))
-    .where('pl.programme_id = :programmeId', { programmeId })
-    .orderBy('pl.code', 'ASC')
-    .addOrderBy('p.code', 'ASC')
-    .getRawMany();
+  const p = placeholder(m);
+  const rows = await leanQuery(
+    m.connection,
+    `SELECT pl.code AS code, pl.name AS name, t.code AS theme_code, p.code AS project_code, p.name AS project_name,
+            ${sourceColumns('pl').join(', ')}
+       FROM project_pool pl LEFT JOIN theme t ON t.id = pl.theme_id
+       LEFT JOIN project_pool_member pm ON pm.pool_id = pl.id LEFT JOIN project p ON p.id = pm.project_id
+      WHERE pl.programme_id = ${p(1)} ORDER BY pl.code ASC, p.code ASC`,
+    [programmeId],
+  );
   const out = new Map<string, PoolRow>();
   for (const r of rows) {
     const code = String(r.code);

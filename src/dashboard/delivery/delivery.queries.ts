@@ -1,4 +1,10 @@
 import { EntityManager } from 'typeorm';
+import { leanQuery } from '../../database/lean-read';
+
+/** Numbered placeholders for the lean path: $n on PostgreSQL, ?n on SQLite. */
+function placeholder(m: EntityManager): (n: number) => string {
+  return m.connection.options.type === 'postgres' ? (n) => `$${n}` : (n) => `?${n}`;
+}
 import { toBool, toInt, toIntOrNull } from '../../database/sql-values';
 
 /**
@@ -23,31 +29,26 @@ export async function spendByQuarter(
   programmeId: number,
   projectId?: number,
 ): Promise<QuarterSpend[]> {
-  const sq = m
-    .createQueryBuilder()
-    .from('spend_profile', 's')
-    .select('s.quarter', 'quarter')
-    .addSelect('SUM(s.baseline_pence)', 'baseline')
-    .addSelect('SUM(s.forecast_pence)', 'forecast')
-    .addSelect('SUM(s.actual_pence)', 'actual')
-    .addSelect('COUNT(s.actual_pence)', 'actuals')
-    .addSelect('SUM(CASE WHEN s.illustrative = :yes THEN 1 ELSE 0 END)', 'illustrative')
-    .where('s.programme_id = :programmeId', { programmeId, yes: true })
-    .groupBy('s.quarter')
-    .orderBy('s.quarter', 'ASC');
-  const aq = m
-    .createQueryBuilder()
-    .from('spend_adjustment', 'a')
-    .select('a.recorded_in_quarter', 'quarter')
-    .addSelect('SUM(a.amount_pence)', 'amount')
-    .where('a.programme_id = :programmeId', { programmeId })
-    .groupBy('a.recorded_in_quarter');
-  if (projectId !== undefined) {
-    sq.andWhere('s.project_id = :projectId', { projectId });
-    aq.andWhere('a.project_id = :projectId', { projectId });
-  }
-  const rows: Record<string, unknown>[] = await sq.getRawMany();
-  const adj: Record<string, unknown>[] = await aq.getRawMany();
+  const p = placeholder(m);
+  const yes = m.connection.options.type === 'postgres' ? 'true' : '1';
+  const one = (col: string) => (projectId === undefined ? '' : ` AND ${col} = ${p(2)}`);
+  const params = projectId === undefined ? [programmeId] : [programmeId, projectId];
+  const rows = await leanQuery(
+    m.connection,
+    `SELECT s.quarter AS quarter, SUM(s.baseline_pence) AS baseline, SUM(s.forecast_pence) AS forecast,
+            SUM(s.actual_pence) AS actual, COUNT(s.actual_pence) AS actuals,
+            SUM(CASE WHEN s.illustrative = ${yes} THEN 1 ELSE 0 END) AS illustrative
+       FROM spend_profile s WHERE s.programme_id = ${p(1)}${one('s.project_id')}
+      GROUP BY s.quarter ORDER BY s.quarter ASC`,
+    params,
+  );
+  const adj = await leanQuery(
+    m.connection,
+    `SELECT a.recorded_in_quarter AS quarter, SUM(a.amount_pence) AS amount
+       FROM spend_adjustment a WHERE a.programme_id = ${p(1)}${one('a.project_id')}
+      GROUP BY a.recorded_in_quarter`,
+    params,
+  );
   const byQuarter = new Map<string, QuarterSpend>();
   for (const r of rows) {
     byQuarter.set(String(r.quarter), {
@@ -95,31 +96,14 @@ export async function milestoneRows(
   programmeId: number,
   projectId?: number,
 ): Promise<MilestoneRow[]> {
-  const qb = m
-    .createQueryBuilder()
-    .from('milestone', 'x')
-    .innerJoin('project', 'p', 'p.id = x.project_id')
-    .select([
-      'x.id AS id',
-      'x.project_id AS project_id',
-      'p.code AS project_code',
-      'p.name AS project_name',
-      'x.title AS title',
-      'x.kind AS kind',
-    ])
-    .addSelect([
-      'x.baseline_date AS baseline_date',
-      'x.forecast_date AS forecast_date',
-      'x.actual_date AS actual_date',
-      'x.status AS status',
-      'x.source_illustrative AS illustrative',
-    ])
-    .where('x.programme_id = :programmeId', { programmeId })
-    .orderBy('p.code', 'ASC')
-    .addOrderBy('x.baseline_date', 'ASC')
-    .addOrderBy('x.id', 'ASC');
-  if (projectId !== undefined) qb.andWhere('x.project_id = :projectId', { projectId });
-  const rows: Record<string, unknown>[] = await qb.getRawMany();
+  const p = placeholder(m);
+  const sql = `SELECT x.id AS id, x.project_id AS project_id, p.code AS project_code, p.name AS project_name, x.title AS title,
+         x.kind AS kind, x.baseline_date AS baseline_date, x.forecast_date AS forecast_date, x.actual_date AS actual_date,
+         x.status AS status, x.source_illustrative AS illustrative
+    FROM milestone x INNER JOIN project p ON p.id = x.project_id
+   WHERE x.programme_id = ${p(1)}${projectId === undefined ? '' : ` AND x.project_id = ${p(2)}`}
+   ORDER BY p.code ASC, x.baseline_date ASC, x.id ASC`;
+  const rows = await leanQuery(m.connection, sql, projectId === undefined ? [programmeId] : [programmeId, projectId]);
   return rows.map((r) => ({
     id: toInt(r.id),
     projectId: toIntOrNull(r.project_id),
