@@ -73,6 +73,8 @@ function statements(kind: RawDb['kind']) {
                LEFT JOIN project_pool pl ON pl.id = a.pool_id LEFT JOIN theme tpl ON tpl.id = pl.theme_id
               WHERE a.programme_id = ${p(1)} AND a.approval_state = 'approved'
               GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, p.code, pl.code, tp.code, tpl.code,
+                       sk.capital, a.source_illustrative
+              ORDER BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, p.code, pl.code, tp.code, tpl.code,
                        sk.capital, a.source_illustrative`,
     projects: `SELECT p.id, p.code, p.name, p.description, p.location, p.status, p.version, p.rag_override, p.rag_override_reason,
                       t.code AS theme_code, t.name AS theme_name, o.name AS lead_name,
@@ -92,7 +94,7 @@ function statements(kind: RawDb['kind']) {
                   ORDER BY quarter DESC, version DESC LIMIT 1`,
     claims: `SELECT metric_code, claim_key, project_id, SUM(value) AS value, MAX(CASE WHEN illustrative THEN 1 ELSE 0 END) AS illustrative
                FROM output_actual WHERE programme_id = ${p(1)} AND quarter < ${p(2)}
-              GROUP BY metric_code, claim_key, project_id`,
+              GROUP BY metric_code, claim_key, project_id ORDER BY metric_code, claim_key, project_id`,
     spendLines: `SELECT project_id, source_kind, SUM(baseline_pence) AS baseline_total,
                         SUM(CASE WHEN quarter >= ${p(2)} AND quarter <= ${p(3)} THEN baseline_pence ELSE 0 END) AS baseline_year,
                         SUM(CASE WHEN quarter < ${p(4)} THEN COALESCE(actual_pence, 0) ELSE forecast_pence END) AS forecast_programme,

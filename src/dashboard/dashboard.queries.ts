@@ -39,6 +39,7 @@ export async function approvedGroups(
       ? ''
       : ` AND (a.project_id = ${p(2)} OR a.pool_id IN (SELECT pm.pool_id FROM project_pool_member pm WHERE pm.project_id = ${p(2)}))`;
   // The lean path (a named prepared statement on PostgreSQL, no query builder): the hottest public read.
+  // Ordered: the page's per-project sums keep the groups' order, which a GROUP BY alone leaves to the plan.
   const sql = `SELECT a.source_kind AS source_kind, a.commitment_status AS commitment_status, a.period_kind AS period_kind,
          a.year_from AS year_from, a.year_to AS year_to, p.code AS project_code, pl.code AS pool_code,
          COALESCE(tp.code, tpl.code) AS theme_code, sk.capital AS capital, a.source_illustrative AS illustrative,
@@ -48,6 +49,8 @@ export async function approvedGroups(
     LEFT JOIN project_pool pl ON pl.id = a.pool_id LEFT JOIN theme tpl ON tpl.id = pl.theme_id
    WHERE a.programme_id = ${p(1)} AND a.approval_state = 'approved'${one}
    GROUP BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, p.code, pl.code, tp.code, tpl.code,
+         sk.capital, a.source_illustrative
+   ORDER BY a.source_kind, a.commitment_status, a.period_kind, a.year_from, a.year_to, p.code, pl.code, tp.code, tpl.code,
          sk.capital, a.source_illustrative`;
   const rows = await leanQuery(m.connection, sql, projectId === undefined ? [programmeId] : [programmeId, projectId]);
   return rows.map((r) => ({

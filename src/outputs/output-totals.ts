@@ -69,7 +69,11 @@ export async function claimSums(m: EntityManager, programmeId: number, beforeQua
     .where('o.programme_id = :p', { p: programmeId })
     .groupBy('o.metric_code')
     .addGroupBy('o.claim_key')
-    .addGroupBy('o.project_id');
+    .addGroupBy('o.project_id')
+    // Ordered: totals and double claims are listed in the rows' order, which a GROUP BY leaves to the plan.
+    .orderBy('o.metric_code', 'ASC')
+    .addOrderBy('o.claim_key', 'ASC')
+    .addOrderBy('o.project_id', 'ASC');
   if (beforeQuarter !== undefined) qb.andWhere('o.quarter < :before', { before: beforeQuarter });
   const raw = await qb.getRawMany<{
     metric: string;
