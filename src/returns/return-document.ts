@@ -93,6 +93,8 @@ export interface SummaryColumnsProvider {
 /** One section of the return (returns/sections/), built from the features' own data. */
 export interface SectionProvider {
   key: Exclude<SectionKey, 'cover' | 'checks'>;
+  /** Set when what the section says depends on `ctx.submitting` (its own quarter counted as submitted). */
+  readonly changesWhenSubmitted?: boolean;
   build(ctx: ReturnContext): Promise<SectionResult>;
 }
 

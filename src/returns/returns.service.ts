@@ -209,6 +209,29 @@ export class ReturnsService {
     return row ? parseSnapshot(row.quarter, row.version, row.snapshotSha256, row.snapshot) : null;
   }
 
+  /**
+   * A draft states the facts as they stand (outputs delivered to the last submitted quarter), but
+   * once submitted its own quarter counts as submitted, and a section may then raise a warning the
+   * draft did not (a jobs headline becomes comparable, and does not agree). Those warnings are
+   * listed on the draft too, said as what submission will show, so the comments finance writes on
+   * the draft's warnings are all that submission asks for.
+   */
+  private async raisedOnSubmission(ctx: ReturnContext, draft: readonly ReturnCheck[]): Promise<ReturnCheck[]> {
+    const seen = new Set(draft.map((c) => c.code));
+    const out: ReturnCheck[] = [];
+    for (const p of this.sections.filter((s) => s.changesWhenSubmitted)) {
+      for (const c of (await p.build({ ...ctx, submitting: true })).checks) {
+        if (c.severity !== 'warning' || seen.has(c.code)) continue;
+        seen.add(c.code);
+        out.push({
+          ...c,
+          message: `once submitted (${formatQuarter(ctx.quarter)} then counts as submitted, so its outputs count as delivered): ${c.message}`,
+        });
+      }
+    }
+    return out;
+  }
+
   private async assemble(
     m: EntityManager,
     prog: Programme,
@@ -232,6 +255,7 @@ export class ReturnsService {
       if (res.data) data[p.key] = res.data;
       checks.push(...res.checks);
     }
+    if (!ctx.submitting) checks.push(...(await this.raisedOnSubmission(ctx, checks)));
     const missing = this.missingSections().map((k) => SECTION_TITLES[k]);
     if (missing.length)
       checks.push({

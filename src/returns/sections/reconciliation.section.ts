@@ -35,6 +35,7 @@ const inUnit = (unit: string, v: Money | null): CellInput =>
  */
 export class ReconciliationSection implements SectionProvider {
   readonly key = 'reconciliation' as const;
+  readonly changesWhenSubmitted = true;
 
   constructor(private readonly reconciliation: ReconciliationService) {}
 
