@@ -233,22 +233,10 @@ export class ChangeFormsController {
         [{ field: 'kind', problem: 'Choose a kind of change from the list' }],
         400,
       );
-    const { built, dto, problems } = this.readDraft(form, values);
-    if (problems.length) return this.renderForm(req, reply, prog, form, values, problems, 400);
-    try {
+    return this.saveDraft(req, reply, prog, form, values, undefined, async (dto) => {
       const cr = await this.changes.create(prog.code, dto, req.actor!);
-      return this.pages.redirect(
-        req,
-        reply,
-        changeUrl(prog.code, cr.number),
-        `Change request ${cr.number} drafted: check the before and after, then submit it for approval`,
-      );
-    } catch (e) {
-      const ps = payloadProblems(e, built.fields, boxLabels(form));
-      if (!ps) throw e;
-      const status = e instanceof DomainError && e.status >= 400 && e.status < 500 ? e.status : 400;
-      return this.renderForm(req, reply, prog, form, values, ps, status);
-    }
+      return { number: cr.number, said: 'drafted' };
+    });
   }
 
   /**
@@ -311,10 +299,8 @@ export class ChangeFormsController {
       reply.header(DENIAL_HEADER, 'PROJECT_NOT_ASSIGNED');
       return this.renderForm(req, reply, prog, form, values, foreign, 403, edit);
     }
-    const { built, dto, problems } = this.readDraft(form, values);
-    if (problems.length) return this.renderForm(req, reply, prog, form, values, problems, 400, edit);
-    try {
-      // The API's draft update (PATCH .../change-requests/:number): the same checks, audit and version.
+    // The API's draft update (PATCH .../change-requests/:number): the same checks, audit and version.
+    return this.saveDraft(req, reply, prog, form, values, edit, async (dto) => {
       const saved = await this.changes.update(
         prog.code,
         cr.number,
@@ -327,11 +313,32 @@ export class ChangeFormsController {
         },
         req.actor!,
       );
+      return { number: saved.number, said: 'saved' };
+    });
+  }
+
+  /**
+   * Reads a kind's form into a draft and saves it (`save`: create, or the draft update): the
+   * form again with its problems, each on its box, or on to the request's page.
+   */
+  private async saveDraft(
+    req: WebRequest,
+    reply: FastifyReply,
+    prog: Programme,
+    form: KindForm,
+    values: Form,
+    edit: { number: number; version: number } | undefined,
+    save: (dto: ReturnType<ChangeFormsController['readDraft']>['dto']) => Promise<{ number: number; said: string }>,
+  ) {
+    const { built, dto, problems } = this.readDraft(form, values);
+    if (problems.length) return this.renderForm(req, reply, prog, form, values, problems, 400, edit);
+    try {
+      const { number, said } = await save(dto);
       return this.pages.redirect(
         req,
         reply,
-        changeUrl(prog.code, saved.number),
-        `Change request ${saved.number} saved: check the before and after, then submit it for approval`,
+        changeUrl(prog.code, number),
+        `Change request ${number} ${said}: check the before and after, then submit it for approval`,
       );
     } catch (e) {
       const ps = payloadProblems(e, built.fields, boxLabels(form));
