@@ -90,7 +90,7 @@ export async function tabTo(page: Page, target: string, back = false, max = 60):
 
 /**
  * The stops Tab should make through a form, in the order a sighted reader meets them: every
- * enabled box, text area and button, and each radio group once (at its checked radio, else its
+ * enabled box, list (select), text area and button, and each radio group once (at its checked radio, else its
  * first). Named as `focused` names them.
  */
 export const formTabOrder = (page: Page, formSelector: string) =>
@@ -98,7 +98,7 @@ export const formTabOrder = (page: Page, formSelector: string) =>
     const seen = new Set<string>();
     const out: string[] = [];
     const els = document.querySelectorAll<HTMLInputElement>(
-      `${sel} input:not([type=hidden]):not([disabled]), ${sel} textarea, ${sel} button`,
+      `${sel} input:not([type=hidden]):not([disabled]), ${sel} select:not([disabled]), ${sel} textarea, ${sel} button`,
     );
     for (const e of Array.from(els)) {
       if (e.type === 'radio') {
