@@ -395,7 +395,7 @@ export function shapeOverviewRows(r: OverviewRows, today = wallClockDate()) {
 
   // Sections, in the app's order: returns due, RAG, spend to date, late milestones.
   const sections: DashboardSection[] = [];
-  const o = { html: false };
+  const o = { view: false };
   const firsts = new Map(
     r.returns.map((x) => [String(x.quarter), String(x.submitted_on ?? x.submitted_at).slice(0, 10)]),
   );

@@ -117,12 +117,12 @@ export class DashboardService {
    * The overview's model. Its rows are read in one unit of work (lean rows, a bounded number of
    * queries); everything else — the reconciliation, the RAG, the sections, the model — is shaped
    * after it ends, so on SQLite the next request's reads need not wait for this one's shaping.
-   * `o.html` false (the JSON route, CSV downloads) builds no section HTML.
+   * `o.view` false (the JSON route, CSV downloads) shapes no section view.
    */
   async overview(
     code: string,
     page: DashboardPage = 'overview',
-    o: ShapeOptions = { html: true },
+    o: ShapeOptions = { view: true },
   ): Promise<OverviewModel> {
     const r = await this.db.read(async (m) => {
       const p = await findProgramme(m, code);
@@ -251,13 +251,13 @@ export class DashboardService {
       // Every line of the deal as agreed beside now (the project's own and its pools' on its page).
       const lines = projectCode
         ? (await this.project(code, projectCode)).agreed
-        : (await this.overview(code, 'overview', { html: false })).agreed;
+        : (await this.overview(code, 'overview', { view: false })).agreed;
       const name = `${code}${projectCode ? `-${projectCode}` : ''}-agreed-vs-now.csv`;
       return { name, body: spreadsheetCsv([AGREED_CSV_HEADER, ...agreedCsvRows(lines)]) };
     }
     const model = projectCode
       ? await this.project(code, projectCode)
-      : await this.overview(code, 'overview', { html: false });
+      : await this.overview(code, 'overview', { view: false });
     const charts: (ChartData | TimelineData)[] = [...model.charts, ...model.sections.flatMap((s) => s.charts ?? [])];
     const chart = charts.find((c) => c.id === m[1]);
     if (!chart) throw new NotFoundError('chart', m[1], 'file');

@@ -25,6 +25,6 @@ export class OverviewApiController {
   })
   async overview(@Param('code') code: string) {
     // The JSON needs no section HTML: none is built.
-    return presentOverview(await this.svc.overview(code, 'overview', { html: false }));
+    return presentOverview(await this.svc.overview(code, 'overview', { view: false }));
   }
 }

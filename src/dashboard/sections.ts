@@ -42,10 +42,10 @@ export function once<T>(ctx: SectionContext, key: string, read: () => Promise<T>
 
 /** How a section is shaped once its rows are read. */
 export interface ShapeOptions {
-  /** Build the HTML body (the JSON route does not: its body is empty). */
-  html: boolean;
+  /** Shape the page's view of the section (the JSON route does not: it has no view). */
+  view: boolean;
   /**
-   * Long lists in the HTML body show this many rows, with a link to the full list (the page at
+   * Long lists in the page's view show this many rows, with a link to the full list (the page at
    * ?all=1); unset, every row. The JSON data always holds every row.
    */
   listLimit?: number;
@@ -59,8 +59,14 @@ export type SectionShaper = (o: ShapeOptions) => DashboardSection | null;
 export interface DashboardSection {
   id: string;
   heading: string;
-  /** Rendered body (build it with html``, which escapes). */
-  body: Html;
+  /**
+   * What the page shows of it, for its template (web/views/public/sections.njk picks the macro
+   * by `id`): words and figures, no markup (a chart's SVG and table excepted: charts/figure.ts).
+   * Absent when not asked for (ShapeOptions.view false: the JSON route).
+   */
+  view?: object;
+  /** The body as markup, for a section not yet shaped as a view (built with html``, which escapes). */
+  body?: Html;
   /** The same numbers as JSON for /api/programmes/:code/overview (pounds as strings). */
   data: unknown;
   /** Charts in the section, served as CSV at .../data/<chart id>.csv. */
@@ -85,11 +91,11 @@ export interface DashboardSectionProvider {
   read?(ctx: SectionContext, page: DashboardPage): Promise<SectionShaper | null>;
 }
 
-/** `load` from `read`: read, then shape at once with the HTML body. */
+/** `load` from `read`: read, then shape at once with the page's view. */
 export function loadByReading(
   read: (ctx: SectionContext, page: DashboardPage) => Promise<SectionShaper | null>,
 ): DashboardSectionProvider['load'] {
-  return async (ctx, page) => (await read(ctx, page))?.({ html: true }) ?? null;
+  return async (ctx, page) => (await read(ctx, page))?.({ view: true }) ?? null;
 }
 
 export class DashboardSections {

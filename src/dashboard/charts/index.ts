@@ -4,3 +4,4 @@ export { lineChart } from './line';
 export { timelineChart } from './timeline';
 export { chartCsv, dataTable, timelineCsv, timelineTable } from './table';
 export type { ChartCategory, ChartData, TimelineData, TimelineRow } from './types';
+export { figureView, timelineFigureView, type FigureView } from './figure';

@@ -106,7 +106,7 @@ export function shapeLateMilestones(
   const tally = milestoneTallyOf(rows, rqEnd);
   const illustrative = rows.some((r) => r.illustrative);
   const shown = o.listLimit !== undefined && late.length > o.listLimit ? late.slice(0, o.listLimit) : late;
-  const body = !o.html
+  const body = !o.view
     ? raw('')
     : html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. ${closed ? `Dates are as recorded at the final quarter ${reportingQuarter}, whose return has been submitted.` : `Dates are as recorded at the reporting quarter ${reportingQuarter}, which is not yet submitted.`}</p>
 ${

@@ -133,7 +133,7 @@ export function shapeRag(
     html`<p class="note">BRAG at ${r.reportingQuarter}, the reporting quarter. Spend: overspend (outturn above the total allocation), risk to spend (this year's forecast against its allocation), slippage (money moved to later years since the last return). Milestones: complete is blue however late. Outputs: forecast against target until due. The worst of the three unless overridden with a written reason; a withdrawn project has none.</p>`;
   if (ctx.project) {
     const p = r.projects[0];
-    const body = !o.html
+    const body = !o.view
       ? EMPTY
       : html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
 <table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
@@ -156,7 +156,7 @@ export function shapeRag(
     data: { counts, projects: data },
     illustrative,
   };
-  if (!o.html) return { ...section, body: EMPTY };
+  if (!o.view) return { ...section, body: EMPTY };
   const rows = [...r.projects].sort(
     (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
   );

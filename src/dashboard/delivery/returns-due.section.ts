@@ -1,6 +1,4 @@
 import type { PeriodsService, ReturnScheduleView } from '../../periods/periods.service';
-import type { ScheduledReturn } from '../../periods/programme-clock';
-import { html, raw, type Html } from '../html';
 import {
   loadByReading,
   type DashboardSection,
@@ -13,8 +11,21 @@ import { longDate } from './links';
 
 const days = (n: number) => `${n.toLocaleString('en-GB')} day${n === 1 ? '' : 's'}`;
 
-function overdueItem(r: ScheduledReturn): Html {
-  return html`<li data-quarter="${r.quarter}">${r.quarter}: due ${longDate(r.dueOn)}, ${days(r.daysLate)} overdue</li>`;
+/** The returns-due section as the page shows it (the `returnsDue` macro of views/public/sections.njk). */
+export interface ReturnsDueView {
+  /** Overdue returns, oldest first: quarter, due date in words, how late ("3 days"). */
+  overdue: { quarter: string; dueOn: string; late: string }[];
+  /** The next return due, when none is overdue. */
+  next: { quarter: string; dueOn: string } | null;
+  submitted: number;
+  quarters: number;
+  /** Returns submitted after their due date: quarter and how late. */
+  submittedLate: { quarter: string; late: string }[];
+  /** Months after a quarter's end that its return is due ("one month", "2 months"). */
+  dueAfter: string;
+  /** The date the schedule is judged at, in words; `today`: it is the calendar's, not the programme's own. */
+  asOf: string;
+  today: boolean;
 }
 
 /**
@@ -36,22 +47,22 @@ export function shapeReturnsDue(s: ReturnScheduleView, o: ShapeOptions): Dashboa
   const due = s.schedule.filter((r) => r.status === 'due');
   const late = s.schedule.filter((r) => r.status === 'submitted_late');
   const submitted = s.schedule.filter((r) => r.submittedOn !== null).length;
-  const rule = `A quarter's return is due ${s.returnDueMonths === 1 ? 'one month' : `${s.returnDueMonths} months`} after the quarter ends.`;
-  const clock = s.asOfIsDefault
-    ? html`Dates are judged as of today, ${longDate(s.asOfDate)}.`
-    : html`Dates are judged as of ${longDate(s.asOfDate)}, the programme's own date (its history is replayed, so its calendar is not today's).`;
-  const headline = overdue.length
-    ? html`<p id="returns-overdue" class="overdue"><strong>${overdue.length === 1 ? '1 quarterly return is' : `${overdue.length} quarterly returns are`} overdue</strong>: the oldest, for ${overdue[0].quarter}, was due ${longDate(overdue[0].dueOn)} (${days(overdue[0].daysLate)} ago).</p>`
-    : html`<p id="returns-overdue">No quarterly return is overdue.${due.length ? html` The ${due[0].quarter} return is due by ${longDate(due[0].dueOn)}.` : ''}</p>`;
-  const body = !o.html
-    ? raw('')
-    : html`${headline}
-${overdue.length > 1 ? html`<ul id="returns-overdue-list">${overdue.map(overdueItem)}</ul>` : ''}
-<p class="note">${submitted} of ${s.schedule.length} quarterly returns submitted${late.length ? html`, ${late.length} after ${late.length === 1 ? 'its' : 'their'} due date (${late.map((r) => `${r.quarter}, ${days(r.daysLate)} late`).join('; ')})` : ''}. ${rule} ${clock}</p>`;
+  const view: ReturnsDueView | undefined = !o.view
+    ? undefined
+    : {
+        overdue: overdue.map((r) => ({ quarter: r.quarter, dueOn: longDate(r.dueOn), late: days(r.daysLate) })),
+        next: due.length ? { quarter: due[0].quarter, dueOn: longDate(due[0].dueOn) } : null,
+        submitted,
+        quarters: s.schedule.length,
+        submittedLate: late.map((r) => ({ quarter: r.quarter, late: days(r.daysLate) })),
+        dueAfter: s.returnDueMonths === 1 ? 'one month' : `${s.returnDueMonths} months`,
+        asOf: longDate(s.asOfDate),
+        today: s.asOfIsDefault,
+      };
   return {
     id: 'returns-due',
     heading: 'Quarterly returns due',
-    body,
+    view,
     data: {
       asOfDate: s.asOfDate,
       asOfIsDefault: s.asOfIsDefault,

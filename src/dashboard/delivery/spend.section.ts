@@ -1,9 +1,7 @@
 import { addQuarters, formatQuarter, parseQuarter } from '../../common/fiscal';
 import { displayPounds, formatPounds as formatP } from '../../common/money';
 import { chartQuarters } from '../../periods/programme-clock';
-import { dataTable, lineChart, type ChartData } from '../charts';
-import { PALETTE } from '../charts/types';
-import { html, raw, type Html } from '../html';
+import { figureView, type ChartData, type FigureView } from '../charts';
 import {
   loadByReading,
   type DashboardSection,
@@ -12,14 +10,31 @@ import {
   type SectionShaper,
   type ShapeOptions,
 } from '../sections';
-import { millions } from '../views/parts';
 import { spendByQuarter, type QuarterSpend } from './delivery.queries';
 import { csvHref } from './links';
 
-/** A line chart with its legend, data table and CSV link. */
-export function lineFigure(c: ChartData, href: string): Html {
-  const legend = html`<ul class="legend">${c.series.map((s, i) => html`<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${s.label}</li>`)}</ul>`;
-  return html`<figure aria-labelledby="fig-${c.id}"><figcaption id="fig-${c.id}"><strong>${c.title}</strong>${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(lineChart(c))}${legend}${dataTable(c, href)}</figure>`;
+/** The spend-to-date section as the page shows it (the `spendToDate` macro of views/public/sections.njk). */
+export interface SpendToDateView {
+  /** The last quarter whose return has been submitted. */
+  quarter: string;
+  spentPence: number;
+  profiledPence: number;
+  /** Spent less profiled (negative: behind profile), and its size. */
+  variancePence: number;
+  gapPence: number;
+  wholeProfilePence: number;
+  closed: boolean;
+  reportingQuarter: string;
+  figure: FigureView;
+}
+
+/** A project's spend section as the page shows it (the `projectSpend` macro). */
+export interface ProjectSpendView {
+  spentPence: number;
+  profiledPence: number;
+  closed: boolean;
+  reportingQuarter: string;
+  figure: FigureView;
 }
 
 /**
@@ -83,16 +98,23 @@ export function shapeSpendToDate(
     illustrative,
     noTotal: true,
   };
-  const behind = variance < 0;
-  const body = !o.html
-    ? raw('')
-    : html`<p>By the end of ${last.quarter}, the last quarter whose return has been submitted, ${millions(last.actualPence)} had been spent against ${millions(last.baselinePence)} in the baseline profile: ${variance === 0 ? 'exactly on profile' : html`${millions(Math.abs(variance))} ${behind ? 'behind' : 'ahead of'} profile`} (<span class="exact">${displayPounds(variance)}</span>). The whole baseline profile to the end of the programme is ${millions(wholeProfilePence)}.</p>
-<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}: the programme's spend is complete.` : `The current quarter, ${ctx.reportingQuarter}, is not yet submitted and is not shown.`}</p>
-${lineFigure(chart, href)}`;
+  const view: SpendToDateView | undefined = !o.view
+    ? undefined
+    : {
+        quarter: last.quarter,
+        spentPence: last.actualPence,
+        profiledPence: last.baselinePence,
+        variancePence: variance,
+        gapPence: Math.abs(variance),
+        wholeProfilePence,
+        closed: ctx.closed,
+        reportingQuarter: ctx.reportingQuarter,
+        figure: figureView(chart, href, 'line'),
+      };
   return {
     id: 'spend-to-date',
     heading: 'Spend to date against profile',
-    body,
+    view,
     charts: [chart],
     illustrative,
     data: {
@@ -158,12 +180,17 @@ export const projectSpendSection: DashboardSectionProvider = {
       .filter((r) => submitted(r.quarter))
       .reduce((s, r) => s + (r.actualPence ?? 0) + r.adjustmentsPence, 0);
     const profiled = rows.filter((r) => submitted(r.quarter)).reduce((s, r) => s + r.baselinePence, 0);
-    const body = html`<p>Spent in submitted quarters: ${millions(spent)} against ${millions(profiled)} profiled for the same quarters. ${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}.` : `Forecasts for ${ctx.reportingQuarter} onwards are the latest recorded and are not yet in a submitted return.`}</p>
-${lineFigure(chart, csvHref(ctx, chart.id))}`;
+    const view: ProjectSpendView = {
+      spentPence: spent,
+      profiledPence: profiled,
+      closed: ctx.closed,
+      reportingQuarter: ctx.reportingQuarter,
+      figure: figureView(chart, csvHref(ctx, chart.id), 'line'),
+    };
     return {
       id: 'project-spend',
       heading: 'Spend against profile',
-      body,
+      view,
       charts: [chart],
       illustrative,
       data: { spentInSubmittedQuarters: formatP(spent), profiledForThem: formatP(profiled) },

@@ -2,9 +2,7 @@ import type { AgreedLine, AgreedLineView } from '../../changes/agreed.queries';
 import { agreedFigures } from '../../changes/agreed.queries';
 import { exactPence } from '../../common/money';
 import type { LineAgreed } from '../../reconciliation/engine/report';
-import { dataTable, horizontalBarChart, verticalBarChart, type ChartData } from '../../dashboard/charts';
-import { PALETTE } from '../../dashboard/charts/types';
-import { raw, type Html } from '../../dashboard/html';
+import { figureView, type ChartData } from '../../dashboard/charts';
 import type { DashboardSection } from '../../dashboard/sections';
 
 /** One agreed-vs-now line as the `agreedLine` macro (views/public/parts.njk) shows it. */
@@ -54,25 +52,12 @@ export function lineAgreedView(
   };
 }
 
-/**
- * A chart as the `chartFigure` macro shows it: caption, SVG, legend, the table of its exact
- * figures and a CSV link. The SVG and its companion table stay TypeScript (charts/): they are
- * data graphics drawn from the numbers, not page layout, and are built by the charts' own
- * escaping code (dashboard/html.ts), which is why the template may take them as markup.
- */
+/** A chart as the `chartFigure` macro shows it (charts/figure.ts says why its SVG and table stay TypeScript). */
 export function chartFigureView(c: ChartData, csvHref: string, orientation: 'h' | 'v' = 'h') {
-  return {
-    id: c.id,
-    title: c.title,
-    illustrative: c.illustrative,
-    svg: raw(orientation === 'h' ? horizontalBarChart(c) : verticalBarChart(c)),
-    legend:
-      c.series.length > 1 ? c.series.map((s, i) => ({ label: s.label, colour: PALETTE[i % PALETTE.length] })) : [],
-    table: dataTable(c, csvHref),
-  };
+  return figureView(c, csvHref, orientation);
 }
 
-/** A delivery section: its heading and mark here, its body built by the section (Html, escaped). */
-export function sectionView(s: DashboardSection): { id: string; heading: string; illustrative: boolean; body: Html } {
-  return { id: s.id, heading: s.heading, illustrative: !!s.illustrative, body: s.body };
+/** A delivery section: its heading and mark, and its view for the section's macro (views/public/sections.njk). */
+export function sectionView(s: DashboardSection) {
+  return { id: s.id, heading: s.heading, illustrative: !!s.illustrative, view: s.view, body: s.body };
 }

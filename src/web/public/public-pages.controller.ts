@@ -79,7 +79,7 @@ export class PublicPagesController {
     const model = await this.dashboard.overview(
       code,
       'overview',
-      full ? { html: true } : { html: true, listLimit: PAGE_LIST_LIMIT, fullListHref },
+      full ? { view: true } : { view: true, listLimit: PAGE_LIST_LIMIT, fullListHref },
     );
     const v = programmePageView(model, full ? {} : { listLimit: PAGE_LIST_LIMIT });
     return sendPublicPage(reply, 'programme.njk', { v, title: v.title, crumbs: [], illustrative: v.illustrative });
