@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deliverySections } from '../src/dashboard/delivery/delivery-sections';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -67,5 +68,18 @@ describe('public pages render through the template engine', () => {
     expect(
       readdirSync(join(__dirname, '..', 'src', 'dashboard', 'views')).filter((f) => f.endsWith('.view.ts')),
     ).toEqual(['glossary.view.ts']);
+  });
+
+  it('the delivery sections shape words and figures; each one’s macro in sections.njk lays it out', () => {
+    // Only the charts (SVG and their data tables, charts/) build markup in TypeScript.
+    const delivery = join(__dirname, '..', 'src', 'dashboard', 'delivery');
+    const marking = readdirSync(delivery).filter((f) =>
+      /from '\.\.\/html'/.test(readFileSync(join(delivery, f), 'utf8')),
+    );
+    expect(marking).toEqual([]);
+    const macros = readFileSync(join(__dirname, '..', 'src', 'web', 'views', 'public', 'sections.njk'), 'utf8');
+    const ids = deliverySections({} as never, {} as never, {} as never).map((p) => p.id);
+    expect(ids.filter((id) => !macros.includes(`s.id == '${id}'`))).toEqual([]);
+    expect(ids).toHaveLength(8);
   });
 });

@@ -30,4 +30,3 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 }
 
 export const raw = (s: string): Html => new Html(s);
-export const join = (parts: readonly Html[], sep = ''): Html => new Html(parts.map((p) => p.value).join(sep));

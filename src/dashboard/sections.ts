@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { Programme } from '../programmes/programme.entity';
 import type { ChartData, TimelineData } from './charts';
-import type { Html } from './html';
 
 /**
  * Sections of the public pages beyond the funding ones (spend against profile, RAG summary,
@@ -61,12 +60,11 @@ export interface DashboardSection {
   heading: string;
   /**
    * What the page shows of it, for its template (web/views/public/sections.njk picks the macro
-   * by `id`): words and figures, no markup (a chart's SVG and table excepted: charts/figure.ts).
+   * by `id`; a section with no macro there shows `{ paragraphs: string[] }`, one paragraph
+   * each): words and figures, no markup (a chart's SVG and table excepted: charts/figure.ts).
    * Absent when not asked for (ShapeOptions.view false: the JSON route).
    */
   view?: object;
-  /** The body as markup, for a section not yet shaped as a view (built with html``, which escapes). */
-  body?: Html;
   /** The same numbers as JSON for /api/programmes/:code/overview (pounds as strings). */
   data: unknown;
   /** Charts in the section, served as CSV at .../data/<chart id>.csv. */

@@ -4,7 +4,6 @@ import { describeContexts } from '../../changes/describe-context';
 import type { ChangeKindRegistry } from '../../changes/kinds/kind';
 import type { Programme } from '../../programmes/programme.entity';
 import { formatQuantity } from '../../outputs/output-units';
-import { html } from '../html';
 import type { DashboardSection, DashboardSectionProvider, SectionContext } from '../sections';
 import {
   decidedChanges,
@@ -13,7 +12,6 @@ import {
   type DecidedChange,
   type MetricInfo,
 } from './delivery.queries';
-import { longDate } from './links';
 
 const UNIT_WORDS: Record<string, string> = { count: '', km: ' km', ha: ' ha', m2: ' m²', gbp: ' £' };
 
@@ -24,6 +22,17 @@ export function quantity(v: number | null, m: MetricInfo): string {
   const [whole, frac] = s.split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${grouped}${frac !== undefined ? `.${frac}` : ''}${UNIT_WORDS[m.unit] ?? ''}`;
+}
+
+/** A project's outputs section as its page shows it (the `projectOutputs` macro of views/public/sections.njk). */
+export interface ProjectOutputsView {
+  name: string;
+  /** Each output: its name, and target, latest forecast and delivered so far as people read them. */
+  outputs: { code: string; name: string; target: string; forecast: string; delivered: string }[];
+  /** Delivered to the end of each submitted quarter, one figure per output (in `outputs` order). */
+  quarters: { quarter: string; values: string[] }[];
+  closed: boolean;
+  reportingQuarter: string;
 }
 
 /** Project page: output targets, latest forecasts and what was delivered in submitted quarters, cumulatively. */
@@ -47,24 +56,30 @@ export const projectOutputsSection: DashboardSectionProvider = {
         delivered.filter((d) => d.code === c && d.quarter <= q).reduce((s, d) => s + d.value, 0),
       ),
     }));
-    const body = html`<table id="project-outputs"><caption>${ctx.project.name}: outputs against targets (delivered counts submitted quarters only)</caption>
-<thead><tr><th scope="col">Output</th><th scope="col" class="num">Target</th><th scope="col" class="num">Latest forecast of the final total</th><th scope="col" class="num">Delivered so far</th></tr></thead>
-<tbody>${codes.map((c) => {
-      const m = metrics.get(c)!;
-      const t = targets.find((x) => x.code === c);
-      return html`<tr data-metric="${c}"><th scope="row">${m.name}</th><td class="num">${quantity(t?.target ?? null, m)}</td><td class="num">${quantity(t?.forecast ?? null, m)}</td><td class="num">${quantity(total(c), m)}</td></tr>`;
-    })}</tbody></table>
-${
-  quarters.length
-    ? html`<table id="project-outputs-cumulative"><caption>Delivered to the end of each submitted quarter (cumulative)</caption><thead><tr><th scope="col">Quarter</th>${codes.map((c) => html`<th scope="col" class="num">${metrics.get(c)!.name}</th>`)}</tr></thead>
-<tbody>${cumulative.map((r) => html`<tr><th scope="row">${r.quarter}</th>${r.values.map((v, i) => html`<td class="num">${quantity(v, metrics.get(codes[i])!)}</td>`)}</tr>`)}</tbody></table>`
-    : html`<p>Nothing has been delivered yet in a submitted quarter.</p>`
-}
-<p class="note">${ctx.closed ? `Every quarterly return has been submitted, the last for ${ctx.reportingQuarter}.` : `The quarter ${ctx.reportingQuarter} is not yet submitted: outputs recorded for it are not counted here.`}</p>`;
+    const view: ProjectOutputsView = {
+      name: ctx.project.name,
+      outputs: codes.map((c) => {
+        const m = metrics.get(c)!;
+        const t = targets.find((x) => x.code === c);
+        return {
+          code: c,
+          name: m.name,
+          target: quantity(t?.target ?? null, m),
+          forecast: quantity(t?.forecast ?? null, m),
+          delivered: quantity(total(c), m),
+        };
+      }),
+      quarters: cumulative.map((r) => ({
+        quarter: r.quarter,
+        values: r.values.map((v, i) => quantity(v, metrics.get(codes[i])!)),
+      })),
+      closed: ctx.closed,
+      reportingQuarter: ctx.reportingQuarter,
+    };
     return {
       id: 'project-outputs',
       heading: 'Outputs: jobs, homes and other results',
-      body,
+      view,
       illustrative,
       data: codes.map((c) => ({
         metric: c,
@@ -102,10 +117,6 @@ export async function describeChanges(
 
 export type DescribedChange = Awaited<ReturnType<typeof describeChanges>>[number];
 
-export function changeItem(c: DescribedChange) {
-  return html`<li data-change="${c.number}" id="change-request-${c.number}"><strong>${longDate(c.decidedAt)}: change request ${c.number} ${c.state === 'approved' ? 'approved' : 'rejected'}</strong>, “${c.title}” (${c.kindLabel}). ${c.what} Reason given: ${c.reason}${c.decisionReason ? html` Decision: ${c.decisionReason}` : ''}${c.decidedQuarter ? html` (decided in ${c.decidedQuarter})` : ''}${c.illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</li>`;
-}
-
 /** Project page: approved and rejected change requests touching the project, newest first. */
 export function changeHistorySection(kinds: ChangeKindRegistry): DashboardSectionProvider {
   return {
@@ -120,13 +131,25 @@ export function changeHistorySection(kinds: ChangeKindRegistry): DashboardSectio
         kinds,
         await decidedChanges(ctx.m, ctx.programme.id, { projectId: ctx.project.id }),
       );
-      const body = changes.length
-        ? html`<ul class="changes" id="change-history">${changes.map(changeItem)}</ul><p class="note">Only decided change requests are shown; proposals still being drafted or awaiting a decision are not.</p>`
-        : html`<p id="change-history">No change request touching this project has been approved or rejected.</p>`;
+      // The page lists them as the changes-since page does (the `changeItem` macro of views/public/parts.njk).
+      const view = {
+        changes: changes.map((c) => ({
+          number: c.number,
+          state: c.state,
+          decidedAt: c.decidedAt,
+          decidedQuarter: c.decidedQuarter,
+          title: c.title,
+          kindLabel: c.kindLabel,
+          what: c.what,
+          reason: c.reason,
+          decisionReason: c.decisionReason,
+          illustrative: c.illustrative,
+        })),
+      };
       return {
         id: 'change-history',
         heading: 'Change history',
-        body,
+        view,
         data: changes.map((c) => ({
           number: c.number,
           kind: c.kind,

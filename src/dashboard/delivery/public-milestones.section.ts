@@ -1,6 +1,5 @@
 import { parseQuarter, quarterEnd } from '../../common/fiscal';
-import { timelineChart, timelineTable, type TimelineData } from '../charts';
-import { html, raw } from '../html';
+import { timelineFigureView, type TimelineData } from '../charts';
 import {
   loadByReading,
   once,
@@ -85,6 +84,38 @@ function words(l: LateMilestone, rqEnd: string): string {
   return `Now expected on ${longDate(l.latestDate)}, ${l.daysLate} days after the baseline date.`;
 }
 
+/** The late-milestones section as the page shows it (the `lateMilestones` macro of views/public/sections.njk). */
+export interface LateMilestonesView {
+  /** How many are late, overdue and slipped, in a sentence (rag/'s words, the return's count). */
+  sentence: string;
+  closed: boolean;
+  reportingQuarter: string;
+  /** The rows shown, most days late first; `cut`: only the first `rows.length` of `late`. */
+  rows: {
+    href: string;
+    projectName: string;
+    title: string;
+    baselineDate: string;
+    /** The actual date when done, else the forecast (a dash when there is none). */
+    latestDate: string;
+    done: boolean;
+    daysLate: number;
+    words: string;
+  }[];
+  late: number;
+  cut: boolean;
+  allHref: string;
+}
+
+/** A project's milestones section as its page shows it (the `projectMilestones` macro). */
+export interface ProjectMilestonesView {
+  /** The late ones in a sentence, else null (all on or before their baseline dates). */
+  sentence: string | null;
+  late: { title: string; daysLate: number; done: boolean }[];
+  milestones: number;
+  figure: ReturnType<typeof timelineFigureView>;
+}
+
 /** Overview and briefing: milestones that have slipped, with baseline, latest date and days late. */
 async function readLateMilestones(ctx: SectionContext): Promise<SectionShaper | null> {
   // Read once for the page: the RAG section rates the same milestones.
@@ -106,19 +137,30 @@ export function shapeLateMilestones(
   const tally = milestoneTallyOf(rows, rqEnd);
   const illustrative = rows.some((r) => r.illustrative);
   const shown = o.listLimit !== undefined && late.length > o.listLimit ? late.slice(0, o.listLimit) : late;
-  const body = !o.view
-    ? raw('')
-    : html`<p>${lateSentence(tally)} The quarterly return counts the same milestones: its overdue check is the overdue ones, its slipped check the slipped ones; completed milestones are blue however late. ${closed ? `Dates are as recorded at the final quarter ${reportingQuarter}, whose return has been submitted.` : `Dates are as recorded at the reporting quarter ${reportingQuarter}, which is not yet submitted.`}</p>
-${
-  late.length
-    ? html`<table id="late-milestones"><caption>${shown.length < late.length ? `The ${shown.length} most days late of ${late.length} milestones late, or completed late` : 'Milestones late, or completed late (latest first)'}</caption><thead><tr><th scope="col">Project</th><th scope="col">Milestone</th><th scope="col">Baseline date</th><th scope="col">Forecast or actual date</th><th scope="col" class="num">Days late</th><th scope="col">In plain words</th></tr></thead>
-<tbody>${shown.map((l) => html`<tr><th scope="row"><a href="${projectHref(programmeCode, l.project)}">${l.projectName}</a></th><td>${l.title}</td><td>${l.baselineDate}</td><td>${l.latestDate ?? '–'}${l.done ? ' (actual)' : ' (forecast)'}</td><td class="num">${l.daysLate}</td><td>${words(l, rqEnd)}</td></tr>`)}</tbody></table>${shown.length < late.length ? html`<p class="more" id="late-milestones-all"><a href="${o.fullListHref ?? ''}#section-late-milestones">All ${late.length} milestones late, or completed late</a> (a long page: every list in full).</p>` : ''}`
-    : ''
-}`;
+  const view: LateMilestonesView | undefined = !o.view
+    ? undefined
+    : {
+        sentence: lateSentence(tally),
+        closed,
+        reportingQuarter,
+        rows: shown.map((l) => ({
+          href: projectHref(programmeCode, l.project),
+          projectName: l.projectName,
+          title: l.title,
+          baselineDate: l.baselineDate,
+          latestDate: l.latestDate ?? '–',
+          done: l.done,
+          daysLate: l.daysLate,
+          words: words(l, rqEnd),
+        })),
+        late: late.length,
+        cut: shown.length < late.length,
+        allHref: `${o.fullListHref ?? ''}#section-late-milestones`,
+      };
   return {
     id: 'late-milestones',
     heading: 'Late milestones',
-    body,
+    view,
     illustrative,
     data: { milestones: rows.length, late, tally },
   };
@@ -158,13 +200,16 @@ export const projectMilestonesSection: DashboardSectionProvider = {
     };
     const rqEnd = quarterEnd(parseQuarter(ctx.reportingQuarter));
     const late = lateMilestones(rows, rqEnd);
-    const body = html`<p>${late.length ? `${lateSentence(milestoneTallyOf(rows, rqEnd))} ${late.map((l) => `${l.title} (${l.daysLate} days${l.done ? ', complete' : ''})`).join('; ')}.` : `All ${rows.length} milestones are on or before their baseline dates.`}</p>
-<figure aria-labelledby="fig-milestones"><figcaption id="fig-milestones"><strong>${chart.title}</strong>${illustrative ? html` <span class="illustrative">(illustrative)</span>` : ''}</figcaption>${raw(timelineChart(chart))}
-<ul class="legend"><li>◇ baseline</li><li>● forecast</li><li>■ actual</li></ul>${timelineTable(chart, csvHref(ctx, chart.id))}</figure>`;
+    const view: ProjectMilestonesView = {
+      sentence: late.length ? lateSentence(milestoneTallyOf(rows, rqEnd)) : null,
+      late: late.map((l) => ({ title: l.title, daysLate: l.daysLate, done: l.done })),
+      milestones: rows.length,
+      figure: timelineFigureView(chart, csvHref(ctx, chart.id)),
+    };
     return {
       id: 'project-milestones',
       heading: 'Milestones',
-      body,
+      view,
       charts: [chart],
       illustrative,
       data: { milestones: chart.rows, late },

@@ -1,7 +1,6 @@
 import { Project } from '../../projects/project.entity';
 import type { RagResult } from '../../rag/rag';
 import { ragOf, type RagService } from '../../rag/rag.service';
-import { html, join, raw, type Html } from '../html';
 import {
   loadByReading,
   once,
@@ -23,7 +22,6 @@ export const RAG_WORDS: Record<string, string> = {
   none: 'Not rated',
 };
 const ORDER = ['red', 'amber', 'green', 'blue', 'grey', 'none'];
-const EMPTY: Html = raw('');
 
 type ProjectRag = Awaited<ReturnType<RagService['compute']>>['projects'][number];
 
@@ -76,8 +74,44 @@ export function plain(s: string): string {
     .replace(/\b[A-Z][A-Z_]{3,}\b/g, (c) => METRIC_WORDS[c] ?? c);
 }
 
-function badge(rag: string): Html {
-  return html`<span class="rag rag-${rag}">${RAG_WORDS[rag] ?? rag}</span>`;
+/** A rating as its badge shows it (the `ragBadge` macro): the colour and its words. */
+export interface RagBadge {
+  rag: string;
+  words: string;
+}
+
+const badge = (rag: string): RagBadge => ({ rag, words: RAG_WORDS[rag] ?? rag });
+
+/** One project's RAG section as its page shows it (the `projectRag` macro of views/public/sections.njk). */
+export interface ProjectRagView {
+  name: string;
+  overall: RagBadge;
+  why: string;
+  /** Each part (spend, its three checks, milestones, outputs): its rating and why, in plain words. */
+  parts: { name: string; badge: RagBadge; why: string }[];
+  reportingQuarter: string;
+}
+
+/** The programme's RAG section as the page shows it (the `ragSummary` macro). */
+export interface RagSummaryView {
+  /** How many projects have each rating, worst first (the ratings none has left out). */
+  counts: { count: number; words: string }[];
+  projects: number;
+  /** The rows shown, worst first; `cut`: only the first of them (the full list is at `allHref`). */
+  rows: {
+    code: string;
+    name: string;
+    href: string;
+    overall: RagBadge;
+    overridden: boolean;
+    why: string;
+    finance: string;
+    milestones: string;
+    outputs: string;
+  }[];
+  cut: boolean;
+  allHref: string;
+  reportingQuarter: string;
 }
 
 /** Project RAG summary (overview, briefing) and one project's RAG with why (project page). */
@@ -129,26 +163,26 @@ export function shapeRag(
     outputs: p.outputs.rag,
     why: ragWhy(p),
   }));
-  const note = () =>
-    html`<p class="note">BRAG at ${r.reportingQuarter}, the reporting quarter. Spend: overspend (outturn above the total allocation), risk to spend (this year's forecast against its allocation), slippage (money moved to later years since the last return). Milestones: complete is blue however late. Outputs: forecast against target until due. The worst of the three unless overridden with a written reason; a withdrawn project has none.</p>`;
   if (ctx.project) {
     const p = r.projects[0];
-    const body = !o.view
-      ? EMPTY
-      : html`<p>Overall: ${badge(p.overall.rag)}</p><p>${ragWhy(p)}</p>
-<table><caption>${ctx.project.name}: RAG by part, and why</caption><thead><tr><th scope="col">Part</th><th scope="col">Rating</th><th scope="col">Why</th></tr></thead>
-<tbody>${[
-          ['Spend', p.finance],
-          ['Spend: overspend', p.finance.parts.overspend],
-          ['Spend: risk to spend', p.finance.parts.riskToSpend],
-          ['Spend: slippage', p.finance.parts.slippage],
-          ['Milestones', p.milestones],
-          ['Outputs', p.outputs],
-        ].map(
-          ([name, x]) =>
-            html`<tr><th scope="row">${name as string}</th><td>${badge((x as RagResult).rag)}</td><td>${plain((x as RagResult).explanation)}</td></tr>`,
-        )}</tbody></table>${note()}`;
-    return { id: 'rag', heading: 'Red, amber, green rating', body, data: data[0], illustrative };
+    const parts: [string, RagResult][] = [
+      ['Spend', p.finance],
+      ['Spend: overspend', p.finance.parts.overspend],
+      ['Spend: risk to spend', p.finance.parts.riskToSpend],
+      ['Spend: slippage', p.finance.parts.slippage],
+      ['Milestones', p.milestones],
+      ['Outputs', p.outputs],
+    ];
+    const view: ProjectRagView | undefined = !o.view
+      ? undefined
+      : {
+          name: ctx.project.name,
+          overall: badge(p.overall.rag),
+          why: ragWhy(p),
+          parts: parts.map(([name, x]) => ({ name, badge: badge(x.rag), why: plain(x.explanation) })),
+          reportingQuarter: r.reportingQuarter,
+        };
+    return { id: 'rag', heading: 'Red, amber, green rating', view, data: data[0], illustrative };
   }
   const section = {
     id: 'rag',
@@ -156,19 +190,28 @@ export function shapeRag(
     data: { counts, projects: data },
     illustrative,
   };
-  if (!o.view) return { ...section, body: EMPTY };
+  if (!o.view) return section;
   const rows = [...r.projects].sort(
     (a, b) => ORDER.indexOf(a.overall.rag) - ORDER.indexOf(b.overall.rag) || a.project.localeCompare(b.project),
   );
   const shown = o.listLimit !== undefined && rows.length > o.listLimit ? rows.slice(0, o.listLimit) : rows;
-  const body = html`<p>${join(
-    ORDER.filter((k) => counts[k]).map((k) => html`<strong>${counts[k]}</strong> ${RAG_WORDS[k].toLowerCase()}`),
-    ', ',
-  )} (${r.projects.length} projects).</p>
-<table id="rag-summary"><caption>${shown.length < rows.length ? `The ${shown.length} projects most off track of ${rows.length}: overall rating and why (red first)` : raw("Each project's overall rating and why")}</caption><thead><tr><th scope="col">Project</th><th scope="col">Overall</th><th scope="col">Why</th><th scope="col">Spend</th><th scope="col">Milestones</th><th scope="col">Outputs</th></tr></thead>
-<tbody>${shown.map(
-    (p) =>
-      html`<tr data-project="${p.project}"><th scope="row"><a href="${projectHref(ctx.programmeCode, p.project)}">${names.get(p.project) ?? p.project}</a></th><td>${badge(p.overall.rag)}${(p.overall as { overridden?: boolean }).overridden ? html` <span class="source">(overridden)</span>` : ''}</td><td>${ragWhy(p)}</td><td>${p.finance.rag}</td><td>${p.milestones.rag}</td><td>${p.outputs.rag}</td></tr>`,
-  )}</tbody></table>${shown.length < rows.length ? html`<p class="more" id="rag-all"><a href="${o.fullListHref ?? ''}#section-rag">All ${rows.length} projects' ratings</a> (a long page: every list in full).</p>` : ''}${note()}`;
-  return { ...section, body };
+  const view: RagSummaryView = {
+    counts: ORDER.filter((k) => counts[k]).map((k) => ({ count: counts[k], words: RAG_WORDS[k].toLowerCase() })),
+    projects: r.projects.length,
+    rows: shown.map((p) => ({
+      code: p.project,
+      name: names.get(p.project) ?? p.project,
+      href: projectHref(ctx.programmeCode, p.project),
+      overall: badge(p.overall.rag),
+      overridden: (p.overall as { overridden?: boolean }).overridden ?? false,
+      why: ragWhy(p),
+      finance: p.finance.rag,
+      milestones: p.milestones.rag,
+      outputs: p.outputs.rag,
+    })),
+    cut: shown.length < rows.length,
+    allHref: `${o.fullListHref ?? ''}#section-rag`,
+    reportingQuarter: r.reportingQuarter,
+  };
+  return { ...section, view };
 }

@@ -59,5 +59,5 @@ export function chartFigureView(c: ChartData, csvHref: string, orientation: 'h' 
 
 /** A delivery section: its heading and mark, and its view for the section's macro (views/public/sections.njk). */
 export function sectionView(s: DashboardSection) {
-  return { id: s.id, heading: s.heading, illustrative: !!s.illustrative, view: s.view, body: s.body };
+  return { id: s.id, heading: s.heading, illustrative: !!s.illustrative, view: s.view };
 }

@@ -14,8 +14,8 @@ export function poundsStringOrDash(s: string | null | undefined): string {
 }
 
 /**
- * Markup built by our own escaping code (dashboard/html.ts's `html` tag: the charts and the
- * delivery sections) passes through as it is; anything else is text and is escaped.
+ * Markup built by our own escaping code (dashboard/html.ts: a chart's SVG and its data table,
+ * charts/figure.ts) passes through as it is; anything else is text and is escaped.
  */
 export function markup(v: unknown): nunjucks.runtime.SafeString | string {
   return v instanceof Html ? new nunjucks.runtime.SafeString(v.value) : String(v ?? '');
