@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -22,6 +22,14 @@ import {
  * in memory. Column widths are fitted to the header and the first WIDTH_SAMPLE rows (held
  * back uncommitted until then, because the <cols> element precedes the sheet's data).
  */
+
+/**
+ * exceljs's streaming WorkbookWriter alone: its index loads the whole library (the reader, with
+ * jszip, unzipper and fast-csv), 11 MB and a fifth of a second more for every command that
+ * only writes. The class is the one `ExcelJS.stream.xlsx.WorkbookWriter` names.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path inside the package, which its types do not declare
+const WorkbookWriter = require('exceljs/lib/stream/xlsx/workbook-writer') as typeof ExcelJS.stream.xlsx.WorkbookWriter;
 
 /** A totals row: the exact sum, in integer pence, of the rows it covers. */
 export interface TotalSpec {
@@ -107,6 +115,41 @@ export function printSettings(footer?: string | FooterSpec): Partial<ExcelJS.Add
 
 export const WIDTH_SAMPLE = 200;
 const YIELD_EVERY = 500;
+/** Uncompressed sheet XML allowed to wait for the zip's deflate before more rows are produced. */
+const PENDING_MAX = 512 * 1024;
+
+/** What `drained` reads of exceljs's sheet stream: the archiver entry stream it writes into. */
+interface SheetStream {
+  stream?: {
+    pipes?: {
+      _writableState?: { length: number };
+      once(e: string, f: () => void): unknown;
+      off(e: string, f: () => void): unknown;
+    }[];
+  };
+}
+
+/**
+ * exceljs's sheet stream writes into archiver's entry stream without heeding its backpressure:
+ * when deflate (on the thread pool) falls behind, as on a busy machine, the sheet's
+ * uncompressed XML piles up in memory (16 MB at 50,000 rows, and more the busier the machine).
+ * This waits until it has drained past a bound. It reads internals of exceljs and archiver's
+ * stream (typed loosely): where they are missing, nothing waits.
+ */
+async function drained(ws: ExcelJS.Worksheet): Promise<void> {
+  const entry = (ws as unknown as SheetStream).stream?.pipes?.[0];
+  if (!entry?._writableState || entry._writableState.length < PENDING_MAX) return;
+  // A write past the stream's high-water mark set needDrain: 'drain' follows once it is empty.
+  await new Promise<void>((res) => {
+    const done = () => {
+      entry.off('drain', done);
+      entry.off('close', done);
+      res();
+    };
+    entry.once('drain', done);
+    entry.once('close', done);
+  });
+}
 const SHEET_NAME_MAX = 31;
 
 export function checkSheetName(name: string): void {
@@ -169,14 +212,27 @@ async function writeSheet(
     widthsSet = true;
   };
 
+  // exceljs gives each new cell its own copy of its column's style, then renders that copy to
+  // XML to find its style id (a third of the time of writing a large sheet). A cell whose style
+  // is its column's takes the first such cell's object instead, per column and value type (the
+  // type picks a default format), which exceljs's style cache (by object) resolves without
+  // rendering: the same style ids, the same bytes. A template's cells (locked one by one) keep their own.
+  const shared = new Map<string, Partial<ExcelJS.Style>>();
   for await (const r of sheet.rows as AsyncIterable<RowInput>) {
     const row = ws.addRow(cols.map((c) => cellValue(c, r[c.key])));
     for (let i = 0; i < cols.length; i++) {
       const c = cols[i];
       const v = r[c.key];
+      const cell = row.getCell(i + 1);
       if (isTyped(v) && (v.type !== c.type || v.type === 'quantity') && v.value !== null)
-        row.getCell(i + 1).numFmt = numFmtOfCell(v) as string;
-      if (inputs && !inputs.has(c.key)) row.getCell(i + 1).protection = { locked: true };
+        cell.numFmt = numFmtOfCell(v) as string;
+      else if (!inputs) {
+        const key = `${i}|${cell.type}`;
+        const style = shared.get(key);
+        if (style) cell.style = style;
+        else shared.set(key, cell.style);
+      }
+      if (inputs && !inputs.has(c.key)) cell.protection = { locked: true };
       if (!widthsSet) widths[i] = Math.max(widths[i], displayLength(c, v));
     }
     for (const t of totals) {
@@ -197,6 +253,7 @@ async function writeSheet(
       opts.onProgress?.(sheet.name, n);
       // Let the zip stream drain before producing more.
       await new Promise((res) => setImmediate(res));
+      await drained(ws);
     }
   }
 
@@ -276,7 +333,7 @@ export async function writeXlsx(
   sheets: Iterable<SheetSpec> | AsyncIterable<SheetSpec>,
   opts: WriteOptions = {},
 ): Promise<SheetResult[]> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = opts.creator ?? 'Growth Deal tracker';
   wb.created = opts.created ?? new Date();
   wb.modified = wb.created;
