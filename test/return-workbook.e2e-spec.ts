@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NationalReturnService } from '../src/national-return/national-return.service';
 import { changeRequestSteps } from './support/change-requests';
+import { cli } from './support/cli';
 import { databaseKinds } from './support/databases';
 import { libreOfficeAvailable, xlsxToPdf } from './support/libreoffice';
 import { startTestApp, TestApp } from './support/test-app';
@@ -229,6 +230,25 @@ describe.each(databaseKinds())('the return workbook reads and prints (%s)', (kin
     ]);
     expect(last[0][1]).toBe('approved');
     for (const r of rows) for (const c of r) if (typeof c === 'string') expect(c).not.toMatch(/^[[{]/);
+  });
+
+  it('the return command lists the same change requests as the API, described by their kinds', async () => {
+    // The command's context loads the change requests' module only for a return that lists
+    // decided requests (returns-core.module.ts): its kinds must then describe them as the server's do.
+    const file = join(dir, 'cli-q4.xlsx');
+    const res = await cli(
+      ['return', 'export', '--programme', 'SSLEP-GD-2014', '--quarter', '2016-17 Q4', '--out', file],
+      t.env,
+    );
+    expect([res.code, res.err]).toEqual([0, '']);
+    const mine = new ExcelJS.Workbook();
+    await mine.xlsx.readFile(file);
+    const values = (b: ExcelJS.Workbook) =>
+      table(b.getWorksheet('Change requests')!).map((r) => Object.values(r).map((c) => c.value));
+    const rows = values(mine);
+    expect(rows).toEqual(values(wb));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.map((r) => r[3]).filter((d) => d !== null && /no handler/.test(String(d)))).toEqual([]);
   });
 
   it('every sheet prints A4 landscape with the page setup, also read back', () => {

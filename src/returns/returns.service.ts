@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LazyModuleLoader } from '@nestjs/core';
 import { Writable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
@@ -46,7 +47,6 @@ import { FinanceSection, ForecastYearsSection, spendSummaryColumns } from './sec
 import { agreedSummaryColumns } from './sections/agreed.columns';
 import { MilestonesSection } from './sections/milestones.section';
 import { OutputsSection } from './sections/outputs.section';
-import { ChangeRequestsService } from '../changes/change-requests.service';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { parseSnapshot, ParsedReturn } from './variance';
 
@@ -158,7 +158,7 @@ export class ReturnsService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly periods: PeriodsService,
-    changes: ChangeRequestsService,
+    private readonly lazy: LazyModuleLoader,
     reconciliation: ReconciliationService,
   ) {
     const provided: SectionProvider[] = [
@@ -167,12 +167,28 @@ export class ReturnsService {
       new ForecastYearsSection(),
       new MilestonesSection(),
       new OutputsSection(),
-      new ChangesSection(changes),
+      new ChangesSection(() => this.changeRequests()),
       new ReconciliationSection(reconciliation),
     ];
     this.sections = SECTION_ORDER.map((k) => provided.find((p) => p.key === k)).filter(
       (p): p is SectionProvider => !!p,
     );
+  }
+
+  /**
+   * The change requests' service, from their module loaded on first use (the server has it
+   * already; a return command loads it only for a return that lists decided change requests).
+   * A lazily loaded module's lifecycle hooks do not run, so its kinds are registered here (a
+   * second call registers nothing).
+   */
+  private async changeRequests() {
+    const [{ ChangesModule }, { ChangeRequestsService }] = await Promise.all([
+      import('../changes/changes.module'),
+      import('../changes/change-requests.service'),
+    ]);
+    const ref = await this.lazy.load(() => ChangesModule);
+    ref.get(ChangesModule).onModuleInit();
+    return ref.get(ChangeRequestsService);
   }
 
   /** Sections of SECTION_ORDER that no provider builds, named on the cover (never faked). */

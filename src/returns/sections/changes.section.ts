@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { ChangeRequest } from '../../changes/change-request.entity';
-import { ChangeRequestsService } from '../../changes/change-requests.service';
+import type { ChangeRequestsService } from '../../changes/change-requests.service';
 import { formatQuarter } from '../../common/fiscal';
 import { ReturnVersion } from '../../periods/return-version.entity';
 import { ChangeDiffRow, changeDiffRows } from '../../changes/change-diff';
@@ -32,7 +32,11 @@ const COLUMNS: ColumnSpec[] = [
 export class ChangesSection implements SectionProvider {
   readonly key = 'changes' as const;
 
-  constructor(private readonly changes: ChangeRequestsService) {}
+  /**
+   * The change requests' presenter, asked for only when the window has decided requests: it
+   * brings the change kinds and their payload validation, which a return without any does not load.
+   */
+  constructor(private readonly changes: () => Promise<Pick<ChangeRequestsService, 'presentMany'>>) {}
 
   async build(ctx: ReturnContext): Promise<SectionResult> {
     const { m, programme } = ctx;
@@ -52,7 +56,7 @@ export class ChangesSection implements SectionProvider {
     qb.andWhere('c.decided_quarter <= :q', { q: formatQuarter(ctx.quarter) });
     if (prev) qb.andWhere('c.decided_quarter > :since', { since: prev.quarter });
     const decided = await qb.orderBy('c.number', 'ASC').getMany();
-    const presented = await this.changes.presentMany(m, programme, decided);
+    const presented = decided.length ? await (await this.changes()).presentMany(m, programme, decided) : [];
     // One row per field the change moved (readable, not JSON); the request's own columns on its first row.
     const rows: RowInput[] = [];
     for (const c of presented) {
