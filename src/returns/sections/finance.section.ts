@@ -18,6 +18,7 @@ import {
   FinanceLine,
   financeProblems,
   SPEND_VARIANCE_PERCENT,
+  SpendLineIn,
 } from '../../spend/finance-return';
 import { exactSum, toBigInt, toBool, toInt, toIntOrNull } from '../../database/sql-values';
 import type { EntityManager } from 'typeorm';
@@ -96,9 +97,20 @@ async function load(ctx: ReturnContext) {
   const cur = formatQuarter(ctx.quarter);
   const codes = (await codeMaps(m, programme.id)).project;
   const code = (id: number) => codes.get(id) ?? String(id);
-  // Every spend line is a row of the finance sheet: read as plain rows, a page at a time (no entities).
-  const spend: SpendRow[] = [];
-  for await (const page of spendRowPages(m, programme.id)) for (const r of page) spend.push(r);
+  // Every spend line is a row of the finance sheet: read as plain rows, a page at a time (no
+  // entities), each kept as the one object the figures, the rows and the years all read.
+  const spend: SpendLineIn[] = [];
+  for await (const page of spendRowPages(m, programme.id))
+    for (const r of page)
+      spend.push({
+        project: code(r.projectId),
+        sourceKind: r.sourceKind,
+        quarter: r.quarter,
+        baselinePence: r.baselinePence,
+        forecastPence: r.forecastPence,
+        actualPence: r.actualPence,
+        illustrative: r.illustrative,
+      });
   const adjustments = (
     await m.find(SpendAdjustment, { where: { programmeId: programme.id }, order: { id: 'ASC' } })
   ).filter((a) => a.recordedInQuarter <= cur);
@@ -129,15 +141,7 @@ async function load(ctx: ReturnContext) {
   const fig = financeAsAt(
     cur,
     [formatQuarter({ year, q: 1 }), formatQuarter({ year, q: 4 })],
-    spend.map((s) => ({
-      project: code(s.projectId),
-      sourceKind: s.sourceKind,
-      quarter: s.quarter,
-      baselinePence: s.baselinePence,
-      forecastPence: s.forecastPence,
-      actualPence: s.actualPence,
-      illustrative: s.illustrative,
-    })),
+    spend,
     adjustments.map((a) => ({
       project: code(a.projectId),
       sourceKind: a.sourceKind,
@@ -152,7 +156,7 @@ async function load(ctx: ReturnContext) {
     .map(
       (s) =>
         ({
-          project: code(s.projectId),
+          project: s.project,
           sourceKind: s.sourceKind,
           quarter: s.quarter,
           line: 'profile',
@@ -164,7 +168,7 @@ async function load(ctx: ReturnContext) {
           outturn: closedBefore(s.quarter, cur) ? (s.actualPence ?? 0) : s.forecastPence,
           note:
             s.quarter > cur ? 'after this return: forecast only' : s.actualPence === null ? 'no actual recorded' : null,
-          illustrative: mark(code(s.projectId), s.sourceKind, s.illustrative),
+          illustrative: mark(s.project, s.sourceKind, s.illustrative),
         }) as RowInput,
     )
     .concat(
@@ -190,10 +194,14 @@ async function load(ctx: ReturnContext) {
         String(a.quarter).localeCompare(String(b.quarter)) ||
         String(a.line).localeCompare(String(b.line)),
     );
+  // Items made one at a time as they are grouped (no second array of every line).
   const byYear = forecastByYear(
     cur,
-    spend.map((s) => ({ key: `${code(s.projectId)}|${s.sourceKind}`, sourceKind: s.sourceKind, line: s })),
-    adjustments.map((a) => ({ key: `${code(a.projectId)}|${a.sourceKind}`, sourceKind: a.sourceKind, adj: a })),
+    (function* (): Generator<YearItem> {
+      for (const s of spend) yield { key: `${s.project}|${s.sourceKind}`, sourceKind: s.sourceKind, line: s };
+      for (const a of adjustments)
+        yield { key: `${code(a.projectId)}|${a.sourceKind}`, sourceKind: a.sourceKind, adj: a };
+    })(),
   );
   return { ...fig, rows, byYear, illustrative: spend.some((s) => s.illustrative) };
 }
@@ -206,10 +214,10 @@ type YearItem =
  * Forecast outturn per source kind and financial year as at a quarter, through the one
  * definition (spend/outturn.ts) applied to each project × source line: "sourceKind|year" -> pence.
  */
-function forecastByYear(asAt: string, lines: YearItem[], adjustments: YearItem[]): Map<string, Money> {
+function forecastByYear(asAt: string, items: Iterable<YearItem>): Map<string, Money> {
   const groups = new Map<string, { sourceKind: string; spend: OutturnSpendLine[]; adj: OutturnAdjustment[] }>();
   const years = new Set<number>();
-  for (const x of [...lines, ...adjustments]) {
+  for (const x of items) {
     let g = groups.get(x.key);
     if (!g) groups.set(x.key, (g = { sourceKind: x.sourceKind, spend: [], adj: [] }));
     if (x.line) {
@@ -263,7 +271,7 @@ function lastForecastByYear(ctx: ReturnContext): Map<string, Money> | null {
         },
       });
   }
-  return forecastByYear(last.quarter, lines, adjustments);
+  return forecastByYear(last.quarter, [...lines, ...adjustments]);
 }
 
 const YEAR_COLUMNS: ColumnSpec[] = [
