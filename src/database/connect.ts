@@ -3,6 +3,19 @@ import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { DatabaseSettings, dataSourceOptions, EntityList } from './data-source-options';
 
+/** SQLite's page cache per connection, in KiB (see openDataSource). */
+let sqliteCacheKib = 65536;
+
+/**
+ * For a one-shot command that reads one programme (the `return` commands): SQLite's own 2 MB
+ * page cache instead of 64 MB. The pages such a command reads once would otherwise stay in
+ * the process to the end: up to 70 MB of the return export's peak on the largest generated
+ * programme, and no faster (measured 2.7 s with 2 MB, 3.2 s with 64 MB).
+ */
+export function useSmallSqliteCache(): void {
+  sqliteCacheKib = 2000;
+}
+
 /** Opens the database with the pragmas and schema the app relies on. */
 export async function openDataSource(s: DatabaseSettings, entities: EntityList = []): Promise<DataSource> {
   const options = dataSourceOptions(s, entities);
@@ -23,8 +36,9 @@ export async function openDataSource(s: DatabaseSettings, entities: EntityList =
     await ds.query('PRAGMA busy_timeout = 5000');
     await ds.query('PRAGMA synchronous = NORMAL');
     // Up to 64 MB of page cache (the default is 2 MB): the national reports read tens of MB of
-    // index per run, and re-reading them through the OS on every page cost ~10 % of each query.
-    await ds.query('PRAGMA cache_size = -65536');
+    // index per run, and re-reading them through the OS on every page cost ~10 % of each query
+    // (a command reading one programme keeps the default: useSmallSqliteCache).
+    await ds.query(`PRAGMA cache_size = -${sqliteCacheKib}`);
   }
   return ds;
 }

@@ -12,6 +12,8 @@ import { submissionLines } from './submission-words';
 
 /** The return without its routes: a Nest context of the service and what it uses, no controller or HTTP. */
 async function returnsModule() {
+  // One programme, read once: SQLite's default page cache (the server's 64 MB would stay in the process).
+  (await import('../database/connect')).useSmallSqliteCache();
   return [(await import('./returns-core.module')).ReturnsCoreModule];
 }
 
