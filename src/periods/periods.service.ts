@@ -24,6 +24,9 @@ import {
 } from './programme-clock';
 
 /** Every quarter's return against the programme's as-of date (programme time). */
+/** What the reporting quarter depends on besides the submitted quarters: where the programme starts and ends. */
+export type ProgrammeSpan = Pick<Programme, 'firstQuarter' | 'endsOn'>;
+
 export interface ReturnScheduleView {
   asOfDate: string;
   /** True when the as-of date is the wall-clock date (the programme sets none of its own). */
@@ -107,11 +110,11 @@ export class PeriodsService {
     });
   }
 
-  firstQuarter(p: Programme): FiscalQuarter {
+  firstQuarter(p: ProgrammeSpan): FiscalQuarter {
     return parseQuarter(p.firstQuarter);
   }
 
-  lastQuarter(p: Programme): FiscalQuarter {
+  lastQuarter(p: ProgrammeSpan): FiscalQuarter {
     return quarterOfDate(p.endsOn);
   }
 
@@ -125,7 +128,7 @@ export class PeriodsService {
   }
 
   /** The reporting quarter and closed flag given the programme's submitted quarters (no query). */
-  positionOf(p: Programme, submitted: Set<string>): { quarter: FiscalQuarter; closed: boolean } {
+  positionOf(p: ProgrammeSpan, submitted: Set<string>): { quarter: FiscalQuarter; closed: boolean } {
     let q = this.firstQuarter(p);
     const last = this.lastQuarter(p);
     while (submitted.has(formatQuarter(q)) && compareQuarters(q, last) < 0) q = addQuarters(q, 1);

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { longDate as calendarDate } from '../common/fiscal';
 import { displayPounds, parsePounds } from '../common/money';
+import { taskListItems } from './quarter/task-list-items';
 
 /** "2015-04-01" → "1 April 2015"; nothing shown for no date. */
 export function longDate(iso: string | null | undefined): string {
@@ -33,4 +34,5 @@ export function addFilters(env: nunjucks.Environment): void {
   env.addFilter('dateTime', dateTime);
   env.addFilter('pounds', poundsText);
   env.addFilter('roleLabel', (r: string) => ROLE_LABELS[r] ?? r);
+  env.addFilter('taskListItems', taskListItems);
 }
