@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { cliActor } from '../auth/actor';
 import { actAs, asOption } from '../cli/acting-user';
+import { useBatchHeap } from '../cli/batch-heap';
 import type { CliContext } from '../cli/cli-context';
 import { ValidationError } from '../common/errors';
 import { reportsDir } from '../common/paths';
@@ -57,6 +58,9 @@ const isTty = (s: NodeJS.WritableStream) => (s as { isTTY?: boolean }).isTTY ===
 
 export function registerReturnCommands(program: Command, ctx: CliContext): void {
   const ret = program.command('return').description('Quarterly returns to government: export, check, submit');
+  // One-shot commands: a small heap rather than a server's (cli/batch-heap.ts), set before
+  // anything heavy loads (loading the modules alone would grow V8's young generation).
+  ret.hook('preAction', () => useBatchHeap());
 
   ret
     .command('export')
