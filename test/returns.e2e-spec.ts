@@ -258,6 +258,13 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(json.status).toBe(200);
     expect(sha(json.bytes)).toBe(v1.contentHash);
     v1Json = json.bytes;
+    // Stored as text (not a blob), byte for byte what is served, characters past Latin-1 included.
+    const [stored] = (await t.ds.query(
+      `SELECT ${kind === 'postgres' ? 'pg_typeof(snapshot)::text' : 'typeof(snapshot)'} AS type, snapshot FROM return_version WHERE version = 1`,
+    )) as { type: string; snapshot: string }[];
+    expect(stored.type).toBe('text');
+    expect(stored.snapshot).toContain('Local partners’ match funding');
+    expect(Buffer.from(stored.snapshot, 'utf8').equals(json.bytes)).toBe(true);
     expect(JSON.parse(json.bytes.toString()).cover).toMatchObject({
       status: 'submitted',
       version: 1,

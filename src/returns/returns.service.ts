@@ -34,12 +34,15 @@ import {
   SectionProvider,
   SectionTable,
   sha256,
+  snapshotBytes,
+  snapshotDigest,
   snapshotHash,
   snapshotOf,
   summaryTotals,
   toJsonDocument,
 } from './return-document';
 import { returnFileName, returnFooter, returnSheets } from './return-sheets';
+import { storeReturnVersion } from './store-version';
 import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
@@ -665,14 +668,14 @@ export class ReturnsService {
     assertSubmittable(doc.checks, comments);
     // The xlsx first (its cover needs only the hash), streamed to a temporary file; the JSON's
     // bytes after it, so the two are never built at once; then the document is let go.
-    const contentHash = snapshotHash(doc);
+    const { sha256: contentHash, size } = snapshotDigest(doc);
     const bytes = await frozenXlsx(doc, contentHash, new Date(at));
-    const snap = snapshotOf(doc);
+    const snap = snapshotBytes(doc, size);
     if (snap.sha256 !== contentHash) throw new Error('the return changed while it was frozen');
     const { checks } = doc;
     const totals = summaryTotals(doc);
     doc = null;
-    const row = m.create(ReturnVersion, {
+    await storeReturnVersion(m, {
       programmeId: prog.id,
       quarter: formatQuarter(q),
       version,
@@ -687,7 +690,6 @@ export class ReturnsService {
       submittedAt: at,
       submittedOn,
     });
-    await m.insert(ReturnVersion, row);
     // Read back without the frozen bytes (the snapshot and the xlsx are what was just written).
     const saved = await m.findOneOrFail(ReturnVersion, {
       where: { programmeId: prog.id, quarter: formatQuarter(q), version },
