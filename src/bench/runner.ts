@@ -265,8 +265,9 @@ async function measureAt(
   });
   appMs.nationalReturn = nr.app.medianMs;
 
-  // One programme's return (the largest): real CLI processes against a raw statement into WorkbookWriter.
-  const pr = await measureProgrammeReturn(t, code, opts.quick ? 1 : 3);
+  // One programme’s return (the largest): real CLI processes against a raw statement into WorkbookWriter;
+  // five alternated rounds (a whole process swings by a few hundred milliseconds on a shared machine).
+  const pr = await measureProgrammeReturn(t, code, opts.quick ? 1 : 5);
   rows.push(...programmeReturnRows(pr, t.kind, scale, full));
   appMs.programmeReturn = pr.exportMs;
 

@@ -143,6 +143,22 @@ function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
   }
 }
 
+/**
+ * A cell's canonical JSON text: what `JSON.stringify(sortKeys(jsonCell(col, v)))` gives, without
+ * its detours for the plain values that make up nearly every cell (a pounds string needs no
+ * escaping; a primitive no key sorting). Anything else takes the general path.
+ */
+function cellJson(col: ColumnSpec, v: CellInput): string {
+  if (v === null || v === undefined || v === '') return 'null';
+  if (col.type === 'money' || col.type === 'percent') {
+    if (typeof v === 'number' || typeof v === 'bigint') return `"${formatPounds(v)}"`;
+  } else if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
+  return JSON.stringify(sortKeys(jsonCell(col, v)));
+}
+
+/** Rows are gathered into pieces of about this many characters (few hash updates, few string joins). */
+const CHUNK = 16 * 1024;
+
 /** A section's totals rows as JSON values: each the exact sum of the rows it covers. */
 function jsonTotals(s: SectionTable) {
   return (s.totals ?? []).map((t) => {
@@ -215,15 +231,21 @@ export function* canonicalJsonChunks(doc: ReturnDocument): Generator<string> {
       const byKey = new Map(s.columns.map((c) => [c.key, c]));
       const order = [...byKey.keys()].sort().map((key) => [JSON.stringify(key), byKey.get(key)!] as const);
       yield `${i ? ',' : ''}{"columns":${canonicalJson(columns)},"key":${JSON.stringify(s.key)},"rows":[`;
+      let text = '';
       for (let j = 0; j < s.rows.length; j++) {
         const r = s.rows[j];
-        let line = j ? ',{' : '{';
+        text += j ? ',{' : '{';
         for (let c = 0; c < order.length; c++) {
           const [key, col] = order[c];
-          line += `${c ? ',' : ''}${key}:${JSON.stringify(sortKeys(jsonCell(col, r[col.key])))}`;
+          text += `${c ? ',' : ''}${key}:${cellJson(col, r[col.key])}`;
         }
-        yield `${line}}`;
+        text += '}';
+        if (text.length >= CHUNK) {
+          yield text;
+          text = '';
+        }
       }
+      if (text) yield text;
       yield `],"title":${JSON.stringify(s.title)},"totals":${canonicalJson(jsonTotals(s))}}`;
     }
     yield ']';
