@@ -288,43 +288,27 @@ export function snapshotOf(doc: ReturnDocument): { bytes: string; sha256: string
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** UTF-8 text gathered before it is encoded: few, large writes rather than one per row. */
-const BYTES_BATCH = 64 * 1024;
+/** The frozen bytes are stored in pieces of about this size (UTF-8). */
+export const SNAPSHOT_PIECE = 256 * 1024;
 
 /**
- * The frozen bytes of a return as UTF-8, for storing: the same bytes and hash as `snapshotOf`,
- * written into one Buffer of the size `snapshotDigest` measured (nothing else of that size is
- * made). A JavaScript string would hold a 10 MB return as 20 MB once one character is past
- * Latin-1 (a source kind named "Local partners’ match funding" is enough), and the driver
- * would copy it to UTF-8 again.
+ * The frozen bytes of a return as UTF-8, in pieces of about SNAPSHOT_PIECE bytes: joined, the
+ * same bytes as `snapshotOf` (a piece may end inside a character; only the whole is text). A
+ * JavaScript string would hold a 10 MB return as 20 MB once one character is past Latin-1 (a
+ * source kind named "Local partners’ match funding" is enough), and a driver given 10 MB at
+ * once copies it several times over: pieces go to the database one by one (store-version.ts).
  */
-export function snapshotBytes(doc: ReturnDocument, size: number): { bytes: Buffer; sha256: string } {
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  let batch = '';
-  const flush = () => {
-    if (at + Buffer.byteLength(batch, 'utf8') > size) throw new Error('the return changed while it was frozen');
-    at += bytes.write(batch, at, 'utf8');
-    batch = '';
-  };
+export function* snapshotPieces(doc: ReturnDocument): Generator<Buffer> {
+  let text = '';
   for (const c of canonicalJsonChunks(doc)) {
-    batch += c;
-    if (batch.length >= BYTES_BATCH) flush();
+    text += c;
+    // Characters, not bytes: a piece is between one and three times the size in UTF-8.
+    if (text.length >= SNAPSHOT_PIECE) {
+      yield Buffer.from(text, 'utf8');
+      text = '';
+    }
   }
-  flush();
-  if (at !== size) throw new Error('the return changed while it was frozen');
-  return { bytes, sha256: sha256(bytes) };
-}
-
-/** The content hash of a return and its size in UTF-8 bytes, its JSON made piece by piece and never held whole. */
-export function snapshotDigest(doc: ReturnDocument): { sha256: string; size: number } {
-  const hash = createHash('sha256');
-  let size = 0;
-  for (const c of canonicalJsonChunks(doc)) {
-    hash.update(c, 'utf8');
-    size += Buffer.byteLength(c, 'utf8');
-  }
-  return { sha256: hash.digest('hex'), size };
+  if (text) yield Buffer.from(text, 'utf8');
 }
 
 /** Only the content hash of a return (an export's cover): its JSON is hashed piece by piece, never held whole. */

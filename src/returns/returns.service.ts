@@ -34,10 +34,9 @@ import {
   SectionProvider,
   SectionTable,
   sha256,
-  snapshotBytes,
-  snapshotDigest,
   snapshotHash,
   snapshotOf,
+  snapshotPieces,
   summaryTotals,
   toJsonDocument,
 } from './return-document';
@@ -668,28 +667,31 @@ export class ReturnsService {
     assertSubmittable(doc.checks, comments);
     // The xlsx first (its cover needs only the hash), streamed to a temporary file; the JSON's
     // bytes after it, so the two are never built at once; then the document is let go.
-    const { sha256: contentHash, size } = snapshotDigest(doc);
+    const contentHash = snapshotHash(doc);
     const bytes = await frozenXlsx(doc, contentHash, new Date(at));
-    const snap = snapshotBytes(doc, size);
-    if (snap.sha256 !== contentHash) throw new Error('the return changed while it was frozen');
+    // The JSON's bytes are made a second time, piece by piece, as they are stored.
+    const stored = await storeReturnVersion(
+      m,
+      {
+        programmeId: prog.id,
+        quarter: formatQuarter(q),
+        version,
+        status: 'submitted',
+        snapshotSha256: contentHash,
+        xlsxBase64: bytes.toString('base64'),
+        xlsxSha256: sha256(bytes),
+        reason,
+        comments: Object.keys(comments).length ? comments : null,
+        submittedBy: actor.name,
+        submittedAt: at,
+        submittedOn,
+      },
+      snapshotPieces(doc),
+    );
+    if (stored !== contentHash) throw new Error('the return changed while it was frozen');
     const { checks } = doc;
     const totals = summaryTotals(doc);
     doc = null;
-    await storeReturnVersion(m, {
-      programmeId: prog.id,
-      quarter: formatQuarter(q),
-      version,
-      status: 'submitted',
-      snapshot: snap.bytes,
-      snapshotSha256: snap.sha256,
-      xlsxBase64: bytes.toString('base64'),
-      xlsxSha256: sha256(bytes),
-      reason,
-      comments: Object.keys(comments).length ? comments : null,
-      submittedBy: actor.name,
-      submittedAt: at,
-      submittedOn,
-    });
     // Read back without the frozen bytes (the snapshot and the xlsx are what was just written).
     const saved = await m.findOneOrFail(ReturnVersion, {
       where: { programmeId: prog.id, quarter: formatQuarter(q), version },

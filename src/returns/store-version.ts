@@ -1,24 +1,48 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ReturnVersion } from '../periods/return-version.entity';
 
-/** A frozen return to store: the entity's fields, with the snapshot as its UTF-8 bytes. */
-export type FrozenVersion = Omit<ReturnVersion, 'id' | 'snapshot'> & { snapshot: Buffer };
+/** A frozen return to store: the entity's fields but the snapshot, which comes in pieces. */
+export type FrozenVersion = Omit<ReturnVersion, 'id' | 'snapshot'>;
+
+/** Where the snapshot's pieces wait, inside the transaction, until the row is written from them. */
+const PARTS = 'return_snapshot_part';
 
 /**
- * Inserts a submitted return inside the caller's transaction. The snapshot goes to the driver
- * as its UTF-8 bytes and the database stores them as text, byte for byte (SQLite casts a blob
- * to text in the database's UTF-8; PostgreSQL decodes it with convert_from): no 20 MB JavaScript
- * string of a 10 MB return, and no second UTF-8 copy made by the driver. The column stays text,
- * read back as the same string as before.
+ * Inserts a submitted return inside the caller's transaction, its snapshot sent to the database
+ * in pieces (UTF-8 bytes) and joined there, in order, into the text column: the process never
+ * holds the whole snapshot, and no driver copies 10 MB at once (node-sqlite3 copies a bound
+ * value twice, and pg builds a message of it twice over). The pieces wait in a temporary table
+ * of the connection, emptied before and after. Returns the SHA-256 of the bytes stored, for the
+ * caller to check against the content hash.
  */
-export async function storeReturnVersion(m: EntityManager, v: FrozenVersion): Promise<void> {
+export async function storeReturnVersion(
+  m: EntityManager,
+  v: FrozenVersion,
+  pieces: Iterable<Buffer>,
+): Promise<string> {
   const pg = m.connection.options.type === 'postgres';
+  await m.query(
+    pg
+      ? `CREATE TEMP TABLE IF NOT EXISTS ${PARTS} (n integer PRIMARY KEY, bytes bytea NOT NULL) ON COMMIT DELETE ROWS`
+      : `CREATE TEMP TABLE IF NOT EXISTS ${PARTS} (n INTEGER PRIMARY KEY, bytes BLOB NOT NULL)`,
+  );
+  await m.query(`DELETE FROM ${PARTS}`);
+  const hash = createHash('sha256');
+  let n = 0;
+  for (const piece of pieces) {
+    hash.update(piece);
+    await m.query(`INSERT INTO ${PARTS} (n, bytes) VALUES (${pg ? '$1, $2' : '?, ?'})`, [n++, piece]);
+  }
+  // The pieces joined as bytes, then read as UTF-8 text (a piece may end inside a character).
+  const joined = pg
+    ? `(SELECT convert_from(COALESCE(string_agg(bytes, ''::bytea ORDER BY n), ''::bytea), 'UTF8') FROM ${PARTS})`
+    : `(SELECT CAST(COALESCE(group_concat(bytes, '' ORDER BY n), '') AS TEXT) FROM ${PARTS})`;
   const values: unknown[] = [
     v.programmeId,
     v.quarter,
     v.version,
     v.status,
-    v.snapshot,
     v.snapshotSha256,
     v.xlsxBase64,
     v.xlsxSha256,
@@ -28,14 +52,13 @@ export async function storeReturnVersion(m: EntityManager, v: FrozenVersion): Pr
     v.submittedAt,
     v.submittedOn,
   ];
-  const p = (i: number) => (pg ? `$${i}` : '?');
-  const params = values.map((_, i) =>
-    i === 4 ? (pg ? `convert_from(${p(5)}, 'UTF8')` : 'CAST(? AS TEXT)') : p(i + 1),
-  );
+  const params = values.map((_, i) => (pg ? `$${i + 1}` : '?'));
   await m.query(
-    `INSERT INTO return_version (programme_id, quarter, version, status, snapshot, snapshot_sha256, xlsx_base64,
-       xlsx_sha256, reason, comments, submitted_by, submitted_at, submitted_on)
-     VALUES (${params.join(', ')})`,
+    `INSERT INTO return_version (programme_id, quarter, version, status, snapshot_sha256, xlsx_base64, xlsx_sha256,
+       reason, comments, submitted_by, submitted_at, submitted_on, snapshot)
+     VALUES (${params.join(', ')}, ${joined})`,
     values,
   );
+  await m.query(`DELETE FROM ${PARTS}`);
+  return hash.digest('hex');
 }
