@@ -143,21 +143,43 @@ function jsonCell(col: ColumnSpec, v: CellInput): string | number | null {
   }
 }
 
+/** A cell's canonical JSON text, the same as `JSON.stringify(sortKeys(jsonCell(col, v)))`. */
+type CellEncoder = (v: CellInput) => string;
+
 /**
- * A cell's canonical JSON text: what `JSON.stringify(sortKeys(jsonCell(col, v)))` gives, without
- * its detours for the plain values that make up nearly every cell (a pounds string needs no
- * escaping; a primitive no key sorting). Anything else takes the general path.
+ * The encoder for one column, chosen once per section: the plain values that make up nearly every
+ * cell skip jsonCell's and sortKeys' detours (a pounds string needs no escaping; a primitive no key
+ * sorting). Anything else (typed cells, booleans, bigints in a text column) takes the general path.
  */
-function cellJson(col: ColumnSpec, v: CellInput): string {
-  if (v === null || v === undefined || v === '') return 'null';
-  if (col.type === 'money' || col.type === 'percent') {
-    if (typeof v === 'number' || typeof v === 'bigint') return `"${formatPounds(v)}"`;
-  } else if (typeof v === 'string' || typeof v === 'number') return JSON.stringify(v);
-  return JSON.stringify(sortKeys(jsonCell(col, v)));
+function cellEncoder(col: ColumnSpec): CellEncoder {
+  const general = (v: CellInput) => JSON.stringify(sortKeys(jsonCell(col, v)));
+  if (col.type === 'money' || col.type === 'percent')
+    return (v) => {
+      if (typeof v === 'number' || typeof v === 'bigint') return `"${formatPounds(v)}"`;
+      return v === null || v === undefined || v === '' ? 'null' : general(v);
+    };
+  // Text repeats down a column (project codes, source kinds, quarters): each distinct string is
+  // escaped once and its JSON shared, not made again per row (a bounded cache: free text is unique).
+  const seen = new Map<string, string>();
+  return (v) => {
+    if (typeof v === 'string') {
+      let json = seen.get(v);
+      if (json === undefined) {
+        json = v === '' ? 'null' : JSON.stringify(v);
+        if (seen.size < TEXT_CACHE) seen.set(v, json);
+      }
+      return json;
+    }
+    if (typeof v === 'number') return JSON.stringify(v);
+    return v === null || v === undefined ? 'null' : general(v);
+  };
 }
 
+/** At most this many distinct strings per column keep their JSON for reuse. */
+const TEXT_CACHE = 4096;
+
 /** Rows are gathered into pieces of about this many characters (few hash updates, few string joins). */
-const CHUNK = 16 * 1024;
+const CHUNK = 64 * 1024;
 
 /** A section's totals rows as JSON values: each the exact sum of the rows it covers. */
 function jsonTotals(s: SectionTable) {
@@ -229,17 +251,18 @@ export function* canonicalJsonChunks(doc: ReturnDocument): Generator<string> {
       const columns = s.columns.map((c) => ({ key: c.key, header: c.header, type: c.type }));
       // Keys sorted as sortKeys sorts them; a repeated key keeps its last column, as Object.fromEntries does.
       const byKey = new Map(s.columns.map((c) => [c.key, c]));
-      const order = [...byKey.keys()].sort().map((key) => [JSON.stringify(key), byKey.get(key)!] as const);
+      const keys = [...byKey.keys()].sort();
+      // Per column, once: the text before its value ('{"key":' or ',"key":') and its encoder.
+      const prefixes = keys.map((key, c) => `${c ? ',' : '{'}${JSON.stringify(key)}:`);
+      const encoders = keys.map((key) => cellEncoder(byKey.get(key)!));
+      const n = keys.length;
       yield `${i ? ',' : ''}{"columns":${canonicalJson(columns)},"key":${JSON.stringify(s.key)},"rows":[`;
       let text = '';
       for (let j = 0; j < s.rows.length; j++) {
         const r = s.rows[j];
-        text += j ? ',{' : '{';
-        for (let c = 0; c < order.length; c++) {
-          const [key, col] = order[c];
-          text += `${c ? ',' : ''}${key}:${cellJson(col, r[col.key])}`;
-        }
-        text += '}';
+        if (j) text += ',';
+        for (let c = 0; c < n; c++) text += prefixes[c] + encoders[c](r[keys[c]]);
+        text += n ? '}' : '{}';
         if (text.length >= CHUNK) {
           yield text;
           text = '';

@@ -132,10 +132,10 @@ describe('the frozen JSON of a return, written piece by piece', () => {
       }),
     );
     const section = fc
-      .uniqueArray(fc.record({ key: fc.constantFrom('a', 'b', 'zeta', 'B', 'é'), type: fc.constantFrom(...types) }), {
+      // Keys may repeat (the last column of a key wins, as in toJsonDocument's Object.fromEntries).
+      .array(fc.record({ key: fc.constantFrom('a', 'b', 'zeta', 'B', 'é'), type: fc.constantFrom(...types) }), {
         minLength: 1,
-        maxLength: 5,
-        selector: (c) => c.key,
+        maxLength: 6,
       })
       .chain((cols) =>
         fc.record({
@@ -151,11 +151,15 @@ describe('the frozen JSON of a return, written piece by piece', () => {
         try {
           whole = canonicalJson(toJsonDocument(d));
         } catch (e) {
+          // toJsonDocument also reads a repeated key's shadowed columns (whose cells the JSON never
+          // holds) and may refuse a value there; the pieces only read the column that is written.
+          fc.pre(new Set(cols.map((c) => c.key)).size === cols.length);
           // A value the general path refuses (money that is not whole pence) is refused the same way.
           expect(() => [...canonicalJsonChunks(d)]).toThrow((e as Error).message);
           return;
         }
         expect([...canonicalJsonChunks(d)].join('')).toBe(whole);
+        expect(snapshotHash(d)).toBe(createHash('sha256').update(Buffer.from(whole, 'utf8')).digest('hex'));
       }),
       { numRuns: 300 },
     );
