@@ -112,14 +112,17 @@ export function presentVersion(v: ReturnVersion) {
  * A submitted version as its audit entry holds it (the submission's after, a resubmission's
  * before): which version, its hashes, who, when, why, and the summary's "Total, all sources".
  */
-function auditedVersion(v: ReturnVersion, known?: Record<string, unknown> | null) {
-  // A version just frozen passes its totals: its snapshot is not parsed back.
-  if (known !== undefined) return { ...presentVersion(v), totals: known };
-  const doc = JSON.parse(v.snapshot) as {
+function auditedVersion(v: ReturnVersion, totals: Record<string, unknown> | null) {
+  return { ...presentVersion(v), totals };
+}
+
+/** A stored snapshot's summary "Total, all sources" (values as parsed from its bytes). */
+function snapshotTotals(snapshot: string): Record<string, unknown> | null {
+  const doc = JSON.parse(snapshot) as {
     sections?: { key: string; totals?: { label: string; values: Record<string, unknown> }[] }[];
   };
   const totals = doc.sections?.find((s) => s.key === 'summary')?.totals?.find((t) => !('where' in t));
-  return { ...presentVersion(v), totals: totals?.values ?? null };
+  return totals?.values ?? null;
 }
 
 /** The xlsx writer (and exceljs under it) is loaded by the commands and routes that write a workbook, on first use. */
@@ -217,8 +220,20 @@ export class ReturnsService {
     return { prog, q, current };
   }
 
+  /** A quarter's submitted versions, oldest first, without their frozen bytes (snapshot, xlsx). */
   private versionsOf(m: EntityManager, programmeId: number, quarter: string): Promise<ReturnVersion[]> {
-    return m.find(ReturnVersion, { where: { programmeId, quarter }, order: { version: 'ASC' } });
+    return m.find(ReturnVersion, { where: { programmeId, quarter }, order: { version: 'ASC' }, select: SAVED_COLUMNS });
+  }
+
+  /** One version with its frozen bytes. */
+  private frozen(m: EntityManager, v: ReturnVersion): Promise<ReturnVersion> {
+    return m.findOneByOrFail(ReturnVersion, { id: v.id });
+  }
+
+  /** A stored version's summary totals: only its snapshot is read, parsed, and let go. */
+  private async storedTotals(m: EntityManager, v: ReturnVersion): Promise<Record<string, unknown> | null> {
+    const row = await m.findOneOrFail(ReturnVersion, { where: { id: v.id }, select: ['id', 'snapshot'] });
+    return snapshotTotals(row.snapshot);
   }
 
   /** The last submitted return as at this quarter (spend/outturn.ts defines it). */
@@ -337,8 +352,10 @@ export class ReturnsService {
       const { prog, q } = await this.resolve(m, code, quarter);
       const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
       const latest = versions.at(-1);
-      if (latest && !live)
-        return { ...presentVersion(latest), programme: prog.code, return: JSON.parse(latest.snapshot) as unknown };
+      if (latest && !live) {
+        const v = await this.frozen(m, latest);
+        return { ...presentVersion(v), programme: prog.code, return: JSON.parse(v.snapshot) as unknown };
+      }
       const { doc } = await this.draft(m, code, quarter, actor);
       const snap = snapshotOf(doc);
       return {
@@ -364,7 +381,7 @@ export class ReturnsService {
       const { prog, q } = await this.resolve(m, code, quarter);
       const versions = await this.versionsOf(m, prog.id, formatQuarter(q));
       const latest = versions.at(-1);
-      if (latest && !live) return this.frozenExport(prog, latest);
+      if (latest && !live) return this.frozenExport(prog, await this.frozen(m, latest));
       const { doc } = await this.draft(m, code, quarter, actor);
       // Only the hash is needed (the cover's): the JSON is hashed piece by piece, not kept.
       const contentHash = snapshotHash(doc);
@@ -649,6 +666,9 @@ export class ReturnsService {
         'reason',
       );
     }
+    // The previous version as its audit entry holds it, read now: its snapshot is parsed and let
+    // go before the return is assembled, not held beside the new version's bytes.
+    const before = previous ? auditedVersion(previous, await this.storedTotals(m, previous)) : null;
     const at = new Date().toISOString();
     const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
     const version = (previous?.version ?? 0) + 1;
@@ -702,7 +722,7 @@ export class ReturnsService {
       entity: 'return_version',
       entityId: saved.id,
       action: version === 1 ? 'submit' : 'resubmit',
-      before: previous ? auditedVersion(previous) : null,
+      before,
       after: auditedVersion(saved, totals),
     });
     // The quarter's standing as the staff return page shows it: on time or late by its first
