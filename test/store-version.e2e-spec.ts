@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ReturnVersion } from '../src/periods/return-version.entity';
 import { Programme } from '../src/programmes/programme.entity';
-import { FrozenVersion, storeReturnVersion } from '../src/returns/store-version';
+import { FrozenVersion, storedSummaryTotals, storeReturnVersion } from '../src/returns/store-version';
 import { databaseKinds } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -64,5 +64,35 @@ describe.each(databaseKinds())('a frozen return stored in pieces on %s', (kind) 
     // The next submission on the same connection starts from an empty set of pieces.
     await t.db.write((m) => storeReturnVersion(m, version(2), [Buffer.from('{"v":'), Buffer.from('2}')]));
     expect((await t.ds.manager.findOneByOrFail(ReturnVersion, { programmeId, version: 2 })).snapshot).toBe('{"v":2}');
+  });
+
+  it("reads a stored snapshot's summary totals exactly as parsing the whole snapshot gives them", async () => {
+    const doc = {
+      cover: { note: '{"key":"summary","totals":[]}' },
+      sections: [
+        { key: 'finance', totals: [{ label: 'Total, all sources', values: { a: '9.00' } }] },
+        {
+          key: 'summary',
+          title: 'Summary',
+          totals: [
+            { label: 'Total, LGF', where: { source: 'LGF' }, values: { a: '1.00' } },
+            { label: 'Total, all sources', values: { a: '1935050000.00', b: 1.5, c: 1e21, d: null, e: 'x"’\\' } },
+          ],
+        },
+      ],
+    };
+    const text = JSON.stringify(doc).replace('1.5,', '1.50,');
+    const v = { ...version(3), programmeId };
+    await t.db.write((m) => storeReturnVersion(m, v, [Buffer.from(text)]));
+    const row = await t.ds.manager.findOneByOrFail(ReturnVersion, { programmeId, version: 3 });
+    const totals = await t.db.read((m) => storedSummaryTotals(m, row.id));
+    expect(totals).toEqual({ a: '1935050000.00', b: 1.5, c: 1e21, d: null, e: 'x"’\\' });
+    const parsed = JSON.parse(row.snapshot) as typeof doc;
+    expect(totals).toEqual(parsed.sections[1].totals[1].values);
+    expect(Object.keys(totals!)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // A snapshot without a summary section has no totals.
+    await t.db.write((m) => storeReturnVersion(m, version(4), [Buffer.from('{"sections":[{"key":"finance"}]}')]));
+    const four = await t.ds.manager.findOneByOrFail(ReturnVersion, { programmeId, version: 4 });
+    expect(await t.db.read((m) => storedSummaryTotals(m, four.id))).toBeNull();
   });
 });

@@ -41,7 +41,7 @@ import {
   toJsonDocument,
 } from './return-document';
 import { returnFileName, returnFooter, returnSheets } from './return-sheets';
-import { storeReturnVersion } from './store-version';
+import { storedSummaryTotals, storeReturnVersion } from './store-version';
 import { SummarySection } from './sections/summary.section';
 import { ChangesSection } from './sections/changes.section';
 import { ReconciliationSection } from './sections/reconciliation.section';
@@ -114,15 +114,6 @@ export function presentVersion(v: ReturnVersion) {
  */
 function auditedVersion(v: ReturnVersion, totals: Record<string, unknown> | null) {
   return { ...presentVersion(v), totals };
-}
-
-/** A stored snapshot's summary "Total, all sources" (values as parsed from its bytes). */
-function snapshotTotals(snapshot: string): Record<string, unknown> | null {
-  const doc = JSON.parse(snapshot) as {
-    sections?: { key: string; totals?: { label: string; values: Record<string, unknown> }[] }[];
-  };
-  const totals = doc.sections?.find((s) => s.key === 'summary')?.totals?.find((t) => !('where' in t));
-  return totals?.values ?? null;
 }
 
 /** The xlsx writer (and exceljs under it) is loaded by the commands and routes that write a workbook, on first use. */
@@ -228,12 +219,6 @@ export class ReturnsService {
   /** One version with its frozen bytes. */
   private frozen(m: EntityManager, v: ReturnVersion): Promise<ReturnVersion> {
     return m.findOneByOrFail(ReturnVersion, { id: v.id });
-  }
-
-  /** A stored version's summary totals: only its snapshot is read, parsed, and let go. */
-  private async storedTotals(m: EntityManager, v: ReturnVersion): Promise<Record<string, unknown> | null> {
-    const row = await m.findOneOrFail(ReturnVersion, { where: { id: v.id }, select: ['id', 'snapshot'] });
-    return snapshotTotals(row.snapshot);
   }
 
   /** The last submitted return as at this quarter (spend/outturn.ts defines it). */
@@ -668,7 +653,7 @@ export class ReturnsService {
     }
     // The previous version as its audit entry holds it, read now: its snapshot is parsed and let
     // go before the return is assembled, not held beside the new version's bytes.
-    const before = previous ? auditedVersion(previous, await this.storedTotals(m, previous)) : null;
+    const before = previous ? auditedVersion(previous, await storedSummaryTotals(m, previous.id)) : null;
     const at = new Date().toISOString();
     const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
     const version = (previous?.version ?? 0) + 1;
