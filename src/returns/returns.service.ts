@@ -651,8 +651,8 @@ export class ReturnsService {
         'reason',
       );
     }
-    // The previous version as its audit entry holds it, read now: its snapshot is parsed and let
-    // go before the return is assembled, not held beside the new version's bytes.
+    // The previous version as its audit entry holds it, read now: its totals are taken out of its
+    // snapshot by the database, so that 10 MB never comes into the process.
     const before = previous ? auditedVersion(previous, await storedSummaryTotals(m, previous.id)) : null;
     const at = new Date().toISOString();
     const submittedOn = input.submittedOn ?? asOfDate(prog, wallClockDate(new Date(at)));
@@ -671,7 +671,7 @@ export class ReturnsService {
     }
     assertSubmittable(doc.checks, comments);
     // The xlsx first (its cover needs only the hash), streamed to a temporary file; the JSON's
-    // bytes after it, so the two are never built at once; then the document is let go.
+    // bytes after it, in pieces, so neither is ever held whole; then the document is let go.
     const contentHash = snapshotHash(doc);
     const bytes = await frozenXlsx(doc, contentHash, new Date(at));
     // The JSON's bytes are made a second time, piece by piece, as they are stored.
