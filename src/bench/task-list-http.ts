@@ -11,6 +11,7 @@ import { addQuarters, compareQuarters, formatQuarter, parseQuarter, quarterOfDat
 import { loadTest } from './http-load';
 import { BaselineMismatchError, type HttpMeasure } from './measures';
 import { openRawPostgresPool, type RawDb } from './raw-driver';
+import { median } from './timing';
 import type { BenchTarget } from './targets';
 
 /**
@@ -273,15 +274,23 @@ async function signedInManager(
 export interface TaskListMeasure extends HttpMeasure {
   rows: number;
   notices: number;
+  /** Timed runs of each side (the requests per second reported are each side's median). */
+  rounds: number;
 }
 
-/** App vs bare server throughput for the largest programme's task list, the pages compared first. */
+/**
+ * App vs bare server throughput for the largest programme's task list, the pages compared first.
+ * Each side first answers an untimed warm-up (its first requests compile templates and
+ * statements; those answers are the ones compared), then `rounds` timed runs each, alternating
+ * which side goes first so neither always follows the other, and each side's median counts.
+ */
 export async function measureTaskListHttp(
   t: BenchTarget,
   base: string,
   code: string,
-  load: { requests: number; concurrency: number },
+  load: { requests: number; concurrency: number; rounds?: number },
 ): Promise<TaskListMeasure> {
+  const rounds = Math.max(1, load.rounds ?? 2);
   const undo = await seedUpdates(t.raw, code);
   // Concurrent requests: on PostgreSQL the bare server gets a pool as large as the app's.
   const raw = t.kind === 'postgres' ? openRawPostgresPool(t.env.DATABASE_URL, t.env.DATABASE_SCHEMA) : t.raw;
@@ -292,13 +301,16 @@ export async function measureTaskListHttp(
     userId = signedIn.userId;
     const cookie = signedIn.cookie;
     const appUrl = `${base}/manage/quarter?programme=${encodeURIComponent(code)}`;
-    const opts = { ...load, headers: { cookie } };
-    const a1 = await loadTest(appUrl, opts);
-    const b1 = await loadTest(`${bare.url}/`, opts);
-    if (a1.statuses['200'] !== load.requests || b1.statuses['200'] !== load.requests)
-      throw new Error(
-        `task list load saw other answers: app ${JSON.stringify(a1.statuses)}, bare ${JSON.stringify(b1.statuses)}`,
-      );
+    const bareUrl = `${bare.url}/`;
+    const run = async (url: string, requests: number) => {
+      const r = await loadTest(url, { requests, concurrency: load.concurrency, headers: { cookie } });
+      if (r.statuses['200'] !== requests)
+        throw new Error(`task list load saw other answers from ${url}: ${JSON.stringify(r.statuses)}`);
+      return r;
+    };
+    const warm = Math.max(load.concurrency * 2, 4);
+    const a1 = await run(appUrl, warm);
+    const b1 = await run(bareUrl, warm);
     const [pa, pb] = [comparableHtml(a1.firstBody), comparableHtml(b1.firstBody)];
     if (pa !== pb) {
       let i = 0;
@@ -312,14 +324,21 @@ export async function measureTaskListHttp(
         `${appUrl}: the bare server's page differs from the app's at character ${i}: app "${pa.slice(at, i + 60)}", bare "${pb.slice(at, i + 60)}" (both pages in ${dir})`,
       );
     }
-    const b2 = await loadTest(`${bare.url}/`, opts);
-    const a2 = await loadTest(appUrl, opts);
+    const appRuns: number[] = [];
+    const bareRuns: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Bare first in even rounds: the warm-up ran the app first.
+      const order = i % 2 === 0 ? [bareUrl, appUrl] : [appUrl, bareUrl];
+      for (const url of order) (url === appUrl ? appRuns : bareRuns).push((await run(url, load.requests)).perSecond);
+    }
     const rows = (a1.firstBody.match(/govuk-task-list__item /g) ?? []).length;
     const notices = Number(/lep-header__count[^>]*>(\d+)</.exec(a1.firstBody)?.[1]);
     return {
-      appRps: Math.max(a1.perSecond, a2.perSecond),
-      bareRps: Math.max(b1.perSecond, b2.perSecond),
-      ...load,
+      appRps: median(appRuns),
+      bareRps: median(bareRuns),
+      requests: load.requests,
+      concurrency: load.concurrency,
+      rounds,
       rows,
       notices,
     };
