@@ -11,6 +11,7 @@ import { Theme } from './programmes/theme.entity';
 import { ProjectPool } from './projects/project-pool.entity';
 import { Project } from './projects/project.entity';
 import { ReturnVersion } from './periods/return-version.entity';
+import { ReturnSnapshotPiece } from './periods/return-snapshot-piece.entity';
 import { ReturnComment } from './returns/return-comment.entity';
 import { SeedRun } from './deal-loading/seed-run.entity';
 import { ChangeRequest } from './changes/change-request.entity';
@@ -35,6 +36,7 @@ export const ENTITIES = [
   SeedRun,
   AuditEntry,
   ReturnVersion,
+  ReturnSnapshotPiece,
   ReturnComment,
   ChangeRequest,
   ProgrammeEnvelope,

@@ -32,6 +32,11 @@ async function programmeRows(ds: DataSource, id: number): Promise<Record<string,
     [id],
   );
   if (Number(pm.n) > 0) out.project_pool_member = Number(pm.n);
+  const [sp] = await ds.query(
+    `SELECT COUNT(*) AS n FROM return_snapshot_piece WHERE version_id IN (SELECT id FROM return_version WHERE programme_id = ${ph})`,
+    [id],
+  );
+  if (Number(sp.n) > 0) out.return_snapshot_piece = Number(sp.n);
   return out;
 }
 
@@ -129,7 +134,15 @@ describe.each(databaseKinds())('removing the illustrative demo on %s', (kind) =>
       const realRows = await programmeRows(t.ds, realId);
       // What the demo is: the 2014 deal's 30-odd projects with their money and an invented history.
       expect(demoRows.programme).toBe(1);
-      for (const table of ['project', 'allocation', 'spend_profile', 'milestone', 'change_request', 'return_version'])
+      for (const table of [
+        'project',
+        'allocation',
+        'spend_profile',
+        'milestone',
+        'change_request',
+        'return_version',
+        'return_snapshot_piece',
+      ])
         expect([table, (demoRows[table] ?? 0) > 0]).toEqual([table, true]);
       expect(realRows).toEqual({
         allocation: 1,

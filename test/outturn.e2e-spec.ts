@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { addQuarters, formatFiscalYear, formatQuarter, parseQuarter, quarterEnd } from '../src/common/fiscal';
 import { nationalRowPages } from '../src/national-return/national-return.queries';
 import { ReturnVersion } from '../src/periods/return-version.entity';
+import { storeReturnVersion } from '../src/returns/store-version';
 import { codeMaps, findProgramme } from '../src/programmes/programme-lookup';
 import { Project } from '../src/projects/project.entity';
 import { financeAsAt } from '../src/spend/finance-return';
@@ -204,17 +205,28 @@ describe.each(databaseKinds())('one definition of outturn on %s', (kind) => {
     const result = await t.db.write(async (m) => {
       const prog = await findProgramme(m, CODE);
       const submit = (quarter: string, version: number) =>
-        m.insert(ReturnVersion, {
-          programmeId: prog.id,
-          quarter,
-          version,
-          snapshot: JSON.stringify({
-            finance: { lines: [{ project: 'X', sourceKind: 'LGF', forecastProgramme: `${version}.00` }] },
-          }),
-          snapshotSha256: `${quarter}-${version}`,
-          submittedBy: 'test',
-          submittedAt: new Date().toISOString(),
-        });
+        storeReturnVersion(
+          m,
+          {
+            programmeId: prog.id,
+            quarter,
+            version,
+            status: 'submitted',
+            snapshotSha256: `${quarter}-${version}`,
+            xlsxBase64: null,
+            xlsxSha256: null,
+            reason: null,
+            comments: null,
+            submittedBy: 'test',
+            submittedAt: new Date().toISOString(),
+            submittedOn: null,
+          },
+          [
+            JSON.stringify({
+              finance: { lines: [{ project: 'X', sourceKind: 'LGF', forecastProgramme: `${version}.00` }] },
+            }),
+          ],
+        );
       await submit('2015-16 Q1', 1);
       await submit('2015-16 Q2', 1);
       await submit('2015-16 Q2', 2);

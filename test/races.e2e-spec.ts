@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ReturnVersion } from '../src/periods/return-version.entity';
+import { storeReturnVersion } from '../src/returns/store-version';
 import { Programme } from '../src/programmes/programme.entity';
 import { databaseKinds } from './support/databases';
 import { envelopeRace, etruriaLgf } from './support/envelope-race';
@@ -105,20 +105,24 @@ describe.each(databaseKinds())('same-moment races on %s', (kind) => {
     // Closes 2015-16 Q1 as a submitted return would.
     const prog = await t.ds.manager.findOneByOrFail(Programme, { code: 'SSLEP-GD-2014' });
     const text = JSON.stringify({ race: true });
-    await t.ds.manager.insert(ReturnVersion, {
-      programmeId: prog.id,
-      quarter: '2015-16 Q1',
-      version: 1,
-      status: 'submitted',
-      snapshot: text,
-      snapshotSha256: createHash('sha256').update(text).digest('hex'),
-      xlsxBase64: null,
-      xlsxSha256: null,
-      reason: null,
-      comments: null,
-      submittedBy: 'test',
-      submittedAt: '2015-07-20T09:00:00.000Z',
-    });
+    await storeReturnVersion(
+      t.ds.manager,
+      {
+        programmeId: prog.id,
+        quarter: '2015-16 Q1',
+        version: 1,
+        status: 'submitted',
+        snapshotSha256: createHash('sha256').update(text).digest('hex'),
+        xlsxBase64: null,
+        xlsxSha256: null,
+        reason: null,
+        comments: null,
+        submittedBy: 'test',
+        submittedAt: '2015-07-20T09:00:00.000Z',
+        submittedOn: null,
+      },
+      [text],
+    );
     const adjust = (amount: string) =>
       t.request('POST', `${P}/projects/SWAR/spend/adjustments`, {
         sourceKind: 'LGF',

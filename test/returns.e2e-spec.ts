@@ -259,12 +259,14 @@ describe.each(databaseKinds())('quarterly returns on %s', (kind) => {
     expect(sha(json.bytes)).toBe(v1.contentHash);
     v1Json = json.bytes;
     // Stored as text (not a blob), byte for byte what is served, characters past Latin-1 included.
-    const [stored] = (await t.ds.query(
-      `SELECT ${kind === 'postgres' ? 'pg_typeof(snapshot)::text' : 'typeof(snapshot)'} AS type, snapshot FROM return_version WHERE version = 1`,
-    )) as { type: string; snapshot: string }[];
-    expect(stored.type).toBe('text');
-    expect(stored.snapshot).toContain('Local partners’ match funding');
-    expect(Buffer.from(stored.snapshot, 'utf8').equals(json.bytes)).toBe(true);
+    const pieces = (await t.ds.query(
+      `SELECT ${kind === 'postgres' ? 'pg_typeof(p.text)::text' : 'typeof(p.text)'} AS type, p.text
+         FROM return_snapshot_piece p JOIN return_version r ON r.id = p.version_id WHERE r.version = 1 ORDER BY p.n`,
+    )) as { type: string; text: string }[];
+    expect(new Set(pieces.map((p) => p.type))).toEqual(new Set(['text']));
+    const stored = pieces.map((p) => p.text).join('');
+    expect(stored).toContain('Local partners’ match funding');
+    expect(Buffer.from(stored, 'utf8').equals(json.bytes)).toBe(true);
     expect(JSON.parse(json.bytes.toString()).cover).toMatchObject({
       status: 'submitted',
       version: 1,

@@ -90,8 +90,12 @@ function statements(kind: RawDb['kind']) {
                        source_document, source_section, source_quote, source_printed
                   FROM headline_figure WHERE programme_id = ${p(1)} ORDER BY id`,
     // The last submitted return at or before a quarter (the RAG's slippage compares with its snapshot).
-    lastReturn: `SELECT quarter, version, snapshot FROM return_version WHERE programme_id = ${p(1)} AND quarter <= ${p(2)}
-                  ORDER BY quarter DESC, version DESC LIMIT 1`,
+    // Its frozen JSON is the version's pieces joined in order, for that one version.
+    lastReturn: `SELECT v.quarter, v.version,
+                        (SELECT ${pg ? `string_agg(s.text, '' ORDER BY s.n)` : `group_concat(s.text, '' ORDER BY s.n)`}
+                           FROM return_snapshot_piece s WHERE s.version_id = v.id) AS snapshot
+                   FROM (SELECT id, quarter, version FROM return_version WHERE programme_id = ${p(1)} AND quarter <= ${p(2)}
+                         ORDER BY quarter DESC, version DESC LIMIT 1) v`,
     claims: `SELECT metric_code, claim_key, project_id, SUM(value) AS value, MAX(CASE WHEN illustrative THEN 1 ELSE 0 END) AS illustrative
                FROM output_actual WHERE programme_id = ${p(1)} AND quarter < ${p(2)}
               GROUP BY metric_code, claim_key, project_id ORDER BY metric_code, claim_key, project_id`,

@@ -30,6 +30,7 @@ const PARTS: [table: string, where: string][] = [
   ['change_request', 'programme_id = :p'],
   ['programme_envelope', 'programme_id = :p'],
   ['return_comment', 'programme_id = :p'],
+  ['return_snapshot_piece', 'version_id IN (SELECT id FROM return_version WHERE programme_id = :p)'],
   ['return_version', 'programme_id = :p'],
   ['headline_figure', 'programme_id = :p'],
   ['open_data_assumption', 'programme_id = :p'],

@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonText } from '../database/transformers';
 
 /**
- * A submitted quarterly return, frozen: the JSON snapshot as exact bytes (text, never jsonb,
- * which reorders keys) and the xlsx bytes (base64), each with its SHA-256. A resubmission is a
+ * A submitted quarterly return, frozen: the JSON snapshot as exact text (never jsonb, which
+ * reorders keys; kept in ordered pieces, return-snapshot-piece.entity.ts) and the xlsx bytes
+ * (base64), each with its SHA-256. A resubmission is a
  * new row with version n+1 and a reason. A quarter with a row here is closed (its actuals lock).
  */
 @Entity('return_version')
@@ -24,9 +25,6 @@ export class ReturnVersion {
 
   @Column({ type: 'varchar', length: 12, default: 'submitted' })
   status: 'submitted';
-
-  @Column({ type: 'text' })
-  snapshot: string;
 
   @Column({ type: 'varchar', length: 64 })
   snapshotSha256: string;

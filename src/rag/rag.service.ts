@@ -15,7 +15,6 @@ import { Project } from '../projects/project.entity';
 import { addQuarters, formatQuarter, parseQuarter } from '../common/fiscal';
 import { claimSums } from '../outputs/output-totals';
 import { lastSubmittedReturn } from '../spend/outturn';
-import { ReturnVersion } from '../periods/return-version.entity';
 import { reportingPosition } from '../periods/reporting-position';
 import { ReportingPosition, spendAggregates } from '../spend/spend-aggregates';
 import { YearSplit, yearSplitFromSnapshot } from './last-return-split';
@@ -298,17 +297,17 @@ export type { RagResult };
  * quarter itself submitted) the one before it. One query unless that happens.
  */
 async function submittedReturns(m: EntityManager, prog: Programme, pos: ReportingPosition) {
-  const last = await lastSubmittedReturn(m, prog.id, pos.quarterCode);
+  const last = await lastSubmittedReturn(m, prog.id, pos.quarterCode, { snapshot: true });
   const before =
     last && last.quarter === pos.quarterCode
-      ? await lastSubmittedReturn(m, prog.id, formatQuarter(addQuarters(pos.quarter, -1)))
+      ? await lastSubmittedReturn(m, prog.id, formatQuarter(addQuarters(pos.quarter, -1)), { snapshot: true })
       : last;
   return { lastQuarter: last?.quarter ?? null, before };
 }
 
 /** The return before the reporting quarter, read as each project's spend for the reporting year and later years. */
 export function lastSubmittedSplit(
-  rv: Pick<ReturnVersion, 'snapshot' | 'quarter' | 'version'> | null,
+  rv: { snapshot: string; quarter: string; version: number } | null,
   pos: ReportingPosition,
 ): { quarter: string | null; split: Map<string, YearSplit> | null; reason: string } {
   if (!rv)

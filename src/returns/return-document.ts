@@ -311,27 +311,27 @@ export function snapshotOf(doc: ReturnDocument): { bytes: string; sha256: string
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** The frozen bytes are stored in pieces of about this size (UTF-8). */
+/** The frozen JSON is stored in pieces of about this many characters. */
 export const SNAPSHOT_PIECE = 256 * 1024;
 
 /**
- * The frozen bytes of a return as UTF-8, in pieces of about SNAPSHOT_PIECE bytes: joined, the
- * same bytes as `snapshotOf` (a piece may end inside a character; only the whole is text). A
- * JavaScript string would hold a 10 MB return as 20 MB once one character is past Latin-1 (a
- * source kind named "Local partners’ match funding" is enough), and a driver given 10 MB at
- * once copies it several times over: pieces go to the database one by one (store-version.ts).
+ * The frozen JSON of a return in pieces of about SNAPSHOT_PIECE characters, each whole
+ * characters (a chunk never ends inside one): joined, they are exactly `snapshotOf(doc).bytes`.
+ * Never the whole text at once: a large programme's 10 MB return would be held as 20 MB once
+ * one character is past Latin-1 (a source kind named "Local partners’ match funding" is
+ * enough), and a driver given 10 MB at once copies it several times over. The pieces are
+ * stored as they come (returns/store-version.ts).
  */
-export function* snapshotPieces(doc: ReturnDocument): Generator<Buffer> {
+export function* snapshotPieces(doc: ReturnDocument): Generator<string> {
   let text = '';
   for (const c of canonicalJsonChunks(doc)) {
     text += c;
-    // Characters, not bytes: a piece is between one and three times the size in UTF-8.
     if (text.length >= SNAPSHOT_PIECE) {
-      yield Buffer.from(text, 'utf8');
+      yield text;
       text = '';
     }
   }
-  if (text) yield Buffer.from(text, 'utf8');
+  if (text) yield text;
 }
 
 /** Only the content hash of a return (an export's cover): its JSON is hashed piece by piece, never held whole. */

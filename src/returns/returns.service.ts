@@ -18,6 +18,7 @@ import { Db } from '../database/db.service';
 import { PeriodsService } from '../periods/periods.service';
 import { asOfDate, returnStatus, wallClockDate } from '../periods/programme-clock';
 import { lastSubmittedReturn } from '../spend/outturn';
+import { readSnapshot } from '../periods/return-snapshot';
 import { ReturnVersion } from '../periods/return-version.entity';
 import { findProgramme } from '../programmes/programme-lookup';
 import { Programme } from '../programmes/programme.entity';
@@ -223,7 +224,7 @@ export class ReturnsService {
 
   /** The last submitted return as at this quarter (spend/outturn.ts defines it). */
   private async lastReturn(m: EntityManager, programmeId: number, q: FiscalQuarter): Promise<ParsedReturn | null> {
-    const row = await lastSubmittedReturn(m, programmeId, formatQuarter(q));
+    const row = await lastSubmittedReturn(m, programmeId, formatQuarter(q), { snapshot: true });
     return row ? parseSnapshot(row.quarter, row.version, row.snapshotSha256, row.snapshot) : null;
   }
 
@@ -339,7 +340,11 @@ export class ReturnsService {
       const latest = versions.at(-1);
       if (latest && !live) {
         const v = await this.frozen(m, latest);
-        return { ...presentVersion(v), programme: prog.code, return: JSON.parse(v.snapshot) as unknown };
+        return {
+          ...presentVersion(v),
+          programme: prog.code,
+          return: JSON.parse(await readSnapshot(m, v.id)) as unknown,
+        };
       }
       const { doc } = await this.draft(m, code, quarter, actor);
       const snap = snapshotOf(doc);
@@ -442,7 +447,7 @@ export class ReturnsService {
       if (format === 'xlsx') return this.frozenExport(prog, v);
       return {
         filename: returnFileName(prog.code, quarterUrl(v.quarter), v.version, 'submitted').replace(/\.xlsx$/, '.json'),
-        bytes: Buffer.from(v.snapshot, 'utf8'),
+        bytes: Buffer.from(await readSnapshot(m, v.id), 'utf8'),
         contentHash: v.snapshotSha256,
         version: v.version,
         status: 'submitted' as const,
@@ -693,7 +698,7 @@ export class ReturnsService {
       },
       snapshotPieces(doc),
     );
-    if (stored !== contentHash) throw new Error('the return changed while it was frozen');
+    if (stored.sha256 !== contentHash) throw new Error('the return changed while it was frozen');
     const { checks } = doc;
     const totals = summaryTotals(doc);
     doc = null;

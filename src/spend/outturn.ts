@@ -21,7 +21,8 @@
  */
 import { EntityManager } from 'typeorm';
 import { addPence } from '../common/money';
-import { ReturnVersion } from '../periods/return-version.entity';
+import type { ReturnVersion } from '../periods/return-version.entity';
+import { snapshotTextSql } from '../periods/return-snapshot';
 
 export interface OutturnSpendLine {
   quarter: string;
@@ -114,19 +115,47 @@ export const outturnSql = {
     `CASE WHEN ${a}.recorded_in_quarter = ${q} THEN ${a}.amount_pence ELSE 0 END`,
 };
 
-/** The last submitted return as at `quarter` (see the file comment), or null when none is. */
-export function lastSubmittedReturn(
+/** A submitted version's identity, as "the last submitted return" names it. */
+export type SubmittedVersion = Pick<ReturnVersion, 'id' | 'quarter' | 'version' | 'snapshotSha256'>;
+
+/**
+ * The last submitted return as at `quarter` (see the file comment), or null when none is; with
+ * `snapshot`, its frozen JSON too, joined from its pieces by the database in the same statement
+ * (for that one version only: the derived table picks it before the join is made).
+ */
+export async function lastSubmittedReturn(
   m: EntityManager,
   programmeId: number,
   quarter: string,
-): Promise<ReturnVersion | null> {
-  return m
-    .getRepository(ReturnVersion)
-    .createQueryBuilder('r')
-    .where('r.programme_id = :p', { p: programmeId })
-    .andWhere('r.quarter <= :q', { q: quarter })
-    .orderBy('r.quarter', 'DESC')
-    .addOrderBy('r.version', 'DESC')
-    .limit(1)
-    .getOne();
+): Promise<SubmittedVersion | null>;
+export async function lastSubmittedReturn(
+  m: EntityManager,
+  programmeId: number,
+  quarter: string,
+  opts: { snapshot: true },
+): Promise<(SubmittedVersion & { snapshot: string }) | null>;
+export async function lastSubmittedReturn(
+  m: EntityManager,
+  programmeId: number,
+  quarter: string,
+  opts: { snapshot?: boolean } = {},
+): Promise<(SubmittedVersion & { snapshot?: string }) | null> {
+  const type = m.connection.options.type;
+  const ph = (n: number) => (type === 'postgres' ? `$${n}` : '?');
+  const rows = (await m.query(
+    `SELECT v.id, v.quarter, v.version, v.snapshot_sha256${opts.snapshot ? `, ${snapshotTextSql(type, 'v.id')} AS snapshot` : ''}
+     FROM (SELECT r.id, r.quarter, r.version, r.snapshot_sha256 FROM return_version r
+           WHERE r.programme_id = ${ph(1)} AND r.quarter <= ${ph(2)}
+           ORDER BY r.quarter DESC, r.version DESC LIMIT 1) v`,
+    [programmeId, quarter],
+  )) as { id: unknown; quarter: string; version: unknown; snapshot_sha256: string; snapshot?: string | null }[];
+  const r = rows[0];
+  if (!r) return null;
+  const version: SubmittedVersion = {
+    id: Number(r.id),
+    quarter: String(r.quarter),
+    version: Number(r.version),
+    snapshotSha256: String(r.snapshot_sha256),
+  };
+  return opts.snapshot ? { ...version, snapshot: r.snapshot ?? '' } : version;
 }

@@ -25,7 +25,7 @@ export interface LastReturn {
  */
 export async function lastReturn(m: EntityManager, prog: Programme, pos: ReportingPosition): Promise<LastReturn> {
   const prev = formatQuarter(addQuarters(pos.quarter, -1));
-  const rv = await lastSubmittedReturn(m, prog.id, pos.quarterCode);
+  const rv = await lastSubmittedReturn(m, prog.id, pos.quarterCode, { snapshot: true });
   if (!rv)
     return { quarter: prev, version: null, reason: `no return has been submitted up to ${prev}`, forecasts: null };
   const quarter = rv.quarter;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ReturnVersion } from '../../src/periods/return-version.entity';
+import { storeReturnVersion } from '../../src/returns/store-version';
 
 /**
  * A test fixture that closes quarters the way a submitted return does (a return_version row),
@@ -14,19 +14,23 @@ export async function closeQuartersForTest(
 ): Promise<void> {
   for (const quarter of quarters) {
     const snapshot = JSON.stringify({ testFixture: true, quarter });
-    await m.insert(ReturnVersion, {
-      programmeId,
-      quarter,
-      version: 1,
-      status: 'submitted',
-      snapshot,
-      snapshotSha256: createHash('sha256').update(snapshot).digest('hex'),
-      xlsxBase64: null,
-      xlsxSha256: null,
-      reason: null,
-      comments: null,
-      submittedBy: 'test fixture',
-      submittedAt: at,
-    });
+    await storeReturnVersion(
+      m,
+      {
+        programmeId,
+        quarter,
+        version: 1,
+        status: 'submitted',
+        snapshotSha256: createHash('sha256').update(snapshot).digest('hex'),
+        xlsxBase64: null,
+        xlsxSha256: null,
+        reason: null,
+        comments: null,
+        submittedBy: 'test fixture',
+        submittedAt: at,
+        submittedOn: null,
+      },
+      [snapshot],
+    );
   }
 }

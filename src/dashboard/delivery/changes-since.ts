@@ -9,6 +9,7 @@ import { longDate, projectHref } from './links';
 import { lateMilestones } from './public-milestones.section';
 import { milestoneSlipDays } from '../../rag/rag';
 import { describeChanges, quantity, type DescribedChange } from './project.sections';
+import { readSnapshots } from '../../periods/return-snapshot';
 import { diffSnapshots, type SectionDiff } from './snapshot-diff';
 import { decisionPlace } from '../../periods/programme-clock';
 
@@ -71,15 +72,10 @@ export class ChangesSinceService {
       const closed = await this.periods.isLocked(m, p.id, reportingQuarter);
       const base = { programme: { code: p.code, name: p.name }, reportingQuarter, closed, illustrative: p.synthetic };
       if (!last) return { ...base, last: null, prev: null } as const;
-      const snaps: { id: unknown; snapshot: string }[] = await m
-        .createQueryBuilder()
-        .from('return_version', 'r')
-        .select(['r.id AS id', 'r.snapshot AS snapshot'])
-        .where('r.id IN (:...ids)', { ids: [last.id, ...(prev ? [prev.id] : [])] })
-        .getRawMany();
+      const snaps = await readSnapshots(m, [last.id, ...(prev ? [prev.id] : [])]);
       const parse = (id: number) => {
         try {
-          return JSON.parse(snaps.find((s) => Number(s.id) === id)?.snapshot ?? 'null') as unknown;
+          return JSON.parse(snaps.get(id) ?? 'null') as unknown;
         } catch {
           return null;
         }

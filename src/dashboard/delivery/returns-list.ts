@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Db } from '../../database/db.service';
 import { toInt } from '../../database/sql-values';
+import { snapshotTextSql } from '../../periods/return-snapshot';
 import { findProgramme } from '../../programmes/programme-lookup';
 
 /** The capital totals a submitted return's summary states, as frozen (pounds strings). */
@@ -58,15 +59,19 @@ interface VersionRow {
   version: number;
   submittedAt: string;
   submittedOn: string | null;
-  cover: string | null;
-  summary: string | null;
+  cover: Record<string, unknown> | null;
+  summary: Record<string, unknown> | null;
 }
 
-/** A JSON part of the snapshot as text, extracted by the database (SQLite's json_extract, PostgreSQL's ->). */
-function snapshotPart(type: string, path: (string | number)[]): string {
+/**
+ * The snapshot's cover and first section as one JSON array, taken out by the database from the
+ * version's pieces joined once (SQLite's json_extract with two paths, PostgreSQL's json).
+ */
+function coverAndSummarySql(type: string): string {
+  const text = snapshotTextSql(type, 'r.id');
   if (type === 'postgres')
-    return `((r.snapshot::json)${path.map((k) => (typeof k === 'number' ? `->${k}` : `->'${k}'`)).join('')})::text`;
-  return `json_extract(r.snapshot, '$${path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}')`;
+    return `(SELECT json_build_array(x.j -> 'cover', x.j -> 'sections' -> 0)::text FROM (SELECT ${text}::json AS j) x)`;
+  return `json_extract(${text}, '$.cover', '$.sections[0]')`;
 }
 
 async function latestVersions(m: EntityManager, type: string, programmeId: number): Promise<VersionRow[]> {
@@ -77,22 +82,27 @@ async function latestVersions(m: EntityManager, type: string, programmeId: numbe
     .addSelect('r.version', 'version')
     .addSelect('r.submitted_at', 'submitted_at')
     .addSelect('r.submitted_on', 'submitted_on')
-    .addSelect(snapshotPart(type, ['cover']), 'cover')
-    .addSelect(snapshotPart(type, ['sections', 0]), 'summary')
+    .addSelect(coverAndSummarySql(type), 'parts')
     .where('r.programme_id = :programmeId', { programmeId })
     .andWhere(
       'r.version = (SELECT MAX(v.version) FROM return_version v WHERE v.programme_id = r.programme_id AND v.quarter = r.quarter)',
     )
     .orderBy('r.quarter', 'DESC')
     .getRawMany();
-  return rows.map((r) => ({
-    quarter: String(r.quarter),
-    version: toInt(r.version),
-    submittedAt: String(r.submitted_at),
-    submittedOn: r.submitted_on === null || r.submitted_on === undefined ? null : String(r.submitted_on),
-    cover: r.cover === null ? null : String(r.cover),
-    summary: r.summary === null ? null : String(r.summary),
-  }));
+  return rows.map((r) => {
+    const [cover, summary] = (parse(r.parts === null || r.parts === undefined ? null : String(r.parts)) ?? [
+      null,
+      null,
+    ]) as unknown[];
+    return {
+      quarter: String(r.quarter),
+      version: toInt(r.version),
+      submittedAt: String(r.submitted_at),
+      submittedOn: r.submitted_on === null || r.submitted_on === undefined ? null : String(r.submitted_on),
+      cover: (cover ?? null) as Record<string, unknown> | null,
+      summary: (summary ?? null) as Record<string, unknown> | null,
+    };
+  });
 }
 
 async function firstIllustrativeQuarter(m: EntityManager, programmeId: number): Promise<string | null> {
@@ -105,16 +115,16 @@ async function firstIllustrativeQuarter(m: EntityManager, programmeId: number): 
   return row?.quarter ?? null;
 }
 
-function parse(text: string | null): Record<string, unknown> | null {
+function parse(text: string | null): unknown {
   try {
-    return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
+    return text === null ? null : (JSON.parse(text) as unknown);
   } catch {
     return null;
   }
 }
 
-function capitalTotals(summaryText: string | null): SummaryTotals | null {
-  const summary = parse(summaryText) as { key?: string; totals?: { values: Record<string, string> }[] } | null;
+function capitalTotals(frozen: Record<string, unknown> | null): SummaryTotals | null {
+  const summary = frozen as { key?: string; totals?: { values: Record<string, string> }[] } | null;
   if (summary?.key !== 'summary') return null;
   const capital = summary.totals?.find((t) => (t as { where?: { equals?: string } }).where?.equals === 'capital');
   if (!capital) return null;
@@ -128,7 +138,7 @@ function capitalTotals(summaryText: string | null): SummaryTotals | null {
   };
 }
 
-function checkCounts(coverText: string | null): { warning: number; note: number } {
-  const counts = (parse(coverText)?.checkCounts ?? {}) as Record<string, number>;
+function checkCounts(cover: Record<string, unknown> | null): { warning: number; note: number } {
+  const counts = (cover?.checkCounts ?? {}) as Record<string, number>;
   return { warning: counts.warning ?? 0, note: counts.note ?? 0 };
 }

@@ -21,6 +21,7 @@ import { ReturnComments1795600000000 } from './1795600000000-return-comments';
 import { ProjectRisks1795700000000 } from './1795700000000-project-risks';
 import { DemoProgrammeTime1796010000000 } from './1796010000000-demo-programme-time';
 import { UpdateSpendConfirmation1796040000000 } from './1796040000000-update-spend-confirmation';
+import { ReturnSnapshotPieces1796100000000 } from './1796100000000-return-snapshot-pieces';
 
 /** Every migration in order; the app and the migration CLI run exactly these. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ProjectRisks1795700000000,
   DemoProgrammeTime1796010000000,
   UpdateSpendConfirmation1796040000000,
+  ReturnSnapshotPieces1796100000000,
 ];
