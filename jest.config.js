@@ -20,8 +20,8 @@ module.exports = {
   },
   // Generous: a time-out only catches a hang; the suite must pass on a loaded 2-core machine.
   testTimeout: 180000,
-  // Workers grew to 2.5-2.9 GB over the suite; a
-  // worker past 1 GB is replaced between files, which made the suite about a tenth faster here.
+  // Workers grew to 2.5-2.9 GB over the suite; a worker past 1 GB is replaced between files,
+  // which made the suite about a tenth faster here.
   workerIdleMemoryLimit: '1GB',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.ts',
